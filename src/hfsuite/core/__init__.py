@@ -1,0 +1,1 @@
+"""Pure domain: value types, the error tree, events, units and an injectable clock. No I/O."""

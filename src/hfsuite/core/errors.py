@@ -1,0 +1,194 @@
+"""The one error tree of the suite.
+
+Every failure a user can meet is an :class:`HfSuiteError`. Each carries a message a person can
+act on (what happened, and what to do about it) and an exit code for the command line. The CLI's
+error printer and the UI's error presenter are the only places that show them.
+
+```
+HfSuiteError                         exit 1   anything we did not classify further
+├── UsageError                       exit 2   bad arguments or input the user typed
+│   └── UnsafePathError              exit 2   a path that would escape its folder
+├── ConfigError                      exit 3   settings problems
+│   ├── SettingsValueError           exit 3   a value a key does not accept
+│   └── SettingsFileError            exit 3   the settings file cannot be read or written
+├── StorageError                     exit 4   the database
+│   └── MigrationError               exit 4   the schema cannot be brought up to date
+├── SourceError                      exit 5   talking to a hub failed
+│   ├── NetworkError                 exit 5   connection refused, reset, timeout (retryable)
+│   ├── ServerError                  exit 5   5xx / 429 after all retries
+│   ├── AuthenticationError          exit 6   token missing, invalid, or without access
+│   │   └── GatedRepoError           exit 6   gated repo whose conditions are not accepted
+│   └── NotFoundError                exit 7   nothing at that name
+│       ├── RepoNotFoundError        exit 7
+│       ├── RevisionNotFoundError    exit 7
+│       └── EntryNotFoundError       exit 7
+├── TransferError                    exit 8   moving bytes failed
+│   ├── IntegrityError               exit 8   a hash or size did not match
+│   └── InsufficientSpaceError       exit 9   the plan does not fit on a volume
+└── OperationCancelled               exit 130 the user asked to stop; never shown as an error
+```
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class HfSuiteError(Exception):
+    """Root of every error the suite raises on purpose.
+
+    Args:
+        message: What happened, phrased for a person.
+        hint: What to do about it (optional; appended when shown).
+        details: Technical detail for a "details" view or a log (optional).
+    """
+
+    exit_code: ClassVar[int] = 1
+    #: Whether retrying the same operation later may succeed.
+    retryable: ClassVar[bool] = False
+
+    def __init__(self, message: str, *, hint: str | None = None, details: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = details
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message} {self.hint}"
+        return self.message
+
+
+class UsageError(HfSuiteError):
+    """The user's input cannot be used as given."""
+
+    exit_code = 2
+
+
+class UnsafePathError(UsageError):
+    """A path (usually from a server) would land outside its destination folder."""
+
+
+class ConfigError(HfSuiteError):
+    """Settings cannot be read, parsed or applied."""
+
+    exit_code = 3
+
+
+class SettingsValueError(ConfigError):
+    """A setting was given a value it does not accept.
+
+    Args:
+        key: The setting's name.
+        allowed: A short description of what is accepted.
+        value: The refused value (never a secret).
+    """
+
+    def __init__(self, key: str, allowed: str, value: object | None = None):
+        shown = "" if value is None else f" {value!r}"
+        super().__init__(
+            f"Invalid value{shown} for setting '{key}'.",
+            hint=f"Allowed: {allowed}.",
+        )
+        self.key = key
+        self.allowed = allowed
+
+
+class SettingsFileError(ConfigError):
+    """The settings file is unreadable or cannot be written."""
+
+
+class StorageError(HfSuiteError):
+    """The database cannot be opened, read or written."""
+
+    exit_code = 4
+
+
+class MigrationError(StorageError):
+    """The database schema cannot be brought to the version this program needs."""
+
+
+class SourceError(HfSuiteError):
+    """Talking to a hub (Hugging Face, ModelScope, a plain URL) failed."""
+
+    exit_code = 5
+
+
+class NetworkError(SourceError):
+    """The connection failed (refused, reset, timed out). Usually temporary."""
+
+    retryable = True
+
+
+class ServerError(SourceError):
+    """The server answered 5xx or 429 and kept doing so after retries."""
+
+    retryable = True
+
+
+class AuthenticationError(SourceError):
+    """The token is missing, invalid, or has no access to what was asked."""
+
+    exit_code = 6
+
+
+class GatedRepoError(AuthenticationError):
+    """A gated repository whose conditions the token's owner has not accepted."""
+
+
+class NotFoundError(SourceError):
+    """Nothing exists under that name (or it is private and the token cannot see it)."""
+
+    exit_code = 7
+
+
+class RepoNotFoundError(NotFoundError):
+    """No repository with that id (or it is private)."""
+
+
+class RevisionNotFoundError(NotFoundError):
+    """The repository has no such branch, tag or commit."""
+
+
+class EntryNotFoundError(NotFoundError):
+    """The repository has no file at that path in that revision."""
+
+
+class TransferError(HfSuiteError):
+    """Moving bytes to disk failed."""
+
+    exit_code = 8
+
+
+class IntegrityError(TransferError):
+    """Downloaded bytes do not match the expected size or hash."""
+
+
+class InsufficientSpaceError(TransferError):
+    """The download plan does not fit on a volume.
+
+    Args:
+        path: The folder on the volume that is too small.
+        needed_bytes: Bytes the plan needs on that volume.
+        free_bytes: Bytes free there now.
+    """
+
+    exit_code = 9
+
+    def __init__(self, path: str, needed_bytes: int, free_bytes: int):
+        from hfsuite.core.units import format_bytes
+
+        super().__init__(
+            f"Not enough free space in {path}: the download needs {format_bytes(needed_bytes)} "
+            f"but only {format_bytes(free_bytes)} is free.",
+            hint="Free some space, choose another destination, or select fewer files.",
+        )
+        self.path = path
+        self.needed_bytes = needed_bytes
+        self.free_bytes = free_bytes
+
+
+class OperationCancelled(HfSuiteError):
+    """The user asked to stop. Not a failure: never presented as an error."""
+
+    exit_code = 130
