@@ -1,0 +1,5 @@
+"""``python -m hfsuite`` runs the command line."""
+
+from hfsuite.cli.main import run
+
+run()

@@ -1,0 +1,78 @@
+"""The Suite facade: the one object the CLI and the desktop app hold.
+
+It loads the settings once, owns the redactor every log line passes through, and opens the
+database on first use. Later layers (download manager, sources, library) hang off it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from hfsuite.config import LoadedSettings, Settings, SettingsStore
+from hfsuite.core.clock import Clock, SystemClock
+from hfsuite.core.redact import Redactor
+
+if TYPE_CHECKING:
+    from hfsuite.storage import Database
+
+log = logging.getLogger(__name__)
+
+
+class Suite:
+    """Wires settings, storage and (later) engine and sources together.
+
+    Args:
+        loaded: Settings as loaded (with where each value came from and any warnings).
+        store: Where the settings file lives (for changes).
+        clock: The clock every time-based computation uses.
+    """
+
+    def __init__(self, loaded: LoadedSettings, store: SettingsStore, clock: Clock | None = None):
+        self.loaded = loaded
+        self.store = store
+        self.clock: Clock = clock or SystemClock()
+        self.redactor = Redactor()
+        self._database: Database | None = None
+
+    @classmethod
+    def open(
+        cls,
+        overrides: Mapping[str, Any] | None = None,
+        *,
+        store: SettingsStore | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> Suite:
+        """Load settings (overrides > env > file > defaults) and build a Suite."""
+        store = store or SettingsStore()
+        loaded = store.load(env=env, overrides=overrides)
+        for warning in loaded.warnings:
+            log.warning("%s", warning)
+        return cls(loaded, store)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in effect."""
+        return self.loaded.settings
+
+    @property
+    def database(self) -> Database:
+        """The database, opened (and migrated) on first use."""
+        if self._database is None:
+            from hfsuite.storage import open_database
+
+            self._database = open_database(self.settings.db_url)
+        return self._database
+
+    def close(self) -> None:
+        """Release the database and other resources."""
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+
+    def __enter__(self) -> Suite:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

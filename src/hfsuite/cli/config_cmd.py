@@ -1,0 +1,95 @@
+"""``hfsuite config``: show, get, set, reset settings, and print where they are stored."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import typer
+from rich.table import Table
+
+from hfsuite.app.config_ops import describe_settings, get_setting, reset_settings, set_setting
+from hfsuite.cli.output import out, print_json
+from hfsuite.config import SettingsStore
+
+app = typer.Typer(
+    help=(
+        "Show and change settings (stored as TOML in the platform's config folder).\n\n"
+        "Environment variables override the file: HFSUITE_<KEY> for every key, and HF_ENDPOINT, "
+        "HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE, HTTPS_PROXY… as huggingface_hub reads them.\n\n"
+        "Examples:\n\n  hfsuite config show\n\n  hfsuite config set layout local-dir\n\n"
+        "  hfsuite config reset global_limit_bps"
+    ),
+    no_args_is_help=True,
+)
+
+
+def _state(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    return ctx.find_root().obj
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Show every setting, its value in effect and where the value comes from."""
+    suite = _state(ctx).suite()
+    rows = describe_settings(suite.loaded)
+    if as_json:
+        print_json({row.key: {"value": row.value, "origin": row.origin} for row in rows})
+        return
+    table = Table(title=f"Settings ({suite.store.path})", title_justify="left")
+    table.add_column("key", style="bold")
+    table.add_column("value", overflow="fold")
+    table.add_column("from", style="dim")
+    for row in rows:
+        table.add_row(row.key, row.display, row.origin)
+    out.print(table)
+
+
+@app.command("get")
+def get(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="Setting name, e.g. endpoint."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Print one setting's value."""
+    row = get_setting(_state(ctx).suite().loaded, key)
+    if as_json:
+        print_json(asdict(row))
+    else:
+        typer.echo(row.value if row.value is not None else "")
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help="Setting name."),
+    value: str = typer.Argument(..., help="New value (an empty string clears optional ones)."),
+) -> None:
+    """Validate and store a setting."""
+    state = _state(ctx)
+    stored = set_setting(SettingsStore(), key, value)
+    out.print(f"{key} = {stored!r}" if stored is not None else f"{key} cleared")
+    origin = state.suite().loaded.origins.get(key, "")
+    if origin.startswith("env:"):
+        out.print(f"[yellow]Note:[/] {origin[4:]} is set in the environment and overrides this value.")
+
+
+@app.command("reset")
+def reset(
+    ctx: typer.Context,
+    key: str | None = typer.Argument(None, help="Setting to reset; all of them when omitted."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before resetting everything."),
+) -> None:
+    """Return a setting (or all settings) to the default."""
+    if key is None and not yes:
+        typer.confirm("Reset every setting to its default?", abort=True)
+    reset_settings(SettingsStore(), key)
+    out.print(f"{key or 'all settings'} reset to default")
+
+
+@app.command("path")
+def path() -> None:
+    """Print the settings file's path."""
+    typer.echo(str(SettingsStore().path))

@@ -1,0 +1,111 @@
+"""The ``hfsuite`` command: global options, sub-command groups, and the error boundary.
+
+Every command module adds itself to :data:`app`. Failures arrive here as
+:class:`~hfsuite.core.errors.HfSuiteError` and leave as a message plus the error's exit code.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+import typer
+
+from hfsuite import __version__
+from hfsuite.app.logs import configure_logging
+from hfsuite.app.suite import Suite
+from hfsuite.cli import config_cmd
+from hfsuite.cli.output import print_error, print_warning
+from hfsuite.core.errors import HfSuiteError, OperationCancelled
+
+app = typer.Typer(
+    name="hfsuite",
+    help=(
+        "HF Download Suite: find, download and organise AI models from the Hugging Face Hub "
+        "and ModelScope.\n\nExamples:\n\n"
+        "  hfsuite config show\n\n"
+        "  hfsuite config set connections_per_file 16\n\n"
+        "  hfsuite config set global_limit_bps 20M"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+app.add_typer(config_cmd.app, name="config")
+
+
+@dataclass
+class CliState:
+    """What the global options decide, shared with every command through the Click context."""
+
+    verbose: int = 0
+    quiet: bool = False
+    overrides: dict[str, Any] = field(default_factory=dict)
+    _suite: Suite | None = None
+
+    def suite(self) -> Suite:
+        """The Suite for this run, created (settings loaded, logging set up) on first use."""
+        if self._suite is None:
+            suite = Suite.open(self.overrides)
+            console_level = (
+                logging.ERROR
+                if self.quiet
+                else (logging.DEBUG if self.verbose >= 2 else logging.INFO if self.verbose else logging.WARNING)
+            )
+            configure_logging(
+                suite.redactor, file_level=suite.settings.log_level, console_level=console_level
+            )
+            logging.getLogger("hfsuite.cli").info(
+                "hfsuite %s: %s", __version__, " ".join(sys.argv[1:])
+            )
+            for warning in suite.loaded.warnings:
+                print_warning(warning)
+            self._suite = suite
+        return self._suite
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hfsuite {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More output (-vv: debug)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """HF Download Suite command line."""
+    ctx.obj = CliState(verbose=verbose, quiet=quiet)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Console-script entry point: run the app and turn errors into exit codes."""
+    verbose = "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv)
+    try:
+        app(args=argv, standalone_mode=False)
+    except HfSuiteError as exc:
+        if isinstance(exc, OperationCancelled):
+            sys.exit(exc.exit_code)
+        print_error(exc, verbose=verbose)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,38 @@
+"""Printing for the CLI: one Rich console for results, one for errors, and the error printer.
+
+Errors are shown here and nowhere else in the CLI (DESIGN.md): a red line with the message,
+then the hint, and the technical detail only with ``-v``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+
+from hfsuite.core.errors import HfSuiteError
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_json(data: Any) -> None:
+    """Write machine-readable JSON to stdout (no colours, no wrapping)."""
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def print_error(error: HfSuiteError, *, verbose: bool = False) -> None:
+    """Show an error a person can act on."""
+    err.print(f"[bold red]Error:[/] {error.message}", markup=True, highlight=False)
+    if error.hint:
+        err.print(f"[yellow]Hint:[/] {error.hint}", markup=True, highlight=False)
+    if verbose and error.details:
+        err.print(error.details, markup=False)
+
+
+def print_warning(text: str) -> None:
+    """Show a warning line on stderr."""
+    err.print(f"[yellow]Warning:[/] {text}", markup=True, highlight=False)
