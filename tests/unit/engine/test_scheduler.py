@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hfsuite.engine.ranges import RangeSet
+from hfsuite.engine.scheduler import MIB, SegmentScheduler
+
+
+def _drain(sched: SegmentScheduler, seg, chunk: int) -> None:  # type: ignore[no-untyped-def]
+    while True:
+        start = seg.pos
+        n = sched.reserve(seg, chunk)
+        if n == 0:
+            break
+        sched.written(start, n)
+    sched.release(seg)
+
+
+def test_segments_come_in_order_and_cover_the_file() -> None:
+    sched = SegmentScheduler(100 * MIB, connections=4, max_segment=16 * MIB)
+    segs = [sched.next_segment() for _ in range(4)]
+    starts = [s.start for s in segs if s]
+    assert starts == sorted(starts) and starts[0] == 0
+    for seg in segs:
+        _drain(sched, seg, MIB)
+    while (seg := sched.next_segment()) is not None:
+        _drain(sched, seg, MIB)
+    assert sched.complete
+    assert sched.done.total == 100 * MIB
+
+
+def test_idle_connection_steals_the_tail_of_a_slow_one() -> None:
+    sched = SegmentScheduler(8 * MIB, connections=1, min_segment=MIB, max_segment=64 * MIB)
+    slow = sched.next_segment()
+    assert slow is not None and (slow.start, slow.end) == (0, 8 * MIB)
+    start = slow.pos
+    sched.written(start, sched.reserve(slow, MIB))  # the slow one has done 1 MiB
+    thief = sched.next_segment()
+    assert thief is not None
+    assert thief.start >= slow.pos and thief.end == 8 * MIB
+    assert slow.end == thief.start, "the victim's end moved to the split point"
+    _drain(sched, thief, MIB)
+    _drain(sched, slow, 256 * 1024)
+    assert sched.complete
+
+
+def test_no_steal_below_twice_the_minimum() -> None:
+    sched = SegmentScheduler(3 * MIB, connections=1, min_segment=2 * MIB, max_segment=4 * MIB)
+    seg = sched.next_segment()
+    assert seg is not None
+    assert sched.next_segment() is None
+
+
+def test_resume_only_hands_out_missing_bytes() -> None:
+    done = RangeSet([(0, 10 * MIB), (20 * MIB, 30 * MIB)])
+    sched = SegmentScheduler(32 * MIB, done, connections=2, min_segment=MIB)
+    handed = RangeSet()
+    while (seg := sched.next_segment()) is not None:
+        handed.add(seg.start, seg.end)
+        _drain(sched, seg, MIB)
+    assert list(handed) == [(10 * MIB, 20 * MIB), (30 * MIB, 32 * MIB)]
+
+
+def test_released_unwritten_bytes_go_back_to_the_queue() -> None:
+    sched = SegmentScheduler(4 * MIB, connections=1, min_segment=MIB)
+    seg = sched.next_segment()
+    assert seg is not None
+    start = seg.pos
+    n = sched.reserve(seg, MIB)
+    sched.written(start, n // 2)  # the connection died halfway through a chunk
+    sched.release(seg, written_upto=start + n // 2)
+    again = sched.next_segment()
+    assert again is not None and again.start == start + n // 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    size=st.integers(1, 40 * MIB),
+    conns=st.integers(1, 8),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_random_interleaving_always_completes_exactly(size: int, conns: int, seed: int) -> None:
+    """Connections progressing at random speeds, failing and stealing, still cover every byte once."""
+    rng = random.Random(seed)
+    sched = SegmentScheduler(size, connections=conns, min_segment=256 * 1024, max_segment=8 * MIB)
+    workers: list = [None] * conns
+    writes = RangeSet()
+    written_bytes = 0
+    for _ in range(100_000):
+        if sched.complete:
+            break
+        i = rng.randrange(conns)
+        seg = workers[i]
+        if seg is None:
+            workers[i] = sched.next_segment()
+            continue
+        if rng.random() < 0.02:  # connection drops
+            sched.release(seg)
+            workers[i] = None
+            continue
+        start = seg.pos
+        n = sched.reserve(seg, rng.randint(1, 2 * MIB))
+        if n == 0:
+            sched.release(seg)
+            workers[i] = None
+            continue
+        assert not writes.covers(start, start + 1) or not writes.covers(start, start + n)
+        writes.add(start, start + n)
+        written_bytes += n
+        sched.written(start, n)
+    assert sched.complete
+    assert sched.done.total == size
+    assert written_bytes == size, "no byte was written twice"
