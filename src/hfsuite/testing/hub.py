@@ -1,0 +1,123 @@
+"""Command line: ``python -m hfsuite.testing.hub serve --root DIR [options]``.
+
+Prints the hub's base URL on stdout (one line, flushed) once both origins accept connections,
+then serves until SIGINT or SIGTERM. Everything set here can be changed at runtime over HTTP
+(``POST /_emulator/faults``); the request log is at ``GET /_emulator/requests``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from hfsuite.testing._faults import FaultRule
+from hfsuite.testing._state import DEFAULT_LFS_THRESHOLD
+from hfsuite.testing.emulator import HubEmulator
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``serve`` command."""
+    parser = argparse.ArgumentParser(prog="python -m hfsuite.testing.hub")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve a folder of repositories")
+    serve.add_argument("--root", required=True, help="folder: <org>/<name>/, datasets/…, spaces/…")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="hub port (0: any free port)")
+    serve.add_argument("--cdn-port", type=int, default=0, help="CDN port (0: any free port)")
+    serve.add_argument(
+        "--lfs-threshold",
+        type=int,
+        default=DEFAULT_LFS_THRESHOLD,
+        help="files larger than this many bytes are LFS (default 10 MiB)",
+    )
+    serve.add_argument(
+        "--per-connection-bps",
+        type=float,
+        default=None,
+        help="cap each connection's file bytes per second",
+    )
+    serve.add_argument(
+        "--total-bps",
+        type=float,
+        default=None,
+        help="cap all connections together (bytes per second)",
+    )
+    serve.add_argument("--latency", type=float, default=0.0, help="seconds added to every request")
+    serve.add_argument(
+        "--cdn-url-ttl", type=float, default=3600.0, help="lifetime of signed CDN URLs in seconds"
+    )
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help='fault rule as JSON, e.g. \'{"path":"*.bin","status":503,"count":2}\'',
+    )
+    serve.add_argument(
+        "--token",
+        action="append",
+        default=[],
+        metavar="TOKEN[:USER[:ROLE]]",
+        help="register an access token (role read|write|fineGrained)",
+    )
+    serve.add_argument(
+        "--request-log",
+        default=None,
+        metavar="FILE",
+        help="append one JSON line per request to FILE",
+    )
+    serve.add_argument(
+        "--strict-401",
+        action="store_true",
+        help="anonymous 401s without X-Error-Code (byte-exact real Hub behaviour)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    hub = HubEmulator(
+        args.root,
+        lfs_threshold=args.lfs_threshold,
+        host=args.host,
+        port=args.port,
+        cdn_port=args.cdn_port,
+        per_connection_bps=args.per_connection_bps,
+        total_bps=args.total_bps,
+        cdn_url_ttl_s=args.cdn_url_ttl,
+        request_log_path=args.request_log,
+        anonymous_repo_not_found_code=not args.strict_401,
+    )
+    if args.latency:
+        hub.add_fault("*", latency_s=args.latency)
+    for raw in args.fault:
+        hub.settings.add_rule(FaultRule.from_dict(json.loads(raw)))
+    for spec in args.token:
+        token, _, rest = spec.partition(":")
+        user, _, role = rest.partition(":")
+        hub.add_token(token, user=user or "user", role=role or "read")
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    hub.start()
+    print(hub.url, flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        hub.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
