@@ -1,4 +1,4 @@
-"""Helpers shared by the emulator's tests (imported by name: pytest puts this folder on sys.path)."""
+"""Helpers shared by the emulator tests (imported by name: pytest puts this folder on sys.path)."""
 
 from __future__ import annotations
 

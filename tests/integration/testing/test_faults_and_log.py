@@ -90,7 +90,11 @@ def test_keep_alive_and_request_log(fhub):
     assert len(fhub.log.connection_ids(path="/acme/f/*")) == 1  # one keep-alive connection
     first = records[0]
     assert (first.method, first.path, first.range, first.status, first.bytes_sent) == (
-        "GET", "/acme/f/resolve/main/small.bin", "bytes=0-9", 206, 10
+        "GET",
+        "/acme/f/resolve/main/small.bin",
+        "bytes=0-9",
+        206,
+        10,
     )
     assert first.origin == "hub" and not first.authorization
     assert records[-1].authorization and records[-1].status == 401
@@ -102,7 +106,9 @@ def test_request_log_file_never_holds_the_token(hub_factory, tmp_path):
     hub = hub_factory(request_log_path=log_file)
     hub.create_repo("acme/x", files={"a": b"abc"})
     hub.add_token("hf_secret_value", user="u")
-    httpx.get(f"{hub.url}/acme/x/resolve/main/a", headers={"Authorization": "Bearer hf_secret_value"})
+    httpx.get(
+        f"{hub.url}/acme/x/resolve/main/a", headers={"Authorization": "Bearer hf_secret_value"}
+    )
     hub.log.wait_for(1)
     lines = [json.loads(line) for line in log_file.read_text().splitlines()]
     assert lines[0]["bytes_sent"] == 3 and lines[0]["authorization"] is True
@@ -226,7 +232,10 @@ def test_faults_scoped_by_glob_and_origin(fhub):
 def test_runtime_control_over_http(fhub):
     r = httpx.post(
         f"{fhub.url}/_emulator/faults",
-        json={"per_connection_bps": 1_000_000, "add_rules": [{"path": "*/small.bin", "status": 502}]},
+        json={
+            "per_connection_bps": 1_000_000,
+            "add_rules": [{"path": "*/small.bin", "status": 502}],
+        },
     )
     assert r.status_code == 200 and r.json()["per_connection_bps"] == 1_000_000
     assert httpx.get(f"{fhub.url}/acme/f/resolve/main/small.bin").status_code == 502

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from emulator_test_helpers import tree_bytes
 from huggingface_hub import (
     HfApi,
     hf_hub_download,
@@ -25,8 +26,6 @@ from huggingface_hub.errors import (
 )
 
 from hfsuite.testing import HubEmulator, synthetic
-
-from emulator_test_helpers import tree_bytes
 
 LFS_THRESHOLD = 64 * 1024
 CONFIG = b'{"model_type": "tiny"}\n'
@@ -55,7 +54,9 @@ def small_hub(hub_factory) -> HubEmulator:
 
 
 def test_hf_hub_download_regular_and_lfs_files_are_byte_identical(small_hub, cache_dir):
-    config = hf_hub_download("acme/tiny", "config.json", endpoint=small_hub.url, cache_dir=cache_dir)
+    config = hf_hub_download(
+        "acme/tiny", "config.json", endpoint=small_hub.url, cache_dir=cache_dir
+    )
     weights = hf_hub_download(
         "acme/tiny", "weights/model.safetensors", endpoint=small_hub.url, cache_dir=cache_dir
     )
@@ -189,8 +190,9 @@ def test_fine_grained_tokens(hub, cache_dir):
     hub.create_repo("alice/other", private=True, files={"f": b"2"})
     hub.create_repo("corp/gated", gated="auto", files={"f": b"3"})
     hub.grant_access("corp/gated", "alice")
-    hub.add_token("hf_fg", user="alice", role="fineGrained", scopes=["alice/mine"],
-                  can_read_gated=False)
+    hub.add_token(
+        "hf_fg", user="alice", role="fineGrained", scopes=["alice/mine"], can_read_gated=False
+    )
     api = HfApi(endpoint=hub.url, token="hf_fg")
     me = api.whoami()
     assert me["name"] == "alice"
@@ -211,8 +213,12 @@ def test_fine_grained_tokens(hub, cache_dir):
 def test_model_info_tree_and_paths_info(small_hub):
     repo = small_hub.repo("acme/tiny")
     repo.set_metadata(
-        downloads=42, likes=7, tags=["transformers", "en"], pipeline_tag="fill-mask",
-        library_name="transformers", card_data={"license": "mit"},
+        downloads=42,
+        likes=7,
+        tags=["transformers", "en"],
+        pipeline_tag="fill-mask",
+        library_name="transformers",
+        card_data={"license": "mit"},
     )
     api = HfApi(endpoint=small_hub.url)
     info = api.model_info("acme/tiny", files_metadata=True)
@@ -225,43 +231,57 @@ def test_model_info_tree_and_paths_info(small_hub):
     assert by_name["config.json"].blob_id == repo.files()["config.json"].git_sha1
     tree = list(api.list_repo_tree("acme/tiny", recursive=True))
     assert [e.path for e in tree] == [
-        "README.md", "config.json", "weights", "weights/model.safetensors"
+        "README.md",
+        "config.json",
+        "weights",
+        "weights/model.safetensors",
     ]
     sub = list(api.list_repo_tree("acme/tiny", path_in_repo="weights", expand=True))
     assert sub[0].lfs.sha256 == blob.sha256 and sub[0].last_commit.oid == repo.sha
     infos = api.get_paths_info("acme/tiny", ["config.json", "weights", "nope"])
     assert sorted(i.path for i in infos) == ["config.json", "weights"]
     # pagination: absolute Link rel="next" on the emulator's own host
-    r = httpx.get(f"{small_hub.url}/api/models/acme/tiny/tree/main",
-                  params={"recursive": "true", "limit": "2"})
+    r = httpx.get(
+        f"{small_hub.url}/api/models/acme/tiny/tree/main",
+        params={"recursive": "true", "limit": "2"},
+    )
     assert len(r.json()) == 2
     next_url = r.links["next"]["url"]
     assert next_url.startswith(small_hub.url + "/api/models/acme/tiny/tree/main?")
     assert [e["path"] for e in httpx.get(next_url).json()] == [
-        "weights", "weights/model.safetensors"
+        "weights",
+        "weights/model.safetensors",
     ]
     # %2F-encoded path and revision
     r = httpx.get(f"{small_hub.url}/api/models/acme/tiny/tree/main/weights%2F")
     assert r.status_code == 200
-    assert httpx.get(f"{small_hub.url}/api/models/acme/tiny/tree/nope").headers[
-        "X-Error-Code"] == "RevisionNotFound"
+    assert (
+        httpx.get(f"{small_hub.url}/api/models/acme/tiny/tree/nope").headers["X-Error-Code"]
+        == "RevisionNotFound"
+    )
 
 
 def test_list_models_search_sort_and_pagination(hub):
     for i, (downloads, likes) in enumerate([(10, 3), (30, 1), (20, 2)]):
         hub.create_repo(
-            f"org{i % 2}/model-{i}", files={"f": b"x"}, downloads=downloads, likes=likes,
-            tags=["gguf"] if i else ["safetensors"], pipeline_tag="text-generation",
+            f"org{i % 2}/model-{i}",
+            files={"f": b"x"},
+            downloads=downloads,
+            likes=likes,
+            tags=["gguf"] if i else ["safetensors"],
+            pipeline_tag="text-generation",
         )
     hub.create_repo("org0/hidden", private=True, files={"f": b"x"})
     api = HfApi(endpoint=hub.url)
     by_downloads = [m.id for m in api.list_models(sort="downloads")]
     assert by_downloads == ["org1/model-1", "org0/model-2", "org0/model-0"]
     assert [m.id for m in api.list_models(author="org0", sort="likes")] == [
-        "org0/model-0", "org0/model-2"
+        "org0/model-0",
+        "org0/model-2",
     ]
     assert [m.id for m in api.list_models(filter="gguf", sort="downloads")] == [
-        "org1/model-1", "org0/model-2"
+        "org1/model-1",
+        "org0/model-2",
     ]
     assert [m.id for m in api.list_models(search="model-2")] == ["org0/model-2"]
     full = next(iter(api.list_models(search="model-0", full=True)))
@@ -279,7 +299,9 @@ def test_renamed_repo_redirects(hub, cache_dir):
     assert r.status_code == 307
     assert r.headers["Location"] == "/api/models/new-org/model?blobs=true"
     r = httpx.head(f"{hub.url}/old-org/model/resolve/main/config.json")
-    assert r.status_code == 307 and r.headers["Location"] == "/new-org/model/resolve/main/config.json"
+    assert (
+        r.status_code == 307 and r.headers["Location"] == "/new-org/model/resolve/main/config.json"
+    )
     assert r.headers["X-Repo-Commit"] == hub.repo("new-org/model").sha
     assert HfApi(endpoint=hub.url).model_info("old-org/model").id == "new-org/model"
     path = hf_hub_download("old-org/model", "config.json", endpoint=hub.url, cache_dir=cache_dir)
