@@ -10,6 +10,7 @@ A :class:`FileBlob` also exposes its path so the HTTP layer can stream it with `
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import random
 import threading
@@ -39,6 +40,7 @@ class Blob:
         self._hash_lock = threading.Lock()
         self._sha1: str | None = None
         self._sha256: str | None = None
+        self.hash_store: HashStore | None = None
 
     # -- reading ---------------------------------------------------------------------------
     def read(self, offset: int, length: int) -> bytes:
@@ -68,33 +70,35 @@ class Blob:
         raise NotImplementedError
 
     # -- hashes ----------------------------------------------------------------------------
-    def _compute_hashes(self) -> None:
+    def _hash(self, kind: str) -> str:
+        """Compute (once) the ``sha1`` (git blob) or ``sha256`` digest, using the store."""
         with self._hash_lock:
-            if self._sha1 is not None:
-                return
-            sha1 = hashlib.sha1(b"blob %d\0" % self.size)
-            sha256 = hashlib.sha256()
-            for data in self.iter_chunks(chunk=4 * _CHUNK):
-                sha1.update(data)
-                sha256.update(data)
-            self._sha256 = sha256.hexdigest()
-            self._sha1 = sha1.hexdigest()
+            cached = self._sha1 if kind == "sha1" else self._sha256
+            if cached is not None:
+                return cached
+            digest = self.hash_store.get(self.identity(), kind) if self.hash_store else None
+            if digest is None:
+                h = hashlib.sha1(b"blob %d\0" % self.size) if kind == "sha1" else hashlib.sha256()
+                for data in self.iter_chunks(chunk=4 * _CHUNK):
+                    h.update(data)
+                digest = h.hexdigest()
+                if self.hash_store is not None:
+                    self.hash_store.put(self.identity(), kind, digest)
+            if kind == "sha1":
+                self._sha1 = digest
+            else:
+                self._sha256 = digest
+            return digest
 
     @property
     def git_sha1(self) -> str:
         """The git blob sha1 of the content (computed once, on first use)."""
-        if self._sha1 is None:
-            self._compute_hashes()
-        assert self._sha1 is not None
-        return self._sha1
+        return self._sha1 or self._hash("sha1")
 
     @property
     def sha256(self) -> str:
         """The sha256 of the content (computed once, on first use)."""
-        if self._sha256 is None:
-            self._compute_hashes()
-        assert self._sha256 is not None
-        return self._sha256
+        return self._sha256 or self._hash("sha256")
 
     def lfs_pointer(self) -> bytes:
         """The git-lfs pointer file that stands for this content in the git tree."""
@@ -103,6 +107,43 @@ class Blob:
     def read_all(self) -> bytes:
         """Return the whole content (only sensible for small blobs)."""
         return b"".join(self.iter_chunks())
+
+
+class HashStore:
+    """A JSON file remembering digests by blob identity, so restarts do not rehash big files.
+
+    Identities of files include path, size and mtime, and those of synthetic blobs their size
+    and seed, so a stale entry is never reused. In-memory blobs are never stored.
+
+    Args:
+        path: The JSON file (created on first write).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        try:
+            self._data: dict[str, dict[str, str]] = json.loads(self.path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self._data = {}
+
+    def get(self, identity: str, kind: str) -> str | None:
+        """A remembered digest, or None."""
+        if identity.startswith("bytes:"):
+            return None
+        with self._lock:
+            return self._data.get(identity, {}).get(kind)
+
+    def put(self, identity: str, kind: str, digest: str) -> None:
+        """Remember a digest (written to disk at once, atomically)."""
+        if identity.startswith("bytes:"):
+            return
+        with self._lock:
+            self._data.setdefault(identity, {})[kind] = digest
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(self._data), "utf-8")
+            os.replace(tmp, self.path)
 
 
 class BytesBlob(Blob):
@@ -117,9 +158,7 @@ class BytesBlob(Blob):
         return self.data[offset : offset + length]
 
     def identity(self) -> str:
-        if self._sha1 is None and self.size <= 64 * _CHUNK:
-            self._compute_hashes()
-        return f"bytes:{self.size}:{self._sha1 or id(self)}"
+        return f"bytes:{self.size}:{hashlib.sha1(self.data).hexdigest()}"
 
 
 class FileBlob(Blob):

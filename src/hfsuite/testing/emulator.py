@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from hfsuite.testing._content import Blob, Content, FileBlob, MutatedBlob, as_blob
+from hfsuite.testing._content import Blob, Content, FileBlob, HashStore, MutatedBlob, as_blob
 from hfsuite.testing._faults import FaultRule, FaultSettings
 from hfsuite.testing._files import cdn_router
 from hfsuite.testing._http import EmulatorServer, Request, Response
@@ -122,7 +122,10 @@ class EmulatedRepo:
                 else:
                     new_files.pop(path.strip("/"), None)
             for path, content in (files or {}).items():
-                new_files[path.strip("/")] = as_blob(content)
+                blob = as_blob(content)
+                if blob.hash_store is None:
+                    blob.hash_store = self._hub.hash_store
+                new_files[path.strip("/")] = blob
             rec.lfs_paths.update(p.strip("/") for p in lfs)
             ts = time.time() if timestamp is None else timestamp
             sha = commit_sha(parent.sha if parent else None, message, new_files, ts)
@@ -223,6 +226,7 @@ class HubEmulator:
         request_log_path: Also write the request log to this file (JSON lines).
         anonymous_repo_not_found_code: Send ``X-Error-Code: RepoNotFound`` with anonymous 401s
             (what makes the client raise RepositoryNotFoundError on http:// endpoints).
+        hash_cache: A JSON file remembering file digests across runs (see :class:`HashStore`).
     """
 
     def __init__(
@@ -238,7 +242,9 @@ class HubEmulator:
         cdn_url_ttl_s: float = 3600.0,
         request_log_path: str | os.PathLike[str] | None = None,
         anonymous_repo_not_found_code: bool = True,
+        hash_cache: str | os.PathLike[str] | None = None,
     ) -> None:
+        self.hash_store = HashStore(hash_cache) if hash_cache is not None else None
         self.state = HubState(lfs_threshold)
         self.settings = FaultSettings(per_connection_bps, total_bps, cdn_url_ttl_s)
         self.log = RequestLog(request_log_path)
@@ -498,7 +504,31 @@ class HubEmulator:
             found = self._mutated.get(id(blob))
             if found is None or found.base is not blob:
                 found = self._mutated[id(blob)] = MutatedBlob(blob)
+                found.hash_store = self.hash_store
             return found
+
+    def prehash(self, background: bool = True) -> threading.Thread | None:
+        """Compute the digests clients will ask for (sha256 of LFS files, sha1 of others).
+
+        Useful before benchmarks with multi-GB files: the first HEAD of an LFS file otherwise
+        waits for its sha256. Runs in a daemon thread unless ``background`` is False.
+        """
+
+        def work() -> None:
+            for record in list(self.state.repos.values()):
+                for commit in list(record.commits.values()):
+                    for path, blob in commit.files.items():
+                        if record.is_lfs(path, blob, self.state.lfs_threshold):
+                            _ = blob.sha256
+                        else:
+                            _ = blob.git_sha1
+
+        if not background:
+            work()
+            return None
+        thread = threading.Thread(target=work, name="hub-emulator-prehash", daemon=True)
+        thread.start()
+        return thread
 
     def control(self, req: Request) -> Response:
         """Answer a ``/_emulator/…`` control request."""

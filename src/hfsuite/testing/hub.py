@@ -72,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="append one JSON line per request to FILE",
     )
     serve.add_argument(
+        "--hash-cache", default=None, metavar="FILE", help="remember file digests in FILE"
+    )
+    serve.add_argument(
+        "--prehash",
+        action="store_true",
+        help="compute file digests in the background right after startup",
+    )
+    serve.add_argument(
         "--strict-401",
         action="store_true",
         help="anonymous 401s without X-Error-Code (byte-exact real Hub behaviour)",
@@ -93,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cdn_url_ttl_s=args.cdn_url_ttl,
         request_log_path=args.request_log,
         anonymous_repo_not_found_code=not args.strict_401,
+        hash_cache=args.hash_cache,
     )
     if args.latency:
         hub.add_fault("*", latency_s=args.latency)
@@ -110,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     hub.start()
+    if args.prehash:
+        hub.prehash()
     print(hub.url, flush=True)
     try:
         while not stop.wait(0.5):
