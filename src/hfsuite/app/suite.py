@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from hfsuite.config import LoadedSettings, Settings, SettingsStore
 from hfsuite.core.clock import Clock, SystemClock
 from hfsuite.core.redact import Redactor
+from hfsuite.engine.throttle import TokenBucket
 
 if TYPE_CHECKING:
     from hfsuite.storage import Database
@@ -34,6 +35,8 @@ class Suite:
         self.store = store
         self.clock: Clock = clock or SystemClock()
         self.redactor = Redactor()
+        #: The bandwidth limit shared by every download of this process.
+        self.global_bucket = TokenBucket(loaded.settings.global_limit_bps, clock=self.clock)
         self._database: Database | None = None
 
     @classmethod

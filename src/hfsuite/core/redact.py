@@ -17,10 +17,20 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # Hugging Face user/org/API tokens.
     (re.compile(r"\b(hf|api_org|hf_oauth)_[A-Za-z0-9]{8,}\b"), MASK),
     # Authorization headers in any of the forms loggers print them.
-    (re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bearer|basic|token)?\s*)[^\s'\",}]+"), r"\1" + MASK),
+    (
+        re.compile(
+            r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bearer|basic|token)?\s*)[^\s'\",}]+"
+        ),
+        r"\1" + MASK,
+    ),
     (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1" + MASK),
     # token=…, access_token=…, m_session_id=… in URLs, forms, cookies and key=value logs.
-    (re.compile(r"(?i)\b((?:access_|api_|hf_|refresh_)?token|m_session_id|password|passwd)(['\"]?\s*[=:]\s*['\"]?)[^\s&'\",;}]+"), r"\1\2" + MASK),
+    (
+        re.compile(
+            r"(?i)\b((?:access_|api_|hf_|refresh_)?token|m_session_id|password|passwd)(['\"]?\s*[=:]\s*['\"]?)[^\s&'\",;}]+"
+        ),
+        r"\1\2" + MASK,
+    ),
     # Credentials inside URLs: scheme://user:password@host
     (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s/:@]+:)[^\s/@]+@"), r"\1" + MASK + "@"),
 ]

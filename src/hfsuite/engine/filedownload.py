@@ -1,0 +1,454 @@
+"""One file's download: a preallocated partial file, its connections, its hash.
+
+Workers take segments from the :class:`~hfsuite.engine.scheduler.SegmentScheduler`, GET them with
+``Range`` (following the hub's redirect to the CDN by hand, so an expired signed URL can be
+resolved again), write at offsets with ``os.pwrite`` and feed the
+:class:`~hfsuite.engine.verify.PrefixHasher`; a background thread hashes bytes written ahead of
+the frontier while they are still in the page cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+from hfsuite.core.errors import (
+    HfSuiteError,
+    IntegrityError,
+    NetworkError,
+    ServerError,
+    TransferError,
+)
+from hfsuite.core.events import (
+    FileProgress,
+    FileRestarted,
+    FileStarted,
+    FileVerified,
+    TransferRetrying,
+)
+from hfsuite.core.speed import SpeedMeter
+from hfsuite.engine.http import Response
+from hfsuite.engine.layouts import FileTarget
+from hfsuite.engine.ranges import RangeSet
+from hfsuite.engine.resume import ResumeState, load_state, save_state
+from hfsuite.engine.retry import parse_retry_after
+from hfsuite.engine.scheduler import Segment, SegmentScheduler
+from hfsuite.engine.verify import Expectation, PrefixHasher
+
+if TYPE_CHECKING:
+    from hfsuite.engine.transfer import Transfer
+
+log = logging.getLogger(__name__)
+
+_RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
+_REDIRECT_STATUS = {301, 302, 303, 307, 308}
+
+
+class RangeIgnored(Exception):
+    """The server answered a ranged request with the whole body."""
+
+
+class RemoteChanged(Exception):
+    """The file on the server is not the one planned (size or etag differ)."""
+
+    def __init__(self, reason: str, new_etag: str | None = None, new_size: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.new_etag = new_etag
+        self.new_size = new_size
+
+
+class Retryable(Exception):
+    def __init__(self, reason: str, retry_after_s: float | None = None, immediate: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after_s = retry_after_s
+        self.immediate = immediate
+
+
+class FileDownload:
+    """One file's download: its partial file, scheduler, hasher and connections."""
+
+    def __init__(self, transfer: Transfer, target: FileTarget, expectation: Expectation):
+        self.t = transfer
+        self.target = target
+        self.remote = target.remote
+        self.expectation = expectation
+        self.location: str | None = None  # resolved CDN URL, shared by the workers
+        self.fetched_bytes = 0
+        self._lock = threading.Lock()
+        self._fd: int | None = None
+        self._errors: list[BaseException] = []
+        self._range_ignored = threading.Event()
+        self._abort = threading.Event()
+        self._workers = 0
+        self.meter = SpeedMeter(transfer.clock)
+        self.scheduler: SegmentScheduler | None = None
+        self.hasher: PrefixHasher | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    def run(self) -> None:
+        """Download the missing bytes, verify them, leave the partial file complete."""
+        size = self.expectation.size
+        opts = self.t.options
+        done = self._open_partial()
+        self.scheduler = SegmentScheduler(
+            size,
+            done,
+            connections=opts.connections_per_file,
+            min_segment=opts.min_segment,
+            max_segment=opts.max_segment
+            if size > opts.small_file_bytes
+            else max(size, opts.min_segment),
+        )
+        assert self._fd is not None
+        self.hasher = PrefixHasher(self.expectation, self._fd)
+        self.t.emit(FileStarted(self.t.task_id, self.remote.path, size, done.total))
+        stop_hashing = threading.Event()
+        hashing = threading.Thread(
+            target=self._hash_behind, args=(stop_hashing,), name="hfsuite-hash", daemon=True
+        )
+        hashing.start()
+        try:
+            try:
+                if size > 0 and not self.scheduler.complete:
+                    self._run_workers()
+            finally:
+                stop_hashing.set()
+                hashing.join()
+            self.hasher.catch_up(self.scheduler.done.contiguous_prefix())
+            if not self.scheduler.complete:
+                raise TransferError(f"{self.remote.path}: download ended with bytes missing.")
+            if not self.hasher.matches():
+                got = self.hasher.result()
+                raise IntegrityError(
+                    f"{self.remote.path}: {self.expectation.kind} mismatch "
+                    f"(expected {self.expectation.digest}, got {got})."
+                )
+            self.t.emit(FileVerified(self.t.task_id, self.remote.path, str(self.expectation.kind)))
+            os.fsync(self._fd)
+        finally:
+            self.save_checkpoint()
+            self._close()
+
+    def _hash_behind(self, stop: threading.Event) -> None:
+        """Hash bytes written ahead of the frontier, shortly after they land (page cache)."""
+        while not stop.wait(0.05):
+            sched, hasher = self.scheduler, self.hasher
+            if sched is not None and hasher is not None:
+                hasher.catch_up(sched.done.contiguous_prefix())
+
+    def _open_partial(self) -> RangeSet:
+        path, size = self.target.partial_path, self.expectation.size
+        path.parent.mkdir(parents=True, exist_ok=True)
+        state = load_state(self.target.state_path)
+        done = RangeSet()
+        if state is not None and path.exists():
+            if state.size == size and state.etag == self.remote.etag:
+                done = state.ranges
+            else:
+                self.t.emit(
+                    FileRestarted(
+                        self.t.task_id,
+                        self.remote.path,
+                        "the file changed on the server since the partial download; starting it over",
+                    )
+                )
+        if not done:
+            path.unlink(missing_ok=True)
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if os.fstat(self._fd).st_size != size:
+            os.ftruncate(self._fd, size)
+            if hasattr(os, "posix_fallocate") and size:
+                # Else a sparse file; the disk-space check already ran.
+                with contextlib.suppress(OSError):
+                    os.posix_fallocate(self._fd, 0, size)
+        return done
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def discard(self) -> None:
+        """Delete the partial file and its state (to start over)."""
+        self.target.partial_path.unlink(missing_ok=True)
+        self.target.state_path.unlink(missing_ok=True)
+
+    def save_checkpoint(self) -> None:
+        """Persist which ranges are on disk (flushing the data first)."""
+        with self._lock:
+            fd, sched = self._fd, self.scheduler
+            if sched is None or fd is None:
+                return
+            state = ResumeState(self.expectation.size, self.remote.etag, None, sched.snapshot())
+            try:
+                save_state(self.target.state_path, state, fd)
+            except OSError as exc:
+                log.warning("cannot save resume state of %s: %s", self.remote.path, exc)
+
+    def progress(self) -> FileProgress:
+        """Current progress of this file."""
+        done = self.scheduler.done.total if self.scheduler else 0
+        self.meter.update(done)
+        return FileProgress(
+            self.remote.path, self.expectation.size, done, self.meter.speed_bps, self._workers
+        )
+
+    # --- workers -------------------------------------------------------------------------
+    def _run_workers(self) -> None:
+        assert self.scheduler is not None
+        opts = self.t.options
+        missing = self.expectation.size - self.scheduler.done.total
+        n = 1 if self.expectation.size <= opts.small_file_bytes else opts.connections_per_file
+        n = max(1, min(n, -(-missing // opts.min_segment)))
+        threads = [
+            threading.Thread(target=self._worker, name=f"hfsuite-conn-{i}", daemon=True)
+            for i in range(n)
+        ]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        if self._range_ignored.is_set() and not self.scheduler.complete:
+            self._errors.clear()
+            self._abort.clear()
+            self._single_stream()
+        if self._errors:
+            raise self._errors[0]
+
+    def _stopping(self) -> bool:
+        return self._abort.is_set() or self.t.halted
+
+    def _fail(self, exc: BaseException) -> None:
+        with self._lock:
+            self._errors.append(exc)
+        self._abort.set()
+
+    def _worker(self) -> None:
+        assert self.scheduler is not None
+        with self._lock:
+            self._workers += 1
+        try:
+            while not self._stopping():
+                seg = self.scheduler.next_segment()
+                if seg is None:
+                    return
+                try:
+                    self._fetch_segment(seg)
+                finally:
+                    self.scheduler.release(seg)
+        except RangeIgnored:
+            self._range_ignored.set()
+            self._abort.set()
+        except (HfSuiteError, RemoteChanged, OSError) as exc:
+            self._fail(exc)
+        finally:
+            with self._lock:
+                self._workers -= 1
+
+    def _fetch_segment(self, seg: Segment) -> None:
+        """Fetch one segment, retrying what can be retried."""
+        policy = self.t.options.retry
+        attempt = 0
+        while seg.pos < seg.end:
+            if self._stopping():
+                return
+            self.t.control.checkpoint()
+            attempt += 1
+            before = seg.pos
+            try:
+                self._stream_range(seg)
+                return
+            except Retryable as exc:
+                if seg.pos > before:
+                    attempt = 1  # progress was made: this is a fresh failure
+                if not policy.should_retry(attempt):
+                    raise ServerError(
+                        f"{self.remote.path}: giving up after {attempt} attempts ({exc.reason}).",
+                        hint="The server keeps failing; try again later.",
+                    ) from None
+                delay = 0.0 if exc.immediate else policy.delay(attempt, exc.retry_after_s)
+                self.t.emit(
+                    TransferRetrying(self.t.task_id, self.remote.path, attempt, delay, exc.reason)
+                )
+                log.info("%s: retry %d in %.1fs: %s", self.remote.path, attempt, delay, exc.reason)
+                self.t.control.sleep(delay)
+
+    def _open(self, start: int, end: int, ranged: bool) -> Response:
+        """GET the file's bytes ``[start, end)``, following redirects to the CDN by hand."""
+        headers = {"Range": f"bytes={start}-{end - 1}"} if ranged else {}
+        url = self.location or self.remote.url
+        for _ in range(10):
+            try:
+                resp = self.t.client.request("GET", url, headers, follow_redirects=False)
+            except NetworkError as exc:
+                raise Retryable(exc.message) from exc
+            if resp.status in _REDIRECT_STATUS:
+                location = resp.header("Location")
+                linked = _strip_etag(resp.header("X-Linked-Etag") or "")
+                resp.read_all()
+                resp.release()
+                if not location:
+                    raise Retryable(f"redirect without Location from {url}")
+                self._check_linked_etag(linked, resp.header("X-Linked-Size"))
+                url = urljoin(url, location)
+                self.location = url
+                continue
+            if resp.status in (200, 206):
+                return resp
+            body_status = resp.status
+            from_cdn = self.location is not None and url == self.location
+            if from_cdn and body_status in (401, 403, 410):
+                resp.read_all()
+                resp.close()
+                self.location = None  # signed URL expired: resolve again
+                raise Retryable("the download link expired; resolving it again", immediate=True)
+            if body_status == 416:
+                resp.close()
+                raise RemoteChanged(
+                    "the server says the requested range is past the end of the file"
+                )
+            if body_status in _RETRY_STATUS:
+                retry_after = parse_retry_after(resp.header("Retry-After"), self.t.clock.now())
+                resp.read_all()
+                resp.close()
+                raise Retryable(f"HTTP {body_status} from {urlsplit(url).netloc}", retry_after)
+            error = self.t.error_mapper(resp)
+            resp.close()
+            raise error
+        raise Retryable("too many redirects")
+
+    def _check_linked_etag(self, linked: str, linked_size: str | None) -> None:
+        planned = self.remote.etag
+        if linked and planned and linked != planned:
+            size = int(linked_size) if linked_size and linked_size.isdigit() else None
+            raise RemoteChanged(
+                f"the server now has a different version (etag {linked[:12]}…, expected "
+                f"{planned[:12]}…)",
+                new_etag=linked,
+                new_size=size,
+            )
+
+    def _stream_range(self, seg: Segment) -> None:
+        size = self.expectation.size
+        ranged = not (seg.pos == 0 and seg.end == size)
+        slot = self.t.host_slot(self.location or self.remote.url)
+        with slot:
+            resp = self._open(seg.pos, seg.end, ranged=True)
+            try:
+                if resp.status == 200:
+                    total = resp.content_length
+                    if total is not None and total != size:
+                        raise RemoteChanged(f"the server sent {total} bytes, expected {size}")
+                    if ranged:
+                        raise RangeIgnored()
+                else:
+                    self._check_content_range(resp, seg.pos)
+                self._read_body(resp, seg)
+            except BaseException:
+                resp.close()
+                raise
+            if seg.pos >= seg.end and resp.raw.length not in (None, 0):
+                resp.close()  # our segment ended (or was stolen) before the response did
+            else:
+                resp.release()
+
+    def _check_content_range(self, resp: Response, start: int) -> None:
+        value = resp.header("Content-Range") or ""
+        try:
+            unit_range, total = value.split("/", 1)
+            first = int(unit_range.split()[1].split("-")[0])
+        except (ValueError, IndexError):
+            raise Retryable(f"bad Content-Range {value!r}") from None
+        if total.strip() != "*" and int(total) != self.expectation.size:
+            raise RemoteChanged(f"the file is now {total} bytes, expected {self.expectation.size}")
+        if first != start:
+            raise Retryable(f"the server sent bytes from {first}, asked for {start}")
+
+    def _read_body(self, resp: Response, seg: Segment) -> None:
+        assert self.scheduler is not None and self.hasher is not None and self._fd is not None
+        buf = bytearray(self.t.options.buffer_bytes)
+        view = memoryview(buf)
+        throttle = self.t.throttle
+        control = self.t.control
+        while seg.pos < seg.end:
+            if self._stopping():
+                return
+            control.checkpoint()
+            want = min(throttle.chunk(len(buf)), seg.end - seg.pos)
+            wait = throttle.reserve(want)
+            if wait > 0:
+                control.sleep(wait)
+            try:
+                got = resp.readinto(view[:want])
+            except NetworkError as exc:
+                throttle.refund(want)
+                raise Retryable(exc.message) from exc
+            if got < want:
+                throttle.refund(want - got)
+            if got == 0:
+                raise Retryable("the server closed the response early")
+            start = seg.pos
+            n = self.scheduler.reserve(seg, got)
+            if n == 0:
+                return
+            chunk = view[:n]
+            os.pwrite(self._fd, chunk, start)
+            self.hasher.feed(start, chunk)
+            self.scheduler.written(start, n)
+            with self._lock:
+                self.fetched_bytes += n
+            if n < got:
+                return  # the tail of this segment was taken by another connection
+
+    def _single_stream(self) -> None:
+        """The server ignores Range: fetch the whole file in one stream from byte 0."""
+        assert self._fd is not None
+        self.t.emit(
+            FileRestarted(
+                self.t.task_id,
+                self.remote.path,
+                "the server does not support ranges; using one stream",
+            )
+        )
+        size = self.expectation.size
+        self.scheduler = SegmentScheduler(
+            size, connections=1, min_segment=size or 1, max_segment=size or 1
+        )
+        self.hasher = PrefixHasher(self.expectation, self._fd)
+        seg = self.scheduler.next_segment()
+        assert seg is not None
+        policy = self.t.options.retry
+        attempt = 0
+        while True:
+            attempt += 1
+            seg.pos = 0
+            try:
+                resp = self._open(0, size, ranged=False)
+                try:
+                    self._read_body(resp, seg)
+                finally:
+                    resp.close()
+                return
+            except Retryable as exc:
+                if not policy.should_retry(attempt):
+                    raise ServerError(f"{self.remote.path}: giving up ({exc.reason}).") from None
+                self.hasher = PrefixHasher(self.expectation, self._fd)
+                self.scheduler = SegmentScheduler(
+                    size, connections=1, min_segment=size, max_segment=size
+                )
+                seg = self.scheduler.next_segment()
+                assert seg is not None
+                self.t.control.sleep(policy.delay(attempt, exc.retry_after_s))
+
+
+def _strip_etag(value: str) -> str:
+    value = value.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    return value.strip('"')

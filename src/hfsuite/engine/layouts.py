@@ -1,0 +1,314 @@
+"""Where downloaded files go: huggingface_hub's cache layout, or a plain local folder.
+
+HF cache (``HF_HUB_CACHE``), exactly as huggingface_hub writes it, so transformers, diffusers and
+``hf_hub_download(local_files_only=True)`` use the files without downloading again::
+
+    models--{org}--{name}/
+      blobs/{etag}                          content; etag = sha256 (LFS) or git sha1
+      blobs/{etag}.hfsuite.incomplete       our partial file (preallocated, written at offsets)
+      blobs/{etag}.hfsuite.json             its resume state (written ranges, etag, commit)
+      snapshots/{commit}/{path}             relative symlink to ../../blobs/{etag} (copy if no symlinks)
+      refs/{revision}                       the commit, no newline (only when revision != commit)
+
+Our partial files are not named ``{etag}.incomplete``: huggingface_hub ≤1.17 would try to resume
+such a file by its length, and ours is preallocated to full size.
+
+Local dir (e.g. a ComfyUI models folder)::
+
+    {local_dir}/{path}                                            the file
+    {local_dir}/.cache/huggingface/.gitignore, CACHEDIR.TAG
+    {local_dir}/.cache/huggingface/download/{path}.metadata       "{commit}\\n{etag}\\n{timestamp}\\n"
+    {local_dir}/.cache/huggingface/download/{path}.hfsuite.incomplete / .hfsuite.json
+
+With the metadata file, ``hf download --local-dir`` sees the file as current and downloads
+nothing. Files appear at their final path only when complete and verified (``os.replace``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from hfsuite.core.remote import RemoteFile, RepoSnapshot
+from hfsuite.core.types import RepoType
+from hfsuite.engine.paths import check_remote_path, safe_join
+from hfsuite.engine.verify import Expectation, hash_file
+
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by huggingface_hub.\n"
+    "# For information about cache directory tags, see:\n"
+    "#\thttps://bford.info/cachedir/\n"
+)
+
+
+@dataclass(frozen=True)
+class FileTarget:
+    """Where one remote file is written while downloading and where it ends up.
+
+    Attributes:
+        remote: The file.
+        final_path: Where the user (and other tools) find it.
+        partial_path: The preallocated file written at offsets.
+        state_path: Its resume state.
+    """
+
+    remote: RemoteFile
+    final_path: Path
+    partial_path: Path
+    state_path: Path
+
+
+class StorageLayout(Protocol):
+    """A way of laying files out on disk."""
+
+    def target(self, remote: RemoteFile) -> FileTarget:
+        """Paths for one file (raises UnsafePathError for a hostile path)."""
+        ...
+
+    def is_complete(
+        self, target: FileTarget, expectation: Expectation, repair: bool = True
+    ) -> bool:
+        """Whether the file is already in place and current (then it is skipped).
+
+        With ``repair`` it may fix small things on the way (link a cached blob, write missing
+        metadata for a file whose content checks out); without it, nothing is written.
+        """
+        ...
+
+    def place(self, target: FileTarget) -> Path:
+        """Move a complete, verified partial file to its final place; returns the final path."""
+        ...
+
+    def finish(self) -> None:
+        """Called once after every file is placed (refs, markers)."""
+        ...
+
+    @property
+    def root(self) -> Path:
+        """The folder everything is written under (for the disk-space check)."""
+        ...
+
+
+def repo_folder_name(repo_id: str, repo_type: RepoType) -> str:
+    """``models--org--name`` as huggingface_hub names a repo's cache folder."""
+    return "--".join([f"{repo_type.value}s", *repo_id.split("/")])
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class HFCacheLayout:
+    """huggingface_hub's cache layout for one repo at one commit.
+
+    Args:
+        cache_dir: The HF cache folder (``HF_HUB_CACHE``).
+        snapshot: The repo and commit being downloaded.
+        use_symlinks: Link snapshot files to blobs (else copy, as huggingface_hub does on
+            file systems without symlinks). ``None`` probes the file system.
+    """
+
+    def __init__(self, cache_dir: Path, snapshot: RepoSnapshot, use_symlinks: bool | None = None):
+        self.cache_dir = cache_dir
+        self.snapshot = snapshot
+        check_remote_path(snapshot.ref.repo_id)
+        self.repo_dir = cache_dir / repo_folder_name(snapshot.ref.repo_id, snapshot.ref.repo_type)
+        self.blobs = self.repo_dir / "blobs"
+        self.snapshot_dir = self.repo_dir / "snapshots" / snapshot.commit
+        self._use_symlinks = use_symlinks
+
+    @property
+    def root(self) -> Path:
+        return self.cache_dir
+
+    def target(self, remote: RemoteFile) -> FileTarget:
+        etag = remote.etag
+        if not etag:
+            raise ValueError(f"{remote.path}: the HF cache layout needs an etag")
+        check_remote_path(etag)
+        return FileTarget(
+            remote=remote,
+            final_path=safe_join(self.snapshot_dir, remote.path),
+            partial_path=self.blobs / f"{etag}.hfsuite.incomplete",
+            state_path=self.blobs / f"{etag}.hfsuite.json",
+        )
+
+    def _blob(self, target: FileTarget) -> Path:
+        return self.blobs / str(target.remote.etag)
+
+    def is_complete(
+        self, target: FileTarget, expectation: Expectation, repair: bool = True
+    ) -> bool:
+        if target.final_path.exists():
+            return True
+        blob = self._blob(target)
+        # Same content already cached under another revision: link it, no download.
+        if blob.exists() and blob.stat().st_size == expectation.size:
+            if repair:
+                self._link(blob, target.final_path)
+            return True
+        return False
+
+    def place(self, target: FileTarget) -> Path:
+        blob = self._blob(target)
+        blob.parent.mkdir(parents=True, exist_ok=True)
+        _chmod_default(target.partial_path)
+        os.replace(target.partial_path, blob)
+        target.state_path.unlink(missing_ok=True)
+        self._link(blob, target.final_path)
+        return target.final_path
+
+    def _link(self, blob: Path, pointer: Path) -> None:
+        pointer.parent.mkdir(parents=True, exist_ok=True)
+        if pointer.is_symlink() or pointer.exists():
+            pointer.unlink()
+        if self._symlinks_supported():
+            os.symlink(os.path.relpath(blob, pointer.parent), pointer)
+        else:
+            tmp = pointer.with_name(f".{pointer.name}.tmp")
+            shutil.copyfile(blob, tmp)
+            os.replace(tmp, pointer)
+
+    def _symlinks_supported(self) -> bool:
+        if self._use_symlinks is None:
+            probe_dir = self.repo_dir
+            probe_dir.mkdir(parents=True, exist_ok=True)
+            src, dst = probe_dir / ".hfsuite-probe-src", probe_dir / ".hfsuite-probe-dst"
+            try:
+                src.touch()
+                os.symlink(src.name, dst)
+                self._use_symlinks = True
+            except OSError:
+                self._use_symlinks = False
+            finally:
+                dst.unlink(missing_ok=True)
+                src.unlink(missing_ok=True)
+        return self._use_symlinks
+
+    def finish(self) -> None:
+        self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        revision = self.snapshot.ref.revision
+        if revision and revision != self.snapshot.commit:
+            check_remote_path(revision)
+            _atomic_write_text(self.repo_dir / "refs" / revision, self.snapshot.commit)
+        elif not revision:
+            _atomic_write_text(self.repo_dir / "refs" / "main", self.snapshot.commit)
+        tag = self.cache_dir / "CACHEDIR.TAG"
+        if not tag.exists():
+            _atomic_write_text(tag, _CACHEDIR_TAG)
+
+
+class LocalDirLayout:
+    """Files at their repo paths under a folder, with huggingface_hub's local-dir metadata.
+
+    Args:
+        local_dir: The destination folder.
+        commit: The commit being downloaded (written to each file's metadata).
+        clock: ``time.time`` replacement for the metadata timestamp (tests).
+    """
+
+    def __init__(self, local_dir: Path, commit: str, now: object = time.time):
+        self.local_dir = local_dir
+        self.commit = commit
+        self._meta_root = local_dir / ".cache" / "huggingface"
+        self._download = self._meta_root / "download"
+        self._now = now
+
+    @property
+    def root(self) -> Path:
+        return self.local_dir
+
+    def target(self, remote: RemoteFile) -> FileTarget:
+        final = safe_join(self.local_dir, remote.path)
+        side = safe_join(self._download, remote.path)
+        return FileTarget(
+            remote=remote,
+            final_path=final,
+            partial_path=side.with_name(side.name + ".hfsuite.incomplete"),
+            state_path=side.with_name(side.name + ".hfsuite.json"),
+        )
+
+    def _metadata_path(self, target: FileTarget) -> Path:
+        return safe_join(self._download, target.remote.path + ".metadata")
+
+    def is_complete(
+        self, target: FileTarget, expectation: Expectation, repair: bool = True
+    ) -> bool:
+        final = target.final_path
+        if not final.is_file():
+            return False
+        meta = self._read_metadata(target)
+        etag = target.remote.etag
+        if meta is not None:
+            commit, meta_etag, stamp = meta
+            fresh = final.stat().st_mtime - 1 <= stamp
+            if fresh and etag and meta_etag == etag and final.stat().st_size == expectation.size:
+                if commit != self.commit and repair:
+                    self._write_metadata(target)
+                return True
+        # No (usable) metadata: accept the file only if its content checks out.
+        if hash_file(final, expectation):
+            if repair:
+                self._write_metadata(target)
+            return True
+        return False
+
+    def _read_metadata(self, target: FileTarget) -> tuple[str, str, float] | None:
+        try:
+            lines = self._metadata_path(target).read_text(encoding="utf-8").splitlines()
+            return lines[0].strip(), lines[1].strip(), float(lines[2].strip())
+        except (OSError, IndexError, ValueError):
+            return None
+
+    def _write_metadata(self, target: FileTarget) -> None:
+        self._ensure_markers()
+        stamp = self._now()  # type: ignore[operator]
+        _atomic_write_text(
+            self._metadata_path(target), f"{self.commit}\n{target.remote.etag or ''}\n{stamp}\n"
+        )
+
+    def _ensure_markers(self) -> None:
+        self._meta_root.mkdir(parents=True, exist_ok=True)
+        gitignore = self._meta_root / ".gitignore"
+        if not gitignore.exists():
+            _atomic_write_text(gitignore, "*")
+        tag = self._meta_root / "CACHEDIR.TAG"
+        if not tag.exists():
+            _atomic_write_text(tag, _CACHEDIR_TAG)
+
+    def place(self, target: FileTarget) -> Path:
+        target.final_path.parent.mkdir(parents=True, exist_ok=True)
+        _chmod_default(target.partial_path)
+        os.replace(target.partial_path, target.final_path)
+        target.state_path.unlink(missing_ok=True)
+        self._write_metadata(target)
+        return target.final_path
+
+    def finish(self) -> None:
+        self._ensure_markers()
+
+
+def _chmod_default(path: Path) -> None:
+    # Same as huggingface_hub: a downloaded file gets 0o666 minus the umask.
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(path, 0o666 & ~umask)
+    except OSError:
+        pass

@@ -1,0 +1,170 @@
+"""Planning a download before a byte moves: which files, how many bytes, does it fit.
+
+Selection follows ``hf download``: explicit paths (a path naming a folder selects everything
+under it), then ``--include``/``--exclude`` globs with huggingface_hub's own
+``filter_repo_objects`` (fnmatch; a pattern ending in ``/`` means the folder). Files already
+complete in the layout are skipped; partial files count only their missing bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hfsuite.core.errors import EntryNotFoundError, InsufficientSpaceError
+from hfsuite.core.remote import RemoteFile, RepoSnapshot
+from hfsuite.engine.layouts import FileTarget, StorageLayout
+from hfsuite.engine.resume import load_state
+from hfsuite.engine.verify import Expectation
+
+#: Room left free on a volume after the download (file system metadata, other writers).
+SPACE_MARGIN_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file of a plan.
+
+    Attributes:
+        remote: The file on the hub.
+        target: Where it goes.
+        action: ``download``, ``resume`` or ``skip`` (already complete).
+        missing_bytes: Bytes still to fetch.
+    """
+
+    remote: RemoteFile
+    target: FileTarget
+    action: str
+    missing_bytes: int
+
+
+@dataclass(frozen=True)
+class DownloadPlan:
+    """What a download will do."""
+
+    snapshot: RepoSnapshot
+    files: tuple[PlannedFile, ...]
+    destination: Path
+
+    @property
+    def to_fetch(self) -> list[PlannedFile]:
+        """Files with bytes to fetch."""
+        return [f for f in self.files if f.action != "skip"]
+
+    @property
+    def total_bytes(self) -> int:
+        """Size of every selected file."""
+        return sum(f.remote.size for f in self.files)
+
+    @property
+    def missing_bytes(self) -> int:
+        """Bytes still to download."""
+        return sum(f.missing_bytes for f in self.files)
+
+
+def select_files(
+    files: Sequence[RemoteFile],
+    paths: Sequence[str] = (),
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+) -> list[RemoteFile]:
+    """Filter a repo's files like ``hf download`` does.
+
+    Raises:
+        EntryNotFoundError: an explicit path matches no file or folder.
+    """
+    from huggingface_hub.utils import filter_repo_objects
+
+    selected = list(files)
+    if paths:
+        wanted = []
+        for path in paths:
+            norm = path.strip("/")
+            hits = [f for f in selected if f.path == norm or f.path.startswith(norm + "/")]
+            if not hits:
+                raise EntryNotFoundError(
+                    f"The repository has no file or folder {path!r}.",
+                    hint="Check the path (case-sensitive); `hfsuite info REPO --files` lists them.",
+                )
+            wanted.extend(h for h in hits if h not in wanted)
+        selected = wanted
+    if include or exclude:
+        selected = list(
+            filter_repo_objects(
+                selected,
+                allow_patterns=list(include) if include else None,
+                ignore_patterns=list(exclude) if exclude else None,
+                key=lambda f: f.path,
+            )
+        )
+    return selected
+
+
+def plan_download(
+    snapshot: RepoSnapshot,
+    layout: StorageLayout,
+    *,
+    paths: Sequence[str] = (),
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+) -> DownloadPlan:
+    """Select files and find out, for each, whether it must be fetched and how much of it."""
+    planned = []
+    for remote in select_files(snapshot.files, paths, include, exclude):
+        target = layout.target(remote)  # refuses hostile paths before anything is written
+        expectation = Expectation.for_file(remote)
+        if force and not dry_run:
+            for stale in (target.partial_path, target.state_path):
+                stale.unlink(missing_ok=True)
+        elif not force and layout.is_complete(target, expectation, repair=not dry_run):
+            planned.append(PlannedFile(remote, target, "skip", 0))
+            continue
+        state = None if force else load_state(target.state_path)
+        if state and state.size == remote.size and state.etag == remote.etag:
+            have = state.ranges.total
+            planned.append(PlannedFile(remote, target, "resume", max(0, remote.size - have)))
+        else:
+            planned.append(PlannedFile(remote, target, "download", remote.size))
+    return DownloadPlan(snapshot, tuple(planned), layout.root)
+
+
+def check_disk_space(plan: DownloadPlan, margin_bytes: int = SPACE_MARGIN_BYTES) -> None:
+    """Refuse a plan that does not fit on every volume it writes to.
+
+    Partial files are preallocated, so a partial already on disk needs no new space.
+
+    Raises:
+        InsufficientSpaceError: naming the folder, bytes needed and bytes free.
+    """
+    need: dict[int, tuple[Path, int]] = {}
+    for pf in plan.to_fetch:
+        folder = _existing_ancestor(pf.target.partial_path.parent)
+        dev = os.stat(folder).st_dev
+        new_bytes = pf.remote.size - _allocated(pf.target.partial_path)
+        path, total = need.get(dev, (folder, 0))
+        need[dev] = (path, total + max(0, new_bytes))
+    for folder, needed in need.values():
+        free = shutil.disk_usage(folder).free
+        if needed + margin_bytes > free:
+            raise InsufficientSpaceError(str(folder), needed + margin_bytes, free)
+
+
+def _existing_ancestor(path: Path) -> Path:
+    path = path.absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _allocated(path: Path) -> int:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return 0
+    blocks = getattr(st, "st_blocks", None)
+    return min(st.st_size, blocks * 512) if blocks is not None else st.st_size

@@ -1,0 +1,403 @@
+"""Moving bytes: several files at once, several ranged connections per file.
+
+```
+Transfer.run(files)
+  ├── file runners (files_in_parallel threads) take files from a queue
+  │     └── FileDownload: preallocated partial file, SegmentScheduler, PrefixHasher
+  │           └── workers (≤ connections_per_file threads): next_segment → GET Range → pwrite
+  └── ticker thread: progress events (a few per second) and resume checkpoints
+```
+
+Faults: connection errors, stalls (socket read timeout), 5xx, 408 and 429 are retried with
+backoff (honouring Retry-After) per segment; an expired CDN URL (403/410 from the CDN) is
+resolved again; 401/403/404 from the hub become the source's typed errors and are not retried.
+A server that ignores Range gets one stream from byte 0. A file whose bytes do not match the
+expected hash is downloaded once more, then fails with IntegrityError.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from hfsuite.core.clock import Clock, SystemClock
+from hfsuite.core.errors import (
+    HfSuiteError,
+    IntegrityError,
+    OperationCancelled,
+    SourceError,
+    TransferError,
+)
+from hfsuite.core.events import (
+    Event,
+    FileCompleted,
+    FileFailed,
+    FileRestarted,
+    TransferProgressed,
+)
+from hfsuite.core.remote import HttpAnswer, RemoteFile, is_sha256
+from hfsuite.core.speed import SpeedMeter
+from hfsuite.engine.filedownload import FileDownload, RemoteChanged
+from hfsuite.engine.http import HttpClient, Response
+from hfsuite.engine.layouts import StorageLayout
+from hfsuite.engine.retry import RetryPolicy
+from hfsuite.engine.scheduler import MIB
+from hfsuite.engine.throttle import Throttle, TokenBucket
+from hfsuite.engine.verify import Expectation, HashKind
+
+log = logging.getLogger(__name__)
+
+ErrorMapper = Callable[[HttpAnswer], HfSuiteError]
+"""Turns a hub's error response (4xx) into a typed, actionable error (one per source)."""
+
+
+@dataclass
+class TransferOptions:
+    """Limits and tuning of a transfer.
+
+    Attributes:
+        connections_per_file: Parallel ranged connections for one file.
+        files_in_parallel: Files transferred at once.
+        connections_per_host: Connections to one host at once, across all files.
+        small_file_bytes: Files up to this size use a single request.
+        min_segment: Smallest segment handed out / stolen.
+        max_segment: Largest fresh segment.
+        buffer_bytes: Read size per socket read (smaller when throttled).
+        checkpoint_interval_s: How often resume state is persisted.
+        progress_interval_s: How often progress events are published.
+        retry: Backoff policy for retryable failures.
+        max_file_restarts: Times a file may start over (hash mismatch, remote change).
+    """
+
+    connections_per_file: int = 8
+    files_in_parallel: int = 4
+    connections_per_host: int = 16
+    small_file_bytes: int = 4 * MIB
+    min_segment: int = 1 * MIB
+    max_segment: int = 64 * MIB
+    buffer_bytes: int = 1 * MIB
+    checkpoint_interval_s: float = 2.0
+    progress_interval_s: float = 0.25
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    max_file_restarts: int = 1
+
+
+class TransferControl:
+    """Pause, resume, cancel and re-limit a running transfer from any thread.
+
+    Args:
+        limit_bps: The task's own bandwidth limit (0 = unlimited).
+        clock: Time source for the task's token bucket.
+    """
+
+    def __init__(self, limit_bps: int = 0, clock: Clock | None = None):
+        self.bucket = TokenBucket(limit_bps, clock=clock)
+        self._running = threading.Event()
+        self._running.set()
+        self._cancelled = threading.Event()
+
+    def pause(self) -> None:
+        """Stop moving bytes (connections wait; the partial data stays)."""
+        self._running.clear()
+
+    def resume(self) -> None:
+        """Continue after :meth:`pause`."""
+        self._running.set()
+
+    def cancel(self) -> None:
+        """Stop for good; partial data and resume state are kept for a later run."""
+        self._cancelled.set()
+        self._running.set()
+
+    def set_limit(self, bps: int) -> None:
+        """Change the task's bandwidth limit (0 = unlimited); applies at once."""
+        self.bucket.set_rate(bps)
+
+    @property
+    def paused(self) -> bool:
+        """Whether the transfer is paused."""
+        return not self._running.is_set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether cancel was requested."""
+        return self._cancelled.is_set()
+
+    def checkpoint(self) -> None:
+        """Block while paused; raise OperationCancelled when cancelled."""
+        if not self._running.is_set():
+            self._running.wait()
+        if self._cancelled.is_set():
+            raise OperationCancelled("Download cancelled.")
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep, waking early (and raising) on cancel."""
+        if seconds > 0 and self._cancelled.wait(seconds):
+            raise OperationCancelled("Download cancelled.")
+        if self._cancelled.is_set():
+            raise OperationCancelled("Download cancelled.")
+
+
+@dataclass
+class FileOutcome:
+    """How one file ended."""
+
+    remote: RemoteFile
+    local_path: str | None = None
+    skipped: bool = False
+    error: HfSuiteError | None = None
+    downloaded_bytes: int = 0
+
+
+@dataclass
+class TransferResult:
+    """Outcome of :meth:`Transfer.run`."""
+
+    files: list[FileOutcome]
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        """Files that ended with an error."""
+        return [f for f in self.files if f.error is not None]
+
+    @property
+    def downloaded_bytes(self) -> int:
+        """Bytes fetched over the network in this run."""
+        return sum(f.downloaded_bytes for f in self.files)
+
+
+class Transfer:
+    """Downloads a list of files into a storage layout.
+
+    Args:
+        client: The HTTP client (auth decides which hosts see the token).
+        layout: Where files go (HF cache or local dir).
+        error_mapper: The source's translation of error responses into typed errors.
+        options: Limits and tuning.
+        control: Pause/resume/cancel/limit handle.
+        global_bucket: The bandwidth limit shared with every other transfer.
+        on_event: Receives events (from worker threads; must not block).
+        clock: Time source.
+        task_id: Put on every event.
+        force: Download even files that are already complete.
+    """
+
+    def __init__(
+        self,
+        client: HttpClient,
+        layout: StorageLayout,
+        error_mapper: ErrorMapper,
+        *,
+        options: TransferOptions | None = None,
+        control: TransferControl | None = None,
+        global_bucket: TokenBucket | None = None,
+        on_event: Callable[[Event], None] | None = None,
+        clock: Clock | None = None,
+        task_id: int | None = None,
+        force: bool = False,
+    ):
+        self.force = force
+        self.client = client
+        self.layout = layout
+        self.error_mapper = error_mapper
+        self.options = options or TransferOptions()
+        self.control = control or TransferControl()
+        self.clock = clock or SystemClock()
+        self.throttle = Throttle(self.control.bucket, global_bucket or TokenBucket(0))
+        self.task_id = task_id
+        self._on_event = on_event or (lambda e: None)
+        self._active: dict[str, FileDownload] = {}
+        self._active_lock = threading.Lock()
+        self._host_slots: dict[str, threading.BoundedSemaphore] = {}
+        self._host_lock = threading.Lock()
+        self.meter = SpeedMeter(self.clock)
+        self._total_bytes = 0
+        self._finished_bytes = 0
+        self._stop_ticker = threading.Event()
+        self._halt = threading.Event()  # a hard error (bad token, gated…) stops every file
+        self._count_lock = threading.Lock()
+
+    # --- public ------------------------------------------------------------------------------
+    def emit(self, event: Event) -> None:
+        """Publish an event, never letting a subscriber's failure break the transfer."""
+        try:
+            self._on_event(event)
+        except Exception:
+            log.exception("event subscriber failed")
+
+    def run(self, files: Sequence[RemoteFile]) -> TransferResult:
+        """Download every file; returns per-file outcomes.
+
+        Raises:
+            OperationCancelled: cancel was requested (partial data is kept for resume).
+        """
+        outcomes = {f.path: FileOutcome(remote=f) for f in files}
+        self._total_bytes = sum(f.size for f in files)
+        pending: queue.SimpleQueue[RemoteFile] = queue.SimpleQueue()
+        for f in sorted(files, key=lambda f: -f.size):  # big files first: they set the pace
+            pending.put(f)
+        ticker = threading.Thread(target=self._tick, name="hfsuite-ticker", daemon=True)
+        ticker.start()
+        cancelled: list[OperationCancelled] = []
+
+        def runner() -> None:
+            while not self._halt.is_set():
+                try:
+                    remote = pending.get_nowait()
+                except queue.Empty:
+                    return
+                outcome = outcomes[remote.path]
+                try:
+                    self._run_file(remote, outcome)
+                except OperationCancelled as exc:
+                    cancelled.append(exc)
+                    return
+                except (HfSuiteError, OSError) as exc:
+                    if isinstance(exc, OSError):
+                        exc = TransferError(
+                            f"{remote.path}: cannot write to disk: {exc.strerror or exc}.",
+                            hint="Check the destination's free space and permissions; the "
+                            "partial file is kept for resume.",
+                        )
+                    outcome.error = exc
+                    self.emit(FileFailed(self.task_id, remote.path, str(exc)))
+                    # An account problem applies to every file of the repo: stop early.
+                    if isinstance(exc, SourceError) and not exc.retryable:
+                        self._halt.set()
+                        return
+
+        threads = [
+            threading.Thread(target=runner, name=f"hfsuite-file-{i}", daemon=True)
+            for i in range(max(1, min(self.options.files_in_parallel, len(files))))
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self._stop_ticker.set()
+        ticker.join()
+        self._publish_progress()
+        failed_hard = [o for o in outcomes.values() if o.error is not None]
+        if cancelled and not failed_hard:
+            raise cancelled[0]
+        if not failed_hard:
+            self.layout.finish()
+        return TransferResult(files=list(outcomes.values()))
+
+    # --- per file ----------------------------------------------------------------------------
+    def _run_file(self, remote: RemoteFile, outcome: FileOutcome) -> None:
+        target = self.layout.target(remote)
+        expectation = Expectation.for_file(remote)
+        if not self.force and self.layout.is_complete(target, expectation):
+            outcome.local_path = str(target.final_path)
+            outcome.skipped = True
+            self._add_finished(remote.size)
+            self.emit(
+                FileCompleted(self.task_id, remote.path, remote.size, outcome.local_path, True)
+            )
+            return
+        restarts = 0
+        while True:
+            self.control.checkpoint()
+            download = FileDownload(self, target, expectation)
+            with self._active_lock:
+                self._active[remote.path] = download
+            try:
+                download.run()
+            except RemoteChanged as exc:
+                restarts += 1
+                if restarts > self.options.max_file_restarts:
+                    raise TransferError(
+                        f"{remote.path} keeps changing on the server ({exc.reason}).",
+                        hint="Try again later.",
+                    ) from None
+                self.emit(FileRestarted(self.task_id, remote.path, exc.reason))
+                download.discard()
+                if exc.new_etag and is_sha256(exc.new_etag):
+                    expectation = Expectation(
+                        exc.new_size or remote.size, HashKind.SHA256, exc.new_etag
+                    )
+                continue
+            except IntegrityError as exc:
+                restarts += 1
+                download.discard()
+                if restarts > self.options.max_file_restarts:
+                    raise IntegrityError(
+                        f"{remote.path} failed verification twice ({exc.message}); the partial "
+                        "file was deleted.",
+                        hint="The server or a proxy may be corrupting data; try again later.",
+                    ) from None
+                self.emit(
+                    FileRestarted(self.task_id, remote.path, f"{exc.message} Downloading it again.")
+                )
+                continue
+            finally:
+                outcome.downloaded_bytes += download.fetched_bytes
+                with self._active_lock:
+                    self._active.pop(remote.path, None)
+            break
+        outcome.local_path = str(self.layout.place(target))
+        self._add_finished(remote.size)
+        self.emit(FileCompleted(self.task_id, remote.path, remote.size, outcome.local_path))
+
+    def _add_finished(self, nbytes: int) -> None:
+        with self._count_lock:
+            self._finished_bytes += nbytes
+
+    @property
+    def halted(self) -> bool:
+        """A hard error stopped the transfer."""
+        return self._halt.is_set()
+
+    # --- hosts ---------------------------------------------------------------------------
+    def host_slot(self, url: str) -> threading.BoundedSemaphore:
+        """The semaphore limiting connections to ``url``'s host."""
+        host = urlsplit(url).netloc
+        with self._host_lock:
+            slot = self._host_slots.get(host)
+            if slot is None:
+                slot = threading.BoundedSemaphore(self.options.connections_per_host)
+                self._host_slots[host] = slot
+            return slot
+
+    # --- progress and checkpoints ------------------------------------------------------------
+    def _tick(self) -> None:
+        last_checkpoint = self.clock.monotonic()
+        was_paused = False
+        while not self._stop_ticker.wait(self.options.progress_interval_s):
+            if self.control.paused:
+                was_paused = True
+                continue
+            if was_paused:
+                self.meter.reset()
+                was_paused = False
+            self._publish_progress()
+            now = self.clock.monotonic()
+            if now - last_checkpoint >= self.options.checkpoint_interval_s:
+                last_checkpoint = now
+                with self._active_lock:
+                    active = list(self._active.values())
+                for download in active:
+                    download.save_checkpoint()
+
+    def _publish_progress(self) -> None:
+        with self._active_lock:
+            active = list(self._active.values())
+        files = tuple(d.progress() for d in active)
+        done = self._finished_bytes + sum(f.done_bytes for f in files)
+        self.meter.update(done)
+        speed = self.meter.speed_bps
+        self.emit(
+            TransferProgressed(
+                self.task_id,
+                done_bytes=done,
+                total_bytes=self._total_bytes,
+                speed_bps=speed,
+                eta_s=self.meter.eta_s(self._total_bytes - done),
+                files=files,
+            )
+        )

@@ -1,0 +1,135 @@
+"""Verifying bytes as they arrive, without a second pass over the file where it can be avoided.
+
+:class:`PrefixHasher` hashes the file's contiguous written prefix. The connection writing at
+the hash frontier feeds its buffer straight in (no re-read); bytes written ahead of the
+frontier by other connections are read back from the page cache by a catch-up step when the
+frontier reaches them. Segments are handed out lowest-offset first, so that catch-up is small
+and the file is fully hashed moments after its last byte lands.
+
+Expected digests: SHA-256 for LFS files (and ModelScope/URL files that publish one), the git
+blob SHA-1 (``sha1(b"blob <size>\\0" + content)``) for small regular Hub files, or only the size.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+
+from hfsuite.core.remote import RemoteFile, is_sha1, is_sha256
+
+_READ = 1 << 20
+
+
+class HashKind(enum.StrEnum):
+    """How a file's content is checked."""
+
+    SHA256 = "sha256"
+    """SHA-256 of the content (LFS oid)."""
+    GIT_SHA1 = "git-sha1"
+    """Git blob id of the content."""
+    SIZE = "size"
+    """Only the size is known."""
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a complete file must look like."""
+
+    size: int
+    kind: HashKind
+    digest: str | None = None
+
+    @classmethod
+    def for_file(cls, remote: RemoteFile) -> Expectation:
+        """SHA-256 when known, else the git blob id of a regular file, else the size."""
+        if is_sha256(remote.sha256):
+            return cls(remote.size, HashKind.SHA256, remote.sha256)
+        if not remote.lfs and is_sha1(remote.blob_id):
+            return cls(remote.size, HashKind.GIT_SHA1, remote.blob_id)
+        return cls(remote.size, HashKind.SIZE)
+
+
+class PrefixHasher:
+    """Hashes a file's bytes in order as the contiguous prefix grows.
+
+    Args:
+        expectation: What to compute.
+        fd: Open file descriptor of the partial file (for catch-up reads).
+    """
+
+    def __init__(self, expectation: Expectation, fd: int):
+        self.expectation = expectation
+        self._fd = fd
+        self._lock = threading.Lock()
+        self.position = 0
+        self.reread_bytes = 0
+        self._h: hashlib._Hash | None
+        if expectation.kind is HashKind.SHA256:
+            self._h = hashlib.sha256()
+        elif expectation.kind is HashKind.GIT_SHA1:
+            self._h = hashlib.sha1(f"blob {expectation.size}\0".encode())
+        else:
+            self._h = None
+
+    def feed(self, offset: int, data: memoryview) -> bool:
+        """Hash ``data`` written at ``offset`` if it continues the prefix; returns whether it did."""
+        if self._h is None:
+            return False
+        with self._lock:
+            if offset != self.position:
+                return False
+            self._h.update(data)
+            self.position += len(data)
+            return True
+
+    def catch_up(self, prefix_end: int) -> None:
+        """Hash from the frontier up to ``prefix_end`` by reading the written bytes back."""
+        if self._h is None:
+            self.position = max(self.position, prefix_end)
+            return
+        buf = bytearray(_READ)
+        view = memoryview(buf)
+        while True:
+            with self._lock:
+                start = self.position
+                if start >= prefix_end:
+                    return
+                n = min(_READ, prefix_end - start)
+                got = os.preadv(self._fd, [view[:n]], start)
+                if got <= 0:
+                    return
+                self._h.update(view[:got])
+                self.position += got
+                self.reread_bytes += got
+
+    def result(self) -> str | None:
+        """The hex digest (None for size-only checks)."""
+        return None if self._h is None else self._h.hexdigest()
+
+    def matches(self) -> bool:
+        """Whether the whole file has been hashed and equals the expected digest."""
+        if self.expectation.kind is HashKind.SIZE:
+            return True
+        return self.position == self.expectation.size and self.result() == self.expectation.digest
+
+
+def hash_file(path: str | os.PathLike[str], expectation: Expectation) -> bool:
+    """Check an existing file against an expectation (used to accept files already on disk)."""
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return False
+    if size != expectation.size:
+        return False
+    if expectation.kind is HashKind.SIZE:
+        return True
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        hasher = PrefixHasher(expectation, fd)
+        hasher.catch_up(size)
+        return hasher.matches()
+    finally:
+        os.close(fd)

@@ -1,0 +1,240 @@
+"""The Hugging Face Hub (or a mirror of it) as a source of repositories.
+
+Metadata comes through huggingface_hub's ``HfApi`` (the reference client, so mirrors that work
+with it work with us); file bytes are fetched by the engine from
+``{endpoint}/{prefix}{repo_id}/resolve/{commit}/{path}``. This module is the one place where
+the Hub's answers become typed errors with messages a person can act on: :meth:`map_error`
+for raw resolve responses, :func:`_translate` for huggingface_hub's exceptions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from hfsuite.core.errors import (
+    AuthenticationError,
+    EntryNotFoundError,
+    GatedRepoError,
+    HfSuiteError,
+    NetworkError,
+    RepoNotFoundError,
+    RevisionNotFoundError,
+    ServerError,
+    SourceError,
+)
+from hfsuite.core.remote import HttpAnswer, RemoteFile, RepoSnapshot
+from hfsuite.core.types import RepoRef, RepoType
+
+
+class EndpointAuth:
+    """Sends the token to the endpoint's origin only (never to a CDN after a redirect).
+
+    Args:
+        endpoint: The Hub's base URL.
+        token: The token, or None for anonymous access.
+    """
+
+    def __init__(self, endpoint: str, token: str | None):
+        self._origin = _origin(endpoint)
+        self._token = token
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        if self._token and _origin(url) == self._origin:
+            return {"Authorization": f"Bearer {self._token}"}
+        return {}
+
+
+class HuggingFaceSource:
+    """Resolves repositories on a Hub endpoint and explains its errors.
+
+    Args:
+        endpoint: Base URL (``https://huggingface.co`` or a mirror).
+        token: Access token, or None.
+    """
+
+    def __init__(self, endpoint: str, token: str | None = None):
+        self.endpoint = endpoint.rstrip("/")
+        self.token = token
+        self.auth = EndpointAuth(self.endpoint, token)
+
+    def _api(self) -> Any:
+        from huggingface_hub import HfApi
+
+        return HfApi(endpoint=self.endpoint, token=self.token or False)
+
+    # --- URLs ------------------------------------------------------------------------------
+    def repo_url(self, ref: RepoRef) -> str:
+        """The repo's page (where gated conditions are accepted)."""
+        return f"{self.endpoint}/{ref.repo_type.url_prefix}{ref.repo_id}"
+
+    def file_url(self, ref: RepoRef, commit: str, path: str) -> str:
+        """The resolve URL of one file at a commit."""
+        return (
+            f"{self.endpoint}/{ref.repo_type.url_prefix}{ref.repo_id}/resolve/"
+            f"{quote(commit, safe='')}/{quote(path)}"
+        )
+
+    # --- metadata ------------------------------------------------------------------------------
+    def snapshot(self, ref: RepoRef) -> RepoSnapshot:
+        """Resolve ``ref`` to a commit and list its files with sizes and hashes.
+
+        Raises:
+            RepoNotFoundError, RevisionNotFoundError, GatedRepoError, AuthenticationError,
+            NetworkError, ServerError: with actionable messages.
+        """
+        api = self._api()
+        revision = ref.revision or "main"
+        try:
+            info = api.repo_info(
+                ref.repo_id,
+                repo_type=ref.repo_type.value,
+                revision=revision,
+                files_metadata=True,
+            )
+        except Exception as exc:  # noqa: BLE001 - translated below, re-raised if unknown
+            raise self._translate(exc, ref) from exc
+        commit = info.sha
+        if not commit:
+            raise ServerError(f"{self.endpoint} did not say which commit {ref} is at.")
+        files = []
+        for sibling in info.siblings or []:
+            lfs = sibling.lfs
+            size = lfs.size if lfs is not None else sibling.size
+            files.append(
+                RemoteFile(
+                    path=sibling.rfilename,
+                    size=int(size or 0),
+                    url=self.file_url(ref, commit, sibling.rfilename),
+                    blob_id=sibling.blob_id,
+                    sha256=lfs.sha256 if lfs is not None else None,
+                    lfs=lfs is not None,
+                )
+            )
+        resolved = RepoRef(info.id or ref.repo_id, ref.repo_type, ref.revision, ref.source)
+        return RepoSnapshot(ref=resolved, commit=commit, files=tuple(files))
+
+    # --- errors ------------------------------------------------------------------------------
+    def map_error(self, answer: HttpAnswer) -> HfSuiteError:
+        """Turn an error answer of the resolve endpoint into a typed error."""
+        ref, path = _parse_resolve_url(answer.url, self.endpoint)
+        code = answer.header("X-Error-Code") or ""
+        message = answer.header("X-Error-Message") or ""
+        status = answer.status
+        return self._error(status, code, message, ref, path)
+
+    def _error(
+        self, status: int, code: str, message: str, ref: RepoRef | None, path: str | None
+    ) -> HfSuiteError:
+        what = str(ref.repo_id) if ref else "the repository"
+        kind = ref.repo_type.value.capitalize() if ref else "Repository"
+        page = self.repo_url(ref) if ref else self.endpoint
+        if code == "GatedRepo":
+            if "awaiting a review" in message:
+                return GatedRepoError(
+                    f"{kind} {what} is gated and your access request is awaiting review.",
+                    hint=f"Wait for the authors to approve it at {page}, then retry.",
+                )
+            if status == 401 or not self.token:
+                return GatedRepoError(
+                    f"{kind} {what} is gated: log in with a token, and accept its conditions "
+                    f"at {page}, then retry.",
+                    hint="Run `hfsuite auth login` with a token of the account that accepted them.",
+                )
+            return GatedRepoError(
+                f"{kind} {what} is gated: accept its conditions at {page}, then retry.",
+                hint="The conditions must be accepted by the account that owns your token.",
+            )
+        if code == "RevisionNotFound":
+            rev = ref.revision if ref else "?"
+            return RevisionNotFoundError(
+                f"{kind} {what} has no branch, tag or commit named {rev!r}.",
+                hint=f"See the available revisions at {page}.",
+            )
+        if code == "EntryNotFound":
+            return EntryNotFoundError(
+                f"{kind} {what} has no file {path!r} at that revision.",
+                hint="Check the file name (paths are case-sensitive).",
+            )
+        if "Invalid credentials" in message or (status == 401 and self.token and not code):
+            return AuthenticationError(
+                f"The token was refused by {self.endpoint} (invalid or expired).",
+                hint=f"Create a new token at {self.endpoint}/settings/tokens and run "
+                "`hfsuite auth login`.",
+            )
+        if code == "RepoNotFound" or status in (401, 404):
+            if self.token:
+                return RepoNotFoundError(
+                    f"{kind} {what} was not found, or it is private and your token cannot see it.",
+                    hint="Check the name, or use a token with access to it.",
+                )
+            return RepoNotFoundError(
+                f"{kind} {what} was not found (or it is private).",
+                hint="Check the name, or log in with a token that has access "
+                "(`hfsuite auth login`).",
+            )
+        if status == 403:
+            return AuthenticationError(
+                f"Access to {what} is forbidden for this token.",
+                hint="A fine-grained token needs read access to this repository.",
+            )
+        if status == 429 or status >= 500:
+            return ServerError(f"{self.endpoint} answered HTTP {status}.", hint="Try again later.")
+        return SourceError(f"{self.endpoint} answered HTTP {status} for {what}: {message}".strip())
+
+    def _translate(self, exc: Exception, ref: RepoRef) -> HfSuiteError:
+        """Map huggingface_hub's exceptions onto our error tree."""
+        from huggingface_hub import errors as hf_errors
+
+        if isinstance(exc, hf_errors.OfflineModeIsEnabled):
+            return NetworkError(
+                "Offline mode is on (HF_HUB_OFFLINE), so the Hub cannot be asked.",
+                hint="Unset HF_HUB_OFFLINE or run `hfsuite config set offline false`.",
+            )
+        response = getattr(exc, "response", None)
+        status = getattr(response, "status_code", 0) or 0
+        headers = getattr(response, "headers", {}) or {}
+        code = headers.get("X-Error-Code", "") if headers else ""
+        message = headers.get("X-Error-Message", "") if headers else ""
+        if isinstance(exc, hf_errors.GatedRepoError):
+            code = code or "GatedRepo"
+        elif isinstance(exc, hf_errors.RevisionNotFoundError):
+            code = code or "RevisionNotFound"
+        elif isinstance(exc, hf_errors.RepositoryNotFoundError):
+            code = code or "RepoNotFound"
+        elif isinstance(exc, hf_errors.EntryNotFoundError):
+            code = code or "EntryNotFound"
+        if status or code:
+            return self._error(status, code, message, ref, None)
+        return NetworkError(
+            f"Cannot reach {self.endpoint}: {exc}.",
+            hint="Check your connection, proxy settings and the endpoint "
+            "(`hfsuite config get endpoint`).",
+        )
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def _parse_resolve_url(url: str, endpoint: str) -> tuple[RepoRef | None, str | None]:
+    """Recover repo, revision and path from a resolve URL (for error messages)."""
+    from urllib.parse import unquote
+
+    path = urlsplit(url).path
+    base = urlsplit(endpoint).path.rstrip("/")
+    if base and path.startswith(base):
+        path = path[len(base) :]
+    parts = path.lstrip("/").split("/")
+    repo_type = RepoType.MODEL
+    if parts and parts[0] in ("datasets", "spaces"):
+        repo_type = RepoType.DATASET if parts[0] == "datasets" else RepoType.SPACE
+        parts = parts[1:]
+    if "resolve" not in parts:
+        return None, None
+    i = parts.index("resolve")
+    repo_id = "/".join(parts[:i])
+    revision = unquote(parts[i + 1]) if len(parts) > i + 1 else None
+    file_path = unquote("/".join(parts[i + 2 :])) if len(parts) > i + 2 else None
+    return RepoRef(repo_id, repo_type, revision), file_path
