@@ -1,1 +1,97 @@
-"""storage layer."""
+"""Storage: the suite's SQLite database (queue, history, profiles, caches, statistics).
+
+```
+open_database(url) ─► Database
+    with db.write() as uow:            # BEGIN IMMEDIATE … COMMIT, or ROLLBACK on error
+        ids = uow.tasks.add_many(specs)
+    with db.read() as uow:             # a consistent snapshot
+        queue = uow.tasks.list_queue()
+```
+
+Repositories (``uow.tasks``, ``.task_files``, ``.history``, ``.profiles``, ``.api_cache``,
+``.file_hashes``, ``.stats``, ``.model_versions``) return detached records
+(:mod:`hfsuite.storage.records`).
+The schema is migrated with Alembic scripts shipped in ``storage/migrations``. This package
+imports only SQLAlchemy, Alembic, the standard library and :mod:`hfsuite.core`; it never reads
+settings or environment variables: the database URL is passed in.
+"""
+
+from hfsuite.storage.database import (
+    BUSY_TIMEOUT_S,
+    Database,
+    UnitOfWork,
+    create_sqlite_engine,
+    open_database,
+)
+from hfsuite.storage.records import (
+    ApiCacheEntry,
+    DailyStats,
+    FavoriteRecord,
+    FileHashRecord,
+    FileState,
+    HistoryQuery,
+    HistoryRecord,
+    HistorySpec,
+    ManifestEntry,
+    ModelVersionRecord,
+    ModelVersionSpec,
+    ProfileRecord,
+    ProfileSpec,
+    ResumeInfo,
+    StatsSummary,
+    TaskChanges,
+    TaskFileRecord,
+    TaskFileSpec,
+    TaskRecord,
+    TaskSpec,
+)
+from hfsuite.storage.repositories import (
+    ApiCacheRepository,
+    FileHashRepository,
+    HistoryRepository,
+    ModelVersionRepository,
+    MoveDirection,
+    ProfileRepository,
+    ProgressUpdate,
+    StatsRepository,
+    TaskFileRepository,
+    TaskRepository,
+)
+
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "ApiCacheEntry",
+    "ApiCacheRepository",
+    "DailyStats",
+    "Database",
+    "FavoriteRecord",
+    "FileHashRecord",
+    "FileHashRepository",
+    "FileState",
+    "HistoryQuery",
+    "HistoryRecord",
+    "HistoryRepository",
+    "HistorySpec",
+    "ManifestEntry",
+    "ModelVersionRecord",
+    "ModelVersionRepository",
+    "ModelVersionSpec",
+    "MoveDirection",
+    "ProfileRecord",
+    "ProfileRepository",
+    "ProfileSpec",
+    "ProgressUpdate",
+    "ResumeInfo",
+    "StatsRepository",
+    "StatsSummary",
+    "TaskChanges",
+    "TaskFileRecord",
+    "TaskFileRepository",
+    "TaskFileSpec",
+    "TaskRecord",
+    "TaskRepository",
+    "TaskSpec",
+    "UnitOfWork",
+    "create_sqlite_engine",
+    "open_database",
+]

@@ -1,0 +1,404 @@
+"""Opening the database and running units of work on it.
+
+```
+open_database(url) ──► Database ──┬── write() ─► UnitOfWork  (BEGIN IMMEDIATE … COMMIT | ROLLBACK)
+                                  └── read()  ─► UnitOfWork  (BEGIN … ROLLBACK: a snapshot)
+UnitOfWork: .tasks .task_files .history .profiles .api_cache .file_hashes .stats .model_versions
+```
+
+Several processes (the desktop app and the CLI) share one SQLite file. What makes that safe:
+
+- WAL journal: readers never block the writer and the writer never blocks readers.
+- ``busy_timeout`` (30 s): a writer waits for another writer's lock instead of failing at once.
+- Write transactions start with ``BEGIN IMMEDIATE``. pysqlite's default deferred ``BEGIN`` takes
+  the write lock only at the first write; upgrading a read transaction to a write one fails with
+  SQLITE_BUSY *without* calling the busy handler when another process committed in between
+  (the snapshot is stale and waiting cannot help), which surfaces as "database is locked".
+  Taking the lock up front makes the busy handler apply. See
+  https://sqlite.org/lang_transaction.html and https://sqlite.org/wal.html#busy.
+- A bounded retry around acquiring the write lock, for the rare case the busy timeout runs out.
+
+The engine uses pysqlite with ``isolation_level=None`` (the driver emits no ``BEGIN`` of its own)
+and a ``begin`` event that emits ``BEGIN`` or ``BEGIN IMMEDIATE``; this is the recipe from the
+SQLAlchemy SQLite dialect documentation ("Serializable isolation / Savepoints / Transactional
+DDL"). A :class:`Database` must not be shared across ``fork()``: open one per process.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from hfsuite.core.clock import Clock, SystemClock
+from hfsuite.core.errors import MigrationError, StorageError
+from hfsuite.storage import migrate
+from hfsuite.storage.repositories import (
+    ApiCacheRepository,
+    FileHashRepository,
+    HistoryRepository,
+    ModelVersionRepository,
+    ProfileRepository,
+    StatsRepository,
+    TaskFileRepository,
+    TaskRepository,
+)
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_S = 30.0
+"""How long SQLite waits for another connection's lock before giving up."""
+WRITE_LOCK_ATTEMPTS = 3
+"""How many times :meth:`Database.write` tries to take the write lock."""
+_BEGIN_OPTION = "hfsuite_begin"
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" / "database is busy"."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+class UnitOfWork:
+    """One transaction, with a repository per table group bound to it.
+
+    Everything done through one unit of work commits together or not at all. Repositories are
+    created on first use.
+
+    Args:
+        session: The session the transaction runs in.
+        clock: The clock repositories use for timestamps.
+    """
+
+    def __init__(self, session: Session, clock: Clock):
+        self.session = session
+        self.clock = clock
+
+    @cached_property
+    def tasks(self) -> TaskRepository:
+        """The queue: tasks and their files."""
+        return TaskRepository(self.session, self.clock)
+
+    @cached_property
+    def task_files(self) -> TaskFileRepository:
+        """Files of tasks, with progress and resume information."""
+        return TaskFileRepository(self.session, self.clock)
+
+    @cached_property
+    def history(self) -> HistoryRepository:
+        """Finished downloads and favorites."""
+        return HistoryRepository(self.session, self.clock)
+
+    @cached_property
+    def profiles(self) -> ProfileRepository:
+        """Named destinations."""
+        return ProfileRepository(self.session, self.clock)
+
+    @cached_property
+    def api_cache(self) -> ApiCacheRepository:
+        """Cached API responses."""
+        return ApiCacheRepository(self.session, self.clock)
+
+    @cached_property
+    def file_hashes(self) -> FileHashRepository:
+        """Cached hashes of local files."""
+        return FileHashRepository(self.session, self.clock)
+
+    @cached_property
+    def stats(self) -> StatsRepository:
+        """Per-day statistics."""
+        return StatsRepository(self.session, self.clock)
+
+    @cached_property
+    def model_versions(self) -> ModelVersionRepository:
+        """What was downloaded where, for update checks."""
+        return ModelVersionRepository(self.session, self.clock)
+
+
+class Database:
+    """An open database: an engine configured for SQLite and the units of work on it.
+
+    Create it with :func:`open_database`, which also migrates the schema.
+
+    Args:
+        engine: An engine made by :func:`create_sqlite_engine`.
+        where: The file path (or URL for in-memory databases), for messages.
+        clock: Clock for timestamps the repositories write.
+    """
+
+    def __init__(self, engine: Engine, where: str, clock: Clock | None = None):
+        self.engine = engine
+        self.where = where
+        self.clock: Clock = clock or SystemClock()
+        self._write_engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+    @property
+    def url(self) -> str:
+        """The database URL."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def write_engine(self) -> Engine:
+        """The engine whose transactions start with ``BEGIN IMMEDIATE``."""
+        return self._write_engine
+
+    @contextmanager
+    def write(self) -> Iterator[UnitOfWork]:
+        """A write transaction: commits when the block ends, rolls back if it raises.
+
+        The write lock is taken when the block starts (``BEGIN IMMEDIATE``), waiting up to the
+        busy timeout and retrying a few times, so the block itself never meets "database is
+        locked". Keep blocks short: other processes wait for them.
+
+        Yields:
+            The unit of work.
+
+        Raises:
+            StorageError: when the lock cannot be had or the database fails; the transaction is
+                rolled back. Exceptions raised by the block itself propagate unchanged (after
+                the rollback), except SQLAlchemy errors, which become StorageError.
+        """
+        session = self._begin(self._write_engine)
+        try:
+            yield UnitOfWork(session, self.clock)
+            session.commit()
+        except BaseException as exc:
+            session.rollback()
+            translated = self._translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+        finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[UnitOfWork]:
+        """A read-only transaction: a consistent snapshot, never committed.
+
+        Yields:
+            The unit of work (do not write through it; use :meth:`write`).
+
+        Raises:
+            StorageError: when the database fails.
+        """
+        session = Session(bind=self.engine, expire_on_commit=False, autoflush=False)
+        try:
+            yield UnitOfWork(session, self.clock)
+        except BaseException as exc:
+            translated = self._translate(exc)
+            if translated is exc:
+                raise
+            raise translated from exc
+        finally:
+            session.rollback()
+            session.close()
+
+    def run_write(self, work: Callable[[UnitOfWork], T], attempts: int = WRITE_LOCK_ATTEMPTS) -> T:
+        """Run ``work`` in a write transaction, re-running it whole if the database was locked.
+
+        Use this when ``work`` is safe to repeat (it only touches the database).
+
+        Args:
+            work: Called with the unit of work; its return value is returned.
+            attempts: How many times to try.
+
+        Returns:
+            What ``work`` returned.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.write() as uow:
+                    return work(uow)
+            except StorageError as exc:
+                if attempt == attempts or not is_locked_error(exc.__cause__ or exc):
+                    raise
+                time.sleep(0.05 * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def schema_revision(self) -> str | None:
+        """The schema revision the database is at."""
+        with self.engine.connect() as conn:
+            revisions = migrate.current_revisions(conn)
+        return revisions[0] if revisions else None
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _begin(self, engine: Engine) -> Session:
+        delay = 0.05
+        for attempt in range(1, WRITE_LOCK_ATTEMPTS + 1):
+            session = Session(bind=engine, expire_on_commit=False, autoflush=False)
+            try:
+                session.connection()  # emits BEGIN IMMEDIATE now, not at the first write
+                return session
+            except SQLAlchemyError as exc:
+                session.close()
+                if not is_locked_error(exc) or attempt == WRITE_LOCK_ATTEMPTS:
+                    raise self._translate(exc) from exc
+                time.sleep(delay)
+                delay *= 4
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        if not isinstance(exc, SQLAlchemyError):
+            return exc
+        if is_locked_error(exc):
+            return StorageError(
+                f"The database at {self.where} stayed locked by another process for more than "
+                f"{BUSY_TIMEOUT_S:.0f} s.",
+                hint="Another HF Download Suite process may be stuck; close it and retry.",
+                details=str(exc),
+            )
+        message = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
+        return StorageError(f"Database error in {self.where}: {message}", details=str(exc))
+
+
+def _dump_json(value: Any) -> str:
+    # Compact, and readable non-ASCII file names (history's text filter searches this JSON).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _retry_locked(action: Callable[[], object]) -> None:
+    """Run ``action``, retrying while SQLite says "locked" (up to the busy timeout).
+
+    Switching a new file to WAL needs an exclusive lock, and SQLite does not call the busy
+    handler for it: when two processes open a brand-new database at the same moment, one of
+    them gets "database is locked" at once. Found by the two-process test.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.005
+    while True:
+        try:
+            action()
+            return
+        except Exception as exc:
+            if not is_locked_error(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
+
+
+def create_sqlite_engine(url: str) -> Engine:
+    """Create an engine for a SQLite URL with the suite's connection settings.
+
+    Every new connection gets WAL journaling (file databases), ``foreign_keys=ON``,
+    ``busy_timeout`` and ``synchronous=NORMAL`` (safe with WAL: a power loss may lose the last
+    transactions but never corrupts the file).
+
+    Args:
+        url: ``sqlite:///path/to/file.db`` or ``sqlite://`` (in memory, for tests).
+
+    Returns:
+        The engine.
+
+    Raises:
+        StorageError: when the URL is not a SQLite URL.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        raise StorageError(
+            f"Unsupported database URL {parsed.render_as_string(hide_password=True)}: "
+            "only SQLite is supported.",
+            hint="Use a URL like sqlite:///path/to/hfsuite.db.",
+        )
+    in_memory = parsed.database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {
+        "connect_args": {"timeout": BUSY_TIMEOUT_S},
+        "json_serializer": _dump_json,
+    }
+    if in_memory:
+        kwargs["poolclass"] = StaticPool
+        kwargs["connect_args"]["check_same_thread"] = False
+    engine = create_engine(parsed, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver must not issue its own BEGIN: _on_begin does, with the right mode.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            if not in_memory:
+                _retry_locked(lambda: cursor.execute("PRAGMA journal_mode = WAL"))
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def open_database(url: str, *, clock: Clock | None = None) -> Database:
+    """Open (creating if needed) the database at ``url`` and migrate it to the newest schema.
+
+    Args:
+        url: A SQLite URL, e.g. ``sqlite:////home/me/.local/share/hfsuite/hfsuite.db``; the
+            settings layer supplies it. The file's folder is created when missing.
+        clock: Clock for the timestamps repositories write (default: the system clock).
+
+    Returns:
+        The open database.
+
+    Raises:
+        MigrationError: when the database comes from a newer version of the program, or a
+            migration fails (the database is left unchanged).
+        StorageError: when the URL is not SQLite, or the file cannot be created, opened or read
+            (e.g. it is not a database or is corrupt); the message names the path.
+    """
+    parsed = make_url(url)
+    path: Path | None = None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(str(parsed.database)).expanduser()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"Cannot create the folder for the database at {path}: {exc.strerror or exc}",
+                hint="Choose a writable location for the database.",
+            ) from exc
+        parsed = parsed.set(database=str(path))
+    where = str(path) if path else parsed.render_as_string(hide_password=True)
+    engine = create_sqlite_engine(parsed.render_as_string(hide_password=False))
+    database = Database(engine, where, clock)
+    try:
+        with engine.connect() as conn:
+            current = migrate.current_revisions(conn)
+        migrate.check_known(current, where)
+        if current != (migrate.head_revision(),):
+            migrate.upgrade(database.write_engine, where)
+    except MigrationError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        if is_locked_error(exc):
+            raise database._translate(exc) from exc
+        raise StorageError(
+            f"Cannot open the database at {where}: {getattr(exc, 'orig', None) or exc}",
+            hint="The file is not a database or is damaged. Move it aside (the program starts "
+            "with a fresh one) or restore a backup.",
+            details=str(exc),
+        ) from exc
+    return database

@@ -1,0 +1,123 @@
+"""Bring a database's schema to the version this program needs, with Alembic.
+
+The migration scripts ship inside the package (``migrations/``); no ``alembic.ini`` is needed at
+run time. Rules:
+
+- a new or older database is upgraded in place, inside one ``BEGIN IMMEDIATE`` transaction, so
+  two processes opening it at once migrate it exactly once and a failed migration leaves the old
+  schema untouched (SQLite DDL is transactional);
+- a database stamped with a revision this program does not know was written by a newer version
+  of the program: it is refused with a :class:`~hfsuite.core.errors.MigrationError` rather than
+  being "upgraded" into something neither version understands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from hfsuite.core.errors import MigrationError
+
+MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
+"""Folder holding ``env.py`` and ``versions/``."""
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at the packaged migrations.
+
+    Args:
+        connection: An open connection for ``env.py`` to run on (the normal case).
+
+    Returns:
+        The config (no ini file behind it).
+    """
+    config = Config()
+    # ConfigParser interpolation: a '%' in the install path must be doubled.
+    config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@cache
+def _script() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The newest schema revision this program knows."""
+    head = _script().get_current_head()
+    if head is None:  # pragma: no cover - the package always ships revisions
+        raise MigrationError("No database migrations are installed.")
+    return head
+
+
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this program knows."""
+    return frozenset(s.revision for s in _script().walk_revisions())
+
+
+def current_revisions(connection: Connection) -> tuple[str, ...]:
+    """The revisions the database is stamped with (empty for a new database)."""
+    return tuple(MigrationContext.configure(connection).get_current_heads())
+
+
+def check_known(revisions: Iterable[str], where: str) -> None:
+    """Refuse a database stamped with revisions this program does not know.
+
+    Args:
+        revisions: The database's current revisions.
+        where: The database's path or URL, for the message.
+
+    Raises:
+        MigrationError: when a revision is unknown (the database is from a newer version).
+    """
+    unknown = sorted(set(revisions) - known_revisions())
+    if unknown:
+        raise MigrationError(
+            f"The database at {where} was created by a newer version of HF Download Suite "
+            f"(schema revision {', '.join(unknown)}; this version knows up to "
+            f"{head_revision()}).",
+            hint="Upgrade HF Download Suite, or point it at another database file.",
+        )
+
+
+def upgrade(engine: Engine, where: str, target: str = "head") -> None:
+    """Upgrade the schema to ``target`` in one transaction on ``engine``.
+
+    ``engine`` should emit ``BEGIN IMMEDIATE`` (the write engine of
+    :class:`~hfsuite.storage.database.Database`) so the check and the upgrade are atomic with
+    respect to other processes.
+
+    Args:
+        engine: The engine to run on.
+        where: The database's path or URL, for messages.
+        target: A revision id, or ``"head"``.
+
+    Raises:
+        MigrationError: when the database is newer than this program or a migration fails.
+    """
+    try:
+        with engine.begin() as connection:
+            current = current_revisions(connection)
+            check_known(current, where)
+            wanted = head_revision() if target == "head" else target
+            if current == (wanted,):
+                return
+            command.upgrade(alembic_config(connection), target)
+    except MigrationError:
+        raise
+    except Exception as exc:
+        raise MigrationError(
+            f"Could not bring the database at {where} up to date: {exc}",
+            hint="The database was left as it was. Report this, or move the file aside to "
+            "start with a fresh database.",
+            details=repr(exc),
+        ) from exc

@@ -1,0 +1,233 @@
+"""The database schema at the newest migration, as SQLAlchemy ORM models.
+
+These models describe *head*; the migrations in ``migrations/versions`` are self-contained
+(they never import this module) and a test checks that the two agree. To change the schema,
+edit this module and add a migration.
+
+```
+profiles ◄──(SET NULL)── tasks ──(CASCADE)──► task_files
+                           │ change_seq ◄── sequences["tasks"]      task_tombstones
+history      favorites (source, repo_type, repo_id)
+model_versions   daily_stats   api_cache   file_hashes
+```
+
+Conventions: timestamps are REAL epoch seconds; enum values are stored as their ``.value``
+(text, or an integer for :class:`~hfsuite.core.types.Priority`); lists and settings are JSON.
+No column holds a token or any other secret.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base; its metadata is the migrations' target."""
+
+
+class Profile(Base):
+    """A named destination with a layout and settings."""
+
+    __tablename__ = "profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    destination: Mapped[str] = mapped_column(sa.Text)
+    layout: Mapped[str] = mapped_column(sa.String(32))
+    settings: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    origin: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[float] = mapped_column(sa.Float)
+    updated_at: Mapped[float] = mapped_column(sa.Float)
+
+
+class Task(Base):
+    """A download in the queue."""
+
+    __tablename__ = "tasks"
+    # Never reuse the id of a deleted task (tombstones and history refer to task ids).
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy reads it)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(32))
+    repo_id: Mapped[str | None] = mapped_column(sa.String(300))
+    url: Mapped[str | None] = mapped_column(sa.Text)
+    repo_type: Mapped[str] = mapped_column(sa.String(16))
+    revision: Mapped[str | None] = mapped_column(sa.String(300))
+    resolved_commit: Mapped[str | None] = mapped_column(sa.String(64))
+    include_globs: Mapped[list[Any]] = mapped_column(sa.JSON)
+    exclude_globs: Mapped[list[Any]] = mapped_column(sa.JSON)
+    files: Mapped[list[Any] | None] = mapped_column(sa.JSON(none_as_null=True))
+    destination: Mapped[str] = mapped_column(sa.Text)
+    layout: Mapped[str] = mapped_column(sa.String(32))
+    profile_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("profiles.id", ondelete="SET NULL")
+    )
+    priority: Mapped[int] = mapped_column(sa.Integer)
+    rank: Mapped[float] = mapped_column(sa.Float)
+    state: Mapped[str] = mapped_column(sa.String(16))
+    bandwidth_limit_bps: Mapped[int | None] = mapped_column(sa.Integer)
+    connections: Mapped[int | None] = mapped_column(sa.Integer)
+    expected_sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    bytes_total: Mapped[int | None] = mapped_column(sa.Integer)
+    bytes_done: Mapped[int] = mapped_column(sa.Integer)
+    files_total: Mapped[int | None] = mapped_column(sa.Integer)
+    files_done: Mapped[int] = mapped_column(sa.Integer)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[float] = mapped_column(sa.Float)
+    started_at: Mapped[float | None] = mapped_column(sa.Float)
+    finished_at: Mapped[float | None] = mapped_column(sa.Float)
+    updated_at: Mapped[float] = mapped_column(sa.Float)
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(200))
+    heartbeat_at: Mapped[float | None] = mapped_column(sa.Float)
+    change_seq: Mapped[int] = mapped_column(sa.Integer, server_default=sa.text("0"), index=True)
+
+
+# The queue view's order, and the scheduler's "next runnable" query.
+sa.Index("ix_tasks_order", Task.priority.desc(), Task.rank)
+sa.Index("ix_tasks_state_order", Task.state, Task.priority.desc(), Task.rank)
+
+
+class TaskFile(Base):
+    """One file of a task, with progress and persisted resume information."""
+
+    __tablename__ = "task_files"
+    __table_args__ = (sa.UniqueConstraint("task_id", "path", name="uq_task_files_task_path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(sa.Text)
+    size_bytes: Mapped[int | None] = mapped_column(sa.Integer)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    etag: Mapped[str | None] = mapped_column(sa.String(200))
+    state: Mapped[str] = mapped_column(sa.String(16))
+    bytes_done: Mapped[int] = mapped_column(sa.Integer)
+    completed_ranges: Mapped[list[Any]] = mapped_column(sa.JSON)
+    remote_etag: Mapped[str | None] = mapped_column(sa.String(200))
+    remote_commit: Mapped[str | None] = mapped_column(sa.String(64))
+    updated_at: Mapped[float] = mapped_column(sa.Float)
+
+
+class TaskTombstone(Base):
+    """A deleted task, so pollers learn about deletions through the change cursor."""
+
+    __tablename__ = "task_tombstones"
+
+    task_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    change_seq: Mapped[int] = mapped_column(sa.Integer, index=True)
+
+
+class NamedSequence(Base):
+    """Named monotonic counters (``tasks``: the queue's change cursor)."""
+
+    __tablename__ = "sequences"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(sa.Integer)
+
+
+class History(Base):
+    """A finished, failed or cancelled download."""
+
+    __tablename__ = "history"
+    __table_args__ = (sa.Index("ix_history_repo", "source", "repo_type", "repo_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(sa.Integer)
+    source: Mapped[str] = mapped_column(sa.String(32))
+    repo_id: Mapped[str | None] = mapped_column(sa.String(300))
+    url: Mapped[str | None] = mapped_column(sa.Text)
+    repo_type: Mapped[str] = mapped_column(sa.String(16))
+    revision: Mapped[str | None] = mapped_column(sa.String(300))
+    commit: Mapped[str | None] = mapped_column(sa.String(64))
+    layout: Mapped[str | None] = mapped_column(sa.String(32))
+    files: Mapped[list[Any]] = mapped_column(sa.JSON)
+    bytes_downloaded: Mapped[int] = mapped_column(sa.Integer)
+    duration_s: Mapped[float] = mapped_column(sa.Float)
+    destination: Mapped[str] = mapped_column(sa.Text)
+    outcome: Mapped[str] = mapped_column(sa.String(16))
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    started_at: Mapped[float | None] = mapped_column(sa.Float)
+    finished_at: Mapped[float] = mapped_column(sa.Float, index=True)
+
+
+class Favorite(Base):
+    """A favorite repository (see :class:`~hfsuite.storage.repositories.HistoryRepository`)."""
+
+    __tablename__ = "favorites"
+    __table_args__ = (
+        sa.UniqueConstraint("source", "repo_type", "repo_id", name="uq_favorites_repo"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(32))
+    repo_type: Mapped[str] = mapped_column(sa.String(16))
+    repo_id: Mapped[str] = mapped_column(sa.String(300))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[float] = mapped_column(sa.Float)
+
+
+class ApiCache(Base):
+    """Cached API responses."""
+
+    __tablename__ = "api_cache"
+
+    key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(64), index=True)
+    body: Mapped[Any] = mapped_column(sa.JSON)
+    etag: Mapped[str | None] = mapped_column(sa.String(200))
+    fetched_at: Mapped[float] = mapped_column(sa.Float)
+    expires_at: Mapped[float | None] = mapped_column(sa.Float, index=True)
+
+
+class FileHash(Base):
+    """Hashes of local files, keyed by path and valid for one (size, mtime)."""
+
+    __tablename__ = "file_hashes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(sa.Text, unique=True)
+    size_bytes: Mapped[int] = mapped_column(sa.Integer, index=True)
+    mtime_ns: Mapped[int] = mapped_column(sa.Integer)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    partial_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    computed_at: Mapped[float] = mapped_column(sa.Float)
+
+
+class DailyStat(Base):
+    """Per-day counters, updated with an upsert as downloads finish."""
+
+    __tablename__ = "daily_stats"
+
+    day: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    downloads: Mapped[int] = mapped_column(sa.Integer)
+    failures: Mapped[int] = mapped_column(sa.Integer)
+    cancelled: Mapped[int] = mapped_column(sa.Integer)
+    bytes_downloaded: Mapped[int] = mapped_column(sa.Integer)
+    seconds: Mapped[float] = mapped_column(sa.Float)
+
+
+class ModelVersion(Base):
+    """The commit downloaded into a destination, for update checks."""
+
+    __tablename__ = "model_versions"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "source", "repo_type", "repo_id", "destination", name="uq_model_versions_target"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(sa.String(32))
+    repo_type: Mapped[str] = mapped_column(sa.String(16))
+    repo_id: Mapped[str] = mapped_column(sa.String(300))
+    revision: Mapped[str | None] = mapped_column(sa.String(300))
+    commit: Mapped[str] = mapped_column(sa.String(64))
+    destination: Mapped[str] = mapped_column(sa.Text)
+    layout: Mapped[str] = mapped_column(sa.String(32))
+    manifest: Mapped[list[Any]] = mapped_column(sa.JSON)
+    downloaded_at: Mapped[float] = mapped_column(sa.Float)
+    upstream_commit: Mapped[str | None] = mapped_column(sa.String(64))
+    checked_at: Mapped[float | None] = mapped_column(sa.Float)

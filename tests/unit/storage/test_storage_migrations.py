@@ -1,0 +1,178 @@
+"""Opening databases: new, old (upgraded in place), newer than this program, and corrupt."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from hfsuite.core.errors import MigrationError, StorageError
+from hfsuite.core.types import RepoRef, SourceKind, TaskState
+from hfsuite.storage import Database, TaskSpec, create_sqlite_engine, migrate, open_database
+from hfsuite.storage.schema import Base
+
+
+def _file(url: str) -> Path:
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def test_new_database_is_created_at_head_with_its_folder(db_url: str) -> None:
+    assert not _file(db_url).parent.exists()
+    db = open_database(db_url)
+    try:
+        assert _file(db_url).is_file()
+        assert db.schema_revision() == migrate.head_revision()
+        assert migrate.known_revisions() == {"0001", "0002"}
+    finally:
+        db.close()
+
+
+def test_head_schema_matches_the_orm_models(db: Database) -> None:
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_every_connection_is_configured(db: Database) -> None:
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_reopening_is_a_no_op(db_url: str) -> None:
+    open_database(db_url).close()
+    db = open_database(db_url)
+    assert db.schema_revision() == migrate.head_revision()
+    db.close()
+
+
+def test_downgrade_and_upgrade_scripts_round_trip(db_url: str) -> None:
+    open_database(db_url).close()
+    engine = create_sqlite_engine(db_url)
+    try:
+        from alembic import command
+
+        with engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(conn), "base")
+        with engine.connect() as conn:
+            assert migrate.current_revisions(conn) == ()
+        migrate.upgrade(engine, "test", target="head")
+        with engine.connect() as conn:
+            assert migrate.current_revisions(conn) == (migrate.head_revision(),)
+    finally:
+        engine.dispose()
+
+
+def test_database_at_first_revision_is_upgraded_in_place_keeping_rows(db_url: str) -> None:
+    _file(db_url).parent.mkdir(parents=True)
+    engine = create_sqlite_engine(db_url)
+    migrate.upgrade(engine, "old", target="0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO tasks (source, repo_id, repo_type, include_globs, exclude_globs,"
+                " destination, layout, priority, rank, state, bytes_done, files_done,"
+                " created_at, updated_at) VALUES ('huggingface', 'org/old', 'model', '[]',"
+                " '[\"*.bin\"]', '/models', 'local-dir', 1, 1.0, 'paused', 10, 0, 1.0, 2.0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO history (source, repo_id, repo_type, files, bytes_downloaded,"
+                " duration_s, destination, outcome, finished_at) VALUES ('huggingface',"
+                " 'org/done', 'model', '[{\"path\": \"a.txt\", \"size\": 3}]', 3, 1.5, '/m',"
+                " 'completed', 100.0)"
+            )
+        )
+    with engine.connect() as conn:
+        assert migrate.current_revisions(conn) == ("0001",)
+    engine.dispose()
+
+    db = open_database(db_url)
+    try:
+        assert db.schema_revision() == "0002"
+        with db.read() as uow:
+            (task,) = uow.tasks.list_queue()
+            history = uow.history.find()
+            cursor = uow.tasks.current_cursor()
+        assert (task.repo_id, task.state, task.exclude, task.bytes_done) == (
+            "org/old",
+            TaskState.PAUSED,
+            ("*.bin",),
+            10,
+        )
+        assert task.change_seq == 1 and cursor == 1
+        assert [h.repo_id for h in history] == ["org/done"]
+        assert history[0].files[0].size_bytes == 3
+        # The new tables work on the upgraded file.
+        with db.write() as uow:
+            uow.tasks.add(
+                TaskSpec(source=SourceKind.HUGGINGFACE, repo_id="org/new", destination="/m")
+            )
+            uow.history.add_favorite(RepoRef("org/done"))
+        with db.read() as uow:
+            assert [t.repo_id for t in uow.tasks.list_queue()] == ["org/old", "org/new"]
+            assert uow.history.find()[0].is_favorite
+    finally:
+        db.close()
+
+
+def test_database_from_a_newer_program_is_refused(db_url: str) -> None:
+    open_database(db_url).close()
+    with sqlite3.connect(_file(db_url)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    with pytest.raises(MigrationError) as info:
+        open_database(db_url)
+    message = str(info.value)
+    assert "newer version" in message and "0099_future" in message
+    assert str(_file(db_url)) in message
+    assert info.value.exit_code == 4
+
+
+def test_corrupt_file_is_refused_naming_the_path(tmp_path: Path) -> None:
+    path = tmp_path / "broken.db"
+    path.write_bytes(b"this is not a database, just some text" * 100)
+    with pytest.raises(StorageError) as info:
+        open_database(f"sqlite:///{path}")
+    assert not isinstance(info.value, MigrationError)
+    assert str(path) in str(info.value)
+    assert "not a database" in str(info.value)
+
+
+def test_damaged_header_is_refused(db_url: str) -> None:
+    open_database(db_url).close()
+    path = _file(db_url)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    data = bytearray(path.read_bytes())
+    data[0:16] = b"garbage-garbage!"
+    path.write_bytes(bytes(data))
+    with pytest.raises(StorageError, match=str(path)):
+        open_database(db_url)
+
+
+def test_unwritable_folder_is_a_storage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StorageError, match="Cannot create the folder"):
+        open_database(f"sqlite:///{blocker / 'sub' / 'db.sqlite'}")
+
+
+def test_other_backends_are_refused() -> None:
+    with pytest.raises(StorageError, match="only SQLite"):
+        open_database("postgresql://localhost/hfsuite")
+
+
+def test_in_memory_database_works() -> None:
+    db = open_database("sqlite://")
+    with db.write() as uow:
+        uow.tasks.add(TaskSpec(source=SourceKind.URL, url="https://x/y.bin", destination="/d"))
+    with db.read() as uow:
+        assert len(uow.tasks.list_queue()) == 1
+    db.close()
