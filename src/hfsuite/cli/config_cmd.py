@@ -73,7 +73,9 @@ def set_(
     out.print(f"{key} = {stored!r}" if stored is not None else f"{key} cleared")
     origin = state.suite().loaded.origins.get(key, "")
     if origin.startswith("env:"):
-        out.print(f"[yellow]Note:[/] {origin[4:]} is set in the environment and overrides this value.")
+        out.print(
+            f"[yellow]Note:[/] {origin[4:]} is set in the environment and overrides this value."
+        )
 
 
 @app.command("reset")

@@ -17,7 +17,7 @@ import typer
 from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
-from hfsuite.cli import config_cmd
+from hfsuite.cli import config_cmd, download_cmd
 from hfsuite.cli.output import print_error, print_warning
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
 
@@ -36,6 +36,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(config_cmd.app, name="config")
+download_cmd.register(app)
 
 
 @dataclass
@@ -54,7 +55,13 @@ class CliState:
             console_level = (
                 logging.ERROR
                 if self.quiet
-                else (logging.DEBUG if self.verbose >= 2 else logging.INFO if self.verbose else logging.WARNING)
+                else (
+                    logging.DEBUG
+                    if self.verbose >= 2
+                    else logging.INFO
+                    if self.verbose
+                    else logging.WARNING
+                )
             )
             configure_logging(
                 suite.redactor, file_level=suite.settings.log_level, console_level=console_level

@@ -48,7 +48,9 @@ def _setting(
     """Declare a setting: its default, what it accepts, and extra env var names."""
     extra = {"allowed": allowed, "env": env}
     if default_factory is not None:
-        return Field(default_factory=default_factory, description=description, json_schema_extra=extra)
+        return Field(
+            default_factory=default_factory, description=description, json_schema_extra=extra
+        )
     return Field(default, description=description, json_schema_extra=extra)
 
 

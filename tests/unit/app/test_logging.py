@@ -14,7 +14,9 @@ TOKEN = "hf_ZyXwVuTsRqPoNmLkJiHgFeDcBa987654"
 def test_tokens_are_redacted_from_file_and_console(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     redactor = Redactor()
     redactor.add_secret("opaque-secret-1234")
-    path = configure_logging(redactor, log_dir=tmp_path, file_level="DEBUG", console_level=logging.INFO)
+    path = configure_logging(
+        redactor, log_dir=tmp_path, file_level="DEBUG", console_level=logging.INFO
+    )
     assert path == tmp_path / LOG_FILE_NAME
     log = logging.getLogger("hfsuite.test")
     log.info("using token %s", TOKEN)

@@ -147,7 +147,9 @@ def test_invalid_value_in_file_is_ignored_with_warning_and_kept(store: SettingsS
     joined = "\n".join(loaded.warnings)
     assert "'connections_per_file'" in joined and "1 to 64" in joined
     assert "Unknown setting 'whatever'" in joined
-    assert "connections_per_file = 500" in store.path.read_text(), "the user's text is not rewritten"
+    assert "connections_per_file = 500" in store.path.read_text(), (
+        "the user's text is not rewritten"
+    )
 
 
 def test_reset_one_and_all(store: SettingsStore) -> None:
@@ -167,7 +169,9 @@ def test_clearing_optional_value(store: SettingsStore) -> None:
     assert "proxy" not in store.path.read_text()
 
 
-def test_no_partial_file_after_write_failure(store: SettingsStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_partial_file_after_write_failure(
+    store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store.set("theme", "dark")
     import tomli_w
 

@@ -11,8 +11,17 @@ from hfsuite.core.units import format_bytes, format_duration, format_rate, parse
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("0", 0), ("512", 512), ("10M", 10_000_000), ("10MB", 10_000_000), ("10MiB", 10 * 2**20),
-     ("1.5G", 1_500_000_000), ("500k", 500_000), ("2KiB", 2048), ("20M/s", 20_000_000)],
+    [
+        ("0", 0),
+        ("512", 512),
+        ("10M", 10_000_000),
+        ("10MB", 10_000_000),
+        ("10MiB", 10 * 2**20),
+        ("1.5G", 1_500_000_000),
+        ("500k", 500_000),
+        ("2KiB", 2048),
+        ("20M/s", 20_000_000),
+    ],
 )
 def test_parse_size(text: str, expected: int) -> None:
     assert parse_size(text) == expected

@@ -91,7 +91,19 @@ def test_parse_retry_after() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "../x", "a/../../x", "/etc/passwd", "C:/x", "a\\b", "a//b", "./a", "a/./b", "x\x00y", "a/"],
+    [
+        "",
+        "../x",
+        "a/../../x",
+        "/etc/passwd",
+        "C:/x",
+        "a\\b",
+        "a//b",
+        "./a",
+        "a/./b",
+        "x\x00y",
+        "a/",
+    ],
 )
 def test_hostile_paths_refused(bad: str, tmp_path: Path) -> None:
     with pytest.raises(UnsafePathError):

@@ -1,0 +1,225 @@
+"""``hfsuite download``: fetch a repository (or some of its files) now, with progress."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from hfsuite.app.downloads import DownloadOutcome, DownloadRequest, download, plan
+from hfsuite.cli.output import err, out, print_json
+from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
+from hfsuite.core.errors import OperationCancelled, UsageError
+from hfsuite.core.types import RepoType
+from hfsuite.core.units import format_bytes, format_duration, format_rate, parse_size
+from hfsuite.engine.planner import DownloadPlan
+from hfsuite.engine.transfer import TransferControl
+from hfsuite.sources.names import parse_repo_arg
+
+HELP = """Download a repository from the Hub, or some of its files.
+
+Several connections per file, resumable after a crash (run the same command again),
+verified (SHA-256 / git sha1), into the HF cache (transformers and diffusers find it) or,
+with --local-dir, a plain folder.
+
+Examples:
+
+  hfsuite download openai-community/gpt2
+
+  hfsuite download org/model model.safetensors config.json
+
+  hfsuite download org/model --include "*.safetensors" --exclude "*fp32*"
+
+  hfsuite download datasets/org/data --local-dir ./data --limit-rate 20M
+
+  hfsuite download org/model --dry-run --json
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the main app."""
+    app.command("download", help=HELP)(download_command)
+
+
+def download_command(
+    ctx: typer.Context,
+    repo: str = typer.Argument(..., help="Repository id: org/name (datasets/org/name…)."),
+    paths: list[str] = typer.Argument(None, help="Files or folders to download (default: all)."),
+    repo_type: RepoType = typer.Option(None, "--repo-type", help="model, dataset or space."),
+    revision: str = typer.Option(None, "--revision", help="Branch, tag, commit or PR ref."),
+    include: list[str] = typer.Option(None, "--include", help="Glob of files to keep (repeat)."),
+    exclude: list[str] = typer.Option(None, "--exclude", help="Glob of files to drop (repeat)."),
+    local_dir: Path = typer.Option(None, "--local-dir", help="Download into this folder."),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help="HF cache folder."),
+    connections: int = typer.Option(
+        None, "--connections", "-c", min=1, max=64, help="Connections per file."
+    ),
+    max_files: int = typer.Option(
+        None, "--max-files", min=1, max=64, help="Files downloaded at once."
+    ),
+    limit_rate: str = typer.Option(None, "--limit-rate", help="Bandwidth limit, e.g. 10M, 500k."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be downloaded."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a progress display."),
+    token: str = typer.Option(
+        None, "--token", help="Hub token (default: HF_TOKEN, hf auth login)."
+    ),
+    endpoint: str = typer.Option(None, "--endpoint", help="Hub URL or mirror (default: setting)."),
+    force: bool = typer.Option(False, "--force", help="Download again even complete files."),
+) -> None:
+    state = ctx.find_root().obj
+    overrides = {"endpoint": endpoint} if endpoint else {}
+    state.overrides.update(overrides)
+    suite = state.suite()
+    if token:
+        suite.redactor.add_secret(token)
+    limit_bps = None
+    if limit_rate is not None:
+        try:
+            limit_bps = parse_size(limit_rate)
+        except ValueError:
+            raise UsageError(
+                f"--limit-rate {limit_rate!r} is not a rate.", hint="Examples: 500k, 10M, 1.5MiB."
+            ) from None
+    request = DownloadRequest(
+        ref=parse_repo_arg(repo, repo_type, revision),
+        paths=paths or (),
+        include=include or None,
+        exclude=exclude or None,
+        local_dir=local_dir,
+        cache_dir=cache_dir,
+        connections=connections,
+        max_files=max_files,
+        limit_bps=limit_bps,
+        token=token,
+        endpoint=endpoint,
+        force=force,
+    )
+    if dry_run:
+        _, _, the_plan = plan(suite, request, dry_run=True)
+        _print_plan(the_plan, as_json)
+        return
+
+    if as_json:
+        display = JsonLinesDisplay()
+    elif sys.stderr.isatty() and not state.quiet:
+        display = RichProgressDisplay(err)
+    else:
+        display = QuietDisplay()
+    control = TransferControl()
+    result: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            result["outcome"] = download(suite, request, control=control, on_event=display)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            result["error"] = exc
+
+    with display:
+        worker = threading.Thread(target=work, name="hfsuite-download", daemon=True)
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(0.2)
+        except KeyboardInterrupt:
+            control.cancel()
+            worker.join()
+    error = result.get("error")
+    if isinstance(error, OperationCancelled):
+        raise OperationCancelled(
+            "Download interrupted. Partial data is kept: run the same command again to resume."
+        )
+    if isinstance(error, BaseException):
+        raise error
+    outcome = result["outcome"]
+    assert isinstance(outcome, DownloadOutcome)
+    _print_summary(outcome, as_json, state.quiet)
+
+
+def _destination(the_plan: DownloadPlan, local_dir: bool) -> str:
+    if local_dir:
+        return str(the_plan.destination)
+    files = the_plan.files
+    if files:
+        # The snapshot folder: what `hf download` prints for a cache download.
+        target = files[0].target.final_path
+        depth = len(files[0].remote.path.split("/"))
+        return str(target.parents[depth - 1])
+    return str(the_plan.destination)
+
+
+def _print_summary(outcome: DownloadOutcome, as_json: bool, quiet: bool) -> None:
+    the_plan = outcome.plan
+    result = outcome.result
+    fetched = outcome.downloaded_bytes
+    skipped = sum(1 for f in (result.files if result else []) if f.skipped)
+    speed = fetched / outcome.elapsed_s if outcome.elapsed_s > 0 else 0.0
+    dest = _destination(the_plan, outcome.layout.value == "local-dir")
+    if as_json:
+        emit_json(
+            {
+                "event": "Done",
+                "repo": the_plan.snapshot.ref.repo_id,
+                "commit": the_plan.snapshot.commit,
+                "files": len(the_plan.files),
+                "skipped": skipped,
+                "downloaded_bytes": fetched,
+                "elapsed_s": round(outcome.elapsed_s, 3),
+                "path": dest,
+            }
+        )
+        return
+    if not quiet:
+        err.print(
+            f"Downloaded {len(the_plan.files) - skipped} file(s), {format_bytes(fetched)} in "
+            f"{format_duration(outcome.elapsed_s)} ({format_rate(speed)})"
+            + (f"; {skipped} already complete" if skipped else "")
+            + f" — {the_plan.snapshot.ref.repo_id}@{the_plan.snapshot.commit[:8]}",
+            highlight=False,
+        )
+    out.print(dest, highlight=False, soft_wrap=True)
+
+
+def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
+    if as_json:
+        print_json(
+            {
+                "repo": the_plan.snapshot.ref.repo_id,
+                "commit": the_plan.snapshot.commit,
+                "files": [
+                    {
+                        "path": f.remote.path,
+                        "size": f.remote.size,
+                        "action": f.action,
+                        "bytes_to_download": f.missing_bytes,
+                    }
+                    for f in the_plan.files
+                ],
+                "total_bytes": the_plan.total_bytes,
+                "bytes_to_download": the_plan.missing_bytes,
+            }
+        )
+        return
+    table = Table(
+        title=f"{the_plan.snapshot.ref.repo_id} @ {the_plan.snapshot.commit[:12]}",
+        title_justify="left",
+    )
+    table.add_column("file", overflow="fold")
+    table.add_column("size", justify="right")
+    table.add_column("action")
+    table.add_column("to download", justify="right")
+    for f in the_plan.files:
+        table.add_row(
+            f.remote.path, format_bytes(f.remote.size), f.action, format_bytes(f.missing_bytes)
+        )
+    table.add_section()
+    table.add_row(
+        f"{len(the_plan.files)} files",
+        format_bytes(the_plan.total_bytes),
+        "",
+        format_bytes(the_plan.missing_bytes),
+        style="bold",
+    )
+    out.print(table)
