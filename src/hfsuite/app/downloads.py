@@ -21,10 +21,21 @@ from hfsuite.engine.layouts import HFCacheLayout, LocalDirLayout, StorageLayout
 from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
 from hfsuite.engine.transfer import Transfer, TransferControl, TransferOptions, TransferResult
 from hfsuite.sources.huggingface import HuggingFaceSource
+from hfsuite.sources.names import parse_repo_arg
 from hfsuite.sources.tokens import discover_token
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
+
+__all__ = [
+    "DownloadOutcome",
+    "DownloadPlan",
+    "DownloadRequest",
+    "TransferControl",
+    "download",
+    "parse_repo_arg",
+    "plan",
+]
 
 
 @dataclass

@@ -9,15 +9,20 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from hfsuite.app.downloads import DownloadOutcome, DownloadRequest, download, plan
+from hfsuite.app.downloads import (
+    DownloadOutcome,
+    DownloadPlan,
+    DownloadRequest,
+    TransferControl,
+    download,
+    parse_repo_arg,
+    plan,
+)
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
 from hfsuite.core.errors import OperationCancelled, UsageError
 from hfsuite.core.types import RepoType
 from hfsuite.core.units import format_bytes, format_duration, format_rate, parse_size
-from hfsuite.engine.planner import DownloadPlan
-from hfsuite.engine.transfer import TransferControl
-from hfsuite.sources.names import parse_repo_arg
 
 HELP = """Download a repository from the Hub, or some of its files.
 
@@ -114,7 +119,7 @@ def download_command(
     def work() -> None:
         try:
             result["outcome"] = download(suite, request, control=control, on_event=display)
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+        except BaseException as exc:
             result["error"] = exc
 
     with display:
