@@ -302,11 +302,12 @@ class FileDownload:
             if resp.status in (200, 206):
                 return resp
             body_status = resp.status
-            from_cdn = self.location is not None and url == self.location
+            from_cdn = url != self.remote.url  # reached through a redirect
             if from_cdn and body_status in (401, 403, 410):
                 resp.read_all()
                 resp.close()
-                self.location = None  # signed URL expired: resolve again
+                if self.location == url:
+                    self.location = None  # signed URL expired: resolve again
                 raise Retryable("the download link expired; resolving it again", immediate=True)
             if body_status == 416:
                 resp.close()

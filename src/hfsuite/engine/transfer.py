@@ -17,6 +17,7 @@ expected hash is downloaded once more, then fails with IntegrityError.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import queue
 import threading
@@ -47,7 +48,7 @@ from hfsuite.engine.layouts import StorageLayout
 from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.scheduler import MIB
 from hfsuite.engine.throttle import Throttle, TokenBucket
-from hfsuite.engine.verify import Expectation, HashKind
+from hfsuite.engine.verify import Expectation
 
 log = logging.getLogger(__name__)
 
@@ -318,9 +319,12 @@ class Transfer:
                 self.emit(FileRestarted(self.task_id, remote.path, exc.reason))
                 download.discard()
                 if exc.new_etag and is_sha256(exc.new_etag):
-                    expectation = Expectation(
-                        exc.new_size or remote.size, HashKind.SHA256, exc.new_etag
+                    # Fetch and verify the version the server has now, under its own etag.
+                    remote = dataclasses.replace(
+                        remote, sha256=exc.new_etag, size=exc.new_size or remote.size, lfs=True
                     )
+                    target = self.layout.target(remote)
+                    expectation = Expectation.for_file(remote)
                 continue
             except IntegrityError as exc:
                 restarts += 1

@@ -1,0 +1,231 @@
+"""Every fault knob of the emulator against the engine, over real loopback sockets."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from engine_helpers import MIB, pattern_bytes, read_tree, run_transfer
+
+from hfsuite.core.errors import (
+    AuthenticationError,
+    GatedRepoError,
+    OperationCancelled,
+    RepoNotFoundError,
+)
+from hfsuite.core.events import FileRestarted, FileVerified, TransferProgressed, TransferRetrying
+from hfsuite.engine.transfer import TransferControl
+
+BIG = "big.safetensors"
+
+
+@pytest.fixture
+def files() -> dict[str, bytes]:
+    return {BIG: pattern_bytes(8 * MIB + 777, seed=3), "config.json": b'{"x": 1}'}
+
+
+@pytest.fixture
+def hub(hub_factory, files):  # type: ignore[no-untyped-def]
+    h = hub_factory(lfs_threshold=1 * MIB)
+    h.create_repo("acme/m", files=files)
+    return h
+
+
+def _fetch(hub, tmp_path: Path, **kw):  # type: ignore[no-untyped-def]
+    dest = tmp_path / "out"
+    result = run_transfer(hub.url, "acme/m", dest, local_dir=True, **kw)
+    return dest, result
+
+
+def test_segmented_download_uses_several_connections(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    dest, result = _fetch(
+        hub, tmp_path, connections_per_file=4, min_segment=MIB, max_segment=2 * MIB
+    )
+    assert read_tree(dest) == files
+    cdn = hub.log.filter(origin="cdn", method="GET")
+    assert len({r.connection_id for r in cdn}) >= 2
+    assert all(r.range for r in cdn), "every CDN request is ranged"
+    assert sum(r.bytes_sent for r in cdn) == len(files[BIG]), "no byte fetched twice"
+
+
+def test_dropped_connections_are_resumed_mid_segment(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.add_fault(f"*{BIG}*", origin="cdn", drop_after_bytes=300_000, count=5)
+    events: list = []
+    dest, result = _fetch(hub, tmp_path, events=events, connections_per_file=2)
+    assert read_tree(dest) == files
+    assert sum(1 for e in events if isinstance(e, TransferRetrying)) >= 5
+    served = sum(r.bytes_sent for r in hub.log.filter(origin="cdn", method="GET"))
+    assert served == len(files[BIG]), "retries continue from the last byte written"
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_server_errors_are_retried(hub, files, tmp_path, status):  # type: ignore[no-untyped-def]
+    hub.add_fault(f"*{BIG}*", origin="cdn", status=status, count=3)
+    dest, _ = _fetch(hub, tmp_path)
+    assert read_tree(dest) == files
+
+
+def test_429_retry_after_is_honoured(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.add_fault(f"*{BIG}*", origin="cdn", status=429, retry_after_s=1, count=1)
+    events: list = []
+    started = time.monotonic()
+    dest, _ = _fetch(hub, tmp_path, events=events, connections_per_file=1)
+    assert read_tree(dest) == files
+    waits = [e.delay_s for e in events if isinstance(e, TransferRetrying)]
+    assert waits and waits[0] >= 1.0, "backoff (ms here) yields to Retry-After: 1"
+    assert time.monotonic() - started >= 1.0
+
+
+def test_ignored_range_falls_back_to_one_stream(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.add_fault(f"*{BIG}*", origin="cdn", ignore_range=True)
+    events: list = []
+    dest, _ = _fetch(hub, tmp_path, events=events, connections_per_file=4)
+    assert read_tree(dest) == files
+    assert any(isinstance(e, FileRestarted) and "one stream" in e.reason for e in events)
+
+
+def test_wrong_content_length_is_survived(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.add_fault(f"*{BIG}*", origin="cdn", content_length_delta=5000, count=2)
+    dest, _ = _fetch(hub, tmp_path)
+    assert read_tree(dest) == files
+
+
+def test_stall_is_detected_and_segment_retried(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.add_fault(f"*{BIG}*", origin="cdn", stall_after_bytes=100_000, stall_s=10, count=1)
+    events: list = []
+    started = time.monotonic()
+    dest, _ = _fetch(hub, tmp_path, events=events, read_timeout_s=0.5, connections_per_file=2)
+    assert read_tree(dest) == files
+    assert time.monotonic() - started < 8, "the stalled connection was abandoned, not waited out"
+    assert any(isinstance(e, TransferRetrying) for e in events)
+
+
+def test_expired_cdn_url_is_resolved_again(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.set_cdn_url_ttl(0.3)
+    hub.throttle(per_connection_bps=2 * MIB)
+    dest, _ = _fetch(hub, tmp_path, connections_per_file=2, max_segment=MIB, min_segment=MIB // 4)
+    assert read_tree(dest) == files
+    expired = [r for r in hub.log.filter(origin="cdn") if r.status == 403]
+    resolves = [r for r in hub.log.filter(origin="hub") if BIG in r.path]
+    assert expired, "the test must actually hit an expired URL"
+    assert len(resolves) > 1
+
+
+def test_content_change_restarts_the_file(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.add_fault(f"*{BIG}*", change_content_after=1)
+    events: list = []
+    dest, result = _fetch(hub, tmp_path, events=events, connections_per_file=2, max_segment=2 * MIB)
+    changed = hub.mutated(hub.repo("acme/m").files()[BIG])
+    assert any(isinstance(e, FileRestarted) for e in events)
+    got = (dest / BIG).read_bytes()
+    assert hashlib.sha256(got).hexdigest() == changed.sha256
+    assert [e for e in events if isinstance(e, FileVerified) and e.path == BIG]
+
+
+def test_per_connection_cap_is_beaten_by_more_connections(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.throttle(per_connection_bps=4 * MIB)
+    t0 = time.monotonic()
+    _fetch(hub, tmp_path / "one", connections_per_file=1)
+    one = time.monotonic() - t0
+    t0 = time.monotonic()
+    _fetch(hub, tmp_path / "four", connections_per_file=4, max_segment=MIB)
+    four = time.monotonic() - t0
+    assert one / four > 2.5, (one, four)
+
+
+def test_limit_rate_is_accurate(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    control = TransferControl(limit_bps=4 * MIB)
+    t0 = time.monotonic()
+    _fetch(hub, tmp_path, control=control, connections_per_file=4)
+    elapsed = time.monotonic() - t0
+    expected = len(files[BIG]) / (4 * MIB)
+    assert expected * 0.9 <= elapsed <= expected * 1.25, (elapsed, expected)
+
+
+def test_limit_changed_while_running(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    control = TransferControl(limit_bps=1 * MIB)
+    threading.Timer(0.5, control.set_limit, args=(0,)).start()
+    t0 = time.monotonic()
+    _fetch(hub, tmp_path, control=control)
+    assert time.monotonic() - t0 < 4, "lifting the limit took effect at once"
+
+
+def test_pause_resume_and_cancel_keep_partial_data(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.throttle(per_connection_bps=1 * MIB)
+    control = TransferControl()
+    errors: list = []
+    progress: list[int] = []
+    moving = threading.Event()
+
+    def on_event(event) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(event, TransferProgressed):
+            progress.append(event.done_bytes)
+            if event.done_bytes > MIB:
+                moving.set()
+
+    def run() -> None:
+        try:
+            run_transfer(
+                hub.url,
+                "acme/m",
+                tmp_path / "out",
+                local_dir=True,
+                control=control,
+                connections_per_file=2,
+                events=_Callback(on_event),
+            )
+        except OperationCancelled as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    assert moving.wait(10)
+    control.pause()
+    time.sleep(0.3)  # in-flight reads land
+    paused_at = progress[-1]
+    time.sleep(0.6)
+    control.resume()
+    deadline = time.monotonic() + 5
+    while progress[-1] == paused_at and time.monotonic() < deadline:
+        time.sleep(0.02)
+    # Paused for 0.6 s at 2 MiB/s would have moved ~1.2 MiB; only one chunk per connection did.
+    assert progress[-1] - paused_at < 3 * MIB // 2
+    control.cancel()
+    worker.join(10)
+    assert errors and isinstance(errors[0], OperationCancelled)
+    partial = tmp_path / "out/.cache/huggingface/download" / f"{BIG}.hfsuite.incomplete"
+    assert partial.exists(), "cancel keeps the partial file for resume"
+    # A new run resumes and finishes with only the missing bytes.
+    hub.clear_faults()
+    before = hub.log.bytes_sent(origin="cdn")
+    dest, _ = _fetch(hub, tmp_path)
+    assert read_tree(dest) == files
+    assert hub.log.bytes_sent(origin="cdn") - before < len(files[BIG])
+
+
+class _Callback(list):  # type: ignore[type-arg]
+    """Something with ``append`` (what run_transfer subscribes) that calls a function."""
+
+    def __init__(self, fn):  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.fn = fn
+
+    def append(self, item) -> None:  # type: ignore[no-untyped-def]
+        self.fn(item)
+
+
+def test_gated_private_and_bad_token_are_not_retried(hub_factory, tmp_path):  # type: ignore[no-untyped-def]
+    h = hub_factory()
+    h.create_repo("acme/gated", gated="manual", files={"a.bin": b"x" * 10})
+    h.create_repo("acme/secret", private=True, files={"a.bin": b"x" * 10})
+    h.add_token("hf_readtoken123456", user="bob", role="read")
+    with pytest.raises(GatedRepoError, match=r"accept its conditions at http://.*/acme/gated"):
+        run_transfer(h.url, "acme/gated", tmp_path / "a", token="hf_readtoken123456")
+    with pytest.raises(RepoNotFoundError, match="acme/secret"):
+        run_transfer(h.url, "acme/secret", tmp_path / "b")
+    with pytest.raises(AuthenticationError, match="refused"):
+        run_transfer(h.url, "acme/gated", tmp_path / "c", token="hf_notavalidtoken999")
+    assert all(r.status < 500 for r in h.log)

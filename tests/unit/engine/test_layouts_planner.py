@@ -1,0 +1,121 @@
+"""Layouts and planner without a network: hostile paths, completeness, space check."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hfsuite.core.errors import InsufficientSpaceError, UnsafePathError
+from hfsuite.core.remote import RemoteFile, RepoSnapshot
+from hfsuite.core.types import RepoRef
+from hfsuite.engine.layouts import HFCacheLayout, LocalDirLayout
+from hfsuite.engine.planner import check_disk_space, plan_download, select_files
+
+COMMIT = "a" * 40
+
+
+def _file(path: str, content: bytes = b"x", lfs: bool = True) -> RemoteFile:
+    return RemoteFile(
+        path=path,
+        size=len(content),
+        url="http://h/" + path,
+        sha256=hashlib.sha256(content).hexdigest() if lfs else None,
+        blob_id="b" * 40,
+        lfs=lfs,
+    )
+
+
+@pytest.mark.parametrize(
+    "hostile", ["../evil.bin", "/etc/cron.d/x", "a/../../b", "a\\..\\b", "C:/x"]
+)
+@pytest.mark.parametrize("layout_kind", ["cache", "local"])
+def test_hostile_remote_paths_are_refused_before_anything_is_written(
+    tmp_path: Path, hostile: str, layout_kind: str
+) -> None:
+    snap = RepoSnapshot(RepoRef("acme/m"), COMMIT, (_file("ok.bin"), _file(hostile)))
+    dest = tmp_path / "dest"
+    layout = HFCacheLayout(dest, snap) if layout_kind == "cache" else LocalDirLayout(dest, COMMIT)
+    with pytest.raises(UnsafePathError):
+        plan_download(snap, layout)
+    assert {p.name for p in tmp_path.iterdir()} <= {"home", "dest"}  # home: the test sandbox
+    assert not [p for p in tmp_path.rglob("*") if p.name in ("evil.bin", "x", "b")]
+
+
+def test_hostile_repo_id_or_revision_refused(tmp_path: Path) -> None:
+    with pytest.raises(UnsafePathError):
+        HFCacheLayout(tmp_path, RepoSnapshot(RepoRef("../../x"), COMMIT))
+    snap = RepoSnapshot(RepoRef("acme/m", revision="../../../etc"), COMMIT)
+    with pytest.raises(UnsafePathError):
+        HFCacheLayout(tmp_path, snap).finish()
+
+
+def test_cache_layout_reuses_a_blob_from_another_revision(tmp_path: Path) -> None:
+    content = b"weights"
+    f = _file("w.bin", content)
+    old = HFCacheLayout(tmp_path, RepoSnapshot(RepoRef("acme/m"), "c" * 40, (f,)))
+    blob = old.blobs / str(f.etag)
+    blob.parent.mkdir(parents=True)
+    blob.write_bytes(content)
+    new = HFCacheLayout(tmp_path, RepoSnapshot(RepoRef("acme/m"), COMMIT, (f,)))
+    plan = plan_download(new.snapshot, new)
+    assert [p.action for p in plan.files] == ["skip"]
+    assert (new.snapshot_dir / "w.bin").read_bytes() == content
+
+
+def test_local_dir_accepts_matching_file_without_metadata_and_rejects_changed(
+    tmp_path: Path,
+) -> None:
+    content = b"hello"
+    f = _file("h.txt", content)
+    (tmp_path / "h.txt").write_bytes(content)
+    layout = LocalDirLayout(tmp_path, COMMIT)
+    assert (
+        plan_download(RepoSnapshot(RepoRef("a/b"), COMMIT, (f,)), layout).files[0].action == "skip"
+    )
+    assert (tmp_path / ".cache/huggingface/download/h.txt.metadata").read_text().startswith(COMMIT)
+    (tmp_path / "h.txt").write_bytes(b"HELLO")
+    os.utime(tmp_path / "h.txt", (1e10, 1e10))  # modified after the metadata was written
+    plan = plan_download(RepoSnapshot(RepoRef("a/b"), COMMIT, (f,)), layout)
+    assert plan.files[0].action == "download"
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    content = b"hello"
+    (tmp_path / "h.txt").write_bytes(content)
+    layout = LocalDirLayout(tmp_path, COMMIT)
+    plan_download(
+        RepoSnapshot(RepoRef("a/b"), COMMIT, (_file("h.txt", content),)), layout, dry_run=True
+    )
+    assert not (tmp_path / ".cache").exists()
+
+
+def test_space_check_states_needed_and_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    f = RemoteFile("big.bin", 10 * 2**30, "http://h/big.bin", sha256="0" * 64, lfs=True)
+    layout = LocalDirLayout(tmp_path / "dl", COMMIT)
+    plan = plan_download(RepoSnapshot(RepoRef("a/b"), COMMIT, (f,)), layout)
+    real = shutil.disk_usage
+
+    def fake_usage(path):  # type: ignore[no-untyped-def]
+        u = real(path)
+        return type(u)(u.total, u.total - 2**30, 2**30)
+
+    monkeypatch.setattr(shutil, "disk_usage", fake_usage)
+    with pytest.raises(InsufficientSpaceError) as info:
+        check_disk_space(plan)
+    assert "10.1 GiB" in info.value.message and "1.0 GiB" in info.value.message
+    assert str(tmp_path) in info.value.message
+    assert not (tmp_path / "dl").exists(), "nothing was created"
+
+
+def test_select_files_folder_and_globs() -> None:
+    files = [_file(p) for p in ["a.json", "unet/x.safetensors", "unet/y.bin", "vae/z.bin"]]
+    names = lambda fs: sorted(f.path for f in fs)  # noqa: E731
+    assert names(select_files(files, ["unet"])) == ["unet/x.safetensors", "unet/y.bin"]
+    assert names(select_files(files, include=["*.bin"])) == ["unet/y.bin", "vae/z.bin"]
+    assert names(select_files(files, exclude=["unet/*"])) == ["a.json", "vae/z.bin"]
