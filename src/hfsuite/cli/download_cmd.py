@@ -116,21 +116,26 @@ def download_command(
     control = TransferControl()
     result: dict[str, object] = {}
 
+    finished = threading.Event()
+
     def work() -> None:
         try:
             result["outcome"] = download(suite, request, control=control, on_event=display)
         except BaseException as exc:
             result["error"] = exc
+        finally:
+            finished.set()
 
+    # Wait on an Event, not Thread.join: a KeyboardInterrupt inside join() can leave the
+    # Thread claiming it has stopped while it still runs (CPython gh-90882).
     with display:
-        worker = threading.Thread(target=work, name="hfsuite-download", daemon=True)
-        worker.start()
+        threading.Thread(target=work, name="hfsuite-download", daemon=True).start()
         try:
-            while worker.is_alive():
-                worker.join(0.2)
+            while not finished.wait(0.2):
+                pass
         except KeyboardInterrupt:
             control.cancel()
-            worker.join()
+            finished.wait()
     error = result.get("error")
     if isinstance(error, OperationCancelled):
         raise OperationCancelled(

@@ -101,6 +101,8 @@ def run(argv: list[str] | None = None) -> None:
         app(args=argv, standalone_mode=False)
     except HfSuiteError as exc:
         if isinstance(exc, OperationCancelled):
+            # Not an error: say what happened and how to continue, nothing more.
+            print_warning(exc.message)
             sys.exit(exc.exit_code)
         print_error(exc, verbose=verbose)
         sys.exit(exc.exit_code)

@@ -81,7 +81,7 @@ class TransferOptions:
     min_segment: int = 1 * MIB
     max_segment: int = 64 * MIB
     buffer_bytes: int = 1 * MIB
-    checkpoint_interval_s: float = 2.0
+    checkpoint_interval_s: float = 1.0
     progress_interval_s: float = 0.25
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_file_restarts: int = 1

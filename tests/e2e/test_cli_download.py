@@ -1,0 +1,124 @@
+"""`hfsuite download` end to end: the installed command against the emulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from hfsuite.engine.resume import load_state
+
+MIB = 1 << 20
+
+
+@pytest.fixture
+def served(hub_factory):  # type: ignore[no-untyped-def]
+    hub = hub_factory(lfs_threshold=MIB)
+    content = os.urandom(24 * MIB)
+    hub.create_repo("acme/big", files={"model.safetensors": content, "config.json": b"{}"})
+    return hub, content
+
+
+def test_dry_run_json(hfsuite_cmd, served, tmp_path):  # type: ignore[no-untyped-def]
+    hub, content = served
+    result = hfsuite_cmd(
+        "download",
+        "acme/big",
+        "--endpoint",
+        hub.url,
+        "--dry-run",
+        "--json",
+        "--local-dir",
+        str(tmp_path / "d"),
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["bytes_to_download"] == len(content) + 2
+    assert {f["path"] for f in data["files"]} == {"model.safetensors", "config.json"}
+    assert not (tmp_path / "d").exists()
+
+
+def test_download_prints_path_and_exit_codes(hfsuite_cmd, served, tmp_path):  # type: ignore[no-untyped-def]
+    hub, content = served
+    result = hfsuite_cmd(
+        "download", "acme/big", "--endpoint", hub.url, "--cache-dir", str(tmp_path / "c")
+    )
+    assert result.returncode == 0, result.stderr
+    snapshot = Path(result.stdout.strip())
+    assert (snapshot / "model.safetensors").read_bytes() == content
+    missing = hfsuite_cmd("download", "acme/nope", "--endpoint", hub.url)
+    assert missing.returncode == 7
+    assert "acme/nope was not found" in missing.stderr
+    bad = hfsuite_cmd("download", "acme/big", "nope.bin", "--endpoint", hub.url)
+    assert bad.returncode == 7 and "nope.bin" in bad.stderr
+    assert hfsuite_cmd("download", "not a repo").returncode == 2
+
+
+def test_kill_9_then_rerun_fetches_only_missing_bytes(served, tmp_path):  # type: ignore[no-untyped-def]
+    hub, content = served
+    hub.throttle(per_connection_bps=2 * MIB)  # 24 MiB over 4 connections: ~3 s
+    dest = tmp_path / "d"
+    cmd = [
+        "hfsuite",
+        "download",
+        "acme/big",
+        "--endpoint",
+        hub.url,
+        "--local-dir",
+        str(dest),
+        "-c",
+        "4",
+    ]
+    env = dict(os.environ)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    state_path = dest / ".cache/huggingface/download/model.safetensors.hfsuite.json"
+    deadline = time.monotonic() + 30
+    done = 0
+    while time.monotonic() < deadline:
+        state = load_state(state_path)
+        done = state.ranges.total if state else 0
+        if done >= len(content) * 0.4:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert done >= len(content) * 0.4, "the download did not get far enough"
+    state = load_state(state_path)
+    assert state is not None
+    missing = len(content) - state.ranges.total
+    assert 0 < missing < len(content)
+
+    hub.clear_faults()
+    # Requests of the killed process are logged when the server notices the broken socket,
+    # possibly after this point: count only requests that arrive from now on.
+    rerun_started = time.time()
+    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    assert rerun.returncode == 0, rerun.stderr
+    served_again = sum(
+        r.bytes_sent for r in hub.log.filter(origin="cdn") if r.started >= rerun_started
+    )
+    assert served_again <= missing * 1.05, (served_again, missing)
+    assert (dest / "model.safetensors").read_bytes() == content
+    assert not state_path.exists()
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(served, tmp_path):  # type: ignore[no-untyped-def]
+    hub, content = served
+    hub.throttle(per_connection_bps=1 * MIB)
+    dest = tmp_path / "d"
+    cmd = ["hfsuite", "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    state_path = dest / ".cache/huggingface/download/model.safetensors.hfsuite.json"
+    deadline = time.monotonic() + 30
+    while not state_path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "run the same command again to resume" in err
+    assert (dest / ".cache/huggingface/download/model.safetensors.hfsuite.incomplete").exists()
