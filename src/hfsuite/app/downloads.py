@@ -6,13 +6,13 @@ Hugging Face source, a storage layout and the engine's transfer together with th
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hfsuite.app.accounts import hub_source
 from hfsuite.core.events import Event
 from hfsuite.core.remote import RepoSnapshot
 from hfsuite.core.types import Layout, RepoRef
@@ -22,7 +22,6 @@ from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
 from hfsuite.engine.transfer import Transfer, TransferControl, TransferOptions, TransferResult
 from hfsuite.sources.huggingface import HuggingFaceSource
 from hfsuite.sources.names import parse_repo_arg
-from hfsuite.sources.tokens import discover_token
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -88,11 +87,13 @@ class DownloadOutcome:
 
 
 def make_source(suite: Suite, request: DownloadRequest) -> HuggingFaceSource:
-    """The Hugging Face source for a request (endpoint and token resolved)."""
-    settings = suite.settings
-    token = discover_token(request.token, os.environ, settings.hf_token_path, settings.token_source)
-    suite.redactor.add_secret(token)
-    return HuggingFaceSource(request.endpoint or settings.endpoint, token)
+    """The Hugging Face source for a request (endpoint and token resolved).
+
+    Token order: ``--token``, ``hfsuite auth login``'s, HF_TOKEN, hf's token file. A
+    fine-grained token the Hub refuses on a public repo falls back to anonymous access, with a
+    notice (:class:`HuggingFaceSource`).
+    """
+    return hub_source(suite, request.token, request.endpoint)
 
 
 def make_layout(
@@ -108,7 +109,7 @@ def make_layout(
 def plan(
     suite: Suite, request: DownloadRequest, *, dry_run: bool = False
 ) -> tuple[HuggingFaceSource, StorageLayout, DownloadPlan]:
-    """Resolve the repo and plan the download (no bytes move; with ``dry_run`` nothing is written)."""
+    """Resolve the repo and plan the download (no bytes move; ``dry_run``: nothing written)."""
     source = make_source(suite, request)
     snapshot = source.snapshot(request.ref)
     layout = make_layout(suite, request, snapshot)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
 
 import typer
@@ -13,11 +12,10 @@ from hfsuite.app.downloads import (
     DownloadOutcome,
     DownloadPlan,
     DownloadRequest,
-    TransferControl,
-    download,
     parse_repo_arg,
     plan,
 )
+from hfsuite.app.manager import DownloadManager
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
 from hfsuite.core.errors import OperationCancelled, UsageError
@@ -28,7 +26,8 @@ HELP = """Download a repository from the Hub, or some of its files.
 
 Several connections per file, resumable after a crash (run the same command again),
 verified (SHA-256 / git sha1), into the HF cache (transformers and diffusers find it) or,
-with --local-dir, a plain folder.
+with --local-dir, a plain folder. The download is a queue task run at once (outside the
+queue's slots) and is recorded in history (hfsuite history ls).
 
 Examples:
 
@@ -113,38 +112,22 @@ def download_command(
         display = RichProgressDisplay(err)
     else:
         display = QuietDisplay()
-    control = TransferControl()
-    result: dict[str, object] = {}
-
-    finished = threading.Event()
-
-    def work() -> None:
-        try:
-            result["outcome"] = download(suite, request, control=control, on_event=display)
-        except BaseException as exc:
-            result["error"] = exc
-        finally:
-            finished.set()
-
-    # Wait on an Event, not Thread.join: a KeyboardInterrupt inside join() can leave the
-    # Thread claiming it has stopped while it still runs (CPython gh-90882).
+    manager = DownloadManager(suite)
     with display:
-        threading.Thread(target=work, name="hfsuite-download", daemon=True).start()
+        # The task is in the queue and ends in history like any other; it runs now, here.
+        running = manager.start_download(request, on_event=display)
         try:
-            while not finished.wait(0.2):
+            while not running.wait(0.2):
                 pass
         except KeyboardInterrupt:
-            control.cancel()
-            finished.wait()
-    error = result.get("error")
-    if isinstance(error, OperationCancelled):
+            running.cancel()
+            running.wait()
+    try:
+        outcome = running.result()
+    except OperationCancelled:
         raise OperationCancelled(
             "Download interrupted. Partial data is kept: run the same command again to resume."
-        )
-    if isinstance(error, BaseException):
-        raise error
-    outcome = result["outcome"]
-    assert isinstance(outcome, DownloadOutcome)
+        ) from None
     _print_summary(outcome, as_json, state.quiet)
 
 

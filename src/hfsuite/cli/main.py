@@ -17,7 +17,16 @@ import typer
 from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
-from hfsuite.cli import config_cmd, download_cmd
+from hfsuite.cli import (
+    auth_cmd,
+    config_cmd,
+    download_cmd,
+    history_cmd,
+    info_cmd,
+    queue_cmd,
+    search_cmd,
+    stats_cmd,
+)
 from hfsuite.cli.output import print_error, print_warning
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
 
@@ -36,7 +45,13 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(config_cmd.app, name="config")
+app.add_typer(auth_cmd.app, name="auth")
+search_cmd.register(app)
+info_cmd.register(app)
 download_cmd.register(app)
+app.add_typer(queue_cmd.app, name="queue")
+app.add_typer(history_cmd.app, name="history")
+stats_cmd.register(app)
 
 
 @dataclass

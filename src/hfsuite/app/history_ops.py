@@ -1,0 +1,306 @@
+"""History, favorites, statistics and model versions: what is kept after a task ends.
+
+Every task that completes, fails or is cancelled becomes one history row (:func:`record_end`),
+adds to its day's statistics, and, when it completed, updates the tracked version of the repo in
+that destination (the basis of "check for updates"). All of it is written in the same
+transaction as the task's final state, so a crash never leaves one without the other.
+
+Exports (:func:`export_history`) contain what :meth:`HistoryRecord.to_export_dict` gives, passed
+through the suite's redactor: the database never holds a token, and a token pasted into a URL
+by hand is masked too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TextIO
+
+from hfsuite.core.errors import UsageError
+from hfsuite.core.redact import Redactor
+from hfsuite.core.types import Layout, Outcome, Priority, RepoRef, SourceKind, TaskState
+from hfsuite.storage import (
+    Database,
+    HistoryQuery,
+    HistoryRecord,
+    HistorySpec,
+    ManifestEntry,
+    ModelVersionSpec,
+    StatsSummary,
+    TaskRecord,
+    TaskSpec,
+    UnitOfWork,
+)
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "HistoryQuery",
+    "HistoryRecord",
+    "StatsSummary",
+    "TaskEnd",
+    "export_history",
+    "find_history",
+    "get_history",
+    "local_day",
+    "record_end",
+    "redownload_spec",
+    "ref_of",
+    "set_favorite",
+    "stats_summary",
+]
+
+EXPORT_FORMATS = ("csv", "json")
+"""Formats :func:`export_history` writes."""
+
+CSV_COLUMNS = (
+    "id",
+    "finished_at",
+    "started_at",
+    "outcome",
+    "source",
+    "repo_type",
+    "repo_id",
+    "url",
+    "revision",
+    "commit",
+    "destination",
+    "layout",
+    "file_count",
+    "files",
+    "bytes",
+    "duration_s",
+    "average_speed_bps",
+    "error",
+    "favorite",
+)
+
+
+@dataclass(frozen=True)
+class TaskEnd:
+    """How a task's run ended, for :func:`record_end`.
+
+    Attributes:
+        outcome: Completed, failed or cancelled.
+        commit: The commit it resolved to (None when it failed before planning).
+        files: The planned files.
+        bytes_downloaded: Bytes fetched over the network in this run.
+        duration_s: Time spent transferring.
+        started_at: When the run started (epoch seconds; None if it never ran).
+        error: The error message for a failure.
+    """
+
+    outcome: Outcome
+    commit: str | None = None
+    files: Sequence[ManifestEntry] = ()
+    bytes_downloaded: int = 0
+    duration_s: float = 0.0
+    started_at: float | None = None
+    error: str | None = None
+
+
+def local_day(ts: float) -> date:
+    """The local calendar day of an epoch time (what statistics are grouped by)."""
+    return datetime.fromtimestamp(ts).date()
+
+
+def record_end(uow: UnitOfWork, task: TaskRecord, end: TaskEnd, finished_at: float) -> int:
+    """Write the history row, the day's statistics and (when completed) the model version.
+
+    Call inside the write transaction that puts the task in its final state.
+
+    Returns:
+        The history row's id.
+    """
+    history_id = uow.history.add(
+        HistorySpec(
+            source=task.source,
+            outcome=end.outcome,
+            destination=task.destination,
+            finished_at=finished_at,
+            repo_id=task.repo_id,
+            url=task.url,
+            repo_type=task.repo_type,
+            revision=task.revision,
+            commit=end.commit or task.resolved_commit,
+            layout=task.layout,
+            files=tuple(end.files),
+            bytes_downloaded=end.bytes_downloaded,
+            duration_s=end.duration_s,
+            error=end.error,
+            task_id=task.id,
+            started_at=end.started_at,
+        )
+    )
+    uow.stats.record(
+        local_day(finished_at),
+        end.outcome,
+        bytes_downloaded=end.bytes_downloaded,
+        seconds=end.duration_s,
+    )
+    commit = end.commit or task.resolved_commit
+    if end.outcome is Outcome.COMPLETED and task.repo_id and commit:
+        uow.model_versions.upsert(
+            ModelVersionSpec(
+                source=task.source,
+                repo_id=task.repo_id,
+                commit=commit,
+                destination=task.destination,
+                downloaded_at=finished_at,
+                repo_type=task.repo_type,
+                revision=task.revision,
+                layout=task.layout,
+                manifest=tuple(end.files),
+            )
+        )
+    return history_id
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def find_history(db: Database, query: HistoryQuery | None = None) -> list[HistoryRecord]:
+    """History rows matching ``query``, newest first."""
+    with db.read() as uow:
+        return uow.history.find(query)
+
+
+def get_history(db: Database, entry_id: int) -> HistoryRecord:
+    """One history row.
+
+    Raises:
+        UsageError: when there is no such row.
+    """
+    with db.read() as uow:
+        record = uow.history.get(entry_id)
+    if record is None:
+        raise UsageError(
+            f"There is no history entry {entry_id}.", hint="List entries with: hfsuite history ls"
+        )
+    return record
+
+
+def set_favorite(db: Database, ref: RepoRef, favorite: bool, note: str | None = None) -> bool:
+    """Star or unstar a repository. Returns whether anything changed for an unstar."""
+    with db.write() as uow:
+        if favorite:
+            uow.history.add_favorite(ref, note)
+            return True
+        return uow.history.remove_favorite(ref)
+
+
+def ref_of(record: HistoryRecord) -> RepoRef:
+    """The repository of a history row.
+
+    Raises:
+        UsageError: for a plain URL download (it has no repository).
+    """
+    if not record.repo_id:
+        raise UsageError(f"History entry {record.id} is a plain URL download, not a repository.")
+    return RepoRef(record.repo_id, record.repo_type, record.revision, record.source)
+
+
+def redownload_spec(
+    record: HistoryRecord, *, pin_commit: bool = False, priority: Priority = Priority.NORMAL
+) -> TaskSpec:
+    """A new task downloading what a history row downloaded, to the same place.
+
+    Args:
+        record: The history row.
+        pin_commit: Ask for the exact commit recorded instead of the revision (default:
+            the revision again, i.e. its newest state).
+        priority: The new task's priority.
+
+    Raises:
+        UsageError: when the row names no repository or URL.
+    """
+    if not record.repo_id and not record.url:
+        raise UsageError(f"History entry {record.id} names nothing to download.")
+    revision = record.commit if pin_commit and record.commit else record.revision
+    files = tuple(f.path for f in record.files) or None
+    return TaskSpec(
+        source=record.source,
+        destination=record.destination,
+        repo_id=record.repo_id,
+        url=record.url,
+        repo_type=record.repo_type,
+        revision=revision,
+        files=files,
+        layout=record.layout or _default_layout(record),
+        priority=priority,
+        state=TaskState.QUEUED,
+    )
+
+
+def _default_layout(record: HistoryRecord) -> Layout:
+    return Layout.LOCAL_DIR if record.source is SourceKind.URL else Layout.HF_CACHE
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def export_history(
+    db: Database,
+    fmt: str,
+    out: TextIO,
+    query: HistoryQuery | None = None,
+    *,
+    redactor: Redactor | None = None,
+) -> int:
+    """Write history rows as CSV or JSON; returns how many rows were written.
+
+    Args:
+        db: The database.
+        fmt: ``csv`` or ``json``.
+        out: Where to write (text).
+        query: Which rows (default: all), newest first.
+        redactor: Masks secrets in every text value (default: pattern-based only).
+
+    Raises:
+        UsageError: for an unknown format.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"Unknown export format {fmt!r}.", hint="Use csv or json.")
+    mask = redactor or Redactor()
+    with db.read() as uow:
+        rows = [_masked(r, mask) for r in uow.history.export_rows(query)]
+    if fmt == "json":
+        json.dump(rows, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            flat = dict(row)
+            flat["files"] = ";".join(f["path"] for f in row["files"])
+            writer.writerow(flat)
+    return len(rows)
+
+
+def export_history_text(db: Database, fmt: str, query: HistoryQuery | None = None) -> str:
+    """:func:`export_history` into a string."""
+    buffer = io.StringIO()
+    export_history(db, fmt, buffer, query)
+    return buffer.getvalue()
+
+
+def _masked(value: Any, mask: Redactor) -> Any:
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {k: _masked(v, mask) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v, mask) for v in value]
+    return value
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+def stats_summary(db: Database, today: date, days: int = 30) -> StatsSummary:
+    """Per-day statistics for the last ``days`` days up to ``today``."""
+    with db.read() as uow:
+        return uow.stats.summary(today, days)

@@ -1,0 +1,168 @@
+"""Between what a person asks for and what the queue stores.
+
+A queue task (:class:`~hfsuite.storage.TaskSpec` in, :class:`~hfsuite.storage.TaskRecord` out)
+is a :class:`~hfsuite.app.downloads.DownloadRequest` without the parts that must never be
+stored (the token) or that come from the settings when the task runs (endpoint, connections
+default). This module converts both ways and finds a task's partial data on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hfsuite.app.downloads import DownloadPlan, DownloadRequest
+from hfsuite.config import Settings
+from hfsuite.core.errors import UsageError
+from hfsuite.core.remote import RemoteFile, RepoSnapshot
+from hfsuite.core.types import Layout, Priority, RepoRef, SourceKind, TaskState
+from hfsuite.engine.layouts import FileTarget, HFCacheLayout, LocalDirLayout
+from hfsuite.storage import ManifestEntry, TaskFileRecord, TaskFileSpec, TaskRecord, TaskSpec
+
+
+@dataclass(frozen=True)
+class TaskOptions:
+    """How to download the repositories added in one go (``hfsuite queue add`` options).
+
+    Attributes:
+        paths: Explicit files or folders (empty: all).
+        include: Glob patterns to keep.
+        exclude: Glob patterns to drop.
+        local_dir: Download into this folder (local-dir layout).
+        cache_dir: HF cache folder (default: the setting).
+        priority: Queue priority.
+        paused: Add the tasks paused.
+        limit_bps: Per-task bandwidth limit (None: the ``task_limit_bps`` setting).
+        connections: Connections per file (None: the setting).
+    """
+
+    paths: Sequence[str] = ()
+    include: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    local_dir: Path | None = None
+    cache_dir: Path | None = None
+    priority: Priority = Priority.NORMAL
+    paused: bool = False
+    limit_bps: int | None = None
+    connections: int | None = None
+
+
+def spec_for(ref: RepoRef, options: TaskOptions, settings: Settings) -> TaskSpec:
+    """The task for one repository, its destination resolved from options and settings.
+
+    Several repositories added with one ``--local-dir`` share it (like ``hf download`` would);
+    with the local-dir layout as the default each goes to ``<download_dir>/<name>``.
+    """
+    if options.local_dir is not None:
+        layout, destination = Layout.LOCAL_DIR, options.local_dir
+    elif options.cache_dir is None and settings.layout is Layout.LOCAL_DIR:
+        layout, destination = Layout.LOCAL_DIR, settings.download_dir / ref.repo_id.split("/")[-1]
+    else:
+        layout, destination = Layout.HF_CACHE, options.cache_dir or settings.hub_cache
+    return TaskSpec(
+        source=ref.source,
+        destination=str(Path(destination).expanduser().absolute()),
+        repo_id=ref.repo_id,
+        repo_type=ref.repo_type,
+        revision=ref.revision,
+        include=tuple(options.include),
+        exclude=tuple(options.exclude),
+        files=tuple(options.paths) or None,
+        layout=layout,
+        priority=options.priority,
+        state=TaskState.PAUSED if options.paused else TaskState.QUEUED,
+        bandwidth_limit_bps=options.limit_bps,
+        connections=options.connections,
+    )
+
+
+def spec_for_request(request: DownloadRequest, settings: Settings) -> TaskSpec:
+    """The task recording a direct download (``hfsuite download``); nothing secret is kept."""
+    options = TaskOptions(
+        paths=tuple(request.paths),
+        include=tuple(request.include or ()),
+        exclude=tuple(request.exclude or ()),
+        local_dir=request.local_dir,
+        cache_dir=request.cache_dir or (None if request.local_dir else settings.hub_cache),
+        limit_bps=request.limit_bps,
+        connections=request.connections,
+        paused=True,  # held back from any queue runner until this process claims it
+    )
+    return spec_for(request.ref, options, settings)
+
+
+def request_for(task: TaskRecord) -> DownloadRequest:
+    """The download a queued task asks for (endpoint and token come from the settings).
+
+    Raises:
+        UsageError: for a source this version cannot download from the queue yet.
+    """
+    if task.source is not SourceKind.HUGGINGFACE or not task.repo_id:
+        raise UsageError(
+            f"Task {task.id}: downloading from {task.source.value} is not supported yet.",
+            hint="Remove the task; only Hugging Face repositories can be queued in this version.",
+        )
+    local = task.layout is Layout.LOCAL_DIR
+    return DownloadRequest(
+        ref=RepoRef(task.repo_id, task.repo_type, task.revision, task.source),
+        paths=task.files or (),
+        include=list(task.include) or None,
+        exclude=list(task.exclude) or None,
+        local_dir=Path(task.destination) if local else None,
+        cache_dir=None if local else Path(task.destination),
+        connections=task.connections,
+        limit_bps=task.bandwidth_limit_bps,
+    )
+
+
+def task_files_of(plan: DownloadPlan) -> list[TaskFileSpec]:
+    """The planned files as stored with the task (the etag is what names the partial file)."""
+    return [
+        TaskFileSpec(
+            path=f.remote.path,
+            size_bytes=f.remote.size,
+            sha256=f.remote.sha256,
+            etag=f.remote.etag,
+        )
+        for f in plan.files
+    ]
+
+
+def manifest_of(plan: DownloadPlan) -> list[ManifestEntry]:
+    """The planned files as history and model versions record them."""
+    return [
+        ManifestEntry(
+            path=f.remote.path,
+            size_bytes=f.remote.size,
+            sha256=f.remote.sha256,
+            git_oid=f.remote.blob_id,
+        )
+        for f in plan.files
+    ]
+
+
+def partial_files(task: TaskRecord, files: Sequence[TaskFileRecord]) -> list[Path]:
+    """Partial data and resume state a task may have left (existing or not).
+
+    Completed files are never listed: removing a task with its partial data keeps what was
+    finished. Computed from the stored plan, without asking the hub.
+    """
+    if not task.repo_id:
+        return []
+    commit = task.resolved_commit or "0" * 40
+    layout: HFCacheLayout | LocalDirLayout
+    if task.layout is Layout.LOCAL_DIR:
+        layout = LocalDirLayout(Path(task.destination), commit)
+    else:
+        ref = RepoRef(task.repo_id, task.repo_type, task.revision, task.source)
+        layout = HFCacheLayout(Path(task.destination), RepoSnapshot(ref, commit))
+    out: list[Path] = []
+    for f in files:
+        remote = RemoteFile(f.path, f.size_bytes or 0, "", blob_id=f.etag, sha256=f.sha256)
+        try:
+            target: FileTarget = layout.target(remote)
+        except (ValueError, UsageError):
+            continue  # no etag (never planned) or an unsafe path: nothing of ours there
+        out += [target.partial_path, target.state_path]
+    return out

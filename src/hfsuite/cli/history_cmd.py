@@ -1,0 +1,247 @@
+"""``hfsuite history``: what was downloaded, favorites, re-download and export."""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from hfsuite.app.downloads import parse_repo_arg
+from hfsuite.app.history_ops import (
+    EXPORT_FORMATS,
+    HistoryQuery,
+    HistoryRecord,
+    export_history,
+    find_history,
+    get_history,
+    ref_of,
+    set_favorite,
+)
+from hfsuite.app.manager import DownloadManager
+from hfsuite.app.suite import Suite
+from hfsuite.cli.output import err, out, print_json
+from hfsuite.core.errors import UsageError
+from hfsuite.core.types import Outcome, RepoRef
+from hfsuite.core.units import format_bytes, format_duration, format_rate
+
+app = typer.Typer(
+    help=(
+        "Finished, failed and cancelled downloads; favorites; re-download; export.\n\n"
+        "Examples:\n\n"
+        "  hfsuite history ls --outcome failed --since 7d\n\n"
+        "  hfsuite history fav org/name\n\n"
+        "  hfsuite history redownload 12 --now\n\n"
+        "  hfsuite history export --format csv -o history.csv"
+    ),
+    no_args_is_help=True,
+)
+
+_RELATIVE = re.compile(r"^(\d+)([dhw])$")
+
+
+def _suite(ctx: typer.Context) -> Suite:
+    return ctx.find_root().obj.suite()
+
+
+def parse_when(text: str | None, option: str) -> float | None:
+    """``2025-06-01``, ``2025-06-01T12:00``, or ``7d`` / ``12h`` / ``2w`` ago, as epoch seconds."""
+    if text is None:
+        return None
+    match = _RELATIVE.match(text.strip().lower())
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        delta = {"d": timedelta(days=amount), "h": timedelta(hours=amount)}.get(
+            unit, timedelta(weeks=amount)
+        )
+        return (datetime.now() - delta).timestamp()
+    try:
+        return datetime.fromisoformat(text.strip()).timestamp()
+    except ValueError:
+        raise UsageError(
+            f"{option} {text!r} is not a date.", hint="Use 2025-06-01, 2025-06-01T12:00 or 7d."
+        ) from None
+
+
+def _query(
+    text: str | None,
+    outcome: list[Outcome] | None,
+    since: str | None,
+    until: str | None,
+    favorites: bool,
+    limit: int | None,
+) -> HistoryQuery:
+    return HistoryQuery(
+        text=text or None,
+        since=parse_when(since, "--since"),
+        until=parse_when(until, "--until"),
+        outcomes=tuple(outcome or ()),
+        favorites_only=favorites,
+        limit=limit,
+    )
+
+
+def _when(ts: float | None) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M") if ts else "-"
+
+
+def _name(record: HistoryRecord) -> str:
+    rev = f"@{record.revision}" if record.revision else ""
+    return f"{record.repo_id or record.url}{rev}"
+
+
+@app.command("ls")
+def list_command(
+    ctx: typer.Context,
+    text: str = typer.Argument(None, help="Only entries mentioning this (repo, path, error…)."),
+    outcome: list[Outcome] = typer.Option(None, "--outcome", "-o", help="Only this outcome."),
+    since: str = typer.Option(None, "--since", help="From this date/time, or e.g. 7d ago."),
+    until: str = typer.Option(None, "--until", help="Before this date/time."),
+    favorites: bool = typer.Option(False, "--favorites", "-f", help="Only favorite repos."),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many rows."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+) -> None:
+    """List downloads, newest first."""
+    rows = find_history(_suite(ctx).database, _query(text, outcome, since, until, favorites, limit))
+    if as_json:
+        print_json([r.to_export_dict() for r in rows])
+        return
+    table = Table(box=None, pad_edge=False)
+    for name in ("id", "finished", "outcome", "repository", "commit", "size", "speed", ""):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(
+            str(r.id),
+            _when(r.finished_at),
+            r.outcome.value,
+            _name(r),
+            (r.commit or "")[:8],
+            format_bytes(r.bytes_downloaded),
+            format_rate(r.average_speed_bps) if r.average_speed_bps else "-",
+            "★" if r.is_favorite else "",
+        )
+    out.print(table)
+    if not rows:
+        err.print("No downloads match.", style="dim")
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    entry_id: int = typer.Argument(..., help="History entry id."),
+    as_json: bool = typer.Option(False, "--json", help="JSON."),
+) -> None:
+    """Everything about one download: repo, commit, files, speed, destination, error."""
+    r = get_history(_suite(ctx).database, entry_id)
+    if as_json:
+        print_json(r.to_export_dict())
+        return
+    lines = [
+        ("repository", f"{r.repo_type.value} {_name(r)}" + ("  ★" if r.is_favorite else "")),
+        ("source", r.source.value),
+        ("commit", r.commit or "-"),
+        ("outcome", r.outcome.value),
+        ("started", _when(r.started_at)),
+        ("finished", _when(r.finished_at)),
+        ("duration", format_duration(r.duration_s)),
+        ("downloaded", f"{format_bytes(r.bytes_downloaded)} ({format_rate(r.average_speed_bps)})"),
+        ("destination", f"{r.destination} ({r.layout.value if r.layout else '-'})"),
+        ("task", str(r.task_id) if r.task_id else "-"),
+    ]
+    if r.error:
+        lines.append(("error", r.error))
+    for key, value in lines:
+        out.print(f"[bold]{key:>12}[/]  {value}", highlight=False)
+    if r.files:
+        out.print(f"[bold]{'files':>12}[/]  {len(r.files)}", highlight=False)
+        for f in r.files:
+            out.print(f"{'':>14}{f.path}  {format_bytes(f.size_bytes)}", highlight=False)
+
+
+def _ref(ctx: typer.Context, target: str) -> RepoRef:
+    if target.isdigit():
+        return ref_of(get_history(_suite(ctx).database, int(target)))
+    return parse_repo_arg(target)
+
+
+@app.command("fav")
+def fav_command(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., help="History entry id, or a repository id."),
+    note: str = typer.Option(None, "--note", help="A note to keep with the favorite."),
+) -> None:
+    """Star a repository (every history entry of it shows the star)."""
+    ref = _ref(ctx, target)
+    set_favorite(_suite(ctx).database, ref, True, note)
+    err.print(f"★ {ref}", highlight=False)
+
+
+@app.command("unfav")
+def unfav_command(
+    ctx: typer.Context,
+    target: str = typer.Argument(..., help="History entry id, or a repository id."),
+) -> None:
+    """Unstar a repository."""
+    ref = _ref(ctx, target)
+    if not set_favorite(_suite(ctx).database, ref, False):
+        err.print(f"{ref} was not a favorite.", highlight=False)
+
+
+@app.command("redownload")
+def redownload_command(
+    ctx: typer.Context,
+    entry_id: int = typer.Argument(..., help="History entry id."),
+    pin_commit: bool = typer.Option(
+        False, "--pin-commit", help="The recorded commit, not the revision's newest state."
+    ),
+    now: bool = typer.Option(False, "--now", help="Download it now instead of queueing it."),
+) -> None:
+    """Download the same files to the same place again (queued, or at once with --now)."""
+    manager = DownloadManager(_suite(ctx))
+    task_id = manager.redownload(entry_id, pin_commit=pin_commit)
+    if not now:
+        err.print(f"Queued as task {task_id}. Run it with: hfsuite queue run", highlight=False)
+        return
+    running = manager.start_task_now(task_id)
+    try:
+        while not running.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        running.cancel()
+        running.wait()
+    outcome = running.result()
+    err.print(
+        f"Task {task_id}: {format_bytes(outcome.downloaded_bytes)} downloaded "
+        f"in {format_duration(outcome.elapsed_s)}.",
+        highlight=False,
+    )
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    fmt: str = typer.Option("csv", "--format", "-F", help="csv or json."),
+    output: Path = typer.Option(None, "--output", "-O", help="Write here (default: stdout)."),
+    text: str = typer.Option(None, "--text", help="Only entries mentioning this."),
+    outcome: list[Outcome] = typer.Option(None, "--outcome", "-o", help="Only this outcome."),
+    since: str = typer.Option(None, "--since", help="From this date/time, or e.g. 7d ago."),
+    until: str = typer.Option(None, "--until", help="Before this date/time."),
+    favorites: bool = typer.Option(False, "--favorites", "-f", help="Only favorite repos."),
+) -> None:
+    """Export history as CSV or JSON (never containing a token)."""
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"Unknown format {fmt!r}.", hint="Use --format csv or --format json.")
+    suite = _suite(ctx)
+    query = _query(text, outcome, since, until, favorites, None)
+    if output is None:
+        export_history(suite.database, fmt, sys.stdout, query, redactor=suite.redactor)
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="") as fh:
+            count = export_history(suite.database, fmt, fh, query, redactor=suite.redactor)
+    except OSError as exc:
+        raise UsageError(f"Cannot write {output}: {exc.strerror or exc}.") from None
+    err.print(f"Exported {count} entries to {output}.", highlight=False)

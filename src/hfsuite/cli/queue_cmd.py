@@ -1,0 +1,336 @@
+"""``hfsuite queue``: add, list, reorder, pause and run queued downloads.
+
+Every command but ``run`` only changes the database, so it works while another process (a
+``queue run`` in another terminal, the desktop app) runs the queue; that runner picks the change
+up within a second.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from hfsuite.app.manager import DownloadManager, MoveDirection, TaskOptions, TaskRecord
+from hfsuite.app.suite import Suite
+from hfsuite.cli.output import err, out, print_json
+from hfsuite.cli.queue_progress import JsonQueueDisplay, LineQueueDisplay, RichQueueDisplay
+from hfsuite.core.errors import UsageError
+from hfsuite.core.types import Priority, RepoType, TaskState
+from hfsuite.core.units import format_bytes, parse_size
+
+app = typer.Typer(
+    help=(
+        "The download queue: add many repositories, order them, pause them, run them.\n\n"
+        "Examples:\n\n"
+        "  hfsuite queue add org/a org/b --priority high\n\n"
+        "  hfsuite queue add -i models.txt --local-dir ./models\n\n"
+        "  hfsuite queue ls\n\n"
+        "  hfsuite queue move 7 top\n\n"
+        "  hfsuite queue pause --all\n\n"
+        "  hfsuite queue run --watch"
+    ),
+    no_args_is_help=True,
+)
+
+_PRIORITIES = {p.name.lower(): p for p in Priority}
+
+
+def _suite(ctx: typer.Context) -> Suite:
+    return ctx.find_root().obj.suite()
+
+
+def _manager(ctx: typer.Context) -> DownloadManager:
+    return DownloadManager(_suite(ctx))
+
+
+def _priority(name: str) -> Priority:
+    try:
+        return _PRIORITIES[name.lower()]
+    except KeyError:
+        raise UsageError(f"{name!r} is not a priority.", hint="Use high, normal or low.") from None
+
+
+def _rate(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return parse_size(text)
+    except ValueError:
+        raise UsageError(
+            f"--limit-rate {text!r} is not a rate.", hint="Examples: 500k, 10M, 1.5MiB."
+        ) from None
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def _selection(ids: list[int] | None, all_: bool, verb: str) -> list[int] | None:
+    if all_:
+        return None
+    if not ids:
+        raise UsageError(f"Which tasks should I {verb}?", hint="Give task ids, or --all.")
+    return ids
+
+
+@app.command("add")
+def add_command(
+    ctx: typer.Context,
+    names: list[str] = typer.Argument(None, help="Repository ids: org/name[@rev] (many)."),
+    input_file: Path = typer.Option(
+        None, "--input", "-i", help="File with one repository id per line ('-': stdin)."
+    ),
+    repo_type: RepoType = typer.Option(None, "--repo-type", help="model, dataset or space."),
+    revision: str = typer.Option(None, "--revision", help="Branch, tag or commit for all."),
+    include: list[str] = typer.Option(None, "--include", help="Glob of files to keep (repeat)."),
+    exclude: list[str] = typer.Option(None, "--exclude", help="Glob of files to drop (repeat)."),
+    local_dir: Path = typer.Option(None, "--local-dir", help="Download into this folder."),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help="HF cache folder."),
+    priority: str = typer.Option("normal", "--priority", "-p", help="high, normal or low."),
+    paused: bool = typer.Option(False, "--paused", help="Add paused (start with resume)."),
+    limit_rate: str = typer.Option(None, "--limit-rate", help="Per-task limit, e.g. 10M."),
+    connections: int = typer.Option(
+        None, "--connections", "-c", min=1, max=64, help="Connections per file."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the new ids as JSON."),
+) -> None:
+    """Add repositories to the queue (ids as arguments, or -i FILE with one per line)."""
+    all_names = list(names or [])
+    if input_file is not None:
+        all_names += _read_lines(input_file)
+    options = TaskOptions(
+        include=include or (),
+        exclude=exclude or (),
+        local_dir=local_dir,
+        cache_dir=cache_dir,
+        priority=_priority(priority),
+        paused=paused,
+        limit_bps=_rate(limit_rate),
+        connections=connections,
+    )
+    ids = _manager(ctx).add_repos(all_names, options, repo_type=repo_type, revision=revision)
+    if as_json:
+        print_json({"added": ids})
+        return
+    shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
+    err.print(f"Added {len(ids)} task(s): {shown}", highlight=False)
+    if not ctx.find_root().obj.quiet:
+        err.print("Run them with: hfsuite queue run", style="dim", highlight=False)
+
+
+def _progress_text(task: TaskRecord) -> str:
+    if task.bytes_total:
+        return f"{100 * task.bytes_done / task.bytes_total:5.1f}%"
+    return "  -  "
+
+
+def task_json(task: TaskRecord) -> dict[str, object]:
+    """A task as ``queue ls --json`` prints it."""
+    return {
+        "id": task.id,
+        "state": task.state.value,
+        "priority": task.priority.name.lower(),
+        "repo_type": task.repo_type.value,
+        "repo_id": task.repo_id,
+        "url": task.url,
+        "revision": task.revision,
+        "commit": task.resolved_commit,
+        "destination": task.destination,
+        "layout": task.layout.value,
+        "bytes_done": task.bytes_done,
+        "bytes_total": task.bytes_total,
+        "files_done": task.files_done,
+        "files_total": task.files_total,
+        "error": task.error,
+    }
+
+
+@app.command("ls")
+def list_command(
+    ctx: typer.Context,
+    state: list[TaskState] = typer.Option(None, "--state", "-s", help="Only this state (repeat)."),
+    limit: int = typer.Option(None, "--limit", "-n", min=1, help="At most this many rows."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many rows."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+) -> None:
+    """List tasks in queue order (priority, then manual order)."""
+    manager = _manager(ctx)
+    tasks = manager.list_tasks(state or None, limit=limit, offset=offset)
+    if as_json:
+        print_json([task_json(t) for t in tasks])
+        return
+    table = Table(box=None, pad_edge=False)
+    for name, justify in (
+        ("id", "right"),
+        ("state", "left"),
+        ("prio", "left"),
+        ("repository", "left"),
+        ("progress", "right"),
+        ("size", "right"),
+        ("note", "left"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for t in tasks:
+        rev = f"@{t.revision}" if t.revision else ""
+        size = format_bytes(t.bytes_total) if t.bytes_total is not None else "-"
+        table.add_row(
+            str(t.id),
+            t.state.value,
+            t.priority.name.lower(),
+            f"{t.display_name}{rev}",
+            _progress_text(t),
+            size,
+            (t.error or "")[:80],
+        )
+    out.print(table)
+    counts = manager.counts()
+    err.print(
+        ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "The queue is empty.",
+        style="dim",
+        highlight=False,
+    )
+
+
+def _state_command(verb: str, method: str, help_text: str) -> None:
+    def command(
+        ctx: typer.Context,
+        ids: list[int] = typer.Argument(None, help="Task ids."),
+        all_: bool = typer.Option(False, "--all", "-a", help="Every task."),
+    ) -> None:
+        selection = _selection(ids, all_, verb)
+        changed = getattr(_manager(ctx), method)(selection)
+        err.print(f"{verb.capitalize()}d {changed} task(s).".replace("ed d", "ed"), highlight=False)
+
+    command.__doc__ = help_text
+    app.command(verb)(command)
+
+
+_state_command(
+    "pause", "pause", "Pause tasks (running ones stop; they stay paused across restarts)."
+)
+_state_command("resume", "resume", "Queue paused tasks again; they continue where they stopped.")
+_state_command("cancel", "cancel", "Cancel tasks for good (recorded in history; data is kept).")
+_state_command("retry", "retry", "Queue failed or cancelled tasks again (resuming their data).")
+
+
+@app.command("rm")
+def remove_command(
+    ctx: typer.Context,
+    ids: list[int] = typer.Argument(None, help="Task ids."),
+    delete_data: bool = typer.Option(
+        False, "--delete-data", help="Also delete partial files (completed files stay)."
+    ),
+    finished: bool = typer.Option(False, "--finished", help="Remove every completed task."),
+) -> None:
+    """Remove tasks from the queue (history keeps finished ones)."""
+    manager = _manager(ctx)
+    if finished:
+        removed = len(manager.clear_finished())
+    else:
+        selection = _selection(ids, False, "remove")
+        assert selection is not None
+        removed = manager.remove(selection, delete_data=delete_data)
+    err.print(f"Removed {removed} task(s).", highlight=False)
+
+
+@app.command("move")
+def move_command(
+    ctx: typer.Context,
+    task_id: int = typer.Argument(..., help="The task to move."),
+    where: str = typer.Argument(None, help="up, down, top or bottom."),
+    before: int = typer.Option(None, "--before", help="Put it just before this task."),
+) -> None:
+    """Change a task's place in the queue (within its priority, or before another task)."""
+    manager = _manager(ctx)
+    manager.require(task_id)
+    if before is not None:
+        manager.require(before)
+        manager.move_before(task_id, before)
+        return
+    try:
+        direction = MoveDirection((where or "").lower())
+    except ValueError:
+        raise UsageError(
+            "Where to? Give up, down, top or bottom, or --before ID.",
+            hint="Example: hfsuite queue move 7 top",
+        ) from None
+    manager.move(task_id, direction)
+
+
+@app.command("priority")
+def priority_command(
+    ctx: typer.Context,
+    level: str = typer.Argument(..., help="high, normal or low."),
+    ids: list[int] = typer.Argument(..., help="Task ids."),
+) -> None:
+    """Set tasks' priority (high runs before normal before low)."""
+    changed = _manager(ctx).set_priority(ids, _priority(level))
+    err.print(f"Changed the priority of {changed} task(s).", highlight=False)
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    watch: bool = typer.Option(False, "--watch", "-w", help="Keep waiting for new tasks."),
+    parallel: int = typer.Option(
+        None, "--parallel", "-j", min=1, max=32, help="Tasks at once (default: setting)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of progress bars."),
+) -> None:
+    """Download queued tasks (resuming interrupted ones) until the queue is empty.
+
+    Exit code 8 when a task failed. Ctrl-C stops: running tasks go back to the queue and
+    continue where they were on the next run.
+    """
+    state = ctx.find_root().obj
+    manager = _manager(ctx)
+    if parallel:
+        manager.tasks_in_parallel = parallel
+    if as_json:
+        display: JsonQueueDisplay | RichQueueDisplay | LineQueueDisplay = JsonQueueDisplay()
+    elif sys.stderr.isatty() and not state.quiet:
+        display = RichQueueDisplay(err)
+    else:
+        display = LineQueueDisplay(state.quiet)
+    stop = threading.Event()
+    result: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            result["summary"] = manager.run(watch=watch, stop=stop)
+        except BaseException as exc:
+            result["error"] = exc
+
+    manager.subscribe(display)
+    with display:
+        runner = threading.Thread(target=work, name="hfsuite-queue-run", daemon=True)
+        runner.start()
+        try:
+            while runner.is_alive():
+                runner.join(0.2)
+        except KeyboardInterrupt:
+            stop.set()
+            runner.join()
+    error = result.get("error")
+    if isinstance(error, BaseException):
+        raise error
+    summary = result.get("summary")
+    if summary is None:
+        return
+    if not as_json and not state.quiet:
+        err.print(
+            f"Done: {summary.completed} completed, {summary.failed} failed, "  # type: ignore[attr-defined]
+            f"{summary.cancelled} cancelled.",  # type: ignore[attr-defined]
+            highlight=False,
+        )
+    if summary.failed:  # type: ignore[attr-defined]
+        raise typer.Exit(8)

@@ -1,0 +1,178 @@
+"""Showing ``hfsuite queue run``: a bar per running task on a terminal, lines otherwise.
+
+Every display subscribes to the manager's events (:mod:`hfsuite.app.events`): live progress
+arrives in :class:`TasksProgressed` batches a few times per second, task starts and ends as
+task events. Nothing here touches the queue.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
+
+from hfsuite.app.events import (
+    TaskCancelled,
+    TaskCompleted,
+    TaskEvent,
+    TaskFailed,
+    TaskPaused,
+    TaskQueued,
+    TaskRemoved,
+    TasksProgressed,
+    TaskStarted,
+)
+from hfsuite.app.manager import TaskRecord
+from hfsuite.cli.progress import emit_json
+from hfsuite.core.events import Event, FileFailed
+from hfsuite.core.types import TaskState
+from hfsuite.core.units import format_bytes, format_duration, format_rate
+
+_ENDS = (TaskCompleted, TaskFailed, TaskCancelled, TaskPaused, TaskQueued)
+
+
+def task_label(record: TaskRecord) -> str:
+    """``#id org/name@rev`` for lists and progress bars."""
+    rev = f"@{record.revision}" if record.revision else ""
+    return f"#{record.id} {record.display_name}{rev}"
+
+
+def end_line(event: TaskEvent) -> str:
+    """One line telling how a task's run ended (plain text)."""
+    record = event.record
+    label = task_label(record)
+    if isinstance(event, TaskCompleted):
+        size = format_bytes(record.bytes_total or record.bytes_done)
+        return f"completed {label} ({size})"
+    if isinstance(event, TaskFailed):
+        return f"failed    {label}: {record.error}"
+    if isinstance(event, TaskCancelled):
+        return f"cancelled {label}"
+    if isinstance(event, TaskPaused):
+        return f"paused    {label}"
+    return f"requeued  {label}"
+
+
+class RichQueueDisplay:
+    """A total bar and one bar per running task, with speed and ETA."""
+
+    def __init__(self, console: Console):
+        self.console = console
+        self.progress = Progress(
+            TextColumn("{task.description}", justify="left"),
+            BarColumn(bar_width=None),
+            TextColumn("{task.percentage:>5.1f}%"),
+            DownloadColumn(binary_units=True),
+            TextColumn("{task.fields[speed]:>12}"),
+            TextColumn("ETA {task.fields[eta]:>6}"),
+            console=console,
+            expand=True,
+            refresh_per_second=8,
+        )
+        self._bars: dict[int, TaskID] = {}
+        self._labels: dict[int, str] = {}
+
+    def __enter__(self) -> RichQueueDisplay:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, TaskStarted):
+            self._labels[event.record.id] = task_label(event.record)
+        elif isinstance(event, TasksProgressed):
+            for p in event.tasks:
+                fields = {"speed": format_rate(p.speed_bps), "eta": format_duration(p.eta_s)}
+                bar = self._bars.get(p.task_id)
+                if bar is None:
+                    label = self._labels.get(p.task_id, f"#{p.task_id}")
+                    name = label if len(label) <= 40 else label[:39] + "…"
+                    self._bars[p.task_id] = self.progress.add_task(
+                        name, total=p.total_bytes or None, completed=p.done_bytes, **fields
+                    )
+                else:
+                    self.progress.update(
+                        bar, completed=p.done_bytes, total=p.total_bytes or None, **fields
+                    )
+        elif isinstance(event, _ENDS) and event.previous is not None:
+            bar = self._bars.pop(event.record.id, None)
+            if bar is not None:
+                self.progress.remove_task(bar)
+            if event.previous is TaskState.RUNNING:
+                style = "red" if isinstance(event, TaskFailed) else "green"
+                self.progress.console.print(f"[{style}]{end_line(event)}[/]", highlight=False)
+        elif isinstance(event, TaskRemoved):
+            bar = self._bars.pop(event.task_id or 0, None)
+            if bar is not None:
+                self.progress.remove_task(bar)
+        elif isinstance(event, FileFailed):
+            self.progress.console.print(f"[red]#{event.task_id} {event.path}: {event.message}[/]")
+
+
+class LineQueueDisplay:
+    """One line per task start and end on stderr (output is not a terminal)."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+
+    def __enter__(self) -> LineQueueDisplay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def __call__(self, event: Event) -> None:
+        if self.quiet:
+            return
+        if isinstance(event, TaskStarted):
+            print(f"started   {task_label(event.record)}", file=sys.stderr, flush=True)
+        elif isinstance(event, _ENDS) and event.previous is TaskState.RUNNING:
+            print(end_line(event), file=sys.stderr, flush=True)
+
+
+class JsonQueueDisplay:
+    """JSON lines on stdout: task events and progress batches."""
+
+    def __enter__(self) -> JsonQueueDisplay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stdout.flush()
+
+    def __call__(self, event: Event) -> None:
+        data: dict[str, Any] | None = None
+        if isinstance(event, TaskEvent):
+            record = event.record
+            data = {
+                "event": type(event).__name__,
+                "task_id": record.id,
+                "repo": record.display_name,
+                "state": record.state.value,
+                "bytes_done": record.bytes_done,
+                "bytes_total": record.bytes_total,
+            }
+            if record.error:
+                data["error"] = record.error
+        elif isinstance(event, TasksProgressed):
+            data = {
+                "event": "TasksProgressed",
+                "speed_bps": round(event.speed_bps, 1),
+                "tasks": [
+                    {
+                        "task_id": p.task_id,
+                        "done_bytes": p.done_bytes,
+                        "total_bytes": p.total_bytes,
+                        "speed_bps": round(p.speed_bps, 1),
+                        "eta_s": None if p.eta_s is None else round(p.eta_s, 1),
+                    }
+                    for p in event.tasks
+                ],
+            }
+        elif isinstance(event, TaskRemoved):
+            data = {"event": "TaskRemoved", "task_id": event.task_id}
+        if data is not None:
+            emit_json(data)

@@ -1,0 +1,88 @@
+"""``hfsuite stats``: downloads, bytes and average speed per day."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from hfsuite.app.history_ops import local_day, stats_summary
+from hfsuite.cli.output import out, print_json
+from hfsuite.core.units import format_bytes, format_duration, format_rate
+
+HELP = """Download statistics per day and in total.
+
+Examples:
+
+  hfsuite stats
+
+  hfsuite stats --days 7 --json
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the main app."""
+    app.command("stats", help=HELP)(stats_command)
+
+
+def stats_command(
+    ctx: typer.Context,
+    days: int = typer.Option(30, "--days", "-d", min=1, max=3660, help="How many days back."),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    all_days: bool = typer.Option(False, "--all-days", help="List idle days too."),
+) -> None:
+    suite = ctx.find_root().obj.suite()
+    summary = stats_summary(suite.database, local_day(suite.clock.now()), days)
+    if as_json:
+        print_json(
+            {
+                "days": [
+                    {
+                        "day": d.day.isoformat(),
+                        "downloads": d.downloads,
+                        "failures": d.failures,
+                        "cancelled": d.cancelled,
+                        "bytes": d.bytes_downloaded,
+                        "seconds": round(d.seconds, 3),
+                        "average_speed_bps": round(d.average_speed_bps, 1),
+                    }
+                    for d in summary.days
+                ],
+                "total": {
+                    "downloads": summary.downloads,
+                    "failures": summary.failures,
+                    "cancelled": sum(d.cancelled for d in summary.days),
+                    "bytes": summary.bytes_downloaded,
+                    "seconds": round(summary.seconds, 3),
+                    "average_speed_bps": round(summary.average_speed_bps, 1),
+                },
+            }
+        )
+        return
+    table = Table(box=None, pad_edge=False, title=f"Last {days} day(s)", title_justify="left")
+    for name in ("day", "completed", "failed", "cancelled", "downloaded", "time", "avg speed"):
+        table.add_column(name, justify="left" if name == "day" else "right")
+    for d in summary.days:
+        idle = not (d.downloads or d.failures or d.cancelled or d.bytes_downloaded)
+        if idle and not all_days:
+            continue
+        table.add_row(
+            d.day.isoformat(),
+            str(d.downloads),
+            str(d.failures),
+            str(d.cancelled),
+            format_bytes(d.bytes_downloaded),
+            format_duration(d.seconds),
+            format_rate(d.average_speed_bps),
+        )
+    table.add_section()
+    table.add_row(
+        "total",
+        str(summary.downloads),
+        str(summary.failures),
+        str(sum(d.cancelled for d in summary.days)),
+        format_bytes(summary.bytes_downloaded),
+        format_duration(summary.seconds),
+        format_rate(summary.average_speed_bps),
+        style="bold",
+    )
+    out.print(table)
