@@ -501,18 +501,25 @@ class DirectDownload:
     """
 
     def __init__(
-        self, runner: QueueRunner, active: _Active, thread: threading.Thread, stop: threading.Event
+        self,
+        runner: QueueRunner,
+        active: _Active,
+        finished: threading.Event,
+        stop: threading.Event,
     ):
         self.task_id = active.task.id
         self._runner = runner
         self._active = active
-        self._thread = thread
+        self._finished = finished
         self._stop = stop
 
     def wait(self, timeout_s: float | None = None) -> bool:
-        """Wait for the end; returns whether it ended."""
-        self._thread.join(timeout_s)
-        return not self._thread.is_alive()
+        """Wait for the end; returns whether it ended.
+
+        Waits on an Event, not ``Thread.join``: a KeyboardInterrupt inside ``join()`` can leave
+        the thread claiming it stopped while it still runs (CPython gh-90882).
+        """
+        return self._finished.wait(timeout_s)
 
     def cancel(self) -> None:
         """Stop for good: the task is cancelled (partial data kept for a later run)."""
@@ -526,7 +533,7 @@ class DirectDownload:
         Raises:
             HfSuiteError: what the download raised (OperationCancelled when stopped).
         """
-        self._thread.join()
+        self._finished.wait()
         if self._active.error is not None:
             raise self._active.error
         if self._active.outcome is None:
@@ -550,8 +557,13 @@ def start_direct(
         task, request, TransferControl(), clock.monotonic(), clock.now(), on_event, on_plan
     )
     stop = threading.Event()
-    thread = threading.Thread(
-        target=runner.run_direct, args=(active, stop), name=f"hfsuite-direct-{task_id}", daemon=True
-    )
-    thread.start()
-    return DirectDownload(runner, active, thread, stop)
+    finished = threading.Event()
+
+    def work() -> None:
+        try:
+            runner.run_direct(active, stop)
+        finally:
+            finished.set()
+
+    threading.Thread(target=work, name=f"hfsuite-direct-{task_id}", daemon=True).start()
+    return DirectDownload(runner, active, finished, stop)

@@ -302,6 +302,7 @@ def run_command(
     else:
         display = LineQueueDisplay(state.quiet)
     stop = threading.Event()
+    finished = threading.Event()
     result: dict[str, object] = {}
 
     def work() -> None:
@@ -309,17 +310,19 @@ def run_command(
             result["summary"] = manager.run(watch=watch, stop=stop)
         except BaseException as exc:
             result["error"] = exc
+        finally:
+            finished.set()
 
     manager.subscribe(display)
     with display:
-        runner = threading.Thread(target=work, name="hfsuite-queue-run", daemon=True)
-        runner.start()
+        threading.Thread(target=work, name="hfsuite-queue-run", daemon=True).start()
+        # An Event, not Thread.join: Ctrl-C inside join() can misreport the thread (gh-90882).
         try:
-            while runner.is_alive():
-                runner.join(0.2)
+            while not finished.wait(0.2):
+                pass
         except KeyboardInterrupt:
             stop.set()
-            runner.join()
+            finished.wait()
     error = result.get("error")
     if isinstance(error, BaseException):
         raise error
