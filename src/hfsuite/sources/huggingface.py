@@ -9,6 +9,7 @@ for raw resolve responses, :func:`_translate` for huggingface_hub's exceptions.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -25,6 +26,8 @@ from hfsuite.core.errors import (
 )
 from hfsuite.core.remote import HttpAnswer, RemoteFile, RepoSnapshot
 from hfsuite.core.types import RepoRef, RepoType
+
+log = logging.getLogger(__name__)
 
 
 class EndpointAuth:
@@ -48,15 +51,30 @@ class EndpointAuth:
 class HuggingFaceSource:
     """Resolves repositories on a Hub endpoint and explains its errors.
 
+    A fine-grained token that the Hub refuses on a *public* repository is dropped for that
+    repository (anonymous access works there), with a notice, unless ``anonymous_fallback``
+    is off. Notices (fallbacks, renamed repositories) are logged as warnings and collected in
+    :attr:`notices` for the caller to show.
+
     Args:
         endpoint: Base URL (``https://huggingface.co`` or a mirror).
         token: Access token, or None.
+        anonymous_fallback: Retry anonymously when a fine-grained token is refused on a public
+            repository.
     """
 
-    def __init__(self, endpoint: str, token: str | None = None):
+    def __init__(self, endpoint: str, token: str | None = None, *, anonymous_fallback: bool = True):
         self.endpoint = endpoint.rstrip("/")
         self.token = token
         self.auth = EndpointAuth(self.endpoint, token)
+        self.anonymous_fallback = anonymous_fallback
+        #: Things the user should know about (sentences), in the order they happened.
+        self.notices: list[str] = []
+
+    def notice(self, text: str) -> None:
+        """Record and log something the user should know (not an error)."""
+        self.notices.append(text)
+        log.warning("%s", text)
 
     def _api(self) -> Any:
         from huggingface_hub import HfApi
@@ -92,8 +110,14 @@ class HuggingFaceSource:
                 revision=revision,
                 files_metadata=True,
             )
-        except Exception as exc:  # noqa: BLE001 - translated below, re-raised if unknown
-            raise self._translate(exc, ref) from exc
+        except Exception as exc:
+            error = self._translate(exc, ref)
+            if self._fall_back_to_anonymous(error, ref):
+                return self.snapshot(ref)
+            raise error from exc
+        if info.id and info.id != ref.repo_id:
+            kind = ref.repo_type.value.capitalize()
+            self.notice(f"{kind} {ref.repo_id} was renamed to {info.id}; using the new name.")
         commit = info.sha
         if not commit:
             raise ServerError(f"{self.endpoint} did not say which commit {ref} is at.")
@@ -113,6 +137,40 @@ class HuggingFaceSource:
             )
         resolved = RepoRef(info.id or ref.repo_id, ref.repo_type, ref.revision, ref.source)
         return RepoSnapshot(ref=resolved, commit=commit, files=tuple(files))
+
+    def _fall_back_to_anonymous(self, error: HfSuiteError, ref: RepoRef) -> bool:
+        """Drop a fine-grained token the Hub refuses on a public, non-gated repository.
+
+        Returns:
+            True when the source now works anonymously (retry the call).
+        """
+        if not (self.token and self.anonymous_fallback):
+            return False
+        if isinstance(error, GatedRepoError) or not isinstance(
+            error, RepoNotFoundError | AuthenticationError
+        ):
+            return False
+        try:
+            whoami = self._api().whoami(token=self.token)
+            role = ((whoami.get("auth") or {}).get("accessToken") or {}).get("role")
+            if role != "fineGrained":
+                return False
+            anonymous = HuggingFaceSource(self.endpoint, None)._api()
+            info = anonymous.repo_info(
+                ref.repo_id, repo_type=ref.repo_type.value, revision=ref.revision or "main"
+            )
+        except Exception:
+            return False
+        if info.private or info.gated:
+            return False
+        self.token = None
+        self.auth = EndpointAuth(self.endpoint, None)
+        kind = ref.repo_type.value
+        self.notice(
+            f"The fine-grained token of {whoami.get('name')} is refused on public {kind} "
+            f"{ref.repo_id}; continuing without a token (anonymous access)."
+        )
+        return True
 
     # --- errors ------------------------------------------------------------------------------
     def map_error(self, answer: HttpAnswer) -> HfSuiteError:

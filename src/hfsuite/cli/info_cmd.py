@@ -1,0 +1,113 @@
+"""``hfsuite info``: everything about one repository (and its files with --files)."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from hfsuite.app.catalog import RepoDetails, info
+from hfsuite.cli.output import err, out, print_json
+from hfsuite.core.units import format_bytes
+
+HELP = """Show a repository: commit, access, license, tags, size (--files: every file).
+
+Also the task, library, downloads, likes and last change.
+
+Cached for 10 minutes (for good when REPO is pinned to a commit); --refresh asks again.
+
+Examples:
+
+  hfsuite info openai-community/gpt2
+
+  hfsuite info https://huggingface.co/org/model/tree/v1.0 --files
+
+  hfsuite info datasets/org/data --json
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the main app."""
+    app.command("info", help=HELP)(info_command)
+
+
+def details_dict(d: RepoDetails, files: bool = True) -> dict[str, object]:
+    """The details as JSON data."""
+    data: dict[str, object] = {
+        "id": d.id,
+        "type": d.repo_type.value,
+        "revision": d.revision,
+        "commit": d.commit,
+        "author": d.author,
+        "private": d.private,
+        "gated": d.gated,
+        "license": d.license,
+        "pipeline_tag": d.pipeline_tag,
+        "library_name": d.library_name,
+        "tags": list(d.tags),
+        "downloads": d.downloads,
+        "likes": d.likes,
+        "last_modified": d.last_modified,
+        "created_at": d.created_at,
+        "file_count": len(d.files),
+        "total_size": d.total_size,
+        "from_cache": d.freshness.from_cache,
+        "note": d.freshness.note,
+    }
+    if files:
+        data["files"] = [
+            {"path": f.path, "size": f.size, "lfs": f.lfs, "sha256": f.sha256} for f in d.files
+        ]
+    return data
+
+
+def info_command(
+    ctx: typer.Context,
+    repo: str = typer.Argument(..., help="org/name, datasets/org/name[@rev] or a Hub URL."),
+    files: bool = typer.Option(False, "--files", help="List the files with their sizes."),
+    revision: str = typer.Option(None, "--revision", help="Branch, tag, commit or PR ref."),
+    refresh: bool = typer.Option(False, "--refresh", help="Ignore cached information."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    token: str = typer.Option(None, "--token", help="Hub token (default: the one in effect)."),
+) -> None:
+    suite = ctx.find_root().obj.suite()
+    if revision:
+        repo = f"{repo}@{revision}" if "://" not in repo and "@" not in repo else repo
+    d = info(suite, repo, token=token, refresh=refresh)
+    if as_json:
+        print_json(details_dict(d, files=True))
+        return
+    if d.freshness.note:
+        err.print(f"[yellow]Note:[/] {d.freshness.note}", markup=True, highlight=False)
+    access = "private" if d.private else "public"
+    if d.gated:
+        access += f", gated ({d.gated})"
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    rows = [
+        ("id", d.id),
+        ("type", d.repo_type.value),
+        ("commit", (d.commit or "-") + (f" ({d.revision})" if d.revision else "")),
+        ("access", access),
+        ("license", d.license or "-"),
+        ("task", d.pipeline_tag or "-"),
+        ("library", d.library_name or "-"),
+        ("tags", ", ".join(d.tags) or "-"),
+        ("downloads", f"{d.downloads:,}"),
+        ("likes", f"{d.likes:,}"),
+        ("last modified", d.last_modified or "-"),
+        ("files", f"{len(d.files)} ({format_bytes(d.total_size)})"),
+    ]
+    for key, value in rows:
+        table.add_row(key, value)
+    out.print(table)
+    if files:
+        listing = Table(title_justify="left")
+        listing.add_column("file", overflow="fold")
+        listing.add_column("size", justify="right")
+        listing.add_column("lfs")
+        for f in d.files:
+            listing.add_row(f.path, format_bytes(f.size), "yes" if f.lfs else "")
+        listing.add_section()
+        listing.add_row(f"{len(d.files)} files", format_bytes(d.total_size), "", style="bold")
+        out.print(listing)

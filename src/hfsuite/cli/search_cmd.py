@@ -1,0 +1,122 @@
+"""``hfsuite search``: find repositories on the Hub."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from hfsuite.app.catalog import SORT_KEYS, SearchPage, search
+from hfsuite.cli.output import err, out, print_json
+from hfsuite.core.errors import UsageError
+from hfsuite.core.types import RepoType
+
+HELP = """Search the Hub for models (or datasets and spaces).
+
+Results are cached for 5 minutes (--refresh asks again); offline, cached results are shown
+with a note.
+
+Examples:
+
+  hfsuite search llama --sort likes --limit 10
+
+  hfsuite search --author stabilityai --filter diffusers
+
+  hfsuite search whisper --filter automatic-speech-recognition --json
+
+  hfsuite search squad --type dataset
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the main app."""
+    app.command("search", help=HELP)(search_command)
+
+
+def _hit_dict(page: SearchPage) -> list[dict[str, object]]:
+    return [
+        {
+            "id": h.id,
+            "type": h.repo_type.value,
+            "author": h.author,
+            "downloads": h.downloads,
+            "likes": h.likes,
+            "pipeline_tag": h.pipeline_tag,
+            "library_name": h.library_name,
+            "tags": list(h.tags),
+            "last_modified": h.last_modified,
+            "created_at": h.created_at,
+            "private": h.private,
+            "gated": h.gated,
+        }
+        for h in page.hits
+    ]
+
+
+def search_command(
+    ctx: typer.Context,
+    query: str = typer.Argument(None, help="Words in the repository id."),
+    author: str = typer.Option(None, "--author", help="Only this user's or org's repositories."),
+    filters: list[str] = typer.Option(
+        None, "--filter", help="Task, library or tag to require (repeat)."
+    ),
+    sort: str = typer.Option(
+        "downloads", "--sort", help="downloads, likes, trending, updated or created."
+    ),
+    limit: int = typer.Option(20, "--limit", min=1, max=1000, help="Results per page."),
+    repo_type: RepoType = typer.Option(RepoType.MODEL, "--type", help="model, dataset or space."),
+    cursor: str = typer.Option(None, "--cursor", help="Continue after a previous page (--json)."),
+    refresh: bool = typer.Option(False, "--refresh", help="Ignore cached results."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    token: str = typer.Option(None, "--token", help="Hub token (default: the one in effect)."),
+) -> None:
+    if sort not in SORT_KEYS:
+        raise UsageError(f"Unknown sort {sort!r}.", hint="Use one of: " + ", ".join(SORT_KEYS))
+    suite = ctx.find_root().obj.suite()
+    page = search(
+        suite,
+        query,
+        author=author,
+        filters=filters or (),
+        sort=sort,
+        limit=limit,
+        repo_type=repo_type,
+        cursor=cursor,
+        token=token,
+        refresh=refresh,
+    )
+    fresh = page.freshness
+    if as_json:
+        print_json(
+            {
+                "items": _hit_dict(page),
+                "next_cursor": page.next_cursor,
+                "from_cache": fresh.from_cache,
+                "stale": fresh.stale,
+                "note": fresh.note,
+            }
+        )
+        return
+    if fresh.note:
+        err.print(f"[yellow]Note:[/] {fresh.note}", markup=True, highlight=False)
+    if not page.hits:
+        out.print("No repositories found.")
+        return
+    table = Table(title_justify="left")
+    table.add_column("id", overflow="fold", style="bold")
+    table.add_column("downloads", justify="right")
+    table.add_column("likes", justify="right")
+    table.add_column("task")
+    table.add_column("library")
+    table.add_column("updated")
+    for hit in page.hits:
+        table.add_row(
+            hit.id + (" (gated)" if hit.gated else "") + (" (private)" if hit.private else ""),
+            f"{hit.downloads:,}",
+            f"{hit.likes:,}",
+            hit.pipeline_tag or "",
+            hit.library_name or "",
+            (hit.last_modified or "")[:10],
+        )
+    out.print(table)
+    if page.has_next:
+        err.print(f"More results: raise --limit (now {limit}) or narrow the search.")
