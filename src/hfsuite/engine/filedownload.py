@@ -108,18 +108,10 @@ class FileDownload:
         assert self._fd is not None
         self.hasher = PrefixHasher(self.expectation, self._fd)
         self.t.emit(FileStarted(self.t.task_id, self.remote.path, size, done.total))
-        stop_hashing = threading.Event()
-        hashing = threading.Thread(
-            target=self._hash_behind, args=(stop_hashing,), name="hfsuite-hash", daemon=True
-        )
-        hashing.start()
+        completed = False
         try:
-            try:
-                if size > 0 and not self.scheduler.complete:
-                    self._run_workers()
-            finally:
-                stop_hashing.set()
-                hashing.join()
+            if size > 0 and not self.scheduler.complete:
+                self._run_workers()
             self.hasher.catch_up(self.scheduler.done.contiguous_prefix())
             if not self.scheduler.complete:
                 raise TransferError(f"{self.remote.path}: download ended with bytes missing.")
@@ -130,9 +122,14 @@ class FileDownload:
                     f"(expected {self.expectation.digest}, got {got})."
                 )
             self.t.emit(FileVerified(self.t.task_id, self.remote.path, str(self.expectation.kind)))
-            os.fsync(self._fd)
+            if size > self.t.options.small_file_bytes:
+                # Durable before the rename makes it visible. Small files skip it: a lost one
+                # is cheap to fetch again, and one fsync each would dominate a many-file repo.
+                os.fsync(self._fd)
+            completed = True
         finally:
-            self.save_checkpoint()
+            if not completed:
+                self.save_checkpoint()  # what a later run resumes from
             self._close()
 
     def _hash_behind(self, stop: threading.Event) -> None:
@@ -155,7 +152,8 @@ class FileDownload:
                     FileRestarted(
                         self.t.task_id,
                         self.remote.path,
-                        "the file changed on the server since the partial download; starting it over",
+                        "the file changed on the server since the partial download; "
+                        "starting it over",
                     )
                 )
         if not done:
@@ -163,16 +161,17 @@ class FileDownload:
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         if os.fstat(self._fd).st_size != size:
             os.ftruncate(self._fd, size)
-            if hasattr(os, "posix_fallocate") and size:
+            if hasattr(os, "posix_fallocate") and size > self.t.options.small_file_bytes:
                 # Else a sparse file; the disk-space check already ran.
                 with contextlib.suppress(OSError):
                     os.posix_fallocate(self._fd, 0, size)
         return done
 
     def _close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        with self._lock:  # not while the ticker is checkpointing with this descriptor
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
 
     def discard(self) -> None:
         """Delete the partial file and its state (to start over)."""
@@ -206,14 +205,25 @@ class FileDownload:
         missing = self.expectation.size - self.scheduler.done.total
         n = 1 if self.expectation.size <= opts.small_file_bytes else opts.connections_per_file
         n = max(1, min(n, -(-missing // opts.min_segment)))
-        threads = [
-            threading.Thread(target=self._worker, name=f"hfsuite-conn-{i}", daemon=True)
-            for i in range(n)
-        ]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
+        if n == 1:
+            # One connection writes in order and feeds the hasher itself: no extra threads.
+            self._worker()
+        else:
+            stop_hashing = threading.Event()
+            hashing = threading.Thread(
+                target=self._hash_behind, args=(stop_hashing,), name="hfsuite-hash", daemon=True
+            )
+            threads = [
+                threading.Thread(target=self._worker, name=f"hfsuite-conn-{i}", daemon=True)
+                for i in range(n)
+            ]
+            hashing.start()
+            for th in threads:
+                th.start()
+            for th in threads:
+                th.join()
+            stop_hashing.set()
+            hashing.join()
         if self._range_ignored.is_set() and not self.scheduler.complete:
             self._errors.clear()
             self._abort.clear()

@@ -148,10 +148,18 @@ class HttpClient:
         self.auth: RequestAuth = auth or NoAuth()
         self._idle: dict[tuple[str, str, int], list[http.client.HTTPConnection]] = {}
         self._lock = threading.Lock()
-        self._ssl = ssl.create_default_context()
-        if not self.options.verify_tls:
-            self._ssl.check_hostname = False
-            self._ssl.verify_mode = ssl.CERT_NONE
+        self._ssl_context: ssl.SSLContext | None = None
+
+    @property
+    def _ssl(self) -> ssl.SSLContext:
+        # Built on first https use: loading the CA store costs ~20 ms, wasted on http.
+        if self._ssl_context is None:
+            context = ssl.create_default_context()
+            if not self.options.verify_tls:
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE
+            self._ssl_context = context
+        return self._ssl_context
 
     # --- pool --------------------------------------------------------------------------------
     def _get(self, key: tuple[str, str, int]) -> http.client.HTTPConnection:

@@ -7,7 +7,7 @@ HF cache (``HF_HUB_CACHE``), exactly as huggingface_hub writes it, so transforme
       blobs/{etag}                          content; etag = sha256 (LFS) or git sha1
       blobs/{etag}.hfsuite.incomplete       our partial file (preallocated, written at offsets)
       blobs/{etag}.hfsuite.json             its resume state (written ranges, etag, commit)
-      snapshots/{commit}/{path}             relative symlink to ../../blobs/{etag} (copy if no symlinks)
+      snapshots/{commit}/{path}             relative symlink to ../../blobs/{etag} (else a copy)
       refs/{revision}                       the commit, no newline (only when revision != commit)
 
 Our partial files are not named ``{etag}.incomplete``: huggingface_hub ≤1.17 would try to resume
@@ -17,7 +17,7 @@ Local dir (e.g. a ComfyUI models folder)::
 
     {local_dir}/{path}                                            the file
     {local_dir}/.cache/huggingface/.gitignore, CACHEDIR.TAG
-    {local_dir}/.cache/huggingface/download/{path}.metadata       "{commit}\\n{etag}\\n{timestamp}\\n"
+    {local_dir}/.cache/huggingface/download/{path}.metadata   "{commit}\\n{etag}\\n{timestamp}\\n"
     {local_dir}/.cache/huggingface/download/{path}.hfsuite.incomplete / .hfsuite.json
 
 With the metadata file, ``hf download --local-dir`` sees the file as current and downloads
@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +37,7 @@ from typing import Protocol
 
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
 from hfsuite.core.types import RepoType
-from hfsuite.engine.paths import check_remote_path, safe_join
+from hfsuite.engine.paths import PathGuard, check_remote_path
 from hfsuite.engine.verify import Expectation, hash_file
 
 _CACHEDIR_TAG = (
@@ -102,10 +102,12 @@ def repo_folder_name(repo_id: str, repo_type: RepoType) -> str:
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
+    """Write a small text file so readers see the old or the new content, never a mix."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # Unique per process and thread: two writers never share a temp file.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
@@ -132,22 +134,28 @@ class HFCacheLayout:
         self.blobs = self.repo_dir / "blobs"
         self.snapshot_dir = self.repo_dir / "snapshots" / snapshot.commit
         self._use_symlinks = use_symlinks
+        self._guard = PathGuard(self.snapshot_dir)
+        self._targets: dict[RemoteFile, FileTarget] = {}
 
     @property
     def root(self) -> Path:
         return self.cache_dir
 
     def target(self, remote: RemoteFile) -> FileTarget:
+        found = self._targets.get(remote)
+        if found is not None:
+            return found
         etag = remote.etag
         if not etag:
             raise ValueError(f"{remote.path}: the HF cache layout needs an etag")
         check_remote_path(etag)
-        return FileTarget(
+        target = self._targets[remote] = FileTarget(
             remote=remote,
-            final_path=safe_join(self.snapshot_dir, remote.path),
+            final_path=self._guard.join(remote.path),
             partial_path=self.blobs / f"{etag}.hfsuite.incomplete",
             state_path=self.blobs / f"{etag}.hfsuite.json",
         )
+        return target
 
     def _blob(self, target: FileTarget) -> Path:
         return self.blobs / str(target.remote.etag)
@@ -229,23 +237,31 @@ class LocalDirLayout:
         self._meta_root = local_dir / ".cache" / "huggingface"
         self._download = self._meta_root / "download"
         self._now = now
+        self._guard = PathGuard(local_dir)
+        self._meta_guard = PathGuard(self._download)
+        self._targets: dict[RemoteFile, FileTarget] = {}
 
     @property
     def root(self) -> Path:
         return self.local_dir
 
     def target(self, remote: RemoteFile) -> FileTarget:
-        final = safe_join(self.local_dir, remote.path)
-        side = safe_join(self._download, remote.path)
-        return FileTarget(
+        found = self._targets.get(remote)
+        if found is not None:
+            return found
+        final = self._guard.join(remote.path)
+        side = self._meta_guard.join(remote.path)
+        target = self._targets[remote] = FileTarget(
             remote=remote,
             final_path=final,
             partial_path=side.with_name(side.name + ".hfsuite.incomplete"),
             state_path=side.with_name(side.name + ".hfsuite.json"),
         )
+        return target
 
     def _metadata_path(self, target: FileTarget) -> Path:
-        return safe_join(self._download, target.remote.path + ".metadata")
+        side = target.partial_path
+        return side.with_name(side.name[: -len(".hfsuite.incomplete")] + ".metadata")
 
     def is_complete(
         self, target: FileTarget, expectation: Expectation, repair: bool = True
@@ -308,7 +324,5 @@ def _chmod_default(path: Path) -> None:
     # Same as huggingface_hub: a downloaded file gets 0o666 minus the umask.
     umask = os.umask(0)
     os.umask(umask)
-    try:
+    with contextlib.suppress(OSError):
         os.chmod(path, 0o666 & ~umask)
-    except OSError:
-        pass

@@ -43,7 +43,7 @@ from hfsuite.core.events import (
 from hfsuite.core.remote import HttpAnswer, RemoteFile, is_sha256
 from hfsuite.core.speed import SpeedMeter
 from hfsuite.engine.filedownload import FileDownload, RemoteChanged
-from hfsuite.engine.http import HttpClient, Response
+from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import StorageLayout
 from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.scheduler import MIB
@@ -238,18 +238,24 @@ class Transfer:
         """
         outcomes = {f.path: FileOutcome(remote=f) for f in files}
         self._total_bytes = sum(f.size for f in files)
-        pending: queue.SimpleQueue[RemoteFile] = queue.SimpleQueue()
+        # Big files (several connections each) are limited to files_in_parallel at once; small
+        # files take one connection each, so more of them run together (as hf download's 8
+        # workers do), up to the per-host connection budget.
+        small_limit = self.options.small_file_bytes
+        big: queue.SimpleQueue[RemoteFile] = queue.SimpleQueue()
+        small: queue.SimpleQueue[RemoteFile] = queue.SimpleQueue()
         for f in sorted(files, key=lambda f: -f.size):  # big files first: they set the pace
-            pending.put(f)
+            (small if f.size <= small_limit else big).put(f)
+        n_big = sum(1 for f in files if f.size > small_limit)
+        n_small = len(files) - n_big
         ticker = threading.Thread(target=self._tick, name="hfsuite-ticker", daemon=True)
         ticker.start()
         cancelled: list[OperationCancelled] = []
 
-        def runner() -> None:
+        def runner(queues: tuple[queue.SimpleQueue[RemoteFile], ...]) -> None:
             while not self._halt.is_set():
-                try:
-                    remote = pending.get_nowait()
-                except queue.Empty:
+                remote = _next_from(queues)
+                if remote is None:
                     return
                 outcome = outcomes[remote.path]
                 try:
@@ -271,9 +277,18 @@ class Transfer:
                         self._halt.set()
                         return
 
+        big_runners = max(1, min(self.options.files_in_parallel, len(files)))
+        small_runners = min(n_small, max(0, self.options.connections_per_host // 2 - big_runners))
         threads = [
-            threading.Thread(target=runner, name=f"hfsuite-file-{i}", daemon=True)
-            for i in range(max(1, min(self.options.files_in_parallel, len(files))))
+            threading.Thread(
+                target=runner, args=((big, small),), name=f"hfsuite-file-{i}", daemon=True
+            )
+            for i in range(big_runners)
+        ] + [
+            threading.Thread(
+                target=runner, args=((small,),), name=f"hfsuite-small-{i}", daemon=True
+            )
+            for i in range(small_runners)
         ]
         for t in threads:
             t.start()
@@ -405,3 +420,12 @@ class Transfer:
                 files=files,
             )
         )
+
+
+def _next_from(queues: tuple[queue.SimpleQueue[RemoteFile], ...]) -> RemoteFile | None:
+    for q in queues:
+        try:
+            return q.get_nowait()
+        except queue.Empty:
+            continue
+    return None

@@ -75,7 +75,7 @@ class PrefixHasher:
             self._h = None
 
     def feed(self, offset: int, data: memoryview) -> bool:
-        """Hash ``data`` written at ``offset`` if it continues the prefix; returns whether it did."""
+        """Hash ``data`` written at ``offset`` if it continues the prefix; True if it did."""
         if self._h is None:
             return False
         with self._lock:
