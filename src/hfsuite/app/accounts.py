@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from hfsuite.core.errors import NetworkError, UsageError
 from hfsuite.core.types import RepoRef, SourceKind
-from hfsuite.sources.auth import AccessReport, TokenInfo, check_access, whoami
+from hfsuite.sources.auth import AccessReport, AccessVerdict, TokenInfo, check_access, whoami
 from hfsuite.sources.huggingface import HuggingFaceSource
 from hfsuite.sources.names import ParsedName, parse_name
 from hfsuite.sources.tokens import FoundToken, TokenOrigin, TokenStore, find_token, mask
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccessReport",
+    "AccessVerdict",
     "AuthStatus",
     "FoundToken",
     "LoginResult",

@@ -7,8 +7,23 @@ import sys
 import typer
 from rich.table import Table
 
-from hfsuite.app.accounts import AuthStatus, TokenInfo, check, login, logout, status
+from hfsuite.app.accounts import (
+    AccessReport,
+    AccessVerdict,
+    AuthStatus,
+    TokenInfo,
+    check,
+    login,
+    logout,
+    status,
+)
 from hfsuite.cli.output import err, out, print_json
+from hfsuite.core.errors import (
+    AuthenticationError,
+    GatedRepoError,
+    HfSuiteError,
+    RepoNotFoundError,
+)
 
 app = typer.Typer(
     help=(
@@ -22,8 +37,14 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-#: Exit codes of ``check`` per verdict: readable 0, access problems 6, not found 7.
-_CHECK_EXIT = {"not-found": 7}
+
+def _refusal(report: AccessReport) -> HfSuiteError:
+    """The error ``check`` ends with (exit 6 for access problems, 7 when not found)."""
+    if report.verdict is AccessVerdict.NOT_FOUND:
+        return RepoNotFoundError(report.message, hint=report.hint or None)
+    if report.verdict.value.startswith("gated"):
+        return GatedRepoError(report.message, hint=report.hint or None)
+    return AuthenticationError(report.message, hint=report.hint or None)
 
 
 def _suite(ctx: typer.Context):  # type: ignore[no-untyped-def]
@@ -132,11 +153,7 @@ def status_command(
     else:
         out.print(_status_table(state))
     if state.origin is not None and not state.valid:
-        if not as_json:
-            err.print(f"[bold red]Error:[/] {state.error}", markup=True, highlight=False)
-            if state.hint:
-                err.print(f"[yellow]Hint:[/] {state.hint}", markup=True, highlight=False)
-        raise typer.Exit(6)
+        raise AuthenticationError(state.error or "The token was refused.", hint=state.hint)
 
 
 @app.command("check")
@@ -150,10 +167,9 @@ def check_command(
     report = check(_suite(ctx), repo, token)
     if as_json:
         print_json(report.to_dict())
-    else:
-        mark = "[green]OK:[/]" if report.readable else "[bold red]No:[/]"
-        out.print(f"{mark} {report.message}", markup=True, highlight=False)
+    elif report.readable:
+        out.print(f"[green]OK:[/] {report.message}", markup=True, highlight=False)
         if report.hint:
-            out.print(f"[yellow]Hint:[/] {report.hint}", markup=True, highlight=False)
+            out.print(f"[yellow]Note:[/] {report.hint}", markup=True, highlight=False)
     if not report.readable:
-        raise typer.Exit(_CHECK_EXIT.get(report.verdict.value, 6))
+        raise _refusal(report)
