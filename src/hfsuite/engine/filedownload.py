@@ -30,6 +30,7 @@ from hfsuite.core.events import (
     FileVerified,
     TransferRetrying,
 )
+from hfsuite.core.remote import is_sha256
 from hfsuite.core.speed import SpeedMeter
 from hfsuite.engine.http import Response
 from hfsuite.engine.layouts import FileTarget
@@ -37,7 +38,7 @@ from hfsuite.engine.ranges import RangeSet
 from hfsuite.engine.resume import ResumeState, load_state, save_state
 from hfsuite.engine.retry import parse_retry_after
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
-from hfsuite.engine.verify import Expectation, PrefixHasher
+from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher
 
 if TYPE_CHECKING:
     from hfsuite.engine.transfer import Transfer
@@ -360,6 +361,7 @@ class FileDownload:
                         raise RangeIgnored()
                 else:
                     self._check_content_range(resp, seg.pos)
+                self._check_served_etag(resp)
                 self._read_body(resp, seg)
             except BaseException:
                 resp.close()
@@ -368,6 +370,18 @@ class FileDownload:
                 resp.close()  # our segment ended (or was stolen) before the response did
             else:
                 resp.release()
+
+    def _check_served_etag(self, resp: Response) -> None:
+        """A CDN that names the content by its sha256 tells us when it is not what we planned."""
+        if self.expectation.kind is not HashKind.SHA256:
+            return
+        served = _strip_etag(resp.header("ETag") or "")
+        if is_sha256(served) and served != self.expectation.digest:
+            raise RemoteChanged(
+                f"the server now sends a different version (etag {served[:12]}…)",
+                new_etag=served,
+                new_size=self.expectation.size,
+            )
 
     def _check_content_range(self, resp: Response, start: int) -> None:
         value = resp.header("Content-Range") or ""

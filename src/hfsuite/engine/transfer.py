@@ -29,6 +29,7 @@ from hfsuite.core.clock import Clock, SystemClock
 from hfsuite.core.errors import (
     HfSuiteError,
     IntegrityError,
+    NetworkError,
     OperationCancelled,
     SourceError,
     TransferError,
@@ -333,6 +334,9 @@ class Transfer:
                     ) from None
                 self.emit(FileRestarted(self.task_id, remote.path, exc.reason))
                 download.discard()
+                if not exc.new_etag:
+                    # Only the size or a range told us; ask the hub what it serves now.
+                    exc.new_etag, exc.new_size = self._probe(remote)
                 if exc.new_etag and is_sha256(exc.new_etag):
                     # Fetch and verify the version the server has now, under its own etag.
                     remote = dataclasses.replace(
@@ -353,6 +357,14 @@ class Transfer:
                 self.emit(
                     FileRestarted(self.task_id, remote.path, f"{exc.message} Downloading it again.")
                 )
+                etag, size = self._probe(remote)
+                if etag and is_sha256(etag) and etag != remote.etag:
+                    # The bytes changed under us: fetch what the hub serves now.
+                    remote = dataclasses.replace(
+                        remote, sha256=etag, size=size or remote.size, lfs=True
+                    )
+                    target = self.layout.target(remote)
+                    expectation = Expectation.for_file(remote)
                 continue
             finally:
                 outcome.downloaded_bytes += download.fetched_bytes
@@ -362,6 +374,18 @@ class Transfer:
         outcome.local_path = str(self.layout.place(target))
         self._add_finished(remote.size)
         self.emit(FileCompleted(self.task_id, remote.path, remote.size, outcome.local_path))
+
+    def _probe(self, remote: RemoteFile) -> tuple[str | None, int | None]:
+        """The etag and size the hub announces for a file now (HEAD, redirect not followed)."""
+        try:
+            resp = self.client.request("HEAD", remote.url, follow_redirects=False)
+        except NetworkError:
+            return None, None
+        resp.release()
+        etag = (resp.header("X-Linked-Etag") or resp.header("ETag") or "").strip()
+        etag = etag.removeprefix("W/").strip('"') or None
+        size_text = resp.header("X-Linked-Size") or resp.header("Content-Length") or ""
+        return etag, int(size_text) if size_text.isdigit() else None
 
     def _add_finished(self, nbytes: int) -> None:
         with self._count_lock:

@@ -48,7 +48,9 @@ def test_segmented_download_uses_several_connections(hub, files, tmp_path):  # t
     cdn = hub.log.filter(origin="cdn", method="GET")
     assert len({r.connection_id for r in cdn}) >= 2
     assert all(r.range for r in cdn), "every CDN request is ranged"
-    assert sum(r.bytes_sent for r in cdn) == len(files[BIG]), "no byte fetched twice"
+    # Bytes served can exceed the file by what sat in a socket buffer when a connection's tail
+    # was taken over by an idle one (the victim closes its request); never by a whole segment.
+    assert len(files[BIG]) <= sum(r.bytes_sent for r in cdn) <= len(files[BIG]) + 2 * MIB
 
 
 def test_dropped_connections_are_resumed_mid_segment(hub, files, tmp_path):  # type: ignore[no-untyped-def]
