@@ -138,7 +138,7 @@ def test_search_and_info(hfsuite_cmd, hub) -> None:  # type: ignore[no-untyped-d
     offline = hfsuite_cmd("info", "acme/pub", env={**env, "HF_HUB_OFFLINE": "1"})
     assert offline.returncode == 0 and "Offline mode: showing the information" in offline.stderr
     uncached = hfsuite_cmd("info", "acme/lora", env={**env, "HF_HUB_OFFLINE": "1"})
-    assert uncached.returncode == 5 and "is not in the cache" in uncached.stderr
+    assert uncached.returncode == 5 and "there is no cached copy" in uncached.stderr
 
 
 def test_token_never_lands_in_database_logs_or_exports(hfsuite_cmd, hub, sandbox, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -97,7 +97,7 @@ class ApiCache:
         if self.offline:
             if entry is None:
                 raise NetworkError(
-                    f"Offline mode is on and the {what} is not in the cache.",
+                    f"Offline mode is on and there is no cached copy of the {what}.",
                     hint="Turn offline mode off (unset HF_HUB_OFFLINE, or `hfsuite config set "
                     "offline false`) and try again.",
                 )

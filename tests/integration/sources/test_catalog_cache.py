@@ -186,7 +186,7 @@ def test_offline_serves_cache_with_a_note(hub, make_suite, tmp_path: Path) -> No
     with pytest.raises(NetworkError) as info:
         catalog.info(offline, "acme/diff")
     assert info.value.message == (
-        "Offline mode is on and the information about acme/diff is not in the cache."
+        "Offline mode is on and there is no cached copy of the information about acme/diff."
     )
 
 
