@@ -36,6 +36,8 @@ class RemoteFile:
         blob_id: Git blob sha1 of the content for regular files (of the pointer for LFS files).
         sha256: SHA-256 of the content when the hub publishes it (LFS files, ModelScope).
         lfs: Stored in LFS (its etag is the sha256).
+        pinned: The sha256 is what the user demands (not what a server reported): a server
+            offering other bytes is an error, never a newer version to adopt.
     """
 
     path: str
@@ -44,6 +46,7 @@ class RemoteFile:
     blob_id: str | None = None
     sha256: str | None = None
     lfs: bool = False
+    pinned: bool = False
 
     @property
     def etag(self) -> str | None:
@@ -93,4 +96,55 @@ class HttpAnswer(Protocol):
 
     def read_all(self, limit: int = ...) -> bytes:
         """The (small) body."""
+        ...
+
+
+@dataclass(frozen=True)
+class FetchedResponse:
+    """A complete, small HTTP response (metadata, JSON).
+
+    Attributes:
+        status: HTTP status.
+        url: The URL that answered (after redirects).
+        headers: Response headers, names lower-cased.
+        body: The body (bounded in size by the fetcher).
+    """
+
+    status: int
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """A header by case-insensitive name."""
+        return self.headers.get(name.lower(), default)
+
+    def read_all(self, limit: int = 1 << 20) -> bytes:
+        """The body (so a FetchedResponse is also an :class:`HttpAnswer`)."""
+        return self.body[:limit]
+
+    def json(self) -> object:
+        """The body parsed as JSON."""
+        import json
+
+        return json.loads(self.body.decode("utf-8"))
+
+
+class Fetcher(Protocol):
+    """Makes small HTTP requests for sources (metadata, listings); bytes go through the engine."""
+
+    def fetch(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str] | None = None,
+        *,
+        follow_redirects: bool = True,
+        body: bytes | None = None,
+    ) -> FetchedResponse:
+        """Send a request and read the whole (small) answer.
+
+        Raises:
+            NetworkError: the connection failed.
+        """
         ...

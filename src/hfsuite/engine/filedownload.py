@@ -377,6 +377,11 @@ class FileDownload:
             return
         served = _strip_etag(resp.header("ETag") or "")
         if is_sha256(served) and served != self.expectation.digest:
+            if self.remote.pinned:
+                raise IntegrityError(
+                    f"{self.remote.path}: the server offers different bytes (sha256 "
+                    f"{served[:12]}…) than the expected sha256 {str(self.expectation.digest)[:12]}…"
+                )
             raise RemoteChanged(
                 f"the server now sends a different version (etag {served[:12]}…)",
                 new_etag=served,

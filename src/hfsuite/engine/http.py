@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from hfsuite.core.errors import NetworkError
-from hfsuite.core.remote import RequestAuth
+from hfsuite.core.remote import FetchedResponse, RequestAuth
 
 USER_AGENT = "hfsuite/0.1"
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -232,6 +232,27 @@ class HttpClient:
             if resp.status == 303:
                 method, body = "GET", None
         raise NetworkError(f"Too many redirects starting at {url}.")
+
+    def fetch(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str] | None = None,
+        *,
+        follow_redirects: bool = True,
+        body: bytes | None = None,
+        limit: int = 64 << 20,
+    ) -> FetchedResponse:
+        """Send a request and read the whole answer (for metadata; see :class:`Fetcher`)."""
+        resp = self.request(method, url, headers, follow_redirects=follow_redirects, body=body)
+        try:
+            data = b"" if method == "HEAD" else resp.raw.read(limit)
+        except (OSError, http.client.HTTPException) as exc:
+            resp.close()
+            raise NetworkError(f"Connection lost while reading {_origin(url)}: {exc!r}") from exc
+        hdrs = {k.lower(): v for k, v in resp.raw.getheaders()}
+        resp.release()
+        return FetchedResponse(resp.status, resp.url, hdrs, data)
 
     def _send(
         self, method: str, url: str, headers: Mapping[str, str] | None, body: bytes | None

@@ -334,6 +334,12 @@ class Transfer:
                     ) from None
                 self.emit(FileRestarted(self.task_id, remote.path, exc.reason))
                 download.discard()
+                if remote.pinned:
+                    raise IntegrityError(
+                        f"{remote.path}: the server no longer serves the expected file "
+                        f"({exc.reason}).",
+                        hint="Check the expected SHA-256 and the link.",
+                    ) from None
                 if not exc.new_etag:
                     # Only the size or a range told us; ask the hub what it serves now.
                     exc.new_etag, exc.new_size = self._probe(remote)
@@ -357,7 +363,7 @@ class Transfer:
                 self.emit(
                     FileRestarted(self.task_id, remote.path, f"{exc.message} Downloading it again.")
                 )
-                etag, size = self._probe(remote)
+                etag, size = (None, None) if remote.pinned else self._probe(remote)
                 if etag and is_sha256(etag) and etag != remote.etag:
                     # The bytes changed under us: fetch what the hub serves now.
                     remote = dataclasses.replace(

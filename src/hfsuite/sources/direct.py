@@ -1,0 +1,135 @@
+"""Plain HTTP(S) file URLs (e.g. links found in ComfyUI workflows) as a source.
+
+One URL is one file. A ``HEAD`` (redirects followed) tells its size, its name (from
+``Content-Disposition`` or the URL's last segment) and an ETag; when the server does not answer
+HEAD usefully, a one-byte ``Range`` GET asks for the size instead. An expected SHA-256 given by
+the user is verified; otherwise only the size is.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from hfsuite.core.errors import (
+    AuthenticationError,
+    EntryNotFoundError,
+    HfSuiteError,
+    ServerError,
+    SourceError,
+    UsageError,
+)
+from hfsuite.core.remote import FetchedResponse, Fetcher, HttpAnswer, RemoteFile, RepoSnapshot
+from hfsuite.core.types import RepoRef, RepoType, SourceKind
+
+_FILENAME_STAR = re.compile(r"filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)")
+_FILENAME = re.compile(r'filename\s*=\s*"?([^";]+)"?')
+_UNSAFE_NAME = re.compile(r"[\\/\x00-\x1f]")
+
+
+class NoCredentials:
+    """Direct URLs carry no token (a signed URL carries its own)."""
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        return {}
+
+
+class DirectUrlSource:
+    """Resolves a file URL into a one-file snapshot.
+
+    Args:
+        fetcher: Makes the HEAD / probe requests.
+    """
+
+    def __init__(self, fetcher: Fetcher):
+        self.fetcher = fetcher
+        self.auth = NoCredentials()
+
+    def snapshot(
+        self, url: str, *, sha256: str | None = None, filename: str | None = None
+    ) -> RepoSnapshot:
+        """Describe the file at ``url``.
+
+        Args:
+            url: An http(s) URL.
+            sha256: Expected SHA-256 (verified after download), if known.
+            filename: Name to save under (default: from the server or the URL).
+
+        Raises:
+            UsageError: not an http(s) URL or a bad hash; EntryNotFoundError,
+                AuthenticationError, ServerError from the server's answer.
+        """
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(f"{url!r} is not an http(s) URL.")
+        if sha256 is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", sha256):
+            raise UsageError(f"{sha256!r} is not a SHA-256 (64 hex digits).")
+        answer = self.fetcher.fetch("HEAD", url)
+        size = _int(answer.header("Content-Length")) if answer.status == 200 else None
+        if answer.status in (405, 501) or (answer.status == 200 and size is None):
+            answer = self.fetcher.fetch("GET", url, {"Range": "bytes=0-0"})
+            size = _total_from_range(answer.header("Content-Range"))
+        if answer.status >= 400:
+            raise self._error(answer.status, url)
+        if size is None:
+            raise SourceError(
+                f"{parts.netloc} did not say how big {url} is, so it cannot be downloaded "
+                "safely in parts.",
+                hint="Try the same file from another mirror.",
+            )
+        name = filename or _name_from(answer, url)
+        etag = (answer.header("ETag") or "").removeprefix("W/").strip('"') or None
+        remote = RemoteFile(
+            path=name,
+            size=size,
+            url=answer.url or url,
+            sha256=sha256.lower() if sha256 else None,
+            lfs=bool(sha256),
+            pinned=bool(sha256),
+        )
+        ref = RepoRef(url, RepoType.MODEL, None, SourceKind.URL)
+        return RepoSnapshot(ref=ref, commit=etag or "url", files=(remote,))
+
+    def map_error(self, answer: HttpAnswer) -> HfSuiteError:
+        """Turn an error answer into a typed error."""
+        return self._error(answer.status, answer.url)
+
+    @staticmethod
+    def _error(status: int, url: str) -> HfSuiteError:
+        host = urlsplit(url).netloc
+        if status == 404 or status == 410:
+            return EntryNotFoundError(
+                f"Nothing at {url} ({host} answered {status}).",
+                hint="Check the link; it may have moved.",
+            )
+        if status in (401, 403):
+            return AuthenticationError(
+                f"{host} refused access to {url} ({status}).",
+                hint="The link may need a login or may have expired; get a fresh one.",
+            )
+        if status == 429 or status >= 500:
+            return ServerError(f"{host} answered HTTP {status}.", hint="Try again later.")
+        return SourceError(f"{host} answered HTTP {status} for {url}.")
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.strip().isdigit() else None
+
+
+def _total_from_range(value: str | None) -> int | None:
+    if not value or "/" not in value:
+        return None
+    total = value.rsplit("/", 1)[1].strip()
+    return int(total) if total.isdigit() else None
+
+
+def _name_from(answer: FetchedResponse, url: str) -> str:
+    disposition = answer.header("Content-Disposition") or ""
+    name = None
+    match = _FILENAME_STAR.search(disposition) or _FILENAME.search(disposition)
+    if match:
+        name = unquote(match.group(1).strip())
+    if not name:
+        name = unquote(urlsplit(answer.url or url).path.rsplit("/", 1)[-1])
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    return name or "download"

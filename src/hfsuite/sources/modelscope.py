@@ -1,0 +1,183 @@
+"""ModelScope as a source of models and datasets (PROTOCOL-DETAILS §6).
+
+Listing: ``GET /api/v1/models/{owner}/{name}/repo/files?Revision=…&Recursive=True`` (datasets:
+``/api/v1/datasets/{id}/repo/tree`` paged by ``PageNumber``/``PageSize``), answered inside the
+``{"Code","Data","Message","RequestId","Success"}`` envelope. Bytes:
+``GET /api/v1/{models|datasets}/{id}/repo?Revision=…&FilePath=…`` (Range supported; LFS files
+redirect to a CDN). Files carry a SHA-256, so every file is verified.
+
+The token (``MODELSCOPE_API_TOKEN``) goes as ``Authorization: Bearer`` and the
+``m_session_id`` cookie, to the endpoint's origin only.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, quote_plus, urlsplit
+
+from hfsuite.core.errors import (
+    AuthenticationError,
+    EntryNotFoundError,
+    HfSuiteError,
+    RepoNotFoundError,
+    RevisionNotFoundError,
+    ServerError,
+    SourceError,
+)
+from hfsuite.core.remote import Fetcher, HttpAnswer, RemoteFile, RepoSnapshot
+from hfsuite.core.types import RepoRef, RepoType, SourceKind
+
+DEFAULT_REVISION = "master"
+_PAGE = 200
+
+
+class ModelScopeAuth:
+    """Bearer token and session cookie for the endpoint's origin only."""
+
+    def __init__(self, endpoint: str, token: str | None):
+        self._origin = _origin(endpoint)
+        self._token = token
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        if self._token and _origin(url) == self._origin:
+            return {
+                "Authorization": f"Bearer {self._token}",
+                "Cookie": f"m_session_id={self._token}",
+            }
+        return {}
+
+
+class ModelScopeSource:
+    """Resolves ModelScope repositories and explains ModelScope's errors.
+
+    Args:
+        endpoint: Base URL (``https://modelscope.cn`` or ``MODELSCOPE_ENDPOINT``).
+        fetcher: Makes the metadata requests.
+        token: ModelScope access token, or None.
+    """
+
+    def __init__(self, endpoint: str, fetcher: Fetcher, token: str | None = None):
+        self.endpoint = endpoint.rstrip("/")
+        self.fetcher = fetcher
+        self.token = token
+        self.auth = ModelScopeAuth(self.endpoint, token)
+
+    def _segment(self, ref: RepoRef) -> str:
+        if ref.repo_type is RepoType.SPACE:
+            raise SourceError("ModelScope studios (spaces) cannot be downloaded.")
+        return "datasets" if ref.repo_type is RepoType.DATASET else "models"
+
+    def repo_url(self, ref: RepoRef) -> str:
+        """The repository's page."""
+        return f"{self.endpoint}/{self._segment(ref)}/{ref.repo_id}"
+
+    def file_url(self, ref: RepoRef, revision: str, path: str) -> str:
+        """Where one file's bytes are served."""
+        return (
+            f"{self.endpoint}/api/v1/{self._segment(ref)}/{ref.repo_id}/repo?"
+            f"Revision={quote(revision, safe='')}&FilePath={quote_plus(path)}"
+        )
+
+    def _get(self, url: str, ref: RepoRef) -> dict:  # type: ignore[type-arg]
+        answer = self.fetcher.fetch("GET", url, self.auth.headers_for(url))
+        if answer.status != 200:
+            raise self._error(answer.status, _message(answer), ref)
+        data = answer.json()
+        if not isinstance(data, dict) or data.get("Code", 200) != 200:
+            code = data.get("Code", 500) if isinstance(data, dict) else 500
+            raise self._error(int(code), _message(answer), ref)
+        return data
+
+    def snapshot(self, ref: RepoRef) -> RepoSnapshot:
+        """List a repository's files at a revision (default ``master``).
+
+        Raises:
+            RepoNotFoundError, RevisionNotFoundError, AuthenticationError, ServerError.
+        """
+        revision = ref.revision or DEFAULT_REVISION
+        segment = self._segment(ref)
+        base = f"{self.endpoint}/api/v1/{segment}/{ref.repo_id}"
+        rev_q = quote(revision, safe="")
+        entries: list[dict] = []  # type: ignore[type-arg]
+        if segment == "models":
+            data = self._get(f"{base}/repo/files?Revision={rev_q}&Recursive=True", ref)
+            entries = list((data.get("Data") or {}).get("Files") or [])
+        else:
+            page = 1
+            while True:
+                url = (
+                    f"{base}/repo/tree?Revision={rev_q}&Recursive=True&PageNumber={page}"
+                    f"&PageSize={_PAGE}"
+                )
+                data = self._get(url, ref)
+                batch = list((data.get("Data") or {}).get("Files") or [])
+                entries += batch
+                if len(batch) < _PAGE:
+                    break
+                page += 1
+        files = []
+        commit = revision
+        for entry in entries:
+            if entry.get("Type") != "blob":
+                continue
+            path = str(entry.get("Path") or "")
+            commit = str(entry.get("Revision") or commit)
+            sha = (entry.get("Sha256") or "").lower() or None
+            files.append(
+                RemoteFile(
+                    path=path,
+                    size=int(entry.get("Size") or 0),
+                    url=self.file_url(ref, revision, path),
+                    sha256=sha,
+                    lfs=bool(entry.get("IsLFS")),
+                )
+            )
+        resolved = RepoRef(ref.repo_id, ref.repo_type, revision, SourceKind.MODELSCOPE)
+        return RepoSnapshot(ref=resolved, commit=commit, files=tuple(files))
+
+    def map_error(self, answer: HttpAnswer) -> HfSuiteError:
+        """Turn an error answer to a file request into a typed error."""
+        parts = urlsplit(answer.url).path.split("/")
+        repo_id = "/".join(parts[4:6]) if len(parts) >= 6 else "?"
+        kind = RepoType.DATASET if "datasets" in parts[:4] else RepoType.MODEL
+        return self._error(answer.status, _message(answer), RepoRef(repo_id, kind))
+
+    def _error(self, status: int, message: str, ref: RepoRef) -> HfSuiteError:
+        what = f"ModelScope {ref.repo_type.value} {ref.repo_id}"
+        lowered = message.lower()
+        if status == 404 and "revision" in lowered:
+            return RevisionNotFoundError(
+                f"{what} has no revision {ref.revision!r}.",
+                hint=f"See its revisions at {self.repo_url(ref)}.",
+            )
+        if status == 404 and "file" in lowered:
+            return EntryNotFoundError(f"{what}: {message}.", hint="Check the file path.")
+        if status == 404:
+            return RepoNotFoundError(
+                f"{what} was not found (or it is private).",
+                hint="Check the name; private repositories need MODELSCOPE_API_TOKEN.",
+            )
+        if status in (401, 403):
+            return AuthenticationError(
+                f"{what} refused access ({status}).",
+                hint="Set MODELSCOPE_API_TOKEN to a token with access to it.",
+            )
+        if status == 429 or status >= 500:
+            return ServerError(f"ModelScope answered HTTP {status}.", hint="Try again later.")
+        return SourceError(f"ModelScope answered HTTP {status} for {ref.repo_id}: {message}")
+
+
+def _message(answer: HttpAnswer) -> str:
+    try:
+        import json
+
+        data = json.loads(answer.read_all().decode("utf-8"))
+        if isinstance(data, dict):
+            return str(data.get("Message") or "")
+    except (ValueError, UnicodeDecodeError):
+        pass
+    return ""
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
