@@ -40,6 +40,7 @@ __all__ = [
     "TokenOrigin",
     "check",
     "current_token",
+    "hf_repo",
     "hub_source",
     "login",
     "logout",
@@ -85,7 +86,13 @@ def resolve_name(suite: Suite, text: str) -> ParsedName:
     )
 
 
-def _hf_repo(suite: Suite, text: str | RepoRef) -> tuple[RepoRef, str | None]:
+def hf_repo(suite: Suite, text: str | RepoRef) -> tuple[RepoRef, str | None]:
+    """A Hugging Face repository named by an id, ``hf://`` path or Hub/mirror URL, and the
+    endpoint the URL named (None: the configured one).
+
+    Raises:
+        UsageError: the text names no Hugging Face repository.
+    """
     if isinstance(text, RepoRef):
         return text, None
     name = resolve_name(suite, text)
@@ -216,17 +223,14 @@ def status(suite: Suite, token: str | None = None, endpoint: str | None = None) 
     if found is None:
         return AuthStatus(None, endpoint=endpoint)
     _require_online(suite, "token")
-    base = {
-        "origin": found.origin,
-        "location": found.location,
-        "masked": mask(found.value),
-        "endpoint": endpoint,
-    }
+    masked = mask(found.value)
     try:
         info = whoami(HuggingFaceSource(endpoint, found.value))
     except AuthenticationError as exc:
-        return AuthStatus(**base, error=exc.message, hint=exc.hint)
-    return AuthStatus(**base, info=info)
+        return AuthStatus(
+            found.origin, found.location, masked, endpoint, error=exc.message, hint=exc.hint
+        )
+    return AuthStatus(found.origin, found.location, masked, endpoint, info=info)
 
 
 def check(suite: Suite, repo: str | RepoRef, token: str | None = None) -> AccessReport:
@@ -236,6 +240,6 @@ def check(suite: Suite, repo: str | RepoRef, token: str | None = None) -> Access
         UsageError: not a Hugging Face repository.
         NetworkError: offline, or the Hub cannot be reached.
     """
-    ref, endpoint = _hf_repo(suite, repo)
+    ref, endpoint = hf_repo(suite, repo)
     _require_online(suite, "access")
     return check_access(hub_source(suite, token, endpoint), ref)

@@ -87,7 +87,7 @@ class ApiCache:
         Raises:
             NetworkError: offline (or unreachable) and nothing cached.
         """
-        ttl = TTL_S.get(kind, 300.0) if ttl_s == "default" else ttl_s
+        ttl: float | None = TTL_S.get(kind, 300.0) if isinstance(ttl_s, str) else ttl_s
         now = self.suite.clock.now()
         db = self.suite.database
         with db.read() as uow:

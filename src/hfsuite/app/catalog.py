@@ -15,14 +15,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from hfsuite.app.accounts import hub_source, resolve_name
+from hfsuite.app.accounts import hf_repo, hub_source
 from hfsuite.app.apicache import ApiCache, token_fingerprint
-from hfsuite.core.errors import UsageError
+from hfsuite.core.errors import AuthenticationError, RepoNotFoundError
 from hfsuite.core.remote import is_sha1
-from hfsuite.core.types import RepoRef, RepoType, SourceKind
+from hfsuite.core.types import RepoRef, RepoType
 from hfsuite.sources import hub_catalog
 from hfsuite.sources.batch import BatchImport, parse_batch
 from hfsuite.sources.hub_catalog import (
@@ -75,18 +75,6 @@ class ModelCard:
 
 def _key(source: HuggingFaceSource, kind: str, *parts: str) -> str:
     return "|".join(("hf", source.endpoint, token_fingerprint(source.token), kind, *parts))
-
-
-def _repo(suite: Suite, repo: str | RepoRef) -> tuple[RepoRef, str | None]:
-    if isinstance(repo, RepoRef):
-        return repo, None
-    name = resolve_name(suite, repo)
-    if name.ref is None or name.ref.source is not SourceKind.HUGGINGFACE:
-        raise UsageError(
-            f"{repo!r} is not a Hugging Face repository.",
-            hint="Give org/name, datasets/org/name or a Hub URL.",
-        )
-    return name.ref, name.endpoint
 
 
 def search(
@@ -161,15 +149,25 @@ def info(
         RepoNotFoundError, RevisionNotFoundError, AuthenticationError: from the Hub.
         NetworkError: offline (or unreachable) and not cached.
     """
-    ref, endpoint = _repo(suite, repo)
+    ref, endpoint = hf_repo(suite, repo)
     source = hub_source(suite, token, endpoint)
     pinned = is_sha1(ref.revision)
     key = _key(source, "repo_info", ref.repo_type.value, ref.repo_id, ref.revision or "")
     cache = ApiCache(suite)
+
+    def fetch() -> dict[str, Any]:
+        try:
+            return hub_catalog.fetch_repo_info(source, ref)
+        except (RepoNotFoundError, AuthenticationError) as exc:
+            # A fine-grained token refused on a public repo: read it anonymously (with a note).
+            if source.fall_back_to_anonymous(exc, ref):
+                return hub_catalog.fetch_repo_info(source, ref)
+            raise
+
     body, fresh = cache.get(
         key,
         "repo_info",
-        lambda: hub_catalog.fetch_repo_info(source, ref),
+        fetch,
         what=f"information about {ref}",
         ttl_s=None if pinned else "default",
         refresh=refresh,
@@ -189,7 +187,7 @@ def model_card(
 ) -> ModelCard:
     """The README.md (Markdown) of a repository at its revision's current commit."""
     details = info(suite, repo, token=token, refresh=refresh)
-    ref, endpoint = _repo(suite, repo)
+    ref, endpoint = hf_repo(suite, repo)
     ref = RepoRef(details.id, ref.repo_type, ref.revision, ref.source)
     if details.commit is None:
         return ModelCard(details.id, None, None, details.freshness)
@@ -210,7 +208,7 @@ def refs(
     suite: Suite, repo: str | RepoRef, *, token: str | None = None, refresh: bool = False
 ) -> RepoRefs:
     """Branches, tags and pull requests of a repository (name → commit)."""
-    ref, endpoint = _repo(suite, repo)
+    ref, endpoint = hf_repo(suite, repo)
     source = hub_source(suite, token, endpoint)
     key = _key(source, "refs", ref.repo_type.value, ref.repo_id)
     body, _ = ApiCache(suite).get(

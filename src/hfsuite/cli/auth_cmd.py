@@ -17,6 +17,7 @@ from hfsuite.app.accounts import (
     logout,
     status,
 )
+from hfsuite.app.suite import Suite
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.core.errors import (
     AuthenticationError,
@@ -47,7 +48,7 @@ def _refusal(report: AccessReport) -> HfSuiteError:
     return AuthenticationError(report.message, hint=report.hint or None)
 
 
-def _suite(ctx: typer.Context):  # type: ignore[no-untyped-def]
+def _suite(ctx: typer.Context) -> Suite:
     return ctx.find_root().obj.suite()
 
 

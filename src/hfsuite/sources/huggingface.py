@@ -112,7 +112,7 @@ class HuggingFaceSource:
             )
         except Exception as exc:
             error = self._translate(exc, ref)
-            if self._fall_back_to_anonymous(error, ref):
+            if self.fall_back_to_anonymous(error, ref):
                 return self.snapshot(ref)
             raise error from exc
         if info.id and info.id != ref.repo_id:
@@ -138,7 +138,7 @@ class HuggingFaceSource:
         resolved = RepoRef(info.id or ref.repo_id, ref.repo_type, ref.revision, ref.source)
         return RepoSnapshot(ref=resolved, commit=commit, files=tuple(files))
 
-    def _fall_back_to_anonymous(self, error: HfSuiteError, ref: RepoRef) -> bool:
+    def fall_back_to_anonymous(self, error: HfSuiteError, ref: RepoRef) -> bool:
         """Drop a fine-grained token the Hub refuses on a public, non-gated repository.
 
         Returns:

@@ -417,14 +417,13 @@ def _parse_ms_path(text: str, rest: str, query: str, endpoint: str) -> ParsedNam
         segments = segments[2:]
         params = parse_qs(query)
         if len(segments) >= 3 and segments[0] in ("models", "datasets"):
-            revision = (params.get("Revision") or [None])[0]
-            file_path = (params.get("FilePath") or [None])[0]
+            api_rev = (params.get("Revision") or [""])[0] or None
+            file_path = (params.get("FilePath") or [""])[0].strip("/") or None
             repo_type = _TYPE_PREFIXES[segments[0]]
             repo_id = "/".join(_unquote_segment(text, s) for s in segments[1:3])
             return _make(
-                text, SourceKind.MODELSCOPE, repo_type, repo_id, revision,
-                file_path.strip("/") if file_path else None, False, endpoint,
-            )  # fmt: skip
+                text, SourceKind.MODELSCOPE, repo_type, repo_id, api_rev, file_path, False, endpoint
+            )
         raise _bad(text, "this ModelScope API URL names no repository")
     if len(segments) < 3 or segments[0] not in ("models", "datasets"):
         raise _bad(text, "ModelScope URLs look like https://modelscope.cn/models/owner/name")

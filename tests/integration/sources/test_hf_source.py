@@ -224,3 +224,12 @@ def test_dataset_and_space_refs(hub, make_suite, tmp_path) -> None:  # type: ign
     _download(suite, RepoRef("acme/data", RepoType.DATASET), tmp_path)
     _download(suite, RepoRef("acme/demo", RepoType.SPACE), tmp_path)
     assert (tmp_path / "out" / "train.csv").exists() and (tmp_path / "out" / "app.py").exists()
+
+
+def test_info_falls_back_too(fine, make_suite) -> None:  # type: ignore[no-untyped-def]
+    from hfsuite.app import catalog
+
+    suite = make_suite(endpoint=fine.url)
+    details = catalog.info(suite, "acme/pub", token="hf_bobFINEnarrow00004")
+    assert details.id == "acme/pub" and len(details.files) == 2
+    assert "continuing without a token (anonymous access)" in (details.freshness.note or "")
