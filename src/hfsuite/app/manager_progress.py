@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from hfsuite.app.events import TaskProgress, TasksProgressed
 from hfsuite.core.clock import Clock
-from hfsuite.core.events import Event, FileCompleted, FileFailed, FileStarted, TransferProgressed
+from hfsuite.core.events import (
+    Event,
+    FileCompleted,
+    FileFailed,
+    FileRestarted,
+    FileStarted,
+    TransferProgressed,
+)
 from hfsuite.core.speed import SpeedMeter
 from hfsuite.storage import FileState
 
@@ -27,6 +34,7 @@ class _Live:
     files_done: int = 0
     files_total: int = 0
     baseline_bytes: int = 0  # on disk before this run: skipped files and resumed bytes
+    restarted: bool = False  # a file started over: progress may legitimately go down
     file_states: dict[str, FileState] = field(default_factory=dict)
 
 
@@ -70,8 +78,14 @@ class ProgressTracker:
             if live is None:
                 return
             if isinstance(event, TransferProgressed):
-                live.done_bytes = event.done_bytes
+                # The engine's last report after a stop counts only finished files (the
+                # partial ones have left its active set): never let that shrink the progress.
+                if event.done_bytes >= live.done_bytes or live.restarted:
+                    live.done_bytes = event.done_bytes
+                    live.restarted = False
                 live.total_bytes = event.total_bytes or live.total_bytes
+            elif isinstance(event, FileRestarted):
+                live.restarted = True
             elif isinstance(event, FileStarted):
                 live.baseline_bytes += event.resumed_bytes
                 live.file_states[event.path] = FileState.DOWNLOADING

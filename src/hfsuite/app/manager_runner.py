@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, ClassVar
 from filelock import FileLock, Timeout
 
 from hfsuite.app.downloads import DownloadOutcome, DownloadPlan, DownloadRequest, download
+from hfsuite.app.events import TaskRemoved, TasksUpdated
 from hfsuite.app.history_ops import TaskEnd, record_end
 from hfsuite.app.manager_tasks import manifest_of, request_for, task_files_of
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
@@ -160,10 +161,12 @@ class QueueRunner:
         """
         with self._runner_lock():
             self.manager._register(self)
+            unsubscribe = self.manager.subscribe(self._on_event)
             try:
-                self._requeue_dead(initial=True)
+                self._requeue_dead()
                 self._loop(claim=True, watch=watch, stop=stop)
             finally:
+                unsubscribe()
                 self.manager._unregister(self)
         return self.summary
 
@@ -171,10 +174,12 @@ class QueueRunner:
         """Download one task already marked RUNNING (no claim), watching its row."""
         self._claim_id = None
         self.manager._register(self)
+        unsubscribe = self.manager.subscribe(self._on_event)
         try:
             self._start(active)
             self._loop(claim=False, watch=False, stop=stop)
         finally:
+            unsubscribe()
             self.manager._unregister(self)
 
     # --- the loop -----------------------------------------------------------------------
@@ -213,19 +218,26 @@ class QueueRunner:
         self._collect_finished()
 
     def _watch_rows(self) -> None:
-        changes = self.manager.sync()
-        for record in changes.tasks:
-            active = self._active.get(record.id)
-            if active is None:
-                continue
-            if record.state is not TaskState.RUNNING or record.claimed_by != self._claim_id:
-                log.info("task %s is now %s: stopping it", record.id, record.state.value)
-                active.control.cancel()
-        for task_id in changes.deleted_ids:
-            if task_id in self._active:
-                self._active[task_id].control.cancel()
+        # The rows are checked in _on_event: any thread's sync() (a local pause, this loop's
+        # poll) publishes the changed rows, and the sync cursor is shared by the manager.
+        self.manager.sync()
 
-    def _requeue_dead(self, *, initial: bool = False) -> None:
+    def _on_event(self, event: Event) -> None:
+        """Stop a local transfer whose row no longer says it is ours (any thread)."""
+        if isinstance(event, TasksUpdated):
+            for record in event.records:
+                active = self._active.get(record.id)
+                if active is None:
+                    continue
+                if record.state is not TaskState.RUNNING or record.claimed_by != self._claim_id:
+                    log.info("task %s is now %s: stopping it", record.id, record.state.value)
+                    active.control.cancel()
+        elif isinstance(event, TaskRemoved) and event.task_id is not None:
+            active = self._active.get(event.task_id)
+            if active is not None:
+                active.control.cancel()
+
+    def _requeue_dead(self) -> None:
         stale_before = self.clock.now() - self.stale_after_s
         with self.manager.db.read() as uow:
             running = uow.tasks.list_queue([TaskState.RUNNING])
