@@ -64,11 +64,20 @@ class RemoteChanged(Exception):
 
 
 class Retryable(Exception):
-    def __init__(self, reason: str, retry_after_s: float | None = None, immediate: bool = False):
+    """A failure worth another try (``network``: the connection failed, not the server)."""
+
+    def __init__(
+        self,
+        reason: str,
+        retry_after_s: float | None = None,
+        immediate: bool = False,
+        network: bool = False,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.retry_after_s = retry_after_s
         self.immediate = immediate
+        self.network = network
 
 
 class FileDownload:
@@ -279,6 +288,13 @@ class FileDownload:
                 if seg.pos > before:
                     attempt = 1  # progress was made: this is a fresh failure
                 if not policy.should_retry(attempt):
+                    if exc.network:
+                        raise NetworkError(
+                            f"{self.remote.path}: giving up after {attempt} attempts "
+                            f"({exc.reason})",
+                            hint="Check your network connection and proxy settings; run the "
+                            "same download again to resume.",
+                        ) from None
                     raise ServerError(
                         f"{self.remote.path}: giving up after {attempt} attempts ({exc.reason}).",
                         hint="The server keeps failing; try again later.",
@@ -298,7 +314,7 @@ class FileDownload:
             try:
                 resp = self.t.client.request("GET", url, headers, follow_redirects=False)
             except NetworkError as exc:
-                raise Retryable(exc.message) from exc
+                raise Retryable(exc.message, network=True) from exc
             if resp.status in _REDIRECT_STATUS:
                 location = resp.header("Location")
                 linked = _strip_etag(resp.header("X-Linked-Etag") or "")
@@ -418,7 +434,7 @@ class FileDownload:
                 got = resp.readinto(view[:want])
             except NetworkError as exc:
                 throttle.refund(want)
-                raise Retryable(exc.message) from exc
+                raise Retryable(exc.message, network=True) from exc
             if got < want:
                 throttle.refund(want - got)
             if got == 0:

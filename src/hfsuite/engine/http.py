@@ -17,9 +17,11 @@ import http.client
 import socket
 import ssl
 import threading
+import urllib.request
+from base64 import b64encode
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from hfsuite.core.errors import NetworkError
 from hfsuite.core.remote import FetchedResponse, RequestAuth
@@ -44,7 +46,9 @@ class HttpOptions:
         connect_timeout_s: Time to establish a connection.
         read_timeout_s: No byte for this long ⇒ the read fails (the stall watchdog).
         verify_tls: Verify certificates (off only when the user says so).
-        proxy: ``http://host:port`` proxy URL, or None.
+        proxy: Proxy URL (``http://``, ``socks5://``, ``socks5h://``, ``socks4://``;
+            ``user:password@`` allowed), or None.
+        no_proxy: Comma-separated hosts reached directly (as in ``NO_PROXY``).
         user_agent: Sent with every request.
     """
 
@@ -52,6 +56,7 @@ class HttpOptions:
     read_timeout_s: float = 30.0
     verify_tls: bool = True
     proxy: str | None = None
+    no_proxy: str = ""
     user_agent: str = USER_AGENT
     extra_headers: dict[str, str] = field(default_factory=dict)
 
@@ -162,6 +167,17 @@ class HttpClient:
         return self._ssl_context
 
     # --- pool --------------------------------------------------------------------------------
+    def proxy_for(self, host: str) -> str | None:
+        """The proxy URL to use for ``host`` (None: connect directly; NO_PROXY honoured)."""
+        proxy = self.options.proxy
+        if not proxy:
+            return None
+        if self.options.no_proxy and urllib.request.proxy_bypass_environment(
+            host, {"no": self.options.no_proxy}
+        ):
+            return None
+        return proxy
+
     def _get(self, key: tuple[str, str, int]) -> http.client.HTTPConnection:
         with self._lock:
             idle = self._idle.get(key)
@@ -169,22 +185,26 @@ class HttpClient:
                 return idle.pop()
         scheme, host, port = key
         timeout = self.options.connect_timeout_s
-        conn: http.client.HTTPConnection
-        proxy = self.options.proxy
-        if proxy:
-            p = urlsplit(proxy)
+        proxy = self.proxy_for(host)
+        if proxy is None:
             if scheme == "https":
-                conn = http.client.HTTPSConnection(
-                    p.hostname or "", p.port or 80, timeout=timeout, context=self._ssl
-                )
-                conn.set_tunnel(host, port)
-            else:
-                conn = http.client.HTTPConnection(p.hostname or "", p.port or 80, timeout=timeout)
-        elif scheme == "https":
-            conn = http.client.HTTPSConnection(host, port, timeout=timeout, context=self._ssl)
-        else:
-            conn = http.client.HTTPConnection(host, port, timeout=timeout)
-        return conn
+                return http.client.HTTPSConnection(host, port, timeout=timeout, context=self._ssl)
+            return http.client.HTTPConnection(host, port, timeout=timeout)
+        p = urlsplit(proxy)
+        if p.scheme.startswith("socks"):
+            return _socks_connection(scheme, host, port, proxy, timeout, self._ssl)
+        if p.scheme != "http":
+            raise NetworkError(
+                f"Proxy {_origin(proxy)}: only http:// and socks proxies are supported."
+            )
+        if scheme == "https":
+            # CONNECT tunnel through the proxy, then TLS to the target inside it.
+            tunnel = http.client.HTTPSConnection(
+                p.hostname or "", p.port or 80, timeout=timeout, context=self._ssl
+            )
+            tunnel.set_tunnel(host, port, headers=_proxy_auth_header(p))
+            return tunnel
+        return http.client.HTTPConnection(p.hostname or "", p.port or 80, timeout=timeout)
 
     def _put(self, key: tuple[str, str, int], conn: http.client.HTTPConnection) -> None:
         with self._lock:
@@ -266,7 +286,9 @@ class HttpClient:
         target = parts.path or "/"
         if parts.query:
             target += "?" + parts.query
-        if self.options.proxy and scheme == "http":
+        proxy = self.proxy_for(parts.hostname)
+        via_http_proxy = proxy is not None and scheme == "http" and not proxy.startswith("socks")
+        if via_http_proxy:
             target = url  # absolute-form for a plain HTTP proxy
         all_headers = {
             "User-Agent": self.options.user_agent,
@@ -275,6 +297,8 @@ class HttpClient:
             **self.auth.headers_for(url),
             **(headers or {}),
         }
+        if via_http_proxy and proxy is not None:
+            all_headers.update(_proxy_auth_header(urlsplit(proxy)))
         for attempt in (1, 2):
             conn = self._get(key)
             fresh = conn.sock is None
@@ -314,3 +338,61 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"TLS certificate not trusted ({exc.verify_message})"
     return repr(exc)
+
+
+def _proxy_auth_header(proxy: SplitResult) -> dict[str, str]:
+    if proxy.username is None:
+        return {}
+    raw = f"{unquote(proxy.username)}:{unquote(proxy.password or '')}".encode()
+    return {"Proxy-Authorization": "Basic " + b64encode(raw).decode("ascii")}
+
+
+class _SocksConnection(http.client.HTTPConnection):
+    """Plain HTTP to ``host:port`` through a SOCKS proxy."""
+
+    def __init__(self, host: str, port: int, proxy_url: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self._proxy_url = proxy_url
+
+    def connect(self) -> None:
+        self.sock = _socks_socket(self._proxy_url, self.host, self.port, self.timeout)
+
+
+class _SocksHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to ``host:port`` through a SOCKS proxy."""
+
+    def __init__(
+        self, host: str, port: int, proxy_url: str, timeout: float, context: ssl.SSLContext
+    ):
+        super().__init__(host, port, timeout=timeout, context=context)
+        self._proxy_url = proxy_url
+        self._tls = context
+
+    def connect(self) -> None:
+        raw = _socks_socket(self._proxy_url, self.host, self.port, self.timeout)
+        self.sock = self._tls.wrap_socket(raw, server_hostname=self.host)
+
+
+def _socks_socket(proxy_url: str, host: str, port: int, timeout: float | None) -> socket.socket:
+    from python_socks import ProxyError
+    from python_socks.sync import Proxy
+
+    # socks5h / socks4a: the proxy resolves host names (python-socks: rdns).
+    rdns = proxy_url.startswith(("socks5h", "socks4a"))
+    url = proxy_url.replace("socks5h://", "socks5://", 1).replace("socks4a://", "socks4://", 1)
+    try:
+        return Proxy.from_url(url, rdns=rdns).connect(host, port, timeout=timeout)
+    except (ProxyError, OSError) as exc:
+        p = urlsplit(proxy_url)  # never show the proxy's password
+        raise NetworkError(
+            f"Cannot reach {host}:{port} through the proxy {p.scheme}://{p.hostname}:{p.port}: "
+            f"{exc}."
+        ) from exc
+
+
+def _socks_connection(
+    scheme: str, host: str, port: int, proxy_url: str, timeout: float, context: ssl.SSLContext
+) -> http.client.HTTPConnection:
+    if scheme == "https":
+        return _SocksHTTPSConnection(host, port, proxy_url, timeout, context)
+    return _SocksConnection(host, port, proxy_url, timeout)
