@@ -74,6 +74,7 @@ def hub_source(
     anonymous: bool = False,
 ) -> HuggingFaceSource:
     """A Hugging Face source on ``endpoint`` (default: the setting) with the token in effect."""
+    suite.prepare_network()  # proxy / TLS settings reach huggingface_hub's client too
     found = None if anonymous else current_token(suite, token)
     return HuggingFaceSource(endpoint or suite.settings.endpoint, found.value if found else None)
 

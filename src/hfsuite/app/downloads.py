@@ -16,7 +16,8 @@ from hfsuite.app.accounts import hub_source
 from hfsuite.core.events import Event
 from hfsuite.core.remote import RepoSnapshot
 from hfsuite.core.types import Layout, RepoRef
-from hfsuite.engine.http import HttpClient, HttpOptions
+from hfsuite.app.network import http_options
+from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import HFCacheLayout, LocalDirLayout, StorageLayout
 from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
 from hfsuite.engine.transfer import Transfer, TransferControl, TransferOptions, TransferResult
@@ -151,7 +152,7 @@ def download(
     if limit:
         control.set_limit(limit)
     client = HttpClient(
-        HttpOptions(verify_tls=settings.verify_tls, proxy=settings.proxy), auth=source.auth
+        http_options(settings), auth=source.auth
     )
     options = TransferOptions(
         connections_per_file=request.connections or settings.connections_per_file,

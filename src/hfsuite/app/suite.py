@@ -38,6 +38,7 @@ class Suite:
         #: The bandwidth limit shared by every download of this process.
         self.global_bucket = TokenBucket(loaded.settings.global_limit_bps, clock=self.clock)
         self._database: Database | None = None
+        self._network_ready = False
 
     @classmethod
     def open(
@@ -53,6 +54,14 @@ class Suite:
         for warning in loaded.warnings:
             log.warning("%s", warning)
         return cls(loaded, store)
+
+    def prepare_network(self) -> None:
+        """Apply proxy/TLS settings to huggingface_hub's client (once, before metadata calls)."""
+        if not self._network_ready:
+            from hfsuite.app.network import configure_hub_client
+
+            configure_hub_client(self.settings)
+            self._network_ready = True
 
     @property
     def settings(self) -> Settings:

@@ -131,3 +131,33 @@ def test_unreachable_proxy_is_a_clear_network_error(hub_factory, tmp_path):  # t
     client = HttpClient(HttpOptions(proxy=f"socks5://127.0.0.1:{_free_port()}"))
     with pytest.raises(NetworkError, match="through the proxy"):
         client.fetch("GET", f"{hub.url}/api/models/acme/p")
+
+
+def test_settings_proxy_reaches_metadata_and_bytes(hub_factory, proxy, tmp_path):  # type: ignore[no-untyped-def]
+    """`hfsuite download` with a proxy setting: HfApi's calls and the CDN both go through it."""
+    import os
+
+    hub = hub_factory(lfs_threshold=MIB)
+    hub.create_repo("acme/p", files={"w.bin": b"q" * (2 * MIB)})
+    env = dict(os.environ, HFSUITE_PROXY=proxy.url, NO_PROXY="", no_proxy="")
+    result = subprocess.run(
+        [
+            "hfsuite",
+            "download",
+            "acme/p",
+            "--endpoint",
+            hub.url,
+            "--local-dir",
+            str(tmp_path / "d"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "d" / "w.bin").read_bytes() == b"q" * (2 * MIB)
+    log = proxy.text()
+    hub_port = hub.url.rsplit(":", 1)[1]
+    cdn_port = hub.cdn_url.rsplit(":", 1)[1].split("/")[0]
+    assert log.count(f":{hub_port}") >= 2 and f":{cdn_port}" in log, log
