@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import platformdirs
 from pydantic import AliasChoices, Field, field_validator
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from hfsuite.core.types import Layout
 from hfsuite.core.units import parse_size
@@ -46,7 +46,7 @@ def _setting(
     description: str,
 ) -> Any:
     """Declare a setting: its default, what it accepts, and extra env var names."""
-    extra = {"allowed": allowed, "env": env}
+    extra: dict[str, Any] = {"allowed": allowed, "env": list(env)}
     if default_factory is not None:
         return Field(
             default_factory=default_factory, description=description, json_schema_extra=extra
@@ -194,7 +194,14 @@ class Settings(BaseSettings):
     )
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, *_: Any):  # type: ignore[no-untyped-def, override]
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Environment beats the file's values (which arrive as init kwargs).
         return (env_settings, init_settings)
 
@@ -308,9 +315,9 @@ def env_names(name: str) -> tuple[str, ...]:
     """The environment variables that set a setting, highest priority first."""
     extra = setting_field(name).json_schema_extra
     assert isinstance(extra, dict)
-    more = extra.get("env") or ()
-    assert isinstance(more, tuple)
-    return (f"HFSUITE_{name.upper()}", *more)
+    more = extra.get("env") or []
+    assert isinstance(more, list)
+    return (f"HFSUITE_{name.upper()}", *(str(m) for m in more))
 
 
 def _attach_env_aliases() -> None:

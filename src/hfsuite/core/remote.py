@@ -87,8 +87,15 @@ class RequestAuth(Protocol):
 class HttpAnswer(Protocol):
     """The parts of an HTTP response a source needs to explain an error."""
 
-    status: int
-    url: str
+    @property
+    def status(self) -> int:
+        """HTTP status code."""
+        ...
+
+    @property
+    def url(self) -> str:
+        """The URL that answered."""
+        ...
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """A response header (case-insensitive)."""

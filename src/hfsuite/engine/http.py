@@ -172,7 +172,7 @@ class HttpClient:
         proxy = self.options.proxy
         if not proxy:
             return None
-        if self.options.no_proxy and urllib.request.proxy_bypass_environment(
+        if self.options.no_proxy and urllib.request.proxy_bypass_environment(  # type: ignore[attr-defined]
             host, {"no": self.options.no_proxy}
         ):
             return None

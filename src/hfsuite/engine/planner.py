@@ -80,7 +80,7 @@ def select_files(
 
     selected = list(files)
     if paths:
-        wanted = []
+        wanted: list[RemoteFile] = []
         for path in paths:
             norm = path.strip("/")
             hits = [f for f in selected if f.path == norm or f.path.startswith(norm + "/")]

@@ -388,8 +388,8 @@ class Transfer:
         except NetworkError:
             return None, None
         resp.release()
-        etag = (resp.header("X-Linked-Etag") or resp.header("ETag") or "").strip()
-        etag = etag.removeprefix("W/").strip('"') or None
+        raw = (resp.header("X-Linked-Etag") or resp.header("ETag") or "").strip()
+        etag = raw.removeprefix("W/").strip('"') or None
         size_text = resp.header("X-Linked-Size") or resp.header("Content-Length") or ""
         return etag, int(size_text) if size_text.isdigit() else None
 

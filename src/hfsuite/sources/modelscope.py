@@ -12,6 +12,7 @@ The token (``MODELSCOPE_API_TOKEN``) goes as ``Authorization: Bearer`` and the
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
 from hfsuite.core.errors import (
@@ -77,7 +78,7 @@ class ModelScopeSource:
             f"Revision={quote(revision, safe='')}&FilePath={quote_plus(path)}"
         )
 
-    def _get(self, url: str, ref: RepoRef) -> dict:  # type: ignore[type-arg]
+    def _get(self, url: str, ref: RepoRef) -> dict[str, Any]:
         answer = self.fetcher.fetch("GET", url, self.auth.headers_for(url))
         if answer.status != 200:
             raise self._error(answer.status, _message(answer), ref)
@@ -97,7 +98,7 @@ class ModelScopeSource:
         segment = self._segment(ref)
         base = f"{self.endpoint}/api/v1/{segment}/{ref.repo_id}"
         rev_q = quote(revision, safe="")
-        entries: list[dict] = []  # type: ignore[type-arg]
+        entries: list[dict[str, Any]] = []
         if segment == "models":
             data = self._get(f"{base}/repo/files?Revision={rev_q}&Recursive=True", ref)
             entries = list((data.get("Data") or {}).get("Files") or [])
