@@ -122,3 +122,42 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(served, tmp_path):  # type:
     assert proc.returncode == 130
     assert "run the same command again to resume" in err
     assert (dest / ".cache/huggingface/download/model.safetensors.hfsuite.incomplete").exists()
+
+
+def test_hf_cli_after_our_local_dir_download_fetches_nothing(served, tmp_path):  # type: ignore[no-untyped-def]
+    """The official `hf download --local-dir` sees our files as current."""
+    import shutil
+    import sys
+
+    hub, content = served
+    dest = tmp_path / "d"
+    ours = subprocess.run(
+        ["hfsuite", "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ours.returncode == 0, ours.stderr
+    hf = shutil.which("hf", path=str(Path(sys.executable).parent))
+    assert hf, "huggingface_hub's hf CLI is installed with the package"
+    started = time.time()
+    env = dict(
+        os.environ, HF_ENDPOINT=hub.url, HF_HUB_DISABLE_XET="1", HF_HOME=str(tmp_path / "hf-home")
+    )
+    result = subprocess.run(
+        [hf, "download", "acme/big", "--local-dir", str(dest)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    fetched = [
+        r
+        for r in hub.log.records
+        if r.started >= started
+        and r.method == "GET"
+        and ("/resolve/" in r.path or r.origin == "cdn")
+    ]
+    assert fetched == [], [r.path for r in fetched]
+    assert (dest / "model.safetensors").read_bytes() == content

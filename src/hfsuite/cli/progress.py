@@ -112,6 +112,8 @@ class QuietDisplay:
     def __call__(self, event: Event) -> None:
         if isinstance(event, FileFailed):
             print(f"hfsuite: {event.path}: {event.message}", file=sys.stderr)
+        elif isinstance(event, FileRestarted):
+            print(f"hfsuite: {event.path}: {event.reason}", file=sys.stderr)
 
 
 def emit_json(data: dict[str, Any]) -> None:
