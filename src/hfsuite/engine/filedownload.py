@@ -63,6 +63,10 @@ class RemoteChanged(Exception):
         self.new_size = new_size
 
 
+class Halted(Exception):
+    """The transfer stopped this file because another file failed for good."""
+
+
 class Retryable(Exception):
     """A failure worth another try (``network``: the connection failed, not the server)."""
 
@@ -124,6 +128,8 @@ class FileDownload:
                 self._run_workers()
             self.hasher.catch_up(self.scheduler.done.contiguous_prefix())
             if not self.scheduler.complete:
+                if self.t.halted:
+                    raise Halted()  # another file's error stopped us; that error is the news
                 raise TransferError(f"{self.remote.path}: download ended with bytes missing.")
             if not self.hasher.matches():
                 got = self.hasher.result()

@@ -43,7 +43,7 @@ from hfsuite.core.events import (
 )
 from hfsuite.core.remote import HttpAnswer, RemoteFile, is_sha256
 from hfsuite.core.speed import SpeedMeter
-from hfsuite.engine.filedownload import FileDownload, RemoteChanged
+from hfsuite.engine.filedownload import FileDownload, Halted, RemoteChanged
 from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import StorageLayout
 from hfsuite.engine.retry import RetryPolicy
@@ -264,6 +264,8 @@ class Transfer:
                 except OperationCancelled as exc:
                     cancelled.append(exc)
                     return
+                except Halted:
+                    return  # not an error of its own: the partial file is kept for a re-run
                 except (HfSuiteError, OSError) as exc:
                     if isinstance(exc, OSError):
                         exc = TransferError(

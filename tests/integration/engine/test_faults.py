@@ -231,3 +231,19 @@ def test_gated_private_and_bad_token_are_not_retried(hub_factory, tmp_path):  # 
     with pytest.raises(AuthenticationError, match="refused"):
         run_transfer(h.url, "acme/gated", tmp_path / "c", token="hf_notavalidtoken999")
     assert all(r.status < 500 for r in h.log)
+
+
+def test_a_hard_error_on_one_file_is_the_error_reported(hub_factory, tmp_path):  # type: ignore[no-untyped-def]
+    """Siblings stopped because of it must not be reported instead (found by the gated tests)."""
+    h = hub_factory(lfs_threshold=MIB)
+    h.create_repo(
+        "acme/two", files={"a.bin": pattern_bytes(6 * MIB, 1), "b.bin": pattern_bytes(6 * MIB, 2)}
+    )
+    h.throttle(per_connection_bps=2 * MIB)
+    h.add_fault("*b.bin*", origin="hub", status=403, methods=["GET"])
+    for attempt in range(5):
+        dest = tmp_path / f"d{attempt}"
+        with pytest.raises(AuthenticationError, match="forbidden"):
+            run_transfer(h.url, "acme/two", dest, local_dir=True, files_in_parallel=2)
+        partial = dest / ".cache/huggingface/download/a.bin.hfsuite.incomplete"
+        assert partial.exists() or (dest / "a.bin").exists()
