@@ -26,6 +26,7 @@ from hfsuite.cli import (
     queue_cmd,
     search_cmd,
     stats_cmd,
+    updates_cmd,
 )
 from hfsuite.cli.output import print_error, print_warning
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
@@ -52,6 +53,7 @@ download_cmd.register(app)
 app.add_typer(queue_cmd.app, name="queue")
 app.add_typer(history_cmd.app, name="history")
 stats_cmd.register(app)
+updates_cmd.register(app)
 
 
 @dataclass

@@ -1,0 +1,250 @@
+"""Update checks: which downloaded repositories changed upstream, and what changed.
+
+Every completed download leaves a *model version* (repo, revision, commit, destination and the
+manifest of the files it fetched). A check resolves the same revision again and compares:
+
+- **modified**: a file you have whose content (sha256, git oid, or size) differs now;
+- **removed**: a file you have that the new commit no longer has;
+- **added**: a file the new commit has that the commit you downloaded did not (compared with
+  that commit's full listing, so files you chose not to download are not reported as new).
+
+A revision that is a commit sha is pinned: it never changes, so it is not checked.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hfsuite.core.errors import HfSuiteError
+from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1
+from hfsuite.core.types import RepoRef, SourceKind
+from hfsuite.storage.records import ManifestEntry, ModelVersionRecord, TaskSpec
+
+if TYPE_CHECKING:
+    from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.suite import Suite
+
+
+class ChangeKind(enum.StrEnum):
+    """How a file differs between the downloaded commit and the current one."""
+
+    ADDED = "added"
+    """New upstream."""
+    MODIFIED = "modified"
+    """Content changed upstream."""
+    REMOVED = "removed"
+    """Gone upstream."""
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One changed file."""
+
+    path: str
+    kind: ChangeKind
+    old_size: int | None
+    new_size: int | None
+
+
+@dataclass(frozen=True)
+class RepoUpdate:
+    """The result of checking one downloaded repository.
+
+    Attributes:
+        version: What was downloaded (and where).
+        current_commit: The commit the revision points to now (None if the check failed).
+        changes: What differs, for the files that matter to this download.
+        error: Why the check failed (an actionable message), if it did.
+        pinned: The download was of a fixed commit: nothing to check.
+    """
+
+    version: ModelVersionRecord
+    current_commit: str | None
+    changes: tuple[FileChange, ...] = field(default_factory=tuple)
+    error: str | None = None
+    pinned: bool = False
+
+    @property
+    def has_update(self) -> bool:
+        """The revision moved to another commit."""
+        return self.current_commit is not None and self.current_commit != self.version.commit
+
+    @property
+    def download_bytes(self) -> int:
+        """Bytes to fetch to apply the modified and added files."""
+        return sum(c.new_size or 0 for c in self.changes if c.kind is not ChangeKind.REMOVED)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form (for ``--json``)."""
+        v = self.version
+        return {
+            "id": v.id,
+            "source": v.source.value,
+            "repo_type": v.repo_type.value,
+            "repo_id": v.repo_id,
+            "revision": v.revision,
+            "destination": v.destination,
+            "downloaded_commit": v.commit,
+            "current_commit": self.current_commit,
+            "update_available": self.has_update,
+            "pinned": self.pinned,
+            "error": self.error,
+            "changes": [
+                {
+                    "path": c.path,
+                    "kind": c.kind.value,
+                    "old_size": c.old_size,
+                    "new_size": c.new_size,
+                }
+                for c in self.changes
+            ],
+            "download_bytes": self.download_bytes,
+        }
+
+
+Snapshotter = Callable[[RepoRef], RepoSnapshot]
+
+
+def diff_files(
+    have: Sequence[ManifestEntry],
+    old_listing: Sequence[RemoteFile] | None,
+    new_listing: Sequence[RemoteFile],
+) -> list[FileChange]:
+    """Compare what was downloaded with what the current commit has."""
+    new = {f.path: f for f in new_listing}
+    old_paths = {f.path for f in old_listing} if old_listing is not None else {e.path for e in have}
+    changes = []
+    for entry in have:
+        current = new.get(entry.path)
+        if current is None:
+            changes.append(FileChange(entry.path, ChangeKind.REMOVED, entry.size_bytes, None))
+        elif _differs(entry, current):
+            changes.append(
+                FileChange(entry.path, ChangeKind.MODIFIED, entry.size_bytes, current.size)
+            )
+    for path, current in sorted(new.items()):
+        if path not in old_paths:
+            changes.append(FileChange(path, ChangeKind.ADDED, None, current.size))
+    return sorted(changes, key=lambda c: (c.kind.value, c.path))
+
+
+def _differs(entry: ManifestEntry, current: RemoteFile) -> bool:
+    if entry.sha256 and current.sha256:
+        return entry.sha256 != current.sha256
+    if entry.git_oid and current.blob_id and not current.lfs:
+        return entry.git_oid != current.blob_id
+    return entry.size_bytes != current.size
+
+
+def check_version(version: ModelVersionRecord, snapshot_of: Snapshotter) -> RepoUpdate:
+    """Check one downloaded repository against its source."""
+    if version.revision and is_sha1(version.revision):
+        return RepoUpdate(version, version.commit, pinned=True)
+    ref = RepoRef(version.repo_id, version.repo_type, version.revision, version.source)
+    try:
+        current = snapshot_of(ref)
+        if current.commit == version.commit:
+            return RepoUpdate(version, current.commit)
+        try:
+            old = snapshot_of(
+                RepoRef(version.repo_id, version.repo_type, version.commit, version.source)
+            ).files
+        except HfSuiteError:
+            old = None  # the old commit is gone (force-push): compare with the manifest only
+        return RepoUpdate(
+            version, current.commit, tuple(diff_files(version.manifest, old, current.files))
+        )
+    except HfSuiteError as exc:
+        return RepoUpdate(version, None, error=str(exc))
+
+
+def snapshotter(suite: Suite) -> Snapshotter:
+    """Resolve repositories on the source each one came from."""
+    from hfsuite.app.accounts import hub_source
+    from hfsuite.app.network import http_options
+    from hfsuite.engine.http import HttpClient
+    from hfsuite.sources.modelscope import ModelScopeSource
+
+    hub = hub_source(suite)
+    modelscope = ModelScopeSource(
+        suite.settings.modelscope_endpoint, HttpClient(http_options(suite.settings))
+    )
+
+    def snapshot_of(ref: RepoRef) -> RepoSnapshot:
+        if ref.source is SourceKind.MODELSCOPE:
+            return modelscope.snapshot(ref)
+        return hub.snapshot(ref)
+
+    return snapshot_of
+
+
+def check_updates(
+    suite: Suite,
+    *,
+    snapshot_of: Snapshotter | None = None,
+    on_checked: Callable[[RepoUpdate], None] | None = None,
+) -> list[RepoUpdate]:
+    """Check every downloaded repository (direct URLs are not tracked) and record the result.
+
+    Args:
+        suite: The application.
+        snapshot_of: How to resolve a repository (default: its source, via :func:`snapshotter`).
+        on_checked: Called after each repository (for progress in the GUI).
+    """
+    db = suite.database
+    with db.read() as uow:
+        versions = [v for v in uow.model_versions.list_all() if v.source is not SourceKind.URL]
+    snapshot_of = snapshot_of or snapshotter(suite)
+    results = []
+    for version in versions:
+        update = check_version(version, snapshot_of)
+        if update.current_commit is not None:
+            with db.write() as uow:
+                uow.model_versions.mark_checked(
+                    version.id, upstream_commit=update.current_commit, checked_at=time.time()
+                )
+        results.append(update)
+        if on_checked is not None:
+            on_checked(update)
+    return results
+
+
+def update_specs(updates: Iterable[RepoUpdate], *, include_added: bool = False) -> list[TaskSpec]:
+    """Tasks that bring each destination up to date: modified files (and added ones if asked).
+
+    The task downloads the revision again (not the old commit), restricted to those files.
+    """
+    specs = []
+    for update in updates:
+        paths = [
+            c.path
+            for c in update.changes
+            if c.kind is ChangeKind.MODIFIED or (include_added and c.kind is ChangeKind.ADDED)
+        ]
+        if not update.has_update or not paths:
+            continue
+        v = update.version
+        specs.append(
+            TaskSpec(
+                source=v.source,
+                destination=v.destination,
+                repo_id=v.repo_id,
+                repo_type=v.repo_type,
+                revision=v.revision,
+                files=paths,
+                layout=v.layout,
+            )
+        )
+    return specs
+
+
+def apply_updates(
+    manager: DownloadManager, updates: Iterable[RepoUpdate], *, include_added: bool = False
+) -> list[int]:
+    """Queue the tasks of :func:`update_specs`; returns their ids."""
+    specs = update_specs(updates, include_added=include_added)
+    return manager.add(specs) if specs else []

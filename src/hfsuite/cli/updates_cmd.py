@@ -1,0 +1,80 @@
+"""``hfsuite updates``: which downloaded repositories changed upstream, and queue the changes."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from hfsuite.cli.output import out, print_json
+
+HELP = """Check every downloaded repository for upstream changes.
+
+Compares the commit you downloaded with the one its revision points to now and lists the
+files that were added, modified or removed. --apply queues the modified files (and with
+--include-added the new ones) into the same destinations; run them with `hfsuite queue run`.
+
+Examples:
+
+  hfsuite updates
+
+  hfsuite updates --apply
+
+  hfsuite updates --json
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the main app."""
+    app.command("updates", help=HELP)(updates_command)
+
+
+def updates_command(
+    ctx: typer.Context,
+    apply: bool = typer.Option(False, "--apply", help="Queue the changed files."),
+    include_added: bool = typer.Option(
+        False, "--include-added", help="With --apply, also queue files new upstream."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.updates import ChangeKind, apply_updates, check_updates
+    from hfsuite.core.units import format_bytes
+
+    suite = ctx.find_root().obj.suite()
+    updates = check_updates(suite)
+    queued: list[int] = []
+    if apply:
+        queued = apply_updates(DownloadManager(suite), updates, include_added=include_added)
+    if as_json:
+        print_json({"repos": [u.to_dict() for u in updates], "queued_task_ids": queued})
+        return
+    if not updates:
+        out.print("No downloaded repositories are tracked yet.")
+        return
+    table = Table(title="Downloaded repositories", title_justify="left")
+    for col in ("repo", "destination", "downloaded", "now", "changes"):
+        table.add_column(col, overflow="fold")
+    for u in updates:
+        v = u.version
+        if u.error:
+            status = f"[red]{u.error}[/]"
+        elif u.pinned:
+            status = "[dim]pinned commit[/]"
+        elif not u.has_update:
+            status = "[green]up to date[/]"
+        else:
+            counts = {k: sum(1 for c in u.changes if c.kind is k) for k in ChangeKind}
+            status = (
+                f"[yellow]+{counts[ChangeKind.ADDED]} ~{counts[ChangeKind.MODIFIED]} "
+                f"-{counts[ChangeKind.REMOVED]}[/] ({format_bytes(u.download_bytes)})"
+            )
+        name = v.repo_id if v.repo_type.value == "model" else f"{v.repo_type.value}s/{v.repo_id}"
+        table.add_row(name, v.destination, v.commit[:10], (u.current_commit or "?")[:10], status)
+    out.print(table)
+    for u in updates:
+        for c in u.changes:
+            out.print(f"  {u.version.repo_id}: {c.kind.value:8} {c.path}", highlight=False)
+    if apply:
+        out.print(f"Queued {len(queued)} task(s); run them with `hfsuite queue run`.")
+    elif any(u.has_update for u in updates):
+        out.print("Run `hfsuite updates --apply` to queue the modified files.")

@@ -1,0 +1,55 @@
+"""`hfsuite updates`: what changed upstream since a download, and --apply queues it."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_updates_lists_changes_and_apply_queues_modified_files(hfsuite_cmd, hub, tmp_path):  # type: ignore[no-untyped-def]
+    repo = hub.create_repo(
+        "acme/u",
+        files={
+            "a.txt": b"one",
+            "b.txt": b"two",
+            "gone.txt": b"x",
+            "skipped.bin": b"not downloaded",
+        },
+    )
+    dest = tmp_path / "d"
+    got = hfsuite_cmd(
+        "download", "acme/u", "--endpoint", hub.url, "--local-dir", str(dest), "--exclude", "*.bin"
+    )
+    assert got.returncode == 0, got.stderr
+    env = {"HF_ENDPOINT": hub.url}
+
+    fresh = json.loads(hfsuite_cmd("updates", "--json", env=env).stdout)
+    (entry,) = fresh["repos"]
+    assert entry["update_available"] is False and entry["changes"] == []
+
+    repo.commit(
+        {"a.txt": b"ONE, changed", "new.txt": b"brand new", "skipped.bin": b"v2"},
+        delete=["gone.txt"],
+    )
+    result = hfsuite_cmd("updates", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    (entry,) = json.loads(result.stdout)["repos"]
+    assert entry["update_available"] is True
+    assert entry["current_commit"] == repo.sha
+    changes = {(c["path"], c["kind"]) for c in entry["changes"]}
+    # skipped.bin changed too, but it was never downloaded: not reported.
+    assert changes == {("a.txt", "modified"), ("gone.txt", "removed"), ("new.txt", "added")}
+
+    applied = json.loads(hfsuite_cmd("updates", "--apply", "--json", env=env).stdout)
+    assert len(applied["queued_task_ids"]) == 1
+    run = hfsuite_cmd("queue", "run", env=env)
+    assert run.returncode == 0, run.stderr
+    assert (dest / "a.txt").read_bytes() == b"ONE, changed"
+    assert not (dest / "new.txt").exists(), "added files are queued only with --include-added"
+    (after,) = json.loads(hfsuite_cmd("updates", "--json", env=env).stdout)["repos"]
+    assert after["downloaded_commit"] == repo.sha and after["update_available"] is False
+
+
+def test_updates_with_nothing_downloaded(hfsuite_cmd):  # type: ignore[no-untyped-def]
+    result = hfsuite_cmd("updates")
+    assert result.returncode == 0
+    assert "No downloaded repositories" in result.stdout
