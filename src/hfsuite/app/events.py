@@ -23,10 +23,13 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hfsuite.core.events import Event
 from hfsuite.core.types import TaskState
-from hfsuite.storage import TaskRecord
+
+if TYPE_CHECKING:
+    from hfsuite.storage import TaskRecord
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,6 @@ from hfsuite.app.downloads import (
     parse_repo_arg,
     plan,
 )
-from hfsuite.app.manager import DownloadManager
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
 from hfsuite.core.errors import OperationCancelled, UsageError
@@ -112,6 +111,8 @@ def download_command(
         display = RichProgressDisplay(err)
     else:
         display = QuietDisplay()
+    from hfsuite.app.manager import DownloadManager  # the database layer: only when needed
+
     manager = DownloadManager(suite)
     with display:
         # The task is in the queue and ends in history like any other; it runs now, here.

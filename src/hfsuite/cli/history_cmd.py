@@ -6,27 +6,24 @@ import re
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from hfsuite.app.downloads import parse_repo_arg
-from hfsuite.app.history_ops import (
-    EXPORT_FORMATS,
-    HistoryQuery,
-    HistoryRecord,
-    export_history,
-    find_history,
-    get_history,
-    ref_of,
-    set_favorite,
-)
-from hfsuite.app.manager import DownloadManager
 from hfsuite.app.suite import Suite
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Outcome, RepoRef
 from hfsuite.core.units import format_bytes, format_duration, format_rate
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from hfsuite.app.history_ops import HistoryQuery, HistoryRecord
+
+EXPORT_FORMATS = ("csv", "json")
 
 app = typer.Typer(
     help=(
@@ -45,6 +42,13 @@ _RELATIVE = re.compile(r"^(\d+)([dhw])$")
 
 def _suite(ctx: typer.Context) -> Suite:
     return ctx.find_root().obj.suite()
+
+
+def _ops() -> ModuleType:
+    """History operations (imported on use: they bring in the database layer)."""
+    from hfsuite.app import history_ops
+
+    return history_ops
 
 
 def parse_when(text: str | None, option: str) -> float | None:
@@ -74,7 +78,7 @@ def _query(
     favorites: bool,
     limit: int | None,
 ) -> HistoryQuery:
-    return HistoryQuery(
+    return _ops().HistoryQuery(
         text=text or None,
         since=parse_when(since, "--since"),
         until=parse_when(until, "--until"),
@@ -105,7 +109,9 @@ def list_command(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
 ) -> None:
     """List downloads, newest first."""
-    rows = find_history(_suite(ctx).database, _query(text, outcome, since, until, favorites, limit))
+    rows = _ops().find_history(
+        _suite(ctx).database, _query(text, outcome, since, until, favorites, limit)
+    )
     if as_json:
         print_json([r.to_export_dict() for r in rows])
         return
@@ -135,7 +141,7 @@ def show_command(
     as_json: bool = typer.Option(False, "--json", help="JSON."),
 ) -> None:
     """Everything about one download: repo, commit, files, speed, destination, error."""
-    r = get_history(_suite(ctx).database, entry_id)
+    r = _ops().get_history(_suite(ctx).database, entry_id)
     if as_json:
         print_json(r.to_export_dict())
         return
@@ -163,7 +169,7 @@ def show_command(
 
 def _ref(ctx: typer.Context, target: str) -> RepoRef:
     if target.isdigit():
-        return ref_of(get_history(_suite(ctx).database, int(target)))
+        return _ops().ref_of(_ops().get_history(_suite(ctx).database, int(target)))
     return parse_repo_arg(target)
 
 
@@ -175,7 +181,7 @@ def fav_command(
 ) -> None:
     """Star a repository (every history entry of it shows the star)."""
     ref = _ref(ctx, target)
-    set_favorite(_suite(ctx).database, ref, True, note)
+    _ops().set_favorite(_suite(ctx).database, ref, True, note)
     err.print(f"★ {ref}", highlight=False)
 
 
@@ -186,7 +192,7 @@ def unfav_command(
 ) -> None:
     """Unstar a repository."""
     ref = _ref(ctx, target)
-    if not set_favorite(_suite(ctx).database, ref, False):
+    if not _ops().set_favorite(_suite(ctx).database, ref, False):
         err.print(f"{ref} was not a favorite.", highlight=False)
 
 
@@ -200,6 +206,8 @@ def redownload_command(
     now: bool = typer.Option(False, "--now", help="Download it now instead of queueing it."),
 ) -> None:
     """Download the same files to the same place again (queued, or at once with --now)."""
+    from hfsuite.app.manager import DownloadManager
+
     manager = DownloadManager(_suite(ctx))
     task_id = manager.redownload(entry_id, pin_commit=pin_commit)
     if not now:
@@ -237,11 +245,11 @@ def export_command(
     suite = _suite(ctx)
     query = _query(text, outcome, since, until, favorites, None)
     if output is None:
-        export_history(suite.database, fmt, sys.stdout, query, redactor=suite.redactor)
+        _ops().export_history(suite.database, fmt, sys.stdout, query, redactor=suite.redactor)
         return
     try:
         with output.open("w", encoding="utf-8", newline="") as fh:
-            count = export_history(suite.database, fmt, fh, query, redactor=suite.redactor)
+            count = _ops().export_history(suite.database, fmt, fh, query, redactor=suite.redactor)
     except OSError as exc:
         raise UsageError(f"Cannot write {output}: {exc.strerror or exc}.") from None
     err.print(f"Exported {count} entries to {output}.", highlight=False)

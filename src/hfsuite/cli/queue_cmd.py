@@ -10,17 +10,20 @@ from __future__ import annotations
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from hfsuite.app.manager import DownloadManager, MoveDirection, TaskOptions, TaskRecord
 from hfsuite.app.suite import Suite
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.cli.queue_progress import JsonQueueDisplay, LineQueueDisplay, RichQueueDisplay
-from hfsuite.core.errors import UsageError
+from hfsuite.core.errors import TransferError, UsageError
 from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.core.units import format_bytes, parse_size
+
+if TYPE_CHECKING:
+    from hfsuite.app.manager import DownloadManager, TaskRecord
 
 app = typer.Typer(
     help=(
@@ -44,6 +47,8 @@ def _suite(ctx: typer.Context) -> Suite:
 
 
 def _manager(ctx: typer.Context) -> DownloadManager:
+    from hfsuite.app.manager import DownloadManager  # the database layer: only when needed
+
     return DownloadManager(_suite(ctx))
 
 
@@ -107,6 +112,8 @@ def add_command(
     all_names = list(names or [])
     if input_file is not None:
         all_names += _read_lines(input_file)
+    from hfsuite.app.manager_tasks import TaskOptions
+
     options = TaskOptions(
         include=include or (),
         exclude=exclude or (),
@@ -256,6 +263,8 @@ def move_command(
         manager.require(before)
         manager.move_before(task_id, before)
         return
+    from hfsuite.app.manager import MoveDirection
+
     try:
         direction = MoveDirection((where or "").lower())
     except ValueError:
@@ -336,4 +345,7 @@ def run_command(
             highlight=False,
         )
     if summary.failed:  # type: ignore[attr-defined]
-        raise typer.Exit(8)
+        raise TransferError(
+            f"{summary.failed} task(s) failed.",  # type: ignore[attr-defined]
+            hint="See why: hfsuite queue ls --state failed; try again: hfsuite queue retry --all",
+        )

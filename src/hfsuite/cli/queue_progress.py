@@ -8,7 +8,7 @@ task events. Nothing here touches the queue.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
@@ -24,11 +24,13 @@ from hfsuite.app.events import (
     TasksProgressed,
     TaskStarted,
 )
-from hfsuite.app.manager import TaskRecord
 from hfsuite.cli.progress import emit_json
 from hfsuite.core.events import Event, FileFailed
 from hfsuite.core.types import TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
+
+if TYPE_CHECKING:
+    from hfsuite.app.manager import TaskRecord
 
 _ENDS = (TaskCompleted, TaskFailed, TaskCancelled, TaskPaused, TaskQueued)
 

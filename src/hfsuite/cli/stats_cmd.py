@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from hfsuite.app.history_ops import local_day, stats_summary
 from hfsuite.cli.output import out, print_json
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
@@ -30,6 +29,8 @@ def stats_command(
     as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
     all_days: bool = typer.Option(False, "--all-days", help="List idle days too."),
 ) -> None:
+    from hfsuite.app.history_ops import local_day, stats_summary  # brings in the database
+
     suite = ctx.find_root().obj.suite()
     summary = stats_summary(suite.database, local_day(suite.clock.now()), days)
     if as_json:

@@ -1,0 +1,62 @@
+"""Builders shared by the download-manager unit tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hfsuite.app.suite import Suite
+from hfsuite.config import SettingsStore
+from hfsuite.core.clock import Clock
+from hfsuite.core.types import Layout, Priority, RepoType, SourceKind, TaskState
+from hfsuite.storage import TaskRecord
+
+
+def record(task_id: int, state: TaskState) -> TaskRecord:
+    """A task record in a given state (for event tests)."""
+    return TaskRecord(
+        id=task_id,
+        source=SourceKind.HUGGINGFACE,
+        repo_id="acme/x",
+        url=None,
+        repo_type=RepoType.MODEL,
+        revision=None,
+        resolved_commit=None,
+        include=(),
+        exclude=(),
+        files=None,
+        destination="/tmp/x",
+        layout=Layout.HF_CACHE,
+        profile_id=None,
+        priority=Priority.NORMAL,
+        rank=1.0,
+        state=state,
+        bandwidth_limit_bps=None,
+        connections=None,
+        expected_sha256=None,
+        bytes_total=None,
+        bytes_done=0,
+        files_total=None,
+        files_done=0,
+        error=None,
+        created_at=0.0,
+        started_at=None,
+        finished_at=None,
+        updated_at=0.0,
+        change_seq=1,
+        claimed_by=None,
+        heartbeat_at=None,
+    )
+
+
+def make_suite(tmp_path: Path, clock: Clock | None = None, **env: str) -> Suite:
+    """A Suite on a database in ``tmp_path`` (a second call = another process's view)."""
+    store = SettingsStore(tmp_path / "cfg" / "settings.toml")
+    loaded = store.load(
+        env={
+            "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+            "HF_ENDPOINT": "http://127.0.0.1:9",
+            "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
+            **env,
+        }
+    )
+    return Suite(loaded, store, clock=clock)
