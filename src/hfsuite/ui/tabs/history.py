@@ -1,0 +1,485 @@
+"""The History tab: every finished download, filterable, with favorites, re-download, export
+and "check for updates".
+
+```
+[ filter text…  ] [Any time ▾] [All outcomes ▾] [★ Favorites]    [Check for updates] [Export ▾]
+┌ ★ │ Repository │ Outcome │ Upstream │ Files │ Size │ Avg speed │ Finished │ Destination ┐
+│ … a QTableView over HistoryTableModel (filters run as a database query, off the UI thread) │
+└────────────────────────────────────────────────────────────────────────────────────────────┘
+12 downloads · 4.2 GiB · 1 failed               [Re-download] [Open folder] [Queue updates]
+```
+Clicking a star toggles the favorite; a failed row's tooltip is its error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hfsuite.app import update_check
+from hfsuite.app.history_ops import (
+    HistoryQuery,
+    HistoryRecord,
+    export_history,
+    find_history,
+    ref_of,
+    set_favorite,
+)
+from hfsuite.app.update_check import UpdateReport
+from hfsuite.core.types import Layout, Outcome
+from hfsuite.core.units import format_bytes
+from hfsuite.ui.context import UiContext
+from hfsuite.ui.models.history_model import (
+    RECORD_ROLE,
+    SORT_ROLE,
+    Column,
+    HistoryTableModel,
+    update_key,
+)
+from hfsuite.ui.widgets._status import set_status
+
+DATE_RANGES = (
+    ("Any time", None),
+    ("Today", 0),
+    ("Last 7 days", 7),
+    ("Last 30 days", 30),
+    ("Last 12 months", 365),
+)
+OUTCOMES = (
+    ("All outcomes", None),
+    ("Completed", Outcome.COMPLETED),
+    ("Failed", Outcome.FAILED),
+    ("Cancelled", Outcome.CANCELLED),
+)
+
+
+def since_for(days: int | None, now: float | None = None) -> float | None:
+    """The start of a date range: local midnight ``days`` days ago (0: today), or None."""
+    if days is None:
+        return None
+    now = time.time() if now is None else now
+    midnight = datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight.timestamp() - days * 86400
+
+
+def folder_of(record: HistoryRecord) -> Path:
+    """The folder a history row's files are in (the repo's folder inside an HF cache)."""
+    dest = Path(record.destination)
+    if record.layout is Layout.HF_CACHE and record.repo_id:
+        return dest / f"{record.repo_type.value}s--{record.repo_id.replace('/', '--')}"
+    return dest
+
+
+class HistoryTab(QWidget):
+    """Finished downloads with filters, favorites, re-download, export and update checks.
+
+    Args:
+        ctx: The UI context.
+        parent: The parent widget.
+    """
+
+    #: The table was (re)loaded (number of rows).
+    reloaded = Signal(int)
+    #: An export finished (path, number of rows).
+    exported = Signal(str, int)
+    #: An update check finished (the reports).
+    updates_checked = Signal(list)
+    #: Tasks were queued by re-download or "queue updates" (their ids).
+    tasks_queued = Signal(list)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self._load_seq = 0
+        self._ready = False
+        self._reports: list[UpdateReport] = []
+        self.model = HistoryTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(250)
+        self._reload_timer.timeout.connect(self.reload)
+
+        self._build_filters()
+        self._build_table()
+        self._build_footer()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.setSpacing(10)
+        layout.addLayout(self._filter_row)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self._footer)
+
+        bridge = getattr(ctx, "bridge", None)
+        if bridge is not None and hasattr(bridge, "task_finished"):
+            bridge.task_finished.connect(lambda _record: self._reload_timer.start())
+        QTimer.singleShot(0, self.reload)
+
+    # --- building -------------------------------------------------------------------------
+    def _build_filters(self) -> None:
+        self.text_edit = QLineEdit(self)
+        self.text_edit.setPlaceholderText("Filter by repository, folder, revision or error…")
+        self.text_edit.setClearButtonEnabled(True)
+        self.text_edit.textChanged.connect(lambda _t: self._reload_timer.start())
+        self.date_combo = QComboBox(self)
+        for label, days in DATE_RANGES:
+            self.date_combo.addItem(label, days)
+        self.outcome_combo = QComboBox(self)
+        for label, outcome in OUTCOMES:
+            self.outcome_combo.addItem(label, outcome)
+        for combo in (self.date_combo, self.outcome_combo):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        self.favorites_button = QPushButton("★ Favorites", self)
+        self.favorites_button.setObjectName("chip")
+        self.favorites_button.setCheckable(True)
+        self.favorites_button.setToolTip("Only starred repositories")
+        self.favorites_button.toggled.connect(lambda _on: self.reload())
+        self.check_button = QPushButton("Check for updates", self)
+        self.check_button.setToolTip("Ask the Hub whether downloaded repositories changed")
+        self.check_button.clicked.connect(self.check_updates)
+        self.export_button = QToolButton(self)
+        self.export_button.setText("Export")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        menu = QMenu(self.export_button)
+        menu.addAction("Export as CSV…", lambda: self.export_dialog("csv"))
+        menu.addAction("Export as JSON…", lambda: self.export_dialog("json"))
+        self.export_button.setMenu(menu)
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(self.text_edit, 3)
+        row.addWidget(self.date_combo)
+        row.addWidget(self.outcome_combo)
+        row.addWidget(self.favorites_button)
+        row.addStretch(1)
+        row.addWidget(self.check_button)
+        row.addWidget(self.export_button)
+        self._filter_row = row
+
+    def _build_table(self) -> None:
+        table = QTableView(self)
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(Column.FINISHED, Qt.SortOrder.DescendingOrder)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(30)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._context_menu)
+        table.clicked.connect(self._clicked)
+        table.doubleClicked.connect(lambda _i: self.open_folder())
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.REPO, QHeaderView.ResizeMode.Stretch)
+        widths = {
+            Column.STAR: 34,
+            Column.OUTCOME: 96,
+            Column.UPDATE: 150,
+            Column.FILES: 56,
+            Column.SIZE: 86,
+            Column.SPEED: 100,
+            Column.FINISHED: 132,
+            Column.DESTINATION: 240,
+        }
+        for column, width in widths.items():
+            table.setColumnWidth(column, width)
+        table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self.table = table
+
+    def _build_footer(self) -> None:
+        self.summary_label = QLabel(self)
+        self.status_label = QLabel(self)
+        self.status_label.hide()
+        self.redownload_button = QPushButton("Re-download", self)
+        self.redownload_button.clicked.connect(self.redownload_selected)
+        self.open_button = QPushButton("Open folder", self)
+        self.open_button.clicked.connect(self.open_folder)
+        self.queue_updates_button = QPushButton("Queue updates", self)
+        self.queue_updates_button.setObjectName("primary")
+        self.queue_updates_button.clicked.connect(lambda: self.queue_updates(confirm=True))
+        self.queue_updates_button.hide()
+        footer = QHBoxLayout()
+        footer.setSpacing(8)
+        footer.addWidget(self.summary_label)
+        footer.addWidget(self.status_label)
+        footer.addStretch(1)
+        footer.addWidget(self.queue_updates_button)
+        footer.addWidget(self.redownload_button)
+        footer.addWidget(self.open_button)
+        self._footer = footer
+        self._selection_changed()
+
+    # --- hooks for the main window --------------------------------------------------------
+    def tab_shown(self) -> None:
+        """Reload: downloads may have finished since the tab was last seen."""
+        self.reload()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: the filter field."""
+        self.text_edit.setFocus()
+        self.text_edit.selectAll()
+
+    def is_ready(self) -> bool:
+        """The first load has answered."""
+        return self._ready
+
+    # --- loading --------------------------------------------------------------------------
+    def current_query(self) -> HistoryQuery:
+        """The filters as set in the filter row."""
+        outcome = self.outcome_combo.currentData()
+        return HistoryQuery(
+            text=self.text_edit.text().strip() or None,
+            since=since_for(self.date_combo.currentData()),
+            outcomes=(Outcome(outcome),) if outcome is not None else (),
+            favorites_only=self.favorites_button.isChecked(),
+        )
+
+    def reload(self) -> None:
+        """Load the rows matching the filters (answers to older loads are dropped)."""
+        self._reload_timer.stop()
+        self._load_seq += 1
+        seq = self._load_seq
+        query = self.current_query()
+        db = self.ctx.suite.database
+
+        def done(records: list[HistoryRecord]) -> None:
+            if seq != self._load_seq:
+                return
+            selected = {r.id for r in self.selected_records()}
+            self.model.set_records(records)
+            self._reselect(selected)
+            self._ready = True
+            self._show_summary()
+            self.reloaded.emit(len(records))
+
+        self.ctx.run_async(lambda: find_history(db, query), done)
+
+    def _reselect(self, ids: set[int]) -> None:
+        if not ids:
+            return
+        selection = self.table.selectionModel()
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(RECORD_ROLE).id in ids:
+                selection.select(
+                    index,
+                    selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+                )
+
+    def _show_summary(self) -> None:
+        records = self.model.records
+        if not records:
+            filtered = self.current_query() != HistoryQuery()
+            self.summary_label.setText(
+                "Nothing matches these filters." if filtered else "No downloads yet."
+            )
+            return
+        total = sum(sum(f.size_bytes for f in r.files) or r.bytes_downloaded for r in records)
+        failed = sum(1 for r in records if r.outcome is Outcome.FAILED)
+        noun = "download" if len(records) == 1 else "downloads"
+        text = f"{len(records)} {noun} · {format_bytes(total)}"
+        if failed:
+            text += f" · {failed} failed"
+        self.summary_label.setText(text)
+
+    # --- selection and row actions ---------------------------------------------------------
+    def selected_records(self) -> list[HistoryRecord]:
+        """The selected rows' records, in view order."""
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.index(row, 0).data(RECORD_ROLE) for row in rows]
+
+    def select_rows(self, rows: Sequence[int]) -> None:
+        """Select rows of the view (tests, keyboard helpers)."""
+        self.table.clearSelection()
+        selection = self.table.selectionModel()
+        for row in rows:
+            selection.select(
+                self.proxy.index(row, 0),
+                selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+            )
+
+    def _selection_changed(self) -> None:
+        records = self.selected_records()
+        self.redownload_button.setEnabled(bool(records))
+        self.open_button.setEnabled(len(records) == 1)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        if index.column() == Column.STAR:
+            self.toggle_favorite(index.data(RECORD_ROLE))
+
+    def toggle_favorite(self, record: HistoryRecord) -> None:
+        """Star or unstar a row's repository (every row of it follows)."""
+        if not record.repo_id:
+            self.ctx.notify("Plain URL downloads cannot be favorites.")
+            return
+        db = self.ctx.suite.database
+        ref = ref_of(record)
+        star = not record.is_favorite
+        self.ctx.run_async(lambda: set_favorite(db, ref, star), lambda _changed: self.reload())
+
+    def redownload_selected(self) -> None:
+        """Queue each selected row again (same files, same place, newest revision)."""
+        records = self.selected_records()
+        if not records:
+            return
+        manager = self.ctx.manager
+        ids = [r.id for r in records]
+
+        def done(task_ids: list[int]) -> None:
+            count = len(task_ids)
+            self.ctx.notify(f"Queued {count} re-download{'s' if count != 1 else ''}.")
+            self.tasks_queued.emit(task_ids)
+
+        self.ctx.run_async(lambda: [manager.redownload(i) for i in ids], done)
+
+    def open_folder(self) -> None:
+        """Open the selected row's folder in the file manager."""
+        records = self.selected_records()
+        if len(records) != 1:
+            return
+        folder = folder_of(records[0])
+
+        def opened(exists: bool) -> None:
+            if not exists:
+                self.ctx.notify(f"The folder {folder} no longer exists.")
+            else:
+                QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+        self.ctx.run_async(folder.is_dir, opened)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        record: HistoryRecord = index.data(RECORD_ROLE)
+        menu = QMenu(self)
+        menu.addAction("Re-download", self.redownload_selected)
+        menu.addAction("Open folder", self.open_folder)
+        star = "Remove from favorites" if record.is_favorite else "Add to favorites"
+        menu.addAction(star, lambda: self.toggle_favorite(record))
+        copy = QAction("Copy repository id", menu)
+        copy.triggered.connect(
+            lambda: QGuiApplication.clipboard().setText(record.repo_id or record.url or "")
+        )
+        menu.addAction(copy)
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    # --- export ---------------------------------------------------------------------------
+    def export_dialog(self, fmt: str) -> None:
+        """Ask for a file, then export the rows matching the filters."""
+        default = str(Path.home() / f"hfsuite-history.{fmt}")
+        name_filter = "CSV files (*.csv)" if fmt == "csv" else "JSON files (*.json)"
+        path, _ = QFileDialog.getSaveFileName(self, "Export history", default, name_filter)
+        if path:
+            self.export_to(Path(path), fmt)
+
+    def export_to(self, path: Path, fmt: str | None = None) -> None:
+        """Write the rows matching the filters to ``path`` as CSV or JSON (by suffix)."""
+        fmt = fmt or path.suffix.lstrip(".").lower() or "csv"
+        query = self.current_query()
+        suite = self.ctx.suite
+
+        def work() -> int:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                return export_history(suite.database, fmt, out, query, redactor=suite.redactor)
+
+        def done(count: int) -> None:
+            self.ctx.notify(f"Exported {count} history entries to {path}")
+            self.exported.emit(str(path), count)
+
+        self.ctx.run_async(work, done)
+
+    # --- updates --------------------------------------------------------------------------
+    def check_updates(self) -> None:
+        """Ask the Hub whether the downloaded repositories moved to new commits."""
+        suite = self.ctx.suite
+        self.check_button.setEnabled(False)
+        set_status(self.status_label, "busy", "Checking for updates…")
+
+        def done(reports: list[UpdateReport]) -> None:
+            self.check_button.setEnabled(True)
+            self._reports = reports
+            self.model.set_updates({update_key(r.repo_id, r.destination): r for r in reports})
+            changed = [r for r in reports if r.update_available]
+            failed = [r for r in reports if r.error]
+            if not reports:
+                set_status(self.status_label, "note", "Nothing downloaded to check yet.")
+            elif changed:
+                noun = "repository has" if len(changed) == 1 else "repositories have"
+                set_status(self.status_label, "warning", f"{len(changed)} {noun} updates.")
+            else:
+                set_status(self.status_label, "ok", "Everything is up to date.")
+            if failed:
+                self.status_label.setText(
+                    self.status_label.text() + f" {len(failed)} could not be checked."
+                )
+            self.queue_updates_button.setVisible(bool(update_check.update_specs(reports)))
+            self.updates_checked.emit(reports)
+
+        def failed(error: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            set_status(self.status_label, "error", "Update check failed.")
+            self.ctx.show_error(error)
+
+        self.ctx.run_async(lambda: update_check.check_updates(suite), done, failed)
+
+    @property
+    def update_reports(self) -> list[UpdateReport]:
+        """The reports of the last update check."""
+        return list(self._reports)
+
+    def queue_updates(self, *, confirm: bool = True) -> None:
+        """Queue the changed files of every repository with an update (after asking)."""
+        specs = update_check.update_specs(self._reports)
+        if not specs:
+            return
+        if confirm:
+            lines = []
+            for report in self._reports:
+                if report.update_available and report.paths_to_fetch:
+                    lines.append(f"• {report.repo_id}: {len(report.paths_to_fetch)} files")
+            answer = QMessageBox.question(
+                self,
+                "Queue updates",
+                "Download the changed files?\n\n" + "\n".join(lines),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        manager = self.ctx.manager
+
+        def done(ids: list[int]) -> None:
+            self.queue_updates_button.hide()
+            self.ctx.notify(f"Queued {len(ids)} update{'s' if len(ids) != 1 else ''}.")
+            self.tasks_queued.emit(ids)
+
+        self.ctx.run_async(lambda: manager.add(specs), done)
