@@ -217,9 +217,9 @@ def test_check_for_updates_marks_changed_repos_and_queues_the_changes(
     assert not tab.queue_updates_button.isVisible()
     with qtbot.waitSignal(tab.updates_checked, timeout=TIMEOUT) as checked:
         tab.check_updates()
-    reports = {r.repo_id: r for r in checked.args[0]}
+    reports = {r.version.repo_id: r for r in checked.args[0]}
     evolving = reports["acme/evolving"]
-    assert evolving.update_available and not reports["acme/steady"].update_available
+    assert evolving.has_update and not reports["acme/steady"].has_update
     changes = {c.path: c.kind.value for c in evolving.changes}
     assert changes == {"weights.bin": "modified", "tokenizer.json": "added"}
     texts = {
@@ -239,5 +239,5 @@ def test_check_for_updates_marks_changed_repos_and_queues_the_changes(
         timeout=30_000,
     )
     assert (dest / "weights.bin").read_bytes() == b"B" * 6000
-    assert (dest / "tokenizer.json").read_bytes() == b"{}"
+    assert not (dest / "tokenizer.json").exists()  # added upstream: reported, not queued
     assert (dest / "notes.txt").read_bytes() == b"same"

@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QPalette
 
 from hfsuite.app.history_ops import HistoryRecord
-from hfsuite.app.update_check import ChangeKind, UpdateReport
+from hfsuite.app.updates import ChangeKind, RepoUpdate
 from hfsuite.core.types import Outcome
 from hfsuite.core.units import format_bytes, format_rate
 from hfsuite.ui.models.formatting import local_time
@@ -65,11 +65,13 @@ def update_key(repo_id: str | None, destination: str) -> tuple[str, str]:
     return (repo_id or "", destination)
 
 
-def describe_update(report: UpdateReport) -> str:
+def describe_update(report: RepoUpdate) -> str:
     """A one-line summary of an update report (the Upstream cell)."""
     if report.error:
         return "check failed"
-    if not report.update_available:
+    if report.pinned:
+        return "pinned commit"
+    if not report.has_update:
         return "up to date"
     counts = {kind: 0 for kind in ChangeKind}
     for change in report.changes:
@@ -84,7 +86,7 @@ class HistoryTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._rows: list[HistoryRecord] = []
-        self._updates: dict[tuple[str, str], UpdateReport] = {}
+        self._updates: dict[tuple[str, str], RepoUpdate] = {}
 
     def set_records(self, records: Sequence[HistoryRecord]) -> None:
         """Show these rows (as loaded with the current filters)."""
@@ -92,7 +94,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._rows = list(records)
         self.endResetModel()
 
-    def set_updates(self, reports: Mapping[tuple[str, str], UpdateReport]) -> None:
+    def set_updates(self, reports: Mapping[tuple[str, str], RepoUpdate]) -> None:
         """Mark rows with the results of an update check."""
         self._updates = dict(reports)
         if self._rows:
@@ -108,7 +110,7 @@ class HistoryTableModel(QAbstractTableModel):
         """The record of a row."""
         return self._rows[row]
 
-    def update_of(self, record: HistoryRecord) -> UpdateReport | None:
+    def update_of(self, record: HistoryRecord) -> RepoUpdate | None:
         """The last update check of a row's repository and destination, if any."""
         return self._updates.get(update_key(record.repo_id, record.destination))
 
@@ -209,7 +211,7 @@ class HistoryTableModel(QAbstractTableModel):
                 return None
             if report.error:
                 return QColor(colors.danger)
-            return QColor(colors.accent if report.update_available else colors.muted)
+            return QColor(colors.accent if report.has_update else colors.muted)
         if column in (Column.FINISHED, Column.DESTINATION, Column.SPEED, Column.FILES):
             return QColor(colors.muted)
         return None
@@ -223,9 +225,9 @@ class HistoryTableModel(QAbstractTableModel):
                 return "Not checked yet: use Check for updates"
             if report.error:
                 return report.error
-            lines = [f"Downloaded {report.local_commit[:10]}"]
-            if report.upstream_commit:
-                lines.append(f"Upstream {report.upstream_commit[:10]}")
+            lines = [f"Downloaded {report.version.commit[:10]}"]
+            if report.current_commit:
+                lines.append(f"Upstream {report.current_commit[:10]}")
             for change in report.changes[:20]:
                 size = change.new_size if change.new_size is not None else change.old_size
                 lines.append(f"{change.kind.value}: {change.path} ({format_bytes(size or 0)})")

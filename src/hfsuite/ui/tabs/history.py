@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hfsuite.app import update_check
+from hfsuite.app import updates
 from hfsuite.app.history_ops import (
     HistoryQuery,
     HistoryRecord,
@@ -46,7 +46,7 @@ from hfsuite.app.history_ops import (
     ref_of,
     set_favorite,
 )
-from hfsuite.app.update_check import UpdateReport
+from hfsuite.app.updates import ChangeKind, RepoUpdate
 from hfsuite.core.types import Layout, Outcome
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
@@ -113,7 +113,7 @@ class HistoryTab(QWidget):
         self.ctx = ctx
         self._load_seq = 0
         self._ready = False
-        self._reports: list[UpdateReport] = []
+        self._reports: list[RepoUpdate] = []
         self.model = HistoryTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -135,7 +135,7 @@ class HistoryTab(QWidget):
 
         bridge = getattr(ctx, "bridge", None)
         if bridge is not None and hasattr(bridge, "task_finished"):
-            bridge.task_finished.connect(lambda _record: self._reload_timer.start())
+            bridge.task_finished.connect(self._task_finished)
         QTimer.singleShot(0, self.reload)
 
     # --- building -------------------------------------------------------------------------
@@ -238,6 +238,10 @@ class HistoryTab(QWidget):
         footer.addWidget(self.open_button)
         self._footer = footer
         self._selection_changed()
+
+    def _task_finished(self, _record: object) -> None:
+        # A bound method (not a lambda): Qt drops the connection when this tab is deleted.
+        self._reload_timer.start()
 
     # --- hooks for the main window --------------------------------------------------------
     def tab_shown(self) -> None:
@@ -426,11 +430,13 @@ class HistoryTab(QWidget):
         self.check_button.setEnabled(False)
         set_status(self.status_label, "busy", "Checking for updates…")
 
-        def done(reports: list[UpdateReport]) -> None:
+        def done(reports: list[RepoUpdate]) -> None:
             self.check_button.setEnabled(True)
             self._reports = reports
-            self.model.set_updates({update_key(r.repo_id, r.destination): r for r in reports})
-            changed = [r for r in reports if r.update_available]
+            self.model.set_updates(
+                {update_key(r.version.repo_id, r.version.destination): r for r in reports}
+            )
+            changed = [r for r in reports if r.has_update]
             failed = [r for r in reports if r.error]
             if not reports:
                 set_status(self.status_label, "note", "Nothing downloaded to check yet.")
@@ -443,7 +449,7 @@ class HistoryTab(QWidget):
                 self.status_label.setText(
                     self.status_label.text() + f" {len(failed)} could not be checked."
                 )
-            self.queue_updates_button.setVisible(bool(update_check.update_specs(reports)))
+            self.queue_updates_button.setVisible(bool(updates.update_specs(reports)))
             self.updates_checked.emit(reports)
 
         def failed(error: BaseException) -> None:
@@ -451,27 +457,29 @@ class HistoryTab(QWidget):
             set_status(self.status_label, "error", "Update check failed.")
             self.ctx.show_error(error)
 
-        self.ctx.run_async(lambda: update_check.check_updates(suite), done, failed)
+        self.ctx.run_async(lambda: updates.check_updates(suite), done, failed)
 
     @property
-    def update_reports(self) -> list[UpdateReport]:
+    def update_reports(self) -> list[RepoUpdate]:
         """The reports of the last update check."""
         return list(self._reports)
 
     def queue_updates(self, *, confirm: bool = True) -> None:
         """Queue the changed files of every repository with an update (after asking)."""
-        specs = update_check.update_specs(self._reports)
+        specs = updates.update_specs(self._reports)
         if not specs:
             return
         if confirm:
             lines = []
             for report in self._reports:
-                if report.update_available and report.paths_to_fetch:
-                    lines.append(f"• {report.repo_id}: {len(report.paths_to_fetch)} files")
+                modified = [c for c in report.changes if c.kind is ChangeKind.MODIFIED]
+                if report.has_update and modified:
+                    size = format_bytes(sum(c.new_size or 0 for c in modified))
+                    lines.append(f"• {report.version.repo_id}: {len(modified)} files, {size}")
             answer = QMessageBox.question(
                 self,
                 "Queue updates",
-                "Download the changed files?\n\n" + "\n".join(lines),
+                "Download the modified files again?\n\n" + "\n".join(lines),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
