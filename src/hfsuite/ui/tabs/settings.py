@@ -1,0 +1,508 @@
+"""The Settings tab: the Hub token, network, transfer limits, folders and appearance.
+
+```
+Account      [•••••••••• Show] [Validate] [Save]    ✓ alice · read token
+Network      Hub endpoint / mirror, ModelScope endpoint, proxy, no-proxy hosts, TLS, offline
+Transfers    bandwidth (all / per task), connections per file, files / tasks in parallel …
+Folders      default destination (path selector), HF cache folder, default layout
+Appearance   theme, language
+```
+
+Every field saves itself when it is left (or changed, for lists and switches): the value goes
+through the same validation as ``hfsuite config set`` (:func:`hfsuite.app.config_ops.set_setting`,
+off the UI thread). A refused value stays in the field, outlined, with the reason from the
+setting's own ``allowed`` text right below it; nothing is written. Accepted values take effect
+in this process at once where that is possible (bandwidth limit, tasks in parallel, theme).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hfsuite.app import accounts
+from hfsuite.app.accounts import AuthStatus, LoginResult, TokenInfo
+from hfsuite.app.config_ops import SettingRow, describe_settings, set_setting
+from hfsuite.core.errors import SettingsValueError
+from hfsuite.ui.context import UiContext
+from hfsuite.ui.widgets._status import set_status, status_color
+from hfsuite.ui.widgets.path_selector import PathSelector
+from hfsuite.ui.widgets.token_input import TokenInput
+
+LANGUAGES = (
+    ("system", "System default"),
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("ja", "日本語"),
+    ("zh_CN", "简体中文"),
+)
+RANGES = {
+    "connections_per_file": (1, 64),
+    "files_in_parallel": (1, 64),
+    "tasks_in_parallel": (1, 32),
+    "connections_per_host": (1, 256),
+}
+LABELS = {
+    "endpoint": "Hub endpoint or mirror",
+    "modelscope_endpoint": "ModelScope endpoint",
+    "proxy": "Proxy",
+    "no_proxy": "Bypass proxy for",
+    "verify_tls": "Verify TLS certificates",
+    "offline": "Offline mode",
+    "global_limit_bps": "Bandwidth limit (all downloads)",
+    "task_limit_bps": "Bandwidth limit (each task)",
+    "connections_per_file": "Connections per file",
+    "files_in_parallel": "Files in parallel (per task)",
+    "tasks_in_parallel": "Tasks in parallel",
+    "connections_per_host": "Connections per host",
+    "download_dir": "Default destination",
+    "hf_cache_dir": "HF cache folder",
+    "layout": "Default layout",
+    "theme": "Theme",
+    "language": "Language",
+}
+SECTIONS = (
+    ("Network", ("endpoint", "modelscope_endpoint", "proxy", "no_proxy", "verify_tls", "offline")),
+    (
+        "Transfers",
+        (
+            "global_limit_bps",
+            "task_limit_bps",
+            "connections_per_file",
+            "files_in_parallel",
+            "tasks_in_parallel",
+            "connections_per_host",
+        ),
+    ),
+    ("Folders", ("download_dir", "hf_cache_dir", "layout")),
+    ("Appearance", ("theme", "language")),
+)
+
+
+def token_summary(info: TokenInfo) -> str:
+    """``alice (Alice A.) · read token "laptop" · orgs: acme`` plus scopes when fine-grained."""
+    who = info.user + (f" ({info.fullname})" if info.fullname else "")
+    role = "fine-grained" if info.fine_grained else info.role
+    name = f' "{info.token_name}"' if info.token_name else ""
+    parts = [who, f"{role} token{name}"]
+    if info.orgs:
+        parts.append("orgs: " + ", ".join(info.orgs))
+    text = " · ".join(parts)
+    if info.fine_grained:
+        scopes = [f"{g.entity}: {', '.join(g.permissions)}" for g in info.scopes]
+        if info.global_permissions:
+            scopes.append("global: " + ", ".join(info.global_permissions))
+        text += "\nScopes: " + ("; ".join(scopes) if scopes else "none")
+        if info.can_read_gated is not None:
+            text += " · gated repos: " + ("readable" if info.can_read_gated else "not readable")
+    return text
+
+
+@dataclass
+class _Field:
+    """One setting's editor, its inline message and how to read its value."""
+
+    key: str
+    editor: QWidget
+    message: QLabel
+    read: Callable[[], str]
+    last: str
+
+
+def _rate_text(value: Any) -> str:
+    """A rate as the shortest text that parses back to it exactly: ``10M``, ``2MiB``, ``1234``."""
+    n = int(value or 0)
+    if n == 0:
+        return "0"
+    for base, suffixes in ((1024, ("KiB", "MiB", "GiB")), (1000, ("k", "M", "G"))):
+        for power in (3, 2, 1):
+            unit = base**power
+            if n % unit == 0:
+                return f"{n // unit}{suffixes[power - 1]}"
+    return str(n)
+
+
+class SettingsTab(QWidget):
+    """Token, network, transfer, folder and appearance settings, validated inline.
+
+    Args:
+        ctx: The UI context.
+        parent: The parent widget.
+    """
+
+    #: A setting was saved (key, value as stored).
+    setting_saved = Signal(str, object)
+    #: A setting was refused (key, reason shown).
+    setting_refused = Signal(str, str)
+    #: A token check or login answered (True: accepted).
+    token_checked = Signal(bool)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.fields: dict[str, _Field] = {}
+        self._ready = False
+        rows = {row.key: row for row in describe_settings(ctx.suite.loaded)}
+
+        column = QWidget()
+        column.setMaximumWidth(920)
+        col = QVBoxLayout(column)
+        col.setContentsMargins(8, 4, 8, 16)
+        col.setSpacing(8)
+        col.addWidget(self._section_title("Account"))
+        col.addWidget(self._account_card())
+        for title, keys in SECTIONS:
+            col.addWidget(self._section_title(title))
+            card, form = self._card()
+            for key in keys:
+                self._add_field(form, rows[key])
+            col.addWidget(card)
+        col.addStretch(1)
+
+        outer = QWidget()
+        centre = QHBoxLayout(outer)
+        centre.setContentsMargins(0, 0, 0, 0)
+        centre.addStretch(1)
+        centre.addWidget(column, 100)
+        centre.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(outer)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 0)
+        layout.addWidget(scroll)
+        self.refresh_token_status()
+
+    # --- building -------------------------------------------------------------------------
+    def _section_title(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("title")
+        label.setContentsMargins(2, 10, 0, 0)
+        return label
+
+    def _card(self) -> tuple[QFrame, QFormLayout]:
+        card = QFrame()
+        card.setObjectName("card")
+        form = QFormLayout(card)
+        form.setContentsMargins(16, 14, 16, 14)
+        form.setHorizontalSpacing(18)
+        form.setVerticalSpacing(10)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return card, form
+
+    def _account_card(self) -> QFrame:
+        card, form = self._card()
+        self.token_input = TokenInput(card)
+        self.token_input.validate_requested.connect(self.validate_token)
+        self.token_input.save_requested.connect(self.save_token)
+        self.token_status = QLabel(card)
+        self.token_status.setObjectName("muted")
+        self.token_status.setWordWrap(True)
+        form.addRow("Access token", self.token_input)
+        form.addRow("In use", self.token_status)
+        return card
+
+    def _add_field(self, form: QFormLayout, row: SettingRow) -> None:
+        key = row.key
+        editor: QWidget
+        read: Callable[[], str]
+        if key in ("verify_tls", "offline"):
+            box = QCheckBox(row.description)
+            box.setChecked(bool(row.value))
+            box.toggled.connect(lambda _on, k=key: self.commit(k))
+            editor, read = box, lambda b=box: "true" if b.isChecked() else "false"
+        elif key in RANGES:
+            spin = QSpinBox()
+            spin.setRange(*RANGES[key])
+            spin.setValue(int(row.value))
+            spin.setMaximumWidth(110)
+            spin.editingFinished.connect(lambda k=key: self.commit(k))
+            editor, read = spin, lambda s=spin: str(s.value())
+        elif key in ("download_dir", "hf_cache_dir"):
+            selector = PathSelector(
+                placeholder="<hf_home>/hub" if key == "hf_cache_dir" else "",
+                dialog_title=LABELS[key],
+            )
+            selector.set_path(row.value or "")
+            selector.path_changed.connect(lambda _p, k=key: self.commit(k))
+            editor, read = selector, selector.path
+        elif key in ("layout", "theme", "language"):
+            combo = QComboBox()
+            choices = {
+                "layout": (
+                    ("hf-cache", "HF cache (transformers, diffusers)"),
+                    ("local-dir", "Plain folder (local-dir)"),
+                ),
+                "theme": (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")),
+                "language": LANGUAGES,
+            }[key]
+            for value, label in choices:
+                combo.addItem(label, value)
+            if key == "language":
+                combo.setEditable(True)
+                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                combo.lineEdit().editingFinished.connect(lambda k=key: self.commit(k))
+            index = combo.findData(str(row.value))
+            if index >= 0:
+                combo.setCurrentIndex(index)
+            else:
+                combo.setEditText(str(row.value))
+            combo.activated.connect(lambda _i, k=key: self.commit(k))
+            combo.setMinimumWidth(260)
+            editor, read = combo, lambda c=combo: _combo_value(c)
+        else:
+            edit = QLineEdit()
+            if key.endswith("_bps"):
+                edit.setText(_rate_text(row.value))
+                edit.setPlaceholderText("0 = unlimited")
+                edit.setMaximumWidth(180)
+            else:
+                edit.setText("" if row.value is None else str(row.value))
+                edit.setPlaceholderText("none" if key == "proxy" else "")
+            edit.editingFinished.connect(lambda k=key: self.commit(k))
+            editor, read = edit, lambda e=edit: e.text().strip()
+        editor.setToolTip(f"{row.description}\nAllowed: {row.allowed}.")
+        editor.setObjectName(f"setting_{key}")
+        message = QLabel()
+        message.setWordWrap(True)
+        message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        message.hide()
+        holder = QWidget()
+        box_layout = QVBoxLayout(holder)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.setSpacing(3)
+        if isinstance(editor, (QSpinBox, QComboBox)) or key.endswith("_bps"):
+            line = QHBoxLayout()
+            line.addWidget(editor)
+            hint = QLabel(_unit_hint(key))
+            hint.setObjectName("muted")
+            line.addWidget(hint, 1)
+            box_layout.addLayout(line)
+        else:
+            box_layout.addWidget(editor)
+        box_layout.addWidget(message)
+        label = QLabel(LABELS.get(key, key))
+        label.setToolTip(row.description)
+        form.addRow(label, holder)
+        field = _Field(key, editor, message, read, read())
+        self.fields[key] = field
+        self._show_origin(field, row.origin)
+
+    # --- hooks ------------------------------------------------------------------------------
+    def is_ready(self) -> bool:
+        """The token status has answered."""
+        return self._ready
+
+    def tab_shown(self) -> None:
+        """Nothing to reload: settings only change through this tab or the CLI (restart)."""
+
+    # --- saving -----------------------------------------------------------------------------
+    def set_text(self, key: str, text: str) -> None:
+        """Put text in a field as if typed (tests, helpers); :meth:`commit` saves it."""
+        editor = self.fields[key].editor
+        if isinstance(editor, QLineEdit):
+            editor.setText(text)
+        elif isinstance(editor, PathSelector):
+            editor.edit.setText(text)
+        elif isinstance(editor, QComboBox):
+            index = editor.findData(text)
+            if index >= 0:
+                editor.setCurrentIndex(index)
+            else:
+                editor.setEditText(text)
+        elif isinstance(editor, QSpinBox):
+            editor.setValue(int(text))
+        elif isinstance(editor, QCheckBox):
+            editor.setChecked(text == "true")
+
+    def message_of(self, key: str) -> str:
+        """The inline message shown under a field (empty when none)."""
+        message = self.fields[key].message
+        return message.text() if not message.isHidden() else ""
+
+    def commit(self, key: str) -> None:
+        """Validate and save a field's value if it changed (refused values stay, outlined)."""
+        field = self.fields[key]
+        raw = field.read()
+        if key.endswith("_bps") and raw == "":
+            raw = "0"
+        if raw == field.last and not field.editor.property("invalid"):
+            return
+        store = self.ctx.suite.store
+
+        def done(stored: Any) -> None:
+            field.last = raw
+            self._mark_invalid(field, False)
+            self._apply(key, stored)
+            self.setting_saved.emit(key, stored)
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, SettingsValueError):
+                self.ctx.show_error(error)
+                return
+            reason = f"Not saved: {raw!r} is not accepted. {error.hint or ''}".strip()
+            self._mark_invalid(field, True)
+            set_status(field.message, "error", reason)
+            self.setting_refused.emit(key, reason)
+
+        self.ctx.run_async(lambda: set_setting(store, key, raw), done, failed)
+
+    def _mark_invalid(self, field: _Field, invalid: bool) -> None:
+        target = field.editor.edit if isinstance(field.editor, PathSelector) else field.editor
+        field.editor.setProperty("invalid", invalid)
+        if invalid:
+            color = status_color(self, "error").name()
+            target.setStyleSheet(f"border: 1px solid {color};")
+        else:
+            target.setStyleSheet("")
+
+    def _apply(self, key: str, stored: Any) -> None:
+        """Take an accepted value into this process, when no env variable overrides it."""
+        suite = self.ctx.suite
+        field = self.fields[key]
+        origin = suite.loaded.origins.get(key, "default")
+        if origin.startswith("env:") or origin == "override":
+            self._show_origin(field, origin, saved=True)
+            return
+        value = stored
+        if stored is None:
+            from hfsuite.config import Settings
+
+            value = Settings.model_fields[key].get_default(call_default_factory=True)
+        setattr(suite.settings, key, value)
+        suite.loaded.origins[key] = "file"
+        set_status(field.message, "ok", "Saved.")
+        value = getattr(suite.settings, key)
+        if key == "global_limit_bps":
+            suite.global_bucket.set_rate(int(value))
+        elif key == "tasks_in_parallel":
+            self.ctx.manager.tasks_in_parallel = int(value)
+        elif key == "theme":
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                from hfsuite.ui.theme import apply_theme
+
+                apply_theme(app, str(value))
+        if key.endswith("_bps") and isinstance(field.editor, QLineEdit):
+            field.editor.setText(_rate_text(value))
+            field.last = field.read()
+
+    def _show_origin(self, field: _Field, origin: str, *, saved: bool = False) -> None:
+        if origin.startswith("env:"):
+            var = origin.removeprefix("env:")
+            text = f"Set by the environment variable {var}, which wins over this field."
+            if saved:
+                text = f"Saved, but {var} from the environment is in effect until it is unset."
+            set_status(field.message, "warning", text)
+        elif origin == "override":
+            set_status(field.message, "warning", "Set on the command line for this run.")
+
+    # --- token ------------------------------------------------------------------------------
+    def refresh_token_status(self) -> None:
+        """Show which token is in effect and whom it belongs to."""
+        suite = self.ctx.suite
+        self.token_status.setText("Checking…")
+
+        def done(status: AuthStatus) -> None:
+            self._ready = True
+            if status.origin is None:
+                self.token_status.setText("No token: public models only.")
+            elif status.info is not None:
+                self.token_status.setText(
+                    f"{status.masked} from {status.origin.value} · {token_summary(status.info)}"
+                )
+            else:
+                self.token_status.setText(
+                    f"{status.masked} from {status.origin.value}: {status.error}"
+                )
+
+        def failed(error: BaseException) -> None:
+            self._ready = True
+            self.token_status.setText(f"Could not check the token: {_message(error)}")
+
+        self.ctx.run_async(lambda: accounts.status(suite), done, failed)
+
+    def validate_token(self, token: str) -> None:
+        """Ask the Hub whom ``token`` belongs to; show owner, role and scopes or the reason."""
+        suite = self.ctx.suite
+        self.token_input.set_busy()
+
+        def done(status: AuthStatus) -> None:
+            if status.info is not None:
+                self.token_input.show_valid(token_summary(status.info))
+                self.token_checked.emit(True)
+            else:
+                hint = f" {status.hint}" if status.hint else ""
+                self.token_input.show_invalid(f"{status.error or 'Refused.'}{hint}")
+                self.token_checked.emit(False)
+
+        def failed(error: BaseException) -> None:
+            self.token_input.show_invalid(_message(error, with_hint=True))
+            self.token_checked.emit(False)
+
+        self.ctx.run_async(lambda: accounts.status(suite, token=token), done, failed)
+
+    def save_token(self, token: str) -> None:
+        """Validate ``token`` and store it (keyring, else the suite's 0600 token file)."""
+        suite = self.ctx.suite
+        self.token_input.set_busy("Validating and saving…")
+
+        def done(result: LoginResult) -> None:
+            where = result.location or result.stored_in.value
+            text = f"{token_summary(result.info)}\nSaved to {where}."
+            if result.warning:
+                text += f" {result.warning}"
+            self.token_input.show_valid(text)
+            self.token_input.edit.clear()
+            self.token_checked.emit(True)
+            self.refresh_token_status()
+
+        def failed(error: BaseException) -> None:
+            self.token_input.show_invalid(_message(error, with_hint=True))
+            self.token_checked.emit(False)
+
+        self.ctx.run_async(lambda: accounts.login(suite, token), done, failed)
+
+
+def _combo_value(combo: QComboBox) -> str:
+    index = combo.currentIndex()
+    text = combo.currentText().strip()
+    if index >= 0 and combo.itemText(index) == text:
+        return str(combo.itemData(index))
+    return text
+
+
+def _unit_hint(key: str) -> str:
+    if key.endswith("_bps"):
+        return "per second, e.g. 500k, 10M, 1.5MiB"
+    if key in RANGES:
+        low, high = RANGES[key]
+        return f"{low}–{high}"
+    return ""
+
+
+def _message(error: BaseException, *, with_hint: bool = False) -> str:
+    text = str(getattr(error, "message", None) or error)
+    hint = getattr(error, "hint", None)
+    return f"{text} {hint}" if with_hint and hint else text
