@@ -130,6 +130,11 @@ class DownloadManager:
             self.events.publish(TasksUpdated(None, changes.tasks))
         return changes
 
+    def has_queued(self) -> bool:
+        """Whether the last :meth:`sync` saw a task waiting to run (no database access)."""
+        with self._sync_lock:
+            return TaskState.QUEUED in self._known.values()
+
     def _changed(self) -> None:
         """After a local write: publish it and wake the local runners."""
         self.sync()

@@ -263,7 +263,9 @@ class QueueRunner:
 
     def _claim(self) -> int:
         free = self.manager.tasks_in_parallel - len(self._active)
-        if free <= 0:
+        # No write transaction when nothing waits: an idle runner never holds the write lock
+        # other processes need (the poll before this one has just synced the known states).
+        if free <= 0 or not self.manager.has_queued():
             return 0
         with self.manager.db.write() as uow:
             claimed = uow.tasks.claim_next(free, self.runner_id)
