@@ -117,10 +117,10 @@ class DownloadManager:
             self._cursor = changes.cursor
             events: list[Event] = []
             for record in changes.tasks:
-                event = state_event(record, self._known.get(record.id))
+                changed = state_event(record, self._known.get(record.id))
                 self._known[record.id] = record.state
-                if event is not None:
-                    events.append(event)
+                if changed is not None:
+                    events.append(changed)
             for task_id in changes.deleted_ids:
                 if self._known.pop(task_id, None) is not None:
                     events.append(TaskRemoved(task_id))

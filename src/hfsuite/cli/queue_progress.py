@@ -88,7 +88,10 @@ class RichQueueDisplay:
             self._labels[event.record.id] = task_label(event.record)
         elif isinstance(event, TasksProgressed):
             for p in event.tasks:
-                fields = {"speed": format_rate(p.speed_bps), "eta": format_duration(p.eta_s)}
+                fields: dict[str, Any] = {
+                    "speed": format_rate(p.speed_bps),
+                    "eta": format_duration(p.eta_s),
+                }
                 bar = self._bars.get(p.task_id)
                 if bar is None:
                     label = self._labels.get(p.task_id, f"#{p.task_id}")
