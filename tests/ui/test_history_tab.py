@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,16 @@ def _add(suite: Suite, repo_id: str, outcome: Outcome, age_days: float, **extra:
     )
     with suite.database.write() as uow:
         uow.history.add(spec)
+
+
+@pytest.fixture(autouse=True)
+def _stop_bridge(ctx: UiContext) -> Iterator[None]:
+    """The tab listens to ``ctx.bridge`` (created on first use); stop its timers afterwards so
+    they do not fire into the next test."""
+    yield
+    bridge = getattr(ctx, "_bridge", None)
+    if bridge is not None:
+        bridge.close()
 
 
 @pytest.fixture
@@ -226,8 +237,8 @@ def test_check_for_updates_marks_changed_repos_and_queues_the_changes(
         tab.proxy.index(r, Column.REPO).data(): tab.proxy.index(r, Column.UPDATE).data()
         for r in range(tab.proxy.rowCount())
     }
-    assert texts["acme/evolving"] == "new commit: 1 added, 1 modified"
-    assert texts["acme/steady"] == "up to date"
+    assert texts["acme/evolving"] == "⬆ 1 added, 1 modified"
+    assert texts["acme/steady"] == "✓ up to date"
     assert "1 repository has updates" in tab.status_label.text()
     assert tab.queue_updates_button.isVisible()
 

@@ -130,6 +130,8 @@ def test_invalid_rate_is_refused_inline_and_not_saved(qtbot: Any, ctx: UiContext
         ("proxy", "ftp://proxy:21", "empty for none, or a URL with scheme"),
         ("language", "Klingon!", "system, or a language code"),
         ("modelscope_endpoint", "modelscope", "an http:// or https:// URL of ModelScope"),
+        ("connections_per_file", "100", "a whole number from 1 to 64"),
+        ("tasks_in_parallel", "two", "a whole number from 1 to 32"),
     ],
 )
 def test_other_invalid_values_are_refused_with_their_reason(

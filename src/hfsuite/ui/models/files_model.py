@@ -22,7 +22,7 @@ class RepoFilesModel(QAbstractTableModel):
     """Files of one repository commit, checkable."""
 
     #: (number of ticked files, their total size in bytes)
-    selection_changed = Signal(int, int)
+    selection_changed = Signal(int, object)  # object: sizes pass 2 GiB
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
@@ -83,12 +83,9 @@ class RepoFilesModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.TextAlignmentRole
-            and section == 1
-        ):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
+            side = Qt.AlignmentFlag.AlignRight if section == 1 else Qt.AlignmentFlag.AlignLeft
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

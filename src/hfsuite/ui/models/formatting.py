@@ -30,7 +30,7 @@ def parse_iso(text: str | None) -> float | None:
 
 
 def relative_time(ts: float | None, now: float | None = None) -> str:
-    """``ts`` relative to ``now``: ``just now``, ``5 min ago``, ``3 days ago``, ``on 2024-01-02``."""
+    """``ts`` relative to ``now``: ``just now``, ``5 min ago``, ``3 days ago``, ``on 2024-01-02``"""
     if ts is None:
         return "—"
     delta = (time.time() if now is None else now) - ts

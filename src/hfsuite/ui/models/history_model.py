@@ -19,6 +19,7 @@ from hfsuite.core.types import Outcome
 from hfsuite.core.units import format_bytes, format_rate
 from hfsuite.ui.models.formatting import local_time
 from hfsuite.ui.theme import colors_for
+from hfsuite.ui.widgets.path_selector import contract_home
 
 _Index = QModelIndex | QPersistentModelIndex
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -72,12 +73,12 @@ def describe_update(report: RepoUpdate) -> str:
     if report.pinned:
         return "pinned commit"
     if not report.has_update:
-        return "up to date"
+        return "✓ up to date"
     counts = {kind: 0 for kind in ChangeKind}
     for change in report.changes:
         counts[change.kind] += 1
     parts = [f"{n} {kind.value}" for kind, n in counts.items() if n]
-    return "new commit" + (f": {', '.join(parts)}" if parts else "")
+    return "⬆ " + (", ".join(parts) if parts else "new commit")
 
 
 class HistoryTableModel(QAbstractTableModel):
@@ -177,7 +178,7 @@ class HistoryTableModel(QAbstractTableModel):
             return format_rate(r.average_speed_bps) if r.average_speed_bps > 0 else "—"
         if column is Column.FINISHED:
             return local_time(r.finished_at)
-        return r.destination
+        return contract_home(r.destination)
 
     def _sort_value(self, r: HistoryRecord, column: Column) -> Any:
         if column is Column.SIZE:

@@ -161,7 +161,7 @@ class ModelCardDelegate(QStyledItemDelegate):
     MARGIN = 6
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
-        return QSize(max(option.rect.width(), 320), self.HEIGHT)
+        return QSize(320, self.HEIGHT)  # the view stretches cards to its width
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         hit = index.data(HIT_ROLE)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -248,6 +249,8 @@ class BrowseTab(QWidget):
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.setFrameShape(QFrame.Shape.NoFrame)
         self.list_view.setSpacing(0)
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_view.setResizeMode(QListView.ResizeMode.Adjust)
         self.list_view.setMinimumWidth(340)
         self.list_view.selectionModel().selectionChanged.connect(self._result_selected)
         self.results_status = QLabel(panel)
@@ -343,6 +346,11 @@ class BrowseTab(QWidget):
         self.download_selected_button.clicked.connect(self.download_selected)
         self.download_all_button = QPushButton("Download all", pane)
         self.download_all_button.clicked.connect(self.download_all)
+        for button in (self.download_selected_button, self.download_all_button):
+            bold = button.font()
+            bold.setBold(True)  # the theme makes the default button bold: leave room for it
+            width = QFontMetrics(bold).horizontalAdvance(button.text())
+            button.setMinimumWidth(int(width * 1.12) + 34)
         bar = QHBoxLayout()
         bar.setSpacing(8)
         bar.addWidget(self.layout_combo)
@@ -537,7 +545,7 @@ class BrowseTab(QWidget):
         parts.append(f"license <b>{_esc(d.license or 'unknown')}</b>")
         if d.gated:
             how = "manual approval" if d.gated == "manual" else "accept conditions"
-            parts.append(f"<span style='color:{warn}'>🔒 gated ({how})</span>")
+            parts.append(f"<span style='color:{warn}'>gated ({how})</span>")
         else:
             parts.append("not gated")
         if d.private:

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -160,10 +159,8 @@ class HistoryTab(QWidget):
         self.check_button = QPushButton("Check for updates", self)
         self.check_button.setToolTip("Ask the Hub whether downloaded repositories changed")
         self.check_button.clicked.connect(self.check_updates)
-        self.export_button = QToolButton(self)
-        self.export_button.setText("Export")
-        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.export_button = QPushButton("Export", self)
+        self.export_button.setToolTip("Save the rows matching the filters as CSV or JSON")
         menu = QMenu(self.export_button)
         menu.addAction("Export as CSV…", lambda: self.export_dialog("csv"))
         menu.addAction("Export as JSON…", lambda: self.export_dialog("json"))
@@ -204,7 +201,7 @@ class HistoryTab(QWidget):
         widths = {
             Column.STAR: 34,
             Column.OUTCOME: 96,
-            Column.UPDATE: 150,
+            Column.UPDATE: 160,
             Column.FILES: 56,
             Column.SIZE: 86,
             Column.SPEED: 100,

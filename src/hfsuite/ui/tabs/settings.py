@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QScrollArea,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -80,6 +80,14 @@ LABELS = {
     "theme": "Theme",
     "language": "Language",
 }
+PLACEHOLDERS = {
+    "proxy": "none  (e.g. http://proxy:3128 or socks5://user:pass@host:1080)",
+    "no_proxy": "none  (e.g. localhost, .corp.example)",
+}
+CHECKBOX_TEXT = {
+    "verify_tls": "Turn off only for a mirror you trust",
+    "offline": "Make no network requests; answer from the cache",
+}
 SECTIONS = (
     ("Network", ("endpoint", "modelscope_endpoint", "proxy", "no_proxy", "verify_tls", "offline")),
     (
@@ -100,7 +108,9 @@ SECTIONS = (
 
 def token_summary(info: TokenInfo) -> str:
     """``alice (Alice A.) · read token "laptop" · orgs: acme`` plus scopes when fine-grained."""
-    who = info.user + (f" ({info.fullname})" if info.fullname else "")
+    who = info.user + (
+        f" ({info.fullname})" if info.fullname and info.fullname != info.user else ""
+    )
     role = "fine-grained" if info.fine_grained else info.role
     name = f' "{info.token_name}"' if info.token_name else ""
     parts = [who, f"{role} token{name}"]
@@ -163,20 +173,23 @@ class SettingsTab(QWidget):
         self._ready = False
         rows = {row.key: row for row in describe_settings(ctx.suite.loaded)}
 
+        # Account across the top, then two columns of sections: all of it fits a 1280×800
+        # window, and on a narrow one the page scrolls.
         column = QWidget()
-        column.setMaximumWidth(920)
-        col = QVBoxLayout(column)
-        col.setContentsMargins(8, 4, 8, 16)
-        col.setSpacing(8)
-        col.addWidget(self._section_title("Account"))
-        col.addWidget(self._account_card())
-        for title, keys in SECTIONS:
-            col.addWidget(self._section_title(title))
+        column.setMaximumWidth(1240)
+        grid = QGridLayout(column)
+        grid.setContentsMargins(4, 0, 4, 16)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(2)
+        grid.addWidget(self._section("Account", self._account_card()), 0, 0, 1, 2)
+        for index, (title, keys) in enumerate(SECTIONS):
             card, form = self._card()
             for key in keys:
                 self._add_field(form, rows[key])
-            col.addWidget(card)
-        col.addStretch(1)
+            grid.addWidget(self._section(title, card), 1 + index // 2, index % 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(1 + (len(SECTIONS) + 1) // 2, 1)
 
         outer = QWidget()
         centre = QHBoxLayout(outer)
@@ -194,19 +207,25 @@ class SettingsTab(QWidget):
         self.refresh_token_status()
 
     # --- building -------------------------------------------------------------------------
-    def _section_title(self, text: str) -> QLabel:
-        label = QLabel(text)
+    def _section(self, title: str, card: QFrame) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        label = QLabel(title)
         label.setObjectName("title")
-        label.setContentsMargins(2, 10, 0, 0)
-        return label
+        label.setContentsMargins(2, 8, 0, 0)
+        layout.addWidget(label)
+        layout.addWidget(card, 1)  # cards side by side share a height
+        return box
 
     def _card(self) -> tuple[QFrame, QFormLayout]:
         card = QFrame()
         card.setObjectName("card")
         form = QFormLayout(card)
-        form.setContentsMargins(16, 14, 16, 14)
-        form.setHorizontalSpacing(18)
-        form.setVerticalSpacing(10)
+        form.setContentsMargins(14, 12, 14, 12)
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(8)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         return card, form
@@ -228,17 +247,16 @@ class SettingsTab(QWidget):
         editor: QWidget
         read: Callable[[], str]
         if key in ("verify_tls", "offline"):
-            box = QCheckBox(row.description)
+            box = QCheckBox(CHECKBOX_TEXT[key])
             box.setChecked(bool(row.value))
             box.toggled.connect(lambda _on, k=key: self.commit(k))
             editor, read = box, lambda b=box: "true" if b.isChecked() else "false"
         elif key in RANGES:
-            spin = QSpinBox()
-            spin.setRange(*RANGES[key])
-            spin.setValue(int(row.value))
-            spin.setMaximumWidth(110)
-            spin.editingFinished.connect(lambda k=key: self.commit(k))
-            editor, read = spin, lambda s=spin: str(s.value())
+            # A line edit, not a spin box: an out-of-range number gets the reason inline.
+            number = QLineEdit(str(row.value))
+            number.setFixedWidth(80)
+            number.editingFinished.connect(lambda k=key: self.commit(k))
+            editor, read = number, lambda e=number: e.text().strip()
         elif key in ("download_dir", "hf_cache_dir"):
             selector = PathSelector(
                 placeholder="<hf_home>/hub" if key == "hf_cache_dir" else "",
@@ -279,7 +297,7 @@ class SettingsTab(QWidget):
                 edit.setMaximumWidth(180)
             else:
                 edit.setText("" if row.value is None else str(row.value))
-                edit.setPlaceholderText("none" if key == "proxy" else "")
+                edit.setPlaceholderText(PLACEHOLDERS.get(key, ""))
             edit.editingFinished.connect(lambda k=key: self.commit(k))
             editor, read = edit, lambda e=edit: e.text().strip()
         editor.setToolTip(f"{row.description}\nAllowed: {row.allowed}.")
@@ -292,7 +310,7 @@ class SettingsTab(QWidget):
         box_layout = QVBoxLayout(holder)
         box_layout.setContentsMargins(0, 0, 0, 0)
         box_layout.setSpacing(3)
-        if isinstance(editor, (QSpinBox, QComboBox)) or key.endswith("_bps"):
+        if isinstance(editor, QComboBox) or key.endswith("_bps") or key in RANGES:
             line = QHBoxLayout()
             line.addWidget(editor)
             hint = QLabel(_unit_hint(key))
@@ -331,8 +349,6 @@ class SettingsTab(QWidget):
                 editor.setCurrentIndex(index)
             else:
                 editor.setEditText(text)
-        elif isinstance(editor, QSpinBox):
-            editor.setValue(int(text))
         elif isinstance(editor, QCheckBox):
             editor.setChecked(text == "true")
 
@@ -395,18 +411,29 @@ class SettingsTab(QWidget):
         set_status(field.message, "ok", "Saved.")
         value = getattr(suite.settings, key)
         if key == "global_limit_bps":
-            suite.global_bucket.set_rate(int(value))
+            set_limit = getattr(self.ctx, "set_global_limit", None)  # tells the status bar too
+            if set_limit is not None:
+                set_limit(int(value))
+            else:
+                suite.global_bucket.set_rate(int(value))
         elif key == "tasks_in_parallel":
             self.ctx.manager.tasks_in_parallel = int(value)
         elif key == "theme":
-            app = QApplication.instance()
-            if isinstance(app, QApplication):
-                from hfsuite.ui.theme import apply_theme
-
-                apply_theme(app, str(value))
-        if key.endswith("_bps") and isinstance(field.editor, QLineEdit):
-            field.editor.setText(_rate_text(value))
+            self._apply_theme(str(value))
+        if isinstance(field.editor, QLineEdit) and (key.endswith("_bps") or key in RANGES):
+            field.editor.setText(_rate_text(value) if key.endswith("_bps") else str(value))
             field.last = field.read()
+
+    def _apply_theme(self, name: str) -> None:
+        requested = getattr(self.ctx, "theme_requested", None)
+        if requested is not None and self.window() is not self:
+            requested.emit(name)  # the main window switches theme and refreshes its icons
+            return
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            from hfsuite.ui.theme import apply_theme
+
+            apply_theme(app, name)
 
     def _show_origin(self, field: _Field, origin: str, *, saved: bool = False) -> None:
         if origin.startswith("env:"):

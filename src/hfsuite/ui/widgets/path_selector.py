@@ -7,6 +7,7 @@ whether the folder exists or is writable is for the owner to check (off the UI t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -48,18 +49,19 @@ class PathSelector(QWidget):
         self.setFocusProxy(self.edit)
 
     def path(self) -> str:
-        """The path as typed (stripped; empty when none)."""
-        return self.edit.text().strip()
+        """The path as typed (stripped, ``~`` expanded; empty when none)."""
+        text = self.edit.text().strip()
+        return os.path.expanduser(text) if text.startswith("~") else text
 
     def set_path(self, path: str | Path | None, *, emit: bool = False) -> None:
-        """Show a path; ``emit`` also fires :attr:`path_changed` when it differs."""
-        text = "" if path is None else str(path)
+        """Show a path (the home folder as ``~``); ``emit`` also fires :attr:`path_changed`."""
+        text = "" if path is None else contract_home(str(path))
         self.edit.setText(text)
         self.edit.setCursorPosition(0)
         if emit:
             self._edited()
         else:
-            self._last = text.strip()
+            self._last = self.path()
 
     def browse(self) -> None:
         """Open the folder dialog at the current path."""
@@ -72,3 +74,11 @@ class PathSelector(QWidget):
         if text != self._last:
             self._last = text
             self.path_changed.emit(text)
+
+
+def contract_home(path: str) -> str:
+    """``/home/me/models`` → ``~/models`` (shorter, and the same on every machine)."""
+    home = os.path.expanduser("~")
+    if home not in ("", "/") and (path == home or path.startswith(home + os.sep)):
+        return "~" + path[len(home) :]
+    return path

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import QCompleter, QLineEdit, QStyle, QWidget
+from PySide6.QtCore import QEvent, QPointF, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 
 class SearchBar(QLineEdit):
@@ -51,10 +52,16 @@ class SearchBar(QLineEdit):
         self.setCompleter(completer)
         self.setClearButtonEnabled(True)
         self.setPlaceholderText("Search models…")
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView)
-        self.addAction(icon, QLineEdit.ActionPosition.LeadingPosition)
+        self._icon_action = self.addAction(
+            _magnifier(self), QLineEdit.ActionPosition.LeadingPosition
+        )
         self.textEdited.connect(self._edited)
         self.returnPressed.connect(self.search_now)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self._icon_action.setIcon(_magnifier(self))  # follow a theme switch
+        super().changeEvent(event)
 
     @property
     def history(self) -> list[str]:
@@ -98,3 +105,20 @@ class SearchBar(QLineEdit):
         self._last_emitted = text
         self.remember(text)
         self.search_requested.emit(text)
+
+
+def _magnifier(widget: QWidget, size: int = 16) -> QIcon:
+    """A magnifying glass in the placeholder colour (no icon theme needed)."""
+    scale = 3
+    pixmap = QPixmap(size * scale, size * scale)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(widget.palette().color(QPalette.ColorRole.PlaceholderText), 1.6 * scale)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.drawEllipse(QPointF(6.5 * scale, 6.5 * scale), 4.5 * scale, 4.5 * scale)
+    painter.drawLine(QPointF(10 * scale, 10 * scale), QPointF(14 * scale, 14 * scale))
+    painter.end()
+    pixmap.setDevicePixelRatio(scale)
+    return QIcon(pixmap)

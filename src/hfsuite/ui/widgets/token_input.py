@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +44,7 @@ class TokenInput(QWidget):
         self.edit.setPlaceholderText("hf_…  (paste a token from huggingface.co/settings/tokens)")
         self.edit.returnPressed.connect(self._validate)
         self.edit.textChanged.connect(self._text_changed)
-        self.toggle = QToolButton(self)
+        self.toggle = QPushButton(self)
         self.toggle.setText("Show")
         self.toggle.setCheckable(True)
         self.toggle.setToolTip("Show or hide the token")
