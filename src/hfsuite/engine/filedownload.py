@@ -102,6 +102,7 @@ class FileDownload:
         self._workers = 0
         self.meter = SpeedMeter(transfer.clock)
         self.scheduler: SegmentScheduler | None = None
+        self._responses: set[Response] = set()
         self.hasher: PrefixHasher | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -188,6 +189,13 @@ class FileDownload:
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
+
+    def interrupt_reads(self) -> None:
+        """Shut down the sockets of responses being read (for an immediate cancel)."""
+        with self._lock:
+            responses = list(self._responses)
+        for resp in responses:
+            resp.abort()
 
     def discard(self) -> None:
         """Delete the partial file and its state (to start over)."""
@@ -374,6 +382,8 @@ class FileDownload:
         slot = self.t.host_slot(self.location or self.remote.url)
         with slot:
             resp = self._open(seg.pos, seg.end, ranged=True)
+            with self._lock:
+                self._responses.add(resp)
             try:
                 if resp.status == 200:
                     total = resp.content_length
@@ -388,6 +398,9 @@ class FileDownload:
             except BaseException:
                 resp.close()
                 raise
+            finally:
+                with self._lock:
+                    self._responses.discard(resp)
             if seg.pos >= seg.end and resp.raw.length not in (None, 0):
                 resp.close()  # our segment ended (or was stolen) before the response did
             else:

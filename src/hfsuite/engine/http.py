@@ -13,6 +13,7 @@ to the hosts it belongs to: every hop asks ``auth.headers_for(url)`` afresh.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import ssl
@@ -99,13 +100,29 @@ class Response:
             return None
 
     def readinto(self, buffer: memoryview) -> int:
-        """Read body bytes into ``buffer``; 0 at the end of the body.
+        """Read what has arrived (at most ``len(buffer)`` bytes) into ``buffer``; 0 at the end.
+
+        One socket read at most, like ``read1``: a slow connection returns small pieces as they
+        come instead of blocking until the buffer is full, so progress stays live, pause and
+        cancel act at once, and a connection whose tail was taken over stops reading promptly.
 
         Raises:
             NetworkError: the connection failed or stalled.
         """
+        raw = self.raw
         try:
-            return self.raw.readinto(buffer)
+            if raw.chunked or raw.length is None or raw.fp is None:
+                return raw.readinto(buffer)
+            n = min(len(buffer), raw.length)
+            if n == 0:
+                return 0
+            got = raw.fp.readinto1(buffer[:n])
+            if got == 0:
+                raise http.client.IncompleteRead(b"", raw.length)
+            raw.length -= got
+            if raw.length == 0:
+                raw.close()  # what http.client does at the end of a body (keeps the socket)
+            return got
         except (OSError, http.client.HTTPException) as exc:
             self.close()
             raise NetworkError(f"Connection lost while reading {self.url}: {exc!r}") from exc
@@ -126,6 +143,14 @@ class Response:
             self._client._put(self._key, conn)
         else:
             conn.close()
+
+    def abort(self) -> None:
+        """Shut the socket down from another thread: a blocked read returns at once."""
+        conn = self._conn
+        sock = getattr(conn, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def close(self) -> None:
         """Close the connection (the body was not read to its end)."""

@@ -101,6 +101,7 @@ class TransferControl:
         self._running = threading.Event()
         self._running.set()
         self._cancelled = threading.Event()
+        self._cancel_listeners: list[Callable[[], None]] = []
 
     def pause(self) -> None:
         """Stop moving bytes (connections wait; the partial data stays)."""
@@ -111,9 +112,19 @@ class TransferControl:
         self._running.set()
 
     def cancel(self) -> None:
-        """Stop for good; partial data and resume state are kept for a later run."""
+        """Stop for good; partial data and resume state are kept for a later run.
+
+        Connections blocked in a read are interrupted at once (their sockets are shut down).
+        """
         self._cancelled.set()
         self._running.set()
+        for listener in list(self._cancel_listeners):
+            listener()
+
+    def on_cancel(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` when cancelled; returns a function that removes it."""
+        self._cancel_listeners.append(listener)
+        return lambda: self._cancel_listeners.remove(listener)
 
     def set_limit(self, bps: int) -> None:
         """Change the task's bandwidth limit (0 = unlimited); applies at once."""
@@ -249,6 +260,7 @@ class Transfer:
             (small if f.size <= small_limit else big).put(f)
         n_big = sum(1 for f in files if f.size > small_limit)
         n_small = len(files) - n_big
+        remove_listener = self.control.on_cancel(self._interrupt_reads)
         ticker = threading.Thread(target=self._tick, name="hfsuite-ticker", daemon=True)
         ticker.start()
         cancelled: list[OperationCancelled] = []
@@ -299,6 +311,7 @@ class Transfer:
             t.join()
         self._stop_ticker.set()
         ticker.join()
+        remove_listener()
         self._publish_progress()
         failed_hard = [o for o in outcomes.values() if o.error is not None]
         if cancelled and not failed_hard:
@@ -421,10 +434,18 @@ class Transfer:
         was_paused = False
         while not self._stop_ticker.wait(self.options.progress_interval_s):
             if self.control.paused:
+                # Keep reporting (speed 0) so a view shows where the paused transfer stands.
+                if not was_paused:
+                    self.meter.reset()
+                    for download in self._active_downloads():
+                        download.meter.reset()
                 was_paused = True
+                self._publish_progress()
                 continue
             if was_paused:
                 self.meter.reset()
+                for download in self._active_downloads():
+                    download.meter.reset()
                 was_paused = False
             self._publish_progress()
             now = self.clock.monotonic()
@@ -434,6 +455,14 @@ class Transfer:
                     active = list(self._active.values())
                 for download in active:
                     download.save_checkpoint()
+
+    def _interrupt_reads(self) -> None:
+        for download in self._active_downloads():
+            download.interrupt_reads()
+
+    def _active_downloads(self) -> list[FileDownload]:
+        with self._active_lock:
+            return list(self._active.values())
 
     def _publish_progress(self) -> None:
         with self._active_lock:
