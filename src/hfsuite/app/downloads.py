@@ -1,28 +1,34 @@
-"""Downloading a repository: source → plan → space check → transfer → layout.
+"""Downloading a repository or a file: source → plan → space check → transfer → layout.
 
-This is the operation behind ``hfsuite download`` (and, later, each queue task): it wires the
-Hugging Face source, a storage layout and the engine's transfer together with the settings.
+This is the operation behind ``hfsuite download`` and each queue task: it wires a source (the
+Hugging Face Hub or a mirror, ModelScope, or a plain URL), a storage layout and the engine's
+transfer together with the settings. Hugging Face downloads go to the HF cache or a local
+folder; ModelScope repositories and URLs always go to a folder (``--local-dir``, else
+``download_dir/<name>`` and ``download_dir``).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hfsuite.app.accounts import hub_source
-from hfsuite.core.events import Event
-from hfsuite.core.remote import RepoSnapshot
-from hfsuite.core.types import Layout, RepoRef
+from hfsuite.app.accounts import hub_source, resolve_name
 from hfsuite.app.network import http_options
+from hfsuite.core.errors import HfSuiteError, UsageError
+from hfsuite.core.events import Event
+from hfsuite.core.remote import HttpAnswer, RepoSnapshot, RequestAuth
+from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
 from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import HFCacheLayout, LocalDirLayout, StorageLayout
 from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
 from hfsuite.engine.transfer import Transfer, TransferControl, TransferOptions, TransferResult
-from hfsuite.sources.huggingface import HuggingFaceSource
-from hfsuite.sources.names import parse_repo_arg
+from hfsuite.sources.direct import DirectUrlSource
+from hfsuite.sources.modelscope import ModelScopeSource
+from hfsuite.sources.names import NameKind, parse_repo_arg
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -34,6 +40,7 @@ __all__ = [
     "TransferControl",
     "download",
     "parse_repo_arg",
+    "parse_target",
     "plan",
 ]
 
@@ -55,6 +62,7 @@ class DownloadRequest:
         token: Explicit token.
         endpoint: Explicit endpoint (default: the setting).
         force: Download again even what is complete.
+        expected_sha256: For a plain URL: the SHA-256 the file must have.
     """
 
     ref: RepoRef
@@ -69,6 +77,7 @@ class DownloadRequest:
     token: str | None = None
     endpoint: str | None = None
     force: bool = False
+    expected_sha256: str | None = None
 
 
 @dataclass
@@ -87,14 +96,64 @@ class DownloadOutcome:
         return self.result.downloaded_bytes if self.result else 0
 
 
-def make_source(suite: Suite, request: DownloadRequest) -> HuggingFaceSource:
-    """The Hugging Face source for a request (endpoint and token resolved).
+class SourceAdapter:
+    """One interface over the three sources for :func:`plan` and :func:`download`.
 
-    Token order: ``--token``, ``hfsuite auth login``'s, HF_TOKEN, hf's token file. A
-    fine-grained token the Hub refuses on a public repo falls back to anonymous access, with a
-    notice (:class:`HuggingFaceSource`).
+    Other attributes (a Hub source's ``notices``, ``token``…) are those of the wrapped source.
     """
-    return hub_source(suite, request.token, request.endpoint)
+
+    def __init__(
+        self,
+        inner: object,
+        snapshot: Callable[[RepoRef], RepoSnapshot],
+        map_error: Callable[[HttpAnswer], HfSuiteError],
+    ):
+        self.inner = inner
+        self.snapshot = snapshot
+        self.map_error = map_error
+
+    @property
+    def auth(self) -> RequestAuth:
+        """Who gets the token, read when used: a Hub source may drop a refused token."""
+        auth: RequestAuth = getattr(self.inner, "auth")  # noqa: B009 - typed read of a protocol
+        return auth
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def make_source(suite: Suite, request: DownloadRequest) -> SourceAdapter:
+    """The source a request names, with endpoint and token resolved.
+
+    Hugging Face token order: ``--token``, ``hfsuite auth login``'s, HF_TOKEN, hf's token file;
+    a fine-grained token the Hub refuses on a public repo falls back to anonymous access, with
+    a notice. ModelScope's token comes from ``MODELSCOPE_API_TOKEN``.
+    """
+    kind = request.ref.source
+    if kind is SourceKind.HUGGINGFACE:
+        hub = hub_source(suite, request.token, request.endpoint)
+        return SourceAdapter(hub, hub.snapshot, hub.map_error)
+    suite.prepare_network()
+    fetcher = HttpClient(http_options(suite.settings))
+    if kind is SourceKind.MODELSCOPE:
+        token = request.token or os.environ.get("MODELSCOPE_API_TOKEN") or None
+        suite.redactor.add_secret(token)
+        ms = ModelScopeSource(
+            request.endpoint or suite.settings.modelscope_endpoint, fetcher, token
+        )
+        return SourceAdapter(ms, ms.snapshot, ms.map_error)
+    direct = DirectUrlSource(fetcher)
+
+    def snapshot_url(ref: RepoRef) -> RepoSnapshot:
+        return direct.snapshot(ref.repo_id, sha256=request.expected_sha256)
+
+    return SourceAdapter(direct, snapshot_url, direct.map_error)
+
+
+def default_folder(suite: Suite, ref: RepoRef) -> Path:
+    """Where a download without ``--local-dir`` goes when it cannot use the HF cache."""
+    base = suite.settings.download_dir
+    return base if ref.source is SourceKind.URL else base / ref.repo_id.split("/")[-1]
 
 
 def make_layout(
@@ -103,13 +162,42 @@ def make_layout(
     """The storage layout a request asks for."""
     if request.local_dir is not None:
         return LocalDirLayout(request.local_dir.expanduser(), plan_snapshot.commit)
+    if request.ref.source is not SourceKind.HUGGINGFACE:
+        return LocalDirLayout(default_folder(suite, request.ref), plan_snapshot.commit)
     cache = request.cache_dir or suite.settings.hub_cache
     return HFCacheLayout(Path(cache).expanduser(), plan_snapshot)
 
 
+def parse_target(
+    suite: Suite,
+    text: str,
+    repo_type: RepoType | None = None,
+    revision: str | None = None,
+) -> tuple[RepoRef, list[str]]:
+    """What a user asked to download: a repository (any source, any URL form), a file or folder
+    in one (then its path), or a plain file URL (``RepoRef(url, source=URL)``).
+
+    Raises:
+        UsageError: the text names nothing downloadable.
+    """
+    name = resolve_name(suite, text)
+    if name.kind is NameKind.URL:
+        if repo_type is not None or revision is not None:
+            raise UsageError("--repo-type and --revision do not apply to a plain file URL.")
+        return RepoRef(str(name.url), RepoType.MODEL, None, SourceKind.URL), []
+    assert name.ref is not None
+    ref = name.ref
+    explicit_type = "://" in text or text.lower().startswith(
+        ("modelscope:", "datasets/", "spaces/", "models/")
+    )
+    kind = ref.repo_type if explicit_type else (repo_type or ref.repo_type)
+    ref = RepoRef(ref.repo_id, kind, ref.revision or revision, ref.source)
+    return ref, [name.path] if name.path else []
+
+
 def plan(
     suite: Suite, request: DownloadRequest, *, dry_run: bool = False
-) -> tuple[HuggingFaceSource, StorageLayout, DownloadPlan]:
+) -> tuple[SourceAdapter, StorageLayout, DownloadPlan]:
     """Resolve the repo and plan the download (no bytes move; ``dry_run``: nothing written)."""
     source = make_source(suite, request)
     snapshot = source.snapshot(request.ref)
@@ -151,9 +239,7 @@ def download(
     limit = request.limit_bps if request.limit_bps is not None else settings.task_limit_bps
     if limit:
         control.set_limit(limit)
-    client = HttpClient(
-        http_options(settings), auth=source.auth
-    )
+    client = HttpClient(http_options(settings), auth=source.auth)
     options = TransferOptions(
         connections_per_file=request.connections or settings.connections_per_file,
         files_in_parallel=request.max_files or settings.files_in_parallel,
@@ -181,7 +267,7 @@ def download(
         plan=download_plan,
         result=result,
         elapsed_s=time.monotonic() - started,
-        layout=Layout.LOCAL_DIR if request.local_dir is not None else Layout.HF_CACHE,
+        layout=Layout.HF_CACHE if isinstance(layout, HFCacheLayout) else Layout.LOCAL_DIR,
         local_paths={f.remote.path: f.local_path for f in result.files if f.local_path},
     )
     failed = result.failed

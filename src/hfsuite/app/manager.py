@@ -19,12 +19,13 @@ state it last saw per id, so a queue of 10,000 tasks costs a small dict, and a v
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from hfsuite.app.downloads import DownloadPlan, DownloadRequest, parse_repo_arg
+from hfsuite.app.downloads import DownloadPlan, DownloadRequest, parse_target
 from hfsuite.app.events import (
     EventBus,
     Subscriber,
@@ -160,7 +161,9 @@ class DownloadManager:
         repo_type: RepoType | None = None,
         revision: str | None = None,
     ) -> list[int]:
-        """Parse repository names (``org/name[@rev]``, ``datasets/…``) and queue them.
+        """Parse names and queue them: repository ids (``org/name[@rev]``, ``datasets/…``), Hub,
+        mirror and ModelScope URLs of repos, folders or files, ``hf://``, ``modelscope:`` and
+        plain file URLs.
 
         Every name is checked before any is added, so a typo adds nothing.
 
@@ -169,9 +172,13 @@ class DownloadManager:
         """
         options = options or TaskOptions()
         settings = self.suite.settings
-        specs = [
-            spec_for(parse_repo_arg(name, repo_type, revision), options, settings) for name in names
-        ]
+        specs = []
+        for name in names:
+            ref, paths = parse_target(self.suite, name, repo_type, revision)
+            named = (
+                dataclasses.replace(options, paths=(*paths, *options.paths)) if paths else options
+            )
+            specs.append(spec_for(ref, named, settings))
         if not specs:
             raise UsageError("Nothing to add.", hint="Give repository ids or -i FILE.")
         return self.add(specs)

@@ -35,6 +35,7 @@ class TaskOptions:
         paused: Add the tasks paused.
         limit_bps: Per-task bandwidth limit (None: the ``task_limit_bps`` setting).
         connections: Connections per file (None: the setting).
+        expected_sha256: For a plain URL: the SHA-256 the file must have.
     """
 
     paths: Sequence[str] = ()
@@ -46,6 +47,7 @@ class TaskOptions:
     paused: bool = False
     limit_bps: int | None = None
     connections: int | None = None
+    expected_sha256: str | None = None
 
 
 def spec_for(ref: RepoRef, options: TaskOptions, settings: Settings) -> TaskSpec:
@@ -54,16 +56,24 @@ def spec_for(ref: RepoRef, options: TaskOptions, settings: Settings) -> TaskSpec
     Several repositories added with one ``--local-dir`` share it (like ``hf download`` would);
     with the local-dir layout as the default each goes to ``<download_dir>/<name>``.
     """
+    is_url = ref.source is SourceKind.URL
     if options.local_dir is not None:
         layout, destination = Layout.LOCAL_DIR, options.local_dir
-    elif options.cache_dir is None and settings.layout is Layout.LOCAL_DIR:
+    elif is_url:
+        layout, destination = Layout.LOCAL_DIR, settings.download_dir
+    elif ref.source is SourceKind.MODELSCOPE or (
+        options.cache_dir is None and settings.layout is Layout.LOCAL_DIR
+    ):
+        # ModelScope has no HF cache: its repositories always go to a folder.
         layout, destination = Layout.LOCAL_DIR, settings.download_dir / ref.repo_id.split("/")[-1]
     else:
         layout, destination = Layout.HF_CACHE, options.cache_dir or settings.hub_cache
     return TaskSpec(
         source=ref.source,
         destination=str(Path(destination).expanduser().absolute()),
-        repo_id=ref.repo_id,
+        repo_id=None if is_url else ref.repo_id,
+        url=ref.repo_id if is_url else None,
+        expected_sha256=options.expected_sha256,
         repo_type=ref.repo_type,
         revision=ref.revision,
         include=tuple(options.include),
@@ -88,6 +98,7 @@ def spec_for_request(request: DownloadRequest, settings: Settings) -> TaskSpec:
         limit_bps=request.limit_bps,
         connections=request.connections,
         paused=True,  # held back from any queue runner until this process claims it
+        expected_sha256=request.expected_sha256,
     )
     return spec_for(request.ref, options, settings)
 
@@ -98,14 +109,13 @@ def request_for(task: TaskRecord) -> DownloadRequest:
     Raises:
         UsageError: for a source this version cannot download from the queue yet.
     """
-    if task.source is not SourceKind.HUGGINGFACE or not task.repo_id:
-        raise UsageError(
-            f"Task {task.id}: downloading from {task.source.value} is not supported yet.",
-            hint="Remove the task; only Hugging Face repositories can be queued in this version.",
-        )
+    target = task.url if task.source is SourceKind.URL else task.repo_id
+    if not target:
+        raise UsageError(f"Task {task.id} names no repository or URL.", hint="Remove the task.")
     local = task.layout is Layout.LOCAL_DIR
     return DownloadRequest(
-        ref=RepoRef(task.repo_id, task.repo_type, task.revision, task.source),
+        ref=RepoRef(target, task.repo_type, task.revision, task.source),
+        expected_sha256=task.expected_sha256,
         paths=task.files or (),
         include=list(task.include) or None,
         exclude=list(task.exclude) or None,

@@ -12,13 +12,13 @@ from hfsuite.app.downloads import (
     DownloadOutcome,
     DownloadPlan,
     DownloadRequest,
-    parse_repo_arg,
+    parse_target,
     plan,
 )
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
 from hfsuite.core.errors import OperationCancelled, UsageError
-from hfsuite.core.types import RepoType
+from hfsuite.core.types import RepoType, SourceKind
 from hfsuite.core.units import format_bytes, format_duration, format_rate, parse_size
 
 HELP = """Download a repository from the Hub, or some of its files.
@@ -39,6 +39,12 @@ Examples:
   hfsuite download datasets/org/data --local-dir ./data --limit-rate 20M
 
   hfsuite download org/model --dry-run --json
+
+  hfsuite download https://huggingface.co/org/model/blob/main/unet/model.safetensors
+
+  hfsuite download modelscope:qwen/Qwen2-0.5B --local-dir ./qwen
+
+  hfsuite download https://example.org/file.safetensors --sha256 <hex> --local-dir ./models
 """
 
 
@@ -49,7 +55,11 @@ def register(app: typer.Typer) -> None:
 
 def download_command(
     ctx: typer.Context,
-    repo: str = typer.Argument(..., help="Repository id: org/name (datasets/org/name…)."),
+    repo: str = typer.Argument(
+        ...,
+        help="What to download: org/name (datasets/…, spaces/…), a Hub or mirror URL of a repo, "
+        "folder or file, hf://…, modelscope:owner/name or a ModelScope URL, or a plain file URL.",
+    ),
     paths: list[str] = typer.Argument(None, help="Files or folders to download (default: all)."),
     repo_type: RepoType = typer.Option(None, "--repo-type", help="model, dataset or space."),
     revision: str = typer.Option(None, "--revision", help="Branch, tag, commit or PR ref."),
@@ -71,6 +81,9 @@ def download_command(
     ),
     endpoint: str = typer.Option(None, "--endpoint", help="Hub URL or mirror (default: setting)."),
     force: bool = typer.Option(False, "--force", help="Download again even complete files."),
+    sha256: str = typer.Option(
+        None, "--sha256", help="For a plain URL: the SHA-256 the file must have."
+    ),
 ) -> None:
     state = ctx.find_root().obj
     overrides = {"endpoint": endpoint} if endpoint else {}
@@ -86,9 +99,13 @@ def download_command(
             raise UsageError(
                 f"--limit-rate {limit_rate!r} is not a rate.", hint="Examples: 500k, 10M, 1.5MiB."
             ) from None
+    ref, named_paths = parse_target(suite, repo, repo_type, revision)
+    if sha256 is not None and ref.source is not SourceKind.URL:
+        raise UsageError("--sha256 applies to plain file URLs; hub files are verified anyway.")
     request = DownloadRequest(
-        ref=parse_repo_arg(repo, repo_type, revision),
-        paths=paths or (),
+        ref=ref,
+        paths=[*named_paths, *(paths or ())],
+        expected_sha256=sha256,
         include=include or None,
         exclude=exclude or None,
         local_dir=local_dir,

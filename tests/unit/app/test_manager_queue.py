@@ -37,7 +37,7 @@ def test_add_many_in_order_and_a_typo_adds_nothing(manager, tmp_path) -> None:  
     assert tasks[1].repo_type.value == "dataset" and tasks[2].revision == "v1"
     assert all(t.layout is Layout.LOCAL_DIR for t in tasks)
     assert tasks[0].destination == str((tmp_path / "m").absolute())
-    with pytest.raises(UsageError, match="not a repository"):
+    with pytest.raises(UsageError, match="Cannot read 'not a repo'"):
         manager.add_repos(["acme/d", "not a repo"])
     assert len(manager.list_tasks()) == 3
 
@@ -124,9 +124,15 @@ def test_remove_keeps_or_deletes_partial_data_never_finished_files(manager, tmp_
 
 
 def test_one_runner_per_database_and_dead_runners_tasks_come_back(manager, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    # A task a crashed runner (another host's queue runner) left RUNNING, with a source this
-    # version cannot download: the new runner requeues it, then fails it with a clear error.
-    (task_id,) = manager.add([TaskSpec(SourceKind.URL, str(tmp_path), url="http://x/y.bin")])
+    # A task a crashed runner (another host's queue runner) left RUNNING, whose URL nothing
+    # answers (a closed loopback port): the new runner requeues it, then fails it clearly.
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{closed_port}/y.bin"
+    (task_id,) = manager.add([TaskSpec(SourceKind.URL, str(tmp_path), url=url)])
     with manager.db.write() as uow:
         uow.tasks.claim_next(1, "elsewhere:12345:queue:1")
     seen = EventQueue()
@@ -142,6 +148,6 @@ def test_one_runner_per_database_and_dead_runners_tasks_come_back(manager, tmp_p
     finally:
         manager.stop()
     task = manager.require(task_id)
-    assert task.state is TaskState.FAILED and "not supported" in (task.error or "")
+    assert task.state is TaskState.FAILED and "connection refused" in (task.error or "")
     (entry,) = find_history(manager.db)
     assert entry.outcome is Outcome.FAILED
