@@ -48,6 +48,11 @@ def test_updates_lists_changes_and_apply_queues_modified_files(hfsuite_cmd, hub,
     (after,) = json.loads(hfsuite_cmd("updates", "--json", env=env).stdout)["repos"]
     assert after["downloaded_commit"] == repo.sha and after["update_available"] is False
 
+    # The update fetched only a.txt; b.txt is still tracked, so a later change to it is seen.
+    repo.commit({"b.txt": b"TWO, changed"})
+    (later,) = json.loads(hfsuite_cmd("updates", "--json", env=env).stdout)["repos"]
+    assert {(c["path"], c["kind"]) for c in later["changes"]} >= {("b.txt", "modified")}
+
 
 def test_updates_with_nothing_downloaded(hfsuite_cmd):  # type: ignore[no-untyped-def]
     result = hfsuite_cmd("updates")

@@ -153,7 +153,7 @@ def record_end(uow: UnitOfWork, task: TaskRecord, end: TaskEnd, finished_at: flo
                 repo_type=task.repo_type,
                 revision=task.revision,
                 layout=task.layout,
-                manifest=tuple(end.files),
+                manifest=_merged_manifest(uow, task, end.files),
             )
         )
     return history_id
@@ -304,3 +304,19 @@ def stats_summary(db: Database, today: date, days: int = 30) -> StatsSummary:
     """Per-day statistics for the last ``days`` days up to ``today``."""
     with db.read() as uow:
         return uow.stats.summary(today, days)
+
+
+def _merged_manifest(
+    uow: UnitOfWork, task: TaskRecord, files: Sequence[ManifestEntry]
+) -> tuple[ManifestEntry, ...]:
+    """What the destination holds now: the files this task fetched, plus the ones earlier
+    downloads of the same repository into the same place fetched (an update that fetched two
+    modified files must not make the others untracked)."""
+    assert task.repo_id is not None
+    ref = RepoRef(task.repo_id, task.repo_type, task.revision, task.source)
+    merged: dict[str, ManifestEntry] = {}
+    for earlier in uow.model_versions.find(ref):
+        if earlier.destination == task.destination:
+            merged.update((e.path, e) for e in earlier.manifest)
+    merged.update((e.path, e) for e in files)
+    return tuple(merged[path] for path in sorted(merged))
