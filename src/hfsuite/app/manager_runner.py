@@ -39,7 +39,7 @@ from hfsuite.app.downloads import DownloadOutcome, DownloadPlan, DownloadRequest
 from hfsuite.app.events import TaskRemoved, TasksUpdated
 from hfsuite.app.history_ops import TaskEnd, record_end
 from hfsuite.app.manager_tasks import manifest_of, request_for, task_files_of
-from hfsuite.core.errors import HfSuiteError, OperationCancelled
+from hfsuite.core.errors import HfSuiteError, OperationCancelled, RunnerBusyError
 from hfsuite.core.events import Event
 from hfsuite.core.types import Outcome, TaskState
 from hfsuite.engine.transfer import TransferControl
@@ -51,12 +51,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _HOST = socket.gethostname()
-
-
-class RunnerBusyError(HfSuiteError):
-    """Another process already runs this queue (one runner per database)."""
-
-    exit_code = 10
 
 
 @dataclass

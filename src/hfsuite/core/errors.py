@@ -25,6 +25,7 @@ HfSuiteError                         exit 1   anything we did not classify furth
 ├── TransferError                    exit 8   moving bytes failed
 │   ├── IntegrityError               exit 8   a hash or size did not match
 │   └── InsufficientSpaceError       exit 9   the plan does not fit on a volume
+├── RunnerBusyError                  exit 10  another process already runs the download queue
 └── OperationCancelled               exit 130 the user asked to stop; never shown as an error
 ```
 """
@@ -186,6 +187,12 @@ class InsufficientSpaceError(TransferError):
         self.path = path
         self.needed_bytes = needed_bytes
         self.free_bytes = free_bytes
+
+
+class RunnerBusyError(HfSuiteError):
+    """Another process already runs this queue (one runner per database)."""
+
+    exit_code = 10
 
 
 class OperationCancelled(HfSuiteError):
