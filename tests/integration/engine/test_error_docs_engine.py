@@ -121,20 +121,20 @@ def test_queue_and_cli_usage_messages(tmp_path, hub):  # type: ignore[no-untyped
     from hfsuite.cli.main import app
     from hfsuite.config import SettingsStore
 
+    from filelock import FileLock
+
     store = SettingsStore(tmp_path / "settings.toml")
-    env = {"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'q.db'}"}
+    db_path = tmp_path / "q.db"
+    env = {"HFSUITE_DB_URL": f"sqlite:///{db_path}"}
     first = DownloadManager(Suite(store.load(env=env), store))
-    second = DownloadManager(Suite(store.load(env=env), store))
-    first.start(poll_interval_s=0.05)
-    try:
-        busy = _fails(second.run)
-    finally:
-        first.stop()
-        first.suite.close()
-        second.suite.close()
+    first.db  # noqa: B018 - creates the database (and its folder)
+    # Another runner holds the queue: the lock file next to the database, as a process would.
+    with FileLock(str(db_path) + ".runner.lock", is_singleton=False):
+        busy = _fails(first.run)
     assert documented(busy)
     assert documented(_fails(lambda: first.require(999)))
     assert documented(_fails(lambda: first.add_repos([])))
+    first.suite.close()
 
     result = CliRunner().invoke(
         app,
