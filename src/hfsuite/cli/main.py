@@ -21,6 +21,7 @@ from hfsuite.cli import (
     auth_cmd,
     config_cmd,
     download_cmd,
+    gui_cmd,
     history_cmd,
     info_cmd,
     queue_cmd,
@@ -54,6 +55,7 @@ app.add_typer(queue_cmd.app, name="queue")
 app.add_typer(history_cmd.app, name="history")
 stats_cmd.register(app)
 updates_cmd.register(app)
+gui_cmd.register(app)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from hfsuite.core.errors import HfSuiteError
 if TYPE_CHECKING:
     from hfsuite.app.manager import DownloadManager
     from hfsuite.app.suite import Suite
+    from hfsuite.ui.bridge import EngineBridge
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,7 +45,7 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             value, error = self.fn(), None
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+        except BaseException as exc:
             value, error = None, exc
         self.relay.finished.emit(self.callback, value, error)
 
@@ -58,6 +59,11 @@ class UiContext(QObject):
         pool: Worker threads for :meth:`run_async` (default: a private pool).
     """
 
+    #: Ask the main window to switch theme (``system``, ``light`` or ``dark``).
+    theme_requested = Signal(str)
+    #: The global speed limit changed (bytes per second, 0: none); views showing it follow.
+    global_limit_changed = Signal(int)
+
     def __init__(self, suite: Suite, manager: DownloadManager, pool: QThreadPool | None = None):
         super().__init__()
         self.suite = suite
@@ -67,6 +73,7 @@ class UiContext(QObject):
         self._relay = _Relay()
         self._relay.finished.connect(self._relay.deliver)
         self._pending = 0
+        self._bridge: EngineBridge | None = None
         #: Installed by the main window: shows an error (toast with details).
         self.error_presenter: Callable[[BaseException], None] = _log_error
         #: Installed by the main window: shows a short notice.
@@ -98,9 +105,31 @@ class UiContext(QObject):
         self.pool.start(_Job(fn, self._relay, callback))
 
     @property
+    def bridge(self) -> EngineBridge:
+        """Manager events as batched Qt signals (created on first use, shared by all tabs)."""
+        if self._bridge is None:
+            from hfsuite.ui.bridge import EngineBridge
+
+            self._bridge = EngineBridge(self)
+        return self._bridge
+
+    @property
     def busy(self) -> bool:
         """Whether background jobs are still running (tests wait on this)."""
         return self._pending > 0
+
+    def set_global_limit(self, rate_bps: int) -> None:
+        """Change the bandwidth limit of all downloads at once (in memory, not saved)."""
+        rate_bps = max(0, int(rate_bps))
+        if rate_bps != self.suite.global_bucket.rate_bps:
+            self.suite.global_bucket.set_rate(rate_bps)
+            self.global_limit_changed.emit(rate_bps)
+
+    def close(self, timeout_ms: int = 10_000) -> None:
+        """Stop the bridge's timers and wait for background jobs (the app is closing)."""
+        if self._bridge is not None:
+            self._bridge.close()
+        self.pool.waitForDone(timeout_ms)
 
     def show_error(self, error: BaseException) -> None:
         """Present an error to the user (the one error presenter)."""

@@ -1,0 +1,247 @@
+"""Adding downloads from pasted text: names → dry-run plans → queue tasks.
+
+The desktop app's "Add" dialog (and anything else that takes many ids or URLs at once) works in
+three steps, each safe to run on a worker thread:
+
+```
+read_targets(suite, text)        one name per line: ids, Hub/mirror URLs, hf://, file URLs
+      ▼                          (bad lines reported by number; the rest still read)
+preview(suite, targets, options) a dry-run plan per repository: files, sizes, what is already
+      ▼                          on disk, and the free space at the destination
+queue_targets(manager, targets, options)   one task per repository, in one transaction
+```
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hfsuite.app.catalog import import_batch
+from hfsuite.app.downloads import DownloadRequest, plan
+from hfsuite.app.manager_tasks import TaskOptions, spec_for
+from hfsuite.core.errors import HfSuiteError
+from hfsuite.core.types import Layout, RepoRef, SourceKind
+from hfsuite.sources.names import NameKind
+
+if TYPE_CHECKING:
+    from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.suite import Suite
+
+
+@dataclass(frozen=True)
+class AddTarget:
+    """One repository to add, as read from a line.
+
+    Attributes:
+        text: The line as written.
+        ref: The repository.
+        paths: Files or folders the line named (empty: the whole repository).
+    """
+
+    text: str
+    ref: RepoRef
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineError:
+    """A line that names nothing the queue can download."""
+
+    line_no: int
+    text: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line_no}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """One file of a preview.
+
+    Attributes:
+        path: Path in the repository.
+        size_bytes: Its size.
+        missing_bytes: Bytes still to fetch (0: already complete on disk).
+    """
+
+    path: str
+    size_bytes: int
+    missing_bytes: int
+
+
+@dataclass(frozen=True)
+class TargetPlan:
+    """The dry-run plan of one target (or why it could not be planned)."""
+
+    target: AddTarget
+    destination: str = ""
+    layout: Layout = Layout.HF_CACHE
+    commit: str | None = None
+    files: tuple[PlanFile, ...] = ()
+    error: str | None = None
+
+    @property
+    def total_bytes(self) -> int:
+        """Size of every planned file."""
+        return sum(f.size_bytes for f in self.files)
+
+    @property
+    def missing_bytes(self) -> int:
+        """Bytes still to download."""
+        return sum(f.missing_bytes for f in self.files)
+
+
+@dataclass(frozen=True)
+class AddPreview:
+    """Dry-run plans of every target and the free space where they go.
+
+    Attributes:
+        plans: One per target, in order.
+        free_bytes: Free space per destination volume (by an existing folder on it).
+    """
+
+    plans: tuple[TargetPlan, ...]
+    free_bytes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_bytes(self) -> int:
+        """Size of every planned file of every target."""
+        return sum(p.total_bytes for p in self.plans)
+
+    @property
+    def missing_bytes(self) -> int:
+        """Bytes still to download, all targets together."""
+        return sum(p.missing_bytes for p in self.plans)
+
+    @property
+    def min_free_bytes(self) -> int | None:
+        """The least free space among the destinations (None when unknown)."""
+        return min(self.free_bytes.values()) if self.free_bytes else None
+
+
+def read_targets(suite: Suite, text: str) -> tuple[list[AddTarget], list[LineError]]:
+    """Read names, one per line (blank lines and ``#`` comments skipped).
+
+    A line naming a file or folder of a repository becomes a target with that path; two lines of
+    the same repository and revision are merged. Only Hugging Face repositories can be queued
+    in this version; other lines are reported as errors.
+    """
+    batch = import_batch(suite, text)
+    errors = [LineError(e.line_no, e.text, e.message) for e in batch.errors]
+    targets: dict[RepoRef, AddTarget] = {}
+    for item in batch.items:
+        name = item.name
+        if name.ref is None or name.ref.source is not SourceKind.HUGGINGFACE:
+            errors.append(
+                LineError(
+                    item.line_no,
+                    item.text,
+                    "Only Hugging Face repositories can be queued in this version.",
+                )
+            )
+            continue
+        paths = (name.path,) if name.kind in (NameKind.FILE, NameKind.FOLDER) and name.path else ()
+        known = targets.get(name.ref)
+        if known is None:
+            targets[name.ref] = AddTarget(item.text, name.ref, paths)
+        elif known.paths and paths:
+            targets[name.ref] = replace(known, paths=(*known.paths, *paths))
+        else:  # one of the lines asks for the whole repository
+            targets[name.ref] = replace(known, paths=())
+    return list(targets.values()), sorted(errors, key=lambda e: e.line_no)
+
+
+def request_of(
+    suite: Suite, target: AddTarget, options: TaskOptions, *, subfolders: bool = False
+) -> DownloadRequest:
+    """The download request a target becomes with these options (as the queue will run it)."""
+    spec = spec_for(target.ref, options_for(options, target, subfolders), suite.settings)
+    local = spec.layout is Layout.LOCAL_DIR
+    return DownloadRequest(
+        ref=target.ref,
+        paths=spec.files or (),
+        include=list(spec.include) or None,
+        exclude=list(spec.exclude) or None,
+        local_dir=Path(spec.destination) if local else None,
+        cache_dir=None if local else Path(spec.destination),
+    )
+
+
+def preview(
+    suite: Suite,
+    targets: Sequence[AddTarget],
+    options: TaskOptions,
+    *,
+    subfolders: bool = False,
+) -> AddPreview:
+    """Dry-run plans (nothing written) of every target, and the free space where they go.
+
+    ``subfolders``: with ``options.local_dir``, each repository goes to its own folder in it
+    (``<local_dir>/<name>``) rather than all into one. A target that cannot be planned
+    (missing, gated, offline…) carries its error message; the others are still planned.
+    """
+    suite.prepare_network()
+    plans: list[TargetPlan] = []
+    free: dict[str, int] = {}
+    for target in targets:
+        request = request_of(suite, target, options, subfolders=subfolders)
+        layout = Layout.LOCAL_DIR if request.local_dir is not None else Layout.HF_CACHE
+        destination = str(request.local_dir or request.cache_dir or "")
+        try:
+            _, _, download_plan = plan(suite, request, dry_run=True)
+        except HfSuiteError as exc:
+            plans.append(TargetPlan(target, destination, layout, error=str(exc)))
+            continue
+        files = tuple(
+            PlanFile(f.remote.path, f.remote.size, f.missing_bytes) for f in download_plan.files
+        )
+        plans.append(TargetPlan(target, destination, layout, download_plan.snapshot.commit, files))
+        folder = _existing_ancestor(Path(destination))
+        free.setdefault(str(folder), shutil.disk_usage(folder).free)
+    return AddPreview(tuple(plans), _one_per_volume(free))
+
+
+def queue_targets(
+    manager: DownloadManager,
+    targets: Sequence[AddTarget],
+    options: TaskOptions,
+    *,
+    subfolders: bool = False,
+) -> list[int]:
+    """Add one task per target (one transaction). Returns the new task ids."""
+    settings = manager.suite.settings
+    specs = [spec_for(t.ref, options_for(options, t, subfolders), settings) for t in targets]
+    return manager.add(specs) if specs else []
+
+
+def options_for(options: TaskOptions, target: AddTarget, subfolders: bool = False) -> TaskOptions:
+    """The options of one target: its own paths, and its own subfolder when asked."""
+    if target.paths:
+        options = replace(options, paths=target.paths)
+    if subfolders and options.local_dir is not None:
+        options = replace(options, local_dir=options.local_dir / target.ref.repo_id.split("/")[-1])
+    return options
+
+
+def _existing_ancestor(path: Path) -> Path:
+    path = path.expanduser().absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def _one_per_volume(free: dict[str, int]) -> dict[str, int]:
+    seen: dict[int, str] = {}
+    out: dict[str, int] = {}
+    for folder, value in free.items():
+        dev = os.stat(folder).st_dev
+        if dev not in seen:
+            seen[dev] = folder
+            out[folder] = value
+    return out

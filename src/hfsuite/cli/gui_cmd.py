@@ -1,0 +1,60 @@
+"""``hfsuite gui``: the desktop app (the optional ``gui`` extra: PySide6).
+
+The CLI does not import the desktop app's modules (they need PySide6, and ``cli`` and ``ui`` are
+peers): the app is loaded by name only when this command runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from pathlib import Path
+
+import typer
+
+from hfsuite.core.errors import UsageError
+
+_THEMES = ("system", "light", "dark")
+
+
+def _require_pyside() -> None:
+    if importlib.util.find_spec("PySide6") is None:
+        raise UsageError(
+            "The desktop app needs PySide6, which is not installed.",
+            hint="Install the gui extra: pip install 'hfsuite[gui]'",
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``gui`` command to the CLI."""
+
+    @app.command("gui")
+    def gui_command(
+        ctx: typer.Context,
+        screenshot: Path = typer.Option(
+            None, "--screenshot", help="Render the window offscreen to this PNG and exit."
+        ),
+        tab: str = typer.Option(None, "--tab", help="Tab to show (downloads, browse…)."),
+        size: str = typer.Option("1280x800", "--size", help="Window size for --screenshot."),
+        theme: str = typer.Option(None, "--theme", help="system, light or dark."),
+        settle: float = typer.Option(
+            2.0, "--settle", min=0, help="Seconds of live data before the screenshot."
+        ),
+    ) -> None:
+        """Open the desktop app (or, with --screenshot, save an image of it and exit)."""
+        _require_pyside()
+        if theme is not None and theme not in _THEMES:
+            raise UsageError(
+                f"--theme {theme!r} is not a theme.", hint="Use system, light or dark."
+            )
+        ui_app = importlib.import_module("hfsuite.ui.app")
+        suite = ctx.find_root().obj.suite()
+        shot = None
+        if screenshot is not None:
+            shot = ui_app.ScreenshotOptions(
+                path=screenshot, tab=tab, size=ui_app.parse_size(size), settle_s=settle
+            )
+        code = ui_app.run_gui(suite, theme=theme, screenshot=shot)
+        if shot is not None:
+            typer.echo(f"Saved {screenshot}", err=True)
+        raise typer.Exit(code)

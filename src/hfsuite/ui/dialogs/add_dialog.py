@@ -1,0 +1,516 @@
+"""The "Add downloads" dialog: paste or drop IDs/URLs, see the dry-run plan, choose, add.
+
+```
+┌ Add downloads ───────────────────────────────────────────────────────────┐
+│ org/model                                  (one per line; drop links or  │
+│ https://huggingface.co/datasets/org/data    a .txt file here)            │
+│ Destination [HF cache ▾] [~/.cache/huggingface/hub     ] [Browse…]       │
+│ Priority [Normal ▾]  ☐ Add paused  ☑ One folder per repository           │
+│ ┌ plan ──────────────────────────────────────────────────────────────┐   │
+│ │ ☑ org/model                         3 files   4.2 GiB              │   │
+│ │    ☑ model.safetensors              4.2 GiB   new                  │   │
+│ └────────────────────────────────────────────────────────────────────┘   │
+│ 2 repositories · 5 files · 4.3 GiB to download · 120 GiB free            │
+│                                                    [Cancel] [Add 2]      │
+└──────────────────────────────────────────────────────────────────────────┘
+```
+
+Reading the names, planning (the Hub's file lists) and adding run on worker threads; a plan
+that arrives after the text changed again is dropped (a generation counter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hfsuite.app.add_ops import (
+    AddPreview,
+    AddTarget,
+    LineError,
+    TargetPlan,
+    preview,
+    queue_targets,
+    read_targets,
+)
+from hfsuite.app.manager import TaskOptions
+from hfsuite.core.types import Layout, Priority
+from hfsuite.core.units import format_bytes
+from hfsuite.ui.context import UiContext
+from hfsuite.ui.theme import colors_for
+
+_CHECKED = Qt.CheckState.Checked
+_UNCHECKED = Qt.CheckState.Unchecked
+_TEXT_SUFFIXES = {".txt", ".list", ".csv", ".md", ""}
+
+
+def mime_to_text(mime: QMimeData) -> tuple[str, list[Path]]:
+    """Names carried by a drop: text and web URLs, plus local text files to read (later)."""
+    lines: list[str] = []
+    files: list[Path] = []
+    if mime.hasUrls():
+        for url in mime.urls():
+            if url.isLocalFile():
+                path = Path(url.toLocalFile())
+                if path.suffix.lower() in _TEXT_SUFFIXES:
+                    files.append(path)
+            else:
+                lines.append(url.toString())
+    elif mime.hasText():
+        lines.append(mime.text())
+    return "\n".join(lines), files
+
+
+def read_text_files(paths: list[Path], limit_bytes: int = 1 << 20) -> str:
+    """The text of dropped files (run on a worker thread; big or binary files are skipped)."""
+    parts = []
+    for path in paths:
+        try:
+            if path.stat().st_size <= limit_bytes:
+                parts.append(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    return "\n".join(parts)
+
+
+class _NamesEdit(QPlainTextEdit):
+    """The names box: accepts dropped links, text and text files."""
+
+    files_dropped = Signal(object)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasUrls() or source.hasText()
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        text, files = mime_to_text(source)
+        if text:
+            self.appendPlainText(text)
+        if files:
+            self.files_dropped.emit(files)
+
+
+class AddDialog(QDialog):
+    """Add one or many repositories to the queue after seeing what they will download.
+
+    Args:
+        ctx: The UI context.
+        parent: The window it belongs to.
+    """
+
+    #: Tasks were added (their ids).
+    tasks_added = Signal(object)
+    #: A preview arrived (tests wait on it).
+    preview_ready = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Add downloads")
+        self.setObjectName("add_dialog")
+        self.resize(760, 620)
+        self.setAcceptDrops(True)
+        settings = ctx.suite.settings
+        self.targets: list[AddTarget] = []
+        self.line_errors: list[LineError] = []
+        self.result_preview: AddPreview | None = None
+        self.added_ids: list[int] = []
+        self._generation = 0
+        self._planning = False
+
+        title = QLabel("Add downloads")
+        title.setObjectName("title")
+        hint = QLabel(
+            "One repository per line: org/name, a Hub URL, hf://datasets/org/name, or a file "
+            "URL. Paste, or drop links and text files here."
+        )
+        hint.setObjectName("muted")
+        hint.setWordWrap(True)
+        self.names = _NamesEdit()
+        self.names.setPlaceholderText(
+            "meta-llama/Llama-3.2-1B\nhttps://huggingface.co/datasets/org/data"
+        )
+        self.names.setFixedHeight(110)
+        self.names.textChanged.connect(self._schedule_preview)
+        self.names.files_dropped.connect(self._read_files)
+
+        self.layout_combo = QComboBox()
+        self.layout_combo.addItem("Hugging Face cache", Layout.HF_CACHE)
+        self.layout_combo.addItem("Folder", Layout.LOCAL_DIR)
+        self.path_edit = QLineEdit()
+        self.browse_button = QPushButton("Browse…")
+        self.browse_button.clicked.connect(self._browse)
+        self.subfolders = QCheckBox("One folder per repository")
+        self.subfolders.setChecked(True)
+        self._cache_dir = str(settings.hub_cache)
+        self._folder = str(settings.download_dir)
+        self.layout_combo.setCurrentIndex(1 if settings.layout is Layout.LOCAL_DIR else 0)
+        destination = QHBoxLayout()
+        destination.addWidget(self.layout_combo)
+        destination.addWidget(self.path_edit, 1)
+        destination.addWidget(self.browse_button)
+
+        self.priority_combo = QComboBox()
+        for priority in (Priority.HIGH, Priority.NORMAL, Priority.LOW):
+            self.priority_combo.addItem(priority.name.capitalize(), priority)
+        self.priority_combo.setCurrentIndex(1)
+        self.paused_check = QCheckBox("Add paused")
+        options_row = QHBoxLayout()
+        options_row.addWidget(self.priority_combo)
+        options_row.addSpacing(12)
+        options_row.addWidget(self.paused_check)
+        options_row.addSpacing(12)
+        options_row.addWidget(self.subfolders)
+        options_row.addStretch(1)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form.addRow("Destination", destination)
+        form.addRow("Priority", options_row)
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("plan")
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Repository / file", "Size", "On disk"])
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(False)
+        header = self.tree.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        header.setStretchLastSection(False)
+        header.resizeSection(1, 100)
+        header.resizeSection(2, 120)
+        self.tree.itemChanged.connect(self._item_changed)
+
+        self.summary = QLabel("Type or paste names to see what they download.")
+        self.summary.setObjectName("muted")
+        self.summary.setWordWrap(True)
+        self.preview_button = QPushButton("Refresh plan")
+        self.preview_button.clicked.connect(self.preview_now)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.preview_button)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.add_button = self.buttons.addButton("Add", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.add_button.setObjectName("primary")
+        self.add_button.setDefault(True)
+        self.add_button.setEnabled(False)
+        self.add_button.clicked.connect(self.add_now)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addWidget(self.names)
+        layout.addLayout(form)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(summary_row)
+        layout.addWidget(self.buttons)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(500)
+        self._debounce.timeout.connect(self.preview_now)
+        self._layout_changed()
+        self.layout_combo.currentIndexChanged.connect(self._layout_changed)
+        self.path_edit.editingFinished.connect(self._path_edited)
+        self.subfolders.toggled.connect(self._schedule_preview)
+
+    # --- input ------------------------------------------------------------------------
+
+    def append_text(self, text: str) -> None:
+        """Add names to the box (a paste or a drop) and plan them."""
+        current = self.names.toPlainText().rstrip("\n")
+        self.names.setPlainText(f"{current}\n{text}".strip("\n") if current else text.strip())
+        self.preview_now()
+
+    def _read_files(self, files: list[Path]) -> None:
+        self.ctx.run_async(lambda: read_text_files(files), self.append_text)
+
+    def dragEnterEvent(self, event: Any) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: Any) -> None:
+        text, files = mime_to_text(event.mimeData())
+        if text:
+            self.append_text(text)
+        if files:
+            self._read_files(files)
+        event.acceptProposedAction()
+
+    def _layout_changed(self) -> None:
+        local = self.chosen_layout() is Layout.LOCAL_DIR
+        self.path_edit.setText(self._folder if local else self._cache_dir)
+        self.subfolders.setEnabled(local)
+        self._schedule_preview()
+
+    def _path_edited(self) -> None:
+        if self.chosen_layout() is Layout.LOCAL_DIR:
+            self._folder = self.path_edit.text().strip()
+        else:
+            self._cache_dir = self.path_edit.text().strip()
+        self._schedule_preview()
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Destination", self.path_edit.text())
+        if folder:
+            self.path_edit.setText(folder)
+            self._path_edited()
+
+    def chosen_layout(self) -> Layout:
+        """The layout chosen in the destination box."""
+        return Layout(self.layout_combo.currentData())
+
+    def options(self) -> TaskOptions:
+        """The options the dialog's fields say."""
+        path = Path(self.path_edit.text().strip() or ".").expanduser()
+        local = self.chosen_layout() is Layout.LOCAL_DIR
+        return TaskOptions(
+            local_dir=path if local else None,
+            cache_dir=None if local else path,
+            priority=Priority(self.priority_combo.currentData()),
+            paused=self.paused_check.isChecked(),
+        )
+
+    # --- planning ---------------------------------------------------------------------
+
+    def _schedule_preview(self, *_: Any) -> None:
+        self.add_button.setEnabled(False)
+        self._debounce.start()
+
+    def preview_now(self) -> None:
+        """Read the names and plan them on a worker thread (the dialog shows the result)."""
+        self._debounce.stop()
+        self._generation += 1
+        generation = self._generation
+        text = self.names.toPlainText()
+        options = self.options()
+        subfolders = self.subfolders.isChecked()
+        suite = self.ctx.suite
+        if not text.strip():
+            self._show(generation, ([], [], None))
+            return
+        self._planning = True
+        self.add_button.setEnabled(False)
+        self.summary.setText("Planning…")
+
+        def work() -> tuple[list[AddTarget], list[LineError], AddPreview | None]:
+            targets, errors = read_targets(suite, text)
+            plans = preview(suite, targets, options, subfolders=subfolders) if targets else None
+            return targets, errors, plans
+
+        self.ctx.run_async(work, lambda result: self._show(generation, result), self._failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self._planning = False
+        self.summary.setText(str(error))
+        self.ctx.show_error(error)
+
+    def _show(
+        self,
+        generation: int,
+        result: tuple[list[AddTarget], list[LineError], AddPreview | None],
+    ) -> None:
+        if generation != self._generation:
+            return  # the text changed since: a newer plan is on its way
+        self._planning = False
+        self.targets, self.line_errors, self.result_preview = result
+        colors = colors_for(self.palette())
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        plans = self.result_preview.plans if self.result_preview else ()
+        for plan in plans:
+            self.tree.addTopLevelItem(self._repo_item(plan, colors.danger, colors.muted))
+        for error in self.line_errors:
+            item = QTreeWidgetItem([f"line {error.line_no}: {error.text}", "", ""])
+            item.setToolTip(0, error.message)
+            item.setForeground(0, _color(colors.danger))
+            child = QTreeWidgetItem([error.message, "", ""])
+            child.setForeground(0, _color(colors.muted))
+            item.addChild(child)
+            self.tree.addTopLevelItem(item)
+        if len(plans) <= 3:
+            self.tree.expandAll()
+        self.tree.blockSignals(False)
+        self._update_summary()
+        self.preview_ready.emit(self.result_preview)
+
+    def _repo_item(self, plan: TargetPlan, danger: str, muted: str) -> QTreeWidgetItem:
+        name = str(plan.target.ref) + (
+            f"  ({', '.join(plan.target.paths)})" if plan.target.paths else ""
+        )
+        item = QTreeWidgetItem([name, "", ""])
+        item.setData(0, Qt.ItemDataRole.UserRole, plan)
+        if plan.error:
+            item.setText(2, "error")
+            item.setForeground(0, _color(danger))
+            item.setToolTip(0, plan.error)
+            child = QTreeWidgetItem([plan.error, "", ""])
+            child.setForeground(0, _color(danger))
+            item.addChild(child)
+            return item
+        item.setFlags(
+            item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate
+        )
+        item.setText(1, format_bytes(plan.total_bytes))
+        item.setText(2, f"{len(plan.files)} files")
+        item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        item.setCheckState(0, _CHECKED)
+        for f in plan.files:
+            child = QTreeWidgetItem([f.path, format_bytes(f.size_bytes), ""])
+            child.setData(0, Qt.ItemDataRole.UserRole, f.path)
+            child.setFlags(child.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            child.setCheckState(0, _CHECKED)
+            child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if f.missing_bytes == 0:
+                child.setText(2, "complete")
+            elif f.missing_bytes < f.size_bytes:
+                child.setText(2, f"partial ({format_bytes(f.size_bytes - f.missing_bytes)})")
+            else:
+                child.setText(2, "new")
+            child.setForeground(2, _color(muted))
+            item.addChild(child)
+        return item
+
+    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        if column == 0:
+            self._update_summary()
+
+    # --- choosing ---------------------------------------------------------------------
+
+    def selection(self) -> list[AddTarget]:
+        """The targets to add, each limited to its checked files (all checked: whole repo)."""
+        chosen: list[AddTarget] = []
+        for i in range(self.tree.topLevelItemCount()):
+            item = self._top(i)
+            plan = item.data(0, Qt.ItemDataRole.UserRole)
+            if not isinstance(plan, TargetPlan) or plan.error:
+                continue
+            state = item.checkState(0)
+            if state == _UNCHECKED:
+                continue
+            if state == _CHECKED or item.childCount() == 0:
+                chosen.append(plan.target)
+                continue
+            paths = tuple(
+                self._child(item, j).data(0, Qt.ItemDataRole.UserRole)
+                for j in range(item.childCount())
+                if self._child(item, j).checkState(0) == _CHECKED
+            )
+            chosen.append(replace(plan.target, paths=paths))
+        return chosen
+
+    def set_file_checked(self, path: str, checked: bool, repo_index: int = 0) -> None:
+        """Check or uncheck one file of a planned repository (tests, keyboard users)."""
+        item = self._top(repo_index)
+        for j in range(item.childCount()):
+            child = self._child(item, j)
+            if child.data(0, Qt.ItemDataRole.UserRole) == path:
+                child.setCheckState(0, _CHECKED if checked else _UNCHECKED)
+
+    def _top(self, i: int) -> QTreeWidgetItem:
+        item = self.tree.topLevelItem(i)
+        assert item is not None
+        return item
+
+    @staticmethod
+    def _child(item: QTreeWidgetItem, j: int) -> QTreeWidgetItem:
+        child = item.child(j)
+        assert child is not None
+        return child
+
+    def _selected_bytes(self) -> tuple[int, int, int]:
+        files = total = missing = 0
+        for i in range(self.tree.topLevelItemCount()):
+            item = self._top(i)
+            plan = item.data(0, Qt.ItemDataRole.UserRole)
+            if not isinstance(plan, TargetPlan) or plan.error:
+                continue
+            for j, f in enumerate(plan.files):
+                if self._child(item, j).checkState(0) == _CHECKED:
+                    files += 1
+                    total += f.size_bytes
+                    missing += f.missing_bytes
+        return files, total, missing
+
+    def _update_summary(self) -> None:
+        chosen = self.selection()
+        files, total, missing = self._selected_bytes()
+        parts = []
+        if self.result_preview is not None:
+            parts.append(f"{len(chosen)} repositor{'y' if len(chosen) == 1 else 'ies'}")
+            parts.append(f"{files} file{'s' if files != 1 else ''}")
+            parts.append(f"{format_bytes(total)} total")
+            parts.append(f"{format_bytes(missing)} to download")
+            free = self.result_preview.min_free_bytes
+            if free is not None:
+                parts.append(f"{format_bytes(free)} free")
+        failed = sum(
+            1 for p in (self.result_preview.plans if self.result_preview else ()) if p.error
+        )
+        problems = len(self.line_errors) + failed
+        if problems:
+            parts.append(f"{problems} line{'s' if problems != 1 else ''} skipped")
+        text = " · ".join(parts) if parts else "Type or paste names to see what they download."
+        free = self.result_preview.min_free_bytes if self.result_preview else None
+        if free is not None and missing > free:
+            text += " — not enough free space"
+        self.summary.setText(text)
+        self.add_button.setEnabled(bool(chosen) and not self._planning)
+        self.add_button.setText(f"Add {len(chosen)}" if len(chosen) > 1 else "Add")
+
+    # --- adding -----------------------------------------------------------------------
+
+    def add_now(self) -> None:
+        """Queue the chosen targets (on a worker thread) and close when they are in."""
+        chosen = self.selection()
+        if not chosen:
+            return
+        options = self.options()
+        subfolders = self.subfolders.isChecked()
+        manager = self.ctx.manager
+        self.add_button.setEnabled(False)
+
+        def done(ids: list[int]) -> None:
+            self.added_ids = ids
+            self.tasks_added.emit(ids)
+            self.ctx.notify(f"Added {len(ids)} download{'s' if len(ids) != 1 else ''}.")
+            self.accept()
+
+        def failed(error: BaseException) -> None:
+            self.add_button.setEnabled(True)
+            self.ctx.show_error(error)
+
+        self.ctx.run_async(
+            lambda: queue_targets(manager, chosen, options, subfolders=subfolders), done, failed
+        )
+
+
+def _color(hex_color: str) -> Any:
+    from PySide6.QtGui import QBrush, QColor
+
+    return QBrush(QColor(hex_color))

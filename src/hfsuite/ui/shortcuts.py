@@ -1,0 +1,64 @@
+"""Keyboard shortcuts: one table, used to bind actions and to list them in the help dialog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QKeySequence
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """One shortcut.
+
+    Attributes:
+        keys: Key sequence in portable text (``Ctrl+N``; Ctrl is ⌘ on macOS).
+        description: What it does.
+        scope: Where it works (``Everywhere`` or a tab's title).
+    """
+
+    keys: str
+    description: str
+    scope: str = "Everywhere"
+
+    def sequence(self) -> QKeySequence:
+        """The key sequence."""
+        return QKeySequence(self.keys)
+
+
+SHORTCUTS: dict[str, Shortcut] = {
+    "add": Shortcut("Ctrl+N", "Add downloads (IDs or URLs)"),
+    "paste": Shortcut("Ctrl+Shift+V", "Add what the clipboard holds"),
+    "search": Shortcut("Ctrl+F", "Search (Browse) or filter the list"),
+    "help": Shortcut("F1", "Show keyboard shortcuts"),
+    "quit": Shortcut("Ctrl+Q", "Quit"),
+    "toggle": Shortcut("Space", "Pause or resume the selected downloads", "Downloads"),
+    "pause_all": Shortcut("Ctrl+Shift+P", "Pause all downloads", "Downloads"),
+    "resume_all": Shortcut("Ctrl+Shift+R", "Resume all downloads", "Downloads"),
+    "retry": Shortcut("Ctrl+R", "Retry the selected downloads", "Downloads"),
+    "cancel": Shortcut("Ctrl+.", "Cancel the selected downloads", "Downloads"),
+    "remove": Shortcut("Delete", "Remove the selected downloads (keep data)", "Downloads"),
+    "remove_data": Shortcut("Shift+Delete", "Remove and delete partial data", "Downloads"),
+    "move_up": Shortcut("Ctrl+Up", "Move up in the queue", "Downloads"),
+    "move_down": Shortcut("Ctrl+Down", "Move down in the queue", "Downloads"),
+    "move_top": Shortcut("Ctrl+Home", "Move to the top of the queue", "Downloads"),
+    "move_bottom": Shortcut("Ctrl+End", "Move to the bottom of the queue", "Downloads"),
+    "open_folder": Shortcut("Ctrl+O", "Open the download folder", "Downloads"),
+    "copy_url": Shortcut("Ctrl+Shift+C", "Copy the source URL", "Downloads"),
+    "select_all": Shortcut("Ctrl+A", "Select every download", "Downloads"),
+}
+
+
+def tab_shortcut(number: int) -> Shortcut:
+    """``Ctrl+<number>`` switches to the number-th tab."""
+    return Shortcut(f"Ctrl+{number}", f"Switch to tab {number}")
+
+
+def key(name: str) -> QKeySequence:
+    """The key sequence of a named shortcut."""
+    return SHORTCUTS[name].sequence()
+
+
+def native_text(name: str) -> str:
+    """A shortcut as the platform writes it (for tooltips)."""
+    return SHORTCUTS[name].sequence().toString(QKeySequence.SequenceFormat.NativeText)
