@@ -105,7 +105,8 @@ class ProgressTracker:
         items: list[TaskProgress] = []
         with self._lock:
             for task_id, live in self._live.items():
-                live.meter.update(live.done_bytes)
+                # Bytes fetched in this run only: what a resumed task had on disk is no speed.
+                live.meter.update(max(0, live.done_bytes - live.baseline_bytes))
                 items.append(self._progress(task_id, live))
         return TasksProgressed(None, tuple(items), sum(p.speed_bps for p in items))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import mmap
 import os
 import threading
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from hfsuite.core.remote import RemoteFile, is_sha1, is_sha256
 
 _READ = 1 << 20
+_MAP_STEP = 8 << 20  # hashed per lock hold, so the frontier connection is not held up
 
 
 class HashKind(enum.StrEnum):
@@ -86,10 +88,37 @@ class PrefixHasher:
             return True
 
     def catch_up(self, prefix_end: int) -> None:
-        """Hash from the frontier up to ``prefix_end`` by reading the written bytes back."""
+        """Hash from the frontier up to ``prefix_end``, reading the written bytes back.
+
+        The bytes are hashed straight from a read-only memory map of the file (they are in
+        the page cache, just written), which saves copying them into a buffer first; where
+        mapping is not possible they are read with ``pread``.
+        """
         if self._h is None:
             self.position = max(self.position, prefix_end)
             return
+        if self.position >= prefix_end:
+            return
+        try:
+            mapped = mmap.mmap(self._fd, prefix_end, prot=mmap.PROT_READ)
+        except (OSError, ValueError, AttributeError):
+            mapped = None
+        if mapped is None:
+            self._catch_up_pread(prefix_end)
+            return
+        with mapped, memoryview(mapped) as view:
+            while True:
+                with self._lock:
+                    start = self.position
+                    if start >= prefix_end:
+                        return
+                    end = min(prefix_end, start + _MAP_STEP)
+                    self._h.update(view[start:end])
+                    self.position = end
+                    self.reread_bytes += end - start
+
+    def _catch_up_pread(self, prefix_end: int) -> None:
+        assert self._h is not None
         buf = bytearray(_READ)
         view = memoryview(buf)
         while True:

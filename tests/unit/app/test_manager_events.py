@@ -106,6 +106,23 @@ def test_speed_and_eta_over_a_sliding_window() -> None:
     assert batch.tasks[0].fraction == done / 20_000
 
 
+def test_resumed_bytes_are_not_counted_as_speed() -> None:
+    """A task resuming with 900 MB on disk must not report a burst of 900 MB/s."""
+    clock = ManualClock()
+    tracker = ProgressTracker(clock, window_s=5.0)
+    tracker.start(3)
+    tracker.snapshot()
+    clock.advance(1.0)
+    tracker.on_event(FileStarted(3, "model.bin", 1_000_000_000, 900_000_000))
+    tracker.on_event(TransferProgressed(3, 900_000_100, 1_000_000_000, 0.0, None))
+    tracker.snapshot()
+    clock.advance(1.0)
+    tracker.on_event(TransferProgressed(3, 900_000_200, 1_000_000_000, 0.0, None))
+    (p,) = tracker.snapshot().tasks
+    assert p.speed_bps <= 200.0
+    assert p.eta_s is not None and p.eta_s > 1000
+
+
 def test_progress_counts_files_and_fetched_bytes_and_never_shrinks() -> None:
     tracker = ProgressTracker(ManualClock())
     tracker.start(1)
