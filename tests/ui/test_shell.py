@@ -168,3 +168,37 @@ def test_gui_without_pyside_says_how_to_install_it(monkeypatch: pytest.MonkeyPat
     assert "pip install 'hfsuite[gui]'" in str(getattr(info.value, "hint", "")) or "PySide6" in str(
         info.value
     )
+
+
+def test_screenshot_can_open_a_model_and_check_updates(
+    qtbot: Any, qapp: Any, main_window: MainWindow, hub: HubEmulator, tmp_path: Path
+) -> None:
+    from hfsuite.core.errors import UsageError
+    from hfsuite.ui import app as ui_app
+
+    files = {"config.json": b"{}", "model.safetensors": b"w" * 100, "README.md": b"# Llama"}
+    hub.create_repo("acme/llama-one", files=files, downloads=9)
+    hub.create_repo("acme/llama-two", files=files, downloads=5)
+    shot = tmp_path / "browse.png"
+    options = ui_app.ScreenshotOptions(
+        path=shot,
+        tab="browse",
+        size=(1024, 640),
+        settle_s=0,
+        search="llama",
+        open_repo="acme/llama-two",
+        select=("*.json", "*.safetensors"),
+    )
+    assert ui_app._screenshot(qapp, main_window, options) == 0
+    tab: Any = main_window.tab_widget("browse")
+    assert tab.opened.id == "acme/llama-two"
+    assert tab.list_view.currentIndex().row() == 1  # its result row is selected
+    assert tab.detail_tabs.currentIndex() == 1
+    assert sorted(tab.files_model.checked_paths()) == ["config.json", "model.safetensors"]
+    assert QImage(str(shot)).width() == 1024
+
+    history = ui_app.ScreenshotOptions(path=shot, tab="history", settle_s=0, check_updates=True)
+    ui_app._screenshot(qapp, main_window, history)
+    assert "Nothing downloaded" in main_window.tab_widget("history").status_label.text()  # type: ignore[attr-defined]
+    with pytest.raises(UsageError):
+        ui_app._screenshot(qapp, main_window, ui_app.ScreenshotOptions(path=shot, search="x"))

@@ -40,6 +40,14 @@ def register(app: typer.Typer) -> None:
         settle: float = typer.Option(
             2.0, "--settle", min=0, help="Seconds of live data before the screenshot."
         ),
+        search: str = typer.Option(None, "--search", help="Browse: search for this first."),
+        open_repo: str = typer.Option(None, "--open", help="Browse: open this repository."),
+        select: list[str] = typer.Option(
+            None, "--select", help="Browse: show the Files tab with files matching GLOB checked."
+        ),
+        check_updates: bool = typer.Option(
+            False, "--check-updates", help="History: check for updates first."
+        ),
     ) -> None:
         """Open the desktop app (or, with --screenshot, save an image of it and exit)."""
         _require_pyside()
@@ -52,7 +60,14 @@ def register(app: typer.Typer) -> None:
         shot = None
         if screenshot is not None:
             shot = ui_app.ScreenshotOptions(
-                path=screenshot, tab=tab, size=ui_app.parse_size(size), settle_s=settle
+                path=screenshot,
+                tab=tab,
+                size=ui_app.parse_size(size),
+                settle_s=settle,
+                search=search,
+                open_repo=open_repo,
+                select=tuple(select or ()),
+                check_updates=check_updates,
             )
         code = ui_app.run_gui(suite, theme=theme, screenshot=shot)
         if shot is not None:
