@@ -20,6 +20,7 @@ state it last saw per id, so a queue of 10,000 tasks costs a small dict, and a v
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -392,13 +393,21 @@ class DownloadManager:
         runner = QueueRunner(self, **options)
         return runner.run_queue(watch=watch, stop=stop or threading.Event())
 
-    def start(self, **options: float) -> None:
-        """Run the queue in a background thread (the desktop app), waiting for new tasks."""
+    def start(self, *, background_nice: int = 0, **options: float) -> None:
+        """Run the queue in a background thread (the desktop app), waiting for new tasks.
+
+        Args:
+            background_nice: Lower the CPU priority of the runner thread by this much (Linux
+                ``nice``); every thread it starts (tasks, connections, hashing) inherits it, so
+                a window in the same process keeps getting the CPU first.
+            **options: Passed to the queue runner.
+        """
         if self._background is not None and self._background.is_alive():
             return
         stop = threading.Event()
 
         def work() -> None:
+            lower_thread_priority(background_nice)
             self.run(watch=True, stop=stop, **options)
 
         self._background_stop = stop
@@ -489,3 +498,15 @@ def _tasks(
     if ids is None:
         return uow.tasks.list_queue(states)
     return [t for t in (uow.tasks.get(i) for i in ids) if t is not None]
+
+
+def lower_thread_priority(nice: int) -> None:
+    """Lower the calling thread's CPU priority (Linux: per-thread nice, inherited by threads it
+    creates). Best effort: a no-op elsewhere or when not permitted."""
+    if nice <= 0 or not hasattr(os, "setpriority"):
+        return
+    try:
+        current = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, current + nice))
+    except OSError:
+        pass
