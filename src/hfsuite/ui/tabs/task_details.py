@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -34,6 +35,7 @@ from hfsuite.ui.models.delegates import FileProgressDelegate
 from hfsuite.ui.models.task_files_model import FileColumn, TaskFilesModel
 from hfsuite.ui.models.task_model import STATE_LABELS, source_text
 from hfsuite.ui.theme import colors_for
+from hfsuite.ui.widgets.path_selector import contract_home
 from hfsuite.ui.widgets.progress_ring import ProgressRing
 from hfsuite.ui.widgets.speed_graph import SpeedGraph
 
@@ -101,6 +103,8 @@ class TaskDetails(QWidget):
         self.destination = QLabel("")
         self.destination.setObjectName("muted")
         self.destination.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A long path must not widen the pane (the full path is in the tooltip).
+        self.destination.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.error = QLabel("")
         self.error.setWordWrap(True)
         self.error.setVisible(False)
@@ -216,7 +220,7 @@ class TaskDetails(QWidget):
         )
         self.facts["Files"].setText(f"{files_done} / {files_total}" if files_total else "—")
         self.facts["Priority"].setText(record.priority.name.capitalize())
-        self.destination.setText(f"→ {record.destination}")
+        self.destination.setText(f"→ {contract_home(record.destination)}")
         self.destination.setToolTip(record.destination)
         if record.error:
             self.error.setText(record.error)
