@@ -55,6 +55,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(exe), *(rest or ["--help"])])
     ensure_env("gui,dev")
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    # The environment's commands (hfsuite, hf) first on PATH, as in an activated venv.
+    env["PATH"] = os.pathsep.join([str(BIN), env.get("PATH", "")])
     return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env)
 
 

@@ -7,6 +7,8 @@ loopback. Environment variables that steer huggingface_hub or the suite are clea
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,18 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     return home
+
+
+def installed_command(name: str) -> str:
+    """A console script of this environment (next to the running Python), so tests work
+    whether or not the virtual environment is on PATH (``python3 dev.py test`` does not put it
+    there)."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    assert found, f"the {name} command is not installed in this environment"
+    return found
+
+
+@pytest.fixture
+def hfsuite_exe() -> str:
+    """Path of the installed ``hfsuite`` command."""
+    return installed_command("hfsuite")

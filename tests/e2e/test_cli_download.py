@@ -59,12 +59,12 @@ def test_download_prints_path_and_exit_codes(hfsuite_cmd, served, tmp_path):  # 
     assert hfsuite_cmd("download", "not a repo").returncode == 2
 
 
-def test_kill_9_then_rerun_fetches_only_missing_bytes(served, tmp_path):  # type: ignore[no-untyped-def]
+def test_kill_9_then_rerun_fetches_only_missing_bytes(served, tmp_path, hfsuite_exe):  # type: ignore[no-untyped-def]
     hub, content = served
     hub.throttle(per_connection_bps=2 * MIB)  # 24 MiB over 4 connections: ~3 s
     dest = tmp_path / "d"
     cmd = [
-        "hfsuite",
+        hfsuite_exe,
         "download",
         "acme/big",
         "--endpoint",
@@ -107,11 +107,11 @@ def test_kill_9_then_rerun_fetches_only_missing_bytes(served, tmp_path):  # type
     assert not state_path.exists()
 
 
-def test_ctrl_c_stops_cleanly_and_says_how_to_resume(served, tmp_path):  # type: ignore[no-untyped-def]
-    hub, content = served
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(served, tmp_path, hfsuite_exe):  # type: ignore[no-untyped-def]
+    hub, _ = served
     hub.throttle(per_connection_bps=1 * MIB)
     dest = tmp_path / "d"
-    cmd = ["hfsuite", "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest)]
+    cmd = [hfsuite_exe, "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     state_path = dest / ".cache/huggingface/download/model.safetensors.hfsuite.json"
     deadline = time.monotonic() + 30
@@ -124,7 +124,7 @@ def test_ctrl_c_stops_cleanly_and_says_how_to_resume(served, tmp_path):  # type:
     assert (dest / ".cache/huggingface/download/model.safetensors.hfsuite.incomplete").exists()
 
 
-def test_hf_cli_after_our_local_dir_download_fetches_nothing(served, tmp_path):  # type: ignore[no-untyped-def]
+def test_hf_cli_after_our_local_dir_download_fetches_nothing(served, tmp_path, hfsuite_exe):  # type: ignore[no-untyped-def]
     """The official `hf download --local-dir` sees our files as current."""
     import shutil
     import sys
@@ -132,7 +132,7 @@ def test_hf_cli_after_our_local_dir_download_fetches_nothing(served, tmp_path): 
     hub, content = served
     dest = tmp_path / "d"
     ours = subprocess.run(
-        ["hfsuite", "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest)],
+        [hfsuite_exe, "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest)],
         capture_output=True,
         text=True,
         timeout=120,

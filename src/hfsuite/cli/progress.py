@@ -25,23 +25,28 @@ from hfsuite.core.events import (
 from hfsuite.core.units import format_duration, format_rate
 
 
+def transfer_progress(console: Console) -> Progress:
+    """The Rich progress the download and queue displays share: description, bar, percent,
+    bytes, and our own speed and ETA (task fields ``speed`` and ``eta``)."""
+    return Progress(
+        TextColumn("{task.description}", justify="left"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.percentage:>5.1f}%"),
+        DownloadColumn(binary_units=True),
+        TextColumn("{task.fields[speed]:>12}"),
+        TextColumn("ETA {task.fields[eta]:>6}"),
+        console=console,
+        expand=True,
+        refresh_per_second=8,
+    )
+
+
 class RichProgressDisplay:
     """Overall bar plus one bar per file in flight, with our own speed and ETA."""
 
     def __init__(self, console: Console):
         self.console = console
-        self.progress = Progress(
-            TextColumn("{task.description}", justify="left"),
-            BarColumn(bar_width=None),
-            TextColumn("{task.percentage:>5.1f}%"),
-            DownloadColumn(binary_units=True),
-            TextColumn("{task.fields[speed]:>12}"),
-            TextColumn("ETA {task.fields[eta]:>6}"),
-            console=console,
-            transient=False,
-            expand=True,
-            refresh_per_second=8,
-        )
+        self.progress = transfer_progress(console)
         self._overall: TaskID | None = None
         self._files: dict[str, TaskID] = {}
 
@@ -63,7 +68,8 @@ class RichProgressDisplay:
             self.progress.console.print(f"[yellow]{event.path}: {event.reason}[/]")
         elif isinstance(event, TransferRetrying) and event.attempt >= 3:
             self.progress.console.print(
-                f"[dim]{event.path}: retry {event.attempt} in {event.delay_s:.1f}s ({event.reason})[/]"
+                f"[dim]{event.path}: retry {event.attempt} in {event.delay_s:.1f}s "
+                f"({event.reason})[/]"
             )
         elif isinstance(event, FileFailed):
             self.progress.console.print(f"[red]{event.path}: {event.message}[/]")

@@ -11,7 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
+from rich.progress import TaskID
 
 from hfsuite.app.events import (
     TaskCancelled,
@@ -24,7 +24,7 @@ from hfsuite.app.events import (
     TasksProgressed,
     TaskStarted,
 )
-from hfsuite.cli.progress import emit_json
+from hfsuite.cli.progress import emit_json, transfer_progress
 from hfsuite.core.events import Event, FileFailed
 from hfsuite.core.types import TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
@@ -62,17 +62,7 @@ class RichQueueDisplay:
 
     def __init__(self, console: Console):
         self.console = console
-        self.progress = Progress(
-            TextColumn("{task.description}", justify="left"),
-            BarColumn(bar_width=None),
-            TextColumn("{task.percentage:>5.1f}%"),
-            DownloadColumn(binary_units=True),
-            TextColumn("{task.fields[speed]:>12}"),
-            TextColumn("ETA {task.fields[eta]:>6}"),
-            console=console,
-            expand=True,
-            refresh_per_second=8,
-        )
+        self.progress = transfer_progress(console)
         self._bars: dict[int, TaskID] = {}
         self._labels: dict[int, str] = {}
 

@@ -133,7 +133,7 @@ def test_unreachable_proxy_is_a_clear_network_error(hub_factory, tmp_path):  # t
         client.fetch("GET", f"{hub.url}/api/models/acme/p")
 
 
-def test_settings_proxy_reaches_metadata_and_bytes(hub_factory, proxy, tmp_path):  # type: ignore[no-untyped-def]
+def test_settings_proxy_reaches_metadata_and_bytes(hub_factory, proxy, tmp_path, hfsuite_exe):  # type: ignore[no-untyped-def]
     """`hfsuite download` with a proxy setting: HfApi's calls and the CDN both go through it."""
     import os
 
@@ -142,7 +142,7 @@ def test_settings_proxy_reaches_metadata_and_bytes(hub_factory, proxy, tmp_path)
     env = dict(os.environ, HFSUITE_PROXY=proxy.url, NO_PROXY="", no_proxy="")
     result = subprocess.run(
         [
-            "hfsuite",
+            hfsuite_exe,
             "download",
             "acme/p",
             "--endpoint",
