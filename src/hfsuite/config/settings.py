@@ -160,7 +160,7 @@ class Settings(BaseSettings):
     layout: Layout = _setting(
         Layout.HF_CACHE,
         allowed="hf-cache or local-dir",
-        description="Default layout: the HF cache (transformers/diffusers find it) or a plain folder.",
+        description="Default layout: the HF cache (transformers/diffusers find it) or a folder.",
     )
     hf_home: Path = _setting(
         allowed="a folder path",

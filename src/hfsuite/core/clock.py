@@ -1,4 +1,4 @@
-"""An injectable clock, so that speed, ETA, throttling and retry maths can be tested without sleeps."""
+"""An injectable clock: speed, ETA, throttling and retry maths are tested without sleeps."""
 
 from __future__ import annotations
 

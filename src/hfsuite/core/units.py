@@ -60,7 +60,7 @@ def format_duration(seconds: float | None) -> str:
     """Format a duration (an ETA, an elapsed time) as ``1h02m``, ``3m05s`` or ``42s``."""
     if seconds is None or math.isinf(seconds) or math.isnan(seconds):
         return "--"
-    s = max(0, int(round(seconds)))
+    s = max(0, round(seconds))
     if s >= 3600:
         return f"{s // 3600}h{(s % 3600) // 60:02d}m"
     if s >= 60:

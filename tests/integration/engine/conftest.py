@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from engine_helpers import MIB, pattern_bytes
 
 from hfsuite.app.suite import Suite
 from hfsuite.config import SettingsStore
 from hfsuite.testing import HubEmulator
-
-from engine_helpers import MIB, pattern_bytes
 
 
 @pytest.fixture

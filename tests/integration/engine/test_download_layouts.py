@@ -6,12 +6,11 @@ import warnings
 from pathlib import Path
 
 import pytest
+from engine_helpers import read_tree
 
 from hfsuite.app.downloads import DownloadRequest, download, plan
 from hfsuite.core.events import FileCompleted, FileVerified, TransferProgressed
 from hfsuite.core.types import RepoRef
-
-from engine_helpers import read_tree
 
 
 def test_hf_cache_download_is_accepted_by_huggingface_hub(suite, tiny_hub, repo_files, cache_dir):  # type: ignore[no-untyped-def]
@@ -102,7 +101,7 @@ def test_include_exclude_and_paths_follow_hf_semantics(suite, tiny_hub, cache_di
 def test_unknown_path_is_an_entry_not_found_error(suite, tiny_hub, cache_dir):  # type: ignore[no-untyped-def]
     from hfsuite.core.errors import EntryNotFoundError
 
-    with pytest.raises(EntryNotFoundError, match="nope.bin"):
+    with pytest.raises(EntryNotFoundError, match=r"nope\.bin"):
         plan(
             suite,
             DownloadRequest(

@@ -114,14 +114,13 @@ def test_url_messages(hub):  # type: ignore[no-untyped-def]
 
 
 def test_queue_and_cli_usage_messages(tmp_path, hub):  # type: ignore[no-untyped-def]
+    from filelock import FileLock
     from typer.testing import CliRunner
 
     from hfsuite.app.manager import DownloadManager
     from hfsuite.app.suite import Suite
     from hfsuite.cli.main import app
     from hfsuite.config import SettingsStore
-
-    from filelock import FileLock
 
     store = SettingsStore(tmp_path / "settings.toml")
     db_path = tmp_path / "q.db"

@@ -41,9 +41,7 @@ def _fetch(hub, tmp_path: Path, **kw):  # type: ignore[no-untyped-def]
 
 
 def test_segmented_download_uses_several_connections(hub, files, tmp_path):  # type: ignore[no-untyped-def]
-    dest, result = _fetch(
-        hub, tmp_path, connections_per_file=4, min_segment=MIB, max_segment=2 * MIB
-    )
+    dest, _ = _fetch(hub, tmp_path, connections_per_file=4, min_segment=MIB, max_segment=2 * MIB)
     assert read_tree(dest) == files
     cdn = hub.log.filter(origin="cdn", method="GET")
     assert len({r.connection_id for r in cdn}) >= 2
@@ -57,7 +55,7 @@ def test_dropped_connections_are_resumed_mid_segment(hub, files, tmp_path):  # t
     hub.add_fault(f"*{BIG}*", origin="cdn", drop_after_bytes=300_000, count=5)
     events: list = []
     # One connection: no tail is ever taken over, so not a byte may be served twice.
-    dest, result = _fetch(hub, tmp_path, events=events, connections_per_file=1)
+    dest, _ = _fetch(hub, tmp_path, events=events, connections_per_file=1)
     assert read_tree(dest) == files
     assert sum(1 for e in events if isinstance(e, TransferRetrying)) >= 5
     served = sum(r.bytes_sent for r in hub.log.filter(origin="cdn", method="GET"))
@@ -120,7 +118,7 @@ def test_expired_cdn_url_is_resolved_again(hub, files, tmp_path):  # type: ignor
 def test_content_change_restarts_the_file(hub, files, tmp_path):  # type: ignore[no-untyped-def]
     hub.add_fault(f"*{BIG}*", change_content_after=1)
     events: list = []
-    dest, result = _fetch(hub, tmp_path, events=events, connections_per_file=2, max_segment=2 * MIB)
+    dest, _ = _fetch(hub, tmp_path, events=events, connections_per_file=2, max_segment=2 * MIB)
     changed = hub.mutated(hub.repo("acme/m").files()[BIG])
     assert any(isinstance(e, FileRestarted) for e in events)
     got = (dest / BIG).read_bytes()
@@ -180,7 +178,7 @@ def test_pause_resume_and_cancel_keep_partial_data(hub, files, tmp_path):  # typ
                 connections_per_file=2,
                 events=_Callback(on_event),
             )
-        except Exception as exc:  # noqa: BLE001 - asserted below, never left in the thread
+        except Exception as exc:
             errors.append(exc)
 
     worker = threading.Thread(target=run)
@@ -266,7 +264,7 @@ def test_cancel_interrupts_a_stalled_read_at_once(hub, files, tmp_path):  # type
     def run() -> None:
         try:
             _fetch(hub, tmp_path, control=control, read_timeout_s=30, events=_Callback(on_event))
-        except Exception as exc:  # noqa: BLE001 - asserted below
+        except Exception as exc:
             outcome.append(exc)
 
     worker = threading.Thread(target=run)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,6 +34,6 @@ def test_matches_a_bitmap(pairs: list[tuple[int, int]]) -> None:
     assert r.total == sum(bits)
     starts_ends = list(r)
     assert all(s < e for s, e in starts_ends)
-    assert all(e1 < s2 for (_, e1), (s2, _) in zip(starts_ends, starts_ends[1:], strict=False))
+    assert all(e1 < s2 for (_, e1), (s2, _) in itertools.pairwise(starts_ends))
     gaps = r.missing(200)
     assert sum(e - s for s, e in gaps) == 200 - sum(bits)

@@ -83,7 +83,7 @@ def test_released_unwritten_bytes_go_back_to_the_queue() -> None:
     seed=st.integers(0, 2**32 - 1),
 )
 def test_random_interleaving_always_completes_exactly(size: int, conns: int, seed: int) -> None:
-    """Connections progressing at random speeds, failing and stealing, still cover every byte once."""
+    """Connections at random speeds, failing and stealing, still cover every byte once."""
     rng = random.Random(seed)
     sched = SegmentScheduler(size, connections=conns, min_segment=256 * 1024, max_segment=8 * MIB)
     workers: list = [None] * conns
