@@ -2,7 +2,8 @@
 """Set up and run the HF Download Suite from a fresh clone with nothing but Python 3.11+ and pip.
 
     python3 dev.py run [ARGS...]   create .venv, install the suite (with the desktop app), run `hfsuite ARGS`
-    python3 dev.py test [ARGS...]  create .venv, install the suite with test tools, run the whole test suite
+    python3 dev.py test [ARGS...]  create .venv, install the suite with test tools, type-check (mypy)
+                                   and run the whole test suite
 
 The virtual environment is made once and reinstalled only when pyproject.toml changes.
 Extra ARGS after `test` go to pytest (e.g. `python3 dev.py test -k settings`).
@@ -57,6 +58,11 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     # The environment's commands (hfsuite, hf) first on PATH, as in an activated venv.
     env["PATH"] = os.pathsep.join([str(BIN), env.get("PATH", "")])
+    if not rest:
+        # Types first (DESIGN.md: mypy in CI), so pytest's summary is the last thing printed.
+        typed = subprocess.call([str(PYTHON), "-m", "mypy"], cwd=ROOT, env=env)
+        if typed != 0:
+            return typed
     return subprocess.call([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT, env=env)
 
 

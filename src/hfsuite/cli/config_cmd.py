@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -23,7 +24,7 @@ app = typer.Typer(
 )
 
 
-def _state(ctx: typer.Context):  # type: ignore[no-untyped-def]
+def _state(ctx: typer.Context) -> Any:
     return ctx.find_root().obj
 
 

@@ -122,6 +122,7 @@ def download_command(
         _print_plan(the_plan, as_json)
         return
 
+    display: JsonLinesDisplay | RichProgressDisplay | QuietDisplay
     if as_json:
         display = JsonLinesDisplay()
     elif sys.stderr.isatty() and not state.quiet:

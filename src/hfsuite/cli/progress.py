@@ -75,22 +75,26 @@ class RichProgressDisplay:
             self.progress.console.print(f"[red]{event.path}: {event.message}[/]")
 
     def _on_progress(self, event: TransferProgressed) -> None:
-        fields = {"speed": format_rate(event.speed_bps), "eta": format_duration(event.eta_s)}
+        speed, eta = format_rate(event.speed_bps), format_duration(event.eta_s)
         if self._overall is None:
-            self._overall = self.progress.add_task("[bold]total", total=event.total_bytes, **fields)
+            self._overall = self.progress.add_task(
+                "[bold]total", total=event.total_bytes, speed=speed, eta=eta
+            )
         self.progress.update(
-            self._overall, completed=event.done_bytes, total=event.total_bytes, **fields
+            self._overall, completed=event.done_bytes, total=event.total_bytes, speed=speed, eta=eta
         )
         for f in event.files:
             remaining = f.size - f.done_bytes
-            eta = remaining / f.speed_bps if f.speed_bps > 0 else None
-            ffields = {"speed": format_rate(f.speed_bps), "eta": format_duration(eta)}
+            file_eta = remaining / f.speed_bps if f.speed_bps > 0 else None
+            fspeed, feta = format_rate(f.speed_bps), format_duration(file_eta)
             task = self._files.get(f.path)
             name = f.path if len(f.path) <= 40 else "…" + f.path[-39:]
             if task is None:
-                self._files[f.path] = self.progress.add_task(f"  {name}", total=f.size, **ffields)
+                self._files[f.path] = self.progress.add_task(
+                    f"  {name}", total=f.size, speed=fspeed, eta=feta
+                )
             else:
-                self.progress.update(task, completed=f.done_bytes, **ffields)
+                self.progress.update(task, completed=f.done_bytes, speed=fspeed, eta=feta)
 
 
 class JsonLinesDisplay:

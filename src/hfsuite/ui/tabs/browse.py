@@ -104,7 +104,7 @@ def _web_view_class() -> type | None:
         from PySide6.QtWebEngineWidgets import QWebEngineView
     except ImportError:
         return None
-    return QWebEngineView  # type: ignore[no-any-return]
+    return QWebEngineView
 
 
 def card_markdown(markdown: str | None) -> str:
@@ -149,7 +149,9 @@ class _FilterCombo(QComboBox):
         self.addItem(any_text, None)
         for value in values:
             self.addItem(value, value)
-        self.lineEdit().setPlaceholderText(any_text)
+        line_edit = self.lineEdit()
+        if line_edit is not None:  # editable combo: always there
+            line_edit.setPlaceholderText(any_text)
         self.setMinimumContentsLength(14)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self._any = any_text
@@ -207,7 +209,9 @@ class BrowseTab(QWidget):
         layout.addWidget(splitter, 1)
 
         history = self._settings_store.value("browse/history", [])
-        self.search_bar.set_history(history if isinstance(history, list) else [history])
+        self.search_bar.set_history(
+            [str(h) for h in history] if isinstance(history, list) else [str(history)]
+        )
         QTimer.singleShot(0, self.search)  # popular models right away
 
     # --- building -------------------------------------------------------------------------
@@ -219,7 +223,9 @@ class BrowseTab(QWidget):
         self.library_combo = _FilterCombo("Any library", LIBRARIES, self)
         for combo in (self.task_combo, self.library_combo):
             combo.activated.connect(lambda _i: self.search())
-            combo.lineEdit().editingFinished.connect(self._filters_edited)
+            line_edit = combo.lineEdit()
+            if line_edit is not None:
+                line_edit.editingFinished.connect(self._filters_edited)
         self.author_edit = QLineEdit(self)
         self.author_edit.setPlaceholderText("Author or org")
         self.author_edit.setClearButtonEnabled(True)

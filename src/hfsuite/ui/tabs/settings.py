@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -250,13 +250,16 @@ class SettingsTab(QWidget):
             box = QCheckBox(CHECKBOX_TEXT[key])
             box.setChecked(bool(row.value))
             box.toggled.connect(lambda _on, k=key: self.commit(k))
-            editor, read = box, lambda b=box: "true" if b.isChecked() else "false"
+            editor, read = (
+                box,
+                cast(Callable[[], str], lambda b=box: "true" if b.isChecked() else "false"),
+            )
         elif key in RANGES:
             # A line edit, not a spin box: an out-of-range number gets the reason inline.
             number = QLineEdit(str(row.value))
             number.setFixedWidth(80)
             number.editingFinished.connect(lambda k=key: self.commit(k))
-            editor, read = number, lambda e=number: e.text().strip()
+            editor, read = number, cast(Callable[[], str], lambda e=number: e.text().strip())
         elif key in ("download_dir", "hf_cache_dir"):
             selector = PathSelector(
                 placeholder="<hf_home>/hub" if key == "hf_cache_dir" else "",
@@ -275,12 +278,14 @@ class SettingsTab(QWidget):
                 "theme": (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")),
                 "language": LANGUAGES,
             }[key]
-            for value, label in choices:
-                combo.addItem(label, value)
+            for value, shown in choices:
+                combo.addItem(shown, value)
             if key == "language":
                 combo.setEditable(True)
                 combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-                combo.lineEdit().editingFinished.connect(lambda k=key: self.commit(k))
+                line_edit = combo.lineEdit()
+                assert line_edit is not None  # editable combo
+                line_edit.editingFinished.connect(lambda k=key: self.commit(k))
             index = combo.findData(str(row.value))
             if index >= 0:
                 combo.setCurrentIndex(index)
@@ -288,7 +293,7 @@ class SettingsTab(QWidget):
                 combo.setEditText(str(row.value))
             combo.activated.connect(lambda _i, k=key: self.commit(k))
             combo.setMinimumWidth(260)
-            editor, read = combo, lambda c=combo: _combo_value(c)
+            editor, read = combo, cast(Callable[[], str], lambda c=combo: _combo_value(c))
         else:
             edit = QLineEdit()
             if key.endswith("_bps"):
@@ -299,7 +304,7 @@ class SettingsTab(QWidget):
                 edit.setText("" if row.value is None else str(row.value))
                 edit.setPlaceholderText(PLACEHOLDERS.get(key, ""))
             edit.editingFinished.connect(lambda k=key: self.commit(k))
-            editor, read = edit, lambda e=edit: e.text().strip()
+            editor, read = edit, cast(Callable[[], str], lambda e=edit: e.text().strip())
         editor.setToolTip(f"{row.description}\nAllowed: {row.allowed}.")
         editor.setObjectName(f"setting_{key}")
         message = QLabel()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from hfsuite.ui.theme import colors_for
 
-StatusKind = Literal["ok", "error", "busy", "note", "none"]
+StatusKind = Literal["ok", "error", "warning", "busy", "note", "none"]
 
 _KIND_COLOR = {"ok": "success", "error": "danger", "warning": "warning"}
 
