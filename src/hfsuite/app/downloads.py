@@ -23,7 +23,12 @@ from hfsuite.core.events import Event
 from hfsuite.core.remote import HttpAnswer, RepoSnapshot, RequestAuth
 from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
 from hfsuite.engine.http import HttpClient
-from hfsuite.engine.layouts import HFCacheLayout, LocalDirLayout, StorageLayout
+from hfsuite.engine.layouts import (
+    HFCacheLayout,
+    LocalDirLayout,
+    StorageLayout,
+    repo_folder_name,
+)
 from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
 from hfsuite.engine.transfer import Transfer, TransferControl, TransferOptions, TransferResult
 from hfsuite.sources.direct import DirectUrlSource
@@ -39,6 +44,7 @@ __all__ = [
     "DownloadRequest",
     "TransferControl",
     "download",
+    "files_folder",
     "parse_repo_arg",
     "parse_target",
     "plan",
@@ -274,3 +280,14 @@ def download(
     if failed:
         raise failed[0].error  # type: ignore[misc]
     return outcome
+
+
+def files_folder(
+    destination: str, layout: Layout | None, repo_id: str | None, repo_type: RepoType
+) -> Path:
+    """The folder a download's files are in: the destination, or for the HF cache layout the
+    repository's own folder inside the cache (``models--org--name``)."""
+    dest = Path(destination)
+    if layout is Layout.HF_CACHE and repo_id:
+        return dest / repo_folder_name(repo_id, repo_type)
+    return dest

@@ -41,8 +41,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hfsuite.app.downloads import files_folder
 from hfsuite.app.manager import MoveDirection
-from hfsuite.core.types import Layout, Priority, RepoType, TaskState
+from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.ui import shortcuts
 from hfsuite.ui.icons import icon
 from hfsuite.ui.models.delegates import QueueDelegate
@@ -67,13 +68,6 @@ _RESUMABLE = {TaskState.PAUSED}
 _RETRYABLE = {TaskState.FAILED, TaskState.CANCELLED}
 _CANCELLABLE = {TaskState.QUEUED, TaskState.RUNNING, TaskState.PAUSED}
 _SAMPLE_MS = 250
-_MIB = 1 << 20
-
-
-def _agree(a: float, b: float) -> bool:
-    """Whether two rates are within a factor of four of each other (or both near zero)."""
-    low, high = sorted((a, b))
-    return high <= 4 * low + 64 * 1024
 
 
 def source_url(record: TaskRecord, endpoint: str) -> str:
@@ -87,13 +81,7 @@ def source_url(record: TaskRecord, endpoint: str) -> str:
 
 def folder_of(record: TaskRecord) -> Path:
     """The folder a task's files go to (its repository's folder inside an HF cache)."""
-    destination = Path(record.destination)
-    if record.layout is Layout.HF_CACHE and record.repo_id:
-        kind = {RepoType.DATASET: "datasets", RepoType.SPACE: "spaces"}.get(
-            record.repo_type, "models"
-        )
-        return destination / f"{kind}--{record.repo_id.replace('/', '--')}"
-    return destination
+    return files_folder(record.destination, record.layout, record.repo_id, record.repo_type)
 
 
 class DownloadsTab(QWidget):
@@ -114,9 +102,7 @@ class DownloadsTab(QWidget):
         self._last_batch: TasksProgressed | None = None
         self._last_batch_at = 0.0
         self._speed_history: dict[int, collections.deque[float]] = {}
-        self._last_done: dict[int, tuple[int, float]] = {}
         self._graph_speed: dict[int, float] = {}
-        self._candidate_speed: dict[int, float] = {}
         self._total_history: collections.deque[float] = collections.deque(maxlen=240)
         self._add_dialog: Any = None
 
@@ -443,7 +429,8 @@ class DownloadsTab(QWidget):
 
     def _on_progress(self, batch: TasksProgressed) -> None:
         now = time.monotonic()
-        self._measure_speeds(batch, now)
+        # The manager's speed counts only bytes fetched in this run (a resume is no burst).
+        self._graph_speed = {p.task_id: p.speed_bps for p in batch.tasks}
         self._last_batch = batch
         self._last_batch_at = now
         if self.loaded:
@@ -451,32 +438,6 @@ class DownloadsTab(QWidget):
             record = self.details.record
             if record is not None:
                 self.details.update_numbers(record, self.model.live(record.id))
-
-    def _measure_speeds(self, batch: TasksProgressed, now: float) -> None:
-        """Per-task speed for the graph from the bytes each batch adds (smoothed).
-
-        A resumed task's report jumps by everything already on disk, which is not speed: a rate
-        is trusted once two successive ones agree, and a later jump far above the trusted rate
-        is dropped.
-        """
-        seen: dict[int, tuple[int, float]] = {}
-        for p in batch.tasks:
-            seen[p.task_id] = (p.done_bytes, now)
-            previous = self._last_done.get(p.task_id)
-            if previous is None or now <= previous[1]:
-                continue
-            rate = max(0.0, (p.done_bytes - previous[0]) / (now - previous[1]))
-            trusted = self._graph_speed.get(p.task_id)
-            if trusted is None:
-                candidate = self._candidate_speed.get(p.task_id)
-                self._candidate_speed[p.task_id] = rate
-                if candidate is not None and _agree(candidate, rate):
-                    self._graph_speed[p.task_id] = rate
-            elif rate <= 8 * trusted + _MIB:
-                self._graph_speed[p.task_id] = trusted + 0.35 * (rate - trusted)
-        self._last_done = seen
-        self._graph_speed = {k: v for k, v in self._graph_speed.items() if k in seen}
-        self._candidate_speed = {k: v for k, v in self._candidate_speed.items() if k in seen}
 
     def _sample_speeds(self) -> None:
         fresh = self._last_batch is not None and time.monotonic() - self._last_batch_at < 1.5

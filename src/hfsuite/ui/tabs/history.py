@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from hfsuite.app import updates
+from hfsuite.app.downloads import files_folder
 from hfsuite.app.history_ops import (
     HistoryQuery,
     HistoryRecord,
@@ -46,7 +47,7 @@ from hfsuite.app.history_ops import (
     set_favorite,
 )
 from hfsuite.app.updates import ChangeKind, RepoUpdate
-from hfsuite.core.types import Layout, Outcome
+from hfsuite.core.types import Outcome
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.models.history_model import (
@@ -84,10 +85,7 @@ def since_for(days: int | None, now: float | None = None) -> float | None:
 
 def folder_of(record: HistoryRecord) -> Path:
     """The folder a history row's files are in (the repo's folder inside an HF cache)."""
-    dest = Path(record.destination)
-    if record.layout is Layout.HF_CACHE and record.repo_id:
-        return dest / f"{record.repo_type.value}s--{record.repo_id.replace('/', '--')}"
-    return dest
+    return files_folder(record.destination, record.layout, record.repo_id, record.repo_type)
 
 
 class HistoryTab(QWidget):
