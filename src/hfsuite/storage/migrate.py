@@ -16,14 +16,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from hfsuite.core.errors import MigrationError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+#: The newest revision in ``migrations/versions``. Opening an up-to-date database only compares
+#: its stamp with this, so Alembic is imported only to migrate (a test keeps it equal to
+#: Alembic's own head).
+HEAD_REVISION = "0002"
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 """Folder holding ``env.py`` and ``versions/``."""
@@ -38,6 +45,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
     Returns:
         The config (no ini file behind it).
     """
+    from alembic.config import Config
+
     config = Config()
     # ConfigParser interpolation: a '%' in the install path must be doubled.
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
@@ -48,6 +57,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 @cache
 def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
@@ -66,7 +77,11 @@ def known_revisions() -> frozenset[str]:
 
 def current_revisions(connection: Connection) -> tuple[str, ...]:
     """The revisions the database is stamped with (empty for a new database)."""
-    return tuple(MigrationContext.configure(connection).get_current_heads())
+    # What Alembic's MigrationContext.get_current_heads() reads, without importing Alembic.
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return ()
+    rows = connection.execute(sa.text("SELECT version_num FROM alembic_version"))
+    return tuple(sorted(str(r[0]) for r in rows))
 
 
 def check_known(revisions: Iterable[str], where: str) -> None:
@@ -111,6 +126,8 @@ def upgrade(engine: Engine, where: str, target: str = "head") -> None:
             wanted = head_revision() if target == "head" else target
             if current == (wanted,):
                 return
+            from alembic import command
+
             command.upgrade(alembic_config(connection), target)
     except MigrationError:
         raise

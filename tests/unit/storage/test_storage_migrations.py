@@ -176,3 +176,10 @@ def test_in_memory_database_works() -> None:
     with db.read() as uow:
         assert len(uow.tasks.list_queue()) == 1
     db.close()
+
+
+def test_head_revision_constant_matches_the_migration_scripts() -> None:
+    """Opening an up-to-date database trusts HEAD_REVISION instead of asking Alembic."""
+    from hfsuite.storage import migrate
+
+    assert migrate.head_revision() == migrate.HEAD_REVISION
