@@ -9,6 +9,7 @@ A :class:`FileBlob` also exposes its path so the HTTP layer can stream it with `
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ def git_blob_sha1(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-class Blob:
+class Blob(abc.ABC):
     """The bytes of one file version, with lazily computed, cached hashes.
 
     Subclasses implement :meth:`read` and :attr:`size`; everything else derives from them.
@@ -43,9 +44,9 @@ class Blob:
         self.hash_store: HashStore | None = None
 
     # -- reading ---------------------------------------------------------------------------
+    @abc.abstractmethod
     def read(self, offset: int, length: int) -> bytes:
         """Return up to ``length`` bytes starting at ``offset``."""
-        raise NotImplementedError
 
     def iter_chunks(
         self, start: int = 0, end: int | None = None, chunk: int = _CHUNK
@@ -65,9 +66,9 @@ class Blob:
         """The file on disk holding exactly these bytes (for zero-copy sending), if any."""
         return None
 
+    @abc.abstractmethod
     def identity(self) -> str:
         """A cheap, deterministic string that changes when the content changes (no hashing)."""
-        raise NotImplementedError
 
     # -- hashes ----------------------------------------------------------------------------
     def _hash(self, kind: str) -> str:

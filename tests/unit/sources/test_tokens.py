@@ -20,23 +20,9 @@ from hfsuite.sources.tokens import (
     find_token,
     mask,
 )
+from memory_keyring import MemoryKeyring
 
-
-class _Memory(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.data.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.data[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.data[(service, username)]
+_Memory = MemoryKeyring
 
 
 class _Broken(_Memory):
