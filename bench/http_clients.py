@@ -173,7 +173,14 @@ def main() -> int:
             for _ in range(args.size_mib):
                 fh.write(block)
         server = subprocess.Popen(
-            [sys.executable, "-m", "hfsuite.testing.hub", "serve", "--root", str(Path(tmp) / "root")],
+            [
+                sys.executable,
+                "-m",
+                "hfsuite.testing.hub",
+                "serve",
+                "--root",
+                str(Path(tmp) / "root"),
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -204,7 +211,10 @@ def main() -> int:
                     cpus.append(cpu / (size / 2**30))
                     out.unlink()
                 if speeds:
-                    print(f"{name:22} {statistics.median(speeds):9.0f} {statistics.median(cpus):10.2f}")
+                    print(
+                        f"{name:22} {statistics.median(speeds):9.0f} "
+                        f"{statistics.median(cpus):10.2f}"
+                    )
         finally:
             server.terminate()
             server.wait(10)

@@ -6,8 +6,12 @@ Every command module adds itself to :data:`app`. Failures arrive here as
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
+import os
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,7 +118,12 @@ def main(
 
 
 def run(argv: list[str] | None = None) -> None:
-    """Console-script entry point: run the app and turn errors into exit codes."""
+    """Run the app and turn errors into exit codes (raises SystemExit, like any CLI)."""
+    sys.exit(exit_code(argv))
+
+
+def exit_code(argv: list[str] | None = None) -> int:
+    """Run the app; the process exit code it ends with (errors printed)."""
     verbose = "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv)
     try:
         app(args=argv, standalone_mode=False)
@@ -122,18 +131,49 @@ def run(argv: list[str] | None = None) -> None:
         if isinstance(exc, OperationCancelled):
             # Not an error: say what happened and how to continue, nothing more.
             print_warning(exc.message)
-            sys.exit(exc.exit_code)
+            return exc.exit_code
         print_error(exc, verbose=verbose)
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except (KeyboardInterrupt, click.exceptions.Abort):
-        sys.exit(130)
+        return 130
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
+        return int(exc.exit_code or 0)
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
-    sys.exit(0)
+        return exc.exit_code
+    return 0
+
+
+def entry() -> None:
+    """Console-script entry point (``hfsuite``, ``python -m hfsuite``): run, then exit fast.
+
+    A normal interpreter shutdown tears down every imported module one by one, which costs
+    about 0.17 s after the work is done (measured: 0.17 s vs 0.006 s for the modules a
+    download imports). Once the command has returned, nothing is left to do but flush: the
+    database commits are durable, files are closed, and downloads wrote their resume state.
+    So standard streams and log handlers are flushed, ``atexit`` handlers run, and the process
+    ends. The slow path stays when it matters: a window was open (Qt saves state in
+    destructors) or a non-daemon thread is still running (Python would wait for it).
+    """
+    code = exit_code()
+    if "PySide6" in sys.modules or any(
+        t.is_alive() and not t.daemon
+        for t in threading.enumerate()
+        if t is not threading.main_thread()
+    ):
+        sys.exit(code)
+    _flush_and_exit(code)
+
+
+def _flush_and_exit(code: int) -> None:
+    try:
+        atexit._run_exitfuncs()  # logging.shutdown() is one of them
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
+                stream.flush()
+        os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    run()
+    entry()

@@ -104,6 +104,7 @@ class FileDownload:
         self.scheduler: SegmentScheduler | None = None
         self._responses: set[Response] = set()
         self.hasher: PrefixHasher | None = None
+        self._hash_thread = False  # a hashing thread follows the prefix (big files)
 
     # --- lifecycle ---------------------------------------------------------------------------
     def run(self) -> None:
@@ -124,9 +125,16 @@ class FileDownload:
         self.hasher = PrefixHasher(self.expectation, self._fd)
         self.t.emit(FileStarted(self.t.task_id, self.remote.path, size, done.total))
         completed = False
+        flushing: _Flush | None = None
         try:
             if size > 0 and not self.scheduler.complete:
                 self._run_workers()
+            if self.scheduler.complete and size > self.t.options.small_file_bytes:
+                # Durable before the rename makes it visible. The disk flush runs while the
+                # last bytes are hashed; small files skip it (a lost one is cheap to fetch
+                # again, and one flush each would dominate a repo of many files).
+                flushing = _Flush(self._fd)
+                flushing.start()
             self.hasher.catch_up(self.scheduler.done.contiguous_prefix())
             if not self.scheduler.complete:
                 if self.t.halted:
@@ -139,22 +147,22 @@ class FileDownload:
                     f"(expected {self.expectation.digest}, got {got})."
                 )
             self.t.emit(FileVerified(self.t.task_id, self.remote.path, str(self.expectation.kind)))
-            if size > self.t.options.small_file_bytes:
-                # Durable before the rename makes it visible. Small files skip it: a lost one
-                # is cheap to fetch again, and one fsync each would dominate a many-file repo.
-                os.fsync(self._fd)
+            log.debug(
+                "%s verified (%s); %d of %d bytes read back for hashing",
+                self.remote.path,
+                self.expectation.kind,
+                self.hasher.reread_bytes,
+                size,
+            )
+            if flushing is not None:
+                flushing.wait()  # a failed flush is a failed write (OSError, as before)
             completed = True
         finally:
+            if flushing is not None:
+                flushing.join()  # the descriptor stays open until the flush is done
             if not completed:
                 self.save_checkpoint()  # what a later run resumes from
             self._close()
-
-    def _hash_behind(self, stop: threading.Event) -> None:
-        """Hash bytes written ahead of the frontier, shortly after they land (page cache)."""
-        while not stop.wait(0.05):
-            sched, hasher = self.scheduler, self.hasher
-            if sched is not None and hasher is not None:
-                hasher.catch_up(sched.done.contiguous_prefix())
 
     def _open_partial(self) -> RangeSet:
         path, size = self.target.partial_path, self.expectation.size
@@ -227,27 +235,36 @@ class FileDownload:
         assert self.scheduler is not None
         opts = self.t.options
         missing = self.expectation.size - self.scheduler.done.total
-        n = 1 if self.expectation.size <= opts.small_file_bytes else opts.connections_per_file
+        small = self.expectation.size <= opts.small_file_bytes
+        n = 1 if small else opts.connections_per_file
         n = max(1, min(n, -(-missing // opts.min_segment)))
-        if n == 1:
+        if small:
             # One connection writes in order and feeds the hasher itself: no extra threads.
             self._worker()
         else:
+            # Hashing runs in a thread of its own, beside the connections (one included).
+            hasher, scheduler = self.hasher, self.scheduler
+            assert hasher is not None
             stop_hashing = threading.Event()
             hashing = threading.Thread(
-                target=self._hash_behind, args=(stop_hashing,), name="hfsuite-hash", daemon=True
+                target=hasher.run_behind,
+                args=(scheduler.prefix_end, stop_hashing),
+                name="hfsuite-hash",
+                daemon=True,
             )
             threads = [
                 threading.Thread(target=self._worker, name=f"hfsuite-conn-{i}", daemon=True)
                 for i in range(n)
             ]
+            self._hash_thread = True
             hashing.start()
             for th in threads:
                 th.start()
             for th in threads:
                 th.join()
-            stop_hashing.set()
+            hasher.stop_behind(stop_hashing)
             hashing.join()
+            self._hash_thread = False
         if self._range_ignored.is_set() and not self.scheduler.complete:
             self._errors.clear()
             self._abort.clear()
@@ -437,7 +454,21 @@ class FileDownload:
 
     def _read_body(self, resp: Response, seg: Segment) -> None:
         assert self.scheduler is not None and self.hasher is not None and self._fd is not None
-        buf = bytearray(self.t.options.buffer_bytes)
+        hasher = self.hasher
+        behind = self._hash_thread
+        holder = [hasher.buffer() if behind else bytearray(self.t.options.buffer_bytes)]
+        try:
+            self._read_into(resp, seg, holder, behind)
+        finally:
+            if behind:
+                hasher.give_back(holder[0])  # the buffer in hand (kept ones are the hasher's)
+
+    def _read_into(
+        self, resp: Response, seg: Segment, holder: list[bytearray], behind: bool
+    ) -> None:
+        assert self.scheduler is not None and self.hasher is not None and self._fd is not None
+        hasher = self.hasher
+        buf = holder[0]
         view = memoryview(buf)
         throttle = self.t.throttle
         control = self.t.control
@@ -464,7 +495,11 @@ class FileDownload:
                 return
             chunk = view[:n]
             os.pwrite(self._fd, chunk, start)
-            self.hasher.feed(start, chunk)
+            if not behind:
+                hasher.feed(start, chunk)
+            elif hasher.offer(start, buf, n):  # kept for the hashing thread: a fresh buffer
+                buf = holder[0] = hasher.buffer()
+                view = memoryview(buf)
             self.scheduler.written(start, n)
             with self._lock:
                 self.fetched_bytes += n
@@ -510,6 +545,26 @@ class FileDownload:
                 seg = self.scheduler.next_segment()
                 assert seg is not None
                 self.t.control.sleep(policy.delay(attempt, exc.retry_after_s))
+
+
+class _Flush(threading.Thread):
+    """``fsync`` of a file in the background; ``wait()`` re-raises its error."""
+
+    def __init__(self, fd: int):
+        super().__init__(name="hfsuite-flush", daemon=True)
+        self.fd = fd
+        self.error: OSError | None = None
+
+    def run(self) -> None:
+        try:
+            os.fsync(self.fd)
+        except OSError as exc:
+            self.error = exc
+
+    def wait(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
 
 
 def _strip_etag(value: str) -> str:

@@ -72,6 +72,7 @@ class SegmentScheduler:
         self.max_segment = max(self.min_segment, max_segment)
         self._gaps: list[tuple[int, int]] = self.done.missing(size)
         self._active: list[Segment] = []
+        self._ramp = 0  # segments handed out so far in the staggered first wave
         self._lock = threading.Lock()
 
     # --- handing out work ----------------------------------------------------------------
@@ -86,6 +87,9 @@ class SegmentScheduler:
         start, end = self._gaps[0]
         unassigned = sum(e - s for s, e in self._gaps)
         want = _clamp(-(-unassigned // self.connections), self.min_segment, self.max_segment)
+        if self._ramp < self.connections:  # the staggered first wave
+            self._ramp += 1
+            want = max(self.min_segment, want * self._ramp // self.connections)
         cut = min(end, _align_up(start + want))
         if end - cut < self.min_segment // 2:  # don't leave a crumb behind
             cut = end
@@ -156,6 +160,11 @@ class SegmentScheduler:
         """Segments currently held by connections."""
         with self._lock:
             return len(self._active)
+
+    def prefix_end(self) -> int:
+        """End of the written bytes counted from the start of the file."""
+        with self._lock:
+            return self.done.contiguous_prefix()
 
     def snapshot(self) -> RangeSet:
         """A copy of the written ranges (for persisting resume state)."""

@@ -277,3 +277,24 @@ def test_cancel_interrupts_a_stalled_read_at_once(hub, files, tmp_path):  # type
     assert not worker.is_alive()
     assert time.monotonic() - started < 2, "cancel did not wait for the 20 s stall"
     assert outcome and isinstance(outcome[0], OperationCancelled)
+
+
+def test_a_failed_flush_to_disk_fails_the_file_and_keeps_the_partial_data(  # type: ignore[no-untyped-def]
+    hub, files, tmp_path, monkeypatch
+):
+    # The flush before the rename runs beside the last hashing; its error must still count.
+    import errno
+    import os
+
+    from hfsuite.core.errors import TransferError
+
+    def failing_fsync(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(TransferError, match="cannot write to disk"):
+        _fetch(hub, tmp_path, connections_per_file=4, min_segment=MIB, max_segment=2 * MIB)
+    dest = tmp_path / "out"
+    assert not (dest / BIG).exists(), "an unflushed file never appears at its final path"
+    partial = list(dest.rglob(f"{BIG}.hfsuite.incomplete"))
+    assert partial and partial[0].stat().st_size == len(files[BIG])

@@ -114,3 +114,42 @@ def test_random_interleaving_always_completes_exactly(size: int, conns: int, see
     assert sched.complete
     assert sched.done.total == size
     assert written_bytes == size, "no byte was written twice"
+
+
+def _simulate_equal_connections(sched: SegmentScheduler, conns: int, step: int) -> list[int]:
+    """Connections at the same speed each write ``step`` bytes per round; returns, per round,
+    how far the written bytes reach beyond the contiguous prefix (what a hash must read back)."""
+    active = [sched.next_segment() for _ in range(conns)]
+    lags = []
+    while any(active):
+        for i, seg in enumerate(active):
+            if seg is None:
+                continue
+            start = seg.pos
+            n = sched.reserve(seg, step)
+            if n:
+                sched.written(start, n)
+            if seg.pos >= seg.end:
+                sched.release(seg)
+                active[i] = sched.next_segment()
+        lags.append(sched.done.total - sched.done.contiguous_prefix())
+    return lags
+
+
+def test_first_segments_are_staggered_so_the_prefix_grows_steadily() -> None:
+    sched = SegmentScheduler(2048 * MIB, connections=16, max_segment=64 * MIB)
+    first = [sched.next_segment() for _ in range(16)]
+    sizes = [s.end - s.start for s in first if s]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1], "the first wave grows in size"
+    assert sizes[-1] == 64 * MIB
+
+
+def test_written_bytes_never_run_far_ahead_of_the_prefix() -> None:
+    # 16 equal connections over 1 GiB: without the staggered first wave every segment of a
+    # wave completes together and the bytes beyond the prefix reach 15 segments (960 MiB).
+    sched = SegmentScheduler(1024 * MIB, connections=16, max_segment=64 * MIB)
+    lags = _simulate_equal_connections(sched, 16, MIB)
+    assert sched.complete
+    assert max(lags) <= 520 * MIB
+    # At the end (the last tenth of the rounds) little is left for the hash to read back.
+    assert max(lags[-len(lags) // 10 :]) <= 160 * MIB
