@@ -161,3 +161,29 @@ def test_hf_cli_after_our_local_dir_download_fetches_nothing(served, tmp_path, h
     ]
     assert fetched == [], [r.path for r in fetched]
     assert (dest / "model.safetensors").read_bytes() == content
+
+
+def test_a_database_that_cannot_be_opened_stops_the_download_and_keeps_its_bytes(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, served, tmp_path
+):
+    """Bytes start moving before the database is opened; when it then cannot be (here: one
+    written by a newer hfsuite), the download stops with that error and its partial data stays
+    for a later run."""
+    import sqlite3
+
+    hub, _ = served
+    db = tmp_path / "newer.db"
+    env = {"HFSUITE_DB_URL": f"sqlite:///{db}"}
+    assert hfsuite_cmd("queue", "ls", env=env).returncode == 0  # creates it
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    hub.throttle(per_connection_bps=1 * MIB)
+    dest = tmp_path / "d"
+    result = hfsuite_cmd(
+        "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest), env=env
+    )
+    assert result.returncode == 4, result.stderr
+    assert "newer version" in result.stderr
+    assert not (dest / "model.safetensors").exists()
+    partial = dest / ".cache/huggingface/download/model.safetensors.hfsuite.incomplete"
+    assert partial.exists(), "the bytes fetched so far are kept for a later run"

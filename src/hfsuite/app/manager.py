@@ -52,6 +52,7 @@ from hfsuite.storage import (
 )
 
 if TYPE_CHECKING:
+    from hfsuite.app.early import EarlyDownload
     from hfsuite.app.events import TaskProgress
     from hfsuite.app.manager_runner import DirectDownload, QueueRunner, RunSummary
     from hfsuite.app.suite import Suite
@@ -430,6 +431,7 @@ class DownloadManager:
         *,
         on_event: Callable[[Event], None] | None = None,
         on_plan: Callable[[DownloadPlan], None] | None = None,
+        early: EarlyDownload | None = None,
     ) -> DirectDownload:
         """Add a task for ``request`` and download it now, outside the queue's slots.
 
@@ -439,7 +441,9 @@ class DownloadManager:
         Args:
             request: What to download.
             on_event: Receives this task's engine events (progress, files…).
-            on_plan: Called with the plan before bytes move.
+            on_plan: Called with the plan (before bytes move, or at once when ``early``
+                already made it).
+            early: The same request's download, already running: the task adopts it.
         """
         from hfsuite.app.manager_runner import start_direct
         from hfsuite.app.manager_tasks import spec_for_request
@@ -448,7 +452,7 @@ class DownloadManager:
             (task_id,) = uow.tasks.add_many([spec_for_request(request, self.suite.settings)])
             uow.tasks.set_state([task_id], TaskState.RUNNING)
         self._changed()
-        return start_direct(self, task_id, request, on_event=on_event, on_plan=on_plan)
+        return start_direct(self, task_id, request, on_event=on_event, on_plan=on_plan, early=early)
 
     def start_task_now(
         self, task_id: int, *, on_event: Callable[[Event], None] | None = None

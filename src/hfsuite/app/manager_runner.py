@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, ClassVar
 from filelock import FileLock, Timeout
 
 from hfsuite.app.downloads import DownloadOutcome, DownloadPlan, DownloadRequest, download
+from hfsuite.app.early import EarlyDownload
 from hfsuite.app.events import TaskRemoved, TasksUpdated
 from hfsuite.app.history_ops import TaskEnd, record_end
 from hfsuite.app.manager_tasks import manifest_of, request_for, task_files_of
@@ -77,6 +78,7 @@ class _Active:
     outcome: DownloadOutcome | None = None
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
+    early: EarlyDownload | None = None  # started before the task existed; adopted here
 
 
 def pid_alive(pid: int) -> bool:
@@ -312,14 +314,18 @@ class QueueRunner:
                 active.on_plan(plan)
 
         try:
-            active.outcome = download(
-                self.suite,
-                active.request,
-                control=active.control,
-                on_event=on_event,
-                on_plan=on_plan,
-                task_id=task_id,
-            )
+            if active.early is not None:
+                active.early.adopt(task_id, on_event, on_plan)
+                active.outcome = active.early.result()
+            else:
+                active.outcome = download(
+                    self.suite,
+                    active.request,
+                    control=active.control,
+                    on_event=on_event,
+                    on_plan=on_plan,
+                    task_id=task_id,
+                )
         except BaseException as exc:
             active.error = exc
         finally:
@@ -556,13 +562,21 @@ def start_direct(
     *,
     on_event: Callable[[Event], None] | None = None,
     on_plan: Callable[[DownloadPlan], None] | None = None,
+    early: EarlyDownload | None = None,
 ) -> DirectDownload:
-    """Run a task already marked RUNNING in a background thread; see :class:`DirectDownload`."""
+    """Run a task already marked RUNNING in a background thread; see :class:`DirectDownload`.
+
+    With ``early``, the task adopts that already running download instead of starting one.
+    """
     task = manager.require(task_id)
     runner = QueueRunner(manager)
     clock = manager.suite.clock
+    if early is not None:
+        control, started_mono, started_at = early.control, early.started_mono, early.started_at
+    else:
+        control, started_mono, started_at = TransferControl(), clock.monotonic(), clock.now()
     active = _Active(
-        task, request, TransferControl(), clock.monotonic(), clock.now(), on_event, on_plan
+        task, request, control, started_mono, started_at, on_event, on_plan, early=early
     )
     stop = threading.Event()
     finished = threading.Event()

@@ -48,6 +48,10 @@ Examples:
 """
 
 
+_INTERRUPTED = "Download interrupted. Partial data is kept: run the same command again to resume."
+_EARLY_WAIT_S = 5.0  # longest wait for the first bytes before the database is opened anyway
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to the main app."""
     app.command("download", help=HELP)(download_command)
@@ -129,12 +133,24 @@ def download_command(
         display = RichProgressDisplay(err)
     else:
         display = QuietDisplay()
-    from hfsuite.app.manager import DownloadManager  # the database layer: only when needed
+    from hfsuite.app.early import EarlyDownload
 
-    manager = DownloadManager(suite)
     with display:
-        # The task is in the queue and ends in history like any other; it runs now, here.
-        running = manager.start_download(request, on_event=display)
+        # Bytes start moving first; the queue's database (SQLAlchemy and the storage layer to
+        # import, the task to add) is opened while they do, and the task adopts the running
+        # download. It is in the queue and ends in history like any other; it runs now, here.
+        early = EarlyDownload(suite, request).start()
+        try:
+            early.wait_moving(_EARLY_WAIT_S)
+            from hfsuite.app.manager import DownloadManager
+
+            manager = DownloadManager(suite)
+            running = manager.start_download(request, on_event=display, early=early)
+        except BaseException as exc:
+            early.cancel_and_wait()  # partial data and resume state stay on disk
+            if isinstance(exc, KeyboardInterrupt):
+                raise OperationCancelled(_INTERRUPTED) from None
+            raise
         try:
             while not running.wait(0.2):
                 pass
@@ -144,9 +160,7 @@ def download_command(
     try:
         outcome = running.result()
     except OperationCancelled:
-        raise OperationCancelled(
-            "Download interrupted. Partial data is kept: run the same command again to resume."
-        ) from None
+        raise OperationCancelled(_INTERRUPTED) from None
     _print_summary(outcome, as_json, state.quiet)
 
 

@@ -258,13 +258,16 @@ class FileDownload:
             ]
             self._hash_thread = True
             hashing.start()
-            for th in threads:
-                th.start()
-            for th in threads:
-                th.join()
-            hasher.stop_behind(stop_hashing)
-            hashing.join()
-            self._hash_thread = False
+            try:
+                for th in threads:
+                    th.start()
+                for th in threads:
+                    th.join()
+            finally:
+                # Never left running: it maps the file, which may be cut short next (restart).
+                stop_hashing.set()
+                hashing.join()
+                self._hash_thread = False
         if self._range_ignored.is_set() and not self.scheduler.complete:
             self._errors.clear()
             self._abort.clear()
@@ -455,20 +458,8 @@ class FileDownload:
     def _read_body(self, resp: Response, seg: Segment) -> None:
         assert self.scheduler is not None and self.hasher is not None and self._fd is not None
         hasher = self.hasher
-        behind = self._hash_thread
-        holder = [hasher.buffer() if behind else bytearray(self.t.options.buffer_bytes)]
-        try:
-            self._read_into(resp, seg, holder, behind)
-        finally:
-            if behind:
-                hasher.give_back(holder[0])  # the buffer in hand (kept ones are the hasher's)
-
-    def _read_into(
-        self, resp: Response, seg: Segment, holder: list[bytearray], behind: bool
-    ) -> None:
-        assert self.scheduler is not None and self.hasher is not None and self._fd is not None
-        hasher = self.hasher
-        buf = holder[0]
+        behind = self._hash_thread  # a hashing thread follows the prefix: nothing to feed
+        buf = bytearray(self.t.options.buffer_bytes)
         view = memoryview(buf)
         throttle = self.t.throttle
         control = self.t.control
@@ -497,9 +488,6 @@ class FileDownload:
             os.pwrite(self._fd, chunk, start)
             if not behind:
                 hasher.feed(start, chunk)
-            elif hasher.offer(start, buf, n):  # kept for the hashing thread: a fresh buffer
-                buf = holder[0] = hasher.buffer()
-                view = memoryview(buf)
             self.scheduler.written(start, n)
             with self._lock:
                 self.fetched_bytes += n

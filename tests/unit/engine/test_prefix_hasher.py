@@ -1,4 +1,4 @@
-"""PrefixHasher: chunks kept in memory near the frontier, the rest read back, digest exact."""
+"""PrefixHasher: a hashing thread follows the written prefix whatever order bytes land in."""
 
 from __future__ import annotations
 
@@ -21,15 +21,13 @@ def _content(size: int, seed: int) -> bytes:
     return random.Random(seed).randbytes(size)
 
 
-def _write_chunks(
-    path: Path, data: bytes, order: list[int], chunk: int, *, window: int, buffer: int
-) -> PrefixHasher:
-    """Write ``data`` chunk by chunk in ``order`` as connections do (pwrite, offer, count
-    written), with the hashing thread following; return the hasher once it is done."""
+def _write_behind(path: Path, data: bytes, order: list[int], chunk: int) -> PrefixHasher:
+    """Write ``data`` chunk by chunk in ``order`` as connections do (pwrite, then count it as
+    written) while the hashing thread follows; return the hasher once all is hashed."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     os.ftruncate(fd, len(data))
     expectation = Expectation(len(data), HashKind.SHA256, hashlib.sha256(data).hexdigest())
-    hasher = PrefixHasher(expectation, fd, window_bytes=window, buffer_bytes=buffer)
+    hasher = PrefixHasher(expectation, fd)
     done = RangeSet()
     lock = threading.Lock()
 
@@ -43,70 +41,45 @@ def _write_chunks(
     try:
         for index in order:
             start = index * chunk
-            piece = data[start : start + chunk]
-            buf = hasher.buffer()
-            buf[: len(piece)] = piece
-            os.pwrite(fd, memoryview(buf)[: len(piece)], start)
-            if not hasher.offer(start, buf, len(piece)):
-                hasher.give_back(buf)
+            os.pwrite(fd, data[start : start + chunk], start)
             with lock:
-                done.add(start, start + len(piece))
+                done.add(start, min(len(data), start + chunk))
     finally:
-        hasher.stop_behind(stop)
+        stop.set()
         thread.join()
     hasher.catch_up(len(data))  # what FileDownload does after its connections end
     os.close(fd)
     return hasher
 
 
-def _offer_all(
-    path: Path, data: bytes, order: list[int], chunk: int, *, window: int
-) -> tuple[PrefixHasher, list[bool]]:
-    """Write and offer every chunk with no hashing thread running yet; then hash it all."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    os.ftruncate(fd, len(data))
-    expectation = Expectation(len(data), HashKind.SHA256, hashlib.sha256(data).hexdigest())
-    hasher = PrefixHasher(expectation, fd, window_bytes=window, buffer_bytes=chunk)
-    kept = []
-    for index in order:
-        start = index * chunk
-        piece = data[start : start + chunk]
-        buf = hasher.buffer()
-        buf[: len(piece)] = piece
-        os.pwrite(fd, memoryview(buf)[: len(piece)], start)
-        kept.append(hasher.offer(start, buf, len(piece)))
+def test_the_hashing_thread_follows_bytes_written_out_of_order(tmp_path: Path) -> None:
+    chunk = 64 * KIB
+    data = _content(32 * chunk + 5, seed=2)
+    order = list(range(16, 33)) + list(range(16))  # the second half lands first
+    hasher = _write_behind(tmp_path / "f", data, order, chunk)
+    assert hasher.matches()
+    assert hasher.reread_bytes == len(data), "every byte was read back once, no more"
+
+
+def test_a_connection_feeding_in_order_needs_no_read_back(tmp_path: Path) -> None:
+    data = _content(10 * 64 * KIB + 17, seed=5)
+    fd = os.open(tmp_path / "f", os.O_RDWR | os.O_CREAT, 0o644)
+    hasher = PrefixHasher(
+        Expectation(len(data), HashKind.SHA256, hashlib.sha256(data).hexdigest()), fd
+    )
+    view = memoryview(data)
+    assert not hasher.feed(64 * KIB, view[64 * KIB : 128 * KIB]), "not at the frontier"
+    for start in range(0, len(data), 64 * KIB):
+        os.pwrite(fd, view[start : start + 64 * KIB], start)
+        assert hasher.feed(start, view[start : start + 64 * KIB])
     hasher.catch_up(len(data))
     os.close(fd)
-    return hasher, kept
-
-
-def test_bytes_arriving_in_order_are_hashed_from_memory(tmp_path: Path) -> None:
-    data = _content(64 * 64 * KIB + 123, seed=1)
-    chunks = -(-len(data) // (64 * KIB))
-    hasher, kept = _offer_all(
-        tmp_path / "f", data, list(range(chunks)), 64 * KIB, window=len(data) + 64 * KIB
-    )
-    assert all(kept)
-    assert hasher.matches()
-    assert hasher.reread_bytes == 0, "nothing kept in memory is read back"
-
-
-def test_memory_is_bounded_and_bytes_far_ahead_are_read_back(tmp_path: Path) -> None:
-    chunk = 64 * KIB
-    data = _content(32 * chunk, seed=2)
-    # The second half first (beyond the 4-chunk window), then the first half in order.
-    order = list(range(16, 32)) + list(range(16))
-    hasher, kept = _offer_all(tmp_path / "f", data, order, chunk, window=4 * chunk)
-    assert kept[:16] == [False] * 16, "chunks beyond the window are not kept"
-    assert kept[16:20] == [True] * 4 and not any(kept[20:]), "at most a window's worth kept"
-    assert hasher.matches()
-    assert hasher.reread_bytes == len(data) - 4 * chunk
+    assert hasher.matches() and hasher.reread_bytes == 0
 
 
 def test_a_wrong_byte_is_a_mismatch(tmp_path: Path) -> None:
     data = _content(8 * 64 * KIB, seed=3)
-    path = tmp_path / "f"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(tmp_path / "f", os.O_RDWR | os.O_CREAT, 0o644)
     os.pwrite(fd, data[:-1] + b"\x00", 0)
     hasher = PrefixHasher(
         Expectation(len(data), HashKind.SHA256, hashlib.sha256(data).hexdigest()), fd
@@ -116,31 +89,27 @@ def test_a_wrong_byte_is_a_mismatch(tmp_path: Path) -> None:
     assert hasher.position == len(data) and not hasher.matches()
 
 
-def test_buffers_are_recycled_not_reallocated(tmp_path: Path) -> None:
-    fd = os.open(tmp_path / "f", os.O_RDWR | os.O_CREAT, 0o644)
-    hasher = PrefixHasher(Expectation(1, HashKind.SIZE), fd, window_bytes=4 * KIB, buffer_bytes=KIB)
-    first = hasher.buffer()
-    hasher.give_back(first)
-    assert hasher.buffer() is first
+def test_git_blob_id_is_checked(tmp_path: Path) -> None:
+    data = b"hello\n"
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    blob_id = hashlib.sha1(b"blob 6\0" + data).hexdigest()  # what `git hash-object` prints
+    fd = os.open(path, os.O_RDONLY)
+    hasher = PrefixHasher(Expectation(len(data), HashKind.GIT_SHA1, blob_id), fd)
+    hasher.catch_up(len(data))
     os.close(fd)
+    assert hasher.matches()
 
 
 @settings(max_examples=40, deadline=None)
-@given(
-    size=st.integers(1, 600 * KIB),
-    seed=st.integers(0, 2**32 - 1),
-    window_chunks=st.integers(1, 12),
-)
-def test_any_arrival_order_gives_the_exact_digest(
-    tmp_path_factory, size: int, seed: int, window_chunks: int
-) -> None:  # type: ignore[no-untyped-def]
+@given(size=st.integers(1, 600 * KIB), seed=st.integers(0, 2**32 - 1))
+def test_any_arrival_order_gives_the_exact_digest(tmp_path_factory, size: int, seed: int) -> None:  # type: ignore[no-untyped-def]
     chunk = 32 * KIB
     data = _content(size, seed)
     n = -(-size // chunk)
     rng = random.Random(seed)
     # Roughly in order, as several connections deliver: a shuffle within a sliding span.
     order = sorted(range(n), key=lambda i: i + rng.uniform(0, 6))
-    path = tmp_path_factory.mktemp("h") / "f"
-    hasher = _write_chunks(path, data, order, chunk, window=window_chunks * chunk, buffer=chunk)
+    hasher = _write_behind(tmp_path_factory.mktemp("h") / "f", data, order, chunk)
     assert hasher.position == size
     assert hasher.result() == hashlib.sha256(data).hexdigest()

@@ -1,0 +1,111 @@
+"""``hfsuite download`` moves bytes before its task exists; the task then adopts the download."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from manager_helpers import SLOW_FILES, SLOW_REPO, cached_file
+
+from hfsuite.app.downloads import DownloadRequest
+from hfsuite.app.early import EarlyDownload
+from hfsuite.app.history_ops import find_history
+from hfsuite.app.manager import DownloadManager
+from hfsuite.core.errors import RepoNotFoundError
+from hfsuite.core.events import FileStarted, FileVerified, TransferProgressed
+from hfsuite.core.types import Outcome, RepoRef, TaskState
+from hfsuite.engine.resume import load_state
+
+
+def test_an_adopted_download_is_a_task_with_its_events_plan_and_history(  # type: ignore[no-untyped-def]
+    make_suite, hub, options
+):
+    suite = make_suite()
+    # The emulator serves slowly, so the adoption happens while bytes are moving.
+    hub.throttle(per_connection_bps=4 * 1024 * 1024)
+    request = DownloadRequest(RepoRef(SLOW_REPO), cache_dir=options.cache_dir)
+    early = EarlyDownload(suite, request).start()
+    assert early.wait_moving(30)
+    assert not early.wait(0), "still downloading when the task is added"
+
+    manager = DownloadManager(suite)  # the database is opened only now
+    seen: list = []
+    running = manager.start_download(request, on_event=seen.append, early=early)
+    assert running.wait(60)
+    outcome = running.result()
+
+    task = manager.require(running.task_id)
+    assert task.state is TaskState.COMPLETED
+    assert task.resolved_commit == outcome.plan.snapshot.commit, "the plan was stored"
+    assert {f.path for f in manager.files(running.task_id)} == set(SLOW_FILES)
+    # Events from before the task existed were replayed, all stamped with its id.
+    assert any(isinstance(e, FileStarted) for e in seen)
+    assert any(isinstance(e, TransferProgressed) for e in seen)
+    assert sum(isinstance(e, FileVerified) for e in seen) == len(SLOW_FILES)
+    assert all(e.task_id == running.task_id for e in seen)
+    (entry,) = find_history(manager.db)
+    assert entry.task_id == running.task_id and entry.outcome is Outcome.COMPLETED
+    big = cached_file(options.cache_dir, SLOW_REPO, "model.safetensors")
+    assert big.read_bytes() == SLOW_FILES["model.safetensors"]
+
+
+def test_a_download_that_failed_before_adoption_is_recorded_as_failed(  # type: ignore[no-untyped-def]
+    make_suite, options
+):
+    suite = make_suite()
+    request = DownloadRequest(RepoRef("acme/does-not-exist"), cache_dir=options.cache_dir)
+    early = EarlyDownload(suite, request).start()
+    assert early.wait(30), "the plan fails at once"
+
+    manager = DownloadManager(suite)
+    running = manager.start_download(request, early=early)
+    assert running.wait(30)
+    with pytest.raises(RepoNotFoundError):
+        running.result()
+    task = manager.require(running.task_id)
+    assert task.state is TaskState.FAILED and "acme/does-not-exist" in (task.error or "")
+    (entry,) = find_history(manager.db)
+    assert entry.outcome is Outcome.FAILED
+
+
+def test_cancelling_an_early_download_keeps_its_partial_data(make_suite, hub, options):  # type: ignore[no-untyped-def]
+    suite = make_suite()
+    hub.throttle(per_connection_bps=256 * 1024)
+    request = DownloadRequest(RepoRef(SLOW_REPO), cache_dir=options.cache_dir)
+    early = EarlyDownload(suite, request).start()
+    assert early.wait_moving(30)
+    states = _wait_for_resume_state(options.cache_dir)
+    early.cancel_and_wait()  # what `hfsuite download` does when the database cannot be opened
+    assert list(options.cache_dir.rglob("*.hfsuite.incomplete")), "the partial file is kept"
+    state = load_state(states)
+    assert state is not None
+    kept = state.ranges.total
+    assert 0 < kept < len(SLOW_FILES["model.safetensors"])
+    assert not list(options.cache_dir.rglob("snapshots/*/model.safetensors"))
+
+    # A later run resumes from it and completes.
+    hub.throttle(per_connection_bps=None)
+    seen: list = []
+    running = DownloadManager(suite).start_download(request, on_event=seen.append)
+    assert running.wait(60)
+    (resumed,) = [e for e in seen if isinstance(e, FileStarted) and e.path == "model.safetensors"]
+    assert resumed.resumed_bytes == kept
+    assert running.result().downloaded_bytes <= sum(map(len, SLOW_FILES.values())) - kept
+    big = cached_file(options.cache_dir, SLOW_REPO, "model.safetensors")
+    assert big.read_bytes() == SLOW_FILES["model.safetensors"]
+
+
+def _wait_for_resume_state(cache: Path, timeout_s: float = 20.0) -> Path:
+    """The resume state of the big file, once it records some bytes (a checkpoint is written
+    every second while downloading)."""
+    deadline = time.monotonic() + timeout_s
+    tick = threading.Event()
+    while time.monotonic() < deadline:
+        for path in cache.rglob("*.hfsuite.json"):
+            state = load_state(path)
+            if state is not None and state.ranges.total > 0:
+                return path
+        tick.wait(0.05)
+    raise AssertionError("no resume state with bytes in it")
