@@ -16,6 +16,7 @@ import itertools
 import json
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -148,6 +149,13 @@ class EmulatorServer(ThreadingHTTPServer):
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, EmulatorHandler)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (a download closing a connection it no longer needs) is
+        normal traffic, not an error worth a traceback; anything else is reported."""
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     def close_connections(self) -> None:
         """Shut down every open client connection (used when stopping)."""
