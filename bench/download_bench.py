@@ -5,8 +5,9 @@ Peers: ``hf download`` (huggingface_hub's CLI), ``aria2c`` (Debian's package; in
 emulator (``python -m hfsuite.testing.hub serve``, a separate process); wall time and CPU time
 (user+sys of the tool's process tree) are measured per run, and ratios printed.
 
-    python bench/download_bench.py                    # everything, 2 GiB file (several minutes)
+    python bench/download_bench.py                    # everything, 2 GiB file, 3 rounds (~15 min)
     python bench/download_bench.py --size-mib 512 --only throttled unthrottled
+    python bench/download_bench.py --only throttled --tools hfsuite aria2c --repeat 5
 
 Scenarios (names for --only):
   throttled    one big LFS file, server capped at 25 MB/s per connection (like a CDN):
@@ -28,6 +29,7 @@ import random
 import resource
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -188,7 +190,32 @@ def check(path: Path, size: int) -> bool:
 
 
 # --- scenarios ------------------------------------------------------------------------------
-def big_file_runs(emu: Emulator, work: Path, size: int, tools: list[str]) -> list[Run]:
+def median_runs(rounds: list[list[Run]]) -> list[Run]:
+    """Per tool, the run of median wall time over the rounds (all walls kept in the note)."""
+    out = []
+    for i, first in enumerate(rounds[0]):
+        runs = [r[i] for r in rounds]
+        ok = [r for r in runs if r.ok]
+        if not ok:
+            out.append(first)
+            continue
+        wall = statistics.median(r.wall_s for r in ok)
+        cpu = statistics.median(r.cpu_s for r in ok)
+        walls = " ".join(f"{r.wall_s:.2f}" for r in runs)
+        failed = len(runs) - len(ok)
+        note = f"runs: {walls}" + (f" ({failed} failed: {runs[0].note})" if failed else "")
+        out.append(Run(first.tool, wall, cpu, True, note))
+    return out
+
+
+def big_file_runs(
+    emu: Emulator, work: Path, size: int, tools: list[str], repeat: int = 1
+) -> list[Run]:
+    """Each tool once per round, rounds interleaved (so drift on the machine hits all alike)."""
+    return median_runs([_big_file_round(emu, work, size, tools) for _ in range(repeat)])
+
+
+def _big_file_round(emu: Emulator, work: Path, size: int, tools: list[str]) -> list[Run]:
     runs = []
     env = env_for(emu.url, work / "home")
     for tool in tools:
@@ -239,7 +266,11 @@ def big_file_runs(emu: Emulator, work: Path, size: int, tools: list[str]) -> lis
     return runs
 
 
-def small_runs(emu: Emulator, work: Path) -> list[Run]:
+def small_runs(emu: Emulator, work: Path, repeat: int = 1) -> list[Run]:
+    return median_runs([_small_round(emu, work) for _ in range(repeat)])
+
+
+def _small_round(emu: Emulator, work: Path) -> list[Run]:
     env = env_for(emu.url, work / "home")
     runs = []
     for tool, cmd in (
@@ -332,6 +363,24 @@ def limit_run(emu: Emulator, work: Path, rate: int, seconds: float) -> dict[str,
     return {"target": rate, "achieved": achieved, "error": achieved / rate - 1, "window_s": t1 - t0}
 
 
+def warm_up(root: Path, work: Path, hash_cache: Path) -> None:
+    """One small real download by each Python tool before anything is timed: bytecode
+    compiled, modules in the page cache, our database created (as on any machine after the
+    first run), the emulator's prehashed index loaded."""
+    src = Path(__file__).resolve().parents[1] / "src"
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], capture_output=True)
+    with Emulator(root, work / "log-warm.jsonl", hash_cache) as emu:
+        env = env_for(emu.url, work / "home")
+        for cmd in (
+            [hfsuite_bin(), "-q", "download", SMALL_REPO, "part00/f0000.bin"],
+            [hf_bin(), "download", SMALL_REPO, "part00/f0000.bin"],
+        ):
+            out = fresh(work / "out-warm")
+            subprocess.run([*cmd, "--local-dir", str(out)], env=env, capture_output=True)
+        shutil.rmtree(work / "out-warm", ignore_errors=True)
+        shutil.rmtree(work / "home" / "hf", ignore_errors=True)
+
+
 # --- report ---------------------------------------------------------------------------------
 def fmt_runs(title: str, runs: list[Run], size: int, baseline: str) -> list[str]:
     base = next((r for r in runs if r.tool == baseline and r.ok), None)
@@ -343,7 +392,7 @@ def fmt_runs(title: str, runs: list[Run], size: int, baseline: str) -> list[str]
         speed = size / r.wall_s / 1e6 if r.wall_s else 0
         lines.append(
             f"{r.tool:16} {r.wall_s:8.2f} {speed:8.1f} {r.cpu_s:7.2f} "
-            f"{r.cpu_s / (size / 2**30):9.2f}  {'' if r.ok else 'FAILED ' + r.note}"
+            f"{r.cpu_s / (size / 2**30):9.2f}  {r.note if r.ok else 'FAILED ' + r.note}"
         )
     if base:
         for r in runs:
@@ -363,6 +412,12 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", default=None)
     ap.add_argument("--limit-seconds", type=float, default=30.0)
     ap.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="rounds of the big-file and small-file scenarios; medians are reported",
+    )
+    ap.add_argument(
         "--tools",
         nargs="*",
         default=None,
@@ -377,34 +432,31 @@ def main() -> int:
     make_big(root, size)
     small_total = make_small(root)
     hash_cache = work / "hashes.json"
-    warm_env = env_for("http://127.0.0.1:9", work / "home")
-    for tool in (hfsuite_bin(), hf_bin()):  # bytecode compiled, files in the page cache
-        subprocess.run([tool, "--help"], env=warm_env, capture_output=True, check=False)
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(Path(__file__).parents[1] / "src")],
-        env=warm_env,
-        capture_output=True,
-        check=False,
-    )
+    warm_up(root, work, hash_cache)
 
     def pick(tools: list[str]) -> list[str]:
         return [t for t in tools if args.tools is None or t in args.tools]
 
-    report: list[str] = [f"machine: {os.cpu_count()} cores; file {args.size_mib} MiB"]
+    report: list[str] = [
+        f"machine: {os.cpu_count()} cores; file {args.size_mib} MiB; "
+        f"median of {args.repeat} interleaved round(s)"
+    ]
 
     if "throttled" in want:
         cap = int(args.cap_mbps * 1e6)
         with Emulator(
             root, work / "log-throttled.jsonl", hash_cache, "--per-connection-bps", str(cap)
         ) as emu:
-            runs = big_file_runs(emu, work, size, pick(["hfsuite", "aria2c", "hf download"]))
+            runs = big_file_runs(
+                emu, work, size, pick(["hfsuite", "aria2c", "hf download"]), args.repeat
+            )
         report += fmt_runs(
             f"throttled: {args.cap_mbps:g} MB/s per connection", runs, size, "hfsuite"
         )
     if "unthrottled" in want:
         with Emulator(root, work / "log-free.jsonl", hash_cache) as emu:
             runs = big_file_runs(
-                emu, work, size, pick(["hfsuite", "curl", "aria2c", "hf download"])
+                emu, work, size, pick(["hfsuite", "curl", "aria2c", "hf download"]), args.repeat
             )
         report += fmt_runs("unthrottled", runs, size, "hfsuite")
         ours = next((r for r in runs if r.tool == "hfsuite" and r.ok), None)
@@ -414,7 +466,7 @@ def main() -> int:
                 report.append(f"  throughput ours/{peer}: {p.wall_s / ours.wall_s:.2f}")
     if "small" in want:
         with Emulator(root, work / "log-small.jsonl", hash_cache) as emu:
-            runs = small_runs(emu, work)
+            runs = small_runs(emu, work, args.repeat)
         report += fmt_runs(
             f"1,000 small files ({small_total / 1e6:.1f} MB)", runs, small_total, "hfsuite"
         )

@@ -2,9 +2,11 @@
 
 Workers take segments from the :class:`~hfsuite.engine.scheduler.SegmentScheduler`, GET them with
 ``Range`` (following the hub's redirect to the CDN by hand, so an expired signed URL can be
-resolved again), write at offsets with ``os.pwrite`` and feed the
-:class:`~hfsuite.engine.verify.PrefixHasher`; a background thread hashes bytes written ahead of
-the frontier while they are still in the page cache.
+resolved again) and write at offsets with ``os.pwrite``. The
+:class:`~hfsuite.engine.verify.PrefixHasher` hashes the written prefix: a small file's single
+connection feeds it directly; for a big file a hashing thread follows the prefix, reading the
+bytes back while they are still in the page cache. The flush to disk before the final rename
+runs while the last bytes are hashed.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 Transfer.run(files)
   ├── file runners (files_in_parallel threads) take files from a queue
   │     └── FileDownload: preallocated partial file, SegmentScheduler, PrefixHasher
-  │           └── workers (≤ connections_per_file threads): next_segment → GET Range → pwrite
+  │           ├── workers (≤ connections_per_file threads): next_segment → GET Range → pwrite
+  │           └── hashing thread (big files): SHA-256 of the written prefix as it grows
   └── ticker thread: progress events (a few per second) and resume checkpoints
 ```
 
