@@ -154,3 +154,76 @@ def test_written_bytes_never_run_far_ahead_of_the_prefix() -> None:
     assert max(lags) <= 520 * MIB
     # At the end (the last tenth of the rounds) little is left for the hash to read back.
     assert max(lags[-len(lags) // 10 :]) <= 160 * MIB
+
+
+def test_a_lower_limit_cuts_the_segments_furthest_ahead_and_requeues_their_rest() -> None:
+    sched = SegmentScheduler(64 * MIB, connections=4, max_segment=8 * MIB)
+    segs = [sched.next_segment() for _ in range(4)]
+    assert all(segs)
+    for seg in segs:
+        start = seg.pos  # type: ignore[union-attr]
+        sched.written(start, sched.reserve(seg, MIB))  # type: ignore[arg-type]
+    sched.set_limit(2)
+    kept, cut = segs[:2], segs[2:]
+    assert all(s.remaining > 0 for s in kept)  # type: ignore[union-attr]
+    assert all(s.remaining == 0 for s in cut), "the two furthest ahead stop where they are"  # type: ignore[union-attr]
+    for seg in cut:
+        sched.release(seg)  # type: ignore[arg-type]
+        assert sched.next_segment() is None, "a connection over the limit gets nothing"
+    # The cut ranges come back, in order, to the connections still running.
+    for seg in kept:
+        _drain(sched, seg, MIB)
+    handed = []
+    while (seg := sched.next_segment()) is not None:
+        handed.append(seg.start)
+        _drain(sched, seg, MIB)
+    assert handed == sorted(handed) and sched.complete
+
+
+def test_raising_the_limit_lets_more_connections_take_work() -> None:
+    sched = SegmentScheduler(64 * MIB, connections=4, max_segment=8 * MIB)
+    sched.set_limit(1)
+    first = sched.next_segment()
+    assert first is not None and sched.next_segment() is None
+    sched.set_limit(3)
+    assert sched.next_segment() is not None and sched.next_segment() is not None
+    assert sched.next_segment() is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    size=st.integers(1, 40 * MIB),
+    conns=st.integers(1, 8),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_limit_changes_at_any_time_still_complete_the_file_exactly(
+    size: int, conns: int, seed: int
+) -> None:
+    rng = random.Random(seed)
+    sched = SegmentScheduler(size, connections=conns, min_segment=256 * 1024, max_segment=4 * MIB)
+    active: list = []
+    written = RangeSet()
+    for _ in range(20_000):
+        if rng.random() < 0.05:
+            sched.set_limit(rng.randint(1, conns))
+        if len(active) < conns and rng.random() < 0.5:
+            seg = sched.next_segment()
+            if seg is not None:
+                active.append(seg)
+        if not active:
+            if sched.complete:
+                break
+            sched.set_limit(conns)  # as the governor does when the hash idles
+            continue
+        seg = rng.choice(active)
+        start = seg.pos
+        n = sched.reserve(seg, rng.randint(1, 2 * MIB))
+        if n:
+            before = written.total
+            written.add(start, start + n)
+            assert written.total == before + n, "no byte is handed out twice"
+            sched.written(start, n)
+        if seg.remaining == 0:
+            sched.release(seg)
+            active.remove(seg)
+    assert sched.complete and written.total == size
