@@ -15,7 +15,6 @@ import contextlib
 import logging
 import os
 import threading
-import time
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -35,7 +34,6 @@ from hfsuite.core.events import (
 )
 from hfsuite.core.remote import is_sha256
 from hfsuite.core.speed import SpeedMeter
-from hfsuite.engine.governor import ConnectionGovernor
 from hfsuite.engine.http import Response
 from hfsuite.engine.layouts import FileTarget
 from hfsuite.engine.ranges import RangeSet
@@ -48,8 +46,6 @@ if TYPE_CHECKING:
     from hfsuite.engine.transfer import Transfer
 
 log = logging.getLogger(__name__)
-
-_GOVERN_INTERVAL_S = 0.05  # how often the connection count is reconsidered
 
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 _REDIRECT_STATUS = {301, 302, 303, 307, 308}
@@ -106,7 +102,6 @@ class FileDownload:
         self._range_ignored = threading.Event()
         self._abort = threading.Event()
         self._workers = 0
-        self._running = 0  # connection threads started by _supervise and not yet ended
         self.meter = SpeedMeter(transfer.clock)
         self.scheduler: SegmentScheduler | None = None
         self._responses: set[Response] = set()
@@ -259,10 +254,17 @@ class FileDownload:
                 name="hfsuite-hash",
                 daemon=True,
             )
+            threads = [
+                threading.Thread(target=self._worker, name=f"hfsuite-conn-{i}", daemon=True)
+                for i in range(n)
+            ]
             self._hash_thread = True
             hashing.start()
             try:
-                self._supervise(n, hasher, scheduler)
+                for th in threads:
+                    th.start()
+                for th in threads:
+                    th.join()
             finally:
                 # Never left running: it maps the file, which may be cut short next (restart).
                 stop_hashing.set()
@@ -275,53 +277,6 @@ class FileDownload:
         if self._errors:
             raise self._errors[0]
 
-    def _supervise(self, n: int, hasher: PrefixHasher, scheduler: SegmentScheduler) -> None:
-        """Run ``n`` connections until they are all done; the
-        :class:`~hfsuite.engine.governor.ConnectionGovernor` retires some while the hash
-        cannot keep up and brings them back when it can."""
-        governor = ConnectionGovernor(n)
-        exited = threading.Event()
-        threads: list[threading.Thread] = []
-
-        def spawn(count: int) -> None:
-            with self._lock:
-                self._running += count
-            for _ in range(count):
-                th = threading.Thread(
-                    target=self._worker,
-                    args=(exited,),
-                    name=f"hfsuite-conn-{len(threads)}",
-                    daemon=True,
-                )
-                threads.append(th)
-                th.start()
-
-        spawn(n)
-        last_t, last_busy = time.monotonic(), hasher.busy_time()
-        while self._running > 0:
-            exited.wait(_GOVERN_INTERVAL_S)
-            exited.clear()
-            now = time.monotonic()
-            if now - last_t < _GOVERN_INTERVAL_S or self._stopping() or n == 1:
-                continue
-            busy_time = hasher.busy_time()
-            busy = (busy_time - last_busy) / (now - last_t)
-            last_t, last_busy = now, busy_time
-            before = governor.limit
-            limit = governor.sample(max(0, scheduler.prefix_end() - hasher.position), busy)
-            if limit != before:
-                log.debug(
-                    "%s: %d connection(s) now (hash busy %.0f%%)",
-                    self.remote.path,
-                    limit,
-                    busy * 100,
-                )
-                scheduler.set_limit(limit)
-                if limit > before and not scheduler.complete:
-                    spawn(limit - before)
-        for th in threads:
-            th.join()
-
     def _stopping(self) -> bool:
         return self._abort.is_set() or self.t.halted
 
@@ -330,7 +285,7 @@ class FileDownload:
             self._errors.append(exc)
         self._abort.set()
 
-    def _worker(self, exited: threading.Event | None = None) -> None:
+    def _worker(self) -> None:
         assert self.scheduler is not None
         with self._lock:
             self._workers += 1
@@ -351,10 +306,6 @@ class FileDownload:
         finally:
             with self._lock:
                 self._workers -= 1
-                if exited is not None:
-                    self._running -= 1
-            if exited is not None:
-                exited.set()
 
     def _fetch_segment(self, seg: Segment) -> None:
         """Fetch one segment, retrying what can be retried."""

@@ -73,34 +73,15 @@ class SegmentScheduler:
         self._gaps: list[tuple[int, int]] = self.done.missing(size)
         self._active: list[Segment] = []
         self._ramp = 0  # segments handed out so far in the staggered first wave
-        self._limit: int | None = None  # connections that may hold a segment at once
         self._lock = threading.Lock()
 
     # --- handing out work ----------------------------------------------------------------
     def next_segment(self) -> Segment | None:
         """The next segment for an idle connection, or None when nothing is left to take."""
         with self._lock:
-            live = sum(1 for seg in self._active if seg.remaining > 0)
-            if self._limit is not None and live >= self._limit:
-                return None  # fewer connections wanted now: this one retires
             if self._gaps:
                 return self._take_from_gaps()
             return self._steal()
-
-    def set_limit(self, connections: int) -> None:
-        """Let at most ``connections`` hold a segment from now on.
-
-        When lowering, the segments furthest from the start of the file are cut where their
-        connection has got to (their rest goes back to the queue, to be taken in order):
-        those connections finish the chunk in hand, find nothing more to take, and stop.
-        """
-        with self._lock:
-            self._limit = max(1, connections)
-            live = [seg for seg in self._active if seg.remaining > 0]
-            excess = len(live) - self._limit
-            for seg in sorted(live, key=lambda s: s.start, reverse=True)[: max(0, excess)]:
-                self._return_gap(seg.pos, seg.end)
-                seg.end = seg.pos
 
     def _take_from_gaps(self) -> Segment:
         start, end = self._gaps[0]

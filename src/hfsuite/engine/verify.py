@@ -17,7 +17,6 @@ import hashlib
 import mmap
 import os
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -83,8 +82,6 @@ class PrefixHasher:
         self._lock = threading.Lock()  # one updater of the hash at a time
         self.position = 0
         self.reread_bytes = 0
-        self._busy_s = 0.0  # time the hashing thread spent hashing (see run_behind)
-        self._busy_since: float | None = None
         self._h: hashlib._Hash | None
         if expectation.kind is HashKind.SHA256:
             self._h = hashlib.sha256()
@@ -107,18 +104,9 @@ class PrefixHasher:
     def run_behind(self, prefix_end: Callable[[], int], stop: threading.Event) -> None:
         """Hashing thread body: hash up to ``prefix_end()`` as it grows, until ``stop``."""
         while True:
-            self._busy_since = time.monotonic()
             self.catch_up(prefix_end())
-            self._busy_s += time.monotonic() - self._busy_since
-            self._busy_since = None
             if stop.wait(_POLL_S):
                 return
-
-    def busy_time(self) -> float:
-        """Seconds the hashing thread has spent hashing so far (the stretch in progress
-        included), to judge whether the hash keeps up."""
-        since = self._busy_since
-        return self._busy_s + (time.monotonic() - since if since is not None else 0.0)
 
     def catch_up(self, prefix_end: int) -> None:
         """Hash from the frontier up to ``prefix_end``, reading the written bytes back through a

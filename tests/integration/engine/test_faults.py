@@ -298,31 +298,3 @@ def test_a_failed_flush_to_disk_fails_the_file_and_keeps_the_partial_data(  # ty
     assert not (dest / BIG).exists(), "an unflushed file never appears at its final path"
     partial = list(dest.rglob(f"{BIG}.hfsuite.incomplete"))
     assert partial and partial[0].stat().st_size == len(files[BIG])
-
-
-def test_connections_retired_and_added_mid_file_still_give_the_exact_file(  # type: ignore[no-untyped-def]
-    hub, files, tmp_path, monkeypatch
-):
-    """The governor's decisions (here scripted: 4 → 1 → 3 connections) are carried out while
-    the file downloads: cut segments go back to the queue, new connections pick work up."""
-    import hfsuite.engine.filedownload as filedownload
-
-    limits = [4, 4, 1, 1, 1, 1, 1, 3]
-    decided: list[int] = []
-
-    class Scripted:
-        def __init__(self, maximum: int) -> None:
-            self.limit = maximum
-
-        def sample(self, backlog_bytes: int, hash_busy: float) -> int:
-            self.limit = limits[min(len(decided), len(limits) - 1)]
-            decided.append(self.limit)
-            return self.limit
-
-    monkeypatch.setattr(filedownload, "ConnectionGovernor", Scripted)
-    hub.throttle(per_connection_bps=2 * MIB)
-    dest, _ = _fetch(hub, tmp_path, connections_per_file=4, min_segment=MIB, max_segment=2 * MIB)
-    assert read_tree(dest) == files
-    assert decided[: len(limits)] == limits, "the download outlived the script"
-    cdn = hub.log.filter(origin="cdn", method="GET")
-    assert len(files[BIG]) <= sum(r.bytes_sent for r in cdn) <= len(files[BIG]) + 4 * MIB
