@@ -96,7 +96,11 @@ class FileDownload:
         self.expectation = expectation
         self.location: str | None = None  # resolved CDN URL, shared by the workers
         self.fetched_bytes = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # counters, errors, open responses (held briefly)
+        # The descriptor's lifetime vs the ticker's checkpoint, which flushes the file to disk
+        # (up to a second of writes: tenths of a second). Never the lock above: connections
+        # take that one for every chunk, and must not wait for a flush.
+        self._fd_lock = threading.Lock()
         self._fd: int | None = None
         self._errors: list[BaseException] = []
         self._range_ignored = threading.Event()
@@ -195,7 +199,7 @@ class FileDownload:
         return done
 
     def _close(self) -> None:
-        with self._lock:  # not while the ticker is checkpointing with this descriptor
+        with self._fd_lock:  # not while the ticker is checkpointing with this descriptor
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
@@ -214,7 +218,7 @@ class FileDownload:
 
     def save_checkpoint(self) -> None:
         """Persist which ranges are on disk (flushing the data first)."""
-        with self._lock:
+        with self._fd_lock:
             fd, sched = self._fd, self.scheduler
             if sched is None or fd is None:
                 return

@@ -298,3 +298,46 @@ def test_a_failed_flush_to_disk_fails_the_file_and_keeps_the_partial_data(  # ty
     assert not (dest / BIG).exists(), "an unflushed file never appears at its final path"
     partial = list(dest.rglob(f"{BIG}.hfsuite.incomplete"))
     assert partial and partial[0].stat().st_size == len(files[BIG])
+
+
+def test_connections_never_wait_for_a_checkpoints_flush_to_disk(  # type: ignore[no-untyped-def]
+    hub, files, tmp_path, monkeypatch
+):
+    """A checkpoint flushes the partial file to disk (tenths of a second on a busy disk);
+    bytes keep arriving meanwhile. Here the first flush is held until the file is verified:
+    that can only happen if the connections went on without it."""
+    import os
+
+    import hfsuite.engine.resume as resume
+
+    verified = threading.Event()
+    held = {"released_by_verify": None}
+    real_fdatasync = os.fdatasync
+
+    def slow_fdatasync(fd: int) -> None:
+        if held["released_by_verify"] is None:
+            held["released_by_verify"] = verified.wait(20)
+        real_fdatasync(fd)
+
+    monkeypatch.setattr(resume.os, "fdatasync", slow_fdatasync)
+
+    def on_event(event) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(event, FileVerified) and event.path == BIG:
+            verified.set()
+
+    class Events(list):  # type: ignore[type-arg]
+        def append(self, event) -> None:  # type: ignore[no-untyped-def]
+            on_event(event)
+            super().append(event)
+
+    hub.throttle(per_connection_bps=2 * MIB)
+    dest, _ = _fetch(
+        hub,
+        tmp_path,
+        events=Events(),
+        connections_per_file=4,
+        min_segment=MIB,
+        max_segment=2 * MIB,
+    )
+    assert read_tree(dest) == files
+    assert held["released_by_verify"] is True, "the download stood still during the flush"
