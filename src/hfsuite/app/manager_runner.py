@@ -315,7 +315,11 @@ class QueueRunner:
 
         try:
             if active.early is not None:
-                active.early.adopt(task_id, on_event, on_plan)
+                try:
+                    active.early.adopt(task_id, on_event, on_plan)
+                except BaseException:
+                    active.early.cancel_and_wait()  # not left running unowned
+                    raise
                 active.outcome = active.early.result()
             else:
                 active.outcome = download(

@@ -13,7 +13,7 @@ from hfsuite.app.downloads import DownloadRequest
 from hfsuite.app.early import EarlyDownload
 from hfsuite.app.history_ops import find_history
 from hfsuite.app.manager import DownloadManager
-from hfsuite.core.errors import RepoNotFoundError
+from hfsuite.core.errors import OperationCancelled, RepoNotFoundError
 from hfsuite.core.events import FileStarted, FileVerified, TransferProgressed
 from hfsuite.core.types import Outcome, RepoRef, TaskState
 from hfsuite.engine.resume import load_state
@@ -109,3 +109,31 @@ def _wait_for_resume_state(cache: Path, timeout_s: float = 20.0) -> Path:
                 return path
         tick.wait(0.05)
     raise AssertionError("no resume state with bytes in it")
+
+
+def test_a_task_that_cannot_take_over_stops_the_early_download(  # type: ignore[no-untyped-def]
+    make_suite, hub, options, monkeypatch
+):
+    """If storing the plan fails while adopting, the running download is cancelled (partial
+    data kept) rather than left running with no task to answer for it."""
+    from hfsuite.core.errors import StorageError
+    from hfsuite.storage.repositories.tasks import TaskRepository
+
+    suite = make_suite()
+    hub.throttle(per_connection_bps=256 * 1024)
+    request = DownloadRequest(RepoRef(SLOW_REPO), cache_dir=options.cache_dir)
+    early = EarlyDownload(suite, request).start()
+    assert early.wait_moving(30)
+
+    def broken_set_plan(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise StorageError("disk I/O error")
+
+    monkeypatch.setattr(TaskRepository, "set_plan", broken_set_plan)
+    running = DownloadManager(suite).start_download(request, early=early)
+    assert running.wait(30)
+    with pytest.raises(StorageError):
+        running.result()
+    assert early.wait(0), "the early download was stopped"
+    with pytest.raises(OperationCancelled):
+        early.result()
+    assert list(options.cache_dir.rglob("*.hfsuite.incomplete")), "its partial data is kept"
