@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from hfsuite.testing._common import (
@@ -21,11 +21,9 @@ from hfsuite.testing._common import (
     split_revision,
 )
 from hfsuite.testing._content import Blob, git_blob_sha1
+from hfsuite.testing._host import HubHost
 from hfsuite.testing._http import Request, Response, json_response, text_response
 from hfsuite.testing._state import Access, Commit, RepoRecord, iso
-
-if TYPE_CHECKING:
-    from hfsuite.testing.emulator import HubEmulator
 
 
 # -- entries -----------------------------------------------------------------------------------
@@ -42,7 +40,7 @@ def last_commit_touching(repo: RepoRecord, commit: Commit, path: str) -> Commit:
 
 
 def file_entry(
-    emulator: HubEmulator,
+    emulator: HubHost,
     repo: RepoRecord,
     commit: Commit,
     path: str,
@@ -88,7 +86,7 @@ def dir_entry(commit: Commit, dirpath: str) -> dict[str, Any]:
 
 
 def tree_listing(
-    emulator: HubEmulator,
+    emulator: HubHost,
     repo: RepoRecord,
     commit: Commit,
     base: str,
@@ -121,7 +119,7 @@ def tree_listing(
 
 
 def siblings(
-    emulator: HubEmulator, repo: RepoRecord, commit: Commit, blobs: bool
+    emulator: HubHost, repo: RepoRecord, commit: Commit, blobs: bool
 ) -> list[dict[str, Any]]:
     """The ``siblings`` list of repo info."""
     out: list[dict[str, Any]] = []
@@ -175,9 +173,7 @@ def repo_summary(repo: RepoRecord, commit: Commit | None) -> dict[str, Any]:
     return data
 
 
-def repo_info(
-    emulator: HubEmulator, req: Request, call: RepoCall, revision: str | None
-) -> Response:
+def repo_info(emulator: HubHost, req: Request, call: RepoCall, revision: str | None) -> Response:
     """``GET /api/{type}s/{repo}[/revision/{rev}]``."""
     repo = call.repo
     rev = revision if revision is not None else repo.default_branch
@@ -210,7 +206,7 @@ def _resolve_or_error(
     return commit, revision, rest
 
 
-def tree(emulator: HubEmulator, req: Request, call: RepoCall, parts: list[str]) -> Response:
+def tree(emulator: HubHost, req: Request, call: RepoCall, parts: list[str]) -> Response:
     """``GET /api/{type}s/{repo}/tree/{rev}[/{path}]`` (``recursive``, ``expand``, ``limit``)."""
     resolved = _resolve_or_error(call.repo, parts)
     if isinstance(resolved, Response):
@@ -248,7 +244,7 @@ def paginate(req: Request, items: list[Any], default_limit: int | None = None) -
     return json_response(page, headers=headers)
 
 
-def paths_info(emulator: HubEmulator, req: Request, call: RepoCall, parts: list[str]) -> Response:
+def paths_info(emulator: HubHost, req: Request, call: RepoCall, parts: list[str]) -> Response:
     """``POST /api/{type}s/{repo}/paths-info/{rev}`` (form-encoded or JSON body)."""
     resolved = _resolve_or_error(call.repo, parts)
     if isinstance(resolved, Response):
@@ -328,7 +324,7 @@ def commits(req: Request, call: RepoCall, parts: list[str]) -> Response:
     return response
 
 
-def auth_check(emulator: HubEmulator, req: Request, call: RepoCall, write: bool) -> Response:
+def auth_check(emulator: HubHost, req: Request, call: RepoCall, write: bool) -> Response:
     """``GET /api/{type}s/{repo}/auth-check[/write]``."""
     access = emulator.state.file_access(call.repo, call.token)
     if access is not Access.OK:

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from hfsuite.testing._host import HubHost
 from hfsuite.testing._http import Request, Response, json_response
 from hfsuite.testing._state import Access, RepoRecord, TokenRecord
-
-if TYPE_CHECKING:
-    from hfsuite.testing.emulator import HubEmulator
 
 INVALID_CREDENTIALS = "Invalid credentials in Authorization header"
 API_SEGMENTS = {"models": "model", "datasets": "dataset", "spaces": "space"}
@@ -42,7 +39,7 @@ def bad_token() -> Response:
     return hf_error(401, None, INVALID_CREDENTIALS)
 
 
-def repo_not_found(emulator: HubEmulator, token: TokenRecord | None) -> Response:
+def repo_not_found(emulator: HubHost, token: TokenRecord | None) -> Response:
     """401 (anonymous) or 404 (authenticated) RepoNotFound."""
     if token is None:
         code = "RepoNotFound" if emulator.anonymous_repo_not_found_code else None
@@ -74,7 +71,7 @@ def entry_not_found(commit_sha: str, path: str, revision: str) -> Response:
 
 
 def gated_error(
-    emulator: HubEmulator, req: Request, repo: RepoRecord, token: TokenRecord | None, access: Access
+    emulator: HubHost, req: Request, repo: RepoRecord, token: TokenRecord | None, access: Access
 ) -> Response:
     """401/403 GatedRepo with the Hub's messages."""
     kind = repo.repo_type
@@ -116,7 +113,7 @@ class RepoCall:
 
 
 def find_repo(
-    emulator: HubEmulator,
+    emulator: HubHost,
     req: Request,
     repo_type: str,
     repo_id: str,

@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import re
 import time
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from hfsuite.testing._common import (
@@ -25,11 +24,9 @@ from hfsuite.testing._common import (
     split_revision,
 )
 from hfsuite.testing._content import Blob
+from hfsuite.testing._host import HubHost
 from hfsuite.testing._http import Request, Response, json_response, text_response
 from hfsuite.testing._state import Access, Commit, RepoRecord
-
-if TYPE_CHECKING:
-    from hfsuite.testing.emulator import HubEmulator
 
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -84,7 +81,7 @@ def file_response(req: Request, blob: Blob, headers: list[tuple[str, str]]) -> R
     return Response(200, headers, blob=blob, start=0, length=size)
 
 
-def served_blob(emulator: HubEmulator, blob: Blob, req: Request) -> Blob:
+def served_blob(emulator: HubHost, blob: Blob, req: Request) -> Blob:
     """The blob to serve, after the "content changes" fault."""
     if not req.plan.content_changed:
         return blob
@@ -102,7 +99,7 @@ def _signature(secret: bytes, path: str, expires: str) -> str:
     return hmac.new(secret, f"{path}|{expires}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def cdn_url(emulator: HubEmulator, repo: RepoRecord, commit: Commit, path: str) -> str:
+def cdn_url(emulator: HubHost, repo: RepoRecord, commit: Commit, path: str) -> str:
     """A signed CDN URL for one LFS file, valid for the configured TTL."""
     cdn_path = f"/{repo.repo_type}s/{repo.repo_id}/{commit.sha}/{quote(path)}"
     expires = f"{time.time() + emulator.settings.cdn_url_ttl_s:.3f}"
@@ -110,7 +107,7 @@ def cdn_url(emulator: HubEmulator, repo: RepoRecord, commit: Commit, path: str) 
     return f"{emulator.cdn_url}{cdn_path}?Expires={expires}&Signature={sig}"
 
 
-def cdn_router(emulator: HubEmulator, req: Request) -> Response:
+def cdn_router(emulator: HubHost, req: Request) -> Response:
     """Serve ``/{type}s/{repo_id}/{commit}/{path}?Expires=&Signature=`` from the CDN origin."""
     if req.method not in ("GET", "HEAD"):
         return text_response("Method Not Allowed", 405)
@@ -163,7 +160,7 @@ def _cdn_not_found() -> Response:
 
 # -- resolve -----------------------------------------------------------------------------------
 def resolve(
-    emulator: HubEmulator,
+    emulator: HubHost,
     req: Request,
     repo_type: str,
     repo_id: str,
@@ -228,7 +225,7 @@ def resolve(
 
 
 def _add_redirect_commit(
-    emulator: HubEmulator, response: Response, repo_type: str, revision: str
+    emulator: HubHost, response: Response, repo_type: str, revision: str
 ) -> None:
     """Give a rename redirect the target's X-Repo-Commit (every resolve answer carries one)."""
     location = dict(response.headers).get("Location", "")

@@ -22,15 +22,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from hfsuite.testing._content import Blob
 from hfsuite.testing._faults import FaultPlan, TokenBucket
+from hfsuite.testing._host import HubHost
 from hfsuite.testing._log import RequestRecord
-
-if TYPE_CHECKING:
-    from hfsuite.testing.emulator import HubEmulator
 
 _connection_ids = itertools.count(1)
 _SEND_CHUNK = 8 * 1024 * 1024
@@ -130,7 +128,15 @@ def text_response(
 
 
 class EmulatorServer(ThreadingHTTPServer):
-    """A threading HTTP server bound to one origin (``hub`` or ``cdn``) of an emulator."""
+    """A threading HTTP server bound to one origin (``hub`` or ``cdn``) of an emulator.
+
+    Args:
+        address: ``(host, port)`` to bind.
+        emulator: The emulator whose fault settings and request log apply.
+        origin: ``hub`` or ``cdn``.
+        router: Answers the origin's requests.
+        control: Answers ``/_emulator/…`` requests (never faulted, never logged).
+    """
 
     daemon_threads = True
     allow_reuse_address = True
@@ -139,13 +145,15 @@ class EmulatorServer(ThreadingHTTPServer):
     def __init__(
         self,
         address: tuple[str, int],
-        emulator: HubEmulator,
+        emulator: HubHost,
         origin: str,
         router: Callable[[Request], Response],
+        control: Callable[[Request], Response],
     ) -> None:
         self.emulator = emulator
         self.origin = origin
         self.router = router
+        self.control = control
         self.connections: set[socket.socket] = set()
         self.connections_lock = threading.Lock()
         super().__init__(address, EmulatorHandler)
@@ -230,7 +238,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
             base_url=f"http://{headers.get('host') or emulator.address_of(self.server.origin)}",
         )
         if path.startswith("/_emulator/"):
-            self._write(emulator.control(req), req, FaultPlan())
+            self._write(self.server.control(req), req, FaultPlan())
             return
         target = path + ("?" + unquote(split.query) if split.query else "")
         plan = emulator.settings.plan(self.command, path, target, self.server.origin)

@@ -8,15 +8,13 @@ Every JSON answer is wrapped in ``{"Code","Data","Message","RequestId","Success"
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hfsuite.testing._api import directories
 from hfsuite.testing._files import cdn_url, file_response, served_blob
+from hfsuite.testing._host import HubHost
 from hfsuite.testing._http import Request, Response, json_response
 from hfsuite.testing._state import Access, Commit, RepoRecord, TokenRecord
-
-if TYPE_CHECKING:
-    from hfsuite.testing.emulator import HubEmulator
 
 _TYPES = {"models": "model", "datasets": "dataset"}
 
@@ -35,7 +33,7 @@ def envelope(data: Any, code: int = 200, message: str = "success") -> Response:
     )
 
 
-def _token(emulator: HubEmulator, req: Request) -> tuple[TokenRecord | None, bool]:
+def _token(emulator: HubHost, req: Request) -> tuple[TokenRecord | None, bool]:
     auth = req.header("authorization")
     if not auth:
         for part in (req.header("cookie") or "").split(";"):
@@ -52,7 +50,7 @@ def _revision(repo: RepoRecord, req: Request) -> tuple[str, Commit | None]:
     return rev, repo.resolve_revision(rev)
 
 
-def modelscope_router(emulator: HubEmulator, req: Request) -> Response:
+def modelscope_router(emulator: HubHost, req: Request) -> Response:
     """Dispatch ``/api/v1/…`` requests."""
     segs = req.segments[2:]  # after "api", "v1"
     if segs[:2] == ["repos", "internalAccelerationInfo"]:
@@ -132,7 +130,7 @@ def _revisions(repo: RepoRecord) -> Response:
     return envelope({"RevisionMap": {"Branches": branches, "Tags": tags}})
 
 
-def _files(emulator: HubEmulator, repo: RepoRecord, req: Request) -> Response:
+def _files(emulator: HubHost, repo: RepoRecord, req: Request) -> Response:
     rev, commit = _revision(repo, req)
     if commit is None:
         return envelope(None, 404, f"revision {rev} not found")
@@ -191,7 +189,7 @@ def _files(emulator: HubEmulator, repo: RepoRecord, req: Request) -> Response:
     return envelope({"Files": files})
 
 
-def _download(emulator: HubEmulator, repo: RepoRecord, req: Request) -> Response:
+def _download(emulator: HubHost, repo: RepoRecord, req: Request) -> Response:
     rev, commit = _revision(repo, req)
     if commit is None:
         return envelope(None, 404, f"revision {rev} not found")

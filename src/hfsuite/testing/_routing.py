@@ -24,22 +24,19 @@ Control routes (never logged, never faulted)::
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
-from hfsuite.testing import _api
+from hfsuite.testing._api import auth_check, commits, paths_info, refs, repo_info, tree
 from hfsuite.testing._common import API_SEGMENTS, RepoCall, find_repo
 from hfsuite.testing._files import not_found_json, resolve
+from hfsuite.testing._host import HubHost
 from hfsuite.testing._http import Request, Response, json_response
 from hfsuite.testing._modelscope import modelscope_router
 from hfsuite.testing._search import search, whoami
 
-if TYPE_CHECKING:
-    from hfsuite.testing.emulator import HubEmulator
-
 _ACTIONS = {"revision", "tree", "paths-info", "refs", "commits", "auth-check", "xet-read-token"}
 
 
-def hub_router(emulator: HubEmulator, req: Request) -> Response:
+def hub_router(emulator: HubHost, req: Request) -> Response:
     """Route one hub request."""
     segs = req.segments
     raw = req.raw_path.split("/")[1:]
@@ -70,7 +67,7 @@ def hub_router(emulator: HubEmulator, req: Request) -> Response:
 
 
 def _repo_api(
-    emulator: HubEmulator, req: Request, repo_type: str, segs: list[str], raw: list[str]
+    emulator: HubHost, req: Request, repo_type: str, segs: list[str], raw: list[str]
 ) -> Response:
     body = segs[2:]
     two = "/".join(body[:2]) if len(body) >= 2 else None
@@ -92,23 +89,23 @@ def _repo_api(
     if req.method not in ("GET", "HEAD") and head != "paths-info":
         return json_response({"error": "Method Not Allowed"}, 405)
     if head == "":
-        return _api.repo_info(emulator, req, call, None)
+        return repo_info(emulator, req, call, None)
     if head == "revision" and args:
-        return _api.repo_info(emulator, req, call, "/".join(args))
+        return repo_info(emulator, req, call, "/".join(args))
     if head == "tree" and args:
-        return _api.tree(emulator, req, call, args)
+        return tree(emulator, req, call, args)
     if head == "paths-info" and args and req.method == "POST":
-        return _api.paths_info(emulator, req, call, args)
+        return paths_info(emulator, req, call, args)
     if head == "refs" and not args:
-        return _api.refs(req, call)
+        return refs(req, call)
     if head == "commits" and args:
-        return _api.commits(req, call, args)
+        return commits(req, call, args)
     if head == "auth-check" and args in ([], ["write"]):
-        return _api.auth_check(emulator, req, call, write=bool(args))
+        return auth_check(emulator, req, call, write=bool(args))
     return not_found_json()
 
 
-def control(emulator: HubEmulator, req: Request) -> Response:
+def control(emulator: HubHost, req: Request) -> Response:
     """Answer ``/_emulator/…`` requests (reconfiguration from another process)."""
     what = req.segments[1] if len(req.segments) > 1 else ""
     if what == "health":

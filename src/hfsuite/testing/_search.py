@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hfsuite.testing._api import paginate, repo_summary, siblings
 from hfsuite.testing._common import INVALID_CREDENTIALS, bad_token, hf_error
+from hfsuite.testing._host import HubHost
 from hfsuite.testing._http import Request, Response, json_response
 from hfsuite.testing._state import RepoRecord, TokenRecord, TokenRole, iso
-
-if TYPE_CHECKING:
-    from hfsuite.testing.emulator import HubEmulator
 
 _DEFAULT_KEYS = (
     "_id",
@@ -71,7 +69,7 @@ def _matches(repo: RepoRecord, req: Request) -> bool:
     return True
 
 
-def search(emulator: HubEmulator, req: Request, repo_type: str) -> Response:
+def search(emulator: HubHost, req: Request, repo_type: str) -> Response:
     """``GET /api/{models|datasets|spaces}`` with ``search``, ``author``, ``filter``, ``sort``,
     ``direction``, ``limit``, ``full``, ``cardData``, ``expand``."""
     token, valid = emulator.state.token_for(req.header("authorization"))
@@ -92,7 +90,7 @@ def search(emulator: HubEmulator, req: Request, repo_type: str) -> Response:
 
 
 def _item(
-    emulator: HubEmulator, repo: RepoRecord, req: Request, full: bool, expand: list[str] | None
+    emulator: HubHost, repo: RepoRecord, req: Request, full: bool, expand: list[str] | None
 ) -> dict[str, Any]:
     head = repo.head
     data = repo_summary(repo, head)
@@ -109,7 +107,7 @@ def _item(
     return {k: v for k, v in data.items() if k in keys}
 
 
-def whoami(emulator: HubEmulator, req: Request) -> Response:
+def whoami(emulator: HubHost, req: Request) -> Response:
     """``GET /api/whoami-v2``: the token's user, orgs and token role."""
     token, valid = emulator.state.token_for(req.header("authorization"))
     if not valid or token is None:

@@ -264,10 +264,14 @@ class HubEmulator:
         if self._servers:
             return self
         self._servers["hub"] = EmulatorServer(
-            (self._host, self._port), self, "hub", lambda req: hub_router(self, req)
+            (self._host, self._port), self, "hub", lambda req: hub_router(self, req), self.control
         )
         self._servers["cdn"] = EmulatorServer(
-            (self._host, self._cdn_port), self, "cdn", lambda req: cdn_router(self, req)
+            (self._host, self._cdn_port),
+            self,
+            "cdn",
+            lambda req: cdn_router(self, req),
+            self.control,
         )
         for name, server in self._servers.items():
             thread = threading.Thread(
