@@ -4,8 +4,12 @@
     python3 dev.py run [ARGS...]   create .venv, install the suite (with the desktop app), run `hfsuite ARGS`
     python3 dev.py test [ARGS...]  create .venv, install the suite with test tools, type-check (mypy)
                                    and run the whole test suite
+    python3 dev.py lock            refresh the locks in requirements/ to the newest versions that
+                                   pyproject.toml allows, reinstall from them and run the test suite
 
-The virtual environment is made once and reinstalled only when pyproject.toml changes.
+The virtual environment is made once and reinstalled only when pyproject.toml or a lock changes.
+Dependencies are installed from the exact versions in requirements/*.txt (one lock per extra
+set), so a fresh clone tests what was tested; pyproject.toml keeps the compatible ranges.
 Extra ARGS after `test` go to pytest (e.g. `python3 dev.py test -k settings`).
 """
 
@@ -22,34 +26,66 @@ ROOT = Path(__file__).resolve().parent
 VENV = Path(os.environ.get("HFSUITE_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+LOCKS = ROOT / "requirements"
+# Extra set -> lock file. Each lock pins every package of that set for every platform.
+LOCK_FILES = {"": "cli.txt", "gui": "gui.txt", "gui,dev": "dev.txt"}
+# The lock tool, pinned like everything else (only `dev.py lock` uses it).
+UV = "uv==0.13.9"
 
 
 def ensure_env(extras: str) -> None:
-    """Create the venv and install the project with the given extras, if not done already."""
+    """Create the venv and install the locked dependencies of ``extras`` and the suite (editable),
+    if not done already for these exact files."""
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
     if not PYTHON.exists():
         print(f"dev.py: creating virtual environment in {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
-    stamp = VENV / f".hfsuite-installed-{extras.replace(',', '-')}"
+    lock = LOCKS / LOCK_FILES[extras]
+    digest = hashlib.sha256(
+        (ROOT / "pyproject.toml").read_bytes() + lock.read_bytes() + extras.encode()
+    ).hexdigest()
+    stamp = VENV / f".hfsuite-installed-{extras.replace(',', '-') or 'cli'}"
     if stamp.exists() and stamp.read_text() == digest:
         return
-    print(f"dev.py: installing hfsuite[{extras}] (editable)", flush=True)
-    subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=False
-    )
-    subprocess.run(
-        [str(PYTHON), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[{extras}]"], check=True
-    )
+    print(f"dev.py: installing requirements/{lock.name} and hfsuite[{extras}] (editable)", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=False)
+    subprocess.run([*pip, "-r", str(lock)], check=True)
+    target = f"{ROOT}[{extras}]" if extras else str(ROOT)
+    subprocess.run([*pip, "--no-deps", "-e", target], check=True)
+    # Anything the lock does not pin that an earlier install left behind is reported, not kept
+    # silently: `pip check` fails on a broken set.
+    subprocess.run([str(PYTHON), "-m", "pip", "check"], check=True, stdout=subprocess.DEVNULL)
     stamp.write_text(digest)
 
 
+def refresh_locks() -> None:
+    """Compile every lock anew from pyproject.toml's ranges, taking the newest versions."""
+    ensure_env("gui,dev")
+    subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", UV], check=True)
+    for extras, name in LOCK_FILES.items():
+        command = [
+            str(PYTHON), "-m", "uv", "pip", "compile", "pyproject.toml", "--upgrade",
+            "--universal", "--python-version", "3.11", "--quiet",
+            "--custom-compile-command", "python3 dev.py lock",
+            "-o", f"requirements/{name}",
+        ]
+        for extra in filter(None, extras.split(",")):
+            command += ["--extra", extra]
+        print(f"dev.py: locking requirements/{name}", flush=True)
+        subprocess.run(command, cwd=ROOT, check=True)
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in ("run", "test", "lock"):
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
+    if command == "lock":
+        refresh_locks()
+        print("dev.py: running the tests against the refreshed locks", flush=True)
+        command, rest = "test", []
     if command == "run":
         ensure_env("gui")
         exe = BIN / ("hfsuite.exe" if os.name == "nt" else "hfsuite")

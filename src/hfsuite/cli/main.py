@@ -15,7 +15,6 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-import click
 import typer
 
 from hfsuite import __version__
@@ -104,6 +103,23 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _click_exception_types() -> tuple[type[Exception], type[BaseException], type[BaseException]]:
+    """Click's usage-error base, exit and abort classes, wherever this Typer keeps Click.
+
+    Typer up to 0.2x re-exported the separate ``click`` package; newer releases ship their own
+    copy as ``typer._click``. Both hand the classes out through ``typer.BadParameter``'s bases,
+    so that is where they are looked up, never by importing ``click`` (a ``click`` installed
+    beside a Typer with its own copy is another class, and would catch nothing).
+    """
+    click_exception = next(
+        cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException"
+    )
+    module = sys.modules[click_exception.__module__]
+    exit_type: type[BaseException] = getattr(module, "Exit", typer.Exit)
+    abort_type: type[BaseException] = getattr(module, "Abort", typer.Abort)
+    return click_exception, exit_type, abort_type
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -114,7 +130,9 @@ def main(
     ),
 ) -> None:
     """HF Download Suite command line."""
-    ctx.obj = CliState(verbose=verbose, quiet=quiet)
+    state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
+    state.verbose, state.quiet = verbose, quiet
+    ctx.obj = state
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -123,25 +141,51 @@ def run(argv: list[str] | None = None) -> None:
 
 
 def exit_code(argv: list[str] | None = None) -> int:
-    """Run the app; the process exit code it ends with (errors printed)."""
-    verbose = "-v" in (argv or sys.argv) or "--verbose" in (argv or sys.argv)
+    """Run the app; the process exit code it ends with (errors printed).
+
+    Usage errors (an unknown option or command, a missing argument, a value of the wrong
+    type) print the command's usage, a hint to ``--help`` and the problem, and exit 2, as any
+    Click program does; ``-v`` shows an error's technical detail, read from the parsed option.
+    """
+    click_exception, click_exit, click_abort = _click_exception_types()
+    state = CliState()
     try:
-        app(args=argv, standalone_mode=False)
+        result = app(args=argv, standalone_mode=False, obj=state)
     except HfSuiteError as exc:
         if isinstance(exc, OperationCancelled):
             # Not an error: say what happened and how to continue, nothing more.
             print_warning(exc.message)
             return exc.exit_code
-        print_error(exc, verbose=verbose)
+        print_error(exc, verbose=state.verbose > 0)
         return exc.exit_code
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, typer.Abort, click_abort):
         return 130
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code or 0)
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    return 0
+    except (typer.Exit, click_exit) as exc:
+        return int(getattr(exc, "exit_code", 0) or 0)
+    except click_exception as exc:
+        if getattr(exc, "ctx", True) is None:
+            # Some parser errors ("Option '--x' requires an argument.") come without the
+            # command they belong to; find it so the usage line and the --help hint show.
+            exc.ctx = _command_context(sys.argv[1:] if argv is None else argv)  # type: ignore[attr-defined]
+        exc.show()  # type: ignore[attr-defined]
+        return int(getattr(exc, "exit_code", 2))
+    # Click returns an explicit ``ctx.exit(code)`` (e.g. ``--help``) as the result.
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0
+
+
+def _command_context(argv: list[str]) -> Any:
+    """A Click context for the (sub)command that ``argv`` names, for its usage line."""
+    command = typer.main.get_command(app)
+    ctx = command.context_class(command, info_name="hfsuite")
+    for token in argv:
+        if token.startswith("-"):
+            continue
+        sub = getattr(command, "commands", {}).get(token)
+        if sub is None:
+            break
+        command = sub
+        ctx = command.context_class(command, info_name=token, parent=ctx)
+    return ctx
 
 
 def entry() -> None:
