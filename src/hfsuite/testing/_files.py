@@ -25,7 +25,13 @@ from hfsuite.testing._common import (
 )
 from hfsuite.testing._content import Blob
 from hfsuite.testing._host import HubHost
-from hfsuite.testing._http import Request, Response, json_response, text_response
+from hfsuite.testing._http import (
+    Request,
+    Response,
+    content_disposition,
+    json_response,
+    text_response,
+)
 from hfsuite.testing._state import Access, Commit, RepoRecord
 
 _RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -101,7 +107,7 @@ def _signature(secret: bytes, path: str, expires: str) -> str:
 
 def cdn_url(emulator: HubHost, repo: RepoRecord, commit: Commit, path: str) -> str:
     """A signed CDN URL for one LFS file, valid for the configured TTL."""
-    cdn_path = f"/{repo.repo_type}s/{repo.repo_id}/{commit.sha}/{quote(path)}"
+    cdn_path = f"/{repo.repo_type}s/{quote(repo.repo_id)}/{commit.sha}/{quote(path)}"
     expires = f"{time.time() + emulator.settings.cdn_url_ttl_s:.3f}"
     sig = _signature(emulator.secret, cdn_path, expires)
     return f"{emulator.cdn_url}{cdn_path}?Expires={expires}&Signature={sig}"
@@ -215,10 +221,7 @@ def resolve(
         ("X-Linked-Etag", etag),
         ("X-Linked-Size", str(blob.size)),
         ("Content-Type", _content_type(path)),
-        (
-            "Content-Disposition",
-            f"inline; filename*=UTF-8''{quote(name)}; filename=\"{name}\";",
-        ),
+        ("Content-Disposition", content_disposition(name)),
         ("Vary", "Origin, Accept"),
     ]
     return file_response(req, blob, headers)

@@ -15,6 +15,7 @@ import contextlib
 import itertools
 import json
 import os
+import re
 import socket
 import sys
 import threading
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from hfsuite.testing._content import Blob
 from hfsuite.testing._faults import FaultPlan, TokenBucket
@@ -32,6 +33,10 @@ from hfsuite.testing._log import RequestRecord
 
 _connection_ids = itertools.count(1)
 _SEND_CHUNK = 8 * 1024 * 1024
+# Anything outside printable ASCII: http.server would encode it as latin-1 (crashing on other
+# characters), and CR/LF would split the header.
+_UNSAFE_HEADER_CHARS = re.compile(r"[^\x20-\x7e]+")
+_UNSAFE_QUOTED_CHARS = re.compile(r'[^\x20-\x7e]|["\\]')
 
 
 @dataclass
@@ -125,6 +130,23 @@ def text_response(
     return Response(
         status, [("Content-Type", "text/plain; charset=utf-8"), *(headers or [])], text.encode()
     )
+
+
+def content_disposition(filename: str, disposition: str = "inline") -> str:
+    """A ``Content-Disposition`` value for any file name, shaped like the Hub's.
+
+    The RFC 5987 ``filename*`` carries the exact UTF-8 name percent-encoded; ``filename`` is an
+    ASCII fallback (non-ASCII characters, quotes and backslashes become ``_``) for clients that
+    only read that one, such as huggingface_hub's ``filename="…";`` pattern.
+    """
+    fallback = _UNSAFE_QUOTED_CHARS.sub("_", filename)
+    return f"{disposition}; filename*=UTF-8''{quote(filename, safe='')}; filename=\"{fallback}\";"
+
+
+def header_value(value: str) -> str:
+    """``value`` made safe to send as a header: non-ASCII and control characters are
+    percent-encoded as UTF-8 (printable ASCII values come back unchanged)."""
+    return _UNSAFE_HEADER_CHARS.sub(lambda m: quote(m.group(), safe=""), value)
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -277,7 +299,7 @@ class EmulatorHandler(BaseHTTPRequestHandler):
         try:
             self.send_response(response.status)
             for name, value in response.headers:
-                self.send_header(name, value)
+                self.send_header(name, header_value(value))
             self.send_header("Content-Length", str(max(0, announced)))
             if plan.content_length_delta:
                 self.send_header("Connection", "close")

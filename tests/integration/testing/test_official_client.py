@@ -7,6 +7,7 @@ passed explicitly because huggingface_hub reads its env vars at import time.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
@@ -306,3 +307,47 @@ def test_renamed_repo_redirects(hub, cache_dir):
     assert HfApi(endpoint=hub.url).model_info("old-org/model").id == "new-org/model"
     path = hf_hub_download("old-org/model", "config.json", endpoint=hub.url, cache_dir=cache_dir)
     assert Path(path).read_bytes() == CONFIG
+
+
+def test_non_latin1_file_names_download_with_an_rfc5987_disposition(small_hub, cache_dir):
+    weights = synthetic(100_000, seed=3)
+    small_hub.create_repo(
+        "acme/unicode",
+        files={
+            "模型 权重.bin": b"tiny weights",
+            "权重/大 模型.safetensors": weights,
+            "café.json": "{}",
+        },
+    )
+
+    def get(filename: str, **kw) -> bytes:
+        path = hf_hub_download(
+            "acme/unicode", filename, endpoint=small_hub.url, cache_dir=cache_dir, **kw
+        )
+        return Path(path).read_bytes()
+
+    assert get("模型 权重.bin") == b"tiny weights"
+    assert get("权重/大 模型.safetensors") == weights.read_all()  # via the CDN
+    assert get("café.json") == b"{}"
+
+    r = httpx.get(f"{small_hub.url}/acme/unicode/resolve/main/{quote('模型 权重.bin')}")
+    assert r.status_code == 200 and r.content == b"tiny weights"
+    disposition = r.headers["content-disposition"]
+    assert disposition == (
+        "inline; filename*=UTF-8''%E6%A8%A1%E5%9E%8B%20%E6%9D%83%E9%87%8D.bin; "
+        'filename="__ __.bin";'
+    )
+    star = disposition.split("filename*=", 1)[1].split(";", 1)[0]
+    assert star.startswith("UTF-8''") and unquote(star[len("UTF-8''") :]) == "模型 权重.bin"
+    assert all(value.isascii() for _, value in r.headers.raw)
+    cafe = httpx.get(f"{small_hub.url}/acme/unicode/resolve/main/caf%C3%A9.json")
+    assert "filename*=UTF-8''caf%C3%A9.json;" in cafe.headers["content-disposition"]
+
+    # other headers that carry a name stay ASCII too: the error message naming a revision,
+    # and the CDN Location of a repository whose id is not ASCII
+    with pytest.raises(RevisionNotFoundError):
+        get("模型 权重.bin", revision="分支")
+    small_hub.create_repo("acme/模型", files={"w.bin": weights})
+    r = httpx.get(f"{small_hub.url}/acme/{quote('模型')}/resolve/main/w.bin")
+    assert r.status_code == 302 and r.headers["location"].isascii()
+    assert httpx.get(r.headers["location"]).content == weights.read_all()
