@@ -26,6 +26,7 @@ from hfsuite.testing._content import (
 )
 from hfsuite.testing._faults import FaultRule, FaultSettings, TokenBucket
 from hfsuite.testing._log import RequestLog, RequestRecord
+from hfsuite.testing._repo_config import RepoConfigError
 from hfsuite.testing._state import DEFAULT_LFS_THRESHOLD, Gating, TokenRecord, TokenRole
 from hfsuite.testing.emulator import EmulatedRepo, HubEmulator
 
@@ -41,6 +42,7 @@ __all__ = [
     "Gating",
     "HashStore",
     "HubEmulator",
+    "RepoConfigError",
     "RequestLog",
     "RequestRecord",
     "SyntheticBlob",

@@ -11,7 +11,9 @@ Two origins run side by side: the *hub* (API, resolve, ModelScope, control endpo
 
 Repos can also come from a folder (``HubEmulator(root=DIR)``): ``DIR/<org>/<name>/`` is a model,
 ``DIR/datasets/<org>/<name>/`` a dataset, ``DIR/spaces/<org>/<name>/`` a space, each with one
-commit on ``main`` whose sha is derived from the file list (paths, sizes, mtimes).
+commit on ``main`` whose sha is derived from the file list (paths, sizes, mtimes). A repo folder's
+``.hfsuite-repo.toml`` (not served, nor its ``.hfsuite/`` folder) makes it private or gated and
+adds branches, tags and pull requests; see :mod:`hfsuite.testing._repo_config`.
 """
 
 from __future__ import annotations
@@ -24,11 +26,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
-from hfsuite.testing._content import Blob, Content, FileBlob, HashStore, MutatedBlob, as_blob
+from hfsuite.testing._content import Blob, Content, HashStore, MutatedBlob, as_blob
 from hfsuite.testing._faults import FaultRule, FaultSettings
 from hfsuite.testing._files import cdn_router
 from hfsuite.testing._http import EmulatorServer, Request, Response
 from hfsuite.testing._log import RequestLog
+from hfsuite.testing._repo_config import (
+    REPO_CONFIG_NAME,
+    SIDE_FOLDER,
+    RepoConfigError,
+    apply_repo_config,
+    folder_files,
+    read_repo_side_config,
+    read_repos_config,
+)
 from hfsuite.testing._routing import control, hub_router
 from hfsuite.testing._state import (
     DEFAULT_LFS_THRESHOLD,
@@ -156,15 +167,21 @@ class EmulatedRepo:
         base: str | None = None,
         message: str = "Pull request",
         delete: Iterable[str] = (),
+        timestamp: float | None = None,
     ) -> int:
-        """Open a pull request (``refs/pr/N``) with one commit on top of ``base``; return N."""
+        """Open a pull request (``refs/pr/N``) with one commit on top of ``base``; return N.
+
+        ``timestamp`` is the commit time (Unix; now when None), as in :meth:`commit`.
+        """
         rec = self.record
         base_sha = self.revision_sha(base or rec.default_branch)
         temp = f"__pr_tmp_{secrets.token_hex(4)}"
         with self._hub.state.lock:
             rec.branches[temp] = base_sha
             try:
-                sha = self.commit(files, branch=temp, message=message, delete=delete)
+                sha = self.commit(
+                    files, branch=temp, message=message, delete=delete, timestamp=timestamp
+                )
             finally:
                 del rec.branches[temp]
             number = max([0, *rec.pull_requests]) + 1
@@ -201,6 +218,10 @@ class EmulatedRepo:
     def set_private(self, private: bool) -> None:
         """Change visibility."""
         self.record.private = private
+
+    def grant_access(self, user: str) -> None:
+        """Give ``user`` access to this gated repository."""
+        self._hub.grant_access(self.repo_id, user, self.repo_type)
 
 
 def _gating(gated: GatedValue) -> Gating:
@@ -402,18 +423,37 @@ class HubEmulator:
         return found
 
     def _load_repo(self, repo_type: RepoTypeName, repo_id: str, folder: Path) -> EmulatedRepo:
-        files: dict[str, Blob] = {}
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if d != ".git")
-            for name in sorted(filenames):
-                full = Path(dirpath) / name
-                if full.is_file():
-                    files[full.relative_to(folder).as_posix()] = FileBlob(full)
-        mtimes = [os.stat(b.path).st_mtime for b in files.values() if b.path is not None]
-        timestamp = float(int(max(mtimes))) if mtimes else 0.0
+        files, timestamp = folder_files(folder, skip_top=(REPO_CONFIG_NAME, SIDE_FOLDER))
+        config = read_repo_side_config(folder)
         repo = self.create_repo(repo_id, repo_type)
         repo.commit(files, message="Initial commit", timestamp=timestamp)
+        if config is not None:
+            apply_repo_config(repo, config)
         return repo
+
+    def load_repo_config(self, path: str | os.PathLike[str]) -> list[EmulatedRepo]:
+        """Apply a repo config file (TOML, or JSON when it ends in ``.json``) to existing repos.
+
+        The file has a ``repos`` table keyed by ``<org>/<name>`` (``datasets/…``, ``spaces/…``
+        for other types), each with the keys of a repository's ``.hfsuite-repo.toml``: see
+        ``python -m hfsuite.testing.hub serve --help``.
+
+        Returns:
+            The repositories it configured.
+
+        Raises:
+            RepoConfigError: When the file is invalid or names an unknown repo or revision.
+        """
+        configs = read_repos_config(path)
+        repos = []
+        for (repo_type, repo_id), config in configs.items():
+            record, _ = self.state.lookup(repo_type, repo_id)
+            if record is None:
+                raise RepoConfigError(f"{config.source}: no {repo_type} repository {repo_id}")
+            repos.append(EmulatedRepo(self, record))
+        for repo, config in zip(repos, configs.values(), strict=True):
+            apply_repo_config(repo, config)
+        return repos
 
     # -- tokens and access -----------------------------------------------------------------
     def add_token(

@@ -16,15 +16,62 @@ from collections.abc import Sequence
 from types import FrameType
 
 from hfsuite.testing._faults import FaultRule
+from hfsuite.testing._repo_config import RepoConfigError
 from hfsuite.testing._state import DEFAULT_LFS_THRESHOLD
 from hfsuite.testing.emulator import HubEmulator
+
+_REPO_CONFIG_HELP = """\
+repository settings:
+  A repo folder may hold .hfsuite-repo.toml (it is not served, nor is the .hfsuite/
+  folder beside it, a good place for the files of extra refs):
+
+    private = true                  # only tokens of the namespace's user/orgs see it
+    gated = "manual"                # false (default), true or "auto", "manual"
+    granted = ["alice"]             # users who may download the gated repo
+
+    [[branches]]
+    name = "dev"
+    revision = "main"               # where it starts (default: the default branch)
+    files = ".hfsuite/dev"          # optional folder committed on top (relative to
+    delete = ["old.bin"]            #   the repo folder); optional paths to remove
+    message = "Dev changes"
+
+    [[tags]]
+    name = "v1.0"
+    revision = "main"
+
+    [[pull_requests]]               # refs/pr/1, refs/pr/2, ... in this order
+    base = "main"
+    files = ".hfsuite/pr1"
+
+    [metadata]                      # search metadata: downloads, likes, tags, ...
+    downloads = 42
+
+  --repo-config FILE gives the same keys for several repos, one table each, with
+  files folders relative to FILE:
+
+    [repos."acme/model"]            # "datasets/acme/x", "spaces/acme/x" for other types
+    gated = true
+    [[repos."acme/model".tags]]
+    name = "v1.0"
+
+  Branches are made in order, then tags, then pull requests, so a tag may point at a
+  branch above it. Private repos need a token of the owner (--token hf_x:acme:read);
+  gated repos answer 401 to anonymous calls and 403 to users not in granted.
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``serve`` command."""
     parser = argparse.ArgumentParser(prog="python -m hfsuite.testing.hub")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="serve a folder of repositories")
+    serve = sub.add_parser(
+        "serve",
+        help="serve a folder of repositories",
+        description="Serve a folder of repositories as a Hugging Face Hub (and ModelScope).",
+        epilog=_REPO_CONFIG_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve.add_argument("--root", required=True, help="folder: <org>/<name>/, datasets/…, spaces/…")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=0, help="hub port (0: any free port)")
@@ -80,6 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="compute file digests in the background right after startup",
     )
     serve.add_argument(
+        "--repo-config",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="per-repo settings (TOML, or JSON if FILE ends in .json): see below",
+    )
+    serve.add_argument(
         "--strict-401",
         action="store_true",
         help="anonymous 401s without X-Error-Code (byte-exact real Hub behaviour)",
@@ -90,6 +144,32 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
+    try:
+        hub = _emulator(args)
+    except RepoConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    hub.start()
+    if args.prehash:
+        hub.prehash()
+    print(hub.url, flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        hub.stop()
+    return 0
+
+
+def _emulator(args: argparse.Namespace) -> HubEmulator:
+    """The emulator ``serve`` runs, configured from the command line (not started)."""
     hub = HubEmulator(
         args.root,
         lfs_threshold=args.lfs_threshold,
@@ -111,23 +191,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         token, _, rest = spec.partition(":")
         user, _, role = rest.partition(":")
         hub.add_token(token, user=user or "user", role=role or "read")
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    hub.start()
-    if args.prehash:
-        hub.prehash()
-    print(hub.url, flush=True)
     try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        hub.stop()
-    return 0
+        for path in args.repo_config:
+            hub.load_repo_config(path)
+    except RepoConfigError:
+        hub.stop()  # closes the request log it may have opened
+        raise
+    return hub
 
 
 if __name__ == "__main__":

@@ -4,17 +4,14 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import signal
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from emulator_test_helpers import tree_bytes
+from emulator_test_helpers import run_hf, serve, tree_bytes
 
 from hfsuite.testing import HubEmulator, synthetic
 
@@ -39,48 +36,17 @@ def served_root(tmp_path: Path) -> Path:
 def server(served_root: Path, tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     """The CLI server as a subprocess: yields (base URL, request log file, process)."""
     log_file = tmp_path / "requests.jsonl"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hfsuite.testing.hub",
-            "serve",
-            "--root",
-            str(served_root),
-            "--lfs-threshold",
-            str(LFS_THRESHOLD),
-            "--request-log",
-            str(log_file),
-            "--token",
-            "hf_cli:alice:read",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().strip()  # printed once both origins accept connections
-        assert url.startswith("http://127.0.0.1:"), url
+    with serve(
+        "--root",
+        str(served_root),
+        "--lfs-threshold",
+        str(LFS_THRESHOLD),
+        "--request-log",
+        str(log_file),
+        "--token",
+        "hf_cli:alice:read",
+    ) as (url, proc):
         yield url, log_file, proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=10)
-
-
-def run_hf(url: str, hf_home: Path, *args: str) -> str:
-    env = dict(os.environ, HF_ENDPOINT=url, HF_HUB_DISABLE_XET="1", HF_HOME=str(hf_home))
-    sibling = Path(sys.executable).with_name("hf")
-    hf = str(sibling) if sibling.exists() else shutil.which("hf") or "hf"
-    done = subprocess.run(
-        [hf, "download", *args], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    # 2.x prints "✓ Downloaded" then "  path: <folder>"; older versions print the bare path
-    for line in done.stdout.splitlines():
-        if line.strip().startswith("path:"):
-            return line.split("path:", 1)[1].strip()
-    return done.stdout.strip().splitlines()[-1]
 
 
 def test_hf_cli_downloads_from_the_served_folder(server, served_root, tmp_path):
