@@ -194,10 +194,10 @@ def test_queue_actions_reorder_prioritise_cancel_retry_remove(
     tab.select_ids([ids[2]])
     tab.actions_by_name["copy_url"].trigger()
     assert QGuiApplication.clipboard().text() == f"{ctx.suite.settings.endpoint}/acme/a3"
-    menu = tab.build_context_menu()
+    menu = tab.queue_actions.build_context_menu()
     texts = [a.text() for a in menu.actions()]
     assert {"Pause", "Resume", "Move to top", "Copy source URL", "Remove"} <= set(texts)
-    tab.remove_selected(True, confirm=False)
+    tab.queue_actions.remove_selected(True, confirm=False)
     qtbot.waitUntil(lambda: tab.model.row_of(ids[2]) is None, timeout=10000)
 
 

@@ -12,49 +12,18 @@ saves a PNG and returns — for documentation and tests.
 
 from __future__ import annotations
 
-import fnmatch
 import logging
 import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from hfsuite.app.manager import DownloadManager
 from hfsuite.app.suite import Suite
 from hfsuite.core.errors import UsageError
+from hfsuite.ui.screenshot import ScreenshotOptions as ScreenshotOptions  # what the CLI builds
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ScreenshotOptions:
-    """What ``hfsuite gui --screenshot`` renders.
-
-    Attributes:
-        path: PNG file to write.
-        tab: Tab to show (None: the first).
-        size: Window size (width, height).
-        settle_s: Seconds to let live data (speeds, graphs) arrive after the tab is ready.
-        timeout_s: Give up waiting for the tab's data after this long (the image is still made).
-        search: Browse: search for this query first.
-        open_repo: Browse: open this repository (its result row is selected when listed).
-        select: Browse: show the opened repository's Files tab with the files matching these
-            glob patterns checked.
-        check_updates: History: run "Check for updates" first.
-    """
-
-    path: Path
-    tab: str | None = None
-    size: tuple[int, int] = (1280, 800)
-    settle_s: float = 2.0
-    timeout_s: float = 20.0
-    search: str | None = None
-    open_repo: str | None = None
-    select: tuple[str, ...] = ()
-    check_updates: bool = False
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -145,10 +114,12 @@ def _screenshot(app: object, window: object, options: ScreenshotOptions) -> int:
     from hfsuite.ui.main_window import MainWindow
 
     assert isinstance(app, QApplication) and isinstance(window, MainWindow)
+    name = options.tab or window.tab_names()[0]
+    options.check_tab(name)
     window.resize(*options.size)
     window.show()
-    tab = window.show_tab(options.tab or window.tab_names()[0])
-    ready = getattr(tab, "is_ready", lambda: True)
+    window.show_tab(name)
+    page = window.tab_page(name)
     deadline = time.monotonic() + options.timeout_s
 
     def wait(cond: Callable[[], bool]) -> None:
@@ -156,8 +127,8 @@ def _screenshot(app: object, window: object, options: ScreenshotOptions) -> int:
             app.processEvents()
             time.sleep(0.02)
 
-    wait(ready)
-    _prepare(tab, options, wait)
+    wait(page.is_ready)
+    page.prepare_screenshot(options, wait)
     settle = time.monotonic() + options.settle_s
     while time.monotonic() < settle:
         app.processEvents()
@@ -169,39 +140,3 @@ def _screenshot(app: object, window: object, options: ScreenshotOptions) -> int:
         raise UsageError(f"Cannot write the screenshot to {options.path}.")
     log.info("screenshot saved to %s", options.path)
     return 0
-
-
-def _prepare(
-    tab: Any, options: ScreenshotOptions, wait: Callable[[Callable[[], bool]], None]
-) -> None:
-    """Put the tab into the state the screenshot options ask for (search, open, select, check)."""
-    browse = options.search is not None or options.open_repo is not None or bool(options.select)
-    if browse and not hasattr(tab, "open_repo"):
-        raise UsageError("--search, --open and --select need --tab browse.")
-    if options.check_updates and not hasattr(tab, "check_updates"):
-        raise UsageError("--check-updates needs --tab history.")
-    if options.search is not None:
-        answers: list[int] = []
-        tab.search_finished.connect(answers.append)
-        tab.search_bar.setText(options.search)
-        tab.search()
-        wait(lambda: bool(answers))
-    if options.open_repo:
-        repo = options.open_repo
-        rows = [r for r in range(tab.results.rowCount()) if tab.results.hit(r).id == repo]
-        if rows:
-            tab.select_result(rows[0])
-        else:
-            tab.open_repo(repo)
-        wait(lambda: tab.opened is not None and tab.opened.id == repo)
-    if options.select:
-        tab.detail_tabs.setCurrentIndex(1)
-        paths = [f.path for f in tab.files_model.files]
-        tab.files_model.set_checked(
-            [p for p in paths if any(fnmatch.fnmatch(p, g) for g in options.select)]
-        )
-    if options.check_updates:
-        reports: list[object] = []
-        tab.updates_checked.connect(reports.append)
-        tab.check_updates()
-        wait(lambda: bool(reports))

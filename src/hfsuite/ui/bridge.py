@@ -25,7 +25,8 @@ runner of this process is looking.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -40,15 +41,33 @@ from hfsuite.app.events import (
 from hfsuite.core.events import Event, FileCompleted, FileProgress, TransferProgressed
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import TaskRecord
-    from hfsuite.ui.context import UiContext
+    from hfsuite.app.manager import DownloadManager, TaskRecord
+
+T = TypeVar("T")
+
+
+class RunAsync(Protocol):
+    """Runs ``fn`` on a worker thread and calls back on the main thread (``UiContext.run_async``).
+
+    The bridge takes this one callable rather than the whole context, which owns the bridge.
+    """
+
+    def __call__(
+        self,
+        fn: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Run ``fn`` off the UI thread; ``on_done(result)`` or ``on_error(exc)`` back on it."""
+        ...
 
 
 class EngineBridge(QObject):
     """Turns a manager's events into batched signals on the Qt main thread.
 
     Args:
-        ctx: The UI context (its manager is subscribed to; ``run_async`` runs the syncs).
+        manager: The download manager whose events are batched (and synced every second).
+        run_async: Runs the syncs off the UI thread (``UiContext.run_async``).
         interval_ms: How often collected events are flushed as signals.
         sync_interval_ms: How often the database is checked for other processes' changes
             (0: never).
@@ -67,9 +86,16 @@ class EngineBridge(QObject):
     #: Live per-file progress of these task ids changed (read :meth:`file_progress`).
     files_changed = Signal(object)
 
-    def __init__(self, ctx: UiContext, interval_ms: int = 250, sync_interval_ms: int = 1000):
+    def __init__(
+        self,
+        manager: DownloadManager,
+        run_async: RunAsync,
+        interval_ms: int = 250,
+        sync_interval_ms: int = 1000,
+    ):
         super().__init__()
-        self.ctx = ctx
+        self._manager = manager
+        self._run_async = run_async
         self._lock = threading.Lock()
         self._rows: dict[int, TaskRecord] = {}
         self._removed: set[int] = set()
@@ -79,7 +105,7 @@ class EngineBridge(QObject):
         self._files: dict[int, dict[str, FileProgress]] = {}
         self._files_touched: set[int] = set()
         self._syncing = False
-        self._unsubscribe = ctx.manager.subscribe(self._collect)
+        self._unsubscribe = manager.subscribe(self._collect)
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.flush)
@@ -168,7 +194,7 @@ class EngineBridge(QObject):
         def failed(_: BaseException) -> None:
             self._syncing = False  # the database may be busy; the next tick tries again
 
-        self.ctx.run_async(self.ctx.manager.sync, done, failed)
+        self._run_async(self._manager.sync, done, failed)
 
     def close(self) -> None:
         """Stop listening (the window is closing)."""

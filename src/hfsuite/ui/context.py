@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 from hfsuite.core.errors import HfSuiteError
+from hfsuite.ui.bridge import EngineBridge
 
 if TYPE_CHECKING:
     from hfsuite.app.manager import DownloadManager
     from hfsuite.app.suite import Suite
-    from hfsuite.ui.bridge import EngineBridge
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -108,9 +108,7 @@ class UiContext(QObject):
     def bridge(self) -> EngineBridge:
         """Manager events as batched Qt signals (created on first use, shared by all tabs)."""
         if self._bridge is None:
-            from hfsuite.ui.bridge import EngineBridge
-
-            self._bridge = EngineBridge(self)
+            self._bridge = EngineBridge(self.manager, self.run_async)
         return self._bridge
 
     @property

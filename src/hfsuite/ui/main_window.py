@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
@@ -42,9 +42,13 @@ from hfsuite.ui.dialogs.add_dialog import mime_to_text, read_text_files
 from hfsuite.ui.icons import icon
 from hfsuite.ui.status import StatusBar
 from hfsuite.ui.tabs import TABS, TabEntry
+from hfsuite.ui.tabs.base import TabPage
 from hfsuite.ui.theme import apply_theme, colors_for
 from hfsuite.ui.tray import Tray, app_icon
 from hfsuite.ui.widgets.toast import ToastHost
+
+if TYPE_CHECKING:
+    from hfsuite.ui.tabs.downloads import DownloadsTab
 
 STATE_FILE = "gui.ini"
 
@@ -92,6 +96,7 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setDrawBase(False)
         self.entries: list[TabEntry] = list(TABS)
         self.tab_widgets: dict[str, QWidget] = {}
+        self.tab_pages: dict[str, TabPage] = {}
         for entry in self.entries:
             page = QWidget()
             page.setObjectName(f"page_{entry.name}")
@@ -148,7 +153,7 @@ class MainWindow(QMainWindow):
         if widget is None:
             index = self.tab_names().index(name)
             entry = self.entries[index]
-            widget = entry.factory(self.ctx)
+            widget, self.tab_pages[name] = entry.factory(self.ctx)
             widget.setObjectName(widget.objectName() or f"tab_{name}")
             page = self.tabs.widget(index)
             layout = page.layout() if page is not None else None
@@ -156,6 +161,11 @@ class MainWindow(QMainWindow):
             layout.addWidget(widget)
             self.tab_widgets[name] = widget
         return widget
+
+    def tab_page(self, name: str) -> TabPage:
+        """A tab's hooks, the tab built now if it was not yet."""
+        self.tab_widget(name)
+        return self.tab_pages[name]
 
     def current_tab_name(self) -> str:
         """The name of the tab shown."""
@@ -168,10 +178,7 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, index: int) -> None:
         if index < 0:
             return
-        widget = self.tab_widget(self.entries[index].name)
-        hook = getattr(widget, "tab_shown", None)
-        if callable(hook):
-            hook()
+        self.tab_page(self.entries[index].name).tab_shown()
         if self.entries[index].name == "downloads":
             self._counts_updated(self.status.counts)
 
@@ -202,10 +209,8 @@ class MainWindow(QMainWindow):
     def _refresh_icons(self) -> None:
         colors = colors_for(self.palette())
         self.corner_button.setIcon(icon("help", colors.muted))
-        for widget in self.tab_widgets.values():
-            refresh = getattr(widget, "refresh_icons", None)
-            if callable(refresh):
-                refresh()
+        for page in self.tab_pages.values():
+            page.refresh_icons()
 
     def _build_actions(self) -> None:
         def shortcut(name: str, slot: Any) -> QShortcut:
@@ -245,8 +250,8 @@ class MainWindow(QMainWindow):
 
     def add_requested(self, text: str = "") -> Any:
         """Ctrl+N: the Downloads tab's Add dialog (prefilled with ``text``)."""
-        tab = self.show_tab("downloads")
-        return tab.add_requested(text)  # type: ignore[attr-defined]
+        self.show_tab("downloads")
+        return self._downloads_tab().add_requested(text)
 
     def add_from_clipboard(self) -> Any:
         """Ctrl+Shift+V: the Add dialog with the clipboard's text."""
@@ -254,13 +259,10 @@ class MainWindow(QMainWindow):
 
     def search_requested(self) -> None:
         """Ctrl+F: the current tab's search, else the Browse tab's."""
-        widget = self.current_tab()
-        hook = getattr(widget, "focus_search", None)
-        if not callable(hook) and "browse" in self.tab_names():
-            widget = self.show_tab("browse")
-            hook = getattr(widget, "focus_search", None)
-        if callable(hook):
-            hook()
+        current = self.tab_page(self.current_tab_name())
+        if not current.focus_search() and "browse" in self.tab_names():
+            self.show_tab("browse")
+            self.tab_page("browse").focus_search()
 
     def show_shortcuts(self) -> Any:
         """F1: the keyboard shortcuts dialog (non-blocking); returns it."""
@@ -295,10 +297,15 @@ class MainWindow(QMainWindow):
         self.toasts.show_error(title, hint, details or None)
 
     def _counts_updated(self, counts: dict[TaskState, int]) -> None:
-        widget = self.tab_widgets.get("downloads")
-        show = getattr(widget, "show_counts", None)
-        if callable(show):
-            show(counts)
+        if "downloads" in self.tab_widgets:
+            self._downloads_tab().show_counts(counts)
+
+    def _downloads_tab(self) -> DownloadsTab:
+        from hfsuite.ui.tabs.downloads import DownloadsTab  # here: tabs are imported when built
+
+        tab = self.tab_widget("downloads")
+        assert isinstance(tab, DownloadsTab)
+        return tab
 
     def _task_finished(self, record: Any) -> None:
         # Tasks often end together: one notice per burst, shown after the burst.

@@ -1,15 +1,12 @@
 """Tabs of the desktop app, and the registry the main window builds them from.
 
-Each entry names a tab, gives its title and a factory ``factory(ctx) -> QWidget``. The main
+Each entry names a tab, gives its title and a factory ``factory(ctx) -> BuiltTab``. The main
 window creates a tab the first time it is shown (lazy), so a factory should import its module
 inside the function: starting the app then costs only the tabs a person opens.
 
-A tab widget may offer these optional hooks, which the main window calls when present:
-
-* ``tab_shown()``: the tab became the current one (refresh what may be stale).
-* ``focus_search()``: the "search" shortcut (Ctrl+F) landed on this tab.
-* ``add_requested()``: the "add" shortcut (Ctrl+N) landed on this tab.
-* ``is_ready() -> bool``: its first data has arrived (``--screenshot`` waits for it).
+Every tab implements :class:`~hfsuite.ui.tabs.base.TabPage` (``tab_shown``, ``focus_search``,
+``is_ready``, ``refresh_icons``, ``prepare_screenshot``); the factory hands the tab over as
+both the widget and the page, which lets the type checker hold it to that contract.
 """
 
 from __future__ import annotations
@@ -17,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+from hfsuite.ui.tabs.base import BuiltTab
 
+if TYPE_CHECKING:
     from hfsuite.ui.context import UiContext
 
 
@@ -29,36 +26,40 @@ class TabEntry(NamedTuple):
     Attributes:
         name: Short id (``--tab NAME``, remembered as the last tab).
         title: Shown on the tab.
-        factory: Builds the tab's widget for a context.
+        factory: Builds the tab for a context.
     """
 
     name: str
     title: str
-    factory: Callable[[UiContext], QWidget]
+    factory: Callable[[UiContext], BuiltTab]
 
 
-def _downloads(ctx: UiContext) -> QWidget:
+def _downloads(ctx: UiContext) -> BuiltTab:
     from hfsuite.ui.tabs.downloads import DownloadsTab
 
-    return DownloadsTab(ctx)
+    tab = DownloadsTab(ctx)
+    return BuiltTab(tab, tab)
 
 
-def _browse(ctx: UiContext) -> QWidget:
+def _browse(ctx: UiContext) -> BuiltTab:
     from hfsuite.ui.tabs.browse import BrowseTab
 
-    return BrowseTab(ctx)
+    tab = BrowseTab(ctx)
+    return BuiltTab(tab, tab)
 
 
-def _history(ctx: UiContext) -> QWidget:
+def _history(ctx: UiContext) -> BuiltTab:
     from hfsuite.ui.tabs.history import HistoryTab
 
-    return HistoryTab(ctx)
+    tab = HistoryTab(ctx)
+    return BuiltTab(tab, tab)
 
 
-def _settings(ctx: UiContext) -> QWidget:
+def _settings(ctx: UiContext) -> BuiltTab:
     from hfsuite.ui.tabs.settings import SettingsTab
 
-    return SettingsTab(ctx)
+    tab = SettingsTab(ctx)
+    return BuiltTab(tab, tab)
 
 
 #: The tabs, in the order shown (Ctrl+1 … Ctrl+n follow it). Add one line per tab.

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFontMetrics
@@ -55,6 +56,9 @@ from hfsuite.ui.models.search_model import ModelCardDelegate, SearchResultsModel
 from hfsuite.ui.widgets._status import set_status, status_color
 from hfsuite.ui.widgets.path_selector import PathSelector
 from hfsuite.ui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
 TASKS = (
     "text-generation",
@@ -379,10 +383,11 @@ class BrowseTab(QWidget):
         stack.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     # --- hooks for the main window --------------------------------------------------------
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         """Ctrl+F: put the cursor in the search field."""
         self.search_bar.setFocus()
         self.search_bar.selectAll()
+        return True
 
     def is_ready(self) -> bool:
         """The first search has answered."""
@@ -390,6 +395,28 @@ class BrowseTab(QWidget):
 
     def tab_shown(self) -> None:
         """Nothing to refresh: search results are refreshed by searching."""
+
+    def refresh_icons(self) -> None:
+        """No icons of its own to repaint."""
+
+    def prepare_screenshot(self, options: ScreenshotOptions, wait: Waiter) -> None:
+        """Search, open a repository and check its files as ``--screenshot`` asks."""
+        if options.search is not None:
+            answers: list[int] = []
+            self.search_finished.connect(answers.append)
+            self.search_bar.setText(options.search)
+            self.search()
+            wait(lambda: bool(answers))
+        if repo := options.open_repo:
+            rows = [r for r in range(self.results.rowCount()) if self.results.hit(r).id == repo]
+            if rows:
+                self.select_result(rows[0])
+            else:
+                self.open_repo(repo)
+            wait(lambda: self.opened is not None and self.opened.id == repo)
+        if options.select:
+            self.detail_tabs.setCurrentIndex(1)
+            self.files_model.set_checked(options.selected(f.path for f in self.files_model.files))
 
     # --- searching ------------------------------------------------------------------------
     def current_params(self) -> SearchParams:

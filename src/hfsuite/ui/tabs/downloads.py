@@ -1,7 +1,8 @@
-"""The Downloads tab: the queue (model/view), its actions, and the selected task's details.
+"""The Downloads tab: the queue (model/view), its filters, and the selected task's details.
 
 ```
-[+ Add] │ ▶ ⏸ ⊗ ↻ 🗑 │ ⤒ ↑ ↓ ⤓ ⚑ │ 📁 ⧉            All  Active  Queued  Done  Failed  [filter…]
+[+ Add] │ ▶ ⏸ ⊗ ↻ 🗑 │ ⤒ ↑ ↓ ⤓ ⚑ │ 📁 ⧉                                              [filter…]
+All 10  Active 2  Queued 5  Done 3  Failed 0
 ┌──────────────────────────────────────────────────────────────────────────────────────────┐
 │ Name              Source    Size   Progress        Speed   ETA   Status        Priority  │
 │ org/model         HF model  4 GiB  ██████░░ 61%  12 MiB/s  2m05s ● Downloading Normal    │
@@ -9,52 +10,44 @@
  details: ring + numbers │ files with bars │ speed graph
 ```
 
-Every action runs through ``ctx.run_async`` (database writes, waits for a running task to let
-go); the table changes when the engine bridge reports the rows, a fraction of a second later.
+The toolbar, context menu and what they do live in :mod:`~hfsuite.ui.tabs.downloads_actions`;
+the speed graph's histories in :class:`~hfsuite.ui.speed_sampler.SpeedSampler`. The table changes
+when the engine bridge reports the rows, a fraction of a second later.
 """
 
 from __future__ import annotations
 
-import collections
-import time
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
-    QToolBar,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from hfsuite.app.downloads import files_folder
-from hfsuite.app.manager import MoveDirection
-from hfsuite.core.types import Priority, RepoType, TaskState
-from hfsuite.ui import shortcuts
-from hfsuite.ui.icons import icon
+from hfsuite.core.types import TaskState
 from hfsuite.ui.models.delegates import QueueDelegate
 from hfsuite.ui.models.task_model import Column, TaskFilterModel, TaskRole, TaskTableModel
+from hfsuite.ui.speed_sampler import SpeedSampler
+from hfsuite.ui.tabs.downloads_actions import QueueActions
 from hfsuite.ui.tabs.task_details import TaskDetails
-from hfsuite.ui.theme import colors_for
+from hfsuite.ui.widgets.table_setup import setup_table
 
 if TYPE_CHECKING:
     from hfsuite.app.events import TasksProgressed
     from hfsuite.app.manager import TaskRecord
     from hfsuite.ui.context import UiContext
+    from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
 _FILTERS: dict[str, frozenset[TaskState] | None] = {
     "All": None,
@@ -63,25 +56,7 @@ _FILTERS: dict[str, frozenset[TaskState] | None] = {
     "Done": frozenset({TaskState.COMPLETED}),
     "Failed": frozenset({TaskState.FAILED, TaskState.CANCELLED}),
 }
-_PAUSABLE = {TaskState.QUEUED, TaskState.RUNNING}
-_RESUMABLE = {TaskState.PAUSED}
-_RETRYABLE = {TaskState.FAILED, TaskState.CANCELLED}
-_CANCELLABLE = {TaskState.QUEUED, TaskState.RUNNING, TaskState.PAUSED}
 _SAMPLE_MS = 250
-
-
-def source_url(record: TaskRecord, endpoint: str) -> str:
-    """The web page of a task's source (the Hub page of its repository, or its URL)."""
-    if record.url:
-        return record.url
-    prefix = {RepoType.DATASET: "datasets/", RepoType.SPACE: "spaces/"}.get(record.repo_type, "")
-    page = f"{endpoint.rstrip('/')}/{prefix}{record.repo_id}"
-    return page + (f"/tree/{record.revision}" if record.revision else "")
-
-
-def folder_of(record: TaskRecord) -> Path:
-    """The folder a task's files go to (its repository's folder inside an HF cache)."""
-    return files_folder(record.destination, record.layout, record.repo_id, record.repo_type)
 
 
 class DownloadsTab(QWidget):
@@ -99,11 +74,8 @@ class DownloadsTab(QWidget):
         self.loaded = False
         self._pending_rows: dict[int, TaskRecord] = {}
         self._pending_removed: set[int] = set()
-        self._last_batch: TasksProgressed | None = None
-        self._last_batch_at = 0.0
-        self._speed_history: dict[int, collections.deque[float]] = {}
-        self._graph_speed: dict[int, float] = {}
-        self._total_history: collections.deque[float] = collections.deque(maxlen=240)
+        #: Speed histories of the graph (all downloads, and each task seen moving).
+        self.speeds = SpeedSampler()
         self._add_dialog: Any = None
 
         self.model = TaskTableModel(self)
@@ -113,8 +85,12 @@ class DownloadsTab(QWidget):
         self.view.setObjectName("queue")
         self.view.setModel(self.proxy)
         self._setup_view()
-        self.actions_by_name: dict[str, QAction] = {}
-        toolbar = self._build_toolbar()
+        self.queue_actions = QueueActions(
+            ctx, self, self.selected_records, add=self.add_requested, focus_filter=self.focus_search
+        )
+        #: The queue's actions by name (``pause``, ``move_top``…).
+        self.actions_by_name: dict[str, QAction] = self.queue_actions.by_name
+        toolbar = self.queue_actions.toolbar
         filters = self._build_filters()
         self.details = TaskDetails(ctx, bridge)
 
@@ -159,32 +135,13 @@ class DownloadsTab(QWidget):
         self._sampler.setInterval(_SAMPLE_MS)
         self._sampler.timeout.connect(self._sample_speeds)
         self._sampler.start()
-        self._update_actions()
+        self.queue_actions.update_enabled()
         self.reload()
 
     # --- building ---------------------------------------------------------------------
 
     def _setup_view(self) -> None:
         view = self.view
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setShowGrid(False)
-        view.setAlternatingRowColors(False)
-        view.setWordWrap(False)
-        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        view.customContextMenuRequested.connect(self._context_menu)
-        view.doubleClicked.connect(self._double_clicked)
-        vertical = view.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(34)
-        header = view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         widths = {
             Column.SOURCE: 100,
             Column.SIZE: 84,
@@ -194,119 +151,12 @@ class DownloadsTab(QWidget):
             Column.STATUS: 132,
             Column.PRIORITY: 84,
         }
-        for column, width in widths.items():
-            header.resizeSection(column, width)
+        setup_table(view, stretch=Column.NAME, widths=widths, row_height=34)
+        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        view.customContextMenuRequested.connect(self._context_menu)
+        view.doubleClicked.connect(self._double_clicked)
         view.setItemDelegate(QueueDelegate(self.model, self.proxy, view))
-
-    def _action(
-        self,
-        name: str,
-        text: str,
-        slot: Callable[[], None],
-        icon_name: str | None = None,
-        shortcut: str | None = None,
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(f"action_{name}")
-        if icon_name:
-            action.setProperty("icon_name", icon_name)
-        if shortcut:
-            action.setShortcut(shortcuts.key(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(f"{text} ({shortcuts.native_text(shortcut)})")
-            self.addAction(action)
-        action.triggered.connect(slot)
-        self.actions_by_name[name] = action
-        return action
-
-    def _build_toolbar(self) -> QToolBar:
-        a = self._action
-        a("add", "Add", self.add_requested, "add")
-        self.actions_by_name["add"].setToolTip(f"Add downloads ({shortcuts.native_text('add')})")
-        a("resume", "Resume", self.resume_selected, "resume")
-        a("pause", "Pause", self.pause_selected, "pause")
-        a("toggle", "Pause/Resume", self.toggle_selected, None, "toggle")
-        a("cancel", "Cancel", self.cancel_selected, "cancel", "cancel")
-        a("retry", "Retry", self.retry_selected, "retry", "retry")
-        a("remove", "Remove", lambda: self.remove_selected(False), "remove", "remove")
-        a("remove_data", "Remove and delete data", lambda: self.remove_selected(True), None)
-        self.actions_by_name["remove_data"].setShortcut(shortcuts.key("remove_data"))
-        self.actions_by_name["remove_data"].setShortcutContext(
-            Qt.ShortcutContext.WidgetWithChildrenShortcut
-        )
-        self.addAction(self.actions_by_name["remove_data"])
-        a("move_top", "Move to top", lambda: self.move_selected(MoveDirection.TOP), "top")
-        a("move_up", "Move up", lambda: self.move_selected(MoveDirection.UP), "up", "move_up")
-        a(
-            "move_down",
-            "Move down",
-            lambda: self.move_selected(MoveDirection.DOWN),
-            "down",
-            "move_down",
-        )
-        a(
-            "move_bottom",
-            "Move to bottom",
-            lambda: self.move_selected(MoveDirection.BOTTOM),
-            "bottom",
-            "move_bottom",
-        )
-        self.actions_by_name["move_top"].setShortcut(shortcuts.key("move_top"))
-        self.actions_by_name["move_top"].setShortcutContext(
-            Qt.ShortcutContext.WidgetWithChildrenShortcut
-        )
-        self.addAction(self.actions_by_name["move_top"])
-        for level in (Priority.HIGH, Priority.NORMAL, Priority.LOW):
-            a(
-                f"priority_{level.name.lower()}",
-                f"{level.name.capitalize()} priority",
-                self._priority_slot(level),
-            )
-        a("open_folder", "Open folder", self.open_folder, "folder", "open_folder")
-        a("copy_url", "Copy source URL", self.copy_url, "copy", "copy_url")
-        a("pause_all", "Pause all", self.pause_all, None, "pause_all")
-        a("resume_all", "Resume all", self.resume_all, None, "resume_all")
-        a("focus_filter", "Filter", self.focus_search, None, None)
-
-        toolbar = QToolBar()
-        toolbar.setObjectName("downloads_toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.setMovable(False)
-        toolbar.setIconSize(toolbar.iconSize().scaled(18, 18, Qt.AspectRatioMode.KeepAspectRatio))
-        toolbar.addAction(self.actions_by_name["add"])
-        add_button = toolbar.widgetForAction(self.actions_by_name["add"])
-        if isinstance(add_button, QToolButton):
-            add_button.setObjectName("primary")
-        toolbar.addSeparator()
-        for name in ("resume", "pause", "cancel", "retry", "remove"):
-            toolbar.addAction(self.actions_by_name[name])
-        toolbar.addSeparator()
-        self.priority_menu = QMenu("Priority", self)
-        for name in ("high", "normal", "low"):
-            self.priority_menu.addAction(self.actions_by_name[f"priority_{name}"])
-        for name in ("move_top", "move_up", "move_down", "move_bottom"):
-            toolbar.addAction(self.actions_by_name[name])
-            button = toolbar.widgetForAction(self.actions_by_name[name])
-            if isinstance(button, QToolButton):
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        priority_button = QToolButton()
-        priority_button.setObjectName("priority_button")
-        priority_button.setText("Priority ▾")
-        priority_button.setProperty("icon_name", "priority")
-        priority_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        priority_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        priority_button.setMenu(self.priority_menu)
-        self.priority_button = priority_button
-        toolbar.addWidget(priority_button)
-        toolbar.addSeparator()
-        for name in ("open_folder", "copy_url"):
-            toolbar.addAction(self.actions_by_name[name])
-            button = toolbar.widgetForAction(self.actions_by_name[name])
-            if isinstance(button, QToolButton):
-                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
-        self.toolbar = toolbar
-        self.refresh_icons()
-        return toolbar
 
     def _build_filters(self) -> QHBoxLayout:
         box = QHBoxLayout()
@@ -337,18 +187,9 @@ class DownloadsTab(QWidget):
             n = sum(counts.values()) if states is None else sum(counts.get(s, 0) for s in states)
             self.filter_buttons[name].setText(f"{name}  {n}")
 
-    def _priority_slot(self, priority: Priority) -> Callable[[], None]:
-        return lambda: self.set_priority_selected(priority)
-
     def refresh_icons(self) -> None:
         """Repaint the toolbar icons in the palette's colours (after a theme change)."""
-        colors = colors_for(self.palette())
-        for action in self.actions_by_name.values():
-            name = action.property("icon_name")
-            if name:
-                tint = colors.accent_text if action is self.actions_by_name["add"] else colors.text
-                action.setIcon(icon(name, tint))
-        self.priority_button.setIcon(icon("priority", colors.text))
+        self.queue_actions.refresh_icons()
 
     # --- hooks of the main window -----------------------------------------------------
 
@@ -360,10 +201,14 @@ class DownloadsTab(QWidget):
         """The tab became current: give the table the focus."""
         self.view.setFocus()
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         """Ctrl+F: focus the name filter."""
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
+        return True
+
+    def prepare_screenshot(self, options: ScreenshotOptions, wait: Waiter) -> None:
+        """Nothing to stage: the screenshot shows the queue as it is."""
 
     def add_requested(self, text: str = "") -> Any:
         """Open the Add dialog (prefilled with ``text``); returns it."""
@@ -416,7 +261,7 @@ class DownloadsTab(QWidget):
             return
         self.model.apply_rows(self._newer(rows))
         self._refresh_details()
-        self._update_actions()
+        self.queue_actions.update_enabled()
 
     def _on_removed(self, task_ids: list[int]) -> None:
         if not self.loaded:
@@ -425,14 +270,12 @@ class DownloadsTab(QWidget):
                 self._pending_rows.pop(task_id, None)
             return
         self.model.remove_ids(task_ids)
+        self.speeds.forget(task_ids)
         self._refresh_details()
 
     def _on_progress(self, batch: TasksProgressed) -> None:
-        now = time.monotonic()
         # The manager's speed counts only bytes fetched in this run (a resume is no burst).
-        self._graph_speed = {p.task_id: p.speed_bps for p in batch.tasks}
-        self._last_batch = batch
-        self._last_batch_at = now
+        self.speeds.update({p.task_id: p.speed_bps for p in batch.tasks})
         if self.loaded:
             self.model.apply_progress(batch)
             record = self.details.record
@@ -440,32 +283,16 @@ class DownloadsTab(QWidget):
                 self.details.update_numbers(record, self.model.live(record.id))
 
     def _sample_speeds(self) -> None:
-        fresh = self._last_batch is not None and time.monotonic() - self._last_batch_at < 1.5
-        speeds = dict(self._graph_speed) if fresh else {}
-        self._total_history.append(sum(speeds.values()))
-        for task_id, speed in speeds.items():
-            history = self._speed_history.get(task_id)
-            if history is None:
-                history = self._speed_history[task_id] = collections.deque(maxlen=240)
-            history.append(speed)
-        for task_id, history in self._speed_history.items():
-            if task_id not in speeds:
-                history.append(0.0)
+        self.speeds.sample()
         self._update_graph()
-
-    def speed_history(self, task_id: int | None = None) -> list[float]:
-        """Sampled speeds (four a second) of a task, or of all downloads together."""
-        if task_id is None:
-            return list(self._total_history)
-        return list(self._speed_history.get(task_id, ()))
 
     def _update_graph(self) -> None:
         record = self.details.record
         limit = self.ctx.suite.global_bucket.rate_bps
-        if record is not None and record.id in self._speed_history:
-            self.details.set_graph("Speed · this download", self.speed_history(record.id), limit)
+        if record is not None and self.speeds.tracks(record.id):
+            self.details.set_graph("Speed · this download", self.speeds.history(record.id), limit)
         else:
-            self.details.set_graph("Speed · all downloads", self.speed_history(), limit)
+            self.details.set_graph("Speed · all downloads", self.speeds.history(), limit)
 
     def _update_empty(self, *_: Any) -> None:
         empty = self.loaded and self.model.rowCount() == 0
@@ -523,7 +350,7 @@ class DownloadsTab(QWidget):
 
     def _selection_changed(self, *_: Any) -> None:
         self._refresh_details()
-        self._update_actions()
+        self.queue_actions.update_enabled()
 
     def _refresh_details(self) -> None:
         records = self.selected_records()
@@ -534,156 +361,16 @@ class DownloadsTab(QWidget):
             self.details.show_task(None)
         self._update_graph()
 
-    def _update_actions(self) -> None:
-        states = {r.state for r in self.selected_records()}
-        any_selected = bool(states)
-        enable = {
-            "resume": bool(states & _RESUMABLE),
-            "pause": bool(states & _PAUSABLE),
-            "toggle": bool(states & (_RESUMABLE | _PAUSABLE)),
-            "cancel": bool(states & _CANCELLABLE),
-            "retry": bool(states & _RETRYABLE),
-            "remove": any_selected,
-            "remove_data": any_selected,
-            "move_top": any_selected,
-            "move_up": any_selected,
-            "move_down": any_selected,
-            "move_bottom": any_selected,
-            "open_folder": any_selected,
-            "copy_url": any_selected,
-            "priority_high": any_selected,
-            "priority_normal": any_selected,
-            "priority_low": any_selected,
-        }
-        for name, enabled in enable.items():
-            self.actions_by_name[name].setEnabled(enabled)
-        self.priority_button.setEnabled(any_selected)
-
-    # --- actions ----------------------------------------------------------------------
-
-    def _run(self, fn: Callable[[], Any], done: Callable[[Any], None] | None = None) -> None:
-        self.ctx.run_async(fn, done)
-
-    def pause_selected(self) -> None:
-        """Pause the selected tasks."""
-        ids = [r.id for r in self.selected_records() if r.state in _PAUSABLE]
-        if ids:
-            self._run(lambda: self.ctx.manager.pause(ids))
-
-    def resume_selected(self) -> None:
-        """Resume the selected paused tasks."""
-        ids = [r.id for r in self.selected_records() if r.state in _RESUMABLE]
-        if ids:
-            self._run(lambda: self.ctx.manager.resume(ids))
-
-    def toggle_selected(self) -> None:
-        """Space: pause what runs or waits, resume what is paused."""
-        records = self.selected_records()
-        if any(r.state in _PAUSABLE for r in records):
-            self.pause_selected()
-        else:
-            self.resume_selected()
-
-    def pause_all(self) -> None:
-        """Pause every task."""
-        self._run(lambda: self.ctx.manager.pause(None))
-
-    def resume_all(self) -> None:
-        """Resume every paused task."""
-        self._run(lambda: self.ctx.manager.resume(None))
-
-    def cancel_selected(self) -> None:
-        """Cancel the selected unfinished tasks (partial data is kept)."""
-        ids = [r.id for r in self.selected_records() if r.state in _CANCELLABLE]
-        if ids:
-            self._run(lambda: self.ctx.manager.cancel(ids))
-
-    def retry_selected(self) -> None:
-        """Queue the selected failed or cancelled tasks again."""
-        ids = [r.id for r in self.selected_records() if r.state in _RETRYABLE]
-        if ids:
-            self._run(lambda: self.ctx.manager.retry(ids))
-
-    def remove_selected(self, delete_data: bool, *, confirm: bool = True) -> None:
-        """Remove the selected tasks from the queue (with their partial data if asked)."""
-        ids = self.selected_ids()
-        if not ids:
-            return
-        if delete_data and confirm:
-            answer = QMessageBox.question(
-                self,
-                "Delete partial data?",
-                f"Remove {len(ids)} download(s) and delete their partial data? "
-                "Completed files are kept.",
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        self._run(
-            lambda: self.ctx.manager.remove(ids, delete_data=delete_data),
-            lambda n: self.ctx.notify(f"Removed {n} download(s)."),
-        )
-
-    def move_selected(self, direction: MoveDirection) -> None:
-        """Move the selected tasks within their priority (keeping their relative order)."""
-        ids = self.selected_ids()
-        if direction in (MoveDirection.DOWN, MoveDirection.TOP):
-            ids.reverse()  # so the block keeps its order
-        if ids:
-
-            def work() -> None:
-                for task_id in ids:
-                    self.ctx.manager.move(task_id, direction)
-
-            self._run(work)
-
-    def set_priority_selected(self, priority: Priority) -> None:
-        """Give the selected tasks a priority."""
-        ids = self.selected_ids()
-        if ids:
-            self._run(lambda: self.ctx.manager.set_priority(ids, priority))
-
-    def open_folder(self) -> None:
-        """Open the selected task's folder in the file manager."""
-        records = self.selected_records()
-        if records:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder_of(records[0]))))
-
-    def copy_url(self) -> None:
-        """Copy the selected tasks' source URLs (one per line)."""
-        endpoint = self.ctx.suite.settings.endpoint
-        urls = [source_url(r, endpoint) for r in self.selected_records()]
-        if urls:
-            QGuiApplication.clipboard().setText("\n".join(urls))
-            self.ctx.notify(
-                "Copied " + ("the source URL." if len(urls) == 1 else f"{len(urls)} URLs.")
-            )
+    # --- table events -----------------------------------------------------------------
 
     def _double_clicked(self, index: QModelIndex) -> None:
         record = index.data(TaskRole)
         if record is not None and record.state is TaskState.COMPLETED:
-            self.open_folder()
+            self.queue_actions.open_folder()
 
     def _context_menu(self, pos: QPoint) -> None:
-        menu = self.build_context_menu()
+        menu = self.queue_actions.build_context_menu()
         menu.exec(self.view.viewport().mapToGlobal(pos))
-
-    def build_context_menu(self) -> QMenu:
-        """The queue's context menu for the current selection."""
-        menu = QMenu(self)
-        names = [
-            ("resume", "pause", "cancel", "retry"),
-            ("move_top", "move_up", "move_down", "move_bottom"),
-            ("open_folder", "copy_url"),
-            ("remove", "remove_data"),
-        ]
-        for group in names:
-            for name in group:
-                menu.addAction(self.actions_by_name[name])
-            if group is names[1]:
-                menu.addMenu(self.priority_menu)
-            menu.addSeparator()
-        menu.addAction(self.actions_by_name["add"])
-        return menu
 
     def set_state_filter(self, name: str) -> None:
         """Show only tasks of a filter chip (``All``, ``Active``, ``Queued``, ``Done``…)."""

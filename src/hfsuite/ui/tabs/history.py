@@ -17,15 +17,14 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -58,6 +57,10 @@ from hfsuite.ui.models.history_model import (
     update_key,
 )
 from hfsuite.ui.widgets._status import set_status
+from hfsuite.ui.widgets.table_setup import setup_table
+
+if TYPE_CHECKING:
+    from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
 DATE_RANGES = (
     ("Any time", None),
@@ -130,9 +133,7 @@ class HistoryTab(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(self._footer)
 
-        bridge = getattr(ctx, "bridge", None)
-        if bridge is not None and hasattr(bridge, "task_finished"):
-            bridge.task_finished.connect(self._task_finished)
+        ctx.bridge.task_finished.connect(self._task_finished)
         QTimer.singleShot(0, self.reload)
 
     # --- building -------------------------------------------------------------------------
@@ -179,23 +180,6 @@ class HistoryTab(QWidget):
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
         table.sortByColumn(Column.FINISHED, Qt.SortOrder.DescendingOrder)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(30)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        table.customContextMenuRequested.connect(self._context_menu)
-        table.clicked.connect(self._clicked)
-        table.doubleClicked.connect(lambda _i: self.open_folder())
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.REPO, QHeaderView.ResizeMode.Stretch)
         widths = {
             Column.STAR: 34,
             Column.OUTCOME: 96,
@@ -206,8 +190,17 @@ class HistoryTab(QWidget):
             Column.FINISHED: 132,
             Column.DESTINATION: 240,
         }
-        for column, width in widths.items():
-            table.setColumnWidth(column, width)
+        setup_table(
+            table,
+            stretch=Column.REPO,
+            widths=widths,
+            row_height=30,
+            stretch_last=True,
+            alternating_rows=True,
+        )
+        table.customContextMenuRequested.connect(self._context_menu)
+        table.clicked.connect(self._clicked)
+        table.doubleClicked.connect(lambda _i: self.open_folder())
         table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.table = table
 
@@ -243,14 +236,26 @@ class HistoryTab(QWidget):
         """Reload: downloads may have finished since the tab was last seen."""
         self.reload()
 
-    def focus_search(self) -> None:
+    def focus_search(self) -> bool:
         """Ctrl+F: the filter field."""
         self.text_edit.setFocus()
         self.text_edit.selectAll()
+        return True
 
     def is_ready(self) -> bool:
         """The first load has answered."""
         return self._ready
+
+    def refresh_icons(self) -> None:
+        """No icons of its own to repaint."""
+
+    def prepare_screenshot(self, options: ScreenshotOptions, wait: Waiter) -> None:
+        """Run "Check for updates" first when ``--screenshot`` asks for it."""
+        if options.check_updates:
+            reports: list[object] = []
+            self.updates_checked.connect(reports.append)
+            self.check_updates()
+            wait(lambda: bool(reports))
 
     # --- loading --------------------------------------------------------------------------
     def current_query(self) -> HistoryQuery:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -43,6 +43,9 @@ from hfsuite.app.config_ops import SettingRow, describe_settings, set_setting
 from hfsuite.core.errors import SettingsValueError
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.widgets._status import set_status, status_color
+
+if TYPE_CHECKING:
+    from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 from hfsuite.ui.widgets.path_selector import PathSelector
 from hfsuite.ui.widgets.token_input import TokenInput
 
@@ -339,6 +342,16 @@ class SettingsTab(QWidget):
 
     def tab_shown(self) -> None:
         """Nothing to reload: settings only change through this tab or the CLI (restart)."""
+
+    def focus_search(self) -> bool:
+        """No search here (Ctrl+F goes to the Browse tab)."""
+        return False
+
+    def refresh_icons(self) -> None:
+        """No icons of its own to repaint."""
+
+    def prepare_screenshot(self, options: ScreenshotOptions, wait: Waiter) -> None:
+        """Nothing to stage: the screenshot shows the settings as they are."""
 
     # --- saving -----------------------------------------------------------------------------
     def set_text(self, key: str, text: str) -> None:

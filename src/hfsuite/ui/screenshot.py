@@ -1,0 +1,61 @@
+"""What ``hfsuite gui --screenshot`` asks for: the image, the tab and how to stage it.
+
+Qt-free on purpose: the tabs stage themselves from these options (``TabPage.prepare_screenshot``)
+and ``ui/app.py`` renders the window, so both import this module and neither imports the other.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hfsuite.core.errors import UsageError
+
+#: Runs the event loop until the condition holds (or the screenshot's time is up).
+Waiter = Callable[[Callable[[], bool]], None]
+
+
+@dataclass(frozen=True)
+class ScreenshotOptions:
+    """What ``hfsuite gui --screenshot`` renders.
+
+    Attributes:
+        path: PNG file to write.
+        tab: Tab to show (None: the first).
+        size: Window size (width, height).
+        settle_s: Seconds to let live data (speeds, graphs) arrive after the tab is ready.
+        timeout_s: Give up waiting for the tab's data after this long (the image is still made).
+        search: Browse: search for this query first.
+        open_repo: Browse: open this repository (its result row is selected when listed).
+        select: Browse: show the opened repository's Files tab with the files matching these
+            glob patterns checked.
+        check_updates: History: run "Check for updates" first.
+    """
+
+    path: Path
+    tab: str | None = None
+    size: tuple[int, int] = (1280, 800)
+    settle_s: float = 2.0
+    timeout_s: float = 20.0
+    search: str | None = None
+    open_repo: str | None = None
+    select: tuple[str, ...] = ()
+    check_updates: bool = False
+
+    def check_tab(self, tab: str) -> None:
+        """Refuse staging options the tab named ``tab`` cannot act on.
+
+        Raises:
+            UsageError: e.g. ``--search`` for any tab but Browse.
+        """
+        browse = self.search is not None or self.open_repo is not None or bool(self.select)
+        if browse and tab != "browse":
+            raise UsageError("--search, --open and --select need --tab browse.")
+        if self.check_updates and tab != "history":
+            raise UsageError("--check-updates needs --tab history.")
+
+    def selected(self, paths: Iterable[str]) -> list[str]:
+        """The paths matching one of the ``select`` glob patterns, in their order."""
+        return [p for p in paths if any(fnmatch.fnmatch(p, g) for g in self.select)]
