@@ -9,18 +9,19 @@ folder; ModelScope repositories and URLs always go to a folder (``--local-dir``,
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hfsuite.app.accounts import hub_source, resolve_name
+from hfsuite.app.accounts import resolve_name
 from hfsuite.app.network import http_options
-from hfsuite.core.errors import HfSuiteError, UsageError
+from hfsuite.app.sources import make_source
+from hfsuite.core.errors import UsageError
 from hfsuite.core.events import Event
-from hfsuite.core.remote import HttpAnswer, RepoSnapshot, RequestAuth
+from hfsuite.core.remote import RepoSnapshot
+from hfsuite.core.source import Source
 from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
 from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import (
@@ -31,8 +32,6 @@ from hfsuite.engine.layouts import (
 )
 from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
 from hfsuite.engine.transfer import Transfer, TransferControl, TransferOptions, TransferResult
-from hfsuite.sources.direct import DirectUrlSource
-from hfsuite.sources.modelscope import ModelScopeSource
 from hfsuite.sources.names import NameKind, parse_repo_arg
 
 if TYPE_CHECKING:
@@ -102,60 +101,6 @@ class DownloadOutcome:
         return self.result.downloaded_bytes if self.result else 0
 
 
-class SourceAdapter:
-    """One interface over the three sources for :func:`plan` and :func:`download`.
-
-    Other attributes (a Hub source's ``notices``, ``token``…) are those of the wrapped source.
-    """
-
-    def __init__(
-        self,
-        inner: object,
-        snapshot: Callable[[RepoRef], RepoSnapshot],
-        map_error: Callable[[HttpAnswer], HfSuiteError],
-    ):
-        self.inner = inner
-        self.snapshot = snapshot
-        self.map_error = map_error
-
-    @property
-    def auth(self) -> RequestAuth:
-        """Who gets the token, read when used: a Hub source may drop a refused token."""
-        auth: RequestAuth = getattr(self.inner, "auth")  # noqa: B009 - typed read of a protocol
-        return auth
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
-
-
-def make_source(suite: Suite, request: DownloadRequest) -> SourceAdapter:
-    """The source a request names, with endpoint and token resolved.
-
-    Hugging Face token order: ``--token``, ``hfsuite auth login``'s, HF_TOKEN, hf's token file;
-    a fine-grained token the Hub refuses on a public repo falls back to anonymous access, with
-    a notice. ModelScope's token comes from ``MODELSCOPE_API_TOKEN``.
-    """
-    kind = request.ref.source
-    if kind is SourceKind.HUGGINGFACE:
-        hub = hub_source(suite, request.token, request.endpoint)
-        return SourceAdapter(hub, hub.snapshot, hub.map_error)
-    suite.prepare_network()
-    fetcher = HttpClient(http_options(suite.settings))
-    if kind is SourceKind.MODELSCOPE:
-        token = request.token or os.environ.get("MODELSCOPE_API_TOKEN") or None
-        suite.redactor.add_secret(token)
-        ms = ModelScopeSource(
-            request.endpoint or suite.settings.modelscope_endpoint, fetcher, token
-        )
-        return SourceAdapter(ms, ms.snapshot, ms.map_error)
-    direct = DirectUrlSource(fetcher)
-
-    def snapshot_url(ref: RepoRef) -> RepoSnapshot:
-        return direct.snapshot(ref.repo_id, sha256=request.expected_sha256)
-
-    return SourceAdapter(direct, snapshot_url, direct.map_error)
-
-
 def default_folder(suite: Suite, ref: RepoRef) -> Path:
     """Where a download without ``--local-dir`` goes when it cannot use the HF cache."""
     base = suite.settings.download_dir
@@ -203,7 +148,7 @@ def parse_target(
 
 def plan(
     suite: Suite, request: DownloadRequest, *, dry_run: bool = False
-) -> tuple[SourceAdapter, StorageLayout, DownloadPlan]:
+) -> tuple[Source, StorageLayout, DownloadPlan]:
     """Resolve the repo and plan the download (no bytes move; ``dry_run``: nothing written)."""
     source = make_source(suite, request)
     snapshot = source.snapshot(request.ref)

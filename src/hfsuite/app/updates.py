@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1
+from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.storage.records import ManifestEntry, ModelVersionRecord, TaskSpec
 
@@ -163,21 +164,17 @@ def check_version(version: ModelVersionRecord, snapshot_of: Snapshotter) -> Repo
 
 
 def snapshotter(suite: Suite) -> Snapshotter:
-    """Resolve repositories on the source each one came from."""
-    from hfsuite.app.accounts import hub_source
-    from hfsuite.app.network import http_options
-    from hfsuite.engine.http import HttpClient
-    from hfsuite.sources.modelscope import ModelScopeSource
+    """Resolve repositories on the source each one came from (one source per kind, built on
+    first use from the registry of :mod:`hfsuite.app.sources`)."""
+    from hfsuite.app.sources import SourceSpec, make_source
 
-    hub = hub_source(suite)
-    modelscope = ModelScopeSource(
-        suite.settings.modelscope_endpoint, HttpClient(http_options(suite.settings))
-    )
+    sources: dict[SourceKind, Source] = {}
 
     def snapshot_of(ref: RepoRef) -> RepoSnapshot:
-        if ref.source is SourceKind.MODELSCOPE:
-            return modelscope.snapshot(ref)
-        return hub.snapshot(ref)
+        source = sources.get(ref.source)
+        if source is None:
+            source = sources[ref.source] = make_source(suite, SourceSpec(ref))
+        return source.snapshot(ref)
 
     return snapshot_of
 

@@ -122,17 +122,7 @@ def whoami(source: HuggingFaceSource) -> TokenInfo:
             "No Hugging Face token is set.",
             hint="Run `hfsuite auth login`, set HF_TOKEN, or pass --token.",
         )
-    try:
-        data = source._api().whoami(token=source.token)
-    except Exception as exc:
-        status = getattr(getattr(exc, "response", None), "status_code", 0) or 0
-        if status == 401 or "Invalid user token" in str(exc):
-            raise AuthenticationError(
-                f"The token was refused by {source.endpoint} (invalid or expired).",
-                hint=f"Create a new token at {source.endpoint}/settings/tokens and run "
-                "`hfsuite auth login`.",
-            ) from exc
-        raise source._translate(exc, RepoRef("whoami-v2")) from exc
+    data = source.whoami()
     return TokenInfo.from_whoami(data)
 
 
@@ -203,12 +193,9 @@ def _public_facts(source: HuggingFaceSource, ref: RepoRef) -> tuple[bool, bool |
     """(found anonymously, gated value) from an anonymous repo-info call."""
     anonymous = HuggingFaceSource(source.endpoint, None)
     try:
-        info = anonymous._api().repo_info(ref.repo_id, repo_type=ref.repo_type.value)
-    except Exception as exc:
-        error = anonymous._translate(exc, ref)
-        if isinstance(error, NotFoundError | AuthenticationError):
-            return False, None
-        raise error from exc
+        info = anonymous.repo_info(RepoRef(ref.repo_id, ref.repo_type))
+    except (NotFoundError, AuthenticationError):
+        return False, None
     return True, info.gated if info.gated is not None else False
 
 
@@ -232,9 +219,8 @@ def check_access(source: HuggingFaceSource, ref: RepoRef) -> AccessReport:
         return AccessReport(ref, verdict, message, hint, user, role, permissions=perms, **kw)
 
     try:
-        source._api().auth_check(ref.repo_id, repo_type=ref.repo_type.value)
-    except Exception as exc:
-        error = source._translate(exc, ref)
+        source.auth_check(ref)
+    except HfSuiteError as error:
         return _explain(source, ref, error, info, report)
     found, gated = _public_facts(source, ref)
     who = f"The token of {user}" if user else "Anonymous access"

@@ -35,30 +35,43 @@ class NoCredentials:
 
 
 class DirectUrlSource:
-    """Resolves a file URL into a one-file snapshot.
+    """Resolves a file URL (the ``repo_id`` of a ``SourceKind.URL`` ref) into a one-file
+    snapshot (a ``Source``).
 
     Args:
         fetcher: Makes the HEAD / probe requests.
+        sha256: Expected SHA-256 of the file (verified after download), if known.
+        filename: Name to save under (default: from the server or the URL).
     """
 
-    def __init__(self, fetcher: Fetcher):
+    kind = SourceKind.URL
+
+    def __init__(self, fetcher: Fetcher, *, sha256: str | None = None, filename: str | None = None):
         self.fetcher = fetcher
+        self.sha256 = sha256
+        self.filename = filename
         self.auth = NoCredentials()
 
-    def snapshot(
-        self, url: str, *, sha256: str | None = None, filename: str | None = None
-    ) -> RepoSnapshot:
-        """Describe the file at ``url``.
+    def file_url(self, ref: RepoRef, path: str) -> str:
+        """The URL itself: it is the one file."""
+        return ref.repo_id
 
-        Args:
-            url: An http(s) URL.
-            sha256: Expected SHA-256 (verified after download), if known.
-            filename: Name to save under (default: from the server or the URL).
+    def check_access(self, ref: RepoRef) -> None:
+        """Nothing to check: a URL carries no token, and only asking for it (as
+        :meth:`snapshot` does) tells whether it answers."""
+
+    def file_metadata(self, ref: RepoRef, path: str) -> RemoteFile:
+        """The URL's one file, whatever ``path`` says (its name comes from the server)."""
+        return self.snapshot(ref).files[0]
+
+    def snapshot(self, ref: RepoRef) -> RepoSnapshot:
+        """Describe the file at the URL ``ref.repo_id``.
 
         Raises:
             UsageError: not an http(s) URL or a bad hash; EntryNotFoundError,
                 AuthenticationError, ServerError from the server's answer.
         """
+        url, sha256 = ref.repo_id, self.sha256
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise UsageError(f"{url!r} is not an http(s) URL.")
@@ -77,7 +90,7 @@ class DirectUrlSource:
                 "safely in parts.",
                 hint="Try the same file from another mirror.",
             )
-        name = filename or _name_from(answer, url)
+        name = self.filename or _name_from(answer, url)
         etag = (answer.header("ETag") or "").removeprefix("W/").strip('"') or None
         remote = RemoteFile(
             path=name,

@@ -171,9 +171,10 @@ def _get(
         except HfSuiteError:
             raise
         except Exception as exc:
-            raise source._translate(exc, ref or RepoRef("the Hub")) from exc
+            raise source.translate_error(exc, ref or RepoRef("the Hub")) from exc
         return response
-    raise source._translate(RuntimeError(f"too many redirects at {url}"), ref or RepoRef("?"))
+    too_many = RuntimeError(f"too many redirects at {url}")
+    raise source.translate_error(too_many, ref or RepoRef("?"))
 
 
 def _same_origin(a: str, b: str) -> bool:
@@ -258,7 +259,7 @@ def fetch_model_card(source: HuggingFaceSource, ref: RepoRef, commit: str) -> st
     """README.md at a commit, or None when the repository has none."""
     from hfsuite.core.errors import EntryNotFoundError
 
-    url = source.file_url(ref, commit, "README.md")
+    url = source.file_url(RepoRef(ref.repo_id, ref.repo_type, commit, ref.source), "README.md")
     try:
         response = _get(source, url, None, ref)
     except EntryNotFoundError:

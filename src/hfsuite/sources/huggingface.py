@@ -4,7 +4,8 @@ Metadata comes through huggingface_hub's ``HfApi`` (the reference client, so mir
 with it work with us); file bytes are fetched by the engine from
 ``{endpoint}/{prefix}{repo_id}/resolve/{commit}/{path}``. This module is the one place where
 the Hub's answers become typed errors with messages a person can act on: :meth:`map_error`
-for raw resolve responses, :func:`_translate` for huggingface_hub's exceptions.
+for raw resolve responses, :meth:`translate_error` for huggingface_hub's exceptions. Other
+modules (accounts, the catalog) reach the Hub's API only through this class's public methods.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from hfsuite.core.errors import (
     SourceError,
 )
 from hfsuite.core.remote import HttpAnswer, RemoteFile, RepoSnapshot
-from hfsuite.core.types import RepoRef, RepoType
+from hfsuite.core.source import file_in
+from hfsuite.core.types import RepoRef, RepoType, SourceKind
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ class EndpointAuth:
 
 
 class HuggingFaceSource:
-    """Resolves repositories on a Hub endpoint and explains its errors.
+    """Resolves repositories on a Hub endpoint and explains its errors (a ``Source``).
 
     A fine-grained token that the Hub refuses on a *public* repository is dropped for that
     repository (anonymous access works there), with a notice, unless ``anonymous_fallback``
@@ -62,6 +64,8 @@ class HuggingFaceSource:
         anonymous_fallback: Retry anonymously when a fine-grained token is refused on a public
             repository.
     """
+
+    kind = SourceKind.HUGGINGFACE
 
     def __init__(self, endpoint: str, token: str | None = None, *, anonymous_fallback: bool = True):
         self.endpoint = endpoint.rstrip("/")
@@ -86,12 +90,81 @@ class HuggingFaceSource:
         """The repo's page (where gated conditions are accepted)."""
         return f"{self.endpoint}/{ref.repo_type.url_prefix}{ref.repo_id}"
 
-    def file_url(self, ref: RepoRef, commit: str, path: str) -> str:
-        """The resolve URL of one file at a commit."""
+    def file_url(self, ref: RepoRef, path: str) -> str:
+        """The resolve URL of one file at ``ref``'s revision (default: ``main``)."""
+        return self._resolve_url(ref, ref.revision or "main", path)
+
+    def _resolve_url(self, ref: RepoRef, revision: str, path: str) -> str:
         return (
             f"{self.endpoint}/{ref.repo_type.url_prefix}{ref.repo_id}/resolve/"
-            f"{quote(commit, safe='')}/{quote(path)}"
+            f"{quote(revision, safe='')}/{quote(path)}"
         )
+
+    # --- the Hub's API ---------------------------------------------------------------------
+    def whoami(self) -> dict[str, Any]:
+        """whoami-v2's answer about this source's token (the caller makes sure there is one).
+
+        Raises:
+            AuthenticationError: the endpoint refuses the token.
+            NetworkError, ServerError: the endpoint cannot be asked.
+        """
+        try:
+            data: dict[str, Any] = self._api().whoami(token=self.token)
+        except Exception as exc:
+            status = getattr(getattr(exc, "response", None), "status_code", 0) or 0
+            if status == 401 or "Invalid user token" in str(exc):
+                raise self._refused_token() from exc
+            raise self.translate_error(exc, RepoRef("whoami-v2")) from exc
+        return data
+
+    def repo_info(self, ref: RepoRef, *, files_metadata: bool = False) -> Any:
+        """huggingface_hub's info about ``ref`` at its revision (None: the Hub's default).
+
+        Args:
+            ref: The repository.
+            files_metadata: Also list the files with sizes and hashes.
+
+        Raises:
+            RepoNotFoundError, RevisionNotFoundError, GatedRepoError, AuthenticationError,
+            NetworkError, ServerError: with actionable messages.
+        """
+        try:
+            return self._api().repo_info(
+                ref.repo_id,
+                repo_type=ref.repo_type.value,
+                revision=ref.revision,
+                files_metadata=files_metadata,
+            )
+        except Exception as exc:
+            raise self.translate_error(exc, ref) from exc
+
+    def auth_check(self, ref: RepoRef) -> None:
+        """Ask the Hub whether this token (or anonymous access) may download ``ref``'s files.
+
+        Unlike :meth:`check_access`, a refused token is never dropped.
+
+        Raises:
+            GatedRepoError, RepoNotFoundError, AuthenticationError, NetworkError, ServerError:
+                why not.
+        """
+        try:
+            self._api().auth_check(ref.repo_id, repo_type=ref.repo_type.value)
+        except Exception as exc:
+            raise self.translate_error(exc, ref) from exc
+
+    def check_access(self, ref: RepoRef) -> None:
+        """Make sure ``ref``'s files can be read; a fine-grained token refused on a public
+        repository is dropped (as :meth:`snapshot` does).
+
+        Raises:
+            GatedRepoError, RepoNotFoundError, AuthenticationError, NetworkError, ServerError:
+                why not.
+        """
+        try:
+            self.auth_check(ref)
+        except HfSuiteError as error:
+            if not self.fall_back_to_anonymous(error, ref):
+                raise
 
     # --- metadata ------------------------------------------------------------------------------
     def snapshot(self, ref: RepoRef) -> RepoSnapshot:
@@ -101,20 +174,13 @@ class HuggingFaceSource:
             RepoNotFoundError, RevisionNotFoundError, GatedRepoError, AuthenticationError,
             NetworkError, ServerError: with actionable messages.
         """
-        api = self._api()
-        revision = ref.revision or "main"
+        at = RepoRef(ref.repo_id, ref.repo_type, ref.revision or "main", ref.source)
         try:
-            info = api.repo_info(
-                ref.repo_id,
-                repo_type=ref.repo_type.value,
-                revision=revision,
-                files_metadata=True,
-            )
-        except Exception as exc:
-            error = self._translate(exc, ref)
+            info = self.repo_info(at, files_metadata=True)
+        except HfSuiteError as error:
             if self.fall_back_to_anonymous(error, ref):
                 return self.snapshot(ref)
-            raise error from exc
+            raise
         if info.id and info.id != ref.repo_id:
             kind = ref.repo_type.value.capitalize()
             self.notice(f"{kind} {ref.repo_id} was renamed to {info.id}; using the new name.")
@@ -129,7 +195,7 @@ class HuggingFaceSource:
                 RemoteFile(
                     path=sibling.rfilename,
                     size=int(size or 0),
-                    url=self.file_url(ref, commit, sibling.rfilename),
+                    url=self._resolve_url(ref, commit, sibling.rfilename),
                     blob_id=sibling.blob_id,
                     sha256=lfs.sha256 if lfs is not None else None,
                     lfs=lfs is not None,
@@ -137,6 +203,14 @@ class HuggingFaceSource:
             )
         resolved = RepoRef(info.id or ref.repo_id, ref.repo_type, ref.revision, ref.source)
         return RepoSnapshot(ref=resolved, commit=commit, files=tuple(files))
+
+    def file_metadata(self, ref: RepoRef, path: str) -> RemoteFile:
+        """One file of ``ref`` (from the listing, so its URL carries the resolved commit).
+
+        Raises:
+            EntryNotFoundError: no such file at that revision; others as :meth:`snapshot`.
+        """
+        return file_in(self.snapshot(ref), path)
 
     def fall_back_to_anonymous(self, error: HfSuiteError, ref: RepoRef) -> bool:
         """Drop a fine-grained token the Hub refuses on a public, non-gated repository.
@@ -151,15 +225,14 @@ class HuggingFaceSource:
         ):
             return False
         try:
-            whoami = self._api().whoami(token=self.token)
+            whoami = self.whoami()
             role = ((whoami.get("auth") or {}).get("accessToken") or {}).get("role")
             if role != "fineGrained":
                 return False
-            anonymous = HuggingFaceSource(self.endpoint, None)._api()
-            info = anonymous.repo_info(
-                ref.repo_id, repo_type=ref.repo_type.value, revision=ref.revision or "main"
-            )
-        except Exception:
+            anonymous = HuggingFaceSource(self.endpoint, None)
+            at = RepoRef(ref.repo_id, ref.repo_type, ref.revision or "main", ref.source)
+            info = anonymous.repo_info(at)
+        except Exception:  # any doubt keeps the token: the original error is then reported
             return False
         if info.private or info.gated:
             return False
@@ -215,11 +288,7 @@ class HuggingFaceSource:
                 hint="Check the file name (paths are case-sensitive).",
             )
         if "Invalid credentials" in message or (status == 401 and self.token and not code):
-            return AuthenticationError(
-                f"The token was refused by {self.endpoint} (invalid or expired).",
-                hint=f"Create a new token at {self.endpoint}/settings/tokens and run "
-                "`hfsuite auth login`.",
-            )
+            return self._refused_token()
         if code == "RepoNotFound" or status in (401, 404):
             if self.token:
                 return RepoNotFoundError(
@@ -240,8 +309,20 @@ class HuggingFaceSource:
             return ServerError(f"{self.endpoint} answered HTTP {status}.", hint="Try again later.")
         return SourceError(f"{self.endpoint} answered HTTP {status} for {what}: {message}".strip())
 
-    def _translate(self, exc: Exception, ref: RepoRef) -> HfSuiteError:
-        """Map huggingface_hub's exceptions onto our error tree."""
+    def _refused_token(self) -> AuthenticationError:
+        return AuthenticationError(
+            f"The token was refused by {self.endpoint} (invalid or expired).",
+            hint=f"Create a new token at {self.endpoint}/settings/tokens and run "
+            "`hfsuite auth login`.",
+        )
+
+    def translate_error(self, exc: Exception, ref: RepoRef) -> HfSuiteError:
+        """Map an exception of huggingface_hub (or its HTTP client) onto our error tree.
+
+        Args:
+            exc: What huggingface_hub raised.
+            ref: The repository the call was about (for the message).
+        """
         from huggingface_hub import errors as hf_errors
 
         if isinstance(exc, hf_errors.OfflineModeIsEnabled):

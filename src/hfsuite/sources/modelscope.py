@@ -25,6 +25,7 @@ from hfsuite.core.errors import (
     SourceError,
 )
 from hfsuite.core.remote import Fetcher, HttpAnswer, RemoteFile, RepoSnapshot
+from hfsuite.core.source import file_in
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 
 DEFAULT_REVISION = "master"
@@ -48,13 +49,15 @@ class ModelScopeAuth:
 
 
 class ModelScopeSource:
-    """Resolves ModelScope repositories and explains ModelScope's errors.
+    """Resolves ModelScope repositories and explains ModelScope's errors (a ``Source``).
 
     Args:
         endpoint: Base URL (``https://modelscope.cn`` or ``MODELSCOPE_ENDPOINT``).
         fetcher: Makes the metadata requests.
         token: ModelScope access token, or None.
     """
+
+    kind = SourceKind.MODELSCOPE
 
     def __init__(self, endpoint: str, fetcher: Fetcher, token: str | None = None):
         self.endpoint = endpoint.rstrip("/")
@@ -71,8 +74,11 @@ class ModelScopeSource:
         """The repository's page."""
         return f"{self.endpoint}/{self._segment(ref)}/{ref.repo_id}"
 
-    def file_url(self, ref: RepoRef, revision: str, path: str) -> str:
-        """Where one file's bytes are served."""
+    def file_url(self, ref: RepoRef, path: str) -> str:
+        """Where one file's bytes are served, at ``ref``'s revision (default ``master``)."""
+        return self._file_url(ref, ref.revision or DEFAULT_REVISION, path)
+
+    def _file_url(self, ref: RepoRef, revision: str, path: str) -> str:
         return (
             f"{self.endpoint}/api/v1/{self._segment(ref)}/{ref.repo_id}/repo?"
             f"Revision={quote(revision, safe='')}&FilePath={quote_plus(path)}"
@@ -127,13 +133,32 @@ class ModelScopeSource:
                 RemoteFile(
                     path=path,
                     size=int(entry.get("Size") or 0),
-                    url=self.file_url(ref, revision, path),
+                    url=self._file_url(ref, revision, path),
                     sha256=sha,
                     lfs=bool(entry.get("IsLFS")),
                 )
             )
         resolved = RepoRef(ref.repo_id, ref.repo_type, revision, SourceKind.MODELSCOPE)
         return RepoSnapshot(ref=resolved, commit=commit, files=tuple(files))
+
+    def file_metadata(self, ref: RepoRef, path: str) -> RemoteFile:
+        """One file of ``ref``, from the listing (which carries its SHA-256).
+
+        Raises:
+            EntryNotFoundError: no such file at that revision; others as :meth:`snapshot`.
+        """
+        return file_in(self.snapshot(ref), path)
+
+    def check_access(self, ref: RepoRef) -> None:
+        """Make sure the token (or anonymous access) can see ``ref``: ModelScope has no
+        download-permission check, so this asks for the repository's info.
+
+        Raises:
+            RepoNotFoundError, AuthenticationError, ServerError: why not.
+        """
+        revision = quote(ref.revision or DEFAULT_REVISION, safe="")
+        base = f"{self.endpoint}/api/v1/{self._segment(ref)}/{ref.repo_id}"
+        self._get(f"{base}?Revision={revision}", ref)
 
     def map_error(self, answer: HttpAnswer) -> HfSuiteError:
         """Turn an error answer to a file request into a typed error."""

@@ -106,9 +106,14 @@ def test_modelscope_messages(hub):  # type: ignore[no-untyped-def]
 
 def test_url_messages(hub):  # type: ignore[no-untyped-def]
     direct = DirectUrlSource(HttpClient())
-    assert documented(_fails(lambda: direct.snapshot(f"{hub.url}/acme/m/resolve/main/nope")))
-    assert documented(_fails(lambda: direct.snapshot("ftp://host/file")))
-    assert documented(_fails(lambda: direct.snapshot(f"{hub.url}/x", sha256="abc")))
+
+    def url(text: str) -> RepoRef:
+        return RepoRef(text, source=SourceKind.URL)
+
+    assert documented(_fails(lambda: direct.snapshot(url(f"{hub.url}/acme/m/resolve/main/nope"))))
+    assert documented(_fails(lambda: direct.snapshot(url("ftp://host/file"))))
+    bad_hash = DirectUrlSource(HttpClient(), sha256="abc")
+    assert documented(_fails(lambda: bad_hash.snapshot(url(f"{hub.url}/x"))))
     assert documented(DirectUrlSource._error(403, "http://h.test/f"))
     assert documented(DirectUrlSource._error(503, "http://h.test/f"))
 

@@ -76,14 +76,15 @@ def test_modelscope_dataset_and_errors(ms_hub, tmp_path):  # type: ignore[no-unt
 def test_direct_url_with_and_without_expected_hash(ms_hub, tmp_path):  # type: ignore[no-untyped-def]
     content = FILES["weights/model.safetensors"]
     url = f"{ms_hub.url}/qwen/tiny/resolve/main/weights/model.safetensors"
-    source = DirectUrlSource(HttpClient())
-    snap = source.snapshot(url, sha256=hashlib.sha256(content).hexdigest())
+    source = DirectUrlSource(HttpClient(), sha256=hashlib.sha256(content).hexdigest())
+    snap = source.snapshot(RepoRef(url, source=SourceKind.URL))
     (remote,) = snap.files
     assert remote.path == "model.safetensors" and remote.size == len(content)
     _run(source, snap, tmp_path / "d")
     assert (tmp_path / "d" / "model.safetensors").read_bytes() == content
 
-    wrong = source.snapshot(url, sha256="0" * 64, filename="renamed.bin")
+    source = DirectUrlSource(HttpClient(), sha256="0" * 64, filename="renamed.bin")
+    wrong = source.snapshot(RepoRef(url, source=SourceKind.URL))
     with pytest.raises(IntegrityError, match="different bytes"):
         _run(source, wrong, tmp_path / "w")
     assert not (tmp_path / "w" / "renamed.bin").exists(), "a file that fails its hash never appears"
@@ -92,14 +93,16 @@ def test_direct_url_with_and_without_expected_hash(ms_hub, tmp_path):  # type: i
 def test_direct_url_missing(ms_hub):  # type: ignore[no-untyped-def]
     source = DirectUrlSource(HttpClient())
     with pytest.raises(EntryNotFoundError, match="Nothing at"):
-        source.snapshot(f"{ms_hub.url}/qwen/tiny/resolve/main/nope.bin")
+        source.snapshot(
+            RepoRef(f"{ms_hub.url}/qwen/tiny/resolve/main/nope.bin", source=SourceKind.URL)
+        )
 
 
 def test_direct_url_hash_mismatch_without_server_hash(ms_hub, tmp_path):  # type: ignore[no-untyped-def]
     """The server names no sha256: the bytes are hashed, fetched once more, then refused."""
     url = f"{ms_hub.url}/qwen/tiny/resolve/main/configuration.json"
-    source = DirectUrlSource(HttpClient())
-    snap = source.snapshot(url, sha256="1" * 64)
+    source = DirectUrlSource(HttpClient(), sha256="1" * 64)
+    snap = source.snapshot(RepoRef(url, source=SourceKind.URL))
     with pytest.raises(IntegrityError, match="failed verification twice"):
         _run(source, snap, tmp_path / "w")
     assert not any((tmp_path / "w").rglob("configuration.json"))

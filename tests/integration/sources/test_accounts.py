@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from hfsuite.app import accounts
-from hfsuite.app.downloads import DownloadRequest, make_source
+from hfsuite.app.downloads import DownloadRequest
+from hfsuite.app.sources import make_source
 from hfsuite.core.errors import AuthenticationError, NetworkError
 from hfsuite.core.types import RepoRef
 from hfsuite.sources.auth import AccessVerdict
+from hfsuite.sources.huggingface import HuggingFaceSource
 from hfsuite.sources.tokens import KEYRING_SERVICE, KEYRING_USER, TokenOrigin
 from hfsuite.testing import HubEmulator
 
@@ -55,7 +57,8 @@ def test_login_stores_in_keyring_and_status_shows_owner(hub, make_suite, memory_
     )
     assert state.masked == "hf_…0001" and ALICE not in str(state.to_dict())
     # The download path uses the stored token.
-    assert make_source(suite, DownloadRequest(ref=RepoRef("acme/pub"))).token == ALICE
+    source = make_source(suite, DownloadRequest(ref=RepoRef("acme/pub")))
+    assert isinstance(source, HuggingFaceSource) and source.token == ALICE
     assert accounts.logout(suite).removed == [TokenOrigin.KEYRING]
     assert memory_keyring.data == {}
     assert accounts.status(suite).origin is None

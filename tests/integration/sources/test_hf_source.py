@@ -191,6 +191,7 @@ def test_refused_fine_grained_token_falls_back_to_anonymous_on_public_repo(
     source, _, _ = plan(
         suite, DownloadRequest(ref=RepoRef("acme/pub"), token="hf_bobFINEnarrow00004"), dry_run=True
     )
+    assert isinstance(source, HuggingFaceSource)
     assert source.token is None
     assert source.notices == [
         "The fine-grained token of bob is refused on public model acme/pub; continuing without a "
@@ -201,6 +202,18 @@ def test_refused_fine_grained_token_falls_back_to_anonymous_on_public_repo(
     assert (tmp_path / "out" / "model.bin").stat().st_size == MIB + 17
     resolves = fine.log.filter(path="/acme/pub/resolve/*")
     assert resolves and not any(r.authorization for r in resolves)
+
+
+def test_check_access_drops_a_refused_fine_grained_token_like_snapshot(fine) -> None:  # type: ignore[no-untyped-def]
+    source = HuggingFaceSource(fine.url, "hf_bobFINEnarrow00004")
+    with pytest.raises(RepoNotFoundError):
+        source.auth_check(RepoRef("acme/pub"))
+    assert source.token == "hf_bobFINEnarrow00004", "auth_check never drops the token"
+    source.check_access(RepoRef("acme/pub"))
+    assert source.token is None and len(source.notices) == 1
+    assert source.auth.headers_for(f"{fine.url}/acme/pub") == {}
+    with pytest.raises(RepoNotFoundError):
+        HuggingFaceSource(fine.url, "hf_bobFINEnarrow00004").check_access(RepoRef("acme/secret"))
 
 
 def test_no_fallback_for_gated_or_private_repos(fine, make_suite, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -63,8 +63,8 @@ def test_offline_and_network_errors_are_documented() -> None:
     from huggingface_hub.errors import OfflineModeIsEnabled
 
     source = HuggingFaceSource(EP)
-    assert _template(source._translate(OfflineModeIsEnabled("x"), REF).message) in DOC
-    unreachable = source._translate(ConnectionError("refused"), REF).message
+    assert _template(source.translate_error(OfflineModeIsEnabled("x"), REF).message) in DOC
+    unreachable = source.translate_error(ConnectionError("refused"), REF).message
     assert unreachable == f"Cannot reach {EP}: refused."
     assert "`Cannot reach <endpoint>: <reason>.`" in DOC
 
