@@ -5,7 +5,8 @@ factory registered here for its :class:`~hfsuite.core.types.SourceKind` builds i
 settings, the token in effect and the network options. Adding a source is one class and one
 line in :data:`SOURCE_FACTORIES`::
 
-    source = make_source(suite, DownloadRequest(ref=RepoRef("org/name")))
+    ref = RepoRef("org/name")
+    source = make_source(suite, SourceSpec(ref))     # or a DownloadRequest
     snapshot = source.snapshot(ref)
 
 See docs/architecture.md for how sources fit with the engine.
