@@ -4,9 +4,12 @@
 import of SQLAlchemy and the storage layer (about 0.2 s on a small machine) before the first
 byte could move. Instead the command starts an :class:`EarlyDownload` (plan, space check,
 transfer; nothing of the database is imported), waits until its transfer has begun, and only
-then opens the database and adds the task, which *adopts* the running download: the events so
-far are replayed to the queue runner stamped with the new task id, the plan is stored, and from
-then on everything is as for any task (progress, pause/cancel through the task row, history).
+then opens the database and adds the task, which *adopts* the running download
+(:meth:`DownloadManager.adopt <hfsuite.app.manager.DownloadManager.adopt>`, the one way in): the
+events so far are replayed to the task's runner stamped with the new task id, the plan is
+stored, and from then on everything is as for any task (progress, pause/cancel through the task
+row, history). To the runner it is a :class:`~hfsuite.app.runner_host.DownloadJob` like a fresh
+download: :meth:`EarlyDownload.run` takes it over and waits for its end.
 
 If the database cannot be opened, the caller cancels the early download; its partial data and
 resume state stay on disk like after any interruption.
@@ -79,6 +82,27 @@ class EarlyDownload:
                 on_event(self._stamp(event))
             self._held.clear()
             self._on_event, self._on_plan = on_event, on_plan
+
+    def run(
+        self,
+        task_id: int,
+        on_event: Callable[[Event], None],
+        on_plan: Callable[[DownloadPlan], None],
+    ) -> DownloadOutcome:
+        """Hand the download to a task and wait for its end (what the task's runner calls).
+
+        If handing it over fails (storing the plan, say), the download is cancelled, its partial
+        data kept, rather than left running with no task to answer for it.
+
+        Raises:
+            HfSuiteError: what the download or the hand-over raised.
+        """
+        try:
+            self.adopt(task_id, on_event, on_plan)
+        except BaseException:
+            self.cancel_and_wait()
+            raise
+        return self.result()
 
     def wait(self, timeout_s: float | None = None) -> bool:
         """Wait for the end; returns whether it ended."""

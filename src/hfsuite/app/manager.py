@@ -7,8 +7,13 @@ DownloadManager(suite)
   ├── sync(): changes_since(cursor) → TaskAdded / TaskPaused / … / TasksUpdated events
   │     (a GUI calls it on a timer to see what other processes did; the runner every poll)
   ├── run(): the queue runner (manager_runner.QueueRunner), one per database (a lock file)
-  └── start_download(request): add a task and run it now (``hfsuite download``)
+  ├── start_download(request): add a task and run it now (``hfsuite download``)
+  ├── adopt(early): the same for a download that started before the database was opened
+  └── interrupted_ids(): running tasks whose runner is gone (shown as interrupted)
 ```
+
+The manager is the runner's :class:`~hfsuite.app.runner_host.RunnerHost`: the runner module
+never imports this one.
 
 Any number of managers in any number of processes may share one database; only one of them
 runs the queue at a time. Others change the queue through the database and the runner notices
@@ -34,9 +39,30 @@ from hfsuite.app.events import (
     TasksUpdated,
     state_event,
 )
-from hfsuite.app.history_ops import TaskEnd, record_end, redownload_spec
+from hfsuite.app.history_ops import TaskEnd, get_history, record_end, redownload_spec
 from hfsuite.app.manager_progress import ProgressTracker
-from hfsuite.app.manager_tasks import TaskOptions, partial_files, spec_for
+from hfsuite.app.manager_runner import (
+    DirectDownload,
+    FreshDownload,
+    QueueRunner,
+    RunSummary,
+    start_direct,
+)
+from hfsuite.app.manager_tasks import (
+    TaskOptions,
+    partial_files,
+    request_for,
+    spec_for,
+    spec_for_request,
+)
+from hfsuite.app.runner_host import DownloadJob, LocalRunner
+from hfsuite.app.runner_liveness import (
+    STALE_AFTER_S,
+    ClaimKind,
+    new_claim_id,
+    queue_runner_alive,
+    runner_gone,
+)
 from hfsuite.core.errors import UsageError
 from hfsuite.core.events import Event
 from hfsuite.core.types import Outcome, Priority, RepoType, TaskState
@@ -54,7 +80,6 @@ from hfsuite.storage import (
 if TYPE_CHECKING:
     from hfsuite.app.early import EarlyDownload
     from hfsuite.app.events import TaskProgress
-    from hfsuite.app.manager_runner import DirectDownload, QueueRunner, RunSummary
     from hfsuite.app.suite import Suite
 
 __all__ = [
@@ -86,7 +111,7 @@ class DownloadManager:
         self._sync_lock = threading.Lock()
         self._cursor: int | None = None
         self._known: dict[int, TaskState] = {}
-        self._runners: list[QueueRunner] = []
+        self._runners: list[LocalRunner] = []
         self._runners_lock = threading.Lock()
         self._background: threading.Thread | None = None
         self._background_stop: threading.Event | None = None
@@ -187,8 +212,6 @@ class DownloadManager:
 
     def redownload(self, history_id: int, *, pin_commit: bool = False) -> int:
         """Queue a new task downloading what a history entry downloaded. Returns its id."""
-        from hfsuite.app.history_ops import get_history
-
         (task_id,) = self.add(
             [redownload_spec(get_history(self.db, history_id), pin_commit=pin_commit)]
         )
@@ -236,6 +259,24 @@ class DownloadManager:
     def progress(self) -> dict[int, TaskProgress]:
         """Live progress of the tasks this process is downloading."""
         return {p.task_id: p for p in self.tracker.snapshot().tasks}
+
+    def interrupted_ids(self) -> set[int]:
+        """Tasks whose row says running but whose runner is gone (killed, crashed).
+
+        They are shown as interrupted; the next queue run resumes them where they stopped. The
+        queue runner's lock is probed once (see :mod:`hfsuite.app.runner_liveness`).
+        """
+        with self.db.read() as uow:
+            running = uow.tasks.list_queue([TaskState.RUNNING])
+        if not running:
+            return set()
+        alive = queue_runner_alive(self.db.where)
+        stale_before = self.suite.clock.now() - STALE_AFTER_S
+        return {
+            t.id
+            for t in running
+            if runner_gone(t, queue_runner_alive=alive, stale_before=stale_before)
+        }
 
     # --- state --------------------------------------------------------------------------
 
@@ -389,8 +430,6 @@ class DownloadManager:
         Raises:
             RunnerBusyError: another process (or thread) runs this queue.
         """
-        from hfsuite.app.manager_runner import QueueRunner
-
         runner = QueueRunner(self, **options)
         return runner.run_queue(watch=watch, stop=stop or threading.Event())
 
@@ -431,7 +470,6 @@ class DownloadManager:
         *,
         on_event: Callable[[Event], None] | None = None,
         on_plan: Callable[[DownloadPlan], None] | None = None,
-        early: EarlyDownload | None = None,
     ) -> DirectDownload:
         """Add a task for ``request`` and download it now, outside the queue's slots.
 
@@ -441,18 +479,45 @@ class DownloadManager:
         Args:
             request: What to download.
             on_event: Receives this task's engine events (progress, files…).
-            on_plan: Called with the plan (before bytes move, or at once when ``early``
-                already made it).
-            early: The same request's download, already running: the task adopts it.
+            on_plan: Called with the plan, before bytes move.
         """
-        from hfsuite.app.manager_runner import start_direct
-        from hfsuite.app.manager_tasks import spec_for_request
+        return self._run_now(request, FreshDownload(self.suite, request), on_event, on_plan)
 
+    def adopt(
+        self,
+        early: EarlyDownload,
+        *,
+        on_event: Callable[[Event], None] | None = None,
+        on_plan: Callable[[DownloadPlan], None] | None = None,
+    ) -> DirectDownload:
+        """Add a task for a download already running and make it the task's download.
+
+        Like :meth:`start_download`, for an :class:`~hfsuite.app.early.EarlyDownload` started
+        before this manager's database was opened: its events so far are replayed with the new
+        task's id and its plan (if made) is stored at once.
+
+        Args:
+            early: The running download (its request is the task's).
+            on_event: Receives this task's engine events, the replayed ones first.
+            on_plan: Called with the plan (at once when it is already made).
+        """
+        return self._run_now(early.request, early, on_event, on_plan)
+
+    def _run_now(
+        self,
+        request: DownloadRequest,
+        job: DownloadJob,
+        on_event: Callable[[Event], None] | None,
+        on_plan: Callable[[DownloadPlan], None] | None,
+    ) -> DirectDownload:
+        claim = new_claim_id(ClaimKind.DIRECT)
         with self.db.write() as uow:
             (task_id,) = uow.tasks.add_many([spec_for_request(request, self.suite.settings)])
-            uow.tasks.set_state([task_id], TaskState.RUNNING)
+            uow.tasks.set_state([task_id], TaskState.RUNNING, claimed_by=claim)
+            task = uow.tasks.get(task_id)
+        assert task is not None
         self._changed()
-        return start_direct(self, task_id, request, on_event=on_event, on_plan=on_plan, early=early)
+        return start_direct(self, task, job, on_event=on_event, on_plan=on_plan)
 
     def start_task_now(
         self, task_id: int, *, on_event: Callable[[Event], None] | None = None
@@ -462,32 +527,37 @@ class DownloadManager:
         Raises:
             UsageError: when the task does not exist, is running or has completed.
         """
-        from hfsuite.app.manager_runner import start_direct
-        from hfsuite.app.manager_tasks import request_for
-
+        claim = new_claim_id(ClaimKind.DIRECT)
         with self.db.write() as uow:
             task = uow.tasks.get(task_id)
             startable = (*_UNFINISHED, TaskState.FAILED, TaskState.CANCELLED)
             if task is None or not uow.tasks.set_state(
-                [task_id], TaskState.RUNNING, only_from=startable
+                [task_id], TaskState.RUNNING, only_from=startable, claimed_by=claim
             ):
                 raise UsageError(
                     f"Task {task_id} cannot be started now"
                     + (f" (it is {task.state.value})." if task else " (no such task).")
                 )
+            task = uow.tasks.get(task_id)
+        assert task is not None
         self._changed()
-        return start_direct(self, task_id, request_for(task), on_event=on_event)
+        job = FreshDownload(self.suite, request_for(task))
+        return start_direct(self, task, job, on_event=on_event)
 
-    def _register(self, runner: QueueRunner) -> None:
+    def attach(self, runner: LocalRunner) -> Callable[[], None]:
+        """Know a runner of this process while it runs (to wake it, and to wait for it to let
+        go of a task); returns the function that forgets it again."""
         with self._runners_lock:
             self._runners.append(runner)
 
-    def _unregister(self, runner: QueueRunner) -> None:
-        with self._runners_lock:
-            if runner in self._runners:
-                self._runners.remove(runner)
+        def detach() -> None:
+            with self._runners_lock:
+                if runner in self._runners:
+                    self._runners.remove(runner)
 
-    def _runners_snapshot(self) -> list[QueueRunner]:
+        return detach
+
+    def _runners_snapshot(self) -> list[LocalRunner]:
         with self._runners_lock:
             return list(self._runners)
 

@@ -145,7 +145,7 @@ def download_command(
             from hfsuite.app.manager import DownloadManager
 
             manager = DownloadManager(suite)
-            running = manager.start_download(request, on_event=display, early=early)
+            running = manager.adopt(early, on_event=display)
         except BaseException as exc:
             early.cancel_and_wait()  # partial data and resume state stay on disk
             if isinstance(exc, KeyboardInterrupt):

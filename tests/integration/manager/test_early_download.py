@@ -32,7 +32,7 @@ def test_an_adopted_download_is_a_task_with_its_events_plan_and_history(  # type
 
     manager = DownloadManager(suite)  # the database is opened only now
     seen: list = []
-    running = manager.start_download(request, on_event=seen.append, early=early)
+    running = manager.adopt(early, on_event=seen.append)
     assert running.wait(60)
     outcome = running.result()
 
@@ -60,7 +60,7 @@ def test_a_download_that_failed_before_adoption_is_recorded_as_failed(  # type: 
     assert early.wait(30), "the plan fails at once"
 
     manager = DownloadManager(suite)
-    running = manager.start_download(request, early=early)
+    running = manager.adopt(early)
     assert running.wait(30)
     with pytest.raises(RepoNotFoundError):
         running.result()
@@ -129,7 +129,7 @@ def test_a_task_that_cannot_take_over_stops_the_early_download(  # type: ignore[
         raise StorageError("disk I/O error")
 
     monkeypatch.setattr(TaskRepository, "set_plan", broken_set_plan)
-    running = DownloadManager(suite).start_download(request, early=early)
+    running = DownloadManager(suite).adopt(early)
     assert running.wait(30)
     with pytest.raises(StorageError):
         running.result()

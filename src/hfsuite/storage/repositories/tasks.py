@@ -190,18 +190,20 @@ class TaskRepository(Repository):
         *,
         only_from: Collection[TaskState] | None = None,
         error: str | None = None,
+        claimed_by: str | None = None,
     ) -> int:
         """Move tasks to ``state``, stamping the matching timestamps.
 
-        Entering RUNNING sets ``started_at`` (first time only); a final state sets
-        ``finished_at`` and releases the runner's claim; QUEUED and PAUSED release the claim and
-        clear ``finished_at``. ``error`` is stored with FAILED and cleared otherwise.
+        Entering RUNNING sets ``started_at`` (first time only) and the runner's claim; a final
+        state sets ``finished_at`` and releases the claim; QUEUED and PAUSED release the claim
+        and clear ``finished_at``. ``error`` is stored with FAILED and cleared otherwise.
 
         Args:
             task_ids: The tasks; ``None`` means every task.
             state: The new state.
             only_from: Change only tasks currently in one of these states.
             error: The error message (for FAILED).
+            claimed_by: With RUNNING: the id of the runner that downloads them.
 
         Returns:
             How many tasks changed.
@@ -216,6 +218,7 @@ class TaskRepository(Repository):
             values["started_at"] = sa.func.coalesce(_T.c.started_at, now)
             values["finished_at"] = None
             values["heartbeat_at"] = now
+            values["claimed_by"] = claimed_by
         else:
             values["claimed_by"] = None
             values["finished_at"] = now if state.is_final else None

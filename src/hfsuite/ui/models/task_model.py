@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from hfsuite.app.runner_liveness import runner_gone
 from hfsuite.core.types import Priority, RepoType, SourceKind, TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
@@ -205,7 +206,7 @@ class TaskTableModel(QAbstractTableModel):
         if column == Column.ETA:
             return format_duration(live.eta_s) if live and live.speed_bps > 0 else ""
         if column == Column.STATUS:
-            return STATE_LABELS[record.state]
+            return "Interrupted" if runner_gone(record) else STATE_LABELS[record.state]
         if column == Column.PRIORITY:
             return PRIORITY_LABELS.get(record.priority, str(record.priority))
         return ""
