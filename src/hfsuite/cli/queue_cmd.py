@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +80,11 @@ def _read_lines(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
+def _tasks(count: int) -> str:
+    """``1 task``, ``2 tasks``."""
+    return f"{count} task" if count == 1 else f"{count} tasks"
+
+
 def _selection(ids: list[int] | None, all_: bool, verb: str) -> list[int] | None:
     if all_:
         return None
@@ -129,7 +135,7 @@ def add_command(
         print_json({"added": ids})
         return
     shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
-    err.print(f"Added {len(ids)} task(s): {shown}", highlight=False)
+    err.print(f"Added {_tasks(len(ids))}: {shown}", highlight=False)
     if not ctx.find_root().obj.quiet:
         err.print("Run them with: hfsuite queue run", style="dim", highlight=False)
 
@@ -140,11 +146,20 @@ def _progress_text(task: TaskRecord) -> str:
     return "  -  "
 
 
-def task_json(task: TaskRecord) -> dict[str, object]:
-    """A task as ``queue ls --json`` prints it."""
+INTERRUPTED = "interrupted"
+"""How a running task whose runner is gone is shown (it is stored as running)."""
+
+
+def shown_state(task: TaskRecord, interrupted: Collection[int]) -> str:
+    """The state ``queue ls`` shows: the stored one, or ``interrupted``."""
+    return INTERRUPTED if task.id in interrupted else task.state.value
+
+
+def task_json(task: TaskRecord, interrupted: Collection[int] = ()) -> dict[str, object]:
+    """A task as ``queue ls --json`` prints it (``interrupted``: ids shown as interrupted)."""
     return {
         "id": task.id,
-        "state": task.state.value,
+        "state": shown_state(task, interrupted),
         "priority": task.priority.name.lower(),
         "repo_type": task.repo_type.value,
         "repo_id": task.repo_id,
@@ -164,16 +179,26 @@ def task_json(task: TaskRecord) -> dict[str, object]:
 @app.command("ls")
 def list_command(
     ctx: typer.Context,
-    state: list[TaskState] = typer.Option(None, "--state", "-s", help="Only this state (repeat)."),
+    state: list[TaskState] = typer.Option(
+        None,
+        "--state",
+        "-s",
+        help="Only this state (repeat). Interrupted tasks are stored as running.",
+    ),
     limit: int = typer.Option(None, "--limit", "-n", min=1, help="At most this many rows."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many rows."),
     as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
 ) -> None:
-    """List tasks in queue order (priority, then manual order)."""
+    """List tasks in queue order (priority, then manual order).
+
+    A task shows as interrupted when its row says running but the process that ran it is gone
+    (killed, crashed): the next ``hfsuite queue run`` resumes it where it stopped.
+    """
     manager = _manager(ctx)
     tasks = manager.list_tasks(state or None, limit=limit, offset=offset)
+    interrupted = manager.interrupted_ids()
     if as_json:
-        print_json([task_json(t) for t in tasks])
+        print_json([task_json(t, interrupted) for t in tasks])
         return
     table = Table(box=None, pad_edge=False)
     for name, justify in (
@@ -191,7 +216,7 @@ def list_command(
         size = format_bytes(t.bytes_total) if t.bytes_total is not None else "-"
         table.add_row(
             str(t.id),
-            t.state.value,
+            shown_state(t, interrupted),
             t.priority.name.lower(),
             f"{t.display_name}{rev}",
             _progress_text(t),
@@ -199,34 +224,40 @@ def list_command(
             (t.error or "")[:80],
         )
     out.print(table)
-    counts = manager.counts()
+    counts: dict[str, int] = {s.value: n for s, n in manager.counts().items()}
+    if interrupted:
+        running = counts.get(TaskState.RUNNING.value, 0)
+        counts[TaskState.RUNNING.value] = max(0, running - len(interrupted))
+        counts[INTERRUPTED] = len(interrupted)
     err.print(
-        ", ".join(f"{n} {s.value}" for s, n in counts.items() if n) or "The queue is empty.",
+        ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "The queue is empty.",
         style="dim",
         highlight=False,
     )
+    if interrupted:
+        err.print("Resume interrupted tasks with: hfsuite queue run", style="dim", highlight=False)
 
 
-def _state_command(verb: str, method: str, help_text: str) -> None:
+def _state_command(verb: str, done: str, help_text: str) -> None:
     def command(
         ctx: typer.Context,
         ids: list[int] = typer.Argument(None, help="Task ids."),
         all_: bool = typer.Option(False, "--all", "-a", help="Every task."),
     ) -> None:
         selection = _selection(ids, all_, verb)
-        changed = getattr(_manager(ctx), method)(selection)
-        err.print(f"{verb.capitalize()}d {changed} task(s).".replace("ed d", "ed"), highlight=False)
+        changed = getattr(_manager(ctx), verb)(selection)
+        err.print(f"{done} {_tasks(changed)}.", highlight=False)
 
     command.__doc__ = help_text
     app.command(verb)(command)
 
 
 _state_command(
-    "pause", "pause", "Pause tasks (running ones stop; they stay paused across restarts)."
+    "pause", "Paused", "Pause tasks (running ones stop; they stay paused across restarts)."
 )
-_state_command("resume", "resume", "Queue paused tasks again; they continue where they stopped.")
-_state_command("cancel", "cancel", "Cancel tasks for good (recorded in history; data is kept).")
-_state_command("retry", "retry", "Queue failed or cancelled tasks again (resuming their data).")
+_state_command("resume", "Resumed", "Queue paused tasks again; they continue where they stopped.")
+_state_command("cancel", "Cancelled", "Cancel tasks for good (recorded in history; data is kept).")
+_state_command("retry", "Retried", "Queue failed or cancelled tasks again (resuming their data).")
 
 
 @app.command("rm")
@@ -246,7 +277,7 @@ def remove_command(
         selection = _selection(ids, False, "remove")
         assert selection is not None
         removed = manager.remove(selection, delete_data=delete_data)
-    err.print(f"Removed {removed} task(s).", highlight=False)
+    err.print(f"Removed {_tasks(removed)}.", highlight=False)
 
 
 @app.command("move")
@@ -283,7 +314,7 @@ def priority_command(
 ) -> None:
     """Set tasks' priority (high runs before normal before low)."""
     changed = _manager(ctx).set_priority(ids, _priority(level))
-    err.print(f"Changed the priority of {changed} task(s).", highlight=False)
+    err.print(f"Changed the priority of {_tasks(changed)}.", highlight=False)
 
 
 @app.command("run")
@@ -346,6 +377,6 @@ def run_command(
         )
     if summary.failed:  # type: ignore[attr-defined]
         raise TransferError(
-            f"{summary.failed} task(s) failed.",  # type: ignore[attr-defined]
+            f"{_tasks(summary.failed)} failed.",  # type: ignore[attr-defined]
             hint="See why: hfsuite queue ls --state failed; try again: hfsuite queue retry --all",
         )
