@@ -30,6 +30,7 @@ from hfsuite.app.events import EventQueue, TaskCompleted
 from hfsuite.app.manager import DownloadManager, MoveDirection, TaskOptions
 from hfsuite.app.suite import Suite
 from hfsuite.config import SettingsStore
+from hfsuite.core.destination import Destination
 from hfsuite.core.types import Priority, TaskState
 from hfsuite.testing import HubEmulator
 
@@ -164,7 +165,8 @@ def phase_downloads(folder: Path, hub: HubEmulator, n: int) -> tuple[float, floa
     done = EventQueue()
     manager.subscribe(done)
     cache = folder / "p3" / "cache"
-    manager.add_repos([f"bench/tiny-{i % 50}" for i in range(n)], TaskOptions(cache_dir=cache))
+    names = [f"bench/tiny-{i % 50}" for i in range(n)]
+    manager.add_repos(names, TaskOptions(destination=Destination.hf_cache(cache)))
     samples: list[tuple[int, float, float]] = []
     stop = threading.Event()
     runner = threading.Thread(target=manager.run, kwargs={"watch": False, "stop": stop})

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.types import Layout, TaskState
 from hfsuite.testing import HubEmulator
 from hfsuite.ui.context import UiContext
@@ -161,7 +162,7 @@ def test_open_model_select_two_files_and_download_exactly_those(
     assert tab.download_selected_button.isEnabled()
 
     dest = tmp_path / "picked"
-    tab.set_destination(dest, Layout.LOCAL_DIR)
+    tab.set_destination(Destination.folder(dest))
     with qtbot.waitSignal(tab.tasks_queued, timeout=TIMEOUT) as queued:
         qtbot.mouseClick(tab.download_selected_button, Qt.MouseButton.LeftButton)
     (task_id,) = queued.args[0]
@@ -192,7 +193,7 @@ def test_download_all_to_hf_cache(
     tab = _tab(qtbot, ctx)
     tab.open_repo("other/bert-small")
     qtbot.waitUntil(lambda: tab.opened is not None, timeout=TIMEOUT)
-    assert tab.selected_layout() is Layout.HF_CACHE
+    assert tab.selected_kind() is DestinationKind.HF_CACHE
     assert Path(tab.dest_selector.path()) == ctx.suite.settings.hub_cache
     with qtbot.waitSignal(tab.tasks_queued, timeout=TIMEOUT) as queued:
         tab.download_all()

@@ -18,6 +18,7 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 
 from hfsuite.app.events import TaskProgress, TasksProgressed
 from hfsuite.app.manager import TaskOptions
+from hfsuite.core.destination import Destination
 from hfsuite.core.types import TaskState
 from hfsuite.storage import TaskSpec
 from hfsuite.ui.context import UiContext
@@ -158,7 +159,7 @@ def _specs(n: int, destination: Path, settings: Any) -> list[TaskSpec]:
     from hfsuite.app.manager_tasks import spec_for
     from hfsuite.core.types import RepoRef
 
-    options = TaskOptions(local_dir=destination, paused=True)
+    options = TaskOptions(destination=Destination.folder(destination), paused=True)
     return [spec_for(RepoRef(f"org{i % 97}/model-{i:05d}"), options, settings) for i in range(n)]
 
 

@@ -14,6 +14,7 @@ from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QGuiApplication
 
 from hfsuite.app.manager import TaskOptions
+from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Layout, Priority, TaskState
 from hfsuite.testing import HubEmulator
@@ -117,7 +118,7 @@ def test_pause_and_resume_from_the_ui(
     repos.throttle(per_connection_bps=512 * 1024)  # 8 MiB over 2 connections: ~8 s
     tab = _tab(main_window, qtbot)
     (task_id,) = ctx.manager.add_repos(
-        ["acme/slow"], TaskOptions(local_dir=tmp_path / "slow", connections=2)
+        ["acme/slow"], TaskOptions(destination=Destination.folder(tmp_path / "slow"), connections=2)
     )
     qtbot.waitUntil(lambda: _state(tab, task_id) is TaskState.RUNNING, timeout=10000)
     tab.select_ids([task_id])
@@ -148,7 +149,8 @@ def test_space_toggles_and_the_details_pane_follows_the_selection(
 ) -> None:
     tab = _tab(main_window, qtbot)
     ids = ctx.manager.add_repos(
-        ["acme/alpha", "acme/slow"], TaskOptions(local_dir=tmp_path / "x", paused=True)
+        ["acme/alpha", "acme/slow"],
+        TaskOptions(destination=Destination.folder(tmp_path / "x"), paused=True),
     )
     qtbot.waitUntil(lambda: all(_state(tab, i) is TaskState.PAUSED for i in ids), timeout=5000)
     tab.select_ids([ids[1]])
@@ -164,7 +166,9 @@ def test_queue_actions_reorder_prioritise_cancel_retry_remove(
 ) -> None:
     tab = _tab(main_window, qtbot)
     names = ["acme/a1", "acme/a2", "acme/a3"]
-    ids = ctx.manager.add_repos(names, TaskOptions(local_dir=tmp_path / "q", paused=True))
+    ids = ctx.manager.add_repos(
+        names, TaskOptions(destination=Destination.folder(tmp_path / "q"), paused=True)
+    )
     qtbot.waitUntil(lambda: all(tab.model.row_of(i) is not None for i in ids), timeout=5000)
 
     def order() -> list[int]:
@@ -206,7 +210,8 @@ def test_filters_by_state_and_name(
 ) -> None:
     tab = _tab(main_window, qtbot)
     ctx.manager.add_repos(
-        ["acme/one", "acme/two", "other/three"], TaskOptions(local_dir=tmp_path, paused=True)
+        ["acme/one", "acme/two", "other/three"],
+        TaskOptions(destination=Destination.folder(tmp_path), paused=True),
     )
     qtbot.waitUntil(lambda: tab.model.rowCount() == 3, timeout=5000)
     tab.filter_edit.setText("acme")
@@ -258,7 +263,7 @@ def test_errors_reach_the_user_as_a_toast_with_details(
 def test_default_layout_from_settings(qtbot: Any, main_window: MainWindow) -> None:
     dialog = main_window.add_requested()
     expected = main_window.ctx.suite.settings.layout
-    assert dialog.chosen_layout() is expected
+    assert dialog.chosen_destination().layout is expected
     assert expected is Layout.HF_CACHE
     assert dialog.path_edit.text() == str(main_window.ctx.suite.settings.hub_cache)
     dialog.reject()

@@ -19,6 +19,7 @@ from hfsuite.ui.context import UiContext
 
 pytest.importorskip("pytestqt")
 
+from hfsuite.core.destination import Destination
 from hfsuite.ui.models.history_model import Column
 from hfsuite.ui.tabs.history import HistoryTab, folder_of, since_for
 
@@ -212,8 +213,10 @@ def test_check_for_updates_marks_changed_repos_and_queues_the_changes(
     dest = tmp_path / "evolving"
     from hfsuite.app.manager_tasks import TaskOptions
 
-    ids = manager.add_repos(["acme/evolving"], TaskOptions(local_dir=dest))
-    ids += manager.add_repos(["acme/steady"], TaskOptions(local_dir=tmp_path / "steady"))
+    ids = manager.add_repos(["acme/evolving"], TaskOptions(destination=Destination.folder(dest)))
+    ids += manager.add_repos(
+        ["acme/steady"], TaskOptions(destination=Destination.folder(tmp_path / "steady"))
+    )
 
     def all_done() -> bool:
         return all(

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from typer.testing import CliRunner
 
 from hfsuite.app.suite import Suite
+from hfsuite.core.destination import Destination
 from hfsuite.testing import HubEmulator
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.main_window import MainWindow
@@ -98,7 +99,9 @@ def test_status_bar_shows_counts(
 ) -> None:
     from hfsuite.app.manager import TaskOptions
 
-    ctx.manager.add_repos(["acme/a", "acme/b"], TaskOptions(local_dir=tmp_path, paused=True))
+    ctx.manager.add_repos(
+        ["acme/a", "acme/b"], TaskOptions(destination=Destination.folder(tmp_path), paused=True)
+    )
     qtbot.waitUntil(lambda: "2 paused" in main_window.status.counts_label.text(), timeout=5000)
     assert "0 active" in main_window.status.counts_label.text()
 
@@ -143,7 +146,9 @@ def test_gui_screenshot_renders_the_window(
     suite = Suite.open()
     from hfsuite.app.manager import DownloadManager, TaskOptions
 
-    DownloadManager(suite).add_repos(["acme/one"], TaskOptions(local_dir=tmp_path, paused=True))
+    DownloadManager(suite).add_repos(
+        ["acme/one"], TaskOptions(destination=Destination.folder(tmp_path), paused=True)
+    )
     suite.close()
     out = tmp_path / "shot.png"
     result = CliRunner().invoke(

@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 from hfsuite.app.catalog import import_batch
 from hfsuite.app.downloads import DownloadRequest, plan
 from hfsuite.app.manager_tasks import TaskOptions, spec_for
+from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError
-from hfsuite.core.types import Layout, RepoRef, SourceKind
+from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.sources.names import NameKind
 
 if TYPE_CHECKING:
@@ -80,8 +81,7 @@ class TargetPlan:
     """The dry-run plan of one target (or why it could not be planned)."""
 
     target: AddTarget
-    destination: str = ""
-    layout: Layout = Layout.HF_CACHE
+    destination: Destination
     commit: str | None = None
     files: tuple[PlanFile, ...] = ()
     error: str | None = None
@@ -162,14 +162,12 @@ def request_of(
 ) -> DownloadRequest:
     """The download request a target becomes with these options (as the queue will run it)."""
     spec = spec_for(target.ref, options_for(options, target, subfolders), suite.settings)
-    local = spec.layout is Layout.LOCAL_DIR
     return DownloadRequest(
         ref=target.ref,
         paths=spec.files or (),
         include=list(spec.include) or None,
         exclude=list(spec.exclude) or None,
-        local_dir=Path(spec.destination) if local else None,
-        cache_dir=None if local else Path(spec.destination),
+        destination=Destination.from_stored(spec.layout, spec.destination),
     )
 
 
@@ -182,8 +180,8 @@ def preview(
 ) -> AddPreview:
     """Dry-run plans (nothing written) of every target, and the free space where they go.
 
-    ``subfolders``: with ``options.local_dir``, each repository goes to its own folder in it
-    (``<local_dir>/<name>``) rather than all into one. A target that cannot be planned
+    ``subfolders``: with a folder as ``options.destination``, each repository goes to its own
+    folder in it (``<folder>/<name>``) rather than all into one. A target that cannot be planned
     (missing, gated, offline…) carries its error message; the others are still planned.
     """
     suite.prepare_network()
@@ -191,18 +189,18 @@ def preview(
     free: dict[str, int] = {}
     for target in targets:
         request = request_of(suite, target, options, subfolders=subfolders)
-        layout = Layout.LOCAL_DIR if request.local_dir is not None else Layout.HF_CACHE
-        destination = str(request.local_dir or request.cache_dir or "")
+        assert request.destination is not None  # request_of always says where
+        destination = request.destination
         try:
             _, _, download_plan = plan(suite, request, dry_run=True)
         except HfSuiteError as exc:
-            plans.append(TargetPlan(target, destination, layout, error=str(exc)))
+            plans.append(TargetPlan(target, destination, error=str(exc)))
             continue
         files = tuple(
             PlanFile(f.remote.path, f.remote.size, f.missing_bytes) for f in download_plan.files
         )
-        plans.append(TargetPlan(target, destination, layout, download_plan.snapshot.commit, files))
-        folder = _existing_ancestor(Path(destination))
+        plans.append(TargetPlan(target, destination, download_plan.snapshot.commit, files))
+        folder = _existing_ancestor(destination.path)
         free.setdefault(str(folder), shutil.disk_usage(folder).free)
     return AddPreview(tuple(plans), _one_per_volume(free))
 
@@ -224,8 +222,9 @@ def options_for(options: TaskOptions, target: AddTarget, subfolders: bool = Fals
     """The options of one target: its own paths, and its own subfolder when asked."""
     if target.paths:
         options = replace(options, paths=target.paths)
-    if subfolders and options.local_dir is not None:
-        options = replace(options, local_dir=options.local_dir / target.ref.repo_id.split("/")[-1])
+    chosen = options.destination
+    if subfolders and chosen is not None and not chosen.is_hf_cache:
+        options = replace(options, destination=chosen.subfolder(target.ref.repo_id.split("/")[-1]))
     return options
 
 

@@ -16,20 +16,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfsuite.app.accounts import resolve_name
+from hfsuite.app.destinations import destination_for, layout_for
+from hfsuite.app.destinations import files_folder as _files_folder
 from hfsuite.app.network import http_options
 from hfsuite.app.sources import make_source
+from hfsuite.config import Settings
+from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.errors import UsageError
 from hfsuite.core.events import Event
 from hfsuite.core.remote import RepoSnapshot
 from hfsuite.core.source import Source
 from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
 from hfsuite.engine.http import HttpClient
-from hfsuite.engine.layouts import (
-    HFCacheLayout,
-    LocalDirLayout,
-    StorageLayout,
-    repo_folder_name,
-)
+from hfsuite.engine.layouts import StorageLayout
 from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
 from hfsuite.engine.transfer import Transfer, TransferControl, TransferOptions, TransferResult
 from hfsuite.sources.names import NameKind, parse_repo_arg
@@ -59,8 +58,9 @@ class DownloadRequest:
         paths: Explicit files or folders (empty: all).
         include: Glob patterns to keep.
         exclude: Glob patterns to drop.
-        local_dir: Download into this folder (local-dir layout) instead of the HF cache.
-        cache_dir: HF cache folder (default: the setting).
+        destination: Where the files go (None: the HF cache; ModelScope repositories and
+            plain URLs, which have none, go to ``download_dir``: see
+            :func:`request_destination`).
         connections: Connections per file (default: the setting).
         max_files: Files in parallel (default: the setting).
         limit_bps: This task's bandwidth limit (default: the setting; 0 = none).
@@ -74,8 +74,7 @@ class DownloadRequest:
     paths: Sequence[str] = ()
     include: Sequence[str] | None = None
     exclude: Sequence[str] | None = None
-    local_dir: Path | None = None
-    cache_dir: Path | None = None
+    destination: Destination | None = None
     connections: int | None = None
     max_files: int | None = None
     limit_bps: int | None = None
@@ -92,7 +91,7 @@ class DownloadOutcome:
     plan: DownloadPlan
     result: TransferResult | None
     elapsed_s: float
-    layout: Layout
+    destination: Destination
     local_paths: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -101,22 +100,19 @@ class DownloadOutcome:
         return self.result.downloaded_bytes if self.result else 0
 
 
-def default_folder(suite: Suite, ref: RepoRef) -> Path:
-    """Where a download without ``--local-dir`` goes when it cannot use the HF cache."""
-    base = suite.settings.download_dir
-    return base if ref.source is SourceKind.URL else base / ref.repo_id.split("/")[-1]
+def request_destination(settings: Settings, request: DownloadRequest) -> Destination:
+    """Where a request's files go: its destination, else (like ``hf download``) the HF cache,
+    whatever the ``layout`` setting says; a plain folder for sources without an HF cache."""
+    return destination_for(
+        settings, request.ref, request.destination, kind=DestinationKind.HF_CACHE
+    )
 
 
 def make_layout(
     suite: Suite, request: DownloadRequest, plan_snapshot: RepoSnapshot
 ) -> StorageLayout:
     """The storage layout a request asks for."""
-    if request.local_dir is not None:
-        return LocalDirLayout(request.local_dir.expanduser(), plan_snapshot.commit)
-    if request.ref.source is not SourceKind.HUGGINGFACE:
-        return LocalDirLayout(default_folder(suite, request.ref), plan_snapshot.commit)
-    cache = request.cache_dir or suite.settings.hub_cache
-    return HFCacheLayout(Path(cache).expanduser(), plan_snapshot)
+    return layout_for(request_destination(suite.settings, request), plan_snapshot)
 
 
 def parse_target(
@@ -218,7 +214,7 @@ def download(
         plan=download_plan,
         result=result,
         elapsed_s=time.monotonic() - started,
-        layout=Layout.HF_CACHE if isinstance(layout, HFCacheLayout) else Layout.LOCAL_DIR,
+        destination=request_destination(settings, request),
         local_paths={f.remote.path: f.local_path for f in result.files if f.local_path},
     )
     failed = result.failed
@@ -230,9 +226,8 @@ def download(
 def files_folder(
     destination: str, layout: Layout | None, repo_id: str | None, repo_type: RepoType
 ) -> Path:
-    """The folder a download's files are in: the destination, or for the HF cache layout the
-    repository's own folder inside the cache (``models--org--name``)."""
-    dest = Path(destination)
-    if layout is Layout.HF_CACHE and repo_id:
-        return dest / repo_folder_name(repo_id, repo_type)
-    return dest
+    """The folder a stored task's or history row's files are in (its ``destination`` and
+    ``layout`` columns; no layout: a plain folder). See
+    :func:`hfsuite.app.destinations.files_folder`."""
+    stored = Destination.from_stored(layout or Layout.LOCAL_DIR, destination)
+    return _files_folder(stored, repo_id, repo_type)

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.redact import Redactor
-from hfsuite.core.types import Layout, Outcome, Priority, RepoRef, SourceKind, TaskState
+from hfsuite.core.types import Outcome, Priority, RepoRef, SourceKind, TaskState
 from hfsuite.storage import (
     Database,
     HistoryQuery,
@@ -221,22 +222,28 @@ def redownload_spec(
         raise UsageError(f"History entry {record.id} names nothing to download.")
     revision = record.commit if pin_commit and record.commit else record.revision
     files = tuple(f.path for f in record.files) or None
+    layout, destination = _destination_of(record).stored()
     return TaskSpec(
         source=record.source,
-        destination=record.destination,
+        destination=destination,
         repo_id=record.repo_id,
         url=record.url,
         repo_type=record.repo_type,
         revision=revision,
         files=files,
-        layout=record.layout or _default_layout(record),
+        layout=layout,
         priority=priority,
         state=TaskState.QUEUED,
     )
 
 
-def _default_layout(record: HistoryRecord) -> Layout:
-    return Layout.LOCAL_DIR if record.source is SourceKind.URL else Layout.HF_CACHE
+def _destination_of(record: HistoryRecord) -> Destination:
+    if record.layout is not None:
+        return Destination.from_stored(record.layout, record.destination)
+    # Rows from before the layout was recorded: only plain URLs went to a folder then.
+    if record.source is SourceKind.URL:
+        return Destination.folder(record.destination)
+    return Destination.hf_cache(record.destination)
 
 
 # --- export -------------------------------------------------------------------------------

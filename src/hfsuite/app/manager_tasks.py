@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hfsuite.app.downloads import DownloadPlan, DownloadRequest
+from hfsuite.app.destinations import destination_for, layout_for
+from hfsuite.app.downloads import DownloadPlan, DownloadRequest, request_destination
 from hfsuite.config import Settings
+from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
-from hfsuite.core.types import Layout, Priority, RepoRef, SourceKind, TaskState
-from hfsuite.engine.layouts import FileTarget, HFCacheLayout, LocalDirLayout
+from hfsuite.core.types import Priority, RepoRef, SourceKind, TaskState
+from hfsuite.engine.layouts import FileTarget
 from hfsuite.storage import ManifestEntry, TaskFileRecord, TaskFileSpec, TaskRecord, TaskSpec
 
 
@@ -29,8 +31,8 @@ class TaskOptions:
         paths: Explicit files or folders (empty: all).
         include: Glob patterns to keep.
         exclude: Glob patterns to drop.
-        local_dir: Download into this folder (local-dir layout).
-        cache_dir: HF cache folder (default: the setting).
+        destination: Where the files go (None: the default, see
+            :func:`~hfsuite.app.destinations.default_destination`).
         priority: Queue priority.
         paused: Add the tasks paused.
         limit_bps: Per-task bandwidth limit (None: the ``task_limit_bps`` setting).
@@ -41,8 +43,7 @@ class TaskOptions:
     paths: Sequence[str] = ()
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
-    local_dir: Path | None = None
-    cache_dir: Path | None = None
+    destination: Destination | None = None
     priority: Priority = Priority.NORMAL
     paused: bool = False
     limit_bps: int | None = None
@@ -53,24 +54,14 @@ class TaskOptions:
 def spec_for(ref: RepoRef, options: TaskOptions, settings: Settings) -> TaskSpec:
     """The task for one repository, its destination resolved from options and settings.
 
-    Several repositories added with one ``--local-dir`` share it (like ``hf download`` would);
-    with the local-dir layout as the default each goes to ``<download_dir>/<name>``.
+    Several repositories added with one folder share it (like ``hf download`` would); with
+    the local-dir layout as the default each goes to ``<download_dir>/<name>``.
     """
     is_url = ref.source is SourceKind.URL
-    if options.local_dir is not None:
-        layout, destination = Layout.LOCAL_DIR, options.local_dir
-    elif is_url:
-        layout, destination = Layout.LOCAL_DIR, settings.download_dir
-    elif ref.source is SourceKind.MODELSCOPE or (
-        options.cache_dir is None and settings.layout is Layout.LOCAL_DIR
-    ):
-        # ModelScope has no HF cache: its repositories always go to a folder.
-        layout, destination = Layout.LOCAL_DIR, settings.download_dir / ref.repo_id.split("/")[-1]
-    else:
-        layout, destination = Layout.HF_CACHE, options.cache_dir or settings.hub_cache
+    layout, destination = destination_for(settings, ref, options.destination).absolute().stored()
     return TaskSpec(
         source=ref.source,
-        destination=str(Path(destination).expanduser().absolute()),
+        destination=destination,
         repo_id=None if is_url else ref.repo_id,
         url=ref.repo_id if is_url else None,
         expected_sha256=options.expected_sha256,
@@ -93,8 +84,7 @@ def spec_for_request(request: DownloadRequest, settings: Settings) -> TaskSpec:
         paths=tuple(request.paths),
         include=tuple(request.include or ()),
         exclude=tuple(request.exclude or ()),
-        local_dir=request.local_dir,
-        cache_dir=request.cache_dir or (None if request.local_dir else settings.hub_cache),
+        destination=request_destination(settings, request),
         limit_bps=request.limit_bps,
         connections=request.connections,
         paused=True,  # held back from any queue runner until this process claims it
@@ -112,15 +102,13 @@ def request_for(task: TaskRecord) -> DownloadRequest:
     target = task.url if task.source is SourceKind.URL else task.repo_id
     if not target:
         raise UsageError(f"Task {task.id} names no repository or URL.", hint="Remove the task.")
-    local = task.layout is Layout.LOCAL_DIR
     return DownloadRequest(
         ref=RepoRef(target, task.repo_type, task.revision, task.source),
         expected_sha256=task.expected_sha256,
         paths=task.files or (),
         include=list(task.include) or None,
         exclude=list(task.exclude) or None,
-        local_dir=Path(task.destination) if local else None,
-        cache_dir=None if local else Path(task.destination),
+        destination=Destination.from_stored(task.layout, task.destination),
         connections=task.connections,
         limit_bps=task.bandwidth_limit_bps,
     )
@@ -160,13 +148,9 @@ def partial_files(task: TaskRecord, files: Sequence[TaskFileRecord]) -> list[Pat
     """
     if not task.repo_id:
         return []
-    commit = task.resolved_commit or "0" * 40
-    layout: HFCacheLayout | LocalDirLayout
-    if task.layout is Layout.LOCAL_DIR:
-        layout = LocalDirLayout(Path(task.destination), commit)
-    else:
-        ref = RepoRef(task.repo_id, task.repo_type, task.revision, task.source)
-        layout = HFCacheLayout(Path(task.destination), RepoSnapshot(ref, commit))
+    ref = RepoRef(task.repo_id, task.repo_type, task.revision, task.source)
+    snapshot = RepoSnapshot(ref, task.resolved_commit or "0" * 40)
+    layout = layout_for(Destination.from_stored(task.layout, task.destination), snapshot)
     out: list[Path] = []
     for f in files:
         remote = RemoteFile(f.path, f.size_bytes or 0, "", blob_id=f.etag, sha256=f.sha256)

@@ -15,8 +15,10 @@ from hfsuite.app.downloads import (
     parse_target,
     plan,
 )
+from hfsuite.cli.destination_flags import chosen_destination
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
+from hfsuite.core.destination import Destination
 from hfsuite.core.errors import OperationCancelled, UsageError
 from hfsuite.core.types import RepoType, SourceKind
 from hfsuite.core.units import format_bytes, format_duration, format_rate, parse_size
@@ -112,8 +114,7 @@ def download_command(
         expected_sha256=sha256,
         include=include or None,
         exclude=exclude or None,
-        local_dir=local_dir,
-        cache_dir=cache_dir,
+        destination=chosen_destination(local_dir, cache_dir),
         connections=connections,
         max_files=max_files,
         limit_bps=limit_bps,
@@ -164,8 +165,8 @@ def download_command(
     _print_summary(outcome, as_json, state.quiet)
 
 
-def _destination(the_plan: DownloadPlan, local_dir: bool) -> str:
-    if local_dir:
+def _destination(the_plan: DownloadPlan, destination: Destination) -> str:
+    if not destination.is_hf_cache:
         return str(the_plan.destination)
     files = the_plan.files
     if files:
@@ -182,7 +183,7 @@ def _print_summary(outcome: DownloadOutcome, as_json: bool, quiet: bool) -> None
     fetched = outcome.downloaded_bytes
     skipped = sum(1 for f in (result.files if result else []) if f.skipped)
     speed = fetched / outcome.elapsed_s if outcome.elapsed_s > 0 else 0.0
-    dest = _destination(the_plan, outcome.layout.value == "local-dir")
+    dest = _destination(the_plan, outcome.destination)
     if as_json:
         emit_json(
             {

@@ -17,6 +17,7 @@ import typer
 from rich.table import Table
 
 from hfsuite.app.suite import Suite
+from hfsuite.cli.destination_flags import chosen_destination
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.cli.queue_progress import JsonQueueDisplay, LineQueueDisplay, RichQueueDisplay
 from hfsuite.core.errors import TransferError, UsageError
@@ -123,8 +124,7 @@ def add_command(
     options = TaskOptions(
         include=include or (),
         exclude=exclude or (),
-        local_dir=local_dir,
-        cache_dir=cache_dir,
+        destination=chosen_destination(local_dir, cache_dir),
         priority=_priority(priority),
         paused=paused,
         limit_bps=_rate(limit_rate),

@@ -9,6 +9,7 @@ import pytest
 from engine_helpers import read_tree
 
 from hfsuite.app.downloads import DownloadRequest, download, plan
+from hfsuite.core.destination import Destination
 from hfsuite.core.events import FileCompleted, FileVerified, TransferProgressed
 from hfsuite.core.types import RepoRef
 
@@ -18,7 +19,10 @@ def test_hf_cache_download_is_accepted_by_huggingface_hub(suite, tiny_hub, repo_
     outcome = download(
         suite,
         DownloadRequest(
-            RepoRef("acme/tiny"), endpoint=tiny_hub.url, cache_dir=cache_dir, connections=4
+            RepoRef("acme/tiny"),
+            endpoint=tiny_hub.url,
+            destination=Destination.hf_cache(cache_dir),
+            connections=4,
         ),
         on_event=events.append,
     )
@@ -49,7 +53,9 @@ def test_hf_cache_download_is_accepted_by_huggingface_hub(suite, tiny_hub, repo_
 
 
 def test_second_run_downloads_nothing(suite, tiny_hub, cache_dir):  # type: ignore[no-untyped-def]
-    req = DownloadRequest(RepoRef("acme/tiny"), endpoint=tiny_hub.url, cache_dir=cache_dir)
+    req = DownloadRequest(
+        RepoRef("acme/tiny"), endpoint=tiny_hub.url, destination=Destination.hf_cache(cache_dir)
+    )
     download(suite, req)
     tiny_hub.log.clear()
     events: list = []
@@ -61,7 +67,12 @@ def test_second_run_downloads_nothing(suite, tiny_hub, cache_dir):  # type: igno
 
 def test_local_dir_then_hf_download_fetches_nothing(suite, tiny_hub, repo_files, tmp_path):  # type: ignore[no-untyped-def]
     local = tmp_path / "models"
-    download(suite, DownloadRequest(RepoRef("acme/tiny"), endpoint=tiny_hub.url, local_dir=local))
+    download(
+        suite,
+        DownloadRequest(
+            RepoRef("acme/tiny"), endpoint=tiny_hub.url, destination=Destination.folder(local)
+        ),
+    )
     assert read_tree(local) == repo_files
     meta = (local / ".cache/huggingface/download/weights/model.safetensors.metadata").read_text()
     commit = tiny_hub.repo("acme/tiny").sha
@@ -86,7 +97,12 @@ def test_include_exclude_and_paths_follow_hf_semantics(suite, tiny_hub, cache_di
     def selected(**kw):  # type: ignore[no-untyped-def]
         _, _, p = plan(
             suite,
-            DownloadRequest(RepoRef("acme/tiny"), endpoint=tiny_hub.url, cache_dir=cache_dir, **kw),
+            DownloadRequest(
+                RepoRef("acme/tiny"),
+                endpoint=tiny_hub.url,
+                destination=Destination.hf_cache(cache_dir),
+                **kw,
+            ),
             dry_run=True,
         )
         return sorted(f.remote.path for f in p.files)
@@ -105,6 +121,9 @@ def test_unknown_path_is_an_entry_not_found_error(suite, tiny_hub, cache_dir):  
         plan(
             suite,
             DownloadRequest(
-                RepoRef("acme/tiny"), endpoint=tiny_hub.url, cache_dir=cache_dir, paths=["nope.bin"]
+                RepoRef("acme/tiny"),
+                endpoint=tiny_hub.url,
+                destination=Destination.hf_cache(cache_dir),
+                paths=["nope.bin"],
             ),
         )

@@ -12,6 +12,7 @@ from hfsuite.app.events import EventQueue
 from hfsuite.app.manager import DownloadManager, TaskOptions
 from hfsuite.app.suite import Suite
 from hfsuite.config import SettingsStore
+from hfsuite.core.destination import Destination
 from hfsuite.testing import HubEmulator
 
 
@@ -62,4 +63,4 @@ def events(manager: DownloadManager) -> EventQueue:
 
 @pytest.fixture
 def options(tmp_path: Path) -> TaskOptions:
-    return TaskOptions(cache_dir=tmp_path / "cache")
+    return TaskOptions(destination=Destination.hf_cache(tmp_path / "cache"))

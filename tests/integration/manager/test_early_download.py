@@ -25,7 +25,7 @@ def test_an_adopted_download_is_a_task_with_its_events_plan_and_history(  # type
     suite = make_suite()
     # The emulator serves slowly, so the adoption happens while bytes are moving.
     hub.throttle(per_connection_bps=4 * 1024 * 1024)
-    request = DownloadRequest(RepoRef(SLOW_REPO), cache_dir=options.cache_dir)
+    request = DownloadRequest(RepoRef(SLOW_REPO), destination=options.destination)
     early = EarlyDownload(suite, request).start()
     assert early.wait_moving(30)
     assert not early.wait(0), "still downloading when the task is added"
@@ -47,7 +47,7 @@ def test_an_adopted_download_is_a_task_with_its_events_plan_and_history(  # type
     assert all(e.task_id == running.task_id for e in seen)
     (entry,) = find_history(manager.db)
     assert entry.task_id == running.task_id and entry.outcome is Outcome.COMPLETED
-    big = cached_file(options.cache_dir, SLOW_REPO, "model.safetensors")
+    big = cached_file(options.destination.path, SLOW_REPO, "model.safetensors")
     assert big.read_bytes() == SLOW_FILES["model.safetensors"]
 
 
@@ -55,7 +55,7 @@ def test_a_download_that_failed_before_adoption_is_recorded_as_failed(  # type: 
     make_suite, options
 ):
     suite = make_suite()
-    request = DownloadRequest(RepoRef("acme/does-not-exist"), cache_dir=options.cache_dir)
+    request = DownloadRequest(RepoRef("acme/does-not-exist"), destination=options.destination)
     early = EarlyDownload(suite, request).start()
     assert early.wait(30), "the plan fails at once"
 
@@ -73,17 +73,17 @@ def test_a_download_that_failed_before_adoption_is_recorded_as_failed(  # type: 
 def test_cancelling_an_early_download_keeps_its_partial_data(make_suite, hub, options):  # type: ignore[no-untyped-def]
     suite = make_suite()
     hub.throttle(per_connection_bps=256 * 1024)
-    request = DownloadRequest(RepoRef(SLOW_REPO), cache_dir=options.cache_dir)
+    request = DownloadRequest(RepoRef(SLOW_REPO), destination=options.destination)
     early = EarlyDownload(suite, request).start()
     assert early.wait_moving(30)
-    states = _wait_for_resume_state(options.cache_dir)
+    states = _wait_for_resume_state(options.destination.path)
     early.cancel_and_wait()  # what `hfsuite download` does when the database cannot be opened
-    assert list(options.cache_dir.rglob("*.hfsuite.incomplete")), "the partial file is kept"
+    assert list(options.destination.path.rglob("*.hfsuite.incomplete")), "the partial file is kept"
     state = load_state(states)
     assert state is not None
     kept = state.ranges.total
     assert 0 < kept < len(SLOW_FILES["model.safetensors"])
-    assert not list(options.cache_dir.rglob("snapshots/*/model.safetensors"))
+    assert not list(options.destination.path.rglob("snapshots/*/model.safetensors"))
 
     # A later run resumes from it and completes.
     hub.throttle(per_connection_bps=None)
@@ -93,7 +93,7 @@ def test_cancelling_an_early_download_keeps_its_partial_data(make_suite, hub, op
     (resumed,) = [e for e in seen if isinstance(e, FileStarted) and e.path == "model.safetensors"]
     assert resumed.resumed_bytes == kept
     assert running.result().downloaded_bytes <= sum(map(len, SLOW_FILES.values())) - kept
-    big = cached_file(options.cache_dir, SLOW_REPO, "model.safetensors")
+    big = cached_file(options.destination.path, SLOW_REPO, "model.safetensors")
     assert big.read_bytes() == SLOW_FILES["model.safetensors"]
 
 
@@ -121,7 +121,7 @@ def test_a_task_that_cannot_take_over_stops_the_early_download(  # type: ignore[
 
     suite = make_suite()
     hub.throttle(per_connection_bps=256 * 1024)
-    request = DownloadRequest(RepoRef(SLOW_REPO), cache_dir=options.cache_dir)
+    request = DownloadRequest(RepoRef(SLOW_REPO), destination=options.destination)
     early = EarlyDownload(suite, request).start()
     assert early.wait_moving(30)
 
@@ -136,4 +136,4 @@ def test_a_task_that_cannot_take_over_stops_the_early_download(  # type: ignore[
     assert early.wait(0), "the early download was stopped"
     with pytest.raises(OperationCancelled):
         early.result()
-    assert list(options.cache_dir.rglob("*.hfsuite.incomplete")), "its partial data is kept"
+    assert list(options.destination.path.rglob("*.hfsuite.incomplete")), "its partial data is kept"

@@ -17,6 +17,7 @@ from manager_helpers import MIB, REPOS, SLOW_FILES, SLOW_REPO, cached_file
 
 from hfsuite.app.history_ops import find_history
 from hfsuite.app.manager import DownloadManager, TaskOptions
+from hfsuite.core.destination import Destination
 from hfsuite.core.types import Outcome, TaskState
 from hfsuite.engine.resume import load_state
 
@@ -67,7 +68,9 @@ def _checkpointed_bytes(cache: Path) -> int:
 def test_kill_9_of_the_runner_then_run_completes_every_task(make_suite, hub, tmp_path):  # type: ignore[no-untyped-def]
     cache = tmp_path / "cache"
     manager = DownloadManager(make_suite())
-    ids = manager.add_repos(list(REPOS), TaskOptions(cache_dir=cache, connections=2))
+    ids = manager.add_repos(
+        list(REPOS), TaskOptions(destination=Destination.hf_cache(cache), connections=2)
+    )
     total = sum(len(c) for files in REPOS.values() for c in files.values())
     hub.throttle(per_connection_bps=1 * MIB)  # 2 connections per file: the queue takes ~3 s
     env = _env(tmp_path, hub)
@@ -110,7 +113,9 @@ def test_two_processes_share_the_queue(make_suite, hub, tmp_path):  # type: igno
     env = _env(tmp_path, hub)
     client = DownloadManager(make_suite())
     hub.throttle(per_connection_bps=1 * MIB)
-    (slow,) = client.add_repos([SLOW_REPO], TaskOptions(cache_dir=cache, connections=1))
+    (slow,) = client.add_repos(
+        [SLOW_REPO], TaskOptions(destination=Destination.hf_cache(cache), connections=1)
+    )
 
     runner = subprocess.Popen(
         [HFSUITE, "queue", "run", "--watch", "--parallel", "2"],
@@ -130,7 +135,9 @@ def test_two_processes_share_the_queue(make_suite, hub, tmp_path):  # type: igno
 
         # A client adds work; the watching runner picks it up within about a second.
         added_at = time.monotonic()
-        (quick,) = client.add_repos(["acme/delta"], TaskOptions(cache_dir=cache))
+        (quick,) = client.add_repos(
+            ["acme/delta"], TaskOptions(destination=Destination.hf_cache(cache))
+        )
         _wait(lambda: client.require(quick).state is TaskState.COMPLETED, 15, "the added task")
         assert time.monotonic() - added_at < 5
 

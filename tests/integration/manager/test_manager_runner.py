@@ -28,7 +28,7 @@ def test_runs_by_priority_then_manual_order(manager, events, options, tmp_path):
     low, a, b = manager.add_repos(["acme/alpha", "acme/beta", "acme/gamma"], options)
     manager.set_priority([low], Priority.LOW)
     (high,) = manager.add_repos(
-        ["acme/delta"], TaskOptions(cache_dir=options.cache_dir, priority=Priority.HIGH)
+        ["acme/delta"], TaskOptions(destination=options.destination, priority=Priority.HIGH)
     )
     manager.move(b, MoveDirection.TOP)
 
@@ -41,7 +41,7 @@ def test_runs_by_priority_then_manual_order(manager, events, options, tmp_path):
         if repo_id == "acme/epsilon":
             continue
         for path, content in files.items():
-            assert cached_file(options.cache_dir, repo_id, path).read_bytes() == content
+            assert cached_file(options.destination.path, repo_id, path).read_bytes() == content
 
 
 def test_concurrency_limit_holds(manager, events, options, hub):  # type: ignore[no-untyped-def]
@@ -80,7 +80,7 @@ def test_pause_survives_restart_and_resume_continues_byte_level(  # type: ignore
     q = EventQueue()
     first.subscribe(q)
     (task_id,) = first.add_repos(
-        [SLOW_REPO], TaskOptions(cache_dir=options.cache_dir, connections=2)
+        [SLOW_REPO], TaskOptions(destination=options.destination, connections=2)
     )
     first.start(**FAST)
     progressed = q.wait_for(
@@ -112,7 +112,7 @@ def test_pause_survives_restart_and_resume_continues_byte_level(  # type: ignore
     assert entry.outcome is Outcome.COMPLETED
     assert 0 < entry.bytes_downloaded < total, "resumed: only the missing bytes moved"
     for path, content in SLOW_FILES.items():
-        assert cached_file(options.cache_dir, SLOW_REPO, path).read_bytes() == content
+        assert cached_file(options.destination.path, SLOW_REPO, path).read_bytes() == content
 
 
 def test_mixed_outcomes_fill_history_stats_and_model_versions(manager, events, options):  # type: ignore[no-untyped-def]
@@ -155,7 +155,7 @@ def test_mixed_outcomes_fill_history_stats_and_model_versions(manager, events, o
 def test_remove_running_task_with_its_partial_data(manager, events, options, hub):  # type: ignore[no-untyped-def]
     hub.throttle(per_connection_bps=1 << 20)
     (task_id,) = manager.add_repos(
-        [SLOW_REPO], TaskOptions(cache_dir=options.cache_dir, connections=1)
+        [SLOW_REPO], TaskOptions(destination=options.destination, connections=1)
     )
     manager.start(**FAST)
     assert events.wait_for(
@@ -165,7 +165,7 @@ def test_remove_running_task_with_its_partial_data(manager, events, options, hub
         ),
         timeout=20,
     )
-    blobs = options.cache_dir / "models--acme--slow" / "blobs"
+    blobs = options.destination.path / "models--acme--slow" / "blobs"
     assert list(blobs.glob("*.hfsuite.incomplete"))
     assert manager.remove([task_id], delete_data=True) == 1
     manager.stop()
@@ -181,7 +181,8 @@ def test_direct_download_is_a_task_in_history(manager, events, options):  # type
 
     seen: list = []
     running = manager.start_download(
-        DownloadRequest(RepoRef("acme/gamma"), cache_dir=options.cache_dir), on_event=seen.append
+        DownloadRequest(RepoRef("acme/gamma"), destination=options.destination),
+        on_event=seen.append,
     )
     assert running.wait(30)
     outcome = running.result()

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from hfsuite.app import accounts, catalog
 from hfsuite.app.downloads import DownloadRequest, download
 from hfsuite.core.clock import ManualClock
+from hfsuite.core.destination import Destination
 from hfsuite.core.errors import NetworkError, UsageError
 from hfsuite.core.types import RepoRef, RepoType
 from hfsuite.sources.names import NameKind
@@ -220,6 +221,9 @@ def test_mirror_endpoint_from_hf_endpoint(hub, hub_factory, make_suite, tmp_path
         "only-on-mirror.txt",
     )
     assert catalog.info(suite, f"{mirror.url}/acme/pub/tree/main").commit == details.commit
-    download(suite, DownloadRequest(ref=RepoRef("acme/pub"), local_dir=tmp_path / "m"))
+    download(
+        suite,
+        DownloadRequest(ref=RepoRef("acme/pub"), destination=Destination.folder(tmp_path / "m")),
+    )
     assert (tmp_path / "m" / "only-on-mirror.txt").read_bytes() == b"m"
     assert len(hub.log) == 0

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from hfsuite.app.downloads import DownloadRequest, download, plan
+from hfsuite.core.destination import Destination
 from hfsuite.core.errors import AuthenticationError, GatedRepoError, RepoNotFoundError
 from hfsuite.core.types import RepoRef, RepoType
 from hfsuite.sources.huggingface import HuggingFaceSource
@@ -32,7 +33,9 @@ def _download(suite, ref: RepoRef, tmp_path: Path, token: str | None = None):  #
     # One file at a time: with files in parallel, the engine can report a sibling's "download
     # ended with bytes missing" (the file halted because another failed) instead of the real
     # error; that ordering is the engine's business, these tests are about the messages.
-    request = DownloadRequest(ref=ref, local_dir=tmp_path / "out", token=token, max_files=1)
+    request = DownloadRequest(
+        ref=ref, destination=Destination.folder(tmp_path / "out"), token=token, max_files=1
+    )
     return download(suite, request)
 
 

@@ -11,6 +11,7 @@ from hfsuite.app.events import EventQueue, TaskAdded, TaskFailed, TaskRemoved, T
 from hfsuite.app.history_ops import find_history
 from hfsuite.app.manager import DownloadManager, MoveDirection, TaskOptions
 from hfsuite.app.manager_runner import RunnerBusyError
+from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Layout, Outcome, Priority, SourceKind, TaskState
 from hfsuite.storage import TaskFileSpec, TaskSpec
@@ -30,7 +31,8 @@ def _names(manager: DownloadManager) -> list[str]:
 
 def test_add_many_in_order_and_a_typo_adds_nothing(manager, tmp_path) -> None:  # type: ignore[no-untyped-def]
     ids = manager.add_repos(
-        ["acme/a", "datasets/acme/b", "acme/c@v1"], TaskOptions(local_dir=tmp_path / "m")
+        ["acme/a", "datasets/acme/b", "acme/c@v1"],
+        TaskOptions(destination=Destination.folder(tmp_path / "m")),
     )
     tasks = manager.list_tasks()
     assert [t.id for t in tasks] == ids
@@ -102,7 +104,9 @@ def test_changes_by_another_process_become_events(manager, tmp_path) -> None:  #
 
 def test_remove_keeps_or_deletes_partial_data_never_finished_files(manager, tmp_path) -> None:  # type: ignore[no-untyped-def]
     dest = tmp_path / "models"
-    keep, drop = manager.add_repos(["acme/a", "acme/b"], TaskOptions(local_dir=dest))
+    keep, drop = manager.add_repos(
+        ["acme/a", "acme/b"], TaskOptions(destination=Destination.folder(dest))
+    )
     side = dest / ".cache" / "huggingface" / "download"
     side.mkdir(parents=True)
     for task_id in (keep, drop):

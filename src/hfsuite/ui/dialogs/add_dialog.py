@@ -54,8 +54,10 @@ from hfsuite.app.add_ops import (
     queue_targets,
     read_targets,
 )
+from hfsuite.app.destinations import default_destination
 from hfsuite.app.manager import TaskOptions
-from hfsuite.core.types import Layout, Priority
+from hfsuite.core.destination import Destination, DestinationKind
+from hfsuite.core.types import Priority
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.theme import colors_for
@@ -155,16 +157,21 @@ class AddDialog(QDialog):
         self.names.files_dropped.connect(self._read_files)
 
         self.layout_combo = QComboBox()
-        self.layout_combo.addItem("Hugging Face cache", Layout.HF_CACHE)
-        self.layout_combo.addItem("Folder", Layout.LOCAL_DIR)
+        self.layout_combo.addItem("Hugging Face cache", DestinationKind.HF_CACHE)
+        self.layout_combo.addItem("Folder", DestinationKind.FOLDER)
         self.path_edit = QLineEdit()
         self.browse_button = QPushButton("Browse…")
         self.browse_button.clicked.connect(self._browse)
         self.subfolders = QCheckBox("One folder per repository")
         self.subfolders.setChecked(True)
-        self._cache_dir = str(settings.hub_cache)
-        self._folder = str(settings.download_dir)
-        self.layout_combo.setCurrentIndex(1 if settings.layout is Layout.LOCAL_DIR else 0)
+        # The path last given for each kind: switching back and forth keeps both.
+        self._paths = {
+            kind: str(default_destination(settings, kind=kind).path)
+            for kind in (DestinationKind.HF_CACHE, DestinationKind.FOLDER)
+        }
+        self.layout_combo.setCurrentIndex(
+            self.layout_combo.findData(default_destination(settings).kind)
+        )
         destination = QHBoxLayout()
         destination.addWidget(self.layout_combo)
         destination.addWidget(self.path_edit, 1)
@@ -263,16 +270,13 @@ class AddDialog(QDialog):
         event.acceptProposedAction()
 
     def _layout_changed(self) -> None:
-        local = self.chosen_layout() is Layout.LOCAL_DIR
-        self.path_edit.setText(self._folder if local else self._cache_dir)
-        self.subfolders.setEnabled(local)
+        kind = self.chosen_kind()
+        self.path_edit.setText(self._paths[kind])
+        self.subfolders.setEnabled(kind is not DestinationKind.HF_CACHE)
         self._schedule_preview()
 
     def _path_edited(self) -> None:
-        if self.chosen_layout() is Layout.LOCAL_DIR:
-            self._folder = self.path_edit.text().strip()
-        else:
-            self._cache_dir = self.path_edit.text().strip()
+        self._paths[self.chosen_kind()] = self.path_edit.text().strip()
         self._schedule_preview()
 
     def _browse(self) -> None:
@@ -281,17 +285,19 @@ class AddDialog(QDialog):
             self.path_edit.setText(folder)
             self._path_edited()
 
-    def chosen_layout(self) -> Layout:
-        """The layout chosen in the destination box."""
-        return Layout(self.layout_combo.currentData())
+    def chosen_kind(self) -> DestinationKind:
+        """The kind of destination chosen in the destination box."""
+        return DestinationKind(self.layout_combo.currentData())
+
+    def chosen_destination(self) -> Destination:
+        """The destination the destination box says."""
+        path = Path(self.path_edit.text().strip() or ".").expanduser()
+        return Destination(self.chosen_kind(), path)
 
     def options(self) -> TaskOptions:
         """The options the dialog's fields say."""
-        path = Path(self.path_edit.text().strip() or ".").expanduser()
-        local = self.chosen_layout() is Layout.LOCAL_DIR
         return TaskOptions(
-            local_dir=path if local else None,
-            cache_dir=None if local else path,
+            destination=self.chosen_destination(),
             priority=Priority(self.priority_combo.currentData()),
             paused=self.paused_check.isChecked(),
         )

@@ -46,8 +46,10 @@ from PySide6.QtWidgets import (
 
 from hfsuite.app import catalog
 from hfsuite.app.catalog import RepoDetails, SearchPage
+from hfsuite.app.destinations import default_destination
 from hfsuite.app.manager_tasks import TaskOptions, spec_for
-from hfsuite.core.types import Layout, RepoRef
+from hfsuite.core.destination import Destination, DestinationKind
+from hfsuite.core.types import RepoRef
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.models.files_model import RepoFilesModel
@@ -342,8 +344,8 @@ class BrowseTab(QWidget):
 
         self.selection_label = QLabel(pane)
         self.layout_combo = QComboBox(pane)
-        self.layout_combo.addItem("HF cache", Layout.HF_CACHE)
-        self.layout_combo.addItem("Plain folder", Layout.LOCAL_DIR)
+        self.layout_combo.addItem("HF cache", DestinationKind.HF_CACHE)
+        self.layout_combo.addItem("Plain folder", DestinationKind.FOLDER)
         self.layout_combo.setToolTip(
             "HF cache: transformers/diffusers find the files.\n"
             "Plain folder: a local-dir copy (ComfyUI, LM Studio…)."
@@ -563,7 +565,7 @@ class BrowseTab(QWidget):
         self.detail_tabs.setTabText(1, f"Files ({len(d.files)})")
         self.files_view.resizeColumnToContents(1)
         if not self._dest_custom:
-            self.dest_selector.set_path(self._default_destination())
+            self.dest_selector.set_path(self._default_destination().path)
         self._set_download_enabled(True)
         if self.web_view is not None and self.detail_tabs.currentWidget() is self.web_view:
             self._maybe_load_web(self.detail_tabs.currentIndex())
@@ -623,32 +625,36 @@ class BrowseTab(QWidget):
         self.download_all_button.setEnabled(enabled)
         self.download_selected_button.setEnabled(enabled and bool(self.files_model.checked_paths()))
 
-    def selected_layout(self) -> Layout:
-        """The layout chosen for the next download."""
-        return Layout(self.layout_combo.currentData())
+    def selected_kind(self) -> DestinationKind:
+        """The kind of destination chosen for the next download."""
+        return DestinationKind(self.layout_combo.currentData())
 
-    def _default_destination(self) -> Path:
-        settings = self.ctx.suite.settings
-        if self.selected_layout() is Layout.HF_CACHE:
-            return settings.hub_cache
-        name = self._opened.details.id.split("/")[-1] if self._opened else ""
-        return settings.download_dir / name
+    def selected_destination(self) -> Destination:
+        """Where the next download goes: the path shown, else the default for the kind."""
+        path = self.dest_selector.path()
+        if not path:
+            return self._default_destination()
+        return Destination(self.selected_kind(), Path(path).expanduser())
+
+    def _default_destination(self) -> Destination:
+        details = self._opened.details if self._opened else None
+        ref = RepoRef(details.id, details.repo_type, details.revision) if details else None
+        return default_destination(self.ctx.suite.settings, ref, self.selected_kind())
 
     def _layout_changed(self, _index: int) -> None:
         if not self._dest_custom:
-            self.dest_selector.set_path(self._default_destination())
+            self.dest_selector.set_path(self._default_destination().path)
 
     def _dest_edited(self, text: str) -> None:
         self._dest_custom = bool(text)
         if not text:
-            self.dest_selector.set_path(self._default_destination())
+            self.dest_selector.set_path(self._default_destination().path)
 
-    def set_destination(self, path: str | Path, layout: Layout | None = None) -> None:
-        """Choose where the next download goes (and optionally its layout)."""
-        if layout is not None:
-            self.layout_combo.setCurrentIndex(self.layout_combo.findData(layout))
+    def set_destination(self, destination: Destination) -> None:
+        """Choose where the next download goes."""
+        self.layout_combo.setCurrentIndex(self.layout_combo.findData(destination.kind))
         self._dest_custom = True
-        self.dest_selector.set_path(path)
+        self.dest_selector.set_path(destination.path)
 
     def download_selected(self) -> None:
         """Queue the ticked files of the shown repository."""
@@ -664,13 +670,9 @@ class BrowseTab(QWidget):
         if self._opened is None:
             return
         details = self._opened.details
-        layout = self.selected_layout()
-        dest = Path(self.dest_selector.path() or self._default_destination()).expanduser()
-        options = TaskOptions(
-            paths=tuple(paths),
-            local_dir=dest if layout is Layout.LOCAL_DIR else None,
-            cache_dir=dest if layout is Layout.HF_CACHE else None,
-        )
+        destination = self.selected_destination()
+        dest = destination.path
+        options = TaskOptions(paths=tuple(paths), destination=destination)
         ref = RepoRef(details.id, details.repo_type, details.revision)
         spec = spec_for(ref, options, self.ctx.suite.settings)
         manager = self.ctx.manager
