@@ -25,6 +25,20 @@ def is_sha256(text: str | None) -> bool:
     return bool(text and _SHA256.match(text))
 
 
+def normalize_etag(value: str | None) -> str | None:
+    """An ``ETag`` header's value as a bare tag: ``W/"abc"`` and ``"abc"`` both give ``abc``.
+
+    Args:
+        value: The header's value, or None when it is missing.
+
+    Returns:
+        The tag without the weak marker and the quotes; None when there is none.
+    """
+    if not value:
+        return None
+    return value.strip().removeprefix("W/").strip('"') or None
+
+
 @dataclass(frozen=True, slots=True)
 class RemoteFile:
     """One file of a repository at a commit.

@@ -7,6 +7,11 @@ resolved again) and write at offsets with ``os.pwrite``. The
 connection feeds it directly; for a big file a hashing thread follows the prefix, reading the
 bytes back while they are still in the page cache. The flush to disk before the final rename
 runs while the last bytes are hashed.
+
+A download knows its transfer only through a :class:`~hfsuite.engine.context.FileContext`
+(options, client, control, throttle, clock, events, error mapping). Each segment, and the single
+stream used when a server ignores ``Range``, is tried by
+:func:`~hfsuite.engine.retry.run_with_retries`.
 """
 
 from __future__ import annotations
@@ -15,16 +20,9 @@ import contextlib
 import logging
 import os
 import threading
-from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from hfsuite.core.errors import (
-    HfSuiteError,
-    IntegrityError,
-    NetworkError,
-    ServerError,
-    TransferError,
-)
+from hfsuite.core.errors import HfSuiteError, IntegrityError, NetworkError, TransferError
 from hfsuite.core.events import (
     FileProgress,
     FileRestarted,
@@ -32,18 +30,16 @@ from hfsuite.core.events import (
     FileVerified,
     TransferRetrying,
 )
-from hfsuite.core.remote import is_sha256
+from hfsuite.core.remote import is_sha256, normalize_etag
 from hfsuite.core.speed import SpeedMeter
+from hfsuite.engine.context import FileContext
 from hfsuite.engine.http import Response
 from hfsuite.engine.layouts import FileTarget
 from hfsuite.engine.ranges import RangeSet
 from hfsuite.engine.resume import ResumeState, load_state, save_state
-from hfsuite.engine.retry import parse_retry_after
+from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher
-
-if TYPE_CHECKING:
-    from hfsuite.engine.transfer import Transfer
 
 log = logging.getLogger(__name__)
 
@@ -69,28 +65,17 @@ class Halted(Exception):
     """The transfer stopped this file because another file failed for good."""
 
 
-class Retryable(Exception):
-    """A failure worth another try (``network``: the connection failed, not the server)."""
-
-    def __init__(
-        self,
-        reason: str,
-        retry_after_s: float | None = None,
-        immediate: bool = False,
-        network: bool = False,
-    ):
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after_s = retry_after_s
-        self.immediate = immediate
-        self.network = network
-
-
 class FileDownload:
-    """One file's download: its partial file, scheduler, hasher and connections."""
+    """One file's download: its partial file, scheduler, hasher and connections.
 
-    def __init__(self, transfer: Transfer, target: FileTarget, expectation: Expectation):
-        self.t = transfer
+    Args:
+        ctx: What the transfer shares with its files (options, client, control, events…).
+        target: Where the file goes.
+        expectation: The size and hash the bytes must have.
+    """
+
+    def __init__(self, ctx: FileContext, target: FileTarget, expectation: Expectation):
+        self.ctx = ctx
         self.target = target
         self.remote = target.remote
         self.expectation = expectation
@@ -106,7 +91,7 @@ class FileDownload:
         self._range_ignored = threading.Event()
         self._abort = threading.Event()
         self._workers = 0
-        self.meter = SpeedMeter(transfer.clock)
+        self.meter = SpeedMeter(ctx.clock)
         self.scheduler: SegmentScheduler | None = None
         self._responses: set[Response] = set()
         self.hasher: PrefixHasher | None = None
@@ -116,7 +101,7 @@ class FileDownload:
     def run(self) -> None:
         """Download the missing bytes, verify them, leave the partial file complete."""
         size = self.expectation.size
-        opts = self.t.options
+        opts = self.ctx.options
         done = self._open_partial()
         self.scheduler = SegmentScheduler(
             size,
@@ -129,13 +114,13 @@ class FileDownload:
         )
         assert self._fd is not None
         self.hasher = PrefixHasher(self.expectation, self._fd)
-        self.t.emit(FileStarted(self.t.task_id, self.remote.path, size, done.total))
+        self.ctx.emit(FileStarted(self.ctx.task_id, self.remote.path, size, done.total))
         completed = False
         flushing: _Flush | None = None
         try:
             if size > 0 and not self.scheduler.complete:
                 self._run_workers()
-            if self.scheduler.complete and size > self.t.options.small_file_bytes:
+            if self.scheduler.complete and size > opts.small_file_bytes:
                 # Durable before the rename makes it visible. The disk flush runs while the
                 # last bytes are hashed; small files skip it (a lost one is cheap to fetch
                 # again, and one flush each would dominate a repo of many files).
@@ -143,7 +128,7 @@ class FileDownload:
                 flushing.start()
             self.hasher.catch_up(self.scheduler.done.contiguous_prefix())
             if not self.scheduler.complete:
-                if self.t.halted:
+                if self.ctx.halted():
                     raise Halted()  # another file's error stopped us; that error is the news
                 raise TransferError(f"{self.remote.path}: download ended with bytes missing.")
             if not self.hasher.matches():
@@ -152,7 +137,9 @@ class FileDownload:
                     f"{self.remote.path}: {self.expectation.kind} mismatch "
                     f"(expected {self.expectation.digest}, got {got})."
                 )
-            self.t.emit(FileVerified(self.t.task_id, self.remote.path, str(self.expectation.kind)))
+            self.ctx.emit(
+                FileVerified(self.ctx.task_id, self.remote.path, str(self.expectation.kind))
+            )
             log.debug(
                 "%s verified (%s); %d of %d bytes read back for hashing",
                 self.remote.path,
@@ -179,9 +166,9 @@ class FileDownload:
             if state.size == size and state.etag == self.remote.etag:
                 done = state.ranges
             else:
-                self.t.emit(
+                self.ctx.emit(
                     FileRestarted(
-                        self.t.task_id,
+                        self.ctx.task_id,
                         self.remote.path,
                         "the file changed on the server since the partial download; "
                         "starting it over",
@@ -192,7 +179,7 @@ class FileDownload:
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         if os.fstat(self._fd).st_size != size:
             os.ftruncate(self._fd, size)
-            if hasattr(os, "posix_fallocate") and size > self.t.options.small_file_bytes:
+            if hasattr(os, "posix_fallocate") and size > self.ctx.options.small_file_bytes:
                 # Else a sparse file; the disk-space check already ran.
                 with contextlib.suppress(OSError):
                     os.posix_fallocate(self._fd, 0, size)
@@ -239,7 +226,7 @@ class FileDownload:
     # --- workers -------------------------------------------------------------------------
     def _run_workers(self) -> None:
         assert self.scheduler is not None
-        opts = self.t.options
+        opts = self.ctx.options
         missing = self.expectation.size - self.scheduler.done.total
         small = self.expectation.size <= opts.small_file_bytes
         n = 1 if small else opts.connections_per_file
@@ -282,7 +269,7 @@ class FileDownload:
             raise self._errors[0]
 
     def _stopping(self) -> bool:
-        return self._abort.is_set() or self.t.halted
+        return self._abort.is_set() or self.ctx.halted()
 
     def _fail(self, exc: BaseException) -> None:
         with self._lock:
@@ -312,39 +299,20 @@ class FileDownload:
                 self._workers -= 1
 
     def _fetch_segment(self, seg: Segment) -> None:
-        """Fetch one segment, retrying what can be retried."""
-        policy = self.t.options.retry
-        attempt = 0
-        while seg.pos < seg.end:
-            if self._stopping():
-                return
-            self.t.control.checkpoint()
-            attempt += 1
-            before = seg.pos
-            try:
-                self._stream_range(seg)
-                return
-            except Retryable as exc:
-                if seg.pos > before:
-                    attempt = 1  # progress was made: this is a fresh failure
-                if not policy.should_retry(attempt):
-                    if exc.network:
-                        raise NetworkError(
-                            f"{self.remote.path}: giving up after {attempt} attempts "
-                            f"({exc.reason})",
-                            hint="Check your network connection and proxy settings; run the "
-                            "same download again to resume.",
-                        ) from None
-                    raise ServerError(
-                        f"{self.remote.path}: giving up after {attempt} attempts ({exc.reason}).",
-                        hint="The server keeps failing; try again later.",
-                    ) from None
-                delay = 0.0 if exc.immediate else policy.delay(attempt, exc.retry_after_s)
-                self.t.emit(
-                    TransferRetrying(self.t.task_id, self.remote.path, attempt, delay, exc.reason)
-                )
-                log.info("%s: retry %d in %.1fs: %s", self.remote.path, attempt, delay, exc.reason)
-                self.t.control.sleep(delay)
+        """Fetch one segment, retrying what can be retried (each retry resumes where it broke)."""
+        run_with_retries(
+            lambda: self._stream_range(seg),
+            policy=self.ctx.options.retry,
+            control=self.ctx.control,
+            what=self.remote.path,
+            on_retry=self._on_retry,
+            done=lambda: seg.pos >= seg.end or self._stopping(),
+            progress=lambda: seg.pos,
+        )
+
+    def _on_retry(self, attempt: int, delay: float, reason: str) -> None:
+        self.ctx.emit(TransferRetrying(self.ctx.task_id, self.remote.path, attempt, delay, reason))
+        log.info("%s: retry %d in %.1fs: %s", self.remote.path, attempt, delay, reason)
 
     def _open(self, start: int, end: int, ranged: bool) -> Response:
         """GET the file's bytes ``[start, end)``, following redirects to the CDN by hand."""
@@ -352,12 +320,12 @@ class FileDownload:
         url = self.location or self.remote.url
         for _ in range(10):
             try:
-                resp = self.t.client.request("GET", url, headers, follow_redirects=False)
+                resp = self.ctx.client.request("GET", url, headers, follow_redirects=False)
             except NetworkError as exc:
                 raise Retryable(exc.message, network=True) from exc
             if resp.status in _REDIRECT_STATUS:
                 location = resp.header("Location")
-                linked = _strip_etag(resp.header("X-Linked-Etag") or "")
+                linked = normalize_etag(resp.header("X-Linked-Etag"))
                 resp.read_all()
                 resp.release()
                 if not location:
@@ -382,16 +350,16 @@ class FileDownload:
                     "the server says the requested range is past the end of the file"
                 )
             if body_status in _RETRY_STATUS:
-                retry_after = parse_retry_after(resp.header("Retry-After"), self.t.clock.now())
+                retry_after = parse_retry_after(resp.header("Retry-After"), self.ctx.clock.now())
                 resp.read_all()
                 resp.close()
                 raise Retryable(f"HTTP {body_status} from {urlsplit(url).netloc}", retry_after)
-            error = self.t.error_mapper(resp)
+            error = self.ctx.error_mapper(resp)
             resp.close()
             raise error
         raise Retryable("too many redirects")
 
-    def _check_linked_etag(self, linked: str, linked_size: str | None) -> None:
+    def _check_linked_etag(self, linked: str | None, linked_size: str | None) -> None:
         planned = self.remote.etag
         if linked and planned and linked != planned:
             size = int(linked_size) if linked_size and linked_size.isdigit() else None
@@ -405,7 +373,7 @@ class FileDownload:
     def _stream_range(self, seg: Segment) -> None:
         size = self.expectation.size
         ranged = not (seg.pos == 0 and seg.end == size)
-        slot = self.t.host_slot(self.location or self.remote.url)
+        slot = self.ctx.host_slots.slot(self.location or self.remote.url)
         with slot:
             resp = self._open(seg.pos, seg.end, ranged=True)
             with self._lock:
@@ -436,18 +404,19 @@ class FileDownload:
         """A CDN that names the content by its sha256 tells us when it is not what we planned."""
         if self.expectation.kind is not HashKind.SHA256:
             return
-        served = _strip_etag(resp.header("ETag") or "")
-        if is_sha256(served) and served != self.expectation.digest:
-            if self.remote.pinned:
-                raise IntegrityError(
-                    f"{self.remote.path}: the server offers different bytes (sha256 "
-                    f"{served[:12]}…) than the expected sha256 {str(self.expectation.digest)[:12]}…"
-                )
-            raise RemoteChanged(
-                f"the server now sends a different version (etag {served[:12]}…)",
-                new_etag=served,
-                new_size=self.expectation.size,
+        served = normalize_etag(resp.header("ETag"))
+        if served is None or not is_sha256(served) or served == self.expectation.digest:
+            return
+        if self.remote.pinned:
+            raise IntegrityError(
+                f"{self.remote.path}: the server offers different bytes (sha256 "
+                f"{served[:12]}…) than the expected sha256 {str(self.expectation.digest)[:12]}…"
             )
+        raise RemoteChanged(
+            f"the server now sends a different version (etag {served[:12]}…)",
+            new_etag=served,
+            new_size=self.expectation.size,
+        )
 
     def _check_content_range(self, resp: Response, start: int) -> None:
         value = resp.header("Content-Range") or ""
@@ -465,10 +434,11 @@ class FileDownload:
         assert self.scheduler is not None and self.hasher is not None and self._fd is not None
         hasher = self.hasher
         behind = self._hash_thread  # a hashing thread follows the prefix: nothing to feed
-        buf = bytearray(self.t.options.buffer_bytes)
+        ctx = self.ctx
+        buf = bytearray(ctx.options.buffer_bytes)
         view = memoryview(buf)
-        throttle = self.t.throttle
-        control = self.t.control
+        throttle = ctx.throttle
+        control = ctx.control
         while seg.pos < seg.end:
             if self._stopping():
                 return
@@ -503,42 +473,38 @@ class FileDownload:
     def _single_stream(self) -> None:
         """The server ignores Range: fetch the whole file in one stream from byte 0."""
         assert self._fd is not None
-        self.t.emit(
+        fd = self._fd
+        self.ctx.emit(
             FileRestarted(
-                self.t.task_id,
+                self.ctx.task_id,
                 self.remote.path,
                 "the server does not support ranges; using one stream",
             )
         )
         size = self.expectation.size
-        self.scheduler = SegmentScheduler(
-            size, connections=1, min_segment=size or 1, max_segment=size or 1
-        )
-        self.hasher = PrefixHasher(self.expectation, self._fd)
-        seg = self.scheduler.next_segment()
-        assert seg is not None
-        policy = self.t.options.retry
-        attempt = 0
-        while True:
-            attempt += 1
-            seg.pos = 0
+
+        def one_stream() -> None:
+            # Every try starts over from byte 0, with a fresh scheduler and hasher.
+            self.scheduler = SegmentScheduler(
+                size, connections=1, min_segment=size or 1, max_segment=size or 1
+            )
+            self.hasher = PrefixHasher(self.expectation, fd)
+            seg = self.scheduler.next_segment()
+            assert seg is not None
+            resp = self._open(0, size, ranged=False)
             try:
-                resp = self._open(0, size, ranged=False)
-                try:
-                    self._read_body(resp, seg)
-                finally:
-                    resp.close()
-                return
-            except Retryable as exc:
-                if not policy.should_retry(attempt):
-                    raise ServerError(f"{self.remote.path}: giving up ({exc.reason}).") from None
-                self.hasher = PrefixHasher(self.expectation, self._fd)
-                self.scheduler = SegmentScheduler(
-                    size, connections=1, min_segment=size, max_segment=size
-                )
-                seg = self.scheduler.next_segment()
-                assert seg is not None
-                self.t.control.sleep(policy.delay(attempt, exc.retry_after_s))
+                self._read_body(resp, seg)
+            finally:
+                resp.close()
+
+        run_with_retries(
+            one_stream,
+            policy=self.ctx.options.retry,
+            control=self.ctx.control,
+            what=self.remote.path,
+            on_retry=self._on_retry,
+            done=self._stopping,
+        )
 
 
 class _Flush(threading.Thread):
@@ -559,10 +525,3 @@ class _Flush(threading.Thread):
         self.join()
         if self.error is not None:
             raise self.error
-
-
-def _strip_etag(value: str) -> str:
-    value = value.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    return value.strip('"')

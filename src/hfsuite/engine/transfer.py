@@ -1,18 +1,25 @@
 """Moving bytes: several files at once, several ranged connections per file.
 
 ```
-Transfer.run(files)
-  ├── file runners (files_in_parallel threads) take files from a queue
-  │     └── FileDownload: preallocated partial file, SegmentScheduler, PrefixHasher
-  │           ├── workers (≤ connections_per_file threads): next_segment → GET Range → pwrite
-  │           └── hashing thread (big files): SHA-256 of the written prefix as it grows
+Transfer.run(files)                  builds one FileContext (engine.context) for all its files
+  ├── file runners: files_in_parallel threads (big files first, then small ones), plus up to
+  │   connections_per_host/2 minus those for small files only; each runs one file at a time
+  │     └── FileDownload(FileContext, target): preallocated partial file, SegmentScheduler,
+  │         PrefixHasher; each segment (or single stream) is tried by retry.run_with_retries
+  │           ├── small file: one connection in the runner's own thread, feeding the hasher
+  │           ├── big file: workers (≤ connections_per_file threads): next_segment → GET Range
+  │           │   → pwrite; a hashing thread: SHA-256 of the written prefix as it grows;
+  │           │   a flush thread: fsync before the rename, beside the last hashing
+  │           └── server ignores Range: one stream from byte 0, in the runner's thread
   └── ticker thread: progress events (a few per second) and resume checkpoints
 ```
 
 Faults: connection errors, stalls (socket read timeout), 5xx, 408 and 429 are retried with
 backoff (honouring Retry-After) per segment; an expired CDN URL (403/410 from the CDN) is
 resolved again; 401/403/404 from the hub become the source's typed errors and are not retried.
-A server that ignores Range gets one stream from byte 0. A file whose bytes do not match the
+A server that ignores Range gets one stream from byte 0, retried the same way (from byte 0).
+When the tries run out, a connection that kept failing is a NetworkError and a server that
+kept failing a ServerError, whichever path it was. A file whose bytes do not match the
 expected hash is downloaded once more, then fails with IntegrityError.
 """
 
@@ -23,8 +30,7 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from dataclasses import dataclass
 
 from hfsuite.core.clock import Clock, SystemClock
 from hfsuite.core.errors import (
@@ -42,118 +48,31 @@ from hfsuite.core.events import (
     FileRestarted,
     TransferProgressed,
 )
-from hfsuite.core.remote import HttpAnswer, RemoteFile, is_sha256
+from hfsuite.core.remote import RemoteFile, is_sha256, normalize_etag
 from hfsuite.core.speed import SpeedMeter
+from hfsuite.engine.context import (
+    ErrorMapper,
+    FileContext,
+    HostSlots,
+    TransferControl,
+    TransferOptions,
+)
 from hfsuite.engine.filedownload import FileDownload, Halted, RemoteChanged
 from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import StorageLayout
-from hfsuite.engine.retry import RetryPolicy
-from hfsuite.engine.scheduler import MIB
 from hfsuite.engine.throttle import Throttle, TokenBucket
 from hfsuite.engine.verify import Expectation
 
+__all__ = [
+    "ErrorMapper",
+    "FileOutcome",
+    "Transfer",
+    "TransferControl",
+    "TransferOptions",
+    "TransferResult",
+]
+
 log = logging.getLogger(__name__)
-
-ErrorMapper = Callable[[HttpAnswer], HfSuiteError]
-"""Turns a hub's error response (4xx) into a typed, actionable error (one per source)."""
-
-
-@dataclass
-class TransferOptions:
-    """Limits and tuning of a transfer.
-
-    Attributes:
-        connections_per_file: Parallel ranged connections for one file.
-        files_in_parallel: Files transferred at once.
-        connections_per_host: Connections to one host at once, across all files.
-        small_file_bytes: Files up to this size use a single request.
-        min_segment: Smallest segment handed out / stolen.
-        max_segment: Largest fresh segment.
-        buffer_bytes: Read size per socket read (smaller when throttled).
-        checkpoint_interval_s: How often resume state is persisted.
-        progress_interval_s: How often progress events are published.
-        retry: Backoff policy for retryable failures.
-        max_file_restarts: Times a file may start over (hash mismatch, remote change).
-    """
-
-    connections_per_file: int = 8
-    files_in_parallel: int = 4
-    connections_per_host: int = 16
-    small_file_bytes: int = 4 * MIB
-    min_segment: int = 1 * MIB
-    max_segment: int = 64 * MIB
-    buffer_bytes: int = 1 * MIB
-    checkpoint_interval_s: float = 1.0
-    progress_interval_s: float = 0.25
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    max_file_restarts: int = 1
-
-
-class TransferControl:
-    """Pause, resume, cancel and re-limit a running transfer from any thread.
-
-    Args:
-        limit_bps: The task's own bandwidth limit (0 = unlimited).
-        clock: Time source for the task's token bucket.
-    """
-
-    def __init__(self, limit_bps: int = 0, clock: Clock | None = None):
-        self.bucket = TokenBucket(limit_bps, clock=clock)
-        self._running = threading.Event()
-        self._running.set()
-        self._cancelled = threading.Event()
-        self._cancel_listeners: list[Callable[[], None]] = []
-
-    def pause(self) -> None:
-        """Stop moving bytes (connections wait; the partial data stays)."""
-        self._running.clear()
-
-    def resume(self) -> None:
-        """Continue after :meth:`pause`."""
-        self._running.set()
-
-    def cancel(self) -> None:
-        """Stop for good; partial data and resume state are kept for a later run.
-
-        Connections blocked in a read are interrupted at once (their sockets are shut down).
-        """
-        self._cancelled.set()
-        self._running.set()
-        for listener in list(self._cancel_listeners):
-            listener()
-
-    def on_cancel(self, listener: Callable[[], None]) -> Callable[[], None]:
-        """Call ``listener`` when cancelled; returns a function that removes it."""
-        self._cancel_listeners.append(listener)
-        return lambda: self._cancel_listeners.remove(listener)
-
-    def set_limit(self, bps: int) -> None:
-        """Change the task's bandwidth limit (0 = unlimited); applies at once."""
-        self.bucket.set_rate(bps)
-
-    @property
-    def paused(self) -> bool:
-        """Whether the transfer is paused."""
-        return not self._running.is_set()
-
-    @property
-    def cancelled(self) -> bool:
-        """Whether cancel was requested."""
-        return self._cancelled.is_set()
-
-    def checkpoint(self) -> None:
-        """Block while paused; raise OperationCancelled when cancelled."""
-        if not self._running.is_set():
-            self._running.wait()
-        if self._cancelled.is_set():
-            raise OperationCancelled("Download cancelled.")
-
-    def sleep(self, seconds: float) -> None:
-        """Sleep, waking early (and raising) on cancel."""
-        if seconds > 0 and self._cancelled.wait(seconds):
-            raise OperationCancelled("Download cancelled.")
-        if self._cancelled.is_set():
-            raise OperationCancelled("Download cancelled.")
 
 
 @dataclass
@@ -226,14 +145,24 @@ class Transfer:
         self._on_event = on_event or (lambda e: None)
         self._active: dict[str, FileDownload] = {}
         self._active_lock = threading.Lock()
-        self._host_slots: dict[str, threading.BoundedSemaphore] = {}
-        self._host_lock = threading.Lock()
         self.meter = SpeedMeter(self.clock)
         self._total_bytes = 0
         self._finished_bytes = 0
         self._stop_ticker = threading.Event()
         self._halt = threading.Event()  # a hard error (bad token, gated…) stops every file
         self._count_lock = threading.Lock()
+        self._file_context = FileContext(
+            options=self.options,
+            client=client,
+            control=self.control,
+            throttle=self.throttle,
+            clock=self.clock,
+            emit=self.emit,
+            error_mapper=error_mapper,
+            host_slots=HostSlots(self.options.connections_per_host),
+            halted=self._halt.is_set,
+            task_id=task_id,
+        )
 
     # --- public ------------------------------------------------------------------------------
     def emit(self, event: Event) -> None:
@@ -336,7 +265,7 @@ class Transfer:
         restarts = 0
         while True:
             self.control.checkpoint()
-            download = FileDownload(self, target, expectation)
+            download = FileDownload(self._file_context, target, expectation)
             with self._active_lock:
                 self._active[remote.path] = download
             try:
@@ -404,8 +333,7 @@ class Transfer:
         except NetworkError:
             return None, None
         resp.release()
-        raw = (resp.header("X-Linked-Etag") or resp.header("ETag") or "").strip()
-        etag = raw.removeprefix("W/").strip('"') or None
+        etag = normalize_etag(resp.header("X-Linked-Etag") or resp.header("ETag"))
         size_text = resp.header("X-Linked-Size") or resp.header("Content-Length") or ""
         return etag, int(size_text) if size_text.isdigit() else None
 
@@ -417,17 +345,6 @@ class Transfer:
     def halted(self) -> bool:
         """A hard error stopped the transfer."""
         return self._halt.is_set()
-
-    # --- hosts ---------------------------------------------------------------------------
-    def host_slot(self, url: str) -> threading.BoundedSemaphore:
-        """The semaphore limiting connections to ``url``'s host."""
-        host = urlsplit(url).netloc
-        with self._host_lock:
-            slot = self._host_slots.get(host)
-            if slot is None:
-                slot = threading.BoundedSemaphore(self.options.connections_per_host)
-                self._host_slots[host] = slot
-            return slot
 
     # --- progress and checkpoints ------------------------------------------------------------
     def _tick(self) -> None:

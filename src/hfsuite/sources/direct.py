@@ -19,7 +19,14 @@ from hfsuite.core.errors import (
     SourceError,
     UsageError,
 )
-from hfsuite.core.remote import FetchedResponse, Fetcher, HttpAnswer, RemoteFile, RepoSnapshot
+from hfsuite.core.remote import (
+    FetchedResponse,
+    Fetcher,
+    HttpAnswer,
+    RemoteFile,
+    RepoSnapshot,
+    normalize_etag,
+)
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 
 _FILENAME_STAR = re.compile(r"filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)")
@@ -91,7 +98,7 @@ class DirectUrlSource:
                 hint="Try the same file from another mirror.",
             )
         name = self.filename or _name_from(answer, url)
-        etag = (answer.header("ETag") or "").removeprefix("W/").strip('"') or None
+        etag = normalize_etag(answer.header("ETag"))
         remote = RemoteFile(
             path=name,
             size=size,

@@ -1,0 +1,177 @@
+"""What a transfer shares with each of its files: options, control, connections, events.
+
+:class:`~hfsuite.engine.transfer.Transfer` builds one :class:`FileContext` and hands it to every
+:class:`~hfsuite.engine.filedownload.FileDownload` it starts, so a file's download depends on
+these few things and not on the transfer that runs it. :class:`TransferOptions` and
+:class:`TransferControl` live here for the same reason; ``hfsuite.engine.transfer`` exports them
+too, which is where callers import them from.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from hfsuite.core.clock import Clock
+from hfsuite.core.errors import HfSuiteError, OperationCancelled
+from hfsuite.core.events import Event
+from hfsuite.core.remote import HttpAnswer
+from hfsuite.engine.http import HttpClient
+from hfsuite.engine.retry import RetryPolicy
+from hfsuite.engine.scheduler import MIB
+from hfsuite.engine.throttle import Throttle, TokenBucket
+
+ErrorMapper = Callable[[HttpAnswer], HfSuiteError]
+"""Turns a hub's error response (4xx) into a typed, actionable error (one per source)."""
+
+
+@dataclass
+class TransferOptions:
+    """Limits and tuning of a transfer.
+
+    Attributes:
+        connections_per_file: Parallel ranged connections for one file.
+        files_in_parallel: Files transferred at once.
+        connections_per_host: Connections to one host at once, across all files.
+        small_file_bytes: Files up to this size use a single request.
+        min_segment: Smallest segment handed out / stolen.
+        max_segment: Largest fresh segment.
+        buffer_bytes: Read size per socket read (smaller when throttled).
+        checkpoint_interval_s: How often resume state is persisted.
+        progress_interval_s: How often progress events are published.
+        retry: Backoff policy for retryable failures.
+        max_file_restarts: Times a file may start over (hash mismatch, remote change).
+    """
+
+    connections_per_file: int = 8
+    files_in_parallel: int = 4
+    connections_per_host: int = 16
+    small_file_bytes: int = 4 * MIB
+    min_segment: int = 1 * MIB
+    max_segment: int = 64 * MIB
+    buffer_bytes: int = 1 * MIB
+    checkpoint_interval_s: float = 1.0
+    progress_interval_s: float = 0.25
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    max_file_restarts: int = 1
+
+
+class TransferControl:
+    """Pause, resume, cancel and re-limit a running transfer from any thread.
+
+    Args:
+        limit_bps: The task's own bandwidth limit (0 = unlimited).
+        clock: Time source for the task's token bucket.
+    """
+
+    def __init__(self, limit_bps: int = 0, clock: Clock | None = None):
+        self.bucket = TokenBucket(limit_bps, clock=clock)
+        self._running = threading.Event()
+        self._running.set()
+        self._cancelled = threading.Event()
+        self._cancel_listeners: list[Callable[[], None]] = []
+
+    def pause(self) -> None:
+        """Stop moving bytes (connections wait; the partial data stays)."""
+        self._running.clear()
+
+    def resume(self) -> None:
+        """Continue after :meth:`pause`."""
+        self._running.set()
+
+    def cancel(self) -> None:
+        """Stop for good; partial data and resume state are kept for a later run.
+
+        Connections blocked in a read are interrupted at once (their sockets are shut down).
+        """
+        self._cancelled.set()
+        self._running.set()
+        for listener in list(self._cancel_listeners):
+            listener()
+
+    def on_cancel(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` when cancelled; returns a function that removes it."""
+        self._cancel_listeners.append(listener)
+        return lambda: self._cancel_listeners.remove(listener)
+
+    def set_limit(self, bps: int) -> None:
+        """Change the task's bandwidth limit (0 = unlimited); applies at once."""
+        self.bucket.set_rate(bps)
+
+    @property
+    def paused(self) -> bool:
+        """Whether the transfer is paused."""
+        return not self._running.is_set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether cancel was requested."""
+        return self._cancelled.is_set()
+
+    def checkpoint(self) -> None:
+        """Block while paused; raise OperationCancelled when cancelled."""
+        if not self._running.is_set():
+            self._running.wait()
+        if self._cancelled.is_set():
+            raise OperationCancelled("Download cancelled.")
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep, waking early (and raising) on cancel."""
+        if seconds > 0 and self._cancelled.wait(seconds):
+            raise OperationCancelled("Download cancelled.")
+        if self._cancelled.is_set():
+            raise OperationCancelled("Download cancelled.")
+
+
+class HostSlots:
+    """Limits the connections open to each host at once, across every file of a transfer.
+
+    Args:
+        per_host: Connections allowed to one host at the same time.
+    """
+
+    def __init__(self, per_host: int):
+        self._per_host = per_host
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._lock = threading.Lock()
+
+    def slot(self, url: str) -> threading.BoundedSemaphore:
+        """The semaphore a connection to ``url``'s host holds while it is open."""
+        host = urlsplit(url).netloc
+        with self._lock:
+            slot = self._slots.get(host)
+            if slot is None:
+                slot = threading.BoundedSemaphore(self._per_host)
+                self._slots[host] = slot
+            return slot
+
+
+@dataclass(frozen=True, slots=True)
+class FileContext:
+    """Everything a file's download needs from the transfer that runs it.
+
+    Attributes:
+        options: Limits and tuning.
+        client: The HTTP client.
+        control: Pause/resume/cancel of the whole transfer.
+        throttle: The task's and the global bandwidth limits.
+        clock: Time source.
+        emit: Publishes an event (never raises).
+        error_mapper: The source's translation of error responses into typed errors.
+        host_slots: Connections per host, shared by every file.
+        halted: Whether a hard error on another file stopped the transfer.
+        task_id: Put on every event.
+    """
+
+    options: TransferOptions
+    client: HttpClient
+    control: TransferControl
+    throttle: Throttle
+    clock: Clock
+    emit: Callable[[Event], None]
+    error_mapper: ErrorMapper
+    host_slots: HostSlots
+    halted: Callable[[], bool]
+    task_id: int | None = None
