@@ -19,9 +19,10 @@ from hfsuite.ui.context import UiContext
 
 pytest.importorskip("pytestqt")
 
+from hfsuite.app.destinations import stored_files_folder as folder_of
 from hfsuite.core.destination import Destination
 from hfsuite.ui.models.history_model import Column
-from hfsuite.ui.tabs.history import HistoryTab, folder_of, since_for
+from hfsuite.ui.tabs.history import HistoryTab, since_for
 
 TIMEOUT = 15_000
 DAY = 86400.0

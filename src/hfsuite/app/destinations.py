@@ -12,14 +12,46 @@ The one place that
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.remote import RepoSnapshot
-from hfsuite.core.types import RepoRef, RepoType, SourceKind
+from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
 from hfsuite.engine.layouts import HFCacheLayout, LocalDirLayout, StorageLayout, repo_folder_name
 
-__all__ = ["default_destination", "destination_for", "files_folder", "layout_for"]
+__all__ = [
+    "StoredDownload",
+    "default_destination",
+    "destination_for",
+    "files_folder",
+    "layout_for",
+    "stored_files_folder",
+]
+
+
+class StoredDownload(Protocol):
+    """What a queued task or a history row says about where its files went."""
+
+    @property
+    def destination(self) -> str:
+        """The destination column (a folder or an HF cache root)."""
+        ...
+
+    @property
+    def layout(self) -> Layout | None:
+        """The layout column (None in rows older than layouts: a plain folder)."""
+        ...
+
+    @property
+    def repo_id(self) -> str:
+        """The repository (or the URL of a plain file)."""
+        ...
+
+    @property
+    def repo_type(self) -> RepoType:
+        """model, dataset or space."""
+        ...
 
 
 def default_destination(
@@ -78,3 +110,10 @@ def files_folder(destination: Destination, repo_id: str | None, repo_type: RepoT
     if destination.is_hf_cache and repo_id:
         return destination.path / repo_folder_name(repo_id, repo_type)
     return destination.path
+
+
+def stored_files_folder(record: StoredDownload) -> Path:
+    """The folder a stored task's or history row's files are in (:func:`files_folder` of the
+    destination its two columns describe)."""
+    stored = Destination.from_stored(record.layout or Layout.LOCAL_DIR, record.destination)
+    return files_folder(stored, record.repo_id, record.repo_type)

@@ -12,12 +12,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfsuite.app.accounts import resolve_name
 from hfsuite.app.destinations import destination_for, layout_for
-from hfsuite.app.destinations import files_folder as _files_folder
 from hfsuite.app.network import http_options
 from hfsuite.app.sources import make_source
 from hfsuite.config import Settings
@@ -26,7 +24,7 @@ from hfsuite.core.errors import UsageError
 from hfsuite.core.events import Event
 from hfsuite.core.remote import RepoSnapshot
 from hfsuite.core.source import Source
-from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
+from hfsuite.core.types import RepoRef, RepoType, SourceKind
 from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import StorageLayout
 from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
@@ -42,7 +40,6 @@ __all__ = [
     "DownloadRequest",
     "TransferControl",
     "download",
-    "files_folder",
     "parse_repo_arg",
     "parse_target",
     "plan",
@@ -221,13 +218,3 @@ def download(
     if failed:
         raise failed[0].error  # type: ignore[misc]
     return outcome
-
-
-def files_folder(
-    destination: str, layout: Layout | None, repo_id: str | None, repo_type: RepoType
-) -> Path:
-    """The folder a stored task's or history row's files are in (its ``destination`` and
-    ``layout`` columns; no layout: a plain folder). See
-    :func:`hfsuite.app.destinations.files_folder`."""
-    stored = Destination.from_stored(layout or Layout.LOCAL_DIR, destination)
-    return _files_folder(stored, repo_id, repo_type)

@@ -13,14 +13,13 @@ the engine bridge reports the rows, a fraction of a second later.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QToolButton, QWidget
 
-from hfsuite.app.downloads import files_folder
+from hfsuite.app.destinations import stored_files_folder
 from hfsuite.app.manager import MoveDirection
 from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.ui import shortcuts
@@ -46,9 +45,6 @@ def source_url(record: TaskRecord, endpoint: str) -> str:
     return page + (f"/tree/{record.revision}" if record.revision else "")
 
 
-def folder_of(record: TaskRecord) -> Path:
-    """The folder a task's files go to (its repository's folder inside an HF cache)."""
-    return files_folder(record.destination, record.layout, record.repo_id, record.repo_type)
 
 
 class QueueActions:
@@ -329,7 +325,7 @@ class QueueActions:
         """Open the selected task's folder in the file manager."""
         records = self.selection()
         if records:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder_of(records[0]))))
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(stored_files_folder(records[0]))))
 
     def copy_url(self) -> None:
         """Copy the selected tasks' source URLs (one per line)."""

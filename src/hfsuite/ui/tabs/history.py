@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from hfsuite.app import updates
-from hfsuite.app.downloads import files_folder
+from hfsuite.app.destinations import stored_files_folder
 from hfsuite.app.history_ops import (
     HistoryQuery,
     HistoryRecord,
@@ -86,9 +86,6 @@ def since_for(days: int | None, now: float | None = None) -> float | None:
     return midnight.timestamp() - days * 86400
 
 
-def folder_of(record: HistoryRecord) -> Path:
-    """The folder a history row's files are in (the repo's folder inside an HF cache)."""
-    return files_folder(record.destination, record.layout, record.repo_id, record.repo_type)
 
 
 class HistoryTab(QWidget):
@@ -371,7 +368,7 @@ class HistoryTab(QWidget):
         records = self.selected_records()
         if len(records) != 1:
             return
-        folder = folder_of(records[0])
+        folder = stored_files_folder(records[0])
 
         def opened(exists: bool) -> None:
             if not exists:
