@@ -129,7 +129,6 @@ class QueueRunner:
 
     Args:
         host: Database, settings, events and queue state (the download manager).
-        claim_id: The claim the runner's rows carry (default: a new queue-runner claim).
         poll_interval_s: How often the database is checked for changes and free slots.
         progress_interval_s: How often a progress batch is published.
         flush_interval_s: How often progress is written to the database.
@@ -142,7 +141,6 @@ class QueueRunner:
         self,
         host: RunnerHost,
         *,
-        claim_id: str | None = None,
         poll_interval_s: float = 0.5,
         progress_interval_s: float = 0.25,
         flush_interval_s: float = 1.0,
@@ -155,7 +153,8 @@ class QueueRunner:
         self.progress_interval_s = progress_interval_s
         self.flush_interval_s = flush_interval_s
         self.stale_after_s = stale_after_s
-        self.runner_id = claim_id or new_claim_id(ClaimKind.QUEUE)
+        #: The claim on the rows this runner downloads (a direct runner takes its task's).
+        self.runner_id = new_claim_id(ClaimKind.QUEUE)
         self._active: dict[int, _Active] = {}
         self._finished: queue.SimpleQueue[int] = queue.SimpleQueue()
         self._wake = threading.Event()
@@ -522,7 +521,8 @@ def start_direct(
     """
     if not task.claimed_by:
         raise ValueError(f"task {task.id} is not claimed for a direct download")
-    runner = QueueRunner(host, claim_id=task.claimed_by)
+    runner = QueueRunner(host)
+    runner.runner_id = task.claimed_by
     active = _Active(task, job, on_event, on_plan)
     stop = threading.Event()
     finished = threading.Event()
