@@ -17,7 +17,8 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt
 
-from hfsuite.ui.tabs.browse import BrowseTab, card_markdown
+from hfsuite.ui.tabs.browse import BrowseTab
+from hfsuite.ui.tabs.browse_repo import card_markdown
 
 TIMEOUT = 15_000
 CARD = b"---\nlicense: apache-2.0\ntags: [llm]\n---\n# Tiny Llama\n\nA **small** model.\n"
@@ -142,12 +143,12 @@ def test_open_model_select_two_files_and_download_exactly_those(
     qtbot.waitUntil(lambda: tab.opened is not None, timeout=TIMEOUT)
     details = tab.opened
     assert details is not None and details.id == "acme/tiny-llama"
-    card = tab.card_view.toPlainText()
+    card = tab.repo_pane.card_view.toPlainText()
     assert "Tiny Llama" in card and "small" in card and "license:" not in card
-    meta = tab.meta_label.text()
+    meta = tab.repo_pane.meta_label.text()
     assert "apache-2.0" in meta and "not gated" in meta
     assert tab.files_model.rowCount() == len(FILES)
-    assert not tab.download_selected_button.isEnabled()
+    assert not tab.download_bar.download_selected_button.isEnabled()
 
     # Tick two boxes the way a click does (CheckStateRole on column 0).
     wanted = ["config.json", "model.safetensors"]
@@ -157,14 +158,14 @@ def test_open_model_select_two_files_and_download_exactly_those(
             index = model.index(row, 0)
             model.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     assert sorted(model.checked_paths()) == wanted
-    label = tab.selection_label.text()
+    label = tab.download_bar.selection_label.text()
     assert "2 of 5 files" in label and "586 KiB" in label  # 600,000 + 23 bytes
-    assert tab.download_selected_button.isEnabled()
+    assert tab.download_bar.download_selected_button.isEnabled()
 
     dest = tmp_path / "picked"
-    tab.set_destination(Destination.folder(dest))
+    tab.download_bar.set_destination(Destination.folder(dest))
     with qtbot.waitSignal(tab.tasks_queued, timeout=TIMEOUT) as queued:
-        qtbot.mouseClick(tab.download_selected_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(tab.download_bar.download_selected_button, Qt.MouseButton.LeftButton)
     (task_id,) = queued.args[0]
     manager = ctx.manager
 
@@ -193,10 +194,10 @@ def test_download_all_to_hf_cache(
     tab = _tab(qtbot, ctx)
     tab.open_repo("other/bert-small")
     qtbot.waitUntil(lambda: tab.opened is not None, timeout=TIMEOUT)
-    assert tab.selected_kind() is DestinationKind.HF_CACHE
-    assert Path(tab.dest_selector.path()) == ctx.suite.settings.hub_cache
+    assert tab.download_bar.selected_kind() is DestinationKind.HF_CACHE
+    assert Path(tab.download_bar.dest_selector.path()) == ctx.suite.settings.hub_cache
     with qtbot.waitSignal(tab.tasks_queued, timeout=TIMEOUT) as queued:
-        tab.download_all()
+        tab.download_bar.download_all()
     (task_id,) = queued.args[0]
     qtbot.waitUntil(
         lambda: (t := ctx.manager.get(task_id)) is not None and t.state is TaskState.COMPLETED,
@@ -210,9 +211,10 @@ def test_gated_model_and_missing_card(qtbot: Any, ctx: UiContext, repos: HubEmul
     tab = _tab(qtbot, ctx)
     tab.open_repo("acme/tiny-diffusion")
     qtbot.waitUntil(lambda: tab.opened is not None, timeout=TIMEOUT)
-    assert "gated" in tab.meta_label.text() and "not gated" not in tab.meta_label.text()
-    assert "no model card" in tab.card_view.toPlainText()
-    assert tab.web_view is None or tab.detail_tabs.count() == 3
+    meta = tab.repo_pane.meta_label.text()
+    assert "gated" in meta and "not gated" not in meta
+    assert "no model card" in tab.repo_pane.card_view.toPlainText()
+    assert tab.repo_pane.web_view is None or tab.detail_tabs.count() == 3
 
 
 def test_unknown_repo_shows_the_error(qtbot: Any, ctx: UiContext, repos: HubEmulator) -> None:
@@ -221,7 +223,7 @@ def test_unknown_repo_shows_the_error(qtbot: Any, ctx: UiContext, repos: HubEmul
     tab = _tab(qtbot, ctx)
     tab.open_repo("acme/nope")
     qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
-    assert "acme/nope" in tab.meta_label.text()
+    assert "acme/nope" in tab.repo_pane.meta_label.text()
 
 
 def test_card_markdown_strips_front_matter() -> None:

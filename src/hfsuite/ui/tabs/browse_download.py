@@ -1,0 +1,175 @@
+"""The Browse tab's download bar: what is ticked, where it goes, and the download buttons.
+
+```
+2 of 12 files selected · 4.1 GiB (all files: 9.8 GiB)
+[HF cache ▾] [~/.cache/huggingface/hub          …] [Download selected] [Download all]
+```
+The destination follows the chosen kind and the shown repository until the user types or picks
+a folder; from then on it stays. Downloads are queued through ``ctx.run_async``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from hfsuite.app.catalog import RepoDetails
+from hfsuite.app.destinations import default_destination
+from hfsuite.app.manager_tasks import TaskOptions, spec_for
+from hfsuite.core.destination import Destination, DestinationKind
+from hfsuite.core.types import RepoRef
+from hfsuite.core.units import format_bytes
+from hfsuite.ui.context import UiContext
+from hfsuite.ui.models.files_model import RepoFilesModel
+from hfsuite.ui.widgets._status import status_color
+from hfsuite.ui.widgets.path_selector import PathSelector
+
+
+class DownloadBar(QWidget):
+    """The selection summary, the destination chooser and the buttons that queue downloads.
+
+    Args:
+        ctx: The UI context (suite settings, manager, async runner, notices).
+        files_model: The shown repository's files, ticked or not.
+        parent: The parent widget.
+    """
+
+    #: Tasks were queued (their ids).
+    tasks_queued = Signal(list)
+
+    def __init__(self, ctx: UiContext, files_model: RepoFilesModel, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.files_model = files_model
+        self._details: RepoDetails | None = None
+        self._dest_custom = False
+        files_model.selection_changed.connect(self._selection_changed)
+
+        self.selection_label = QLabel(self)
+        self.layout_combo = QComboBox(self)
+        self.layout_combo.addItem("HF cache", DestinationKind.HF_CACHE)
+        self.layout_combo.addItem("Plain folder", DestinationKind.FOLDER)
+        self.layout_combo.setToolTip(
+            "HF cache: transformers/diffusers find the files.\n"
+            "Plain folder: a local-dir copy (ComfyUI, LM Studio…)."
+        )
+        self.layout_combo.currentIndexChanged.connect(self._layout_changed)
+        self.dest_selector = PathSelector(self, dialog_title="Download to…")
+        self.dest_selector.path_changed.connect(self._dest_edited)
+        self.download_selected_button = QPushButton("Download selected", self)
+        self.download_selected_button.setDefault(True)
+        self.download_selected_button.clicked.connect(self.download_selected)
+        self.download_all_button = QPushButton("Download all", self)
+        self.download_all_button.clicked.connect(self.download_all)
+        for button in (self.download_selected_button, self.download_all_button):
+            bold = button.font()
+            bold.setBold(True)  # the theme makes the default button bold: leave room for it
+            width = QFontMetrics(bold).horizontalAdvance(button.text())
+            button.setMinimumWidth(int(width * 1.12) + 34)
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        bar.addWidget(self.layout_combo)
+        bar.addWidget(self.dest_selector, 1)
+        bar.addWidget(self.download_selected_button)
+        bar.addWidget(self.download_all_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(6)
+        lay.addWidget(self.selection_label)
+        lay.addLayout(bar)
+
+    def show_repo(self, details: RepoDetails) -> None:
+        """Download from this repository (its default destination unless one was chosen)."""
+        self._details = details
+        if not self._dest_custom:
+            self.dest_selector.set_path(self._default_destination().path)
+        self.set_download_enabled(True)
+
+    def set_download_enabled(self, enabled: bool) -> None:
+        """Allow downloading (while a repository loads, nothing is)."""
+        self.download_all_button.setEnabled(enabled)
+        self.download_selected_button.setEnabled(enabled and bool(self.files_model.checked_paths()))
+
+    def _selection_changed(self, count: int, size: int) -> None:
+        total = len(self.files_model.files)
+        if total == 0:
+            self.selection_label.setText("")
+        else:
+            everything = format_bytes(self.files_model.total_size())
+            self.selection_label.setText(
+                f"{count} of {total} files selected · <b>{format_bytes(size)}</b>"
+                f" <span style='color:{status_color(self, 'note').name()}'>"
+                f"(all files: {everything})</span>"
+            )
+        self.download_selected_button.setEnabled(self._details is not None and count > 0)
+
+    # --- the destination --------------------------------------------------------------------
+    def selected_kind(self) -> DestinationKind:
+        """The kind of destination chosen for the next download."""
+        return DestinationKind(self.layout_combo.currentData())
+
+    def selected_destination(self) -> Destination:
+        """Where the next download goes: the path shown, else the default for the kind."""
+        path = self.dest_selector.path()
+        if not path:
+            return self._default_destination()
+        return Destination(self.selected_kind(), Path(path).expanduser())
+
+    def set_destination(self, destination: Destination) -> None:
+        """Choose where the next download goes."""
+        self.layout_combo.setCurrentIndex(self.layout_combo.findData(destination.kind))
+        self._dest_custom = True
+        self.dest_selector.set_path(destination.path)
+
+    def _default_destination(self) -> Destination:
+        d = self._details
+        ref = RepoRef(d.id, d.repo_type, d.revision) if d else None
+        return default_destination(self.ctx.suite.settings, ref, self.selected_kind())
+
+    def _layout_changed(self, _index: int) -> None:
+        if not self._dest_custom:
+            self.dest_selector.set_path(self._default_destination().path)
+
+    def _dest_edited(self, text: str) -> None:
+        self._dest_custom = bool(text)
+        if not text:
+            self.dest_selector.set_path(self._default_destination().path)
+
+    # --- queueing ---------------------------------------------------------------------------
+    def download_selected(self) -> None:
+        """Queue the ticked files of the shown repository."""
+        paths = self.files_model.checked_paths()
+        if paths:
+            self._queue(paths)
+
+    def download_all(self) -> None:
+        """Queue every file of the shown repository."""
+        self._queue([])
+
+    def _queue(self, paths: list[str]) -> None:
+        details = self._details
+        if details is None:
+            return
+        destination = self.selected_destination()
+        options = TaskOptions(paths=tuple(paths), destination=destination)
+        ref = RepoRef(details.id, details.repo_type, details.revision)
+        spec = spec_for(ref, options, self.ctx.suite.settings)
+        manager = self.ctx.manager
+        if paths:
+            chosen = {f.path: f.size for f in details.files}
+            size = sum(chosen.get(p, 0) for p in paths)
+            what = f"{len(paths)} file{'s' if len(paths) != 1 else ''}, {format_bytes(size)}"
+        else:
+            what = f"all {len(details.files)} files, {format_bytes(self.files_model.total_size())}"
+
+        def done(ids: list[int]) -> None:
+            self.ctx.notify(f"Queued {details.id} ({what}) → {destination.path}")
+            self.tasks_queued.emit(ids)
+
+        self.ctx.run_async(lambda: manager.add([spec]), done)
+
+
+__all__ = ["DownloadBar"]
