@@ -539,9 +539,9 @@ class DownloadManager:
                     + (f" (it is {task.state.value})." if task else " (no such task).")
                 )
             task = uow.tasks.get(task_id)
-        assert task is not None
+            assert task is not None
+            job = FreshDownload(self.suite, request_for(task))  # raising leaves the row as it was
         self._changed()
-        job = FreshDownload(self.suite, request_for(task))
         return start_direct(self, task, job, on_event=on_event)
 
     def attach(self, runner: LocalRunner) -> Callable[[], None]:
