@@ -307,12 +307,12 @@ class DownloadsTab(QWidget):
     def _select_initial(self) -> None:
         if self.selected_records() or self.proxy.rowCount() == 0:
             return
-        rows = [
-            r
-            for r in range(self.model.rowCount())
-            if self.model.record(r).state is TaskState.RUNNING
-        ]
-        source_row = rows[0] if rows else 0
+        states = [self.model.record(r).state for r in range(self.model.rowCount())]
+        source_row = next((r for r, s in enumerate(states) if s is TaskState.RUNNING), None)
+        if source_row is None:
+            # The first load usually arrives before the runner has claimed a task: the first
+            # queued one (queue order) is the one it starts, so its details are worth showing.
+            source_row = next((r for r, s in enumerate(states) if s is TaskState.QUEUED), 0)
         index = self.proxy.mapFromSource(self.model.index(source_row, 0))
         if index.isValid():
             self.view.selectRow(index.row())
