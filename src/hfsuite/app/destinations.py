@@ -44,7 +44,7 @@ class StoredDownload(Protocol):
         ...
 
     @property
-    def repo_id(self) -> str:
+    def repo_id(self) -> str | None:
         """The repository (or the URL of a plain file)."""
         ...
 
