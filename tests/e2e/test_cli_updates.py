@@ -46,7 +46,13 @@ def test_updates_lists_changes_and_apply_queues_modified_files(hfsuite_cmd, hub,
     assert (dest / "a.txt").read_bytes() == b"ONE, changed"
     assert not (dest / "new.txt").exists(), "added files are queued only with --include-added"
     (after,) = json.loads(hfsuite_cmd("updates", "--json", env=env).stdout)["repos"]
-    assert after["downloaded_commit"] == repo.sha and after["update_available"] is False
+    assert after["downloaded_commit"] == repo.sha and after["commit_moved"] is False
+    # Not up to date: new.txt is still missing and gone.txt is still in the folder.
+    assert after["update_available"] is True
+    assert {(c["path"], c["kind"]) for c in after["changes"]} == {
+        ("gone.txt", "removed"),
+        ("new.txt", "added"),
+    }
 
     # The update fetched only a.txt; b.txt is still tracked, so a later change to it is seen.
     repo.commit({"b.txt": b"TWO, changed"})

@@ -26,6 +26,7 @@ from hfsuite.core.redact import Redactor
 from hfsuite.core.types import Outcome, Priority, RepoRef, SourceKind, TaskState
 from hfsuite.storage import (
     Database,
+    FileSelection,
     HistoryQuery,
     HistoryRecord,
     HistorySpec,
@@ -154,7 +155,8 @@ def record_end(uow: UnitOfWork, task: TaskRecord, end: TaskEnd, finished_at: flo
                 repo_type=task.repo_type,
                 revision=task.revision,
                 layout=task.layout,
-                manifest=_merged_manifest(uow, task, end.files),
+                manifest=(manifest := _merged_manifest(uow, task, end.files)),
+                selections=_merged_selections(uow, task, manifest),
             )
         )
     return history_id
@@ -327,3 +329,31 @@ def _merged_manifest(
             merged.update((e.path, e) for e in earlier.manifest)
     merged.update((e.path, e) for e in files)
     return tuple(merged[path] for path in sorted(merged))
+
+
+def _merged_selections(
+    uow: UnitOfWork, task: TaskRecord, manifest: Sequence[ManifestEntry]
+) -> tuple[FileSelection, ...] | None:
+    """What the downloads into this destination asked for: this task's selection added to the
+    earlier ones. Naming files that are tracked anyway (an update fetching the modified files)
+    adds nothing; taking the whole repository makes the rest moot. A selection that was
+    unknown (a row from before selections were kept) stays unknown unless this task took the
+    whole repository."""
+    assert task.repo_id is not None
+    selection = FileSelection(tuple(task.files or ()), tuple(task.include), tuple(task.exclude))
+    if selection.everything:
+        return (selection,)
+    ref = RepoRef(task.repo_id, task.repo_type, task.revision, task.source)
+    earlier = [v for v in uow.model_versions.find(ref) if v.destination == task.destination]
+    merged: list[FileSelection] = []
+    if earlier:
+        if earlier[0].selections is None:
+            return None
+        merged.extend(earlier[0].selections)
+        if any(s.everything for s in merged):
+            return (FileSelection(),)
+    tracked = {e.path for e in manifest}
+    named_only = bool(selection.paths) and all(p in tracked for p in selection.paths)
+    if not named_only and selection not in merged:
+        merged.append(selection)
+    return tuple(merged)

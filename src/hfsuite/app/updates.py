@@ -4,9 +4,14 @@ Every completed download leaves a *model version* (repo, revision, commit, desti
 manifest of the files it fetched). A check resolves the same revision again and compares:
 
 - **modified**: a file you have whose content (sha256, git oid, or size) differs now;
-- **removed**: a file you have that the new commit no longer has;
-- **added**: a file the new commit has that the commit you downloaded did not (compared with
-  that commit's full listing, so files you chose not to download are not reported as new).
+- **removed**: a file you have that the current commit no longer has, while the destination
+  still holds it;
+- **added**: a file of the current commit you do not have that the download would take (its
+  paths, ``--include`` and ``--exclude``, as recorded with the download; for downloads recorded
+  before selections were kept: a file the downloaded commit did not have).
+
+The comparison is made even when the commit did not move: after an update that fetched only the
+modified files, files added upstream are still missing, and that is not "up to date".
 
 A revision that is a commit sha is pinned: it never changes, so it is not checked.
 """
@@ -15,15 +20,18 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from hfsuite.app.destinations import layout_for
+from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, SourceKind
-from hfsuite.storage.records import ManifestEntry, ModelVersionRecord, TaskSpec
+from hfsuite.engine.planner import select_files
+from hfsuite.storage.records import FileSelection, ManifestEntry, ModelVersionRecord, TaskSpec
 
 if TYPE_CHECKING:
     from hfsuite.app.manager import DownloadManager
@@ -71,8 +79,18 @@ class RepoUpdate:
 
     @property
     def has_update(self) -> bool:
-        """The revision moved to another commit."""
+        """The destination differs from upstream: files to fetch, or removed upstream and
+        still there. (The revision may move to a commit that changes none of its files.)"""
+        return bool(self.changes)
+
+    @property
+    def commit_moved(self) -> bool:
+        """The revision points to another commit than the one downloaded."""
         return self.current_commit is not None and self.current_commit != self.version.commit
+
+    def count(self, kind: ChangeKind) -> int:
+        """How many files changed that way."""
+        return sum(1 for c in self.changes if c.kind is kind)
 
     @property
     def download_bytes(self) -> int:
@@ -92,6 +110,7 @@ class RepoUpdate:
             "downloaded_commit": v.commit,
             "current_commit": self.current_commit,
             "update_available": self.has_update,
+            "commit_moved": self.commit_moved,
             "pinned": self.pinned,
             "error": self.error,
             "changes": [
@@ -108,27 +127,40 @@ class RepoUpdate:
 
 
 Snapshotter = Callable[[RepoRef], RepoSnapshot]
+Presence = Callable[[str], bool]
+"""Whether the destination holds the file at a repo path (at the downloaded commit)."""
 
 
 def diff_files(
     have: Sequence[ManifestEntry],
-    old_listing: Sequence[RemoteFile] | None,
     new_listing: Sequence[RemoteFile],
+    wanted: Collection[str],
+    present: Presence | None = None,
 ) -> list[FileChange]:
-    """Compare what was downloaded with what the current commit has."""
+    """Compare what was downloaded with what the current commit has.
+
+    Args:
+        have: The tracked files.
+        new_listing: Every file of the current commit.
+        wanted: Paths of the current commit the download would take (an untracked one is
+            *added*).
+        present: Whether the destination still holds a file (a file removed upstream counts
+            only while it is there); None: everything tracked is there.
+    """
     new = {f.path: f for f in new_listing}
-    old_paths = {f.path for f in old_listing} if old_listing is not None else {e.path for e in have}
+    tracked = {e.path for e in have}
     changes = []
     for entry in have:
         current = new.get(entry.path)
         if current is None:
-            changes.append(FileChange(entry.path, ChangeKind.REMOVED, entry.size_bytes, None))
+            if present is None or present(entry.path):
+                changes.append(FileChange(entry.path, ChangeKind.REMOVED, entry.size_bytes, None))
         elif _differs(entry, current):
             changes.append(
                 FileChange(entry.path, ChangeKind.MODIFIED, entry.size_bytes, current.size)
             )
     for path, current in sorted(new.items()):
-        if path not in old_paths:
+        if path in wanted and path not in tracked:
             changes.append(FileChange(path, ChangeKind.ADDED, None, current.size))
     return sorted(changes, key=lambda c: (c.kind.value, c.path))
 
@@ -141,26 +173,73 @@ def _differs(entry: ManifestEntry, current: RemoteFile) -> bool:
     return entry.size_bytes != current.size
 
 
-def check_version(version: ModelVersionRecord, snapshot_of: Snapshotter) -> RepoUpdate:
-    """Check one downloaded repository against its source."""
+def selected_paths(files: Sequence[RemoteFile], selections: Iterable[FileSelection]) -> set[str]:
+    """Paths any of ``selections`` takes from ``files`` (``hf download`` filtering)."""
+    out: set[str] = set()
+    for sel in selections:
+        picked = select_files(
+            files, sel.paths, sel.include or None, sel.exclude or None, strict=False
+        )
+        out.update(f.path for f in picked)
+    return out
+
+
+def stored_presence(version: ModelVersionRecord) -> Presence:
+    """Whether a tracked download's destination holds a file: in its folder, or in the HF
+    cache in the snapshot of the downloaded commit."""
+    ref = RepoRef(version.repo_id, version.repo_type, version.revision, version.source)
+    destination = Destination.from_stored(version.layout, version.destination)
+    try:
+        layout = layout_for(destination, RepoSnapshot(ref, version.commit))
+    except HfSuiteError:
+        return lambda _path: False
+
+    def present(path: str) -> bool:
+        try:
+            return layout.final_path(path).exists()
+        except HfSuiteError:
+            return False
+
+    return present
+
+
+def check_version(
+    version: ModelVersionRecord, snapshot_of: Snapshotter, present: Presence | None = None
+) -> RepoUpdate:
+    """Check one downloaded repository against its source.
+
+    Args:
+        version: The tracked download.
+        snapshot_of: How to resolve a repository.
+        present: Whether its destination holds a file (default: :func:`stored_presence`).
+    """
     if version.revision and is_sha1(version.revision):
         return RepoUpdate(version, version.commit, pinned=True)
     ref = RepoRef(version.repo_id, version.repo_type, version.revision, version.source)
     try:
         current = snapshot_of(ref)
-        if current.commit == version.commit:
-            return RepoUpdate(version, current.commit)
-        try:
-            old = snapshot_of(
-                RepoRef(version.repo_id, version.repo_type, version.commit, version.source)
-            ).files
-        except HfSuiteError:
-            old = None  # the old commit is gone (force-push): compare with the manifest only
-        return RepoUpdate(
-            version, current.commit, tuple(diff_files(version.manifest, old, current.files))
-        )
+        if version.selections is not None:
+            wanted = selected_paths(current.files, version.selections)
+        elif current.commit == version.commit:
+            wanted = set()  # what it asked for is unknown: nothing new since it was fetched
+        else:
+            wanted = {f.path for f in current.files} - _listed_at(
+                version, version.commit, snapshot_of
+            )
     except HfSuiteError as exc:
         return RepoUpdate(version, None, error=str(exc))
+    present = present or stored_presence(version)
+    changes = diff_files(version.manifest, current.files, wanted, present)
+    return RepoUpdate(version, current.commit, tuple(changes))
+
+
+def _listed_at(version: ModelVersionRecord, commit: str, snapshot_of: Snapshotter) -> set[str]:
+    """Every path of ``commit`` (the tracked files when that commit is gone upstream)."""
+    try:
+        old = snapshot_of(RepoRef(version.repo_id, version.repo_type, commit, version.source))
+    except HfSuiteError:
+        return {e.path for e in version.manifest}  # force-pushed away: the manifest only
+    return {f.path for f in old.files}
 
 
 def snapshotter(suite: Suite) -> Snapshotter:

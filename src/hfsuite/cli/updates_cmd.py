@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.table import Table
 
 from hfsuite.cli.output import out, print_json
 
+if TYPE_CHECKING:
+    from hfsuite.app.updates import RepoUpdate
+
 HELP = """Check every downloaded repository for upstream changes.
 
-Compares the commit you downloaded with the one its revision points to now and lists the
-files that were added, modified or removed. --apply queues the modified files (and with
+Compares what each destination holds with the commit its revision points to now and lists
+the files that were added (new upstream, within what the download asked for), modified, or
+removed upstream (while still in the destination). --apply queues the modified files (and with
 --include-added the new ones) into the same destinations; run them with `hfsuite queue run`.
+A repository is up to date only when none of that remains.
 
 Examples:
 
@@ -63,10 +70,9 @@ def updates_command(
         elif not u.has_update:
             status = "[green]up to date[/]"
         else:
-            counts = {k: sum(1 for c in u.changes if c.kind is k) for k in ChangeKind}
             status = (
-                f"[yellow]+{counts[ChangeKind.ADDED]} ~{counts[ChangeKind.MODIFIED]} "
-                f"-{counts[ChangeKind.REMOVED]}[/] ({format_bytes(u.download_bytes)})"
+                f"[yellow]+{u.count(ChangeKind.ADDED)} ~{u.count(ChangeKind.MODIFIED)} "
+                f"-{u.count(ChangeKind.REMOVED)}[/] ({format_bytes(u.download_bytes)})"
             )
         name = v.repo_id if v.repo_type.value == "model" else f"{v.repo_type.value}s/{v.repo_id}"
         table.add_row(name, v.destination, v.commit[:10], (u.current_commit or "?")[:10], status)
@@ -74,7 +80,32 @@ def updates_command(
     for u in updates:
         for c in u.changes:
             out.print(f"  {u.version.repo_id}: {c.kind.value:8} {c.path}", highlight=False)
+    for line in _next_steps(updates, apply=apply, include_added=include_added, queued=queued):
+        out.print(line, highlight=False)
+
+
+def _next_steps(
+    updates: list[RepoUpdate], *, apply: bool, include_added: bool, queued: list[int]
+) -> list[str]:
+    """What the user can do about the changes listed."""
+    from hfsuite.app.updates import ChangeKind
+
+    modified = sum(u.count(ChangeKind.MODIFIED) for u in updates)
+    added = sum(u.count(ChangeKind.ADDED) for u in updates)
+    removed = sum(u.count(ChangeKind.REMOVED) for u in updates)
+    lines = []
     if apply:
-        out.print(f"Queued {len(queued)} task(s); run them with `hfsuite queue run`.")
-    elif any(u.has_update for u in updates):
-        out.print("Run `hfsuite updates --apply` to queue the modified files.")
+        lines.append(f"Queued {len(queued)} task(s); run them with `hfsuite queue run`.")
+    elif modified:
+        lines.append("Run `hfsuite updates --apply` to queue the modified files.")
+    if added and not include_added:
+        lines.append(
+            f"{added} file(s) are new upstream: `hfsuite updates --apply --include-added` "
+            "queues them too."
+        )
+    if removed:
+        lines.append(
+            f"{removed} file(s) were removed upstream but are still in their destination; "
+            "delete them if you no longer need them."
+        )
+    return lines

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from hfsuite.core.errors import UnsafePathError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
 from hfsuite.core.types import RepoType
 from hfsuite.engine.paths import PathGuard, check_remote_path
@@ -88,6 +89,11 @@ class StorageLayout(Protocol):
 
     def finish(self) -> None:
         """Called once after every file is placed (refs, markers)."""
+        ...
+
+    def final_path(self, path: str) -> Path:
+        """Where the file at repo path ``path`` is found (raises UnsafePathError for a
+        hostile path)."""
         ...
 
     @property
@@ -193,6 +199,39 @@ class HFCacheLayout:
             shutil.copyfile(blob, tmp)
             os.replace(tmp, pointer)
 
+    def link_cached_files(self) -> list[str]:
+        """Give this commit's snapshot every file of the commit whose content is already a
+        blob here (from another revision), as huggingface_hub would link it.
+
+        An update that fetched only the modified files must not leave ``refs/main`` pointing
+        at a snapshot that holds only those: offline loaders read nothing but the snapshot.
+
+        Returns:
+            The paths linked now.
+        """
+        try:
+            blobs = {entry.name: entry for entry in os.scandir(self.blobs) if entry.is_file()}
+        except FileNotFoundError:
+            return []
+        linked = []
+        for remote in self.snapshot.files:
+            blob = blobs.get(remote.etag or "")
+            if blob is None or blob.stat().st_size != remote.size:
+                continue
+            try:
+                pointer = self._guard.join(remote.path)
+            except UnsafePathError:
+                continue  # a hostile path is refused when it is downloaded, never linked
+            if pointer.exists():
+                continue
+            self._link(Path(blob.path), pointer)
+            linked.append(remote.path)
+        return linked
+
+    def final_path(self, path: str) -> Path:
+        """Where the file at repo path ``path`` is found in this commit's snapshot."""
+        return self._guard.join(path)
+
     def _symlinks_supported(self) -> bool:
         if self._use_symlinks is None:
             probe_dir = self.repo_dir
@@ -211,6 +250,7 @@ class HFCacheLayout:
 
     def finish(self) -> None:
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+        self.link_cached_files()
         revision = self.snapshot.ref.revision
         if revision and revision != self.snapshot.commit:
             check_remote_path(revision)
@@ -258,6 +298,10 @@ class LocalDirLayout:
             state_path=side.with_name(side.name + ".hfsuite.json"),
         )
         return target
+
+    def final_path(self, path: str) -> Path:
+        """Where the file at repo path ``path`` is found in the folder."""
+        return self._guard.join(path)
 
     def _metadata_path(self, target: FileTarget) -> Path:
         side = target.partial_path

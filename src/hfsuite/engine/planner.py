@@ -70,11 +70,20 @@ def select_files(
     paths: Sequence[str] = (),
     include: Sequence[str] | None = None,
     exclude: Sequence[str] | None = None,
+    *,
+    strict: bool = True,
 ) -> list[RemoteFile]:
     """Filter a repo's files like ``hf download`` does.
 
+    Args:
+        files: The repository's files.
+        paths: Explicit files or folders (empty: all).
+        include: Glob patterns to keep.
+        exclude: Glob patterns to drop.
+        strict: Refuse an explicit path that matches nothing (else it selects nothing).
+
     Raises:
-        EntryNotFoundError: an explicit path matches no file or folder.
+        EntryNotFoundError: with ``strict``, an explicit path matches no file or folder.
     """
     from huggingface_hub.utils import filter_repo_objects
 
@@ -84,7 +93,7 @@ def select_files(
         for path in paths:
             norm = path.strip("/")
             hits = [f for f in selected if f.path == norm or f.path.startswith(norm + "/")]
-            if not hits:
+            if not hits and strict:
                 raise EntryNotFoundError(
                     f"The repository has no file or folder {path!r}.",
                     hint="Check the path (case-sensitive); `hfsuite info REPO --files` lists them.",

@@ -532,6 +532,40 @@ class StatsSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class FileSelection:
+    """Which files of a repository one download asked for (``hf download`` semantics).
+
+    Attributes:
+        paths: Explicit files or folders (empty: the whole repository).
+        include: Glob patterns to keep.
+        exclude: Glob patterns to drop.
+    """
+
+    paths: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @property
+    def everything(self) -> bool:
+        """The whole repository was asked for."""
+        return not (self.paths or self.include or self.exclude)
+
+    def to_json(self) -> dict[str, Any]:
+        """The compact JSON form stored in the database (empty parts are left out)."""
+        data = {"paths": self.paths, "include": self.include, "exclude": self.exclude}
+        return {k: list(v) for k, v in data.items() if v}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileSelection:
+        """Inverse of :meth:`to_json`."""
+        return cls(
+            paths=tuple(str(p) for p in data.get("paths", ())),
+            include=tuple(str(p) for p in data.get("include", ())),
+            exclude=tuple(str(p) for p in data.get("exclude", ())),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ModelVersionSpec:
     """What was downloaded where, for "check for updates".
 
@@ -548,6 +582,9 @@ class ModelVersionSpec:
     revision: str | None = None
     layout: Layout = Layout.LOCAL_DIR
     manifest: Sequence[ManifestEntry] = ()
+    selections: Sequence[FileSelection] | None = None
+    """What the downloads into this destination asked for (any of them selects a file);
+    None when unknown (rows written before selections were recorded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -557,6 +594,7 @@ class ModelVersionRecord:
     Attributes:
         upstream_commit: The commit the revision pointed to at the last check.
         checked_at: When the last check ran.
+        selections: As :attr:`ModelVersionSpec.selections`.
     """
 
     id: int
@@ -571,6 +609,7 @@ class ModelVersionRecord:
     downloaded_at: float
     upstream_commit: str | None
     checked_at: float | None
+    selections: tuple[FileSelection, ...] | None = None
 
     @property
     def update_available(self) -> bool:

@@ -231,3 +231,4 @@ class ModelVersion(Base):
     downloaded_at: Mapped[float] = mapped_column(sa.Float)
     upstream_commit: Mapped[str | None] = mapped_column(sa.String(64))
     checked_at: Mapped[float | None] = mapped_column(sa.Float)
+    selections: Mapped[list[Any] | None] = mapped_column(sa.JSON, nullable=True)

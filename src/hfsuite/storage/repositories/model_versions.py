@@ -8,7 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
-from hfsuite.storage.records import ManifestEntry, ModelVersionRecord, ModelVersionSpec
+from hfsuite.storage.records import (
+    FileSelection,
+    ManifestEntry,
+    ModelVersionRecord,
+    ModelVersionSpec,
+)
 from hfsuite.storage.repositories._base import Repository
 from hfsuite.storage.schema import ModelVersion
 
@@ -29,6 +34,9 @@ def _record(row: sa.RowMapping) -> ModelVersionRecord:
         downloaded_at=row["downloaded_at"],
         upstream_commit=row["upstream_commit"],
         checked_at=row["checked_at"],
+        selections=None
+        if row["selections"] is None
+        else tuple(FileSelection.from_json(s) for s in row["selections"]),
     )
 
 
@@ -52,6 +60,7 @@ class ModelVersionRepository(Repository):
             downloaded_at=spec.downloaded_at,
             upstream_commit=None,
             checked_at=None,
+            selections=None if spec.selections is None else [s.to_json() for s in spec.selections],
         )
         upsert = stmt.on_conflict_do_update(
             index_elements=[_MV.c.source, _MV.c.repo_type, _MV.c.repo_id, _MV.c.destination],
@@ -65,6 +74,7 @@ class ModelVersionRepository(Repository):
                     "downloaded_at",
                     "upstream_commit",
                     "checked_at",
+                    "selections",
                 )
             },
         ).returning(_MV.c.id)
