@@ -26,6 +26,10 @@ class SpeedMeter:
     def update(self, total_bytes: int) -> None:
         """Record the running total now."""
         now = self._clock.monotonic()
+        if self._samples and total_bytes < self._samples[-1][1]:
+            # The total went down (a file's partial data was discarded, or a stopped file's
+            # bytes left the count): a difference across the drop would be a negative speed.
+            self._samples.clear()
         self._samples.append((now, total_bytes))
         while len(self._samples) > 2 and now - self._samples[1][0] >= self._window_s:
             self._samples.popleft()
@@ -36,11 +40,11 @@ class SpeedMeter:
 
     @property
     def speed_bps(self) -> float:
-        """Bytes per second over the window (0 until two samples exist)."""
+        """Bytes per second over the window (0 until two samples exist; never negative)."""
         if len(self._samples) < 2:
             return 0.0
         (t0, b0), (t1, b1) = self._samples[0], self._samples[-1]
-        return (b1 - b0) / (t1 - t0) if t1 > t0 else 0.0
+        return max(0.0, (b1 - b0) / (t1 - t0)) if t1 > t0 else 0.0
 
     def eta_s(self, remaining_bytes: int) -> float | None:
         """Seconds to transfer ``remaining_bytes`` at the current speed (None if unknown)."""
