@@ -1,6 +1,6 @@
 """HF Download Suite: find, download and organise AI models.
 
-Layers (see DESIGN.md): ``ui``/``cli`` → ``app`` → {``engine``, ``sources``, ``storage``,
+Layers (see docs/architecture.md): ``ui``/``cli`` → ``app`` → {``engine``, ``sources``, ``storage``,
 ``library``, ``integrations``, ``config``} → ``core``; ``testing`` holds the Hub emulator.
 """
 
