@@ -85,6 +85,8 @@ def decide(
         if mine:  # the runner stops: back to the queue, resumed by the next run
             return Decision(TaskState.QUEUED, only_from=(TaskState.RUNNING,))
         return Decision()  # paused or requeued meanwhile: leave it as the user put it
-    if current is TaskState.RUNNING:
+    if current is TaskState.RUNNING and mine:
         return Decision(TaskState.FAILED, history=Outcome.FAILED)
+    # Failed, but the row was claimed by another runner meanwhile (ours was taken for dead):
+    # that runner owns the task now, its own ending decides.
     return Decision()

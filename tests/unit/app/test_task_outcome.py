@@ -36,6 +36,7 @@ TABLE: list[tuple[TaskState | None, bool, bool, BaseException | None, object, De
     (R, True, False, BROKEN, None, Decision(F, history=Outcome.FAILED)),
     (R, True, False, BUG, None, Decision(F, history=Outcome.FAILED)),
     (R, True, True, BROKEN, None, Decision(F, history=Outcome.FAILED)),
+    (R, False, False, BROKEN, None, Decision()),  # running under someone else's claim
     (C, False, False, BROKEN, None, Decision(history=Outcome.CANCELLED)),
     (P, False, False, BROKEN, None, Decision()),
     (Q, False, False, BUG, None, Decision()),
