@@ -7,7 +7,7 @@ DownloadManager(suite)
   ├── sync(): changes_since(cursor) → TaskAdded / TaskPaused / … / TasksUpdated events
   │     (a GUI calls it on a timer to see what other processes did; the runner every poll)
   ├── run(): the queue runner (manager_runner.QueueRunner), one per database (a lock file)
-  ├── start_download(request): add a task and run it now (``hfsuite download``)
+  ├── start_download(request): add a task (or take over its idle twin), run it now
   ├── adopt(early): the same for a download that started before the database was opened
   └── interrupted_ids(): running tasks whose runner is gone (shown as interrupted)
 ```
@@ -52,6 +52,7 @@ from hfsuite.app.manager_tasks import (
     TaskOptions,
     partial_files,
     request_for,
+    same_download,
     spec_for,
     spec_for_request,
 )
@@ -92,6 +93,9 @@ __all__ = [
 ]
 
 _UNFINISHED = (TaskState.QUEUED, TaskState.PAUSED)
+# What a direct download of the same files takes over: an interrupted task (its row says
+# RUNNING), or one that waits, is paused, failed or was cancelled.
+_TAKEABLE = (TaskState.RUNNING, *_UNFINISHED, TaskState.FAILED, TaskState.CANCELLED)
 
 
 class DownloadManager:
@@ -267,16 +271,13 @@ class DownloadManager:
         queue runner's lock is probed once (see :mod:`hfsuite.app.runner_liveness`).
         """
         with self.db.read() as uow:
-            running = uow.tasks.list_queue([TaskState.RUNNING])
+            return self._gone(uow.tasks.list_queue([TaskState.RUNNING]))
+
+    def _gone(self, running: Sequence[TaskRecord]) -> set[int]:
         if not running:
             return set()
-        alive = queue_runner_alive(self.db.where)
-        stale_before = self.suite.clock.now() - STALE_AFTER_S
-        return {
-            t.id
-            for t in running
-            if runner_gone(t, queue_runner_alive=alive, stale_before=stale_before)
-        }
+        alive, old = queue_runner_alive(self.db.where), self.suite.clock.now() - STALE_AFTER_S
+        return {t.id for t in running if runner_gone(t, queue_runner_alive=alive, stale_before=old)}
 
     # --- state --------------------------------------------------------------------------
 
@@ -473,8 +474,10 @@ class DownloadManager:
     ) -> DirectDownload:
         """Add a task for ``request`` and download it now, outside the queue's slots.
 
-        The request is used as given (its endpoint and token too; the token is not stored).
-        The task is visible to every process like any other and ends in history.
+        A task of the same download no runner runs (interrupted, waiting, paused, failed,
+        cancelled) is taken over instead of adding another. The request is used as given (its
+        endpoint and token too; the token is not stored). The task is visible to every process
+        like any other and ends in history.
 
         Args:
             request: What to download.
@@ -511,8 +514,17 @@ class DownloadManager:
         on_plan: Callable[[DownloadPlan], None] | None,
     ) -> DirectDownload:
         claim = new_claim_id(ClaimKind.DIRECT)
+        spec = spec_for_request(request, self.suite.settings)
         with self.db.write() as uow:
-            (task_id,) = uow.tasks.add_many([spec_for_request(request, self.suite.settings)])
+            # Run the same command again (after a kill, a failure, Ctrl-C): the task that no
+            # runner runs is taken over, with its progress, rather than left beside a twin.
+            idle = [t for t in uow.tasks.list_queue(_TAKEABLE) if same_download(t, spec)]
+            gone = self._gone([t for t in idle if t.state is TaskState.RUNNING])
+            task_id = next((t.id for t in idle if t.state in _TAKEABLE[1:] or t.id in gone), 0)
+            if task_id:
+                uow.tasks.set_state([task_id], TaskState.PAUSED)  # leaves RUNNING, keeps data
+            else:
+                (task_id,) = uow.tasks.add_many([spec])
             uow.tasks.set_state([task_id], TaskState.RUNNING, claimed_by=claim)
             task = uow.tasks.get(task_id)
         assert task is not None

@@ -93,6 +93,18 @@ def spec_for_request(request: DownloadRequest, settings: Settings) -> TaskSpec:
     return spec_for(request.ref, options, settings)
 
 
+def same_download(task: TaskRecord, spec: TaskSpec) -> bool:
+    """Whether a task downloads what ``spec`` asks for: the same repository or URL, revision,
+    selection and destination (priority and limits aside)."""
+
+    def key(t: TaskRecord | TaskSpec) -> tuple[object, ...]:
+        files = None if t.files is None else tuple(t.files)
+        return (t.source, t.repo_id, t.url, t.repo_type, t.revision, tuple(t.include),
+                tuple(t.exclude), files, t.layout, t.destination, t.expected_sha256)  # fmt: skip
+
+    return key(task) == key(spec)
+
+
 def request_for(task: TaskRecord) -> DownloadRequest:
     """The download a queued task asks for (endpoint and token come from the settings).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeGuard
 
 import typer
 from rich.table import Table
@@ -18,10 +19,14 @@ from hfsuite.app.downloads import (
 from hfsuite.cli.destination_flags import chosen_destination
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
+from hfsuite.cli.wording import counted
 from hfsuite.core.destination import Destination
-from hfsuite.core.errors import OperationCancelled, UsageError
+from hfsuite.core.errors import HfSuiteError, NotFoundError, OperationCancelled, UsageError
 from hfsuite.core.types import RepoType, SourceKind
 from hfsuite.core.units import format_bytes, format_duration, format_rate, parse_size
+
+if TYPE_CHECKING:
+    from hfsuite.app.manager import DownloadManager
 
 HELP = """Download a repository from the Hub, or some of its files.
 
@@ -143,6 +148,8 @@ def download_command(
         early = EarlyDownload(suite, request).start()
         try:
             early.wait_moving(_EARLY_WAIT_S)
+            if early.wait(0) and _nothing_to_keep(early.error):
+                raise early.error  # a typo or a missing repo: no queue task to leave behind
             from hfsuite.app.manager import DownloadManager
 
             manager = DownloadManager(suite)
@@ -162,7 +169,29 @@ def download_command(
         outcome = running.result()
     except OperationCancelled:
         raise OperationCancelled(_INTERRUPTED) from None
+    except HfSuiteError as exc:
+        _after_failure(manager, running.task_id, exc)
+        raise
     _print_summary(outcome, as_json, state.quiet)
+
+
+def _nothing_to_keep(error: BaseException | None) -> TypeGuard[HfSuiteError]:
+    """Whether a download failed for a reason a retry cannot fix (a usage error, a repository
+    or file that does not exist), so its task would only clutter the queue."""
+    return isinstance(error, (UsageError, NotFoundError))
+
+
+def _after_failure(manager: DownloadManager, task_id: int, error: HfSuiteError) -> None:
+    """Drop the task of a download that failed before any byte for a reason a retry cannot
+    fix; otherwise say which task stays in the queue to retry."""
+    task = manager.get(task_id)
+    if task is None:
+        return
+    if _nothing_to_keep(error) and not task.bytes_done:
+        manager.remove([task_id])
+        return
+    retry = f"It stays in the queue as task {task_id}: hfsuite queue retry {task_id}"
+    error.hint = f"{error.hint} {retry}" if error.hint else retry
 
 
 def _destination(the_plan: DownloadPlan, destination: Destination) -> str:
@@ -200,7 +229,8 @@ def _print_summary(outcome: DownloadOutcome, as_json: bool, quiet: bool) -> None
         return
     if not quiet:
         err.print(
-            f"Downloaded {len(the_plan.files) - skipped} file(s), {format_bytes(fetched)} in "
+            f"Downloaded {counted(len(the_plan.files) - skipped, 'file')}, "
+            f"{format_bytes(fetched)} in "
             f"{format_duration(outcome.elapsed_s)} ({format_rate(speed)})"
             + (f"; {skipped} already complete" if skipped else "")
             + f" — {the_plan.snapshot.ref.repo_id}@{the_plan.snapshot.commit[:8]}",
@@ -243,7 +273,7 @@ def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
         )
     table.add_section()
     table.add_row(
-        f"{len(the_plan.files)} files",
+        counted(len(the_plan.files), "file"),
         format_bytes(the_plan.total_bytes),
         "",
         format_bytes(the_plan.missing_bytes),

@@ -20,6 +20,7 @@ from hfsuite.app.suite import Suite
 from hfsuite.cli.destination_flags import chosen_destination
 from hfsuite.cli.output import err, out, print_json
 from hfsuite.cli.queue_progress import JsonQueueDisplay, LineQueueDisplay, RichQueueDisplay
+from hfsuite.cli.wording import counted
 from hfsuite.core.errors import TransferError, UsageError
 from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.core.units import format_bytes, parse_size
@@ -83,7 +84,7 @@ def _read_lines(path: Path) -> list[str]:
 
 def _tasks(count: int) -> str:
     """``1 task``, ``2 tasks``."""
-    return f"{count} task" if count == 1 else f"{count} tasks"
+    return counted(count, "task")
 
 
 def _selection(ids: list[int] | None, all_: bool, verb: str) -> list[int] | None:
@@ -92,6 +93,12 @@ def _selection(ids: list[int] | None, all_: bool, verb: str) -> list[int] | None
     if not ids:
         raise UsageError(f"Which tasks should I {verb}?", hint="Give task ids, or --all.")
     return ids
+
+
+def _require_all(manager: DownloadManager, ids: list[int] | None) -> None:
+    """Refuse the whole command when an id names no task (nothing is changed)."""
+    for task_id in ids or ():
+        manager.require(task_id)
 
 
 @app.command("add")
@@ -245,7 +252,9 @@ def _state_command(verb: str, done: str, help_text: str) -> None:
         all_: bool = typer.Option(False, "--all", "-a", help="Every task."),
     ) -> None:
         selection = _selection(ids, all_, verb)
-        changed = getattr(_manager(ctx), verb)(selection)
+        manager = _manager(ctx)
+        _require_all(manager, selection)
+        changed = getattr(manager, verb)(selection)
         err.print(f"{done} {_tasks(changed)}.", highlight=False)
 
     command.__doc__ = help_text
@@ -276,6 +285,7 @@ def remove_command(
     else:
         selection = _selection(ids, False, "remove")
         assert selection is not None
+        _require_all(manager, selection)
         removed = manager.remove(selection, delete_data=delete_data)
     err.print(f"Removed {_tasks(removed)}.", highlight=False)
 
@@ -313,7 +323,10 @@ def priority_command(
     ids: list[int] = typer.Argument(..., help="Task ids."),
 ) -> None:
     """Set tasks' priority (high runs before normal before low)."""
-    changed = _manager(ctx).set_priority(ids, _priority(level))
+    chosen = _priority(level)
+    manager = _manager(ctx)
+    _require_all(manager, ids)
+    changed = manager.set_priority(ids, chosen)
     err.print(f"Changed the priority of {_tasks(changed)}.", highlight=False)
 
 
@@ -354,6 +367,7 @@ def run_command(
             finished.set()
 
     manager.subscribe(display)
+    failed_ids = _failed_ids(manager)
     with display:
         threading.Thread(target=work, name="hfsuite-queue-run", daemon=True).start()
         # An Event, not Thread.join: Ctrl-C inside join() can misreport the thread (gh-90882).
@@ -378,5 +392,20 @@ def run_command(
     if summary.failed:  # type: ignore[attr-defined]
         raise TransferError(
             f"{_tasks(summary.failed)} failed.",  # type: ignore[attr-defined]
-            hint="See why: hfsuite queue ls --state failed; try again: hfsuite queue retry --all",
+            hint="See why: hfsuite queue ls --state failed; try again: hfsuite queue retry "
+            + " ".join(map(str, sorted(set(failed_ids)))),
         )
+
+
+def _failed_ids(manager: DownloadManager) -> list[int]:
+    """The ids of tasks that fail from now on, as the manager publishes them (filled live)."""
+    from hfsuite.app.events import TaskFailed
+
+    failed: list[int] = []
+
+    def note(event: object) -> None:
+        if isinstance(event, TaskFailed) and event.task_id is not None:
+            failed.append(event.task_id)
+
+    manager.subscribe(note)
+    return failed

@@ -6,6 +6,7 @@ import typer
 from rich.table import Table
 
 from hfsuite.cli.output import out, print_json
+from hfsuite.cli.wording import counted
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
 HELP = """Download statistics per day and in total.
@@ -59,7 +60,8 @@ def stats_command(
             }
         )
         return
-    table = Table(box=None, pad_edge=False, title=f"Last {days} day(s)", title_justify="left")
+    title = f"Last {counted(days, 'day')}"
+    table = Table(box=None, pad_edge=False, title=title, title_justify="left")
     for name in ("day", "completed", "failed", "cancelled", "downloaded", "time", "avg speed"):
         table.add_column(name, justify="left" if name == "day" else "right")
     for d in summary.days:

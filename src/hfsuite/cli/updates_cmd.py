@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from hfsuite.cli.output import out, print_json
+from hfsuite.cli.wording import counted
 
 if TYPE_CHECKING:
     from hfsuite.app.updates import RepoUpdate
@@ -95,17 +96,19 @@ def _next_steps(
     removed = sum(u.count(ChangeKind.REMOVED) for u in updates)
     lines = []
     if apply:
-        lines.append(f"Queued {len(queued)} task(s); run them with `hfsuite queue run`.")
+        lines.append(f"Queued {counted(len(queued), 'task')}; run them with `hfsuite queue run`.")
     elif modified:
         lines.append("Run `hfsuite updates --apply` to queue the modified files.")
     if added and not include_added:
+        it = "it" if added == 1 else "them"
         lines.append(
-            f"{added} file(s) are new upstream: `hfsuite updates --apply --include-added` "
-            "queues them too."
+            f"New upstream: {counted(added, 'file')}; "
+            f"`hfsuite updates --apply --include-added` queues {it} too."
         )
     if removed:
+        it = "it" if removed == 1 else "them"
         lines.append(
-            f"{removed} file(s) were removed upstream but are still in their destination; "
-            "delete them if you no longer need them."
+            f"Removed upstream but still in their destination: {counted(removed, 'file')}; "
+            f"delete {it} if you no longer need {it}."
         )
     return lines
