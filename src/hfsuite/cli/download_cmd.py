@@ -110,7 +110,7 @@ def download_command(
             raise UsageError(
                 f"--limit-rate {limit_rate!r} is not a rate.", hint="Examples: 500k, 10M, 1.5MiB."
             ) from None
-    ref, named_paths = parse_target(suite, repo, repo_type, revision)
+    ref, named_paths = parse_target(suite, repo, repo_type, revision, token=token)
     if sha256 is not None and ref.source is not SourceKind.URL:
         raise UsageError("--sha256 applies to plain file URLs; hub files are verified anyway.")
     request = DownloadRequest(

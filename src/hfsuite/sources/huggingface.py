@@ -166,6 +166,21 @@ class HuggingFaceSource:
             if not self.fall_back_to_anonymous(error, ref):
                 raise
 
+    def list_refs(self, ref: RepoRef) -> list[str]:
+        """The names of ``ref``'s branches and tags (its revision is ignored).
+
+        Raises:
+            RepoNotFoundError, GatedRepoError, AuthenticationError, NetworkError, ServerError:
+                with actionable messages.
+        """
+        try:
+            refs = self._api().list_repo_refs(ref.repo_id, repo_type=ref.repo_type.value)
+        except HfSuiteError:
+            raise
+        except Exception as exc:
+            raise self.translate_error(exc, ref) from exc
+        return [r.name for r in (*refs.branches, *refs.tags)]
+
     # --- metadata ------------------------------------------------------------------------------
     def snapshot(self, ref: RepoRef) -> RepoSnapshot:
         """Resolve ``ref`` to a commit and list its files with sizes and hashes.

@@ -11,8 +11,10 @@ One parser, :func:`parse_name`, understands every common way to name something::
     modelscope:[datasets/]owner/name[@rev][/path]
     https://example.com/any/file.safetensors                                    direct URL
 
-Revisions with slashes (``refs/pr/1``) may be URL-encoded (``refs%2Fpr%2F1``) or not. The
-result is a :class:`ParsedName`; :func:`format_name` writes one back so that
+Revisions with slashes (``refs/pr/1``) may be URL-encoded (``refs%2Fpr%2F1``) or not; a Hub
+page URL with a plain branch name with slashes (``/tree/feature/x/sub``) is ambiguous without
+the repository's refs: :func:`slashed_revision_readings` lists its readings. The result is a
+:class:`ParsedName`; :func:`format_name` writes one back so that
 ``parse_name(format_name(x)) == x``. :mod:`hfsuite.sources.batch` reads many such lines.
 :func:`parse_repo_arg` is the narrower entry point of ``hfsuite download REPO``.
 """
@@ -27,6 +29,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
+from hfsuite.sources.revisions import check_revision, pick_revision
+from hfsuite.sources.revisions import shown as _shown
 
 __all__ = [
     "HF_HOSTS",
@@ -36,6 +40,7 @@ __all__ = [
     "format_name",
     "parse_name",
     "parse_repo_arg",
+    "slashed_revision_readings",
 ]
 
 #: Hosts that are always the Hugging Face Hub (whatever endpoint is configured).
@@ -47,11 +52,8 @@ _MS_BASE = "https://modelscope.cn"
 
 _ID_PART = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?"
 _NAME_RE = re.compile(rf"^{_ID_PART}$")
-_REV_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._+/-]*$")
 _MAX_ID = 96
-_MAX_REV = 255
 _MAX_PATH = 1024
-_SHOWN = 200
 
 _TYPE_PREFIXES = {"datasets": RepoType.DATASET, "spaces": RepoType.SPACE, "models": RepoType.MODEL}
 # First path segments of huggingface.co that are pages, not repositories.
@@ -109,10 +111,6 @@ class ParsedName:
 
 
 # --- validation -------------------------------------------------------------------------------
-def _shown(text: str) -> str:
-    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "…")
-
-
 def _bad(text: str, why: str | None = None) -> UsageError:
     return UsageError(
         f"Cannot read {_shown(text)} as a repository, Hub URL or file URL: {why}."
@@ -129,21 +127,6 @@ def _check_id(repo_id: str) -> bool:
     if len(parts) > 2 or len(repo_id) > _MAX_ID:
         return False
     return all(_NAME_RE.match(p) and ".." not in p and "--" not in p for p in parts)
-
-
-def _check_revision(text: str, revision: str) -> str:
-    if (
-        len(revision) > _MAX_REV
-        or not _REV_RE.match(revision)
-        or ".." in revision
-        or "//" in revision
-        or revision.endswith(("/", ".lock", "."))
-    ):
-        raise UsageError(
-            f"{_shown(revision)} (in {_shown(text)}) is not a valid revision.",
-            hint="Use a branch, tag, commit sha or PR ref such as main, v1.0 or refs/pr/1.",
-        )
-    return revision
 
 
 def _check_path(text: str, path: str) -> str:
@@ -193,7 +176,7 @@ def _make(
     ):
         raise _bad(text, f"{_shown(repo_id)} is not a repository id")
     if revision is not None:
-        _check_revision(text, revision)
+        check_revision(revision, text)
     kind = NameKind.REPO
     if path:
         _check_path(text, path)
@@ -446,6 +429,46 @@ def _parse_ms_path(text: str, rest: str, query: str, endpoint: str) -> ParsedNam
     return _make(text, SourceKind.MODELSCOPE, repo_type, repo_id, revision, path, folder, endpoint)
 
 
+# --- revisions with slashes in Hub web URLs --------------------------------------------------
+_SHA_RE = re.compile(r"^[0-9a-f]{40}$")
+
+
+def slashed_revision_readings(name: ParsedName) -> list[ParsedName]:
+    """Other ways to read a Hub web URL whose revision may have slashes, longest revision first.
+
+    ``…/tree/feature/new-weights/sub`` may be branch ``feature`` and folder
+    ``new-weights/sub``, or branch ``feature/new-weights`` and folder ``sub``: the Hub's web
+    pages do not encode slashes in branch names. :func:`parse_name` reads the first segment as
+    the revision; this lists the readings with a longer one (a folder may become the whole
+    repository; a file keeps at least its name), for the caller to keep the first whose
+    revision is a real branch or tag, as the Hub's own pages do. Empty when the name is not
+    ambiguous: no Hub URL, no path after the revision, or a revision that already has slashes
+    (``refs/pr/1``, ``feature%2Fx``) or is a commit sha.
+    """
+    ref = name.ref
+    if (
+        name.endpoint is None
+        or ref is None
+        or ref.source is not SourceKind.HUGGINGFACE
+        or name.kind not in (NameKind.FILE, NameKind.FOLDER)
+        or not name.path
+        or not ref.revision
+        or "/" in ref.revision
+        or _SHA_RE.match(ref.revision)
+    ):
+        return []
+    parts = name.path.split("/")
+    keep = 1 if name.kind is NameKind.FILE else 0
+    readings = []
+    for taken in range(len(parts) - keep, 0, -1):
+        revision = "/".join([ref.revision, *parts[:taken]])
+        rest = "/".join(parts[taken:]) or None
+        kind = name.kind if rest else NameKind.REPO
+        new_ref = RepoRef(ref.repo_id, ref.repo_type, revision, ref.source)
+        readings.append(ParsedName(kind, new_ref, rest, None, name.endpoint))
+    return readings
+
+
 # --- formatting -------------------------------------------------------------------------------
 def _quote_rev(revision: str) -> str:
     return quote(revision, safe="")
@@ -507,11 +530,12 @@ def parse_repo_arg(
     Args:
         text: What the user typed.
         repo_type: Type to use when the text does not say (default: model).
-        revision: Revision to use when the text does not say.
+        revision: The ``--revision`` value: used when the text names no revision.
         endpoints: Mirror base URLs whose URLs are understood too.
 
     Raises:
-        UsageError: the text is not a repository id (or names a file inside one).
+        UsageError: the text is not a repository id (or names a file inside one), or
+            ``revision`` is not valid or differs from the text's own revision.
     """
     value = text.strip()
     if "://" not in value and not value.lower().startswith("modelscope:"):
@@ -532,7 +556,7 @@ def parse_repo_arg(
         raise UsageError(f"{_shown(text)} is not a Hugging Face repository.")
     ref = parsed.ref
     kind = ref.repo_type if explicit_type else (repo_type or RepoType.MODEL)
-    return RepoRef(ref.repo_id, kind, ref.revision or revision, ref.source)
+    return RepoRef(ref.repo_id, kind, pick_revision(text, ref.revision, revision), ref.source)
 
 
 def _parse_id_error(text: str) -> UsageError:
