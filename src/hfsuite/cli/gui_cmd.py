@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
+import sys
 from pathlib import Path
 
 import typer
 
+from hfsuite.app.desktop_check import check_desktop, qt_library_dirs, system_library_probe
 from hfsuite.core.errors import UsageError
 
 _THEMES = ("system", "light", "dark")
@@ -23,6 +26,15 @@ def _require_pyside() -> None:
             "The desktop app needs PySide6, which is not installed.",
             hint="Install the gui extra: pip install 'hfsuite[gui]'",
         )
+
+
+def require_desktop(*, offscreen: bool = False) -> None:
+    """Fail with a clear message where Qt would abort: PySide6 missing, no display, or the
+    system libraries of Qt's X11 plugin missing (``offscreen``: no window, no display needed).
+    """
+    _require_pyside()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"} if offscreen else os.environ
+    check_desktop(sys.platform, env, system_library_probe(qt_library_dirs()))
 
 
 def register(app: typer.Typer) -> None:
@@ -50,7 +62,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Open the desktop app (or, with --screenshot, save an image of it and exit)."""
-        _require_pyside()
+        require_desktop(offscreen=screenshot is not None)
         if theme is not None and theme not in _THEMES:
             raise UsageError(
                 f"--theme {theme!r} is not a theme.", hint="Use system, light or dark."

@@ -26,6 +26,7 @@ HfSuiteError                         exit 1   anything we did not classify furth
 │   ├── IntegrityError               exit 8   a hash or size did not match
 │   └── InsufficientSpaceError       exit 9   the plan does not fit on a volume
 ├── RunnerBusyError                  exit 10  another process already runs the download queue
+├── DesktopUnavailableError          exit 11  no display, or Qt's system libraries are missing
 └── OperationCancelled               exit 130 the user asked to stop; never shown as an error
 ```
 """
@@ -193,6 +194,13 @@ class RunnerBusyError(HfSuiteError):
     """Another process already runs this queue (one runner per database)."""
 
     exit_code = 10
+
+
+class DesktopUnavailableError(HfSuiteError):
+    """The desktop app cannot open a window here (no display, or system libraries Qt needs
+    are missing); checked before Qt starts, since Qt would abort the process instead."""
+
+    exit_code = 11
 
 
 class OperationCancelled(HfSuiteError):
