@@ -8,9 +8,10 @@ from typing import Any
 
 from hfsuite.config import LoadedSettings, SettingsStore, allowed_text, env_names, setting_names
 from hfsuite.config.settings import setting_field
-from hfsuite.core.errors import SettingsValueError
+from hfsuite.core.errors import HfSuiteError, SettingsValueError
 from hfsuite.core.redact import redact
 from hfsuite.core.units import format_rate
+from hfsuite.engine.http import check_proxy
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,57 @@ def get_setting(loaded: LoadedSettings, key: str) -> SettingRow:
     raise SettingsValueError(key, "a known setting: " + ", ".join(setting_names()))
 
 
+class UnusableProxyError(SettingsValueError):
+    """A proxy URL the settings accept but downloads cannot go through (``https://``).
+
+    Its message is the download engine's, the one a download would end with.
+
+    Args:
+        value: The refused proxy URL.
+        refused: The engine's error about it.
+    """
+
+    def __init__(self, value: str, refused: HfSuiteError):
+        super().__init__("proxy", allowed_text("proxy"), value)
+        self.message = refused.message
+        self.hint = refused.hint
+        self.args = (refused.message,)
+
+
 def set_setting(store: SettingsStore, key: str, raw: str) -> Any:
-    """Validate and store a setting; returns the stored value."""
+    """Validate and store a setting; returns the stored value.
+
+    A proxy that downloads cannot go through is refused now rather than at the first download;
+    a relative folder is stored as an absolute path, from the current folder (see
+    :func:`stored_note`).
+
+    Raises:
+        SettingsValueError: an unknown key or a value it does not accept
+            (:class:`UnusableProxyError` for such a proxy).
+    """
+    value = store.validate(key, raw)
+    if key == "proxy" and value is not None:
+        try:
+            check_proxy(value)
+        except HfSuiteError as exc:
+            raise UnusableProxyError(value, exc) from None
     return store.set(key, raw)
+
+
+def stored_note(key: str, raw: str, stored: Any) -> str | None:
+    """What a person should know about how :func:`set_setting` stored ``raw`` (a relative
+    folder made absolute), or None."""
+    text = raw.strip()
+    if not text or not isinstance(stored, str) or not _is_path_setting(key):
+        return None
+    if Path(text).expanduser().is_absolute():
+        return None
+    return f"{text!r} is relative to the current folder: stored as {stored}."
+
+
+def _is_path_setting(key: str) -> bool:
+    annotation = setting_field(key).annotation
+    return annotation is Path or annotation == (Path | None)
 
 
 def reset_settings(store: SettingsStore, key: str | None) -> None:

@@ -6,9 +6,16 @@ from dataclasses import asdict
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from hfsuite.app.config_ops import describe_settings, get_setting, reset_settings, set_setting
+from hfsuite.app.config_ops import (
+    describe_settings,
+    get_setting,
+    reset_settings,
+    set_setting,
+    stored_note,
+)
 from hfsuite.cli.output import out, print_json
 from hfsuite.config import SettingsStore
 
@@ -72,6 +79,9 @@ def set_(
     state = _state(ctx)
     stored = set_setting(SettingsStore(), key, value)
     out.print(f"{key} = {stored!r}" if stored is not None else f"{key} cleared")
+    note = stored_note(key, value, stored)
+    if note:
+        out.print(f"[yellow]Note:[/] {escape(note)}", highlight=False, soft_wrap=True)
     origin = state.suite().loaded.origins.get(key, "")
     if origin.startswith("env:"):
         out.print(

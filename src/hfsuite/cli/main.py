@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +74,8 @@ class CliState:
     def suite(self) -> Suite:
         """The Suite for this run, created (settings loaded, logging set up) on first use."""
         if self._suite is None:
-            suite = Suite.open(self.overrides)
+            with _no_bare_log_lines():
+                suite = Suite.open(self.overrides)
             console_level = (
                 logging.ERROR
                 if self.quiet
@@ -95,6 +97,23 @@ class CliState:
                 print_warning(warning)
             self._suite = suite
         return self._suite
+
+
+@contextlib.contextmanager
+def _no_bare_log_lines() -> Iterator[None]:
+    """Hold back records logged before :func:`configure_logging` installs the handlers.
+
+    With no handler at all, Python prints a warning record bare on stderr (its last-resort
+    handler). Opening the suite logs the settings file's warnings, and :meth:`CliState.suite`
+    prints them itself, once, as warnings.
+    """
+    root = logging.getLogger()
+    held = logging.NullHandler()
+    root.addHandler(held)
+    try:
+        yield
+    finally:
+        root.removeHandler(held)
 
 
 def _version(value: bool) -> None:

@@ -105,7 +105,10 @@ class Settings(BaseSettings):
     )
     proxy: str | None = _setting(
         None,
-        allowed="empty for none, or a URL with scheme " + ", ".join(_PROXY_SCHEMES),
+        # https:// stays readable from HTTPS_PROXY and the file (huggingface_hub's client can
+        # use it) but `config set` refuses it: downloads cannot go through it.
+        allowed="empty for none, or a URL with scheme http, socks5, socks5h, socks4 or socks4a "
+        "(https:// proxies are not supported)",
         env=("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"),
         description="Proxy for every request, CDN downloads included.",
     )
@@ -253,14 +256,14 @@ class Settings(BaseSettings):
     @field_validator("download_dir", "hf_home", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
-        return value.expanduser()
+        return _absolute(value)
 
     @field_validator("hf_cache_dir", mode="before")
     @classmethod
     def _optional_path(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             return None
-        return Path(value).expanduser() if value is not None else None
+        return _absolute(Path(value)) if value is not None else None
 
     @field_validator("db_url")
     @classmethod
@@ -286,6 +289,12 @@ class Settings(BaseSettings):
     def hf_token_path(self) -> Path:
         """Where `hf auth login` writes the token: ``<hf_home>/token``."""
         return self.hf_home / "token"
+
+
+def _absolute(path: Path) -> Path:
+    # A relative folder means "from here": stored so, it would move with every command's
+    # current folder. abspath, not resolve(): a link the user chose stays as written.
+    return Path(os.path.abspath(path.expanduser()))
 
 
 def _in_range(value: int, low: int, high: int) -> int:

@@ -172,11 +172,12 @@ class SettingsStore:
         return LoadedSettings(settings=settings, origins=origins, warnings=warnings)
 
     # --- writing -------------------------------------------------------------------------
-    def set(self, key: str, raw: Any) -> Any:
-        """Validate and store one setting in the file.
+    def validate(self, key: str, raw: Any) -> Any:
+        """The value :meth:`set` would store, without storing it.
 
         Returns:
-            The value as stored (normalised, e.g. ``"10M"`` → ``10000000``).
+            The value normalised as the file holds it (``"10M"`` → ``10000000``, a relative
+            folder → an absolute path from the current folder); None means "not stored".
 
         Raises:
             SettingsValueError: unknown key or a value it does not accept.
@@ -188,7 +189,18 @@ class SettingsStore:
             setattr(probe, key, raw)
         except ValidationError:
             raise SettingsValueError(key, allowed_text(key), raw) from None
-        stored = _to_toml_value(getattr(probe, key))
+        return _to_toml_value(getattr(probe, key))
+
+    def set(self, key: str, raw: Any) -> Any:
+        """Validate and store one setting in the file.
+
+        Returns:
+            The value as stored (normalised as by :meth:`validate`).
+
+        Raises:
+            SettingsValueError: unknown key or a value it does not accept.
+        """
+        stored = self.validate(key, raw)
         with self._locked():
             values, _ = self.read_file()
             if stored is None:

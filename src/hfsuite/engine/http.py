@@ -218,10 +218,7 @@ class HttpClient:
         p = urlsplit(proxy)
         if p.scheme.startswith("socks"):
             return _socks_connection(scheme, host, port, proxy, timeout, self._ssl)
-        if p.scheme != "http":
-            raise NetworkError(
-                f"Proxy {_origin(proxy)}: only http:// and socks proxies are supported."
-            )
+        check_proxy(proxy)
         if scheme == "https":
             # CONNECT tunnel through the proxy, then TLS to the target inside it.
             tunnel = http.client.HTTPSConnection(
@@ -363,6 +360,22 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"TLS certificate not trusted ({exc.verify_message})"
     return repr(exc)
+
+
+def check_proxy(proxy: str) -> None:
+    """Refuse a proxy URL this client cannot go through: it speaks to ``http://`` (CONNECT)
+    and ``socks4/4a/5/5h://`` proxies, not to ``https://`` ones (TLS inside TLS).
+
+    Raises:
+        NetworkError: naming the proxy (never its password).
+    """
+    p = urlsplit(proxy)
+    if p.scheme != "http" and not p.scheme.startswith("socks"):
+        shown = f"{p.scheme}://{p.hostname}" + (f":{p.port}" if p.port else "")
+        raise NetworkError(
+            f"Proxy {shown}: only http:// and socks proxies are supported.",
+            hint="Use the proxy's http:// (CONNECT) or socks5:// address.",
+        )
 
 
 def _proxy_auth_header(proxy: SplitResult) -> dict[str, str]:
