@@ -74,7 +74,7 @@ def hub_source(
     anonymous: bool = False,
 ) -> HuggingFaceSource:
     """A Hugging Face source on ``endpoint`` (default: the setting) with the token in effect."""
-    suite.prepare_network()  # proxy / TLS settings reach huggingface_hub's client too
+    suite.prepare_network()  # proxy, TLS and timeouts reach huggingface_hub's client too
     found = None if anonymous else current_token(suite, token)
     return HuggingFaceSource(endpoint or suite.settings.endpoint, found.value if found else None)
 
@@ -142,6 +142,7 @@ def login(suite: Suite, token: str, endpoint: str | None = None) -> LoginResult:
         raise UsageError("No token given.", hint="Paste a token from the Hub's settings page.")
     suite.redactor.add_secret(token)
     _require_online(suite, "token")
+    suite.prepare_network()
     info = whoami(HuggingFaceSource(endpoint or suite.settings.endpoint, token))
     store = token_store(suite)
     where = store.save(token)
@@ -224,6 +225,7 @@ def status(suite: Suite, token: str | None = None, endpoint: str | None = None) 
     if found is None:
         return AuthStatus(None, endpoint=endpoint)
     _require_online(suite, "token")
+    suite.prepare_network()
     masked = mask(found.value)
     try:
         info = whoami(HuggingFaceSource(endpoint, found.value))

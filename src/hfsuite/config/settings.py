@@ -129,6 +129,19 @@ class Settings(BaseSettings):
         env=("HF_HUB_OFFLINE",),
         description="Make no network requests; answer from the cache.",
     )
+    connect_timeout_s: float = _setting(
+        10.0,
+        allowed="seconds, from 0.1 to 600",
+        description="How long to wait for a server to accept a connection (every request: "
+        "metadata, search and downloads) before the attempt fails.",
+    )
+    read_timeout_s: float = _setting(
+        30.0,
+        allowed="seconds, from 0.1 to 3600",
+        description="How long a server may stay silent (no answer, or no byte of a body) before "
+        "the attempt fails; metadata requests are tried 3 times, then the host is named in "
+        "the error.",
+    )
 
     # --- transfer ------------------------------------------------------------------------
     global_limit_bps: int = _setting(
@@ -238,6 +251,16 @@ class Settings(BaseSettings):
             value = int(value)
         return parse_size(value if isinstance(value, int) else str(value))
 
+    @field_validator("connect_timeout_s")
+    @classmethod
+    def _check_connect_timeout(cls, value: float) -> float:
+        return _seconds_in_range(value, 0.1, 600.0)
+
+    @field_validator("read_timeout_s")
+    @classmethod
+    def _check_read_timeout(cls, value: float) -> float:
+        return _seconds_in_range(value, 0.1, 3600.0)
+
     @field_validator("connections_per_file", "files_in_parallel")
     @classmethod
     def _check_1_64(cls, value: int) -> int:
@@ -300,6 +323,12 @@ def _absolute(path: Path) -> Path:
 def _in_range(value: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise ValueError(f"out of range {low}..{high}")
+    return value
+
+
+def _seconds_in_range(value: float, low: float, high: float) -> float:
+    if not low <= value <= high:  # NaN fails both comparisons, so it is refused too
+        raise ValueError(f"out of range {low:g}..{high:g} seconds")
     return value
 
 

@@ -9,6 +9,11 @@ thread per connection makes pause/cancel/stall handling plain code.
 
 Redirects are followed here, by hand, so that the token (from :class:`RequestAuth`) is sent only
 to the hosts it belongs to: every hop asks ``auth.headers_for(url)`` afresh.
+
+Nothing waits forever: connecting is bounded by ``connect_timeout_s``, every wait for a byte by
+``read_timeout_s``; a server that stays silent fails with an error naming the host and the limit.
+Small metadata requests (:meth:`HttpClient.fetch`) are retried (see
+:mod:`hfsuite.engine.timeouts`).
 """
 
 from __future__ import annotations
@@ -26,6 +31,14 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from hfsuite.core.errors import NetworkError
 from hfsuite.core.remote import FetchedResponse, RequestAuth
+from hfsuite.engine.retry import RetryPolicy
+from hfsuite.engine.timeouts import (
+    IDEMPOTENT_METHODS,
+    busy_answer,
+    metadata_retry_policy,
+    no_answer_error,
+    retry_idempotent,
+)
 
 USER_AGENT = "hfsuite/0.1"
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -51,15 +64,19 @@ class HttpOptions:
             ``user:password@`` allowed), or None.
         no_proxy: Comma-separated hosts reached directly (as in ``NO_PROXY``).
         user_agent: Sent with every request.
+        extra_headers: Sent with every request.
+        metadata_retry: Tries of an idempotent :meth:`HttpClient.fetch` on timeouts, lost
+            connections and 429/5xx answers.
     """
 
-    connect_timeout_s: float = 15.0
+    connect_timeout_s: float = 10.0
     read_timeout_s: float = 30.0
     verify_tls: bool = True
     proxy: str | None = None
     no_proxy: str = ""
     user_agent: str = USER_AGENT
     extra_headers: dict[str, str] = field(default_factory=dict)
+    metadata_retry: RetryPolicy = field(default_factory=metadata_retry_policy)
 
 
 class Response:
@@ -125,7 +142,7 @@ class Response:
             return got
         except (OSError, http.client.HTTPException) as exc:
             self.close()
-            raise NetworkError(f"Connection lost while reading {self.url}: {exc!r}") from exc
+            raise self._client.read_failed(self.url, exc) from exc
 
     def read_all(self, limit: int = 1 << 20) -> bytes:
         """Read a small body completely (error pages, JSON)."""
@@ -285,13 +302,48 @@ class HttpClient:
         body: bytes | None = None,
         limit: int = 64 << 20,
     ) -> FetchedResponse:
-        """Send a request and read the whole answer (for metadata; see :class:`Fetcher`)."""
+        """Send a request and read the whole answer (for metadata; see :class:`Fetcher`).
+
+        An idempotent request (GET, HEAD) that times out, loses its connection or gets a
+        429/5xx answer is tried again, as ``options.metadata_retry`` allows; then the last
+        answer is returned or the last failure raised.
+
+        Raises:
+            NetworkError: no connection, or the server stayed silent longer than the timeouts
+                (the message names the host and which timeout ran out).
+        """
+
+        def once() -> FetchedResponse:
+            return self._fetch_once(method, url, headers, follow_redirects, body, limit)
+
+        if method.upper() not in IDEMPOTENT_METHODS:
+            return once()
+        return retry_idempotent(
+            once,
+            url,
+            policy=self.options.metadata_retry,
+            transient=_transient,
+            busy=lambda answer: busy_answer(
+                answer.status, answer.url, answer.header("Retry-After")
+            ),
+            discard=lambda answer: None,
+        )
+
+    def _fetch_once(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str] | None,
+        follow_redirects: bool,
+        body: bytes | None,
+        limit: int,
+    ) -> FetchedResponse:
         resp = self.request(method, url, headers, follow_redirects=follow_redirects, body=body)
         try:
             data = b"" if method == "HEAD" else resp.raw.read(limit)
         except (OSError, http.client.HTTPException) as exc:
             resp.close()
-            raise NetworkError(f"Connection lost while reading {_origin(url)}: {exc!r}") from exc
+            raise self.read_failed(resp.url, exc) from exc
         hdrs = {k.lower(): v for k, v in resp.raw.getheaders()}
         resp.release()
         return FetchedResponse(resp.status, resp.url, hdrs, data)
@@ -324,13 +376,20 @@ class HttpClient:
         for attempt in (1, 2):
             conn = self._get(key)
             fresh = conn.sock is None
+            if fresh:
+                self._connect(conn, url)
+            phase = "write"
             try:
-                conn.request(method, target, body=body, headers=all_headers)
                 if conn.sock is not None:
                     conn.sock.settimeout(self.options.read_timeout_s)
+                conn.request(method, target, body=body, headers=all_headers)
+                phase = "read"
                 raw = conn.getresponse()
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()
+                if isinstance(exc, TimeoutError):
+                    seconds = self.options.read_timeout_s
+                    raise no_answer_error(url, seconds, phase, f"requesting {_path(url)}") from exc
                 # A pooled keep-alive connection the server already closed: try once more.
                 if (
                     not fresh
@@ -346,10 +405,41 @@ class HttpClient:
             return Response(self, key, conn, raw, url)
         raise AssertionError("unreachable")
 
+    def read_failed(self, url: str, exc: BaseException) -> NetworkError:
+        """The error for a body that could not be read: silent too long, or cut off."""
+        if isinstance(exc, TimeoutError):
+            seconds = self.options.read_timeout_s
+            return no_answer_error(url, seconds, "read", f"reading {_path(url)}")
+        return NetworkError(f"Connection lost while reading {_origin(url)}{_path(url)}: {exc!r}")
+
+    def _connect(self, conn: http.client.HTTPConnection, url: str) -> None:
+        """Open a new connection (TCP, proxy tunnel, TLS) within ``connect_timeout_s``."""
+        try:
+            conn.connect()
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            if isinstance(exc, TimeoutError):
+                seconds = self.options.connect_timeout_s
+                raise no_answer_error(
+                    url, seconds, "connect", f"opening a connection for {_path(url)}"
+                ) from exc
+            raise NetworkError(f"Request to {_origin(url)} failed: {_describe(exc)}.") from exc
+
+
+def _transient(exc: Exception) -> bool:
+    """A failure another try of the same request may not meet: a timeout, a lost connection."""
+    return isinstance(exc, NetworkError) and isinstance(
+        exc.__cause__, TimeoutError | ConnectionError | http.client.HTTPException
+    )
+
 
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path or "/"
 
 
 def _describe(exc: BaseException) -> str:

@@ -110,6 +110,8 @@ class HuggingFaceSource:
         """
         try:
             data: dict[str, Any] = self._api().whoami(token=self.token)
+        except HfSuiteError:
+            raise
         except Exception as exc:
             status = getattr(getattr(exc, "response", None), "status_code", 0) or 0
             if status == 401 or "Invalid user token" in str(exc):
@@ -135,6 +137,8 @@ class HuggingFaceSource:
                 revision=ref.revision,
                 files_metadata=files_metadata,
             )
+        except HfSuiteError:
+            raise
         except Exception as exc:
             raise self.translate_error(exc, ref) from exc
 
@@ -149,6 +153,8 @@ class HuggingFaceSource:
         """
         try:
             self._api().auth_check(ref.repo_id, repo_type=ref.repo_type.value)
+        except HfSuiteError:
+            raise
         except Exception as exc:
             raise self.translate_error(exc, ref) from exc
 
@@ -334,12 +340,17 @@ class HuggingFaceSource:
     def translate_error(self, exc: Exception, ref: RepoRef) -> HfSuiteError:
         """Map an exception of huggingface_hub (or its HTTP client) onto our error tree.
 
+        One of ours comes back as it is: the client the application gives huggingface_hub
+        already explains a server that stays silent (naming the host and the timeout).
+
         Args:
             exc: What huggingface_hub raised.
             ref: The repository the call was about (for the message).
         """
         from huggingface_hub import errors as hf_errors
 
+        if isinstance(exc, HfSuiteError):
+            return exc
         if isinstance(exc, hf_errors.OfflineModeIsEnabled):
             return NetworkError(
                 "Offline mode is on (HF_HUB_OFFLINE), so the Hub cannot be asked.",
