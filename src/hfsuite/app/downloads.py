@@ -52,6 +52,7 @@ __all__ = [
     "parse_repo_arg",
     "parse_target",
     "plan",
+    "preflight",
 ]
 
 
@@ -190,6 +191,21 @@ def plan(
     return source, layout, download_plan
 
 
+def preflight(source: Source, request: DownloadRequest, download_plan: DownloadPlan) -> None:
+    """What a download checks before a byte moves (a dry run checks it too, so that it says
+    what the real run will say): that the source lets this account read the files, when any
+    are to be fetched, and that they fit on disk.
+
+    Raises:
+        AuthenticationError: gated, private, or the token refused (exit 6).
+        NotFoundError: the repository is gone or hidden (exit 7).
+        InsufficientSpaceError: the files do not fit (exit 9).
+    """
+    if download_plan.to_fetch:
+        source.check_access(request.ref)
+    check_disk_space(download_plan)
+
+
 def download(
     suite: Suite,
     request: DownloadRequest,
@@ -199,7 +215,7 @@ def download(
     on_plan: Callable[[DownloadPlan], None] | None = None,
     task_id: int | None = None,
 ) -> DownloadOutcome:
-    """Plan, check space, and download.
+    """Plan, check access and space (:func:`preflight`), and download.
 
     Raises:
         HfSuiteError: from any step, with an actionable message; OperationCancelled when
@@ -210,7 +226,7 @@ def download(
     source, layout, download_plan = plan(suite, request)
     if on_plan:
         on_plan(download_plan)
-    check_disk_space(download_plan)
+    preflight(source, request, download_plan)
     control = control or TransferControl()
     limit = request.limit_bps if request.limit_bps is not None else settings.task_limit_bps
     if limit:

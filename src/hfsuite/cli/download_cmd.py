@@ -15,6 +15,7 @@ from hfsuite.app.downloads import (
     DownloadRequest,
     parse_target,
     plan,
+    preflight,
 )
 from hfsuite.cli.destination_flags import chosen_destination
 from hfsuite.cli.output import err, out, print_json
@@ -27,6 +28,7 @@ from hfsuite.core.units import format_bytes, format_duration, format_rate, parse
 
 if TYPE_CHECKING:
     from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.offline import CachedFiles
 
 HELP = """Download a repository from the Hub, or some of its files.
 
@@ -127,9 +129,15 @@ def download_command(
         endpoint=endpoint,
         force=force,
     )
+    if suite.settings.offline:
+        from hfsuite.app.offline import offline_download
+
+        _print_cached(offline_download(suite.settings, request), as_json, dry_run, state.quiet)
+        return
     if dry_run:
-        _, _, the_plan = plan(suite, request, dry_run=True)
+        source, _, the_plan = plan(suite, request, dry_run=True)
         _print_plan(the_plan, as_json)
+        preflight(source, request, the_plan)  # access and space, as the real run checks them
         return
 
     display: JsonLinesDisplay | RichProgressDisplay | QuietDisplay
@@ -280,3 +288,30 @@ def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
         style="bold",
     )
     out.print(table)
+
+
+def _print_cached(cached: CachedFiles, as_json: bool, dry_run: bool, quiet: bool) -> None:
+    """Offline: what is on disk answers the download, as ``hf download`` does (the folder on
+    stdout); a dry run says the same (with ``--json``, as a plan with nothing to fetch)."""
+    repo, commit, path = cached.ref.repo_id, cached.commit or "", str(cached.folder)
+    if as_json and dry_run:
+        files = [
+            {"path": f.path, "size": f.size, "action": "skip", "bytes_to_download": 0}
+            for f in cached.files
+        ]
+        body = {"repo": repo, "commit": commit, "files": files}
+        print_json({**body, "total_bytes": cached.total_bytes, "bytes_to_download": 0})
+        return
+    if as_json:
+        count = len(cached.files)
+        body = {"event": "Done", "repo": repo, "commit": commit, "files": count}
+        emit_json({**body, "skipped": count, "downloaded_bytes": 0, "elapsed_s": 0.0, "path": path})
+        return
+    if not quiet:
+        at = f"@{commit[:8]}" if commit else ""
+        err.print(
+            f"Offline mode: {counted(len(cached.files), 'file')} of {repo}{at} already on disk "
+            f"({format_bytes(cached.total_bytes)}); nothing to download.",
+            highlight=False,
+        )
+    out.print(path, highlight=False, soft_wrap=True)

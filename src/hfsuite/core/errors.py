@@ -171,23 +171,39 @@ class InsufficientSpaceError(TransferError):
 
     Args:
         path: The folder on the volume that is too small.
-        needed_bytes: Bytes the plan needs on that volume.
+        needed_bytes: Bytes the plan writes on that volume.
         free_bytes: Bytes free there now.
+        headroom_bytes: Room that must stay free besides them (stated apart).
+        headroom_for: What the headroom is for.
     """
 
     exit_code = 9
 
-    def __init__(self, path: str, needed_bytes: int, free_bytes: int):
+    def __init__(
+        self,
+        path: str,
+        needed_bytes: int,
+        free_bytes: int,
+        *,
+        headroom_bytes: int = 0,
+        headroom_for: str = "file system overhead",
+    ):
         from hfsuite.core.units import format_bytes
 
+        extra = (
+            f" (+ {format_bytes(headroom_bytes)} headroom for {headroom_for})"
+            if headroom_bytes
+            else ""
+        )
         super().__init__(
-            f"Not enough free space in {path}: the download needs {format_bytes(needed_bytes)} "
-            f"but only {format_bytes(free_bytes)} is free.",
+            f"Not enough free space in {path}: the download needs {format_bytes(needed_bytes)}"
+            f"{extra} but only {format_bytes(free_bytes)} is free.",
             hint="Free some space, choose another destination, or select fewer files.",
         )
         self.path = path
         self.needed_bytes = needed_bytes
         self.free_bytes = free_bytes
+        self.headroom_bytes = headroom_bytes
 
 
 class RunnerBusyError(HfSuiteError):

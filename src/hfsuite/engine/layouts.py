@@ -9,6 +9,7 @@ HF cache (``HF_HUB_CACHE``), exactly as huggingface_hub writes it, so transforme
       blobs/{etag}.hfsuite.json             its resume state (written ranges, etag, commit)
       snapshots/{commit}/{path}             relative symlink to ../../blobs/{etag} (else a copy)
       refs/{revision}                       the commit, no newline (only when revision != commit)
+      trees/{commit}.json                   every file of the commit (see engine.tree_cache)
 
 Our partial files are not named ``{etag}.incomplete``: huggingface_hub ≤1.17 would try to resume
 such a file by its length, and ours is preallocated to full size.
@@ -36,9 +37,10 @@ from pathlib import Path
 from typing import Protocol
 
 from hfsuite.core.errors import UnsafePathError
-from hfsuite.core.remote import RemoteFile, RepoSnapshot
+from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1
 from hfsuite.core.types import RepoType
 from hfsuite.engine.paths import PathGuard, check_remote_path
+from hfsuite.engine.tree_cache import tree_listing_json, tree_listing_path
 from hfsuite.engine.verify import Expectation, hash_file
 
 _CACHEDIR_TAG = (
@@ -251,6 +253,11 @@ class HFCacheLayout:
     def finish(self) -> None:
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)
         self.link_cached_files()
+        listing = tree_listing_path(self.repo_dir, self.snapshot.commit)
+        hub_listing = self.snapshot.files and is_sha1(self.snapshot.commit)
+        text = tree_listing_json(self.snapshot.files) if hub_listing else None
+        if text is not None and not listing.exists():
+            _atomic_write_text(listing, text)
         revision = self.snapshot.ref.revision
         if revision and revision != self.snapshot.commit:
             check_remote_path(revision)

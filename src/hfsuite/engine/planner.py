@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from hfsuite.core.errors import EntryNotFoundError, InsufficientSpaceError
+from hfsuite.core.errors import EntryNotFoundError, InsufficientSpaceError, UsageError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
 from hfsuite.engine.layouts import FileTarget, StorageLayout
 from hfsuite.engine.resume import load_state
 from hfsuite.engine.verify import Expectation
 
-#: Room left free on a volume after the download (file system metadata, other writers).
-SPACE_MARGIN_BYTES = 64 * 1024 * 1024
+#: Room left free on a volume after the download (file system metadata, other writers): a
+#: share of the bytes to write, within these bounds.
+HEADROOM_SHARE = 0.01
+HEADROOM_MIN_BYTES = 1024 * 1024
+HEADROOM_MAX_BYTES = 64 * 1024 * 1024
+HEADROOM_FOR = "file system overhead"
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,60 @@ def select_files(
     return selected
 
 
+def describe_files(files: Sequence[RemoteFile], names: int = 5) -> str:
+    """A short summary of a repository's files, for a filter that matched none of them:
+    their names when there are few, else how many of each extension there are."""
+    if not files:
+        return "It has no files."
+    noun = "file" if len(files) == 1 else "files"
+    if len(files) <= names:
+        return f"It has {len(files)} {noun}: " + ", ".join(f.path for f in files) + "."
+    counts = Counter(PurePosixPath(f.path).suffix.lower() or "(no extension)" for f in files)
+    common = counts.most_common(6)
+    shown = ", ".join(f"{n} {ext}" for ext, n in common)
+    rest = len(counts) - len(common)
+    more = f" and {rest} other extension{'s' if rest > 1 else ''}" if rest else ""
+    return f"It has {len(files)} {noun}: {shown}{more}."
+
+
+def select_download(
+    snapshot: RepoSnapshot,
+    paths: Sequence[str] = (),
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
+) -> list[RemoteFile]:
+    """The files of ``snapshot`` a download takes (:func:`select_files`), refusing filters
+    that leave nothing: a download of nothing is a mistake in the patterns, not a success.
+
+    Raises:
+        EntryNotFoundError: an explicit path matches no file or folder.
+        UsageError: ``include``/``exclude`` leave nothing (the message says what the
+            repository has).
+    """
+    selected = select_files(snapshot.files, paths, include, exclude)
+    if not selected and (include or exclude):
+        raise _nothing_matched(snapshot, paths, include, exclude)
+    return selected
+
+
+def _nothing_matched(
+    snapshot: RepoSnapshot,
+    paths: Sequence[str],
+    include: Sequence[str] | None,
+    exclude: Sequence[str] | None,
+) -> UsageError:
+    asked = [repr(p) for p in paths]
+    asked += [f"--include {p!r}" for p in include or ()]
+    asked += [f"--exclude {p!r}" for p in exclude or ()]
+    repo = snapshot.ref.repo_id
+    return UsageError(
+        f"Nothing to download: no file of {repo} matches {' '.join(asked)}. "
+        + describe_files(snapshot.files),
+        hint="Patterns are matched against the whole path, case-sensitively ('*.gguf', "
+        f"'onnx/*'); `hfsuite info {repo} --files` lists the files.",
+    )
+
+
 def plan_download(
     snapshot: RepoSnapshot,
     layout: StorageLayout,
@@ -122,9 +181,15 @@ def plan_download(
     force: bool = False,
     dry_run: bool = False,
 ) -> DownloadPlan:
-    """Select files and find out, for each, whether it must be fetched and how much of it."""
+    """Select files and find out, for each, whether it must be fetched and how much of it.
+
+    Raises:
+        EntryNotFoundError: an explicit path matches no file or folder.
+        UsageError: ``include``/``exclude`` leave nothing to download (the message says what
+            the repository has).
+    """
     planned = []
-    for remote in select_files(snapshot.files, paths, include, exclude):
+    for remote in select_download(snapshot, paths, include, exclude):
         target = layout.target(remote)  # refuses hostile paths before anything is written
         expectation = Expectation.for_file(remote)
         if force and not dry_run:
@@ -142,13 +207,22 @@ def plan_download(
     return DownloadPlan(snapshot, tuple(planned), layout.root)
 
 
-def check_disk_space(plan: DownloadPlan, margin_bytes: int = SPACE_MARGIN_BYTES) -> None:
-    """Refuse a plan that does not fit on every volume it writes to.
+def headroom_for(new_bytes: int) -> int:
+    """Room to leave free on a volume besides ``new_bytes`` written there: a share of them,
+    at least :data:`HEADROOM_MIN_BYTES` and at most :data:`HEADROOM_MAX_BYTES`."""
+    share = int(new_bytes * HEADROOM_SHARE)
+    return max(HEADROOM_MIN_BYTES, min(HEADROOM_MAX_BYTES, share))
+
+
+def check_disk_space(plan: DownloadPlan) -> None:
+    """Refuse a plan that does not fit on every volume it writes to (with
+    :func:`headroom_for` the bytes written there).
 
     Partial files are preallocated, so a partial already on disk needs no new space.
 
     Raises:
-        InsufficientSpaceError: naming the folder, bytes needed and bytes free.
+        InsufficientSpaceError: naming the folder, the bytes needed, the headroom and the bytes
+            free.
     """
     need: dict[int, tuple[Path, int]] = {}
     for pf in plan.to_fetch:
@@ -158,9 +232,14 @@ def check_disk_space(plan: DownloadPlan, margin_bytes: int = SPACE_MARGIN_BYTES)
         path, total = need.get(dev, (folder, 0))
         need[dev] = (path, total + max(0, new_bytes))
     for folder, needed in need.values():
+        if needed == 0:
+            continue
         free = shutil.disk_usage(folder).free
-        if needed + margin_bytes > free:
-            raise InsufficientSpaceError(str(folder), needed + margin_bytes, free)
+        headroom = headroom_for(needed)
+        if needed + headroom > free:
+            raise InsufficientSpaceError(
+                str(folder), needed, free, headroom_bytes=headroom, headroom_for=HEADROOM_FOR
+            )
 
 
 def _existing_ancestor(path: Path) -> Path:
