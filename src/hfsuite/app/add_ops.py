@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hfsuite.app.catalog import import_batch
-from hfsuite.app.downloads import DownloadRequest, plan
+from hfsuite.app.downloads import DownloadRequest, parse_target, plan
 from hfsuite.app.manager_tasks import TaskOptions, spec_for
 from hfsuite.core.destination import Destination
-from hfsuite.core.errors import HfSuiteError
-from hfsuite.core.types import RepoRef, SourceKind
+from hfsuite.core.errors import HfSuiteError, UsageError
+from hfsuite.core.types import RepoRef, RepoType, SourceKind
 from hfsuite.sources.names import NameKind
 
 if TYPE_CHECKING:
@@ -155,6 +155,51 @@ def read_targets(suite: Suite, text: str) -> tuple[list[AddTarget], list[LineErr
         else:  # one of the lines asks for the whole repository
             targets[name.ref] = replace(known, paths=())
     return list(targets.values()), sorted(errors, key=lambda e: e.line_no)
+
+
+def read_names(
+    suite: Suite,
+    text: str,
+    repo_type: RepoType | None = None,
+    revision: str | None = None,
+) -> tuple[list[AddTarget], list[LineError]]:
+    """Read names one per line as ``hfsuite queue add`` takes them: every source
+    :func:`~hfsuite.app.downloads.parse_target` reads (Hub, ModelScope, plain file URLs), with
+    ``repo_type`` and ``revision`` applied to each.
+
+    A line that names nothing downloadable is reported by number and the others are still read
+    (blank lines and ``#`` comments skipped, as in :func:`read_targets`).
+    """
+    batch = import_batch(suite, text)
+    errors = [LineError(e.line_no, e.text, e.message) for e in batch.errors]
+    targets: list[AddTarget] = []
+    for item in batch.items:
+        try:
+            ref, paths = parse_target(suite, item.text, repo_type, revision)
+        except UsageError as exc:
+            errors.append(LineError(item.line_no, item.text, exc.message))
+            continue
+        targets.append(AddTarget(item.text, ref, tuple(paths)))
+    return targets, sorted(errors, key=lambda e: e.line_no)
+
+
+def check_subfolders(targets: Sequence[AddTarget], options: TaskOptions) -> None:
+    """Refuse targets that would share a subfolder (``org/model`` and ``other/model``).
+
+    Raises:
+        UsageError: naming two repositories whose files would overwrite each other.
+    """
+    seen: dict[Path, str] = {}
+    for target in targets:
+        destination = options_for(options, target, subfolders=True).destination
+        if destination is None or destination.is_hf_cache:
+            return
+        owner = seen.setdefault(destination.path, target.ref.repo_id)
+        if owner != target.ref.repo_id:
+            raise UsageError(
+                f"{owner} and {target.ref.repo_id} would both go to {destination.path}.",
+                hint="Add them in two commands with different --local-dir folders.",
+            )
 
 
 def request_of(

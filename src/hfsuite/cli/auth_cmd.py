@@ -73,7 +73,14 @@ def login_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Validate a token with the Hub and store it for later runs."""
+    """Validate a token with the Hub and store it for later runs.
+
+    Examples:
+
+      hfsuite auth login
+
+      echo "$TOKEN" | hfsuite auth login --json
+    """
     suite = _suite(ctx)
     result = login(suite, _read_token(token))
     if as_json:
@@ -95,7 +102,12 @@ def login_command(
 
 @app.command("logout")
 def logout_command(ctx: typer.Context) -> None:
-    """Forget the token stored by `hfsuite auth login` (HF_TOKEN and hf's file stay)."""
+    """Forget the token stored by `hfsuite auth login` (HF_TOKEN and hf's file stay).
+
+    Examples:
+
+      hfsuite auth logout
+    """
     result = logout(_suite(ctx))
     if result.removed:
         out.print("Removed the stored token from the " + " and ".join(result.removed) + ".")
@@ -145,7 +157,17 @@ def status_command(
     token: str = typer.Option(None, "--token", help="Check this token instead."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Show the token in effect: where it comes from, its owner, role and scopes."""
+    """Show the token in effect: where it comes from, its owner, role and scopes.
+
+    Without any token it says so ("Not logged in") and exits 0: that is a status, not an
+    error. A token the Hub refuses exits 6.
+
+    Examples:
+
+      hfsuite auth status
+
+      hfsuite auth status --json
+    """
     state = status(_suite(ctx), token)
     if as_json:
         print_json(state.to_dict())
@@ -164,7 +186,14 @@ def check_command(
     token: str = typer.Option(None, "--token", help="Check this token instead."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Say whether the token in effect can download a repository, and if not, why."""
+    """Say whether the token in effect can download a repository, and if not, why.
+
+    Examples:
+
+      hfsuite auth check meta-llama/Llama-3.2-1B
+
+      hfsuite auth check datasets/rajpurkar/squad --json
+    """
     report = check(_suite(ctx), repo, token)
     if as_json:
         print_json(report.to_dict())

@@ -40,7 +40,14 @@ def show(
     ctx: typer.Context,
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Show every setting, its value in effect and where the value comes from."""
+    """Show every setting, its value in effect and where the value comes from.
+
+    Examples:
+
+      hfsuite config show
+
+      hfsuite config show --json
+    """
     suite = _state(ctx).suite()
     rows = describe_settings(suite.loaded)
     if as_json:
@@ -61,7 +68,12 @@ def get(
     key: str = typer.Argument(..., help="Setting name, e.g. endpoint."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Print one setting's value."""
+    """Print one setting's value.
+
+    Examples:
+
+      hfsuite config get download_dir
+    """
     row = get_setting(_state(ctx).suite().loaded, key)
     if as_json:
         print_json(asdict(row))
@@ -75,7 +87,14 @@ def set_(
     key: str = typer.Argument(..., help="Setting name."),
     value: str = typer.Argument(..., help="New value (an empty string clears optional ones)."),
 ) -> None:
-    """Validate and store a setting."""
+    """Validate and store a setting.
+
+    Examples:
+
+      hfsuite config set connections_per_file 16
+
+      hfsuite config set global_limit_bps 20M
+    """
     state = _state(ctx)
     stored = set_setting(SettingsStore(), key, value)
     out.print(f"{key} = {stored!r}" if stored is not None else f"{key} cleared")
@@ -95,7 +114,14 @@ def reset(
     key: str | None = typer.Argument(None, help="Setting to reset; all of them when omitted."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before resetting everything."),
 ) -> None:
-    """Return a setting (or all settings) to the default."""
+    """Return a setting (or all settings) to the default.
+
+    Examples:
+
+      hfsuite config reset global_limit_bps
+
+      hfsuite config reset --yes
+    """
     if key is None and not yes:
         typer.confirm("Reset every setting to its default?", abort=True)
     reset_settings(SettingsStore(), key)
@@ -104,5 +130,10 @@ def reset(
 
 @app.command("path")
 def path() -> None:
-    """Print the settings file's path."""
+    """Print the settings file's path.
+
+    Examples:
+
+      hfsuite config path
+    """
     typer.echo(str(SettingsStore().path))

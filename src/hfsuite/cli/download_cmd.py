@@ -41,15 +41,15 @@ Examples:
 
   hfsuite download openai-community/gpt2
 
-  hfsuite download org/model model.safetensors config.json
+  hfsuite download openai-community/gpt2 config.json tokenizer.json
 
-  hfsuite download org/model --include "*.safetensors" --exclude "*fp32*"
+  hfsuite download openai-community/gpt2 --include "*.safetensors" --exclude "*fp32*"
 
-  hfsuite download datasets/org/data --local-dir ./data --limit-rate 20M
+  hfsuite download datasets/rajpurkar/squad --local-dir ./squad --limit-rate 20M
 
-  hfsuite download org/model --dry-run --json
+  hfsuite download openai-community/gpt2 --dry-run --json
 
-  hfsuite download https://huggingface.co/org/model/blob/main/unet/model.safetensors
+  hfsuite download https://huggingface.co/openai-community/gpt2/blob/main/onnx/model.onnx
 
   hfsuite download modelscope:qwen/Qwen2-0.5B --local-dir ./qwen
 

@@ -61,7 +61,16 @@ def register(app: typer.Typer) -> None:
             False, "--check-updates", help="History: check for updates first."
         ),
     ) -> None:
-        """Open the desktop app (or, with --screenshot, save an image of it and exit)."""
+        """Open the desktop app (or, with --screenshot, save an image of it and exit).
+
+        Examples:
+
+          hfsuite gui
+
+          hfsuite gui --tab browse --theme dark
+
+          hfsuite gui --screenshot window.png --tab downloads --settle 0
+        """
         require_desktop(offscreen=screenshot is not None)
         if theme is not None and theme not in _THEMES:
             raise UsageError(

@@ -14,6 +14,7 @@ from rich.table import Table
 from hfsuite.app.downloads import parse_repo_arg
 from hfsuite.app.suite import Suite
 from hfsuite.cli.output import err, out, print_json
+from hfsuite.cli.wording import counted
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Outcome, RepoRef
 from hfsuite.core.units import format_bytes, format_duration, format_rate
@@ -30,9 +31,9 @@ app = typer.Typer(
         "Finished, failed and cancelled downloads; favorites; re-download; export.\n\n"
         "Examples:\n\n"
         "  hfsuite history ls --outcome failed --since 7d\n\n"
-        "  hfsuite history fav org/name\n\n"
-        "  hfsuite history redownload 12 --now\n\n"
-        "  hfsuite history export --format csv -o history.csv"
+        "  hfsuite history fav openai-community/gpt2 --note 'baseline'\n\n"
+        "  hfsuite history redownload 1 --now\n\n"
+        "  hfsuite history export --format csv --output history.csv"
     ),
     no_args_is_help=True,
 )
@@ -108,7 +109,14 @@ def list_command(
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many rows."),
     as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
 ) -> None:
-    """List downloads, newest first."""
+    """List downloads, newest first.
+
+    Examples:
+
+      hfsuite history ls
+
+      hfsuite history ls gpt2 --favorites --json
+    """
     rows = _ops().find_history(
         _suite(ctx).database, _query(text, outcome, since, until, favorites, limit)
     )
@@ -140,7 +148,14 @@ def show_command(
     entry_id: int = typer.Argument(..., help="History entry id."),
     as_json: bool = typer.Option(False, "--json", help="JSON."),
 ) -> None:
-    """Everything about one download: repo, commit, files, speed, destination, error."""
+    """Everything about one download: repo, commit, files, speed, destination, error.
+
+    Examples:
+
+      hfsuite history show 1
+
+      hfsuite history show 1 --json
+    """
     r = _ops().get_history(_suite(ctx).database, entry_id)
     if as_json:
         print_json(r.to_export_dict())
@@ -179,7 +194,14 @@ def fav_command(
     target: str = typer.Argument(..., help="History entry id, or a repository id."),
     note: str = typer.Option(None, "--note", help="A note to keep with the favorite."),
 ) -> None:
-    """Star a repository (every history entry of it shows the star)."""
+    """Star a repository (every history entry of it shows the star).
+
+    Examples:
+
+      hfsuite history fav 1
+
+      hfsuite history fav openai-community/gpt2 --note 'baseline for evals'
+    """
     ref = _ref(ctx, target)
     _ops().set_favorite(_suite(ctx).database, ref, True, note)
     err.print(f"★ {ref}", highlight=False)
@@ -190,7 +212,12 @@ def unfav_command(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="History entry id, or a repository id."),
 ) -> None:
-    """Unstar a repository."""
+    """Unstar a repository.
+
+    Examples:
+
+      hfsuite history unfav openai-community/gpt2
+    """
     ref = _ref(ctx, target)
     if not _ops().set_favorite(_suite(ctx).database, ref, False):
         err.print(f"{ref} was not a favorite.", highlight=False)
@@ -205,7 +232,14 @@ def redownload_command(
     ),
     now: bool = typer.Option(False, "--now", help="Download it now instead of queueing it."),
 ) -> None:
-    """Download the same files to the same place again (queued, or at once with --now)."""
+    """Download the same files to the same place again (queued, or at once with --now).
+
+    Examples:
+
+      hfsuite history redownload 1
+
+      hfsuite history redownload 1 --pin-commit --now
+    """
     from hfsuite.app.manager import DownloadManager
 
     manager = DownloadManager(_suite(ctx))
@@ -239,7 +273,14 @@ def export_command(
     until: str = typer.Option(None, "--until", help="Before this date/time."),
     favorites: bool = typer.Option(False, "--favorites", "-f", help="Only favorite repos."),
 ) -> None:
-    """Export history as CSV or JSON (never containing a token)."""
+    """Export history as CSV or JSON (never containing a token).
+
+    Examples:
+
+      hfsuite history export --format json --since 30d
+
+      hfsuite history export --output history.csv --outcome failed
+    """
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"Unknown format {fmt!r}.", hint="Use --format csv or --format json.")
     suite = _suite(ctx)
@@ -252,4 +293,4 @@ def export_command(
             count = _ops().export_history(suite.database, fmt, fh, query, redactor=suite.redactor)
     except OSError as exc:
         raise UsageError(f"Cannot write {output}: {exc.strerror or exc}.") from None
-    err.print(f"Exported {count} entries to {output}.", highlight=False)
+    err.print(f"Exported {counted(count, 'entry', 'entries')} to {output}.", highlight=False)

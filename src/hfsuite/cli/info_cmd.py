@@ -19,9 +19,9 @@ Examples:
 
   hfsuite info openai-community/gpt2
 
-  hfsuite info https://huggingface.co/org/model/tree/v1.0 --files
+  hfsuite info openai-community/gpt2@v1.0 --files
 
-  hfsuite info datasets/org/data --json
+  hfsuite info datasets/rajpurkar/squad --json
 """
 
 

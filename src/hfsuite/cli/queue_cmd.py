@@ -18,7 +18,7 @@ from rich.table import Table
 
 from hfsuite.app.suite import Suite
 from hfsuite.cli.destination_flags import chosen_destination
-from hfsuite.cli.output import err, out, print_json
+from hfsuite.cli.output import err, out, print_json, print_warning
 from hfsuite.cli.queue_progress import JsonQueueDisplay, LineQueueDisplay, RichQueueDisplay
 from hfsuite.cli.wording import counted
 from hfsuite.core.errors import TransferError, UsageError
@@ -32,10 +32,10 @@ app = typer.Typer(
     help=(
         "The download queue: add many repositories, order them, pause them, run them.\n\n"
         "Examples:\n\n"
-        "  hfsuite queue add org/a org/b --priority high\n\n"
+        "  hfsuite queue add openai-community/gpt2 datasets/rajpurkar/squad -p high\n\n"
         "  hfsuite queue add -i models.txt --local-dir ./models\n\n"
         "  hfsuite queue ls\n\n"
-        "  hfsuite queue move 7 top\n\n"
+        "  hfsuite queue move 3 top\n\n"
         "  hfsuite queue pause --all\n\n"
         "  hfsuite queue run --watch"
     ),
@@ -73,13 +73,11 @@ def _rate(text: str | None) -> int | None:
         ) from None
 
 
-def _read_lines(path: Path) -> list[str]:
+def _read_text(path: Path) -> str:
     try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+        return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"Cannot read {path}: {exc.strerror or exc}.") from None
-    lines = (line.strip() for line in text.splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
 
 
 def _tasks(count: int) -> str:
@@ -122,12 +120,36 @@ def add_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the new ids as JSON."),
 ) -> None:
-    """Add repositories to the queue (ids as arguments, or -i FILE with one per line)."""
-    all_names = list(names or [])
-    if input_file is not None:
-        all_names += _read_lines(input_file)
+    """Add repositories to the queue (ids as arguments, or -i FILE with one per line).
+
+    A bad argument adds nothing (exit 2); a bad line of the file is skipped with a warning
+    naming its number, and the other lines are added. Several repositories added with one
+    --local-dir each go to their own folder in it (<folder>/<name>).
+
+    Examples:
+
+      hfsuite queue add openai-community/gpt2 --paused
+
+      hfsuite queue add -i models.txt --local-dir ./models
+
+      hfsuite queue add datasets/rajpurkar/squad --revision main --priority low
+    """
+    from hfsuite.app.add_ops import AddTarget, check_subfolders, queue_targets, read_names
+    from hfsuite.app.downloads import parse_target
     from hfsuite.app.manager_tasks import TaskOptions
 
+    suite = _suite(ctx)
+    targets = []
+    for name in names or ():
+        ref, paths = parse_target(suite, name, repo_type, revision)
+        targets.append(AddTarget(name, ref, tuple(paths)))
+    if input_file is not None:
+        found, skipped = read_names(suite, _read_text(input_file), repo_type, revision)
+        targets += found
+        for line in skipped:
+            print_warning(f"{line} (skipped)")
+    if not targets:
+        raise UsageError("Nothing to add.", hint="Give repository ids or -i FILE.")
     options = TaskOptions(
         include=include or (),
         exclude=exclude or (),
@@ -137,7 +159,10 @@ def add_command(
         limit_bps=_rate(limit_rate),
         connections=connections,
     )
-    ids = _manager(ctx).add_repos(all_names, options, repo_type=repo_type, revision=revision)
+    subfolders = local_dir is not None and len({t.ref.repo_id for t in targets}) > 1
+    if subfolders:
+        check_subfolders(targets, options)
+    ids = queue_targets(_manager(ctx), targets, options, subfolders=subfolders)
     if as_json:
         print_json({"added": ids})
         return
@@ -200,6 +225,12 @@ def list_command(
 
     A task shows as interrupted when its row says running but the process that ran it is gone
     (killed, crashed): the next ``hfsuite queue run`` resumes it where it stopped.
+
+    Examples:
+
+      hfsuite queue ls
+
+      hfsuite queue ls --state failed --json
     """
     manager = _manager(ctx)
     tasks = manager.list_tasks(state or None, limit=limit, offset=offset)
@@ -245,7 +276,7 @@ def list_command(
         err.print("Resume interrupted tasks with: hfsuite queue run", style="dim", highlight=False)
 
 
-def _state_command(verb: str, done: str, help_text: str) -> None:
+def _state_command(verb: str, done: str, help_text: str, *examples: str) -> None:
     def command(
         ctx: typer.Context,
         ids: list[int] = typer.Argument(None, help="Task ids."),
@@ -257,16 +288,27 @@ def _state_command(verb: str, done: str, help_text: str) -> None:
         changed = getattr(manager, verb)(selection)
         err.print(f"{done} {_tasks(changed)}.", highlight=False)
 
-    command.__doc__ = help_text
+    shown = "".join(f"\n\n  hfsuite queue {verb} {example}" for example in examples)
+    command.__doc__ = f"{help_text}\n\nExamples:{shown}"
     app.command(verb)(command)
 
 
 _state_command(
-    "pause", "Paused", "Pause tasks (running ones stop; they stay paused across restarts)."
+    "pause",
+    "Paused",
+    "Pause tasks (running ones stop; they stay paused across restarts).",
+    "2 3",
+    "--all",
 )
-_state_command("resume", "Resumed", "Queue paused tasks again; they continue where they stopped.")
-_state_command("cancel", "Cancelled", "Cancel tasks for good (recorded in history; data is kept).")
-_state_command("retry", "Retried", "Queue failed or cancelled tasks again (resuming their data).")
+_state_command(
+    "resume", "Resumed", "Queue paused tasks again; they continue where they stopped.", "2", "--all"
+)
+_state_command(
+    "cancel", "Cancelled", "Cancel tasks for good (recorded in history; data is kept).", "3"
+)
+_state_command(
+    "retry", "Retried", "Queue failed or cancelled tasks again (resuming their data).", "3", "--all"
+)
 
 
 @app.command("rm")
@@ -278,7 +320,14 @@ def remove_command(
     ),
     finished: bool = typer.Option(False, "--finished", help="Remove every completed task."),
 ) -> None:
-    """Remove tasks from the queue (history keeps finished ones)."""
+    """Remove tasks from the queue (history keeps finished ones).
+
+    Examples:
+
+      hfsuite queue rm 3 --delete-data
+
+      hfsuite queue rm --finished
+    """
     manager = _manager(ctx)
     if finished:
         removed = len(manager.clear_finished())
@@ -297,7 +346,14 @@ def move_command(
     where: str = typer.Argument(None, help="up, down, top or bottom."),
     before: int = typer.Option(None, "--before", help="Put it just before this task."),
 ) -> None:
-    """Change a task's place in the queue (within its priority, or before another task)."""
+    """Change a task's place in the queue (within its priority, or before another task).
+
+    Examples:
+
+      hfsuite queue move 3 top
+
+      hfsuite queue move 3 --before 2
+    """
     manager = _manager(ctx)
     manager.require(task_id)
     if before is not None:
@@ -322,7 +378,12 @@ def priority_command(
     level: str = typer.Argument(..., help="high, normal or low."),
     ids: list[int] = typer.Argument(..., help="Task ids."),
 ) -> None:
-    """Set tasks' priority (high runs before normal before low)."""
+    """Set tasks' priority (high runs before normal before low).
+
+    Examples:
+
+      hfsuite queue priority high 2 3
+    """
     chosen = _priority(level)
     manager = _manager(ctx)
     _require_all(manager, ids)
@@ -343,6 +404,14 @@ def run_command(
 
     Exit code 8 when a task failed. Ctrl-C stops: running tasks go back to the queue and
     continue where they were on the next run.
+
+    Examples:
+
+      hfsuite queue run
+
+      hfsuite queue run --parallel 2 --json
+
+      hfsuite queue run --watch
     """
     state = ctx.find_root().obj
     manager = _manager(ctx)
