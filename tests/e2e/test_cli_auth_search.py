@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from json_documents import document
 
 from hfsuite.testing import HubEmulator
 
@@ -49,7 +50,7 @@ def test_auth_login_status_check_logout(hfsuite_cmd, hub) -> None:  # type: igno
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
 
     status = hfsuite_cmd("auth", "status", "--json", env=env)
-    data = json.loads(status.stdout)
+    data = document(status.stdout, "auth-status")
     assert (data["logged_in"], data["user"], data["role"], data["origin"]) == (
         True,
         "alice",
@@ -93,7 +94,7 @@ def test_login_uses_the_keyring_when_there_is_one(hfsuite_cmd, hub, tmp_path) ->
     assert login.returncode == 0, login.stderr
     assert "Token stored in the keyring: e2e_file_keyring.JsonFileKeyring" in login.stdout
     assert json.loads(store.read_text()) == {"hfsuite/huggingface-token": ALICE}
-    status = json.loads(hfsuite_cmd("auth", "status", "--json", env=env).stdout)
+    status = document(hfsuite_cmd("auth", "status", "--json", env=env).stdout, "auth-status")
     assert (status["origin"], status["user"]) == ("keyring", "alice")
     hfsuite_cmd("auth", "logout", env=env)
     assert json.loads(store.read_text()) == {}
@@ -112,15 +113,17 @@ def test_search_and_info(hfsuite_cmd, hub) -> None:  # type: ignore[no-untyped-d
     table = hfsuite_cmd("search", "acme", "--sort", "likes", env=env)
     assert table.returncode == 0, table.stderr
     assert table.stdout.index("acme/lora") < table.stdout.index("acme/pub")
-    data = json.loads(hfsuite_cmd("search", "--filter", "diffusers", "--json", env=env).stdout)
-    assert [i["id"] for i in data["items"]] == ["acme/pub"]
+    found = hfsuite_cmd("search", "--filter", "diffusers", "--json", env=env).stdout
+    data = document(found, "search-page")
+    assert [i["repo_id"] for i in data["items"]] == ["acme/pub"]
     assert data["items"][0]["pipeline_tag"] == "text-to-image"
-    paged = json.loads(hfsuite_cmd("search", "--limit", "1", "--json", env=env).stdout)
+    paged = document(hfsuite_cmd("search", "--limit", "1", "--json", env=env).stdout, "search-page")
     assert paged["next_cursor"]
-    nxt = json.loads(
-        hfsuite_cmd("search", "--cursor", paged["next_cursor"], "--json", env=env).stdout
+    nxt = document(
+        hfsuite_cmd("search", "--cursor", paged["next_cursor"], "--json", env=env).stdout,
+        "search-page",
     )
-    assert nxt["items"] and nxt["items"][0]["id"] != paged["items"][0]["id"]
+    assert nxt["items"] and nxt["items"][0]["repo_id"] != paged["items"][0]["repo_id"]
     bad_sort = hfsuite_cmd("search", "--sort", "stars", env=env)
     assert bad_sort.returncode == 2 and "Unknown sort 'stars'" in bad_sort.stderr
 
@@ -128,8 +131,10 @@ def test_search_and_info(hfsuite_cmd, hub) -> None:  # type: ignore[no-untyped-d
     assert info.returncode == 0, info.stderr
     for text in ("acme/pub", "mit", "text-to-image", "diffusers", "120", "model.bin", "4.0 KiB"):
         assert text in info.stdout
-    as_json = json.loads(hfsuite_cmd("info", f"{hub.url}/acme/pub", "--json", env=env).stdout)
-    assert as_json["total_size"] == 6 + 2 + 4096 and as_json["file_count"] == 3
+    shown = hfsuite_cmd("info", f"{hub.url}/acme/pub", "--json", env=env).stdout
+    as_json = document(shown, "repo-details")
+    assert as_json["total_bytes"] == 6 + 2 + 4096 and as_json["file_count"] == 3
+    assert len(as_json["files"]) == 3 and as_json["repo_id"] == "acme/pub"
     assert as_json["commit"] == hub.repo("acme/pub").sha and as_json["license"] == "mit"
     missing = hfsuite_cmd("info", "acme/nope", env=env)
     assert missing.returncode == 7

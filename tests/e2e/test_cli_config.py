@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+
+from json_documents import document
 
 
 def test_help_lists_commands(hfsuite_cmd) -> None:  # type: ignore[no-untyped-def]
@@ -32,7 +33,7 @@ def test_config_show_set_get_reset(hfsuite_cmd, sandbox: Path) -> None:  # type:
     assert path.is_relative_to(sandbox)
     assert "global_limit_bps = 20000000" in path.read_text()
 
-    data = json.loads(hfsuite_cmd("config", "show", "--json").stdout)
+    data = document(hfsuite_cmd("config", "show", "--json").stdout, "settings")["settings"]
     assert data["global_limit_bps"] == {"value": 20000000, "origin": "file"}
 
     assert hfsuite_cmd("config", "reset", "global_limit_bps").returncode == 0
@@ -48,7 +49,7 @@ def test_invalid_value_exit_code_and_message(hfsuite_cmd) -> None:  # type: igno
 
 def test_env_override_shown_with_origin(hfsuite_cmd) -> None:  # type: ignore[no-untyped-def]
     result = hfsuite_cmd("config", "show", "--json", env={"HF_ENDPOINT": "http://127.0.0.1:5"})
-    data = json.loads(result.stdout)
+    data = document(result.stdout, "settings")["settings"]
     assert data["endpoint"] == {"value": "http://127.0.0.1:5", "origin": "env:HF_ENDPOINT"}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -10,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from json_documents import document
 
 from hfsuite.engine.resume import load_state
 
@@ -37,7 +37,8 @@ def test_dry_run_json(hfsuite_cmd, served, tmp_path):  # type: ignore[no-untyped
         str(tmp_path / "d"),
     )
     assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+    data = document(result.stdout, "plan")
+    assert data["file_count"] == 2 and data["repo_id"] == "acme/big"
     assert data["bytes_to_download"] == len(content) + 2
     assert {f["path"] for f in data["files"]} == {"model.safetensors", "config.json"}
     assert not (tmp_path / "d").exists()

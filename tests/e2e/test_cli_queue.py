@@ -8,6 +8,7 @@ import json
 import os
 
 import pytest
+from json_documents import document, json_lines
 
 MIB = 1 << 20
 TOKEN = "hf_" + "T" * 34
@@ -34,13 +35,13 @@ def test_queue_add_order_pause_and_run(hfsuite_cmd, hub_env, tmp_path) -> None: 
     listing.write_text("# my models\nacme/two\n\nacme/three\n")
     added = hfsuite_cmd("queue", "add", "acme/one", "-i", str(listing), "--json", env=env)
     assert added.returncode == 0, added.stderr
-    one, two, three = json.loads(added.stdout)["added"]
+    one, two, three = document(added.stdout, "queue-change")["task_ids"]
 
     assert hfsuite_cmd("queue", "priority", "high", str(three), env=env).returncode == 0
     assert hfsuite_cmd("queue", "move", str(two), "top", env=env).returncode == 0
     assert hfsuite_cmd("queue", "pause", str(one), env=env).returncode == 0
     shown = hfsuite_cmd("queue", "ls", "--json", env=env)
-    rows = json.loads(shown.stdout)
+    rows = document(shown.stdout, "task-list")["tasks"]
     assert [(r["id"], r["state"], r["priority"]) for r in rows] == [
         (three, "queued", "high"),
         (two, "queued", "normal"),
@@ -51,10 +52,17 @@ def test_queue_add_order_pause_and_run(hfsuite_cmd, hub_env, tmp_path) -> None: 
 
     run = hfsuite_cmd("queue", "run", "--json", "--parallel", "1", env=env)
     assert run.returncode == 0, run.stderr
-    events = [json.loads(line) for line in run.stdout.splitlines()]
-    started = [e["task_id"] for e in events if e["event"] == "TaskStarted"]
+    events = json_lines(run.stdout, "queue-event")
+    started = [e["task"]["id"] for e in events if e["event"] == "TaskStarted"]
     assert started == [three, two]  # the paused one stays paused; order by priority, place
     assert any(e["event"] == "TasksProgressed" for e in events)
+    assert events[-1] == {
+        "schema": "hfsuite/queue-event/v1",
+        "event": "Finished",
+        "completed": 2,
+        "failed": 0,
+        "cancelled": 0,
+    }
 
     assert hfsuite_cmd("queue", "resume", "--all", env=env).returncode == 0
     again = hfsuite_cmd("queue", "run", env=env)
@@ -67,7 +75,8 @@ def test_queue_add_order_pause_and_run(hfsuite_cmd, hub_env, tmp_path) -> None: 
     ]
 
     assert hfsuite_cmd("queue", "rm", "--finished", env=env).returncode == 0
-    assert json.loads(hfsuite_cmd("queue", "ls", "--json", env=env).stdout) == []
+    emptied = hfsuite_cmd("queue", "ls", "--json", env=env).stdout
+    assert document(emptied, "task-list")["tasks"] == []
 
 
 def test_queue_errors_and_exit_codes(hfsuite_cmd, hub_env) -> None:  # type: ignore[no-untyped-def]
@@ -92,7 +101,9 @@ def test_download_history_export_and_stats(hfsuite_cmd, hub_env, tmp_path) -> No
     hfsuite_cmd("queue", "add", "acme/three", env=env)
     assert hfsuite_cmd("queue", "cancel", "--all", env=env).returncode == 0
 
-    listed = json.loads(hfsuite_cmd("history", "ls", "--json", env=env).stdout)
+    listed = document(hfsuite_cmd("history", "ls", "--json", env=env).stdout, "history-list")[
+        "entries"
+    ]
     assert [(r["repo_id"], r["outcome"]) for r in listed] == [
         ("acme/three", "cancelled"),
         ("acme/nope", "failed"),
@@ -101,13 +112,14 @@ def test_download_history_export_and_stats(hfsuite_cmd, hub_env, tmp_path) -> No
     two = listed[-1]
     assert two["bytes"] == MIB + 5 and two["commit"] and two["destination"] == str(tmp_path / "two")
     failed_only = hfsuite_cmd("history", "ls", "--outcome", "failed", "--json", env=env)
-    assert [r["repo_id"] for r in json.loads(failed_only.stdout)] == ["acme/nope"]
+    failed_entries = document(failed_only.stdout, "history-list")["entries"]
+    assert [r["repo_id"] for r in failed_entries] == ["acme/nope"]
     shown = hfsuite_cmd("history", "show", str(two["id"]), env=env)
     assert "weights.bin" in shown.stdout and two["commit"] in shown.stdout
 
     assert hfsuite_cmd("history", "fav", "acme/two", env=env).returncode == 0
-    favorites = json.loads(hfsuite_cmd("history", "ls", "-f", "--json", env=env).stdout)
-    assert [r["repo_id"] for r in favorites] == ["acme/two"]
+    favorites = hfsuite_cmd("history", "ls", "-f", "--json", env=env).stdout
+    assert [r["repo_id"] for r in document(favorites, "history-list")["entries"]] == ["acme/two"]
     assert hfsuite_cmd("history", "unfav", str(two["id"]), env=env).returncode == 0
 
     out_csv = tmp_path / "history.csv"
@@ -121,10 +133,10 @@ def test_download_history_export_and_stats(hfsuite_cmd, hub_env, tmp_path) -> No
     for text in (out_csv.read_text(), as_json):
         assert TOKEN not in text
 
-    stats = json.loads(hfsuite_cmd("stats", "--days", "3", "--json", env=env).stdout)
+    stats = document(hfsuite_cmd("stats", "--days", "3", "--json", env=env).stdout, "stats")
     assert len(stats["days"]) == 3
     total = stats["total"]
-    assert (total["downloads"], total["failures"], total["cancelled"]) == (1, 1, 1)
+    assert (total["completed"], total["failed"], total["cancelled"]) == (1, 1, 1)
     assert total["bytes"] >= MIB + 5
     assert "total" in hfsuite_cmd("stats", env=env).stdout
 

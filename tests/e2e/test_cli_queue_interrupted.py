@@ -6,7 +6,6 @@ killed with SIGKILL mid-download; their task rows still say running.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -14,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from json_documents import document
 
 from hfsuite.engine.resume import load_state
 
@@ -49,7 +49,7 @@ def _kill_once_bytes_are_on_disk(cmd: list[str], dest: Path, env: dict[str, str]
 
 
 def _resumed_by_queue_run(hfsuite_cmd, hub, content: bytes, dest: Path, env) -> None:  # type: ignore[no-untyped-def]
-    (task,) = json.loads(hfsuite_cmd("queue", "ls", "--json", env=env).stdout)
+    (task,) = document(hfsuite_cmd("queue", "ls", "--json", env=env).stdout, "task-list")["tasks"]
     assert task["state"] == "interrupted"
     table = hfsuite_cmd("queue", "ls", env=env)
     assert "interrupted" in table.stdout and "1 interrupted" in table.stderr
@@ -60,7 +60,7 @@ def _resumed_by_queue_run(hfsuite_cmd, hub, content: bytes, dest: Path, env) -> 
     run = hfsuite_cmd("queue", "run", env=env)
     assert run.returncode == 0, run.stderr
     assert f"completed #{task['id']} acme/big" in run.stderr
-    (done,) = json.loads(hfsuite_cmd("queue", "ls", "--json", env=env).stdout)
+    (done,) = document(hfsuite_cmd("queue", "ls", "--json", env=env).stdout, "task-list")["tasks"]
     assert done["state"] == "completed"
     assert (dest / "model.safetensors").read_bytes() == content
     served_again = sum(

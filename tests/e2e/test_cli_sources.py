@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 
 import pytest
+from json_documents import document
 
 MIB = 1 << 20
 
@@ -38,7 +38,9 @@ def test_modelscope_name_downloads_into_a_folder(hfsuite_cmd, served, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "ms/unet/w.safetensors").read_bytes() == weights
-    listed = json.loads(hfsuite_cmd("history", "ls", "--json", env=env).stdout)
+    listed = document(hfsuite_cmd("history", "ls", "--json", env=env).stdout, "history-list")[
+        "entries"
+    ]
     assert any(item.get("source") == "modelscope" for item in listed), listed
 
 

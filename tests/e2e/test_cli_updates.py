@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from json_documents import document
 
 
 def test_updates_lists_changes_and_apply_queues_modified_files(hfsuite_cmd, hub, tmp_path):  # type: ignore[no-untyped-def]
@@ -22,7 +22,7 @@ def test_updates_lists_changes_and_apply_queues_modified_files(hfsuite_cmd, hub,
     assert got.returncode == 0, got.stderr
     env = {"HF_ENDPOINT": hub.url}
 
-    fresh = json.loads(hfsuite_cmd("updates", "--json", env=env).stdout)
+    fresh = document(hfsuite_cmd("updates", "--json", env=env).stdout, "updates")
     (entry,) = fresh["repos"]
     assert entry["update_available"] is False and entry["changes"] == []
 
@@ -32,20 +32,20 @@ def test_updates_lists_changes_and_apply_queues_modified_files(hfsuite_cmd, hub,
     )
     result = hfsuite_cmd("updates", "--json", env=env)
     assert result.returncode == 0, result.stderr
-    (entry,) = json.loads(result.stdout)["repos"]
+    (entry,) = document(result.stdout, "updates")["repos"]
     assert entry["update_available"] is True
     assert entry["current_commit"] == repo.sha
     changes = {(c["path"], c["kind"]) for c in entry["changes"]}
     # skipped.bin changed too, but it was never downloaded: not reported.
     assert changes == {("a.txt", "modified"), ("gone.txt", "removed"), ("new.txt", "added")}
 
-    applied = json.loads(hfsuite_cmd("updates", "--apply", "--json", env=env).stdout)
+    applied = document(hfsuite_cmd("updates", "--apply", "--json", env=env).stdout, "updates")
     assert len(applied["queued_task_ids"]) == 1
     run = hfsuite_cmd("queue", "run", env=env)
     assert run.returncode == 0, run.stderr
     assert (dest / "a.txt").read_bytes() == b"ONE, changed"
     assert not (dest / "new.txt").exists(), "added files are queued only with --include-added"
-    (after,) = json.loads(hfsuite_cmd("updates", "--json", env=env).stdout)["repos"]
+    (after,) = document(hfsuite_cmd("updates", "--json", env=env).stdout, "updates")["repos"]
     assert after["downloaded_commit"] == repo.sha and after["commit_moved"] is False
     # Not up to date: new.txt is still missing and gone.txt is still in the folder.
     assert after["update_available"] is True
@@ -56,7 +56,7 @@ def test_updates_lists_changes_and_apply_queues_modified_files(hfsuite_cmd, hub,
 
     # The update fetched only a.txt; b.txt is still tracked, so a later change to it is seen.
     repo.commit({"b.txt": b"TWO, changed"})
-    (later,) = json.loads(hfsuite_cmd("updates", "--json", env=env).stdout)["repos"]
+    (later,) = document(hfsuite_cmd("updates", "--json", env=env).stdout, "updates")["repos"]
     assert {(c["path"], c["kind"]) for c in later["changes"]} >= {("b.txt", "modified")}
 
 

@@ -8,13 +8,13 @@ only when the destination really holds what upstream has.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from huggingface_hub import errors as hf_errors
 from huggingface_hub import hf_hub_download, snapshot_download
+from json_documents import document
 
 from hfsuite.testing import HubEmulator
 
@@ -35,7 +35,7 @@ def _files_under(folder: Path) -> set[str]:
 def _entry(hfsuite_cmd: Any, env: dict[str, str]) -> dict[str, Any]:
     result = hfsuite_cmd("updates", "--json", env=env)
     assert result.returncode == 0, result.stderr
-    (entry,) = json.loads(result.stdout)["repos"]
+    (entry,) = document(result.stdout, "updates")["repos"]
     return entry  # type: ignore[no-any-return]
 
 
@@ -53,7 +53,7 @@ def test_apply_in_the_hf_cache_keeps_every_file_of_the_new_commit(
     repo.commit({"config.json": b'{"model_type": "tiny", "v": 2}'}, message="v2")
     applied = hfsuite_cmd("updates", "--apply", "--json", env=env)
     assert applied.returncode == 0, applied.stderr
-    assert len(json.loads(applied.stdout)["queued_task_ids"]) == 1
+    assert len(document(applied.stdout, "updates")["queued_task_ids"]) == 1
     run = hfsuite_cmd("queue", "run", env=env)
     assert run.returncode == 0, run.stderr
 

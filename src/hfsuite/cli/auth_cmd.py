@@ -18,7 +18,8 @@ from hfsuite.app.accounts import (
     status,
 )
 from hfsuite.app.suite import Suite
-from hfsuite.cli.output import err, out, print_json
+from hfsuite.cli.json_views import access_view, auth_status_view, login_view, logout_view
+from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.core.errors import (
     AuthenticationError,
     GatedRepoError,
@@ -71,7 +72,7 @@ def login_command(
     token: str = typer.Option(
         None, "--token", help="The token (default: read from stdin, or a hidden prompt)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = json_option(),
 ) -> None:
     """Validate a token with the Hub and store it for later runs.
 
@@ -84,15 +85,7 @@ def login_command(
     suite = _suite(ctx)
     result = login(suite, _read_token(token))
     if as_json:
-        print_json(
-            {
-                "user": result.info.user,
-                "role": result.info.role,
-                "stored_in": result.stored_in.value,
-                "location": result.location,
-                "warning": result.warning,
-            }
-        )
+        print_json(login_view(result))
     else:
         out.print(f"Logged in as {_describe(result.info)}.", highlight=False)
         out.print(f"Token stored in the {result.stored_in.value}: {result.location}")
@@ -101,7 +94,7 @@ def login_command(
 
 
 @app.command("logout")
-def logout_command(ctx: typer.Context) -> None:
+def logout_command(ctx: typer.Context, as_json: bool = json_option()) -> None:
     """Forget the token stored by `hfsuite auth login` (HF_TOKEN and hf's file stay).
 
     Examples:
@@ -109,6 +102,9 @@ def logout_command(ctx: typer.Context) -> None:
       hfsuite auth logout
     """
     result = logout(_suite(ctx))
+    if as_json:
+        print_json(logout_view(result))
+        return
     if result.removed:
         out.print("Removed the stored token from the " + " and ".join(result.removed) + ".")
     else:
@@ -155,7 +151,7 @@ def _status_table(state: AuthStatus) -> Table:
 def status_command(
     ctx: typer.Context,
     token: str = typer.Option(None, "--token", help="Check this token instead."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = json_option(),
 ) -> None:
     """Show the token in effect: where it comes from, its owner, role and scopes.
 
@@ -170,7 +166,7 @@ def status_command(
     """
     state = status(_suite(ctx), token)
     if as_json:
-        print_json(state.to_dict())
+        print_json(auth_status_view(state))
     elif state.origin is None:
         out.print("Not logged in: downloads are anonymous (public repositories only).")
     else:
@@ -184,7 +180,7 @@ def check_command(
     ctx: typer.Context,
     repo: str = typer.Argument(..., help="Repository: org/name, datasets/org/name or a Hub URL."),
     token: str = typer.Option(None, "--token", help="Check this token instead."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = json_option(),
 ) -> None:
     """Say whether the token in effect can download a repository, and if not, why.
 
@@ -196,7 +192,7 @@ def check_command(
     """
     report = check(_suite(ctx), repo, token)
     if as_json:
-        print_json(report.to_dict())
+        print_json(access_view(report))
     elif report.readable:
         out.print(f"[green]OK:[/] {report.message}", markup=True, highlight=False)
         if report.hint:

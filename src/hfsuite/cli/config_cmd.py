@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 import typer
@@ -12,11 +11,18 @@ from rich.table import Table
 from hfsuite.app.config_ops import (
     describe_settings,
     get_setting,
+    plain_value,
     reset_settings,
     set_setting,
     stored_note,
 )
-from hfsuite.cli.output import out, print_json
+from hfsuite.cli.json_views import (
+    config_path_view,
+    setting_change_view,
+    setting_view,
+    settings_view,
+)
+from hfsuite.cli.output import json_option, out, print_json
 from hfsuite.config import SettingsStore
 
 app = typer.Typer(
@@ -38,7 +44,7 @@ def _state(ctx: typer.Context) -> Any:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = json_option(),
 ) -> None:
     """Show every setting, its value in effect and where the value comes from.
 
@@ -51,7 +57,7 @@ def show(
     suite = _state(ctx).suite()
     rows = describe_settings(suite.loaded)
     if as_json:
-        print_json({row.key: {"value": row.value, "origin": row.origin} for row in rows})
+        print_json(settings_view(rows))
         return
     table = Table(title=f"Settings ({suite.store.path})", title_justify="left")
     table.add_column("key", style="bold")
@@ -66,7 +72,7 @@ def show(
 def get(
     ctx: typer.Context,
     key: str = typer.Argument(..., help="Setting name, e.g. endpoint."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = json_option(),
 ) -> None:
     """Print one setting's value.
 
@@ -76,7 +82,7 @@ def get(
     """
     row = get_setting(_state(ctx).suite().loaded, key)
     if as_json:
-        print_json(asdict(row))
+        print_json(setting_view(row))
     else:
         typer.echo(row.value if row.value is not None else "")
 
@@ -86,6 +92,7 @@ def set_(
     ctx: typer.Context,
     key: str = typer.Argument(..., help="Setting name."),
     value: str = typer.Argument(..., help="New value (an empty string clears optional ones)."),
+    as_json: bool = json_option(),
 ) -> None:
     """Validate and store a setting.
 
@@ -97,11 +104,15 @@ def set_(
     """
     state = _state(ctx)
     stored = set_setting(SettingsStore(), key, value)
-    out.print(f"{key} = {stored!r}" if stored is not None else f"{key} cleared")
     note = stored_note(key, value, stored)
+    origin = state.suite().loaded.origins.get(key, "")
+    if as_json:
+        overridden_by = origin[4:] if origin.startswith("env:") else None
+        print_json(setting_change_view(key, plain_value(stored), note, overridden_by))
+        return
+    out.print(f"{key} = {stored!r}" if stored is not None else f"{key} cleared")
     if note:
         out.print(f"[yellow]Note:[/] {escape(note)}", highlight=False, soft_wrap=True)
-    origin = state.suite().loaded.origins.get(key, "")
     if origin.startswith("env:"):
         out.print(
             f"[yellow]Note:[/] {origin[4:]} is set in the environment and overrides this value."
@@ -129,11 +140,14 @@ def reset(
 
 
 @app.command("path")
-def path() -> None:
+def path(as_json: bool = json_option()) -> None:
     """Print the settings file's path.
 
     Examples:
 
       hfsuite config path
     """
+    if as_json:
+        print_json(config_path_view(str(SettingsStore().path)))
+        return
     typer.echo(str(SettingsStore().path))

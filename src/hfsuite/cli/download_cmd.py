@@ -18,7 +18,8 @@ from hfsuite.app.downloads import (
     preflight,
 )
 from hfsuite.cli.destination_flags import chosen_destination
-from hfsuite.cli.output import err, out, print_json
+from hfsuite.cli.json_views import download_cancelled_view, download_done_view, plan_view
+from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
 from hfsuite.cli.wording import counted
 from hfsuite.core.destination import Destination
@@ -88,7 +89,7 @@ def download_command(
     ),
     limit_rate: str = typer.Option(None, "--limit-rate", help="Bandwidth limit, e.g. 10M, 500k."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be downloaded."),
-    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a progress display."),
+    as_json: bool = json_option("JSON lines instead of a progress display (docs/json.md)."),
     token: str = typer.Option(
         None, "--token", help="Hub token (default: HF_TOKEN, hf auth login)."
     ),
@@ -165,7 +166,7 @@ def download_command(
         except BaseException as exc:
             early.cancel_and_wait()  # partial data and resume state stay on disk
             if isinstance(exc, KeyboardInterrupt):
-                raise OperationCancelled(_INTERRUPTED) from None
+                raise _cancelled(as_json) from None
             raise
         try:
             while not running.wait(0.2):
@@ -176,11 +177,18 @@ def download_command(
     try:
         outcome = running.result()
     except OperationCancelled:
-        raise OperationCancelled(_INTERRUPTED) from None
+        raise _cancelled(as_json) from None
     except HfSuiteError as exc:
         _after_failure(manager, running.task_id, exc)
         raise
     _print_summary(outcome, as_json, state.quiet)
+
+
+def _cancelled(as_json: bool) -> OperationCancelled:
+    """The error a Ctrl-C ends with; under ``--json`` the stream's last line says so first."""
+    if as_json:
+        emit_json(download_cancelled_view(_INTERRUPTED))
+    return OperationCancelled(_INTERRUPTED)
 
 
 def _nothing_to_keep(error: BaseException | None) -> TypeGuard[HfSuiteError]:
@@ -222,18 +230,7 @@ def _print_summary(outcome: DownloadOutcome, as_json: bool, quiet: bool) -> None
     speed = fetched / outcome.elapsed_s if outcome.elapsed_s > 0 else 0.0
     dest = _destination(the_plan, outcome.destination)
     if as_json:
-        emit_json(
-            {
-                "event": "Done",
-                "repo": the_plan.snapshot.ref.repo_id,
-                "commit": the_plan.snapshot.commit,
-                "files": len(the_plan.files),
-                "skipped": skipped,
-                "downloaded_bytes": fetched,
-                "elapsed_s": round(outcome.elapsed_s, 3),
-                "path": dest,
-            }
-        )
+        emit_json(download_done_view(outcome, dest))
         return
     if not quiet:
         err.print(
@@ -249,23 +246,7 @@ def _print_summary(outcome: DownloadOutcome, as_json: bool, quiet: bool) -> None
 
 def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
     if as_json:
-        print_json(
-            {
-                "repo": the_plan.snapshot.ref.repo_id,
-                "commit": the_plan.snapshot.commit,
-                "files": [
-                    {
-                        "path": f.remote.path,
-                        "size": f.remote.size,
-                        "action": f.action,
-                        "bytes_to_download": f.missing_bytes,
-                    }
-                    for f in the_plan.files
-                ],
-                "total_bytes": the_plan.total_bytes,
-                "bytes_to_download": the_plan.missing_bytes,
-            }
-        )
+        print_json(plan_view(the_plan))
         return
     table = Table(
         title=f"{the_plan.snapshot.ref.repo_id} @ {the_plan.snapshot.commit[:12]}",

@@ -13,7 +13,8 @@ from rich.table import Table
 
 from hfsuite.app.downloads import parse_repo_arg
 from hfsuite.app.suite import Suite
-from hfsuite.cli.output import err, out, print_json
+from hfsuite.cli.json_views import favorite_view, history_list_view, history_show_view
+from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.wording import counted
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Outcome, RepoRef
@@ -107,7 +108,7 @@ def list_command(
     until: str = typer.Option(None, "--until", help="Before this date/time."),
     favorites: bool = typer.Option(False, "--favorites", "-f", help="Only favorite repos."),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many rows."),
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
 ) -> None:
     """List downloads, newest first.
 
@@ -121,7 +122,7 @@ def list_command(
         _suite(ctx).database, _query(text, outcome, since, until, favorites, limit)
     )
     if as_json:
-        print_json([r.to_export_dict() for r in rows])
+        print_json(history_list_view(rows))
         return
     table = Table(box=None, pad_edge=False)
     for name in ("id", "finished", "outcome", "repository", "commit", "size", "speed", ""):
@@ -146,7 +147,7 @@ def list_command(
 def show_command(
     ctx: typer.Context,
     entry_id: int = typer.Argument(..., help="History entry id."),
-    as_json: bool = typer.Option(False, "--json", help="JSON."),
+    as_json: bool = json_option(),
 ) -> None:
     """Everything about one download: repo, commit, files, speed, destination, error.
 
@@ -158,7 +159,7 @@ def show_command(
     """
     r = _ops().get_history(_suite(ctx).database, entry_id)
     if as_json:
-        print_json(r.to_export_dict())
+        print_json(history_show_view(r))
         return
     lines = [
         ("repository", f"{r.repo_type.value} {_name(r)}" + ("  ★" if r.is_favorite else "")),
@@ -194,6 +195,7 @@ def fav_command(
     target: str = typer.Argument(..., help="History entry id, or a repository id."),
     note: str = typer.Option(None, "--note", help="A note to keep with the favorite."),
 ) -> None:
+    as_json: bool = json_option(),
     """Star a repository (every history entry of it shows the star).
 
     Examples:
@@ -203,7 +205,10 @@ def fav_command(
       hfsuite history fav openai-community/gpt2 --note 'baseline for evals'
     """
     ref = _ref(ctx, target)
-    _ops().set_favorite(_suite(ctx).database, ref, True, note)
+    changed = _ops().set_favorite(_suite(ctx).database, ref, True, note)
+    if as_json:
+        print_json(favorite_view(ref, True, bool(changed), note))
+        return
     err.print(f"★ {ref}", highlight=False)
 
 
@@ -212,6 +217,7 @@ def unfav_command(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="History entry id, or a repository id."),
 ) -> None:
+    as_json: bool = json_option(),
     """Unstar a repository.
 
     Examples:
@@ -219,7 +225,11 @@ def unfav_command(
       hfsuite history unfav openai-community/gpt2
     """
     ref = _ref(ctx, target)
-    if not _ops().set_favorite(_suite(ctx).database, ref, False):
+    changed = _ops().set_favorite(_suite(ctx).database, ref, False)
+    if as_json:
+        print_json(favorite_view(ref, False, bool(changed), None))
+        return
+    if not changed:
         err.print(f"{ref} was not a favorite.", highlight=False)
 
 

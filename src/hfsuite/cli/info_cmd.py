@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from hfsuite.app.catalog import RepoDetails, info
-from hfsuite.cli.output import err, out, print_json
+from hfsuite.app.catalog import info
+from hfsuite.cli.json_views import details_view
+from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.core.units import format_bytes
 
 HELP = """Show a repository: commit, access, license, tags, size (--files: every file).
@@ -30,43 +31,13 @@ def register(app: typer.Typer) -> None:
     app.command("info", help=HELP)(info_command)
 
 
-def details_dict(d: RepoDetails, files: bool = True) -> dict[str, object]:
-    """The details as JSON data."""
-    data: dict[str, object] = {
-        "id": d.id,
-        "type": d.repo_type.value,
-        "revision": d.revision,
-        "commit": d.commit,
-        "author": d.author,
-        "private": d.private,
-        "gated": d.gated,
-        "license": d.license,
-        "pipeline_tag": d.pipeline_tag,
-        "library_name": d.library_name,
-        "tags": list(d.tags),
-        "downloads": d.downloads,
-        "likes": d.likes,
-        "last_modified": d.last_modified,
-        "created_at": d.created_at,
-        "file_count": len(d.files),
-        "total_size": d.total_size,
-        "from_cache": d.freshness.from_cache,
-        "note": d.freshness.note,
-    }
-    if files:
-        data["files"] = [
-            {"path": f.path, "size": f.size, "lfs": f.lfs, "sha256": f.sha256} for f in d.files
-        ]
-    return data
-
-
 def info_command(
     ctx: typer.Context,
     repo: str = typer.Argument(..., help="org/name, datasets/org/name[@rev] or a Hub URL."),
     files: bool = typer.Option(False, "--files", help="List the files with their sizes."),
     revision: str = typer.Option(None, "--revision", help="Branch, tag, commit or PR ref."),
     refresh: bool = typer.Option(False, "--refresh", help="Ignore cached information."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = json_option(),
     token: str = typer.Option(None, "--token", help="Hub token (default: the one in effect)."),
 ) -> None:
     suite = ctx.find_root().obj.suite()
@@ -74,7 +45,7 @@ def info_command(
         repo = f"{repo}@{revision}" if "://" not in repo and "@" not in repo else repo
     d = info(suite, repo, token=token, refresh=refresh)
     if as_json:
-        print_json(details_dict(d, files=True))
+        print_json(details_view(d))
         return
     if d.freshness.note:
         err.print(f"[yellow]Note:[/] {d.freshness.note}", markup=True, highlight=False)

@@ -34,7 +34,9 @@ from hfsuite.cli import (
     updates_cmd,
 )
 from hfsuite.cli.output import print_error, print_warning
+from hfsuite.cli.json_views import error_view
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
+from hfsuite.cli.progress import emit_json
 
 app = typer.Typer(
     name="hfsuite",
@@ -70,6 +72,8 @@ class CliState:
     quiet: bool = False
     overrides: dict[str, Any] = field(default_factory=dict)
     _suite: Suite | None = None
+    json_output: bool = False
+    """The command's ``--json`` was given: errors are also printed as JSON on stdout."""
 
     def suite(self) -> Suite:
         """The Suite for this run, created (settings loaded, logging set up) on first use."""
@@ -177,6 +181,8 @@ def exit_code(argv: list[str] | None = None) -> int:
             return exc.exit_code
         print_error(exc, verbose=state.verbose > 0)
         return exc.exit_code
+        if state.json_output:
+            emit_json(error_view(exc))
     except (KeyboardInterrupt, typer.Abort, click_abort):
         return 130
     except (typer.Exit, click_exit) as exc:
@@ -187,13 +193,21 @@ def exit_code(argv: list[str] | None = None) -> int:
             # command they belong to; find it so the usage line and the --help hint show.
             exc.ctx = _command_context(sys.argv[1:] if argv is None else argv)  # type: ignore[attr-defined]
         exc.show()  # type: ignore[attr-defined]
-        return int(getattr(exc, "exit_code", 2))
+        code = int(getattr(exc, "exit_code", 2))
+        if state.json_output or _asks_json(sys.argv[1:] if argv is None else argv):
+            emit_json(error_view(None, message=exc.format_message(), exit_code=code))  # type: ignore[attr-defined]
+        return code
     # Click returns an explicit ``ctx.exit(code)`` (e.g. ``--help``) as the result.
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 
 def _command_context(argv: list[str]) -> Any:
     """A Click context for the (sub)command that ``argv`` names, for its usage line."""
+def _asks_json(argv: list[str]) -> bool:
+    """Whether the command line has ``--json`` (for errors found before it was parsed)."""
+    return "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
+
+
     command = typer.main.get_command(app)
     ctx = command.context_class(command, info_name="hfsuite")
     for token in argv:

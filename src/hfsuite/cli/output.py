@@ -10,12 +10,29 @@ import json
 import sys
 from typing import Any
 
+import typer
 from rich.console import Console
 
 from hfsuite.core.errors import HfSuiteError
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def json_option(help_text: str = "Machine-readable output (docs/json.md).") -> Any:
+    """The ``--json`` option of every command that has one.
+
+    Asking for it also tells the error boundary (:func:`hfsuite.cli.main.exit_code`) to print
+    a failure as a JSON error document on stdout, besides the message on stderr.
+    """
+    return typer.Option(False, "--json", help=help_text, callback=_json_requested)
+
+
+def _json_requested(ctx: typer.Context, value: bool) -> bool:
+    state = ctx.find_root().obj
+    if value and state is not None:
+        state.json_output = True
+    return value
 
 
 def print_json(data: Any) -> None:

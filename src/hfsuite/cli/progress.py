@@ -6,7 +6,6 @@ Rich's progress is thread-safe, so no locking is needed here.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
+from hfsuite.cli.json_views import download_event_view
 from hfsuite.core.events import (
     Event,
     FileCompleted,
@@ -98,7 +98,7 @@ class RichProgressDisplay:
 
 
 class JsonLinesDisplay:
-    """One JSON object per event on stdout (``{"event": "TransferProgressed", …}``)."""
+    """One JSON object per event on stdout (``{"schema": …, "event": "TransferProgressed", …}``)."""
 
     def __enter__(self) -> JsonLinesDisplay:
         return self
@@ -107,7 +107,7 @@ class JsonLinesDisplay:
         sys.stdout.flush()
 
     def __call__(self, event: Event) -> None:
-        emit_json({"event": type(event).__name__, **_plain(dataclasses.asdict(event))})
+        emit_json(download_event_view(event))
 
 
 class QuietDisplay:
@@ -130,7 +130,3 @@ def emit_json(data: dict[str, Any]) -> None:
     """Write one JSON line to stdout."""
     sys.stdout.write(json.dumps(data, default=str, ensure_ascii=False) + "\n")
     sys.stdout.flush()
-
-
-def _plain(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if v is not None}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,15 @@ from rich.table import Table
 
 from hfsuite.app.suite import Suite
 from hfsuite.cli.destination_flags import chosen_destination
-from hfsuite.cli.output import err, out, print_json, print_warning
+from hfsuite.cli.json_views import (
+    INTERRUPTED,
+    queue_change_view,
+    queue_finished_view,
+    shown_state,
+    task_list_view,
+)
+from hfsuite.cli.output import err, json_option, out, print_json, print_warning
+from hfsuite.cli.progress import emit_json
 from hfsuite.cli.queue_progress import JsonQueueDisplay, LineQueueDisplay, RichQueueDisplay
 from hfsuite.cli.wording import counted
 from hfsuite.core.errors import TransferError, UsageError
@@ -118,7 +125,7 @@ def add_command(
     connections: int = typer.Option(
         None, "--connections", "-c", min=1, max=64, help="Connections per file."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the new ids as JSON."),
+    as_json: bool = json_option("Print the new ids as JSON (docs/json.md)."),
 ) -> None:
     """Add repositories to the queue (ids as arguments, or -i FILE with one per line).
 
@@ -164,7 +171,7 @@ def add_command(
         check_subfolders(targets, options)
     ids = queue_targets(_manager(ctx), targets, options, subfolders=subfolders)
     if as_json:
-        print_json({"added": ids})
+        print_json(queue_change_view("add", ids, len(ids)))
         return
     shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
     err.print(f"Added {_tasks(len(ids))}: {shown}", highlight=False)
@@ -178,36 +185,6 @@ def _progress_text(task: TaskRecord) -> str:
     return "  -  "
 
 
-INTERRUPTED = "interrupted"
-"""How a running task whose runner is gone is shown (it is stored as running)."""
-
-
-def shown_state(task: TaskRecord, interrupted: Collection[int]) -> str:
-    """The state ``queue ls`` shows: the stored one, or ``interrupted``."""
-    return INTERRUPTED if task.id in interrupted else task.state.value
-
-
-def task_json(task: TaskRecord, interrupted: Collection[int] = ()) -> dict[str, object]:
-    """A task as ``queue ls --json`` prints it (``interrupted``: ids shown as interrupted)."""
-    return {
-        "id": task.id,
-        "state": shown_state(task, interrupted),
-        "priority": task.priority.name.lower(),
-        "repo_type": task.repo_type.value,
-        "repo_id": task.repo_id,
-        "url": task.url,
-        "revision": task.revision,
-        "commit": task.resolved_commit,
-        "destination": task.destination,
-        "layout": task.layout.value,
-        "bytes_done": task.bytes_done,
-        "bytes_total": task.bytes_total,
-        "files_done": task.files_done,
-        "files_total": task.files_total,
-        "error": task.error,
-    }
-
-
 @app.command("ls")
 def list_command(
     ctx: typer.Context,
@@ -219,7 +196,7 @@ def list_command(
     ),
     limit: int = typer.Option(None, "--limit", "-n", min=1, help="At most this many rows."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many rows."),
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
 ) -> None:
     """List tasks in queue order (priority, then manual order).
 
@@ -236,7 +213,7 @@ def list_command(
     tasks = manager.list_tasks(state or None, limit=limit, offset=offset)
     interrupted = manager.interrupted_ids()
     if as_json:
-        print_json([task_json(t, interrupted) for t in tasks])
+        print_json(task_list_view(tasks, interrupted))
         return
     table = Table(box=None, pad_edge=False)
     for name, justify in (
@@ -281,11 +258,15 @@ def _state_command(verb: str, done: str, help_text: str, *examples: str) -> None
         ctx: typer.Context,
         ids: list[int] = typer.Argument(None, help="Task ids."),
         all_: bool = typer.Option(False, "--all", "-a", help="Every task."),
+        as_json: bool = json_option(),
     ) -> None:
         selection = _selection(ids, all_, verb)
         manager = _manager(ctx)
         _require_all(manager, selection)
         changed = getattr(manager, verb)(selection)
+        if as_json:
+            print_json(queue_change_view(verb, selection, changed))
+            return
         err.print(f"{done} {_tasks(changed)}.", highlight=False)
 
     shown = "".join(f"\n\n  hfsuite queue {verb} {example}" for example in examples)
@@ -319,6 +300,7 @@ def remove_command(
         False, "--delete-data", help="Also delete partial files (completed files stay)."
     ),
     finished: bool = typer.Option(False, "--finished", help="Remove every completed task."),
+    as_json: bool = json_option(),
 ) -> None:
     """Remove tasks from the queue (history keeps finished ones).
 
@@ -329,6 +311,7 @@ def remove_command(
       hfsuite queue rm --finished
     """
     manager = _manager(ctx)
+    selection: list[int] | None = None
     if finished:
         removed = len(manager.clear_finished())
     else:
@@ -336,6 +319,9 @@ def remove_command(
         assert selection is not None
         _require_all(manager, selection)
         removed = manager.remove(selection, delete_data=delete_data)
+    if as_json:
+        print_json(queue_change_view("rm", selection, removed))
+        return
     err.print(f"Removed {_tasks(removed)}.", highlight=False)
 
 
@@ -345,6 +331,7 @@ def move_command(
     task_id: int = typer.Argument(..., help="The task to move."),
     where: str = typer.Argument(None, help="up, down, top or bottom."),
     before: int = typer.Option(None, "--before", help="Put it just before this task."),
+    as_json: bool = json_option(),
 ) -> None:
     """Change a task's place in the queue (within its priority, or before another task).
 
@@ -359,6 +346,8 @@ def move_command(
     if before is not None:
         manager.require(before)
         manager.move_before(task_id, before)
+        if as_json:
+            print_json(queue_change_view("move", [task_id], 1))
         return
     from hfsuite.app.manager import MoveDirection
 
@@ -370,6 +359,8 @@ def move_command(
             hint="Example: hfsuite queue move 7 top",
         ) from None
     manager.move(task_id, direction)
+    if as_json:
+        print_json(queue_change_view("move", [task_id], 1))
 
 
 @app.command("priority")
@@ -377,6 +368,7 @@ def priority_command(
     ctx: typer.Context,
     level: str = typer.Argument(..., help="high, normal or low."),
     ids: list[int] = typer.Argument(..., help="Task ids."),
+    as_json: bool = json_option(),
 ) -> None:
     """Set tasks' priority (high runs before normal before low).
 
@@ -388,6 +380,9 @@ def priority_command(
     manager = _manager(ctx)
     _require_all(manager, ids)
     changed = manager.set_priority(ids, chosen)
+    if as_json:
+        print_json(queue_change_view("priority", ids, changed))
+        return
     err.print(f"Changed the priority of {_tasks(changed)}.", highlight=False)
 
 
@@ -398,7 +393,7 @@ def run_command(
     parallel: int = typer.Option(
         None, "--parallel", "-j", min=1, max=32, help="Tasks at once (default: setting)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of progress bars."),
+    as_json: bool = json_option("JSON lines instead of progress bars (docs/json.md)."),
 ) -> None:
     """Download queued tasks (resuming interrupted ones) until the queue is empty.
 
@@ -452,7 +447,11 @@ def run_command(
     summary = result.get("summary")
     if summary is None:
         return
-    if not as_json and not state.quiet:
+    if as_json:
+        emit_json(
+            queue_finished_view(summary.completed, summary.failed, summary.cancelled)  # type: ignore[attr-defined]
+        )
+    elif not state.quiet:
         err.print(
             f"Done: {summary.completed} completed, {summary.failed} failed, "  # type: ignore[attr-defined]
             f"{summary.cancelled} cancelled.",  # type: ignore[attr-defined]

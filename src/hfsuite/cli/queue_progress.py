@@ -24,6 +24,7 @@ from hfsuite.app.events import (
     TasksProgressed,
     TaskStarted,
 )
+from hfsuite.cli.json_views import queue_event_view
 from hfsuite.cli.progress import emit_json, transfer_progress
 from hfsuite.core.events import Event, FileFailed
 from hfsuite.core.types import TaskState
@@ -130,7 +131,7 @@ class LineQueueDisplay:
 
 
 class JsonQueueDisplay:
-    """JSON lines on stdout: task events and progress batches."""
+    """JSON lines on stdout: task events and progress batches (docs/json.md, queue-event)."""
 
     def __enter__(self) -> JsonQueueDisplay:
         return self
@@ -139,35 +140,6 @@ class JsonQueueDisplay:
         sys.stdout.flush()
 
     def __call__(self, event: Event) -> None:
-        data: dict[str, Any] | None = None
-        if isinstance(event, TaskEvent):
-            record = event.record
-            data = {
-                "event": type(event).__name__,
-                "task_id": record.id,
-                "repo": record.display_name,
-                "state": record.state.value,
-                "bytes_done": record.bytes_done,
-                "bytes_total": record.bytes_total,
-            }
-            if record.error:
-                data["error"] = record.error
-        elif isinstance(event, TasksProgressed):
-            data = {
-                "event": "TasksProgressed",
-                "speed_bps": round(event.speed_bps, 1),
-                "tasks": [
-                    {
-                        "task_id": p.task_id,
-                        "done_bytes": p.done_bytes,
-                        "total_bytes": p.total_bytes,
-                        "speed_bps": round(p.speed_bps, 1),
-                        "eta_s": None if p.eta_s is None else round(p.eta_s, 1),
-                    }
-                    for p in event.tasks
-                ],
-            }
-        elif isinstance(event, TaskRemoved):
-            data = {"event": "TaskRemoved", "task_id": event.task_id}
+        data = queue_event_view(event)
         if data is not None:
             emit_json(data)

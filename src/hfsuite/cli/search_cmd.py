@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from hfsuite.app.catalog import SORT_KEYS, SearchPage, search
-from hfsuite.cli.output import err, out, print_json
+from hfsuite.app.catalog import SORT_KEYS, search
+from hfsuite.cli.json_views import search_view
+from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import RepoType
 
@@ -32,26 +33,6 @@ def register(app: typer.Typer) -> None:
     app.command("search", help=HELP)(search_command)
 
 
-def _hit_dict(page: SearchPage) -> list[dict[str, object]]:
-    return [
-        {
-            "id": h.id,
-            "type": h.repo_type.value,
-            "author": h.author,
-            "downloads": h.downloads,
-            "likes": h.likes,
-            "pipeline_tag": h.pipeline_tag,
-            "library_name": h.library_name,
-            "tags": list(h.tags),
-            "last_modified": h.last_modified,
-            "created_at": h.created_at,
-            "private": h.private,
-            "gated": h.gated,
-        }
-        for h in page.hits
-    ]
-
-
 def search_command(
     ctx: typer.Context,
     query: str = typer.Argument(None, help="Words in the repository id."),
@@ -66,7 +47,7 @@ def search_command(
     repo_type: RepoType = typer.Option(RepoType.MODEL, "--type", help="model, dataset or space."),
     cursor: str = typer.Option(None, "--cursor", help="Continue after a previous page (--json)."),
     refresh: bool = typer.Option(False, "--refresh", help="Ignore cached results."),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = json_option(),
     token: str = typer.Option(None, "--token", help="Hub token (default: the one in effect)."),
 ) -> None:
     if sort not in SORT_KEYS:
@@ -86,15 +67,7 @@ def search_command(
     )
     fresh = page.freshness
     if as_json:
-        print_json(
-            {
-                "items": _hit_dict(page),
-                "next_cursor": page.next_cursor,
-                "from_cache": fresh.from_cache,
-                "stale": fresh.stale,
-                "note": fresh.note,
-            }
-        )
+        print_json(search_view(page))
         return
     if fresh.note:
         err.print(f"[yellow]Note:[/] {fresh.note}", markup=True, highlight=False)

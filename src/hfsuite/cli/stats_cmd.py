@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from hfsuite.cli.output import out, print_json
+from hfsuite.cli.json_views import stats_view
+from hfsuite.cli.output import json_option, out, print_json
 from hfsuite.cli.wording import counted
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
@@ -27,7 +28,7 @@ def register(app: typer.Typer) -> None:
 def stats_command(
     ctx: typer.Context,
     days: int = typer.Option(30, "--days", "-d", min=1, max=3660, help="How many days back."),
-    as_json: bool = typer.Option(False, "--json", help="JSON instead of a table."),
+    as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
     all_days: bool = typer.Option(False, "--all-days", help="List idle days too."),
 ) -> None:
     from hfsuite.app.history_ops import local_day, stats_summary  # brings in the database
@@ -35,30 +36,7 @@ def stats_command(
     suite = ctx.find_root().obj.suite()
     summary = stats_summary(suite.database, local_day(suite.clock.now()), days)
     if as_json:
-        print_json(
-            {
-                "days": [
-                    {
-                        "day": d.day.isoformat(),
-                        "downloads": d.downloads,
-                        "failures": d.failures,
-                        "cancelled": d.cancelled,
-                        "bytes": d.bytes_downloaded,
-                        "seconds": round(d.seconds, 3),
-                        "average_speed_bps": round(d.average_speed_bps, 1),
-                    }
-                    for d in summary.days
-                ],
-                "total": {
-                    "downloads": summary.downloads,
-                    "failures": summary.failures,
-                    "cancelled": sum(d.cancelled for d in summary.days),
-                    "bytes": summary.bytes_downloaded,
-                    "seconds": round(summary.seconds, 3),
-                    "average_speed_bps": round(summary.average_speed_bps, 1),
-                },
-            }
-        )
+        print_json(stats_view(summary))
         return
     title = f"Last {counted(days, 'day')}"
     table = Table(box=None, pad_edge=False, title=title, title_justify="left")

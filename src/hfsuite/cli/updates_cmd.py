@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from hfsuite.cli.output import out, print_json
+from hfsuite.cli.json_views import updates_view
+from hfsuite.cli.output import json_option, out, print_json
 from hfsuite.cli.wording import counted
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ def updates_command(
     include_added: bool = typer.Option(
         False, "--include-added", help="With --apply, also queue files new upstream."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    as_json: bool = json_option(),
 ) -> None:
     from hfsuite.app.manager import DownloadManager
     from hfsuite.app.updates import ChangeKind, apply_updates, check_updates
@@ -54,7 +55,7 @@ def updates_command(
     if apply:
         queued = apply_updates(DownloadManager(suite), updates, include_added=include_added)
     if as_json:
-        print_json({"repos": [u.to_dict() for u in updates], "queued_task_ids": queued})
+        print_json(updates_view(updates, queued))
         return
     if not updates:
         out.print("No downloaded repositories are tracked yet.")
