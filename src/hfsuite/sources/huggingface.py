@@ -25,11 +25,20 @@ from hfsuite.core.errors import (
     ServerError,
     SourceError,
 )
-from hfsuite.core.remote import HttpAnswer, RemoteFile, RepoSnapshot
+from hfsuite.core.remote import (
+    HttpAnswer,
+    RemoteFile,
+    RepoSnapshot,
+    is_sha256,
+    normalize_etag,
+)
 from hfsuite.core.source import file_in
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 
 log = logging.getLogger(__name__)
+
+#: At most this many HEAD requests at once when a listing lacks sizes or hashes.
+HEAD_WORKERS = 8
 
 
 class EndpointAuth:
@@ -208,22 +217,79 @@ class HuggingFaceSource:
         commit = info.sha
         if not commit:
             raise ServerError(f"{self.endpoint} did not say which commit {ref} is at.")
-        files = []
+        files: list[RemoteFile] = []
+        sparse: list[str] = []
         for sibling in info.siblings or []:
             lfs = sibling.lfs
             size = lfs.size if lfs is not None else sibling.size
+            if size is None or not (sibling.blob_id or lfs is not None):
+                sparse.append(sibling.rfilename)
+                continue
             files.append(
                 RemoteFile(
                     path=sibling.rfilename,
-                    size=int(size or 0),
+                    size=int(size),
                     url=self._resolve_url(ref, commit, sibling.rfilename),
                     blob_id=sibling.blob_id,
                     sha256=lfs.sha256 if lfs is not None else None,
                     lfs=lfs is not None,
                 )
             )
+        if sparse:
+            files.extend(self._metadata_by_head(ref, commit, sparse))
+            files.sort(key=lambda f: f.path)
         resolved = RepoRef(info.id or ref.repo_id, ref.repo_type, ref.revision, ref.source)
         return RepoSnapshot(ref=resolved, commit=commit, files=tuple(files))
+
+    def _metadata_by_head(self, ref: RepoRef, commit: str, paths: list[str]) -> list[RemoteFile]:
+        """Sizes and hashes of files the listing left bare, from a HEAD of each resolve URL
+        (``X-Linked-Size``/``Content-Length``, ``X-Linked-Etag``/``ETag``), as
+        huggingface_hub does for such listings; a few requests at a time.
+
+        Raises:
+            ServerError: a file's size or etag is not given, or a HEAD answers for another
+                commit; others as :meth:`translate_error`.
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        log.info("%s lists %d file(s) without sizes or hashes; asking each.", ref, len(paths))
+        workers = max(1, min(HEAD_WORKERS, len(paths)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="hf-head") as pool:
+            return list(pool.map(lambda path: self._head_file(ref, commit, path), paths))
+
+    def _head_file(self, ref: RepoRef, commit: str, path: str) -> RemoteFile:
+        from huggingface_hub import get_hf_file_metadata
+
+        url = self._resolve_url(ref, commit, path)
+        try:
+            meta = get_hf_file_metadata(url, token=self.token or False, endpoint=self.endpoint)
+        except HfSuiteError:
+            raise
+        except Exception as exc:
+            raise self.translate_error(exc, ref) from exc
+        etag = normalize_etag(meta.etag)
+        missing = [what for what, value in (("size", meta.size), ("etag", etag)) if value is None]
+        if missing:
+            raise ServerError(
+                f"{self.endpoint} did not say the {' or '.join(missing)} of {path!r} in {ref} "
+                "(neither in its file list nor in the file's headers).",
+                hint="The server or a proxy between strips these headers; try another endpoint.",
+            )
+        if meta.commit_hash and meta.commit_hash != commit:
+            raise ServerError(
+                f"{self.endpoint} answered for commit {meta.commit_hash} about {path!r}, "
+                f"expected {commit}.",
+                hint="The repository changed while it was listed; try again.",
+            )
+        lfs = is_sha256(etag)
+        return RemoteFile(
+            path=path,
+            size=int(meta.size or 0),
+            url=url,
+            blob_id=None if lfs else etag,  # huggingface_hub names the blob by any etag
+            sha256=etag if lfs else None,
+            lfs=lfs,
+        )
 
     def file_metadata(self, ref: RepoRef, path: str) -> RemoteFile:
         """One file of ``ref`` (from the listing, so its URL carries the resolved commit).

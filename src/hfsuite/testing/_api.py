@@ -47,7 +47,9 @@ def file_entry(
     blob: Blob,
     expand: bool,
 ) -> dict[str, Any]:
-    """A tree / paths-info entry for a file."""
+    """A tree / paths-info entry for a file (only its type and path with a sparse listing)."""
+    if emulator.settings.sparse_listing:
+        return {"type": "file", "path": path}
     entry: dict[str, Any] = {"type": "file", "path": path, "size": blob.size}
     if repo.is_lfs(path, blob, emulator.state.lfs_threshold):
         pointer = blob.lfs_pointer()
@@ -121,7 +123,8 @@ def tree_listing(
 def siblings(
     emulator: HubHost, repo: RepoRecord, commit: Commit, blobs: bool
 ) -> list[dict[str, Any]]:
-    """The ``siblings`` list of repo info."""
+    """The ``siblings`` list of repo info (``blobs`` is ignored with a sparse listing)."""
+    blobs = blobs and not emulator.settings.sparse_listing
     out: list[dict[str, Any]] = []
     for path in sorted(commit.files):
         item: dict[str, Any] = {"rfilename": path}

@@ -1,12 +1,12 @@
-"""Fault and realism knobs: throttling, latency, errors, dropped and stalled bodies.
+"""Fault and realism knobs: throttling, latency, errors, dropped or stalled bodies, sparse lists.
 
 A :class:`FaultSettings` holds the global knobs (per-connection and total bandwidth caps, the CDN
-URL lifetime) and a list of :class:`FaultRule`. Each rule is scoped by a path glob (matched
-against the decoded request path, and against ``path?query``), an optional method list and an
-origin (``hub``, ``cdn`` or ``any``), and applies its faults to the first ``count`` matching
+URL lifetime, sparse listings) and a list of :class:`FaultRule`. Each rule is scoped by a path glob
+(matched against the decoded request path, and against ``path?query``), an optional method list and
+an origin (``hub``, ``cdn`` or ``any``), and applies its faults to the first ``count`` matching
 requests (all of them when ``count`` is ``None``). Every matching request increments the rule's
-counter, HEAD requests included. ``change_content_after=K`` is counted independently: the
-(K+1)-th and later matching requests see different bytes and a different ETag.
+counter, HEAD requests included. ``change_content_after=K`` is counted independently: the (K+1)-th
+and later matching requests see different bytes and a different ETag.
 
 Rules and settings round-trip through plain dicts, which is what ``POST /_emulator/faults``
 takes, so a test can reconfigure an emulator running in another process.
@@ -150,6 +150,10 @@ class FaultSettings:
         per_connection_bps: Cap on each TCP connection's body bytes per second (None: no cap).
         total_bps: Cap shared by all connections (None: no cap).
         cdn_url_ttl_s: Lifetime of signed CDN URLs.
+        sparse_listing: Answer like a server that keeps no file metadata (an older mirror, a
+            proxy): repo info's ``siblings`` carry only ``rfilename`` (``blobs=true`` is
+            ignored) and tree / paths-info entries only ``type`` and ``path``. Sizes and hashes
+            are then known only from a HEAD of each file's resolve URL.
     """
 
     def __init__(
@@ -157,11 +161,13 @@ class FaultSettings:
         per_connection_bps: float | None = None,
         total_bps: float | None = None,
         cdn_url_ttl_s: float = 3600.0,
+        sparse_listing: bool = False,
     ) -> None:
         self._lock = threading.Lock()
         self.per_connection_bps = per_connection_bps
         self.total_bps = total_bps
         self.cdn_url_ttl_s = cdn_url_ttl_s
+        self.sparse_listing = sparse_listing
         self.rules: list[FaultRule] = []
         self._total_bucket: TokenBucket | None = None
         self._rebuild_total()
@@ -178,13 +184,14 @@ class FaultSettings:
         """Apply a JSON-style update.
 
         Keys: ``per_connection_bps``, ``total_bps``, ``cdn_url_ttl_s`` (set; null clears a cap),
-        ``rules`` (replace the rule list), ``add_rules`` (append), ``reset`` (true: clear all
-        first). Unknown keys raise ``ValueError``.
+        ``sparse_listing`` (true/false), ``rules`` (replace the rule list), ``add_rules``
+        (append), ``reset`` (true: clear all first). Unknown keys raise ``ValueError``.
         """
         allowed = {
             "per_connection_bps",
             "total_bps",
             "cdn_url_ttl_s",
+            "sparse_listing",
             "rules",
             "add_rules",
             "reset",
@@ -199,6 +206,7 @@ class FaultSettings:
                 self.per_connection_bps = None
                 self.total_bps = None
                 self.cdn_url_ttl_s = 3600.0
+                self.sparse_listing = False
                 self.rules = []
             if "per_connection_bps" in data:
                 self.per_connection_bps = data["per_connection_bps"] or None
@@ -206,6 +214,8 @@ class FaultSettings:
                 self.total_bps = data["total_bps"] or None
             if "cdn_url_ttl_s" in data:
                 self.cdn_url_ttl_s = float(data["cdn_url_ttl_s"])
+            if "sparse_listing" in data:
+                self.sparse_listing = bool(data["sparse_listing"])
             if "rules" in data:
                 self.rules = new_rules
             self.rules.extend(added)
@@ -228,6 +238,7 @@ class FaultSettings:
                 "per_connection_bps": self.per_connection_bps,
                 "total_bps": self.total_bps,
                 "cdn_url_ttl_s": self.cdn_url_ttl_s,
+                "sparse_listing": self.sparse_listing,
                 "rules": [r.to_dict() for r in self.rules],
             }
 

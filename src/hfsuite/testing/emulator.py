@@ -244,6 +244,7 @@ class HubEmulator:
         per_connection_bps: Cap each connection's file-body rate.
         total_bps: Cap the rate of all connections together.
         cdn_url_ttl_s: Lifetime of signed CDN URLs.
+        sparse_listing: List files without sizes or hashes (see :class:`FaultSettings`).
         request_log_path: Also write the request log to this file (JSON lines).
         anonymous_repo_not_found_code: Send ``X-Error-Code: RepoNotFound`` with anonymous 401s
             (what makes the client raise RepositoryNotFoundError on http:// endpoints).
@@ -261,13 +262,14 @@ class HubEmulator:
         per_connection_bps: float | None = None,
         total_bps: float | None = None,
         cdn_url_ttl_s: float = 3600.0,
+        sparse_listing: bool = False,
         request_log_path: str | os.PathLike[str] | None = None,
         anonymous_repo_not_found_code: bool = True,
         hash_cache: str | os.PathLike[str] | None = None,
     ) -> None:
         self.hash_store = HashStore(hash_cache) if hash_cache is not None else None
         self.state = HubState(lfs_threshold)
-        self.settings = FaultSettings(per_connection_bps, total_bps, cdn_url_ttl_s)
+        self.settings = FaultSettings(per_connection_bps, total_bps, cdn_url_ttl_s, sparse_listing)
         self.log = RequestLog(request_log_path)
         self.secret = secrets.token_bytes(16)
         self.anonymous_repo_not_found_code = anonymous_repo_not_found_code

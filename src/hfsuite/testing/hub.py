@@ -134,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="per-repo settings (TOML, or JSON if FILE ends in .json): see below",
     )
     serve.add_argument(
+        "--sparse-listing",
+        action="store_true",
+        help="list files without sizes or hashes (siblings with only rfilename, blobs=true "
+        "ignored), like an older mirror: clients must HEAD each file",
+    )
+    serve.add_argument(
         "--strict-401",
         action="store_true",
         help="anonymous 401s without X-Error-Code (byte-exact real Hub behaviour)",
@@ -183,6 +189,8 @@ def _emulator(args: argparse.Namespace) -> HubEmulator:
         anonymous_repo_not_found_code=not args.strict_401,
         hash_cache=args.hash_cache,
     )
+    if args.sparse_listing:
+        hub.settings.update({"sparse_listing": True})
     if args.latency:
         hub.add_fault("*", latency_s=args.latency)
     for raw in args.fault:
