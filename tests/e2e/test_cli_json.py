@@ -69,6 +69,10 @@ def test_config_commands(hfsuite_cmd: Any) -> None:
     path = document(_ok(hfsuite_cmd("config", "path", "--json")), "config-path")["path"]
     assert Path(path) == Path(_ok(hfsuite_cmd("config", "path")).strip())
     document(_ok(hfsuite_cmd("config", "show", "--json")), "settings")
+    reset = hfsuite_cmd("config", "reset", "global_limit_bps", "--json")
+    assert document(_ok(reset), "setting-change")["value"] is None
+    everything = hfsuite_cmd("config", "reset", "--yes", "--json")
+    assert document(_ok(everything), "setting-change")["key"] is None
 
 
 def test_auth_commands(hfsuite_cmd: Any, hub: HubEmulator, tmp_path: Path) -> None:

@@ -124,6 +124,7 @@ def reset(
     ctx: typer.Context,
     key: str | None = typer.Argument(None, help="Setting to reset; all of them when omitted."),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before resetting everything."),
+    as_json: bool = json_option(),
 ) -> None:
     """Return a setting (or all settings) to the default.
 
@@ -136,6 +137,11 @@ def reset(
     if key is None and not yes:
         typer.confirm("Reset every setting to its default?", abort=True)
     reset_settings(SettingsStore(), key)
+    if as_json:
+        origin = _state(ctx).suite().loaded.origins.get(key, "") if key else ""
+        overridden_by = origin[4:] if origin.startswith("env:") else None
+        print_json(setting_change_view(key, None, None, overridden_by))
+        return
     out.print(f"{key or 'all settings'} reset to default")
 
 
