@@ -43,7 +43,7 @@ from hfsuite.app.runner_liveness import (
     new_claim_id,
     runner_gone,
 )
-from hfsuite.app.task_outcome import Ending, decide, ending_of
+from hfsuite.app.task_outcome import Ending, decide, ending_of, unexpected_failure
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, RunnerBusyError
 from hfsuite.core.events import Event
 from hfsuite.core.types import Outcome, TaskState
@@ -296,6 +296,10 @@ class QueueRunner:
             except HfSuiteError as exc:
                 self._fail_unstartable(task, exc)
                 continue
+            except Exception as exc:
+                log.error("task %s cannot start", task.id, exc_info=exc)
+                self._fail_unstartable(task, unexpected_failure(exc))
+                continue
             self._start(_Active(task, FreshDownload(self.suite, request)))
         if claimed:
             self.host.sync()
@@ -444,11 +448,10 @@ class QueueRunner:
         self.summary.count(decision.history)
 
     def _failure_message(self, task_id: int, error: BaseException | None) -> str:
-        message = self.suite.redactor(str(error))
-        if not isinstance(error, HfSuiteError):
+        if error is not None and not isinstance(error, HfSuiteError):
             log.error("task %s failed unexpectedly", task_id, exc_info=error)
-            message = f"Unexpected error: {message}"
-        return message
+            error = unexpected_failure(error)
+        return self.suite.redactor(str(error))
 
 
 # --- direct downloads ------------------------------------------------------------------------
@@ -495,8 +498,11 @@ class DirectDownload:
             HfSuiteError: what the download raised (OperationCancelled when stopped).
         """
         self._finished.wait()
-        if self._active.error is not None:
-            raise self._active.error
+        error = self._active.error
+        if error is not None and not isinstance(error, HfSuiteError | KeyboardInterrupt):
+            raise unexpected_failure(error) from error  # its traceback is in the log
+        if error is not None:
+            raise error
         if self._active.outcome is None:
             raise OperationCancelled("Download cancelled.")
         return self._active.outcome
