@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.redact import Redactor
-from hfsuite.core.types import Outcome, Priority, RepoRef, SourceKind, TaskState
+from hfsuite.core.types import Outcome, Priority, RepoRef, RepoType, SourceKind, TaskState
 from hfsuite.storage import (
     Database,
     FileSelection,
@@ -193,6 +193,20 @@ def set_favorite(db: Database, ref: RepoRef, favorite: bool, note: str | None = 
             uow.history.add_favorite(ref, note)
             return True
         return uow.history.remove_favorite(ref)
+
+
+def favorite_notes(db: Database) -> dict[tuple[SourceKind, RepoType, str], str]:
+    """The notes kept with favorites (``history fav --note``), by (source, kind, repo id)."""
+    with db.read() as uow:
+        favorites = uow.history.list_favorites()
+    return {(f.source, f.repo_type, f.repo_id): f.note for f in favorites if f.note}
+
+
+def note_of(notes: dict[tuple[SourceKind, RepoType, str], str], record: HistoryRecord) -> str:
+    """The favorite's note of a history entry's repository ("" without one)."""
+    if not record.is_favorite or record.repo_id is None:
+        return ""
+    return notes.get((record.source, record.repo_type, record.repo_id), "")
 
 
 def ref_of(record: HistoryRecord) -> RepoRef:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
+from hfsuite.app.display_names import shown_name
 from hfsuite.app.downloads import parse_repo_arg
 from hfsuite.app.suite import Suite
 from hfsuite.cli.json_views import favorite_view, history_list_view, history_show_view
@@ -95,8 +96,15 @@ def _when(ts: float | None) -> str:
 
 
 def _name(record: HistoryRecord) -> str:
-    rev = f"@{record.revision}" if record.revision else ""
-    return f"{record.repo_id or record.url}{rev}"
+    return shown_name(record.source, record.repo_type, record.repo_id, record.url, record.revision)
+
+
+def _notes(suite: Suite, rows: list[HistoryRecord]) -> dict[int, str]:
+    """The favorite's note of each row that has one, by entry id."""
+    if not any(r.is_favorite for r in rows):
+        return {}
+    notes = _ops().favorite_notes(suite.database)
+    return {r.id: note for r in rows if (note := _ops().note_of(notes, r))}
 
 
 @app.command("ls")
@@ -110,7 +118,7 @@ def list_command(
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many rows."),
     as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
 ) -> None:
-    """List downloads, newest first.
+    """List downloads, newest first (a favorite shows its note after the star).
 
     Examples:
 
@@ -118,12 +126,14 @@ def list_command(
 
       hfsuite history ls gpt2 --favorites --json
     """
+    suite = _suite(ctx)
     rows = _ops().find_history(
-        _suite(ctx).database, _query(text, outcome, since, until, favorites, limit)
+        suite.database, _query(text, outcome, since, until, favorites, limit)
     )
     if as_json:
         print_json(history_list_view(rows))
         return
+    notes = _notes(suite, rows)
     table = Table(box=None, pad_edge=False)
     for name in ("id", "finished", "outcome", "repository", "commit", "size", "speed", ""):
         table.add_column(name, overflow="fold")
@@ -136,7 +146,7 @@ def list_command(
             (r.commit or "")[:8],
             format_bytes(r.bytes_downloaded),
             format_rate(r.average_speed_bps) if r.average_speed_bps else "-",
-            "★" if r.is_favorite else "",
+            f"★ {notes.get(r.id, '')}".rstrip() if r.is_favorite else "",
         )
     out.print(table)
     if not rows:
@@ -149,7 +159,8 @@ def show_command(
     entry_id: int = typer.Argument(..., help="History entry id."),
     as_json: bool = json_option(),
 ) -> None:
-    """Everything about one download: repo, commit, files, speed, destination, error.
+    """Everything about one download: repo, commit, files, speed, destination, error, and the
+    favorite's note.
 
     Examples:
 
@@ -157,12 +168,14 @@ def show_command(
 
       hfsuite history show 1 --json
     """
-    r = _ops().get_history(_suite(ctx).database, entry_id)
+    suite = _suite(ctx)
+    r = _ops().get_history(suite.database, entry_id)
     if as_json:
         print_json(history_show_view(r))
         return
     lines = [
-        ("repository", f"{r.repo_type.value} {_name(r)}" + ("  ★" if r.is_favorite else "")),
+        ("repository", _name(r) + ("  ★" if r.is_favorite else "")),
+        ("kind", r.repo_type.value),
         ("source", r.source.value),
         ("commit", r.commit or "-"),
         ("outcome", r.outcome.value),
@@ -173,6 +186,9 @@ def show_command(
         ("destination", f"{r.destination} ({r.layout.value if r.layout else '-'})"),
         ("task", str(r.task_id) if r.task_id else "-"),
     ]
+    note = _notes(suite, [r]).get(r.id)
+    if note:
+        lines.append(("note", note))
     if r.error:
         lines.append(("error", r.error))
     for key, value in lines:
@@ -196,7 +212,7 @@ def fav_command(
     note: str = typer.Option(None, "--note", help="A note to keep with the favorite."),
 ) -> None:
     as_json: bool = json_option(),
-    """Star a repository (every history entry of it shows the star).
+    """Star a repository (every history entry of it shows the star and the note).
 
     Examples:
 

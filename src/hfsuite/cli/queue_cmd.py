@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
+from hfsuite.app.display_names import shown_name
 from hfsuite.app.suite import Suite
 from hfsuite.cli.destination_flags import chosen_destination
 from hfsuite.cli.json_views import (
@@ -180,9 +181,12 @@ def add_command(
 
 
 def _progress_text(task: TaskRecord) -> str:
-    if task.bytes_total:
-        return f"{100 * task.bytes_done / task.bytes_total:5.1f}%"
-    return "  -  "
+    """The share of the task's bytes on disk, rounded down: 100.0% only when every byte is
+    there (a task whose last small file failed is not shown as complete)."""
+    if not task.bytes_total:
+        return "  -  "
+    tenths = 1000 * min(task.bytes_done, task.bytes_total) // task.bytes_total
+    return f"{tenths / 10:5.1f}%"
 
 
 @app.command("ls")
@@ -227,13 +231,12 @@ def list_command(
     ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for t in tasks:
-        rev = f"@{t.revision}" if t.revision else ""
         size = format_bytes(t.bytes_total) if t.bytes_total is not None else "-"
         table.add_row(
             str(t.id),
             shown_state(t, interrupted),
             t.priority.name.lower(),
-            f"{t.display_name}{rev}",
+            shown_name(t.source, t.repo_type, t.repo_id, t.url, t.revision),
             _progress_text(t),
             size,
             (t.error or "")[:80],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import typer
 from rich.table import Table
 
@@ -33,6 +35,18 @@ def register(app: typer.Typer) -> None:
     app.command("search", help=HELP)(search_command)
 
 
+def _check_cursor(cursor: str) -> None:
+    """Refuse text that is no search cursor at all (a cursor is the URL of the next page, as
+    ``search --json`` prints it); one of another endpoint is refused when the search runs."""
+    parts = urlsplit(cursor)
+    if parts.scheme not in ("http", "https") or not parts.netloc or "/api/" not in parts.path:
+        raise UsageError(
+            f"{cursor!r} is not a valid search cursor.",
+            hint="Pass the next_cursor of a previous `hfsuite search --json` page, "
+            "or start the search again.",
+        )
+
+
 def search_command(
     ctx: typer.Context,
     query: str = typer.Argument(None, help="Words in the repository id."),
@@ -52,6 +66,8 @@ def search_command(
 ) -> None:
     if sort not in SORT_KEYS:
         raise UsageError(f"Unknown sort {sort!r}.", hint="Use one of: " + ", ".join(SORT_KEYS))
+    if cursor is not None:
+        _check_cursor(cursor)
     suite = ctx.find_root().obj.suite()
     page = search(
         suite,
