@@ -2,6 +2,7 @@
 """Set up and run the HF Download Suite from a fresh clone with nothing but Python 3.11+ and pip.
 
     python3 dev.py run [ARGS...]   create .venv, install the suite (with the desktop app), run `hfsuite ARGS`
+                                   (no ARGS: `hfsuite demo`, the suite at work offline in a minute)
     python3 dev.py test [ARGS...]  create .venv, install the suite with test tools, type-check (mypy)
                                    and run the whole test suite
     python3 dev.py lock            refresh the locks in requirements/ to the newest versions that
@@ -89,7 +90,7 @@ def main(argv: list[str]) -> int:
     if command == "run":
         ensure_env("gui")
         exe = BIN / ("hfsuite.exe" if os.name == "nt" else "hfsuite")
-        return subprocess.call([str(exe), *(rest or ["--help"])])
+        return subprocess.call([str(exe), *(rest or ["demo"])])
     ensure_env("gui,dev")
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     # The environment's commands (hfsuite, hf) first on PATH, as in an activated venv.

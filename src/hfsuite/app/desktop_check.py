@@ -13,7 +13,6 @@ so tests can make it fail on purpose; :func:`system_library_probe` is the real p
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -170,6 +169,8 @@ def system_library_probe(extra_dirs: Iterable[Path] = ()) -> LibraryProbe:
     def probe(soname: str) -> bool:
         if any((folder / soname).is_file() for folder in folders):
             return True
+        import ctypes  # only here: the CLI starts without it
+
         try:
             ctypes.CDLL(soname)
         except OSError:

@@ -24,6 +24,7 @@ from hfsuite.app.suite import Suite
 from hfsuite.cli import (
     auth_cmd,
     config_cmd,
+    demo_cmd,
     download_cmd,
     gui_cmd,
     history_cmd,
@@ -62,6 +63,7 @@ app.add_typer(history_cmd.app, name="history")
 stats_cmd.register(app)
 updates_cmd.register(app)
 gui_cmd.register(app)
+demo_cmd.register(app)
 
 
 @dataclass
