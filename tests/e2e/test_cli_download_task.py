@@ -125,3 +125,5 @@ def test_download_summary_counts_files_in_words(served, hfsuite_cmd, tmp_path) -
         "download", "acme/one", "--local-dir", str(tmp_path / "d"), "--dry-run", env=env
     )
     assert "1 file " in plan.stdout and "1 files" not in plan.stdout
+    info = hfsuite_cmd("info", "acme/one", "--files", env={**env, "COLUMNS": "200"})
+    assert "1 file " in info.stdout and "1 files" not in info.stdout

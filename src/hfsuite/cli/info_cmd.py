@@ -8,6 +8,7 @@ from rich.table import Table
 from hfsuite.app.catalog import info
 from hfsuite.cli.json_views import details_view
 from hfsuite.cli.output import err, json_option, out, print_json
+from hfsuite.cli.wording import counted
 from hfsuite.core.units import format_bytes
 
 HELP = """Show a repository: commit, access, license, tags, size (--files: every file).
@@ -80,5 +81,5 @@ def info_command(
         for f in d.files:
             listing.add_row(f.path, format_bytes(f.size), "yes" if f.lfs else "")
         listing.add_section()
-        listing.add_row(f"{len(d.files)} files", format_bytes(d.total_size), "", style="bold")
+        listing.add_row(counted(len(d.files), "file"), format_bytes(d.total_size), "", style="bold")
         out.print(listing)
