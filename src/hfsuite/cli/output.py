@@ -1,7 +1,7 @@
 """Printing for the CLI: one Rich console for results, one for errors, and the error printer.
 
-Errors are shown here and nowhere else in the CLI (docs/architecture.md): a red line with the message,
-then the hint, and the technical detail only with ``-v``.
+Errors are shown here and nowhere else in the CLI (docs/architecture.md): a red line with the
+message, then the hint, and the technical detail only with ``-v``.
 """
 
 from __future__ import annotations
