@@ -455,7 +455,7 @@ class FileDownload:
             if got < want:
                 throttle.refund(want - got)
             if got == 0:
-                raise Retryable("the server closed the response early")
+                raise Retryable("the server closed the response early", short=True)
             start = seg.pos
             n = self.scheduler.reserve(seg, got)
             if n == 0:

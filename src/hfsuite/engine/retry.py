@@ -3,7 +3,8 @@
 :func:`run_with_retries` is the one retry loop of the engine: every segment of a file and the
 single stream used when a server ignores ``Range`` go through it, so both give up the same way
 (:class:`~hfsuite.core.errors.NetworkError` when the connection kept failing,
-:class:`~hfsuite.core.errors.ServerError` when the server did).
+:class:`~hfsuite.core.errors.TransferError` when its answers kept ending short,
+:class:`~hfsuite.core.errors.ServerError` when the server failed otherwise).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from hfsuite.core.errors import NetworkError, ServerError, SourceError
+from hfsuite.core.errors import HfSuiteError, NetworkError, ServerError, TransferError
 
 
 @dataclass
@@ -76,6 +77,8 @@ class Retryable(Exception):
         retry_after_s: How long the server asked us to wait (``Retry-After``), if it did.
         immediate: Try again at once (e.g. an expired link to resolve again).
         network: The connection failed, not the server.
+        short: The answer ended cleanly before the bytes asked for (a truncating server or
+            proxy): a failure to move the file's bytes, never a complete file.
     """
 
     def __init__(
@@ -84,12 +87,14 @@ class Retryable(Exception):
         retry_after_s: float | None = None,
         immediate: bool = False,
         network: bool = False,
+        short: bool = False,
     ):
         super().__init__(reason)
         self.reason = reason
         self.retry_after_s = retry_after_s
         self.immediate = immediate
         self.network = network
+        self.short = short
 
 
 class RetryControl(Protocol):
@@ -104,7 +109,7 @@ class RetryControl(Protocol):
         ...
 
 
-def give_up(what: str, attempts: int, failure: Retryable) -> SourceError:
+def give_up(what: str, attempts: int, failure: Retryable) -> HfSuiteError:
     """The error to raise once ``failure`` used up every try.
 
     Args:
@@ -113,8 +118,16 @@ def give_up(what: str, attempts: int, failure: Retryable) -> SourceError:
         failure: The last failure.
 
     Returns:
-        A :class:`NetworkError` when the connection failed, else a :class:`ServerError`.
+        A :class:`NetworkError` when the connection failed, a :class:`TransferError` when the
+        answers kept ending short, else a :class:`ServerError`.
     """
+    if failure.short:
+        return TransferError(
+            f"{what}: giving up after {attempts} attempts ({failure.reason}; the server sent "
+            "fewer bytes than asked for).",
+            hint="The server or a proxy keeps cutting the file short; nothing short was kept "
+            "as complete. Try again later: the same download resumes.",
+        )
     if failure.network:
         return NetworkError(
             f"{what}: giving up after {attempts} attempts ({failure.reason})",
@@ -152,6 +165,7 @@ def run_with_retries(
 
     Raises:
         NetworkError: the connection kept failing through every try.
+        TransferError: the answers kept ending before the bytes asked for.
         ServerError: the server kept failing through every try.
         OperationCancelled: cancelled while paused or waiting.
     """
