@@ -34,10 +34,10 @@ from hfsuite.cli import (
     stats_cmd,
     updates_cmd,
 )
-from hfsuite.cli.output import print_error, print_warning
 from hfsuite.cli.json_views import error_view
-from hfsuite.core.errors import HfSuiteError, OperationCancelled
+from hfsuite.cli.output import print_error, print_warning
 from hfsuite.cli.progress import emit_json
+from hfsuite.core.errors import HfSuiteError, OperationCancelled
 
 app = typer.Typer(
     name="hfsuite",
@@ -72,10 +72,10 @@ class CliState:
 
     verbose: int = 0
     quiet: bool = False
-    overrides: dict[str, Any] = field(default_factory=dict)
-    _suite: Suite | None = None
     json_output: bool = False
     """The command's ``--json`` was given: errors are also printed as JSON on stdout."""
+    overrides: dict[str, Any] = field(default_factory=dict)
+    _suite: Suite | None = None
 
     def suite(self) -> Suite:
         """The Suite for this run, created (settings loaded, logging set up) on first use."""
@@ -181,10 +181,10 @@ def exit_code(argv: list[str] | None = None) -> int:
             # Not an error: say what happened and how to continue, nothing more.
             print_warning(exc.message)
             return exc.exit_code
-        print_error(exc, verbose=state.verbose > 0)
-        return exc.exit_code
         if state.json_output:
             emit_json(error_view(exc))
+        print_error(exc, verbose=state.verbose > 0)
+        return exc.exit_code
     except (KeyboardInterrupt, typer.Abort, click_abort):
         return 130
     except (typer.Exit, click_exit) as exc:
@@ -203,13 +203,13 @@ def exit_code(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 
-def _command_context(argv: list[str]) -> Any:
-    """A Click context for the (sub)command that ``argv`` names, for its usage line."""
 def _asks_json(argv: list[str]) -> bool:
     """Whether the command line has ``--json`` (for errors found before it was parsed)."""
     return "--json" in argv[: argv.index("--")] if "--" in argv else "--json" in argv
 
 
+def _command_context(argv: list[str]) -> Any:
+    """A Click context for the (sub)command that ``argv`` names, for its usage line."""
     command = typer.main.get_command(app)
     ctx = command.context_class(command, info_name="hfsuite")
     for token in argv:
