@@ -141,3 +141,24 @@ def test_head_without_size_is_a_clear_error(monkeypatch, sparse_hub) -> None:  #
     with pytest.raises(ServerError, match="did not say the size of") as caught:
         HuggingFaceSource(sparse_hub.url).snapshot(RepoRef("acme/sparse"))
     assert "acme/sparse" in str(caught.value)
+
+
+def test_the_knob_from_the_command_line_and_the_control_endpoint(hub_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from hfsuite.testing.hub import _emulator, build_parser
+
+    args = build_parser().parse_args(["serve", "--root", str(tmp_path), "--sparse-listing"])
+    served = _emulator(args)
+    try:
+        assert served.settings.sparse_listing
+    finally:
+        served.stop()
+    hub = hub_factory()
+    request = urllib.request.Request(
+        f"{hub.url}/_emulator/faults",
+        data=json.dumps({"sparse_listing": True}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    assert hub.settings.sparse_listing
+    assert _get_json(f"{hub.url}/_emulator/faults")["sparse_listing"] is True  # type: ignore[index]
