@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import random
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ class FaultRule:
             then close the connection.
         change_content_after: After this many matching requests the file's bytes (and so its
             ETag) change.
+        probability: Apply the faults to this share of the matching requests (0 to 1), drawn
+            from the settings' seeded random source, so runs repeat (benchmarks: "20 % of
+            requests stall").
         matched: How many requests matched so far (read-only bookkeeping).
     """
 
@@ -60,6 +64,7 @@ class FaultRule:
     ignore_range: bool = False
     content_length_delta: int = 0
     change_content_after: int | None = None
+    probability: float = 1.0
     matched: int = 0
 
     def matches(self, method: str, path: str, target: str, origin: str) -> bool:
@@ -169,6 +174,7 @@ class FaultSettings:
         self.cdn_url_ttl_s = cdn_url_ttl_s
         self.sparse_listing = sparse_listing
         self.rules: list[FaultRule] = []
+        self._rng = random.Random(0)
         self._total_bucket: TokenBucket | None = None
         self._rebuild_total()
 
@@ -256,6 +262,8 @@ class FaultSettings:
                 ):
                     plan.content_changed = True
                 if rule.count is not None and rule.matched > rule.count:
+                    continue
+                if rule.probability < 1.0 and self._rng.random() >= rule.probability:
                     continue
                 plan.latency_s += rule.latency_s
                 if rule.status is not None:
