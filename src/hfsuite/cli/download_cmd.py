@@ -179,6 +179,8 @@ def download_command(
     except OperationCancelled:
         raise _cancelled(as_json) from None
     except HfSuiteError as exc:
+        for line in display.lines(exc):
+            err.print(f"hfsuite: {line}", highlight=False, markup=False, soft_wrap=True)
         _after_failure(manager, running.task_id, exc)
         raise
     _print_summary(outcome, as_json, state.quiet)

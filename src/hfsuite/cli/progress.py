@@ -1,7 +1,9 @@
 """Showing a running download: a Rich display on a terminal, JSON lines for scripts, or nothing.
 
 Each display is an event subscriber (:meth:`__call__`); events arrive on engine threads and
-Rich's progress is thread-safe, so no locking is needed here.
+Rich's progress is thread-safe, so no locking is needed here. Files that fail are not told as
+they fail: the download's own error (the command's ``Error:`` line) is one of them, so the
+displays keep them and :meth:`FailedFiles.lines` tells, once it is known, only the others.
 """
 
 from __future__ import annotations
@@ -41,10 +43,40 @@ def transfer_progress(console: Console) -> Progress:
     )
 
 
-class RichProgressDisplay:
+def named_once(path: str, text: str) -> str:
+    """``text`` about the file ``path``, naming it in front unless the text already does."""
+    return text if text.startswith((f"{path}:", f"{path} ")) else f"{path}: {text}"
+
+
+class FailedFiles:
+    """The files that failed during a download, kept to be told after it ended."""
+
+    def __init__(self) -> None:
+        self.failed: list[FileFailed] = []
+
+    def keep(self, event: FileFailed) -> None:
+        """Remember a failure (list appends are atomic: engine threads may call this at once)."""
+        self.failed.append(event)
+
+    def lines(self, final: BaseException) -> list[str]:
+        """One line per failure that ``final`` (the error the download ends with, printed
+        after these) does not already say: each file named once, and failures for one shared
+        reason (no access, a gated repository) left to that error alone."""
+        said = {str(final)}
+        told = []
+        for event in self.failed:
+            if event.message in said:
+                continue
+            said.add(event.message)
+            told.append(named_once(event.path, event.message))
+        return told
+
+
+class RichProgressDisplay(FailedFiles):
     """Overall bar plus one bar per file in flight, with our own speed and ETA."""
 
     def __init__(self, console: Console):
+        super().__init__()
         self.console = console
         self.progress = transfer_progress(console)
         self._overall: TaskID | None = None
@@ -65,14 +97,17 @@ class RichProgressDisplay:
             if task is not None:
                 self.progress.remove_task(task)
         elif isinstance(event, FileRestarted):
-            self.progress.console.print(f"[yellow]{event.path}: {event.reason}[/]")
+            self.progress.console.print(f"[yellow]{named_once(event.path, event.reason)}[/]")
         elif isinstance(event, TransferRetrying) and event.attempt >= 3:
             self.progress.console.print(
                 f"[dim]{event.path}: retry {event.attempt} in {event.delay_s:.1f}s "
                 f"({event.reason})[/]"
             )
         elif isinstance(event, FileFailed):
-            self.progress.console.print(f"[red]{event.path}: {event.message}[/]")
+            self.keep(event)
+            task = self._files.pop(event.path, None)
+            if task is not None:
+                self.progress.remove_task(task)
 
     def _on_progress(self, event: TransferProgressed) -> None:
         speed, eta = format_rate(event.speed_bps), format_duration(event.eta_s)
@@ -97,8 +132,9 @@ class RichProgressDisplay:
                 self.progress.update(task, completed=f.done_bytes, speed=fspeed, eta=feta)
 
 
-class JsonLinesDisplay:
-    """One JSON object per event on stdout (``{"schema": …, "event": "TransferProgressed", …}``)."""
+class JsonLinesDisplay(FailedFiles):
+    """One JSON object per event on stdout (``{"schema": …, "event": "TransferProgressed", …}``):
+    failures are events of their own there, so :meth:`lines` has nothing more to tell."""
 
     def __enter__(self) -> JsonLinesDisplay:
         return self
@@ -110,8 +146,8 @@ class JsonLinesDisplay:
         emit_json(download_event_view(event))
 
 
-class QuietDisplay:
-    """Prints nothing while running (stdout is not a terminal)."""
+class QuietDisplay(FailedFiles):
+    """Prints nothing while running (stdout is not a terminal) but files started over."""
 
     def __enter__(self) -> QuietDisplay:
         return self
@@ -121,9 +157,9 @@ class QuietDisplay:
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, FileFailed):
-            print(f"hfsuite: {event.path}: {event.message}", file=sys.stderr)
+            self.keep(event)
         elif isinstance(event, FileRestarted):
-            print(f"hfsuite: {event.path}: {event.reason}", file=sys.stderr)
+            print(f"hfsuite: {named_once(event.path, event.reason)}", file=sys.stderr)
 
 
 def emit_json(data: dict[str, Any]) -> None:

@@ -39,7 +39,7 @@ from hfsuite.engine.ranges import RangeSet
 from hfsuite.engine.resume import ResumeState, load_state, save_state
 from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
-from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher
+from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher, mismatch_error
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +132,8 @@ class FileDownload:
                     raise Halted()  # another file's error stopped us; that error is the news
                 raise TransferError(f"{self.remote.path}: download ended with bytes missing.")
             if not self.hasher.matches():
-                got = self.hasher.result()
-                raise IntegrityError(
-                    f"{self.remote.path}: {self.expectation.kind} mismatch "
-                    f"(expected {self.expectation.digest}, got {got})."
-                )
+                got, pinned = self.hasher.result(), self.remote.pinned
+                raise mismatch_error(self.remote.path, self.expectation, got, pinned=pinned)
             self.ctx.emit(
                 FileVerified(self.ctx.task_id, self.remote.path, str(self.expectation.kind))
             )

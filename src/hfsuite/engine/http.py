@@ -35,6 +35,7 @@ from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.timeouts import (
     IDEMPOTENT_METHODS,
     busy_answer,
+    host_of,
     metadata_retry_policy,
     no_answer_error,
     retry_idempotent,
@@ -95,10 +96,14 @@ class Response:
         conn: http.client.HTTPConnection,
         raw: http.client.HTTPResponse,
         url: str,
+        sock: socket.socket | None = None,
     ):
         self._client = client
         self._key = key
         self._conn: http.client.HTTPConnection | None = conn
+        # The socket itself: http.client detaches it from the connection when the server says
+        # "Connection: close", and abort() must reach it all the same.
+        self._sock: socket.socket | None = sock
         self.raw = raw
         self.status = raw.status
         self.url = url
@@ -163,8 +168,7 @@ class Response:
 
     def abort(self) -> None:
         """Shut the socket down from another thread: a blocked read returns at once."""
-        conn = self._conn
-        sock = getattr(conn, "sock", None)
+        sock = self._sock or getattr(self._conn, "sock", None)
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
@@ -379,6 +383,7 @@ class HttpClient:
             if fresh:
                 self._connect(conn, url)
             phase = "write"
+            sock = conn.sock
             try:
                 if conn.sock is not None:
                     conn.sock.settimeout(self.options.read_timeout_s)
@@ -402,7 +407,7 @@ class HttpClient:
                 raise NetworkError(f"Request to {_origin(url)} failed: {_describe(exc)}.") from exc
             if method == "HEAD":
                 raw.read()
-            return Response(self, key, conn, raw, url)
+            return Response(self, key, conn, raw, url, sock)
         raise AssertionError("unreachable")
 
     def read_failed(self, url: str, exc: BaseException) -> NetworkError:
@@ -423,7 +428,23 @@ class HttpClient:
                 raise no_answer_error(
                     url, seconds, "connect", f"opening a connection for {_path(url)}"
                 ) from exc
-            raise NetworkError(f"Request to {_origin(url)} failed: {_describe(exc)}.") from exc
+            raise connect_error(url, exc) from exc
+
+
+def connect_error(url: str, exc: BaseException) -> NetworkError:
+    """The error for a connection that could not be opened: a host name that does not resolve
+    and a refused connection name the host and say what to check; other failures (TLS, a
+    reset) say what went wrong."""
+    if isinstance(exc, socket.gaierror):
+        why = "its name does not resolve (DNS)"
+    elif isinstance(exc, ConnectionRefusedError):
+        why = "connection refused"
+    else:
+        return NetworkError(f"Request to {_origin(url)} failed: {_describe(exc)}.")
+    return NetworkError(
+        f"Cannot reach {host_of(url)}: {why}.",
+        hint="Check your connection, the proxy settings and the endpoint.",
+    )
 
 
 def _transient(exc: Exception) -> bool:

@@ -20,7 +20,8 @@ resolved again; 401/403/404 from the hub become the source's typed errors and ar
 A server that ignores Range gets one stream from byte 0, retried the same way (from byte 0).
 When the tries run out, a connection that kept failing is a NetworkError and a server that
 kept failing a ServerError, whichever path it was. A file whose bytes do not match the
-expected hash is downloaded once more, then fails with IntegrityError.
+expected hash is downloaded once more, then fails with IntegrityError (at once when the hash
+is the user's own, ``--sha256``).
 """
 
 from __future__ import annotations
@@ -299,6 +300,8 @@ class Transfer:
             except IntegrityError as exc:
                 restarts += 1
                 download.discard()
+                if remote.pinned:
+                    raise  # the user's hash: the server's file is another one, not a bad copy
                 if restarts > self.options.max_file_restarts:
                     raise IntegrityError(
                         f"{remote.path} failed verification twice ({exc.message}); the partial "

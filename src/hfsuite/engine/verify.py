@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from hfsuite.core.errors import IntegrityError
 from hfsuite.core.remote import RemoteFile, is_sha1, is_sha256
 
 _READ = 1 << 20
@@ -158,6 +159,35 @@ class PrefixHasher:
         if self.expectation.kind is HashKind.SIZE:
             return True
         return self.position == self.expectation.size and self.result() == self.expectation.digest
+
+
+def mismatch_error(
+    path: str, expectation: Expectation, got: str | None, *, pinned: bool
+) -> IntegrityError:
+    """The error for a file whose bytes are not the ones expected (both digests shortened).
+
+    Args:
+        path: The file's path in its repository.
+        expectation: What it had to be.
+        got: The digest of the bytes received.
+        pinned: The digest is the user's (``--sha256``), not a server's: the file on the
+            server is another one, so the error is final (downloading it again cannot help).
+    """
+    message = (
+        f"{path}: {expectation.kind} mismatch: expected {_short(expectation.digest)}, "
+        f"got {_short(got)}."
+    )
+    if not pinned:
+        return IntegrityError(message)
+    return IntegrityError(
+        message,
+        hint="The file on the server differs from the one the SHA-256 pins: check the link and "
+        "the expected hash. Nothing was kept.",
+    )
+
+
+def _short(digest: str | None) -> str:
+    return f"{digest[:12]}…" if digest else "?"
 
 
 def _map(fd: int, length: int) -> mmap.mmap | None:

@@ -13,7 +13,10 @@ from engine_helpers import MIB, pattern_bytes, run_transfer
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 from hfsuite.engine.http import HttpClient, HttpOptions
+from hfsuite.engine.layouts import LocalDirLayout
 from hfsuite.engine.paths import check_remote_path, safe_join
+from hfsuite.engine.planner import plan_download
+from hfsuite.engine.transfer import Transfer
 from hfsuite.sources.direct import DirectUrlSource
 from hfsuite.sources.modelscope import ModelScopeSource
 
@@ -58,6 +61,18 @@ def _fails(fn) -> HfSuiteError:  # type: ignore[no-untyped-def]
     return info.value
 
 
+def _download(source, snapshot, dest: Path) -> None:  # type: ignore[no-untyped-def]
+    layout = LocalDirLayout(dest, snapshot.commit)
+    client = HttpClient(auth=source.auth)
+    files = [f.remote for f in plan_download(snapshot, layout).files]
+    try:
+        result = Transfer(client, layout, source.map_error).run(files)
+    finally:
+        client.close()
+    if result.failed:
+        raise result.failed[0].error  # type: ignore[misc]
+
+
 def test_transfer_messages(hub, tmp_path):  # type: ignore[no-untyped-def]
     hub.add_fault("*w.bin*", origin="cdn", status=503)
     server = _fails(lambda: run_transfer(hub.url, "acme/m", tmp_path / "a", local_dir=True))
@@ -80,7 +95,11 @@ def test_path_messages(tmp_path):  # type: ignore[no-untyped-def]
 def test_connection_and_proxy_messages():  # type: ignore[no-untyped-def]
     port = _closed_port()
     refused = _fails(lambda: HttpClient().fetch("GET", f"http://127.0.0.1:{port}/x"))
-    assert documented(refused)
+    assert refused.message == f"Cannot reach 127.0.0.1:{port}: connection refused."
+    assert documented(refused) and "proxy settings" in (refused.hint or "")
+    unknown = _fails(lambda: HttpClient().fetch("GET", "http://nonexistent.invalid/x"))
+    assert unknown.message == "Cannot reach nonexistent.invalid: its name does not resolve (DNS)."
+    assert documented(unknown) and "proxy settings" in (unknown.hint or "")
     via = HttpClient(HttpOptions(proxy=f"socks5://user:pw@127.0.0.1:{port}"))
     proxy = _fails(lambda: via.fetch("GET", "http://127.0.0.1:1/x"))
     assert documented(proxy) and "pw" not in proxy.message
@@ -104,7 +123,7 @@ def test_modelscope_messages(hub):  # type: ignore[no-untyped-def]
     assert documented(ms._error(503, "", RepoRef("acme/m")))
 
 
-def test_url_messages(hub):  # type: ignore[no-untyped-def]
+def test_url_messages(hub, tmp_path):  # type: ignore[no-untyped-def]
     direct = DirectUrlSource(HttpClient())
 
     def url(text: str) -> RepoRef:
@@ -112,6 +131,11 @@ def test_url_messages(hub):  # type: ignore[no-untyped-def]
 
     assert documented(_fails(lambda: direct.snapshot(url(f"{hub.url}/acme/m/resolve/main/nope"))))
     assert documented(_fails(lambda: direct.snapshot(url("ftp://host/file"))))
+    hub.create_repo("acme/s", files={"c.json": b"{}"})  # a small file: no sha256 named
+    pinned = DirectUrlSource(HttpClient(), sha256="1" * 64)
+    wrong = pinned.snapshot(url(f"{hub.url}/acme/s/resolve/main/c.json"))
+    mismatch = _fails(lambda: _download(pinned, wrong, tmp_path / "u"))
+    assert "expected 111111111111…, got" in mismatch.message and documented(mismatch)
     bad_hash = DirectUrlSource(HttpClient(), sha256="abc")
     assert documented(_fails(lambda: bad_hash.snapshot(url(f"{hub.url}/x"))))
     assert documented(DirectUrlSource._error(403, "http://h.test/f"))

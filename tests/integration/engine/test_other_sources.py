@@ -99,12 +99,19 @@ def test_direct_url_missing(ms_hub):  # type: ignore[no-untyped-def]
 
 
 def test_direct_url_hash_mismatch_without_server_hash(ms_hub, tmp_path):  # type: ignore[no-untyped-def]
-    """The server names no sha256: the bytes are hashed, fetched once more, then refused."""
+    """The server names no sha256: the bytes are hashed and refused at once, saying which hash
+    was expected and which arrived (the user's hash is final: fetching again cannot help)."""
     url = f"{ms_hub.url}/qwen/tiny/resolve/main/configuration.json"
     source = DirectUrlSource(HttpClient(), sha256="1" * 64)
     snap = source.snapshot(RepoRef(url, source=SourceKind.URL))
-    with pytest.raises(IntegrityError, match="failed verification twice"):
+    with pytest.raises(IntegrityError) as info:
         _run(source, snap, tmp_path / "w")
+    got = hashlib.sha256(FILES["configuration.json"]).hexdigest()[:12]
+    assert info.value.message == (
+        f"configuration.json: sha256 mismatch: expected {'1' * 12}…, got {got}…."
+    )
+    assert "differs from the one the SHA-256 pins" in (info.value.hint or "")
+    assert "proxy" not in str(info.value)
     assert not any((tmp_path / "w").rglob("configuration.json"))
     gets = [r for r in ms_hub.log.filter(method="GET") if r.path.endswith("configuration.json")]
-    assert len(gets) == 2, "downloaded again once after the first mismatch"
+    assert len(gets) == 1, "a mismatch with the user's hash is not downloaded again"
