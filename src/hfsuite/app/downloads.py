@@ -23,6 +23,7 @@ from hfsuite.config import Settings
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.errors import HfSuiteError, UsageError
 from hfsuite.core.events import Event
+from hfsuite.core.headroom import Headroom
 from hfsuite.core.remote import RepoSnapshot
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
@@ -191,10 +192,13 @@ def plan(
     return source, layout, download_plan
 
 
-def preflight(source: Source, request: DownloadRequest, download_plan: DownloadPlan) -> None:
+def preflight(
+    source: Source, request: DownloadRequest, download_plan: DownloadPlan, settings: Settings
+) -> None:
     """What a download checks before a byte moves (a dry run checks it too, so that it says
     what the real run will say): that the source lets this account read the files, when any
-    are to be fetched, and that they fit on disk.
+    are to be fetched, and that they fit on disk with the room the ``space_headroom`` setting
+    keeps free.
 
     Raises:
         AuthenticationError: gated, private, or the token refused (exit 6).
@@ -203,7 +207,7 @@ def preflight(source: Source, request: DownloadRequest, download_plan: DownloadP
     """
     if download_plan.to_fetch:
         source.check_access(request.ref)
-    check_disk_space(download_plan)
+    check_disk_space(download_plan, Headroom.parse(settings.space_headroom))
 
 
 def download(
@@ -226,7 +230,7 @@ def download(
     source, layout, download_plan = plan(suite, request)
     if on_plan:
         on_plan(download_plan)
-    preflight(source, request, download_plan)
+    preflight(source, request, download_plan, settings)
     control = control or TransferControl()
     limit = request.limit_bps if request.limit_bps is not None else settings.task_limit_bps
     if limit:

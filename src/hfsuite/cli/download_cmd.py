@@ -138,7 +138,7 @@ def download_command(
     if dry_run:
         source, _, the_plan = plan(suite, request, dry_run=True)
         _print_plan(the_plan, as_json)
-        preflight(source, request, the_plan)  # access and space, as the real run checks them
+        preflight(source, request, the_plan, suite.settings)  # as the real run checks them
         return
 
     display: JsonLinesDisplay | RichProgressDisplay | QuietDisplay

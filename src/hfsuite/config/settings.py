@@ -28,6 +28,9 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from hfsuite.core.headroom import ALLOWED as HEADROOM_ALLOWED
+from hfsuite.core.headroom import AUTO as AUTO_HEADROOM
+from hfsuite.core.headroom import Headroom
 from hfsuite.core.types import Layout
 from hfsuite.core.units import parse_size
 
@@ -166,6 +169,12 @@ class Settings(BaseSettings):
     connections_per_host: int = _setting(
         16, allowed="a whole number from 1 to 256", description="Connections to one host at once."
     )
+    space_headroom: str = _setting(
+        AUTO_HEADROOM,
+        allowed=HEADROOM_ALLOWED,
+        description="Room a download leaves free on the disk besides its files (auto: 1 % of "
+        "the bytes, at least 1 MiB and at most 64 MiB).",
+    )
 
     # --- where things go ---------------------------------------------------------------
     download_dir: Path = _setting(
@@ -250,6 +259,13 @@ class Settings(BaseSettings):
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         return parse_size(value if isinstance(value, int) else str(value))
+
+    @field_validator("space_headroom", mode="before")
+    @classmethod
+    def _check_headroom(cls, value: Any) -> str:
+        if isinstance(value, bool):
+            raise ValueError("not a headroom")
+        return Headroom.parse(str(value)).text
 
     @field_validator("connect_timeout_s")
     @classmethod

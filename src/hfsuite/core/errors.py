@@ -169,12 +169,15 @@ class IntegrityError(TransferError):
 class InsufficientSpaceError(TransferError):
     """The download plan does not fit on a volume.
 
+    The message states the files' bytes and the room kept free apart ("96.0 MiB to download
+    + 1.0 MiB kept free"), so that neither reads as a wrong size of the files.
+
     Args:
         path: The folder on the volume that is too small.
         needed_bytes: Bytes the plan writes on that volume.
         free_bytes: Bytes free there now.
-        headroom_bytes: Room that must stay free besides them (stated apart).
-        headroom_for: What the headroom is for.
+        headroom_bytes: Room that must stay free besides them.
+        headroom_rule: How that room was chosen, in words (the ``space_headroom`` setting).
     """
 
     exit_code = 9
@@ -186,19 +189,22 @@ class InsufficientSpaceError(TransferError):
         free_bytes: int,
         *,
         headroom_bytes: int = 0,
-        headroom_for: str = "file system overhead",
+        headroom_rule: str = "",
     ):
         from hfsuite.core.units import format_bytes
 
-        extra = (
-            f" (+ {format_bytes(headroom_bytes)} headroom for {headroom_for})"
-            if headroom_bytes
-            else ""
-        )
+        kept = f" + {format_bytes(headroom_bytes)} kept free" if headroom_bytes else ""
+        hint = "Free some space, choose another destination, or select fewer files."
+        if headroom_bytes:
+            rule = f" ({headroom_rule})" if headroom_rule else ""
+            hint += (
+                f" The room kept free is the setting space_headroom{rule}; "
+                "`hfsuite config set space_headroom 0` keeps none."
+            )
         super().__init__(
-            f"Not enough free space in {path}: the download needs {format_bytes(needed_bytes)}"
-            f"{extra} but only {format_bytes(free_bytes)} is free.",
-            hint="Free some space, choose another destination, or select fewer files.",
+            f"Not enough free space: {format_bytes(needed_bytes)} to download{kept}, "
+            f"but only {format_bytes(free_bytes)} is free on {path}.",
+            hint=hint,
         )
         self.path = path
         self.needed_bytes = needed_bytes

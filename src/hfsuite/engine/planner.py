@@ -16,17 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from hfsuite.core.errors import EntryNotFoundError, InsufficientSpaceError, UsageError
+from hfsuite.core.headroom import Headroom
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
 from hfsuite.engine.layouts import FileTarget, StorageLayout
 from hfsuite.engine.resume import load_state
 from hfsuite.engine.verify import Expectation
-
-#: Room left free on a volume after the download (file system metadata, other writers): a
-#: share of the bytes to write, within these bounds.
-HEADROOM_SHARE = 0.01
-HEADROOM_MIN_BYTES = 1024 * 1024
-HEADROOM_MAX_BYTES = 64 * 1024 * 1024
-HEADROOM_FOR = "file system overhead"
 
 
 @dataclass(frozen=True)
@@ -207,23 +201,17 @@ def plan_download(
     return DownloadPlan(snapshot, tuple(planned), layout.root)
 
 
-def headroom_for(new_bytes: int) -> int:
-    """Room to leave free on a volume besides ``new_bytes`` written there: a share of them,
-    at least :data:`HEADROOM_MIN_BYTES` and at most :data:`HEADROOM_MAX_BYTES`."""
-    share = int(new_bytes * HEADROOM_SHARE)
-    return max(HEADROOM_MIN_BYTES, min(HEADROOM_MAX_BYTES, share))
-
-
-def check_disk_space(plan: DownloadPlan) -> None:
-    """Refuse a plan that does not fit on every volume it writes to (with
-    :func:`headroom_for` the bytes written there).
+def check_disk_space(plan: DownloadPlan, headroom: Headroom | None = None) -> None:
+    """Refuse a plan that does not fit on every volume it writes to, with the room
+    ``headroom`` keeps free there besides the bytes written (default: ``auto``).
 
     Partial files are preallocated, so a partial already on disk needs no new space.
 
     Raises:
-        InsufficientSpaceError: naming the folder, the bytes needed, the headroom and the bytes
-            free.
+        InsufficientSpaceError: naming the folder, the bytes to write, the room kept free and
+            the bytes free.
     """
+    rule = headroom or Headroom()
     need: dict[int, tuple[Path, int]] = {}
     for pf in plan.to_fetch:
         folder = _existing_ancestor(pf.target.partial_path.parent)
@@ -235,10 +223,10 @@ def check_disk_space(plan: DownloadPlan) -> None:
         if needed == 0:
             continue
         free = shutil.disk_usage(folder).free
-        headroom = headroom_for(needed)
-        if needed + headroom > free:
+        kept = rule.for_bytes(needed)
+        if needed + kept > free:
             raise InsufficientSpaceError(
-                str(folder), needed, free, headroom_bytes=headroom, headroom_for=HEADROOM_FOR
+                str(folder), needed, free, headroom_bytes=kept, headroom_rule=rule.describe()
             )
 
 

@@ -108,7 +108,7 @@ def test_space_check_states_needed_and_free(
     monkeypatch.setattr(shutil, "disk_usage", fake_usage)
     with pytest.raises(InsufficientSpaceError) as info:
         check_disk_space(plan)
-    assert "needs 10.0 GiB (+ 64.0 MiB headroom" in info.value.message
+    assert "10.0 GiB to download + 64.0 MiB kept free" in info.value.message
     assert "only 1.0 GiB is free" in info.value.message
     assert str(tmp_path) in info.value.message
     assert not (tmp_path / "dl").exists(), "nothing was created"

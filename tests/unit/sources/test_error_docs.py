@@ -148,6 +148,6 @@ def test_search_option_errors_are_documented() -> None:
 def test_disk_space_message_is_documented() -> None:
     error = InsufficientSpaceError("/data", 3 * 1024**3, 1024**3)
     assert error.message == (
-        "Not enough free space in /data: the download needs 3.0 GiB but only 1.0 GiB is free."
+        "Not enough free space: 3.0 GiB to download, but only 1.0 GiB is free on /data."
     )
-    assert "the download needs <size> but only <size> is free." in DOC
+    assert "<size> to download, but only <size> is free on <folder>." in DOC
