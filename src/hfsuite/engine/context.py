@@ -22,6 +22,7 @@ from hfsuite.engine.http import HttpClient
 from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.scheduler import MIB
 from hfsuite.engine.throttle import Throttle, TokenBucket
+from hfsuite.engine.watchdog import StallPolicy
 
 ErrorMapper = Callable[[HttpAnswer], HfSuiteError]
 """Turns a hub's error response (4xx) into a typed, actionable error (one per source)."""
@@ -43,6 +44,7 @@ class TransferOptions:
         progress_interval_s: How often progress events are published.
         retry: Backoff policy for retryable failures.
         max_file_restarts: Times a file may start over (hash mismatch, remote change).
+        stall: When a silent connection, while the others flow, is abandoned.
     """
 
     connections_per_file: int = 8
@@ -56,6 +58,7 @@ class TransferOptions:
     progress_interval_s: float = 0.25
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_file_restarts: int = 1
+    stall: StallPolicy = field(default_factory=StallPolicy)
 
 
 class TransferControl:

@@ -40,11 +40,13 @@ from hfsuite.engine.resume import ResumeState, load_state, save_state
 from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher, mismatch_error
+from hfsuite.engine.watchdog import ConnectionState, Watchdog
 
 log = logging.getLogger(__name__)
 
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 _REDIRECT_STATUS = {301, 302, 303, 307, 308}
+_WATCH_S = 0.2  # how often the watchdog looks at the connections
 
 
 class RangeIgnored(Exception):
@@ -81,6 +83,7 @@ class FileDownload:
         self.expectation = expectation
         self.location: str | None = None  # resolved CDN URL, shared by the workers
         self.fetched_bytes = 0
+        self.duplicate_bytes = 0  # received but dropped: a range another connection took over
         self._lock = threading.Lock()  # counters, errors, open responses (held briefly)
         # The descriptor's lifetime vs the ticker's checkpoint, which flushes the file to disk
         # (up to a second of writes: tenths of a second). Never the lock above: connections
@@ -96,6 +99,7 @@ class FileDownload:
         self._responses: set[Response] = set()
         self.hasher: PrefixHasher | None = None
         self._hash_thread = False  # a hashing thread follows the prefix (big files)
+        self.watchdog: Watchdog | None = None  # several connections: stalls are told apart
 
     # --- lifecycle ---------------------------------------------------------------------------
     def run(self) -> None:
@@ -246,8 +250,13 @@ class FileDownload:
                 threading.Thread(target=self._worker, name=f"hfsuite-conn-{i}", daemon=True)
                 for i in range(n)
             ]
+            self.watchdog = Watchdog(opts.stall, self.ctx.clock.monotonic)
+            watching = threading.Thread(
+                target=self._watch, args=(self.watchdog, stop_hashing), name="hfsuite-watch"
+            )
             self._hash_thread = True
             hashing.start()
+            watching.start()
             try:
                 for th in threads:
                     th.start()
@@ -257,6 +266,7 @@ class FileDownload:
                 # Never left running: it maps the file, which may be cut short next (restart).
                 stop_hashing.set()
                 hashing.join()
+                watching.join()
                 self._hash_thread = False
         if self._range_ignored.is_set() and not self.scheduler.complete:
             self._errors.clear()
@@ -264,6 +274,39 @@ class FileDownload:
             self._single_stream()
         if self._errors:
             raise self._errors[0]
+
+    def _watch(self, watchdog: Watchdog, stop: threading.Event) -> None:
+        """Abandon the responses of stalled connections (their segments are asked for again)."""
+        while not stop.wait(_WATCH_S):
+            watchdog.observe(self.fetched_bytes)
+            for state in watchdog.find_stalled():
+                self._abandon(state)
+
+    def _abandon(self, state: ConnectionState) -> None:
+        abort = state.abort
+        if abort is not None:
+            log.info("%s: a connection stalled; asking for its bytes again", self.remote.path)
+            abort()
+
+    def _endgame(self) -> Segment | None:
+        """Nothing left to hand out: stay while other connections work, and take over the
+        rest of one that goes silent (sooner than the watchdog would abandon it)."""
+        watchdog, scheduler = self.watchdog, self.scheduler
+        assert scheduler is not None
+        while watchdog is not None and not self._stopping():
+            seg = scheduler.next_segment()
+            if seg is not None or scheduler.active_count == 0:
+                return seg
+            taken = None
+            for state in watchdog.find_stalled(endgame=True):
+                victim = state.work
+                if taken is None and isinstance(victim, Segment):
+                    taken = scheduler.take_over(victim)
+                self._abandon(state)  # each one found: none is looked at twice
+            if taken is not None:
+                return taken
+            self._abort.wait(_WATCH_S / 4)
+        return None
 
     def _stopping(self) -> bool:
         return self._abort.is_set() or self.ctx.halted()
@@ -275,16 +318,19 @@ class FileDownload:
 
     def _worker(self) -> None:
         assert self.scheduler is not None
+        conn = self.watchdog.register() if self.watchdog is not None else ConnectionState()
         with self._lock:
             self._workers += 1
         try:
             while not self._stopping():
-                seg = self.scheduler.next_segment()
+                seg = self.scheduler.next_segment() or self._endgame()
                 if seg is None:
                     return
+                conn.work = seg
                 try:
-                    self._fetch_segment(seg)
+                    self._fetch_segment(seg, conn)
                 finally:
+                    conn.work = None
                     self.scheduler.release(seg)
         except RangeIgnored:
             self._range_ignored.set()
@@ -292,13 +338,15 @@ class FileDownload:
         except (HfSuiteError, RemoteChanged, OSError) as exc:
             self._fail(exc)
         finally:
+            if self.watchdog is not None:
+                self.watchdog.unregister(conn)
             with self._lock:
                 self._workers -= 1
 
-    def _fetch_segment(self, seg: Segment) -> None:
+    def _fetch_segment(self, seg: Segment, conn: ConnectionState) -> None:
         """Fetch one segment, retrying what can be retried (each retry resumes where it broke)."""
         run_with_retries(
-            lambda: self._stream_range(seg),
+            lambda: self._stream_range(seg, conn),
             policy=self.ctx.options.retry,
             control=self.ctx.control,
             what=self.remote.path,
@@ -367,7 +415,7 @@ class FileDownload:
                 new_size=size,
             )
 
-    def _stream_range(self, seg: Segment) -> None:
+    def _stream_range(self, seg: Segment, conn: ConnectionState) -> None:
         size = self.expectation.size
         ranged = not (seg.pos == 0 and seg.end == size)
         slot = self.ctx.host_slots.slot(self.location or self.remote.url)
@@ -375,6 +423,8 @@ class FileDownload:
             resp = self._open(seg.pos, seg.end, ranged=True)
             with self._lock:
                 self._responses.add(resp)
+            conn.abandoned = False
+            conn.abort = resp.abort
             try:
                 if resp.status == 200:
                     total = resp.content_length
@@ -385,11 +435,12 @@ class FileDownload:
                 else:
                     self._check_content_range(resp, seg.pos)
                 self._check_served_etag(resp)
-                self._read_body(resp, seg)
+                self._read_body(resp, seg, conn)
             except BaseException:
                 resp.close()
                 raise
             finally:
+                conn.abort = None
                 with self._lock:
                     self._responses.discard(resp)
             if seg.pos >= seg.end and resp.raw.length not in (None, 0):
@@ -427,7 +478,7 @@ class FileDownload:
         if first != start:
             raise Retryable(f"the server sent bytes from {first}, asked for {start}")
 
-    def _read_body(self, resp: Response, seg: Segment) -> None:
+    def _read_body(self, resp: Response, seg: Segment, conn: ConnectionState) -> None:
         assert self.scheduler is not None and self.hasher is not None and self._fd is not None
         hasher = self.hasher
         behind = self._hash_thread  # a hashing thread follows the prefix: nothing to feed
@@ -436,6 +487,7 @@ class FileDownload:
         view = memoryview(buf)
         throttle = ctx.throttle
         control = ctx.control
+        monotonic = ctx.clock.monotonic
         while seg.pos < seg.end:
             if self._stopping():
                 return
@@ -444,11 +496,22 @@ class FileDownload:
             wait = throttle.reserve(want)
             if wait > 0:
                 control.sleep(wait)
+            conn.waiting_since = monotonic()
             try:
                 got = resp.readinto(view[:want])
             except NetworkError as exc:
                 throttle.refund(want)
+                if conn.abandoned:
+                    raise Retryable(
+                        "no data while the other connections received theirs; asking again",
+                        immediate=True,
+                        network=True,
+                    ) from exc
                 raise Retryable(exc.message, network=True) from exc
+            finally:
+                conn.waiting_since = None
+            if got:
+                conn.last_byte_at = monotonic()
             if got < want:
                 throttle.refund(want - got)
             if got == 0:
@@ -456,6 +519,8 @@ class FileDownload:
             start = seg.pos
             n = self.scheduler.reserve(seg, got)
             if n == 0:
+                with self._lock:
+                    self.duplicate_bytes += got
                 return
             chunk = view[:n]
             os.pwrite(self._fd, chunk, start)
@@ -464,6 +529,7 @@ class FileDownload:
             self.scheduler.written(start, n)
             with self._lock:
                 self.fetched_bytes += n
+                self.duplicate_bytes += got - n
             if n < got:
                 return  # the tail of this segment was taken by another connection
 
@@ -490,7 +556,7 @@ class FileDownload:
             assert seg is not None
             resp = self._open(0, size, ranged=False)
             try:
-                self._read_body(resp, seg)
+                self._read_body(resp, seg, ConnectionState())
             finally:
                 resp.close()
 

@@ -113,6 +113,20 @@ class SegmentScheduler:
         self._active.append(seg)
         return seg
 
+    def take_over(self, victim: Segment) -> Segment | None:
+        """The unreserved rest of ``victim`` as a new segment (its connection went silent).
+
+        The victim's end moves to where it stands, so if its connection wakes up it stops at
+        its next :meth:`reserve`. None when the victim is no longer active or has nothing left.
+        """
+        with self._lock:
+            if victim not in self._active or victim.remaining <= 0:
+                return None
+            seg = Segment(victim.pos, victim.end)
+            victim.end = victim.pos
+            self._active.append(seg)
+            return seg
+
     # --- bookkeeping while writing -------------------------------------------------------
     def reserve(self, seg: Segment, nbytes: int) -> int:
         """Reserve up to ``nbytes`` at ``seg.pos`` for writing; returns how many may be written.

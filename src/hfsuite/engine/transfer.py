@@ -85,6 +85,7 @@ class FileOutcome:
     skipped: bool = False
     error: HfSuiteError | None = None
     downloaded_bytes: int = 0
+    duplicate_bytes: int = 0
 
 
 @dataclass
@@ -102,6 +103,12 @@ class TransferResult:
     def downloaded_bytes(self) -> int:
         """Bytes fetched over the network in this run."""
         return sum(f.downloaded_bytes for f in self.files)
+
+    @property
+    def duplicate_bytes(self) -> int:
+        """Bytes received but dropped because another connection had taken their range over
+        (a stalled or slow connection's tail); not part of :attr:`downloaded_bytes`."""
+        return sum(f.duplicate_bytes for f in self.files)
 
 
 class Transfer:
@@ -322,6 +329,7 @@ class Transfer:
                 continue
             finally:
                 outcome.downloaded_bytes += download.fetched_bytes
+                outcome.duplicate_bytes += download.duplicate_bytes
                 with self._active_lock:
                     self._active.pop(remote.path, None)
             break

@@ -25,6 +25,7 @@ from hfsuite.core.remote import RemoteFile, is_sha1, is_sha256
 
 _READ = 1 << 20
 _MAP_STEP = 8 << 20  # hashed per lock hold
+_MAP_WINDOW = 16 << 20  # mapped at once (resident until unmapped)
 _POLL_S = 0.02  # how often the hashing thread looks for newly written bytes
 
 
@@ -118,20 +119,25 @@ class PrefixHasher:
             return
         if self.position >= prefix_end:
             return
-        mapped = _map(self._fd, prefix_end)
-        if mapped is None:
-            self._catch_up_pread(prefix_end)
-            return
-        with mapped, memoryview(mapped) as view:
-            while True:
-                with self._lock:
-                    start = self.position
-                    if start >= prefix_end:
-                        return
-                    end = min(prefix_end, start + _MAP_STEP)
-                    self._h.update(view[start:end])
-                    self.position = end
-                    self.reread_bytes += end - start
+        while self.position < prefix_end:
+            # A window at a time: every page of a mapping counts in the process's resident
+            # memory until it is unmapped, so one map of the whole prefix grew with the file.
+            start = self.position - self.position % mmap.ALLOCATIONGRANULARITY
+            end = min(prefix_end, start + _MAP_WINDOW)
+            mapped = _map(self._fd, start, end - start)
+            if mapped is None:
+                self._catch_up_pread(prefix_end)
+                return
+            with mapped, memoryview(mapped) as view:
+                while True:
+                    with self._lock:
+                        lo = self.position
+                        if lo >= end:
+                            break
+                        hi = min(end, lo + _MAP_STEP)
+                        self._h.update(view[lo - start : hi - start])
+                        self.position = hi
+                        self.reread_bytes += hi - lo
 
     def _catch_up_pread(self, prefix_end: int) -> None:
         assert self._h is not None
@@ -190,9 +196,9 @@ def _short(digest: str | None) -> str:
     return f"{digest[:12]}…" if digest else "?"
 
 
-def _map(fd: int, length: int) -> mmap.mmap | None:
+def _map(fd: int, offset: int, length: int) -> mmap.mmap | None:
     try:
-        return mmap.mmap(fd, length, prot=mmap.PROT_READ)
+        return mmap.mmap(fd, length, prot=mmap.PROT_READ, offset=offset)
     except (OSError, ValueError, AttributeError):
         return None
 

@@ -1,0 +1,111 @@
+"""The stall watchdog's rules, with a manual clock."""
+
+from __future__ import annotations
+
+from hfsuite.core.clock import ManualClock
+from hfsuite.engine.scheduler import MIB, SegmentScheduler
+from hfsuite.engine.watchdog import RateEstimate, StallPolicy, Watchdog
+
+
+def test_limit_has_a_floor_and_follows_the_others_rate() -> None:
+    policy = StallPolicy(floor_s=2.0, factor=8.0, chunk_bytes=256 * 1024)
+    assert policy.limit_s(20e6) == 2.0  # a chunk takes 13 ms at 20 MB/s: the floor rules
+    assert policy.limit_s(100e3) == 8 * 256 * 1024 / 100e3  # a slow link gets longer
+    assert policy.limit_s(0) == 2.0
+    assert policy.limit_s(20e6, endgame=True) == policy.endgame_floor_s
+
+
+def test_silence_is_a_stall_only_when_others_received_bytes_meanwhile() -> None:
+    policy = StallPolicy(floor_s=2.0)
+    # The others' last byte came after this connection began waiting: the link works.
+    assert policy.stalled(12.5, waiting_since=10.0, others_last_byte=12.0, per_connection_bps=20e6)
+    # Not yet past the floor.
+    assert not policy.stalled(12.0, 10.5, 11.9, 20e6)
+    # Nobody received anything since it began waiting: maybe the link is down; the read
+    # timeout decides.
+    assert not policy.stalled(100.0, 10.0, 9.0, 20e6)
+    # Alone, or not waiting for the network (throttled, paused, writing).
+    assert not policy.stalled(100.0, 10.0, None, 20e6)
+    assert not policy.stalled(100.0, None, 99.0, 20e6)
+
+
+def test_rate_estimate_keeps_the_last_figure_while_nothing_arrives() -> None:
+    rate = RateEstimate(half_life_s=1.0)
+    rate.update(0.0, 0)
+    assert rate.update(1.0, 50_000_000) == 50e6  # the first sample is taken as is
+    for t in range(2, 30):
+        rate.update(float(t), 50_000_000)  # every connection waits
+    assert rate.bps == 50e6  # else the stall limit would stretch exactly when it matters
+    assert rate.update(30.0, 150_000_000) == 75e6  # 100 MB/s for a second, half-life 1 s
+
+
+def _flow(clock: ManualClock, conn, nbytes: int = MIB) -> None:  # type: ignore[no-untyped-def]
+    conn.waiting_since = clock.monotonic()
+    clock.advance(0.05)
+    conn.waiting_since = None
+    conn.last_byte_at = clock.monotonic()
+
+
+def test_watchdog_finds_the_silent_connection_once() -> None:
+    clock = ManualClock()
+    dog = Watchdog(StallPolicy(floor_s=2.0), clock.monotonic)
+    a, b, c = dog.register(), dog.register(), dog.register()
+    aborted: list[str] = []
+    b.abort = lambda: aborted.append("b")
+    for conn in (a, b, c):
+        _flow(clock, conn)
+    b.waiting_since = clock.monotonic()  # b's response goes silent
+    total = 3 * MIB
+    for _ in range(9):  # 1.8 s: a and c keep flowing
+        clock.advance(0.1)
+        total += 2 * MIB
+        for conn in (a, c):
+            _flow(clock, conn)
+        dog.observe(total)
+        assert dog.find_stalled() == []
+    clock.advance(0.3)
+    _flow(clock, a)  # 2.1 s since b's last read began
+    assert dog.find_stalled() == [b]
+    assert b.abandoned and dog.stalls == 1
+    clock.advance(1.0)
+    assert dog.find_stalled() == [], "an abandoned connection is not reported twice"
+
+
+def test_a_lone_connection_is_left_to_the_read_timeout() -> None:
+    clock = ManualClock()
+    dog = Watchdog(StallPolicy(floor_s=2.0), clock.monotonic)
+    lone = dog.register()
+    _flow(clock, lone)
+    lone.waiting_since = clock.monotonic()
+    clock.advance(25.0)
+    assert dog.find_stalled() == []
+
+
+def test_finished_connections_still_show_the_link_works() -> None:
+    # The end of a file: the others are done, one connection is stuck on the last bytes.
+    clock = ManualClock()
+    dog = Watchdog(StallPolicy(floor_s=2.0, endgame_floor_s=0.5), clock.monotonic)
+    stuck, done = dog.register(), dog.register()
+    stuck.waiting_since = clock.monotonic()
+    _flow(clock, done)
+    dog.unregister(done)
+    clock.advance(0.6)
+    assert dog.find_stalled() == []
+    assert dog.find_stalled(endgame=True) == [stuck]
+
+
+def test_take_over_moves_the_rest_of_a_silent_segment() -> None:
+    sched = SegmentScheduler(8 * MIB, connections=1, min_segment=MIB, max_segment=64 * MIB)
+    victim = sched.next_segment()
+    assert victim is not None
+    start = victim.pos
+    sched.written(start, sched.reserve(victim, 3 * MIB))
+    taken = sched.take_over(victim)
+    assert taken is not None and (taken.start, taken.end) == (3 * MIB, 8 * MIB)
+    assert sched.reserve(victim, MIB) == 0, "the silent connection stops if it wakes up"
+    assert sched.take_over(victim) is None
+    sched.release(victim)
+    while (n := sched.reserve(taken, MIB)) > 0:
+        sched.written(taken.pos - n, n)
+    sched.release(taken)
+    assert sched.complete
