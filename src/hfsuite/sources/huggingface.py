@@ -200,16 +200,24 @@ class HuggingFaceSource:
     def snapshot(self, ref: RepoRef) -> RepoSnapshot:
         """Resolve ``ref`` to a commit and list its files with sizes and hashes.
 
+        A listing without them (an older mirror, a proxy) is completed by a HEAD of each
+        such file (:meth:`_metadata_by_head`).
+
         Raises:
             RepoNotFoundError, RevisionNotFoundError, GatedRepoError, AuthenticationError,
             NetworkError, ServerError: with actionable messages.
         """
+        return self._snapshot(ref, None)
+
+    def _snapshot(self, ref: RepoRef, only: str | None) -> RepoSnapshot:
+        """:meth:`snapshot`; with ``only``, files the listing left bare other than that one
+        are left out rather than asked about."""
         at = RepoRef(ref.repo_id, ref.repo_type, ref.revision or "main", ref.source)
         try:
             info = self.repo_info(at, files_metadata=True)
         except HfSuiteError as error:
             if self.fall_back_to_anonymous(error, ref):
-                return self.snapshot(ref)
+                return self._snapshot(ref, only)
             raise
         if info.id and info.id != ref.repo_id:
             kind = ref.repo_type.value.capitalize()
@@ -235,6 +243,7 @@ class HuggingFaceSource:
                     lfs=lfs is not None,
                 )
             )
+        sparse = [path for path in sparse if only is None or path == only]
         if sparse:
             files.extend(self._metadata_by_head(ref, commit, sparse))
             files.sort(key=lambda f: f.path)
@@ -297,7 +306,7 @@ class HuggingFaceSource:
         Raises:
             EntryNotFoundError: no such file at that revision; others as :meth:`snapshot`.
         """
-        return file_in(self.snapshot(ref), path)
+        return file_in(self._snapshot(ref, path), path)
 
     def fall_back_to_anonymous(self, error: HfSuiteError, ref: RepoRef) -> bool:
         """Drop a fine-grained token the Hub refuses on a public, non-gated repository.

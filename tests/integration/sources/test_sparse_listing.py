@@ -162,3 +162,11 @@ def test_the_knob_from_the_command_line_and_the_control_endpoint(hub_factory, tm
     urllib.request.urlopen(request, timeout=10).close()
     assert hub.settings.sparse_listing
     assert _get_json(f"{hub.url}/_emulator/faults")["sparse_listing"] is True  # type: ignore[index]
+
+
+def test_one_files_metadata_asks_about_that_file_only(sparse_hub) -> None:  # type: ignore[no-untyped-def]
+    remote = HuggingFaceSource(sparse_hub.url).file_metadata(RepoRef("acme/sparse"), "README.md")
+    assert remote.size == len(FILES["README.md"]) and remote.blob_id
+    time.sleep(0.2)  # a request is logged just after its answer is sent
+    heads = [r.path for r in sparse_hub.log.records if r.method == "HEAD"]
+    assert len(heads) == 1 and heads[0].endswith("/README.md")
