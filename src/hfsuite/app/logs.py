@@ -35,6 +35,24 @@ class RedactingFormatter(logging.Formatter):
         return self.redactor(super().format(record))
 
 
+class _ConsoleFormatter(RedactingFormatter):
+    """Console lines without tracebacks unless at debug level (``-vv``): the file keeps them."""
+
+    def __init__(self, fmt: str, redactor: Redactor, tracebacks: bool):
+        super().__init__(fmt, redactor)
+        self.tracebacks = tracebacks
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self.tracebacks or not (record.exc_info or record.exc_text or record.stack_info):
+            return super().format(record)
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
 def default_log_dir() -> Path:
     """``HFSUITE_LOG_DIR`` or the platform's log folder (``~/.local/state/hfsuite/log``)."""
     override = os.environ.get("HFSUITE_LOG_DIR")
@@ -54,7 +72,7 @@ def configure_logging(
         redactor: Masks secrets in every line.
         log_dir: Folder of the rotating log file (default :func:`default_log_dir`).
         file_level: Level name for the file.
-        console_level: Level for stderr.
+        console_level: Level for stderr (tracebacks are shown there only at DEBUG).
 
     Returns:
         The log file's path, or None when it could not be opened (then only the console logs,
@@ -69,7 +87,11 @@ def configure_logging(
 
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(console_level)
-    console.setFormatter(RedactingFormatter("hfsuite: %(levelname)s: %(message)s", redactor))
+    console.setFormatter(
+        _ConsoleFormatter(
+            "hfsuite: %(levelname)s: %(message)s", redactor, console_level <= logging.DEBUG
+        )
+    )
     setattr(console, _HANDLER_TAG, True)
     root.addHandler(console)
 
