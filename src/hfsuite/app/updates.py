@@ -14,6 +14,10 @@ The comparison is made even when the commit did not move: after an update that f
 modified files, files added upstream are still missing, and that is not "up to date".
 
 A revision that is a commit sha is pinned: it never changes, so it is not checked.
+
+A source that cannot be reached (no network, a host that does not resolve or refuses the
+connection, offline mode) is asked once: the repositories downloaded from it after the first
+are marked unreachable with the same error, without waiting for it again.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from hfsuite.app.destinations import layout_for
 from hfsuite.core.destination import Destination
-from hfsuite.core.errors import HfSuiteError
+from hfsuite.core.errors import HfSuiteError, NetworkError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, SourceKind
@@ -69,6 +73,8 @@ class RepoUpdate:
         changes: What differs, for the files that matter to this download.
         error: Why the check failed (an actionable message), if it did.
         pinned: The download was of a fixed commit: nothing to check.
+        unreachable: The check failed because the source could not be reached (``error``
+            says why, the same for every repository of that source).
     """
 
     version: ModelVersionRecord
@@ -76,6 +82,7 @@ class RepoUpdate:
     changes: tuple[FileChange, ...] = field(default_factory=tuple)
     error: str | None = None
     pinned: bool = False
+    unreachable: bool = False
 
     @property
     def has_update(self) -> bool:
@@ -98,7 +105,8 @@ class RepoUpdate:
         return sum(c.new_size or 0 for c in self.changes if c.kind is not ChangeKind.REMOVED)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-friendly form (for ``--json``)."""
+        """JSON-friendly form (for ``--json``): an unreachable source's error is told once,
+        beside the list (:func:`unreachable_sources`), so its rows say only ``unreachable``."""
         v = self.version
         return {
             "id": v.id,
@@ -112,7 +120,8 @@ class RepoUpdate:
             "update_available": self.has_update,
             "commit_moved": self.commit_moved,
             "pinned": self.pinned,
-            "error": self.error,
+            "error": "unreachable" if self.unreachable else self.error,
+            "unreachable": self.unreachable,
             "changes": [
                 {
                     "path": c.path,
@@ -226,6 +235,8 @@ def check_version(
             wanted = {f.path for f in current.files} - _listed_at(
                 version, version.commit, snapshot_of
             )
+    except NetworkError as exc:
+        return RepoUpdate(version, None, error=str(exc), unreachable=True)
     except HfSuiteError as exc:
         return RepoUpdate(version, None, error=str(exc))
     present = present or stored_presence(version)
@@ -274,7 +285,7 @@ def check_updates(
     db = suite.database
     with db.read() as uow:
         versions = [v for v in uow.model_versions.list_all() if v.source is not SourceKind.URL]
-    snapshot_of = snapshot_of or snapshotter(suite)
+    snapshot_of = _asking_each_source_once(snapshot_of or snapshotter(suite))
     results = []
     for version in versions:
         update = check_version(version, snapshot_of)
@@ -287,6 +298,38 @@ def check_updates(
         if on_checked is not None:
             on_checked(update)
     return results
+
+
+def _asking_each_source_once(snapshot_of: Snapshotter) -> Snapshotter:
+    """``snapshot_of``, but a source that could not be reached is not asked again: its error
+    comes back at once for the repositories after the first."""
+    down: dict[SourceKind, NetworkError] = {}
+
+    def ask(ref: RepoRef) -> RepoSnapshot:
+        if ref.source in down:
+            raise down[ref.source]
+        try:
+            return snapshot_of(ref)
+        except NetworkError as exc:
+            down[ref.source] = exc
+            raise
+
+    return ask
+
+
+def unreachable_sources(updates: Iterable[RepoUpdate]) -> dict[SourceKind, str]:
+    """The sources that could not be reached, each with why (told once, not per repository)."""
+    down: dict[SourceKind, str] = {}
+    for update in updates:
+        if update.unreachable and update.error:
+            down.setdefault(update.version.source, update.error)
+    return down
+
+
+def nothing_checked(updates: Sequence[RepoUpdate]) -> bool:
+    """Every repository that needed its source was unreachable (pinned ones need none)."""
+    needed = [u for u in updates if not u.pinned]
+    return bool(needed) and all(u.unreachable for u in needed)
 
 
 def update_specs(updates: Iterable[RepoUpdate], *, include_added: bool = False) -> list[TaskSpec]:

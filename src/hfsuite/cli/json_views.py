@@ -367,11 +367,14 @@ def stats_view(summary: StatsSummary) -> Json:
     return document("stats", {"days": days, "total": total})
 
 
-def updates_view(updates: Iterable[RepoUpdate], queued: Sequence[int]) -> Json:
-    """``updates --json``: every tracked download checked, and the tasks queued."""
-    return document(
-        "updates", {"repos": [u.to_dict() for u in updates], "queued_task_ids": list(queued)}
-    )
+def updates_view(updates: Sequence[RepoUpdate], queued: Sequence[int]) -> Json:
+    """``updates --json``: every tracked download checked, the tasks queued, and each source
+    that could not be reached (once, with why; its rows say ``unreachable``)."""
+    from hfsuite.app.updates import unreachable_sources
+
+    down = [{"source": s.value, "error": why} for s, why in unreachable_sources(updates).items()]
+    body = {"repos": [u.to_dict() for u in updates], "queued_task_ids": list(queued)}
+    return document("updates", {**body, "unreachable": down})
 
 
 # --- auth and config ---------------------------------------------------------------------------

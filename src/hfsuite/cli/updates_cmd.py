@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from hfsuite.cli.json_views import updates_view
-from hfsuite.cli.output import json_option, out, print_json
+from hfsuite.cli.output import err, json_option, out, print_json, print_warning
 from hfsuite.cli.wording import counted
 
 if TYPE_CHECKING:
@@ -21,6 +22,9 @@ the files that were added (new upstream, within what the download asked for), mo
 removed upstream (while still in the destination). --apply queues the modified files (and with
 --include-added the new ones) into the same destinations; run them with `hfsuite queue run`.
 A repository is up to date only when none of that remains.
+
+A hub that cannot be reached is named once; its repositories say "unreachable". Exit 5 when
+no repository could be checked, 0 when some could (a warning names what could not).
 
 Examples:
 
@@ -56,6 +60,7 @@ def updates_command(
         queued = apply_updates(DownloadManager(suite), updates, include_added=include_added)
     if as_json:
         print_json(updates_view(updates, queued))
+        _tell_unreachable(updates)
         return
     if not updates:
         out.print("No downloaded repositories are tracked yet.")
@@ -65,8 +70,10 @@ def updates_command(
         table.add_column(col, overflow="fold")
     for u in updates:
         v = u.version
-        if u.error:
-            status = f"[red]{u.error}[/]"
+        if u.unreachable:
+            status = "[red]unreachable[/]"
+        elif u.error:
+            status = f"[red]{escape(u.error)}[/]"
         elif u.pinned:
             status = "[dim]pinned commit[/]"
         elif not u.has_update:
@@ -84,6 +91,28 @@ def updates_command(
             out.print(f"  {u.version.repo_id}: {c.kind.value:8} {c.path}", highlight=False)
     for line in _next_steps(updates, apply=apply, include_added=include_added, queued=queued):
         out.print(line, highlight=False)
+    _tell_unreachable(updates)
+
+
+def _tell_unreachable(updates: list[RepoUpdate]) -> None:
+    """Name each source that could not be reached once; exit 5 when that left nothing checked.
+
+    Raises:
+        typer.Exit: code 5, when no repository could be checked.
+    """
+    from hfsuite.app.updates import nothing_checked, unreachable_sources
+
+    down = unreachable_sources(updates)
+    if not down:
+        return
+    if nothing_checked(updates):
+        for why in down.values():
+            err.print(f"[bold red]Error:[/] {escape(why)}", highlight=False)
+        raise typer.Exit(5)
+    for source, why in down.items():
+        missed = sum(1 for u in updates if u.unreachable and u.version.source is source)
+        not_checked = counted(missed, "repository", "repositories")
+        print_warning(f"{escape(why)} Not checked: {not_checked}.")
 
 
 def _next_steps(
