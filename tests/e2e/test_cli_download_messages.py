@@ -34,6 +34,20 @@ def test_a_reason_every_file_meets_is_told_once(
     assert result.stderr.startswith("Error: "), result.stderr
 
 
+def test_a_file_server_refusing_every_file_is_told_once(
+    hfsuite_cmd: Any, served: HubEmulator, tmp_path: Path
+) -> None:
+    served.add_fault("*", origin="cdn", status=403)
+    env = {"HF_ENDPOINT": served.url}
+    result = hfsuite_cmd("download", "acme/multi", "--local-dir", str(tmp_path / "d"), env=env)
+    assert result.returncode == 6, result.stderr
+    assert result.stderr.startswith("Error: The file server "), result.stderr
+    assert result.stderr.count("refused the download") == 1, result.stderr
+    assert "giving up" not in result.stderr
+    refused = [r for r in served.log.filter(origin="cdn") if r.status == 403]
+    assert len(refused) <= len(FILES), "not asked again and again"
+
+
 def test_a_wrong_sha256_is_downloaded_once_and_says_what_arrived(
     hfsuite_cmd: Any, served: HubEmulator, tmp_path: Path
 ) -> None:

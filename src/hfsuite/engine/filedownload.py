@@ -33,7 +33,7 @@ from hfsuite.core.events import (
 from hfsuite.core.remote import is_sha256, normalize_etag
 from hfsuite.core.speed import SpeedMeter
 from hfsuite.engine.context import FileContext
-from hfsuite.engine.http import Response
+from hfsuite.engine.http import Response, link_refused
 from hfsuite.engine.layouts import FileTarget
 from hfsuite.engine.ranges import RangeSet
 from hfsuite.engine.resume import ResumeState, load_state, save_state
@@ -363,6 +363,7 @@ class FileDownload:
         """GET the file's bytes ``[start, end)``, following redirects to the CDN by hand."""
         headers = {"Range": f"bytes={start}-{end - 1}"} if ranged else {}
         url = self.location or self.remote.url
+        resolved = False  # the hub gave the link in this call: too fresh to have expired
         for _ in range(10):
             try:
                 resp = self.ctx.client.request("GET", url, headers, follow_redirects=False)
@@ -378,6 +379,7 @@ class FileDownload:
                 self._check_linked_etag(linked, resp.header("X-Linked-Size"))
                 url = urljoin(url, location)
                 self.location = url
+                resolved = True
                 continue
             if resp.status in (200, 206):
                 return resp
@@ -386,6 +388,8 @@ class FileDownload:
             if from_cdn and body_status in (401, 403, 410):
                 resp.read_all()
                 resp.close()
+                if resolved and body_status != 410:
+                    raise link_refused(url, body_status)
                 if self.location == url:
                     self.location = None  # signed URL expired: resolve again
                 raise Retryable("the download link expired; resolving it again", immediate=True)

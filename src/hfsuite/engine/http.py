@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
-from hfsuite.core.errors import NetworkError
+from hfsuite.core.errors import AuthenticationError, NetworkError
 from hfsuite.core.remote import FetchedResponse, RequestAuth
 from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.timeouts import (
@@ -444,6 +444,18 @@ def connect_error(url: str, exc: BaseException) -> NetworkError:
     return NetworkError(
         f"Cannot reach {host_of(url)}: {why}.",
         hint="Check your connection, the proxy settings and the endpoint.",
+    )
+
+
+def link_refused(url: str, status: int) -> AuthenticationError:
+    """The error for a file server that refuses a download link the hub has just given: no
+    expired link (that one is resolved again) but a refusal, the same for every file of the
+    repository, so the download stops at once with one message (no file named)."""
+    return AuthenticationError(
+        f"The file server {host_of(url)} refused the download (HTTP {status}) right after the "
+        "Hub sent it there.",
+        hint="Check that your account still has access to the repository (for a gated one, "
+        "that its conditions are accepted), then retry; a proxy in between can also refuse it.",
     )
 
 
