@@ -76,4 +76,5 @@ def test_an_unknown_modelscope_host_is_named_with_a_hint(hfsuite_cmd: Any, tmp_p
         "Error: Cannot reach nonexistent.invalid: its name does not resolve (DNS).\n"
         "Hint: Check your connection, the proxy settings and the endpoint."
     ), result.stderr
+    assert "`hfsuite config get modelscope_endpoint`" in result.stderr
     assert "gaierror" not in result.stderr

@@ -19,6 +19,7 @@ from hfsuite.core.errors import (
     AuthenticationError,
     EntryNotFoundError,
     HfSuiteError,
+    NetworkError,
     RepoNotFoundError,
     RevisionNotFoundError,
     ServerError,
@@ -85,7 +86,13 @@ class ModelScopeSource:
         )
 
     def _get(self, url: str, ref: RepoRef) -> dict[str, Any]:
-        answer = self.fetcher.fetch("GET", url, self.auth.headers_for(url))
+        try:
+            answer = self.fetcher.fetch("GET", url, self.auth.headers_for(url))
+        except NetworkError as exc:
+            # The message names the host; say which setting holds it.
+            where = "ModelScope's address: `hfsuite config get modelscope_endpoint`."
+            exc.hint = f"{exc.hint} {where}" if exc.hint else where
+            raise
         if answer.status != 200:
             raise self._error(answer.status, _message(answer), ref)
         data = answer.json()
