@@ -18,6 +18,7 @@ from hfsuite.app.downloads import (
     preflight,
 )
 from hfsuite.cli.destination_flags import chosen_destination
+from hfsuite.cli.hf_flags import OutputFormat, format_option, quiet_option, wants_json
 from hfsuite.cli.json_views import download_cancelled_view, download_done_view, plan_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
@@ -55,6 +56,9 @@ Examples:
   hfsuite download modelscope:qwen/Qwen2-0.5B --local-dir ./qwen
 
   hfsuite download https://example.org/file.safetensors --sha256 <hex> --local-dir ./models
+
+hf download's spellings work too, with the same meaning: --type, --force-download,
+--max-workers (= --max-files), --format json|quiet|human, -q/--quiet.
 """
 
 
@@ -75,7 +79,9 @@ def download_command(
         "folder or file, hf://…, modelscope:owner/name or a ModelScope URL, or a plain file URL.",
     ),
     paths: list[str] = typer.Argument(None, help="Files or folders to download (default: all)."),
-    repo_type: RepoType = typer.Option(None, "--repo-type", help="model, dataset or space."),
+    repo_type: RepoType = typer.Option(
+        None, "--repo-type", "--type", help="model, dataset or space (--type: as in hf download)."
+    ),
     revision: str = typer.Option(None, "--revision", help="Branch, tag, commit or PR ref."),
     include: list[str] = typer.Option(None, "--include", help="Glob of files to keep (repeat)."),
     exclude: list[str] = typer.Option(None, "--exclude", help="Glob of files to drop (repeat)."),
@@ -85,21 +91,31 @@ def download_command(
         None, "--connections", "-c", min=1, max=64, help="Connections per file."
     ),
     max_files: int = typer.Option(
-        None, "--max-files", min=1, max=64, help="Files downloaded at once."
+        None,
+        "--max-files",
+        "--max-workers",
+        min=1,
+        max=64,
+        help="Files downloaded at once (--max-workers: as in hf download).",
     ),
     limit_rate: str = typer.Option(None, "--limit-rate", help="Bandwidth limit, e.g. 10M, 500k."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be downloaded."),
     as_json: bool = json_option("JSON lines instead of a progress display (docs/json.md)."),
+    output_format: OutputFormat = format_option(),
+    quiet: bool = quiet_option(),
     token: str = typer.Option(
         None, "--token", help="Hub token (default: HF_TOKEN, hf auth login)."
     ),
     endpoint: str = typer.Option(None, "--endpoint", help="Hub URL or mirror (default: setting)."),
-    force: bool = typer.Option(False, "--force", help="Download again even complete files."),
+    force: bool = typer.Option(
+        False, "--force", "--force-download", help="Download again even complete files."
+    ),
     sha256: str = typer.Option(
         None, "--sha256", help="For a plain URL: the SHA-256 the file must have."
     ),
 ) -> None:
     state = ctx.find_root().obj
+    as_json = wants_json(as_json, output_format)
     overrides = {"endpoint": endpoint} if endpoint else {}
     state.overrides.update(overrides)
     suite = state.suite()
