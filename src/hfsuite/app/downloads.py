@@ -27,6 +27,7 @@ from hfsuite.core.headroom import Headroom
 from hfsuite.core.remote import RepoSnapshot
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
+from hfsuite.engine.adapt import AdaptSettings
 from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import StorageLayout
 from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
@@ -238,6 +239,10 @@ def download(
     client = HttpClient(http_options(settings), auth=source.auth)
     options = TransferOptions(
         connections_per_file=request.connections or settings.connections_per_file,
+        adapt=AdaptSettings()
+        if request.connections is None and settings.adaptive_connections
+        else None,
+        max_connections_per_file=settings.max_connections_per_file,
         files_in_parallel=request.max_files or settings.files_in_parallel,
         connections_per_host=max(
             settings.connections_per_host, request.connections or settings.connections_per_file

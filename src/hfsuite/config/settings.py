@@ -160,6 +160,19 @@ class Settings(BaseSettings):
     connections_per_file: int = _setting(
         8, allowed="a whole number from 1 to 64", description="Parallel connections per file."
     )
+    adaptive_connections: bool = _setting(
+        True,
+        allowed="true or false",
+        description="Start each big file with a few connections and add more while the speed "
+        "keeps rising (up to max_connections_per_file); false: always connections_per_file. "
+        "--connections fixes the number for one download.",
+    )
+    max_connections_per_file: int = _setting(
+        32,
+        allowed="a whole number from 1 to 64",
+        description="Most connections an adapting file gets (never more than "
+        "connections_per_host).",
+    )
     files_in_parallel: int = _setting(
         4, allowed="a whole number from 1 to 64", description="Files downloaded at once per task."
     )
@@ -277,7 +290,7 @@ class Settings(BaseSettings):
     def _check_read_timeout(cls, value: float) -> float:
         return _seconds_in_range(value, 0.1, 3600.0)
 
-    @field_validator("connections_per_file", "files_in_parallel")
+    @field_validator("connections_per_file", "max_connections_per_file", "files_in_parallel")
     @classmethod
     def _check_1_64(cls, value: int) -> int:
         return _in_range(value, 1, 64)

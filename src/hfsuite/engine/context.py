@@ -18,6 +18,7 @@ from hfsuite.core.clock import Clock
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
 from hfsuite.core.events import Event
 from hfsuite.core.remote import HttpAnswer
+from hfsuite.engine.adapt import AdaptSettings
 from hfsuite.engine.http import HttpClient
 from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.scheduler import MIB
@@ -33,7 +34,10 @@ class TransferOptions:
     """Limits and tuning of a transfer.
 
     Attributes:
-        connections_per_file: Parallel ranged connections for one file.
+        connections_per_file: Parallel ranged connections for one file (when ``adapt`` is None).
+        adapt: Start with a few connections per file and add more while the rate rises, up to
+            ``max_connections_per_file``; None: always ``connections_per_file``.
+        max_connections_per_file: The ceiling of an adapting file's connections.
         files_in_parallel: Files transferred at once.
         connections_per_host: Connections to one host at once, across all files.
         small_file_bytes: Files up to this size use a single request.
@@ -48,6 +52,8 @@ class TransferOptions:
     """
 
     connections_per_file: int = 8
+    adapt: AdaptSettings | None = None
+    max_connections_per_file: int = 32
     files_in_parallel: int = 4
     connections_per_host: int = 16
     small_file_bytes: int = 4 * MIB

@@ -32,6 +32,7 @@ from hfsuite.core.events import (
 )
 from hfsuite.core.remote import is_sha256, normalize_etag
 from hfsuite.core.speed import SpeedMeter
+from hfsuite.engine.connections import Connections
 from hfsuite.engine.context import FileContext
 from hfsuite.engine.http import Response, link_refused
 from hfsuite.engine.layouts import FileTarget
@@ -40,13 +41,12 @@ from hfsuite.engine.resume import ResumeState, load_state, save_state
 from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher, mismatch_error
-from hfsuite.engine.watchdog import ConnectionState, Watchdog
+from hfsuite.engine.watchdog import ConnectionState
 
 log = logging.getLogger(__name__)
 
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 _REDIRECT_STATUS = {301, 302, 303, 307, 308}
-_WATCH_S = 0.2  # how often the watchdog looks at the connections
 
 
 class RangeIgnored(Exception):
@@ -99,7 +99,7 @@ class FileDownload:
         self._responses: set[Response] = set()
         self.hasher: PrefixHasher | None = None
         self._hash_thread = False  # a hashing thread follows the prefix (big files)
-        self.watchdog: Watchdog | None = None  # several connections: stalls are told apart
+        self.connections: Connections | None = None  # a big file's connections
 
     # --- lifecycle ---------------------------------------------------------------------------
     def run(self) -> None:
@@ -110,7 +110,7 @@ class FileDownload:
         self.scheduler = SegmentScheduler(
             size,
             done,
-            connections=opts.connections_per_file,
+            connections=min(self._most_connections(), opts.connections_per_host),
             min_segment=opts.min_segment,
             max_segment=opts.max_segment
             if size > opts.small_file_bytes
@@ -229,16 +229,27 @@ class FileDownload:
         assert self.scheduler is not None
         opts = self.ctx.options
         missing = self.expectation.size - self.scheduler.done.total
-        small = self.expectation.size <= opts.small_file_bytes
-        n = 1 if small else opts.connections_per_file
-        n = max(1, min(n, -(-missing // opts.min_segment)))
-        if small:
+        if self.expectation.size <= opts.small_file_bytes:
             # One connection writes in order and feeds the hasher itself: no extra threads.
-            self._worker()
+            self._worker(ConnectionState())
         else:
-            # Hashing runs in a thread of its own, beside the connections (one included).
+            # Hashing runs in a thread of its own, beside the connections.
             hasher, scheduler = self.hasher, self.scheduler
             assert hasher is not None
+            ceiling = min(
+                self._most_connections(), opts.connections_per_host, -(-missing // opts.min_segment)
+            )
+            self.connections = Connections(
+                scheduler,
+                self._worker,
+                count=ceiling,
+                adapt=opts.adapt,
+                stall=opts.stall,
+                monotonic=self.ctx.clock.monotonic,
+                received=lambda: self.fetched_bytes,
+                stopping=self._stopping,
+                abandon=self._abandon,
+            )
             stop_hashing = threading.Event()
             hashing = threading.Thread(
                 target=hasher.run_behind,
@@ -246,28 +257,22 @@ class FileDownload:
                 name="hfsuite-hash",
                 daemon=True,
             )
-            threads = [
-                threading.Thread(target=self._worker, name=f"hfsuite-conn-{i}", daemon=True)
-                for i in range(n)
-            ]
-            self.watchdog = Watchdog(opts.stall, self.ctx.clock.monotonic)
-            watching = threading.Thread(
-                target=self._watch, args=(self.watchdog, stop_hashing), name="hfsuite-watch"
-            )
             self._hash_thread = True
             hashing.start()
-            watching.start()
             try:
-                for th in threads:
-                    th.start()
-                for th in threads:
-                    th.join()
+                self.connections.run()
             finally:
                 # Never left running: it maps the file, which may be cut short next (restart).
                 stop_hashing.set()
                 hashing.join()
-                watching.join()
                 self._hash_thread = False
+            log.debug(
+                "%s: %d connections at most, %d stalls, %d bytes received twice",
+                self.remote.path,
+                self.connections.peak,
+                self.connections.watchdog.stalls,
+                self.duplicate_bytes,
+            )
         if self._range_ignored.is_set() and not self.scheduler.complete:
             self._errors.clear()
             self._abort.clear()
@@ -275,38 +280,16 @@ class FileDownload:
         if self._errors:
             raise self._errors[0]
 
-    def _watch(self, watchdog: Watchdog, stop: threading.Event) -> None:
-        """Abandon the responses of stalled connections (their segments are asked for again)."""
-        while not stop.wait(_WATCH_S):
-            watchdog.observe(self.fetched_bytes)
-            for state in watchdog.find_stalled():
-                self._abandon(state)
+    def _most_connections(self) -> int:
+        opts = self.ctx.options
+        return opts.max_connections_per_file if opts.adapt else opts.connections_per_file
 
     def _abandon(self, state: ConnectionState) -> None:
+        """Shut down a stalled connection's response (its segment is asked for again)."""
         abort = state.abort
         if abort is not None:
             log.info("%s: a connection stalled; asking for its bytes again", self.remote.path)
             abort()
-
-    def _endgame(self) -> Segment | None:
-        """Nothing left to hand out: stay while other connections work, and take over the
-        rest of one that goes silent (sooner than the watchdog would abandon it)."""
-        watchdog, scheduler = self.watchdog, self.scheduler
-        assert scheduler is not None
-        while watchdog is not None and not self._stopping():
-            seg = scheduler.next_segment()
-            if seg is not None or scheduler.active_count == 0:
-                return seg
-            taken = None
-            for state in watchdog.find_stalled(endgame=True):
-                victim = state.work
-                if taken is None and isinstance(victim, Segment):
-                    taken = scheduler.take_over(victim)
-                self._abandon(state)  # each one found: none is looked at twice
-            if taken is not None:
-                return taken
-            self._abort.wait(_WATCH_S / 4)
-        return None
 
     def _stopping(self) -> bool:
         return self._abort.is_set() or self.ctx.halted()
@@ -316,14 +299,18 @@ class FileDownload:
             self._errors.append(exc)
         self._abort.set()
 
-    def _worker(self) -> None:
+    def _worker(self, conn: ConnectionState) -> None:
         assert self.scheduler is not None
-        conn = self.watchdog.register() if self.watchdog is not None else ConnectionState()
+        connections = self.connections
         with self._lock:
             self._workers += 1
         try:
             while not self._stopping():
-                seg = self.scheduler.next_segment() or self._endgame()
+                seg = (
+                    connections.next_segment()
+                    if connections is not None
+                    else self.scheduler.next_segment()
+                )
                 if seg is None:
                     return
                 conn.work = seg
@@ -338,8 +325,6 @@ class FileDownload:
         except (HfSuiteError, RemoteChanged, OSError) as exc:
             self._fail(exc)
         finally:
-            if self.watchdog is not None:
-                self.watchdog.unregister(conn)
             with self._lock:
                 self._workers -= 1
 

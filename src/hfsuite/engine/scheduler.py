@@ -169,6 +169,13 @@ class SegmentScheduler:
         with self._lock:
             return self.done.covers(0, self.size)
 
+    def has_work(self) -> bool:
+        """Whether a new connection would get something: a gap, or a segment worth splitting."""
+        with self._lock:
+            if self._gaps:
+                return True
+            return any(s.remaining >= 2 * self.min_segment for s in self._active)
+
     @property
     def active_count(self) -> int:
         """Segments currently held by connections."""

@@ -156,6 +156,11 @@ class Watchdog:
             if state.last_byte_at is not None:
                 self._retired_last_byte = max(self._retired_last_byte or 0.0, state.last_byte_at)
 
+    def all_received(self) -> bool:
+        """Every current connection has received bytes (none is still starting up)."""
+        with self._lock:
+            return all(c.last_byte_at is not None for c in self._conns)
+
     def observe(self, total_bytes: int) -> None:
         """Feed the file's byte counter (for the per-connection rate)."""
         self.rate.update(self.monotonic(), total_bytes)

@@ -1,0 +1,92 @@
+"""How many connections a file gets: start with a few, add more while the rate keeps rising.
+
+A server that caps each connection (a CDN) rewards more connections almost linearly; an
+uncapped loopback, a saturated link or a slow disk do not, and there every extra connection
+only costs CPU and memory. :class:`ConnectionPolicy` doubles the count after each measurement
+window as long as the total rate rose by at least ``min_gain`` of what the added connections
+would bring if each got what the others get (four-fold after a step that brought nearly all of
+it: the server caps each connection), and stops for good (never shrinks: a CDN must
+never pay for a loopback gain) when it did not, or at the ceiling.
+
+A window starts once every connection asked for has received bytes (a new connection first
+connects and waits for its first byte), and lasts at least ``min_window_s`` and twice that
+start-up time, so a distant server is measured on flowing connections too.
+
+The class is pure: it is fed the time and a byte counter and answers with a count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AdaptSettings:
+    """Tuning of :class:`ConnectionPolicy`.
+
+    Attributes:
+        start: Connections at first.
+        ceiling: Never more than this.
+        min_window_s: Shortest measurement window.
+        min_gain: Fraction of the proportional gain a step must bring to go on growing.
+        leap_gain: A step that brought this fraction of it or more (each connection is capped,
+            nothing else limits) is followed by a four-fold step instead of a doubling.
+    """
+
+    start: int = 4
+    ceiling: int = 32
+    min_window_s: float = 0.1
+    min_gain: float = 0.5
+    leap_gain: float = 0.85
+
+
+class ConnectionPolicy:
+    """Decides the connection count of one file from its measured rate.
+
+    Args:
+        settings: Start, ceiling, window and gain threshold.
+        now: The time the first connections are asked for.
+    """
+
+    def __init__(self, settings: AdaptSettings, now: float):
+        self.settings = settings
+        self.target = max(1, min(settings.start, settings.ceiling))
+        self.settled = self.target >= settings.ceiling
+        self._changed_at = now
+        self._window: tuple[float, int, float] | None = None  # start, bytes, length
+        self._previous: tuple[int, float] | None = None  # count, rate measured with it
+
+    def update(self, now: float, total_bytes: int, ready: bool) -> int:
+        """The number of connections wanted now.
+
+        Args:
+            now: The current time (monotonic seconds).
+            total_bytes: Bytes received so far by the file (any counter that grows with them).
+            ready: Every connection asked for so far has received its first bytes.
+        """
+        if self.settled or not ready:
+            return self.target
+        if self._window is None:
+            startup = now - self._changed_at
+            length = max(self.settings.min_window_s, 1.5 * startup)
+            self._window = (now, total_bytes, length)
+            return self.target
+        start, start_bytes, length = self._window
+        if now - start < length:
+            return self.target
+        rate = (total_bytes - start_bytes) / (now - start)
+        growth = 2
+        if self._previous is not None:
+            count, before = self._previous
+            expected = before * (self.target / count - 1)  # each new one as fast as the others
+            if rate - before < self.settings.min_gain * expected:
+                self.settled = True  # no longer helps: the link, the server or the disk is full
+                return self.target
+            if rate - before >= self.settings.leap_gain * expected:
+                growth = 4
+        self._previous = (self.target, rate)
+        self.target = min(self.settings.ceiling, self.target * growth)
+        self.settled = self.target >= self.settings.ceiling
+        self._changed_at = now
+        self._window = None
+        return self.target

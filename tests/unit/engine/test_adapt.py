@@ -1,0 +1,75 @@
+"""The connection-count policy, fed synthetic rates on a manual timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hfsuite.engine.adapt import AdaptSettings, ConnectionPolicy
+
+
+def _simulate(
+    rate_for: Callable[[int], float],
+    settings: AdaptSettings,
+    *,
+    seconds: float = 5.0,
+    startup_s: float = 0.02,
+) -> list[int]:
+    """Run the policy every 10 ms; connections deliver ``rate_for(n)`` once started."""
+    policy = ConnectionPolicy(settings, 0.0)
+    now, total, counts = 0.0, 0.0, [policy.target]
+    changed_at = 0.0
+    while now < seconds:
+        now += 0.01
+        total += rate_for(policy.target) * 0.01
+        ready = now - changed_at >= startup_s
+        before = policy.target
+        policy.update(now, int(total), ready)
+        if policy.target != before:
+            changed_at = now
+            counts.append(policy.target)
+    return counts
+
+
+def test_a_server_capping_each_connection_gets_the_ceiling() -> None:
+    counts = _simulate(lambda n: n * 20e6, AdaptSettings(start=4, ceiling=32))
+    assert counts[0] == 4 and counts[-1] == 32
+    assert counts == sorted(counts)
+
+
+def test_growth_leaps_when_each_connection_brought_its_share() -> None:
+    counts = _simulate(lambda n: n * 20e6, AdaptSettings(start=4, ceiling=64))
+    assert counts == [4, 8, 32, 64]  # 4 -> 8 doubled the rate: the server caps connections
+
+
+def test_a_saturated_link_stops_the_growth() -> None:
+    # 100 MB/s for the whole link: 4 connections at 20 MB/s leave room, 8 fill it.
+    counts = _simulate(lambda n: min(n * 20e6, 100e6), AdaptSettings(start=4, ceiling=32))
+    assert counts == [4, 8]
+
+
+def test_an_uncapped_fast_server_stops_after_one_step() -> None:
+    # Loopback: 4 connections already get all the machine can move; 8 bring nothing more.
+    counts = _simulate(lambda n: 900e6, AdaptSettings(start=4, ceiling=32))
+    assert counts == [4, 8]
+
+
+def test_nothing_is_decided_before_every_connection_has_received_bytes() -> None:
+    policy = ConnectionPolicy(AdaptSettings(start=4, ceiling=32, min_window_s=0.1), 0.0)
+    for t in range(1, 100):
+        assert policy.update(t / 10, t * 1_000_000, ready=False) == 4
+    assert not policy.settled
+
+
+def test_the_window_stretches_with_a_slow_start() -> None:
+    # The connections took 2 s to get their first bytes (a distant server): the rate is
+    # measured over 3 s, not over the first tenth of a second.
+    policy = ConnectionPolicy(AdaptSettings(start=4, ceiling=32, min_window_s=0.1), 0.0)
+    assert policy.update(2.0, 0, ready=True) == 4
+    assert policy.update(2.5, 10_000_000, ready=True) == 4
+    assert policy.update(4.9, 50_000_000, ready=True) == 4
+    assert policy.update(5.0, 60_000_000, ready=True) == 8
+
+
+def test_start_at_the_ceiling_is_settled() -> None:
+    policy = ConnectionPolicy(AdaptSettings(start=4, ceiling=2), 0.0)
+    assert policy.target == 2 and policy.settled
