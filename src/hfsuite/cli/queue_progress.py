@@ -25,7 +25,7 @@ from hfsuite.app.events import (
     TaskStarted,
 )
 from hfsuite.cli.json_views import queue_event_view
-from hfsuite.cli.progress import emit_json, transfer_progress
+from hfsuite.cli.progress import emit_json, named_once, transfer_progress
 from hfsuite.core.events import Event, FileFailed
 from hfsuite.core.types import TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
@@ -106,7 +106,8 @@ class RichQueueDisplay:
             if bar is not None:
                 self.progress.remove_task(bar)
         elif isinstance(event, FileFailed):
-            self.progress.console.print(f"[red]#{event.task_id} {event.path}: {event.message}[/]")
+            line = f"#{event.task_id} {named_once(event.path, event.message)}"
+            self.progress.console.print(line, style="red", markup=False, highlight=False)
 
 
 class LineQueueDisplay:

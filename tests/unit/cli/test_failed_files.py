@@ -49,3 +49,19 @@ def test_one_reason_for_every_file_is_told_once() -> None:
 def test_a_restart_names_its_file_once(capsys: pytest.CaptureFixture[str]) -> None:
     QuietDisplay()(FileRestarted(1, "x.txt", "x.txt: sha1 mismatch. Downloading it again."))
     assert capsys.readouterr().err == "hfsuite: x.txt: sha1 mismatch. Downloading it again.\n"
+
+
+def test_queue_run_names_a_failed_file_once() -> None:
+    import io
+
+    from rich.console import Console
+
+    from hfsuite.cli.queue_progress import RichQueueDisplay
+
+    buffer = io.StringIO()
+    display = RichQueueDisplay(Console(file=buffer, width=200, force_terminal=False))
+    display(_failed("x.txt", ServerError("x.txt: giving up after 8 attempts (HTTP 503).")))
+    display(_failed("y.txt", ServerError("the server said no")))
+    lines = buffer.getvalue().splitlines()
+    assert "#1 x.txt: giving up after 8 attempts (HTTP 503)." in lines
+    assert "#1 y.txt: the server said no" in lines
