@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.table import Table
 
 from hfsuite.app.accounts import (
     AccessReport,
@@ -20,6 +19,7 @@ from hfsuite.app.accounts import (
 from hfsuite.app.suite import Suite
 from hfsuite.cli.json_views import access_view, auth_status_view, login_view, logout_view
 from hfsuite.cli.output import err, json_option, out, print_json
+from hfsuite.cli.tables import FoldingTable
 from hfsuite.core.errors import (
     AuthenticationError,
     GatedRepoError,
@@ -119,8 +119,8 @@ def logout_command(ctx: typer.Context, as_json: bool = json_option()) -> None:
         )
 
 
-def _status_table(state: AuthStatus) -> Table:
-    table = Table(show_header=False, box=None, pad_edge=False)
+def _status_table(state: AuthStatus) -> FoldingTable:
+    table = FoldingTable(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     table.add_row("endpoint", state.endpoint)

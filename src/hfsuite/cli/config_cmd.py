@@ -6,7 +6,6 @@ from typing import Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from hfsuite.app.config_ops import (
     describe_settings,
@@ -23,6 +22,7 @@ from hfsuite.cli.json_views import (
     settings_view,
 )
 from hfsuite.cli.output import json_option, out, print_json
+from hfsuite.cli.tables import FoldingTable
 from hfsuite.config import SettingsStore
 
 app = typer.Typer(
@@ -59,7 +59,7 @@ def show(
     if as_json:
         print_json(settings_view(rows))
         return
-    table = Table(title=f"Settings ({suite.store.path})", title_justify="left")
+    table = FoldingTable(title=f"Settings ({suite.store.path})", title_justify="left")
     table.add_column("key", style="bold")
     table.add_column("value", overflow="fold")
     table.add_column("from", style="dim")

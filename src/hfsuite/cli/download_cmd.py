@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeGuard
 
 import typer
-from rich.table import Table
 
 from hfsuite.app.downloads import (
     DownloadOutcome,
@@ -22,6 +21,7 @@ from hfsuite.cli.hf_flags import OutputFormat, format_option, quiet_option, want
 from hfsuite.cli.json_views import download_cancelled_view, download_done_view, plan_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
+from hfsuite.cli.tables import FoldingTable
 from hfsuite.cli.wording import counted
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError, NotFoundError, OperationCancelled, UsageError
@@ -266,7 +266,7 @@ def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
     if as_json:
         print_json(plan_view(the_plan))
         return
-    table = Table(
+    table = FoldingTable(
         title=f"{the_plan.snapshot.ref.repo_id} @ {the_plan.snapshot.commit[:12]}",
         title_justify="left",
     )

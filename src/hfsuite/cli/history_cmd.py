@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
 from hfsuite.app.display_names import shown_name
 from hfsuite.app.downloads import parse_repo_arg
 from hfsuite.app.suite import Suite
 from hfsuite.cli.json_views import favorite_view, history_list_view, history_show_view
 from hfsuite.cli.output import err, json_option, out, print_json
+from hfsuite.cli.tables import FoldingTable
 from hfsuite.cli.wording import counted
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Outcome, RepoRef
@@ -134,7 +134,7 @@ def list_command(
         print_json(history_list_view(rows))
         return
     notes = _notes(suite, rows)
-    table = Table(box=None, pad_edge=False)
+    table = FoldingTable(box=None, pad_edge=False)
     for name in ("id", "finished", "outcome", "repository", "commit", "size", "speed", ""):
         table.add_column(name, overflow="fold")
     for r in rows:

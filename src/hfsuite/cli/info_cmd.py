@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from hfsuite.app.catalog import info
 from hfsuite.cli.json_views import details_view
 from hfsuite.cli.output import err, json_option, out, print_json
+from hfsuite.cli.tables import FoldingTable
 from hfsuite.cli.wording import counted
 from hfsuite.core.units import format_bytes
 
@@ -53,7 +53,7 @@ def info_command(
     access = "private" if d.private else "public"
     if d.gated:
         access += f", gated ({d.gated})"
-    table = Table(show_header=False, box=None, pad_edge=False)
+    table = FoldingTable(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     rows = [
@@ -74,7 +74,7 @@ def info_command(
         table.add_row(key, value)
     out.print(table)
     if files:
-        listing = Table(title_justify="left")
+        listing = FoldingTable(title_justify="left")
         listing.add_column("file", overflow="fold")
         listing.add_column("size", justify="right")
         listing.add_column("lfs")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from hfsuite.core.errors import HfSuiteError
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from hfsuite.app.config_ops import SettingRow
     from hfsuite.app.downloads import DownloadOutcome, DownloadPlan
     from hfsuite.app.history_ops import HistoryRecord, StatsSummary
-    from hfsuite.app.manager import TaskRecord
+    from hfsuite.app.manager import TaskFileRecord, TaskRecord
     from hfsuite.app.updates import RepoUpdate
 
 VERSION = 1
@@ -233,6 +234,50 @@ def task_view(task: TaskRecord, interrupted: Collection[int] = ()) -> Json:
         "files_total": task.files_total,
         "error": task.error,
     }
+
+
+def file_bytes_done(f: TaskFileRecord) -> int:
+    """Bytes of a task's file on disk: all of them once it is complete (the row counts only
+    the bytes of a file in progress)."""
+    if f.state.value in ("completed", "skipped") and f.size_bytes is not None:
+        return f.size_bytes
+    return f.bytes_done
+
+
+def task_detail_view(
+    task: TaskRecord, files: Iterable[TaskFileRecord], interrupted: Collection[int]
+) -> Json:
+    """``queue show --json``: a task's fields, what it selects, when it ran, and its files."""
+    listed = [
+        {
+            "path": f.path,
+            "size": f.size_bytes,
+            "state": f.state.value,
+            "bytes_done": file_bytes_done(f),
+        }
+        for f in files
+    ]
+    return document(
+        "task-detail",
+        {
+            **task_view(task, interrupted),
+            "paths": None if task.files is None else list(task.files),
+            "include": list(task.include),
+            "exclude": list(task.exclude),
+            "limit_bps": task.bandwidth_limit_bps,
+            "connections": task.connections,
+            "created_at": _iso_utc(task.created_at),
+            "started_at": _iso_utc(task.started_at),
+            "finished_at": _iso_utc(task.finished_at),
+            "file_count": len(listed),
+            "files": listed,
+        },
+    )
+
+
+def _iso_utc(ts: float | None) -> str | None:
+    """Epoch seconds as the ISO 8601 UTC text history entries use."""
+    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="seconds") if ts else None
 
 
 def task_list_view(tasks: Iterable[TaskRecord], interrupted: Collection[int]) -> Json:

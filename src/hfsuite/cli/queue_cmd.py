@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
 from hfsuite.app.display_names import shown_name
 from hfsuite.app.suite import Suite
@@ -28,6 +28,8 @@ from hfsuite.cli.json_views import (
 from hfsuite.cli.output import err, json_option, out, print_json, print_warning
 from hfsuite.cli.progress import emit_json
 from hfsuite.cli.queue_progress import JsonQueueDisplay, LineQueueDisplay, RichQueueDisplay
+from hfsuite.cli.queue_show import register as register_show
+from hfsuite.cli.tables import FoldingTable, shorten
 from hfsuite.cli.wording import counted
 from hfsuite.core.errors import TransferError, UsageError
 from hfsuite.core.types import Priority, RepoType, TaskState
@@ -43,6 +45,7 @@ app = typer.Typer(
         "  hfsuite queue add openai-community/gpt2 datasets/rajpurkar/squad -p high\n\n"
         "  hfsuite queue add -i models.txt --local-dir ./models\n\n"
         "  hfsuite queue ls\n\n"
+        "  hfsuite queue show 3\n\n"
         "  hfsuite queue move 3 top\n\n"
         "  hfsuite queue pause --all\n\n"
         "  hfsuite queue run --watch"
@@ -51,6 +54,10 @@ app = typer.Typer(
 )
 
 _PRIORITIES = {p.name.lower(): p for p in Priority}
+#: The longest note ``queue ls`` shows; a longer one ends in an ellipsis, and a line under the
+#: table says how to see it whole.
+NOTE_WIDTH = 60
+SHORTENED = "Some notes are shortened: hfsuite queue show ID shows a task in full."
 
 
 def _suite(ctx: typer.Context) -> Suite:
@@ -212,6 +219,8 @@ def list_command(
       hfsuite queue ls
 
       hfsuite queue ls --state failed --json
+
+    Long notes are shortened (…); hfsuite queue show ID prints a task in full.
     """
     manager = _manager(ctx)
     tasks = manager.list_tasks(state or None, limit=limit, offset=offset)
@@ -219,7 +228,7 @@ def list_command(
     if as_json:
         print_json(task_list_view(tasks, interrupted))
         return
-    table = Table(box=None, pad_edge=False)
+    table = FoldingTable(box=None, pad_edge=False)
     for name, justify in (
         ("id", "right"),
         ("state", "left"),
@@ -229,19 +238,24 @@ def list_command(
         ("size", "right"),
         ("note", "left"),
     ):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)
+    any_shortened = False
     for t in tasks:
         size = format_bytes(t.bytes_total) if t.bytes_total is not None else "-"
+        note, shortened = shorten(t.error or "", NOTE_WIDTH)
+        any_shortened |= shortened
         table.add_row(
             str(t.id),
             shown_state(t, interrupted),
             t.priority.name.lower(),
-            shown_name(t.source, t.repo_type, t.repo_id, t.url, t.revision),
+            Text(shown_name(t.source, t.repo_type, t.repo_id, t.url, t.revision)),
             _progress_text(t),
             size,
-            (t.error or "")[:80],
+            Text(note),  # Text: brackets in an error are not markup
         )
     out.print(table)
+    if any_shortened:
+        err.print(SHORTENED, style="dim", highlight=False)
     counts: dict[str, int] = {s.value: n for s, n in manager.counts().items()}
     if interrupted:
         running = counts.get(TaskState.RUNNING.value, 0)
@@ -463,8 +477,8 @@ def run_command(
     if summary.failed:  # type: ignore[attr-defined]
         raise TransferError(
             f"{_tasks(summary.failed)} failed.",  # type: ignore[attr-defined]
-            hint="See why: hfsuite queue ls --state failed; try again: hfsuite queue retry "
-            + " ".join(map(str, sorted(set(failed_ids)))),
+            hint=f"See why: hfsuite queue show {min(failed_ids, default='ID')}; try again: "
+            "hfsuite queue retry " + " ".join(map(str, sorted(set(failed_ids)))),
         )
 
 
@@ -480,3 +494,6 @@ def _failed_ids(manager: DownloadManager) -> list[int]:
 
     manager.subscribe(note)
     return failed
+
+
+register_show(app)

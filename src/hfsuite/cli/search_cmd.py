@@ -5,11 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import typer
-from rich.table import Table
 
 from hfsuite.app.catalog import SORT_KEYS, search
 from hfsuite.cli.json_views import search_view
 from hfsuite.cli.output import err, json_option, out, print_json
+from hfsuite.cli.tables import FoldingTable
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import RepoType
 
@@ -90,7 +90,7 @@ def search_command(
     if not page.hits:
         out.print("No repositories found.")
         return
-    table = Table(title_justify="left")
+    table = FoldingTable(title_justify="left")
     table.add_column("id", overflow="fold", style="bold")
     table.add_column("downloads", justify="right")
     table.add_column("likes", justify="right")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import typer
-from rich.table import Table
 
 from hfsuite.cli.json_views import stats_view
 from hfsuite.cli.output import json_option, out, print_json
+from hfsuite.cli.tables import FoldingTable
 from hfsuite.cli.wording import counted
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
@@ -39,7 +39,7 @@ def stats_command(
         print_json(stats_view(summary))
         return
     title = f"Last {counted(days, 'day')}"
-    table = Table(box=None, pad_edge=False, title=title, title_justify="left")
+    table = FoldingTable(box=None, pad_edge=False, title=title, title_justify="left")
     for name in ("day", "completed", "failed", "cancelled", "downloaded", "time", "avg speed"):
         table.add_column(name, justify="left" if name == "day" else "right")
     for d in summary.days:

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 from hfsuite.cli.json_views import updates_view
 from hfsuite.cli.output import err, json_option, out, print_json, print_warning
+from hfsuite.cli.tables import FoldingTable
 from hfsuite.cli.wording import counted
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def updates_command(
     if not updates:
         out.print("No downloaded repositories are tracked yet.")
         return
-    table = Table(title="Downloaded repositories", title_justify="left")
+    table = FoldingTable(title="Downloaded repositories", title_justify="left")
     for col in ("repo", "destination", "downloaded", "now", "changes"):
         table.add_column(col, overflow="fold")
     for u in updates:
