@@ -106,8 +106,9 @@ def test_the_same_arguments_download_the_same_files_to_the_same_places(
     # Both print where the files are, as the last line of stdout (hf's human format as
     # "  path: …").
     where = {
-        tool: Path(result.stdout.strip().splitlines()[-1].strip().removeprefix("path: "))
-        .relative_to(tmp_path / tool)
+        tool: Path(
+            result.stdout.strip().splitlines()[-1].strip().removeprefix("path: ")
+        ).relative_to(tmp_path / tool)
         for tool, result in (("hf", theirs), ("ours", ours))
     }
     assert where["hf"] == where["ours"]
