@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer.main
@@ -42,12 +43,15 @@ def _commands() -> list[tuple[str, str]]:
     """Every command and group of the CLI with its help text, as ``(path, help)``."""
     found: list[tuple[str, str]] = []
 
-    def walk(command: object, path: str) -> None:
+    def walk(command: Any, ctx: Any, path: str) -> None:
         found.append((path, getattr(command, "help", None) or ""))
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
-            walk(sub, f"{path} {name}")
+        # Through Click's group API: the root group imports a command's module on lookup.
+        for name in sorted(getattr(command, "list_commands", lambda _ctx: [])(ctx)):
+            sub = command.get_command(ctx, name)
+            walk(sub, sub.context_class(sub, info_name=name, parent=ctx), f"{path} {name}")
 
-    walk(typer.main.get_command(app), "hfsuite")
+    root = typer.main.get_command(app)
+    walk(root, root.context_class(root, info_name="hfsuite"), "hfsuite")
     return found
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import logging
 import os
 import sys
@@ -17,30 +18,80 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
-from hfsuite.cli import (
-    auth_cmd,
-    config_cmd,
-    demo_cmd,
-    download_cmd,
-    gui_cmd,
-    history_cmd,
-    info_cmd,
-    queue_cmd,
-    search_cmd,
-    stats_cmd,
-    updates_cmd,
-)
 from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import print_error, print_warning
 from hfsuite.cli.progress import emit_json
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
 
+COMMANDS: dict[str, tuple[str, bool]] = {
+    "search": ("search_cmd", False),
+    "info": ("info_cmd", False),
+    "download": ("download_cmd", False),
+    "stats": ("stats_cmd", False),
+    "updates": ("updates_cmd", False),
+    "gui": ("gui_cmd", False),
+    "demo": ("demo_cmd", False),
+    "config": ("config_cmd", True),
+    "auth": ("auth_cmd", True),
+    "queue": ("queue_cmd", True),
+    "history": ("history_cmd", True),
+}
+"""Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
+whether the module holds a group (its ``app``) rather than one command (its ``register``)."""
+
+
+def load_command(name: str) -> Any:
+    """The Click command of sub-command ``name``, its module imported now.
+
+    The module adds its command to a Typer of its own, built as Typer builds any group, so the
+    command is the same as if it had been added to :data:`app` at start.
+    """
+    module_name, is_group = COMMANDS[name]
+    module: Any = importlib.import_module(f"hfsuite.cli.{module_name}")
+    holder = typer.Typer(rich_markup_mode="rich")
+    if is_group:
+        holder.add_typer(module.app, name=name)
+    else:
+        module.register(holder)
+    holder.callback()(lambda: None)  # a group, even with one command
+    return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+
+
+class LazyGroup(TyperGroup):
+    """The root group: a sub-command's module is imported only when the command is looked up.
+
+    Running ``hfsuite download`` imports the download command's module, not the ten others
+    (their Rich tables, the catalog, the queue views: about 0.1 s before the first byte).
+    ``--help``, completion and a misspelt command look every command up, so they see them all.
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Every command's name, the lazy ones included, in :data:`COMMANDS` order."""
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command named ``cmd_name`` (its module imported on first use), or None."""
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            self.commands[cmd_name] = load_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """Find the command ``args`` starts with; an unknown name loads every command first,
+        so Typer's "Did you mean ...?" can look among them all."""
+        if args and args[0] not in COMMANDS:
+            for name in COMMANDS:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
+
+
 app = typer.Typer(
     name="hfsuite",
+    cls=LazyGroup,
     help=(
         "HF Download Suite: find, download and organise AI models from the Hugging Face Hub "
         "and ModelScope.\n\nExamples:\n\n"
@@ -53,17 +104,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode="rich",
 )
-app.add_typer(config_cmd.app, name="config")
-app.add_typer(auth_cmd.app, name="auth")
-search_cmd.register(app)
-info_cmd.register(app)
-download_cmd.register(app)
-app.add_typer(queue_cmd.app, name="queue")
-app.add_typer(history_cmd.app, name="history")
-stats_cmd.register(app)
-updates_cmd.register(app)
-gui_cmd.register(app)
-demo_cmd.register(app)
 
 
 @dataclass
@@ -215,7 +255,8 @@ def _command_context(argv: list[str]) -> Any:
     for token in argv:
         if token.startswith("-"):
             continue
-        sub = getattr(command, "commands", {}).get(token)
+        get_command = getattr(command, "get_command", None)
+        sub = get_command(ctx, token) if get_command is not None else None
         if sub is None:
             break
         command = sub

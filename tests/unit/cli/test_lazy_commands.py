@@ -1,0 +1,53 @@
+"""The root command imports a sub-command's module only when that command is looked up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import typer.main
+
+from hfsuite.cli.main import COMMANDS, app
+
+
+def _modules_after(code: str) -> set[str]:
+    """The modules loaded in a fresh interpreter after running ``code``."""
+    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(json.loads(proc.stdout.splitlines()[-1]))
+
+
+def test_importing_the_cli_loads_no_command_module_and_nothing_heavy() -> None:
+    loaded = _modules_after("import hfsuite.cli.main")
+    command_modules = {f"hfsuite.cli.{module}" for module, _ in COMMANDS.values()}
+    assert not loaded & command_modules
+    packages = {name.split(".")[0] for name in loaded}
+    assert not packages & {"sqlalchemy", "huggingface_hub", "PySide6", "keyring", "PIL"}
+    assert not {"hfsuite.storage", "hfsuite.app.manager"} & loaded
+
+
+def test_looking_up_one_command_loads_only_its_module() -> None:
+    loaded = _modules_after(
+        "import typer.main\n"
+        "from hfsuite.cli.main import app\n"
+        "group = typer.main.get_command(app)\n"
+        "ctx = group.make_context('hfsuite', ['download', '--help'], resilient_parsing=True)\n"
+        "assert group.get_command(ctx, 'download') is not None"
+    )
+    assert "hfsuite.cli.download_cmd" in loaded
+    others = {f"hfsuite.cli.{m}" for name, (m, _) in COMMANDS.items() if name != "download"}
+    assert not loaded & others
+
+
+def test_every_command_is_listed_in_order_and_found() -> None:
+    group = typer.main.get_command(app)
+    ctx = group.make_context("hfsuite", ["--help"], resilient_parsing=True)
+    names = group.list_commands(ctx)  # type: ignore[attr-defined]
+    assert names == list(COMMANDS)
+    for name in names:
+        command = group.get_command(ctx, name)  # type: ignore[attr-defined]
+        assert command is not None and command.name == name
+        assert command.help, name
