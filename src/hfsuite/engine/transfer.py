@@ -7,15 +7,19 @@ Transfer.run(files)                  builds one FileContext (engine.context) for
   │     └── FileDownload(FileContext, target): preallocated partial file, SegmentScheduler,
   │         PrefixHasher; each segment (or single stream) is tried by retry.run_with_retries
   │           ├── small file: one connection in the runner's own thread, feeding the hasher
-  │           ├── big file: workers (≤ connections_per_file threads): next_segment → GET Range
-  │           │   → pwrite; a hashing thread: SHA-256 of the written prefix as it grows;
+  │           ├── big file: Connections (engine.connections) in the runner's thread starts the
+  │           │   connection threads (4, more while the rate rises: engine.adapt; or a fixed
+  │           │   connections_per_file), abandons stalled ones (engine.watchdog) and lets idle
+  │           │   ones take over a silent tail (endgame); each: next_segment → GET Range →
+  │           │   pwrite; a hashing thread: SHA-256 of the written prefix as it grows;
   │           │   a flush thread: fsync before the rename, beside the last hashing
   │           └── server ignores Range: one stream from byte 0, in the runner's thread
   └── ticker thread: progress events (a few per second) and resume checkpoints
 ```
 
-Faults: connection errors, stalls (socket read timeout), 5xx, 408 and 429 are retried with
-backoff (honouring Retry-After) per segment; an expired CDN URL (403/410 from the CDN) is
+Faults: connection errors, stalls (the watchdog while other connections flow, else the socket
+read timeout), 5xx, 408 and 429 are retried with backoff (honouring Retry-After) per segment
+(a stalled response at once); an expired CDN URL (403/410 from the CDN) is
 resolved again; 401/403/404 from the hub become the source's typed errors and are not retried.
 A server that ignores Range gets one stream from byte 0, retried the same way (from byte 0).
 When the tries run out, a connection that kept failing is a NetworkError and a server that

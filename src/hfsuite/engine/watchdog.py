@@ -59,12 +59,16 @@ class StallPolicy:
                 waiting: writing, throttled, paused or idle).
             others_last_byte: When another connection of the file last received bytes.
             per_connection_bps: The other connections' recent rate, each.
-            endgame: Nothing else is left to fetch (a lower floor applies).
+            endgame: Nothing else is left to fetch and an idle connection could take over (a
+                lower floor applies; without news from the others, the normal one).
         """
         if waiting_since is None or others_last_byte is None:
             return False
         if others_last_byte <= waiting_since:
-            return False  # nobody received anything meanwhile: the link itself may be down
+            # Nobody received anything meanwhile: the link itself may be down. Only in the
+            # endgame, where an idle connection stands by to race it, is the silence cut short,
+            # and then only after the normal limit.
+            return endgame and now - waiting_since > self.limit_s(per_connection_bps)
         return now - waiting_since > self.limit_s(per_connection_bps, endgame)
 
 

@@ -29,6 +29,16 @@ def test_silence_is_a_stall_only_when_others_received_bytes_meanwhile() -> None:
     assert not policy.stalled(100.0, None, 99.0, 20e6)
 
 
+def test_in_the_endgame_the_last_connection_is_raced_after_the_normal_limit() -> None:
+    # The others finished before it went silent: no evidence that the link works, but an idle
+    # connection stands by, so the last bytes are asked for again after the normal 2 s instead
+    # of the 30 s read timeout.
+    policy = StallPolicy(floor_s=2.0, endgame_floor_s=0.5)
+    assert not policy.stalled(11.0, 10.0, 9.0, 20e6, endgame=True)
+    assert policy.stalled(12.5, 10.0, 9.0, 20e6, endgame=True)
+    assert not policy.stalled(12.5, 10.0, None, 20e6, endgame=True), "a lone connection"
+
+
 def test_rate_estimate_keeps_the_last_figure_while_nothing_arrives() -> None:
     rate = RateEstimate(half_life_s=1.0)
     rate.update(0.0, 0)
