@@ -24,15 +24,16 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-import tomli_w
-from filelock import FileLock
 from pydantic import ValidationError
 
 from hfsuite.config.settings import APP_NAME, Settings, allowed_text, env_names, setting_names
 from hfsuite.core.errors import SettingsFileError, SettingsValueError
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 SETTINGS_FILE_NAME = "settings.toml"
 
@@ -223,6 +224,10 @@ class SettingsStore:
             self._write(values)
 
     def _locked(self) -> FileLock:
+        # Imported here, as tomli_w below: only a change writes the file, and a download
+        # reads it before its first byte.
+        from filelock import FileLock
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -232,6 +237,8 @@ class SettingsStore:
         return FileLock(str(self.path) + ".lock", timeout=10)
 
     def _write(self, values: dict[str, Any]) -> None:
+        import tomli_w
+
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as fh:

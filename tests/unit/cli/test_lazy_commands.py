@@ -26,6 +26,7 @@ def test_importing_the_cli_loads_no_command_module_and_nothing_heavy() -> None:
     assert not loaded & command_modules
     packages = {name.split(".")[0] for name in loaded}
     assert not packages & {"sqlalchemy", "huggingface_hub", "PySide6", "keyring", "PIL"}
+    assert not packages & {"filelock", "tomli_w"}  # the settings file is read, not written
     assert not {"hfsuite.storage", "hfsuite.app.manager"} & loaded
 
 
