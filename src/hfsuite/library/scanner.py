@@ -1,0 +1,479 @@
+"""Walk the folders that hold models and report every file with the key that identifies it.
+
+Roots are the Hugging Face cache (each blob once, with every repo/revision/path that refers
+to it), folders the user added and tool folders. Problems (permission errors, symlink loops,
+files vanishing mid-scan) are recorded per path and the walk goes on. A rescan is incremental:
+files whose :class:`FileKey` is unchanged keep their previous record (and its hash), only new
+or changed files are hashed again; :func:`diff_scan` tells what was added, changed, removed
+and moved.
+"""
+
+from __future__ import annotations
+
+import enum
+import errno
+import os
+import stat as stat_mod
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+
+from hfsuite.core.clock import Clock, SystemClock
+from hfsuite.library.cache_layout import (
+    BLOBS,
+    IGNORED_FILES,
+    SNAPSHOTS,
+    HfRef,
+    parse_repo_folder,
+)
+from hfsuite.library.hashing import FileKey, Hasher, StatFn
+
+PROGRESS_INTERVAL_S = 0.2
+ScandirFn = Callable[[str], Iterator[os.DirEntry[str]]]
+
+
+def _scandir(path: str) -> Iterator[os.DirEntry[str]]:
+    with os.scandir(path) as it:
+        yield from it
+
+
+class RootKind(enum.Enum):
+    """What a scan root is."""
+
+    HF_CACHE = "hf_cache"
+    """A Hugging Face cache folder (``HF_HUB_CACHE``): repos, revisions and shared blobs."""
+    USER = "user"
+    """A folder the user added."""
+    TOOL = "tool"
+    """A folder of a known tool (ComfyUI, A1111, …); walked like any folder for now."""
+
+
+class ProblemKind(enum.Enum):
+    """Why a path could not be scanned."""
+
+    PERMISSION = "permission"
+    """Reading the file or listing the folder was refused."""
+    VANISHED = "vanished"
+    """The path was listed but was gone when it was examined."""
+    CHANGED = "changed"
+    """The file changed (grew, was rewritten) while it was read."""
+    SYMLINK_LOOP = "symlink_loop"
+    """A symbolic link leads back into a folder already being walked."""
+    BROKEN_LINK = "broken_link"
+    """A symbolic link points at nothing."""
+    ERROR = "error"
+    """Any other operating-system error."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRoot:
+    """A folder to scan."""
+
+    path: str
+    kind: RootKind = RootKind.USER
+
+
+@dataclass(frozen=True, slots=True)
+class ScannedFile:
+    """One file found by a scan.
+
+    ``path`` is where the bytes are: for the HF cache the blob, with ``hf_refs`` listing the
+    snapshot entries pointing at it; a symbolic link elsewhere is reported at its own path with
+    the key of its target and ``is_symlink`` set.
+    """
+
+    path: str
+    key: FileKey
+    root: str
+    nlink: int = 1
+    is_symlink: bool = False
+    hf_blob: bool = False
+    hf_refs: tuple[HfRef, ...] = ()
+    sha256: str | None = None
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes."""
+        return self.key.size
+
+
+@dataclass(frozen=True, slots=True)
+class ScanProblem:
+    """A path the scan could not read; recorded, and the scan went on."""
+
+    path: str
+    kind: ProblemKind
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanProgress:
+    """Progress of a running scan."""
+
+    files: int
+    bytes: int
+    current_path: str | None
+    done: bool = False
+
+
+@dataclass
+class ScanResult:
+    """Everything one scan found, keyed by path."""
+
+    files: dict[str, ScannedFile] = field(default_factory=dict)
+    problems: list[ScanProblem] = field(default_factory=list)
+    cancelled: bool = False
+    hashed_files: int = 0  # files read this time (new or changed)
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A file that disappeared at one path and appeared at another."""
+
+    old: ScannedFile
+    new: ScannedFile
+
+
+@dataclass
+class ScanDiff:
+    """What changed between two scans."""
+
+    added: list[ScannedFile] = field(default_factory=list)
+    changed: list[ScannedFile] = field(default_factory=list)
+    removed: list[ScannedFile] = field(default_factory=list)
+    moved: list[Move] = field(default_factory=list)
+
+
+def _problem_kind(exc: OSError) -> ProblemKind:
+    if isinstance(exc, PermissionError):
+        return ProblemKind.PERMISSION
+    if isinstance(exc, FileNotFoundError):
+        return ProblemKind.VANISHED
+    if exc.errno == errno.ELOOP:
+        return ProblemKind.SYMLINK_LOOP
+    return ProblemKind.ERROR
+
+
+class Scanner:
+    """Walks scan roots.
+
+    Args:
+        stat: Follows symbolic links (``os.stat``); injectable to simulate errors.
+        lstat: Does not follow them (``os.lstat``).
+        scandir: Lists a folder's entries.
+        clock: Times progress reports.
+        hasher: When given, new and changed files are hashed during the scan (through its
+            cache); unchanged files keep the previous scan's hash.
+    """
+
+    def __init__(
+        self,
+        *,
+        stat: StatFn = os.stat,
+        lstat: StatFn = os.lstat,
+        scandir: ScandirFn = _scandir,
+        clock: Clock | None = None,
+        hasher: Hasher | None = None,
+    ):
+        self._stat = stat
+        self._lstat = lstat
+        self._scandir = scandir
+        self.clock = clock or SystemClock()
+        self.hasher = hasher
+
+    # -- walking ---------------------------------------------------------------------------
+
+    def iter_root(
+        self, root: ScanRoot, problems: list[ScanProblem], cancel: threading.Event | None = None
+    ) -> Iterator[ScannedFile]:
+        """Yield the files of one root (HF-cache blobs once, with their references)."""
+        top = os.path.abspath(root.path)
+        if root.kind is RootKind.HF_CACHE:
+            yield from self._iter_hf_cache(top, problems, cancel)
+        else:
+            yield from self._iter_tree(top, top, problems, cancel)
+
+    def _iter_tree(
+        self, top: str, root: str, problems: list[ScanProblem], cancel: threading.Event | None
+    ) -> Iterator[ScannedFile]:
+        try:
+            st = self._stat(top)
+        except OSError as exc:
+            problems.append(ScanProblem(top, _problem_kind(exc), str(exc)))
+            return
+        # Folders on the current path from the root: coming back into one of them is a loop.
+        # Any folder already walked (reached again through a link) is not walked twice.
+        visited = {(st.st_dev, st.st_ino)}
+        stack: list[tuple[str, tuple[tuple[int, int], ...]]] = [(top, ((st.st_dev, st.st_ino),))]
+        while stack:
+            folder, ancestors = stack.pop()
+            if cancel is not None and cancel.is_set():
+                return
+            try:
+                entries = sorted(self._scandir(folder), key=lambda e: e.name)
+            except OSError as exc:
+                problems.append(ScanProblem(folder, _problem_kind(exc), str(exc)))
+                continue
+            subfolders = []
+            for entry in entries:
+                if cancel is not None and cancel.is_set():
+                    return
+                path = entry.path
+                try:
+                    is_link = entry.is_symlink()
+                    st = self._stat(path)
+                except OSError as exc:
+                    kind = _problem_kind(exc)
+                    if kind is ProblemKind.VANISHED and is_link and self._exists_l(path):
+                        kind = ProblemKind.BROKEN_LINK
+                    problems.append(ScanProblem(path, kind, str(exc)))
+                    continue
+                if stat_mod.S_ISDIR(st.st_mode):
+                    ident = (st.st_dev, st.st_ino)
+                    if ident in ancestors:
+                        problems.append(
+                            ScanProblem(path, ProblemKind.SYMLINK_LOOP, "leads back into a parent")
+                        )
+                    elif ident not in visited:
+                        visited.add(ident)
+                        subfolders.append((path, (*ancestors, ident)))
+                    continue
+                if not stat_mod.S_ISREG(st.st_mode):
+                    continue  # sockets, fifos, devices: not model files
+                yield ScannedFile(
+                    path=path, key=FileKey.of(st), root=root, nlink=st.st_nlink, is_symlink=is_link
+                )
+            stack.extend(reversed(subfolders))
+
+    def _exists_l(self, path: str) -> bool:
+        try:
+            self._lstat(path)
+        except OSError:
+            return False
+        return True
+
+    def _iter_hf_cache(
+        self, top: str, problems: list[ScanProblem], cancel: threading.Event | None
+    ) -> Iterator[ScannedFile]:
+        try:
+            repo_entries = sorted(self._scandir(top), key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(ScanProblem(top, _problem_kind(exc), str(exc)))
+            return
+        for entry in repo_entries:
+            if cancel is not None and cancel.is_set():
+                return
+            repo = parse_repo_folder(entry.name)
+            if repo is None or not entry.is_dir(follow_symlinks=False):
+                continue
+            refs: dict[str, list[HfRef]] = {}
+            loose: list[ScannedFile] = []
+            snapshots = os.path.join(entry.path, SNAPSHOTS)
+            for revision_entry in self._list(snapshots, problems):
+                if not revision_entry.is_dir(follow_symlinks=False):
+                    continue
+                for sub in self._iter_tree(revision_entry.path, top, problems, cancel):
+                    rel = os.path.relpath(sub.path, revision_entry.path).replace(os.sep, "/")
+                    ref = HfRef(repo.repo_type, repo.repo_id, revision_entry.name, rel, sub.path)
+                    if sub.is_symlink:
+                        # The first hop is the blob (the official client reads it the same way).
+                        target = os.path.normpath(
+                            os.path.join(os.path.dirname(sub.path), os.readlink(sub.path))
+                        )
+                        refs.setdefault(target, []).append(ref)
+                    else:
+                        loose.append(replace(sub, hf_refs=(ref,)))
+            blobs = os.path.join(entry.path, BLOBS)
+            seen: set[str] = set()
+            for blob in self._list(blobs, problems):
+                if blob.name in IGNORED_FILES or blob.name.endswith(".incomplete"):
+                    continue
+                try:
+                    st = self._lstat(blob.path)
+                except OSError as exc:
+                    problems.append(ScanProblem(blob.path, _problem_kind(exc), str(exc)))
+                    continue
+                if not stat_mod.S_ISREG(st.st_mode):
+                    continue
+                seen.add(blob.path)
+                yield ScannedFile(
+                    path=blob.path,
+                    key=FileKey.of(st),
+                    root=top,
+                    nlink=st.st_nlink,
+                    hf_blob=True,
+                    hf_refs=tuple(refs.get(blob.path, ())),
+                )
+            for target, target_refs in refs.items():
+                if target not in seen:
+                    for ref in target_refs:
+                        problems.append(
+                            ScanProblem(
+                                ref.snapshot_path,
+                                ProblemKind.BROKEN_LINK,
+                                f"blob missing: {target}",
+                            )
+                        )
+            yield from loose
+
+    def _list(self, folder: str, problems: list[ScanProblem]) -> list[os.DirEntry[str]]:
+        try:
+            return sorted(self._scandir(folder), key=lambda e: e.name)
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            problems.append(ScanProblem(folder, _problem_kind(exc), str(exc)))
+            return []
+
+    # -- a whole scan ------------------------------------------------------------------------
+
+    def scan(
+        self,
+        roots: list[ScanRoot],
+        *,
+        previous: Mapping[str, ScannedFile] | None = None,
+        on_progress: Callable[[ScanProgress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> ScanResult:
+        """Scan every root.
+
+        Args:
+            roots: Where to look; a path under two roots is reported once.
+            previous: The previous scan's files (path → record): an unchanged file keeps its
+                record, so its hash is not recomputed.
+            on_progress: Called a few times per second and once at the end.
+            cancel: When set, the scan stops soon and returns what it found
+                (``cancelled`` set).
+        """
+        result = ScanResult()
+        previous = previous or {}
+        files = 0
+        total = 0
+        last = self.clock.monotonic()
+        to_hash: list[str] = []
+        for root in roots:
+            for found in self.iter_root(root, result.problems, cancel):
+                if found.path in result.files:
+                    continue
+                old = previous.get(found.path)
+                if old is not None and old.key == found.key and old.sha256 is not None:
+                    found = replace(found, sha256=old.sha256)
+                elif self.hasher is not None and not found.is_symlink:
+                    to_hash.append(found.path)
+                result.files[found.path] = found
+                files += 1
+                total += found.key.size
+                now = self.clock.monotonic()
+                if on_progress is not None and now - last >= PROGRESS_INTERVAL_S:
+                    last = now
+                    on_progress(ScanProgress(files, total, found.path))
+            if cancel is not None and cancel.is_set():
+                break
+        if self.hasher is not None and to_hash and not (cancel is not None and cancel.is_set()):
+            self._hash_new(result, to_hash, cancel)
+        result.cancelled = bool(cancel is not None and cancel.is_set())
+        if on_progress is not None:
+            on_progress(ScanProgress(files, total, None, done=True))
+        return result
+
+    def _hash_new(
+        self, result: ScanResult, paths: list[str], cancel: threading.Event | None
+    ) -> None:
+        assert self.hasher is not None
+        run = self.hasher.hash_files(
+            paths, cancel=cancel, sizes={p: result.files[p].key.size for p in paths}
+        )
+        result.hashed_files = run.read_files
+        for path, digest in run.hashes.items():
+            rec = result.files[path]
+            if run.keys[path] == rec.key:
+                result.files[path] = replace(rec, sha256=digest)
+            else:
+                result.problems.append(
+                    ScanProblem(path, ProblemKind.CHANGED, "changed between listing and hashing")
+                )
+        for problem in run.problems:
+            kind = ProblemKind.CHANGED if "changed while" in problem.message else ProblemKind.ERROR
+            result.problems.append(ScanProblem(problem.path, kind, problem.message))
+
+    def start(
+        self,
+        roots: list[ScanRoot],
+        *,
+        previous: Mapping[str, ScannedFile] | None = None,
+        on_progress: Callable[[ScanProgress], None] | None = None,
+    ) -> BackgroundScan:
+        """Run :meth:`scan` in a background thread."""
+        return BackgroundScan(self, roots, previous, on_progress)
+
+
+class BackgroundScan:
+    """A scan running in its own thread: ``cancel()`` it, or wait for ``result()``."""
+
+    def __init__(
+        self,
+        scanner: Scanner,
+        roots: list[ScanRoot],
+        previous: Mapping[str, ScannedFile] | None,
+        on_progress: Callable[[ScanProgress], None] | None,
+    ):
+        self.cancel_event = threading.Event()
+        self._future: Future[ScanResult] = Future()
+
+        def run() -> None:
+            try:
+                self._future.set_result(
+                    scanner.scan(
+                        roots, previous=previous, on_progress=on_progress, cancel=self.cancel_event
+                    )
+                )
+            except BaseException as exc:  # handed to the caller of result()
+                self._future.set_exception(exc)
+
+        self._thread = threading.Thread(target=run, name="library-scan", daemon=True)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the scan to stop; :meth:`result` then returns what was found so far."""
+        self.cancel_event.set()
+
+    def result(self, timeout: float | None = None) -> ScanResult:
+        """Wait for the scan and return its result."""
+        return self._future.result(timeout)
+
+
+def diff_scan(previous: Mapping[str, ScannedFile], current: Mapping[str, ScannedFile]) -> ScanDiff:
+    """What changed between two scans.
+
+    A file gone from one path and present at a new one is a move when both are the same file
+    (same device and inode) or hold the same bytes (same SHA-256 and size).
+    """
+    diff = ScanDiff()
+    gone = [f for p, f in previous.items() if p not in current]
+    new = [f for p, f in current.items() if p not in previous]
+    for path, now in current.items():
+        before = previous.get(path)
+        if before is not None and before.key != now.key:
+            diff.changed.append(now)
+    # Same inode *and* same size and mtime: a rename keeps both, a reused inode does not.
+    by_inode: dict[FileKey, list[ScannedFile]] = {}
+    by_hash: dict[tuple[str, int], list[ScannedFile]] = {}
+    for f in gone:
+        by_inode.setdefault(f.key, []).append(f)
+        if f.sha256:
+            by_hash.setdefault((f.sha256, f.key.size), []).append(f)
+    matched: set[str] = set()
+    for f in new:
+        candidates = [o for o in by_inode.get(f.key, []) if o.path not in matched]
+        if not candidates and f.sha256:
+            candidates = [
+                o for o in by_hash.get((f.sha256, f.key.size), []) if o.path not in matched
+            ]
+        if candidates:
+            matched.add(candidates[0].path)
+            diff.moved.append(Move(candidates[0], f))
+        else:
+            diff.added.append(f)
+    diff.removed = [f for f in gone if f.path not in matched]
+    return diff
