@@ -19,9 +19,10 @@ from typing import BinaryIO, Protocol
 from hfsuite.core.clock import Clock, SystemClock
 
 MIB = 1024 * 1024
-# 4 MiB: measured against 1, 2 and 8 MiB; larger buffers gain nothing, smaller ones lose a few %
-# to per-call overhead. hashlib drops the GIL for updates this large, so threads hash in parallel.
-DEFAULT_BUFFER = 4 * MIB
+# 1 MiB: of 256 KiB to 8 MiB (bench/library_bench.py), 1-2 MiB read fastest; larger buffers
+# fall out of the CPU cache between the kernel's copy and the hash (8 MiB was up to 2x slower).
+# hashlib drops the GIL for updates this large, so threads hash files in parallel.
+DEFAULT_BUFFER = MIB
 AUTOV1_OFFSET = 0x100000
 AUTOV1_LENGTH = 0x10000
 AUTOV2_LENGTH = 10
@@ -98,6 +99,7 @@ def sha256_stream(
     buffer_size: int = DEFAULT_BUFFER,
     cancel: threading.Event | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    size_hint: int | None = None,
 ) -> str:
     """SHA-256 of everything left in an open binary file.
 
@@ -106,8 +108,13 @@ def sha256_stream(
         buffer_size: Bytes read per call.
         cancel: When set, stop between reads with :class:`HashCancelled`.
         on_bytes: Called with the number of bytes of each read (progress).
+        size_hint: The expected size: a smaller buffer is used for a small file (a file that
+            grew is still read to its end).
     """
     h = hashlib.sha256()
+    if size_hint is not None:
+        # A small file needs no full-size buffer: allocating one per file costs more than the hash.
+        buffer_size = max(1, min(buffer_size, size_hint + 1))
     buf = bytearray(buffer_size)
     view = memoryview(buf)
     while True:
@@ -279,7 +286,11 @@ class Hasher:
             return cached, key, 0
         with self._open(path) as f:
             digest = sha256_stream(
-                f, buffer_size=self.buffer_size, cancel=cancel, on_bytes=on_bytes
+                f,
+                buffer_size=self.buffer_size,
+                cancel=cancel,
+                on_bytes=on_bytes,
+                size_hint=key.size,
             )
         after = FileKey.of(self._stat(path))
         if after != key:

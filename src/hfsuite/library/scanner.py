@@ -358,7 +358,13 @@ class Scanner:
                     continue
                 old = previous.get(found.path)
                 if old is not None and old.key == found.key and old.sha256 is not None:
-                    found = replace(found, sha256=old.sha256)
+                    same = (old.nlink, old.is_symlink, old.hf_refs, old.root) == (
+                        found.nlink,
+                        found.is_symlink,
+                        found.hf_refs,
+                        found.root,
+                    )
+                    found = old if same else replace(found, sha256=old.sha256)
                 elif self.hasher is not None and not found.is_symlink:
                     to_hash.append(found.path)
                 result.files[found.path] = found
