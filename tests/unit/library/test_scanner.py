@@ -267,3 +267,46 @@ def test_background_scan_can_be_cancelled(tmp_path: Path) -> None:
     release.set()
     result = job.result(timeout=5)
     assert result.cancelled and len(result.files) < 5
+
+
+def test_hf_cache_without_symlinks_reports_snapshot_files_themselves(tmp_path: Path) -> None:
+    # the official client copies files into snapshots where symbolic links are not available
+    snap = tmp_path / "datasets--org--set" / "snapshots" / ("c" * 40)
+    _tree(snap, {"data/train.csv": b"a,b\n"})
+    (tmp_path / "datasets--org--set" / "blobs").mkdir()
+    (tmp_path / "datasets--org--set" / "blobs" / "x.incomplete").write_bytes(b"partial")
+    result = Scanner().scan([ScanRoot(str(tmp_path), RootKind.HF_CACHE)])
+    (only,) = result.files.values()
+    assert only.path == str(snap / "data" / "train.csv") and not only.hf_blob
+    (ref,) = only.hf_refs
+    assert (ref.repo_type, ref.repo_id, ref.path) == ("dataset", "org/set", "data/train.csv")
+
+
+def test_a_file_growing_during_the_scan_is_recorded_and_the_scan_goes_on(tmp_path: Path) -> None:
+    _tree(tmp_path, {"grows.bin": b"g" * 1000, "steady.bin": b"s" * 1000})
+
+    def open_and_grow(p: str) -> BinaryIO:
+        f = open(p, "rb", buffering=0)  # noqa: SIM115 - the hasher closes it
+        if p.endswith("grows.bin"):
+            with open(p, "ab") as w:
+                w.write(b"+")
+        return f
+
+    result = Scanner(hasher=Hasher(MemoryHashCache(), open_fn=open_and_grow)).scan(
+        [ScanRoot(str(tmp_path))]
+    )
+    assert [(os.path.basename(p.path), p.kind) for p in result.problems] == [
+        ("grows.bin", ProblemKind.CHANGED)
+    ]
+    assert result.files[str(tmp_path / "grows.bin")].sha256 is None
+    assert result.files[str(tmp_path / "steady.bin")].sha256 is not None
+
+
+def test_a_warm_hash_cache_spares_reading_without_a_previous_scan(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a": b"a", "b": b"b"})
+    cache = MemoryHashCache()
+    Scanner(hasher=Hasher(cache)).scan([ScanRoot(str(tmp_path))])
+    opener = CountingOpen()
+    result = Scanner(hasher=Hasher(cache, open_fn=opener)).scan([ScanRoot(str(tmp_path))])
+    assert opener.opened == [] and all(f.sha256 for f in result.files.values())
+    assert result.hashed_files == 0
