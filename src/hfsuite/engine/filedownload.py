@@ -344,7 +344,7 @@ class FileDownload:
         self.ctx.emit(TransferRetrying(self.ctx.task_id, self.remote.path, attempt, delay, reason))
         log.info("%s: retry %d in %.1fs: %s", self.remote.path, attempt, delay, reason)
 
-    def _open(self, start: int, end: int, ranged: bool) -> Response:
+    def _open(self, start: int, end: int, ranged: bool, conn: ConnectionState) -> Response:
         """GET the file's bytes ``[start, end)``, following redirects to the CDN by hand."""
         headers = {"Range": f"bytes={start}-{end - 1}"} if ranged else {}
         url = self.location or self.remote.url
@@ -357,7 +357,13 @@ class FileDownload:
             if resp.status in _REDIRECT_STATUS:
                 location = resp.header("Location")
                 linked = normalize_etag(resp.header("X-Linked-Etag"))
-                resp.read_all()
+                # The watchdog sees this read too: a redirect whose body never comes must not
+                # hold the segment until the read timeout.
+                conn.abort, conn.waiting_since = resp.abort, self.ctx.clock.monotonic()
+                try:
+                    resp.read_all()
+                finally:
+                    conn.abort, conn.waiting_since = None, None
                 resp.release()
                 if not location:
                     raise Retryable(f"redirect without Location from {url}")
@@ -409,7 +415,7 @@ class FileDownload:
         ranged = not (seg.pos == 0 and seg.end == size)
         slot = self.ctx.host_slots.slot(self.location or self.remote.url)
         with slot:
-            resp = self._open(seg.pos, seg.end, ranged=True)
+            resp = self._open(seg.pos, seg.end, ranged=True, conn=conn)
             with self._lock:
                 self._responses.add(resp)
             conn.abandoned = False
@@ -543,7 +549,7 @@ class FileDownload:
             self.hasher = PrefixHasher(self.expectation, fd)
             seg = self.scheduler.next_segment()
             assert seg is not None
-            resp = self._open(0, size, ranged=False)
+            resp = self._open(0, size, ranged=False, conn=ConnectionState())
             try:
                 self._read_body(resp, seg, ConnectionState())
             finally:

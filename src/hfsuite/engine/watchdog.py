@@ -82,6 +82,7 @@ class ConnectionState:
         abandoned: The watchdog gave up on its current response (reset by the connection).
         abort: Shuts the current response's socket down (None between responses).
         work: What the connection is fetching (the caller's segment), for a take-over.
+        registered_at: When the watchdog started looking after it.
     """
 
     waiting_since: float | None = None
@@ -89,6 +90,7 @@ class ConnectionState:
     abandoned: bool = False
     abort: Callable[[], None] | None = None
     work: object = None
+    registered_at: float = 0.0
 
 
 class RateEstimate:
@@ -147,7 +149,7 @@ class Watchdog:
 
     def register(self) -> ConnectionState:
         """A new connection's state."""
-        state = ConnectionState()
+        state = ConnectionState(registered_at=self.monotonic())
         with self._lock:
             self._conns.append(state)
         return state
@@ -160,10 +162,16 @@ class Watchdog:
             if state.last_byte_at is not None:
                 self._retired_last_byte = max(self._retired_last_byte or 0.0, state.last_byte_at)
 
-    def all_received(self) -> bool:
-        """Every current connection has received bytes (none is still starting up)."""
+    def all_received(self, patience_s: float = 1.0) -> bool:
+        """Every current connection has received bytes (none is still starting up); one that
+        has waited longer than ``patience_s`` for its first bytes no longer counts (it is the
+        watchdog's business, and must not hold the adaptation up)."""
+        now = self.monotonic()
         with self._lock:
-            return all(c.last_byte_at is not None for c in self._conns)
+            return all(
+                c.last_byte_at is not None or now - c.registered_at > patience_s
+                for c in self._conns
+            )
 
     def observe(self, total_bytes: int) -> None:
         """Feed the file's byte counter (for the per-connection rate)."""

@@ -119,3 +119,15 @@ def test_take_over_moves_the_rest_of_a_silent_segment() -> None:
         sched.written(taken.pos - n, n)
     sched.release(taken)
     assert sched.complete
+
+
+def test_a_connection_slow_to_start_stops_holding_the_adaptation_up() -> None:
+    clock = ManualClock()
+    dog = Watchdog(StallPolicy(), clock.monotonic)
+    fast, slow = dog.register(), dog.register()
+    _flow(clock, fast)
+    assert not dog.all_received()
+    clock.advance(1.1)
+    assert dog.all_received(patience_s=1.0)
+    _flow(clock, slow)
+    assert dog.all_received()
