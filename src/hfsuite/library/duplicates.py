@@ -14,11 +14,19 @@ import enum
 import os
 import secrets
 import stat as stat_mod
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from hfsuite.core.clock import Clock, SystemClock
-from hfsuite.library.hashing import FileKey, Hasher, OpenFn, StatFn, partial_digest
+from hfsuite.library.hashing import (
+    FileKey,
+    Hasher,
+    HashProgress,
+    OpenFn,
+    StatFn,
+    partial_digest,
+)
 from hfsuite.library.scanner import ScannedFile
 
 TEMP_MARK = ".hfsuite-reclaim-"
@@ -89,6 +97,8 @@ def find_duplicates(
     hasher: Hasher,
     *,
     open_fn: OpenFn | None = None,
+    on_progress: Callable[[HashProgress], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> list[DuplicateGroup]:
     """Groups of files with identical bytes, largest waste first.
 
@@ -97,16 +107,15 @@ def find_duplicates(
         hasher: Computes full hashes (through its cache) for candidates left after the cheap
             steps.
         open_fn: Opens files for the partial hash (injectable for tests).
+        on_progress: Progress of the full hashing (the slow part).
+        cancel: Stops the full hashing; groups are then built from the hashes known so far.
     """
+    file_list = list(files)
+    known = {f.key.file_id: f.sha256 for f in file_list if f.sha256 is not None}
     by_size: dict[int, list[Copy]] = {}
-    known: dict[tuple[int, int], str] = {}
-    for f in files:
-        if f.sha256 is not None:
-            known[f.key.file_id] = f.sha256
-    file_list = files if isinstance(files, list) else list(files)
     for copy in _copies(file_list):
         by_size.setdefault(copy.key.size, []).append(copy)
-    groups: list[DuplicateGroup] = []
+    candidates: list[list[Copy]] = []
     for size, same_size in by_size.items():
         if len(same_size) < 2:
             continue
@@ -120,19 +129,22 @@ def find_duplicates(
             except OSError:
                 continue
             by_partial.setdefault(digest, []).append(copy)
-        for candidates in by_partial.values():
-            if len(candidates) < 2:
-                continue
-            need = [c.path for c in candidates if c.key.file_id not in known]
-            run = hasher.hash_files(need, sizes={p: size for p in need})
-            by_full: dict[str, list[Copy]] = {}
-            for copy in candidates:
-                full = known.get(copy.key.file_id) or run.hashes.get(copy.path)
-                if full is not None:
-                    by_full.setdefault(full, []).append(copy)
-            for full, copies in by_full.items():
-                if len(copies) > 1:
-                    groups.append(DuplicateGroup(size, full, tuple(copies)))
+        candidates += [c for c in by_partial.values() if len(c) > 1]
+    # One hashing run for every candidate: the files of all groups are hashed in parallel.
+    need = {c.path: c.key.size for cs in candidates for c in cs if c.key.file_id not in known}
+    run = hasher.hash_files(list(need), sizes=need, on_progress=on_progress, cancel=cancel)
+    groups: list[DuplicateGroup] = []
+    for copies in candidates:
+        by_full: dict[str, list[Copy]] = {}
+        for copy in copies:
+            full = known.get(copy.key.file_id) or run.hashes.get(copy.path)
+            if full is not None:
+                by_full.setdefault(full, []).append(copy)
+        groups += [
+            DuplicateGroup(same[0].key.size, full, tuple(same))
+            for full, same in by_full.items()
+            if len(same) > 1
+        ]
     groups.sort(key=lambda g: (-g.wasted_bytes, g.sha256))
     return groups
 

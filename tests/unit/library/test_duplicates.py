@@ -20,7 +20,7 @@ from hfsuite.library.duplicates import (
     stale_temps,
     total_wasted,
 )
-from hfsuite.library.hashing import MIB, FileKey, Hasher, MemoryHashCache
+from hfsuite.library.hashing import MIB, FileKey, Hasher, HashProgress, MemoryHashCache
 from hfsuite.library.scanner import RootKind, ScannedFile, Scanner, ScanRoot
 
 SIZE = 3 * MIB + 17
@@ -103,6 +103,14 @@ def test_groups_are_narrowed_by_size_partial_and_full_hash(tree: Path) -> None:
     assert total_wasted(groups) == 2 * SIZE + 5000
     # "other.bin" never reached the full hash; "near" did (its ends match A's)
     assert "other.bin" not in opener.opened and "near.safetensors" in opener.opened
+
+
+def test_full_hashing_reports_progress_once_for_all_groups(tree: Path) -> None:
+    seen: list[HashProgress] = []
+    find_duplicates(_scan(ScanRoot(str(tree))), Hasher(MemoryHashCache()), on_progress=seen.append)
+    # a1, a2, a3 (one of its two links), near, b1, b2
+    assert (seen[-1].files_done, seen[-1].files_total) == (6, 6)
+    assert seen[-1].bytes_done == 4 * SIZE + 2 * 5000
 
 
 def test_known_hashes_are_not_recomputed(tree: Path) -> None:
