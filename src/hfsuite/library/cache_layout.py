@@ -1,10 +1,12 @@
 """The Hugging Face cache layout: ``<type>s--<org>--<name>/{blobs,refs,snapshots}``.
 
-Names are parsed and scanned files summed here; nothing touches the disk.
+Names are parsed and scanned files summed here; the only files read are the small ``refs``
+files (branch and tag names → commit).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -76,6 +78,7 @@ class CachedRepoSummary:
     size_on_disk: int = 0  # each blob once
     nb_files: int = 0  # distinct blobs
     revisions: dict[str, set[str]] = field(default_factory=dict)  # commit -> repo paths
+    refs: dict[str, set[str]] = field(default_factory=dict)  # commit -> branch/tag names
 
 
 def summarize_hf_cache(files: Iterable[CachedBlobLike]) -> list[CachedRepoSummary]:
@@ -96,3 +99,35 @@ def summarize_hf_cache(files: Iterable[CachedBlobLike]) -> list[CachedRepoSummar
                 repo.nb_files += 1
             repo.revisions.setdefault(ref.revision, set()).add(ref.path)
     return [repos[k] for k in sorted(repos)]
+
+
+def read_refs(repo_folder: str) -> dict[str, set[str]]:
+    """The branch and tag names of a cached repository, by commit (``main``, ``refs/pr/1``).
+
+    Args:
+        repo_folder: The repository's folder, e.g. ``<cache>/models--org--name``.
+
+    Unreadable ref files are left out: refs only label revisions, the scan does not need them.
+    """
+    top = os.path.join(repo_folder, REFS)
+    found: dict[str, set[str]] = {}
+    for folder, _dirs, names in os.walk(top):
+        for name in names:
+            if name in IGNORED_FILES:
+                continue
+            path = os.path.join(folder, name)
+            try:
+                with open(path, encoding="utf-8") as f:
+                    commit = f.read().strip()
+            except (OSError, UnicodeDecodeError):
+                continue
+            ref = os.path.relpath(path, top).replace(os.sep, "/")
+            found.setdefault(commit, set()).add(ref)
+    return found
+
+
+def add_refs(summaries: Iterable[CachedRepoSummary], cache_root: str) -> None:
+    """Fill each summary's ``refs`` from the cache's ref files."""
+    for repo in summaries:
+        folder = f"{repo.repo_type}s--{repo.repo_id.replace('/', '--')}"
+        repo.refs = read_refs(os.path.join(cache_root, folder))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from huggingface_hub import hf_hub_download, scan_cache_dir, snapshot_download
 
-from hfsuite.library.cache_layout import summarize_hf_cache
+from hfsuite.library.cache_layout import add_refs, summarize_hf_cache
 from hfsuite.library.duplicates import find_duplicates
 from hfsuite.library.hashing import Hasher, MemoryHashCache
 from hfsuite.library.scanner import RootKind, Scanner, ScanRoot
@@ -48,6 +48,7 @@ def test_scan_agrees_with_scan_cache_dir(hub_factory: HubFactory, tmp_path: Path
     result = Scanner().scan([ScanRoot(str(cache), RootKind.HF_CACHE)])
     assert not result.problems
     ours = summarize_hf_cache(result.files.values())
+    add_refs(ours, str(cache))
     assert sum(f.size for f in result.files.values()) == theirs.size_on_disk
     expected = sorted(theirs.repos, key=lambda r: (r.repo_type, r.repo_id))
     assert [(r.repo_type, r.repo_id) for r in ours] == [(r.repo_type, r.repo_id) for r in expected]
@@ -60,7 +61,10 @@ def test_scan_agrees_with_scan_cache_dir(hub_factory: HubFactory, tmp_path: Path
             }
             for rev in official.revisions
         }
-    assert len(ours[1].revisions) == 2
+        assert mine.refs == {
+            rev.commit_hash: set(rev.refs) for rev in official.revisions if rev.refs
+        }
+    assert len(ours[1].revisions) == 2 and "main" in next(iter(ours[1].refs.values()))
     blobs = {str(f.blob_path) for r in theirs.repos for rev in r.revisions for f in rev.files}
     assert set(result.files) == blobs
     # the cache's own links are not duplicates of each other

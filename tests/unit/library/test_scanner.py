@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from hfsuite.core.clock import ManualClock
-from hfsuite.library.cache_layout import parse_repo_folder
+from hfsuite.library.cache_layout import add_refs, parse_repo_folder, summarize_hf_cache
 from hfsuite.library.hashing import Hasher, MemoryHashCache
 from hfsuite.library.scanner import (
     ProblemKind,
@@ -310,3 +310,17 @@ def test_a_warm_hash_cache_spares_reading_without_a_previous_scan(tmp_path: Path
     result = Scanner(hasher=Hasher(cache, open_fn=opener)).scan([ScanRoot(str(tmp_path))])
     assert opener.opened == [] and all(f.sha256 for f in result.files.values())
     assert result.hashed_files == 0
+
+
+def test_summary_of_a_cache_counts_blobs_once_and_reads_refs(tmp_path: Path) -> None:
+    _hf_cache(tmp_path)
+    pr = tmp_path / "models--acme--tiny" / "refs" / "refs" / "pr"
+    pr.mkdir(parents=True)
+    (pr / "1").write_text("a" * 40)
+    result = Scanner().scan([ScanRoot(str(tmp_path), RootKind.HF_CACHE)])
+    (repo,) = summarize_hf_cache(result.files.values())
+    add_refs([repo], str(tmp_path))
+    assert (repo.repo_id, repo.nb_files) == ("acme/tiny", 3)
+    assert repo.size_on_disk == len(b"shared config") + len(b"weights v1") + len(b"weights v2")
+    assert repo.revisions == {rev: {"config.json", "w/model.bin"} for rev in ("a" * 40, "b" * 40)}
+    assert repo.refs == {"b" * 40: {"main"}, "a" * 40: {"refs/pr/1"}}
