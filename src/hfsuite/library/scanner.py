@@ -277,10 +277,13 @@ class Scanner:
                     rel = os.path.relpath(sub.path, revision_entry.path).replace(os.sep, "/")
                     ref = HfRef(repo.repo_type, repo.repo_id, revision_entry.name, rel, sub.path)
                     if sub.is_symlink:
+                        try:
+                            link = os.readlink(sub.path)
+                        except OSError as exc:  # replaced or removed since it was listed
+                            problems.append(ScanProblem(sub.path, _problem_kind(exc), str(exc)))
+                            continue
                         # The first hop is the blob (the official client reads it the same way).
-                        target = os.path.normpath(
-                            os.path.join(os.path.dirname(sub.path), os.readlink(sub.path))
-                        )
+                        target = os.path.normpath(os.path.join(os.path.dirname(sub.path), link))
                         refs.setdefault(target, []).append(ref)
                     else:
                         loose.append(replace(sub, hf_refs=(ref,)))
