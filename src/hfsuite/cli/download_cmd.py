@@ -292,19 +292,23 @@ def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
 def _print_cached(cached: CachedFiles, as_json: bool, dry_run: bool, quiet: bool) -> None:
     """Offline: what is on disk answers the download, as ``hf download`` does (the folder on
     stdout); a dry run says the same (with ``--json``, as a plan with nothing to fetch)."""
+    from hfsuite.cli.json_views import document, ref_fields
+
     repo, commit, path = cached.ref.repo_id, cached.commit or "", str(cached.folder)
     if as_json and dry_run:
         files = [
             {"path": f.path, "size": f.size, "action": "skip", "bytes_to_download": 0}
             for f in cached.files
         ]
-        body = {"repo": repo, "commit": commit, "files": files}
-        print_json({**body, "total_bytes": cached.total_bytes, "bytes_to_download": 0})
+        body = {**ref_fields(cached.ref), "commit": commit, "destination": path}
+        body |= {"file_count": len(files), "files": files, "total_bytes": cached.total_bytes}
+        print_json(document("plan", {**body, "bytes_to_download": 0}))
         return
     if as_json:
         count = len(cached.files)
-        body = {"event": "Done", "repo": repo, "commit": commit, "files": count}
-        emit_json({**body, "skipped": count, "downloaded_bytes": 0, "elapsed_s": 0.0, "path": path})
+        body = {"event": "Done", **ref_fields(cached.ref), "commit": commit}
+        body |= {"file_count": count, "skipped_count": count, "downloaded_bytes": 0}
+        emit_json(document("download-event", {**body, "elapsed_s": 0.0, "path": path}))
         return
     if not quiet:
         at = f"@{commit[:8]}" if commit else ""

@@ -210,8 +210,8 @@ def fav_command(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="History entry id, or a repository id."),
     note: str = typer.Option(None, "--note", help="A note to keep with the favorite."),
-) -> None:
     as_json: bool = json_option(),
+) -> None:
     """Star a repository (every history entry of it shows the star and the note).
 
     Examples:
@@ -232,8 +232,8 @@ def fav_command(
 def unfav_command(
     ctx: typer.Context,
     target: str = typer.Argument(..., help="History entry id, or a repository id."),
-) -> None:
     as_json: bool = json_option(),
+) -> None:
     """Unstar a repository.
 
     Examples:
