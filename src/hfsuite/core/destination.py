@@ -22,7 +22,7 @@ from pathlib import Path
 
 from hfsuite.core.types import Layout
 
-__all__ = ["MODEL_KINDS", "Destination", "DestinationKind"]
+__all__ = ["LIBRARY_ONLY_KINDS", "MODEL_KINDS", "Destination", "DestinationKind"]
 
 
 class DestinationKind(enum.StrEnum):
@@ -58,9 +58,14 @@ MODEL_KINDS: tuple[str, ...] = (
     "style_models",
     "gligen",
     "photomaker",
+    "audio_encoders",
     "diffusers",
 )
 """The kinds of model a tool folder holds: ComfyUI's model folder keys."""
+
+LIBRARY_ONLY_KINDS: tuple[str, ...] = ("llm", "transformers", "unknown")
+"""Kinds the library reports beyond :data:`MODEL_KINDS`: a language model (e.g. a GGUF), a
+transformers model folder, and a file whose kind the tensors do not tell."""
 
 _TOOL_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 

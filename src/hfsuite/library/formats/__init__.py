@@ -1,0 +1,1 @@
+"""One reader per model file format, each returning a ``ModelHeader``."""

@@ -1,0 +1,172 @@
+"""ONNX: the ``ModelProto`` protobuf, read field by field with a bounded varint reader.
+
+Only the top-level fields that identify a model are parsed (IR version, producer, opsets,
+metadata properties) and, inside the graph, the initializers' names, types and shapes. Raw
+tensor data and nodes are skipped by seeking, so a multi-gigabyte model costs a few reads.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from hfsuite.library.formats._source import Source, opened, read_exact, size_of
+from hfsuite.library.header import (
+    MAX_METADATA_ITEMS,
+    MAX_TENSORS,
+    HeaderError,
+    ModelFormat,
+    ModelHeader,
+    TensorInfo,
+    clip_text,
+    dominant_dtype,
+)
+
+__all__ = ["ONNX_TYPES", "read_onnx"]
+
+ONNX_TYPES = {
+    1: "F32", 2: "U8", 3: "I8", 4: "U16", 5: "I16", 6: "I32", 7: "I64", 8: "STRING", 9: "BOOL",
+    10: "F16", 11: "F64", 12: "U32", 13: "U64", 16: "BF16", 17: "F8_E4M3", 19: "F8_E5M2",
+    21: "U4", 22: "I4",
+}  # fmt: skip
+"""ONNX ``TensorProto.DataType`` ids to dtype names."""
+
+_VARINT, _I64, _LEN, _I32 = 0, 1, 2, 5
+_MAX_SMALL = 1024 * 1024
+_MAX_DIMS = 16
+
+
+def read_onnx(source: Source) -> ModelHeader:
+    """Read an ONNX model's identifying fields and its initializers' shapes.
+
+    Args:
+        source: A path, or a binary file positioned at the model's start.
+
+    Returns:
+        The header: ``metadata`` holds ``onnx.ir_version``, ``onnx.producer_name``,
+        ``onnx.opsets`` and every metadata property. A bad file gives ``errors``.
+    """
+    meta: dict[str, object] = {}
+    tensors: dict[str, TensorInfo] = {}
+    counts = [0, 0]  # tensors, parameters
+    error: tuple[str, ...] = ()
+    try:
+        with opened(source) as f:
+            _Proto(f).model(meta, tensors, counts)
+    except (HeaderError, OSError) as exc:
+        error = (str(exc),)
+    return ModelHeader(
+        ModelFormat.ONNX,
+        tensors=tensors,
+        tensor_count=counts[0],
+        metadata=meta,
+        parameter_count=counts[1] if counts[0] else None,
+        dtype=dominant_dtype(tensors.values()),
+        errors=error,
+    )
+
+
+class _Proto:
+    """Protobuf fields read from a file between offsets, never past its end."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f, self.size = f, size_of(f)
+
+    def varint(self) -> int:
+        value = 0
+        for shift in range(0, 70, 7):
+            byte = self.f.read(1)
+            if not byte:
+                raise HeaderError("Truncated protobuf varint.")
+            value |= (byte[0] & 0x7F) << shift
+            if not byte[0] & 0x80:
+                return value
+        raise HeaderError("Protobuf varint longer than 10 bytes.")
+
+    def each(self, end: int) -> Iterator[tuple[int, int, int]]:
+        """Yield ``(field, wire type, value)`` up to ``end``; LEN fields yield their end offset.
+
+        The caller reads a LEN field's body or leaves it: the reader seeks past it either way.
+        """
+        while self.f.tell() < end:
+            tag = self.varint()
+            field, wire = tag >> 3, tag & 7
+            if wire == _VARINT:
+                yield field, wire, self.varint()
+            elif wire in (_I64, _I32):
+                self.f.seek(8 if wire == _I64 else 4, io.SEEK_CUR)
+                yield field, wire, 0
+            elif wire == _LEN:
+                length = self.varint()
+                body_end = self.f.tell() + length
+                if body_end > end or body_end > self.size:
+                    raise HeaderError(f"Protobuf field {field} runs past its end.")
+                yield field, wire, body_end
+                self.f.seek(body_end)
+            else:
+                raise HeaderError(f"Protobuf field {field} has wire type {wire}: not ONNX.")
+        if self.f.tell() != end:
+            raise HeaderError("Protobuf fields overrun their message.")
+
+    def text(self, end: int) -> str:
+        length = end - self.f.tell()
+        data = read_exact(self.f, min(length, _MAX_SMALL), self.size, "protobuf string")
+        return clip_text(data.decode("utf-8", "replace"))
+
+    def model(
+        self, meta: dict[str, object], tensors: dict[str, TensorInfo], counts: list[int]
+    ) -> None:
+        names = {2: "onnx.producer_name", 3: "onnx.producer_version", 4: "onnx.domain"}
+        opsets: dict[str, int] = {}
+        seen_ir = False
+        for field, wire, value in self.each(self.size):
+            if field == 1 and wire == _VARINT:
+                meta["onnx.ir_version"], seen_ir = value, True
+            elif field in names and wire == _LEN:
+                meta[names[field]] = self.text(value)
+            elif field == 5 and wire == _VARINT:
+                meta["onnx.model_version"] = value
+            elif field == 8 and wire == _LEN and len(opsets) < 64:
+                domain, version = self.pair(value)
+                opsets[str(domain or "ai.onnx")] = int(version or 0)
+            elif field == 14 and wire == _LEN and len(meta) < MAX_METADATA_ITEMS:
+                key, text = self.pair(value)
+                meta[clip_text(str(key), 256)] = text
+            elif field == 7 and wire == _LEN:
+                self.graph(value, tensors, counts)
+        if not seen_ir:
+            raise HeaderError("No ONNX IR version: not an ONNX model.")
+        meta["onnx.opsets"] = opsets
+
+    def pair(self, end: int) -> tuple[str | int | None, str | int | None]:
+        """Fields 1 and 2 of a small message (opset id, string-string entry)."""
+        found: dict[int, str | int] = {}
+        for field, wire, value in self.each(end):
+            if field in (1, 2):
+                found[field] = self.text(value) if wire == _LEN else value
+        return found.get(1), found.get(2)
+
+    def graph(self, end: int, tensors: dict[str, TensorInfo], counts: list[int]) -> None:
+        for field, wire, value in self.each(end):
+            if field == 5 and wire == _LEN:
+                name, info = self.tensor(value)
+                counts[0] += 1
+                counts[1] += info.numel
+                if len(tensors) < MAX_TENSORS:
+                    tensors[name] = info
+
+    def tensor(self, end: int) -> tuple[str, TensorInfo]:
+        dims: list[int] = []
+        dtype, name = 0, ""
+        for field, wire, value in self.each(end):
+            if field == 1 and wire == _VARINT and len(dims) < _MAX_DIMS:
+                dims.append(value)
+            elif field == 1 and wire == _LEN:
+                while self.f.tell() < value and len(dims) < _MAX_DIMS:
+                    dims.append(self.varint())
+            elif field == 2 and wire == _VARINT:
+                dtype = value
+            elif field == 8 and wire == _LEN:
+                name = self.text(value)
+        return name, TensorInfo(ONNX_TYPES.get(dtype, f"type{dtype}"), tuple(dims))
