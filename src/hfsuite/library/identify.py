@@ -40,6 +40,8 @@ class Identification:
         architecture: The base architecture (``sdxl``, ``flux``, ``llama``…), if it tells.
         dtype: The dtype or quantisation holding most parameters.
         parameter_count: Parameters over all tensors, if the header tells.
+        context_length: A language model's context length (GGUF ``<arch>.context_length``,
+            transformers ``max_position_embeddings``), if the header tells.
         header: Everything the reader found.
     """
 
@@ -49,6 +51,7 @@ class Identification:
     architecture: str | None
     dtype: str | None
     parameter_count: int | None
+    context_length: int | None
     header: ModelHeader
 
     @property
@@ -110,8 +113,16 @@ def identify(path: str | os.PathLike[str]) -> Identification:
         architecture=found.architecture if found else None,
         dtype=header.dtype,
         parameter_count=header.parameter_count,
+        context_length=_context_length(header),
         header=header,
     )
+
+
+def _context_length(header: ModelHeader) -> int | None:
+    meta = header.metadata
+    key = f"{meta.get('general.architecture')}.context_length"
+    value = meta.get(key, meta.get("max_position_embeddings"))
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _read(path: Path) -> ModelHeader:

@@ -64,13 +64,18 @@ FLUX = {
 # --- GGUF -----------------------------------------------------------------------------------
 
 
-def write_gguf(path: Path, arch: str = "llama", context: int = 4096) -> Path:
+def write_gguf(
+    path: Path,
+    arch: str = "llama",
+    context: int = 4096,
+    file_type: gguf.LlamaFileType = gguf.LlamaFileType.MOSTLY_Q8_0,
+) -> Path:
     """A small GGUF: one Q8_0-quantised matrix, one F32 norm, a tokenizer list."""
     writer = gguf.GGUFWriter(str(path), arch)
     writer.add_name("tiny-test")
     writer.add_context_length(context)
     writer.add_block_count(1)
-    writer.add_file_type(gguf.LlamaFileType.MOSTLY_Q8_0)
+    writer.add_file_type(file_type)
     writer.add_token_list([f"tok{i}" for i in range(100)])
     weights = np.linspace(-1, 1, 64 * 64, dtype=np.float32).reshape(64, 64)
     quantised = gguf.quants.quantize(weights, gguf.GGMLQuantizationType.Q8_0)

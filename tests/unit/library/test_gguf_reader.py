@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+import gguf
 import pytest
 from model_builders import write_gguf
 
@@ -26,6 +27,12 @@ def test_llama_gguf_key_values_tensors_and_quantisation(tmp_path: Path) -> None:
     assert found.header.tensors["blk.0.attn_q.weight"].dtype == "Q8_0"
     assert found.header.tensors["blk.0.attn_q.weight"].shape == (64, 64)
     assert (found.dtype, found.parameter_count) == ("Q8_0", 64 * 64 + 64)
+    assert found.context_length == 8192
+
+
+def test_quantisation_preset_from_file_type(tmp_path: Path) -> None:
+    header = read_gguf(write_gguf(tmp_path / "m.gguf", file_type=gguf.LlamaFileType.MOSTLY_Q4_K_M))
+    assert header.dtype == "Q4_K_M" and header.metadata["general.file_type"] == 15
 
 
 def test_quantised_flux_gguf_is_a_diffusion_model(tmp_path: Path) -> None:

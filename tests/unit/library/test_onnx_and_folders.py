@@ -113,7 +113,7 @@ def test_transformers_folder(tmp_path: Path) -> None:
         "llama",
         "BF16",
     )
-    assert found.header.metadata["max_position_embeddings"] == 131072
+    assert found.header.metadata["max_position_embeddings"] == found.context_length == 131072
     assert "rope_scaling" not in found.header.metadata
 
 

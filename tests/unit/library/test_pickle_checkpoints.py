@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
+import sys
+import types
 import zipfile
 from collections import OrderedDict
+from math import prod
 from pathlib import Path
 
 import pytest
@@ -159,3 +163,64 @@ def test_truncated_pickle_is_an_error(tmp_path: Path) -> None:
     path.write_bytes(pickle_bytes(state_dict({"w": (2, 2)}))[:40])
     header = read_pickle(path)
     assert header.errors and "truncated" in header.errors[0]
+
+
+class _FakeTensor:
+    """Stands in for a torch tensor: reduces the way torch.Tensor does."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+
+
+def _real_pickler_checkpoint(monkeypatch: pytest.MonkeyPatch, protocol: int) -> bytes:
+    """A state dict through the real Pickler (memo, STACK_GLOBAL, frames) with torch names.
+
+    A stand-in ``torch`` module makes the names resolvable while pickling only.
+    """
+    torch = types.ModuleType("torch")
+    utils = types.ModuleType("torch._utils")
+
+    def _rebuild_tensor_v2(*args: object) -> None: ...
+
+    class HalfStorage:
+        pass
+
+    _rebuild_tensor_v2.__module__, _rebuild_tensor_v2.__qualname__ = (
+        "torch._utils",
+        "_rebuild_tensor_v2",
+    )
+    HalfStorage.__module__, HalfStorage.__qualname__ = "torch", "HalfStorage"
+    utils._rebuild_tensor_v2 = _rebuild_tensor_v2  # type: ignore[attr-defined]
+    torch.HalfStorage = HalfStorage  # type: ignore[attr-defined]
+    torch._utils = utils  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    monkeypatch.setitem(sys.modules, "torch._utils", utils)
+
+    class Pickler(pickle.Pickler):
+        def reducer_override(self, obj: object) -> object:
+            if isinstance(obj, _FakeTensor):
+                storage = ("storage", HalfStorage, str(id(obj)), "cpu", prod(obj.shape))
+                return (_rebuild_tensor_v2, (storage, 0, obj.shape, (1,), False, OrderedDict()))
+            return NotImplemented
+
+        def persistent_id(self, obj: object) -> object:
+            return obj if isinstance(obj, tuple) and obj[:1] == ("storage",) else None
+
+    out = io.BytesIO()
+    shapes = sd_unet("model.diffusion_model.", 2048, sdxl=True)
+    Pickler(out, protocol=protocol).dump(
+        {"state_dict": OrderedDict((k, _FakeTensor(s)) for k, s in shapes.items())}
+    )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("protocol", [2, 4, 5])
+def test_checkpoint_through_the_real_pickler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, protocol: int
+) -> None:
+    path = tmp_path / "sdxl_unet.pt"
+    path.write_bytes(_real_pickler_checkpoint(monkeypatch, protocol))
+    found = identify(path)
+    assert found.errors == () and found.warnings == ()
+    assert (found.kind, found.architecture, found.dtype) == ("diffusion_models", "sdxl", "F16")
+    assert found.header.tensors["model.diffusion_model.label_emb.0.0.weight"].shape == (16, 28)

@@ -19,7 +19,7 @@ from hfsuite.library.header import (
     dominant_dtype,
 )
 
-__all__ = ["GGML_TYPES", "MAX_COUNT", "read_gguf"]
+__all__ = ["FILE_TYPES", "GGML_TYPES", "MAX_COUNT", "read_gguf"]
 
 MAX_COUNT = 10_000_000
 """Tensor, key/value and array counts above this are refused before anything is allocated."""
@@ -37,6 +37,16 @@ GGML_TYPES: dict[int, str] = {
 }  # fmt: skip
 """ggml tensor type ids to their names."""
 
+FILE_TYPES: dict[int, str] = {
+    0: "F32", 1: "F16", 2: "Q4_0", 3: "Q4_1", 7: "Q8_0", 8: "Q5_0", 9: "Q5_1", 10: "Q2_K",
+    11: "Q3_K_S", 12: "Q3_K_M", 13: "Q3_K_L", 14: "Q4_K_S", 15: "Q4_K_M", 16: "Q5_K_S",
+    17: "Q5_K_M", 18: "Q6_K", 19: "IQ2_XXS", 20: "IQ2_XS", 21: "Q2_K_S", 22: "IQ3_XS",
+    23: "IQ3_XXS", 24: "IQ1_S", 25: "IQ4_NL", 26: "IQ3_S", 27: "IQ3_M", 28: "IQ2_S",
+    29: "IQ2_M", 30: "IQ4_XS", 31: "IQ1_M", 32: "BF16", 36: "TQ1_0", 37: "TQ2_0",
+    38: "MXFP4_MOE",
+}  # fmt: skip
+"""``general.file_type`` values (llama.cpp's quantisation presets) to their names."""
+
 # Value type id -> struct format of a fixed-size value (8 = string, 9 = array are variable).
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q",
             11: "<q", 12: "<d"}  # fmt: skip
@@ -51,7 +61,9 @@ def read_gguf(source: Source) -> ModelHeader:
 
     Returns:
         The header; ``metadata`` holds every key/value (long strings cut, arrays to their first
-        items) plus ``gguf.version``. A bad file gives ``errors`` instead of an exception.
+        items) plus ``gguf.version``; ``dtype`` is the quantisation preset ``general.file_type``
+        names (``Q4_K_M``), else the tensor type holding most parameters. A bad file gives
+        ``errors`` instead of an exception.
     """
     reader = _Reader()
     try:
@@ -73,13 +85,15 @@ class _Reader:
         self.errors: list[str] = []
 
     def header(self) -> ModelHeader:
+        file_type = self.metadata.get("general.file_type")
+        preset = FILE_TYPES.get(file_type) if isinstance(file_type, int) else None
         return ModelHeader(
             ModelFormat.GGUF,
             tensors=self.tensors,
             tensor_count=self.tensor_count,
             metadata=self.metadata,
             parameter_count=self.parameters,
-            dtype=dominant_dtype(self.tensors.values()),
+            dtype=preset or dominant_dtype(self.tensors.values()),
             errors=tuple(self.errors),
         )
 
