@@ -84,6 +84,7 @@ _DIFFUSERS_COMPONENTS = (
 _LORA = re.compile(r"lora_(up|down|A|B)\b|\.lora\.(up|down)\.|^lora_(unet|te\d?)_|\.(hada|lokr)_")
 _LLM_LAYER = re.compile(r"(^|\.)layers\.\d+\.self_attn\.q_proj\.weight$")
 _UNET_PREFIX = "model.diffusion_model."
+_CONTEXT_ARCH = {768: Architecture.SD1, 1024: Architecture.SD2, 2048: Architecture.SDXL}
 _VAE_PARTS = ("encoder.", "decoder.", "quant_conv.", "post_quant_conv.", "conv1.", "conv2.")
 
 
@@ -145,9 +146,7 @@ def _context_dim(names: Mapping[str, TensorInfo]) -> int | None:
 def _unet_arch(names: Mapping[str, TensorInfo]) -> str | None:
     if any("conditioner.embedders.1" in n or n.endswith("label_emb.0.0.weight") for n in names):
         return Architecture.SDXL
-    return {768: Architecture.SD1, 1024: Architecture.SD2, 2048: Architecture.SDXL}.get(
-        _context_dim(names) or 0
-    )
+    return _CONTEXT_ARCH.get(_context_dim(names) or 0)
 
 
 def _dit_arch(names: Mapping[str, TensorInfo]) -> str | None:
@@ -181,9 +180,17 @@ def _lora(names: Mapping[str, TensorInfo], meta: Mapping[str, object]) -> Classi
             arch = Architecture.SDXL
         elif any("double_blocks" in n or "single_transformer_blocks" in n for n in names):
             arch = Architecture.FLUX
-        elif any(n.startswith("lora_unet_input_blocks") for n in names):
-            arch = Architecture.SD1
+        elif any(n.startswith("lora_unet_") for n in names):
+            arch = _lora_unet_arch(names)
     return Classification("loras", arch)
+
+
+def _lora_unet_arch(names: Mapping[str, TensorInfo]) -> str | None:
+    """A UNet LoRA's base, from the down projection of a cross-attention key (context width)."""
+    for name, info in names.items():
+        if re.search(r"attn2[._]to_k\.(lora_down|lora_A)\.weight$", name) and len(info.shape) == 2:
+            return _CONTEXT_ARCH.get(info.shape[1])
+    return None
 
 
 def _embedding(

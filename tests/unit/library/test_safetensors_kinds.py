@@ -48,6 +48,13 @@ CASES: dict[str, tuple[dict[str, tuple[int, ...]], str, str | None]] = {
         "diffusion_models",
         "sd3",
     ),
+    "sd3-checkpoint": (
+        {f"{UNET}joint_blocks.0.x_block.attn.qkv.weight": (24, 8)}
+        | {f"first_stage_model.{k}": v for k, v in VAE.items()}
+        | {f"text_encoders.clip_l.transformer.{k}": v for k, v in CLIP_L.items()},
+        "checkpoints",
+        "sd3",
+    ),
     "flux-diffusion": (FLUX, "diffusion_models", "flux"),
     "flux-checkpoint": (
         {f"{UNET}{k}": v for k, v in FLUX.items()} | {f"vae.{k}": v for k, v in VAE.items()},
@@ -178,14 +185,41 @@ def test_kohya_lora_with_training_metadata(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("shapes", "arch"),
     [
-        ({"lora_unet_input_blocks_1_1_proj_in.lora_up.weight": (8, 4)}, "sd1.x"),
+        ({"lora_unet_input_blocks_1_1_proj_in.lora_up.weight": (8, 4)}, None),
+        (
+            {
+                "lora_unet_input_blocks_1_1_transformer_blocks_0_attn2_to_k.lora_down.weight": (
+                    4,
+                    768,
+                )
+            },
+            "sd1.x",
+        ),
+        (
+            {
+                "lora_unet_output_blocks_2_1_transformer_blocks_1_attn2_to_k.lora_down.weight": (
+                    4,
+                    2048,
+                )
+            },
+            "sdxl",
+        ),
+        (
+            {
+                "lora_unet_middle_block_1_transformer_blocks_0_attn2_to_k.lora_down.weight": (
+                    4,
+                    1024,
+                )
+            },
+            "sd2.x",
+        ),
         ({"lora_te2_text_model_encoder_layers_0_mlp_fc1.lora_up.weight": (8, 4)}, "sdxl"),
         ({"diffusion_model.double_blocks.0.img_attn.qkv.lora_A.weight": (4, 8)}, "flux"),
         ({"transformer.single_transformer_blocks.0.attn.to_q.lora_B.weight": (8, 4)}, "flux"),
     ],
 )
 def test_lora_architecture_from_key_names(
-    tmp_path: Path, shapes: dict[str, tuple[int, ...]], arch: str
+    tmp_path: Path, shapes: dict[str, tuple[int, ...]], arch: str | None
 ) -> None:
     found = identify(write_safetensors(tmp_path / "l.safetensors", shapes))
     assert (found.kind, found.architecture) == ("loras", arch)
@@ -216,6 +250,7 @@ def _raw(path: Path, header: bytes, length: int | None = None, tail: bytes = b""
         (1000, b'{"a": 1}', "Truncated header"),
         (None, b"{not json", "not valid JSON"),
         (None, b"[1, 2]", "not a JSON object"),
+        (None, b'{"a":' + b"[" * 100_000, "not valid JSON"),
     ],
 )
 def test_hostile_headers_are_errors(
