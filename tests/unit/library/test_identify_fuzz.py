@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tracemalloc
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,11 @@ from model_builders import (
     write_torch_zip,
 )
 
-from hfsuite.library.header import ModelFormat
+from hfsuite.library.formats.gguf import read_gguf
+from hfsuite.library.formats.onnx import read_onnx
+from hfsuite.library.formats.pickle_zip import read_pickle, read_pytorch_zip
+from hfsuite.library.formats.safetensors import read_safetensors
+from hfsuite.library.header import ModelFormat, ModelHeader
 from hfsuite.library.identify import identify, sniff_format
 
 MAX_ALLOCATED = 8 * 1024 * 1024
@@ -113,3 +118,21 @@ def test_unreadable_and_unknown_paths(tmp_path: Path) -> None:
     text = tmp_path / "notes.safetensors"
     text.write_text("hello")
     assert identify(text).format is ModelFormat.UNKNOWN
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    reader=st.sampled_from([read_safetensors, read_gguf, read_pytorch_zip, read_pickle, read_onnx]),
+    prefix=st.sampled_from([b"", b"GGUF\x03\x00\x00\x00", b"\x80\x02", b"PK\x03\x04", b"\x08\x08"]),
+    data=st.binary(max_size=256),
+)
+def test_each_reader_on_bytes_not_its_format(
+    tmp_path: Path, reader: Callable[[Path], ModelHeader], prefix: bytes, data: bytes
+) -> None:
+    # Readers are public: called directly, whatever the bytes, they report and never raise.
+    path = tmp_path / "any.bin"
+    path.write_bytes(prefix + data)
+    header = reader(path)
+    assert isinstance(header, ModelHeader) and isinstance(header.errors, tuple)
