@@ -159,8 +159,13 @@ def _dit_arch(names: Mapping[str, TensorInfo]) -> str | None:
             return Architecture.HUNYUAN_VIDEO
         if any(n.startswith("single_blocks.") for n in bare):
             return Architecture.FLUX
+    # The same models saved in diffusers' naming (a pipeline's transformer/ weights).
+    if any(n.startswith("context_embedder.token_refiner.") for n in bare):
+        return Architecture.HUNYUAN_VIDEO
     if any(n.startswith("single_transformer_blocks.") for n in bare):
         return Architecture.FLUX
+    if any(n.startswith("transformer_blocks.") and ".attn.add_q_proj." in n for n in bare):
+        return Architecture.SD3
     patch = bare.get("patch_embedding.weight")
     if (
         patch is not None
@@ -235,10 +240,9 @@ def _diffusion(
     arch = _dit_arch(names)
     if arch is not None:
         return Classification("diffusion_models", arch)
-    if any(n.startswith("input_blocks.") for n in names) and any(
-        n.startswith("output_blocks.") for n in names
-    ):
-        return Classification("diffusion_models", _unet_arch(names))
+    for down, up in (("input_blocks.", "output_blocks."), ("down_blocks.", "up_blocks.")):
+        if any(n.startswith(down) for n in names) and any(n.startswith(up) for n in names):
+            return Classification("diffusion_models", _unet_arch(names))
     return None
 
 

@@ -56,6 +56,49 @@ CASES: dict[str, tuple[dict[str, tuple[int, ...]], str, str | None]] = {
         "sd3",
     ),
     "flux-diffusion": (FLUX, "diffusion_models", "flux"),
+    "diffusers-sdxl-unet": (
+        {
+            "conv_in.weight": (8, 4, 3, 3),
+            "down_blocks.1.attentions.0.transformer_blocks.0.attn2.to_k.weight": (8, 2048),
+            "up_blocks.0.resnets.0.conv1.weight": (8, 8, 3, 3),
+        },
+        "diffusion_models",
+        "sdxl",
+    ),
+    "diffusers-flux-transformer": (
+        {
+            "transformer_blocks.0.attn.add_q_proj.weight": (8, 8),
+            "single_transformer_blocks.0.proj_mlp.weight": (16, 8),
+        },
+        "diffusion_models",
+        "flux",
+    ),
+    "diffusers-sd3-transformer": (
+        {
+            "transformer_blocks.0.attn.add_q_proj.weight": (8, 8),
+            "pos_embed.proj.weight": (8, 16, 2, 2),
+        },
+        "diffusion_models",
+        "sd3",
+    ),
+    "diffusers-hunyuan-transformer": (
+        {
+            "context_embedder.token_refiner.refiner_blocks.0.attn.to_q.weight": (8, 8),
+            "transformer_blocks.0.attn.add_q_proj.weight": (8, 8),
+            "single_transformer_blocks.0.proj_mlp.weight": (16, 8),
+        },
+        "diffusion_models",
+        "hunyuan-video",
+    ),
+    "diffusers-vae": (
+        {
+            "encoder.down_blocks.0.resnets.0.conv1.weight": (4, 3, 3, 3),
+            "decoder.up_blocks.0.resnets.0.conv1.weight": (4, 4, 3, 3),
+            "decoder.conv_in.weight": (8, 16, 3, 3),
+        },
+        "vae",
+        None,
+    ),
     "flux-checkpoint": (
         {f"{UNET}{k}": v for k, v in FLUX.items()} | {f"vae.{k}": v for k, v in VAE.items()},
         "checkpoints",
