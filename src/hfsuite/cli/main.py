@@ -1,6 +1,7 @@
 """The ``hfsuite`` command: global options, sub-command groups, and the error boundary.
 
-Every command module adds itself to :data:`app`. Failures arrive here as
+Each sub-command lives in a module of its own, imported only when that command is looked up
+(:class:`LazyGroup`, :data:`COMMANDS`). Failures arrive here as
 :class:`~hfsuite.core.errors.HfSuiteError` and leave as a message plus the error's exit code.
 """
 
