@@ -9,11 +9,12 @@ first CDN ``GET`` (the first byte), and the top imports of one extra run under
 ``PYTHONPROFILEIMPORTTIME`` (what ``python -X importtime`` prints).
 
     python bench/first_byte.py                          # the installed tree, 9 rounds
-    python bench/first_byte.py --rounds 11 old=/tmp/prev/src new=src
+    python bench/first_byte.py --rounds 11 old=/tmp/prev new=src
 
-A/B: each ``NAME=PATH`` is a variant run with ``PATH`` first on ``PYTHONPATH`` (a ``src``
-folder, e.g. of ``git worktree add /tmp/prev HEAD~1``); rounds are interleaved and the order
-within a round alternates, so drift on a shared machine hits every variant alike.
+A/B: each ``NAME=PATH`` is a variant run with its ``src`` first on ``PYTHONPATH`` (PATH is a
+``src`` folder or a checkout, e.g. ``git worktree add /tmp/prev HEAD~1``); rounds are
+interleaved and the order within a round alternates, so drift on a shared machine hits every
+variant alike.
 """
 
 from __future__ import annotations
@@ -56,11 +57,16 @@ class Variant:
 
 
 def parse_variant(text: str) -> Variant:
-    """``NAME=PATH`` (PATH made absolute) as a :class:`Variant`."""
+    """``NAME=PATH`` as a :class:`Variant`; PATH is a ``src`` folder or a checkout holding one."""
     name, sep, path = text.partition("=")
     if not sep or not name or not path:
         raise argparse.ArgumentTypeError(f"expected NAME=PATH, got {text!r}")
-    return Variant(name, str(Path(path).resolve()))
+    tree = Path(path).resolve()
+    if not (tree / "hfsuite").is_dir() and (tree / "src" / "hfsuite").is_dir():
+        tree = tree / "src"
+    if not (tree / "hfsuite").is_dir():
+        raise argparse.ArgumentTypeError(f"no hfsuite package in {path}")
+    return Variant(name, str(tree))
 
 
 def variant_env(variant: Variant, url: str, home: Path) -> dict[str, str]:
