@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from hfsuite.app.events import EventQueue, TaskCompleted
-from hfsuite.app.manager import DownloadManager, MoveDirection, TaskOptions
+from hfsuite.app.queue.manager import DownloadManager, MoveDirection, TaskOptions
 from hfsuite.app.suite import Suite
 from hfsuite.config import SettingsStore
 from hfsuite.core.destination import Destination

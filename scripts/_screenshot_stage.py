@@ -123,7 +123,7 @@ def wait(cond: Callable[[], bool], timeout_s: float = 120.0, what: str = "") -> 
 
 def build_queue(suite: Any, hub: Any) -> None:
     """Fill the queue: completed, failed, paused part-way, resumed part-way, waiting."""
-    from hfsuite.app.manager import DownloadManager, TaskOptions
+    from hfsuite.app.queue.manager import DownloadManager, TaskOptions
     from hfsuite.core.types import Priority, TaskState
 
     manager = DownloadManager(suite)

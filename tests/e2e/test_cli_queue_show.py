@@ -90,8 +90,8 @@ def test_queue_show_prints_the_task_in_full(hfsuite_cmd, queue) -> None:  # type
 def test_queue_show_says_interrupted_when_the_runner_is_gone(hfsuite_cmd, queue) -> None:  # type: ignore[no-untyped-def]
     """A row that says running under a runner that no longer exists (killed; here a claim
     written by hand) is shown as interrupted, as queue ls shows it."""
-    from hfsuite.app.manager import DownloadManager
-    from hfsuite.app.runner_liveness import HOST
+    from hfsuite.app.queue.liveness import HOST
+    from hfsuite.app.queue.manager import DownloadManager
     from hfsuite.app.suite import Suite
     from hfsuite.core.types import TaskState
 

@@ -4,8 +4,8 @@
   downloading into ``tmp_path / "downloads"`` (local-dir layout) — or the HF cache under
   ``tmp_path / "hf-home"``.
 * ``ctx``: a :class:`~hfsuite.ui.context.UiContext` over that suite with a started
-  :class:`~hfsuite.app.manager.DownloadManager` (its queue runner runs in the background, as in
-  the app); stopped and closed at teardown.
+  :class:`~hfsuite.app.queue.manager.DownloadManager` (its queue runner runs in the background,
+  as in the app); stopped and closed at teardown.
 * ``main_window``: the shown main window over ``ctx`` (tabs are created on first visit:
   ``main_window.show_tab("downloads")`` returns the tab widget).
 
@@ -25,7 +25,7 @@ pytest.importorskip("PySide6")
 # The session's QApplication may be created before the autouse sandbox sets this.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from hfsuite.app.manager import DownloadManager
+from hfsuite.app.queue.manager import DownloadManager
 from hfsuite.app.suite import Suite
 from hfsuite.config import SettingsStore
 from hfsuite.testing import HubEmulator

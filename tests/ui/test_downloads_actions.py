@@ -13,7 +13,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-from hfsuite.app.manager import MoveDirection
+from hfsuite.app.queue.manager import MoveDirection
 from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.ui.tabs.downloads_actions import QueueActions, source_url
 

@@ -17,7 +17,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QElapsedTimer, QTimer
 
 from hfsuite.app.events import TaskProgress, TasksProgressed
-from hfsuite.app.manager import TaskOptions
+from hfsuite.app.queue.manager import TaskOptions
 from hfsuite.core.destination import Destination
 from hfsuite.core.types import TaskState
 from hfsuite.storage import TaskSpec
@@ -86,7 +86,7 @@ def remote_hub(tmp_path: Path) -> Iterator[str]:
 def test_event_loop_stays_responsive_during_a_20_task_download(
     qtbot: Any, qapp: Any, remote_hub: str, tmp_path: Path
 ) -> None:
-    from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.queue.manager import DownloadManager
     from hfsuite.app.suite import Suite
     from hfsuite.config import SettingsStore
 
@@ -156,7 +156,7 @@ def test_event_loop_stays_responsive_during_a_20_task_download(
 
 
 def _specs(n: int, destination: Path, settings: Any) -> list[TaskSpec]:
-    from hfsuite.app.manager_tasks import spec_for
+    from hfsuite.app.queue.tasks import spec_for
     from hfsuite.core.types import RepoRef
 
     options = TaskOptions(destination=Destination.folder(destination), paused=True)

@@ -13,7 +13,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QGuiApplication
 
-from hfsuite.app.manager import TaskOptions
+from hfsuite.app.queue.manager import TaskOptions
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Layout, Priority, TaskState

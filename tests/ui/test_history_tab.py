@@ -19,7 +19,7 @@ from hfsuite.ui.context import UiContext
 
 pytest.importorskip("pytestqt")
 
-from hfsuite.app.destinations import stored_files_folder as folder_of
+from hfsuite.app.download.destinations import stored_files_folder as folder_of
 from hfsuite.core.destination import Destination
 from hfsuite.ui.models.history_model import Column
 from hfsuite.ui.tabs.history import HistoryTab, since_for
@@ -212,7 +212,7 @@ def test_check_for_updates_marks_changed_repos_and_queues_the_changes(
     hub.create_repo("acme/steady", files={"a.txt": b"steady"})
     manager = ctx.manager
     dest = tmp_path / "evolving"
-    from hfsuite.app.manager_tasks import TaskOptions
+    from hfsuite.app.queue.tasks import TaskOptions
 
     ids = manager.add_repos(["acme/evolving"], TaskOptions(destination=Destination.folder(dest)))
     ids += manager.add_repos(

@@ -97,7 +97,7 @@ def test_global_speed_limit_in_the_status_bar_takes_effect_at_once(
 def test_status_bar_shows_counts(
     qtbot: Any, main_window: MainWindow, ctx: UiContext, tmp_path: Path
 ) -> None:
-    from hfsuite.app.manager import TaskOptions
+    from hfsuite.app.queue.manager import TaskOptions
 
     ctx.manager.add_repos(
         ["acme/a", "acme/b"], TaskOptions(destination=Destination.folder(tmp_path), paused=True)
@@ -144,7 +144,7 @@ def test_gui_screenshot_renders_the_window(
     for key, value in _cli_env(tmp_path, hub).items():
         monkeypatch.setenv(key, value)
     suite = Suite.open()
-    from hfsuite.app.manager import DownloadManager, TaskOptions
+    from hfsuite.app.queue.manager import DownloadManager, TaskOptions
 
     DownloadManager(suite).add_repos(
         ["acme/one"], TaskOptions(destination=Destination.folder(tmp_path), paused=True)

@@ -9,7 +9,7 @@ sync()         ──► TaskAdded / TaskStarted / TaskQueued / TaskPaused / Tas
 ```
 
 State-change events come from comparing the database with what the manager saw last
-(:meth:`~hfsuite.app.manager.DownloadManager.sync`), so a change made by another process (the
+(:meth:`~hfsuite.app.queue.manager.DownloadManager.sync`), so a change made by another process (the
 CLI pausing a task the desktop app runs) produces the same event as a local one. Subscribers are
 called on the publishing thread and must not block: the desktop app's bridge re-posts them to
 the Qt main thread; the CLI's displays only update Rich state.

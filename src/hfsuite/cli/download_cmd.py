@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeGuard
 
 import typer
 
-from hfsuite.app.downloads import (
+from hfsuite.app.download.operation import (
     DownloadOutcome,
     DownloadPlan,
     DownloadRequest,
@@ -29,8 +29,8 @@ from hfsuite.core.types import RepoType, SourceKind
 from hfsuite.core.units import format_bytes, format_duration, format_rate, parse_size
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import DownloadManager
-    from hfsuite.app.offline import CachedFiles
+    from hfsuite.app.download.offline import CachedFiles
+    from hfsuite.app.queue.manager import DownloadManager
 
 HELP = """Download a repository from the Hub, or some of its files.
 
@@ -147,7 +147,7 @@ def download_command(
         force=force,
     )
     if suite.settings.offline:
-        from hfsuite.app.offline import offline_download
+        from hfsuite.app.download.offline import offline_download
 
         _print_cached(offline_download(suite.settings, request), as_json, dry_run, state.quiet)
         return
@@ -164,7 +164,7 @@ def download_command(
         display = RichProgressDisplay(err)
     else:
         display = QuietDisplay()
-    from hfsuite.app.early import EarlyDownload
+    from hfsuite.app.queue.early import EarlyDownload
 
     with display:
         # Bytes start moving first; the queue's database (SQLAlchemy and the storage layer to
@@ -175,7 +175,7 @@ def download_command(
             early.wait_moving(_EARLY_WAIT_S)
             if early.wait(0) and _nothing_to_keep(early.error):
                 raise early.error  # a typo or a missing repo: no queue task to leave behind
-            from hfsuite.app.manager import DownloadManager
+            from hfsuite.app.queue.manager import DownloadManager
 
             manager = DownloadManager(suite)
             running = manager.adopt(early, on_event=display)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from hfsuite.app.display_names import shown_name
-from hfsuite.app.downloads import parse_repo_arg
+from hfsuite.app.download.operation import parse_repo_arg
 from hfsuite.app.suite import Suite
 from hfsuite.cli.json_views import favorite_view, history_list_view, history_show_view
 from hfsuite.cli.output import err, json_option, out, print_json
@@ -266,7 +266,7 @@ def redownload_command(
 
       hfsuite history redownload 1 --pin-commit --now
     """
-    from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.queue.manager import DownloadManager
 
     manager = DownloadManager(_suite(ctx))
     task_id = manager.redownload(entry_id, pin_commit=pin_commit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from hfsuite.app.catalog import info
+from hfsuite.app.hub.catalog import info
 from hfsuite.cli.json_views import details_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable

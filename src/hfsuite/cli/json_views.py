@@ -20,12 +20,12 @@ from hfsuite.core.types import RepoRef, RepoType, SourceKind
 
 if TYPE_CHECKING:
     from hfsuite.app.accounts import AccessReport, AuthStatus, LoginResult, LogoutResult
-    from hfsuite.app.catalog import RepoDetails, SearchPage
     from hfsuite.app.config_ops import SettingRow
-    from hfsuite.app.downloads import DownloadOutcome, DownloadPlan
+    from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan
+    from hfsuite.app.download.updates import RepoUpdate
     from hfsuite.app.history_ops import HistoryRecord, StatsSummary
-    from hfsuite.app.manager import TaskFileRecord, TaskRecord
-    from hfsuite.app.updates import RepoUpdate
+    from hfsuite.app.hub.catalog import RepoDetails, SearchPage
+    from hfsuite.app.queue.manager import TaskFileRecord, TaskRecord
 
 VERSION = 1
 """The schema version every document carries (``hfsuite/<kind>/v1``)."""
@@ -415,7 +415,7 @@ def stats_view(summary: StatsSummary) -> Json:
 def updates_view(updates: Sequence[RepoUpdate], queued: Sequence[int]) -> Json:
     """``updates --json``: every tracked download checked, the tasks queued, and each source
     that could not be reached (once, with why; its rows say ``unreachable``)."""
-    from hfsuite.app.updates import unreachable_sources
+    from hfsuite.app.download.updates import unreachable_sources
 
     down = [{"source": s.value, "error": why} for s, why in unreachable_sources(updates).items()]
     body = {"repos": [u.to_dict() for u in updates], "queued_task_ids": list(queued)}

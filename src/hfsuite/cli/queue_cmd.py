@@ -36,7 +36,7 @@ from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.core.units import format_bytes, parse_size
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import DownloadManager, TaskRecord
+    from hfsuite.app.queue.manager import DownloadManager, TaskRecord
 
 app = typer.Typer(
     help=(
@@ -65,7 +65,7 @@ def _suite(ctx: typer.Context) -> Suite:
 
 
 def _manager(ctx: typer.Context) -> DownloadManager:
-    from hfsuite.app.manager import DownloadManager  # the database layer: only when needed
+    from hfsuite.app.queue.manager import DownloadManager  # the database layer: only when needed
 
     return DownloadManager(_suite(ctx))
 
@@ -149,9 +149,9 @@ def add_command(
 
       hfsuite queue add datasets/rajpurkar/squad --revision main --priority low
     """
-    from hfsuite.app.add_ops import AddTarget, check_subfolders, queue_targets, read_names
-    from hfsuite.app.downloads import parse_target
-    from hfsuite.app.manager_tasks import TaskOptions
+    from hfsuite.app.download.operation import parse_target
+    from hfsuite.app.queue.add_ops import AddTarget, check_subfolders, queue_targets, read_names
+    from hfsuite.app.queue.tasks import TaskOptions
 
     suite = _suite(ctx)
     targets = []
@@ -366,7 +366,7 @@ def move_command(
         if as_json:
             print_json(queue_change_view("move", [task_id], 1))
         return
-    from hfsuite.app.manager import MoveDirection
+    from hfsuite.app.queue.manager import MoveDirection
 
     try:
         direction = MoveDirection((where or "").lower())

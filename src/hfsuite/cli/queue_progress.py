@@ -31,7 +31,7 @@ from hfsuite.core.types import TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import TaskRecord
+    from hfsuite.app.queue.manager import TaskRecord
 
 _ENDS = (TaskCompleted, TaskFailed, TaskCancelled, TaskPaused, TaskQueued)
 

@@ -22,7 +22,7 @@ from hfsuite.core.types import TaskState
 from hfsuite.core.units import format_bytes, format_rate
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import DownloadManager, TaskFileRecord, TaskRecord
+    from hfsuite.app.queue.manager import DownloadManager, TaskFileRecord, TaskRecord
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +44,7 @@ def show_command(
 
       hfsuite queue show 3 --json
     """
-    from hfsuite.app.manager import DownloadManager  # the database layer: only when needed
+    from hfsuite.app.queue.manager import DownloadManager  # the database layer: only when needed
 
     manager: DownloadManager = DownloadManager(ctx.find_root().obj.suite())
     task = manager.require(task_id)

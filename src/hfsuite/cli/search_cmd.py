@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from hfsuite.app.catalog import SORT_KEYS, search
+from hfsuite.app.hub.catalog import SORT_KEYS, search
 from hfsuite.cli.json_views import search_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable

@@ -13,7 +13,7 @@ from hfsuite.cli.tables import FoldingTable
 from hfsuite.cli.wording import counted
 
 if TYPE_CHECKING:
-    from hfsuite.app.updates import RepoUpdate
+    from hfsuite.app.download.updates import RepoUpdate
 
 HELP = """Check every downloaded repository for upstream changes.
 
@@ -49,8 +49,8 @@ def updates_command(
     ),
     as_json: bool = json_option(),
 ) -> None:
-    from hfsuite.app.manager import DownloadManager
-    from hfsuite.app.updates import ChangeKind, apply_updates, check_updates
+    from hfsuite.app.download.updates import ChangeKind, apply_updates, check_updates
+    from hfsuite.app.queue.manager import DownloadManager
     from hfsuite.core.units import format_bytes
 
     suite = ctx.find_root().obj.suite()
@@ -100,7 +100,7 @@ def _tell_unreachable(updates: list[RepoUpdate]) -> None:
     Raises:
         typer.Exit: code 5, when no repository could be checked.
     """
-    from hfsuite.app.updates import nothing_checked, unreachable_sources
+    from hfsuite.app.download.updates import nothing_checked, unreachable_sources
 
     down = unreachable_sources(updates)
     if not down:
@@ -119,7 +119,7 @@ def _next_steps(
     updates: list[RepoUpdate], *, apply: bool, include_added: bool, queued: list[int]
 ) -> list[str]:
     """What the user can do about the changes listed."""
-    from hfsuite.app.updates import ChangeKind
+    from hfsuite.app.download.updates import ChangeKind
 
     modified = sum(u.count(ChangeKind.MODIFIED) for u in updates)
     added = sum(u.count(ChangeKind.ADDED) for u in updates)

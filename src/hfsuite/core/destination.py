@@ -2,7 +2,7 @@
 
 A :class:`Destination` is the one value every layer passes around instead of a layout flag and
 a path. The app turns it into an engine storage layout in exactly one place
-(``hfsuite.app.destinations.layout_for``) and picks the default one there too.
+(``hfsuite.app.download.destinations.layout_for``) and picks the default one there too.
 
 Two text forms exist:
 

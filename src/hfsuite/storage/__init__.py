@@ -23,23 +23,25 @@ from hfsuite.storage.database import (
     create_sqlite_engine,
     open_database,
 )
-from hfsuite.storage.records import (
+from hfsuite.storage.feature_records import (
     ApiCacheEntry,
     DailyStats,
-    FavoriteRecord,
     FileHashRecord,
     FileSelection,
+    ModelVersionRecord,
+    ModelVersionSpec,
+    ProfileRecord,
+    ProfileSpec,
+    StatsSummary,
+)
+from hfsuite.storage.records import (
+    FavoriteRecord,
     FileState,
     HistoryQuery,
     HistoryRecord,
     HistorySpec,
     ManifestEntry,
-    ModelVersionRecord,
-    ModelVersionSpec,
-    ProfileRecord,
-    ProfileSpec,
     ResumeInfo,
-    StatsSummary,
     TaskChanges,
     TaskFileRecord,
     TaskFileSpec,

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from hfsuite.app.manager import DownloadManager
+from hfsuite.app.queue.manager import DownloadManager
 from hfsuite.app.suite import Suite
 from hfsuite.core.errors import UsageError
 from hfsuite.ui.screenshot import ScreenshotOptions as ScreenshotOptions  # what the CLI builds

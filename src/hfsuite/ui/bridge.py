@@ -41,7 +41,7 @@ from hfsuite.app.events import (
 from hfsuite.core.events import Event, FileCompleted, FileProgress, TransferProgressed
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import DownloadManager, TaskRecord
+    from hfsuite.app.queue.manager import DownloadManager, TaskRecord
 
 T = TypeVar("T")
 

@@ -18,7 +18,7 @@ from hfsuite.core.errors import HfSuiteError
 from hfsuite.ui.bridge import EngineBridge
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.queue.manager import DownloadManager
     from hfsuite.app.suite import Suite
 
 log = logging.getLogger(__name__)

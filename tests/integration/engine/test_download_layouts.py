@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from engine_helpers import read_tree
 
-from hfsuite.app.downloads import DownloadRequest, download, plan
+from hfsuite.app.download.operation import DownloadRequest, download, plan
 from hfsuite.core.destination import Destination
 from hfsuite.core.events import FileCompleted, FileVerified, TransferProgressed
 from hfsuite.core.types import RepoRef

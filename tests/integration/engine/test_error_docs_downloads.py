@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from test_error_docs_engine import documented
 
-from hfsuite.app.downloads import DownloadRequest
-from hfsuite.app.offline import offline_download
+from hfsuite.app.download.offline import offline_download
+from hfsuite.app.download.operation import DownloadRequest
 from hfsuite.app.suite import Suite
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError, InsufficientSpaceError, UsageError

@@ -152,7 +152,7 @@ def test_queue_and_cli_usage_messages(tmp_path, hub):  # type: ignore[no-untyped
     from filelock import FileLock
     from typer.testing import CliRunner
 
-    from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.queue.manager import DownloadManager
     from hfsuite.app.suite import Suite
     from hfsuite.cli.main import app
     from hfsuite.config import SettingsStore

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from engine_helpers import MIB, pattern_bytes
 
-from hfsuite.app.downloads import DownloadRequest, download
+from hfsuite.app.download.operation import DownloadRequest, download
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import TransferError
 from hfsuite.core.events import FileCompleted, TransferRetrying

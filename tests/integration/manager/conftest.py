@@ -9,7 +9,7 @@ import pytest
 from manager_helpers import MIB, REPOS, SLOW_FILES, SLOW_REPO
 
 from hfsuite.app.events import EventQueue
-from hfsuite.app.manager import DownloadManager, TaskOptions
+from hfsuite.app.queue.manager import DownloadManager, TaskOptions
 from hfsuite.app.suite import Suite
 from hfsuite.config import SettingsStore
 from hfsuite.core.destination import Destination

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from manager_helpers import SLOW_FILES, SLOW_REPO, cached_file
 
-from hfsuite.app.downloads import DownloadRequest
-from hfsuite.app.early import EarlyDownload
+from hfsuite.app.download.operation import DownloadRequest
 from hfsuite.app.history_ops import find_history
-from hfsuite.app.manager import DownloadManager
+from hfsuite.app.queue.early import EarlyDownload
+from hfsuite.app.queue.manager import DownloadManager
 from hfsuite.core.errors import OperationCancelled, RepoNotFoundError
 from hfsuite.core.events import FileStarted, FileVerified, TransferProgressed
 from hfsuite.core.types import Outcome, RepoRef, TaskState

@@ -11,8 +11,8 @@ import pytest
 from manager_helpers import MIB, REPOS, SLOW_REPO, cached_file
 
 from hfsuite.app.history_ops import find_history
-from hfsuite.app.manager import DownloadManager
-from hfsuite.app.runner_liveness import HOST
+from hfsuite.app.queue.liveness import HOST
+from hfsuite.app.queue.manager import DownloadManager
 from hfsuite.core.types import Outcome, TaskState
 
 

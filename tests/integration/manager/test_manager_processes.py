@@ -16,7 +16,7 @@ import pytest
 from manager_helpers import MIB, REPOS, SLOW_FILES, SLOW_REPO, cached_file
 
 from hfsuite.app.history_ops import find_history
-from hfsuite.app.manager import DownloadManager, TaskOptions
+from hfsuite.app.queue.manager import DownloadManager, TaskOptions
 from hfsuite.core.destination import Destination
 from hfsuite.core.types import Outcome, TaskState
 from hfsuite.engine.resume import load_state

@@ -16,7 +16,7 @@ from hfsuite.app.events import (
     TaskStarted,
 )
 from hfsuite.app.history_ops import find_history, stats_summary
-from hfsuite.app.manager import DownloadManager, MoveDirection, TaskOptions
+from hfsuite.app.queue.manager import DownloadManager, MoveDirection, TaskOptions
 from hfsuite.core.events import FileVerified
 from hfsuite.core.types import Outcome, Priority, TaskState
 
@@ -176,7 +176,7 @@ def test_remove_running_task_with_its_partial_data(manager, events, options, hub
 
 
 def test_direct_download_is_a_task_in_history(manager, events, options):  # type: ignore[no-untyped-def]
-    from hfsuite.app.downloads import DownloadRequest
+    from hfsuite.app.download.operation import DownloadRequest
     from hfsuite.core.types import RepoRef
 
     seen: list = []

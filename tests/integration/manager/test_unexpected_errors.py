@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from hfsuite.app.downloads import DownloadRequest
+from hfsuite.app.download.operation import DownloadRequest
 from hfsuite.app.history_ops import find_history
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.types import Outcome, RepoRef, TaskState

@@ -20,9 +20,10 @@ from huggingface_hub.utils import _http as hf_http
 from huggingface_hub.utils import get_session, set_client_factory
 from silent_server import FullBacklog, SilentServer
 
-from hfsuite.app import accounts, catalog
+from hfsuite.app import accounts
+from hfsuite.app.download.sources import SourceSpec, make_source
+from hfsuite.app.hub import catalog
 from hfsuite.app.network import http_options
-from hfsuite.app.sources import SourceSpec, make_source
 from hfsuite.app.suite import Suite
 from hfsuite.config import SettingsStore
 from hfsuite.core.errors import HfSuiteError, NetworkError, SettingsValueError

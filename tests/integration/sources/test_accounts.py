@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from hfsuite.app import accounts
-from hfsuite.app.downloads import DownloadRequest
-from hfsuite.app.sources import make_source
+from hfsuite.app.download.operation import DownloadRequest
+from hfsuite.app.download.sources import make_source
 from hfsuite.core.errors import AuthenticationError, NetworkError
 from hfsuite.core.types import RepoRef
 from hfsuite.sources.auth import AccessVerdict

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from hfsuite.app import accounts, catalog
-from hfsuite.app.downloads import DownloadRequest, download
+from hfsuite.app import accounts
+from hfsuite.app.download.operation import DownloadRequest, download
+from hfsuite.app.hub import catalog
 from hfsuite.core.clock import ManualClock
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import NetworkError, UsageError

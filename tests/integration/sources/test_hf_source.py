@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hfsuite.app.downloads import DownloadRequest, download, plan
+from hfsuite.app.download.operation import DownloadRequest, download, plan
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import AuthenticationError, GatedRepoError, RepoNotFoundError
 from hfsuite.core.types import RepoRef, RepoType
@@ -246,7 +246,7 @@ def test_dataset_and_space_refs(hub, make_suite, tmp_path) -> None:  # type: ign
 
 
 def test_info_falls_back_too(fine, make_suite) -> None:  # type: ignore[no-untyped-def]
-    from hfsuite.app import catalog
+    from hfsuite.app.hub import catalog
 
     suite = make_suite(endpoint=fine.url)
     details = catalog.info(suite, "acme/pub", token="hf_bobFINEnarrow00004")

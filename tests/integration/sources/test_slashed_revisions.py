@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hfsuite.app.downloads import DownloadRequest, download, parse_target
+from hfsuite.app.download.operation import DownloadRequest, download, parse_target
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import RepoRef

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hfsuite.app import sources as app_sources
-from hfsuite.app.downloads import DownloadRequest, download, plan
+from hfsuite.app.download import sources as app_sources
+from hfsuite.app.download.operation import DownloadRequest, download, plan
 from hfsuite.app.suite import Suite
 from hfsuite.core.errors import HfSuiteError, SourceError
 from hfsuite.core.remote import HttpAnswer, RemoteFile, RepoSnapshot

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hfsuite.app.downloads import DownloadRequest, download
+from hfsuite.app.download.operation import DownloadRequest, download
 from hfsuite.app.suite import Suite
 from hfsuite.config import SettingsStore
 from hfsuite.core.destination import Destination

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from manager_unit_helpers import record
 
-from hfsuite.app.destinations import (
+from hfsuite.app.download.destinations import (
     default_destination,
     destination_for,
     files_folder,
     layout_for,
 )
-from hfsuite.app.downloads import DownloadRequest, request_destination
-from hfsuite.app.manager_tasks import TaskOptions, request_for, spec_for
+from hfsuite.app.download.operation import DownloadRequest, request_destination
+from hfsuite.app.queue.tasks import TaskOptions, request_for, spec_for
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
@@ -141,4 +141,4 @@ def test_engine_layouts_are_built_in_one_place_only() -> None:
         for path in package.rglob("*.py")
         if path.parts[-2] not in ("engine", "testing") and builds.search(path.read_text())
     )
-    assert places == ["app/destinations.py"]
+    assert places == ["app/download/destinations.py"]

@@ -16,7 +16,7 @@ from hfsuite.app.events import (
     TaskStarted,
     state_event,
 )
-from hfsuite.app.manager_progress import ProgressTracker
+from hfsuite.app.queue.progress import ProgressTracker
 from hfsuite.core.clock import ManualClock
 from hfsuite.core.events import FileCompleted, FileRestarted, FileStarted, TransferProgressed
 from hfsuite.core.types import TaskState

@@ -22,7 +22,7 @@ from hfsuite.app.history_ops import (
     set_favorite,
     stats_summary,
 )
-from hfsuite.app.manager import DownloadManager
+from hfsuite.app.queue.manager import DownloadManager
 from hfsuite.core.clock import ManualClock
 from hfsuite.core.errors import UsageError
 from hfsuite.core.redact import Redactor

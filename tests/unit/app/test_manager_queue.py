@@ -9,8 +9,8 @@ from manager_unit_helpers import make_suite
 
 from hfsuite.app.events import EventQueue, TaskAdded, TaskFailed, TaskRemoved, TasksUpdated
 from hfsuite.app.history_ops import find_history
-from hfsuite.app.manager import DownloadManager, MoveDirection, TaskOptions
-from hfsuite.app.manager_runner import RunnerBusyError
+from hfsuite.app.queue.manager import DownloadManager, MoveDirection, TaskOptions
+from hfsuite.app.queue.runner import RunnerBusyError
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Layout, Outcome, Priority, SourceKind, TaskState

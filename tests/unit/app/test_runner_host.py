@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from manager_unit_helpers import make_suite
 
-from hfsuite.app.downloads import DownloadOutcome, DownloadPlan
+from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan
 from hfsuite.app.events import EventBus, TasksUpdated
 from hfsuite.app.history_ops import find_history
-from hfsuite.app.manager_progress import ProgressTracker
-from hfsuite.app.manager_runner import QueueRunner, start_direct
-from hfsuite.app.runner_host import LocalRunner
-from hfsuite.app.runner_liveness import ClaimKind, new_claim_id
+from hfsuite.app.queue.liveness import ClaimKind, new_claim_id
+from hfsuite.app.queue.progress import ProgressTracker
+from hfsuite.app.queue.runner import QueueRunner, start_direct
+from hfsuite.app.queue.runner_host import LocalRunner
 from hfsuite.app.suite import Suite
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
 from hfsuite.core.events import Event

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 from manager_unit_helpers import make_suite, record
 
-from hfsuite.app.manager import DownloadManager
-from hfsuite.app.runner_liveness import (
+from hfsuite.app.queue.liveness import (
     HOST,
     Claim,
     ClaimKind,
@@ -25,6 +24,7 @@ from hfsuite.app.runner_liveness import (
     queue_runner_alive,
     runner_gone,
 )
+from hfsuite.app.queue.manager import DownloadManager
 from hfsuite.core.errors import RunnerBusyError
 from hfsuite.core.types import SourceKind, TaskState
 from hfsuite.storage import TaskSpec

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from manager_unit_helpers import make_suite
 
-from hfsuite.app.sources import SOURCE_FACTORIES, SourceSpec, make_source
+from hfsuite.app.download.sources import SOURCE_FACTORIES, SourceSpec, make_source
 from hfsuite.core.errors import UsageError
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, SourceKind

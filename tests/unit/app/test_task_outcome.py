@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hfsuite.app.task_outcome import Decision, Ending, decide, ending_of
+from hfsuite.app.queue.outcome import Decision, Ending, decide, ending_of
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
 from hfsuite.core.types import Outcome, TaskState
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from manager_unit_helpers import make_suite
 
+from hfsuite.app.download.updates import ChangeKind, check_version, diff_files, selected_paths
 from hfsuite.app.history_ops import TaskEnd, record_end
-from hfsuite.app.manager import DownloadManager
-from hfsuite.app.manager_tasks import TaskOptions
-from hfsuite.app.updates import ChangeKind, check_version, diff_files, selected_paths
+from hfsuite.app.queue.manager import DownloadManager
+from hfsuite.app.queue.tasks import TaskOptions
 from hfsuite.core.clock import ManualClock
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import RevisionNotFoundError

@@ -27,7 +27,7 @@ def test_importing_the_cli_loads_no_command_module_and_nothing_heavy() -> None:
     packages = {name.split(".")[0] for name in loaded}
     assert not packages & {"sqlalchemy", "huggingface_hub", "PySide6", "keyring", "PIL"}
     assert not packages & {"filelock", "tomli_w"}  # the settings file is read, not written
-    assert not {"hfsuite.storage", "hfsuite.app.manager"} & loaded
+    assert not {"hfsuite.storage", "hfsuite.app.queue.manager"} & loaded
 
 
 def test_looking_up_one_command_loads_only_its_module() -> None:

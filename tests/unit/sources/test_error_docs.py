@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from hfsuite.app.apicache import ApiCache
+from hfsuite.app.hub.apicache import ApiCache
 from hfsuite.core.errors import HfSuiteError, InsufficientSpaceError, UsageError
 from hfsuite.core.types import RepoRef, RepoType
 from hfsuite.sources import hub_catalog

@@ -12,7 +12,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from hfsuite.storage.records import ApiCacheEntry
+from hfsuite.storage.feature_records import ApiCacheEntry
 from hfsuite.storage.repositories._base import Repository
 from hfsuite.storage.schema import ApiCache
 

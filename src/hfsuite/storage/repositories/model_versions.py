@@ -8,12 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
-from hfsuite.storage.records import (
-    FileSelection,
-    ManifestEntry,
-    ModelVersionRecord,
-    ModelVersionSpec,
-)
+from hfsuite.storage.feature_records import FileSelection, ModelVersionRecord, ModelVersionSpec
+from hfsuite.storage.records import ManifestEntry
 from hfsuite.storage.repositories._base import Repository
 from hfsuite.storage.schema import ModelVersion
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError as SAIntegrityError
 
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Layout
-from hfsuite.storage.records import ProfileRecord, ProfileSpec
+from hfsuite.storage.feature_records import ProfileRecord, ProfileSpec
 from hfsuite.storage.repositories._base import Repository
 from hfsuite.storage.schema import Profile
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.core.types import Outcome
-from hfsuite.storage.records import DailyStats, StatsSummary
+from hfsuite.storage.feature_records import DailyStats, StatsSummary
 from hfsuite.storage.repositories._base import Repository
 from hfsuite.storage.schema import DailyStat
 

@@ -29,12 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.core.types import Priority, TaskState
-from hfsuite.storage.records import (
-    TaskChanges,
-    TaskFileSpec,
-    TaskRecord,
-    TaskSpec,
-)
+from hfsuite.storage.records import TaskChanges, TaskFileSpec, TaskRecord, TaskSpec
 from hfsuite.storage.repositories._base import Repository, chunks, rowcount
 from hfsuite.storage.repositories._task_rows import task_record, task_row
 from hfsuite.storage.repositories.task_files import TaskFileRepository

@@ -45,7 +45,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hfsuite.app.add_ops import (
+from hfsuite.app.download.destinations import default_destination
+from hfsuite.app.queue.add_ops import (
     AddPreview,
     AddTarget,
     LineError,
@@ -54,8 +55,7 @@ from hfsuite.app.add_ops import (
     queue_targets,
     read_targets,
 )
-from hfsuite.app.destinations import default_destination
-from hfsuite.app.manager import TaskOptions
+from hfsuite.app.queue.manager import TaskOptions
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.types import Priority
 from hfsuite.core.units import format_bytes

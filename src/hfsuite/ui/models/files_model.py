@@ -11,7 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from hfsuite.app.catalog import FileEntry
+from hfsuite.app.hub.catalog import FileEntry
 from hfsuite.core.units import format_bytes
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 
+from hfsuite.app.download.updates import ChangeKind, RepoUpdate
 from hfsuite.app.history_ops import HistoryRecord
-from hfsuite.app.updates import ChangeKind, RepoUpdate
 from hfsuite.core.types import Outcome
 from hfsuite.core.units import format_bytes, format_rate
 from hfsuite.ui.models.formatting import local_time

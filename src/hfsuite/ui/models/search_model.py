@@ -32,7 +32,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from hfsuite.app.catalog import SearchHit, SearchPage
+from hfsuite.app.hub.catalog import SearchHit, SearchPage
 from hfsuite.ui.models.formatting import compact_count, parse_iso, relative_time
 from hfsuite.ui.theme import colors_for
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import TaskFileRecord
+    from hfsuite.app.queue.manager import TaskFileRecord
     from hfsuite.core.events import FileProgress
 
 AnyIndex = QModelIndex | QPersistentModelIndex

@@ -27,13 +27,13 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from hfsuite.app.runner_liveness import runner_gone
+from hfsuite.app.queue.liveness import runner_gone
 from hfsuite.core.types import Priority, RepoType, SourceKind, TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
 if TYPE_CHECKING:
     from hfsuite.app.events import TaskProgress, TasksProgressed
-    from hfsuite.app.manager import TaskRecord
+    from hfsuite.app.queue.manager import TaskRecord
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

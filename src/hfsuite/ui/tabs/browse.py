@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hfsuite.app import catalog
-from hfsuite.app.catalog import RepoDetails, SearchPage
+from hfsuite.app.hub import catalog
+from hfsuite.app.hub.catalog import RepoDetails, SearchPage
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.models.search_model import ModelCardDelegate, SearchResultsModel
 from hfsuite.ui.tabs.browse_repo import RepoPane, error_text

@@ -16,9 +16,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from hfsuite.app.catalog import RepoDetails
-from hfsuite.app.destinations import default_destination
-from hfsuite.app.manager_tasks import TaskOptions, spec_for
+from hfsuite.app.download.destinations import default_destination
+from hfsuite.app.hub.catalog import RepoDetails
+from hfsuite.app.queue.tasks import TaskOptions, spec_for
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.types import RepoRef
 from hfsuite.core.units import format_bytes

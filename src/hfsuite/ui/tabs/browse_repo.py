@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hfsuite.app import catalog
-from hfsuite.app.catalog import RepoDetails
+from hfsuite.app.hub import catalog
+from hfsuite.app.hub.catalog import RepoDetails
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.models.files_model import RepoFilesModel

@@ -45,7 +45,7 @@ from hfsuite.ui.widgets.table_setup import setup_table
 
 if TYPE_CHECKING:
     from hfsuite.app.events import TasksProgressed
-    from hfsuite.app.manager import TaskRecord
+    from hfsuite.app.queue.manager import TaskRecord
     from hfsuite.ui.context import UiContext
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 

@@ -19,15 +19,15 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QToolButton, QWidget
 
-from hfsuite.app.destinations import stored_files_folder
-from hfsuite.app.manager import MoveDirection
+from hfsuite.app.download.destinations import stored_files_folder
+from hfsuite.app.queue.manager import MoveDirection
 from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.ui import shortcuts
 from hfsuite.ui.icons import icon
 from hfsuite.ui.theme import colors_for
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import TaskRecord
+    from hfsuite.app.queue.manager import TaskRecord
     from hfsuite.ui.context import UiContext
 
 PAUSABLE = frozenset({TaskState.QUEUED, TaskState.RUNNING})

@@ -35,8 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hfsuite.app import updates
-from hfsuite.app.destinations import stored_files_folder
+from hfsuite.app.download import updates
+from hfsuite.app.download.destinations import stored_files_folder
+from hfsuite.app.download.updates import ChangeKind, RepoUpdate
 from hfsuite.app.history_ops import (
     HistoryQuery,
     HistoryRecord,
@@ -45,7 +46,6 @@ from hfsuite.app.history_ops import (
     ref_of,
     set_favorite,
 )
-from hfsuite.app.updates import ChangeKind, RepoUpdate
 from hfsuite.core.types import Outcome
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext

@@ -41,7 +41,7 @@ from hfsuite.ui.widgets.speed_graph import SpeedGraph
 
 if TYPE_CHECKING:
     from hfsuite.app.events import TaskProgress
-    from hfsuite.app.manager import TaskFileRecord, TaskRecord
+    from hfsuite.app.queue.manager import TaskFileRecord, TaskRecord
     from hfsuite.ui.bridge import EngineBridge
     from hfsuite.ui.context import UiContext
 

@@ -1,6 +1,6 @@
 """Browsing the Hub for the CLI and the desktop app: search, repository details, model cards.
 
-Every call goes through the API cache (:mod:`hfsuite.app.apicache`) and returns plain
+Every call goes through the API cache (:mod:`hfsuite.app.hub.apicache`) and returns plain
 dataclasses from :mod:`hfsuite.sources.hub_catalog` with a :class:`Freshness` saying whether
 the data came from the cache (and a note when it may be out of date)::
 
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from hfsuite.app.accounts import hf_repo, hub_source
-from hfsuite.app.apicache import ApiCache, token_fingerprint
+from hfsuite.app.hub.apicache import ApiCache, token_fingerprint
 from hfsuite.core.errors import AuthenticationError, RepoNotFoundError
 from hfsuite.core.remote import is_sha1
 from hfsuite.core.types import RepoRef, RepoType

@@ -3,10 +3,10 @@
 ```
 DownloadManager ──implements──► RunnerHost ◄──uses── QueueRunner ──runs──► DownloadJob
       │                                                   ▲                 (a fresh download,
-      └── imports manager_runner, keeps LocalRunner ──────┘                  or an early one)
+      └── imports runner,         keeps LocalRunner ──────┘                  or an early one)
 ```
 
-The runner (:mod:`hfsuite.app.manager_runner`) never imports the manager: it is given a
+The runner (:mod:`hfsuite.app.queue.runner`) never imports the manager: it is given a
 :class:`RunnerHost` (the manager, or a small fake in a test). The host keeps the runners of its
 process as :class:`LocalRunner` values to wake them after a local change and to wait until they
 let go of a task.
@@ -18,9 +18,9 @@ from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from hfsuite.app.downloads import DownloadOutcome, DownloadPlan
+    from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan
     from hfsuite.app.events import EventBus
-    from hfsuite.app.manager_progress import ProgressTracker
+    from hfsuite.app.queue.progress import ProgressTracker
     from hfsuite.app.suite import Suite
     from hfsuite.core.events import Event
     from hfsuite.engine.transfer import TransferControl

@@ -3,21 +3,21 @@
 ```
 QueueRunner.run_queue()                       holds <db>.runner.lock (released by the OS on crash)
   loop, every 0.25 s:
-    finished workers → task_outcome.decide → state + history + stats (one transaction)
+    finished workers → outcome.decide → state + history + stats (one transaction)
     every 0.5 s: sync() — a local task whose row says paused/cancelled/removed is stopped;
                  tasks of dead runners go back to the queue; free slots claim_next()
     TasksProgressed batch to subscribers; every 1 s progress + file states to the database
   worker thread per task: job.run(…), a DownloadJob (a fresh download, or an early one adopted)
 ```
 
-The runner works for a :class:`~hfsuite.app.runner_host.RunnerHost` (the download manager) and
+The runner works for a :class:`~hfsuite.app.queue.runner_host.RunnerHost` (the download manager) and
 never imports it. A task is the runner's while its row says RUNNING and ``claimed_by`` is the
 runner's claim; any other row state makes the runner stop the transfer (partial data and resume
 state stay on disk, so the next run continues byte-level). A direct download (``hfsuite
 download``) is the same loop over one given task, without the lock and without claiming from the
 queue: its row carries a ``direct`` claim written when it was marked RUNNING.
 
-Dead runners (:mod:`hfsuite.app.runner_liveness`). While holding the lock a queue runner knows
+Dead runners (:mod:`hfsuite.app.queue.liveness`). While holding the lock a queue runner knows
 every other queue claim is stale; a claim by a process on this host that no longer exists is
 stale; anything else is stale once its heartbeat is older than ``stale_after_s``.
 """
@@ -31,19 +31,19 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from hfsuite.app.downloads import DownloadOutcome, DownloadPlan, DownloadRequest, download
+from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan, DownloadRequest, download
 from hfsuite.app.events import TaskRemoved, TasksUpdated
 from hfsuite.app.history_ops import TaskEnd, record_end
-from hfsuite.app.manager_tasks import manifest_of, request_for, task_files_of
-from hfsuite.app.runner_host import DownloadJob, RunnerHost
-from hfsuite.app.runner_liveness import (
+from hfsuite.app.queue.liveness import (
     STALE_AFTER_S,
     ClaimKind,
     RunnerLock,
     new_claim_id,
     runner_gone,
 )
-from hfsuite.app.task_outcome import Ending, decide, ending_of, unexpected_failure
+from hfsuite.app.queue.outcome import Ending, decide, ending_of, unexpected_failure
+from hfsuite.app.queue.runner_host import DownloadJob, RunnerHost
+from hfsuite.app.queue.tasks import manifest_of, request_for, task_files_of
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, RunnerBusyError
 from hfsuite.core.events import Event
 from hfsuite.core.types import Outcome, TaskState
@@ -100,7 +100,7 @@ class FreshDownload:
         on_event: Callable[[Event], None],
         on_plan: Callable[[DownloadPlan], None],
     ) -> DownloadOutcome:
-        """Plan, check space and download (see :func:`hfsuite.app.downloads.download`)."""
+        """Plan, check space and download (see :func:`hfsuite.app.download.operation.download`)."""
         return download(
             self.suite,
             self.request,
@@ -402,7 +402,7 @@ class QueueRunner:
                 uow.task_files.save_progress(task_id, path, state=state)
 
     def _record(self, active: _Active) -> None:
-        """Apply :func:`~hfsuite.app.task_outcome.decide` to a task whose worker ended."""
+        """Apply :func:`~hfsuite.app.queue.outcome.decide` to a task whose worker ended."""
         task_id = active.task.id
         now = self.clock.now()
         duration = max(0.0, self.clock.monotonic() - active.job.started_mono)

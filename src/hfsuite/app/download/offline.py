@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from hfsuite.app.downloads import DownloadRequest, request_destination
+from hfsuite.app.download.operation import DownloadRequest, request_destination
 from hfsuite.config import Settings
 from hfsuite.core.errors import SourceError, UnsafePathError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1

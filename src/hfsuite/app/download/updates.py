@@ -28,17 +28,18 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from hfsuite.app.destinations import layout_for
+from hfsuite.app.download.destinations import layout_for
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError, NetworkError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.engine.planner import select_files
-from hfsuite.storage.records import FileSelection, ManifestEntry, ModelVersionRecord, TaskSpec
+from hfsuite.storage.feature_records import FileSelection, ModelVersionRecord
+from hfsuite.storage.records import ManifestEntry, TaskSpec
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.queue.manager import DownloadManager
     from hfsuite.app.suite import Suite
 
 
@@ -255,8 +256,8 @@ def _listed_at(version: ModelVersionRecord, commit: str, snapshot_of: Snapshotte
 
 def snapshotter(suite: Suite) -> Snapshotter:
     """Resolve repositories on the source each one came from (one source per kind, built on
-    first use from the registry of :mod:`hfsuite.app.sources`)."""
-    from hfsuite.app.sources import SourceSpec, make_source
+    first use from the registry of :mod:`hfsuite.app.download.sources`)."""
+    from hfsuite.app.download.sources import SourceSpec, make_source
 
     sources: dict[SourceKind, Source] = {}
 

@@ -5,11 +5,12 @@ import of SQLAlchemy and the storage layer (about 0.2 s on a small machine) befo
 byte could move. Instead the command starts an :class:`EarlyDownload` (plan, space check,
 transfer; nothing of the database is imported), waits until its transfer has begun, and only
 then opens the database and adds the task, which *adopts* the running download
-(:meth:`DownloadManager.adopt <hfsuite.app.manager.DownloadManager.adopt>`, the one way in): the
-events so far are replayed to the task's runner stamped with the new task id, the plan is
-stored, and from then on everything is as for any task (progress, pause/cancel through the task
-row, history). To the runner it is a :class:`~hfsuite.app.runner_host.DownloadJob` like a fresh
-download: :meth:`EarlyDownload.run` takes it over and waits for its end.
+(:meth:`DownloadManager.adopt <hfsuite.app.queue.manager.DownloadManager.adopt>`, the one way
+in): the events so far are replayed to the task's runner stamped with the new task id, the plan
+is stored, and from then on everything is as for any task (progress, pause/cancel through the
+task row, history). To the runner it is a
+:class:`~hfsuite.app.queue.runner_host.DownloadJob` like a fresh download:
+:meth:`EarlyDownload.run` takes it over and waits for its end.
 
 If the database cannot be opened, the caller cancels the early download; its partial data and
 resume state stay on disk like after any interruption.
@@ -22,7 +23,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from hfsuite.app.downloads import DownloadOutcome, DownloadPlan, DownloadRequest, download
+from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan, DownloadRequest, download
 from hfsuite.core.errors import OperationCancelled
 from hfsuite.core.events import Event
 from hfsuite.engine.transfer import TransferControl

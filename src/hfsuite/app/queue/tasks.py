@@ -1,7 +1,7 @@
 """Between what a person asks for and what the queue stores.
 
 A queue task (:class:`~hfsuite.storage.TaskSpec` in, :class:`~hfsuite.storage.TaskRecord` out)
-is a :class:`~hfsuite.app.downloads.DownloadRequest` without the parts that must never be
+is a :class:`~hfsuite.app.download.operation.DownloadRequest` without the parts that must never be
 stored (the token) or that come from the settings when the task runs (endpoint, connections
 default). This module converts both ways and finds a task's partial data on disk.
 """
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hfsuite.app.destinations import destination_for, layout_for
-from hfsuite.app.downloads import DownloadPlan, DownloadRequest, request_destination
+from hfsuite.app.download.destinations import destination_for, layout_for
+from hfsuite.app.download.operation import DownloadPlan, DownloadRequest, request_destination
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
@@ -32,7 +32,7 @@ class TaskOptions:
         include: Glob patterns to keep.
         exclude: Glob patterns to drop.
         destination: Where the files go (None: the default, see
-            :func:`~hfsuite.app.destinations.default_destination`).
+            :func:`~hfsuite.app.download.destinations.default_destination`).
         priority: Queue priority.
         paused: Add the tasks paused.
         limit_bps: Per-task bandwidth limit (None: the ``task_limit_bps`` setting).

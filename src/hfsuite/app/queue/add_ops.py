@@ -21,16 +21,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from hfsuite.app.catalog import import_batch
-from hfsuite.app.downloads import DownloadRequest, parse_target, plan
-from hfsuite.app.manager_tasks import TaskOptions, spec_for
+from hfsuite.app.download.operation import DownloadRequest, parse_target, plan
+from hfsuite.app.hub.catalog import import_batch
+from hfsuite.app.queue.tasks import TaskOptions, spec_for
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError, UsageError
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 from hfsuite.sources.names import NameKind
 
 if TYPE_CHECKING:
-    from hfsuite.app.manager import DownloadManager
+    from hfsuite.app.queue.manager import DownloadManager
     from hfsuite.app.suite import Suite
 
 
@@ -164,8 +164,8 @@ def read_names(
     revision: str | None = None,
 ) -> tuple[list[AddTarget], list[LineError]]:
     """Read names one per line as ``hfsuite queue add`` takes them: every source
-    :func:`~hfsuite.app.downloads.parse_target` reads (Hub, ModelScope, plain file URLs), with
-    ``repo_type`` and ``revision`` applied to each.
+    :func:`~hfsuite.app.download.operation.parse_target` reads (Hub, ModelScope, plain file
+    URLs), with ``repo_type`` and ``revision`` applied to each.
 
     A line that names nothing downloadable is reported by number and the others are still read
     (blank lines and ``#`` comments skipped, as in :func:`read_targets`).

@@ -6,13 +6,13 @@ DownloadManager(suite)
   │     one write transaction each, then sync() so subscribers hear of it at once
   ├── sync(): changes_since(cursor) → TaskAdded / TaskPaused / … / TasksUpdated events
   │     (a GUI calls it on a timer to see what other processes did; the runner every poll)
-  ├── run(): the queue runner (manager_runner.QueueRunner), one per database (a lock file)
+  ├── run(): the queue runner (runner.QueueRunner), one per database (a lock file)
   ├── start_download(request): add a task (or take over its idle twin), run it now
   ├── adopt(early): the same for a download that started before the database was opened
   └── interrupted_ids(): running tasks whose runner is gone (shown as interrupted)
 ```
 
-The manager is the runner's :class:`~hfsuite.app.runner_host.RunnerHost`: the runner module
+The manager is the runner's :class:`~hfsuite.app.queue.runner_host.RunnerHost`: the runner module
 never imports this one.
 
 Any number of managers in any number of processes may share one database; only one of them
@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from hfsuite.app.downloads import DownloadPlan, DownloadRequest, parse_target
+from hfsuite.app.download.operation import DownloadPlan, DownloadRequest, parse_target
 from hfsuite.app.events import (
     EventBus,
     Subscriber,
@@ -40,29 +40,29 @@ from hfsuite.app.events import (
     state_event,
 )
 from hfsuite.app.history_ops import TaskEnd, get_history, record_end, redownload_spec
-from hfsuite.app.manager_progress import ProgressTracker
-from hfsuite.app.manager_runner import (
+from hfsuite.app.queue.liveness import (
+    STALE_AFTER_S,
+    ClaimKind,
+    new_claim_id,
+    queue_runner_alive,
+    runner_gone,
+)
+from hfsuite.app.queue.progress import ProgressTracker
+from hfsuite.app.queue.runner import (
     DirectDownload,
     FreshDownload,
     QueueRunner,
     RunSummary,
     start_direct,
 )
-from hfsuite.app.manager_tasks import (
+from hfsuite.app.queue.runner_host import DownloadJob, LocalRunner
+from hfsuite.app.queue.tasks import (
     TaskOptions,
     partial_files,
     request_for,
     same_download,
     spec_for,
     spec_for_request,
-)
-from hfsuite.app.runner_host import DownloadJob, LocalRunner
-from hfsuite.app.runner_liveness import (
-    STALE_AFTER_S,
-    ClaimKind,
-    new_claim_id,
-    queue_runner_alive,
-    runner_gone,
 )
 from hfsuite.core.errors import UsageError
 from hfsuite.core.events import Event
@@ -79,8 +79,8 @@ from hfsuite.storage import (
 )
 
 if TYPE_CHECKING:
-    from hfsuite.app.early import EarlyDownload
     from hfsuite.app.events import TaskProgress
+    from hfsuite.app.queue.early import EarlyDownload
     from hfsuite.app.suite import Suite
 
 __all__ = [
@@ -268,7 +268,7 @@ class DownloadManager:
         """Tasks whose row says running but whose runner is gone (killed, crashed).
 
         They are shown as interrupted; the next queue run resumes them where they stopped. The
-        queue runner's lock is probed once (see :mod:`hfsuite.app.runner_liveness`).
+        queue runner's lock is probed once (see :mod:`hfsuite.app.queue.liveness`).
         """
         with self.db.read() as uow:
             return self._gone(uow.tasks.list_queue([TaskState.RUNNING]))
@@ -495,7 +495,7 @@ class DownloadManager:
     ) -> DirectDownload:
         """Add a task for a download already running and make it the task's download.
 
-        Like :meth:`start_download`, for an :class:`~hfsuite.app.early.EarlyDownload` started
+        Like :meth:`start_download`, for an :class:`~hfsuite.app.queue.early.EarlyDownload` started
         before this manager's database was opened: its events so far are replayed with the new
         task's id and its plan (if made) is stored at once.
 

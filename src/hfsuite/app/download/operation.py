@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from hfsuite.app.accounts import hub_source, resolve_name
-from hfsuite.app.destinations import destination_for, layout_for
+from hfsuite.app.download.destinations import destination_for, layout_for
+from hfsuite.app.download.sources import make_source
 from hfsuite.app.network import http_options
-from hfsuite.app.sources import make_source
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.errors import HfSuiteError, UsageError
