@@ -14,20 +14,23 @@ every log line; it is stored only in the keyring or the 0600 token file, never i
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hfsuite.core.errors import NetworkError, UsageError
+from hfsuite.core.errors import HfSuiteError, NetworkError, UsageError
 from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.sources.auth import AccessReport, AccessVerdict, TokenInfo, check_access, whoami
 from hfsuite.sources.huggingface import HuggingFaceSource
-from hfsuite.sources.names import ParsedName, parse_name
+from hfsuite.sources.names import ParsedName, parse_name, slashed_revision_readings
 from hfsuite.sources.tokens import FoundToken, TokenOrigin, TokenStore, find_token, mask
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "AccessReport",
@@ -41,9 +44,11 @@ __all__ = [
     "check",
     "current_token",
     "hf_repo",
+    "hf_target",
     "hub_source",
     "login",
     "logout",
+    "read_name",
     "resolve_name",
     "status",
     "token_store",
@@ -87,22 +92,59 @@ def resolve_name(suite: Suite, text: str) -> ParsedName:
     )
 
 
-def hf_repo(suite: Suite, text: str | RepoRef) -> tuple[RepoRef, str | None]:
-    """A Hugging Face repository named by an id, ``hf://`` path or Hub/mirror URL, and the
-    endpoint the URL named (None: the configured one).
+def read_name(suite: Suite, text: str, token: str | None = None) -> ParsedName:
+    """Parse what a user typed (:func:`resolve_name`); a Hub page URL whose branch may have
+    slashes (``…/tree/feature/new-weights/sub``) is read against the repository's branches and
+    tags, asked with ``token``: the longest revision that is a real branch or tag wins, the rest
+    is the path (see :func:`~hfsuite.sources.names.slashed_revision_readings`).
+
+    Offline, or when the refs cannot be listed, the first reading stands: the command asks the
+    Hub next and reports what is wrong (missing repo, no access, no network) better than this
+    lookup could.
+    """
+    name = resolve_name(suite, text)
+    readings = slashed_revision_readings(name)
+    if not readings or name.ref is None or suite.settings.offline:
+        return name
+    try:
+        refs = set(hub_source(suite, token, name.endpoint).list_refs(name.ref))
+    except HfSuiteError as exc:
+        log.debug("cannot list the refs of %s: %s", name.ref.repo_id, exc)
+        return name
+    return next((r for r in readings if r.ref is not None and r.ref.revision in refs), name)
+
+
+def hf_target(
+    suite: Suite, text: str | RepoRef, token: str | None = None
+) -> tuple[RepoRef, str | None, str | None]:
+    """A Hugging Face repository named by an id, ``hf://`` path or Hub/mirror URL (read as
+    :func:`read_name` does), the endpoint the URL named (None: the configured one) and the
+    file or folder path it named (None: the whole repository).
 
     Raises:
         UsageError: the text names no Hugging Face repository.
     """
     if isinstance(text, RepoRef):
-        return text, None
-    name = resolve_name(suite, text)
+        return text, None, None
+    name = read_name(suite, text, token)
     if name.ref is None or name.ref.source is not SourceKind.HUGGINGFACE:
         raise UsageError(
             f"{text!r} is not a Hugging Face repository.",
             hint="Give org/name, datasets/org/name or a Hub URL.",
         )
-    return name.ref, name.endpoint
+    return name.ref, name.endpoint, name.path or None
+
+
+def hf_repo(
+    suite: Suite, text: str | RepoRef, token: str | None = None
+) -> tuple[RepoRef, str | None]:
+    """:func:`hf_target` for commands about a whole repository (the path is not used).
+
+    Raises:
+        UsageError: the text names no Hugging Face repository.
+    """
+    ref, endpoint, _path = hf_target(suite, text, token)
+    return ref, endpoint
 
 
 def _require_online(suite: Suite, what: str) -> None:
@@ -243,6 +285,6 @@ def check(suite: Suite, repo: str | RepoRef, token: str | None = None) -> Access
         UsageError: not a Hugging Face repository.
         NetworkError: offline, or the Hub cannot be reached.
     """
-    ref, endpoint = hf_repo(suite, repo)
+    ref, endpoint = hf_repo(suite, repo, token)
     _require_online(suite, "access")
     return check_access(hub_source(suite, token, endpoint), ref)

@@ -12,11 +12,13 @@ from hfsuite.app.accounts import (
     AuthStatus,
     TokenInfo,
     check,
+    hf_target,
     login,
     logout,
     status,
 )
 from hfsuite.app.suite import Suite
+from hfsuite.cli.info_cmd import path_note
 from hfsuite.cli.json_views import access_view, auth_status_view, login_view, logout_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
@@ -190,7 +192,11 @@ def check_command(
 
       hfsuite auth check datasets/rajpurkar/squad --json
     """
-    report = check(_suite(ctx), repo, token)
+    suite = _suite(ctx)
+    report = check(suite, repo, token)
+    _ref, _endpoint, path = hf_target(suite, repo, token)
+    if path and not as_json:
+        err.print(path_note(path, "checked"), markup=True, highlight=False)
     if as_json:
         print_json(access_view(report))
     elif report.readable:

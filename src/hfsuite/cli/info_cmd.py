@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from hfsuite.app.accounts import hf_target
 from hfsuite.app.hub.catalog import info
 from hfsuite.cli.json_views import details_view
 from hfsuite.cli.output import err, json_option, out, print_json
@@ -27,6 +28,19 @@ Examples:
 """
 
 
+def path_note(path: str, what: str) -> str:
+    """The note for a URL that names a file or folder: the command is about the whole repo.
+
+    Args:
+        path: The file or folder the URL named.
+        what: What happens to the repository (``shown``, ``checked``).
+    """
+    return (
+        f"[yellow]Note:[/] the URL names {path!r} inside the repository; the whole repository "
+        f"is {what}."
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the command to the main app."""
     app.command("info", help=HELP)(info_command)
@@ -44,12 +58,15 @@ def info_command(
     suite = ctx.find_root().obj.suite()
     if revision:
         repo = f"{repo}@{revision}" if "://" not in repo and "@" not in repo else repo
+    _ref, _endpoint, path = hf_target(suite, repo, token)
     d = info(suite, repo, token=token, refresh=refresh)
     if as_json:
         print_json(details_view(d))
         return
     if d.freshness.note:
         err.print(f"[yellow]Note:[/] {d.freshness.note}", markup=True, highlight=False)
+    if path:
+        err.print(path_note(path, "shown"), markup=True, highlight=False)
     access = "private" if d.private else "public"
     if d.gated:
         access += f", gated ({d.gated})"

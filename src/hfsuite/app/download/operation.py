@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hfsuite.app.accounts import hub_source, resolve_name
+from hfsuite.app.accounts import read_name
 from hfsuite.app.download.destinations import destination_for, layout_for
 from hfsuite.app.download.sources import make_source
 from hfsuite.app.network import http_options
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination, DestinationKind
-from hfsuite.core.errors import HfSuiteError, UsageError
+from hfsuite.core.errors import UsageError
 from hfsuite.core.events import Event
 from hfsuite.core.headroom import Headroom
 from hfsuite.core.remote import RepoSnapshot
@@ -32,12 +32,7 @@ from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import StorageLayout
 from hfsuite.engine.planner import DownloadPlan, check_disk_space, plan_download
 from hfsuite.engine.transfer import Transfer, TransferControl, TransferOptions, TransferResult
-from hfsuite.sources.names import (
-    NameKind,
-    ParsedName,
-    parse_repo_arg,
-    slashed_revision_readings,
-)
+from hfsuite.sources.names import NameKind, parse_repo_arg
 from hfsuite.sources.revisions import pick_revision
 
 if TYPE_CHECKING:
@@ -136,18 +131,18 @@ def parse_target(
     in one (then its path), or a plain file URL (``RepoRef(url, source=URL)``).
 
     A Hub page URL such as ``…/tree/feature/new-weights/sub`` is read against the repository's
-    branches and tags (asked with ``token``), so a branch with slashes is found.
+    branches and tags (asked with ``token``, see :func:`hfsuite.app.accounts.read_name`), so a
+    branch with slashes is found.
 
     Raises:
         UsageError: the text names nothing downloadable, ``revision`` is not a valid
             revision, or the text names another revision than ``revision``.
     """
-    name = resolve_name(suite, text)
+    name = read_name(suite, text, token)
     if name.kind is NameKind.URL:
         if repo_type is not None or revision is not None:
             raise UsageError("--repo-type and --revision do not apply to a plain file URL.")
         return RepoRef(str(name.url), RepoType.MODEL, None, SourceKind.URL), []
-    name = _read_slashed_revision(suite, name, token)
     assert name.ref is not None
     ref = name.ref
     explicit_type = "://" in text or text.lower().startswith(
@@ -156,22 +151,6 @@ def parse_target(
     kind = ref.repo_type if explicit_type else (repo_type or ref.repo_type)
     ref = RepoRef(ref.repo_id, kind, pick_revision(text, ref.revision, revision), ref.source)
     return ref, [name.path] if name.path else []
-
-
-def _read_slashed_revision(suite: Suite, name: ParsedName, token: str | None) -> ParsedName:
-    """``name``, or the reading of its Hub page URL whose revision is the longest that is a
-    real branch or tag of the repository (see :func:`slashed_revision_readings`)."""
-    readings = slashed_revision_readings(name)
-    if not readings or name.ref is None or suite.settings.offline:
-        return name
-    try:
-        refs = set(hub_source(suite, token).list_refs(name.ref))
-    except HfSuiteError as exc:
-        # The download itself asks the Hub next and reports what is wrong (missing repo,
-        # no access, no network) better than this lookup could.
-        log.debug("cannot list the refs of %s: %s", name.ref.repo_id, exc)
-        return name
-    return next((r for r in readings if r.ref is not None and r.ref.revision in refs), name)
 
 
 def plan(
