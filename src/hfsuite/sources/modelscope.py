@@ -4,7 +4,8 @@ Listing: ``GET /api/v1/models/{owner}/{name}/repo/files?Revision=…&Recursive=T
 ``/api/v1/datasets/{id}/repo/tree`` paged by ``PageNumber``/``PageSize``), answered inside the
 ``{"Code","Data","Message","RequestId","Success"}`` envelope. Bytes:
 ``GET /api/v1/{models|datasets}/{id}/repo?Revision=…&FilePath=…`` (Range supported; LFS files
-redirect to a CDN). Files carry a SHA-256, so every file is verified.
+redirect to a CDN). Files carry a SHA-256, so every file is verified. A listing that leaves a
+file's size out (an older mirror, a proxy) is completed by a HEAD of that file's URL.
 
 The token (``MODELSCOPE_API_TOKEN``) goes as ``Authorization: Bearer`` and the
 ``m_session_id`` cookie, to the endpoint's origin only.
@@ -12,6 +13,8 @@ The token (``MODELSCOPE_API_TOKEN``) goes as ``Authorization: Bearer`` and the
 
 from __future__ import annotations
 
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit
 
@@ -25,12 +28,23 @@ from hfsuite.core.errors import (
     ServerError,
     SourceError,
 )
-from hfsuite.core.remote import Fetcher, HttpAnswer, RemoteFile, RepoSnapshot
+from hfsuite.core.remote import (
+    Fetcher,
+    HttpAnswer,
+    RemoteFile,
+    RepoSnapshot,
+    is_sha256,
+    normalize_etag,
+)
 from hfsuite.core.source import file_in
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 
 DEFAULT_REVISION = "master"
 _PAGE = 200
+#: HEAD requests at once for the files a listing gave no size.
+HEAD_WORKERS = 8
+
+log = logging.getLogger(__name__)
 
 
 class ModelScopeAuth:
@@ -128,7 +142,8 @@ class ModelScopeSource:
                 if len(batch) < _PAGE:
                     break
                 page += 1
-        files = []
+        files: list[RemoteFile] = []
+        sizeless: list[RemoteFile] = []
         commit = revision
         for entry in entries:
             if entry.get("Type") != "blob":
@@ -136,17 +151,51 @@ class ModelScopeSource:
             path = str(entry.get("Path") or "")
             commit = str(entry.get("Revision") or commit)
             sha = (entry.get("Sha256") or "").lower() or None
-            files.append(
-                RemoteFile(
-                    path=path,
-                    size=int(entry.get("Size") or 0),
-                    url=self._file_url(ref, revision, path),
-                    sha256=sha,
-                    lfs=bool(entry.get("IsLFS")),
-                )
+            size = entry.get("Size")
+            remote = RemoteFile(
+                path=path,
+                size=int(size or 0),
+                url=self._file_url(ref, revision, path),
+                sha256=sha,
+                lfs=bool(entry.get("IsLFS")),
             )
+            (sizeless if size is None or size == "" else files).append(remote)
+        if sizeless:
+            files.extend(self._sizes_by_head(ref, sizeless))
+            files.sort(key=lambda f: f.path)
         resolved = RepoRef(ref.repo_id, ref.repo_type, revision, SourceKind.MODELSCOPE)
         return RepoSnapshot(ref=resolved, commit=commit, files=tuple(files))
+
+    def _sizes_by_head(self, ref: RepoRef, bare: list[RemoteFile]) -> list[RemoteFile]:
+        """``bare`` (files the listing gave no size) with the size each file's URL answers to a
+        HEAD (``Content-Length`` after redirects), a few requests at a time.
+
+        Raises:
+            ServerError: a file's size cannot be learned (never taken as 0).
+            AuthenticationError, NetworkError: as for the listing.
+        """
+        log.info("%s lists %d file(s) without sizes; asking each.", ref.repo_id, len(bare))
+        workers = max(1, min(HEAD_WORKERS, len(bare)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="ms-head") as pool:
+            return list(pool.map(lambda f: self._head_size(ref, f), bare))
+
+    def _head_size(self, ref: RepoRef, bare: RemoteFile) -> RemoteFile:
+        answer = self.fetcher.fetch("HEAD", bare.url, self.auth.headers_for(bare.url))
+        if answer.status in (401, 403):
+            raise self._error(answer.status, "", ref)
+        length = (answer.header("content-length") or "").strip()
+        if answer.status != 200 or not length.isdigit():
+            said = f"HTTP {answer.status}" if answer.status != 200 else "no Content-Length"
+            raise ServerError(
+                f"ModelScope did not say the size of {bare.path!r} in {ref.repo_id} (its file "
+                f"list leaves it out and a HEAD of the file answered {said}).",
+                hint="The server or a proxy between strips it; try another modelscope_endpoint.",
+            )
+        sha = bare.sha256
+        if sha is None:
+            etag = normalize_etag(answer.header("x-linked-etag") or answer.header("etag"))
+            sha = etag if is_sha256(etag) else None
+        return RemoteFile(bare.path, int(length), bare.url, sha256=sha, lfs=bare.lfs)
 
     def file_metadata(self, ref: RepoRef, path: str) -> RemoteFile:
         """One file of ``ref``, from the listing (which carries its SHA-256).

@@ -2,7 +2,8 @@
 
 Every JSON answer is wrapped in ``{"Code","Data","Message","RequestId","Success"}``. The revision
 ``master`` (ModelScope's default) maps to the repository's default branch. Tokens are read from
-``Authorization: Bearer …`` or the ``m_session_id`` cookie.
+``Authorization: Bearer …`` or the ``m_session_id`` cookie. With the ``sparse_listing`` knob,
+file lists leave out each file's ``Size`` and ``Sha256`` (as an older mirror might).
 """
 
 from __future__ import annotations
@@ -169,18 +170,18 @@ def _files(emulator: HubHost, repo: RepoRecord, req: Request) -> Response:
     for path in sorted(commit.files):
         if wanted(path):
             blob = commit.files[path]
-            files.append(
-                base
-                | {
-                    "Name": path.rsplit("/", 1)[-1],
-                    "Path": path,
-                    "Type": "blob",
-                    "Size": blob.size,
-                    "Sha256": blob.sha256,
-                    "IsLFS": repo.is_lfs(path, blob, emulator.state.lfs_threshold),
-                    "Mode": "33188",
-                }
-            )
+            entry = base | {
+                "Name": path.rsplit("/", 1)[-1],
+                "Path": path,
+                "Type": "blob",
+                "Size": blob.size,
+                "Sha256": blob.sha256,
+                "IsLFS": repo.is_lfs(path, blob, emulator.state.lfs_threshold),
+                "Mode": "33188",
+            }
+            if emulator.settings.sparse_listing:
+                del entry["Size"], entry["Sha256"]
+            files.append(entry)
     page_size = req.param("PageSize")
     if page_size and page_size.isdigit() and int(page_size) > 0:
         size = int(page_size)
