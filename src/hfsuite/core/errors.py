@@ -7,7 +7,8 @@ error printer and the UI's error presenter are the only places that show them.
 ```
 HfSuiteError                         exit 1   anything we did not classify further
 ├── UsageError                       exit 2   bad arguments or input the user typed
-│   └── UnsafePathError              exit 2   a path that would escape its folder
+│   ├── UnsafePathError              exit 2   a path that would escape its folder
+│   └── PathTooLongError             exit 2   a path too long for the destination's file system
 ├── ConfigError                      exit 3   settings problems
 │   ├── SettingsValueError           exit 3   a value a key does not accept
 │   └── SettingsFileError            exit 3   the settings file cannot be read or written
@@ -24,7 +25,9 @@ HfSuiteError                         exit 1   anything we did not classify furth
 │       └── EntryNotFoundError       exit 7
 ├── TransferError                    exit 8   moving bytes failed
 │   ├── IntegrityError               exit 8   a hash or size did not match
+│   ├── DestinationNotWritableError  exit 8   no permission, or a read-only file system
 │   └── InsufficientSpaceError       exit 9   the plan does not fit on a volume
+│       └── DiskFullError            exit 9   the volume (or quota) filled up while writing
 ├── RunnerBusyError                  exit 10  another process already runs the download queue
 ├── DesktopUnavailableError          exit 11  no display, or Qt's system libraries are missing
 └── OperationCancelled               exit 130 the user asked to stop; never shown as an error
@@ -69,6 +72,10 @@ class UsageError(HfSuiteError):
 
 class UnsafePathError(UsageError):
     """A path (usually from a server) would land outside its destination folder."""
+
+
+class PathTooLongError(UsageError):
+    """A file or folder name is longer than the destination's file system accepts."""
 
 
 class ConfigError(HfSuiteError):
@@ -210,6 +217,32 @@ class InsufficientSpaceError(TransferError):
         self.needed_bytes = needed_bytes
         self.free_bytes = free_bytes
         self.headroom_bytes = headroom_bytes
+
+
+class DiskFullError(InsufficientSpaceError):
+    """The volume filled up, or the user's quota ran out, while writing (ENOSPC, EDQUOT).
+
+    The plan fitted when it was checked; another program took the space since. Everything
+    already written is kept, so running the same download again resumes.
+
+    Args:
+        message: What was being written where.
+        hint: How much room to free and what to do then.
+        path: The folder that is full.
+        needed_bytes: Bytes still to write there (0 when unknown).
+    """
+
+    def __init__(self, message: str, *, hint: str, path: str, needed_bytes: int = 0):
+        HfSuiteError.__init__(self, message, hint=hint)
+        self.path = path
+        self.needed_bytes = needed_bytes
+        self.free_bytes = 0
+        self.headroom_bytes = 0
+
+
+class DestinationNotWritableError(TransferError):
+    """The destination refuses writes: no permission (EACCES, EPERM) or a read-only file
+    system (EROFS)."""
 
 
 class RunnerBusyError(HfSuiteError):

@@ -37,7 +37,7 @@ from hfsuite.engine.context import FileContext
 from hfsuite.engine.http import Response, link_refused
 from hfsuite.engine.layouts import FileTarget
 from hfsuite.engine.ranges import RangeSet
-from hfsuite.engine.resume import ResumeState, load_state, save_state
+from hfsuite.engine.resume import CheckpointWriter, ResumeState, load_state
 from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher, mismatch_error
@@ -100,6 +100,7 @@ class FileDownload:
         self.hasher: PrefixHasher | None = None
         self._hash_thread = False  # a hashing thread follows the prefix (big files)
         self.connections: Connections | None = None  # a big file's connections
+        self._checkpoints = CheckpointWriter(target.state_path, self.remote.path)
 
     # --- lifecycle ---------------------------------------------------------------------------
     def run(self) -> None:
@@ -211,10 +212,7 @@ class FileDownload:
             if sched is None or fd is None:
                 return
             state = ResumeState(self.expectation.size, self.remote.etag, None, sched.snapshot())
-            try:
-                save_state(self.target.state_path, state, fd)
-            except OSError as exc:
-                log.warning("cannot save resume state of %s: %s", self.remote.path, exc)
+            self._checkpoints.save(state, fd)
 
     def progress(self) -> FileProgress:
         """Current progress of this file."""

@@ -25,7 +25,9 @@ A server that ignores Range gets one stream from byte 0, retried the same way (f
 When the tries run out, a connection that kept failing is a NetworkError and a server that
 kept failing a ServerError, whichever path it was. A file whose bytes do not match the
 expected hash is downloaded once more, then fails with IntegrityError (at once when the hash
-is the user's own, ``--sha256``).
+is the user's own, ``--sha256``). A write the disk refuses (full, quota, permission,
+read-only, name too long) is a typed error (engine.disk_errors) naming the file and its
+folder; resume state that cannot be saved only warns (engine.resume).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ from hfsuite.engine.context import (
     TransferControl,
     TransferOptions,
 )
+from hfsuite.engine.disk_errors import disk_error
 from hfsuite.engine.filedownload import FileDownload, Halted, RemoteChanged
 from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import StorageLayout
@@ -222,11 +225,7 @@ class Transfer:
                     return  # not an error of its own: the partial file is kept for a re-run
                 except (HfSuiteError, OSError) as exc:
                     if isinstance(exc, OSError):
-                        exc = TransferError(
-                            f"{remote.path}: cannot write to disk: {exc.strerror or exc}.",
-                            hint="Check the destination's free space and permissions; the "
-                            "partial file is kept for resume.",
-                        )
+                        exc = disk_error(exc, self.layout.root, what=remote.path)
                     outcome.error = exc
                     self.emit(FileFailed(self.task_id, remote.path, str(exc)))
                     # An account problem applies to every file of the repo: stop early.
@@ -259,7 +258,10 @@ class Transfer:
         if cancelled and not failed_hard:
             raise cancelled[0]
         if not failed_hard:
-            self.layout.finish()
+            try:
+                self.layout.finish()
+            except OSError as exc:
+                raise disk_error(exc, self.layout.root, what="the download's metadata") from exc
         return TransferResult(files=list(outcomes.values()))
 
     # --- per file ----------------------------------------------------------------------------
@@ -331,13 +333,24 @@ class Transfer:
                     target = self.layout.target(remote)
                     expectation = Expectation.for_file(remote)
                 continue
+            except OSError as exc:
+                done = download.scheduler.done.total if download.scheduler else 0
+                raise disk_error(
+                    exc,
+                    target.partial_path,
+                    what=remote.path,
+                    needed_bytes=max(0, expectation.size - done),
+                ) from exc
             finally:
                 outcome.downloaded_bytes += download.fetched_bytes
                 outcome.duplicate_bytes += download.duplicate_bytes
                 with self._active_lock:
                     self._active.pop(remote.path, None)
             break
-        outcome.local_path = str(self.layout.place(target))
+        try:
+            outcome.local_path = str(self.layout.place(target))
+        except OSError as exc:
+            raise disk_error(exc, target.final_path, what=remote.path) from exc
         self._add_finished(remote.size)
         self.emit(FileCompleted(self.task_id, remote.path, remote.size, outcome.local_path))
 

@@ -176,3 +176,31 @@ def test_queue_and_cli_usage_messages(tmp_path, hub):  # type: ignore[no-untyped
         standalone_mode=False,
     )
     assert isinstance(result.exception, HfSuiteError) and documented(result.exception)
+
+
+def test_disk_write_messages(hub, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    # Each refusal of the disk, at a data write and at the refs/ file, as a user meets it.
+    import errno
+    import os
+
+    real_pwrite, real_replace = os.pwrite, os.replace
+    for code in (errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EROFS, errno.ENAMETOOLONG):
+
+        def pwrite(fd, data, offset, code=code):  # type: ignore[no-untyped-def]
+            raise OSError(code, os.strerror(code))
+
+        def replace(src, dst, code=code):  # type: ignore[no-untyped-def]
+            if "/refs/" in str(dst):
+                raise OSError(code, os.strerror(code), str(src), None, str(dst))
+            real_replace(src, dst)
+
+        monkeypatch.setattr(os, "pwrite", pwrite)
+        data = _fails(lambda d=tmp_path / f"d{code}": run_transfer(hub.url, "acme/m", d))
+        monkeypatch.setattr(os, "pwrite", real_pwrite)
+        monkeypatch.setattr(os, "replace", replace)
+        refs = _fails(lambda d=tmp_path / f"r{code}": run_transfer(hub.url, "acme/m", d))
+        monkeypatch.setattr(os, "replace", real_replace)
+        assert documented(data) and documented(refs), (data.message, refs.message)
+    monkeypatch.setattr(os, "pwrite", lambda *a: (_ for _ in ()).throw(OSError(errno.EIO, "EIO")))
+    other = _fails(lambda: run_transfer(hub.url, "acme/m", tmp_path / "eio"))
+    assert "cannot write to disk" in other.message and documented(other)

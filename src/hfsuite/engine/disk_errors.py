@@ -1,0 +1,92 @@
+"""Failed writes to disk, as typed errors that say which file, which folder and what to do.
+
+Every write of the engine (data, resume state, metadata, ``refs/``, snapshot links, the final
+rename) ends up here when the operating system refuses it: a full volume or quota (ENOSPC,
+EDQUOT) is a :class:`DiskFullError` (exit 9), a refused write (EACCES, EPERM, EROFS) a
+:class:`DestinationNotWritableError`, a name too long for the file system (ENAMETOOLONG) a
+:class:`PathTooLongError`; any other error stays the generic "cannot write to disk".
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from hfsuite.core.errors import (
+    DestinationNotWritableError,
+    DiskFullError,
+    HfSuiteError,
+    PathTooLongError,
+    TransferError,
+)
+from hfsuite.core.units import format_bytes
+
+_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_REFUSED = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+_RESUME_HINT = "Data already written is kept: running the same download again resumes."
+
+
+def failed_path(exc: OSError, fallback: Path | str) -> Path:
+    """The file an OSError names (the destination of a rename or link), else ``fallback``."""
+    name = exc.filename2 or exc.filename
+    if isinstance(name, (str, os.PathLike)):
+        return Path(name)
+    return Path(fallback)
+
+
+def disk_error(
+    exc: OSError, path: Path | str, *, what: str, needed_bytes: int | None = None
+) -> HfSuiteError:
+    """The typed error for a write the operating system refused.
+
+    Args:
+        exc: The refusal.
+        path: The file being written (when the error does not name one itself).
+        what: What that file is, in words ("weights/model.bin", "the resume state of …").
+        needed_bytes: Bytes still to write on that volume, when known.
+
+    Returns:
+        The error to raise (``raise disk_error(...) from exc``).
+    """
+    file = failed_path(exc, path)
+    folder = file.parent
+    if exc.errno in _FULL:
+        quota = exc.errno != errno.ENOSPC
+        cause = "Disk quota exceeded" if quota else "Disk full"
+        if needed_bytes:
+            return DiskFullError(
+                f"{cause} while writing {what} ({file}): {format_bytes(needed_bytes)} still to "
+                f"write in {folder}.",
+                hint=f"Free at least {format_bytes(needed_bytes)} there (or choose another "
+                f"destination). {_RESUME_HINT}",
+                path=str(folder),
+                needed_bytes=needed_bytes,
+            )
+        return DiskFullError(
+            f"{cause} while writing {what} ({file}) in {folder}.",
+            hint=f"Free some space there (or choose another destination). {_RESUME_HINT}",
+            path=str(folder),
+        )
+    if exc.errno in _REFUSED:
+        reason = "the file system is read-only" if exc.errno == errno.EROFS else "permission denied"
+        return DestinationNotWritableError(
+            f"Cannot write {what} ({file}): {reason} in {folder}.",
+            hint="Choose a destination you can write to, or fix its permissions (or mount it "
+            f"read-write). {_RESUME_HINT}",
+            details=str(exc),
+        )
+    if exc.errno == errno.ENAMETOOLONG:
+        return PathTooLongError(
+            f"Cannot write {what}: the path {file} ({len(str(file))} characters) is too long "
+            f"for the file system of {folder}.",
+            hint="Choose a destination with a shorter path (or, for an HF cache, a shorter "
+            "cache folder).",
+            details=str(exc),
+        )
+    return TransferError(
+        f"{what}: cannot write to disk: {exc.strerror or exc}.",
+        hint="Check the destination's free space and permissions; the partial file is kept "
+        "for resume.",
+    )
