@@ -198,8 +198,14 @@ class HFCacheLayout:
             os.symlink(os.path.relpath(blob, pointer.parent), pointer)
         else:
             tmp = pointer.with_name(f".{pointer.name}.tmp")
-            shutil.copyfile(blob, tmp)
-            os.replace(tmp, pointer)
+            try:
+                shutil.copyfile(blob, tmp)
+                os.replace(tmp, pointer)
+            except BaseException:
+                # A copy cut short (disk full) must not stay beside the snapshot.
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
 
     def link_cached_files(self) -> list[str]:
         """Give this commit's snapshot every file of the commit whose content is already a
