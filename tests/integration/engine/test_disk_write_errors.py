@@ -253,3 +253,19 @@ def test_a_snapshot_copy_cut_short_leaves_no_temp_file(tmp_path: Path, code: int
     assert not _temp_files(tmp_path) and not target.final_path.exists()
     assert layout.is_complete(target, Expectation.for_file(remote))
     assert target.final_path.read_bytes() == FILES[BIG]
+
+
+@pytest.mark.parametrize("local", [True, False], ids=["local-dir", "hf-cache"])
+def test_a_name_too_long_for_the_file_system_for_real(
+    hub_factory, tmp_path: Path, local: bool
+) -> None:  # type: ignore[no-untyped-def]
+    # No injection: the file system itself refuses a 300-character name (most allow 255).
+    name = "n" * 300 + ".bin"
+    hub = hub_factory(lfs_threshold=MIB)
+    hub.create_repo("acme/long", files={name: b"x" * 100, "config.json": b"{}"})
+    dest = tmp_path / "out"
+    with pytest.raises(PathTooLongError) as info:
+        run_transfer(hub.url, "acme/long", dest, local_dir=local)
+    assert info.value.exit_code == 2 and name in info.value.message
+    assert "is too long for the file system of" in info.value.message
+    assert not _temp_files(dest)
