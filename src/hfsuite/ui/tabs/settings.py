@@ -1,12 +1,15 @@
-"""The Settings tab: the Hub token, network, transfer limits, folders and appearance.
+"""The Settings tab: every setting, from the Hub token to the log detail.
 
 ```
-Account      [•••••••••• Show] [Validate] [Save]    ✓ alice · read token
-Network      Hub endpoint / mirror, ModelScope endpoint, proxy, no-proxy hosts, TLS, offline
-Transfers    bandwidth (all / per task), connections per file, files / tasks in parallel …
-Folders      default destination (path selector), HF cache folder, default layout
-Appearance   theme, language
+Account      [•••••••••• Show] [Validate] [Save]    ✓ alice · read token · token from
+Network      Hub endpoint / mirror, ModelScope endpoint, proxy, no-proxy hosts, timeouts, TLS …
+Transfers    bandwidth (all / per task), connections (adaptive, most), files / tasks in parallel,
+             connections per host
+Folders      default destination, HF cache folder, HF home, default layout, free space to keep
+Appearance   theme, language, log detail, database
 ```
+
+Which section, label and editor each setting gets is in :mod:`hfsuite.ui.tabs.settings_fields`.
 
 Every field saves itself when it is left (or changed, for lists and switches): the value goes
 through the same validation as ``hfsuite config set`` (:func:`hfsuite.app.config_ops.set_setting`,
@@ -23,9 +26,11 @@ from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -33,6 +38,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -42,70 +48,29 @@ from hfsuite.app.accounts import AuthStatus, LoginResult, TokenInfo
 from hfsuite.app.config_ops import SettingRow, describe_settings, set_setting
 from hfsuite.core.errors import SettingsValueError
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.tabs.settings_fields import (
+    ACCOUNT,
+    CHECKBOX_TEXT,
+    CHOICES,
+    LABELS,
+    PATHS,
+    PLACEHOLDERS,
+    RANGES,
+    SECTIONS,
+    SPIN_RANGES,
+    rate_text,
+    unit_hint,
+)
 from hfsuite.ui.widgets._status import set_status, status_color
-
-if TYPE_CHECKING:
-    from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 from hfsuite.ui.widgets.path_selector import PathSelector
 from hfsuite.ui.widgets.token_input import TokenInput
 
-LANGUAGES = (
-    ("system", "System default"),
-    ("en", "English"),
-    ("de", "Deutsch"),
-    ("fr", "Français"),
-    ("es", "Español"),
-    ("ja", "日本語"),
-    ("zh_CN", "简体中文"),
-)
-RANGES = {
-    "connections_per_file": (1, 64),
-    "files_in_parallel": (1, 64),
-    "tasks_in_parallel": (1, 32),
-    "connections_per_host": (1, 256),
-}
-LABELS = {
-    "endpoint": "Hub endpoint or mirror",
-    "modelscope_endpoint": "ModelScope endpoint",
-    "proxy": "Proxy",
-    "no_proxy": "Bypass proxy for",
-    "verify_tls": "Verify TLS certificates",
-    "offline": "Offline mode",
-    "global_limit_bps": "Bandwidth limit (all downloads)",
-    "task_limit_bps": "Bandwidth limit (each task)",
-    "connections_per_file": "Connections per file",
-    "files_in_parallel": "Files in parallel (per task)",
-    "tasks_in_parallel": "Tasks in parallel",
-    "connections_per_host": "Connections per host",
-    "download_dir": "Default destination",
-    "hf_cache_dir": "HF cache folder",
-    "layout": "Default layout",
-    "theme": "Theme",
-    "language": "Language",
-}
-PLACEHOLDERS = {
-    "proxy": "none  (e.g. http://proxy:3128 or socks5://user:pass@host:1080)",
-    "no_proxy": "none  (e.g. localhost, .corp.example)",
-}
-CHECKBOX_TEXT = {
-    "verify_tls": "Turn off only for a mirror you trust",
-    "offline": "Make no network requests; answer from the cache",
-}
-SECTIONS = (
-    ("Network", ("endpoint", "modelscope_endpoint", "proxy", "no_proxy", "verify_tls", "offline")),
-    (
-        "Transfers",
-        (
-            "global_limit_bps",
-            "task_limit_bps",
-            "connections_per_file",
-            "files_in_parallel",
-            "tasks_in_parallel",
-            "connections_per_host",
-        ),
-    ),
-    ("Folders", ("download_dir", "hf_cache_dir", "layout")),
-    ("Appearance", ("theme", "language")),
+if TYPE_CHECKING:
+    from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
+
+
+_NO_SPIN_BUTTONS = (
+    "QAbstractSpinBox::up-button, QAbstractSpinBox::down-button { width: 0px; border: none; }"
 )
 
 
@@ -141,19 +106,6 @@ class _Field:
     last: str
 
 
-def _rate_text(value: Any) -> str:
-    """A rate as the shortest text that parses back to it exactly: ``10M``, ``2MiB``, ``1234``."""
-    n = int(value or 0)
-    if n == 0:
-        return "0"
-    for base, suffixes in ((1024, ("KiB", "MiB", "GiB")), (1000, ("k", "M", "G"))):
-        for power in (3, 2, 1):
-            unit = base**power
-            if n % unit == 0:
-                return f"{n // unit}{suffixes[power - 1]}"
-    return str(n)
-
-
 class SettingsTab(QWidget):
     """Token, network, transfer, folder and appearance settings, validated inline.
 
@@ -184,7 +136,7 @@ class SettingsTab(QWidget):
         grid.setContentsMargins(4, 0, 4, 16)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(2)
-        grid.addWidget(self._section("Account", self._account_card()), 0, 0, 1, 2)
+        grid.addWidget(self._section("Account", self._account_card(rows)), 0, 0, 1, 2)
         for index, (title, keys) in enumerate(SECTIONS):
             card, form = self._card()
             for key in keys:
@@ -233,7 +185,7 @@ class SettingsTab(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         return card, form
 
-    def _account_card(self) -> QFrame:
+    def _account_card(self, rows: dict[str, SettingRow]) -> QFrame:
         card, form = self._card()
         self.token_input = TokenInput(card)
         self.token_input.validate_requested.connect(self.validate_token)
@@ -243,13 +195,15 @@ class SettingsTab(QWidget):
         self.token_status.setWordWrap(True)
         form.addRow("Access token", self.token_input)
         form.addRow("In use", self.token_status)
+        for key in ACCOUNT:
+            self._add_field(form, rows[key])
         return card
 
     def _add_field(self, form: QFormLayout, row: SettingRow) -> None:
         key = row.key
         editor: QWidget
         read: Callable[[], str]
-        if key in ("verify_tls", "offline"):
+        if key in CHECKBOX_TEXT:
             box = QCheckBox(CHECKBOX_TEXT[key])
             box.setChecked(bool(row.value))
             box.toggled.connect(lambda _on, k=key: self.commit(k))
@@ -257,55 +211,32 @@ class SettingsTab(QWidget):
                 box,
                 cast(Callable[[], str], lambda b=box: "true" if b.isChecked() else "false"),
             )
+        elif key in SPIN_RANGES:
+            editor, read = self._spin_box(key, row.value)
         elif key in RANGES:
             # A line edit, not a spin box: an out-of-range number gets the reason inline.
             number = QLineEdit(str(row.value))
             number.setFixedWidth(80)
             number.editingFinished.connect(lambda k=key: self.commit(k))
             editor, read = number, cast(Callable[[], str], lambda e=number: e.text().strip())
-        elif key in ("download_dir", "hf_cache_dir"):
-            selector = PathSelector(
-                placeholder="<hf_home>/hub" if key == "hf_cache_dir" else "",
-                dialog_title=LABELS[key],
-            )
+        elif key in PATHS:
+            selector = PathSelector(placeholder=PLACEHOLDERS.get(key, ""), dialog_title=LABELS[key])
             selector.set_path(row.value or "")
             selector.path_changed.connect(lambda _p, k=key: self.commit(k))
             editor, read = selector, selector.path
-        elif key in ("layout", "theme", "language"):
-            combo = QComboBox()
-            choices = {
-                "layout": (
-                    ("hf-cache", "HF cache (transformers, diffusers)"),
-                    ("local-dir", "Plain folder (local-dir)"),
-                ),
-                "theme": (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")),
-                "language": LANGUAGES,
-            }[key]
-            for value, shown in choices:
-                combo.addItem(shown, value)
-            if key == "language":
-                combo.setEditable(True)
-                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-                line_edit = combo.lineEdit()
-                assert line_edit is not None  # editable combo
-                line_edit.editingFinished.connect(lambda k=key: self.commit(k))
-            index = combo.findData(str(row.value))
-            if index >= 0:
-                combo.setCurrentIndex(index)
-            else:
-                combo.setEditText(str(row.value))
-            combo.activated.connect(lambda _i, k=key: self.commit(k))
-            combo.setMinimumWidth(260)
-            editor, read = combo, cast(Callable[[], str], lambda c=combo: _combo_value(c))
+        elif key in CHOICES:
+            editor, read = self._combo(key, row.value)
         else:
             edit = QLineEdit()
             if key.endswith("_bps"):
-                edit.setText(_rate_text(row.value))
+                edit.setText(rate_text(row.value))
                 edit.setPlaceholderText("0 = unlimited")
                 edit.setMaximumWidth(180)
             else:
                 edit.setText("" if row.value is None else str(row.value))
                 edit.setPlaceholderText(PLACEHOLDERS.get(key, ""))
+                if unit_hint(key):
+                    edit.setFixedWidth(120)
             edit.editingFinished.connect(lambda k=key: self.commit(k))
             editor, read = edit, cast(Callable[[], str], lambda e=edit: e.text().strip())
         editor.setToolTip(f"{row.description}\nAllowed: {row.allowed}.")
@@ -318,10 +249,10 @@ class SettingsTab(QWidget):
         box_layout = QVBoxLayout(holder)
         box_layout.setContentsMargins(0, 0, 0, 0)
         box_layout.setSpacing(3)
-        if isinstance(editor, QComboBox) or key.endswith("_bps") or key in RANGES:
+        if isinstance(editor, QComboBox) or unit_hint(key):
             line = QHBoxLayout()
             line.addWidget(editor)
-            hint = QLabel(_unit_hint(key))
+            hint = QLabel(unit_hint(key))
             hint.setObjectName("muted")
             line.addWidget(hint, 1)
             box_layout.addLayout(line)
@@ -334,6 +265,51 @@ class SettingsTab(QWidget):
         field = _Field(key, editor, message, read, read())
         self.fields[key] = field
         self._show_origin(field, row.origin)
+
+    def _spin_box(self, key: str, value: Any) -> tuple[QWidget, Callable[[], str]]:
+        low, high, decimals, suffix = SPIN_RANGES[key]
+        spin: QSpinBox | QDoubleSpinBox
+        if decimals:
+            spin = QDoubleSpinBox()
+            spin.setDecimals(decimals)
+            spin.setRange(low, high)
+            spin.setValue(float(value))
+        else:
+            spin = QSpinBox()
+            spin.setRange(int(low), int(high))
+            spin.setValue(int(value))
+        spin.setSuffix(suffix)
+        spin.setKeyboardTracking(False)
+        spin.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToNearestValue)
+        # No arrow buttons (as the status bar's limit): arrow keys and the wheel still step.
+        # Zero-width buttons, not NoButtons, which leaves a styled spin box blank.
+        spin.setStyleSheet(_NO_SPIN_BUTTONS)
+        inner = spin.findChild(QLineEdit)
+        if inner is not None:  # the style sheet's padding does not reach it: line edits' margin
+            inner.setTextMargins(5, 0, 0, 0)
+        spin.setFixedWidth(80)
+        # Without keyboard tracking this fires on arrows, the wheel, Enter and leaving the box.
+        spin.valueChanged.connect(lambda _v, k=key: self.commit(k))
+        return spin, cast(Callable[[], str], lambda s=spin: f"{s.value():g}")
+
+    def _combo(self, key: str, value: Any) -> tuple[QWidget, Callable[[], str]]:
+        combo = QComboBox()
+        for choice, shown in CHOICES[key]:
+            combo.addItem(shown, choice)
+        if key == "language":
+            combo.setEditable(True)
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            line_edit = combo.lineEdit()
+            assert line_edit is not None  # editable combo
+            line_edit.editingFinished.connect(lambda k=key: self.commit(k))
+        index = combo.findData(str(value))
+        if index >= 0:
+            combo.setCurrentIndex(index)
+        else:
+            combo.setEditText(str(value))
+        combo.activated.connect(lambda _i, k=key: self.commit(k))
+        combo.setMinimumWidth(260)
+        return combo, cast(Callable[[], str], lambda c=combo: _combo_value(c))
 
     # --- hooks ------------------------------------------------------------------------------
     def is_ready(self) -> bool:
@@ -369,6 +345,13 @@ class SettingsTab(QWidget):
                 editor.setEditText(text)
         elif isinstance(editor, QCheckBox):
             editor.setChecked(text == "true")
+        elif isinstance(editor, QSpinBox | QDoubleSpinBox):
+            editor.blockSignals(True)  # saved by commit(), as typed text is
+            if isinstance(editor, QDoubleSpinBox):
+                editor.setValue(float(text))
+            else:
+                editor.setValue(int(text))
+            editor.blockSignals(False)
 
     def message_of(self, key: str) -> str:
         """The inline message shown under a field (empty when none)."""
@@ -405,6 +388,8 @@ class SettingsTab(QWidget):
     def _mark_invalid(self, field: _Field, invalid: bool) -> None:
         target = field.editor.edit if isinstance(field.editor, PathSelector) else field.editor
         field.editor.setProperty("invalid", invalid)
+        if isinstance(target, QAbstractSpinBox):
+            return  # bounded as its validator is: it never holds a refused value
         if invalid:
             color = status_color(self, "error").name()
             target.setStyleSheet(f"border: 1px solid {color};")
@@ -439,7 +424,7 @@ class SettingsTab(QWidget):
         elif key == "theme":
             self._apply_theme(str(value))
         if isinstance(field.editor, QLineEdit) and (key.endswith("_bps") or key in RANGES):
-            field.editor.setText(_rate_text(value) if key.endswith("_bps") else str(value))
+            field.editor.setText(rate_text(value) if key.endswith("_bps") else str(value))
             field.last = field.read()
 
     def _apply_theme(self, name: str) -> None:
@@ -536,15 +521,6 @@ def _combo_value(combo: QComboBox) -> str:
     if index >= 0 and combo.itemText(index) == text:
         return str(combo.itemData(index))
     return text
-
-
-def _unit_hint(key: str) -> str:
-    if key.endswith("_bps"):
-        return "per second, e.g. 500k, 10M, 1.5MiB"
-    if key in RANGES:
-        low, high = RANGES[key]
-        return f"{low}–{high}"
-    return ""
 
 
 def _message(error: BaseException, *, with_hint: bool = False) -> str:
