@@ -24,15 +24,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan, DownloadRequest, download
+from hfsuite.app.queue.runner_host import StartedDownload
 from hfsuite.core.errors import OperationCancelled
 from hfsuite.core.events import Event
-from hfsuite.engine.transfer import TransferControl
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
 
 
-class EarlyDownload:
+class EarlyDownload(StartedDownload):
     """A download running in a thread of its own until a queue task adopts it.
 
     Args:
@@ -41,11 +41,7 @@ class EarlyDownload:
     """
 
     def __init__(self, suite: Suite, request: DownloadRequest):
-        self.suite = suite
-        self.request = request
-        self.control = TransferControl()
-        self.started_mono = suite.clock.monotonic()
-        self.started_at = suite.clock.now()
+        super().__init__(suite, request)
         self.plan: DownloadPlan | None = None
         self.outcome: DownloadOutcome | None = None
         self.error: BaseException | None = None

@@ -31,7 +31,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan, DownloadRequest, download
+from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan, download
 from hfsuite.app.events import TaskRemoved, TasksUpdated
 from hfsuite.app.history_ops import TaskEnd, record_end
 from hfsuite.app.queue.liveness import (
@@ -42,16 +42,15 @@ from hfsuite.app.queue.liveness import (
     runner_gone,
 )
 from hfsuite.app.queue.outcome import Ending, decide, ending_of, unexpected_failure
-from hfsuite.app.queue.runner_host import DownloadJob, RunnerHost
+from hfsuite.app.queue.runner_host import DownloadJob, RunnerHost, StartedDownload
 from hfsuite.app.queue.tasks import manifest_of, request_for, task_files_of
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, RunnerBusyError
 from hfsuite.core.events import Event
 from hfsuite.core.types import Outcome, TaskState
-from hfsuite.engine.transfer import TransferControl
 from hfsuite.storage import ProgressUpdate, TaskRecord
 
 if TYPE_CHECKING:
-    from hfsuite.app.suite import Suite
+    pass
 
 __all__ = ["DirectDownload", "FreshDownload", "QueueRunner", "RunSummary", "RunnerBusyError"]
 
@@ -79,20 +78,8 @@ class RunSummary:
             self.stopped += 1
 
 
-class FreshDownload:
-    """A task's download started now, in the task's worker thread (a ``DownloadJob``).
-
-    Args:
-        suite: Settings, clock and shared bandwidth limit.
-        request: What to download.
-    """
-
-    def __init__(self, suite: Suite, request: DownloadRequest):
-        self.suite = suite
-        self.request = request
-        self.control = TransferControl()
-        self.started_mono = suite.clock.monotonic()
-        self.started_at = suite.clock.now()
+class FreshDownload(StartedDownload):
+    """A task's download started now, in the task's worker thread (a ``DownloadJob``)."""
 
     def run(
         self,

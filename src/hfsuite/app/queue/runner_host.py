@@ -17,13 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Protocol
 
+from hfsuite.engine.transfer import TransferControl
+
 if TYPE_CHECKING:
-    from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan
+    from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan, DownloadRequest
     from hfsuite.app.events import EventBus
     from hfsuite.app.queue.progress import ProgressTracker
     from hfsuite.app.suite import Suite
     from hfsuite.core.events import Event
-    from hfsuite.engine.transfer import TransferControl
     from hfsuite.storage import Database, TaskChanges
 
 
@@ -97,3 +98,20 @@ class DownloadJob(Protocol):
         Raises:
             HfSuiteError: what the download raised (OperationCancelled when cancelled).
         """
+
+
+class StartedDownload:
+    """What every :class:`DownloadJob` starts with: its suite and request, a control of its own,
+    and when it started (a fresh download now, an early one before its task existed).
+
+    Args:
+        suite: Settings, clock and shared bandwidth limit.
+        request: What to download.
+    """
+
+    def __init__(self, suite: Suite, request: DownloadRequest):
+        self.suite = suite
+        self.request = request
+        self.control = TransferControl()
+        self.started_mono = suite.clock.monotonic()
+        self.started_at = suite.clock.now()
