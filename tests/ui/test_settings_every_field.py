@@ -12,20 +12,14 @@ from hfsuite.ui.context import UiContext
 pytest.importorskip("pytestqt")
 
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLineEdit, QSpinBox
+from settings_tab_helpers import open_settings_tab
 
-from hfsuite.ui.tabs.settings import SettingsTab
 from hfsuite.ui.tabs.settings_fields import LABELS, laid_out
 
 TIMEOUT = 15_000
 
 
-def _tab(qtbot: Any, ctx: UiContext) -> SettingsTab:
-    tab = SettingsTab(ctx)
-    qtbot.addWidget(tab)
-    tab.resize(1280, 760)
-    tab.show()
-    qtbot.waitUntil(tab.is_ready, timeout=TIMEOUT)
-    return tab
+_tab = open_settings_tab
 
 
 def test_every_setting_has_a_labelled_editor_once(qtbot: Any, ctx: UiContext) -> None:

@@ -13,19 +13,14 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
+from settings_tab_helpers import open_settings_tab
 
 from hfsuite.ui.tabs.settings import SettingsTab
 
 TIMEOUT = 15_000
 
 
-def _tab(qtbot: Any, ctx: UiContext) -> SettingsTab:
-    tab = SettingsTab(ctx)
-    qtbot.addWidget(tab)
-    tab.resize(1280, 760)
-    tab.show()
-    qtbot.waitUntil(tab.is_ready, timeout=TIMEOUT)
-    return tab
+_tab = open_settings_tab
 
 
 def _validate(qtbot: Any, tab: SettingsTab, token: str) -> bool:
