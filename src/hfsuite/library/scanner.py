@@ -15,7 +15,7 @@ import errno
 import os
 import stat as stat_mod
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 
@@ -30,12 +30,16 @@ from hfsuite.library.cache_layout import (
 from hfsuite.library.hashing import FileKey, Hasher, StatFn
 
 PROGRESS_INTERVAL_S = 0.2
-ScandirFn = Callable[[str], Iterator[os.DirEntry[str]]]
+ScandirFn = Callable[[str], Iterable[os.DirEntry[str]]]
 
 
-def _scandir(path: str) -> Iterator[os.DirEntry[str]]:
+def _scandir(path: str) -> list[os.DirEntry[str]]:
     with os.scandir(path) as it:
-        yield from it
+        return list(it)
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 class RootKind(enum.Enum):
@@ -195,41 +199,82 @@ class Scanner:
             yield from self._iter_tree(top, top, problems, cancel)
 
     def _iter_tree(
-        self, top: str, root: str, problems: list[ScanProblem], cancel: threading.Event | None
+        self,
+        top: str,
+        root: str,
+        problems: list[ScanProblem],
+        cancel: threading.Event | None,
+        previous: Mapping[str, ScannedFile] | None = None,
     ) -> Iterator[ScannedFile]:
+        """Yield the regular files under ``top``.
+
+        With ``previous``, a file whose record there still matches what ``stat`` says (same
+        key, link count, symlink flag and root, no HF references) is yielded as that very
+        record: a rescan of an unchanged tree builds no new objects. This loop runs once per
+        file, so it is kept flat (no helper calls, locals for attribute lookups).
+        """
+        stat = self._stat
         try:
-            st = self._stat(top)
+            st = stat(top)
         except OSError as exc:
             problems.append(ScanProblem(top, _problem_kind(exc), str(exc)))
             return
+        is_set = cancel.is_set if cancel is not None else None
+        prev_get = previous.get if previous else None
+        s_isdir, s_isreg = stat_mod.S_ISDIR, stat_mod.S_ISREG
         # Folders on the current path from the root: coming back into one of them is a loop.
         # Any folder already walked (reached again through a link) is not walked twice.
         visited = {(st.st_dev, st.st_ino)}
         stack: list[tuple[str, tuple[tuple[int, int], ...]]] = [(top, ((st.st_dev, st.st_ino),))]
         while stack:
             folder, ancestors = stack.pop()
-            if cancel is not None and cancel.is_set():
+            if is_set is not None and is_set():
                 return
             try:
-                entries = sorted(self._scandir(folder), key=lambda e: e.name)
+                entries = sorted(self._scandir(folder), key=_entry_name)
             except OSError as exc:
                 problems.append(ScanProblem(folder, _problem_kind(exc), str(exc)))
                 continue
             subfolders = []
             for entry in entries:
-                if cancel is not None and cancel.is_set():
+                if is_set is not None and is_set():
                     return
                 path = entry.path
                 try:
                     is_link = entry.is_symlink()
-                    st = self._stat(path)
+                    st = stat(path)
                 except OSError as exc:
                     kind = _problem_kind(exc)
                     if kind is ProblemKind.VANISHED and is_link and self._exists_l(path):
                         kind = ProblemKind.BROKEN_LINK
                     problems.append(ScanProblem(path, kind, str(exc)))
                     continue
-                if stat_mod.S_ISDIR(st.st_mode):
+                mode = st.st_mode
+                if s_isreg(mode):
+                    old = prev_get(path) if prev_get is not None else None
+                    if old is not None:
+                        key = old.key
+                        if (
+                            key.mtime_ns == st.st_mtime_ns
+                            and key.size == st.st_size
+                            and key.inode == st.st_ino
+                            and key.device == st.st_dev
+                            and old.nlink == st.st_nlink
+                            and old.is_symlink is is_link
+                            and old.root == root
+                            and not old.hf_refs
+                            and not old.hf_blob
+                        ):
+                            yield old
+                            continue
+                    yield ScannedFile(
+                        path,
+                        FileKey(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns),
+                        root,
+                        st.st_nlink,
+                        is_link,
+                    )
+                elif s_isdir(mode):
                     ident = (st.st_dev, st.st_ino)
                     if ident in ancestors:
                         problems.append(
@@ -238,12 +283,7 @@ class Scanner:
                     elif ident not in visited:
                         visited.add(ident)
                         subfolders.append((path, (*ancestors, ident)))
-                    continue
-                if not stat_mod.S_ISREG(st.st_mode):
-                    continue  # sockets, fifos, devices: not model files
-                yield ScannedFile(
-                    path=path, key=FileKey.of(st), root=root, nlink=st.st_nlink, is_symlink=is_link
-                )
+                # anything else (sockets, fifos, devices) is not a model file
             stack.extend(reversed(subfolders))
 
     def _exists_l(self, path: str) -> bool:
@@ -257,7 +297,7 @@ class Scanner:
         self, top: str, problems: list[ScanProblem], cancel: threading.Event | None
     ) -> Iterator[ScannedFile]:
         try:
-            repo_entries = sorted(self._scandir(top), key=lambda e: e.name)
+            repo_entries = sorted(self._scandir(top), key=_entry_name)
         except OSError as exc:
             problems.append(ScanProblem(top, _problem_kind(exc), str(exc)))
             return
@@ -322,7 +362,7 @@ class Scanner:
 
     def _list(self, folder: str, problems: list[ScanProblem]) -> list[os.DirEntry[str]]:
         try:
-            return sorted(self._scandir(folder), key=lambda e: e.name)
+            return sorted(self._scandir(folder), key=_entry_name)
         except FileNotFoundError:
             return []
         except OSError as exc:
@@ -351,16 +391,31 @@ class Scanner:
         """
         result = ScanResult()
         previous = previous or {}
+        found_files = result.files
+        problems = result.problems
+        hasher = self.hasher
+        is_set = cancel.is_set if cancel is not None else None
+        prev_get = previous.get
+        monotonic = self.clock.monotonic
         files = 0
         total = 0
-        last = self.clock.monotonic()
+        last = monotonic()
         to_hash: list[str] = []
         for root in roots:
-            for found in self.iter_root(root, result.problems, cancel):
-                if found.path in result.files:
+            top = os.path.abspath(root.path)
+            if root.kind is RootKind.HF_CACHE:
+                walk = self._iter_hf_cache(top, problems, cancel)
+            else:
+                walk = self._iter_tree(top, top, problems, cancel, previous)
+            for found in walk:
+                path = found.path
+                if path in found_files:
                     continue
-                old = previous.get(found.path)
-                if old is not None and old.key == found.key and old.sha256 is not None:
+                old = prev_get(path)
+                if old is found:  # unchanged: the walk handed back the previous record
+                    if found.sha256 is None and hasher is not None and not found.is_symlink:
+                        to_hash.append(path)
+                elif old is not None and old.key == found.key and old.sha256 is not None:
                     same = (old.nlink, old.is_symlink, old.hf_refs, old.root) == (
                         found.nlink,
                         found.is_symlink,
@@ -368,20 +423,21 @@ class Scanner:
                         found.root,
                     )
                     found = old if same else replace(found, sha256=old.sha256)
-                elif self.hasher is not None and not found.is_symlink:
-                    to_hash.append(found.path)
-                result.files[found.path] = found
+                elif hasher is not None and not found.is_symlink:
+                    to_hash.append(path)
+                found_files[path] = found
                 files += 1
                 total += found.key.size
-                now = self.clock.monotonic()
-                if on_progress is not None and now - last >= PROGRESS_INTERVAL_S:
-                    last = now
-                    on_progress(ScanProgress(files, total, found.path))
-            if cancel is not None and cancel.is_set():
+                if on_progress is not None:
+                    now = monotonic()
+                    if now - last >= PROGRESS_INTERVAL_S:
+                        last = now
+                        on_progress(ScanProgress(files, total, path))
+            if is_set is not None and is_set():
                 break
-        if self.hasher is not None and to_hash and not (cancel is not None and cancel.is_set()):
+        if hasher is not None and to_hash and not (is_set is not None and is_set()):
             self._hash_new(result, to_hash, cancel)
-        result.cancelled = bool(cancel is not None and cancel.is_set())
+        result.cancelled = bool(is_set is not None and is_set())
         if on_progress is not None:
             on_progress(ScanProgress(files, total, None, done=True))
         return result
