@@ -9,8 +9,9 @@ open_database(url) ─► Database
 ```
 
 Repositories (``uow.tasks``, ``.task_files``, ``.history``, ``.profiles``, ``.api_cache``,
-``.file_hashes``, ``.stats``, ``.model_versions``) return detached records
-(:mod:`hfsuite.storage.records`).
+``.file_hashes``, ``.stats``, ``.model_versions``, ``.library_roots``, ``.library_files``,
+``.reclaim_log``) return detached records (:mod:`hfsuite.storage.records`,
+:mod:`hfsuite.storage.library_records`).
 The schema is migrated with Alembic scripts shipped in ``storage/migrations``. This package
 imports only SQLAlchemy, Alembic, the standard library and :mod:`hfsuite.core`; it never reads
 settings or environment variables: the database URL is passed in.
@@ -26,13 +27,28 @@ from hfsuite.storage.database import (
 from hfsuite.storage.feature_records import (
     ApiCacheEntry,
     DailyStats,
-    FileHashRecord,
     FileSelection,
     ModelVersionRecord,
     ModelVersionSpec,
     ProfileRecord,
     ProfileSpec,
     StatsSummary,
+)
+from hfsuite.storage.library_records import (
+    FileHashRecord,
+    HashOrigin,
+    HfRefEntry,
+    IndexEntry,
+    LibraryFileRecord,
+    LibraryFileSpec,
+    LibraryQuery,
+    LibraryRootRecord,
+    LibrarySort,
+    LibraryTotals,
+    LocationUpdate,
+    ReclaimLogRecord,
+    ReclaimLogSpec,
+    StatKey,
 )
 from hfsuite.storage.records import (
     FavoriteRecord,
@@ -52,10 +68,13 @@ from hfsuite.storage.repositories import (
     ApiCacheRepository,
     FileHashRepository,
     HistoryRepository,
+    LibraryFileRepository,
+    LibraryRootRepository,
     ModelVersionRepository,
     MoveDirection,
     ProfileRepository,
     ProgressUpdate,
+    ReclaimLogRepository,
     StatsRepository,
     TaskFileRepository,
     TaskRepository,
@@ -72,10 +91,22 @@ __all__ = [
     "FileHashRepository",
     "FileSelection",
     "FileState",
+    "HashOrigin",
+    "HfRefEntry",
     "HistoryQuery",
     "HistoryRecord",
     "HistoryRepository",
     "HistorySpec",
+    "IndexEntry",
+    "LibraryFileRecord",
+    "LibraryFileRepository",
+    "LibraryFileSpec",
+    "LibraryQuery",
+    "LibraryRootRecord",
+    "LibraryRootRepository",
+    "LibrarySort",
+    "LibraryTotals",
+    "LocationUpdate",
     "ManifestEntry",
     "ModelVersionRecord",
     "ModelVersionRepository",
@@ -85,7 +116,11 @@ __all__ = [
     "ProfileRepository",
     "ProfileSpec",
     "ProgressUpdate",
+    "ReclaimLogRecord",
+    "ReclaimLogRepository",
+    "ReclaimLogSpec",
     "ResumeInfo",
+    "StatKey",
     "StatsRepository",
     "StatsSummary",
     "TaskChanges",

@@ -4,6 +4,7 @@
 open_database(url) ──► Database ──┬── write() ─► UnitOfWork  (BEGIN IMMEDIATE … COMMIT | ROLLBACK)
                                   └── read()  ─► UnitOfWork  (BEGIN … ROLLBACK: a snapshot)
 UnitOfWork: .tasks .task_files .history .profiles .api_cache .file_hashes .stats .model_versions
+            .library_roots .library_files .reclaim_log
 ```
 
 Several processes (the desktop app and the CLI) share one SQLite file. What makes that safe:
@@ -47,8 +48,11 @@ from hfsuite.storage.repositories import (
     ApiCacheRepository,
     FileHashRepository,
     HistoryRepository,
+    LibraryFileRepository,
+    LibraryRootRepository,
     ModelVersionRepository,
     ProfileRepository,
+    ReclaimLogRepository,
     StatsRepository,
     TaskFileRepository,
     TaskRepository,
@@ -111,7 +115,7 @@ class UnitOfWork:
 
     @cached_property
     def file_hashes(self) -> FileHashRepository:
-        """Cached hashes of local files."""
+        """Cached hashes of file contents, keyed by (device, inode, size, mtime)."""
         return FileHashRepository(self.session, self.clock)
 
     @cached_property
@@ -123,6 +127,21 @@ class UnitOfWork:
     def model_versions(self) -> ModelVersionRepository:
         """What was downloaded where, for update checks."""
         return ModelVersionRepository(self.session, self.clock)
+
+    @cached_property
+    def library_roots(self) -> LibraryRootRepository:
+        """Folders the library scans."""
+        return LibraryRootRepository(self.session, self.clock)
+
+    @cached_property
+    def library_files(self) -> LibraryFileRepository:
+        """Files found by library scans (with their cached hashes)."""
+        return LibraryFileRepository(self.session, self.clock)
+
+    @cached_property
+    def reclaim_log(self) -> ReclaimLogRepository:
+        """What reclaiming duplicate space did."""
+        return ReclaimLogRepository(self.session, self.clock)
 
 
 class Database:

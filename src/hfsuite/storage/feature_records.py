@@ -1,4 +1,4 @@
-"""Records of the smaller tables: profiles, the API answer cache, file hashes, daily stats and
+"""Records of the smaller tables: profiles, the API answer cache, daily stats and
 model versions (what a download fetched, for update checks).
 
 Like :mod:`hfsuite.storage.records` (tasks and history): ``…Spec`` objects go in, frozen
@@ -77,30 +77,6 @@ class ApiCacheEntry:
     def is_expired(self, now: float) -> bool:
         """Whether the entry is stale at ``now``."""
         return self.expires_at is not None and self.expires_at <= now
-
-
-@dataclass(frozen=True, slots=True)
-class FileHashRecord:
-    """Cached hashes of a local file, valid while its size and mtime are unchanged.
-
-    Attributes:
-        path: Absolute path.
-        size_bytes: Size when hashed.
-        mtime_ns: Modification time (ns) when hashed.
-        sha256: Full SHA-256, when computed.
-        partial_hash: A cheap hash of part of the file (duplicate pre-filter), when computed.
-        computed_at: When the hashes were computed.
-    """
-
-    path: str
-    size_bytes: int
-    mtime_ns: int
-    sha256: str | None = None
-    partial_hash: str | None = None
-    computed_at: float = 0.0
-
-
-# --- statistics ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

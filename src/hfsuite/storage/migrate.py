@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 #: The newest revision in ``migrations/versions``. Opening an up-to-date database only compares
 #: its stamp with this, so Alembic is imported only to migrate (a test keeps it equal to
 #: Alembic's own head).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 """Folder holding ``env.py`` and ``versions/``."""

@@ -8,7 +8,8 @@ edit this module and add a migration.
 profiles ◄──(SET NULL)── tasks ──(CASCADE)──► task_files
                            │ change_seq ◄── sequences["tasks"]      task_tombstones
 history      favorites (source, repo_type, repo_id)
-model_versions   daily_stats   api_cache   file_hashes
+model_versions   daily_stats   api_cache
+library_roots   library_files ──(device, inode, size, mtime)──► file_hashes   reclaim_log
 ```
 
 Conventions: timestamps are REAL epoch seconds; enum values are stored as their ``.value``
@@ -183,17 +184,91 @@ class ApiCache(Base):
 
 
 class FileHash(Base):
-    """Hashes of local files, keyed by path and valid for one (size, mtime)."""
+    """Hashes of a file's bytes, keyed by the file's identity on disk.
+
+    Valid while (device, inode, size, mtime_ns) are what they were when hashed: a rename or a
+    hard link keeps the key (no re-read), any rewrite changes it. ``origin`` says whether the
+    digest was read by a scan (``read``) or verified by a finished download (``download``).
+    """
 
     __tablename__ = "file_hashes"
 
+    device: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    inode: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    size_bytes: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    mtime_ns: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
+    autov1: Mapped[str | None] = mapped_column(sa.String(8), index=True)
+    partial_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    origin: Mapped[str] = mapped_column(sa.String(16))
+    computed_at: Mapped[float] = mapped_column(sa.Float)
+
+
+class LibraryRoot(Base):
+    """A folder the library scans: the HF cache, a folder the user added, a tool's folder."""
+
+    __tablename__ = "library_roots"
+
     id: Mapped[int] = mapped_column(primary_key=True)
     path: Mapped[str] = mapped_column(sa.Text, unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    added_at: Mapped[float] = mapped_column(sa.Float)
+
+
+class LibraryFile(Base):
+    """One file found by a library scan, with what its header says.
+
+    Its hashes are in :class:`FileHash`, joined on (device, inode, size_bytes, mtime_ns).
+    """
+
+    __tablename__ = "library_files"
+    __table_args__ = (
+        sa.Index("ix_library_files_key", "device", "inode", "size_bytes", "mtime_ns"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    path: Mapped[str] = mapped_column(sa.Text, unique=True)
+    root: Mapped[str] = mapped_column(sa.Text, index=True)
+    device: Mapped[int] = mapped_column(sa.Integer)
+    inode: Mapped[int] = mapped_column(sa.Integer)
     size_bytes: Mapped[int] = mapped_column(sa.Integer, index=True)
     mtime_ns: Mapped[int] = mapped_column(sa.Integer)
-    sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    partial_hash: Mapped[str | None] = mapped_column(sa.String(64))
-    computed_at: Mapped[float] = mapped_column(sa.Float)
+    nlink: Mapped[int] = mapped_column(sa.Integer)
+    is_symlink: Mapped[bool] = mapped_column(sa.Boolean)
+    hf_blob: Mapped[bool] = mapped_column(sa.Boolean)
+    format: Mapped[str] = mapped_column(sa.String(32), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(32), index=True)
+    architecture: Mapped[str | None] = mapped_column(sa.String(64))
+    dtype: Mapped[str | None] = mapped_column(sa.String(32))
+    parameter_count: Mapped[int | None] = mapped_column(sa.Integer)
+    context_length: Mapped[int | None] = mapped_column(sa.Integer)
+    tensor_count: Mapped[int | None] = mapped_column(sa.Integer)
+    header_metadata: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, nullable=True)
+    warnings: Mapped[list[Any] | None] = mapped_column(sa.JSON, nullable=True)
+    problem_kind: Mapped[str | None] = mapped_column(sa.String(32))
+    problem: Mapped[str | None] = mapped_column(sa.Text)
+    hf_repo_type: Mapped[str | None] = mapped_column(sa.String(16))
+    hf_repo_id: Mapped[str | None] = mapped_column(sa.String(300), index=True)
+    hf_revision: Mapped[str | None] = mapped_column(sa.String(64))
+    hf_path: Mapped[str | None] = mapped_column(sa.Text)
+    hf_refs: Mapped[list[Any] | None] = mapped_column(sa.JSON, nullable=True)
+    first_seen: Mapped[float] = mapped_column(sa.Float)
+    last_seen: Mapped[float] = mapped_column(sa.Float)
+
+
+class ReclaimLog(Base):
+    """One action of reclaiming duplicate space (a link, a deletion, or why it was skipped)."""
+
+    __tablename__ = "reclaim_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[float] = mapped_column(sa.Float, index=True)
+    mode: Mapped[str] = mapped_column(sa.String(16))
+    path: Mapped[str] = mapped_column(sa.Text)
+    keep: Mapped[str | None] = mapped_column(sa.Text)
+    outcome: Mapped[str] = mapped_column(sa.String(16))
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    bytes: Mapped[int] = mapped_column(sa.Integer)
 
 
 class DailyStat(Base):

@@ -1,4 +1,4 @@
-"""Profiles, the API cache, file hashes and model versions."""
+"""Profiles, the API cache and model versions (file hashes: test_library_storage.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Layout, RepoRef, SourceKind
 from hfsuite.storage import (
     Database,
-    FileHashRecord,
     ManifestEntry,
     ModelVersionSpec,
     ProfileSpec,
@@ -71,34 +70,6 @@ def test_api_cache_expiry_stale_use_and_purge(db: Database) -> None:
         assert uow.api_cache.get("forever", now) is not None
         assert uow.api_cache.purge("refs") == 1
         assert uow.api_cache.purge() == 0
-
-
-def test_file_hashes_match_on_size_and_mtime(db: Database) -> None:
-    rec = FileHashRecord("/m/a.safetensors", 100, 5, sha256="f" * 64, partial_hash="p1")
-    with db.write() as uow:
-        uow.file_hashes.upsert(rec)
-        uow.file_hashes.upsert_many(
-            [FileHashRecord("/m/b.safetensors", 100, 7, partial_hash="p2", computed_at=3.0)]
-        )
-    with db.read() as uow:
-        hit = uow.file_hashes.get("/m/a.safetensors", 100, 5)
-        assert hit is not None and hit.sha256 == "f" * 64 and hit.computed_at > 0
-        assert uow.file_hashes.get("/m/a.safetensors", 100, 6) is None
-        assert uow.file_hashes.get("/m/a.safetensors", 101, 5) is None
-        assert [r.path for r in uow.file_hashes.find_by_size(100)] == [
-            "/m/a.safetensors",
-            "/m/b.safetensors",
-        ]
-        assert [r.path for r in uow.file_hashes.find_by_sha256("f" * 64)] == ["/m/a.safetensors"]
-    with db.write() as uow:
-        # Same file, only a partial hash this time: the full hash is kept.
-        uow.file_hashes.upsert(FileHashRecord("/m/a.safetensors", 100, 5, partial_hash="p1"))
-        assert uow.file_hashes.get("/m/a.safetensors", 100, 5).sha256 == "f" * 64  # type: ignore[union-attr]
-        # The file changed: old hashes are dropped.
-        uow.file_hashes.upsert(FileHashRecord("/m/a.safetensors", 200, 9, partial_hash="p3"))
-        changed = uow.file_hashes.get("/m/a.safetensors", 200, 9)
-        assert changed is not None and changed.sha256 is None and changed.partial_hash == "p3"
-        assert uow.file_hashes.delete(["/m/a.safetensors", "/nope"]) == 1
 
 
 def test_model_versions_upsert_list_and_check(db: Database) -> None:
