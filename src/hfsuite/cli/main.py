@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "auth": ("auth_cmd", True),
     "queue": ("queue_cmd", True),
     "history": ("history_cmd", True),
+    "comfyui": ("comfyui_cmd", True),
 }
 """Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
 whether the module holds a group (its ``app``) rather than one command (its ``register``)."""

@@ -8,7 +8,8 @@ error printer and the UI's error presenter are the only places that show them.
 HfSuiteError                         exit 1   anything we did not classify further
 ├── UsageError                       exit 2   bad arguments or input the user typed
 │   ├── UnsafePathError              exit 2   a path that would escape its folder
-│   └── PathTooLongError             exit 2   a path too long for the destination's file system
+│   ├── PathTooLongError             exit 2   a path too long for the destination's file system
+│   └── WorkflowError                exit 2   a workflow or image that cannot be read
 ├── ConfigError                      exit 3   settings problems
 │   ├── SettingsValueError           exit 3   a value a key does not accept
 │   └── SettingsFileError            exit 3   the settings file cannot be read or written
@@ -76,6 +77,10 @@ class UnsafePathError(UsageError):
 
 class PathTooLongError(UsageError):
     """A file or folder name is longer than the destination's file system accepts."""
+
+
+class WorkflowError(UsageError):
+    """A workflow file or image cannot be read: not one, malformed, too big, or cyclic."""
 
 
 class ConfigError(HfSuiteError):
