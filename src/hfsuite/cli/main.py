@@ -33,6 +33,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "search": ("search_cmd", False),
     "info": ("info_cmd", False),
     "download": ("download_cmd", False),
+    "script": ("script_cmd", False),
     "stats": ("stats_cmd", False),
     "updates": ("updates_cmd", False),
     "gui": ("gui_cmd", False),
@@ -41,7 +42,9 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "auth": ("auth_cmd", True),
     "queue": ("queue_cmd", True),
     "history": ("history_cmd", True),
+    "tools": ("tools_cmd", True),
     "comfyui": ("comfyui_cmd", True),
+    "dupes": ("dupes_cmd", True),
 }
 """Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
 whether the module holds a group (its ``app``) rather than one command (its ``register``)."""
