@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from hfsuite.library.header import ModelFormat, ModelHeader, TensorInfo
 
-__all__ = ["Architecture", "Classification", "classify"]
+__all__ = ["Architecture", "Classification", "classify", "quantization"]
 
 
 class Architecture(enum.StrEnum):
@@ -26,23 +26,85 @@ class Architecture(enum.StrEnum):
     SD2 = "sd2.x"
     """Stable Diffusion 2.x (UNet, 1024-wide OpenCLIP-H context)."""
     SDXL = "sdxl"
-    """Stable Diffusion XL (UNet, 2048-wide context, two text encoders)."""
+    """Stable Diffusion XL (UNet, 2048-wide context, two text encoders); Pony, Illustrious and
+    NoobAI are SDXL fine-tunes and report this."""
+    SDXL_REFINER = "sdxl-refiner"
+    """The SDXL refiner (UNet, 1280-wide OpenCLIP-G context only)."""
     SD3 = "sd3"
-    """Stable Diffusion 3 / 3.5 (MMDiT ``joint_blocks``)."""
+    """Stable Diffusion 3 (MMDiT ``joint_blocks``)."""
+    SD35 = "sd3.5"
+    """Stable Diffusion 3.5: Medium (MMDiT-X, a second ``attn2`` per x block) or Large (38
+    joint blocks, 2432 wide)."""
     FLUX = "flux"
-    """Flux.1 (``double_blocks`` + ``single_blocks``)."""
+    """Flux.1 dev/schnell (``double_blocks`` + ``single_blocks``, 64 input features). Kontext has
+    the same tensors: only its metadata tells it apart."""
+    FLUX_FILL = "flux-fill"
+    """Flux.1 Fill (in-/outpainting): 384 input features (image + mask + masked image)."""
+    FLUX_CONTROL = "flux-control"
+    """Flux.1 Depth / Canny: 128 input features (image + control image)."""
+    FLUX_KONTEXT = "flux-kontext"
+    """Flux.1 Kontext; its tensors are Flux's, so only metadata (modelspec) tells it."""
+    CHROMA = "chroma"
+    """Chroma (a Flux-schnell derivative with a ``distilled_guidance_layer``)."""
+    HIDREAM = "hidream"
+    """HiDream-I1 (``double_stream_blocks`` + ``single_stream_blocks``)."""
+    QWEN_IMAGE = "qwen-image"
+    """Qwen-Image (MMDiT with ``img_mod``/``txt_mod`` and a ``txt_norm``)."""
+    LUMINA2 = "lumina2"
+    """Lumina Image 2.0 / NetaYume (``cap_embedder``, ``noise_refiner``, ``context_refiner``)."""
+    AURAFLOW = "auraflow"
+    """AuraFlow (``double_layers`` + ``single_layers``)."""
     WAN = "wan"
-    """Wan 2.x video (``blocks.N.cross_attn``, 3D patch embedding)."""
+    """Wan 2.x video (``blocks.N.cross_attn``, 3D patch embedding); for a VAE, the Wan 2.1 VAE
+    (16 latent channels, 3D convolutions), which Wan 2.2 14B and Qwen-Image use too."""
+    WAN22_VAE = "wan2.2"
+    """The Wan 2.2 VAE (48 latent channels, 3D convolutions) of Wan 2.2 TI2V 5B."""
     HUNYUAN_VIDEO = "hunyuan-video"
     """HunyuanVideo (``double_blocks`` + token-refiner ``txt_in``)."""
+    LTXV = "ltxv"
+    """LTX-Video (``patchify_proj`` + ``adaln_single``; its VAE has 128 latent channels)."""
+    MOCHI = "mochi"
+    """Genmo Mochi (``t5_y_embedder``, ``qkv_x`` attention)."""
+    COSMOS = "cosmos"
+    """NVIDIA Cosmos 1.0 / Predict2 world models."""
+    STABLE_CASCADE = "stable-cascade"
+    """Stable Cascade stage C (``clip_txt_mapper``) or stage B (``effnet_mapper``)."""
+    STABLE_AUDIO = "stable-audio"
+    """Stable Audio Open (a DiT with a ``pretransform`` autoencoder)."""
+    SD_VAE = "sd1.x/sdxl"
+    """A VAE with 4 latent channels: SD1.x, SD2.x and SDXL VAEs share one layout, so their
+    tensors do not tell which (metadata may)."""
+    SD3_FLUX_VAE = "sd3/flux"
+    """A 2D VAE with 16 latent channels: SD3/3.5 and Flux VAEs share one layout."""
     LLAMA = "llama"
-    """A LLaMA-family language model (``model.layers.N.self_attn.q_proj``)."""
+    """A LLaMA-family language model (``model.layers.N.self_attn.q_proj``): LLaMA, Mistral and
+    other models whose tensors look the same."""
+    QWEN2 = "qwen2"
+    """Qwen2 / Qwen2.5 (LLaMA layout with a bias on the attention projections)."""
+    QWEN3 = "qwen3"
+    """Qwen3 (per-head ``q_norm``/``k_norm``, no projection bias)."""
+    GEMMA = "gemma"
+    """Gemma 1 (LLaMA layout, 256k-token vocabulary)."""
+    GEMMA2 = "gemma2"
+    """Gemma 2 (pre- and post-feed-forward norms)."""
+    GEMMA3 = "gemma3"
+    """Gemma 3 (Gemma 2's norms plus ``q_norm``/``k_norm``)."""
+    PHI3 = "phi3"
+    """Phi-3 / Phi-4 (fused ``qkv_proj`` and ``gate_up_proj``)."""
+    QWEN25_VL = "qwen2.5-vl"
+    """Qwen2.5-VL (a Qwen2 language model with a ``visual`` tower): Qwen-Image's text encoder."""
     CLIP_L = "clip-l"
     """CLIP ViT-L text encoder (768 wide)."""
+    CLIP_H = "clip-h"
+    """OpenCLIP ViT-H text encoder (1024 wide, SD2's)."""
     CLIP_G = "clip-g"
     """OpenCLIP ViT-bigG text encoder (1280 wide)."""
     T5 = "t5"
-    """T5 / UMT5 encoder."""
+    """A T5 encoder other than T5-XXL."""
+    T5_XXL = "t5-xxl"
+    """T5-XXL encoder (4096 wide): SD3, Flux, HunyuanVideo…"""
+    UMT5 = "umt5"
+    """UMT5 encoder (relative attention bias in every block): Wan's text encoder."""
     ESRGAN = "esrgan"
     """ESRGAN / Real-ESRGAN upscaler (RRDB blocks)."""
 
@@ -60,21 +122,43 @@ class Classification:
     architecture: str | None = None
 
 
-_MODELSPEC = (  # modelspec.architecture / ss_base_model_version prefixes
+_MODELSPEC = (  # modelspec.architecture / ss_base_model_version prefixes, most specific first
+    ("stable-diffusion-xl-v1-refiner", Architecture.SDXL_REFINER),
     ("stable-diffusion-xl", Architecture.SDXL), ("sdxl", Architecture.SDXL),
     ("stable-diffusion-v1", Architecture.SD1), ("sd_v1", Architecture.SD1),
     ("stable-diffusion-v2", Architecture.SD2), ("sd_v2", Architecture.SD2),
-    ("stable-diffusion-3", Architecture.SD3), ("sd3", Architecture.SD3),
-    ("flux", Architecture.FLUX), ("wan", Architecture.WAN), ("hunyuan", Architecture.HUNYUAN_VIDEO),
+    ("stable-diffusion-v3-5", Architecture.SD35), ("stable-diffusion-v3.5", Architecture.SD35),
+    ("sd3.5", Architecture.SD35), ("sd3-5", Architecture.SD35),
+    ("stable-diffusion-3", Architecture.SD3), ("stable-diffusion-v3", Architecture.SD3),
+    ("sd3", Architecture.SD3),
+    ("flux-1-kontext", Architecture.FLUX_KONTEXT), ("flux.1-kontext", Architecture.FLUX_KONTEXT),
+    ("flux-1-fill", Architecture.FLUX_FILL), ("flux.1-fill", Architecture.FLUX_FILL),
+    ("flux", Architecture.FLUX), ("chroma", Architecture.CHROMA),
+    ("hidream", Architecture.HIDREAM), ("qwen-image", Architecture.QWEN_IMAGE),
+    ("qwen_image", Architecture.QWEN_IMAGE), ("lumina", Architecture.LUMINA2),
+    ("auraflow", Architecture.AURAFLOW), ("ltx", Architecture.LTXV),
+    ("mochi", Architecture.MOCHI), ("cosmos", Architecture.COSMOS),
+    ("stable-cascade", Architecture.STABLE_CASCADE), ("stable-audio", Architecture.STABLE_AUDIO),
+    ("wan", Architecture.WAN), ("hunyuan", Architecture.HUNYUAN_VIDEO),
 )  # fmt: skip
-_GGUF_DIFFUSION = {
+_GGUF_DIFFUSION = {  # city96's ComfyUI-GGUF architecture names, and a few aliases
     "flux": Architecture.FLUX, "sd3": Architecture.SD3, "sdxl": Architecture.SDXL,
     "sd1": Architecture.SD1, "wan": Architecture.WAN, "hyvid": Architecture.HUNYUAN_VIDEO,
+    "aura": Architecture.AURAFLOW, "hidream": Architecture.HIDREAM,
+    "cosmos": Architecture.COSMOS, "ltxv": Architecture.LTXV, "lumina2": Architecture.LUMINA2,
+    "qwen_image": Architecture.QWEN_IMAGE, "chroma": Architecture.CHROMA,
+    "mochi": Architecture.MOCHI,
 }  # fmt: skip
 _DIFFUSERS_PIPELINES = (
     ("StableDiffusionXL", Architecture.SDXL), ("StableDiffusion3", Architecture.SD3),
-    ("Flux", Architecture.FLUX), ("Wan", Architecture.WAN),
-    ("HunyuanVideo", Architecture.HUNYUAN_VIDEO),
+    ("FluxFill", Architecture.FLUX_FILL), ("FluxKontext", Architecture.FLUX_KONTEXT),
+    ("FluxControl", Architecture.FLUX_CONTROL), ("Flux", Architecture.FLUX),
+    ("Chroma", Architecture.CHROMA), ("HiDream", Architecture.HIDREAM),
+    ("QwenImage", Architecture.QWEN_IMAGE), ("Lumina2", Architecture.LUMINA2),
+    ("AuraFlow", Architecture.AURAFLOW), ("LTX", Architecture.LTXV),
+    ("Mochi", Architecture.MOCHI), ("Cosmos", Architecture.COSMOS),
+    ("StableCascade", Architecture.STABLE_CASCADE), ("StableAudio", Architecture.STABLE_AUDIO),
+    ("Wan", Architecture.WAN), ("HunyuanVideo", Architecture.HUNYUAN_VIDEO),
     ("StableDiffusion", Architecture.SD1),
 )  # fmt: skip
 _DIFFUSERS_COMPONENTS = (
@@ -82,9 +166,12 @@ _DIFFUSERS_COMPONENTS = (
     ("Transformer", "diffusion_models"),
 )  # fmt: skip
 _LORA = re.compile(r"lora_(up|down|A|B)\b|\.lora\.(up|down)\.|^lora_(unet|te\d?)_|\.(hada|lokr)_")
-_LLM_LAYER = re.compile(r"(^|\.)layers\.\d+\.self_attn\.q_proj\.weight$")
+_LLM_LAYER = re.compile(r"(^|\.)layers\.\d+\.self_attn\.(q|qkv)_proj\.weight$")
 _UNET_PREFIX = "model.diffusion_model."
-_CONTEXT_ARCH = {768: Architecture.SD1, 1024: Architecture.SD2, 2048: Architecture.SDXL}
+_CONTEXT_ARCH = {
+    768: Architecture.SD1, 1024: Architecture.SD2, 1280: Architecture.SDXL_REFINER,
+    2048: Architecture.SDXL,
+}  # fmt: skip
 _VAE_PARTS = ("encoder.", "decoder.", "quant_conv.", "post_quant_conv.", "conv1.", "conv2.")
 
 
@@ -108,8 +195,10 @@ def _gguf(meta: Mapping[str, object]) -> Classification:
     arch = str(meta.get("general.architecture", "")) or None
     if arch in _GGUF_DIFFUSION:
         return Classification("diffusion_models", _GGUF_DIFFUSION[arch])
-    if arch in ("clip", "t5", "t5encoder"):
-        return Classification("text_encoders" if arch != "clip" else "clip_vision", arch)
+    if arch in ("t5", "t5encoder"):
+        return Classification("text_encoders", Architecture.T5)
+    if arch == "clip":
+        return Classification("clip_vision", arch)
     return Classification("llm", arch)
 
 
@@ -136,7 +225,7 @@ def _from_metadata(meta: Mapping[str, object]) -> str | None:
 
 
 def _context_dim(names: Mapping[str, TensorInfo]) -> int | None:
-    """The UNet's cross-attention width (768 SD1, 1024 SD2, 2048 SDXL)."""
+    """The UNet's cross-attention width (768 SD1, 1024 SD2, 1280 refiner, 2048 SDXL)."""
     for name, info in names.items():
         if name.endswith("attn2.to_k.weight") and len(info.shape) == 2:
             return info.shape[1]
@@ -144,50 +233,122 @@ def _context_dim(names: Mapping[str, TensorInfo]) -> int | None:
 
 
 def _unet_arch(names: Mapping[str, TensorInfo]) -> str | None:
+    context = _context_dim(names)
+    if context == 1280:
+        return Architecture.SDXL_REFINER
     if any("conditioner.embedders.1" in n or n.endswith("label_emb.0.0.weight") for n in names):
         return Architecture.SDXL
-    return _CONTEXT_ARCH.get(_context_dim(names) or 0)
+    return _CONTEXT_ARCH.get(context or 0)
+
+
+def _bare(names: Mapping[str, TensorInfo]) -> dict[str, TensorInfo]:
+    """Names with a checkpoint's ``model.diffusion_model.`` (or Cosmos' ``net.``) cut."""
+    return {n.removeprefix(_UNET_PREFIX).removeprefix("net."): i for n, i in names.items()}
+
+
+def _starts(bare: Mapping[str, TensorInfo], *prefixes: str) -> bool:
+    return any(n.startswith(prefixes) for n in bare)
+
+
+def _in_features(bare: Mapping[str, TensorInfo], name: str) -> int | None:
+    info = bare.get(name)
+    return info.shape[1] if info is not None and len(info.shape) == 2 else None
+
+
+def _flux_variant(bare: Mapping[str, TensorInfo], embed: str) -> str:
+    """Flux, or Fill / Depth-Canny by the image embedding's input features."""
+    if _starts(bare, "distilled_guidance_layer."):
+        return Architecture.CHROMA
+    return {384: Architecture.FLUX_FILL, 128: Architecture.FLUX_CONTROL}.get(
+        _in_features(bare, embed) or 0, Architecture.FLUX
+    )
+
+
+def _sd3_variant(bare: Mapping[str, TensorInfo]) -> str:
+    if any(".x_block.attn2." in n for n in bare):
+        return Architecture.SD35  # 3.5 Medium's MMDiT-X
+    embed = bare.get("x_embedder.proj.weight") or bare.get("context_embedder.weight")
+    if embed is not None and embed.shape and embed.shape[0] == 2432:
+        return Architecture.SD35  # 3.5 Large
+    return Architecture.SD3
+
+
+_WAN_BLOCK = re.compile(r"blocks\.\d+\.cross_attn\.")
+_COSMOS_BLOCK = re.compile(r"blocks\.block\d+\.blocks\.\d+\.|blocks\.\d+\.mlp\.layer1\.weight$")
+_QWEN_IMAGE_BLOCK = re.compile(r"transformer_blocks\.\d+\.(img|txt)_mod\.")
 
 
 def _dit_arch(names: Mapping[str, TensorInfo]) -> str | None:
-    """The diffusion-transformer family, from names with any ``model.diffusion_model.`` cut."""
-    bare = {n.removeprefix(_UNET_PREFIX): i for n, i in names.items()}
-    if any(n.startswith("joint_blocks.") for n in bare):
-        return Architecture.SD3
-    if any(n.startswith("double_blocks.") for n in bare):
-        if any(n.startswith("txt_in.individual_token_refiner") for n in bare):
+    """The diffusion-transformer family, from marker tensors the loading tools look for."""
+    bare = _bare(names)
+    if _starts(bare, "joint_blocks."):
+        return _sd3_variant(bare)
+    if _starts(bare, "double_blocks."):
+        if _starts(bare, "txt_in.individual_token_refiner"):
             return Architecture.HUNYUAN_VIDEO
-        if any(n.startswith("single_blocks.") for n in bare):
-            return Architecture.FLUX
+        if _starts(bare, "single_blocks."):
+            return _flux_variant(bare, "img_in.weight")
+    if _starts(bare, "double_stream_blocks.", "caption_projection.0.linear."):
+        return Architecture.HIDREAM
+    if _starts(bare, "double_layers.") and _starts(bare, "single_layers.", "cond_seq_linear."):
+        return Architecture.AURAFLOW
+    if _starts(bare, "cap_embedder.") and _starts(bare, "noise_refiner.", "context_refiner."):
+        return Architecture.LUMINA2
+    if "txt_norm.weight" in bare or any(_QWEN_IMAGE_BLOCK.match(n) for n in bare):
+        return Architecture.QWEN_IMAGE
     # The same models saved in diffusers' naming (a pipeline's transformer/ weights).
-    if any(n.startswith("context_embedder.token_refiner.") for n in bare):
+    if _starts(bare, "context_embedder.token_refiner."):
         return Architecture.HUNYUAN_VIDEO
-    if any(n.startswith("single_transformer_blocks.") for n in bare):
-        return Architecture.FLUX
+    if _starts(bare, "single_transformer_blocks."):
+        return _flux_variant(bare, "x_embedder.weight")
     if any(n.startswith("transformer_blocks.") and ".attn.add_q_proj." in n for n in bare):
-        return Architecture.SD3
+        return _sd3_variant(bare)
+    if "patchify_proj.weight" in bare and _starts(bare, "adaln_single."):
+        return Architecture.LTXV
+    if _starts(bare, "t5_y_embedder.", "t5_yproj."):
+        return Architecture.MOCHI
+    if "x_embedder.proj.1.weight" in bare or any(_COSMOS_BLOCK.match(n) for n in bare):
+        return Architecture.COSMOS
+    if _starts(bare, "clip_txt_mapper.", "effnet_mapper."):
+        return Architecture.STABLE_CASCADE
     patch = bare.get("patch_embedding.weight")
-    if (
-        patch is not None
-        and len(patch.shape) == 5
-        and any(re.match(r"blocks\.\d+\.cross_attn\.", n) for n in bare)
-    ):
+    if patch is not None and len(patch.shape) == 5 and any(_WAN_BLOCK.match(n) for n in bare):
         return Architecture.WAN
+    return None
+
+
+_LORA_WAN = re.compile(r"blocks[._]\d+[._]cross_attn[._][qkvo][._]")
+_LORA_QWEN_IMAGE = re.compile(r"transformer_blocks[._]\d+[._](img|txt)_(mod|mlp)[._]")
+
+
+def _lora_arch(names: Mapping[str, TensorInfo]) -> str | None:
+    """A LoRA's base from the module names it patches (kohya ``_`` or diffusers ``.`` style)."""
+    if any(n.startswith("lora_te2_") for n in names):
+        return Architecture.SDXL
+    if any("joint_blocks" in n for n in names):
+        return Architecture.SD3
+    if any("double_stream_blocks" in n for n in names):
+        return Architecture.HIDREAM
+    if any(_LORA_QWEN_IMAGE.search(n) for n in names):
+        return Architecture.QWEN_IMAGE
+    if any("individual_token_refiner" in n or "token_refiner" in n for n in names):
+        return Architecture.HUNYUAN_VIDEO
+    if any(
+        "double_blocks" in n or "single_blocks" in n or "single_transformer_blocks" in n
+        for n in names
+    ):
+        return Architecture.FLUX
+    if any(_LORA_WAN.search(n) for n in names):
+        return Architecture.WAN
+    if any(n.startswith("lora_unet_") for n in names):
+        return _lora_unet_arch(names)
     return None
 
 
 def _lora(names: Mapping[str, TensorInfo], meta: Mapping[str, object]) -> Classification | None:
     if not any(_LORA.search(n) for n in names):
         return None
-    arch = _from_metadata(meta)
-    if arch is None:
-        if any(n.startswith("lora_te2_") for n in names):
-            arch = Architecture.SDXL
-        elif any("double_blocks" in n or "single_transformer_blocks" in n for n in names):
-            arch = Architecture.FLUX
-        elif any(n.startswith("lora_unet_") for n in names):
-            arch = _lora_unet_arch(names)
-    return Classification("loras", arch)
+    return Classification("loras", _from_metadata(meta) or _lora_arch(names))
 
 
 def _lora_unet_arch(names: Mapping[str, TensorInfo]) -> str | None:
@@ -226,6 +387,10 @@ def _controlnet(
 def _checkpoint(
     names: Mapping[str, TensorInfo], meta: Mapping[str, object]
 ) -> Classification | None:
+    if any(n.startswith("pretransform.") for n in names) and any(
+        n.startswith("model.model.") for n in names
+    ):
+        return Classification("checkpoints", Architecture.STABLE_AUDIO)
     unet = any(n.startswith(_UNET_PREFIX) for n in names)
     if not unet:
         return None
@@ -246,32 +411,63 @@ def _diffusion(
     return None
 
 
+# The decoder's first convolution: its input channels are the latent channels.
+_VAE_DECODER_IN = ("decoder.conv_in.weight", "decoder.conv_in.conv.weight", "decoder.conv1.weight")
+
+
 def _vae(names: Mapping[str, TensorInfo], meta: Mapping[str, object]) -> Classification | None:
-    bare = [n.removeprefix("first_stage_model.").removeprefix("vae.") for n in names]
+    bare = {n.removeprefix("first_stage_model.").removeprefix("vae."): i for n, i in names.items()}
     if not all(n.startswith(_VAE_PARTS) for n in bare):
         return None
     if not any(n.startswith("decoder.") for n in bare):
         return None
-    video = any(len(i.shape) == 5 for i in names.values())
-    return Classification("vae", Architecture.WAN if video else None)
+    return Classification("vae", _from_metadata(meta) or _vae_arch(bare))
+
+
+def _vae_arch(bare: Mapping[str, TensorInfo]) -> str | None:
+    """The VAE family from its latent channels and whether its convolutions are 3D (video)."""
+    first = next(((n, bare[n]) for n in _VAE_DECODER_IN if n in bare), None)
+    video = any(len(i.shape) == 5 for i in bare.values())
+    if first is None:
+        return Architecture.WAN if video else None
+    name, info = first
+    latent = info.shape[1] if len(info.shape) >= 2 else 0
+    if video:
+        if name == "decoder.conv1.weight":  # Wan's CausalConv3d naming
+            return {16: Architecture.WAN, 48: Architecture.WAN22_VAE}.get(latent, Architecture.WAN)
+        return {16: Architecture.HUNYUAN_VIDEO, 128: Architecture.LTXV}.get(latent)
+    return {4: Architecture.SD_VAE, 16: Architecture.SD3_FLUX_VAE}.get(latent)
+
+
+_T5_BLOCK = re.compile(r"(encoder\.)?block\.(\d+)\.layer\.0\.SelfAttention\.")
 
 
 def _text_encoder(
     names: Mapping[str, TensorInfo], meta: Mapping[str, object]
 ) -> Classification | None:
+    if any(n.startswith(("visual.", "model.visual.")) for n in names) and any(
+        _LLM_LAYER.search(n) for n in names
+    ):
+        return Classification("text_encoders", Architecture.QWEN25_VL)
     if any(n.startswith(("vision_model.", "visual.")) for n in names):
         return Classification("clip_vision")
     if any(".text_model.encoder.layers." in f".{n}" for n in names):
         width = next(
             (i.shape[-1] for n, i in names.items() if n.endswith("final_layer_norm.weight")), None
         )
-        return Classification(
-            "text_encoders", {768: Architecture.CLIP_L, 1280: Architecture.CLIP_G}.get(width or 0)
-        )
-    if any(
-        re.match(r"(encoder\.)?block\.\d+\.layer\.0\.SelfAttention\.q\.weight", n) for n in names
-    ):
-        return Classification("text_encoders", Architecture.T5)
+        widths = {768: Architecture.CLIP_L, 1024: Architecture.CLIP_H, 1280: Architecture.CLIP_G}
+        return Classification("text_encoders", widths.get(width or 0))
+    blocks = {m.group(2) for m in map(_T5_BLOCK.match, names) if m}
+    if "0" in blocks:
+        # UMT5 keeps a relative attention bias in every block, T5 only in the first.
+        if any(
+            n.endswith("SelfAttention.relative_attention_bias.weight") and "block.0." not in n
+            for n in names
+        ):
+            return Classification("text_encoders", Architecture.UMT5)
+        norm = names.get("encoder.final_layer_norm.weight") or names.get("final_layer_norm.weight")
+        wide = norm is not None and norm.shape == (4096,)
+        return Classification("text_encoders", Architecture.T5_XXL if wide else Architecture.T5)
     return None
 
 
@@ -298,12 +494,70 @@ def _audio(names: Mapping[str, TensorInfo], meta: Mapping[str, object]) -> Class
 
 
 def _llm(names: Mapping[str, TensorInfo], meta: Mapping[str, object]) -> Classification | None:
-    if any(_LLM_LAYER.search(n) for n in names):
-        return Classification("llm", Architecture.LLAMA)
-    return None
+    if not any(_LLM_LAYER.search(n) for n in names):
+        return None
+    return Classification("llm", _llm_arch(names))
+
+
+def _llm_arch(names: Mapping[str, TensorInfo]) -> str:
+    """The LLaMA-layout family from the extra tensors each one has."""
+    if any(n.endswith(".self_attn.qkv_proj.weight") for n in names):
+        return Architecture.PHI3
+    q_norm = any(n.endswith(".self_attn.q_norm.weight") for n in names)
+    if any(n.endswith(".pre_feedforward_layernorm.weight") for n in names):
+        return Architecture.GEMMA3 if q_norm else Architecture.GEMMA2
+    if q_norm:
+        return Architecture.QWEN3
+    if any(n.endswith(".self_attn.q_proj.bias") for n in names):
+        return Architecture.QWEN2
+    embed = names.get("model.embed_tokens.weight") or names.get("embed_tokens.weight")
+    if embed is not None and embed.shape and embed.shape[0] == 256_000:
+        return Architecture.GEMMA
+    return Architecture.LLAMA
 
 
 _RULES = (
     _lora, _embedding, _controlnet, _style, _checkpoint, _diffusion, _vae, _upscaler,
     _audio, _text_encoder, _llm,
 )  # fmt: skip
+
+
+# -- precision / quantisation -------------------------------------------------------------------
+
+_FP8 = {"F8_E4M3": "fp8_e4m3fn", "F8_E5M2": "fp8_e5m2", "F8_E4M3FN": "fp8_e4m3fn"}
+_BNB_4BIT = re.compile(r"\.quant_state\.bitsandbytes__(nf4|fp4)$")
+
+
+def quantization(header: ModelHeader) -> str | None:
+    """How the weights are quantised, when they are: ``Q4_K_M`` (GGUF preset), ``fp8_e4m3fn``,
+    ``fp8_e4m3fn_scaled`` (fp8 with per-tensor scales), ``bnb-nf4``/``bnb-fp4``/``bnb-int8``
+    (bitsandbytes), ``gptq``/``awq``… (a folder's ``quantization_config``); None for plain
+    float weights."""
+    meta = header.metadata
+    if header.format is ModelFormat.GGUF:
+        dtype = header.dtype
+        return dtype if dtype and dtype not in ("F32", "F16", "BF16") else None
+    config = meta.get("quantization_config")
+    if isinstance(config, Mapping):
+        method = str(config.get("quant_method", "")).lower() or None
+        if method == "bitsandbytes":
+            if str(config.get("load_in_4bit", "")).lower() == "true":
+                return f"bnb-{config.get('bnb_4bit_quant_type', 'nf4')}"
+            return "bnb-int8"
+        return method
+    names = header.tensors
+    for name in names:
+        found = _BNB_4BIT.search(name)
+        if found:
+            return f"bnb-{found.group(1)}"
+    if any(n.endswith(".SCB") for n in names):
+        return "bnb-int8"
+    fp8 = _FP8.get(header.dtype or "")
+    if fp8 is None:
+        fp8 = next((_FP8[i.dtype] for i in names.values() if i.dtype in _FP8), None)
+        if fp8 is None:
+            return None
+    scaled = "scaled_fp8" in names or any(
+        n.endswith((".weight_scale", ".scale_weight")) for n in names
+    )
+    return f"{fp8}_scaled" if scaled else fp8

@@ -97,7 +97,7 @@ CASES: dict[str, tuple[dict[str, tuple[int, ...]], str, str | None]] = {
             "decoder.conv_in.weight": (8, 16, 3, 3),
         },
         "vae",
-        None,
+        "sd3/flux",
     ),
     "flux-checkpoint": (
         {f"{UNET}{k}": v for k, v in FLUX.items()} | {f"vae.{k}": v for k, v in VAE.items()},
@@ -124,7 +124,7 @@ CASES: dict[str, tuple[dict[str, tuple[int, ...]], str, str | None]] = {
         "diffusion_models",
         "wan",
     ),
-    "vae": (VAE, "vae", None),
+    "vae": (VAE, "vae", "sd1.x/sdxl"),
     "wan-vae": (
         {"encoder.conv1.weight": (8, 3, 3, 3, 3), "decoder.conv1.weight": (8, 16, 3, 3, 3)},
         "vae",

@@ -17,6 +17,7 @@ from hfsuite.library.header import (
     clip_text,
     dominant_dtype,
 )
+from hfsuite.library.training import summarize_tag_frequency
 
 __all__ = ["MAX_HEADER", "read_safetensors"]
 
@@ -108,8 +109,16 @@ def _tensor(name: str, entry: object, data_size: int) -> TensorInfo | str:
 def _metadata(raw: object) -> dict[str, object]:
     if not isinstance(raw, dict):
         return {}
-    return {
+    meta: dict[str, object] = {
         clip_text(str(key), 256): clip_text(value) if isinstance(value, str) else value
         for key, value in list(raw.items())[:MAX_METADATA_ITEMS]
         if isinstance(value, (str, int, float, bool))
     }
+    # Training tags are often megabytes of JSON: cut to 4096 characters they would not parse,
+    # so their top list is taken here from the whole text.
+    tags = raw.get("ss_tag_frequency")
+    if isinstance(tags, str):
+        summary = summarize_tag_frequency(tags)
+        if summary is not None:
+            meta["ss_tag_frequency.top"], meta["ss_tag_frequency.count"] = summary
+    return meta
