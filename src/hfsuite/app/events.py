@@ -134,6 +134,31 @@ class TasksProgressed(Event):
     speed_bps: float = 0.0
 
 
+# --- library events --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryScanProgressed(Event):
+    """Progress of a library scan (``task_id`` None), a few times per second.
+
+    Attributes:
+        phase: ``walk`` (listing and comparing), ``identify`` (reading headers), ``moves``
+            (hashing files that may have moved), ``hash`` (``scan --hash``), ``done``.
+        files: Files so far (in ``hash``: files hashed so far).
+        bytes: Their bytes (in ``hash``: bytes hashed so far).
+        current_path: The file being looked at, if any.
+        files_total: In ``hash``: files to hash.
+        bytes_total: In ``hash``: bytes to hash.
+    """
+
+    phase: str = "walk"
+    files: int = 0
+    bytes: int = 0
+    current_path: str | None = None
+    files_total: int | None = None
+    bytes_total: int | None = None
+
+
 _STATE_EVENTS: dict[TaskState, type[TaskEvent]] = {
     TaskState.QUEUED: TaskQueued,
     TaskState.RUNNING: TaskStarted,

@@ -16,6 +16,7 @@ from hfsuite.core.redact import Redactor
 from hfsuite.engine.throttle import TokenBucket
 
 if TYPE_CHECKING:
+    from hfsuite.app.library import LibraryService
     from hfsuite.storage import Database
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class Suite:
         #: The bandwidth limit shared by every download of this process.
         self.global_bucket = TokenBucket(loaded.settings.global_limit_bps, clock=self.clock)
         self._database: Database | None = None
+        self._library: LibraryService | None = None
         self._network_ready = False
 
     @classmethod
@@ -76,6 +78,15 @@ class Suite:
 
             self._database = open_database(self.settings.db_url)
         return self._database
+
+    @property
+    def library(self) -> LibraryService:
+        """The local model library (scan roots, scans, the index), made on first use."""
+        if self._library is None:
+            from hfsuite.app.library import LibraryService
+
+            self._library = LibraryService(self)
+        return self._library
 
     def close(self) -> None:
         """Release the database and other resources."""

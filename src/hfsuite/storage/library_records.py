@@ -46,12 +46,14 @@ class LibraryRootRecord:
         path: Absolute path of the folder.
         kind: ``hf_cache``, ``user`` or ``tool`` (:class:`hfsuite.library.scanner.RootKind`).
         added_at: When it was added.
+        enabled: False for a default root the user removed (not scanned, not listed).
     """
 
     id: int
     path: str
     kind: str
     added_at: float
+    enabled: bool = True
 
 
 @dataclass(frozen=True, slots=True)

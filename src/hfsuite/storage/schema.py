@@ -205,13 +205,18 @@ class FileHash(Base):
 
 
 class LibraryRoot(Base):
-    """A folder the library scans: the HF cache, a folder the user added, a tool's folder."""
+    """A folder the library scans: the HF cache, a folder the user added, a tool's folder.
+
+    A default root (the HF cache) the user removed stays as a disabled row, so it is not
+    added back by itself.
+    """
 
     __tablename__ = "library_roots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     path: Mapped[str] = mapped_column(sa.Text, unique=True)
     kind: Mapped[str] = mapped_column(sa.String(16))
+    enabled: Mapped[bool] = mapped_column(sa.Boolean)
     added_at: Mapped[float] = mapped_column(sa.Float)
 
 

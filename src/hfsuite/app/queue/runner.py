@@ -410,6 +410,9 @@ class QueueRunner:
                 total = plan.total_bytes if plan else 0
                 uow.tasks.update_progress(task_id, total, files_done=len(files))
                 fetched = active.outcome.downloaded_bytes
+                from hfsuite.app.library.hashes import record_download_outcome
+
+                record_download_outcome(uow, active.outcome.result)  # scans never re-read these
             else:
                 fetched = tracker.fetched_bytes(task_id)
                 if progress is not None:

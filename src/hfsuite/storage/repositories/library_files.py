@@ -13,6 +13,7 @@ file's *current* key (None until it is hashed).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
@@ -195,6 +196,50 @@ class LibraryFileRepository(Repository):
         row = _spec_row(spec, self._now())
         del row["first_seen"]
         self.session.execute(sa.update(_LF).where(_LF.c.path == old_path).values(**row))
+
+    def clone_identity(self, source_path: str, specs: Sequence[LibraryFileSpec]) -> int:
+        """Write ``specs`` (new paths of bytes already identified at ``source_path``: a hard
+        link, a copy kept by inode, a rename) with the identification stored for
+        ``source_path`` instead of their own, so their headers are not read again.
+
+        Returns how many were written (0 when ``source_path`` is not stored).
+        """
+        src = self.session.execute(sa.select(_LF).where(_LF.c.path == source_path)).first()
+        if src is None or not specs:
+            return 0
+        ident = {
+            "format": src.format,
+            "kind": src.kind,
+            "architecture": src.architecture,
+            "dtype": src.dtype,
+            "parameter_count": src.parameter_count,
+            "context_length": src.context_length,
+            "tensor_count": src.tensor_count,
+            "metadata": src.header_metadata,
+            "warnings": tuple(src.warnings or ()),
+            "problem_kind": src.problem_kind,
+            "problem": src.problem,
+        }
+        self.upsert_many([dataclasses.replace(spec, **ident) for spec in specs])
+        return len(specs)
+
+    def merge_move(self, old_path: str, new_path: str) -> None:
+        """A file written at ``new_path`` by this scan is the one ``old_path`` held: the old
+        row (its id and ``first_seen``) takes the new row's values, the new row goes."""
+        new = self.session.execute(sa.select(_LF).where(_LF.c.path == new_path)).mappings().first()
+        if new is None:
+            return
+        values = {k: v for k, v in new.items() if k not in ("id", "first_seen")}
+        self.session.execute(sa.delete(_LF).where(_LF.c.path == new_path))
+        self.session.execute(sa.update(_LF).where(_LF.c.path == old_path).values(**values))
+
+    def touch_all(self, *, root: str, under: str | None = None) -> int:
+        """Mark every file of ``root`` (or of its folder ``under``) as seen now: one
+        statement at the end of a scan that walked it whole."""
+        stmt = sa.update(_LF).where(_LF.c.root == root)
+        if under is not None:
+            stmt = stmt.where(_under(_LF.c.path, under))
+        return rowcount(self.session.execute(stmt.values(last_seen=self._now())))
 
     def delete_paths(self, paths: Iterable[str]) -> int:
         """Forget files that are gone. Returns how many rows went."""

@@ -14,7 +14,9 @@ _LR = cast(sa.Table, LibraryRoot.__table__)
 
 
 def _record(row: Any) -> LibraryRootRecord:
-    return LibraryRootRecord(id=row.id, path=row.path, kind=row.kind, added_at=row.added_at)
+    return LibraryRootRecord(
+        id=row.id, path=row.path, kind=row.kind, added_at=row.added_at, enabled=bool(row.enabled)
+    )
 
 
 class LibraryRootRepository(Repository):
@@ -22,26 +24,51 @@ class LibraryRootRepository(Repository):
     :meth:`~hfsuite.storage.repositories.LibraryFileRepository.delete_root`, in the same unit
     of work)."""
 
-    def all(self) -> list[LibraryRootRecord]:
-        """Every root, in the order they were added."""
-        rows = self.session.execute(sa.select(_LR).order_by(_LR.c.id))
-        return [_record(r) for r in rows]
+    def all(self, *, include_disabled: bool = False) -> list[LibraryRootRecord]:
+        """Every root, in the order they were added (disabled ones only when asked)."""
+        stmt = sa.select(_LR).order_by(_LR.c.id)
+        if not include_disabled:
+            stmt = stmt.where(_LR.c.enabled.is_(True))
+        return [_record(r) for r in self.session.execute(stmt)]
 
     def get(self, path: str) -> LibraryRootRecord | None:
-        """The root at ``path``, or None."""
+        """The root at ``path`` (enabled or not), or None."""
         row = self.session.execute(sa.select(_LR).where(_LR.c.path == path)).first()
         return _record(row) if row else None
 
     def add(self, path: str, kind: str) -> LibraryRootRecord:
-        """Add a root (or return the existing one at that path, unchanged)."""
+        """Add a root; a disabled one at that path is enabled again (with ``kind``); an
+        enabled one is returned unchanged."""
         existing = self.get(path)
-        if existing is not None:
+        if existing is not None and existing.enabled:
             return existing
-        self.session.execute(sa.insert(_LR).values(path=path, kind=kind, added_at=self._now()))
+        if existing is not None:
+            self.session.execute(
+                sa.update(_LR)
+                .where(_LR.c.path == path)
+                .values(enabled=True, kind=kind, added_at=self._now())
+            )
+        else:
+            self.session.execute(
+                sa.insert(_LR).values(path=path, kind=kind, enabled=True, added_at=self._now())
+            )
         added = self.get(path)
         assert added is not None
         return added
 
     def remove(self, path: str) -> bool:
-        """Remove the root at ``path``. Returns whether there was one."""
-        return rowcount(self.session.execute(sa.delete(_LR).where(_LR.c.path == path))) > 0
+        """Remove the root at ``path``. Returns whether there was an enabled one."""
+        result = self.session.execute(
+            sa.delete(_LR).where(_LR.c.path == path, _LR.c.enabled.is_(True))
+        )
+        return rowcount(result) > 0
+
+    def disable(self, path: str, kind: str) -> None:
+        """Keep ``path`` as a disabled root (a default root the user removed: it is not added
+        back by itself)."""
+        if self.get(path) is None:
+            self.session.execute(
+                sa.insert(_LR).values(path=path, kind=kind, enabled=False, added_at=self._now())
+            )
+        else:
+            self.session.execute(sa.update(_LR).where(_LR.c.path == path).values(enabled=False))

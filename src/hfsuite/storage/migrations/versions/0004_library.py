@@ -6,7 +6,8 @@ Revises: 0003
 Create Date: 2026-11-29
 
 Why: the library scans folders (the HF cache, folders the user adds, tool folders), identifies
-every file from its header and hashes files once. ``library_roots`` holds the folders,
+every file from its header and hashes files once. ``library_roots`` holds the folders (a
+default root the user removed stays, disabled, so it is not added back),
 ``library_files`` one row per file found (its stat key, what it is, where in the HF cache it
 appears). The old ``file_hashes`` table was keyed by path and size+mtime, so a renamed or
 hard-linked file was hashed again and a replaced file with the same size and mtime could keep a
@@ -37,6 +38,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("path", sa.Text, nullable=False, unique=True),
         sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("enabled", sa.Boolean, nullable=False),
         sa.Column("added_at", sa.Float, nullable=False),
     )
     op.create_table(
