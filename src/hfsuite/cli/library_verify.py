@@ -1,0 +1,106 @@
+"""``hfsuite library verify``: read indexed files again and compare with their recorded hashes.
+
+The ``library`` group registers it with :func:`register`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.markup import escape
+
+from hfsuite.cli.json_views import document
+from hfsuite.cli.output import err, json_option, out, print_json
+from hfsuite.cli.wording import counted
+from hfsuite.core.units import format_bytes
+
+if TYPE_CHECKING:
+    from hfsuite.app.library.verify import VerifyResult
+
+EXIT_FAILED = 8
+"""Exit code when a file is corrupt, missing or unreadable (that of ``IntegrityError``)."""
+
+HELP = """Read files again and compare them with the hashes recorded for them.
+
+Only files with a recorded hash are read (hashed by `hfsuite scan --hash`, by `hfsuite dupes`,
+or verified by a download). Each is unchanged, changed (rewritten since it was hashed: hashed
+again and recorded), corrupt (same size and time, other bytes), missing or unreadable.
+Exit 8 when a file is corrupt, missing or unreadable, else 0.
+
+Examples:
+
+  hfsuite library verify
+
+  hfsuite library verify ~/models/checkpoints --json
+"""
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``verify`` to the ``library`` group."""
+    app.command("verify", help=HELP)(verify_command)
+
+
+def verify_view(result: VerifyResult) -> dict[str, Any]:
+    """``library verify --json``."""
+    return document(
+        "library-verify",
+        {
+            "files": [f.to_dict() for f in result.files],
+            "file_count": len(result.files),
+            "counts": result.counts,
+            "not_hashed": result.not_hashed,
+            "read_bytes": result.read_bytes,
+            "ok": result.ok,
+        },
+    )
+
+
+def verify_command(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(
+        None,
+        help="Only files under these files or folders (scanned ones). Default: the library.",
+        show_default=False,
+    ),
+    as_json: bool = json_option(),
+) -> None:
+    from hfsuite.app.library.dupes import suite_index
+    from hfsuite.app.library.verify import VerifyStatus, verify
+
+    suite = ctx.find_root().obj.suite()
+    busy = err.status("Verifying…") if err.is_terminal else contextlib.nullcontext()
+    with busy:
+        result = verify(suite_index(suite), paths or [])
+    if as_json:
+        print_json(verify_view(result))
+    else:
+        colours = {
+            VerifyStatus.CHANGED: "yellow",
+            VerifyStatus.CORRUPT: "bold red",
+            VerifyStatus.MISSING: "red",
+            VerifyStatus.UNREADABLE: "red",
+        }
+        for f in result.files:
+            if f.status is VerifyStatus.UNCHANGED:
+                continue
+            why = f": {escape(f.reason)}" if f.reason else ""
+            out.print(f"[{colours[f.status]}]{f.status.value:10}[/] {escape(f.path)}{why}")
+        counts = ", ".join(f"{n} {s}" for s, n in result.counts.items() if n)
+        out.print(
+            f"Verified {counted(len(result.files), 'file')} ({format_bytes(result.read_bytes)} "
+            f"read){': ' + counts if counts else ''}."
+        )
+        if result.not_hashed:
+            out.print(
+                f"[dim]{counted(result.not_hashed, 'file')} without a recorded hash not "
+                "verified (`hfsuite scan --hash` records them).[/]"
+            )
+    if not result.ok:
+        bad = sum(n for s, n in result.counts.items() if s in ("corrupt", "missing", "unreadable"))
+        err.print(
+            f"[bold red]Error:[/] {counted(bad, 'file')} corrupt, missing or unreadable.",
+            highlight=False,
+        )
+        raise typer.Exit(EXIT_FAILED)
