@@ -224,10 +224,10 @@ def _identify_members(
     warnings: list[str] = []
     count, parameters, complete = 0, 0, bool(members)
     first: ModelHeader | None = None
+    missing: list[str] = []
     for member in members:
         if not member.is_file():
-            complete = False
-            errors.append(f"Shard {member.name} is missing.")
+            missing.append(member.name)
             continue
         header = _read(member)
         first = first or header
@@ -240,6 +240,14 @@ def _identify_members(
         for name, info in header.tensors.items():
             if len(tensors) < MAX_TENSORS:
                 tensors[name] = info
+    if missing:
+        complete = False
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        errors.append(
+            f"Shard {missing[0]} is missing."
+            if len(missing) == 1
+            else f"{len(missing)} shards are missing: {shown}"
+        )
     fmt = first.format if first is not None else ModelFormat.UNKNOWN
     meta: dict[str, object] = dict(first.metadata) if first is not None else {}
     for key, value in index_meta.items():

@@ -7,6 +7,7 @@ written opcode by opcode the way ``torch.save`` lays them out; ONNX models are p
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zipfile
 from dataclasses import dataclass
@@ -234,3 +235,49 @@ def onnx_model(initializers: dict[str, tuple[int, ...]], producer: str = "pytorc
         + pb_field(7, graph)
         + pb_field(14, pb_field(1, "author") + pb_field(2, "tests"))
     )
+
+
+_DTYPE_BYTES = {"F8_E4M3": 1, "F8_E5M2": 1, "U8": 1, "I8": 1, "F16": 2, "BF16": 2, "F32": 4}
+
+
+def write_raw_safetensors(
+    path: Path,
+    tensors: dict[str, tuple[str, tuple[int, ...]]],
+    metadata: dict[str, str] | None = None,
+) -> Path:
+    """A valid safetensors file with any dtype name (fp8 has no numpy type): zero bytes of the
+    right size for each tensor, laid out as the format says."""
+    header: dict[str, object] = {}
+    offset = 0
+    for name, (dtype, shape) in tensors.items():
+        size = prod(shape) * _DTYPE_BYTES[dtype]
+        header[name] = {
+            "dtype": dtype,
+            "shape": list(shape),
+            "data_offsets": [offset, offset + size],
+        }
+        offset += size
+    if metadata:
+        header["__metadata__"] = metadata
+    raw = json.dumps(header).encode()
+    raw += b" " * (-len(raw) % 8)
+    path.write_bytes(struct.pack("<Q", len(raw)) + raw + b"\0" * offset)
+    return path
+
+
+def write_gguf_split(path: Path, arch: str = "llama", tensors: int = 5, per_split: int = 2) -> Path:
+    """A GGUF set split by the gguf package's own writer (as ``gguf-split`` lays it out):
+    ``<stem>-00001-of-0000N.gguf``…, the first split with the model's key/values, every split
+    with ``split.no``/``split.count`` and its share of the tensors. Returns the first split."""
+    writer = gguf.GGUFWriter(str(path), arch, split_max_tensors=per_split)
+    writer.add_name("tiny-split")
+    writer.add_context_length(2048)
+    writer.add_file_type(gguf.LlamaFileType.MOSTLY_Q8_0)
+    for i in range(tensors):
+        writer.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(32, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    count = -(-tensors // per_split)
+    return path.with_name(f"{path.stem}-00001-of-{count:05d}{path.suffix}")
