@@ -203,9 +203,11 @@ def test_a_private_repo_reads_hf_token_and_keeps_it_from_the_cdn(  # type: ignor
     hub.add_token(token, user="acme")
     hub.create_repo("acme/secret", private=True, files=FILES_PRIVATE)
     request = DownloadRequest(
-        ref=RepoRef("acme/secret"), destination=Destination.folder(tmp_path / "out"),
-        endpoint=hub.url, token=token,
-    )  # fmt: skip
+        ref=RepoRef("acme/secret"),
+        destination=Destination.folder(tmp_path / "out"),
+        endpoint=hub.url,
+        token=token,
+    )
     plan = plan_for_request(suite, request)
     text = render_script(plan, shell)
     assert token not in text
@@ -227,9 +229,11 @@ def test_the_endpoint_is_a_default_the_environment_overrides(  # type: ignore[no
     other = hub_factory()  # serves nothing: a script pointed there fails
     dest = tmp_path / "out"
     request = DownloadRequest(
-        ref=RepoRef("acme/tiny"), paths=["config.json"], destination=Destination.folder(dest),
+        ref=RepoRef("acme/tiny"),
+        paths=["config.json"],
+        destination=Destination.folder(dest),
         endpoint=hub.url,
-    )  # fmt: skip
+    )
     first = plan_for_request(suite, request)
     assert first.endpoint == hub.url
     for shell in RUNNERS:

@@ -144,7 +144,7 @@ def plan_for_request(
     """
     _require_hub(request.ref)
     for path in request.paths:
-        check_remote_path(path.strip("/") or path)
+        check_remote_path(path.rstrip("/") or path)  # a folder may end in '/'; no more
     if suite.settings.offline:
         raise NetworkError(
             "Offline mode is on (HF_HUB_OFFLINE), but a script pins the commit and the files' "
@@ -277,13 +277,13 @@ def _plan(
 ) -> ScriptPlan:
     ref = snapshot.ref
     check_remote_path(ref.repo_id)
+    if not _destination(suite, request).is_hf_cache:
+        ref_name = None  # only the HF cache has refs
     if ref_name is not None:
         check_remote_path(ref_name)
     base = f"{ref.repo_type.url_prefix}{quote(ref.repo_id, safe='/')}/resolve/{snapshot.commit}/"
     files = tuple(_script_file(remote, base) for remote in selected)
-    destination = destination_for(
-        suite.settings, ref, request.destination, kind=DestinationKind.HF_CACHE
-    ).expanded()
+    destination = _destination(suite, request)
     endpoint = (request.endpoint or suite.settings.endpoint).rstrip("/")
     return ScriptPlan(
         repo_id=ref.repo_id,
@@ -295,6 +295,13 @@ def _plan(
         files=files,
         ref_name=ref_name,
     )
+
+
+def _destination(suite: Suite, request: DownloadRequest) -> Destination:
+    """Where the request's files go (the HF cache when none is chosen, as for a download)."""
+    return destination_for(
+        suite.settings, request.ref, request.destination, kind=DestinationKind.HF_CACHE
+    ).expanded()
 
 
 def _script_file(remote: RemoteFile, base: str) -> ScriptFile:
