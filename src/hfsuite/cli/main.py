@@ -45,6 +45,8 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "tools": ("tools_cmd", True),
     "comfyui": ("comfyui_cmd", True),
     "dupes": ("dupes_cmd", True),
+    "scan": ("scan_cmd", False),
+    "library": ("library_cmd", True),
 }
 """Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
 whether the module holds a group (its ``app``) rather than one command (its ``register``)."""

@@ -19,6 +19,8 @@ they were verified with through :func:`record_downloaded_hashes`.
 from hfsuite.app.library.hashes import DatabaseHashCache, record_downloaded_hashes
 from hfsuite.app.library.scan import MoveInfo, ScanIssue, ScanSummary, ScanTarget
 from hfsuite.app.library.service import LibraryHost, LibraryService, as_scanned
+from hfsuite.core.destination import LIBRARY_ONLY_KINDS, MODEL_KINDS
+from hfsuite.library.header import ModelFormat
 from hfsuite.storage import (
     LibraryFileRecord,
     LibraryQuery,
@@ -27,7 +29,14 @@ from hfsuite.storage import (
     LibraryTotals,
 )
 
+KINDS: tuple[str, ...] = tuple(dict.fromkeys((*MODEL_KINDS, *LIBRARY_ONLY_KINDS, "diffusers")))
+"""Every kind a library file can have (``library ls --kind``)."""
+FORMATS: tuple[str, ...] = tuple(f.value for f in ModelFormat)
+"""Every format a library file can have (``library ls --format``)."""
+
 __all__ = [
+    "FORMATS",
+    "KINDS",
     "DatabaseHashCache",
     "LibraryFileRecord",
     "LibraryHost",

@@ -1,0 +1,152 @@
+"""``hfsuite scan``: walk the library's folders and index what is there."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from hfsuite.cli.library_views import scan_view
+from hfsuite.cli.output import err, json_option, out, print_json
+from hfsuite.cli.wording import counted
+from hfsuite.core.errors import OperationCancelled
+from hfsuite.core.units import format_bytes
+
+if TYPE_CHECKING:
+    from hfsuite.app.events import LibraryScanProgressed
+    from hfsuite.app.library import ScanSummary
+
+HELP = """Scan model folders into the library index (no PATH: every scan root).
+
+The HF cache is a scan root by default; a folder given here that is outside every root is
+added as one. A rescan reads only new and changed files. Ctrl-C stops and keeps what was
+recorded.
+
+Examples:
+
+  hfsuite scan
+
+  hfsuite scan ~/ComfyUI/models --hash
+
+  hfsuite scan --json
+"""
+
+ISSUES_SHOWN = 20
+PHASES = {
+    "walk": "Listing",
+    "identify": "Reading headers",
+    "moves": "Hashing moved files",
+    "hash": "Hashing",
+    "done": "Done",
+}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the main app."""
+    app.command("scan", help=HELP)(scan_command)
+
+
+def scan_command(
+    ctx: typer.Context,
+    paths: list[str] = typer.Argument(None, help="Folders to scan (default: every root)."),
+    hash_files: bool = typer.Option(
+        False, "--hash", help="Also compute SHA-256 (and AutoV1) of files not hashed yet."
+    ),
+    as_json: bool = json_option("JSON instead of text (docs/json.md)."),
+) -> None:
+    state = ctx.find_root().obj
+    suite = state.suite()
+    library = suite.library
+    _targets, added = library.targets_for(list(paths or []))  # checks PATHs, adds new roots
+    cancel = threading.Event()
+    outcome: list[ScanSummary] = []
+    failure: list[BaseException] = []
+    show_progress = not as_json and not state.quiet and err.is_terminal
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
+    )
+    task = progress.add_task("Scanning…", total=None)
+
+    def on_progress(event: LibraryScanProgressed) -> None:
+        label = PHASES.get(event.phase, event.phase)
+        if event.phase in ("hash", "moves") and event.files_total is not None:
+            amount = (
+                f"{event.files}/{event.files_total} files, "
+                f"{format_bytes(event.bytes)}/{format_bytes(event.bytes_total or 0)}"
+            )
+        else:
+            amount = f"{counted(event.files, 'file')}, {format_bytes(event.bytes)}"
+        where = f"  {event.current_path}" if event.current_path else ""
+        progress.update(task, description=f"{label}: {amount}{where}")
+
+    def work() -> None:
+        try:
+            outcome.append(
+                library.scan(
+                    list(paths or []) or None,
+                    hash=hash_files,
+                    on_progress=on_progress if show_progress else None,
+                    cancel=cancel,
+                )
+            )
+        except BaseException as exc:  # handed to the main thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=work, name="library-scan", daemon=True)
+    if show_progress:
+        progress.start()
+    try:
+        worker.start()
+        while worker.is_alive():
+            try:
+                worker.join(0.1)
+            except KeyboardInterrupt:
+                cancel.set()
+    finally:
+        if show_progress:
+            progress.stop()
+    if failure:
+        raise failure[0]
+    summary = outcome[0]
+    if as_json:
+        print_json(scan_view(summary, added))
+    else:
+        _print_summary(summary, added, hash_files)
+    if summary.cancelled:
+        raise OperationCancelled(
+            f"Scan stopped: {counted(summary.identified, 'file')} read and recorded so far. "
+            "Run hfsuite scan again to finish."
+        )
+
+
+def _print_summary(s: ScanSummary, added: list[str], hashed: bool) -> None:
+    for root in added:
+        out.print(f"Added scan root {root}")
+    changes = [
+        f"{s.added} new",
+        f"{s.changed} changed",
+        f"{s.removed} removed",
+        f"{len(s.moved)} moved",
+        f"{s.unchanged} unchanged",
+    ]
+    out.print(
+        f"Scanned {counted(len(s.roots), 'folder')}: {counted(s.files, 'file')}, "
+        f"{format_bytes(s.bytes)} ({', '.join(changes)}) in {s.elapsed_s:.1f} s"
+    )
+    for move in s.moved[:ISSUES_SHOWN]:
+        out.print(f"  moved: {move.old_path} -> {move.new_path}")
+    if hashed or s.hashed_files:
+        out.print(
+            f"Hashed {counted(s.hashed_files, 'file')} ({format_bytes(s.hashed_bytes)} read); "
+            f"{counted(s.cached_hashes, 'file')} already known"
+        )
+    if s.issues:
+        err.print(f"[yellow]{counted(len(s.issues), 'path')} could not be read in full:[/]")
+        for issue in s.issues[:ISSUES_SHOWN]:
+            err.print(f"  {issue.path}: {issue.kind}: {issue.message}", markup=False)
+        if len(s.issues) > ISSUES_SHOWN:
+            err.print(
+                f"  … and {len(s.issues) - ISSUES_SHOWN} more (hfsuite scan --json lists all)"
+            )
