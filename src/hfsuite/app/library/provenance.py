@@ -450,6 +450,9 @@ def check_upstream(
     )
 
 
+OFFLINE = "offline mode is on (HF_HUB_OFFLINE, or the offline setting)"
+
+
 def _could_not(origin: Origin, reason: str) -> UpstreamCheck:
     return UpstreamCheck(
         UpstreamStatus.UNKNOWN, origin.revision, None, f"could not check: {reason.strip()}"
@@ -483,7 +486,9 @@ def provenance_of(
     if not origins:
         return None
     upstream = None
-    if check:
+    if check and snapshot_of is None and suite.settings.offline:
+        upstream = _could_not(origins[0], OFFLINE)
+    elif check:
         try:
             snap = snapshot_of or snapshotter(suite)
         except Exception as exc:  # building a source failed: still no crash
