@@ -179,9 +179,14 @@ class World:
         (self.path / "work" / "models.txt").write_text(
             "# models to fetch\nopenai-community/gpt2\ndatasets/rajpurkar/squad\n"
         )
+        comfy = self.path / "home" / "apps" / "ComfyUI"  # a tool for `hfsuite tools`
+        for name in ("main.py", "folder_paths.py", "comfy/__init__.py"):
+            (comfy / name).parent.mkdir(parents=True, exist_ok=True)
+            (comfy / name).write_text("")
         for line in (
             "hfsuite download openai-community/gpt2",
             "hfsuite queue add openai-community/gpt2-medium datasets/rajpurkar/squad --paused",
+            "hfsuite tools add ~/apps/ComfyUI",
         ):
             done = _shell(line, self.path, self.env)
             assert done.returncode == 0, (line, done.stderr)

@@ -1,0 +1,204 @@
+"""``hfsuite tools``: the model tools installed here (ComfyUI, A1111, LM Studio…) and their
+model folders; adding and removing the folders of tools that are not in a usual place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.markup import escape
+
+from hfsuite.app.tools import TOOL_KINDS, DetectedTool, Detection, ToolChange, ToolRegistry
+from hfsuite.cli.json_views import document
+from hfsuite.cli.output import json_option, out, print_json, print_warning
+from hfsuite.cli.wording import counted
+
+app = typer.Typer(
+    help=(
+        "Find installed model tools (ComfyUI, A1111, Forge, SD.Next, InvokeAI, Fooocus, "
+        "LM Studio, Ollama, Stability Matrix) and their model folders (docs/tools.md).\n\n"
+        "Examples:\n\n  hfsuite tools detect\n\n  hfsuite tools ls --json\n\n"
+        "  hfsuite tools add ~/apps/ComfyUI"
+    ),
+    no_args_is_help=True,
+)
+
+KINDS_HELP = ", ".join(TOOL_KINDS)
+
+
+def _registry(ctx: typer.Context) -> ToolRegistry:
+    suite = ctx.find_root().obj.suite()
+    registry = ToolRegistry(suite.store.path.parent)
+    return registry
+
+
+def _warn(registry: ToolRegistry) -> None:
+    for warning in registry.warnings:
+        print_warning(warning)
+
+
+def tool_json(tool: DetectedTool, added: bool) -> dict[str, Any]:
+    """One tool in the ``tool-list``/``tool-change`` documents."""
+    return {**tool.to_json(), "origin": "added" if added else "detected"}
+
+
+def _list_document(detection: Detection, *, searched: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "tools": [tool_json(t, t.name in detection.added) for t in detection.tools],
+        "problems": list(detection.problems),
+    }
+    if searched:
+        body["searched"] = [str(p) for p in dict.fromkeys(detection.searched)]
+    return document("tool-list", body)
+
+
+def _change_document(change: ToolChange) -> dict[str, Any]:
+    return document(
+        "tool-change",
+        {
+            "action": change.action,
+            "changed": change.changed,
+            "name": change.name,
+            "path": str(change.path),
+            "tool": tool_json(change.tool, True) if change.tool else None,
+        },
+    )
+
+
+def _version(tool: DetectedTool) -> str:
+    return tool.version or "-"
+
+
+@app.command("detect")
+def detect(ctx: typer.Context, as_json: bool = json_option()) -> None:
+    """Look for tools in the usual places and the added folders, and show what was found.
+
+    Examples:
+
+      hfsuite tools detect
+
+      hfsuite tools detect --json
+    """
+    registry = _registry(ctx)
+    detection = registry.detect()
+    _warn(registry)
+    if as_json:
+        print_json(_list_document(detection, searched=True))
+        return
+    for problem in detection.problems:
+        print_warning(problem)
+    if not detection.tools:
+        out.print(
+            f"No tool found ({counted(len(set(detection.searched)), 'folder')} looked at). "
+            "Add one that is elsewhere: hfsuite tools add PATH"
+        )
+        return
+    width = max(len(t.name) for t in detection.tools)
+    for tool in detection.tools:
+        origin = "added" if tool.name in detection.added else "found"
+        out.print(f"{escape(tool.name.ljust(width))}  {escape(_summary(tool, origin))}")
+    out.print(f"{counted(len(detection.tools), 'tool')}; their folders: hfsuite tools ls")
+
+
+@app.command("ls")
+def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
+    """List the known tools (found and added) with their model folders per kind.
+
+    Examples:
+
+      hfsuite tools ls
+
+      hfsuite tools ls --json
+    """
+    registry = _registry(ctx)
+    detection = registry.detect()
+    _warn(registry)
+    if as_json:
+        print_json(_list_document(detection, searched=False))
+        return
+    for problem in detection.problems:
+        print_warning(problem)
+    if not detection.tools:
+        out.print("No tool known. Find them with: hfsuite tools detect")
+        return
+    for i, tool in enumerate(detection.tools):
+        if i:
+            out.print()
+        _print_tool(tool, added=tool.name in detection.added)
+
+
+def _summary(tool: DetectedTool, origin: str) -> str:
+    variant = f", {tool.variant}" if tool.variant else ""
+    return f"{tool.display_name} {_version(tool)} ({origin}{variant})  {tool.root}"
+
+
+def _print_tool(tool: DetectedTool, *, added: bool) -> None:
+    summary = _summary(tool, "added" if added else "found")
+    out.print(f"[bold]{escape(tool.name)}[/]  {escape(summary)}")
+    width = max((len(kind) for kind in tool.folders), default=0)
+    for kind, paths in tool.folders.items():
+        default = tool.default_folder.get(kind)
+        for i, path in enumerate(paths):
+            label = kind.ljust(width) if i == 0 else " " * width
+            mark = "  (downloads go here)" if path == default and len(paths) > 1 else ""
+            out.print(f"  [cyan]{escape(label)}[/]  {escape(str(path))}{mark}")
+    for path in tool.config_files:
+        out.print(f"  [dim]config: {escape(str(path))}[/]")
+    for note in tool.notes:
+        out.print(f"  [dim]note: {escape(note)}[/]")
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    path: str = typer.Argument(..., help="The tool's install folder."),
+    kind: str | None = typer.Option(
+        None, "--type", "-t", help=f"The tool's type: {KINDS_HELP} (default: from its files)."
+    ),
+    as_json: bool = json_option(),
+) -> None:
+    """Add a tool that is not in a usual place (its type found from its files, or --type).
+
+    Examples:
+
+      hfsuite tools add ~/apps/ComfyUI
+
+      hfsuite tools add ~/apps/ComfyUI --type comfyui --json
+    """
+    registry = _registry(ctx)
+    change = registry.add(path, kind)
+    _warn(registry)
+    if as_json:
+        print_json(_change_document(change))
+        return
+    tool = change.tool
+    what = f"{tool.display_name} {_version(tool)}" if tool else ""
+    if change.changed:
+        out.print(f"Added {escape(change.name)}: {escape(what)} at {escape(str(change.path))}")
+    else:
+        out.print(f"Already added as {escape(change.name)}: {escape(str(change.path))}")
+    if tool is not None:
+        _print_tool(tool, added=True)
+
+
+@app.command("rm")
+def rm(
+    ctx: typer.Context,
+    name_or_path: str = typer.Argument(..., metavar="NAME|PATH", help="Tool name or folder."),
+    as_json: bool = json_option(),
+) -> None:
+    """Forget a folder added with `hfsuite tools add` (by the tool's name or its path).
+
+    Examples:
+
+      hfsuite tools rm ~/apps/ComfyUI
+
+      hfsuite tools rm comfyui --json
+    """
+    registry = _registry(ctx)
+    change = registry.remove(name_or_path)
+    _warn(registry)
+    if as_json:
+        print_json(_change_document(change))
+        return
+    out.print(f"Removed {escape(change.name)} ({escape(str(change.path))}).")
