@@ -22,6 +22,8 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $Endpoint = if ($env:HF_ENDPOINT) { $env:HF_ENDPOINT } else { $DefaultEndpoint }
 $Endpoint = $Endpoint.TrimEnd('/')
+# .NET resolves relative paths against the process's folder, not PowerShell's location.
+$Dest = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Dest)
 $Sep = [System.IO.Path]::DirectorySeparatorChar
 $Meta = [System.IO.Path]::Combine($Dest, '.cache', 'huggingface')
 $CacheDirTag = "Signature: 8a477f597d28d172789f06886806bc55`n" +
