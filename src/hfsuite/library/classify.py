@@ -107,6 +107,13 @@ class Architecture(enum.StrEnum):
     """UMT5 encoder (relative attention bias in every block): Wan's text encoder."""
     ESRGAN = "esrgan"
     """ESRGAN / Real-ESRGAN upscaler (RRDB blocks)."""
+    FACE_SWAP = "face-swap"
+    """An ONNX face swapper (InsightFace inswapper: an image and a 512-wide identity in)."""
+    FACE_RECOGNITION = "face-recognition"
+    """An ONNX face recognition model (112x112 face in, 512-wide embedding out: ArcFace)."""
+    FACE_DETECTION = "face-detection"
+    """An ONNX face detector (one image in, score/box/landmark heads per stride out: SCRFD,
+    RetinaFace)."""
 
 
 @dataclass(frozen=True)
@@ -182,12 +189,12 @@ def classify(header: ModelHeader) -> Classification:
     if header.format in (ModelFormat.DIFFUSERS, ModelFormat.TRANSFORMERS):
         return _folder(header)
     names = header.tensors
-    if not names:
-        return Classification("unknown")
-    for rule in _RULES:
+    for rule in _RULES if names else ():
         found = rule(names, header.metadata)
         if found is not None:
             return found
+    if header.format is ModelFormat.ONNX:
+        return _onnx(header.metadata)
     return Classification("unknown")
 
 
@@ -520,6 +527,78 @@ _RULES = (
     _lora, _embedding, _controlnet, _style, _checkpoint, _diffusion, _vae, _upscaler,
     _audio, _text_encoder, _llm,
 )  # fmt: skip
+
+
+# -- ONNX graphs: initializer names are often renamed (``onnx::Conv_123``) by exporters, so
+# the graph's inputs and outputs (names, ranks, channel counts) tell what the model does.
+
+_Io = Mapping[str, object]
+
+
+def _ios(meta: Mapping[str, object], key: str) -> list[_Io]:
+    value = meta.get(key)
+    return [i for i in value if isinstance(i, Mapping)] if isinstance(value, list) else []
+
+
+def _dims(io: _Io | None) -> list[int | None]:
+    """The dimensions, a symbolic or unknown one as None."""
+    shape = io.get("shape") if io is not None else None
+    if not isinstance(shape, list):
+        return []
+    return [d if isinstance(d, int) and not isinstance(d, bool) and d > 0 else None for d in shape]
+
+
+def _image(io: _Io, channels: int | None = 3) -> bool:
+    """A rank-4 NCHW tensor with ``channels`` channels (any when None)."""
+    dims = _dims(io)
+    return len(dims) == 4 and (channels is None or dims[1] == channels)
+
+
+def _named(ios: list[_Io], name: str) -> _Io | None:
+    return next((i for i in ios if i.get("name") == name), None)
+
+
+def _onnx(meta: Mapping[str, object]) -> Classification:
+    inputs, outputs = _ios(meta, "onnx.inputs"), _ios(meta, "onnx.outputs")
+    ins = {str(i.get("name", "")) for i in inputs}
+    outs = {str(o.get("name", "")) for o in outputs}
+    if "input_ids" in ins:
+        if any(o.startswith(("logits", "present")) for o in outs):
+            return Classification("llm")
+        return Classification("text_encoders")
+    if "pixel_values" in ins and outs & {"image_embeds", "last_hidden_state"}:
+        return Classification("clip_vision")
+    if {"sample", "timestep"} <= ins:
+        width = (_dims(_named(inputs, "encoder_hidden_states")) or [None])[-1]
+        arch = Architecture.SDXL if "time_ids" in ins else _CONTEXT_ARCH.get(width or 0)
+        return Classification("diffusion_models", arch)
+    latent = _named(inputs, "latent_sample") or _named(outputs, "latent_sample")
+    if latent is not None and _image(latent, None):
+        vae = {4: Architecture.SD_VAE, 16: Architecture.SD3_FLUX_VAE}
+        return Classification("vae", vae.get(_dims(latent)[1] or 0))
+    if (
+        len(inputs) == 2
+        and any(_image(i) for i in inputs)
+        and any(_dims(i)[-1:] == [512] and len(_dims(i)) == 2 for i in inputs)
+    ):
+        return Classification("unknown", Architecture.FACE_SWAP)  # target image + identity
+    if len(inputs) != 1 or not _image(inputs[0]):
+        return Classification("unknown")
+    dims_in = _dims(inputs[0])
+    if len(outputs) == 1 and _image(outputs[0]):
+        dims_out = _dims(outputs[0])
+        h_in, w_in, h_out, w_out = dims_in[2], dims_in[3], dims_out[2], dims_out[3]
+        if h_in and w_in and h_out and w_out:
+            scale = h_out // h_in
+            if scale >= 2 and (h_out, w_out) == (scale * h_in, scale * w_in):
+                return Classification("upscale_models")
+            return Classification("unknown")  # same size: face restoration, denoising…
+        return Classification("upscale_models")  # any size in, a 3-channel image out
+    if dims_in[2:] == [112, 112] and len(outputs) == 1 and _dims(outputs[0])[-1:] == [512]:
+        return Classification("unknown", Architecture.FACE_RECOGNITION)
+    if len(outputs) >= 6 and all(len(_dims(o)) in (2, 3) for o in outputs):
+        return Classification("unknown", Architecture.FACE_DETECTION)  # SCRFD / RetinaFace
+    return Classification("unknown")
 
 
 # -- precision / quantisation -------------------------------------------------------------------

@@ -281,3 +281,45 @@ def write_gguf_split(path: Path, arch: str = "llama", tensors: int = 5, per_spli
     writer.close()
     count = -(-tensors // per_split)
     return path.with_name(f"{path.stem}-00001-of-{count:05d}{path.suffix}")
+
+
+Dim = int | str | None
+IoSpec = tuple[str, int, list[Dim]]  # name, ONNX element type (1 = float), dimensions
+
+
+def _value_info(name: str, elem_type: int, dims: list[Dim]) -> bytes:
+    """A ``ValueInfoProto`` of a tensor: name, element type, a symbolic dimension by name."""
+    shape = b""
+    for dim in dims:
+        body = b"" if dim is None else pb_field(2 if isinstance(dim, str) else 1, dim)
+        shape += pb_field(1, body)
+    tensor_type = pb_field(1, elem_type) + pb_field(2, shape)
+    return pb_field(1, name) + pb_field(2, pb_field(1, tensor_type))
+
+
+def onnx_graph_model(
+    inputs: list[IoSpec],
+    outputs: list[IoSpec],
+    ops: dict[str, int] | None = None,
+    initializers: dict[str, tuple[int, ...]] | None = None,
+) -> bytes:
+    """A ModelProto whose graph has nodes (by operator), inputs, outputs and initializers, in
+    the field order exporters write (nodes, name, initializers, inputs, outputs)."""
+    graph = b""
+    for i, (op, count) in enumerate((ops or {"Identity": 1}).items()):
+        for j in range(count):
+            node = pb_field(1, "x") + pb_field(2, f"y{i}_{j}") + pb_field(4, op)
+            graph += pb_field(1, node)
+    graph += pb_field(2, "main")
+    for name, shape in (initializers or {}).items():
+        dims = b"".join(pb_field(1, d) for d in shape)
+        body = dims + pb_field(2, 1) + pb_field(8, name) + pb_field(9, b"\0" * 4 * prod(shape))
+        graph += pb_field(5, body)
+    graph += b"".join(pb_field(11, _value_info(*io)) for io in inputs)
+    graph += b"".join(pb_field(12, _value_info(*io)) for io in outputs)
+    return (
+        pb_field(1, 8)
+        + pb_field(2, "pytorch")
+        + pb_field(8, pb_field(1, "") + pb_field(2, 17))
+        + pb_field(7, graph)
+    )

@@ -1,8 +1,10 @@
 """ONNX: the ``ModelProto`` protobuf, read field by field with a bounded varint reader.
 
 Only the top-level fields that identify a model are parsed (IR version, producer, opsets,
-metadata properties) and, inside the graph, the initializers' names, types and shapes. Raw
-tensor data and nodes are skipped by seeking, so a multi-gigabyte model costs a few reads.
+metadata properties) and, inside the graph, the initializers' names, types and shapes, the
+graph's inputs and outputs (name, element type, dimensions) and how often each operator is
+used (the first :data:`MAX_NODES` nodes). Raw tensor data is skipped by seeking, so a
+multi-gigabyte model costs a few reads.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from hfsuite.library.header import (
     dominant_dtype,
 )
 
-__all__ = ["ONNX_TYPES", "read_onnx"]
+__all__ = ["MAX_IO", "MAX_NODES", "ONNX_TYPES", "read_onnx"]
+
+MAX_NODES = 50_000
+"""Operator counts cover at most this many graph nodes."""
+MAX_IO = 32
+"""At most this many graph inputs and outputs are kept in the metadata."""
 
 ONNX_TYPES = {
     1: "F32", 2: "U8", 3: "I8", 4: "U16", 5: "I16", 6: "I32", 7: "I64", 8: "STRING", 9: "BOOL",
@@ -45,7 +52,10 @@ def read_onnx(source: Source) -> ModelHeader:
 
     Returns:
         The header: ``metadata`` holds ``onnx.ir_version``, ``onnx.producer_name``,
-        ``onnx.opsets`` and every metadata property. A bad file gives ``errors``.
+        ``onnx.opsets``, every metadata property, ``onnx.inputs``/``onnx.outputs`` (lists of
+        ``{"name", "dtype", "shape"}``, a symbolic dimension as its name, an unknown one as
+        None; initializers listed as inputs by old exporters left out) and ``onnx.ops``
+        (operator → count). A bad file gives ``errors``.
     """
     meta: dict[str, object] = {}
     tensors: dict[str, TensorInfo] = {}
@@ -134,7 +144,7 @@ class _Proto:
                 key, text = self.pair(value)
                 meta[clip_text(str(key), 256)] = text
             elif field == 7 and wire == _LEN:
-                self.graph(value, tensors, counts)
+                self.graph(value, tensors, counts, meta)
         if not seen_ir:
             raise HeaderError("No ONNX IR version: not an ONNX model.")
         meta["onnx.opsets"] = opsets
@@ -147,7 +157,12 @@ class _Proto:
                 found[field] = self.text(value) if wire == _LEN else value
         return found.get(1), found.get(2)
 
-    def graph(self, end: int, tensors: dict[str, TensorInfo], counts: list[int]) -> None:
+    def graph(
+        self, end: int, tensors: dict[str, TensorInfo], counts: list[int], meta: dict[str, object]
+    ) -> None:
+        ios: dict[int, list[dict[str, object]]] = {11: [], 12: []}
+        ops: dict[str, int] = {}
+        nodes = 0
         for field, wire, value in self.each(end):
             if field == 5 and wire == _LEN:
                 name, info = self.tensor(value)
@@ -155,6 +170,57 @@ class _Proto:
                 counts[1] += info.numel
                 if len(tensors) < MAX_TENSORS:
                     tensors[name] = info
+            elif field in ios and wire == _LEN and len(ios[field]) < MAX_TENSORS:
+                ios[field].append(self.value_info(value))
+            elif field == 1 and wire == _LEN and nodes < MAX_NODES:
+                nodes += 1
+                op = self.op_type(value)
+                if op and (op in ops or len(ops) < 256):
+                    ops[op] = ops.get(op, 0) + 1
+        # Exporters before IR 4 list every initializer as a graph input too.
+        meta["onnx.inputs"] = [i for i in ios[11] if i["name"] not in tensors][:MAX_IO]
+        meta["onnx.outputs"] = ios[12][:MAX_IO]
+        meta["onnx.ops"] = dict(sorted(ops.items(), key=lambda kv: -kv[1]))
+
+    def op_type(self, end: int) -> str:
+        for field, wire, value in self.each(end):
+            if field == 4 and wire == _LEN:
+                return clip_text(self.text(value), 64)
+        return ""
+
+    def value_info(self, end: int) -> dict[str, object]:
+        """A ``ValueInfoProto``: name, and for a tensor its element type and dimensions."""
+        found: dict[str, object] = {"name": "", "dtype": None, "shape": None}
+        for field, wire, value in self.each(end):
+            if field == 1 and wire == _LEN:
+                found["name"] = clip_text(self.text(value), 256)
+            elif field == 2 and wire == _LEN:  # TypeProto
+                for t_field, t_wire, t_value in self.each(value):
+                    if t_field == 1 and t_wire == _LEN:  # TypeProto.Tensor
+                        found["dtype"], found["shape"] = self.tensor_type(t_value)
+        return found
+
+    def tensor_type(self, end: int) -> tuple[str | None, list[int | str | None] | None]:
+        dtype: str | None = None
+        shape: list[int | str | None] | None = None
+        for field, wire, value in self.each(end):
+            if field == 1 and wire == _VARINT:
+                dtype = ONNX_TYPES.get(value, f"type{value}")
+            elif field == 2 and wire == _LEN:  # TensorShapeProto
+                shape = []
+                for d_field, d_wire, d_value in self.each(value):
+                    if d_field == 1 and d_wire == _LEN and len(shape) < _MAX_DIMS:
+                        shape.append(self.dimension(d_value))
+        return dtype, shape
+
+    def dimension(self, end: int) -> int | str | None:
+        dim: int | str | None = None
+        for field, wire, value in self.each(end):
+            if field == 1 and wire == _VARINT:
+                dim = value
+            elif field == 2 and wire == _LEN:
+                dim = clip_text(self.text(value), 64)
+        return dim
 
     def tensor(self, end: int) -> tuple[str, TensorInfo]:
         dims: list[int] = []
