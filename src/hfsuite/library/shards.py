@@ -130,7 +130,8 @@ def read_index(path: str | os.PathLike[str]) -> ShardIndex:
         OSError: it cannot be read.
     """
     with open(path, "rb") as f:
-        raw = f.read(MAX_INDEX + 1)
+        # read(n) allocates n bytes up front: ask for no more than the file holds.
+        raw = f.read(min(os.fstat(f.fileno()).st_size, MAX_INDEX) + 1)
     if len(raw) > MAX_INDEX:
         raise HeaderError(f"The index is over {MAX_INDEX} bytes.")
     try:

@@ -66,7 +66,8 @@ def read_folder(path: str | os.PathLike[str]) -> ModelHeader:
 
 def _json(path: Path) -> dict[str, object]:
     with open(path, "rb") as f:
-        raw = f.read(MAX_CONFIG + 1)
+        # read(n) allocates n bytes up front: ask for no more than the file holds.
+        raw = f.read(min(os.fstat(f.fileno()).st_size, MAX_CONFIG) + 1)
     if len(raw) > MAX_CONFIG:
         raise HeaderError(f"{path.name} is over {MAX_CONFIG} bytes.")
     try:
