@@ -93,7 +93,8 @@ def test_hf_cache_refs_follow_the_engine(suite, hub_factory, tmp_path) -> None: 
 
 
 @pytest.mark.parametrize(
-    "hostile", ["../evil.txt", "a/../../b.txt", "dir\\..\\..\\evil.txt", "ctl\x07.txt"]
+    "hostile",
+    ["../evil.txt", "a/../../b.txt", "dir\\..\\..\\evil.txt", "ctl\x07.txt", "nul\x00.txt"],
 )
 def test_a_hostile_path_listed_by_the_server_is_refused(suite, hub_factory, hostile) -> None:  # type: ignore[no-untyped-def]
     hub = hub_factory()
