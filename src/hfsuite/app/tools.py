@@ -284,7 +284,7 @@ def _same(a: Path, b: Path) -> bool:
 def _not_a_tool(folder: Path, kind: str | None) -> tuple[str, str]:
     if kind is not None:
         return (
-            f"{folder} is not a {TOOL_KINDS[kind]} folder: it has none of {MARKERS[kind]}.",
+            f"{folder} does not hold {TOOL_KINDS[kind]}; looked for {MARKERS[kind]}.",
             "Give the tool's install folder, or another --type.",
         )
     looked = "; ".join(f"{TOOL_KINDS[k]}: {MARKERS[k]}" for k in TOOL_KINDS)

@@ -62,7 +62,7 @@ def test_a_second_install_of_a_kind_gets_a_numbered_name(
         (lambda p: p / "missing", None, "No such folder"),
         (lambda p: touch(p / "file.txt"), None, "is a file, not a folder"),
         (lambda p: (p / "empty").mkdir() or p / "empty", None, "not a folder of a known tool"),
-        (lambda p: comfyui(p / "c"), "fooocus", "is not a Fooocus folder"),
+        (lambda p: comfyui(p / "c"), "fooocus", "does not hold Fooocus; looked for"),
         (lambda p: comfyui(p / "c"), "paint", "Unknown tool type"),
     ],
 )
