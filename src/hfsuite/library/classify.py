@@ -223,8 +223,12 @@ def _folder(header: ModelHeader) -> Classification:
 
 
 def _from_metadata(meta: Mapping[str, object]) -> str | None:
-    for key in ("modelspec.architecture", "ss_base_model_version"):
+    # ss_architecture: musubi-tuner's short names (hyv = HunyuanVideo, fp = FramePack on it).
+    short = {"hyv": Architecture.HUNYUAN_VIDEO, "fp": Architecture.HUNYUAN_VIDEO}
+    for key in ("modelspec.architecture", "ss_base_model_version", "ss_architecture"):
         value = str(meta.get(key, "")).lower()
+        if value in short:
+            return short[value]
         for prefix, arch in _MODELSPEC:
             if value.startswith(prefix):
                 return arch
@@ -324,6 +328,7 @@ def _dit_arch(names: Mapping[str, TensorInfo]) -> str | None:
     return None
 
 
+_DIT_BLOCK = re.compile(r"(double|single)_(?:transformer_)?blocks[._](\d+)[._]")
 _LORA_WAN = re.compile(r"blocks[._]\d+[._]cross_attn[._][qkvo][._]")
 _LORA_QWEN_IMAGE = re.compile(r"transformer_blocks[._]\d+[._](img|txt)_(mod|mlp)[._]")
 
@@ -344,7 +349,12 @@ def _lora_arch(names: Mapping[str, TensorInfo]) -> str | None:
         "double_blocks" in n or "single_blocks" in n or "single_transformer_blocks" in n
         for n in names
     ):
-        return Architecture.FLUX
+        # Same block names; Flux has 19 double and 38 single blocks, HunyuanVideo 20 and 40.
+        beyond = any(
+            (m := _DIT_BLOCK.search(n)) and int(m[2]) >= (19 if m[1] == "double" else 38)
+            for n in names
+        )
+        return Architecture.HUNYUAN_VIDEO if beyond else Architecture.FLUX
     if any(_LORA_WAN.search(n) for n in names):
         return Architecture.WAN
     if any(n.startswith("lora_unet_") for n in names):

@@ -295,6 +295,28 @@ def test_a_4_channel_vae_is_told_by_its_metadata_only(
         (["diffusion_model.double_stream_blocks.0.block.attn1.to_q.lora_A.weight"], {}, "hidream"),
         (["lora_unet_double_blocks_0_img_attn_qkv.lora_down.weight"], {}, "flux"),
         (
+            [
+                "lora_unet_double_blocks_18_img_attn_qkv.lora_down.weight",
+                "lora_unet_single_blocks_37_linear1.lora_down.weight",
+            ],
+            {},
+            "flux",
+        ),
+        (  # HunyuanVideo has the same block names, but 20 double and 40 single blocks
+            [
+                "lora_unet_double_blocks_19_img_attn_qkv.lora_down.weight",
+                "lora_unet_single_blocks_39_linear1.lora_down.weight",
+            ],
+            {},
+            "hunyuan-video",
+        ),
+        (["transformer.single_transformer_blocks.39.attn.to_q.lora_A.weight"], {}, "hunyuan-video"),
+        (
+            ["lora_unet_double_blocks_0_img_attn_qkv.lora_down.weight"],
+            {"ss_architecture": "hyv"},
+            "hunyuan-video",
+        ),
+        (
             ["lora_unet_double_blocks_0_img_attn_qkv.lora_down.weight"],
             {"modelspec.architecture": "flux-1-kontext-dev/lora"},
             "flux-kontext",
