@@ -106,7 +106,7 @@ def test_mistakes_are_clear_errors_without_traceback(
     cases = [
         (("tools", "add", str(tmp_path / "missing")), "No such folder"),
         (("tools", "add", str(tmp_path / "photos")), "not a folder of a known tool"),
-        (("tools", "add", str(comfy), "--type", "ollama"), "does not hold Ollama; looked for manifests/"),
+        (("tools", "add", str(comfy), "--type", "ollama"), "does not hold Ollama; looked for"),
         (("tools", "add", str(comfy), "--type", "paint"), "Unknown tool type 'paint'"),
         (("tools", "rm", "nothing-here"), "No added tool is named or at 'nothing-here'"),
     ]

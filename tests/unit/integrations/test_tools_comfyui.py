@@ -171,3 +171,16 @@ def test_a_folder_without_the_markers_is_no_comfyui(tmp_path: Path) -> None:
     (tmp_path / "x" / "models").mkdir()
     assert detect_at(tmp_path / "x", host(tmp_path), "comfyui") is None
     assert detect_at(tmp_path / "missing", host(tmp_path)) is None
+
+
+def test_the_desktop_app_known_from_its_yaml_alone(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    base = tmp_path / "Comfy Base"
+    (base / "models").mkdir(parents=True)
+    touch(
+        home / ".config" / "ComfyUI" / "extra_models_config.yaml",
+        f"comfyui_desktop:\n  base_path: {base}\n  is_default: true\n  loras: models/loras/\n",
+    )
+    [tool] = detect_all(host(home)).tools
+    assert (tool.root, tool.variant) == (base, "desktop")
+    assert tool.default_folder["loras"] == base / "models" / "loras"

@@ -140,3 +140,14 @@ def test_stability_matrix_broken_settings(tmp_path: Path) -> None:
     tool = detect_at(library, host(tmp_path))
     assert tool is not None and tool.kind == "stability-matrix"
     assert any("not valid JSON" in n for n in tool.notes)
+
+
+def test_stability_matrix_library_dir_in_its_settings(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    library = stability_matrix(tmp_path / "Elsewhere")
+    touch(
+        home / ".config" / "StabilityMatrix" / "settings.json",
+        json.dumps({"LibraryDir": str(library)}),
+    )
+    kinds = {t.kind: t.root for t in detect_all(host(home)).tools}
+    assert kinds["stability-matrix"] == library

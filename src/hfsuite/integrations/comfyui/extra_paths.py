@@ -77,6 +77,8 @@ class ExtraPaths:
     entries: tuple[ExtraPath, ...] = ()
     sections: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    base_paths: tuple[tuple[str, Path, bool], ...] = ()
+    """``(section, base_path resolved, is_default)`` of each section that has a base_path."""
 
     def folders(self) -> dict[str, list[Path]]:
         """Per folder key, the folders in the order ComfyUI searches them when this file is
@@ -163,6 +165,7 @@ def read_extra_paths(
     base_dir = os.path.abspath(str(yaml_dir))
     entries: list[ExtraPath] = []
     sections: list[str] = []
+    bases: list[tuple[str, Path, bool]] = []
     for raw_name, conf in data.items():
         name = str(raw_name)
         sections.append(name)
@@ -172,7 +175,21 @@ def read_extra_paths(
             notes.append(f"Section '{name}' of {source} is not a mapping; skipped.")
             continue
         entries.extend(_section_entries(name, conf, base_dir, expand, source, notes))
-    return ExtraPaths(tuple(entries), tuple(sections), tuple(notes))
+        base = _base_path(conf, base_dir, expand)
+        if base is not None:
+            bases.append((name, Path(os.path.normpath(base)), bool(conf.get("is_default"))))
+    return ExtraPaths(tuple(entries), tuple(sections), tuple(notes), tuple(bases))
+
+
+def _base_path(conf: dict[Any, Any], base_dir: str, expand: Callable[[str], str]) -> str | None:
+    """A section's ``base_path``: expanded, a relative one from the YAML file's folder."""
+    raw = conf.get("base_path")
+    if not isinstance(raw, str):
+        return None
+    base = expand(raw)
+    if base and not os.path.isabs(base):
+        base = os.path.abspath(os.path.join(base_dir, base))
+    return base or None
 
 
 def _section_entries(
@@ -183,16 +200,10 @@ def _section_entries(
     source: str,
     notes: list[str],
 ) -> list[ExtraPath]:
-    base: str | None = None
-    if "base_path" in conf:
-        raw_base = conf["base_path"]
-        if not isinstance(raw_base, str):
-            notes.append(f"Section '{name}' of {source}: base_path is not a path; skipped.")
-            return []
-        base = expand(raw_base)
-        if base and not os.path.isabs(base):
-            base = os.path.abspath(os.path.join(base_dir, base))
-        base = base or None
+    if "base_path" in conf and not isinstance(conf["base_path"], str):
+        notes.append(f"Section '{name}' of {source}: base_path is not a path; skipped.")
+        return []
+    base = _base_path(conf, base_dir, expand)
     is_default = bool(conf.get("is_default", False))
     found: list[ExtraPath] = []
     for raw_key, value in conf.items():

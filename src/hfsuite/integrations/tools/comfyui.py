@@ -286,10 +286,10 @@ def detect_desktop(host: Host, name: str = "comfyui-desktop") -> DetectedTool | 
         parsed = read_extra_paths(
             read_text(config_yaml, Notes()) or "", user_data, expand=host.expand
         )
-        defaults = [e for e in parsed.entries if e.is_default]
+        # the app writes its base folder as the base_path of an is_default section
+        defaults = [path for _, path, is_default in parsed.base_paths if is_default]
         if defaults:
-            # base_path + "models/<x>" → the base folder is two levels up from a model folder
-            base = defaults[0].path.parent.parent
+            base = defaults[0]
     if base is None:
         return None
     if not is_dir(base):

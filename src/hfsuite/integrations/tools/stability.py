@@ -2,7 +2,8 @@
 
 The library is the app's ``Data`` folder in portable mode (``Data/.sm-portable`` beside the
 app), else the folder ``library.json`` names (``LibraryPath``) in the app's settings folder
-(``%APPDATA%\\StabilityMatrix``; ``~/.config/StabilityMatrix`` on Linux and macOS).
+(``%APPDATA%\\StabilityMatrix``; ``~/.config/StabilityMatrix`` on Linux and macOS), or
+the ``LibraryDir`` of the ``settings.json`` there.
 ``<library>/settings.json`` lists the installed packages (``InstalledPackages``) and may move
 the shared models folder (``ModelDirectoryOverride``; default ``<library>/Models``), whose
 subfolders are named after Stability Matrix's folder types (``StableDiffusion``, ``Lora``…).
@@ -123,6 +124,10 @@ def library_places(host: Host) -> list[Path]:
         named = _library_json(settings_dir, Notes())
         if named is not None:
             places.append(Path(host.expand(str(named))))
+        settings, _ = _settings(settings_dir, Notes())
+        moved = settings.get("LibraryDir")
+        if isinstance(moved, str) and moved.strip():
+            places.append(Path(host.expand(moved.strip())))
         places.append(settings_dir)
     for base in (host.home, host.home / "Downloads", host.home / "Desktop"):
         places.append(base / "StabilityMatrix")
