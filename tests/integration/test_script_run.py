@@ -17,6 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from hfsuite.app.download.operation import DownloadRequest, download
 from hfsuite.app.script.plan import ScriptPlan, plan_for_request
@@ -242,3 +244,33 @@ def test_the_endpoint_is_a_default_the_environment_overrides(  # type: ignore[no
         assert moved.returncode != 0 and "config.json" in moved.stderr
         done = _run(shell, plan, tmp_path, env={"HF_ENDPOINT": hub.url + "/"})
         assert done.returncode == 0, done.stderr
+
+
+_NAME_CHARS = st.characters(
+    blacklist_categories=("Cs", "Cc"), blacklist_characters="/\\\x00", max_codepoint=0x1F9FF
+)
+_NAMES = st.lists(
+    st.text(_NAME_CHARS, min_size=1, max_size=12).filter(lambda n: n not in (".", "..")),
+    min_size=1,
+    max_size=6,
+    unique_by=lambda n: n.casefold(),
+)
+
+
+@given(names=_NAMES)
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+def test_any_file_names_reach_the_disk_unchanged(hub_factory, tmp_path_factory, names) -> None:  # type: ignore[no-untyped-def]
+    hub = hub_factory()
+    files = {f"d {i}/{name}": name.encode("utf-8") for i, name in enumerate(names)}
+    hub.create_repo("acme/names", files=files)
+    where = tmp_path_factory.mktemp("names")
+    store = SettingsStore(where / "cfg" / "settings.toml")
+    suite = Suite(store.load(env={}), store)
+    for shell in RUNNERS:
+        dest = where / shell.value
+        request = DownloadRequest(
+            ref=RepoRef("acme/names"), destination=Destination.folder(dest), endpoint=hub.url
+        )
+        done = _run(shell, plan_for_request(suite, request), where)
+        assert done.returncode == 0, done.stderr
+        assert _tree(dest, (".cache/",)) == files
