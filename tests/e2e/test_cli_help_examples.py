@@ -11,6 +11,7 @@ example that pipes one in.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -153,6 +154,22 @@ def _env(world: Path, hub: HubEmulator) -> dict[str, str]:
     }
 
 
+def _comfyui_files(work: Path) -> None:
+    """A workflow and an image ComfyUI saved, as the ``comfyui`` examples name them."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    workflow = {
+        "version": 0.4,
+        "links": [],
+        "nodes": [{"id": 4, "type": "CheckpointLoaderSimple", "widgets_values": ["v1-5.ckpt"]}],
+    }
+    (work / "workflow.json").write_text(json.dumps(workflow))
+    info = PngInfo()
+    info.add_text("workflow", json.dumps(workflow))
+    Image.new("RGB", (8, 8)).save(work / "ComfyUI_00001_.png", pnginfo=info)
+
+
 def _shell(line: str, world: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["bash", "-c", line],
@@ -179,6 +196,7 @@ class World:
         (self.path / "work" / "models.txt").write_text(
             "# models to fetch\nopenai-community/gpt2\ndatasets/rajpurkar/squad\n"
         )
+        _comfyui_files(self.path / "work")  # for `hfsuite comfyui refs`
         comfy = self.path / "home" / "apps" / "ComfyUI"  # a tool for `hfsuite tools`
         for name in ("main.py", "folder_paths.py", "comfy/__init__.py"):
             (comfy / name).parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ MAX_TEXT_CHARS = 1_000_000
 
 _PAIR = re.compile(r'\s*(\w[\w \-/]+):\s*("(?:\\.|[^\\"])+"|[^,]*)(?:,|$)')
 _TAG = re.compile(r"<(lora|lyco|hypernet):([^:>]+)(?::[^>]*)?>", flags=re.IGNORECASE)
+_UNQUOTED_HASHES = re.compile(r"Hashes: (\{[^{}]*\})")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _BUILTIN_UPSCALERS = ("latent", "none", "lanczos", "nearest")
 _TAG_FOLDERS = {"lora": "loras", "lyco": "loras", "hypernet": "hypernetworks"}
@@ -91,6 +92,9 @@ def read_parameters(text: str, collector: RefCollector) -> None:
         return
     prompt, negative, fields = parse_parameters(text)
     civitai = _civitai_hashes(fields.get("Hashes"))
+    if not civitai:  # written unquoted by some tools: its commas split it apart
+        unquoted = _UNQUOTED_HASHES.search(text)
+        civitai = _civitai_hashes(unquoted.group(1) if unquoted else None)
 
     def add(value: str, field: str, folder: str, digest: str | None) -> None:
         short, kind = _hash(digest)

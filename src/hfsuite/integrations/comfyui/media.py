@@ -262,10 +262,10 @@ def _exif(data: bytes, found: Embedded) -> None:
             if at + 12 > len(data):
                 break
             tag, kind, n, value = struct.unpack(order + "HHII", data[at : at + 12])
-            if tag == _EXIF_IFD and kind == 4:
+            if tag == _EXIF_IFD and kind in (4, 13):
                 offsets.append(value)
                 continue
-            if kind not in (2, 7):
+            if kind not in (1, 2, 7):  # BYTE, ASCII, UNDEFINED (writers differ)
                 continue
             size = n * _TYPE_SIZES[kind]
             raw = data[at + 8 : at + 8 + size] if size <= 4 else data[value : value + size]

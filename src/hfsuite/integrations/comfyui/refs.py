@@ -9,7 +9,7 @@ the limits that keep hostile input bounded.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -101,10 +101,10 @@ def hf_resolve_url(url: str) -> str:
     return _HF_BLOB.sub(r"\1/resolve/", url, count=1)
 
 
-def read_declared(entries: Any) -> list[Declared]:
+def read_declared(entries: Any) -> DeclaredModels:
     """The well-formed entries of a ``models`` list (anything else is skipped)."""
     if not isinstance(entries, list):
-        return []
+        return NO_DECLARED
     found: list[Declared] = []
     for entry in entries[:MAX_DECLARED]:
         if not isinstance(entry, Mapping):
@@ -125,21 +125,35 @@ def read_declared(entries: Any) -> list[Declared]:
                 hash_type=kind.strip().lower() if isinstance(kind, str) and kind.strip() else None,
             )
         )
-    return found
+    return DeclaredModels(found)
 
 
-def match_declared(value: str, folder: str | None, declared: Iterable[Declared]) -> Declared | None:
-    """The declared entry for a name: same path, or same file name; same folder if both say."""
-    base = basename(value)
-    best: Declared | None = None
-    for entry in declared:
-        if folder and entry.folder and entry.folder != folder:
-            continue
-        if entry.name.replace("\\", "/") == value:
-            return entry
-        if best is None and basename(entry.name) == base:
-            best = entry
-    return best
+class DeclaredModels:
+    """A ``models`` list, looked up by file name (a hostile list may be long)."""
+
+    def __init__(self, entries: list[Declared]):
+        self.entries = entries
+        self._by_name: dict[str, list[Declared]] = {}
+        for entry in entries:
+            self._by_name.setdefault(basename(entry.name), []).append(entry)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def match(self, value: str, folder: str | None) -> Declared | None:
+        """The entry for a name: same path, else same file name; same folder if both say."""
+        best: Declared | None = None
+        for entry in self._by_name.get(basename(value), ()):
+            if folder and entry.folder and entry.folder != folder:
+                continue
+            if entry.name.replace("\\", "/") == value:
+                return entry
+            if best is None:
+                best = entry
+        return best
+
+
+NO_DECLARED = DeclaredModels([])
 
 
 def prompt_embeddings(text: str) -> list[str]:
@@ -158,6 +172,7 @@ class RefCollector:
     def __init__(self) -> None:
         self.refs: list[ModelRef] = []
         self._keys: set[tuple[str | None, str | None, str, str | None]] = set()
+        self._by_node: dict[str | None, list[ModelRef]] = {}
 
     def add(self, ref: ModelRef) -> None:
         """Add ``ref`` unless the same node/input/value/folder is already there."""
@@ -168,6 +183,7 @@ class RefCollector:
             raise WorkflowError(f"The file names more than {MAX_REFS} models; it is not read.")
         self._keys.add(key)
         self.refs.append(ref)
+        self._by_node.setdefault(ref.node_id, []).append(ref)
 
     def add_value(
         self,
@@ -178,7 +194,7 @@ class RefCollector:
         input_name: str | None,
         folder: str | None,
         active: bool,
-        declared: Iterable[Declared] = (),
+        declared: DeclaredModels = NO_DECLARED,
         subgraph: str | None = None,
         origin: str = "widget",
     ) -> None:
@@ -209,7 +225,7 @@ class RefCollector:
 
     def add_declared_leftovers(
         self,
-        declared: Iterable[Declared],
+        declared: DeclaredModels,
         *,
         node_id: str | None,
         node_type: str | None,
@@ -217,16 +233,17 @@ class RefCollector:
         subgraph: str | None = None,
     ) -> None:
         """Declared models no reference of this node (or file) names, as ``declared`` refs."""
-        mine = [r for r in self.refs if node_id is None or r.node_id == node_id]
-        for entry in declared:
+        if not declared:
+            return
+        mine = self.refs if node_id is None else self._by_node.get(node_id, [])
+        names = {basename(r.value) for r in mine}
+        named = {(basename(r.value), r.folder) for r in mine}
+        for entry in declared.entries:
             name = normalise(entry.name)
             if name is None:
                 continue
             base = basename(name.value)
-            if any(
-                basename(r.value) == base and (entry.folder is None or r.folder == entry.folder)
-                for r in mine
-            ):
+            if (base, entry.folder) in named or (entry.folder is None and base in names):
                 continue
             self.add(
                 ModelRef(
@@ -245,15 +262,14 @@ class RefCollector:
                 )
             )
 
-    def attach(self, declared: Iterable[Declared]) -> None:
+    def attach(self, declared: DeclaredModels) -> None:
         """Give references without a URL the URL/hash a file-wide ``models`` list declares."""
-        entries = list(declared)
-        if not entries:
+        if not declared:
             return
         for i, ref in enumerate(self.refs):
             if ref.url or ref.refused:
                 continue
-            entry = match_declared(ref.value, ref.folder, entries)
+            entry = declared.match(ref.value, ref.folder)
             if entry is not None:
                 self.refs[i] = replace(
                     ref, url=entry.url, hash=entry.hash, hash_type=entry.hash_type
@@ -269,9 +285,9 @@ def _ref(
     active: bool,
     subgraph: str | None,
     origin: str,
-    declared: Iterable[Declared],
+    declared: DeclaredModels,
 ) -> ModelRef:
-    entry = None if name.refused else match_declared(name.value, folder, declared)
+    entry = None if name.refused else declared.match(name.value, folder)
     if folder is None and entry is not None:
         folder = entry.folder
     return ModelRef(

@@ -23,7 +23,7 @@ from hfsuite.integrations.comfyui.node_table import (
     Loader,
 )
 from hfsuite.integrations.comfyui.refs import (
-    Declared,
+    NO_DECLARED,
     RefCollector,
     prompt_embeddings,
     read_declared,
@@ -64,6 +64,10 @@ class _Subgraph:
     inputs: list[Any]
     links: dict[int, tuple[Any, Any, Any]]
     """link id -> (origin id, target id, target slot)."""
+    by_id: dict[str, Any]
+    """inner node id -> node."""
+    widget_inputs: list[str]
+    """The inputs that feed an inner widget, in order (an instance's widgets, older format)."""
 
 
 def read_ui_workflow(doc: Mapping[str, Any], collector: RefCollector) -> None:
@@ -89,16 +93,21 @@ def _subgraphs(doc: Mapping[str, Any]) -> dict[str, _Subgraph]:
         for sg in subgraphs:
             if not isinstance(sg, Mapping) or not isinstance(sg.get("id"), str):
                 continue
+            if sg["id"] in found:
+                continue
             name = sg.get("name")
-            found.setdefault(
-                sg["id"],
-                _Subgraph(
-                    id=sg["id"],
-                    name=name if isinstance(name, str) and name else sg["id"],
-                    nodes=sg["nodes"] if isinstance(sg.get("nodes"), list) else [],
-                    inputs=sg["inputs"] if isinstance(sg.get("inputs"), list) else [],
-                    links=_links(sg.get("links")),
-                ),
+            nodes = sg["nodes"] if isinstance(sg.get("nodes"), list) else []
+            inputs = sg["inputs"] if isinstance(sg.get("inputs"), list) else []
+            links = _links(sg.get("links"))
+            by_id = {str(n.get("id")): n for n in nodes if isinstance(n, Mapping)}
+            found[sg["id"]] = _Subgraph(
+                id=sg["id"],
+                name=name if isinstance(name, str) and name else sg["id"],
+                nodes=nodes,
+                inputs=inputs,
+                links=links,
+                by_id=by_id,
+                widget_inputs=_subgraph_widget_inputs(inputs, links, by_id),
             )
             pending.append((sg.get("definitions"), depth + 1))
     return found
@@ -187,8 +196,10 @@ class _Walker:
         subgraph: str | None,
     ) -> None:
         properties = node.get("properties")
-        declared: list[Declared] = (
-            read_declared(properties.get("models")) if isinstance(properties, Mapping) else []
+        declared = (
+            read_declared(properties.get("models"))
+            if isinstance(properties, Mapping)
+            else NO_DECLARED
         )
         loader = LOADERS.get(node_type)
         latest = {name: value for name, value in values if name is not None}
@@ -276,13 +287,17 @@ def _widget_names(
     if loader is not None and loader.widgets is not None:
         return list(loader.widgets)
     if sg is not None:
-        inputs_named: list[str | None] = list(_subgraph_widget_inputs(sg))
-        if len(inputs_named) == count:
-            return inputs_named
+        # Newer frontends save an instance's values in the order of its promoted widgets
+        # (``proxyWidgets``; all of them, or only those bound to subgraph inputs, "-1");
+        # older ones in the order of the subgraph's inputs that feed a widget.
         proxied = _proxy_names(node)
-        if len(proxied) == count:
-            return list(proxied)
-        return []
+        if proxied and len(proxied) == count:
+            return proxied
+        bound = [n for n in proxied if n is not None and n.startswith("-1\x00")]
+        if bound and len(bound) == count:
+            return list(bound)
+        inputs_named: list[str | None] = list(sg.widget_inputs)
+        return inputs_named if len(inputs_named) == count else []
     inputs = node.get("inputs")
     names: list[str | None] = []
     if isinstance(inputs, list):
@@ -308,22 +323,21 @@ def _proxy_names(node: Mapping[str, Any]) -> list[str | None]:
     return names
 
 
-def _subgraph_widget_inputs(sg: _Subgraph) -> list[str]:
-    """The subgraph's inputs that feed an inner widget, in order (an instance's widgets)."""
-    by_id = {str(n.get("id")): n for n in sg.nodes if isinstance(n, Mapping)}
+def _subgraph_widget_inputs(
+    inputs: list[Any], links: Mapping[int, tuple[Any, Any, Any]], by_id: Mapping[str, Any]
+) -> list[str]:
+    """The subgraph's inputs that feed an inner widget, in order."""
     names: list[str] = []
-    for entry in sg.inputs:
+    for entry in inputs:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
             continue
-        for target in _targets(sg, entry, by_id):
-            if target[1] is not None:
-                names.append(entry["name"])
-                break
+        if any(widget is not None for _, widget in _targets(links, entry, by_id)):
+            names.append(entry["name"])
     return names
 
 
 def _targets(
-    sg: _Subgraph, entry: Mapping[str, Any], by_id: Mapping[str, Any]
+    links: Mapping[int, tuple[Any, Any, Any]], entry: Mapping[str, Any], by_id: Mapping[str, Any]
 ) -> list[tuple[str, str | None]]:
     """``(inner node id, widget name or None)`` each link of a subgraph input reaches."""
     found: list[tuple[str, str | None]] = []
@@ -331,7 +345,7 @@ def _targets(
     if not isinstance(link_ids, list):
         return found
     for link_id in link_ids:
-        link = sg.links.get(link_id) if isinstance(link_id, int) else None
+        link = links.get(link_id) if isinstance(link_id, int) else None
         if link is None or link[0] != SUBGRAPH_INPUT_NODE:
             continue
         target_id, slot = str(link[1]), link[2]
@@ -353,7 +367,6 @@ def _inner_overrides(
 ) -> dict[str, dict[str, Any]]:
     """Inner node id -> widget name -> the value the instance gives it."""
     overrides: dict[str, dict[str, Any]] = {}
-    by_id = {str(n.get("id")): n for n in sg.nodes if isinstance(n, Mapping)}
     inputs_by_name = {
         e["name"]: e for e in sg.inputs if isinstance(e, Mapping) and isinstance(e.get("name"), str)
     }
@@ -369,7 +382,7 @@ def _inner_overrides(
         entry = inputs_by_name.get(key)
         if entry is None:
             continue
-        for target_id, widget_name in _targets(sg, entry, by_id):
+        for target_id, widget_name in _targets(sg.links, entry, sg.by_id):
             if widget_name is not None:
                 overrides.setdefault(target_id, {})[widget_name] = value
     return overrides
