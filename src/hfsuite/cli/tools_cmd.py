@@ -96,7 +96,8 @@ def detect(ctx: typer.Context, as_json: bool = json_option()) -> None:
     width = max(len(t.name) for t in detection.tools)
     for tool in detection.tools:
         origin = "added" if tool.name in detection.added else "found"
-        out.print(f"{escape(tool.name.ljust(width))}  {escape(_summary(tool, origin))}")
+        noted = f"  [dim]({counted(len(tool.notes), 'note')})[/]" if tool.notes else ""
+        out.print(f"{escape(tool.name.ljust(width))}  {escape(_summary(tool, origin))}{noted}")
     out.print(f"{counted(len(detection.tools), 'tool')}; their folders: hfsuite tools ls")
 
 

@@ -205,7 +205,8 @@ def _finish(
         configured.update(e.path for e in parsed.entries if e.key != "custom_nodes")
     folders.pop("custom_nodes", None)  # code, not models
     for path in sorted(configured):
-        if not is_dir(path):
+        # folders under <base>/models are ComfyUI's own: it creates them when it starts
+        if not is_dir(path) and not path.is_relative_to(base / "models"):
             notes.add(f"The configured model folder {path} does not exist.")
     if not is_dir(base / "models"):
         notes.add(f"{base / 'models'} does not exist yet; ComfyUI creates it when it starts.")
