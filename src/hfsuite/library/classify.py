@@ -470,7 +470,12 @@ def _text_encoder(
         return Classification("clip_vision")
     if any(".text_model.encoder.layers." in f".{n}" for n in names):
         width = next(
-            (i.shape[-1] for n, i in names.items() if n.endswith("final_layer_norm.weight")), None
+            (
+                i.shape[-1]
+                for n, i in names.items()
+                if n.endswith("final_layer_norm.weight") and i.shape
+            ),
+            None,
         )
         widths = {768: Architecture.CLIP_L, 1024: Architecture.CLIP_H, 1280: Architecture.CLIP_G}
         return Classification("text_encoders", widths.get(width or 0))

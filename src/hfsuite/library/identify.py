@@ -204,8 +204,10 @@ def identify_set(path: str | os.PathLike[str]) -> Identification:
         shard = parse_shard_name(where.name)
         if shard is None:
             return identify(where)
-        members = sibling_shards(where, shard)
         set_file = set_path(where, shard)
+        if is_index_name(set_file.name):  # the index beside it names the members
+            return identify_set(set_file)
+        members = sibling_shards(where, shard)
     return _identify_members(set_file, members, names, index_meta, errors)
 
 

@@ -493,3 +493,13 @@ def test_a_quantized_transformers_folder(tmp_path: Path) -> None:
     config["quantization_config"] = {"quant_method": "awq", "bits": 4}
     (tmp_path / "config.json").write_text(json.dumps(config))
     assert identify(tmp_path).quantization == "awq"
+
+
+def test_scalar_tensors_where_a_width_is_expected(tmp_path: Path) -> None:
+    # A 0-d tensor under a name whose width the rules read must not break the read.
+    shapes = {
+        "text_model.encoder.layers.0.self_attn.q_proj.weight": (8, 8),
+        "text_model.final_layer_norm.weight": (),
+    }
+    found = identify(write_safetensors(tmp_path / "odd.safetensors", shapes))
+    assert (found.kind, found.architecture, found.errors) == ("text_encoders", None, ())

@@ -14,9 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from model_builders import FLUX, onnx_graph_model, varint, write_safetensors
 
+from hfsuite.core.destination import LIBRARY_ONLY_KINDS, MODEL_KINDS
+from hfsuite.library.classify import classify, quantization
+from hfsuite.library.header import ModelFormat, ModelHeader, TensorInfo
 from hfsuite.library.identify import identify, identify_set
 from hfsuite.library.shards import parse_shard_name
-from hfsuite.library.training import TOP_TAGS, summarize_tag_frequency
+from hfsuite.library.training import TOP_TAGS, summarize_tag_frequency, training_summary
 
 MAX_ALLOCATED = 8 * 1024 * 1024
 FUZZ = settings(
@@ -138,3 +141,75 @@ def test_tag_frequency_of_any_shape(value: object) -> None:
         top, distinct = summary
         assert len(top) <= TOP_TAGS and distinct >= len(top)
         assert all(isinstance(c, int) and c > 0 for _, c in top)
+
+
+def _marker_names() -> list[str]:
+    from test_architectures import CASES as ARCH_CASES
+    from test_safetensors_kinds import CASES as KIND_CASES
+
+    names = {n for shapes, _, _ in ARCH_CASES.values() for n in shapes}
+    names |= {n for shapes, _, _ in KIND_CASES.values() for n in shapes}
+    names |= {
+        "lora_unet_double_blocks_19_img_attn_qkv.lora_down.weight",
+        "model.layers.0.mlp.down_proj.weight.quant_state.bitsandbytes__nf4",
+        "scaled_fp8",
+        "x.SCB",
+        "clip_l",
+        "clip_g",
+        "emb_params",
+    }
+    return sorted(names)
+
+
+MARKERS = _marker_names()
+shapes = st.lists(st.integers(0, 5000), max_size=5).map(tuple)
+io_specs = st.lists(
+    st.fixed_dictionaries(
+        {"name": st.sampled_from(["input_ids", "sample", "timestep", "latent_sample", "x", ""])},
+        optional={"shape": st.one_of(json_values, st.lists(st.integers(-3, 600) | st.none()))},
+    )
+    | json_values,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    fmt=st.sampled_from(list(ModelFormat)),
+    tensors=st.dictionaries(
+        st.sampled_from(MARKERS) | st.text(max_size=30),
+        st.tuples(st.sampled_from(["F16", "F8_E4M3", "U8", "unknown", "Q4_K"]), shapes),
+        max_size=12,
+    ),
+    metadata=st.dictionaries(
+        st.sampled_from(
+            [
+                "modelspec.architecture",
+                "ss_base_model_version",
+                "ss_architecture",
+                "general.architecture",
+                "quantization_config",
+                "onnx.inputs",
+                "onnx.outputs",
+                "components",
+                "_class_name",
+                "model_type",
+                "split.no",
+            ]
+        ),
+        json_values | io_specs,
+        max_size=6,
+    ),
+)
+def test_classify_any_names_shapes_and_metadata(
+    fmt: ModelFormat,
+    tensors: dict[str, tuple[str, tuple[int, ...]]],
+    metadata: dict[str, object],
+) -> None:
+    header = ModelHeader(
+        fmt, tensors={n: TensorInfo(d, s) for n, (d, s) in tensors.items()}, metadata=metadata
+    )
+    found = classify(header)
+    assert found.kind in MODEL_KINDS + LIBRARY_ONLY_KINDS
+    assert quantization(header) is None or isinstance(quantization(header), str)
+    training_summary(metadata)
