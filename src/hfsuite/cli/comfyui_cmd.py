@@ -78,12 +78,18 @@ def refs_command(
         out.print(_table(found.refs))
     inactive = sum(not r.active for r in found.refs)
     refused = sum(r.refused is not None for r in found.refs)
-    extra = [f"{n} {label}" for n, label in ((inactive, "inactive"), (refused, "refused")) if n]
+    urls = sum(r.url is not None for r in found.refs)
+    extra = [
+        f"{n} {label}"
+        for n, label in (
+            (inactive, "inactive"),
+            (refused, "refused"),
+            (urls, "with a download URL, see --json"),
+        )
+        if n
+    ]
     more = f" ({', '.join(extra)})" if extra else ""
     what = " + ".join(found.contents)
-    urls = sum(r.url is not None for r in found.refs)
-    if urls:
-        extra.append(f"{urls} with a download URL, see --json")
     out.print(
         f"{counted(len(found.refs), 'model reference')}{more} in {escape(file.name)} "
         f"({found.source_format}: {what})."
