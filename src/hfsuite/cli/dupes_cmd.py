@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -64,12 +65,27 @@ def _suite(ctx: typer.Context) -> Suite:
     return ctx.find_root().obj.suite()
 
 
+def hash_status(label: str) -> tuple[Any, Callable[[Any], None] | None]:
+    """A spinner on a terminal (stderr) with the bytes hashed so far, and its updater."""
+    if not err.is_terminal:
+        return contextlib.nullcontext(), None
+    status = err.status(label)
+
+    def update(p: Any) -> None:  # a HashProgress, from the hashing threads
+        if p.bytes_total:
+            status.update(
+                f"{label} hashing {format_bytes(p.bytes_done)} of {format_bytes(p.bytes_total)}"
+            )
+
+    return status, update
+
+
 def _find(suite: Suite, paths: list[str]) -> DupesResult:
     from hfsuite.app.library.dupes import find, suite_index
 
-    busy = err.status("Looking for duplicates…") if err.is_terminal else contextlib.nullcontext()
-    with busy:
-        return find(suite_index(suite), paths)
+    status, update = hash_status("Looking for duplicates…")
+    with status:
+        return find(suite_index(suite), paths, on_progress=update)
 
 
 # --- listing ----------------------------------------------------------------------------------

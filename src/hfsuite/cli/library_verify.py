@@ -5,12 +5,12 @@ The ``library`` group registers it with :func:`register`.
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 
+from hfsuite.cli.dupes_cmd import hash_status
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.wording import counted
@@ -70,9 +70,9 @@ def verify_command(
     from hfsuite.app.library.verify import VerifyStatus, verify
 
     suite = ctx.find_root().obj.suite()
-    busy = err.status("Verifying…") if err.is_terminal else contextlib.nullcontext()
-    with busy:
-        result = verify(suite_index(suite), paths or [])
+    status, update = hash_status("Verifying…")
+    with status:
+        result = verify(suite_index(suite), paths or [], on_progress=update)
     if as_json:
         print_json(verify_view(result))
     else:

@@ -170,17 +170,6 @@ def refresh(files: Iterable[ScannedFile]) -> tuple[list[ScannedFile], list[str]]
     return now, gone
 
 
-def _with_cached_hashes(files: Iterable[ScannedFile], cache: HashCache) -> list[ScannedFile]:
-    out = []
-    for f in files:
-        if f.sha256 is None and not f.is_symlink:
-            cached = cache.get(f.key)
-            if cached is not None:
-                f = dataclasses.replace(f, sha256=cached)
-        out.append(f)
-    return out
-
-
 # --- finding duplicates -----------------------------------------------------------------------
 
 
@@ -249,8 +238,9 @@ def find(
     """
     chosen = select_files(index.indexed_files(), paths, index.roots())
     current, gone = refresh(chosen)
+    # The index's hashes are those of the keys it recorded; a file changed since is looked up
+    # in the cache by its new key (by the hasher, and only if its size has a twin).
     cache = index.hash_cache
-    current = _with_cached_hashes(current, cache)
     hasher = _CountingHasher(cache, workers=workers)
     try:
         groups = find_duplicates(current, hasher, on_progress=on_progress, cancel=cancel)

@@ -127,7 +127,7 @@ def verify(
     result = VerifyResult()
     recorded: list[tuple[ScannedFile, str]] = []
     for f in chosen:
-        digest = f.sha256 or cache.get(f.key)
+        digest = f.sha256  # the index joins the cache on the key it recorded
         if digest is None:
             result.not_hashed += 1
         else:
