@@ -407,13 +407,16 @@ class Scanner:
                 walk = self._iter_hf_cache(top, problems, cancel)
             else:
                 walk = self._iter_tree(top, top, problems, cancel, previous)
+            # Paths are unique within a root: only a later root can report one again.
+            overlap = bool(found_files)
             for found in walk:
                 path = found.path
-                if path in found_files:
+                if overlap and path in found_files:
                     continue
-                old = prev_get(path)
-                if old is found:  # unchanged: the walk handed back the previous record
-                    if found.sha256 is None and hasher is not None and not found.is_symlink:
+                if found.sha256 is not None:
+                    pass  # only a previous record has a hash: the walk found it unchanged
+                elif (old := prev_get(path)) is found:  # unchanged, but never hashed
+                    if hasher is not None and not found.is_symlink:
                         to_hash.append(path)
                 elif old is not None and old.key == found.key and old.sha256 is not None:
                     same = (old.nlink, old.is_symlink, old.hf_refs, old.root) == (
