@@ -142,6 +142,8 @@ class HFCacheLayout:
         self.blobs = self.repo_dir / "blobs"
         self.snapshot_dir = self.repo_dir / "snapshots" / snapshot.commit
         self._use_symlinks = use_symlinks
+        # Files finish on several threads at once: the probe runs once, under this lock.
+        self._probe_lock = threading.Lock()
         self._guard = PathGuard(self.snapshot_dir)
         self._targets: dict[RemoteFile, FileTarget] = {}
 
@@ -241,20 +243,29 @@ class HFCacheLayout:
         return self._guard.join(path)
 
     def _symlinks_supported(self) -> bool:
-        if self._use_symlinks is None:
-            probe_dir = self.repo_dir
-            probe_dir.mkdir(parents=True, exist_ok=True)
-            src, dst = probe_dir / ".hfsuite-probe-src", probe_dir / ".hfsuite-probe-dst"
-            try:
-                src.touch()
-                os.symlink(src.name, dst)
-                self._use_symlinks = True
-            except OSError:
-                self._use_symlinks = False
-            finally:
-                dst.unlink(missing_ok=True)
-                src.unlink(missing_ok=True)
-        return self._use_symlinks
+        with self._probe_lock:
+            if self._use_symlinks is None:
+                self._use_symlinks = self._probe_symlinks()
+            return self._use_symlinks
+
+    def _probe_symlinks(self) -> bool:
+        """Whether this file system takes symbolic links (one probe per layout; the names are
+        unique to this process and thread, so another download probing the same repo folder
+        cannot make this one fail)."""
+        probe_dir = self.repo_dir
+        probe_dir.mkdir(parents=True, exist_ok=True)
+        tag = f"{os.getpid()}-{threading.get_ident()}"
+        src = probe_dir / f".hfsuite-probe-src-{tag}"
+        dst = probe_dir / f".hfsuite-probe-dst-{tag}"
+        try:
+            src.touch()
+            os.symlink(src.name, dst)
+            return True
+        except OSError:
+            return False
+        finally:
+            dst.unlink(missing_ok=True)
+            src.unlink(missing_ok=True)
 
     def finish(self) -> None:
         self.snapshot_dir.mkdir(parents=True, exist_ok=True)

@@ -120,3 +120,42 @@ def test_select_files_folder_and_globs() -> None:
     assert names(select_files(files, ["unet"])) == ["unet/x.safetensors", "unet/y.bin"]
     assert names(select_files(files, include=["*.bin"])) == ["unet/y.bin", "vae/z.bin"]
     assert names(select_files(files, exclude=["unet/*"])) == ["a.json", "vae/z.bin"]
+
+
+def test_symlink_probe_from_many_finishing_files_at_once_links_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files finish on several threads together; the symlink probe must not race itself into
+    "no symlinks" (which made later snapshot entries copies instead of links)."""
+    import contextlib
+    import threading
+
+    from hfsuite.engine import layouts
+
+    files = [_file(f"f{i}.bin", bytes([i]) * 10) for i in range(8)]
+    layout = HFCacheLayout(tmp_path, RepoSnapshot(RepoRef("acme/m"), COMMIT, tuple(files)))
+    real_symlink = os.symlink
+    two_inside = threading.Barrier(2, timeout=0.5)
+
+    def symlink_held_open(src: str, dst: str) -> None:
+        # Keep the probe's link in place until a second prober comes (the race), or for half a
+        # second when none can (the probe is serialised).
+        real_symlink(src, dst)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            two_inside.wait()
+
+    monkeypatch.setattr(layouts.os, "symlink", symlink_held_open)
+    barrier = threading.Barrier(len(files))
+    answers: list[bool] = []
+
+    def probe() -> None:
+        barrier.wait()
+        answers.append(layout._symlinks_supported())
+
+    threads = [threading.Thread(target=probe) for _ in files]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [True] * len(files)
+    assert not list(layout.repo_dir.glob(".hfsuite-probe-*"))
