@@ -278,3 +278,22 @@ def test_stale_temps_of_a_killed_run_are_removed_first(suite: Suite, lib: Path) 
     assert run.stale_temps == [str(leftover)]
     assert not leftover.exists()
     assert run.report.failed == 0
+
+
+def test_the_same_blob_in_two_cached_repositories_is_left_alone(
+    suite: Suite, tmp_path: Path
+) -> None:
+    data = blob(9, 6000)
+    cache = tmp_path / "hf"
+    make_hf_cache(cache, "acme/one", {"lora.safetensors": data}, "1" * 40)
+    make_hf_cache(cache, "acme/two", {"lora.safetensors": data}, "2" * 40)
+    index_roots(suite, ScanRoot(str(cache), RootKind.HF_CACHE))
+    result = dupes.find(dupes.suite_index(suite))
+    (group,) = result.groups
+    assert all(c.hf_blob for c in group.copies) and group.wasted_bytes == 6000
+    for mode in ReclaimMode:
+        plan = dupes.plan(result, mode)
+        assert plan.actions == [] and plan.bytes_to_free == 0
+        (refusal,) = plan.refused
+        assert refusal.reason == dupes.HF_BLOB
+        assert "models--acme--two" in refusal.path and "models--acme--one" in refusal.keep

@@ -46,7 +46,7 @@ def test_reclaim_usage_errors_are_documented(monkeypatch: pytest.MonkeyPatch) ->
 
 
 @pytest.mark.parametrize(
-    "reason", [dupes.HF_CACHE_DELETE, dupes.HF_CACHE_SYMLINK, dupes.OTHER_DEVICE]
+    "reason", [dupes.HF_CACHE_DELETE, dupes.HF_CACHE_SYMLINK, dupes.OTHER_DEVICE, dupes.HF_BLOB]
 )
 def test_refusals_are_documented(reason: str) -> None:
     assert f"| `{reason}` | left alone |" in DOC

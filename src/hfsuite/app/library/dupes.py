@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Protocol
 from hfsuite.core.errors import UsageError
 from hfsuite.library.duplicates import (
     TEMP_MARK,
+    Copy,
     ReclaimAction,
     ReclaimReport,
     apply_reclaim,
@@ -307,11 +308,31 @@ OTHER_DEVICE = (
 )
 
 
+HF_BLOB = "a blob of the HF cache: never replaced (the cache's snapshots point at it)"
+
+
+def _kept_order(group: DuplicateGroup) -> list[Copy]:
+    """The group's copies, the one a plan keeps first (as the pure planner ranks them)."""
+    return sorted(group.copies, key=lambda c: (not c.hf_blob, c.key.mtime_ns, c.path))
+
+
+def _other_blobs(groups: Iterable[DuplicateGroup], mode: ReclaimMode) -> list[Refusal]:
+    """Further cache blobs of a group (the same file in two cached repositories): kept."""
+    out = []
+    for group in groups:
+        keep, *rest = _kept_order(group)
+        for copy in rest:
+            other_device = mode is ReclaimMode.HARDLINK and copy.key.device != keep.key.device
+            if copy.hf_blob and not other_device:
+                out.append(Refusal(copy.path, keep.path, HF_BLOB))
+    return out
+
+
 def _other_devices(groups: Iterable[DuplicateGroup]) -> list[Refusal]:
     """In a hard-link plan, the copy each further file system keeps (one per device)."""
     out = []
     for group in groups:
-        ranked = sorted(group.copies, key=lambda c: (not c.hf_blob, c.key.mtime_ns, c.path))
+        ranked = _kept_order(group)
         keep = ranked[0]
         seen = {keep.key.device}
         for copy in ranked[1:]:
@@ -328,7 +349,7 @@ def plan(result: DupesResult, mode: ReclaimMode) -> ReclaimPlan:
     kept that way are listed as refusals, so the bytes they hold are not a surprise.
     """
     actions = plan_reclaim(result.groups, mode)
-    refused: list[Refusal] = []
+    refused: list[Refusal] = _other_blobs(result.groups, mode)
     if mode is ReclaimMode.HARDLINK:
         refused += _other_devices(result.groups)
     blocked: set[tuple[int, int]] = set()
