@@ -156,12 +156,10 @@ def test_hf_cache_script_matches_download(suite, hub, tmp_path, shell) -> None: 
         if "/snapshots/" not in rel:
             assert content == theirs[rel], rel  # blobs, refs, CACHEDIR.TAG: byte for byte
             continue
-        # A relative symlink to the blob, as huggingface_hub makes it. (The engine falls back
-        # to a copy when its symlink probe loses a race between two files: same bytes.)
+        # A relative symlink to the blob, as huggingface_hub makes it, on both sides.
         assert isinstance(content, str), rel
         assert (by_script / rel).read_bytes() == (by_tool / rel).read_bytes(), rel
-        if isinstance(theirs[rel], str):
-            assert content == theirs[rel], rel
+        assert content == theirs[rel], rel
     assert (repo / "refs" / "main").read_text() == plan.commit
     link = repo / "snapshots" / plan.commit / "weights/deep/er/small.bin"
     assert link.is_symlink() and link.read_bytes() == FILES["weights/deep/er/small.bin"]
