@@ -6,12 +6,14 @@ asked of that one repository; offline and unreachable hubs give "could not check
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from dupes_helpers import blob, index_roots, sha
+from jsonschema import Draft202012Validator
 
 from hfsuite.app.hub.catalog import info
 from hfsuite.app.library.provenance import UpstreamStatus, provenance_of
@@ -23,6 +25,10 @@ from hfsuite.library.scanner import RootKind, ScanRoot
 from hfsuite.testing import HubEmulator
 
 MIB = 1 << 20
+SCHEMA = json.loads(
+    (Path(__file__).parents[3] / "docs" / "json-schema" / "v1.json").read_text(encoding="utf-8")
+)
+PROVENANCE = Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/provenance"})
 FAST = {"poll_interval_s": 0.05, "progress_interval_s": 0.05, "flush_interval_s": 0.1}
 WEIGHTS = blob(42, 2 * MIB + 3)
 
@@ -86,6 +92,7 @@ def test_a_downloaded_folder_file_is_linked_and_checked(
     assert "model.safetensors" in found.lines()[0]
     assert found.upstream is not None and found.upstream.status == UpstreamStatus.UNCHANGED
     assert found.lines()[-1].startswith("unchanged upstream")
+    PROVENANCE.validate(found.to_dict())
 
     # Upstream changes the file: the check says so, naming the new commit.
     hub.repo("acme/prov").commit({"model.safetensors": blob(43, 2 * MIB)})
@@ -189,6 +196,7 @@ def test_a_check_that_cannot_be_made_says_why_and_never_raises(
     assert found is not None and found.origin.repo_id == "acme/prov"
     assert found.upstream is not None and found.upstream.status == UpstreamStatus.UNKNOWN
     assert found.upstream.message.startswith("could not check: ")
+    PROVENANCE.validate(found.to_dict())
     assert len(found.upstream.message) > len("could not check: ") + 5
 
 
