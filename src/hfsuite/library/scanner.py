@@ -313,8 +313,13 @@ class Scanner:
             for revision_entry in self._list(snapshots, problems):
                 if not revision_entry.is_dir(follow_symlinks=False):
                     continue
+                # Every path the walk yields is the revision folder, a separator, then the
+                # file's path in the repository: cut, not os.path.relpath (slow, per file).
+                cut = len(revision_entry.path) + 1
                 for sub in self._iter_tree(revision_entry.path, top, problems, cancel):
-                    rel = os.path.relpath(sub.path, revision_entry.path).replace(os.sep, "/")
+                    rel = sub.path[cut:]
+                    if os.sep != "/":
+                        rel = rel.replace(os.sep, "/")
                     ref = HfRef(repo.repo_type, repo.repo_id, revision_entry.name, rel, sub.path)
                     if sub.is_symlink:
                         try:
