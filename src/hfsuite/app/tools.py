@@ -228,8 +228,11 @@ class ToolRegistry:
         entries = self.added()
         text = name_or_path.strip()
         as_path = Path(os.path.abspath(Path(text).expanduser())) if text else None
+        # the folder given to `add` may hold the install (a portable build's ComfyUI)
+        found = detect_at(as_path, self.host) if as_path is not None else None
+        roots = [p for p in (as_path, found.root if found else None) if p is not None]
         for i, entry in enumerate(entries):
-            if entry.name == text or (as_path is not None and _same(entry.path, as_path)):
+            if entry.name == text or any(_same(entry.path, root) for root in roots):
                 del entries[i]
                 self._save(entries)
                 return ToolChange("rm", True, entry.name or "", entry.path, None)

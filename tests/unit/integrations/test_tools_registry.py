@@ -93,6 +93,9 @@ def test_rm_by_name_and_by_path(registry: ToolRegistry, tmp_path: Path) -> None:
     assert json.loads(registry.path.read_text())["tools"] == []
     registry.add(root)
     assert registry.remove(str(tmp_path / "F" / ".." / "F")).name == "fooocus"
+    inner = fooocus(tmp_path / "download" / "Fooocus")
+    registry.add(tmp_path / "download")
+    assert registry.remove(str(tmp_path / "download")).path == inner
 
 
 def test_rm_mistakes(registry: ToolRegistry, tmp_path: Path) -> None:
