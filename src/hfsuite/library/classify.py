@@ -578,9 +578,18 @@ def _onnx(meta: Mapping[str, object]) -> Classification:
     ins = {str(i.get("name", "")) for i in inputs}
     outs = {str(o.get("name", "")) for o in outputs}
     if "input_ids" in ins:
-        if any(o.startswith(("logits", "present")) for o in outs):
+        # A causal LM: a key/value cache in or out, or logits per position (batch, seq, vocab);
+        # a classifier's logits are (batch, labels).
+        logits = _named(outputs, "logits")
+        if (
+            any(o.startswith("present") for o in outs)
+            or any(i.startswith("past_key_values") for i in ins)
+            or (logits is not None and len(_dims(logits)) == 3)
+        ):
             return Classification("llm")
-        return Classification("text_encoders")
+        if outs & {"last_hidden_state", "pooler_output", "text_embeds", "hidden_states"}:
+            return Classification("text_encoders")
+        return Classification("unknown")
     if "pixel_values" in ins and outs & {"image_embeds", "last_hidden_state"}:
         return Classification("clip_vision")
     if {"sample", "timestep"} <= ins:

@@ -58,6 +58,18 @@ CASES: dict[str, tuple[list[IoSpec], list[IoSpec], str, str | None]] = {
         "llm",
         None,
     ),
+    "llm-without-cache": (
+        [("input_ids", I64, ["batch", "seq"])],
+        [("logits", F, ["batch", "seq", 32000])],
+        "llm",
+        None,
+    ),
+    "text-classifier": (
+        [("input_ids", I64, ["batch", "seq"]), ("attention_mask", I64, ["batch", "seq"])],
+        [("logits", F, ["batch", 2])],
+        "unknown",
+        None,
+    ),
     "text-encoder": (
         [("input_ids", I64, ["batch", 77])],
         [("last_hidden_state", F, ["batch", 77, 768]), ("pooler_output", F, ["batch", 768])],
