@@ -136,7 +136,7 @@ def list_command(
         out.print(EMPTY)
         return
     table = FoldingTable(box=None, pad_edge=False)
-    table.add_column("file", min_width=16)
+    table.add_column("file")
     for name in ("kind", "format", "arch", "dtype", "params", "size", "autov2"):
         table.add_column(name, justify="right" if name in ("params", "size") else "left")
     for f in rows:

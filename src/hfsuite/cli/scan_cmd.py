@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import typer
@@ -81,6 +82,8 @@ def scan_command(
         where = f"  {event.current_path}" if event.current_path else ""
         progress.update(task, description=f"{label}: {amount}{where}")
 
+    finished = threading.Event()
+
     def work() -> None:
         try:
             outcome.append(
@@ -93,15 +96,21 @@ def scan_command(
             )
         except BaseException as exc:  # handed to the main thread
             failure.append(exc)
+        finally:
+            finished.set()
 
     worker = threading.Thread(target=work, name="library-scan", daemon=True)
     if show_progress:
         progress.start()
     try:
         worker.start()
-        while worker.is_alive():
+        # Polled with sleep, not Thread.join: a Ctrl-C inside join() can leave the thread
+        # looking finished while it still runs (CPython 3.11).
+        while True:
             try:
-                worker.join(0.1)
+                if finished.is_set():
+                    break
+                time.sleep(0.05)
             except KeyboardInterrupt:
                 cancel.set()
     finally:

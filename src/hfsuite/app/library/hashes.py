@@ -14,11 +14,14 @@ import logging
 import os
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from hfsuite.core.remote import is_sha256
-from hfsuite.engine.transfer import TransferResult
 from hfsuite.library.hashing import FileKey, autov1_file
 from hfsuite.storage import Database, FileHashRecord, HashOrigin, StatKey, UnitOfWork
+
+if TYPE_CHECKING:
+    from hfsuite.engine.transfer import TransferResult
 
 log = logging.getLogger(__name__)
 

@@ -390,7 +390,9 @@ class LibraryScan:
             with self.db.read() as uow:
                 for target in targets:
                     for entry in uow.library_files.index(root=target.root, under=target.under):
-                        if entry.sha256 is None and entry.key not in keys:
+                        if entry.sha256 is not None:
+                            self.summary.cached_hashes += 1  # known: read before, or downloaded
+                        elif entry.key not in keys:
                             keys.add(entry.key)
                             yield entry.path
 
