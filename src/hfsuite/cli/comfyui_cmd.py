@@ -31,7 +31,7 @@ app = typer.Typer(
 REFS_HELP = """List every model a ComfyUI workflow, or an image/video made with ComfyUI or
 A1111/Forge, names: node, input, file name and ComfyUI model folder.
 
-Reads UI and API workflow JSON, workflows embedded in PNG, WebP, JPEG, FLAC and MP4 files,
+Reads UI and API workflow JSON, workflows embedded in PNG, WebP, JPEG, FLAC, MP4 and WebM files,
 and A1111/Forge generation parameters. Muted and bypassed nodes are listed as inactive;
 names that would leave a model folder are listed as refused.
 
@@ -65,7 +65,7 @@ def refs_view(found: WorkflowRefs) -> dict[str, Any]:
 
 @app.command("refs", help=REFS_HELP)
 def refs_command(
-    file: Path = typer.Argument(..., help="Workflow JSON, or a PNG/WebP/JPEG/FLAC/MP4 file."),
+    file: Path = typer.Argument(..., help="Workflow JSON, or a PNG/WebP/JPEG/FLAC/MP4/WebM file."),
     as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
 ) -> None:
     found = workflow_refs(file)

@@ -141,3 +141,23 @@ def mp4_with_metadata(items: dict[str, str]) -> bytes:
     moov = _box(b"moov", _box(b"udta", meta))
     ftyp = _box(b"ftyp", b"isom\0\0\2\0isomiso2mp41")
     return ftyp + _box(b"mdat", b"\0" * 64) + moov
+
+
+def _ebml(element_id: int, body: bytes, unknown_size: bool = False) -> bytes:
+    head = element_id.to_bytes((element_id.bit_length() + 7) // 8, "big")
+    size = b"\x01" + (b"\xff" * 7 if unknown_size else len(body).to_bytes(7, "big"))
+    return head + size + body
+
+
+def webm_with_tags(tags: dict[str, str], tags_first: bool = True) -> bytes:
+    """A WebM skeleton: EBML header, a segment with Info, a Cluster and Tags (FFmpeg-like)."""
+    header = _ebml(0x1A45DFA3, _ebml(0x4282, b"webm"))
+    simple = b"".join(
+        _ebml(0x67C8, _ebml(0x45A3, k.upper().encode()) + _ebml(0x4487, v.encode()))
+        for k, v in tags.items()
+    )
+    tag_block = _ebml(0x1254C367, _ebml(0x7373, _ebml(0x63C0, b"") + simple))
+    info = _ebml(0x1549A966, _ebml(0x2AD7B1, b"\x0f\x42\x40"))
+    cluster = _ebml(0x1F43B675, b"\0" * 256)
+    children = info + (tag_block + cluster if tags_first else cluster + tag_block)
+    return header + _ebml(0x18538067, children)

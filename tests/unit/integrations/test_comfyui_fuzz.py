@@ -16,6 +16,7 @@ from comfyui_media_builders import (
     comfy_webp,
     flac_with_comments,
     mp4_with_metadata,
+    webm_with_tags,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,6 +64,7 @@ def seeds(tmp_path_factory: pytest.TempPathFactory) -> list[bytes]:
         a1111_jpeg(folder / "d.jpg").read_bytes(),
         flac_with_comments({"prompt": (DATA / "comfyui_api.json").read_text()}),
         mp4_with_metadata({"prompt": (DATA / "comfyui_api.json").read_text()}),
+        webm_with_tags({"prompt": (DATA / "comfyui_api.json").read_text()}),
     ]
 
 
@@ -74,7 +76,7 @@ def test_random_bytes(data: bytes) -> None:
 
 @FUZZ
 @given(
-    choice=st.integers(min_value=0, max_value=7),
+    choice=st.integers(min_value=0, max_value=8),
     edits=st.lists(
         st.tuples(st.integers(min_value=0), st.binary(min_size=1, max_size=8)), max_size=6
     ),

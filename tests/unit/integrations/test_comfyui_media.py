@@ -21,6 +21,7 @@ from comfyui_media_builders import (
     mp4_with_metadata,
     png_chunk,
     raw_png,
+    webm_with_tags,
     zlib_bomb,
 )
 
@@ -153,6 +154,16 @@ def test_mp4_metadata(tmp_path: Path) -> None:
     )
     found = read_refs(path)
     assert found.source_format == "mp4"
+    assert _pairs(found) == COMFY_PAIRS
+
+
+@pytest.mark.parametrize("tags_first", [True, False])
+def test_webm_tags(tmp_path: Path, tags_first: bool) -> None:
+    path = tmp_path / "video.webm"
+    tags = {"prompt": json.dumps(API_PROMPT), "workflow": json.dumps(UI_WORKFLOW)}
+    path.write_bytes(webm_with_tags(tags, tags_first=tags_first))
+    found = read_refs(path)
+    assert found.source_format == "webm"
     assert _pairs(found) == COMFY_PAIRS
 
 

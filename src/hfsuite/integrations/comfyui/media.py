@@ -9,11 +9,13 @@ size comes from the file and is checked before anything is read or decompressed:
   and ``"workflow:{…}"``, and the Exif ``UserComment`` A1111 writes;
 * **JPEG**: the Exif ``UserComment`` (``UNICODE\\0`` + UTF-16) and ``COM`` segments;
 * **FLAC**: Vorbis comments ``prompt=``/``workflow=`` (ComfyUI's SaveAudio);
-* **MP4/MOV**: ``moov``'s ``keys``/``ilst`` metadata (ComfyUI's SaveVideo).
+* **MP4/MOV**: ``moov``'s ``keys``/``ilst`` metadata (ComfyUI's SaveVideo);
+* **WebM/MKV**: the segment's ``Tags`` (``SimpleTag`` name/string pairs; ComfyUI's SaveWEBM).
 """
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -69,7 +71,7 @@ def sniff(head: bytes) -> str | None:
     if head[4:8] in (b"ftyp", b"moov", b"mdat", b"free", b"wide"):
         return "mp4"
     if head[:4] == b"\x1a\x45\xdf\xa3":
-        return "matroska"
+        return "webm"
     return None
 
 
@@ -82,6 +84,7 @@ def read_embedded(stream: BinaryIO, container: str) -> Embedded:
         "jpeg": _jpeg,
         "flac": _flac,
         "mp4": _mp4,
+        "webm": _matroska,
     }.get(container)
     if reader is None:
         found.warnings.append(f"metadata of {container} files is not read")
@@ -434,3 +437,89 @@ def _mp4_items(body: bytes, keys: list[str], found: Embedded) -> None:
         for inner, payload in _boxes(item):
             if inner == b"data" and len(payload) >= 8:
                 found.put(name.rsplit(".", 1)[-1], payload[8:].decode("utf-8", "replace"))
+
+
+# --- WebM / Matroska (EBML) ------------------------------------------------------------------
+
+_SEGMENT = 0x18538067
+_TAGS = 0x1254C367
+_TAG = 0x7373
+_SIMPLE_TAG = 0x67C8
+_TAG_NAME = 0x45A3
+_TAG_STRING = 0x4487
+_EBML_HEADER = 0x1A45DFA3
+
+
+def _ebml_number(stream: BinaryIO, keep_marker: bool) -> tuple[int, bool] | None:
+    """An EBML variable-length number (an element id or size); and whether it is all ones
+    (an unknown size)."""
+    first = stream.read(1)
+    if not first or first[0] == 0:
+        return None
+    length = 8 - first[0].bit_length() + 1
+    rest = _read_exact(stream, length - 1)
+    if rest is None:
+        return None
+    value = first[0] if keep_marker else first[0] & (0xFF >> length)
+    for byte in rest:
+        value = (value << 8) | byte
+    unknown = not keep_marker and value == (1 << (7 * length)) - 1
+    return value, unknown
+
+
+def _ebml_element(stream: BinaryIO) -> tuple[int, int | None] | None:
+    """The next element's id and data size (None: unknown size)."""
+    element = _ebml_number(stream, keep_marker=True)
+    size = _ebml_number(stream, keep_marker=False) if element else None
+    if element is None or size is None:
+        return None
+    return element[0], None if size[1] else size[0]
+
+
+def _matroska(stream: BinaryIO, found: Embedded) -> None:
+    """Walk the top level and the segment's children by size; read ``Tags`` only."""
+    stream.seek(0, 2)
+    end = stream.tell()
+    stream.seek(0)
+    for _ in range(MAX_BLOCKS):
+        element = _ebml_element(stream)
+        if element is None:
+            return
+        kind, size = element
+        if kind == _SEGMENT:
+            continue  # descend: its children follow
+        if size is None:
+            return  # a live stream's cluster of unknown size: nothing more is findable
+        if kind == _TAGS:
+            if size > MAX_TEXT_BYTES:
+                found.warnings.append(f"WebM/MKV tags of {size} bytes skipped (over the limit)")
+            else:
+                data = _read_exact(stream, size)
+                if data is None:
+                    found.warnings.append("WebM/MKV tags are cut short")
+                    return
+                _matroska_tags(data, found)
+                continue
+        if stream.tell() + size > end:
+            return
+        stream.seek(size, 1)
+
+
+def _matroska_tags(data: bytes, found: Embedded, depth: int = 0) -> None:
+    stream = io.BytesIO(data)
+    name: str | None = None
+    value: str | None = None
+    while stream.tell() < len(data):
+        element = _ebml_element(stream)
+        if element is None or element[1] is None:
+            return
+        kind, size = element
+        body = stream.read(size)
+        if kind in (_TAG, _SIMPLE_TAG) and depth < _MAX_DEPTH:
+            _matroska_tags(body, found, depth + 1)
+        elif kind == _TAG_NAME:
+            name = body.decode("utf-8", "replace")
+        elif kind == _TAG_STRING:
+            value = body.decode("utf-8", "replace")
+    if name is not None and value is not None:
+        found.put(name, value)

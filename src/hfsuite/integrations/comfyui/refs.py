@@ -89,7 +89,8 @@ class WorkflowRefs:
 
     path: str
     source_format: str
-    """``ui-json``, ``api-json``, ``png``, ``webp``, ``jpeg``, ``flac``, ``mp4``, ``text``."""
+    """``ui-json``, ``api-json``, ``png``, ``webp``, ``jpeg``, ``flac``, ``mp4``, ``webm``
+    (Matroska too), ``text``."""
     contents: list[str] = field(default_factory=list)
     """What was found inside: ``workflow`` (UI JSON), ``prompt`` (API JSON), ``parameters``."""
     refs: list[ModelRef] = field(default_factory=list)
