@@ -184,3 +184,20 @@ def test_the_desktop_app_known_from_its_yaml_alone(tmp_path: Path) -> None:
     [tool] = detect_all(host(home)).tools
     assert (tool.root, tool.variant) == (base, "desktop")
     assert tool.default_folder["loras"] == base / "models" / "loras"
+
+
+def test_comfy_cli_launch_extras_add_a_config_and_move_the_base(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    root = comfyui(home / "comfy" / "ComfyUI")
+    data = tmp_path / "data"
+    (data / "models" / "loras").mkdir(parents=True)
+    touch(data / "paths.yaml", "x:\n  loras: /shared/loras\n")
+    touch(
+        home / ".config" / "comfy-cli" / "config.ini",
+        f"[DEFAULT]\ndefault_launch_extras = --base-directory {data} "
+        f"--extra-model-paths-config {data / 'paths.yaml'} --listen\n",
+    )
+    [tool] = detect_all(host(home)).tools
+    assert (tool.root, tool.variant) == (root, "comfy-cli")
+    assert tool.folders["loras"] == [data / "models" / "loras", Path("/shared/loras")]
+    assert home / ".config" / "comfy-cli" / "config.ini" in tool.config_files

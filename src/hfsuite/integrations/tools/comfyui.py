@@ -7,7 +7,8 @@ A folder is ComfyUI when it holds ``main.py``, ``folder_paths.py`` and ``comfy/`
    base folder), with the legacy ``unet``/``clip`` folders read as ``diffusion_models``/
    ``text_encoders``;
 2. ``<install>/extra_model_paths.yaml``;
-3. every ``--extra-model-paths-config`` file of a portable build's ``run_*.bat``;
+3. every ``--extra-model-paths-config`` file of a portable build's ``run_*.bat`` or of
+   comfy-cli's ``default_launch_extras`` (which may also set ``--base-directory``);
 4. the Desktop app's ``extra_models_config.yaml``.
 
 A section with ``is_default: true`` puts its folders first; the first folder of each kind is
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from hfsuite.integrations.comfyui.extra_paths import ExtraPaths, apply_entries, read_extra_paths
 from hfsuite.integrations.tools.host import Host, Notes, is_dir, is_file, read_text
-from hfsuite.integrations.tools.launch import bat_python_args, option_values
+from hfsuite.integrations.tools.launch import bat_python_args, option_values, split_args
 from hfsuite.integrations.tools.model import DetectedTool
 from hfsuite.integrations.tools.versions import git_version, pyproject_version, python_version_file
 
@@ -103,23 +104,29 @@ def comfy_cli_dir(host: Host) -> Path:
     return host.home / ".config" / "comfy-cli"
 
 
+def _comfy_cli_value(path: Path, key: str, notes: Notes) -> str | None:
+    """One ``[DEFAULT]`` value of comfy-cli's ``config.ini``."""
+    text = read_text(path, notes, what="comfy-cli config")
+    if text is None:
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        notes.add(f"The comfy-cli config {path} cannot be parsed ({exc.__class__.__name__}).")
+        return None
+    value = parser.defaults().get(key)
+    return value.strip() if value and value.strip() else None
+
+
 def comfy_cli_workspaces(host: Host, notes: Notes) -> list[Path]:
     """comfy-cli's default and recent workspaces (``config.ini``), else its default
     ``~/comfy``."""
     path = comfy_cli_dir(host) / "config.ini"
-    text = read_text(path, notes, what="comfy-cli config")
-    found: list[Path] = []
-    if text is not None:
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read_string(text)
-            for key in ("default_workspace", "recent_workspace"):
-                value = parser.defaults().get(key)
-                if value and value.strip():
-                    found.append(Path(host.expand(value.strip())))
-        except configparser.Error as exc:
-            notes.add(f"The comfy-cli config {path} cannot be parsed ({exc.__class__.__name__}).")
-    return [*found, host.home / "comfy"]
+    found = [
+        _comfy_cli_value(path, key, notes) for key in ("default_workspace", "recent_workspace")
+    ]
+    return [*(Path(host.expand(v)) for v in found if v), host.home / "comfy"]
 
 
 def desktop_user_data(host: Host) -> Path:
@@ -229,18 +236,28 @@ def detect_install(root: Path, variant: str, host: Host, name: str = "comfyui") 
     config_files: list[Path] = []
     base = root
     yaml_files = [root / EXTRA_PATHS_FILE] if is_file(root / EXTRA_PATHS_FILE) else []
+    launches: list[tuple[Path, list[str], Path]] = []  # (where said, options, their cwd)
     if variant == "portable":
-        portable = root.parent
-        for script in sorted(portable.glob("run_*.bat")):
+        for script in sorted(root.parent.glob("run_*.bat")):
             args = bat_python_args(script, notes)
-            if not args:
-                continue
-            config_files.append(script)
-            for value in option_values(args, ["--extra-model-paths-config"], many=True):
-                path = Path(value)
-                yaml_files.append(path if path.is_absolute() else portable / path)
-            for value in option_values(args, ["--base-directory"]):
-                base = Path(value) if Path(value).is_absolute() else portable / value
+            if args:
+                launches.append((script, args, root.parent))
+    elif variant == "comfy-cli":
+        ini = comfy_cli_dir(host) / "config.ini"
+        extras = _comfy_cli_value(ini, "default_launch_extras", notes)
+        if extras:
+            windows = host.platform == "windows"
+            launches.append(
+                (ini, split_args(extras, windows=windows, notes=notes, where=str(ini)), root)
+            )
+    for where, args, cwd in launches:
+        config_files.append(where)
+        for value in option_values(args, ["--extra-model-paths-config"], many=True):
+            path = Path(host.expand(value))
+            yaml_files.append(path if path.is_absolute() else cwd / path)
+        for value in option_values(args, ["--base-directory"]):
+            path = Path(host.expand(value))
+            base = path if path.is_absolute() else cwd / path
     for path in yaml_files:
         if not is_file(path) and path.name != EXTRA_PATHS_FILE:
             notes.add(f"The model paths file {path} named in a launch script does not exist.")
