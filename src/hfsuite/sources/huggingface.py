@@ -1,16 +1,21 @@
 """The Hugging Face Hub (or a mirror of it) as a source of repositories.
 
 Metadata comes through huggingface_hub's ``HfApi`` (the reference client, so mirrors that work
-with it work with us); file bytes are fetched by the engine from
-``{endpoint}/{prefix}{repo_id}/resolve/{commit}/{path}``. This module is the one place where
-the Hub's answers become typed errors with messages a person can act on: :meth:`map_error`
-for raw resolve responses, :meth:`translate_error` for huggingface_hub's exceptions. Other
+with it work with us), except for a download's own calls (repo info with the file list,
+auth-check, whoami, HEAD of a file) when the source is given a fetcher: those go through the
+engine's HTTP client (:mod:`hfsuite.sources.hub_http`, same requests, same reading of errors),
+so a download does not import ``HfApi`` and its httpx client before its first byte. File bytes
+are fetched by the engine from ``{endpoint}/{prefix}{repo_id}/resolve/{commit}/{path}``.
+This module is the one place where the Hub's answers become typed errors with messages a
+person can act on: :meth:`map_error` for raw resolve responses, :meth:`translate_error` for
+huggingface_hub's exceptions. Other
 modules (accounts, the catalog) reach the Hub's API only through this class's public methods.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -26,6 +31,7 @@ from hfsuite.core.errors import (
     SourceError,
 )
 from hfsuite.core.remote import (
+    Fetcher,
     HttpAnswer,
     RemoteFile,
     RepoSnapshot,
@@ -34,6 +40,7 @@ from hfsuite.core.remote import (
 )
 from hfsuite.core.source import file_in
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
+from hfsuite.sources.hub_http import HubAnswer, HubCalls
 
 log = logging.getLogger(__name__)
 
@@ -72,15 +79,35 @@ class HuggingFaceSource:
         token: Access token, or None.
         anonymous_fallback: Retry anonymously when a fine-grained token is refused on a public
             repository.
+        fetcher: Makes a download's metadata requests (repo info, auth-check, whoami, HEAD);
+            None: huggingface_hub's ``HfApi`` makes them.
+        prepare: Called once before huggingface_hub is first used (applies the network
+            settings to its client), so a source that never needs it never pays for it.
     """
 
     kind = SourceKind.HUGGINGFACE
 
-    def __init__(self, endpoint: str, token: str | None = None, *, anonymous_fallback: bool = True):
+    def __init__(
+        self,
+        endpoint: str,
+        token: str | None = None,
+        *,
+        anonymous_fallback: bool = True,
+        fetcher: Fetcher | None = None,
+        prepare: Callable[[], None] | None = None,
+    ):
         self.endpoint = endpoint.rstrip("/")
         self.token = token
         self.auth = EndpointAuth(self.endpoint, token)
         self.anonymous_fallback = anonymous_fallback
+        self.fetcher = fetcher
+        self._prepare = prepare
+        #: The download's calls through ``fetcher`` (None: through ``HfApi``).
+        self.calls = (
+            HubCalls(self.endpoint, fetcher, lambda url: self.auth.headers_for(url))
+            if fetcher is not None
+            else None
+        )
         #: Things the user should know about (sentences), in the order they happened.
         self.notices: list[str] = []
 
@@ -90,6 +117,9 @@ class HuggingFaceSource:
         log.warning("%s", text)
 
     def _api(self) -> Any:
+        if self._prepare is not None:
+            self._prepare()
+            self._prepare = None
         from huggingface_hub import HfApi
 
         return HfApi(endpoint=self.endpoint, token=self.token or False)
@@ -118,7 +148,13 @@ class HuggingFaceSource:
             NetworkError, ServerError: the endpoint cannot be asked.
         """
         try:
+            if self.calls is not None:
+                return self.calls.whoami()
             data: dict[str, Any] = self._api().whoami(token=self.token)
+        except HubAnswer as answer:
+            if answer.status == 401:
+                raise self._refused_token() from None
+            raise self._answer_error(answer, RepoRef("whoami-v2")) from None
         except HfSuiteError:
             raise
         except Exception as exc:
@@ -140,12 +176,16 @@ class HuggingFaceSource:
             NetworkError, ServerError: with actionable messages.
         """
         try:
+            if self.calls is not None:
+                return self.calls.repo_info(ref, files_metadata=files_metadata)
             return self._api().repo_info(
                 ref.repo_id,
                 repo_type=ref.repo_type.value,
                 revision=ref.revision,
                 files_metadata=files_metadata,
             )
+        except HubAnswer as answer:
+            raise self._answer_error(answer, ref) from None
         except HfSuiteError:
             raise
         except Exception as exc:
@@ -161,7 +201,12 @@ class HuggingFaceSource:
                 why not.
         """
         try:
+            if self.calls is not None:
+                self.calls.auth_check(ref)
+                return
             self._api().auth_check(ref.repo_id, repo_type=ref.repo_type.value)
+        except HubAnswer as answer:
+            raise self._answer_error(answer, ref) from None
         except HfSuiteError:
             raise
         except Exception as exc:
@@ -267,11 +312,19 @@ class HuggingFaceSource:
             return list(pool.map(lambda path: self._head_file(ref, commit, path), paths))
 
     def _head_file(self, ref: RepoRef, commit: str, path: str) -> RemoteFile:
-        from huggingface_hub import get_hf_file_metadata
-
         url = self._resolve_url(ref, commit, path)
         try:
-            meta = get_hf_file_metadata(url, token=self.token or False, endpoint=self.endpoint)
+            meta: Any
+            if self.calls is not None:
+                meta = self.calls.head(url)
+            else:
+                if self._prepare is not None:
+                    self._api()  # applies the network settings to huggingface_hub's client
+                from huggingface_hub import get_hf_file_metadata
+
+                meta = get_hf_file_metadata(url, token=self.token or False, endpoint=self.endpoint)
+        except HubAnswer as answer:
+            raise self._answer_error(answer, ref) from None
         except HfSuiteError:
             raise
         except Exception as exc:
@@ -325,7 +378,7 @@ class HuggingFaceSource:
             role = ((whoami.get("auth") or {}).get("accessToken") or {}).get("role")
             if role != "fineGrained":
                 return False
-            anonymous = HuggingFaceSource(self.endpoint, None)
+            anonymous = HuggingFaceSource(self.endpoint, None, fetcher=self.fetcher)
             at = RepoRef(ref.repo_id, ref.repo_type, ref.revision or "main", ref.source)
             info = anonymous.repo_info(at)
         except Exception:  # any doubt keeps the token: the original error is then reported
@@ -411,6 +464,11 @@ class HuggingFaceSource:
             hint=f"Create a new token at {self.endpoint}/settings/tokens and run "
             "`hfsuite auth login`.",
         )
+
+    def _answer_error(self, answer: HubAnswer, ref: RepoRef) -> HfSuiteError:
+        """A Hub error answer to one of :attr:`calls` as a typed error (as
+        :meth:`translate_error` would have read huggingface_hub's exception for it)."""
+        return self._error(answer.status, answer.code, answer.message, ref, None)
 
     def translate_error(self, exc: Exception, ref: RepoRef) -> HfSuiteError:
         """Map an exception of huggingface_hub (or its HTTP client) onto our error tree.

@@ -10,6 +10,7 @@ folder; ModelScope repositories and URLs always go to a folder (``--local-dir``,
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from hfsuite.app.download.sources import make_source
 from hfsuite.app.network import http_options
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination, DestinationKind
-from hfsuite.core.errors import UsageError
+from hfsuite.core.errors import HfSuiteError, UsageError
 from hfsuite.core.events import Event
 from hfsuite.core.headroom import Headroom
 from hfsuite.core.remote import RepoSnapshot
@@ -210,12 +211,20 @@ def download(
     source, layout, download_plan = plan(suite, request)
     if on_plan:
         on_plan(download_plan)
-    preflight(source, request, download_plan, settings)
     control = control or TransferControl()
+    # The access check runs beside the first ranges (the listing already answered with this
+    # token); when it fails, the transfer is stopped and its error is the one reported.
+    access = _AccessCheck(source, request.ref, control) if download_plan.to_fetch else None
+    try:
+        check_disk_space(download_plan, Headroom.parse(settings.space_headroom))
+    except BaseException:
+        if access is not None:
+            access.wait()
+        raise
     limit = request.limit_bps if request.limit_bps is not None else settings.task_limit_bps
     if limit:
         control.set_limit(limit)
-    client = HttpClient(http_options(settings), auth=source.auth)
+    client = HttpClient(http_options(settings), auth=_LiveAuth(source))
     options = TransferOptions(
         connections_per_file=request.connections or settings.connections_per_file,
         adapt=AdaptSettings()
@@ -241,8 +250,14 @@ def download(
     )
     try:
         result = transfer.run([pf.remote for pf in download_plan.files])
+    except BaseException:
+        if access is not None:
+            access.wait()  # its error, when it has one, says why the transfer stopped
+        raise
     finally:
         client.close()
+    if access is not None:
+        access.wait()
     outcome = DownloadOutcome(
         plan=download_plan,
         result=result,
@@ -254,3 +269,39 @@ def download(
     if failed:
         raise failed[0].error  # type: ignore[misc]
     return outcome
+
+
+class _LiveAuth:
+    """The source's credentials as they are now (an access check may drop a refused token)."""
+
+    def __init__(self, source: Source):
+        self._source = source
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        return self._source.auth.headers_for(url)
+
+
+class _AccessCheck:
+    """``source.check_access(ref)`` in a thread of its own; a refusal cancels ``control``.
+
+    :meth:`wait` re-raises the refusal (the reason the transfer was cancelled).
+    """
+
+    def __init__(self, source: Source, ref: RepoRef, control: TransferControl):
+        self._source, self._ref, self._control = source, ref, control
+        self.error: HfSuiteError | None = None
+        self._thread = threading.Thread(target=self._run, name="hfsuite-access", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._source.check_access(self._ref)
+        except HfSuiteError as exc:
+            self.error = exc
+            self._control.cancel()
+
+    def wait(self) -> None:
+        """Wait for the answer; raise the refusal if there was one."""
+        self._thread.join()
+        if self.error is not None:
+            raise self.error

@@ -19,13 +19,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from hfsuite.app.accounts import hub_source
+from hfsuite.app.accounts import current_token
 from hfsuite.app.network import http_options
 from hfsuite.core.errors import UsageError
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.engine.http import HttpClient
 from hfsuite.sources.direct import DirectUrlSource
+from hfsuite.sources.huggingface import HuggingFaceSource
 from hfsuite.sources.modelscope import ModelScopeSource
 
 if TYPE_CHECKING:
@@ -93,8 +94,19 @@ def _fetcher(suite: Suite) -> HttpClient:
 def _huggingface(suite: Suite, request: SourceRequest) -> Source:
     """Hugging Face token order: ``--token``, ``hfsuite auth login``'s, HF_TOKEN, hf's token
     file; a fine-grained token the Hub refuses on a public repo falls back to anonymous access,
-    with a notice."""
-    return hub_source(suite, request.token, request.endpoint)
+    with a notice.
+
+    A download's metadata (repo info, auth-check, HEAD of files a listing leaves bare) goes
+    through the engine's HTTP client with the same network settings; huggingface_hub's client
+    is configured only if something else is asked of the Hub (``prepare``).
+    """
+    found = current_token(suite, request.token)
+    return HuggingFaceSource(
+        request.endpoint or suite.settings.endpoint,
+        found.value if found else None,
+        fetcher=HttpClient(http_options(suite.settings)),
+        prepare=suite.prepare_network,
+    )
 
 
 def _modelscope(suite: Suite, request: SourceRequest) -> Source:
