@@ -4,6 +4,7 @@ exception, never a path that escapes a folder."""
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hfsuite.core.errors import WorkflowError
+from hfsuite.integrations.comfyui.names import normalise
 from hfsuite.integrations.comfyui.reader import read_refs
 from hfsuite.integrations.comfyui.refs import WorkflowRefs
 
@@ -176,3 +178,16 @@ def test_random_api_workflows(doc: dict[str, Any]) -> None:
     for node in doc.values():
         node.setdefault("class_type", "CheckpointLoaderSimple")
     _read(json.dumps(doc).encode(), "api.json")
+
+
+@FUZZ
+@given(raw=st.text(alphabet=st.sampled_from("ab./\\:\0C \n"), max_size=40) | st.text(max_size=60))
+def test_a_normalised_name_never_leaves_its_folder(raw: str) -> None:
+    name = normalise(raw)
+    if name is None or name.refused:
+        return
+    parts = name.value.split("/")
+    assert ".." not in parts and "" not in parts and "." not in parts
+    assert not name.value.startswith("/")
+    assert not re.match(r"[A-Za-z]:", name.value)  # no drive (C:…)
+    assert "\\" not in name.value and "\0" not in name.value

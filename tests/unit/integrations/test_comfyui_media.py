@@ -235,6 +235,29 @@ def test_embedded_json_that_is_broken_is_a_warning(tmp_path: Path) -> None:
     assert any("(workflow) is not valid JSON" in w for w in found.warnings)
 
 
+def test_big_image_data_is_skipped_not_read(tmp_path: Path) -> None:
+    """A 32 MiB IDAT chunk costs no memory: the reader seeks over it."""
+    import tracemalloc
+
+    prompt = png_chunk(b"tEXt", b"prompt\0" + json.dumps(API_PROMPT).encode())
+    path = tmp_path / "large.png"
+    with path.open("wb") as out:
+        out.write(raw_png(prompt)[:-12])  # up to IEND
+        size = 32 << 20
+        out.write(size.to_bytes(4, "big") + b"IDAT")
+        out.truncate(out.tell() + size)  # sparse zeros
+        out.seek(0, 2)
+        out.write(b"\0\0\0\0" + png_chunk(b"IEND", b""))
+    tracemalloc.start()
+    try:
+        found = read_refs(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert found.contents == ["prompt"]
+    assert peak < 2 << 20, peak
+
+
 def test_inflate_is_bounded() -> None:
     found = media.Embedded("png")
     assert media._inflate(zlib.compress(b"a" * 10), found, "x") == "a" * 10

@@ -144,7 +144,6 @@ def _png_text(stream: BinaryIO, kind: bytes, length: int, found: Embedded) -> No
         text = body.decode("utf-8", "replace")
     elif kind == b"zTXt":
         text = _inflate(body[1:], found, f"PNG zTXt '{keyword}'")
-        text = None if text is None else text.encode("latin-1", "replace").decode("latin-1")
     else:
         text = _itxt(body, found, keyword)
     if text is not None:
