@@ -192,7 +192,10 @@ def identify_set(path: str | os.PathLike[str]) -> Identification:
     if is_index_name(where.name):
         try:
             index = read_index(where)
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            header = ModelHeader(ModelFormat.UNKNOWN, errors=(f"Cannot read {where.name}: {exc}",))
+            return _identification(where, header, Classification("unknown"), shard_count=0)
+        except ValueError as exc:  # HeaderError: too large, not JSON, no weight map
             header = ModelHeader(ModelFormat.UNKNOWN, errors=(f"{where.name}: {exc}",))
             return _identification(where, header, Classification("unknown"), shard_count=0)
         members = [where.with_name(name) for name in index.files]

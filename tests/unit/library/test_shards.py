@@ -216,3 +216,16 @@ def test_hostile_weight_maps_stay_beside_the_index_and_bounded(tmp_path: Path) -
     assert len(found.errors) <= 50
     assert any("1023 shards are missing: shard0.safetensors" in e for e in found.errors)
     assert any("model.safetensors.index.json: Not a model format" in e for e in found.errors)
+
+
+def test_a_missing_or_oversized_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = identify(tmp_path / "model.safetensors.index.json")
+    assert missing.kind == "unknown" and missing.errors[0].startswith(
+        "Cannot read model.safetensors.index.json:"
+    )
+    import hfsuite.library.shards as shards
+
+    monkeypatch.setattr(shards, "MAX_INDEX", 16)
+    index = tmp_path / "big.safetensors.index.json"
+    index.write_text(json.dumps({"weight_map": {"a": "b.safetensors"}}))
+    assert "over 16 bytes" in identify(index).errors[0]
