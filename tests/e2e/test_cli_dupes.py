@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 from pathlib import Path
 
 from json_documents import document
@@ -113,6 +114,10 @@ def test_scan_dupes_reclaim_journey(hfsuite_cmd, tmp_path):  # type: ignore[no-u
     assert str(lib / "a" / "model.safetensors") in paths
     assert str(lib / "a" / "unique.bin") in paths
 
+    with sqlite3.connect(tmp_path / "db.sqlite") as db:
+        logged = db.execute("SELECT mode, outcome, bytes FROM reclaim_log ORDER BY id").fetchall()
+    assert [o for _m, o, _b in logged] == ["planned"] * 3 + ["done"] * 3
+    assert sum(b for _m, o, b in logged if o == "done") == report["freed_bytes"]
     log = (tmp_path / "logs" / "hfsuite.log").read_text(encoding="utf-8")
     assert f"reclaim hardlink done {lib / 'b' / 'model-copy.safetensors'}" in log
 
@@ -156,6 +161,11 @@ def test_unknown_paths_and_modes_are_usage_errors(hfsuite_cmd, tmp_path):  # typ
         document(result.stdout, "error")["error"]["hint"]
         == f"Scan it first: hfsuite scan {outside}"
     )
+    asked = hfsuite_cmd("dupes", "reclaim", "--symlink", "--json", env=env, input="")
+    assert asked.returncode == 2
+    assert document(asked.stdout, "error")["error"]["type"] == "UsageError"
+    assert "Plan (symlink): 3 actions" in asked.stderr  # the plan, on stderr beside the JSON
+    assert all(not p.is_symlink() for p in lib.rglob("*"))
     both = hfsuite_cmd("dupes", "reclaim", "--hardlink", "--delete", env=env)
     assert both.returncode == 2
     assert "Choose one way to reclaim: --hardlink, --symlink or --delete." in both.stderr

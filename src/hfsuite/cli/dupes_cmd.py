@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from typer.core import TyperGroup
 
@@ -149,6 +150,8 @@ def _print_groups(result: DupesResult) -> None:
         )
     if not result.groups:
         out.print(f"No duplicate files among {counted(len(result.files), 'file')}.")
+        if not result.files:
+            out.print("The library index has no files here yet: `hfsuite scan` fills it.")
         return
     for group in result.groups:
         out.print(
@@ -189,7 +192,7 @@ def _action_json(entry_or_action: Any, outcome: str | None, reason: str | None) 
     }
 
 
-def reclaim_view(plan: ReclaimPlan, run: ReclaimResult | None) -> dict[str, Any]:
+def reclaim_view(plan: ReclaimPlan, run: ReclaimResult | None, dry_run: bool) -> dict[str, Any]:
     """``dupes reclaim --json``: every action with its outcome, the refusals, the totals."""
     if run is not None:
         actions = [_action_json(e.action, e.outcome.value, e.reason or None) for e in run.entries]
@@ -200,7 +203,7 @@ def reclaim_view(plan: ReclaimPlan, run: ReclaimResult | None) -> dict[str, Any]
         "reclaim",
         {
             "mode": plan.mode.value,
-            "dry_run": run.dry_run if run is not None else True,
+            "dry_run": dry_run,
             "actions": actions,
             "refused": [{"path": r.path, "keep": r.keep, "reason": r.reason} for r in plan.refused],
             "planned_bytes": plan.bytes_to_free,
@@ -213,17 +216,18 @@ def reclaim_view(plan: ReclaimPlan, run: ReclaimResult | None) -> dict[str, Any]
     )
 
 
-def _print_plan(plan: ReclaimPlan) -> None:
+def _print_plan(plan: ReclaimPlan, console: Console = out) -> None:
+    """The plan: what is left alone, then every action and the bytes it frees."""
     for refusal in plan.refused:
-        out.print(f"  [dim]leave[/] {escape(refusal.path)}: {escape(refusal.reason)}")
+        console.print(f"  [dim]leave[/] {escape(refusal.path)}: {escape(refusal.reason)}")
     if not plan.actions:
         return
-    out.print(
+    console.print(
         f"[bold]Plan ({plan.mode.value}):[/] {counted(len(plan.actions), 'action')}, "
         f"frees {format_bytes(plan.bytes_to_free)} ({plan.bytes_to_free} bytes)"
     )
     for action in plan.actions:
-        out.print(f"  {escape(action.describe())}")
+        console.print(f"  {escape(action.describe())}")
 
 
 def _print_entry(entry: ReclaimLogEntry) -> None:
@@ -317,11 +321,13 @@ def reclaim_command(
         _print_plan(plan)
     if not plan.actions:
         if as_json:
-            print_json(reclaim_view(plan, None))
+            print_json(reclaim_view(plan, None, dry_run))
         else:
             out.print("Nothing to reclaim.")
         return
     if not dry_run:
+        if as_json and not yes:
+            _print_plan(plan, err)  # stdout holds only the JSON document
         _confirm(plan, yes)
     run = reclaim(
         suite_index(suite),
@@ -331,7 +337,7 @@ def reclaim_command(
         forget=index_forgetter(suite),
     )
     if as_json:
-        print_json(reclaim_view(plan, run))
+        print_json(reclaim_view(plan, run, dry_run))
     else:
         _print_report(run)
     if run.report.failed:
