@@ -238,6 +238,7 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         ("/etc/passwd", None, "an absolute path, not a name inside a model folder"),
         ("C:\\models\\x.safetensors", None, "an absolute path, not a name inside a model folder"),
         ("\\\\server\\share\\x.ckpt", None, "an absolute path, not a name inside a model folder"),
+        (".\\C:x.ckpt", None, "an absolute path, not a name inside a model folder"),
         ("x\0.safetensors", None, "contains control characters"),
         ("x" * 2000, None, "longer than 1024 characters"),
     ],

@@ -88,6 +88,8 @@ def normalise(raw: str) -> Name | None:
         return Name(_shown(raw), "'..' would leave the model folder")
     if not parts:
         return None
+    if _DRIVE.match(parts[0]):  # "./C:x" is still a drive once "./" goes
+        return Name(_shown(raw), "an absolute path, not a name inside a model folder")
     return Name("/".join(parts))
 
 
