@@ -297,3 +297,27 @@ def test_the_same_blob_in_two_cached_repositories_is_left_alone(
         (refusal,) = plan.refused
         assert refusal.reason == dupes.HF_BLOB
         assert "models--acme--two" in refusal.path and "models--acme--one" in refusal.keep
+
+
+def test_a_leftover_that_cannot_be_removed_skips_its_action_only(
+    suite: Suite, lib: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_roots(suite, ScanRoot(str(lib)))
+    index = dupes.suite_index(suite)
+    leftover = lib / "sub" / f"b2.bin{TEMP_MARK}dead"
+    os.link(lib / "b1.bin", leftover)
+    plan = dupes.plan(dupes.find(index), ReclaimMode.HARDLINK)
+    real_unlink = os.unlink
+
+    def unlink(path: str, *args: object, **kwargs: object) -> None:
+        if TEMP_MARK in os.fspath(path):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        real_unlink(path)
+
+    monkeypatch.setattr(os, "unlink", unlink)
+    run = dupes.reclaim(index, plan)
+    (skipped,) = [e for e in run.entries if e.outcome is Outcome.SKIPPED]
+    assert skipped.action.path == str(lib / "sub" / "b2.bin")
+    assert skipped.reason == f"{dupes.STALE_BLOCKS}: {leftover}"
+    assert (run.report.done, run.report.skipped, run.report.failed) == (len(plan.actions) - 1, 1, 0)
+    assert leftover.exists() and (lib / "sub" / "b2.bin").read_bytes() == blob(2, 5000)

@@ -50,3 +50,7 @@ def test_reclaim_usage_errors_are_documented(monkeypatch: pytest.MonkeyPatch) ->
 )
 def test_refusals_are_documented(reason: str) -> None:
     assert f"| `{reason}` | left alone |" in DOC
+
+
+def test_a_blocking_leftover_is_documented() -> None:
+    assert f"| `{dupes.STALE_BLOCKS}: <temp>` | skipped |" in DOC

@@ -28,6 +28,7 @@ import logging
 import os
 import stat as stat_mod
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -41,6 +42,7 @@ from hfsuite.library.duplicates import (
     apply_reclaim,
     find_duplicates,
     plan_reclaim,
+    stale_temps,
     total_wasted,
 )
 
@@ -369,6 +371,9 @@ def plan(result: DupesResult, mode: ReclaimMode) -> ReclaimPlan:
 # --- carrying it out --------------------------------------------------------------------------
 
 
+STALE_BLOCKS = "a leftover of an interrupted reclaim cannot be removed"
+
+
 def stale_temp_files(paths: Iterable[str]) -> list[str]:
     """Temporary names a killed reclaim left in the folders of ``paths``."""
     found = []
@@ -450,7 +455,19 @@ def reclaim(
         if on_entry is not None:
             on_entry(entry)
 
-    report = apply_reclaim(the_plan.actions, note, dry_run=dry_run, before_rename=before_rename)
+    # A leftover that could not be removed would stop the run at that action: skip it instead.
+    runnable: list[ReclaimAction] = []
+    blocked: list[tuple[ReclaimAction, str]] = []
+    for action in the_plan.actions:
+        left = [] if dry_run else stale_temps(action.path)
+        if left:
+            blocked.append((action, f"{STALE_BLOCKS}: {left[0]}"))
+        else:
+            runnable.append(action)
+    for action, reason in blocked:
+        note(ReclaimLogEntry(time.time(), action, Outcome.SKIPPED, reason))
+    report = apply_reclaim(runnable, note, dry_run=dry_run, before_rename=before_rename)
+    report.skipped += len(blocked)
     return ReclaimResult(the_plan, report, entries, dry_run, stale)
 
 
