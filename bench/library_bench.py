@@ -1,7 +1,16 @@
 """Library benchmark: scanning many files, rescanning them unchanged, and hashing big files.
 
     python bench/library_bench.py [--files 10000] [--file-kib 16] [--large-count 4]
-                                  [--large-mib 256] [--workers N]
+                                  [--large-mib 256] [--workers N] [--skip-hash] [--skip-app]
+
+Phase 0 (the app layer, with the database) builds ``--files`` files in 100 folders, one in ten a
+real safetensors file, and runs the installed ``hfsuite`` command on an empty database of its
+own: ``scan`` (walk, identify every header, write the index), an unchanged ``scan`` again,
+``scan --hash``, then ``library ls`` (table) and ``library ls --all --json``; each command's
+wall time includes the process start, which is timed alone (``hfsuite --version``). The same
+scans run in process through ``LibraryService`` for the figures without the process start, and
+the peak RSS of a scan of 1/10 of the files and of all of them shows whether memory follows the
+number of files.
 
 Phase 1 builds ``--files`` small files in 100 folders and times a first scan (walk, stat and
 SHA-256 of every file) against an unchanged rescan (walk and stat; every file keeps its previous
@@ -17,7 +26,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import shutil
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -86,6 +98,139 @@ def phase_scan(root: Path, files: int, file_kib: int, workers: int) -> None:
     )
 
 
+# --- phase 0: through the app layer and the real command -------------------------------------
+
+
+def build_model_tree(root: Path, count: int, size: int) -> None:
+    """``count`` files in 100 folders; one in ten a real safetensors file (a header to read)."""
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    template = root / "template.safetensors"
+    save_file(
+        {"lora_unet_down.lora_down.weight": np.zeros((4, 8), np.float16)},
+        str(template),
+        {"ss_network_dim": "4"},
+    )
+    model = template.read_bytes()
+    template.unlink()
+    chunk = os.urandom(size)
+    for i in range(count):
+        folder = root / f"d{i % 100:03}"
+        folder.mkdir(exist_ok=True)
+        if i % 10 == 0:
+            (folder / f"m{i:06}.safetensors").write_bytes(model)
+        else:
+            (folder / f"f{i:06}.bin").write_bytes(i.to_bytes(8, "little") + chunk[8:])
+
+
+def _cli(exe: str, env: dict[str, str], *args: str) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [exe, *args], env=env, capture_output=True, text=True, check=True, timeout=3600
+    )
+    return time.perf_counter() - t0, done.stdout
+
+
+def _peak_rss_kib(exe: str, env: dict[str, str], *args: str) -> int:
+    """Peak RSS of one command, through GNU time when it is there, else the children total."""
+    gnu_time = shutil.which("time") or (
+        "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+    )
+    if gnu_time:
+        done = subprocess.run(
+            [gnu_time, "-f", "%M", exe, *args], env=env, capture_output=True, text=True, check=True
+        )
+        return int(done.stderr.strip().splitlines()[-1])
+    subprocess.run([exe, *args], env=env, capture_output=True, check=True)
+    return int(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def _env(tmp: Path, name: str) -> dict[str, str]:
+    home = tmp / f"home-{name}"
+    home.mkdir()
+    return dict(
+        os.environ,
+        HOME=str(home),
+        HFSUITE_DB_URL=f"sqlite:///{tmp / f'{name}.sqlite'}",
+        HFSUITE_HF_HOME=str(tmp / f"hf-{name}"),
+        HFSUITE_LOG_DIR=str(tmp / f"logs-{name}"),
+        COLUMNS="120",
+    )
+
+
+def phase_app(tmp: Path, files: int, file_kib: int) -> None:
+    exe = shutil.which("hfsuite", path=str(Path(sys.executable).parent)) or shutil.which("hfsuite")
+    assert exe, "the hfsuite command is not installed"
+    root = tmp / "tree"
+    root.mkdir()
+    build_model_tree(root, files, file_kib * 1024)
+    env = _env(tmp, "cli")
+    t_start = min(_cli(exe, env, "--version")[0] for _ in range(3))
+    t_first, _ = _cli(exe, env, "scan", str(root))
+    t_again, _ = _cli(exe, env, "scan")
+    t_hash, _ = _cli(exe, env, "scan", "--hash")
+    t_rehash, _ = _cli(exe, env, "scan", "--hash")
+    t_ls, table = _cli(exe, env, "library", "ls")
+    t_json, _ = _cli(exe, env, "library", "ls", "--all", "--json")
+    assert f"{files // 10:,} files" in table.replace(",", ",") or str(files // 10) in table
+    print(
+        f"app layer: the hfsuite command, {files:,} files of {file_kib} KiB (1 in 10 safetensors)"
+    )
+    print(f"  process start (--version)        {t_start:8.3f} s")
+    print(f"  scan, first (walk+identify+db)   {t_first:8.3f} s")
+    print(f"  scan, unchanged                  {t_again:8.3f} s  (target <= 2 s)")
+    print(f"  speed-up                         {t_first / t_again:8.1f}x  (target >= 20x)")
+    print(f"  scan --hash (every file read)    {t_hash:8.3f} s")
+    print(f"  scan --hash again (none read)    {t_rehash:8.3f} s")
+    print(f"  first scan + hash / rescan       {(t_first + t_hash) / t_rehash:8.1f}x")
+    print(f"  library ls (table, {files // 10:,} rows)   {t_ls:8.3f} s  (target <= 0.5 s)")
+    print(f"  library ls --all --json          {t_json:8.3f} s")
+
+    from hfsuite.app.library import LibraryQuery
+    from hfsuite.app.suite import Suite
+    from hfsuite.config import SettingsStore
+
+    env2 = _env(tmp, "inproc")
+    store = SettingsStore(tmp / "inproc-settings.toml")
+    suite = Suite(
+        store.load(env={k: v for k, v in env2.items() if k.startswith("HFSUITE_")}), store
+    )
+    try:
+        t0 = time.perf_counter()
+        first = suite.library.scan([str(root)])
+        t_first_in = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        again = suite.library.scan()
+        t_again_in = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        rows = suite.library.files(LibraryQuery(models_only=True))
+        suite.library.totals(LibraryQuery(models_only=True))
+        t_ls_in = time.perf_counter() - t0
+    finally:
+        suite.close()
+    assert first.added == files and again.unchanged == files and again.identified == 0
+    print("  in process (LibraryService, no process start):")
+    print(
+        f"    first scan {t_first_in:.3f} s, unchanged rescan {t_again_in:.3f} s "
+        f"({t_first_in / t_again_in:.1f}x), list {len(rows):,} models {t_ls_in:.3f} s"
+    )
+
+    tenth = tmp / "tenth"
+    tenth.mkdir()
+    for i in range(10):
+        shutil.copytree(root / f"d{i:03}", tenth / f"d{i:03}")
+    rss_tenth = _peak_rss_kib(exe, _env(tmp, "rss1"), "scan", str(tenth))
+    rss_all = _peak_rss_kib(exe, _env(tmp, "rss2"), "scan", str(root))
+    print(
+        f"  peak RSS of scan: {files // 10:,} files {rss_tenth / 1024:.0f} MiB, "
+        f"{files:,} files {rss_all / 1024:.0f} MiB"
+    )
+
+
+# --- phases 1 and 2: the pure library -----------------------------------------------------------
+
+
 def sha256sum(paths: list[str]) -> float:
     t0 = time.perf_counter()
     for path in paths:
@@ -128,10 +273,15 @@ def main() -> None:
     parser.add_argument("--large-count", type=int, default=4)
     parser.add_argument("--large-mib", type=int, default=256)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--skip-hash", action="store_true", help="only the scan phase")
+    parser.add_argument("--skip-hash", action="store_true", help="no phase 2 (big files)")
+    parser.add_argument("--skip-app", action="store_true", help="no phase 0 (app layer, CLI)")
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, threads alive: {threading.active_count()}")
     with tempfile.TemporaryDirectory(prefix="library-bench-") as tmp:
+        if not args.skip_app:
+            app = Path(tmp) / "app"
+            app.mkdir()
+            phase_app(app, args.files, args.file_kib)
         small = Path(tmp) / "small"
         small.mkdir()
         phase_scan(small, args.files, args.file_kib, args.workers)

@@ -212,6 +212,8 @@ class LibraryQuery:
         models_only: Leave out files of format ``unknown`` (READMEs, configs…).
         sort: The order.
         limit: At most this many.
+        with_metadata: Read each file's header metadata too (left out of listings: it is the
+            largest column).
     """
 
     kinds: Sequence[str] = ()
@@ -221,6 +223,7 @@ class LibraryQuery:
     models_only: bool = False
     sort: LibrarySort = LibrarySort.NAME
     limit: int | None = None
+    with_metadata: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,15 +248,17 @@ class LibraryFile(Base):
     parameter_count: Mapped[int | None] = mapped_column(sa.Integer)
     context_length: Mapped[int | None] = mapped_column(sa.Integer)
     tensor_count: Mapped[int | None] = mapped_column(sa.Integer)
-    header_metadata: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON, nullable=True)
-    warnings: Mapped[list[Any] | None] = mapped_column(sa.JSON, nullable=True)
+    header_metadata: Mapped[dict[str, Any] | None] = mapped_column(
+        sa.JSON(none_as_null=True), nullable=True
+    )
+    warnings: Mapped[list[Any] | None] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
     problem_kind: Mapped[str | None] = mapped_column(sa.String(32))
     problem: Mapped[str | None] = mapped_column(sa.Text)
     hf_repo_type: Mapped[str | None] = mapped_column(sa.String(16))
     hf_repo_id: Mapped[str | None] = mapped_column(sa.String(300), index=True)
     hf_revision: Mapped[str | None] = mapped_column(sa.String(64))
     hf_path: Mapped[str | None] = mapped_column(sa.Text)
-    hf_refs: Mapped[list[Any] | None] = mapped_column(sa.JSON, nullable=True)
+    hf_refs: Mapped[list[Any] | None] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
     first_seen: Mapped[float] = mapped_column(sa.Float)
     last_seen: Mapped[float] = mapped_column(sa.Float)
 

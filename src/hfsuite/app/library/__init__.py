@@ -17,7 +17,7 @@ they were verified with through :func:`record_downloaded_hashes`.
 """
 
 from hfsuite.app.library.hashes import DatabaseHashCache, record_downloaded_hashes
-from hfsuite.app.library.scan import MoveInfo, ScanIssue, ScanSummary, ScanTarget
+from hfsuite.app.library.model import MoveInfo, ScanIssue, ScanSummary, ScanTarget
 from hfsuite.app.library.service import LibraryHost, LibraryService, as_scanned
 from hfsuite.core.destination import LIBRARY_ONLY_KINDS, MODEL_KINDS
 from hfsuite.library.header import ModelFormat

@@ -22,11 +22,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 
 from hfsuite.app.events import LibraryScanProgressed
 from hfsuite.app.library.hashes import DatabaseHashCache, add_autov1, file_key, stat_key
 from hfsuite.app.library.identity import describe, ref_entries
+from hfsuite.app.library.model import MoveInfo, ScanIssue, ScanSummary, ScanTarget
 from hfsuite.core.clock import Clock
 from hfsuite.library.hashing import FileKey, Hasher, HashProgress
 from hfsuite.library.scanner import RootKind, ScannedFile, Scanner, ScanProblem, ScanRoot
@@ -39,75 +39,6 @@ IDENTIFY_THREADS = 4
 PROGRESS_INTERVAL_S = 0.2
 
 ProgressFn = Callable[[LibraryScanProgressed], None]
-
-
-@dataclass(frozen=True, slots=True)
-class ScanIssue:
-    """A path the scan could not read (in full); the scan went on.
-
-    Attributes:
-        path: The file or folder.
-        kind: ``permission``, ``vanished``, ``changed``, ``symlink_loop``, ``broken_link``,
-            ``header`` (the header could not be read) or ``error``.
-        message: What happened.
-    """
-
-    path: str
-    kind: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class MoveInfo:
-    """A file found at a new path that is the one a vanished path held."""
-
-    old_path: str
-    new_path: str
-    by: str  # "inode" or "sha256"
-
-
-@dataclass
-class ScanSummary:
-    """What one scan did.
-
-    Attributes:
-        roots: The folders scanned.
-        files: Files seen (each HF-cache blob once).
-        bytes: Their total size.
-        added, changed, unchanged, removed: Files by what happened to them.
-        moved: Files found at a new path (kept with their history and hash).
-        identified: Headers read (new and changed files).
-        hashed_files, hashed_bytes: Files and bytes read to hash them.
-        cached_hashes: Files whose digest was already known (nothing read).
-        issues: Paths that could not be read, with why.
-        cancelled: The scan was stopped; what it recorded is kept.
-        elapsed_s: Wall time.
-    """
-
-    roots: list[str] = field(default_factory=list)
-    files: int = 0
-    bytes: int = 0
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    moved: list[MoveInfo] = field(default_factory=list)
-    identified: int = 0
-    hashed_files: int = 0
-    hashed_bytes: int = 0
-    cached_hashes: int = 0
-    issues: list[ScanIssue] = field(default_factory=list)
-    cancelled: bool = False
-    elapsed_s: float = 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class ScanTarget:
-    """One registered root to scan, possibly only a folder inside it."""
-
-    root: str
-    kind: RootKind
-    under: str | None = None  # only this folder of a user/tool root
 
 
 class LibraryScan:
@@ -328,9 +259,13 @@ class LibraryScan:
             else:
                 unmatched.append((path, key))
         by_hash: dict[tuple[str, int], list[IndexEntry]] = {}
-        for entry in gone:
-            if entry.sha256 and entry.path not in taken:
-                by_hash.setdefault((entry.sha256, entry.key[2]), []).append(entry)
+        with self.db.read() as uow:
+            for entry in gone:
+                if entry.path in taken:
+                    continue
+                known = uow.file_hashes.get(entry.key)
+                if known is not None and known.sha256:
+                    by_hash.setdefault((known.sha256, entry.key[2]), []).append(entry)
         sizes = {size for _sha, size in by_hash}
         worth_hashing = [(p, k) for p, k in unmatched if k.size in sizes]
         if worth_hashing:
@@ -389,7 +324,10 @@ class LibraryScan:
             keys: set[tuple[int, int, int, int]] = set()
             with self.db.read() as uow:
                 for target in targets:
-                    for entry in uow.library_files.index(root=target.root, under=target.under):
+                    entries = uow.library_files.index(
+                        root=target.root, under=target.under, with_hashes=True
+                    )
+                    for entry in entries:
                         if entry.sha256 is not None:
                             self.summary.cached_hashes += 1  # known: read before, or downloaded
                         elif entry.key not in keys:

@@ -10,16 +10,14 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from hfsuite.app.events import LibraryScanProgressed
 from hfsuite.app.library.hashes import DatabaseHashCache, file_key
-from hfsuite.app.library.scan import LibraryScan, ScanSummary, ScanTarget
+from hfsuite.app.library.model import ScanSummary, ScanTarget
 from hfsuite.config import Settings
 from hfsuite.core.clock import Clock
 from hfsuite.core.errors import UsageError
 from hfsuite.library.cache_layout import SNAPSHOTS, HfRef
-from hfsuite.library.duplicates import ReclaimLogEntry
 from hfsuite.library.scanner import RootKind, ScannedFile
 from hfsuite.storage import (
     Database,
@@ -29,6 +27,10 @@ from hfsuite.storage import (
     LibraryTotals,
     ReclaimLogSpec,
 )
+
+if TYPE_CHECKING:
+    from hfsuite.app.events import LibraryScanProgressed
+    from hfsuite.library.duplicates import ReclaimLogEntry
 
 AUTOV1_HEX = 8
 
@@ -233,6 +235,8 @@ class LibraryService:
         Raises:
             UsageError: a path does not exist or is a file.
         """
+        from hfsuite.app.library.scan import LibraryScan  # header readers: only when scanning
+
         targets, _added = self.targets_for(paths)
         run = LibraryScan(
             self.db,

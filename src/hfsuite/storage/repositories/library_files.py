@@ -40,6 +40,10 @@ _FH = cast(sa.Table, FileHash.__table__)
 _KEY_COLS = ("device", "inode", "size_bytes", "mtime_ns")
 _JOIN = _LF.outerjoin(_FH, sa.and_(*(_LF.c[c] == _FH.c[c] for c in _KEY_COLS)))
 _SELECT_COLS = (*_LF.c, _FH.c.sha256, _FH.c.autov1, _FH.c.origin.label("hash_origin"))
+# Listings leave the (large) header metadata out unless asked.
+_BRIEF_COLS = tuple(
+    sa.null().label("header_metadata") if c is _LF.c.header_metadata else c for c in _SELECT_COLS
+)
 # Columns a scan rewrites when a file is new or its bytes changed (first_seen stays).
 _SCAN_COLS = (
     "root", "device", "inode", "size_bytes", "mtime_ns", "nlink", "is_symlink", "hf_blob",
@@ -254,8 +258,15 @@ class LibraryFileRepository(Repository):
 
     # -- reading -------------------------------------------------------------------------------
 
-    def index(self, *, root: str | None = None, under: str | None = None) -> Iterator[IndexEntry]:
-        """What a rescan compares against, streamed (all files, or one root's, or a folder's)."""
+    def index(
+        self, *, root: str | None = None, under: str | None = None, with_hashes: bool = False
+    ) -> Iterator[IndexEntry]:
+        """What a rescan compares against, streamed (all files, or one root's, or a folder's).
+
+        ``sha256`` is filled only ``with_hashes`` (a join a rescan of unchanged files does
+        not need).
+        """
+        sha = _FH.c.sha256 if with_hashes else sa.null().label("sha256")
         stmt = sa.select(
             _LF.c.id,
             _LF.c.path,
@@ -264,8 +275,8 @@ class LibraryFileRepository(Repository):
             _LF.c.is_symlink,
             _LF.c.root,
             _LF.c.hf_refs,
-            _FH.c.sha256,
-        ).select_from(_JOIN)
+            sha,
+        ).select_from(_JOIN if with_hashes else _LF)
         if root is not None:
             stmt = stmt.where(_LF.c.root == root)
         if under is not None:
@@ -283,7 +294,8 @@ class LibraryFileRepository(Repository):
             )
 
     def _filtered(self, query: LibraryQuery) -> sa.Select[Any]:
-        stmt = sa.select(*_SELECT_COLS).select_from(_JOIN)
+        cols = _SELECT_COLS if query.with_metadata else _BRIEF_COLS
+        stmt = sa.select(*cols).select_from(_JOIN)
         if query.kinds:
             stmt = stmt.where(_LF.c.kind.in_(list(query.kinds)))
         if query.formats:
