@@ -3,7 +3,15 @@
 Kinds are ComfyUI's model folder keys (:data:`hfsuite.core.destination.MODEL_KINDS`) plus the
 library-only :data:`~hfsuite.core.destination.LIBRARY_ONLY_KINDS`. The rules look at tensor
 names the way the tools that load these files do; the first rule that matches wins, most
-specific first (a LoRA or ControlNet also carries UNet-like names).
+specific first (a LoRA or ControlNet also carries UNet-like names). Shapes settle what names
+cannot: a UNet's cross-attention width, Flux's input features (Fill, Depth/Canny), a VAE's
+latent channels and 3D kernels, a text encoder's width. An ONNX graph whose initializer names
+tell nothing is classified by its inputs and outputs. :func:`quantization` names how the
+weights are stored (fp8, bitsandbytes, GGUF presets).
+
+What the tensors cannot tell is not guessed: SD1.x/SD2.x/SDXL VAEs share one layout (as do
+SD3 and Flux VAEs), Flux Kontext has Flux's tensors, Mistral has LLaMA's; metadata
+(``modelspec.architecture``, ``ss_base_model_version``) tells them when present.
 """
 
 from __future__ import annotations
