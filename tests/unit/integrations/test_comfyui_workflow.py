@@ -297,3 +297,21 @@ def test_table_is_data_with_known_folders() -> None:
             assert folder == canonical_folder(folder), loader.node_type
     assert LOADERS["DualCLIPLoader"].widgets == ("clip_name1", "clip_name2", "type", "device")
     assert LOADERS["LoraLoader|pysssss"].folders == {"lora_name": "loras"}
+
+
+def test_junk_nodes_are_skipped(tmp_path: Path) -> None:
+    doc = {
+        "version": 0.4,
+        "links": [],
+        "nodes": [
+            None,
+            "x",
+            {"id": 1},
+            {"id": 2, "type": 5},
+            {"id": 3, "type": "VAELoader", "widgets_values": "not a list"},
+            {"id": 4, "type": "VAELoader", "widgets_values": [None]},
+            {"id": 5, "type": "VAELoader", "widgets_values": ["ok.safetensors"]},
+        ],
+    }
+    found = read_refs(_write(tmp_path, doc))
+    assert [(r.node_id, r.value) for r in found.refs] == [("5", "ok.safetensors")]

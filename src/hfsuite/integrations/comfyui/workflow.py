@@ -53,7 +53,10 @@ def is_ui_workflow(doc: Any) -> bool:
     markers = ("links", "last_node_id", "state", "definitions", "version", "groups")
     if not any(key in doc for key in markers):
         return False
-    return all(isinstance(n, Mapping) and "type" in n for n in doc["nodes"][:1000])
+    nodes = [n for n in doc["nodes"][:1000] if isinstance(n, Mapping)]
+    if any("typeVersion" in n for n in nodes):  # n8n nodes, in a file without "connections"
+        return False
+    return not doc["nodes"] or any("type" in n for n in nodes)
 
 
 @dataclass(frozen=True)
