@@ -45,8 +45,8 @@ app = typer.Typer(
         "The local model library: what is on disk, what it is, and the folders scanned.\n\n"
         "Examples:\n\n"
         "  hfsuite library ls --kind loras --sort size\n\n"
-        "  hfsuite library show ~/models/model.safetensors\n\n"
-        "  hfsuite library roots add ~/ComfyUI/models"
+        "  hfsuite library roots add ~/apps/ComfyUI\n\n"
+        "  hfsuite library ls --all --json"
     ),
     no_args_is_help=True,
 )
@@ -55,8 +55,8 @@ roots_app = typer.Typer(
         "The folders the library scans (the HF cache is one by default).\n\n"
         "Examples:\n\n"
         "  hfsuite library roots ls\n\n"
-        "  hfsuite library roots add ~/ComfyUI/models\n\n"
-        "  hfsuite library roots rm ~/old-models"
+        "  hfsuite library roots add ~/apps/ComfyUI\n\n"
+        "  hfsuite library roots rm ~/.cache/huggingface/hub"
     ),
     no_args_is_help=True,
 )
@@ -167,20 +167,29 @@ def list_command(
 def show_command(
     ctx: typer.Context,
     path: str = typer.Argument(..., help="A scanned file (an HF-cache snapshot entry works)."),
+    check: bool = typer.Option(
+        True,
+        "--check/--no-check",
+        help="Ask the hub whether the file changed upstream since (one request).",
+    ),
     as_json: bool = json_option("JSON instead of text (docs/json.md)."),
 ) -> None:
-    """Everything the index knows of one file: identification, hashes, HF-cache references,
-    header metadata.
+    """Everything the index knows of one file: identification, hashes, where it came from
+    (and whether it changed upstream), header metadata.
 
     Examples:
 
-      hfsuite library show ~/ComfyUI/models/loras/style.safetensors
+      hfsuite scan && hfsuite library show ~/.cache/huggingface/hub/*gpt2/snapshots/*/config.json
 
-      hfsuite library show model.gguf --json
+      hfsuite scan ~/apps/ComfyUI && hfsuite library show ~/apps/ComfyUI/main.py --json
     """
-    f = _library(ctx).file(path)
+    from hfsuite.app.library.provenance import provenance_of
+
+    suite = ctx.find_root().obj.suite()
+    f = suite.library.file(path)
+    origin = provenance_of(suite, f, check=check)
     if as_json:
-        print_json(file_detail_view(f))
+        print_json(file_detail_view(f, origin.to_dict() if origin else None))
         return
     table = FoldingTable(box=None, pad_edge=False, show_header=False)
     table.add_column("field", style="bold")
@@ -215,6 +224,8 @@ def show_command(
         rows.append(
             ("hf cache", f"{ref.repo_type} {ref.repo_id} @ {ref.revision[:12]}: {ref.path}")
         )
+    for line in origin.lines() if origin else []:
+        rows.append(("provenance", line))
     if f.problem:
         rows.append(("problem", f"{f.problem_kind}: {f.problem}"))
     for warning in f.warnings:
@@ -235,7 +246,14 @@ def _params_detail(count: int | None) -> str:
 def roots_list_command(
     ctx: typer.Context, as_json: bool = json_option("JSON instead of a table (docs/json.md).")
 ) -> None:
-    """List the scan roots with how many files of each are indexed."""
+    """List the scan roots with how many files of each are indexed.
+
+    Examples:
+
+      hfsuite library roots ls
+
+      hfsuite library roots ls --json
+    """
     from hfsuite.app.library import LibraryQuery
 
     library = _library(ctx)
@@ -266,7 +284,14 @@ def roots_add_command(
     path: str = typer.Argument(..., help="A folder to scan."),
     as_json: bool = json_option("JSON instead of text (docs/json.md)."),
 ) -> None:
-    """Add a folder to scan (then run hfsuite scan)."""
+    """Add a folder to scan (then run hfsuite scan).
+
+    Examples:
+
+      hfsuite library roots add ~/apps/ComfyUI
+
+      hfsuite library roots add ~/apps/ComfyUI --json
+    """
     root = _library(ctx).add_root(path)
     if as_json:
         print_json(root_change_view("add", root.path, root.kind, 0))
@@ -280,7 +305,14 @@ def roots_remove_command(
     path: str = typer.Argument(..., help="A scan root."),
     as_json: bool = json_option("JSON instead of text (docs/json.md)."),
 ) -> None:
-    """Stop scanning a folder; its files leave the index (nothing is deleted on disk)."""
+    """Stop scanning a folder; its files leave the index (nothing is deleted on disk).
+
+    Examples:
+
+      hfsuite library roots rm ~/.cache/huggingface/hub
+
+      hfsuite library roots add ~/apps/ComfyUI && hfsuite library roots rm ~/apps/ComfyUI
+    """
     library = _library(ctx)
     removed = library.remove_root(path)
     where = os.path.abspath(os.path.expanduser(path))

@@ -78,12 +78,13 @@ def file_list_view(
     )
 
 
-def file_detail_view(f: LibraryFileRecord) -> Json:
-    """``hfsuite library show --json``."""
+def file_detail_view(f: LibraryFileRecord, provenance: Mapping[str, Any] | None = None) -> Json:
+    """``hfsuite library show --json`` (``provenance``: where it came from, or null)."""
     return document(
         "library-file",
         {
             **file_item(f),
+            "provenance": dict(provenance) if provenance is not None else None,
             "tensor_count": f.tensor_count,
             "warnings": list(f.warnings),
             "metadata": dict(f.metadata) if f.metadata else {},

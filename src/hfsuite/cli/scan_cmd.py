@@ -29,7 +29,7 @@ Examples:
 
   hfsuite scan
 
-  hfsuite scan ~/ComfyUI/models --hash
+  hfsuite scan ~/apps/ComfyUI --hash
 
   hfsuite scan --json
 """
