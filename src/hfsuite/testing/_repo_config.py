@@ -8,6 +8,7 @@ several repositories at once, under ``[repos."<org>/<name>"]`` (``"datasets/<org
     private = true
     gated = "manual"                # false (default), true or "auto", "manual"
     granted = ["alice"]             # users who may download a gated repo
+    xet = true                      # LFS files through Xet (default: the emulator's setting)
 
     [[branches]]
     name = "dev"
@@ -45,7 +46,9 @@ from hfsuite.testing._content import Blob, Content, FileBlob
 
 REPO_CONFIG_NAME = ".hfsuite-repo.toml"
 SIDE_FOLDER = ".hfsuite"
-_TOP_KEYS = {"private", "gated", "granted", "branches", "tags", "pull_requests", "metadata"}
+_TOP_KEYS = {
+    *("private", "gated", "granted", "branches", "tags", "pull_requests", "metadata", "xet")
+}
 _REF_KEYS = {
     "branches": {"name", "revision", "files", "delete", "message"},
     "tags": {"name", "revision"},
@@ -93,6 +96,7 @@ class RepoConfig:
     tags: list[RefSpec] = field(default_factory=list)
     pull_requests: list[RefSpec] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
+    xet: bool | None = None
 
 
 class ConfigurableRepo(Protocol):
@@ -105,6 +109,8 @@ class ConfigurableRepo(Protocol):
     def grant_access(self, user: str) -> None: ...
 
     def set_metadata(self, **fields: Any) -> None: ...
+
+    def set_xet(self, enabled: bool | None) -> None: ...
 
     def create_branch(self, name: str, revision: str | None = None) -> str: ...
 
@@ -176,6 +182,8 @@ def parse_repo_config(data: Mapping[str, Any], base: Path, where: str) -> RepoCo
     config.tags = _refs(data, "tags", base, where)
     config.pull_requests = _refs(data, "pull_requests", base, where)
     config.metadata = dict(_typed(data.get("metadata", {}), dict, f"{where}: metadata"))
+    if "xet" in data:
+        config.xet = _typed(data["xet"], bool, f"{where}: xet")
     return config
 
 
@@ -233,6 +241,8 @@ def _apply(repo: ConfigurableRepo, config: RepoConfig) -> None:
         repo.grant_access(user)
     if config.metadata:
         repo.set_metadata(**config.metadata)
+    if config.xet is not None:
+        repo.set_xet(config.xet)
     for spec in config.branches:
         assert spec.name is not None  # parse_repo_config requires it
         repo.create_branch(spec.name, spec.revision)

@@ -8,6 +8,7 @@ Hub routes::
     GET  /api/{type}s/{repo_id}/tree/{rev}[/{path}]
     POST /api/{type}s/{repo_id}/paths-info/{rev}
     GET  /api/{type}s/{repo_id}/refs | /commits/{rev} | /auth-check[/write]
+    GET  /api/{type}s/{repo_id}/xet-read-token/{rev}            Xet (see _xet_cas)
     GET  /api/v1/…                                              ModelScope
     HEAD/GET /[datasets/|spaces/]{repo_id}/resolve/{rev}/{path}
 
@@ -26,12 +27,13 @@ from __future__ import annotations
 import json
 
 from hfsuite.testing._api import auth_check, commits, paths_info, refs, repo_info, tree
-from hfsuite.testing._common import API_SEGMENTS, RepoCall, find_repo
+from hfsuite.testing._common import API_SEGMENTS, RepoCall, find_repo, split_revision
 from hfsuite.testing._files import not_found_json, resolve
 from hfsuite.testing._host import HubHost
 from hfsuite.testing._http import Request, Response, json_response
 from hfsuite.testing._modelscope import modelscope_router
 from hfsuite.testing._search import search, whoami
+from hfsuite.testing._xet_cas import add_resolve_headers, xet_read_token
 
 _ACTIONS = {"revision", "tree", "paths-info", "refs", "commits", "auth-check", "xet-read-token"}
 
@@ -63,7 +65,9 @@ def hub_router(emulator: HubHost, req: Request) -> Response:
     repo_id = "/".join(rest[:id_len])
     prefix = "/" + "".join(s + "/" for s in raw[:start])
     suffix = "/" + "/".join(raw[start + id_len :])
-    return resolve(emulator, req, repo_type, repo_id, prefix, suffix, rest[id_len + 1 :])
+    response = resolve(emulator, req, repo_type, repo_id, prefix, suffix, rest[id_len + 1 :])
+    path = "/".join(split_revision(rest[id_len + 1 :])[1])
+    return add_resolve_headers(emulator, req, response, repo_type, repo_id, path)
 
 
 def _repo_api(
@@ -102,6 +106,8 @@ def _repo_api(
         return commits(req, call, args)
     if head == "auth-check" and args in ([], ["write"]):
         return auth_check(emulator, req, call, write=bool(args))
+    if head == "xet-read-token" and args:
+        return xet_read_token(emulator, req, call, "/".join(args))
     return not_found_json()
 
 

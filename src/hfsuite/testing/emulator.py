@@ -54,6 +54,8 @@ from hfsuite.testing._state import (
     commit_sha,
     normalise_scopes,
 )
+from hfsuite.testing._xet_cas import cas_router
+from hfsuite.testing._xet_store import XetFile, XetStore
 
 GatedValue = bool | Literal["auto", "manual"]
 
@@ -223,6 +225,14 @@ class EmulatedRepo:
         """Give ``user`` access to this gated repository."""
         self._hub.grant_access(self.repo_id, user, self.repo_type)
 
+    def set_xet(self, enabled: bool | None) -> None:
+        """Serve this repository's LFS files through Xet (None: the emulator's default)."""
+        self._hub.xet_store.set_repo(self.record, enabled)
+
+    def xet_file(self, path: str, revision: str | None = None) -> XetFile:
+        """The Xet file (id, terms, chunk hashes) of an LFS file, chunking it if needed."""
+        return self._hub.xet_store.file_for(self.files(revision)[path])
+
 
 def _gating(gated: GatedValue) -> Gating:
     if gated is True:
@@ -249,6 +259,9 @@ class HubEmulator:
         anonymous_repo_not_found_code: Send ``X-Error-Code: RepoNotFound`` with anonymous 401s
             (what makes the client raise RepositoryNotFoundError on http:// endpoints).
         hash_cache: A JSON file remembering file digests across runs (see :class:`HashStore`).
+        xet: Serve LFS files through Xet (file ids, reconstructions and xorbs on a third
+            origin, the CAS) in every repository that does not say otherwise; see
+            :mod:`hfsuite.testing._xet_cas`.
     """
 
     def __init__(
@@ -266,6 +279,7 @@ class HubEmulator:
         request_log_path: str | os.PathLike[str] | None = None,
         anonymous_repo_not_found_code: bool = True,
         hash_cache: str | os.PathLike[str] | None = None,
+        xet: bool = False,
     ) -> None:
         self.hash_store = HashStore(hash_cache) if hash_cache is not None else None
         self.state = HubState(lfs_threshold)
@@ -278,6 +292,7 @@ class HubEmulator:
         self._threads: list[threading.Thread] = []
         self._mutated: dict[int, MutatedBlob] = {}
         self._mutated_lock = threading.Lock()
+        self.xet_store = XetStore(enabled=xet)
         if root is not None:
             self.load_folder(root)
 
@@ -295,6 +310,9 @@ class HubEmulator:
             "cdn",
             lambda req: cdn_router(self, req),
             self.control,
+        )
+        self._servers["cas"] = EmulatorServer(
+            (self._host, 0), self, "cas", lambda req: cas_router(self, req), self.control
         )
         for name, server in self._servers.items():
             thread = threading.Thread(
@@ -326,7 +344,7 @@ class HubEmulator:
         self.stop()
 
     def address_of(self, origin: str) -> str:
-        """``host:port`` of an origin (``hub`` or ``cdn``)."""
+        """``host:port`` of an origin (``hub``, ``cdn`` or ``cas``)."""
         server = self._servers.get(origin)
         if server is None:
             raise RuntimeError("the emulator is not started")
@@ -342,6 +360,11 @@ class HubEmulator:
     def cdn_url(self) -> str:
         """Base URL of the CDN origin."""
         return f"http://{self.address_of('cdn')}"
+
+    @property
+    def cas_url(self) -> str:
+        """Base URL of the Xet CAS origin (reconstructions and xorbs)."""
+        return f"http://{self.address_of('cas')}"
 
     # -- repositories ----------------------------------------------------------------------
     def create_repo(
@@ -573,6 +596,29 @@ class HubEmulator:
             work()
             return None
         thread = threading.Thread(target=work, name="hub-emulator-prehash", daemon=True)
+        thread.start()
+        return thread
+
+    def xet_prepare(self, background: bool = True) -> threading.Thread | None:
+        """Chunk every LFS file of the repositories served through Xet (once per process).
+
+        The first resolve of a big file otherwise waits for its chunking (about 15 s per GiB
+        on a loaded 2-core machine). Runs in a daemon thread unless ``background`` is False.
+        """
+
+        def work() -> None:
+            for record in list(self.state.repos.values()):
+                if not self.xet_store.serves(record):
+                    continue
+                for commit in list(record.commits.values()):
+                    for path, blob in commit.files.items():
+                        if record.is_lfs(path, blob, self.state.lfs_threshold):
+                            self.xet_store.file_for(blob)
+
+        if not background:
+            work()
+            return None
+        thread = threading.Thread(target=work, name="hub-emulator-xet-prepare", daemon=True)
         thread.start()
         return thread
 

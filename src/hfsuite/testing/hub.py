@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -28,6 +29,7 @@ repository settings:
     private = true                  # only tokens of the namespace's user/orgs see it
     gated = "manual"                # false (default), true or "auto", "manual"
     granted = ["alice"]             # users who may download the gated repo
+    xet = true                      # serve LFS files through Xet (default: --xet)
 
     [[branches]]
     name = "dev"
@@ -140,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
         "ignored), like an older mirror: clients must HEAD each file",
     )
     serve.add_argument(
+        "--xet",
+        action="store_true",
+        default=os.environ.get("HFSUITE_HUB_XET", "") not in ("", "0"),
+        help="serve LFS files through Xet too (file ids, reconstructions and xorbs on a third "
+        "port); files are chunked in the background from startup (also: HFSUITE_HUB_XET=1)",
+    )
+    serve.add_argument(
         "--strict-401",
         action="store_true",
         help="anonymous 401s without X-Error-Code (byte-exact real Hub behaviour)",
@@ -165,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     hub.start()
     if args.prehash:
         hub.prehash()
+    if args.xet:
+        hub.xet_prepare()
     print(hub.url, flush=True)
     try:
         while not stop.wait(0.5):
@@ -188,6 +199,7 @@ def _emulator(args: argparse.Namespace) -> HubEmulator:
         request_log_path=args.request_log,
         anonymous_repo_not_found_code=not args.strict_401,
         hash_cache=args.hash_cache,
+        xet=args.xet,
     )
     if args.sparse_listing:
         hub.settings.update({"sparse_listing": True})
