@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SHORT_COMMIT = 12
 _H = cast(sa.Table, History.__table__)
 _MV = cast(sa.Table, ModelVersion.__table__)
 _T = cast(sa.Table, Task.__table__)
@@ -113,10 +114,11 @@ class Origin:
         return RepoRef(self.repo_id, self.repo_type, self.revision, self.source)
 
     def label(self) -> str:
-        """``org/name@rev path`` (``datasets/…`` for datasets, ``modelscope:`` for ModelScope)."""
+        """``org/name@rev path`` (``datasets/…`` for datasets, ``modelscope:`` for ModelScope;
+        a commit is shortened to 12 digits, as the Hub shows it)."""
         prefix = "modelscope:" if self.source is SourceKind.MODELSCOPE else ""
-        rev = self.revision or self.commit
-        at = f"@{rev}" if rev else ""
+        rev = self.revision or self.commit  # the default branch: the commit it was at
+        at = f"@{rev[:SHORT_COMMIT] if is_sha1(rev) else rev}" if rev else ""
         kind = "" if self.repo_type is RepoType.MODEL else f"{self.repo_type.api_segment}/"
         return f"{prefix}{kind}{self.repo_id}{at} {self.path}"
 
