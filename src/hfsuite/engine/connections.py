@@ -8,7 +8,10 @@
 - with adaptation on, the :class:`~hfsuite.engine.adapt.ConnectionPolicy` says how many
   connections the measured rate deserves, and new ones are started while there is work left;
 - :meth:`Connections.next_segment` hands out work; when nothing is left to hand out, an idle
-  connection stays (the *endgame*) and takes over the rest of a connection that goes silent.
+  connection stays (the *endgame*) and takes over the rest of a connection that goes silent;
+- with a task's :class:`~hfsuite.engine.context.ConnectionBudget`, each connection holds one of
+  its units: the file borrows what is free and says how many more it wants, so the units small
+  files release come to it at the next look.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import threading
 from collections.abc import Callable
 
 from hfsuite.engine.adapt import AdaptSettings, ConnectionPolicy
+from hfsuite.engine.context import ConnectionBudget
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.watchdog import ConnectionState, StallPolicy, Watchdog
 
@@ -36,6 +40,7 @@ class Connections:
         received: The file's byte counter.
         stopping: Whether the file's download is stopping (error, cancel, halt).
         abandon: Abandons a stalled connection's current response.
+        budget: The task's connections shared by its files (None: only ``count`` limits).
     """
 
     def __init__(
@@ -50,6 +55,7 @@ class Connections:
         received: Callable[[], int],
         stopping: Callable[[], bool],
         abandon: Callable[[ConnectionState], None],
+        budget: ConnectionBudget | None = None,
     ):
         self.scheduler = scheduler
         self.watchdog = Watchdog(stall, monotonic)
@@ -61,6 +67,9 @@ class Connections:
         self._stopping = stopping
         self._abandon = abandon
         self._threads: list[threading.Thread] = []
+        self._budget = budget
+        self._running = 0  # connections started and not yet ended
+        self._running_lock = threading.Lock()
         self._idle = threading.Event()  # never set: a sleep that the stop check ends early
         self.peak = 0  # most connections started
 
@@ -75,7 +84,15 @@ class Connections:
                 min_gain=self._adapt.min_gain,
             )
             policy = ConnectionPolicy(settings, self._monotonic())
-        self._start(policy.target if policy is not None else self._count)
+        try:
+            self._run(policy)
+        finally:
+            if self._budget is not None:
+                self._budget.want(self, 0)
+
+    def _run(self, policy: ConnectionPolicy | None) -> None:
+        if not self._grow(policy.target if policy is not None else self._count, first=True):
+            return
         watchdog = self.watchdog
         while True:
             alive = [t for t in self._threads if t.is_alive()]
@@ -85,15 +102,40 @@ class Connections:
             watchdog.observe(self._received())
             for state in watchdog.find_stalled():
                 self._abandon(state)
-            if policy is not None and not policy.settled and not self._stopping():
+            if self._stopping():
+                continue
+            wanted = policy.target if policy is not None else self._count
+            if policy is not None and not policy.settled and self._running >= wanted:
+                # Measured only on the count it asked for (a budget may have lent fewer).
                 wanted = policy.update(
                     self._monotonic(), self._received(), ready=watchdog.all_received()
                 )
-                if wanted > len(self._threads) and self.scheduler.has_work():
-                    self._start(wanted - len(self._threads))
+            if wanted > self._running and self.scheduler.has_work():
+                self._grow(wanted)
+            elif self._budget is not None:
+                self._budget.want(self, 0)
+
+    def _grow(self, wanted: int, *, first: bool = False) -> bool:
+        """Start connections up to ``wanted``, as many as the budget lends; False: not even
+        the first one could start (the download is stopping)."""
+        lacking = wanted - self._running
+        n = lacking
+        budget = self._budget
+        if budget is not None:
+            n = 0
+            if first:
+                if not budget.take(self._stopping):
+                    return False
+                n = 1
+            n += budget.try_take(lacking - n)
+            budget.want(self, lacking - n)
+        self._start(n)
+        return True
 
     def _start(self, n: int) -> None:
         for _ in range(n):
+            with self._running_lock:
+                self._running += 1
             state = self.watchdog.register()
             thread = threading.Thread(
                 target=self._run_one,
@@ -110,6 +152,10 @@ class Connections:
             self._work(state)
         finally:
             self.watchdog.unregister(state)
+            with self._running_lock:
+                self._running -= 1
+            if self._budget is not None:
+                self._budget.give_back()
 
     def next_segment(self) -> Segment | None:
         """Work for an idle connection; None when the file needs nothing more from it.

@@ -157,6 +157,78 @@ class HostSlots:
             return slot
 
 
+class ConnectionBudget:
+    """The connections of one task, shared by its files.
+
+    A big file's connections borrow from it (never waiting, except for the file's first one)
+    and say how many they want (:meth:`want`); a small file's single connection waits for a
+    unit that no big file wants, so small files take what the big ones leave (and a quarter of
+    the budget at least, so that they move on too), and a unit a small file releases goes to a
+    big file that wants more (at its next look, a few hundredths of a second later).
+
+    Args:
+        total: Connections the task may have open at once.
+    """
+
+    def __init__(self, total: int):
+        self.total = max(1, total)
+        #: Units small files may hold whatever big files want.
+        self.floor = max(1, self.total // 4)
+        self._used = 0
+        self._small = 0
+        self._wanted: dict[int, int] = {}  # id of a big file's connections -> units it lacks
+        self._cond = threading.Condition()
+
+    @property
+    def used(self) -> int:
+        """Units held now."""
+        return self._used
+
+    def want(self, owner: object, lacking: int) -> None:
+        """Record that ``owner`` (a big file) would use ``lacking`` more units (0: none)."""
+        with self._cond:
+            if lacking > 0:
+                self._wanted[id(owner)] = lacking
+            else:
+                self._wanted.pop(id(owner), None)
+            self._cond.notify_all()
+
+    def try_take(self, n: int) -> int:
+        """Take up to ``n`` free units at once; returns how many were taken."""
+        with self._cond:
+            got = max(0, min(n, self.total - self._used))
+            self._used += got
+            return got
+
+    def take(self, stopping: Callable[[], bool], *, small: bool = False) -> bool:
+        """Wait for one unit (a small file's: one no big file wants); False when ``stopping``
+        became true first."""
+        with self._cond:
+            while True:
+                if stopping():
+                    return False
+                free = self.total - self._used
+                if small:
+                    # Big files' unmet wants come first; small files keep a quarter of the
+                    # budget (one unit at least) if that is free, so they move on however much
+                    # the big files want.
+                    lacking = sum(self._wanted.values())
+                    free = max(free - lacking, min(free, self.floor - self._small))
+                if free > 0:
+                    self._used += 1
+                    self._small += small
+                    return True
+                self._cond.wait(0.05)
+
+    def give_back(self, n: int = 1, *, small: bool = False) -> None:
+        """Return ``n`` units."""
+        with self._cond:
+            self._used -= n
+            if small:
+                self._small -= n
+            self._cond.notify_all()
+
+
 @dataclass(frozen=True, slots=True)
 class FileContext:
     """Everything a file's download needs from the transfer that runs it.
@@ -172,6 +244,8 @@ class FileContext:
         host_slots: Connections per host, shared by every file.
         halted: Whether a hard error on another file stopped the transfer.
         task_id: Put on every event.
+        budget: The task's connections, shared by its files (None: no limit besides
+            ``host_slots``).
     """
 
     options: TransferOptions
@@ -184,3 +258,4 @@ class FileContext:
     host_slots: HostSlots
     halted: Callable[[], bool]
     task_id: int | None = None
+    budget: ConnectionBudget | None = None

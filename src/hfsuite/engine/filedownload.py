@@ -17,6 +17,7 @@ stream used when a server ignores ``Range``, is tried by
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import threading
@@ -229,7 +230,14 @@ class FileDownload:
         missing = self.expectation.size - self.scheduler.done.total
         if self.expectation.size <= opts.small_file_bytes:
             # One connection writes in order and feeds the hasher itself: no extra threads.
-            self._worker(ConnectionState())
+            budget = self.ctx.budget
+            if budget is None:
+                self._worker(ConnectionState())
+            elif budget.take(self._stopping, small=True):
+                try:
+                    self._worker(ConnectionState())
+                finally:
+                    budget.give_back(small=True)
         else:
             # Hashing runs in a thread of its own, beside the connections.
             hasher, scheduler = self.hasher, self.scheduler
@@ -237,16 +245,20 @@ class FileDownload:
             ceiling = min(
                 self._most_connections(), opts.connections_per_host, -(-missing // opts.min_segment)
             )
+            adapt = opts.adapt
+            if adapt is not None:
+                adapt = dataclasses.replace(adapt, start=adapt.start_for(missing))
             self.connections = Connections(
                 scheduler,
                 self._worker,
                 count=ceiling,
-                adapt=opts.adapt,
+                adapt=adapt,
                 stall=opts.stall,
                 monotonic=self.ctx.clock.monotonic,
                 received=lambda: self.fetched_bytes,
                 stopping=self._stopping,
                 abandon=self._abandon,
+                budget=self.ctx.budget,
             )
             stop_hashing = threading.Event()
             hashing = threading.Thread(

@@ -9,8 +9,10 @@ Transfer.run(files)                  builds one FileContext (engine.context) for
   │           ├── small file: one connection in the runner's own thread, feeding the hasher
   │           ├── big file: Connections (engine.connections) in the runner's thread starts the
   │           │   connection threads (4, more while the rate rises: engine.adapt; or a fixed
-  │           │   connections_per_file), abandons stalled ones (engine.watchdog) and lets idle
-  │           │   ones take over a silent tail (endgame); each: next_segment → GET Range →
+  │           │   connections_per_file), each holding a unit of the task's ConnectionBudget
+  │           │   (engine.context: small files take what big ones do not want), abandons
+  │           │   stalled ones (engine.watchdog) and lets idle ones take over a silent tail
+  │           │   (endgame); each: next_segment → GET Range →
   │           │   pwrite; a hashing thread: SHA-256 of the written prefix as it grows;
   │           │   a flush thread: fsync before the rename, beside the last hashing
   │           └── server ignores Range: one stream from byte 0, in the runner's thread
@@ -58,6 +60,7 @@ from hfsuite.core.events import (
 from hfsuite.core.remote import RemoteFile, is_sha256, normalize_etag
 from hfsuite.core.speed import SpeedMeter
 from hfsuite.engine.context import (
+    ConnectionBudget,
     ErrorMapper,
     FileContext,
     HostSlots,
@@ -177,6 +180,7 @@ class Transfer:
             host_slots=HostSlots(self.options.connections_per_host),
             halted=self._halt.is_set,
             task_id=task_id,
+            budget=ConnectionBudget(self.options.connections_per_host),
         )
 
     # --- public ------------------------------------------------------------------------------

@@ -73,3 +73,12 @@ def test_the_window_stretches_with_a_slow_start() -> None:
 def test_start_at_the_ceiling_is_settled() -> None:
     policy = ConnectionPolicy(AdaptSettings(start=4, ceiling=2), 0.0)
     assert policy.target == 2 and policy.settled
+
+
+def test_a_big_file_starts_with_many_connections_at_once() -> None:
+    settings = AdaptSettings()
+    assert settings.start_for(40 << 20) == settings.start == 4
+    assert settings.start_for(64 << 20) == 16
+    assert settings.start_for(2 << 30) == 16
+    policy = ConnectionPolicy(AdaptSettings(start=settings.start_for(1 << 30), ceiling=16), 0.0)
+    assert policy.target == 16 and policy.settled, "at the ceiling from the start"
