@@ -249,7 +249,7 @@ def command(tool: str, job: Job, url: str, out: Path, work: Path) -> list[str]:
     """The command line of ``tool`` fetching ``job`` into ``out`` (default settings)."""
     single = len(job.files) == 1
     paths = list(job.files) if single else []
-    if tool == "hfsuite":
+    if tool == "hfsuite" or tool.startswith("hfsuite@"):
         return [bench.hfsuite_bin(), "-q", "download", job.repo, *paths, "--local-dir", str(out)]
     if tool == "hf download":
         return [bench.hf_bin(), "download", job.repo, *paths, "--local-dir", str(out)]
@@ -306,6 +306,7 @@ def run_scenario(
     log = work / f"log-{scenario.name}.jsonl"
     with bench.Emulator(job.root, log, work / f"hashes-{job.root.name}.json", *extra) as emu:
         env = bench.env_for(emu.url, work / "home")
+        args.load.append(os.getloadavg()[0])
         for _ in range(args.repeat):
             runs = []
             for tool in tools:
@@ -317,7 +318,9 @@ def run_scenario(
                 if scenario.size_mib:  # served from memory, as a CDN does
                     bench.page_in(job.files[bench.BIG_NAME])
                 t0 = time.time()
-                run = measure(tool, cmd, env, args.timeout)
+                tree = args.variants.get(tool)
+                run_env = dict(env, PYTHONPATH=tree) if tree else env
+                run = measure(tool, cmd, run_env, args.timeout)
                 run.served = served_bytes(emu, t0, time.time())
                 run.ok = run.ok and complete(job, out)
                 if not run.ok and not run.note:
@@ -382,7 +385,7 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", default=None, help="scenario names (default: all)")
     ap.add_argument("--tools", nargs="*", default=None, help=f"a subset of {', '.join(TOOLS)}")
     ap.add_argument("--repeat", type=int, default=3, help="interleaved rounds (median)")
-    ap.add_argument("--cap-mbps", type=float, default=25.0, help="per-connection cap, MB/s")
+    ap.add_argument("--cap-mbps", type=float, default=20.0, help="per-connection cap, MB/s")
     ap.add_argument("--size-mib", type=int, default=0, help="one size for every file (smoke)")
     ap.add_argument("--fault-size-mib", type=int, default=512, help="file of stalls/resets")
     ap.add_argument("--stall-s", type=float, default=10.0, help="length of each stall")
@@ -391,12 +394,25 @@ def main() -> int:
     ap.add_argument("--small-count", type=int, default=1000)
     ap.add_argument("--timeout", type=float, default=1800.0, help="per run, seconds")
     ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "hfsuite-matrix")
+    ap.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="also run the hfsuite of another tree (a checkout or its src) as tool hfsuite@NAME",
+    )
     args = ap.parse_args()
+    args.variants = {}
+    for text in args.variant:
+        name, _, path = text.partition("=")
+        tree = Path(path).resolve()
+        args.variants[f"hfsuite@{name}"] = str(tree / "src" if (tree / "src").is_dir() else tree)
+    args.load = []
     chosen = [s for s in scenarios(args) if args.only is None or s.name in args.only]
     unknown = set(args.only or ()) - {s.name for s in scenarios(args)}
     if unknown:
         ap.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
-    tools = [t for t in TOOLS if args.tools is None or t in args.tools]
+    tools = [t for t in TOOLS if args.tools is None or t in args.tools] + list(args.variants)
     args.work.mkdir(parents=True, exist_ok=True)
     memo: dict[Path, str] = {}
     small_root = args.work / f"root-small-{args.small_count}"
@@ -409,7 +425,12 @@ def main() -> int:
     for scenario in chosen:
         print(f"{scenario.name}: {scenario.title}", flush=True)
         job = prepare(scenario, args.work, args.small_count, memo)
-        report += table(scenario, job, run_scenario(scenario, job, args, tools))
+        rounds = run_scenario(scenario, job, args, tools)
+        report += table(scenario, job, rounds)
+        report.append(
+            f"\nload average (1 min) at the start of the scenario: {args.load[-1]:.2f}, "
+            f"at its end: {os.getloadavg()[0]:.2f}"
+        )
     print("\n".join(report))
     return 0
 
