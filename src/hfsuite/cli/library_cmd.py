@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from hfsuite.cli.library_views import (
+    FAST_ROWS,
+    aligned_lines,
     file_detail_view,
     file_list_view,
     json_safe,
@@ -135,12 +137,10 @@ def list_command(
     if everything.files == 0:
         out.print(EMPTY)
         return
-    table = FoldingTable(box=None, pad_edge=False)
-    table.add_column("file")
-    for name in ("kind", "format", "arch", "dtype", "params", "size", "autov2"):
-        table.add_column(name, justify="right" if name in ("params", "size") else "left")
-    for f in rows:
-        table.add_row(
+    headers = ("file", "kind", "format", "arch", "dtype", "params", "size", "autov2")
+    right = {5, 6}
+    cells = [
+        (
             shown_name(f),
             f.kind,
             f.format,
@@ -149,14 +149,23 @@ def list_command(
             params_text(f.parameter_count),
             format_bytes(f.size_bytes),
             f.autov2 or "",
-            style="red" if f.problem else None,
         )
-    out.print(table)
-    shown = (
-        f"{counted(len(rows), 'file')} of {totals.files}"
-        if limit
-        else counted(totals.files, "file")
-    )
+        for f in rows
+    ]
+    lines = aligned_lines(headers, cells, right, out.width) if len(rows) > FAST_ROWS else None
+    if lines is not None:
+        out.print(lines[0], style="bold", markup=False, highlight=False)
+        out.file.write("".join(line + "\n" for line in lines[1:]))
+    else:
+        table = FoldingTable(box=None, pad_edge=False)
+        for i, name in enumerate(headers):
+            table.add_column(name, justify="right" if i in right else "left")
+        for f, row in zip(rows, cells, strict=True):
+            table.add_row(*row, style="red" if f.problem else None)
+        out.print(table)
+    shown = counted(totals.files, "file")
+    if limit and len(rows) < totals.files:
+        shown = f"{len(rows)} of {shown}"
     line = f"{shown}, {format_bytes(totals.bytes)}"
     if hidden:
         line += f" ({counted(hidden, 'other file')} not shown: --all)"

@@ -3,7 +3,7 @@ and the short texts the tables show."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -171,3 +171,46 @@ def json_safe(value: Any) -> Any:
     import json
 
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+FAST_ROWS = 200
+"""Listings longer than this are laid out by :func:`aligned_lines` (a Rich table of thousands
+of rows takes seconds to measure and render); shorter ones use a FoldingTable."""
+
+
+def aligned_lines(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[int], width: int
+) -> list[str] | None:
+    """The lines of a borderless table as FoldingTable draws it (two spaces between columns,
+    the header first), with the first column folded onto more lines when the row is too wide.
+
+    Returns None when even a narrow first column does not fit (the caller falls back to a
+    FoldingTable, which folds every column).
+    """
+    from rich.cells import cell_len, chop_cells
+
+    count = len(headers)
+    widths = [cell_len(h) for h in headers]
+    for row in rows:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], cell_len(value))
+    others = sum(widths[1:]) + 2 * (count - 1)
+    first = min(widths[0], width - others)
+    if first < min(12, widths[0]):
+        return None
+    widths[0] = first
+
+    def cell(i: int, text: str) -> str:
+        pad = " " * (widths[i] - cell_len(text))
+        return pad + text if i in right else text + pad
+
+    def lines_of(row: Sequence[str]) -> list[str]:
+        parts = chop_cells(row[0], first) if cell_len(row[0]) > first else [row[0]]
+        out = ["  ".join([cell(0, parts[0]), *(cell(i, v) for i, v in enumerate(row) if i)])]
+        out += [cell(0, part) for part in parts[1:]]
+        return [line.rstrip() for line in out]
+
+    result = lines_of(headers)
+    for row in rows:
+        result += lines_of(row)
+    return result
