@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import err, json_option, out, print_json, print_warning
 from hfsuite.cli.wording import counted
-from hfsuite.core.errors import OperationCancelled, UsageError
+from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
@@ -310,7 +310,7 @@ def reclaim_command(
 
       hfsuite dupes reclaim --symlink --yes ~/models
     """
-    from hfsuite.app.library.dupes import index_forgetter, reclaim, suite_index
+    from hfsuite.app.library.dupes import index_forgetter, reclaim, rescan_touched, suite_index
     from hfsuite.app.library.dupes import plan as make_plan
 
     mode = _mode(hardlink, symlink, delete)
@@ -336,6 +336,14 @@ def reclaim_command(
         on_entry=None if as_json else _print_entry,
         forget=index_forgetter(suite),
     )
+    if not dry_run:
+        try:
+            rescan_touched(suite, run)
+        except HfSuiteError as exc:
+            print_warning(
+                f"The library index was not updated ({escape(exc.message)}); "
+                "`hfsuite scan` updates it."
+            )
     if as_json:
         print_json(reclaim_view(plan, run, dry_run))
     else:

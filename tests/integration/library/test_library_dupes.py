@@ -321,3 +321,23 @@ def test_a_leftover_that_cannot_be_removed_skips_its_action_only(
     assert skipped.reason == f"{dupes.STALE_BLOCKS}: {leftover}"
     assert (run.report.done, run.report.skipped, run.report.failed) == (len(plan.actions) - 1, 1, 0)
     assert leftover.exists() and (lib / "sub" / "b2.bin").read_bytes() == blob(2, 5000)
+
+
+@pytest.mark.parametrize("mode", [ReclaimMode.HARDLINK, ReclaimMode.SYMLINK])
+def test_the_index_shows_the_links_after_a_reclaim(
+    suite: Suite, lib: Path, mode: ReclaimMode
+) -> None:
+    from hfsuite.app.library.verify import VerifyStatus, verify
+
+    index_roots(suite, ScanRoot(str(lib)))
+    index = dupes.suite_index(suite)
+    run = dupes.reclaim(index, dupes.plan(dupes.find(index), mode))
+    assert dupes.rescan_touched(suite, run) == [str(lib)]  # sub/ is inside lib/
+    replaced = run.entries[0].action.path
+    record = suite.library.file(replaced)
+    if mode is ReclaimMode.HARDLINK:
+        assert record.key[1] == os.stat(replaced).st_ino and record.nlink >= 2
+    else:
+        assert record.is_symlink
+    checked = verify(index)
+    assert {f.status for f in checked.files} == {VerifyStatus.UNCHANGED}

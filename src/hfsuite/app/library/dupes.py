@@ -487,3 +487,25 @@ def index_forgetter(suite: Suite) -> Callable[[list[str]], None]:
             uow.library_files.delete_paths(paths)
 
     return forget
+
+
+def touched_folders(entries: Iterable[ReclaimLogEntry]) -> list[str]:
+    """The folders of the paths a reclaim changed (a folder inside another one listed once)."""
+    folders = sorted({os.path.dirname(e.action.path) for e in entries if e.outcome is Outcome.DONE})
+    out: list[str] = []
+    for folder in folders:  # sorted: a folder comes before the folders inside it
+        if os.path.isdir(folder) and not any(_is_under(folder, o) for o in out):
+            out.append(folder)
+    return out
+
+
+def rescan_touched(suite: Suite, run: ReclaimResult) -> list[str]:
+    """Scan again the folders a reclaim changed, so the index shows the links (their inodes,
+    link counts, symbolic links) at once rather than after the next ``hfsuite scan``.
+
+    Returns the folders scanned.
+    """
+    folders = touched_folders(run.entries)
+    if folders and not run.dry_run:
+        suite.library.scan(folders)
+    return folders
