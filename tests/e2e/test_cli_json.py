@@ -149,6 +149,7 @@ def test_history_and_download_stream(hfsuite_cmd: Any, hub: HubEmulator, tmp_pat
         2,
         str(dest),
     )
+    assert done["refetched_bytes"] == 0  # no fault: nothing was received twice
     assert {e["path"] for e in events if e["event"] == "FileCompleted"} == {
         "config.json",
         "weights.bin",

@@ -198,6 +198,7 @@ def download_done_view(outcome: DownloadOutcome, path: str) -> Json:
             "file_count": len(the_plan.files),
             "skipped_count": sum(1 for f in files if f.skipped),
             "downloaded_bytes": outcome.downloaded_bytes,
+            "refetched_bytes": outcome.refetched_bytes,
             "elapsed_s": round(outcome.elapsed_s, 3),
             "path": path,
         },

@@ -96,6 +96,7 @@ class FileOutcome:
     error: HfSuiteError | None = None
     downloaded_bytes: int = 0
     duplicate_bytes: int = 0
+    discarded_bytes: int = 0
 
 
 @dataclass
@@ -119,6 +120,13 @@ class TransferResult:
         """Bytes received but dropped because another connection had taken their range over
         (a stalled or slow connection's tail); not part of :attr:`downloaded_bytes`."""
         return sum(f.duplicate_bytes for f in self.files)
+
+    @property
+    def refetched_bytes(self) -> int:
+        """Bytes downloaded more than once: :attr:`duplicate_bytes`, plus what a file that
+        started over (failed verification, changed on the server) had fetched before (part of
+        :attr:`downloaded_bytes`)."""
+        return sum(f.duplicate_bytes + f.discarded_bytes for f in self.files)
 
 
 class Transfer:
@@ -289,6 +297,7 @@ class Transfer:
             try:
                 download.run()
             except RemoteChanged as exc:
+                outcome.discarded_bytes += download.fetched_bytes
                 restarts += 1
                 if restarts > self.options.max_file_restarts:
                     raise TransferError(
@@ -315,6 +324,7 @@ class Transfer:
                     expectation = Expectation.for_file(remote)
                 continue
             except IntegrityError as exc:
+                outcome.discarded_bytes += download.fetched_bytes
                 restarts += 1
                 download.discard()
                 if remote.pinned:

@@ -126,6 +126,16 @@ def test_content_change_restarts_the_file(hub, files, tmp_path):  # type: ignore
     assert [e for e in events if isinstance(e, FileVerified) and e.path == BIG]
 
 
+def test_a_change_midway_counts_what_was_fetched_before_as_refetched(hub, files, tmp_path):  # type: ignore[no-untyped-def]
+    hub.add_fault(f"*{BIG}*", change_content_after=3)  # the hub's redirect, then 2 segments
+    _, result = _fetch(hub, tmp_path, connections_per_file=1, max_segment=2 * MIB)
+    changed = hub.mutated(hub.repo("acme/m").files()[BIG])
+    (big,) = [f for f in result.files if f.remote.path == BIG]
+    assert big.discarded_bytes >= 2 * MIB, "two segments came before the change"
+    assert result.refetched_bytes == big.discarded_bytes + big.duplicate_bytes
+    assert big.downloaded_bytes == big.discarded_bytes + changed.size
+
+
 def test_per_connection_cap_is_beaten_by_more_connections(hub, files, tmp_path):  # type: ignore[no-untyped-def]
     hub.throttle(per_connection_bps=4 * MIB)
     t0 = time.monotonic()

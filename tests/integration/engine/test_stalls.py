@@ -54,3 +54,4 @@ def test_stalled_responses_are_asked_again_long_before_the_read_timeout(  # type
     # Nothing is written twice; what was received and dropped is counted, and small.
     assert result.downloaded_bytes == len(content)
     assert result.duplicate_bytes <= 3 * MIB
+    assert result.refetched_bytes == result.duplicate_bytes  # no file started over

@@ -104,6 +104,12 @@ class DownloadOutcome:
         """Bytes fetched over the network."""
         return self.result.downloaded_bytes if self.result else 0
 
+    @property
+    def refetched_bytes(self) -> int:
+        """Bytes downloaded more than once (a stalled connection's tail taken over, a file
+        started over); see :attr:`TransferResult.refetched_bytes`."""
+        return self.result.refetched_bytes if self.result else 0
+
 
 def request_destination(settings: Settings, request: DownloadRequest) -> Destination:
     """Where a request's files go: its destination, else (like ``hf download``) the HF cache,
@@ -264,6 +270,12 @@ def download(
         elapsed_s=time.monotonic() - started,
         destination=request_destination(settings, request),
         local_paths={f.remote.path: f.local_path for f in result.files if f.local_path},
+    )
+    log.info(
+        "%s: %d bytes downloaded; re-fetched (received more than once): %d bytes",
+        request.ref.repo_id,
+        result.downloaded_bytes,
+        result.refetched_bytes,
     )
     failed = result.failed
     if failed:
