@@ -249,6 +249,8 @@ def _candidates(window: np.ndarray[Any, np.dtype[np.uint8]], lead: int) -> np.nd
         h = h_buf[:n]
         np.take(_GEAR_NP, part, out=h)
         for width, shift in _SHIFTS:
+            if width >= n:
+                break
             t = t_buf[: n - width]
             np.left_shift(h[:-width], shift, out=t)
             h[width:] += t
