@@ -124,10 +124,15 @@ def scan_command(
     else:
         _print_summary(summary, added, hash_files)
     if summary.cancelled:
-        raise OperationCancelled(
-            f"Scan stopped: {counted(summary.identified, 'file')} read and recorded so far. "
-            "Run hfsuite scan again to finish."
-        )
+        raise cancelled_error(summary)
+
+
+def cancelled_error(summary: ScanSummary) -> OperationCancelled:
+    """What a scan stopped by Ctrl-C ends with (exit 130)."""
+    return OperationCancelled(
+        f"Scan stopped: {counted(summary.identified, 'file')} read and recorded so far. "
+        "Run hfsuite scan again to finish."
+    )
 
 
 def _print_summary(s: ScanSummary, added: list[str], hashed: bool) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from huggingface_hub import scan_cache_dir
 
+from hfsuite.app.events import LibraryScanProgressed
 from hfsuite.app.library import LibraryQuery, ScanSummary, identity, scan
 from hfsuite.app.library.scan import LibraryScan, ScanTarget
 from hfsuite.app.suite import Suite
@@ -318,3 +319,12 @@ def test_hf_cache_root_agrees_with_scan_cache_dir(
     for f in stored:
         for ref in f.hf_refs:
             assert suite.library.file(ref.snapshot_path).path == f.path
+
+
+def test_progress_events_name_the_phase_and_end_with_done(suite: Suite, models: Path) -> None:
+    events: list[LibraryScanProgressed] = []
+    suite.library.scan([str(models)], hash=True, on_progress=events.append)
+    assert events[-1].phase == "done" and events[-1].files == 4
+    hashing = [e for e in events if e.phase == "hash"]
+    assert hashing and hashing[-1].files_total == 4
+    assert hashing[-1].files == 4 and hashing[-1].bytes == hashing[-1].bytes_total

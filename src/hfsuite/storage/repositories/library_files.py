@@ -14,6 +14,7 @@ file's *current* key (None until it is hashed).
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
@@ -274,23 +275,31 @@ class LibraryFileRepository(Repository):
             _LF.c.nlink,
             _LF.c.is_symlink,
             _LF.c.root,
-            _LF.c.hf_refs,
+            sa.type_coerce(_LF.c.hf_refs, sa.Text),  # parsed only when there are any
             sha,
         ).select_from(_JOIN if with_hashes else _LF)
         if root is not None:
             stmt = stmt.where(_LF.c.root == root)
         if under is not None:
             stmt = stmt.where(_under(_LF.c.path, under))
-        for row in self.session.execute(stmt.execution_options(yield_per=2000)):
+        # Plain tuples: a rescan reads every row, and Row attribute access costs more than
+        # the walk itself at 10,000 files.
+        rows = self.session.execute(stmt.execution_options(yield_per=2000))
+        for id_, path, dev, ino, size, mtime, nlink, is_link, root_, refs, sha256 in rows:
             yield IndexEntry(
-                id=row.id,
-                path=row.path,
-                key=_row_key(row),
-                nlink=row.nlink,
-                is_symlink=bool(row.is_symlink),
-                root=row.root,
-                hf_refs=_refs(row.hf_refs),
-                sha256=row.sha256,
+                id=id_,
+                path=path,
+                key=(
+                    from_sql_int(dev) if dev < 0 else dev,
+                    from_sql_int(ino) if ino < 0 else ino,
+                    size,
+                    mtime,
+                ),
+                nlink=nlink,
+                is_symlink=bool(is_link),
+                root=root_,
+                hf_refs=_refs(json.loads(refs)) if refs and refs != "null" else (),
+                sha256=sha256,
             )
 
     def _filtered(self, query: LibraryQuery) -> sa.Select[Any]:
