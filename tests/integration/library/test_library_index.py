@@ -328,3 +328,22 @@ def test_progress_events_name_the_phase_and_end_with_done(suite: Suite, models: 
     hashing = [e for e in events if e.phase == "hash"]
     assert hashing and hashing[-1].files_total == 4
     assert hashing[-1].files == 4 and hashing[-1].bytes == hashing[-1].bytes_total
+
+
+def test_model_hash_values_resolve_to_files(suite: Suite, models: Path) -> None:
+    suite.library.scan([str(models)], hash=True)
+    vae = _by_name(suite)["vae.safetensors"]
+    sha = vae.sha256  # type: ignore[attr-defined]
+    assert [f.path for f in suite.library.find_by_hash(sha.upper())] == [vae.path]  # type: ignore[attr-defined]
+    assert vae.path in [f.path for f in suite.library.find_by_hash(sha[:10])]  # type: ignore[attr-defined]
+    assert vae.path in [f.path for f in suite.library.find_by_hash(vae.autov1)]  # type: ignore[attr-defined]
+    assert suite.library.find_by_hash("not-hex") == [] and suite.library.find_by_hash("abc") == []
+
+
+def test_lazy_sha256_is_read_once_then_cached(suite: Suite, models: Path) -> None:
+    suite.library.scan([str(models)])
+    target = models / "tiny.gguf"
+    digest = suite.library.sha256(target)
+    assert _by_name(suite)["tiny.gguf"].sha256 == digest  # type: ignore[attr-defined]
+    again = suite.library.scan([str(models)], hash=True)
+    assert again.hashed_files == 3 and again.cached_hashes == 1

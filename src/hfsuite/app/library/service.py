@@ -18,6 +18,7 @@ from hfsuite.config import Settings
 from hfsuite.core.clock import Clock
 from hfsuite.core.errors import UsageError
 from hfsuite.library.cache_layout import SNAPSHOTS, HfRef
+from hfsuite.library.hashing import Hasher
 from hfsuite.library.scanner import RootKind, ScannedFile
 from hfsuite.storage import (
     Database,
@@ -305,6 +306,16 @@ class LibraryService:
                 if found:
                     return found
             return uow.library_files.find_by_hash_prefix(v) if len(v) >= AUTOV1_HEX else []
+
+    def sha256(self, path: str | os.PathLike[str]) -> str:
+        """The SHA-256 of a file, from the hash cache when its (device, inode, size, mtime)
+        was hashed before, else read now and recorded (the lazy way to a hash).
+
+        Raises:
+            OSError: it cannot be read, or changed while it was read.
+        """
+        with DatabaseHashCache(self.db) as cache:
+            return Hasher(cache, workers=1).sha256(normalize(path))
 
     @property
     def hash_cache(self) -> DatabaseHashCache:
