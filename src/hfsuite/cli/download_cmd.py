@@ -16,7 +16,13 @@ from hfsuite.app.download.operation import (
     plan,
     preflight,
 )
-from hfsuite.cli.destination_flags import chosen_destination
+from hfsuite.cli.destination_flags import (
+    chosen_destination,
+    profile_option,
+    subfolder_option,
+    to_option,
+    tool_or_profile,
+)
 from hfsuite.cli.hf_flags import OutputFormat, format_option, quiet_option, wants_json
 from hfsuite.cli.json_views import download_cancelled_view, download_done_view, plan_view
 from hfsuite.cli.output import err, json_option, out, print_json
@@ -35,9 +41,10 @@ if TYPE_CHECKING:
 HELP = """Download a repository from the Hub, or some of its files.
 
 Several connections per file, resumable after a crash (run the same command again),
-verified (SHA-256 / git sha1), into the HF cache (transformers and diffusers find it) or,
-with --local-dir, a plain folder. The download is a queue task run at once (outside the
-queue's slots) and is recorded in history (hfsuite history ls).
+verified (SHA-256 / git sha1), into the HF cache (transformers and diffusers find it),
+with --local-dir a plain folder, or with --to TOOL:KIND / --profile NAME a tool's model
+folder such as ComfyUI's models/loras (docs/profiles.md). The download is a queue task run
+at once (outside the queue's slots) and is recorded in history (hfsuite history ls).
 
 Examples:
 
@@ -56,6 +63,10 @@ Examples:
   hfsuite download modelscope:qwen/Qwen2-0.5B --local-dir ./qwen
 
   hfsuite download https://example.org/file.safetensors --sha256 <hex> --local-dir ./models
+
+  hfsuite download openai-community/gpt2 model.safetensors --to comfyui:checkpoints
+
+  hfsuite download openai-community/gpt2 model.safetensors --profile comfyui-checkpoints
 
 hf download's spellings work too, with the same meaning: --type, --force-download,
 --max-workers (= --max-files), --format json|quiet|human, -q/--quiet.
@@ -87,6 +98,9 @@ def download_command(
     exclude: list[str] = typer.Option(None, "--exclude", help="Glob of files to drop (repeat)."),
     local_dir: Path = typer.Option(None, "--local-dir", help="Download into this folder."),
     cache_dir: Path = typer.Option(None, "--cache-dir", help="HF cache folder."),
+    profile: str = profile_option(),
+    to: str = to_option(),
+    subfolder: str = subfolder_option(),
     connections: int = typer.Option(
         None, "--connections", "-c", min=1, max=64, help="Connections per file."
     ),
@@ -132,13 +146,24 @@ def download_command(
     ref, named_paths = parse_target(suite, repo, repo_type, revision, token=token)
     if sha256 is not None and ref.source is not SourceKind.URL:
         raise UsageError("--sha256 applies to plain file URLs; hub files are verified anyway.")
+    destination = chosen_destination(local_dir, cache_dir)
+    target = tool_or_profile(
+        suite, ref, profile=profile, to=to, subfolder=subfolder, chosen=destination
+    )
+    if target is not None:  # a profile's defaults, under what the flags say
+        destination = target.destination
+        include = include or list(target.defaults.include)
+        exclude = exclude or list(target.defaults.exclude)
+        if connections is None:
+            connections = target.defaults.connections
+        limit_bps = limit_bps if limit_bps is not None else target.defaults.limit_bps
     request = DownloadRequest(
         ref=ref,
         paths=[*named_paths, *(paths or ())],
         expected_sha256=sha256,
         include=include or None,
         exclude=exclude or None,
-        destination=chosen_destination(local_dir, cache_dir),
+        destination=destination,
         connections=connections,
         max_files=max_files,
         limit_bps=limit_bps,
@@ -157,6 +182,8 @@ def download_command(
         preflight(source, request, the_plan, suite.settings)  # as the real run checks them
         return
 
+    if target is not None:
+        target.remember()  # a queued retry lays the files out the same way
     display: JsonLinesDisplay | RichProgressDisplay | QuietDisplay
     if as_json:
         display = JsonLinesDisplay()

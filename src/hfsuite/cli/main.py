@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "queue": ("queue_cmd", True),
     "history": ("history_cmd", True),
     "tools": ("tools_cmd", True),
+    "profiles": ("profiles_cmd", True),
     "comfyui": ("comfyui_cmd", True),
     "dupes": ("dupes_cmd", True),
     "scan": ("scan_cmd", False),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,13 @@ from rich.text import Text
 
 from hfsuite.app.display_names import shown_name
 from hfsuite.app.suite import Suite
-from hfsuite.cli.destination_flags import chosen_destination
+from hfsuite.cli.destination_flags import (
+    chosen_destination,
+    profile_option,
+    subfolder_option,
+    to_option,
+    tool_or_profile,
+)
 from hfsuite.cli.json_views import (
     INTERRUPTED,
     queue_change_view,
@@ -36,7 +43,10 @@ from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.core.units import format_bytes, parse_size
 
 if TYPE_CHECKING:
+    from hfsuite.app.profiles import DownloadTarget
+    from hfsuite.app.queue.add_ops import AddTarget
     from hfsuite.app.queue.manager import DownloadManager, TaskRecord
+    from hfsuite.app.queue.tasks import TaskOptions
 
 app = typer.Typer(
     help=(
@@ -127,6 +137,9 @@ def add_command(
     exclude: list[str] = typer.Option(None, "--exclude", help="Glob of files to drop (repeat)."),
     local_dir: Path = typer.Option(None, "--local-dir", help="Download into this folder."),
     cache_dir: Path = typer.Option(None, "--cache-dir", help="HF cache folder."),
+    profile: str = profile_option(),
+    to: str = to_option(),
+    subfolder: str = subfolder_option(),
     priority: str = typer.Option("normal", "--priority", "-p", help="high, normal or low."),
     paused: bool = typer.Option(False, "--paused", help="Add paused (start with resume)."),
     limit_rate: str = typer.Option(None, "--limit-rate", help="Per-task limit, e.g. 10M."),
@@ -148,6 +161,8 @@ def add_command(
       hfsuite queue add -i models.txt --local-dir ./models
 
       hfsuite queue add datasets/rajpurkar/squad --revision main --priority low
+
+      hfsuite queue add openai-community/gpt2 --include "*.safetensors" --to comfyui:checkpoints
     """
     from hfsuite.app.download.operation import parse_target
     from hfsuite.app.queue.add_ops import AddTarget, check_subfolders, queue_targets, read_names
@@ -174,10 +189,56 @@ def add_command(
         limit_bps=_rate(limit_rate),
         connections=connections,
     )
+    if profile is not None or to is not None or subfolder is not None:
+        ids = _add_to_tool_or_profile(ctx, targets, options, profile, to, subfolder)
+        _print_added(ctx, ids, as_json)
+        return
     subfolders = local_dir is not None and len({t.ref.repo_id for t in targets}) > 1
     if subfolders:
         check_subfolders(targets, options)
     ids = queue_targets(_manager(ctx), targets, options, subfolders=subfolders)
+    _print_added(ctx, ids, as_json)
+
+
+def _add_to_tool_or_profile(
+    ctx: typer.Context,
+    targets: list[AddTarget],
+    options: TaskOptions,
+    profile: str | None,
+    to: str | None,
+    subfolder: str | None,
+) -> list[int]:
+    """``queue add --profile``/``--to``: each repository's destination (LM Studio names a
+    folder after each), the profile's defaults under the flags; nothing is added when one
+    target cannot be placed."""
+    from hfsuite.app.queue.add_ops import queue_each
+
+    suite = _suite(ctx)
+    pairs: list[tuple[AddTarget, TaskOptions, DownloadTarget]] = []
+    profile_id = None
+    for target in targets:
+        found = tool_or_profile(
+            suite, target.ref, profile=profile, to=to, subfolder=subfolder,
+            chosen=options.destination,
+        )  # fmt: skip
+        assert found is not None
+        defaults = found.defaults
+        own = replace(
+            options,
+            destination=found.destination,
+            include=options.include or defaults.include,
+            exclude=options.exclude or defaults.exclude,
+            connections=options.connections or defaults.connections,
+            limit_bps=options.limit_bps if options.limit_bps is not None else defaults.limit_bps,
+        )
+        pairs.append((target, own, found))
+        profile_id = found.profile.id if found.profile else None
+    for _, _, found in pairs:
+        found.remember()
+    return queue_each(_manager(ctx), [(t, o) for t, o, _ in pairs], profile_id)
+
+
+def _print_added(ctx: typer.Context, ids: list[int], as_json: bool) -> None:
     if as_json:
         print_json(queue_change_view("add", ids, len(ids)))
         return

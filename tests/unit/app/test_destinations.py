@@ -10,6 +10,7 @@ import pytest
 from manager_unit_helpers import record
 
 from hfsuite.app.download.destinations import (
+    ByNameLayout,
     default_destination,
     destination_for,
     files_folder,
@@ -117,13 +118,13 @@ def test_layout_for_builds_the_engine_layout_of_each_kind(tmp_path: Path) -> Non
     assert cache.target(remote).final_path == (
         tmp_path / "c" / "models--acme--gpt2" / "snapshots" / COMMIT / "sub" / "w.bin"
     )
-    for destination in (
-        Destination.folder(tmp_path / "f"),
-        Destination.tool_folder("comfyui", "loras", tmp_path / "f"),
-    ):
-        folder = layout_for(destination, snapshot)
-        assert isinstance(folder, LocalDirLayout) and folder.root == tmp_path / "f"
-        assert folder.target(remote).final_path == tmp_path / "f" / "sub" / "w.bin"
+    folder = layout_for(Destination.folder(tmp_path / "f"), snapshot)
+    assert isinstance(folder, LocalDirLayout) and folder.root == tmp_path / "f"
+    assert folder.target(remote).final_path == tmp_path / "f" / "sub" / "w.bin"
+    # a tool's folder takes files by name (docs/profiles.md)
+    tool = layout_for(Destination.tool_folder("comfyui", "loras", tmp_path / "f"), snapshot)
+    assert isinstance(tool, ByNameLayout) and tool.root == tmp_path / "f"
+    assert tool.target(remote).final_path == tmp_path / "f" / "w.bin"
 
 
 def test_files_folder_is_the_repository_folder_in_the_cache() -> None:

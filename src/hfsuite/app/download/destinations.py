@@ -7,27 +7,53 @@ The one place that
   plain URLs have no HF cache);
 * turns a destination into the engine's storage layout (:func:`layout_for`);
 * says which folder holds a repository's files there (:func:`files_folder`).
+
+A tool's model folder (ComfyUI's ``models/loras``, an LM Studio ``<publisher>/<model>``
+folder) takes files **by name**: ``split_files/loras/x.safetensors`` of a repository lands as
+``x.safetensors`` in it, as the tool's users expect (:class:`ByNameLayout`). The queue stores
+a destination as a plain folder (:meth:`Destination.stored`), so a download into a tool folder
+leaves a small record in the folder's ``.cache/huggingface/`` (:func:`remember_by_name`,
+written before the first byte) that keeps a queued or retried task laying files out the same
+way.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination, DestinationKind
-from hfsuite.core.remote import RepoSnapshot
+from hfsuite.core.errors import UsageError
+from hfsuite.core.remote import RemoteFile, RepoSnapshot
 from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
-from hfsuite.engine.layouts import HFCacheLayout, LocalDirLayout, StorageLayout, repo_folder_name
+from hfsuite.engine.layouts import (
+    FileTarget,
+    HFCacheLayout,
+    LocalDirLayout,
+    StorageLayout,
+    repo_folder_name,
+)
+from hfsuite.engine.verify import Expectation
 
 __all__ = [
+    "BY_NAME_RECORD",
+    "ByNameLayout",
     "StoredDownload",
     "default_destination",
     "destination_for",
     "files_folder",
     "layout_for",
+    "lays_out_by_name",
+    "remember_by_name",
     "stored_files_folder",
 ]
+
+BY_NAME_RECORD = ".cache/huggingface/hfsuite-tool-folder.json"
+"""The record, inside a folder, that files go there by name (a tool's model folder)."""
 
 
 class StoredDownload(Protocol):
@@ -98,10 +124,93 @@ def destination_for(
 
 
 def layout_for(destination: Destination, snapshot: RepoSnapshot) -> StorageLayout:
-    """The engine's storage layout writing ``snapshot``'s files to ``destination``."""
+    """The engine's storage layout writing ``snapshot``'s files to ``destination``: the HF
+    cache, files at their repository paths in a folder, or by name in a tool's folder
+    (:func:`lays_out_by_name`)."""
     if destination.is_hf_cache:
         return HFCacheLayout(destination.path, snapshot)
+    if lays_out_by_name(destination):
+        return ByNameLayout(destination.path, snapshot.commit)
     return LocalDirLayout(destination.path, snapshot.commit)
+
+
+def lays_out_by_name(destination: Destination) -> bool:
+    """Whether files go to ``destination`` by name only: a tool folder, or a folder a download
+    into a tool folder recorded (:func:`remember_by_name`)."""
+    if destination.kind is DestinationKind.TOOL_FOLDER:
+        return True
+    if destination.is_hf_cache:
+        return False
+    return (destination.path.expanduser() / BY_NAME_RECORD).is_file()
+
+
+def remember_by_name(folder: Path, tool: str, model_kind: str) -> None:
+    """Record in ``folder`` that files go there by name, for ``tool``'s ``model_kind``: the
+    queue stores only the folder, and a task run later must lay files out the same way.
+
+    Raises:
+        UsageError: the folder cannot be written (exit 2: choose another destination).
+    """
+    record = folder.expanduser() / BY_NAME_RECORD
+    text = json.dumps({"version": 1, "tool": tool, "kind": model_kind, "files": "by-name"})
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        if record.is_file() and record.read_text(encoding="utf-8") == text:
+            return
+        tmp = record.with_name(f".{record.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, record)
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot write to the tool folder {folder} ({exc.strerror or exc}).",
+            hint="Check the folder's permissions, or choose another destination.",
+        ) from exc
+
+
+class ByNameLayout:
+    """A folder where each file lands by its name only (a tool's model folder): the repository
+    path ``split_files/loras/x.safetensors`` becomes ``<folder>/x.safetensors``.
+
+    Everything else is :class:`~hfsuite.engine.layouts.LocalDirLayout`'s: the
+    huggingface_hub-style metadata (under the file's name), resume state, atomic placement.
+    Two files of one download with the same name are refused before any byte moves.
+    """
+
+    def __init__(self, folder: Path, commit: str):
+        self._inner = LocalDirLayout(folder, commit)
+        self._owners: dict[str, str] = {}
+
+    @property
+    def root(self) -> Path:
+        return self._inner.root
+
+    def _name(self, path: str) -> str:
+        name = path.rsplit("/", 1)[-1]
+        owner = self._owners.setdefault(name, path)
+        if owner != path:
+            raise UsageError(
+                f"{owner} and {path} would both land as {name} in {self._inner.root}.",
+                hint="A tool folder takes files by name: pick one with --include or a path.",
+            )
+        return name
+
+    def target(self, remote: RemoteFile) -> FileTarget:
+        inner = self._inner.target(replace(remote, path=self._name(remote.path)))
+        return FileTarget(remote, inner.final_path, inner.partial_path, inner.state_path)
+
+    def is_complete(
+        self, target: FileTarget, expectation: Expectation, repair: bool = True
+    ) -> bool:
+        return self._inner.is_complete(target, expectation, repair)
+
+    def place(self, target: FileTarget) -> Path:
+        return self._inner.place(target)
+
+    def finish(self) -> None:
+        self._inner.finish()
+
+    def final_path(self, path: str) -> Path:
+        return self._inner.final_path(self._name(path))
 
 
 def files_folder(destination: Destination, repo_id: str | None, repo_type: RepoType) -> Path:

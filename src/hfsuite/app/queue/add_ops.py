@@ -263,6 +263,21 @@ def queue_targets(
     return manager.add(specs) if specs else []
 
 
+def queue_each(
+    manager: DownloadManager,
+    pairs: Sequence[tuple[AddTarget, TaskOptions]],
+    profile_id: int | None = None,
+) -> list[int]:
+    """Add one task per target with options of its own (``--to lmstudio:llm``: a folder named
+    after each repository), linked to the profile used, if any (one transaction)."""
+    settings = manager.suite.settings
+    specs = [
+        replace(spec_for(t.ref, options_for(o, t), settings), profile_id=profile_id)
+        for t, o in pairs
+    ]
+    return manager.add(specs) if specs else []
+
+
 def options_for(options: TaskOptions, target: AddTarget, subfolders: bool = False) -> TaskOptions:
     """The options of one target: its own paths, and its own subfolder when asked."""
     if target.paths:
