@@ -347,3 +347,34 @@ def test_lazy_sha256_is_read_once_then_cached(suite: Suite, models: Path) -> Non
     assert _by_name(suite)["tiny.gguf"].sha256 == digest  # type: ignore[attr-defined]
     again = suite.library.scan([str(models)], hash=True)
     assert again.hashed_files == 3 and again.cached_hashes == 1
+
+
+def test_a_root_inside_another_keeps_its_files(
+    suite: Suite, models: Path, reads: list[str]
+) -> None:
+    suite.library.add_root(models)
+    suite.library.add_root(models / "loras")
+    first = suite.library.scan()
+    assert first.files == 4 and first.identified == 4
+    notes = _by_name(suite)["notes.txt"]
+    assert notes.root == str(models / "loras")  # type: ignore[attr-defined]
+    reads.clear()
+    again = suite.library.scan()
+    assert (again.unchanged, again.identified, again.removed, reads) == (4, 0, 0, [])
+
+
+def test_a_reader_that_raises_is_recorded_and_the_scan_goes_on(
+    suite: Suite, models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = identity.identify
+
+    def broken(path: str) -> object:
+        if str(path).endswith(".gguf"):
+            raise RuntimeError("reader bug")
+        return real(path)
+
+    monkeypatch.setattr(identity, "identify", broken)
+    result = suite.library.scan([str(models)])
+    assert [(Path(i.path).name, i.kind) for i in result.issues] == [("tiny.gguf", "error")]
+    assert _by_name(suite)["tiny.gguf"].problem_kind == "error"  # type: ignore[attr-defined]
+    assert len(_by_name(suite)) == 4

@@ -75,3 +75,4 @@ class ScanTarget:
     root: str
     kind: RootKind
     under: str | None = None  # only this folder of a user/tool root
+    inner: tuple[str, ...] = ()  # roots inside this one: their files are theirs, skipped here

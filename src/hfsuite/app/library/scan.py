@@ -17,6 +17,7 @@ scanned (path, key, a few small fields per file), never the identified rows.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
@@ -141,8 +142,8 @@ class LibraryScan:
         pool = ThreadPoolExecutor(IDENTIFY_THREADS, thread_name_prefix="identify")
         try:
             for found in self.scanner.iter_root(ScanRoot(top, target.kind), problems, self.cancel):
-                if found.path in self._seen_paths:
-                    continue  # under two roots: the first one has it
+                if found.path in self._seen_paths or _inside_any(found.path, target.inner):
+                    continue  # under two roots: the first one (or the innermost) has it
                 self._seen_paths.add(found.path)
                 seen.add(found.path)
                 self.summary.files += 1
@@ -217,7 +218,7 @@ class LibraryScan:
         specs: list[LibraryFileSpec] = []
         if pending:
             for found, (spec, problem) in zip(
-                pending, pool.map(lambda f: describe(f, root), pending), strict=True
+                pending, pool.map(lambda f: _describe_safely(f, root), pending), strict=True
             ):
                 self.summary.identified += 1
                 if spec is None:
@@ -336,3 +337,17 @@ class LibraryScan:
 
         paths = list(unhashed())
         self._hash_paths([p for p in paths if os.path.lexists(p)], phase="hash")
+
+
+def _inside_any(path: str, folders: tuple[str, ...]) -> bool:
+    return any(path.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders)
+
+
+def _describe_safely(found: ScannedFile, root: str) -> tuple[LibraryFileSpec | None, str | None]:
+    """:func:`describe`, with a reader's unexpected exception recorded on the file."""
+    try:
+        return describe(found, root)
+    except Exception as exc:  # a reader bug must not stop the scan: recorded, scan goes on
+        message = f"could not be identified: {exc!r}"
+        bare = LibraryScan._bare_spec(found, root)
+        return dataclasses.replace(bare, problem_kind="error", problem=message), message

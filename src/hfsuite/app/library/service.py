@@ -6,6 +6,7 @@ Get it from the suite (``suite.library``) or build it on anything with a ``datab
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -189,7 +190,8 @@ class LibraryService:
         """
         roots = self.root_records()
         if not paths:
-            return [ScanTarget(r.path, RootKind(r.kind)) for r in roots], []
+            every = [ScanTarget(r.path, RootKind(r.kind)) for r in roots]
+            return [_with_inner(t, roots) for t in every], []
         targets: list[ScanTarget] = []
         added: list[str] = []
         for given in paths:
@@ -211,6 +213,7 @@ class LibraryService:
                 roots.append(record)
                 added.append(record.path)
                 target = ScanTarget(record.path, RootKind(record.kind))
+            target = _with_inner(target, roots)
             if target not in targets:
                 targets.append(target)
         return targets, added
@@ -343,6 +346,12 @@ class LibraryService:
                     at=entry.time,
                 )
             )
+
+
+def _with_inner(target: ScanTarget, roots: list[LibraryRootRecord]) -> ScanTarget:
+    """``target`` knowing the roots nested in it (their files are indexed under them)."""
+    inner = tuple(r.path for r in roots if r.path != target.root and _is_under(r.path, target.root))
+    return dataclasses.replace(target, inner=inner) if inner else target
 
 
 def _looks_like_hf_cache(folder: str) -> bool:
