@@ -49,9 +49,9 @@ app = typer.Typer(
         "cache's symbolic links are one copy, never duplicates.\n\n"
         "Examples:\n\n"
         "  hfsuite dupes\n\n"
-        "  hfsuite dupes ~/models --json\n\n"
+        "  hfsuite scan ~/apps/ComfyUI && hfsuite dupes ~/apps/ComfyUI --json\n\n"
         "  hfsuite dupes reclaim --hardlink --dry-run\n\n"
-        "  hfsuite dupes reclaim --symlink --yes ~/models"
+        "  hfsuite dupes reclaim --delete --dry-run --json"
     ),
     no_args_is_help=False,
 )
@@ -132,6 +132,12 @@ def list_command(
 
     Groups narrow by size, then a hash of the first and last MiB, then the full SHA-256 (read
     once: hashes come from and go to the library's hash cache).
+
+    Examples:
+
+      hfsuite dupes ls
+
+      hfsuite scan ~/apps/ComfyUI && hfsuite dupes ls ~/apps/ComfyUI --json
     """
     result = _find(_suite(ctx), paths or [])
     if as_json:
@@ -308,7 +314,9 @@ def reclaim_command(
 
       hfsuite dupes reclaim --hardlink --dry-run
 
-      hfsuite dupes reclaim --symlink --yes ~/models
+      hfsuite dupes reclaim --delete --dry-run --json
+
+      hfsuite scan ~/apps/ComfyUI && hfsuite dupes reclaim --symlink --yes ~/apps/ComfyUI
     """
     from hfsuite.app.library.dupes import index_forgetter, reclaim, rescan_touched, suite_index
     from hfsuite.app.library.dupes import plan as make_plan

@@ -33,7 +33,7 @@ Examples:
 
   hfsuite library verify
 
-  hfsuite library verify ~/models/checkpoints --json
+  hfsuite scan ~/apps/ComfyUI --hash && hfsuite library verify ~/apps/ComfyUI --json
 """
 
 
