@@ -23,7 +23,7 @@ from hfsuite.engine.http import HttpClient
 from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.scheduler import MIB
 from hfsuite.engine.throttle import Throttle, TokenBucket
-from hfsuite.engine.watchdog import StallPolicy
+from hfsuite.engine.watchdog import ProgressFloor, StallPolicy
 
 ErrorMapper = Callable[[HttpAnswer], HfSuiteError]
 """Turns a hub's error response (4xx) into a typed, actionable error (one per source)."""
@@ -49,6 +49,7 @@ class TransferOptions:
         retry: Backoff policy for retryable failures.
         max_file_restarts: Times a file may start over (hash mismatch, remote change).
         stall: When a silent connection, while the others flow, is abandoned.
+        floor: The slowest a file may come (a trickling server) before it fails.
     """
 
     connections_per_file: int = 8
@@ -65,6 +66,7 @@ class TransferOptions:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_file_restarts: int = 1
     stall: StallPolicy = field(default_factory=StallPolicy)
+    floor: ProgressFloor = field(default_factory=ProgressFloor)
 
 
 class TransferControl:

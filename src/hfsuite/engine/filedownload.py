@@ -42,7 +42,7 @@ from hfsuite.engine.resume import CheckpointWriter, ResumeState, load_state
 from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher, mismatch_error
-from hfsuite.engine.watchdog import ConnectionState
+from hfsuite.engine.watchdog import ConnectionState, ProgressWatch
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ class FileDownload:
         self.hasher: PrefixHasher | None = None
         self._hash_thread = False  # a hashing thread follows the prefix (big files)
         self.connections: Connections | None = None  # a big file's connections
+        self._progress: ProgressWatch | None = None  # the file's rate against the floor
         self._checkpoints = CheckpointWriter(target.state_path, self.remote.path)
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -228,6 +229,7 @@ class FileDownload:
         assert self.scheduler is not None
         opts = self.ctx.options
         missing = self.expectation.size - self.scheduler.done.total
+        self._progress = ProgressWatch(opts.floor, self.ctx.clock.monotonic())
         if self.expectation.size <= opts.small_file_bytes:
             # One connection writes in order and feeds the hasher itself: no extra threads.
             budget = self.ctx.budget
@@ -496,6 +498,9 @@ class FileDownload:
         while seg.pos < seg.end:
             if self._stopping():
                 return
+            if control.paused and self._progress is not None:
+                control.checkpoint()
+                self._progress.pause(monotonic(), self.fetched_bytes)  # paused is not slow
             control.checkpoint()
             want = min(throttle.chunk(len(buf)), seg.end - seg.pos)
             wait = throttle.reserve(want)
@@ -535,8 +540,39 @@ class FileDownload:
             with self._lock:
                 self.fetched_bytes += n
                 self.duplicate_bytes += got - n
+                fetched = self.fetched_bytes
+            if self._progress is not None:
+                self._check_floor(self._progress.observe(monotonic(), fetched), conn)
             if n < got:
                 return  # the tail of this segment was taken by another connection
+
+    def _check_floor(self, verdict: str, conn: ConnectionState) -> None:
+        """Act on the file's rate against the progress floor (a server that trickles)."""
+        if verdict == ProgressWatch.OK:
+            return
+        floor = self.ctx.options.floor
+        if verdict == ProgressWatch.RETRY:
+            log.info(
+                "%s: below %g B/s for %g s; asking for every range again",
+                self.remote.path,
+                floor.min_bps,
+                floor.window_s,
+            )
+            if self.connections is not None:
+                for state in self.connections.watchdog.states():
+                    if state is not conn:
+                        self._abandon(state)
+            raise Retryable(
+                f"below {floor.min_bps:g} B/s for {floor.window_s:g} s; asking again",
+                immediate=True,
+                network=True,
+            )
+        raise NetworkError(
+            f"{self.remote.path}: the server sent less than {floor.min_bps:g} bytes per second "
+            f"for {2 * floor.window_s:g} s, even after the file's ranges were asked for again.",
+            hint="The server or a proxy is trickling the file; try again later or another "
+            "endpoint. Run the same download again to resume.",
+        )
 
     def _single_stream(self) -> None:
         """The server ignores Range: fetch the whole file in one stream from byte 0."""

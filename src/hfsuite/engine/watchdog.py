@@ -173,6 +173,11 @@ class Watchdog:
                 for c in self._conns
             )
 
+    def states(self) -> list[ConnectionState]:
+        """The current connections."""
+        with self._lock:
+            return list(self._conns)
+
     def observe(self, total_bytes: int) -> None:
         """Feed the file's byte counter (for the per-connection rate)."""
         self.rate.update(self.monotonic(), total_bytes)
@@ -203,3 +208,63 @@ class Watchdog:
                 stalled.append(state)
         self.stalls += len(stalled)
         return stalled
+
+
+@dataclass(frozen=True)
+class ProgressFloor:
+    """The slowest a file may come before its download fails (a server that trickles).
+
+    A server that sends a byte every few seconds never lets the read timeout fire, and nothing
+    is silent for the stall watchdog either. When a file's bytes come slower than ``min_bps``
+    over ``window_s``, its ranges are asked for again (every open response is abandoned: a new
+    connection may reach a healthy server); when the next window is as slow, the file fails.
+
+    Attributes:
+        min_bps: Bytes per second a file must get over a window.
+        window_s: The window (a file fails after two slow windows in a row).
+    """
+
+    min_bps: float = 1024.0
+    window_s: float = 150.0
+
+
+class ProgressWatch:
+    """Tells, from a file's byte counter, when it fell below a :class:`ProgressFloor`.
+
+    Pure: fed the time and the counter.
+
+    Args:
+        floor: The floor.
+        now: When the file's transfer started (monotonic seconds).
+        total_bytes: The counter then.
+    """
+
+    OK, RETRY, FAIL = "ok", "retry", "fail"
+
+    def __init__(self, floor: ProgressFloor, now: float, total_bytes: int = 0):
+        self.floor = floor
+        self._mark = (now, total_bytes)
+        self._retried = False
+        self._lock = threading.Lock()
+
+    def observe(self, now: float, total_bytes: int) -> str:
+        """:attr:`OK`; :attr:`RETRY` once a window came in below the floor (ask again);
+        :attr:`FAIL` when the window after that did too."""
+        floor = self.floor
+        with self._lock:
+            since, at = self._mark
+            if total_bytes - at >= floor.min_bps * floor.window_s:
+                self._mark, self._retried = (now, total_bytes), False
+                return self.OK
+            if now - since < floor.window_s:
+                return self.OK
+            self._mark = (now, total_bytes)
+            if self._retried:
+                return self.FAIL
+            self._retried = True
+            return self.RETRY
+
+    def pause(self, now: float, total_bytes: int) -> None:
+        """Start a fresh window (after a pause: time not spent downloading)."""
+        with self._lock:
+            self._mark = (now, total_bytes)

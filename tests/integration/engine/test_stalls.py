@@ -55,3 +55,20 @@ def test_stalled_responses_are_asked_again_long_before_the_read_timeout(  # type
     assert result.downloaded_bytes == len(content)
     assert result.duplicate_bytes <= 3 * MIB
     assert result.refetched_bytes == result.duplicate_bytes  # no file started over
+
+
+def test_a_trickling_server_fails_the_file_after_asking_again(hub_factory, tmp_path):  # type: ignore[no-untyped-def]
+    from hfsuite.core.errors import NetworkError
+    from hfsuite.engine.watchdog import ProgressFloor
+
+    h = hub_factory(lfs_threshold=MIB)
+    h.create_repo("acme/slow", files={"w.bin": pattern_bytes(2 * MIB, seed=4)})
+    h.throttle(per_connection_bps=2000)  # bytes keep coming: no read timeout ever fires
+    floor = ProgressFloor(min_bps=50_000, window_s=0.4)
+    events: list = []
+    t0 = time.monotonic()
+    with pytest.raises(NetworkError, match=r"w\.bin: the server sent less than 50000 bytes"):
+        run_transfer(h.url, "acme/slow", tmp_path / "o", local_dir=True, floor=floor, events=events)
+    assert time.monotonic() - t0 < 5
+    reasons = [e.reason for e in events if isinstance(e, TransferRetrying)]
+    assert any("asking again" in r for r in reasons), "asked for again before giving up"

@@ -131,3 +131,46 @@ def test_a_connection_slow_to_start_stops_holding_the_adaptation_up() -> None:
     assert dog.all_received(patience_s=1.0)
     _flow(clock, slow)
     assert dog.all_received()
+
+
+def test_progress_floor_asks_again_then_fails() -> None:
+    from hfsuite.engine.watchdog import ProgressFloor, ProgressWatch
+
+    clock = ManualClock()
+    floor = ProgressFloor(min_bps=1000, window_s=60)
+    watch = ProgressWatch(floor, clock.monotonic())
+    verdicts = []
+    for got in range(1, 131):  # a byte every second: the read timeout never fires
+        clock.advance(1)
+        verdicts.append(watch.observe(clock.monotonic(), got))
+    assert verdicts[:59] == [ProgressWatch.OK] * 59
+    assert verdicts[59] == ProgressWatch.RETRY, "one slow window: ask for the ranges again"
+    assert set(verdicts[60:119]) == {ProgressWatch.OK}
+    assert verdicts[119] == ProgressWatch.FAIL, "a second slow window in a row: fail"
+
+
+def test_progress_floor_is_met_by_a_slow_but_steady_file() -> None:
+    from hfsuite.engine.watchdog import ProgressFloor, ProgressWatch
+
+    clock = ManualClock()
+    watch = ProgressWatch(ProgressFloor(min_bps=1000, window_s=60), clock.monotonic())
+    got = 0
+    for _ in range(600):
+        clock.advance(1)
+        got += 1500  # 1.5 KB/s: slow, above the floor
+        assert watch.observe(clock.monotonic(), got) == ProgressWatch.OK
+
+
+def test_progress_floor_recovers_after_a_retry_and_ignores_pauses() -> None:
+    from hfsuite.engine.watchdog import ProgressFloor, ProgressWatch
+
+    clock = ManualClock()
+    watch = ProgressWatch(ProgressFloor(min_bps=1000, window_s=60), clock.monotonic())
+    clock.advance(61)
+    assert watch.observe(clock.monotonic(), 10) == ProgressWatch.RETRY
+    clock.advance(30)
+    assert watch.observe(clock.monotonic(), 70_000) == ProgressWatch.OK, "the new ranges flow"
+    clock.advance(600)  # paused ten minutes
+    watch.pause(clock.monotonic(), 70_000)
+    clock.advance(1)
+    assert watch.observe(clock.monotonic(), 70_010) == ProgressWatch.OK
