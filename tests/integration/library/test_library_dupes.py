@@ -341,3 +341,34 @@ def test_the_index_shows_the_links_after_a_reclaim(
         assert record.is_symlink
     checked = verify(index)
     assert {f.status for f in checked.files} == {VerifyStatus.UNCHANGED}
+
+
+@pytest.mark.parametrize("mode", list(ReclaimMode))
+def test_a_cache_scanned_as_a_plain_folder_is_still_kept_whole(
+    suite: Suite, tmp_path: Path, mode: ReclaimMode
+) -> None:
+    data = blob(10, 7000)
+    home = tmp_path / "hf-parent"  # a parent of the cache added as a plain folder
+    blobs = make_hf_cache(home / "hub", "acme/m", {"w.bin": data}, "e" * 40)
+    flat = home / "hub" / "models--acme--flat" / "snapshots" / ("f" * 40) / "w.bin"
+    flat.parent.mkdir(parents=True)
+    flat.write_bytes(data)
+    mine = home / "mine.bin"
+    mine.write_bytes(data)
+    for i, p in enumerate((mine, flat, blobs["w.bin"])):  # the user's copy is the oldest
+        os.utime(p, (1_600_000_000 + i, 1_600_000_000 + i))
+    index_roots(suite, ScanRoot(str(home)))
+    assert all(r.kind == "user" for r in suite.library.root_records() if r.path == str(home))
+    index = dupes.suite_index(suite)
+    plan = dupes.plan(dupes.find(index), mode)
+    touched = {a.path for a in plan.actions}
+    assert str(blobs["w.bin"]) not in touched
+    if mode is ReclaimMode.DELETE:
+        assert touched == {str(mine)}
+        assert {r.path for r in plan.refused} == {str(flat)}
+    else:
+        assert touched == {str(mine), str(flat)}  # both become links to the blob
+    dupes.reclaim(index, plan)
+    snapshot = home / "hub" / "models--acme--m" / "snapshots" / ("e" * 40) / "w.bin"
+    assert blobs["w.bin"].read_bytes() == data and not blobs["w.bin"].is_symlink()
+    assert snapshot.read_bytes() == data and flat.read_bytes() == data

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from hfsuite.core.errors import UsageError
+from hfsuite.library.cache_layout import BLOBS, SNAPSHOTS, parse_repo_folder
 from hfsuite.library.duplicates import (
     TEMP_MARK,
     Copy,
@@ -140,7 +141,9 @@ def refresh(files: Iterable[ScannedFile]) -> tuple[list[ScannedFile], list[str]]
 
     The index holds the last scan; since then a reclaim may have replaced files by links or
     removed them, and files may have been rewritten. Returns the files still there, and the
-    paths that are gone. Temporary names of a killed reclaim are left out.
+    paths that are gone. Temporary names of a killed reclaim are left out; a file in the
+    ``blobs`` folder of an HF-cache repository is marked as a blob whatever root it was
+    scanned under.
     """
     now: list[ScannedFile] = []
     gone: list[str] = []
@@ -158,8 +161,10 @@ def refresh(files: Iterable[ScannedFile]) -> tuple[list[ScannedFile], list[str]]
             continue
         key = FileKey.of(st)
         is_link = stat_mod.S_ISLNK(lst.st_mode)
+        # A cache blob found under a plain root (a parent of the cache was added) is one too.
+        blob = f.hf_blob or (not is_link and cache_part(f.path) == BLOBS)
         if key == f.key and is_link == f.is_symlink and st.st_nlink == f.nlink:
-            now.append(f)
+            now.append(f if blob == f.hf_blob else dataclasses.replace(f, hf_blob=True))
             continue
         now.append(
             dataclasses.replace(
@@ -167,6 +172,7 @@ def refresh(files: Iterable[ScannedFile]) -> tuple[list[ScannedFile], list[str]]
                 key=key,
                 nlink=st.st_nlink,
                 is_symlink=is_link,
+                hf_blob=blob,
                 sha256=f.sha256 if key == f.key else None,
             )
         )
@@ -291,15 +297,35 @@ HF_CACHE_SYMLINK = (
 )
 
 
+def cache_part(path: str) -> str | None:
+    """``blobs`` or ``snapshots`` when ``path`` lies in that folder of an HF-cache repository
+    (``…/models--org--name/blobs/…``), whatever scan root it was found under; else None."""
+    parts = os.path.normpath(path).split(os.sep)
+    for i in range(len(parts) - 2):
+        if parts[i + 1] in (BLOBS, SNAPSHOTS) and parse_repo_folder(parts[i]) is not None:
+            return parts[i + 1]
+    return None
+
+
+def _is_blob(f: ScannedFile | None, path: str) -> bool:
+    return (f is not None and f.hf_blob) or cache_part(path) == BLOBS
+
+
 def _refusal(action: ReclaimAction, files: dict[str, ScannedFile]) -> str:
-    """Why an action would break the HF cache ("" when it would not)."""
+    """Why an action would break the HF cache ("" when it would not).
+
+    The cache is recognised by the scan (a root of kind HF cache) and, should it have been
+    scanned as a plain folder (a parent of it added as a root), by its layout.
+    """
     f = files.get(action.path)
-    if f is None or not f.hf_refs or f.hf_blob:
+    if _is_blob(f, action.path):
+        return HF_BLOB
+    in_snapshot = (f is not None and bool(f.hf_refs)) or cache_part(action.path) == SNAPSHOTS
+    if not in_snapshot:
         return ""
     if action.mode is ReclaimMode.DELETE:
         return HF_CACHE_DELETE
-    keep = files.get(action.keep)
-    if action.mode is ReclaimMode.SYMLINK and not (keep is not None and keep.hf_blob):
+    if action.mode is ReclaimMode.SYMLINK and not _is_blob(files.get(action.keep), action.keep):
         return HF_CACHE_SYMLINK
     return ""
 
