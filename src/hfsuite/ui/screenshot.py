@@ -27,10 +27,12 @@ class ScreenshotOptions:
         size: Window size (width, height).
         settle_s: Seconds to let live data (speeds, graphs) arrive after the tab is ready.
         timeout_s: Give up waiting for the tab's data after this long (the image is still made).
-        search: Browse: search for this query first.
+        search: Browse: search for this query first. Library: filter the files with it.
         open_repo: Browse: open this repository (its result row is selected when listed).
+            Library: ``duplicates`` shows the duplicates view (found first).
         select: Browse: show the opened repository's Files tab with the files matching these
-            glob patterns checked.
+            glob patterns checked. Library: open the details of the first file matching one
+            (by path or file name).
         check_updates: History: run "Check for updates" first.
     """
 
@@ -51,8 +53,13 @@ class ScreenshotOptions:
             UsageError: e.g. ``--search`` for any tab but Browse.
         """
         browse = self.search is not None or self.open_repo is not None or bool(self.select)
-        if browse and tab != "browse":
-            raise UsageError("--search, --open and --select need --tab browse.")
+        if browse and tab not in ("browse", "library"):
+            raise UsageError(
+                "--search, --open and --select need --tab browse "
+                "(or --tab library: filter, --open duplicates, --select FILE-GLOB for details)."
+            )
+        if tab == "library" and self.open_repo not in (None, "duplicates", "dupes"):
+            raise UsageError("--tab library takes --open duplicates (the duplicates view).")
         if self.check_updates and tab != "history":
             raise UsageError("--check-updates needs --tab history.")
 

@@ -55,6 +55,13 @@ def _history(ctx: UiContext) -> BuiltTab:
     return BuiltTab(tab, tab)
 
 
+def _library(ctx: UiContext) -> BuiltTab:
+    from hfsuite.ui.tabs.library import LibraryTab
+
+    tab = LibraryTab(ctx)
+    return BuiltTab(tab, tab)
+
+
 def _settings(ctx: UiContext) -> BuiltTab:
     from hfsuite.ui.tabs.settings import SettingsTab
 
@@ -67,6 +74,7 @@ TABS: list[TabEntry] = [
     TabEntry("downloads", "Downloads", _downloads),
     TabEntry("browse", "Browse", _browse),
     TabEntry("history", "History", _history),
+    TabEntry("library", "Local models", _library),
     TabEntry("settings", "Settings", _settings),
 ]
 

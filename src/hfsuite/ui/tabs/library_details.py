@@ -1,0 +1,326 @@
+"""The Local models tab's details pane: one file's identification, hashes, provenance and
+header metadata.
+
+```
+┌ lora-style.safetensors ──────────────────────────────────┐
+│ ~/ComfyUI/models/loras                                    │
+│ [Open folder] [Copy path] [Show duplicates] [Check]       │
+│ Kind loras · Architecture sdxl · Format safetensors …     │
+│ Hashes   SHA-256 …  AutoV2 …                              │
+│ Source   from acme/model@main x.safetensors (HF cache)    │
+│          ⬆ update available (changed upstream since …)   │
+│ Training (LoRA)  Base model … Top tags …                  │
+└───────────────────────────────────────────────────────────┘
+```
+
+Opening the pane reads the file's full record (with its header metadata) and its origins off
+the UI thread, then asks the source whether the file changed upstream (one request, also off
+the UI thread, never blocking the window; "Check again" repeats it). Answers for a file no
+longer shown are dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal, SignalInstance
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hfsuite.app.library.provenance import Provenance, UpstreamStatus, provenance_of
+from hfsuite.core.units import format_bytes
+from hfsuite.ui.context import UiContext
+from hfsuite.ui.models.library_meta import readable_metadata
+from hfsuite.ui.models.library_model import params_text
+from hfsuite.ui.theme import colors_for
+from hfsuite.ui.widgets.path_selector import contract_home
+
+if TYPE_CHECKING:
+    from hfsuite.app.library import LibraryFileRecord
+
+_FOUND_IN = {
+    "hf_cache": "HF cache",
+    "download": "a tracked download",
+    "history": "download history",
+    "queue": "the queue",
+    "hub_listing": "a cached Hub listing",
+}
+
+
+class LibraryDetails(QWidget):
+    """Details of one library file.
+
+    Args:
+        ctx: The UI context.
+        parent: The parent widget.
+    """
+
+    #: "Show duplicates" was asked for this path.
+    reveal_requested = Signal(str)
+    #: "Open folder" (path) and "Copy path" (path) — the tab does them.
+    open_requested = Signal(str)
+    copy_requested = Signal(str)
+    #: The record (with metadata) was shown.
+    record_shown = Signal(object)
+    #: An upstream check answered (a Provenance, or None when no origin is known).
+    provenance_shown = Signal(object)
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("library_details")
+        self.setMinimumWidth(320)
+        self._seq = 0
+        self.record: LibraryFileRecord | None = None
+        self.provenance: Provenance | None = None
+        self._provenance_text = ""
+        #: Whether the file shown has its record and provenance (and upstream check) in.
+        self.settled = False
+        self.provenance_shown.connect(self._settle)
+        self.title = QLabel(self)
+        self.title.setObjectName("details_title")
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel(self)
+        self.subtitle.setWordWrap(True)
+        self.open_button = QPushButton("Open folder", self)
+        self.open_button.setToolTip("Show the file's folder in the file manager (Ctrl+O)")
+        self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
+        self.copy_button = QPushButton("Copy path", self)
+        self.copy_button.setToolTip("Copy the file's path (Ctrl+Shift+C)")
+        self.copy_button.clicked.connect(lambda: self._emit(self.copy_requested))
+        self.reveal_button = QPushButton("Duplicates", self)
+        self.reveal_button.setToolTip("Show the other copies of this file (Ctrl+D)")
+        self.reveal_button.clicked.connect(lambda: self._emit(self.reveal_requested))
+        self.check_button = QPushButton("Check upstream", self)
+        self.check_button.setToolTip("Ask the hub whether the file changed since (one request)")
+        self.check_button.clicked.connect(self.check_upstream)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        for button in (self.open_button, self.copy_button, self.reveal_button, self.check_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.body = QTextBrowser(self)
+        self.body.setObjectName("details_body")
+        self.body.setOpenLinks(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addLayout(buttons)
+        layout.addWidget(self.body, 1)
+        self.clear()
+
+    def _settle(self, _origin: object) -> None:
+        self.settled = True
+
+    def _emit(self, signal: SignalInstance) -> None:
+        if self.record is not None:
+            signal.emit(self.record.path)
+
+    # --- showing a file -------------------------------------------------------------------
+    def clear(self) -> None:
+        """Show nothing (no selection)."""
+        self._seq += 1
+        self.record = None
+        self.provenance = None
+        self.title.setText("No file selected")
+        self.subtitle.setText("Select a file to see its header, hashes and where it came from.")
+        for button in (self.open_button, self.copy_button, self.reveal_button, self.check_button):
+            button.setEnabled(False)
+        self.body.clear()
+
+    def show_file(self, record: LibraryFileRecord, *, check: bool = True) -> None:
+        """Show ``record`` at once, then its metadata and provenance as they are read."""
+        self._seq += 1
+        seq = self._seq
+        self.record = record
+        self.provenance = None
+        self.settled = False
+        self._provenance_text = "<i>Looking for where it came from…</i>"
+        self._render()
+        for button in (self.open_button, self.copy_button, self.reveal_button):
+            button.setEnabled(True)
+        self.check_button.setEnabled(False)
+        library = self.ctx.suite.library
+        suite = self.ctx.suite
+        path = record.path
+
+        def read() -> tuple[LibraryFileRecord, Provenance | None]:
+            full = library.file(path)
+            return full, provenance_of(suite, full, check=False)
+
+        def done(answer: tuple[LibraryFileRecord, Provenance | None]) -> None:
+            if seq != self._seq:
+                return
+            full, origin = answer
+            self.record = full
+            self._set_provenance(origin, checking=check and origin is not None)
+            self.record_shown.emit(full)
+            if check and origin is not None:
+                self.check_upstream()
+            else:
+                self.check_button.setEnabled(origin is not None)
+                self.provenance_shown.emit(origin)
+
+        def failed(error: BaseException) -> None:
+            if seq == self._seq:
+                self._provenance_text = (
+                    f"<i>Could not read the index: {html.escape(str(error))}</i>"
+                )
+                self._render()
+
+        self.ctx.run_async(read, done, failed)
+
+    def check_upstream(self) -> None:
+        """Ask the source whether the file changed upstream (off the UI thread)."""
+        record = self.record
+        if record is None:
+            return
+        seq = self._seq
+        suite = self.ctx.suite
+        self.check_button.setEnabled(False)
+        self._set_provenance(self.provenance, checking=True)
+
+        def done(origin: Provenance | None) -> None:
+            if seq != self._seq:
+                return
+            self.check_button.setEnabled(origin is not None)
+            self._set_provenance(origin, checking=False)
+            self.provenance_shown.emit(origin)
+
+        def failed(error: BaseException) -> None:
+            if seq == self._seq:
+                self.check_button.setEnabled(True)
+                self._provenance_text += f"<br>could not check: {html.escape(str(error))}"
+                self._render()
+
+        self.ctx.run_async(lambda: provenance_of(suite, record, check=True), done, failed)
+
+    def _set_provenance(self, origin: Provenance | None, *, checking: bool) -> None:
+        self.provenance = origin
+        colors = colors_for(self.palette())
+        if origin is None:
+            self._provenance_text = (
+                f"<span style='color:{colors.muted}'>Unknown: not from the HF cache nor a "
+                "recorded download.</span>"
+            )
+        else:
+            lines = [
+                f"from <b>{html.escape(o.label())}</b> "
+                f"<span style='color:{colors.muted}'>({_FOUND_IN.get(o.found_in, o.found_in)})"
+                "</span>"
+                for o in origin.origins[:4]
+            ]
+            if len(origin.origins) > 4:
+                lines.append(f"… {len(origin.origins) - 4} more")
+            up = origin.upstream
+            if checking:
+                lines.append(f"<span style='color:{colors.muted}'>Checking upstream…</span>")
+            elif up is not None:
+                color, lead = {
+                    UpstreamStatus.CHANGED: (colors.warning, "⬆ update available — "),
+                    UpstreamStatus.REMOVED: (colors.danger, "✕ "),
+                    UpstreamStatus.UNCHANGED: (colors.success, "✓ "),
+                    UpstreamStatus.PINNED: (colors.muted, ""),
+                }.get(up.status, (colors.muted, ""))
+                lines.append(f"<span style='color:{color}'>{lead}{html.escape(up.message)}</span>")
+            self._provenance_text = "<br>".join(lines)
+        self._render()
+
+    # --- rendering --------------------------------------------------------------------------
+    def _render(self) -> None:
+        f = self.record
+        if f is None:
+            return
+        colors = colors_for(self.palette())
+        name = f.hf_refs[0].path.rsplit("/", 1)[-1] if f.hf_refs else os.path.basename(f.path)
+        self.title.setText(name)
+        self.subtitle.setText(contract_home(os.path.dirname(f.path)))
+        self.subtitle.setToolTip(f.path)
+
+        def row(label: str, value: str) -> str:
+            return (
+                f"<tr><td style='color:{colors.muted}; padding-right:10px; white-space:nowrap'>"
+                f"{html.escape(label)}</td><td>{value}</td></tr>"
+            )
+
+        def section(title: str, rows: list[str]) -> str:
+            if not rows:
+                return ""
+            return (
+                f"<p style='margin-top:10px; margin-bottom:2px'><b>{html.escape(title)}</b></p>"
+                f"<table cellspacing='0' cellpadding='1'>{''.join(rows)}</table>"
+            )
+
+        ident = [
+            row("Kind", html.escape(f.kind)),
+            row("Format", html.escape(f.format)),
+        ]
+        if f.architecture:
+            ident.append(row("Architecture", html.escape(f.architecture)))
+        if f.dtype:
+            ident.append(row("Precision", html.escape(f.dtype)))
+        if f.parameter_count:
+            ident.append(
+                row("Parameters", f"{params_text(f.parameter_count)} ({f.parameter_count:,})")
+            )
+        if f.context_length:
+            ident.append(row("Context", f"{f.context_length:,} tokens"))
+        if f.tensor_count:
+            ident.append(row("Tensors", f"{f.tensor_count:,}"))
+        ident.append(row("Size", f"{format_bytes(f.size_bytes)} ({f.size_bytes:,} bytes)"))
+        modified = datetime.fromtimestamp(f.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M")
+        ident.append(row("Modified", modified))
+        if f.nlink > 1:
+            ident.append(row("Hard links", str(f.nlink)))
+        hashes = []
+        if f.sha256:
+            hashes.append(row("SHA-256", f"<code>{f.sha256}</code>"))
+            hashes.append(row("AutoV2", f"<code>{f.autov2}</code>"))
+            if f.autov1:
+                hashes.append(row("AutoV1", f"<code>{f.autov1}</code>"))
+            origin = "verified at download" if f.hash_origin == "download" else "read from disk"
+            hashes.append(row("From", origin))
+        else:
+            hashes.append(
+                row("SHA-256", "not hashed yet — use Scan with hashes or Find duplicates")
+            )
+        problems = []
+        if f.problem:
+            problems.append(
+                row(
+                    f.problem_kind or "problem",
+                    f"<span style='color:{colors.danger}'>{html.escape(f.problem)}</span>",
+                )
+            )
+        problems += [row("warning", html.escape(w)) for w in f.warnings]
+        parts = [
+            section("Identification", ident),
+            section("Hashes", hashes),
+            f"<p style='margin-top:10px; margin-bottom:2px'><b>Provenance</b></p>"
+            f"<p style='margin-top:0'>{self._provenance_text}</p>",
+            section("Problems", problems),
+        ]
+        for title, pairs in readable_metadata(f.metadata, f.format):
+            parts.append(section(title, [row(k, html.escape(v)) for k, v in pairs]))
+        scroll = self.body.verticalScrollBar().value()
+        self.body.setHtml("".join(parts))
+        self.body.verticalScrollBar().setValue(scroll)
+
+    def refresh_theme(self) -> None:
+        """Render again in the palette's colours."""
+        self._render()
