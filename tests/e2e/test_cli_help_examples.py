@@ -205,6 +205,7 @@ class World:
             "hfsuite download openai-community/gpt2",
             "hfsuite queue add openai-community/gpt2-medium datasets/rajpurkar/squad --paused",
             "hfsuite tools add ~/apps/ComfyUI",
+            "hfsuite profiles detect",  # comfyui-loras… for `--profile` and `hfsuite profiles`
         ):
             done = _shell(line, self.path, self.env)
             assert done.returncode == 0, (line, done.stderr)

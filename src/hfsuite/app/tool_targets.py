@@ -144,9 +144,9 @@ def find_tool(detection: Detection, text: str) -> DetectedTool:
     if text in TOOL_KINDS:
         message = f"No {TOOL_KINDS[text]} install is known."
     else:
-        message = f"No tool is named {text!r}."
+        message = f"No tool is named {text!r}.{suggestion}"
     raise UsageError(
-        f"{message}{suggestion}",
+        message,
         hint=f"Known tools: {known}. One elsewhere: hfsuite tools add PATH.",
     )
 
