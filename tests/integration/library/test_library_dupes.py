@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -81,16 +82,32 @@ def test_groups_exclude_hard_links_and_symlinks_and_count_waste(suite: Suite, li
     assert with_link.path.endswith("a1.safetensors")
 
 
-def test_hashes_go_to_the_cache_and_a_second_run_reads_nothing(suite: Suite, lib: Path) -> None:
+def test_hashes_go_to_the_cache_and_a_second_run_reads_nothing(
+    suite: Suite, lib: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     index_roots(suite, ScanRoot(str(lib)))
     first = dupes.find(dupes.suite_index(suite))
     assert first.hashed_bytes >= 3 * SIZE  # a1, a2, a3 (and near, which matches the edges)
     with suite.database.read() as uow:
         stored = {r.sha256 for r in uow.session.execute(sa.select(FileHash.sha256))}
     assert sha(blob(1, SIZE)) in stored and sha(blob(2, 5000)) in stored
+    opened: list[str] = []
+
+    def counting_open(path: str, *args: Any, **kwargs: Any) -> Any:
+        opened.append(path)
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(dupes, "open", counting_open, raising=False)
     again = dupes.find(dupes.suite_index(suite))
     assert again.hashed_bytes == 0
     assert _groups(again) == _groups(first)
+    # not even the first and last MiB are read again: every file of those sizes is hashed
+    assert opened == []
+    (lib / "a4.safetensors").write_bytes(blob(1, SIZE))
+    index_roots(suite, ScanRoot(str(lib)))
+    third = dupes.find(dupes.suite_index(suite))
+    assert len(third.groups[0].copies) == 4 and third.hashed_bytes == SIZE
+    assert str(lib / "a4.safetensors") in opened and len(opened) >= 4  # its size is read again
 
 
 def test_paths_limit_the_files_and_unknown_paths_are_refused(

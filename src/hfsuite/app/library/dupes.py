@@ -24,6 +24,7 @@ Rules that keep the HF cache whole (on top of the pure planner, which never repl
 from __future__ import annotations
 
 import dataclasses
+import io
 import logging
 import os
 import stat as stat_mod
@@ -31,7 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from hfsuite.core.errors import UsageError
 from hfsuite.library.cache_layout import BLOBS, SNAPSHOTS, parse_repo_folder
@@ -52,7 +53,7 @@ from hfsuite.library.duplicates import DuplicateGroup as DuplicateGroup
 from hfsuite.library.duplicates import Outcome as Outcome
 from hfsuite.library.duplicates import ReclaimLogEntry as ReclaimLogEntry
 from hfsuite.library.duplicates import ReclaimMode as ReclaimMode
-from hfsuite.library.hashing import FileKey, HashCache, Hasher, HashProgress, HashRun
+from hfsuite.library.hashing import FileKey, HashCache, Hasher, HashProgress, HashRun, OpenFn
 from hfsuite.library.scanner import ScannedFile
 
 if TYPE_CHECKING:
@@ -228,6 +229,26 @@ class _CountingHasher(Hasher):
         return run
 
 
+def _skipping_known(files: Sequence[ScannedFile]) -> OpenFn:
+    """Opens files for the partial hash, but reads nothing for sizes whose every file has a
+    known SHA-256: there the "partial hash" is taken of that SHA-256, which groups them the
+    same way (equal digests, equal bytes), so a library hashed before is not read again."""
+    unknown = {f.key.size for f in files if f.sha256 is None and not f.is_symlink}
+    known = {
+        f.path: f.sha256
+        for f in files
+        if f.sha256 is not None and not f.is_symlink and f.key.size not in unknown
+    }
+
+    def open_fn(path: str) -> BinaryIO:
+        digest = known.get(path)
+        if digest is not None:
+            return io.BytesIO(digest.encode())
+        return open(path, "rb", buffering=0)
+
+    return open_fn
+
+
 def find(
     index: LibraryIndex,
     paths: Sequence[str] = (),
@@ -252,7 +273,13 @@ def find(
     cache = index.hash_cache
     hasher = _CountingHasher(cache, workers=workers)
     try:
-        groups = find_duplicates(current, hasher, on_progress=on_progress, cancel=cancel)
+        groups = find_duplicates(
+            current,
+            hasher,
+            open_fn=_skipping_known(current),
+            on_progress=on_progress,
+            cancel=cancel,
+        )
     finally:
         cache.flush()
     return DupesResult(
