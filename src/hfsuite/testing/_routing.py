@@ -14,7 +14,8 @@ Hub routes::
 
 Control routes (never logged, never faulted)::
 
-    GET    /_emulator/health       {"ok", "url", "cdn_url"}
+    GET    /_emulator/health       {"ok", "url", "cdn_url", "cas_url"}
+    GET    /_emulator/xet          Xet store figures: files, chunks, xorbs, chunking time
     GET    /_emulator/faults       current knobs and rules (with counters)
     POST   /_emulator/faults       update knobs/rules (see FaultSettings.update)
     DELETE /_emulator/faults       reset every knob and rule
@@ -33,7 +34,7 @@ from hfsuite.testing._host import HubHost
 from hfsuite.testing._http import Request, Response, json_response
 from hfsuite.testing._modelscope import modelscope_router
 from hfsuite.testing._search import search, whoami
-from hfsuite.testing._xet_cas import add_resolve_headers, xet_read_token
+from hfsuite.testing._xet_cas import add_resolve_headers, cas_url_of, store_of, xet_read_token
 
 _ACTIONS = {"revision", "tree", "paths-info", "refs", "commits", "auth-check", "xet-read-token"}
 
@@ -115,7 +116,13 @@ def control(emulator: HubHost, req: Request) -> Response:
     """Answer ``/_emulator/…`` requests (reconfiguration from another process)."""
     what = req.segments[1] if len(req.segments) > 1 else ""
     if what == "health":
-        return json_response({"ok": True, "url": emulator.url, "cdn_url": emulator.cdn_url})
+        return json_response(
+            {"ok": True, "url": emulator.url, "cdn_url": emulator.cdn_url}
+            | ({"cas_url": cas_url_of(emulator)} if store_of(emulator) is not None else {})
+        )
+    if what == "xet":
+        store = store_of(emulator)
+        return json_response(store.stats() if store is not None else {"enabled": False})
     if what == "faults":
         if req.method == "GET":
             return json_response(emulator.settings.to_dict())

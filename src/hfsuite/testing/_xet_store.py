@@ -296,3 +296,15 @@ class XetStore:
     def xorb_count(self) -> int:
         """Xorbs stored."""
         return len(self._xorbs)
+
+    def stats(self) -> dict[str, object]:
+        """Figures for ``GET /_emulator/xet``."""
+        with self._lock:
+            return {
+                "enabled": self.enabled,
+                "files": len(self._by_identity),
+                "chunks": len(self._chunks),
+                "xorbs": len(self._xorbs),
+                "chunked_bytes": self.chunked_bytes,
+                "chunking_seconds": round(self.chunking_seconds, 3),
+            }

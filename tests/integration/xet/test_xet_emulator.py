@@ -190,3 +190,13 @@ def test_revision_sharing_95_percent_shares_about_95_percent_of_chunks(
     assert reconstruct(hub.cas_url, token, b.file_id, 0, size - 1) == new
     assert reconstruct(hub.cas_url, token, a.file_id, 0, size - 1) == old
     assert len(b.chunk_hashes) > 50  # ~64 KiB chunks of an 8 MB file
+
+
+def test_control_endpoints_report_the_cas_and_the_store(xet_hub: HubEmulator) -> None:
+    health = httpx.get(f"{xet_hub.url}/_emulator/health").json()
+    assert health["cas_url"] == xet_hub.cas_url
+    _head(xet_hub, "model.bin")
+    stats = httpx.get(f"{xet_hub.url}/_emulator/xet").json()
+    assert stats["enabled"] is True
+    assert stats["files"] == 1 and stats["chunked_bytes"] == len(WEIGHTS)
+    assert stats["chunks"] >= len(WEIGHTS) // (128 * 1024) and stats["xorbs"] == 1
