@@ -13,6 +13,9 @@ reclaim log. :func:`suite_index` builds it from the suite's library service.
 
 Rules that keep the HF cache whole (on top of the pure planner, which never replaces a blob):
 
+- the cache is recognised by its scan root and by its layout (``…/models--org--name/blobs``),
+  so a cache scanned as part of a plain folder is protected the same way;
+- blobs are kept first and never replaced (a group of blobs only is listed as left alone);
 - a file of a cache's snapshot folder that is not a symbolic link (a cache made without
   symlinks) is never deleted, and is replaced by a symbolic link only when it would point at a
   blob of the cache; a hard link (the same bytes, still a regular file) is always fine;
@@ -318,9 +321,14 @@ class ReclaimPlan:
         return sum(a.frees_bytes for a in self.actions)
 
 
+HF_BLOB = "a blob of the HF cache: never replaced (the cache's snapshots point at it)"
 HF_CACHE_DELETE = "in the HF cache: deleting it would break the snapshot that holds it"
 HF_CACHE_SYMLINK = (
     "in the HF cache: a symbolic link out of the cache could break it (use --hardlink)"
+)
+OTHER_DEVICE = (
+    "on another file system than the kept copy: a hard link cannot cross file systems "
+    "(--symlink or --delete can)"
 )
 
 
@@ -355,15 +363,6 @@ def _refusal(action: ReclaimAction, files: dict[str, ScannedFile]) -> str:
     if action.mode is ReclaimMode.SYMLINK and not _is_blob(files.get(action.keep), action.keep):
         return HF_CACHE_SYMLINK
     return ""
-
-
-OTHER_DEVICE = (
-    "on another file system than the kept copy: a hard link cannot cross file systems "
-    "(--symlink or --delete can)"
-)
-
-
-HF_BLOB = "a blob of the HF cache: never replaced (the cache's snapshots point at it)"
 
 
 def _kept_order(group: DuplicateGroup) -> list[Copy]:
