@@ -265,8 +265,13 @@ def _bare(names: Mapping[str, TensorInfo]) -> dict[str, TensorInfo]:
     return {n.removeprefix(_UNET_PREFIX).removeprefix("net."): i for n, i in names.items()}
 
 
-def _starts(bare: Mapping[str, TensorInfo], *prefixes: str) -> bool:
-    return any(n.startswith(prefixes) for n in bare)
+def _starts(bare: Mapping[str, TensorInfo], heads: set[str], *prefixes: str) -> bool:
+    """Whether a name starts with one of ``prefixes``; names are scanned only when a prefix's
+    first component is among ``heads`` (the names' first components), so a header of tens of
+    thousands of LLM tensors is not scanned once per diffusion family."""
+    return any(
+        p.partition(".")[0] in heads and any(n.startswith(p) for n in bare) for p in prefixes
+    )
 
 
 def _in_features(bare: Mapping[str, TensorInfo], name: str) -> int | None:
@@ -276,7 +281,7 @@ def _in_features(bare: Mapping[str, TensorInfo], name: str) -> int | None:
 
 def _flux_variant(bare: Mapping[str, TensorInfo], embed: str) -> str:
     """Flux, or Fill / Depth-Canny by the image embedding's input features."""
-    if _starts(bare, "distilled_guidance_layer."):
+    if any(n.startswith("distilled_guidance_layer.") for n in bare):
         return Architecture.CHROMA
     return {384: Architecture.FLUX_FILL, 128: Architecture.FLUX_CONTROL}.get(
         _in_features(bare, embed) or 0, Architecture.FLUX
@@ -300,35 +305,46 @@ _QWEN_IMAGE_BLOCK = re.compile(r"transformer_blocks\.\d+\.(img|txt)_mod\.")
 def _dit_arch(names: Mapping[str, TensorInfo]) -> str | None:
     """The diffusion-transformer family, from marker tensors the loading tools look for."""
     bare = _bare(names)
-    if _starts(bare, "joint_blocks."):
+    heads = {n.partition(".")[0] for n in bare}
+    if _starts(bare, heads, "joint_blocks."):
         return _sd3_variant(bare)
-    if _starts(bare, "double_blocks."):
-        if _starts(bare, "txt_in.individual_token_refiner"):
+    if _starts(bare, heads, "double_blocks."):
+        if _starts(bare, heads, "txt_in.individual_token_refiner"):
             return Architecture.HUNYUAN_VIDEO
-        if _starts(bare, "single_blocks."):
+        if _starts(bare, heads, "single_blocks."):
             return _flux_variant(bare, "img_in.weight")
-    if _starts(bare, "double_stream_blocks.", "caption_projection.0.linear."):
+    if _starts(bare, heads, "double_stream_blocks.", "caption_projection.0.linear."):
         return Architecture.HIDREAM
-    if _starts(bare, "double_layers.") and _starts(bare, "single_layers.", "cond_seq_linear."):
+    if _starts(bare, heads, "double_layers.") and _starts(
+        bare, heads, "single_layers.", "cond_seq_linear."
+    ):
         return Architecture.AURAFLOW
-    if _starts(bare, "cap_embedder.") and _starts(bare, "noise_refiner.", "context_refiner."):
+    if _starts(bare, heads, "cap_embedder.") and _starts(
+        bare, heads, "noise_refiner.", "context_refiner."
+    ):
         return Architecture.LUMINA2
-    if "txt_norm.weight" in bare or any(_QWEN_IMAGE_BLOCK.match(n) for n in bare):
+    if "txt_norm.weight" in bare or (
+        "transformer_blocks" in heads and any(_QWEN_IMAGE_BLOCK.match(n) for n in bare)
+    ):
         return Architecture.QWEN_IMAGE
     # The same models saved in diffusers' naming (a pipeline's transformer/ weights).
-    if _starts(bare, "context_embedder.token_refiner."):
+    if _starts(bare, heads, "context_embedder.token_refiner."):
         return Architecture.HUNYUAN_VIDEO
-    if _starts(bare, "single_transformer_blocks."):
+    if _starts(bare, heads, "single_transformer_blocks."):
         return _flux_variant(bare, "x_embedder.weight")
-    if any(n.startswith("transformer_blocks.") and ".attn.add_q_proj." in n for n in bare):
+    if "transformer_blocks" in heads and any(
+        n.startswith("transformer_blocks.") and ".attn.add_q_proj." in n for n in bare
+    ):
         return _sd3_variant(bare)
-    if "patchify_proj.weight" in bare and _starts(bare, "adaln_single."):
+    if "patchify_proj.weight" in bare and _starts(bare, heads, "adaln_single."):
         return Architecture.LTXV
-    if _starts(bare, "t5_y_embedder.", "t5_yproj."):
+    if _starts(bare, heads, "t5_y_embedder.", "t5_yproj."):
         return Architecture.MOCHI
-    if "x_embedder.proj.1.weight" in bare or any(_COSMOS_BLOCK.match(n) for n in bare):
+    if "x_embedder.proj.1.weight" in bare or (
+        "blocks" in heads and any(_COSMOS_BLOCK.match(n) for n in bare)
+    ):
         return Architecture.COSMOS
-    if _starts(bare, "clip_txt_mapper.", "effnet_mapper."):
+    if _starts(bare, heads, "clip_txt_mapper.", "effnet_mapper."):
         return Architecture.STABLE_CASCADE
     patch = bare.get("patch_embedding.weight")
     if patch is not None and len(patch.shape) == 5 and any(_WAN_BLOCK.match(n) for n in bare):

@@ -92,18 +92,18 @@ def _tensor(name: str, entry: object, data_size: int) -> TensorInfo | str:
     if not isinstance(entry, dict):
         return f"Tensor {clip_text(name, 200)!r}: not an object."
     dtype, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
-    if not isinstance(dtype, str) or not isinstance(shape, list) or len(shape) > _MAX_DIMS:
+    if type(dtype) is not str or type(shape) is not list or len(shape) > _MAX_DIMS:
         return f"Tensor {clip_text(name, 200)!r}: no dtype or shape."
-    if not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in shape):
-        return f"Tensor {clip_text(name, 200)!r}: bad shape."
-    if (
-        not isinstance(offsets, list)
-        or len(offsets) != 2
-        or not all(isinstance(o, int) for o in offsets)
-        or not 0 <= offsets[0] <= offsets[1] <= data_size
-    ):
+    # Plain loops and exact type checks (a bool is not a dimension): this runs per tensor.
+    for d in shape:
+        if type(d) is not int or d < 0:
+            return f"Tensor {clip_text(name, 200)!r}: bad shape."
+    if type(offsets) is not list or len(offsets) != 2:
         return f"Tensor {clip_text(name, 200)!r}: data offsets outside the file."
-    return TensorInfo(clip_text(dtype, 32), tuple(shape))
+    start, end = offsets
+    if type(start) is not int or type(end) is not int or not 0 <= start <= end <= data_size:
+        return f"Tensor {clip_text(name, 200)!r}: data offsets outside the file."
+    return TensorInfo(dtype if len(dtype) <= 32 else clip_text(dtype, 32), tuple(shape))
 
 
 def _metadata(raw: object) -> dict[str, object]:
