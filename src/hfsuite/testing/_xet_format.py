@@ -32,7 +32,7 @@ import numpy as np
 TARGET_CHUNK = 64 * 1024
 MIN_CHUNK = TARGET_CHUNK // 8
 MAX_CHUNK = TARGET_CHUNK * 2
-MAX_XORB_BYTES = 64 * 1024 * 1024
+MAX_XORB_BYTES = 64 * 1024 * 1024  # (the store keeps its own copy of these limits)
 MAX_XORB_CHUNKS = 8 * 1024
 _MASK = 0xFFFF_0000_0000_0000
 _M64 = (1 << 64) - 1

@@ -18,22 +18,19 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-
-import lz4.frame
+from typing import TYPE_CHECKING
 
 from hfsuite.testing._content import Blob
-from hfsuite.testing._xet_format import (
-    CHUNK_HEADER_SIZE,
-    MAX_XORB_BYTES,
-    MAX_XORB_CHUNKS,
-    SCHEME_LZ4,
-    ChunkRecord,
-    chunk_content,
-    chunk_header,
-    file_hash,
-    hash_hex,
-    xorb_hash,
-)
+
+if TYPE_CHECKING:
+    from hfsuite.testing._xet_format import ChunkRecord
+
+# Format limits (see _xet_format, which is imported only when Xet is used: it needs numpy,
+# blake3 and lz4, which plain emulator users, such as `hfsuite demo`, may not have installed).
+CHUNK_HEADER_SIZE = 8
+MAX_XORB_BYTES = 64 * 1024 * 1024
+MAX_XORB_CHUNKS = 8 * 1024
+SCHEME_LZ4 = 1
 
 
 @dataclass
@@ -74,6 +71,8 @@ class Xorb:
 
     def seal(self) -> None:
         """Compute the xorb's hash (its name) once no chunk will be added."""
+        from hfsuite.testing._xet_format import hash_hex, xorb_hash
+
         self.hash_hex = hash_hex(xorb_hash([(e.digest, e.size) for e in self.entries]))
 
     def byte_range(self, first: int, end: int) -> tuple[int, int]:
@@ -159,6 +158,10 @@ class XorbBlob(Blob):
         return data[offset - base : stop - base]
 
     def _serialise(self, first: int, last: int) -> Iterator[bytes]:
+        import lz4.frame
+
+        from hfsuite.testing._xet_format import chunk_header
+
         entries = self.xorb.entries[first:last]
         i = 0
         while i < len(entries):
@@ -235,6 +238,8 @@ class XetStore:
             found = self._by_identity.get(key)
             if found is not None:
                 return found
+            from hfsuite.testing._xet_format import chunk_content
+
             t0 = time.perf_counter()
             records = chunk_content(blob.read, blob.size)
             with self._lock:
@@ -278,6 +283,8 @@ class XetStore:
             terms.append(Term(xorb, first, first + (j - i), size, offset))
             offset += size
             i = j
+        from hfsuite.testing._xet_format import file_hash, hash_hex
+
         digest = file_hash([(r.hash, r.size) for r in records])
         return XetFile(hash_hex(digest), blob.size, len(records), terms, [r.hash for r in records])
 

@@ -97,3 +97,17 @@ def test_chunks_are_lz4_framed_only_when_it_helps() -> None:
     assert header[0] == 0 and header[4] == SCHEME_LZ4
     assert int.from_bytes(header[1:4], "little") == len(packed_text)
     assert int.from_bytes(header[5:8], "little") == len(text)
+
+
+def test_the_emulator_imports_without_the_xet_dependencies() -> None:
+    # numpy, blake3 and lz4 are only needed once Xet is used (`hfsuite demo` runs the emulator
+    # on installs without the dev extra)
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, hfsuite.testing, hfsuite.testing.hub\n"
+        "print(sorted(m for m in ('numpy', 'blake3', 'lz4') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
