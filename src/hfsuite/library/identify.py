@@ -30,7 +30,6 @@ from hfsuite.library.header import (
     dominant_dtype,
 )
 from hfsuite.library.shards import (
-    MAX_SHARDS,
     ShardName,
     is_index_name,
     parse_shard_name,
@@ -143,13 +142,26 @@ def identify(path: str | os.PathLike[str]) -> Identification:
     where = Path(path)
     if is_index_name(where.name) and not where.is_dir():
         return identify_set(where)
+    return _identify_file(where, with_set=True)
+
+
+def _identify_file(where: Path, *, with_set: bool) -> Identification:
+    """One file or folder; with ``with_set``, a shard whose own tensors do not tell its kind or
+    architecture takes its set's (the set is read through an index or shard names only, so
+    this never comes back here with ``with_set``)."""
     header = _read(where)
     found = _classify(header)
     shard_of, shard_index, shard_count = _shard_position(where, header)
-    if shard_of is not None and (found.kind == "unknown" or found.architecture is None):
-        whole = identify_set(shard_of if shard_of.exists() else where)
-        if whole.kind != "unknown":  # the whole set's tensors tell more than one shard's
-            found = Classification(whole.kind, whole.architecture or found.architecture)
+    if (
+        with_set
+        and shard_of is not None
+        and (found.kind == "unknown" or found.architecture is None)
+    ):
+        target = shard_of if shard_of.exists() else where
+        if is_index_name(target.name) or parse_shard_name(target.name) is not None:
+            whole = identify_set(target)
+            if whole.kind != "unknown":  # the whole set's tensors tell more than one shard's
+                found = Classification(whole.kind, whole.architecture or found.architecture)
     return Identification(
         path=where,
         format=header.format,
@@ -206,7 +218,7 @@ def identify_set(path: str | os.PathLike[str]) -> Identification:
     else:
         shard = parse_shard_name(where.name)
         if shard is None:
-            return identify(where)
+            return _identify_file(where, with_set=False)
         set_file = set_path(where, shard)
         if is_index_name(set_file.name):  # the index beside it names the members
             return identify_set(set_file)
@@ -314,7 +326,6 @@ def _shard_position(path: Path, header: ModelHeader) -> tuple[Path | None, int |
     if header.format is ModelFormat.GGUF:
         number, total = header.metadata.get("split.no"), header.metadata.get("split.count")
         if isinstance(number, int) and isinstance(total, int) and 0 <= number < total:
-            total = min(total, MAX_SHARDS)
             first = path.with_name(shard.sibling(1)) if shard is not None else None
             if first is None and number == 0:
                 first = path

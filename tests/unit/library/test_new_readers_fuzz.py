@@ -9,6 +9,8 @@ import json
 import tracemalloc
 from pathlib import Path
 
+import gguf
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -213,3 +215,47 @@ def test_classify_any_names_shapes_and_metadata(
     assert found.kind in MODEL_KINDS + LIBRARY_ONLY_KINDS
     assert quantization(header) is None or isinstance(quantization(header), str)
     training_summary(metadata)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    files=st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "x.gguf",
+                    "x-00001-of-00002.gguf",
+                    "x-00002-of-00002.gguf",
+                    "x-00001-of-00001.gguf",
+                ]
+            ),
+            st.sampled_from(["", "llama", "flux"]),
+            st.integers(0, 3),
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_gguf_split_keys_and_names_in_any_combination(
+    tmp_path: Path, files: list[tuple[str, str, int, int]]
+) -> None:
+    folder = tmp_path / str(abs(hash(tuple(files))))
+    folder.mkdir()
+    for name, arch, number, count in files:
+        writer = gguf.GGUFWriter(str(folder / name), arch)
+        writer.add_uint16("split.no", number)
+        writer.add_uint16("split.count", count)
+        writer.add_tensor("blk.0.attn_norm.weight", np.ones(4, dtype=np.float32))
+        writer.write_header_to_file()
+        writer.write_kv_data_to_file()
+        writer.write_tensors_to_file()
+        writer.close()
+    for name, *_ in files:
+        for result in (identify(folder / name), identify_set(folder / name)):
+            assert isinstance(result.kind, str)
+            if result.shard_index is not None:
+                assert result.shard_count is not None
+                assert 1 <= result.shard_index <= result.shard_count

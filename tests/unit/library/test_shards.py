@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import gguf
 import numpy as np
 import pytest
 from model_builders import FLUX, state_dict, write_gguf_split, write_safetensors, write_torch_zip
@@ -229,3 +230,25 @@ def test_a_missing_or_oversized_index(tmp_path: Path, monkeypatch: pytest.Monkey
     index = tmp_path / "big.safetensors.index.json"
     index.write_text(json.dumps({"weight_map": {"a": "b.safetensors"}}))
     assert "over 16 bytes" in identify(index).errors[0]
+
+
+def test_split_keys_on_a_file_without_a_shard_name(tmp_path: Path) -> None:
+    # split.no 0 of 2 but an ordinary name, and no architecture: the file stands for its set,
+    # which names cannot find; identify must not go round in circles.
+    path = tmp_path / "odd.gguf"
+    writer = gguf.GGUFWriter(str(path), "")
+    writer.add_uint16("split.no", 0)
+    writer.add_uint16("split.count", 2)
+    writer.add_tensor("x", np.ones(4, dtype=np.float32))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    found = identify(path)
+    assert (found.kind, found.architecture, found.shard_of, found.shard_index) == (
+        "llm",
+        None,
+        path,
+        1,
+    )
+    assert identify_set(path) == found  # no set to find by name: the file alone
