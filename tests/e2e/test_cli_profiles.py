@@ -231,3 +231,18 @@ def test_same_file_name_twice_is_refused_before_any_byte(hfsuite_cmd, world) -> 
     assert "would both land as x.safetensors" in result.stderr
     assert not (comfy / "models" / "loras" / "x.safetensors").exists()
     assert hfsuite_cmd("queue", "ls", "--json", env=env).stdout.count('"id"') == 0
+
+
+def test_another_model_s_file_of_the_same_name_is_kept_unless_forced(hfsuite_cmd, world) -> None:  # type: ignore[no-untyped-def]
+    hub, comfy, _, lora, _, env = world
+    other = os.urandom(20 * KIB)
+    hub.create_repo("someone/else", files={"style.safetensors": other})
+    _ok(hfsuite_cmd("download", "acme/lora", "--to", "comfyui:loras", env=env))
+    landed = comfy / "models" / "loras" / "style.safetensors"
+    refused = hfsuite_cmd("download", "someone/else", "--to", "comfyui:loras", env=env)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "already there with other content (from acme/lora)" in refused.stderr
+    assert landed.read_bytes() == lora
+    _ok(hfsuite_cmd("download", "acme/lora", "--to", "comfyui:loras", env=env))  # its own: fine
+    _ok(hfsuite_cmd("download", "someone/else", "--to", "comfyui:loras", "--force", env=env))
+    assert landed.read_bytes() == other

@@ -24,7 +24,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,7 +53,6 @@ __all__ = [
     "ProfileDefaults",
     "ProfileService",
     "ToolTarget",
-    "merged",
     "resolve_download_target",
 ]
 
@@ -562,8 +560,3 @@ def resolve_download_target(
     return DownloadTarget(
         target_destination(target, ref, sub), by_name=(target.tool, target.model_kind)
     )
-
-
-def merged(values: Sequence[str] | None, fixed: Sequence[str]) -> tuple[str, ...]:
-    """A command-line list option over a profile's: the command line's when given."""
-    return tuple(values) if values else tuple(fixed)

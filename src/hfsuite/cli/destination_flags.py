@@ -13,10 +13,9 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from hfsuite.core.destination import Destination
-from hfsuite.core.types import RepoRef
 
 if TYPE_CHECKING:
-    from hfsuite.app.profiles import DownloadTarget
+    from hfsuite.app.download.operation import DownloadRequest
     from hfsuite.app.suite import Suite
 
 __all__ = [
@@ -24,7 +23,7 @@ __all__ = [
     "profile_option",
     "subfolder_option",
     "to_option",
-    "tool_or_profile",
+    "with_tool_or_profile",
 ]
 
 
@@ -70,24 +69,25 @@ def subfolder_option() -> Any:
     )
 
 
-def tool_or_profile(
+def with_tool_or_profile(
     suite: Suite,
-    ref: RepoRef | None,
-    *,
+    request: DownloadRequest,
     profile: str | None,
     to: str | None,
     subfolder: str | None,
-    chosen: Destination | None,
-) -> DownloadTarget | None:
-    """The destination ``--profile``/``--to`` name (None when neither is given).
+    *,
+    dry_run: bool = False,
+) -> DownloadRequest:
+    """``request`` sent where ``--profile``/``--to`` say (unchanged when neither is given).
 
     Raises:
         UsageError: see :func:`hfsuite.app.profiles.resolve_download_target`.
     """
     if profile is None and to is None and subfolder is None:
-        return None  # nothing to read: the profiles module is not even imported
-    from hfsuite.app.profiles import resolve_download_target
+        return request  # nothing to read: the profiles module is not even imported
+    from hfsuite.app.download_targets import request_with_target
 
-    return resolve_download_target(
-        suite, ref, profile=profile, to=to, subfolder=subfolder, chosen=chosen
+    placed, _ = request_with_target(
+        suite, request, profile=profile, to=to, subfolder=subfolder, dry_run=dry_run
     )
+    return placed

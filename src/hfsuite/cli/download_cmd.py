@@ -21,7 +21,7 @@ from hfsuite.cli.destination_flags import (
     profile_option,
     subfolder_option,
     to_option,
-    tool_or_profile,
+    with_tool_or_profile,
 )
 from hfsuite.cli.hf_flags import OutputFormat, format_option, quiet_option, wants_json
 from hfsuite.cli.json_views import download_cancelled_view, download_done_view, plan_view
@@ -146,24 +146,13 @@ def download_command(
     ref, named_paths = parse_target(suite, repo, repo_type, revision, token=token)
     if sha256 is not None and ref.source is not SourceKind.URL:
         raise UsageError("--sha256 applies to plain file URLs; hub files are verified anyway.")
-    destination = chosen_destination(local_dir, cache_dir)
-    target = tool_or_profile(
-        suite, ref, profile=profile, to=to, subfolder=subfolder, chosen=destination
-    )
-    if target is not None:  # a profile's defaults, under what the flags say
-        destination = target.destination
-        include = include or list(target.defaults.include)
-        exclude = exclude or list(target.defaults.exclude)
-        if connections is None:
-            connections = target.defaults.connections
-        limit_bps = limit_bps if limit_bps is not None else target.defaults.limit_bps
     request = DownloadRequest(
         ref=ref,
         paths=[*named_paths, *(paths or ())],
         expected_sha256=sha256,
         include=include or None,
         exclude=exclude or None,
-        destination=destination,
+        destination=chosen_destination(local_dir, cache_dir),
         connections=connections,
         max_files=max_files,
         limit_bps=limit_bps,
@@ -171,6 +160,8 @@ def download_command(
         endpoint=endpoint,
         force=force,
     )
+    # --profile/--to: the tool's folder, the profile's defaults under the flags given
+    request = with_tool_or_profile(suite, request, profile, to, subfolder, dry_run=dry_run)
     if suite.settings.offline:
         from hfsuite.app.download.offline import offline_download
 
@@ -182,8 +173,6 @@ def download_command(
         preflight(source, request, the_plan, suite.settings)  # as the real run checks them
         return
 
-    if target is not None:
-        target.remember()  # a queued retry lays the files out the same way
     display: JsonLinesDisplay | RichProgressDisplay | QuietDisplay
     if as_json:
         display = JsonLinesDisplay()

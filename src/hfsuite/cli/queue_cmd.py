@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,7 +22,6 @@ from hfsuite.cli.destination_flags import (
     profile_option,
     subfolder_option,
     to_option,
-    tool_or_profile,
 )
 from hfsuite.cli.json_views import (
     INTERRUPTED,
@@ -43,10 +41,7 @@ from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.core.units import format_bytes, parse_size
 
 if TYPE_CHECKING:
-    from hfsuite.app.profiles import DownloadTarget
-    from hfsuite.app.queue.add_ops import AddTarget
     from hfsuite.app.queue.manager import DownloadManager, TaskRecord
-    from hfsuite.app.queue.tasks import TaskOptions
 
 app = typer.Typer(
     help=(
@@ -190,7 +185,12 @@ def add_command(
         connections=connections,
     )
     if profile is not None or to is not None or subfolder is not None:
-        ids = _add_to_tool_or_profile(ctx, targets, options, profile, to, subfolder)
+        from hfsuite.app.download_targets import queue_with_target
+
+        manager = _manager(ctx)
+        ids = queue_with_target(
+            manager, targets, options, profile=profile, to=to, subfolder=subfolder
+        )
         _print_added(ctx, ids, as_json)
         return
     subfolders = local_dir is not None and len({t.ref.repo_id for t in targets}) > 1
@@ -198,44 +198,6 @@ def add_command(
         check_subfolders(targets, options)
     ids = queue_targets(_manager(ctx), targets, options, subfolders=subfolders)
     _print_added(ctx, ids, as_json)
-
-
-def _add_to_tool_or_profile(
-    ctx: typer.Context,
-    targets: list[AddTarget],
-    options: TaskOptions,
-    profile: str | None,
-    to: str | None,
-    subfolder: str | None,
-) -> list[int]:
-    """``queue add --profile``/``--to``: each repository's destination (LM Studio names a
-    folder after each), the profile's defaults under the flags; nothing is added when one
-    target cannot be placed."""
-    from hfsuite.app.queue.add_ops import queue_each
-
-    suite = _suite(ctx)
-    pairs: list[tuple[AddTarget, TaskOptions, DownloadTarget]] = []
-    profile_id = None
-    for target in targets:
-        found = tool_or_profile(
-            suite, target.ref, profile=profile, to=to, subfolder=subfolder,
-            chosen=options.destination,
-        )  # fmt: skip
-        assert found is not None
-        defaults = found.defaults
-        own = replace(
-            options,
-            destination=found.destination,
-            include=options.include or defaults.include,
-            exclude=options.exclude or defaults.exclude,
-            connections=options.connections or defaults.connections,
-            limit_bps=options.limit_bps if options.limit_bps is not None else defaults.limit_bps,
-        )
-        pairs.append((target, own, found))
-        profile_id = found.profile.id if found.profile else None
-    for _, _, found in pairs:
-        found.remember()
-    return queue_each(_manager(ctx), [(t, o) for t, o, _ in pairs], profile_id)
 
 
 def _print_added(ctx: typer.Context, ids: list[int], as_json: bool) -> None:

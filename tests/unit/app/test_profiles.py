@@ -150,6 +150,28 @@ def test_by_name_layout_flattens_and_refuses_two_files_of_one_name(tmp_path: Pat
         layout.target(twin)
 
 
+def test_a_file_another_repository_put_there_is_not_overwritten(tmp_path: Path) -> None:
+    folder = tmp_path / "loras"
+    one = RemoteFile("pytorch_lora_weights.safetensors", 3, "http://h/1", blob_id="1" * 40)
+    two = RemoteFile("sub/pytorch_lora_weights.safetensors", 5, "http://h/2", blob_id="2" * 40)
+    first = ByNameLayout(folder, COMMIT, "huggingface:model:acme/one")
+    target = first.target(one)
+    target.partial_path.parent.mkdir(parents=True)
+    target.partial_path.write_bytes(b"one")
+    first.place(target)
+
+    other = ByNameLayout(folder, COMMIT, "huggingface:model:acme/two")
+    with pytest.raises(UsageError, match=r"already there with other content \(from acme/one\)"):
+        other.is_complete(other.target(two), Expectation.for_file(two))
+    again = ByNameLayout(folder, "d" * 40, "huggingface:model:acme/one")  # a newer revision
+    assert again.is_complete(again.target(two), Expectation.for_file(two)) is False
+    (folder / "mine.safetensors").write_bytes(b"user")
+    theirs = RemoteFile("mine.safetensors", 5, "http://h/3", blob_id="3" * 40)
+    with pytest.raises(UsageError, match=r"not downloaded by hfsuite"):
+        other.is_complete(other.target(theirs), Expectation.for_file(theirs))
+    assert (folder / "pytorch_lora_weights.safetensors").read_bytes() == b"one"
+
+
 def test_a_remembered_folder_is_laid_out_by_name_from_the_queue(tmp_path: Path) -> None:
     from hfsuite.app.download.destinations import remember_by_name
 
@@ -272,3 +294,53 @@ def test_other_tools_get_profiles_too(tmp_path: Path, suite: Suite) -> None:
     registry = ToolRegistry(tmp_path / "config2", Host(home=home, system=False))
     names = {p.name for _, p in ProfileService(suite, registry).detect().results}
     assert {"a1111-checkpoints", "a1111-loras", "fooocus-loras"} <= names
+
+
+# --- the calls the command line and the window share --------------------------------------
+
+
+def test_request_and_queue_with_a_profile_or_a_tool(
+    service: ProfileService, suite: Suite, home: Path
+) -> None:
+    from hfsuite.app.download.operation import DownloadRequest
+    from hfsuite.app.download_targets import queue_with_target, request_with_target
+    from hfsuite.app.queue.add_ops import AddTarget
+    from hfsuite.app.queue.manager import DownloadManager
+    from hfsuite.app.queue.tasks import TaskOptions, request_for
+
+    service.add(
+        service.build(
+            "ggufs", to="lmstudio:llm", defaults=ProfileDefaults(("*.gguf",), (), 3, None)
+        )
+    )
+    asked = DownloadRequest(ref=GGUF, exclude=["*f16*"], connections=None)
+    placed, target = request_with_target(suite, asked, profile="ggufs", service=service)
+    models = home / ".lmstudio" / "models"
+    assert placed.destination == Destination.folder(models / "TheOrg" / "Tiny-GGUF")
+    assert (placed.include, placed.exclude, placed.connections) == (["*.gguf"], ["*f16*"], 3)
+    assert target is not None and target.profile is not None
+    assert lays_out_by_name(Destination.folder(models / "TheOrg" / "Tiny-GGUF"))
+    dry, _ = request_with_target(
+        suite, DownloadRequest(ref=RepoRef("a/b")), to="lmstudio:llm", dry_run=True,
+        service=service,
+    )  # fmt: skip
+    assert not lays_out_by_name(dry.destination)  # a dry run writes nothing
+    same, none = request_with_target(suite, asked, service=service)
+    assert same is asked and none is None
+
+    manager = DownloadManager(suite)
+    targets = [AddTarget("TheOrg/Tiny-GGUF", GGUF), AddTarget("a/b", RepoRef("a/b"))]
+    ids = queue_with_target(
+        manager, targets, TaskOptions(paused=True), profile="ggufs", service=service
+    )
+    tasks = [manager.get(i) for i in ids]
+    assert [t.destination for t in tasks if t] == [
+        str(models / "TheOrg" / "Tiny-GGUF"),
+        str(models / "a" / "b"),
+    ]
+    profile_id = service.get("ggufs").id
+    assert all(t is not None and t.profile_id == profile_id for t in tasks)
+    task = tasks[1]
+    assert task is not None and list(task.include) == ["*.gguf"]
+    rebuilt = request_for(task).destination
+    assert rebuilt is not None and lays_out_by_name(rebuilt)  # the queue lays it out by name

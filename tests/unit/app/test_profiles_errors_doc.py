@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integrations"))
 from manager_unit_helpers import make_suite
 from tools_layouts import comfyui, touch
 
-from hfsuite.app.download.destinations import layout_for, remember_by_name
+from hfsuite.app.download.destinations import ByNameLayout, layout_for, remember_by_name
 from hfsuite.app.profiles import ProfileService, resolve_download_target
 from hfsuite.app.suite import Suite
 from hfsuite.app.tools import ToolRegistry
@@ -22,6 +22,7 @@ from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
 from hfsuite.core.types import RepoRef
+from hfsuite.engine.verify import Expectation
 from hfsuite.integrations.tools.host import Host
 
 ERRORS_MD = Path(__file__).resolve().parents[3] / "docs" / "errors.md"
@@ -38,6 +39,16 @@ def _rows() -> list[tuple[re.Pattern[str], int]]:
         pattern = re.sub(r"<[^>]+>", ".+", re.escape(text).replace("\\<", "<").replace("\\>", ">"))
         found.append((re.compile(pattern, re.S), int(cells[1])))
     return found
+
+
+def _taken(folder: Path, owner: str | None) -> None:
+    """A download of acme/two by name into ``folder``, where ``x.bin`` is someone else's."""
+    touch(folder / "x.bin", "someone else's")
+    if owner is not None:
+        touch(folder / ".cache" / "huggingface" / "download" / "x.bin.hfsuite-origin", owner)
+    remote = RemoteFile("x.bin", 3, "http://h/x", blob_id="e" * 40)
+    layout = ByNameLayout(folder, "c" * 40, "huggingface:model:acme/two")
+    layout.is_complete(layout.target(remote), Expectation.for_file(remote))
 
 
 @pytest.fixture
@@ -92,6 +103,8 @@ def test_every_profile_message_is_documented(suite: Suite, tmp_path: Path) -> No
         resolve(profile="plain", subfolder="x"),
         lambda: by_name.target(twice.files[0]) and by_name.target(twice.files[1]),
         lambda: remember_by_name(read_only, "comfyui", "loras"),
+        lambda: _taken(tmp_path / "taken", "huggingface:model:acme/one"),
+        lambda: _taken(tmp_path / "mine", None),
         lambda: service.build("-bad", hf_cache=True),
         lambda: service.build("x"),
         lambda: service.build("x", hf_cache=True, folder=tmp_path),

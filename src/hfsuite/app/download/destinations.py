@@ -19,6 +19,7 @@ way.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import replace
@@ -130,7 +131,9 @@ def layout_for(destination: Destination, snapshot: RepoSnapshot) -> StorageLayou
     if destination.is_hf_cache:
         return HFCacheLayout(destination.path, snapshot)
     if lays_out_by_name(destination):
-        return ByNameLayout(destination.path, snapshot.commit)
+        ref = snapshot.ref
+        origin = f"{ref.source.value}:{ref.repo_type.value}:{ref.repo_id}"
+        return ByNameLayout(destination.path, snapshot.commit, origin)
     return LocalDirLayout(destination.path, snapshot.commit)
 
 
@@ -173,12 +176,22 @@ class ByNameLayout:
 
     Everything else is :class:`~hfsuite.engine.layouts.LocalDirLayout`'s: the
     huggingface_hub-style metadata (under the file's name), resume state, atomic placement.
-    Two files of one download with the same name are refused before any byte moves.
+    Two files of one download with the same name are refused before any byte moves, and so is
+    a file of that name already there with other content that no download of this repository
+    put there (another model's ``pytorch_lora_weights.safetensors``): ``--force`` replaces it
+    (the planner then does not ask :meth:`is_complete`). Each placed file's repository is kept
+    beside its metadata (``<name>.hfsuite-origin``).
+
+    Args:
+        folder: The tool's folder.
+        commit: The commit downloaded.
+        origin: Which repository the files come from (``source:type:repo_id``).
     """
 
-    def __init__(self, folder: Path, commit: str):
+    def __init__(self, folder: Path, commit: str, origin: str = ""):
         self._inner = LocalDirLayout(folder, commit)
         self._owners: dict[str, str] = {}
+        self._origin = origin
 
     @property
     def root(self) -> Path:
@@ -201,10 +214,24 @@ class ByNameLayout:
     def is_complete(
         self, target: FileTarget, expectation: Expectation, repair: bool = True
     ) -> bool:
-        return self._inner.is_complete(target, expectation, repair)
+        if self._inner.is_complete(target, expectation, repair):
+            return True
+        if target.final_path.exists():
+            owner = _read_origin(_origin_path(target))
+            if owner != self._origin:
+                where = f"from {owner.rsplit(':', 1)[-1]}" if owner else "not downloaded by hfsuite"
+                raise UsageError(
+                    f"{target.final_path} is already there with other content ({where}).",
+                    hint="Put this download in a folder of its own with --subfolder NAME, or "
+                    "replace the file with --force.",
+                )
+        return False
 
     def place(self, target: FileTarget) -> Path:
-        return self._inner.place(target)
+        placed = self._inner.place(target)
+        with contextlib.suppress(OSError):  # only a later download of another repo reads it
+            _origin_path(target).write_text(self._origin, encoding="utf-8")
+        return placed
 
     def finish(self) -> None:
         self._inner.finish()
@@ -226,3 +253,15 @@ def stored_files_folder(record: StoredDownload) -> Path:
     destination its two columns describe)."""
     stored = Destination.from_stored(record.layout or Layout.LOCAL_DIR, record.destination)
     return files_folder(stored, record.repo_id, record.repo_type)
+
+
+def _origin_path(target: FileTarget) -> Path:
+    side = target.partial_path
+    return side.with_name(side.name[: -len(".hfsuite.incomplete")] + ".hfsuite-origin")
+
+
+def _read_origin(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
