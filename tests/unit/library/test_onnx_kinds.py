@@ -180,3 +180,19 @@ def test_bogus_value_infos_are_errors_not_exceptions(tmp_path: Path, value_info:
     header = read_onnx(path)
     assert header.format is ModelFormat.ONNX and len(header.errors) == 1
     assert identify(path).kind == "unknown"
+
+
+def test_a_graph_of_many_inputs_keeps_a_bounded_few(tmp_path: Path) -> None:
+    import tracemalloc
+
+    inputs: list[IoSpec] = [(f"in{i}", F, [1, 3]) for i in range(50_000)]
+    path = tmp_path / "wide.onnx"
+    path.write_bytes(onnx_graph_model(inputs, inputs[:5]))
+    tracemalloc.start()
+    try:
+        header = read_onnx(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert header.errors == () and len(header.metadata["onnx.inputs"]) == MAX_IO  # type: ignore[arg-type]
+    assert peak < 4 * 1024 * 1024, peak

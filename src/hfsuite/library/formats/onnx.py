@@ -170,16 +170,19 @@ class _Proto:
                 counts[1] += info.numel
                 if len(tensors) < MAX_TENSORS:
                     tensors[name] = info
-            elif field in ios and wire == _LEN and len(ios[field]) < MAX_TENSORS:
-                ios[field].append(self.value_info(value))
+            elif field in ios and wire == _LEN and len(ios[field]) < MAX_IO:
+                io = self.value_info(value)
+                # Exporters before IR 4 list every initializer as a graph input too; protobuf
+                # writes initializers (field 5) before inputs (11), so they are known here.
+                if field == 12 or io["name"] not in tensors:
+                    ios[field].append(io)
             elif field == 1 and wire == _LEN and nodes < MAX_NODES:
                 nodes += 1
                 op = self.op_type(value)
                 if op and (op in ops or len(ops) < 256):
                     ops[op] = ops.get(op, 0) + 1
-        # Exporters before IR 4 list every initializer as a graph input too.
-        meta["onnx.inputs"] = [i for i in ios[11] if i["name"] not in tensors][:MAX_IO]
-        meta["onnx.outputs"] = ios[12][:MAX_IO]
+        meta["onnx.inputs"] = [i for i in ios[11] if i["name"] not in tensors]
+        meta["onnx.outputs"] = ios[12]
         meta["onnx.ops"] = dict(sorted(ops.items(), key=lambda kv: -kv[1]))
 
     def op_type(self, end: int) -> str:
