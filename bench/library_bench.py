@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -199,7 +200,9 @@ def phase_app(tmp: Path, files: int, file_kib: int, rounds: int) -> None:
     ls_runs = [_cli(exe, env, "library", "ls") for _ in range(5)]
     json_runs = [_cli(exe, env, "library", "ls", "--all", "--json") for _ in range(2)]
     table = ls_runs[0][1]
-    assert f"{files // 10:,} files" in table or f"{files // 10} files" in table, table[-300:]
+    # One file in ten is a safetensors file; a few random ones may sniff as a model format.
+    listed = re.search(r"(\d[\d,]*) files?,", table)
+    assert listed and int(listed.group(1).replace(",", "")) >= files // 10, table[-300:]
     t_first, t_again = min(firsts)[0], min(agains)[0]
     c_first, c_again = min(r[2] for r in firsts), min(r[2] for r in agains)
     print(f"app layer: the hfsuite command, {files:,} files of {file_kib} KiB")
