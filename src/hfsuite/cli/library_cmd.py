@@ -183,8 +183,9 @@ def show_command(
     ),
     as_json: bool = json_option("JSON instead of text (docs/json.md)."),
 ) -> None:
-    """Everything the index knows of one file: identification, hashes, where it came from
-    (and whether it changed upstream), header metadata.
+    """Everything the index knows of one file.
+
+    What it is, its hashes, where it came from (and whether it changed upstream), its metadata.
 
     Examples:
 

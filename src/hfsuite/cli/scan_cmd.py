@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
 HELP = """Scan model folders into the library index (no PATH: every scan root).
 
-The HF cache is a scan root by default; a folder given here that is outside every root is
-added as one. A rescan reads only new and changed files. Ctrl-C stops and keeps what was
-recorded.
+The HF cache is a scan root by default; a folder outside every root becomes one.
+
+A rescan reads only new and changed files. Ctrl-C stops and keeps what was recorded.
 
 Examples:
 
