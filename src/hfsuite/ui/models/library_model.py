@@ -147,8 +147,6 @@ def make_row(record: LibraryFileRecord, labels: dict[str, str]) -> LibraryRow:
         where = f"{location} › {inner}" if inner and not inner.startswith("..") else location
     kind = record.kind if record.kind != "unknown" else ""
     arch = record.architecture or ""
-    if record.parameter_count and record.format == "gguf":
-        arch = f"{arch} · {params_text(record.parameter_count)}" if arch else ""
     cells = (
         name,
         kind,
@@ -234,6 +232,18 @@ class LibraryTableModel(QAbstractTableModel):
         self._filter = LibraryFilter()
         self._sort = (Column.NAME, Qt.SortOrder.AscendingOrder)
         self._total_bytes = 0
+        self._colors: dict[str, QColor] = {}
+        self.refresh_colors()
+
+    def refresh_colors(self) -> None:
+        """Take the theme's colours again (the palette changed)."""
+        colors = colors_for(QPalette())
+        self._colors = {
+            name: QColor(getattr(colors, name)) for name in ("danger", "success", "muted")
+        }
+        if self._shown:
+            last = self.index(len(self._shown) - 1, len(Column) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     # --- data -----------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[LibraryRow]) -> None:
@@ -333,26 +343,26 @@ class LibraryTableModel(QAbstractTableModel):
         except IndexError:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return row.cells[column]
+        if role == _ALIGN:
+            return _ALIGNMENTS[column]
+        if role == _FOREGROUND:
+            return self._foreground(row, column)
         if role == ROW_ROLE:
             return row
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(_align(Column(column)))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self._foreground(row, Column(column))
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, Column(column))
         return None
 
-    def _foreground(self, row: LibraryRow, column: Column) -> QColor | None:
-        colors = colors_for(QPalette())
+    def _foreground(self, row: LibraryRow, column: int) -> QColor | None:
+        colors = self._colors
         if row.record.problem:
-            return QColor(colors.danger)
-        if column is Column.HASHED:
-            return QColor(colors.success if row.record.sha256 else colors.muted)
+            return colors["danger"]
+        if column == Column.HASHED:
+            return colors["success" if row.record.sha256 else "muted"]
         if column in _MUTED:
-            return QColor(colors.muted)
+            return colors["muted"]
         return None
 
     def _tooltip(self, row: LibraryRow, column: Column) -> str | None:
@@ -376,3 +386,9 @@ def _align(column: Column) -> Qt.AlignmentFlag:
         return Qt.AlignmentFlag.AlignCenter
     horizontal = Qt.AlignmentFlag.AlignRight if column in _RIGHT else Qt.AlignmentFlag.AlignLeft
     return horizontal | Qt.AlignmentFlag.AlignVCenter
+
+
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_ALIGNMENTS = [int(_align(c)) for c in Column]  # by column number: data() only indexes

@@ -54,6 +54,7 @@ from hfsuite.ui.models.library_model import (
 )
 from hfsuite.ui.tabs.library_details import LibraryDetails
 from hfsuite.ui.tabs.library_dupes import DuplicatesView
+from hfsuite.ui.tabs.library_work import run_niced
 from hfsuite.ui.widgets._status import set_status
 from hfsuite.ui.widgets.table_setup import setup_table
 
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
     from hfsuite.app.events import LibraryScanProgressed
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
+DETAIL_COLUMNS = (Column.FORMAT, Column.PRECISION, Column.HASHED)
+"""Columns hidden while the details pane is open (it shows them)."""
 PHASES = {
     "walk": "Listing",
     "identify": "Reading headers",
@@ -131,7 +134,7 @@ class LibraryTab(QWidget):
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([860, 380])
+        self.splitter.setSizes([880, 380])
         self.details.hide()
         files_page = QWidget(self)
         files_layout = QVBoxLayout(files_page)
@@ -246,14 +249,14 @@ class LibraryTab(QWidget):
         table.setSortingEnabled(True)
         table.horizontalHeader().setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         widths = {
-            Column.KIND: 118,
-            Column.ARCH: 118,
-            Column.FORMAT: 92,
-            Column.PRECISION: 78,
+            Column.KIND: 104,
+            Column.ARCH: 112,
+            Column.FORMAT: 90,
+            Column.PRECISION: 86,
             Column.SIZE: 80,
             Column.SOURCE: 170,
-            Column.LOCATION: 150,
-            Column.HASHED: 62,
+            Column.LOCATION: 160,
+            Column.HASHED: 64,
         }
         setup_table(table, stretch=Column.NAME, widths=widths, row_height=28, alternating_rows=True)
         table.horizontalHeader().setMinimumSectionSize(40)
@@ -322,7 +325,8 @@ class LibraryTab(QWidget):
         return self._ready
 
     def refresh_icons(self) -> None:
-        """Repaint what carries theme colours (the details pane)."""
+        """Repaint what carries theme colours (the table's, the details pane)."""
+        self.model.refresh_colors()
         self.details.refresh_theme()
 
     def prepare_screenshot(self, options: ScreenshotOptions, wait: Waiter) -> None:
@@ -333,7 +337,9 @@ class LibraryTab(QWidget):
             self.apply_filter()
         if options.select:
             paths = [r.path for r in self.model.all_rows]
-            names = {os.path.basename(p): p for p in paths}
+            names: dict[str, str] = {}
+            for r in self.model.all_rows:  # the name shown (an HF-cache blob: its file name)
+                names.setdefault(r.cells[Column.NAME], r.path)
             chosen = options.selected(paths) or [names[n] for n in options.selected(list(names))]
             if chosen:
                 self.show_file(chosen[0])
@@ -451,8 +457,13 @@ class LibraryTab(QWidget):
             self.details.clear()
 
     def toggle_details(self, show: bool | None = None) -> None:
-        """Show or hide the details pane (it shows the current row)."""
+        """Show or hide the details pane (it shows the current row).
+
+        While it is open the columns it repeats (format, precision, hashed) make room for the
+        name."""
         show = not self.details.isVisible() if show is None else show
+        for column in DETAIL_COLUMNS:
+            self.table.setColumnHidden(column, show)
         if not show:
             self.details.hide()
             return
@@ -470,6 +481,7 @@ class LibraryTab(QWidget):
     def show_view(self, index: int) -> None:
         """0: the file list, 1: duplicates."""
         self.stack.setCurrentIndex(index)
+        self.summary_label.setVisible(index == 0)
         (self.files_button if index == 0 else self.dupes_button).setChecked(True)
 
     def reveal_duplicates(self, path: str | None = None) -> None:
@@ -505,7 +517,9 @@ class LibraryTab(QWidget):
             self._progress = event  # read a few times per second by the UI thread's timer
 
         def work() -> ScanSummary:
-            return library.scan(paths, hash=hash_files, on_progress=progress, cancel=cancel)
+            return run_niced(
+                lambda: library.scan(paths, hash=hash_files, on_progress=progress, cancel=cancel)
+            )
 
         def done(summary: ScanSummary) -> None:
             self._set_scanning(False)

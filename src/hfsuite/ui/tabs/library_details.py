@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QPushButton,
     QTextBrowser,
@@ -101,17 +101,18 @@ class LibraryDetails(QWidget):
         self.copy_button = QPushButton("Copy path", self)
         self.copy_button.setToolTip("Copy the file's path (Ctrl+Shift+C)")
         self.copy_button.clicked.connect(lambda: self._emit(self.copy_requested))
-        self.reveal_button = QPushButton("Duplicates", self)
+        self.reveal_button = QPushButton("Show duplicates", self)
         self.reveal_button.setToolTip("Show the other copies of this file (Ctrl+D)")
         self.reveal_button.clicked.connect(lambda: self._emit(self.reveal_requested))
         self.check_button = QPushButton("Check upstream", self)
         self.check_button.setToolTip("Ask the hub whether the file changed since (one request)")
         self.check_button.clicked.connect(self.check_upstream)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()
         buttons.setSpacing(6)
-        for button in (self.open_button, self.copy_button, self.reveal_button, self.check_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        for i, button in enumerate(
+            (self.open_button, self.copy_button, self.reveal_button, self.check_button)
+        ):
+            buttons.addWidget(button, i // 2, i % 2)
         self.body = QTextBrowser(self)
         self.body.setObjectName("details_body")
         self.body.setOpenLinks(False)
@@ -232,12 +233,18 @@ class LibraryDetails(QWidget):
                 lines.append(f"<span style='color:{colors.muted}'>Checking upstream…</span>")
             elif up is not None:
                 color, lead = {
-                    UpstreamStatus.CHANGED: (colors.warning, "⬆ update available — "),
+                    UpstreamStatus.CHANGED: (colors.warning, "⬆ "),
                     UpstreamStatus.REMOVED: (colors.danger, "✕ "),
                     UpstreamStatus.UNCHANGED: (colors.success, "✓ "),
                     UpstreamStatus.PINNED: (colors.muted, ""),
                 }.get(up.status, (colors.muted, ""))
-                lines.append(f"<span style='color:{color}'>{lead}{html.escape(up.message)}</span>")
+                message = up.message
+                if up.status == UpstreamStatus.CHANGED:
+                    branch = up.revision or "the default branch"
+                    now = f" (now at {up.current_commit[:10]})" if up.current_commit else ""
+                    message = f"update available: the file changed on {branch}{now}"
+                text = html.escape(message)
+                lines.append(f"<span style='color:{color}'>{lead}{text}</span>")
             self._provenance_text = "<br>".join(lines)
         self._render()
 

@@ -43,6 +43,7 @@ from hfsuite.app.library.dupes import DupesResult, ReclaimMode, ReclaimPlan, Rec
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.dialogs.reclaim_dialog import MODE_TEXT, ReclaimDialog
+from hfsuite.ui.tabs.library_work import run_niced
 from hfsuite.ui.theme import colors_for
 from hfsuite.ui.widgets._status import set_status
 from hfsuite.ui.widgets.path_selector import contract_home
@@ -134,6 +135,7 @@ class DuplicatesView(QWidget):
         tree = QTreeView(self)
         tree.setModel(self.model)
         tree.setUniformRowHeights(True)
+        tree.setStyleSheet("QTreeView::item { min-height: 26px; }")
         tree.setAlternatingRowColors(True)
         tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -146,7 +148,7 @@ class DuplicatesView(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(1, 90)
-        header.resizeSection(2, 380)
+        header.resizeSection(2, 330)
         self.tree = tree
         self.summary_label = QLabel("Find duplicates to see identical files and what they waste.")
         layout = QVBoxLayout(self)
@@ -180,7 +182,7 @@ class DuplicatesView(QWidget):
             self._progress = p  # read by the UI thread's timer
 
         def work() -> DupesResult | None:
-            result = dupes.find(library, on_progress=progress, cancel=cancel)
+            result = run_niced(lambda: dupes.find(library, on_progress=progress, cancel=cancel))
             return None if cancel.is_set() else result
 
         def finish() -> None:
@@ -276,27 +278,27 @@ class DuplicatesView(QWidget):
                 action = actions.get(copy.path)
                 refusal = refused.get(copy.path)
                 if action is not None:
-                    target = (
-                        ""
-                        if plan.mode is ReclaimMode.DELETE
-                        else f" → {contract_home(action.keep)}"
-                    )
-                    what = f"{verb}{target}"
+                    what = f"{verb} (frees {format_bytes(action.frees_bytes)})"
+                    if plan.mode is not ReclaimMode.DELETE:
+                        what = f"{verb} to the kept copy"
                     color = colors.accent
+                    tip = action.describe()
                 elif refusal is not None:
-                    what, color = f"left alone: {refusal.reason}", colors.muted
+                    what, color, tip = f"left alone: {refusal.reason}", colors.muted, refusal.reason
                 else:
-                    what, color = "kept", colors.success
-                place = copy.path
+                    what, color, tip = "kept", colors.success, "The copy that stays"
+                place = contract_home(copy.path)
                 hf = files.get(copy.path)
                 if hf is not None and hf.hf_refs:
                     r = hf.hf_refs[0]
-                    place = f"{copy.path}  ({r.repo_id}: {r.path})"
+                    place = f"HF cache · {r.repo_id}: {r.path}"
+                plan_cell = _cell(what, color=color)
+                plan_cell.setToolTip(tip)
                 head[0].appendRow(
                     [
-                        _cell(contract_home(copy.path) + extra, path=copy.path),
+                        _cell(place + extra, path=copy.path),
                         _cell("", right=True),
-                        _cell(what, color=color, path=place),
+                        plan_cell,
                     ]
                 )
             self.model.appendRow(head)
@@ -366,13 +368,16 @@ class DuplicatesView(QWidget):
         self.reclaim_button.setEnabled(False)
         self.find_button.setEnabled(False)
 
-        def work() -> ReclaimResult:
+        def reclaim() -> ReclaimResult:
             run = dupes.reclaim(dupes.suite_index(suite), plan, forget=dupes.index_forgetter(suite))
             try:
                 dupes.rescan_touched(suite, run)
             except Exception:  # the index is updated by the next scan anyway
                 log.warning("The library index was not updated after a reclaim", exc_info=True)
             return run
+
+        def work() -> ReclaimResult:
+            return run_niced(reclaim)
 
         def done(run: ReclaimResult) -> None:
             dialog.show_result(run)
