@@ -10,6 +10,7 @@ keyed by the stat of its final path, so a later ``hfsuite scan --hash`` never re
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from hfsuite.core.remote import is_sha256
-from hfsuite.library.hashing import FileKey, autov1_file
+from hfsuite.library.hashing import AUTOV1_LENGTH_HEX, AUTOV1_OFFSET, FileKey, autov1_file
 from hfsuite.storage import Database, FileHashRecord, HashOrigin, StatKey, UnitOfWork
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+EMPTY_AUTOV1 = hashlib.sha256(b"").hexdigest()[:AUTOV1_LENGTH_HEX]
+"""The AutoV1 of a file of at most 1 MiB (A1111 hashed the nothing at offset 1 MiB)."""
 FLUSH_EVERY = 256
 """Digests held before they are written (a cancelled or failed run flushes what it has)."""
 
@@ -49,9 +52,18 @@ class DatabaseHashCache:
         origin: Recorded with each digest (``read``: the bytes were read by us).
     """
 
-    def __init__(self, db: Database, origin: HashOrigin = HashOrigin.READ):
+    def __init__(
+        self,
+        db: Database,
+        origin: HashOrigin = HashOrigin.READ,
+        *,
+        known_missing: Iterable[FileKey] = (),
+    ):
         self.db = db
         self.origin = origin
+        #: Keys the caller just read from the database as not hashed: looked up no more (a
+        #: database read per file cost more than hashing a small file).
+        self.known_missing = frozenset(known_missing)
         self._lock = threading.Lock()
         self._pending: dict[FileKey, FileHashRecord] = {}
         #: Keys whose digest was put here (computed by reading the file, for a Hasher).
@@ -63,6 +75,8 @@ class DatabaseHashCache:
             pending = self._pending.get(key)
         if pending is not None:
             return pending.sha256
+        if key in self.known_missing:
+            return None
         with self.db.read() as uow:
             rec = uow.file_hashes.get(stat_key(key))
         return rec.sha256 if rec else None
@@ -110,6 +124,10 @@ def add_autov1(cache: DatabaseHashCache, paths: Iterable[tuple[str, FileKey]]) -
     """
     done = 0
     for path, key in paths:
+        if key.size <= AUTOV1_OFFSET:  # nothing at 1 MiB: the hash of no bytes, as A1111 did
+            cache.put_autov1(key, EMPTY_AUTOV1)
+            done += 1
+            continue
         try:
             value = autov1_file(path)
             if FileKey.of(os.stat(path)) != key:

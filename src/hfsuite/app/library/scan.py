@@ -21,7 +21,7 @@ import dataclasses
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from hfsuite.app.events import LibraryScanProgressed
@@ -290,10 +290,12 @@ class LibraryScan:
 
     # -- hashing -------------------------------------------------------------------------------
 
-    def _hash_paths(self, paths: list[str], *, phase: str) -> dict[str, str]:
+    def _hash_paths(
+        self, paths: list[str], *, phase: str, known_missing: Iterable[FileKey] = ()
+    ) -> dict[str, str]:
         if not paths:
             return {}
-        with DatabaseHashCache(self.db) as cache:
+        with DatabaseHashCache(self.db, known_missing=known_missing) as cache:
             hasher = Hasher(cache, workers=self.hash_workers, clock=self.clock)
 
             def progress(p: HashProgress) -> None:
@@ -321,22 +323,19 @@ class LibraryScan:
     def _hash_missing(self, targets: list[ScanTarget]) -> None:
         """Hash every file of ``targets`` whose current key has no digest (one path per key)."""
 
-        def unhashed() -> Iterator[str]:
-            keys: set[tuple[int, int, int, int]] = set()
-            with self.db.read() as uow:
-                for target in targets:
-                    entries = uow.library_files.index(
-                        root=target.root, under=target.under, with_hashes=True
-                    )
-                    for entry in entries:
-                        if entry.sha256 is not None:
-                            self.summary.cached_hashes += 1  # known: read before, or downloaded
-                        elif entry.key not in keys:
-                            keys.add(entry.key)
-                            yield entry.path
-
-        paths = list(unhashed())
-        self._hash_paths([p for p in paths if os.path.lexists(p)], phase="hash")
+        missing: dict[tuple[int, int, int, int], str] = {}  # key -> one path
+        with self.db.read() as uow:
+            for target in targets:
+                entries = uow.library_files.index(
+                    root=target.root, under=target.under, with_hashes=True
+                )
+                for entry in entries:
+                    if entry.sha256 is not None:
+                        self.summary.cached_hashes += 1  # known: read before, or downloaded
+                    elif entry.key not in missing:
+                        missing[entry.key] = entry.path
+        paths = [p for p in missing.values() if os.path.lexists(p)]
+        self._hash_paths(paths, phase="hash", known_missing=(file_key(k) for k in missing))
 
 
 def _inside_any(path: str, folders: tuple[str, ...]) -> bool:
