@@ -138,7 +138,9 @@ def find_tool(detection: Detection, text: str) -> DetectedTool:
     if text == "ollama" or any(t.name == text and t.kind == "ollama" for t in tools):
         raise _ollama_error()
     names = [t.name for t in tools]
-    close = difflib.get_close_matches(text, [*names, *TOOL_KINDS], n=3, cutoff=0.6)
+    close = difflib.get_close_matches(
+        text, list(dict.fromkeys([*names, *TOOL_KINDS])), n=3, cutoff=0.6
+    )
     known = ", ".join(names) if names else "none (hfsuite tools detect finds them)"
     suggestion = f" Did you mean {' or '.join(close)}?" if close else ""
     if text in TOOL_KINDS:

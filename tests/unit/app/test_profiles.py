@@ -344,3 +344,9 @@ def test_request_and_queue_with_a_profile_or_a_tool(
     assert task is not None and list(task.include) == ["*.gguf"]
     rebuilt = request_for(task).destination
     assert rebuilt is not None and lays_out_by_name(rebuilt)  # the queue lays it out by name
+
+
+def test_a_suggestion_names_each_tool_once(registry: ToolRegistry) -> None:
+    with pytest.raises(UsageError) as caught:
+        find_tool(registry.detect(), "comfy")
+    assert caught.value.message == "No tool is named 'comfy'. Did you mean comfyui?"
