@@ -154,7 +154,7 @@ def test_event_loop_stays_responsive_during_a_library_scan(
     qtbot: Any, ctx: UiContext, tmp_path: Path
 ) -> None:
     folder = tmp_path / "library"
-    count = _many_models(folder, tmp_path, 600)
+    count = _many_models(folder, tmp_path, 1200)
     window = MainWindow(ctx, restore=False)
     qtbot.addWidget(window)
     window.resize(1280, 800)

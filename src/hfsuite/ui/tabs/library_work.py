@@ -8,8 +8,11 @@ from typing import Any, TypeVar
 
 from hfsuite.app.queue.manager import lower_thread_priority
 
-BACKGROUND_NICE = 10
-"""How much lower the CPU priority of scans and hashing is (as the app's download runner)."""
+BACKGROUND_NICE = 5
+"""How much lower the CPU priority of scans and hashing is. Less than the download runner's 10:
+a scan is CPU-bound, and at 10 it crawled (minutes instead of seconds) on a machine busy with
+other processes; at 5 the window still comes first (event-loop p99 26-30 ms during a
+4,800-file scan with hashing, against 33 ms without lowering it)."""
 
 T = TypeVar("T")
 
