@@ -18,6 +18,14 @@ KIB = 1 << 10
 QUIET = {"OLLAMA_MODELS": "", "INVOKEAI_ROOT": "", "COMMANDLINE_ARGS": ""}
 """Variables of the machine running the tests that would point detection elsewhere."""
 
+_SYSTEM_COMFYUI = [
+    p for p in ("/opt/ComfyUI", "/workspace/ComfyUI", "/ComfyUI") if Path(p).exists()
+]
+pytestmark = pytest.mark.skipif(
+    bool(_SYSTEM_COMFYUI),
+    reason=f"a system-wide ComfyUI ({', '.join(_SYSTEM_COMFYUI)}) would make `comfyui` ambiguous",
+)
+
 
 @pytest.fixture
 def world(hub_factory, sandbox: Path):  # type: ignore[no-untyped-def]
@@ -116,6 +124,21 @@ def test_download_to_comfyui_with_a_subfolder(hfsuite_cmd, world) -> None:  # ty
     _ok(hfsuite_cmd("download", "acme/lora", "--to", "comfyui:loras", env=env))
     assert (comfy / "models" / "loras" / "style.safetensors").read_bytes() == lora
     assert (comfy / "models" / "loras" / "README.md").is_file()
+
+
+def test_a_dry_run_to_a_tool_writes_nothing(hfsuite_cmd, world) -> None:  # type: ignore[no-untyped-def]
+    _, comfy, _, _, _, env = world
+    result = hfsuite_cmd(
+        "download", "acme/lora", "--to", "comfyui:loras", "--dry-run", "--json", env=env
+    )
+    _ok(result)
+    plan = document(result.stdout, "plan")
+    assert plan["destination"] == str(comfy / "models" / "loras")
+    assert {f["path"] for f in plan["files"]} == {
+        "split_files/loras/style.safetensors",
+        "README.md",
+    }
+    assert list((comfy / "models" / "loras").iterdir()) == []
 
 
 def test_download_to_lmstudio_lands_publisher_repo_file(hfsuite_cmd, world) -> None:  # type: ignore[no-untyped-def]
