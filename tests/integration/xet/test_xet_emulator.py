@@ -200,3 +200,20 @@ def test_control_endpoints_report_the_cas_and_the_store(xet_hub: HubEmulator) ->
     assert stats["enabled"] is True
     assert stats["files"] == 1 and stats["chunked_bytes"] == len(WEIGHTS)
     assert stats["chunks"] >= len(WEIGHTS) // (128 * 1024) and stats["xorbs"] == 1
+
+
+def test_serve_flag_and_environment_turn_xet_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hfsuite.testing.hub import _emulator, build_parser
+
+    (tmp_path / "acme" / "m").mkdir(parents=True)
+    off = _emulator(build_parser().parse_args(["serve", "--root", str(tmp_path)]))
+    on = _emulator(build_parser().parse_args(["serve", "--root", str(tmp_path), "--xet"]))
+    monkeypatch.setenv("HFSUITE_HUB_XET", "1")
+    by_env = _emulator(build_parser().parse_args(["serve", "--root", str(tmp_path)]))
+    assert (off.xet_store.enabled, on.xet_store.enabled, by_env.xet_store.enabled) == (
+        False,
+        True,
+        True,
+    )
