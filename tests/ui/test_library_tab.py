@@ -19,6 +19,7 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt
 
 from hfsuite.app.library import LibraryQuery, ScanSummary
+from hfsuite.app.library.dupes import ReclaimMode
 from hfsuite.testing import HubEmulator
 from hfsuite.ui.main_window import MainWindow
 from hfsuite.ui.models.library_model import Column
@@ -386,3 +387,87 @@ def test_scan_folders_dialog_adds_and_removes_roots(
     qtbot.waitUntil(lambda: tab.model.rowCount() == 0, timeout=20000)
     qtbot.waitUntil(lambda: len(dialog.roots) == 2, timeout=20000)
     dialog.close()
+
+
+def test_delete_mode_plans_deletions_and_the_dialog_says_so(
+    qtbot: Any, main_window: MainWindow, tmp_path: Path
+) -> None:
+    files = build_models(tmp_path / "models")
+    again = tmp_path / "models" / "vae" / "again.safetensors"
+    shutil.copy(files["vae"], again)
+    tab = open_tab(qtbot, main_window)
+    scan(qtbot, tab, [str(tmp_path / "models")])
+    tab.show_view(1)
+    with qtbot.waitSignal(tab.dupes.found, timeout=30000):
+        tab.dupes.find_button.click()
+    tab.dupes.set_mode(ReclaimMode.DELETE)
+    group = tab.dupes.model.item(0, 0)
+    cells = sorted(group.child(i, 2).text() for i in range(2))
+    assert cells[0].startswith("delete (frees ") and cells[1] == "kept"
+    with qtbot.waitSignal(tab.dupes.dialog_opened, timeout=5000) as opened:
+        tab.dupes.reclaim_button.click()
+    dialog = opened.args[0]
+    assert dialog.table.item(0, 0).text() == "delete"
+    assert dialog.table.item(0, 2).text() == ""  # nothing kept in its place
+    dialog.reject()  # cancelled: nothing changes
+    assert again.exists() and files["vae"].exists()
+
+
+def test_screenshot_stages_the_duplicates_view_and_a_files_details(
+    qtbot: Any, qapp: Any, main_window: MainWindow, tmp_path: Path
+) -> None:
+    from hfsuite.core.errors import UsageError
+    from hfsuite.ui import app as ui_app
+    from hfsuite.ui.screenshot import ScreenshotOptions
+
+    files = build_models(tmp_path / "models")
+    shutil.copy(files["vae"], tmp_path / "models" / "vae" / "again.safetensors")
+    main_window.ctx.suite.library.scan([str(tmp_path / "models")])
+    with pytest.raises(UsageError, match="--open duplicates"):
+        ScreenshotOptions(tmp_path / "x.png", open_repo="acme/x").check_tab("library")
+    ScreenshotOptions(tmp_path / "x.png", search="vae", select=("*.gguf",)).check_tab("library")
+
+    shot = tmp_path / "details.png"
+    options = ScreenshotOptions(shot, tab="library", select=("cat-style.safetensors",), settle_s=0)
+    assert ui_app._screenshot(qapp, main_window, options) == 0
+    assert shot.stat().st_size > 10_000
+    tab: Any = main_window.tab_widget("library")
+    assert tab.details.isVisible() and tab.details.settled
+    assert tab.details.record.path == str(files["lora"])
+
+    shot = tmp_path / "dupes.png"
+    options = ScreenshotOptions(shot, tab="library", open_repo="duplicates", settle_s=0)
+    assert ui_app._screenshot(qapp, main_window, options) == 0
+    assert tab.stack.currentWidget() is tab.dupes
+    assert tab.dupes.result is not None and len(tab.dupes.result.groups) == 1
+
+
+def test_readable_metadata_of_a_gguf_and_a_lora() -> None:
+    from hfsuite.ui.models.library_meta import readable_metadata
+
+    gguf = {
+        "general.name": "tiny",
+        "tokenizer.ggml.tokens": {"count": 32000, "first": ["<s>", "</s>"]},
+    }
+    assert readable_metadata(gguf, "gguf") == [
+        (
+            "GGUF keys",
+            [("general.name", "tiny"), ("tokenizer.ggml.tokens", "32,000 entries (<s>, </s>, …)")],
+        )
+    ]
+    lora = {
+        "ss_network_dim": "8",
+        "ss_tag_frequency.top": [["cat", 5]],
+        "ss_tag_frequency.count": 1,
+        "ss_tag_frequency": "{...}",
+        "modelspec.title": "Cats",
+        "other": "x" * 400,
+    }
+    sections = dict(readable_metadata(lora, "safetensors"))
+    assert sections["Training (LoRA)"] == [
+        ("Network dim", "8"),
+        ("Top tags", "cat (5) — 1 distinct tags"),
+    ]
+    assert sections["Model spec"] == [("title", "Cats")]
+    ((key, value),) = sections["Header metadata"]
+    assert key == "other" and len(value) == 300 and value.endswith("…")

@@ -26,7 +26,7 @@ import os
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal, SignalInstance
+from PySide6.QtCore import QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -47,6 +47,8 @@ from hfsuite.ui.widgets.path_selector import contract_home
 if TYPE_CHECKING:
     from hfsuite.app.library import LibraryFileRecord
 
+CHECK_DELAY_MS = 400
+"""How long the selection must rest on a file before its upstream is checked."""
 _FOUND_IN = {
     "hf_cache": "HF cache",
     "download": "a tracked download",
@@ -172,7 +174,8 @@ class LibraryDetails(QWidget):
             self._set_provenance(origin, checking=check and origin is not None)
             self.record_shown.emit(full)
             if check and origin is not None:
-                self.check_upstream()
+                # only for a file the selection rests on (arrowing through the list asks once)
+                QTimer.singleShot(CHECK_DELAY_MS, lambda: self._check_if_current(seq))
             else:
                 self.check_button.setEnabled(origin is not None)
                 self.provenance_shown.emit(origin)
@@ -185,6 +188,10 @@ class LibraryDetails(QWidget):
                 self._render()
 
         self.ctx.run_async(read, done, failed)
+
+    def _check_if_current(self, seq: int) -> None:
+        if seq == self._seq:
+            self.check_upstream()
 
     def check_upstream(self) -> None:
         """Ask the source whether the file changed upstream (off the UI thread)."""
