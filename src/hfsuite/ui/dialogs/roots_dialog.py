@@ -86,11 +86,15 @@ class RootsDialog(QDialog):
         """Read the roots again (off the UI thread)."""
         library = self.ctx.suite.library
 
-        def done(roots: list[LibraryRootRecord]) -> None:
+        def work() -> list[tuple[LibraryRootRecord, bool]]:
+            return [(r, os.path.isdir(r.path)) for r in library.root_records()]
+
+        def done(found: list[tuple[LibraryRootRecord, bool]]) -> None:
+            roots = [r for r, _ in found]
             self.roots = roots
             self.list.clear()
-            for r in roots:
-                there = "" if os.path.isdir(r.path) else "  (not there)"
+            for r, exists in found:
+                there = "" if exists else "  (not there)"
                 text = f"{root_label(r.path, r.kind)}   {contract_home(r.path)}{there}"
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, r.path)
@@ -99,7 +103,7 @@ class RootsDialog(QDialog):
             self._selection_changed()
             self.loaded.emit(len(roots))
 
-        self.ctx.run_async(library.root_records, done)
+        self.ctx.run_async(work, done)
 
     def _selection_changed(self) -> None:
         self.remove_button.setEnabled(self.list.currentItem() is not None)
