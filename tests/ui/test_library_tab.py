@@ -471,3 +471,34 @@ def test_readable_metadata_of_a_gguf_and_a_lora() -> None:
     assert sections["Model spec"] == [("title", "Cats")]
     ((key, value),) = sections["Header metadata"]
     assert key == "other" and len(value) == 300 and value.endswith("…")
+
+
+def test_keyboard_reaches_every_action(qtbot: Any, main_window: MainWindow, tmp_path: Path) -> None:
+    files = build_models(tmp_path / "models")
+    shutil.copy(files["vae"], tmp_path / "models" / "vae" / "again.safetensors")
+    tab = open_tab(qtbot, main_window)
+    scan(qtbot, tab, [str(tmp_path / "models")])
+    tab.table.setFocus()
+    tab.table.selectRow(0)
+    assert not tab.details.isVisible()
+    qtbot.keyClick(tab.table, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert tab.details.isVisible()
+    qtbot.keyClick(tab.table, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    assert tab.stack.currentWidget() is tab.dupes
+    with qtbot.waitSignal(tab.dupes.found, timeout=30000):
+        qtbot.keyClick(
+            tab.dupes.tree,
+            Qt.Key.Key_D,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    with qtbot.waitSignal(tab.dupes.dialog_opened, timeout=5000) as opened:
+        qtbot.keyClick(
+            tab.dupes.tree,
+            Qt.Key.Key_K,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    opened.args[0].reject()
+    qtbot.keyClick(tab.dupes.tree, Qt.Key.Key_1, Qt.KeyboardModifier.AltModifier)
+    assert tab.stack.currentIndex() == 0
+    with qtbot.waitSignal(tab.scan_finished, timeout=30000):
+        qtbot.keyClick(tab.table, Qt.Key.Key_F5)

@@ -78,6 +78,11 @@ SHORTCUTS = {
     "reveal": "Ctrl+D",
     "cancel_scan": "Esc",
     "details": "Ctrl+I",
+    "files_view": "Alt+1",
+    "dupes_view": "Alt+2",
+    "find_dupes": "Ctrl+Shift+D",
+    "reclaim": "Ctrl+Shift+K",
+    "scan_folder": "Ctrl+Shift+O",
 }
 
 
@@ -168,7 +173,10 @@ class LibraryTab(QWidget):
             button.setAutoExclusive(True)
             button.clicked.connect(lambda _c=False, i=i: self.show_view(i))
         self.files_button.setChecked(True)
-        self.dupes_button.setToolTip("Identical files stored more than once, and reclaiming them")
+        self.files_button.setToolTip(f"The indexed files ({SHORTCUTS['files_view']})")
+        self.dupes_button.setToolTip(
+            f"Files stored more than once, and reclaiming them ({SHORTCUTS['dupes_view']})"
+        )
         self.hash_button = QPushButton("With hashes", self)
         self.hash_button.setObjectName("chip")
         self.hash_button.setCheckable(True)
@@ -178,7 +186,9 @@ class LibraryTab(QWidget):
         self.scan_button.setToolTip(f"Scan every folder again ({SHORTCUTS['rescan']})")
         self.scan_button.clicked.connect(lambda: self.scan())
         self.scan_folder_button = QPushButton("Scan folder…", self)
-        self.scan_folder_button.setToolTip("Scan one folder (added to the scan folders)")
+        self.scan_folder_button.setToolTip(
+            f"Scan one folder (added to the scan folders) ({SHORTCUTS['scan_folder']})"
+        )
         self.scan_folder_button.clicked.connect(self.scan_folder_dialog)
         self.roots_button = QPushButton("Folders…", self)
         self.roots_button.setToolTip("The folders the library scans")
@@ -299,6 +309,11 @@ class LibraryTab(QWidget):
             ("reveal", "Show duplicates", lambda: self.reveal_duplicates()),
             ("cancel_scan", "Cancel scan", self.cancel_scan),
             ("details", "Show details", lambda: self.toggle_details()),
+            ("files_view", "Files", lambda: self.show_view(0)),
+            ("dupes_view", "Duplicates", lambda: self.show_view(1)),
+            ("find_dupes", "Find duplicates", self._find_duplicates),
+            ("reclaim", "Reclaim…", self._reclaim),
+            ("scan_folder", "Scan folder…", self.scan_folder_dialog),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(SHORTCUTS[name]))
@@ -478,6 +493,15 @@ class LibraryTab(QWidget):
             self.details.show_file(row.record)
 
     # --- views ----------------------------------------------------------------------------
+    def _find_duplicates(self) -> None:
+        self.show_view(1)
+        self.dupes.find_duplicates()
+
+    def _reclaim(self) -> None:
+        self.show_view(1)
+        if self.dupes.reclaim_button.isEnabled():
+            self.dupes.open_reclaim()
+
     def show_view(self, index: int) -> None:
         """0: the file list, 1: duplicates."""
         self.stack.setCurrentIndex(index)

@@ -101,7 +101,9 @@ class DuplicatesView(QWidget):
         self._poll.timeout.connect(self._show_progress)
 
         self.find_button = QPushButton("Find duplicates", self)
-        self.find_button.setToolTip("Hash files of the same size and group identical ones (F5)")
+        self.find_button.setToolTip(
+            "Hash files of the same size and group identical ones (Ctrl+Shift+D)"
+        )
         self.find_button.clicked.connect(self.find_duplicates)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self.cancel)
@@ -118,7 +120,7 @@ class DuplicatesView(QWidget):
         self.mode_combo.currentIndexChanged.connect(lambda _i: self._replan())
         self.reclaim_button = QPushButton("Reclaim…", self)
         self.reclaim_button.setObjectName("primary")
-        self.reclaim_button.setToolTip("Show the plan as a dry run, then confirm")
+        self.reclaim_button.setToolTip("Show the plan as a dry run, then confirm (Ctrl+Shift+K)")
         self.reclaim_button.clicked.connect(self.open_reclaim)
         top = QHBoxLayout()
         top.setSpacing(8)
