@@ -252,3 +252,30 @@ def test_split_keys_on_a_file_without_a_shard_name(tmp_path: Path) -> None:
         1,
     )
     assert identify_set(path) == found  # no set to find by name: the file alone
+
+
+def test_a_set_in_the_hf_cache_through_its_snapshot_links(tmp_path: Path) -> None:
+    # Blobs have no names; the snapshot's symbolic links do, and lead to the blobs.
+    repo = tmp_path / "models--acme--flux"
+    blobs, snapshot = repo / "blobs", repo / "snapshots" / ("a" * 40) / "transformer"
+    blobs.mkdir(parents=True)
+    snapshot.mkdir(parents=True)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    _write_set(staging, index_name="diffusion_pytorch_model.safetensors.index.json")
+    for i, file in enumerate(sorted(staging.iterdir())):
+        blob = blobs / f"{i:064x}"
+        file.rename(blob)
+        (snapshot / file.name).symlink_to(Path("../../../blobs") / blob.name)
+    index = snapshot / "diffusion_pytorch_model.safetensors.index.json"
+    whole = identify(index)
+    assert (whole.kind, whole.architecture, whole.parameter_count) == (
+        "diffusion_models",
+        "flux",
+        _numel(PARTS),
+    )
+    shard = identify(snapshot / "diffusion_pytorch_model-00002-of-00003.safetensors")
+    assert (shard.architecture, shard.shard_of, shard.shard_index) == ("flux", index, 2)
+    # the blob alone has no name to tell its set
+    blob = (snapshot / "diffusion_pytorch_model-00002-of-00003.safetensors").resolve()
+    assert identify(blob).shard_of is None
