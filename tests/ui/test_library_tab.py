@@ -190,7 +190,7 @@ def test_a_scan_can_be_cancelled_and_keeps_what_it_recorded(
     with qtbot.waitSignal(tab.scan_finished, timeout=60000) as finished:
         tab.scan([str(folder)], hash=True)
         assert tab.cancel_button.isVisible() and not tab.scan_button.isEnabled()
-        qtbot.waitUntil(lambda: tab._progress is not None, timeout=20000)
+        qtbot.waitUntil(lambda: tab.scan_panel._progress is not None, timeout=20000)
         qtbot.waitUntil(lambda: "files" in tab.scan_label.text(), timeout=5000)
         tab.cancel_button.click()
     summary: ScanSummary = finished.args[0]

@@ -1,8 +1,8 @@
 """The Local models tab: the library index as a table, scans, details, and duplicates.
 
 ```
-[Files | Duplicates]                       [☐ with hashes] [Scan now] [Scan folder…] [Folders…]
-[ filter text…  ] [All kinds ▾] [All locations ▾] [All formats ▾] [All files]
+(Files) (Duplicates)                      (With hashes) [Scan now] [Scan folder…] [Folders…]
+[ filter text…  ] [All kinds ▾] [All locations ▾] [All formats ▾] (Other files too)
 ┌ Name │ Kind │ Architecture │ Format │ Precision │ Size │ Source │ Location │ # ┐┌ details ───┐
 │ a QTableView over LibraryTableModel (filtered and sorted in memory)           ││ header,    │
 │                                                                               ││ hashes,    │
@@ -10,15 +10,16 @@
 1,204 files · 812.4 GiB                       Scanning… 3,100 files · 1.2 TiB   [Cancel]
 ```
 
-The index is read off the UI thread (``suite.library.files``) and formatted there too; a
-scan runs on a worker with a cancel event, its progress events are kept by the scanning
-thread and shown a few times per second by a timer here and in the window's status bar.
+The index is read off the UI thread (``suite.library.stream``) and formatted there too; scans
+run in ``library_scan.py`` (off the UI thread, cancellable, progress in the tab and the status
+bar), the details pane is ``library_details.py``, the duplicates view ``library_dupes.py``.
+Every action has a shortcut (``SHORTCUTS``, named in the tooltips) and the table's context menu
+offers the row actions.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
@@ -29,9 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QMenu,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -54,23 +53,14 @@ from hfsuite.ui.models.library_model import (
 )
 from hfsuite.ui.tabs.library_details import LibraryDetails
 from hfsuite.ui.tabs.library_dupes import DuplicatesView
-from hfsuite.ui.tabs.library_work import run_niced
-from hfsuite.ui.widgets._status import set_status
+from hfsuite.ui.tabs.library_scan import ScanPanel
 from hfsuite.ui.widgets.table_setup import setup_table
 
 if TYPE_CHECKING:
-    from hfsuite.app.events import LibraryScanProgressed
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
 DETAIL_COLUMNS = (Column.FORMAT, Column.PRECISION, Column.HASHED)
 """Columns hidden while the details pane is open (it shows them)."""
-PHASES = {
-    "walk": "Listing",
-    "identify": "Reading headers",
-    "moves": "Looking for moved files",
-    "hash": "Hashing",
-    "done": "Finishing",
-}
 SHORTCUTS = {
     "rescan": "F5",
     "open_folder": "Ctrl+O",
@@ -84,17 +74,6 @@ SHORTCUTS = {
     "reclaim": "Ctrl+Shift+K",
     "scan_folder": "Ctrl+Shift+O",
 }
-
-
-def progress_text(event: LibraryScanProgressed) -> str:
-    """One line for a scan's progress."""
-    phase = PHASES.get(event.phase, event.phase)
-    if event.phase == "hash" and event.files_total:
-        return (
-            f"{phase} {event.files:,} of {event.files_total:,} files · "
-            f"{format_bytes(event.bytes)} of {format_bytes(event.bytes_total or 0)}"
-        )
-    return f"{phase}… {event.files:,} files · {format_bytes(event.bytes)}"
 
 
 class LibraryTab(QWidget):
@@ -115,17 +94,12 @@ class LibraryTab(QWidget):
         self.ctx = ctx
         self._ready = False
         self._load_seq = 0
-        self._cancel: threading.Event | None = None
-        self._progress: LibraryScanProgressed | None = None
         self.last_summary: ScanSummary | None = None
         self.model = LibraryTableModel(self)
         self._filter_timer = QTimer(self)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(150)
         self._filter_timer.timeout.connect(self.apply_filter)
-        self._poll = QTimer(self)
-        self._poll.setInterval(200)
-        self._poll.timeout.connect(self._show_progress)
 
         self._build_top()
         self._build_filters()
@@ -278,26 +252,18 @@ class LibraryTab(QWidget):
     def _build_footer(self) -> None:
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("library_totals")
-        self.scan_label = QLabel(self)
-        self.scan_label.hide()
-        self.scan_bar = QProgressBar(self)
-        self.scan_bar.setMaximumWidth(160)
-        self.scan_bar.setMaximumHeight(14)
-        self.scan_bar.setTextVisible(False)
-        self.scan_bar.hide()
-        self.cancel_button = QPushButton("Cancel scan", self)
-        self.cancel_button.setToolTip(
+        self.scan_panel = ScanPanel(self.ctx, self)
+        self.scan_panel.cancel_button.setToolTip(
             f"Stop the scan; what it found is kept ({SHORTCUTS['cancel_scan']})"
         )
-        self.cancel_button.clicked.connect(self.cancel_scan)
-        self.cancel_button.hide()
+        self.scan_panel.ended.connect(self._scan_ended)
+        self.scan_label = self.scan_panel.label
+        self.cancel_button = self.scan_panel.cancel_button
         footer = QHBoxLayout()
         footer.setSpacing(8)
         footer.addWidget(self.summary_label)
         footer.addStretch(1)
-        footer.addWidget(self.scan_label)
-        footer.addWidget(self.scan_bar)
-        footer.addWidget(self.cancel_button)
+        footer.addWidget(self.scan_panel)
         self._footer = footer
 
     def _build_actions(self) -> None:
@@ -325,7 +291,7 @@ class LibraryTab(QWidget):
     # --- hooks for the main window --------------------------------------------------------
     def tab_shown(self) -> None:
         """Reload: a download or a scan elsewhere may have changed the index."""
-        if self._cancel is None:
+        if not self.scanning:
             self.reload()
 
     def focus_search(self) -> bool:
@@ -522,86 +488,26 @@ class LibraryTab(QWidget):
     @property
     def scanning(self) -> bool:
         """Whether a scan runs."""
-        return self._cancel is not None
+        return self.scan_panel.running
 
     def scan(self, paths: list[str] | None = None, *, hash: bool | None = None) -> None:
         """Scan ``paths`` (None: every scan folder) off the UI thread, cancellable."""
-        if self._cancel is not None:
-            return
         hash_files = self.hash_button.isChecked() if hash is None else hash
-        cancel = threading.Event()
-        self._cancel = cancel
-        self._progress = None
-        library = self.ctx.suite.library
-        self._set_scanning(True)
-        set_status(self.scan_label, "busy", "Scanning…")
-        self._status_message("Scanning the model library…")
+        if self.scan_panel.start(paths, hash_files):
+            self.scan_button.setEnabled(False)
+            self.scan_folder_button.setEnabled(False)
 
-        def progress(event: LibraryScanProgressed) -> None:
-            self._progress = event  # read a few times per second by the UI thread's timer
-
-        def work() -> ScanSummary:
-            return run_niced(
-                lambda: library.scan(paths, hash=hash_files, on_progress=progress, cancel=cancel)
-            )
-
-        def done(summary: ScanSummary) -> None:
-            self._set_scanning(False)
+    def _scan_ended(self, summary: ScanSummary | None) -> None:
+        self.scan_button.setEnabled(True)
+        self.scan_folder_button.setEnabled(True)
+        if summary is not None:
             self.last_summary = summary
-            verb = "Scan cancelled" if summary.cancelled else "Scanned"
-            text = (
-                f"{verb}: {summary.files:,} files · {format_bytes(summary.bytes)} "
-                f"({summary.added:,} new, {summary.changed:,} changed, "
-                f"{summary.removed:,} gone)"
-            )
-            if summary.issues:
-                text += f" · {len(summary.issues)} could not be read"
-            set_status(self.scan_label, "note" if summary.cancelled else "ok", text)
-            self._status_message(text, 8000)
             self.scan_finished.emit(summary)
             self.reload()
 
-        def failed(error: BaseException) -> None:
-            self._set_scanning(False)
-            set_status(self.scan_label, "error", "Scan failed.")
-            self._status_message("Library scan failed.", 8000)
-            self.ctx.show_error(error)
-
-        self.ctx.run_async(work, done, failed)
-
-    def _set_scanning(self, on: bool) -> None:
-        if not on:
-            self._cancel = None
-            self._poll.stop()
-        else:
-            self._poll.start()
-        self.scan_bar.setRange(0, 0)
-        self.scan_bar.setVisible(on)
-        self.cancel_button.setVisible(on)
-        self.scan_button.setEnabled(not on)
-        self.scan_folder_button.setEnabled(not on)
-
     def cancel_scan(self) -> None:
         """Stop the running scan (what it recorded is kept)."""
-        if self._cancel is not None:
-            self._cancel.set()
-            set_status(self.scan_label, "busy", "Cancelling…")
-
-    def _show_progress(self) -> None:
-        event = self._progress
-        if event is None or self._cancel is None or self._cancel.is_set():
-            return
-        text = progress_text(event)
-        if event.phase == "hash" and event.bytes_total:
-            self.scan_bar.setRange(0, 1000)
-            self.scan_bar.setValue(int(1000 * event.bytes / max(1, event.bytes_total)))
-        set_status(self.scan_label, "busy", text)
-        self._status_message("Library: " + text)
-
-    def _status_message(self, text: str, timeout_ms: int = 0) -> None:
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(text, timeout_ms)
+        self.scan_panel.cancel()
 
     def scan_folder_dialog(self) -> None:
         """Ask for a folder, then scan it (it becomes a scan folder)."""
