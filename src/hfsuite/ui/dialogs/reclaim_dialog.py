@@ -99,8 +99,13 @@ class ReclaimDialog(QDialog):
         self.confirm_button = QPushButton(self)
         self.confirm_button.setObjectName("primary")
         self.confirm_button.clicked.connect(self._confirm)
+        # Enter does not reclaim: only a click (or Space on the focused button) does.
+        for button in (self.cancel_button, self.confirm_button):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.status_label)
+        buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.confirm_button)
         layout = QVBoxLayout(self)
@@ -208,7 +213,6 @@ class ReclaimDialog(QDialog):
         self.confirm_button.hide()
         self.cancel_button.setText("Close")
         self.cancel_button.setEnabled(True)
-        self.cancel_button.setDefault(True)
 
     def show_error(self, message: str) -> None:
         """The reclaim could not run: say why; nothing more to confirm."""
