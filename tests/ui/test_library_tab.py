@@ -187,19 +187,35 @@ def test_a_scan_can_be_cancelled_and_keeps_what_it_recorded(
         with open(folder / f"big-{i:03d}.bin", "wb") as out:
             out.write(os.urandom(64 * 1024) * 24)  # 1.5 MiB each: hashing takes a while
     tab = open_tab(qtbot, main_window)
+    library = main_window.ctx.suite.library
+    real_scan = library.scan
+
+    def held_scan(paths: Any = None, **kw: Any) -> ScanSummary:
+        # The first progress event waits (at most 10 s) for the cancel button, so the click
+        # lands mid-scan however fast this machine scans 120 files.
+        report, cancel = kw["on_progress"], kw["cancel"]
+
+        def progress(event: Any) -> None:
+            report(event)
+            cancel.wait(10)
+
+        return real_scan(paths, **{**kw, "on_progress": progress})
+
+    library.scan = held_scan  # type: ignore[method-assign]
     with qtbot.waitSignal(tab.scan_finished, timeout=60000) as finished:
         tab.scan([str(folder)], hash=True)
         assert tab.cancel_button.isVisible() and not tab.scan_button.isEnabled()
         qtbot.waitUntil(lambda: tab.scan_panel._progress is not None, timeout=20000)
         qtbot.waitUntil(lambda: "files" in tab.scan_label.text(), timeout=5000)
+        assert tab.scan_label.text() in main_window.statusBar().currentMessage()
         tab.cancel_button.click()
+    library.scan = real_scan  # type: ignore[method-assign]
     summary: ScanSummary = finished.args[0]
     assert summary.cancelled
     assert "Scan cancelled" in tab.scan_label.text()
     assert not tab.cancel_button.isVisible() and tab.scan_button.isEnabled()
     assert not tab.scanning
     # not everything was hashed; a new scan finishes the job
-    library = main_window.ctx.suite.library
     hashed = [f for f in library.files(LibraryQuery()) if f.sha256]
     assert len(hashed) < 120
     summary = scan(qtbot, tab, [str(folder)], hash=True)
