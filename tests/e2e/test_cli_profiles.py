@@ -240,6 +240,8 @@ def test_a_profile_whose_tool_is_gone(hfsuite_cmd, world) -> None:  # type: igno
         hfsuite_cmd("profiles", "show", "comfyui-loras", "--json", env=env).stdout, "profile"
     )
     assert shown["exists"] is False
+    told = hfsuite_cmd("profiles", "show", "comfyui-loras", env=env)
+    assert told.returncode == 0 and "does not exist now" in " ".join(told.stderr.split())
     detected = document(
         hfsuite_cmd("profiles", "detect", "--json", env=env).stdout, "profile-detect"
     )

@@ -117,9 +117,9 @@ def _print_profile(profile: Profile) -> None:
     for label, value in rows:
         if value is not None:
             out.print(f"  [cyan]{label.ljust(11)}[/]  {escape(str(value))}")
-    if not data["exists"]:
+    if not data["exists"] and profile.target is not None:
         print_warning(
-            f"{data['tool_root'] or data['path']} does not exist now: "
+            f"{profile.target.root} does not exist now: "
             "hfsuite profiles detect finds the tools again."
         )
 
