@@ -142,7 +142,9 @@ class LibraryScan:
         pool = ThreadPoolExecutor(IDENTIFY_THREADS, thread_name_prefix="identify")
         try:
             for found in self.scanner.iter_root(ScanRoot(top, target.kind), problems, self.cancel):
-                if found.path in self._seen_paths or _inside_any(found.path, target.inner):
+                if found.path in self._seen_paths or (
+                    target.inner and _inside_any(found.path, target.inner)
+                ):
                     continue  # under two roots: the first one (or the innermost) has it
                 self._seen_paths.add(found.path)
                 seen.add(found.path)
@@ -193,6 +195,8 @@ class LibraryScan:
 
     @staticmethod
     def _location_changed(old: IndexEntry, found: ScannedFile, root: str) -> bool:
+        if not old.hf_refs and not found.hf_refs:  # most files: no HF-cache references
+            return (old.nlink, old.is_symlink, old.root) != (found.nlink, found.is_symlink, root)
         return (old.nlink, old.is_symlink, old.root, old.hf_refs) != (
             found.nlink,
             found.is_symlink,
