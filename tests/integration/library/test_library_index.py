@@ -12,6 +12,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import gguf
 import pytest
 from huggingface_hub import scan_cache_dir
 
@@ -27,7 +28,7 @@ from hfsuite.testing import HubEmulator
 from hfsuite.testing.pytest_plugin import HubFactory
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "unit" / "library"))
-from model_builders import VAE, sd_unet, write_gguf, write_safetensors
+from model_builders import VAE, sd_unet, write_gguf, write_gguf_split, write_safetensors
 from test_hf_cache_scan import _fill_cache
 
 
@@ -378,3 +379,22 @@ def test_a_reader_that_raises_is_recorded_and_the_scan_goes_on(
     assert [(Path(i.path).name, i.kind) for i in result.issues] == [("tiny.gguf", "error")]
     assert _by_name(suite)["tiny.gguf"].problem_kind == "error"  # type: ignore[attr-defined]
     assert len(_by_name(suite)) == 4
+
+
+def test_quantisation_and_shard_sets_reach_the_index(suite: Suite, tmp_path: Path) -> None:
+    """A quantised GGUF lists its quantisation as its precision, and each split of a GGUF set
+    says which set it belongs to and where in it (the library readers' shard detection, kept)."""
+    folder = tmp_path / "llms"
+    folder.mkdir()
+    write_gguf(folder / "q4.gguf", file_type=gguf.LlamaFileType.MOSTLY_Q4_K_M)
+    first_split = write_gguf_split(folder / "big.gguf", tensors=5, per_split=2)
+    suite.library.scan([str(folder)])
+    files = _by_name(suite)
+    assert files["q4.gguf"].dtype == "Q4_K_M"  # type: ignore[attr-defined]
+    split = suite.library.file(str(first_split))
+    assert split is not None and split.metadata is not None
+    assert split.metadata["shard.count"] == 3
+    assert split.metadata["shard.index"] == 1
+    second = suite.library.file(str(folder / "big-00002-of-00003.gguf"))
+    assert second is not None and second.metadata is not None
+    assert (second.metadata["shard.index"], second.metadata["shard.of"]) == (2, str(first_split))

@@ -13,7 +13,7 @@ from hfsuite.app.library.hashes import stat_key
 from hfsuite.library.cache_layout import HfRef
 from hfsuite.library.hashing import FileKey
 from hfsuite.library.header import ModelFormat
-from hfsuite.library.identify import identify
+from hfsuite.library.identify import Identification, identify
 from hfsuite.library.scanner import ScannedFile
 from hfsuite.storage import HfRefEntry, LibraryFileSpec
 
@@ -69,6 +69,18 @@ def bounded_metadata(metadata: Mapping[str, object]) -> dict[str, Any] | None:
     return out
 
 
+def _shard_keys(ident: Identification) -> dict[str, object]:
+    """A shard's set, first in the stored metadata so the budget never cuts it."""
+    if ident.shard_count is None and ident.shard_of is None:
+        return {}
+    keys: dict[str, object] = {"shard.count": ident.shard_count}
+    if ident.shard_index is not None:
+        keys["shard.index"] = ident.shard_index
+    if ident.shard_of is not None:
+        keys["shard.of"] = str(ident.shard_of)
+    return keys
+
+
 def ref_entries(refs: tuple[HfRef, ...]) -> tuple[HfRefEntry, ...]:
     """HF-cache references as storage entries (the snapshot path is left out: it follows)."""
     return tuple(HfRefEntry(r.repo_type, r.repo_id, r.revision, r.path) for r in refs)
@@ -108,11 +120,13 @@ def describe(found: ScannedFile, root: str) -> tuple[LibraryFileSpec | None, str
             "format": str(ident.format),
             "kind": ident.kind if ident.format is not ModelFormat.UNKNOWN else "unknown",
             "architecture": ident.architecture,
-            "dtype": ident.dtype,
+            # Precision or quantisation: Q4_K_M, fp8_e4m3fn, bnb-nf4 say more than the
+            # dominant tensor type of a quantised file.
+            "dtype": ident.quantization or ident.dtype,
             "parameter_count": ident.parameter_count,
             "context_length": ident.context_length,
             "tensor_count": ident.header.tensor_count or None,
-            "metadata": bounded_metadata(ident.header.metadata),
+            "metadata": bounded_metadata({**_shard_keys(ident), **ident.header.metadata}),
             "warnings": tuple(_clip(w, PROBLEM_TEXT) for w in ident.warnings),
         }
         try:
