@@ -33,6 +33,9 @@ CASES = [
     (["info", "a/b", "extra"], "Usage: hfsuite info", "unexpected extra argument"),
     (["queue", "priority", "high", "abc"], "Usage: hfsuite queue priority", "ids"),
     (["-v", "queue", "add", "--priority"], "Usage: hfsuite queue add", "--priority"),
+    # A choice outside an enum: Typer's wording, without the "Value error, " its validator adds.
+    (["library", "ls", "--sort", "bogus"], "Usage: hfsuite library ls", "'--sort' / '-s': 'bogus'"),
+    (["download", "--repo-type", "bogus", "x/y"], "Usage: hfsuite download", "'bogus' is not one"),
 ]
 
 
@@ -47,6 +50,7 @@ def test_usage_errors_are_one_line_and_exit_2(hfsuite_cmd, argv, usage, problem)
     error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
     assert len(error_lines) == 1, result.stderr
     assert problem.lower() in error_lines[0].lower(), result.stderr
+    assert "Value error" not in error_lines[0], result.stderr
 
 
 def test_help_and_version_still_exit_0(hfsuite_cmd) -> None:  # type: ignore[no-untyped-def]

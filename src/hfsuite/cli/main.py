@@ -242,6 +242,10 @@ def exit_code(argv: list[str] | None = None) -> int:
             # Some parser errors ("Option '--x' requires an argument.") come without the
             # command they belong to; find it so the usage line and the --help hint show.
             exc.ctx = _command_context(sys.argv[1:] if argv is None else argv)  # type: ignore[attr-defined]
+        message = getattr(exc, "message", None)
+        if isinstance(message, str):
+            # Typer checks choices with a validator whose errors start "Value error, ".
+            exc.message = message.replace("Value error, ", "")  # type: ignore[attr-defined]
         exc.show()  # type: ignore[attr-defined]
         code = int(getattr(exc, "exit_code", 2))
         if state.json_output or _asks_json(sys.argv[1:] if argv is None else argv):
