@@ -8,6 +8,8 @@ when present. Add further sub-commands the same way rather than editing this mod
 
 from __future__ import annotations
 
+import difflib
+
 import importlib
 import os
 from datetime import datetime
@@ -82,8 +84,10 @@ def _check(values: list[str] | None, allowed: tuple[str, ...], option: str) -> l
     chosen = [v.strip().lower() for v in values or []]
     unknown = [v for v in chosen if v not in allowed]
     if unknown:
+        close = difflib.get_close_matches(unknown[0], allowed, n=2, cutoff=0.6)
+        suggestion = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise UsageError(
-            f"{option} {unknown[0]!r} is not a known value.",
+            f"{option} {unknown[0]!r} is not a known value.{suggestion}",
             hint=f"Use one of: {', '.join(allowed)}.",
         )
     return chosen

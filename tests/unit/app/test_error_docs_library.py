@@ -64,3 +64,9 @@ def test_the_cancelled_scan_message_is_documented() -> None:
     error = scan_cmd.cancelled_error(ScanSummary(identified=3, cancelled=True))
     assert error.exit_code == 130
     assert _documented(error, "3 files", "<n> file(s)"), error.message
+
+
+def test_a_misspelt_kind_names_the_close_one() -> None:
+    with pytest.raises(UsageError) as info:
+        library_cmd._check(["lora"], KINDS, "--kind")
+    assert info.value.message == "--kind 'lora' is not a known value. Did you mean 'loras'?"
