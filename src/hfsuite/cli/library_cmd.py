@@ -9,7 +9,6 @@ when present. Add further sub-commands the same way rather than editing this mod
 from __future__ import annotations
 
 import difflib
-
 import importlib
 import os
 from datetime import datetime
