@@ -85,8 +85,15 @@ class Suite:
         if self._library is None:
             from hfsuite.app.library import LibraryService
 
-            self._library = LibraryService(self)
+            self._library = LibraryService(self, self._tool_model_folders)
         return self._library
+
+    def _tool_model_folders(self) -> list[str]:
+        """Every model folder of the tools found on this machine (scan roots of the library)."""
+        from hfsuite.app.tools import ToolRegistry
+
+        detection = ToolRegistry(self.store.path.parent).detect()
+        return [str(f) for tool in detection.tools for fs in tool.folders.values() for f in fs]
 
     def close(self) -> None:
         """Release the database and other resources."""

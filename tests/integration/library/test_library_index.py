@@ -398,3 +398,41 @@ def test_quantisation_and_shard_sets_reach_the_index(suite: Suite, tmp_path: Pat
     second = suite.library.file(str(folder / "big-00002-of-00003.gguf"))
     assert second is not None and second.metadata is not None
     assert (second.metadata["shard.index"], second.metadata["shard.of"]) == (2, str(first_split))
+
+
+def test_tool_folders_become_roots_once_and_a_removed_one_stays_out(tmp_path: Path) -> None:
+    """Kind folders inside a tool's ``models`` become one root; folders elsewhere stay as
+    they are (never their parent); missing ones and folders inside a root are left out."""
+    from hfsuite.app.library import LibraryService
+
+    store = SettingsStore(tmp_path / "cfg" / "settings.toml")
+    env = {
+        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
+    }
+    comfy = tmp_path / "ComfyUI" / "models"
+    mine = tmp_path / "mine"
+    for folder in (comfy / "loras", comfy / "vae", mine / "loras", mine / "llms"):
+        folder.mkdir(parents=True)
+    write_safetensors(comfy / "vae" / "vae.safetensors", VAE)
+    folders = [str(comfy / "loras"), str(comfy / "vae"), str(mine / "loras"), str(mine / "llms")]
+    folders += [str(tmp_path / "gone"), str(comfy / "loras" / "inner")]
+    s = Suite(store.load(env=env), store)
+    try:
+        service = LibraryService(s, lambda: folders)
+        summary = service.scan()
+        assert sorted(service.roots()[1:]) == sorted(
+            [str(comfy), str(mine / "llms"), str(mine / "loras")]
+        )
+        assert summary.files == 1
+        assert service.file(str(comfy / "vae" / "vae.safetensors")).kind == "vae"
+        service.remove_root(str(comfy))
+    finally:
+        s.close()
+    s = Suite(store.load(env=env), store)
+    try:
+        again = LibraryService(s, lambda: folders)
+        again.scan()
+        assert str(comfy) not in again.roots()
+    finally:
+        s.close()

@@ -7,9 +7,10 @@ Get it from the suite (``suite.library``) or build it on anything with a ``datab
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -48,6 +49,9 @@ class LibraryHost(Protocol):
 
     @property
     def settings(self) -> Settings: ...
+
+
+log = logging.getLogger(__name__)
 
 
 def normalize(path: str | os.PathLike[str]) -> str:
@@ -95,9 +99,11 @@ class LibraryService:
         host: The suite (database, clock, settings).
     """
 
-    def __init__(self, host: LibraryHost):
+    def __init__(self, host: LibraryHost, tool_folders: Callable[[], Iterable[str]] | None = None):
         self.host = host
         self._defaults_checked = False
+        self._tool_folders = tool_folders
+        self._tools_checked = False
 
     @property
     def db(self) -> Database:
@@ -121,6 +127,32 @@ class LibraryService:
         if not known:
             with self.db.write() as uow:
                 uow.library_roots.add(cache, RootKind.HF_CACHE.value)
+
+    def _ensure_tool_roots(self) -> list[str]:
+        """Add the model folders of the tools found on this machine (ComfyUI, A1111, LM
+        Studio…) as scan roots, once per service: a folder already inside a root, or one the
+        user removed, is left out. Returns the folders added."""
+        if self._tools_checked or self._tool_folders is None:
+            return []
+        self._tools_checked = True
+        try:
+            found = _collapse({normalize(f) for f in self._tool_folders()})
+        except Exception as exc:  # detection is a convenience: never a reason a scan fails
+            log.warning("Could not look for tools' model folders: %s", exc)
+            return []
+        with self.db.read() as uow:
+            taken = [r.path for r in uow.library_roots.all(include_disabled=True)]
+        added: list[str] = []
+        for folder in found:
+            if not os.path.isdir(folder):
+                continue
+            if any(folder == t or _is_under(folder, t) for t in taken):
+                continue
+            with self.db.write() as uow:
+                uow.library_roots.add(folder, RootKind.TOOL.value)
+            taken.append(folder)
+            added.append(folder)
+        return added
 
     def root_records(self) -> list[LibraryRootRecord]:
         """Every scan root, in the order added (the HF cache first, unless removed)."""
@@ -173,7 +205,8 @@ class LibraryService:
                     hint=f"Scan roots: {known}. See: hfsuite library roots ls",
                 )
             uow.library_roots.remove(where)
-            if where == self.default_hf_cache():
+            if where == self.default_hf_cache() or root.kind == RootKind.TOOL.value:
+                # Added without being asked: kept as removed, so it is not added back.
                 uow.library_roots.disable(where, root.kind)
             return uow.library_files.delete_root(where)
 
@@ -188,10 +221,13 @@ class LibraryService:
         Raises:
             UsageError: a path does not exist or is a file.
         """
-        roots = self.root_records()
         if not paths:
+            self._ensure_defaults()
+            tools = self._ensure_tool_roots()
+            roots = self.root_records()
             every = [ScanTarget(r.path, RootKind(r.kind)) for r in roots]
-            return [_with_inner(t, roots) for t in every], []
+            return [_with_inner(t, roots) for t in every], tools
+        roots = self.root_records()
         targets: list[ScanTarget] = []
         added: list[str] = []
         for given in paths:
@@ -346,6 +382,21 @@ class LibraryService:
                     at=entry.time,
                 )
             )
+
+
+def _collapse(folders: set[str]) -> list[str]:
+    """Tool folders as few roots: kind folders side by side in a ``models`` folder (ComfyUI's
+    ``models/loras``, ``models/vae``…; A1111's, Stability Matrix's ``Models``) become that
+    folder. Any other parent (a home folder holding a user's own folders) is never scanned
+    whole. Shortest first."""
+    by_parent: dict[str, list[str]] = {}
+    for folder in folders:
+        by_parent.setdefault(os.path.dirname(folder), []).append(folder)
+    roots: set[str] = set()
+    for parent, children in by_parent.items():
+        whole = len(children) > 1 and os.path.basename(parent).lower() == "models"
+        roots.update([parent] if whole else children)
+    return sorted(roots, key=len)
 
 
 def _with_inner(target: ScanTarget, roots: list[LibraryRootRecord]) -> ScanTarget:
