@@ -38,7 +38,6 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from hfsuite.core.clock import Clock, SystemClock
@@ -80,11 +79,12 @@ class UnitOfWork:
     created on first use.
 
     Args:
-        session: The session the transaction runs in.
+        session: The connection the transaction runs in (a Core :class:`~sqlalchemy.Connection`;
+            the name is historical).
         clock: The clock repositories use for timestamps.
     """
 
-    def __init__(self, session: Session, clock: Clock):
+    def __init__(self, session: Connection, clock: Clock):
         self.session = session
         self.clock = clock
 
@@ -187,18 +187,18 @@ class Database:
                 rolled back. Exceptions raised by the block itself propagate unchanged (after
                 the rollback), except SQLAlchemy errors, which become StorageError.
         """
-        session = self._begin(self._write_engine)
+        conn = self._begin(self._write_engine)
         try:
-            yield UnitOfWork(session, self.clock)
-            session.commit()
+            yield UnitOfWork(conn, self.clock)
+            conn.commit()
         except BaseException as exc:
-            session.rollback()
+            conn.rollback()
             translated = self._translate(exc)
             if translated is exc:
                 raise
             raise translated from exc
         finally:
-            session.close()
+            conn.close()
 
     @contextmanager
     def read(self) -> Iterator[UnitOfWork]:
@@ -210,17 +210,18 @@ class Database:
         Raises:
             StorageError: when the database fails.
         """
-        session = Session(bind=self.engine, expire_on_commit=False, autoflush=False)
+        # The transaction begins (BEGIN, deferred) at the first statement, like a session's.
+        conn = self.engine.connect()
         try:
-            yield UnitOfWork(session, self.clock)
+            yield UnitOfWork(conn, self.clock)
         except BaseException as exc:
             translated = self._translate(exc)
             if translated is exc:
                 raise
             raise translated from exc
         finally:
-            session.rollback()
-            session.close()
+            conn.rollback()
+            conn.close()
 
     def run_write(self, work: Callable[[UnitOfWork], T], attempts: int = WRITE_LOCK_ATTEMPTS) -> T:
         """Run ``work`` in a write transaction, re-running it whole if the database was locked.
@@ -260,15 +261,17 @@ class Database:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _begin(self, engine: Engine) -> Session:
+    def _begin(self, engine: Engine) -> Connection:
         delay = 0.05
         for attempt in range(1, WRITE_LOCK_ATTEMPTS + 1):
-            session = Session(bind=engine, expire_on_commit=False, autoflush=False)
+            conn: Connection | None = None
             try:
-                session.connection()  # emits BEGIN IMMEDIATE now, not at the first write
-                return session
+                conn = engine.connect()
+                conn.begin()  # emits BEGIN IMMEDIATE now, not at the first write
+                return conn
             except SQLAlchemyError as exc:
-                session.close()
+                if conn is not None:
+                    conn.close()
                 if not is_locked_error(exc) or attempt == WRITE_LOCK_ATTEMPTS:
                     raise self._translate(exc) from exc
                 time.sleep(delay)

@@ -1,6 +1,6 @@
-"""The database schema at the newest migration, as SQLAlchemy ORM models.
+"""The database schema at the newest migration, as SQLAlchemy Core tables.
 
-These models describe *head*; the migrations in ``migrations/versions`` are self-contained
+These tables describe *head*; the migrations in ``migrations/versions`` are self-contained
 (they never import this module) and a test checks that the two agree. To change the schema,
 edit this module and add a migration.
 
@@ -19,298 +19,286 @@ No column holds a token or any other secret.
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+metadata = sa.MetaData()
+"""The tables at head; the migrations' target (see ``migrations/env.py``)."""
 
 
-class Base(DeclarativeBase):
-    """Declarative base; its metadata is the migrations' target."""
+PROFILES = sa.Table(
+    "profiles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), unique=True, nullable=False),
+    sa.Column("destination", sa.Text, nullable=False),
+    sa.Column("layout", sa.String(32), nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False),
+    sa.Column("origin", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+"""A named destination with a layout and settings."""
 
 
-class Profile(Base):
-    """A named destination with a layout and settings."""
-
-    __tablename__ = "profiles"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    destination: Mapped[str] = mapped_column(sa.Text)
-    layout: Mapped[str] = mapped_column(sa.String(32))
-    settings: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
-    origin: Mapped[str] = mapped_column(sa.String(64))
-    created_at: Mapped[float] = mapped_column(sa.Float)
-    updated_at: Mapped[float] = mapped_column(sa.Float)
-
-
-class Task(Base):
-    """A download in the queue."""
-
-    __tablename__ = "tasks"
+TASKS = sa.Table(
+    "tasks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("repo_id", sa.String(300), nullable=True),
+    sa.Column("url", sa.Text, nullable=True),
+    sa.Column("repo_type", sa.String(16), nullable=False),
+    sa.Column("revision", sa.String(300), nullable=True),
+    sa.Column("resolved_commit", sa.String(64), nullable=True),
+    sa.Column("include_globs", sa.JSON, nullable=False),
+    sa.Column("exclude_globs", sa.JSON, nullable=False),
+    sa.Column("files", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("destination", sa.Text, nullable=False),
+    sa.Column("layout", sa.String(32), nullable=False),
+    sa.Column(
+        "profile_id", sa.Integer, sa.ForeignKey("profiles.id", ondelete="SET NULL"), nullable=True
+    ),
+    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("rank", sa.Float, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("bandwidth_limit_bps", sa.Integer, nullable=True),
+    sa.Column("connections", sa.Integer, nullable=True),
+    sa.Column("expected_sha256", sa.String(64), nullable=True),
+    sa.Column("bytes_total", sa.Integer, nullable=True),
+    sa.Column("bytes_done", sa.Integer, nullable=False),
+    sa.Column("files_total", sa.Integer, nullable=True),
+    sa.Column("files_done", sa.Integer, nullable=False),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("started_at", sa.Float, nullable=True),
+    sa.Column("finished_at", sa.Float, nullable=True),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("claimed_by", sa.String(200), nullable=True),
+    sa.Column("heartbeat_at", sa.Float, nullable=True),
+    sa.Column("change_seq", sa.Integer, server_default=sa.text("0"), index=True, nullable=False),
     # Never reuse the id of a deleted task (tombstones and history refer to task ids).
-    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy reads it)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(sa.String(32))
-    repo_id: Mapped[str | None] = mapped_column(sa.String(300))
-    url: Mapped[str | None] = mapped_column(sa.Text)
-    repo_type: Mapped[str] = mapped_column(sa.String(16))
-    revision: Mapped[str | None] = mapped_column(sa.String(300))
-    resolved_commit: Mapped[str | None] = mapped_column(sa.String(64))
-    include_globs: Mapped[list[Any]] = mapped_column(sa.JSON)
-    exclude_globs: Mapped[list[Any]] = mapped_column(sa.JSON)
-    files: Mapped[list[Any] | None] = mapped_column(sa.JSON(none_as_null=True))
-    destination: Mapped[str] = mapped_column(sa.Text)
-    layout: Mapped[str] = mapped_column(sa.String(32))
-    profile_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("profiles.id", ondelete="SET NULL")
-    )
-    priority: Mapped[int] = mapped_column(sa.Integer)
-    rank: Mapped[float] = mapped_column(sa.Float)
-    state: Mapped[str] = mapped_column(sa.String(16))
-    bandwidth_limit_bps: Mapped[int | None] = mapped_column(sa.Integer)
-    connections: Mapped[int | None] = mapped_column(sa.Integer)
-    expected_sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    bytes_total: Mapped[int | None] = mapped_column(sa.Integer)
-    bytes_done: Mapped[int] = mapped_column(sa.Integer)
-    files_total: Mapped[int | None] = mapped_column(sa.Integer)
-    files_done: Mapped[int] = mapped_column(sa.Integer)
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[float] = mapped_column(sa.Float)
-    started_at: Mapped[float | None] = mapped_column(sa.Float)
-    finished_at: Mapped[float | None] = mapped_column(sa.Float)
-    updated_at: Mapped[float] = mapped_column(sa.Float)
-    claimed_by: Mapped[str | None] = mapped_column(sa.String(200))
-    heartbeat_at: Mapped[float | None] = mapped_column(sa.Float)
-    change_seq: Mapped[int] = mapped_column(sa.Integer, server_default=sa.text("0"), index=True)
+    sqlite_autoincrement=True,
+)
+"""A download in the queue."""
 
 
 # The queue view's order, and the scheduler's "next runnable" query.
-sa.Index("ix_tasks_order", Task.priority.desc(), Task.rank)
-sa.Index("ix_tasks_state_order", Task.state, Task.priority.desc(), Task.rank)
+sa.Index("ix_tasks_order", TASKS.c.priority.desc(), TASKS.c.rank)
+sa.Index("ix_tasks_state_order", TASKS.c.state, TASKS.c.priority.desc(), TASKS.c.rank)
 
 
-class TaskFile(Base):
-    """One file of a task, with progress and persisted resume information."""
-
-    __tablename__ = "task_files"
-    __table_args__ = (sa.UniqueConstraint("task_id", "path", name="uq_task_files_task_path"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"))
-    path: Mapped[str] = mapped_column(sa.Text)
-    size_bytes: Mapped[int | None] = mapped_column(sa.Integer)
-    sha256: Mapped[str | None] = mapped_column(sa.String(64))
-    etag: Mapped[str | None] = mapped_column(sa.String(200))
-    state: Mapped[str] = mapped_column(sa.String(16))
-    bytes_done: Mapped[int] = mapped_column(sa.Integer)
-    completed_ranges: Mapped[list[Any]] = mapped_column(sa.JSON)
-    remote_etag: Mapped[str | None] = mapped_column(sa.String(200))
-    remote_commit: Mapped[str | None] = mapped_column(sa.String(64))
-    updated_at: Mapped[float] = mapped_column(sa.Float)
-
-
-class TaskTombstone(Base):
-    """A deleted task, so pollers learn about deletions through the change cursor."""
-
-    __tablename__ = "task_tombstones"
-
-    task_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
-    change_seq: Mapped[int] = mapped_column(sa.Integer, index=True)
+TASK_FILES = sa.Table(
+    "task_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("task_id", sa.Integer, sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("size_bytes", sa.Integer, nullable=True),
+    sa.Column("sha256", sa.String(64), nullable=True),
+    sa.Column("etag", sa.String(200), nullable=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("bytes_done", sa.Integer, nullable=False),
+    sa.Column("completed_ranges", sa.JSON, nullable=False),
+    sa.Column("remote_etag", sa.String(200), nullable=True),
+    sa.Column("remote_commit", sa.String(64), nullable=True),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("task_id", "path", name="uq_task_files_task_path"),
+)
+"""One file of a task, with progress and persisted resume information."""
 
 
-class NamedSequence(Base):
-    """Named monotonic counters (``tasks``: the queue's change cursor)."""
-
-    __tablename__ = "sequences"
-
-    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    value: Mapped[int] = mapped_column(sa.Integer)
-
-
-class History(Base):
-    """A finished, failed or cancelled download."""
-
-    __tablename__ = "history"
-    __table_args__ = (sa.Index("ix_history_repo", "source", "repo_type", "repo_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int | None] = mapped_column(sa.Integer)
-    source: Mapped[str] = mapped_column(sa.String(32))
-    repo_id: Mapped[str | None] = mapped_column(sa.String(300))
-    url: Mapped[str | None] = mapped_column(sa.Text)
-    repo_type: Mapped[str] = mapped_column(sa.String(16))
-    revision: Mapped[str | None] = mapped_column(sa.String(300))
-    commit: Mapped[str | None] = mapped_column(sa.String(64))
-    layout: Mapped[str | None] = mapped_column(sa.String(32))
-    files: Mapped[list[Any]] = mapped_column(sa.JSON)
-    bytes_downloaded: Mapped[int] = mapped_column(sa.Integer)
-    duration_s: Mapped[float] = mapped_column(sa.Float)
-    destination: Mapped[str] = mapped_column(sa.Text)
-    outcome: Mapped[str] = mapped_column(sa.String(16))
-    error: Mapped[str | None] = mapped_column(sa.Text)
-    started_at: Mapped[float | None] = mapped_column(sa.Float)
-    finished_at: Mapped[float] = mapped_column(sa.Float, index=True)
+TASK_TOMBSTONES = sa.Table(
+    "task_tombstones",
+    metadata,
+    sa.Column("task_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("change_seq", sa.Integer, index=True, nullable=False),
+)
+"""A deleted task, so pollers learn about deletions through the change cursor."""
 
 
-class Favorite(Base):
-    """A favorite repository (see :class:`~hfsuite.storage.repositories.HistoryRepository`)."""
-
-    __tablename__ = "favorites"
-    __table_args__ = (
-        sa.UniqueConstraint("source", "repo_type", "repo_id", name="uq_favorites_repo"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(sa.String(32))
-    repo_type: Mapped[str] = mapped_column(sa.String(16))
-    repo_id: Mapped[str] = mapped_column(sa.String(300))
-    note: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[float] = mapped_column(sa.Float)
+SEQUENCES = sa.Table(
+    "sequences",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Integer, nullable=False),
+)
+"""Named monotonic counters (``tasks``: the queue's change cursor)."""
 
 
-class ApiCache(Base):
-    """Cached API responses."""
-
-    __tablename__ = "api_cache"
-
-    key: Mapped[str] = mapped_column(sa.Text, primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(64), index=True)
-    body: Mapped[Any] = mapped_column(sa.JSON)
-    etag: Mapped[str | None] = mapped_column(sa.String(200))
-    fetched_at: Mapped[float] = mapped_column(sa.Float)
-    expires_at: Mapped[float | None] = mapped_column(sa.Float, index=True)
-
-
-class FileHash(Base):
-    """Hashes of a file's bytes, keyed by the file's identity on disk.
-
-    Valid while (device, inode, size, mtime_ns) are what they were when hashed: a rename or a
-    hard link keeps the key (no re-read), any rewrite changes it. ``origin`` says whether the
-    digest was read by a scan (``read``) or verified by a finished download (``download``).
-    """
-
-    __tablename__ = "file_hashes"
-
-    device: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
-    inode: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
-    size_bytes: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
-    mtime_ns: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
-    sha256: Mapped[str | None] = mapped_column(sa.String(64), index=True)
-    autov1: Mapped[str | None] = mapped_column(sa.String(8), index=True)
-    partial_hash: Mapped[str | None] = mapped_column(sa.String(64))
-    origin: Mapped[str] = mapped_column(sa.String(16))
-    computed_at: Mapped[float] = mapped_column(sa.Float)
+HISTORY = sa.Table(
+    "history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("task_id", sa.Integer, nullable=True),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("repo_id", sa.String(300), nullable=True),
+    sa.Column("url", sa.Text, nullable=True),
+    sa.Column("repo_type", sa.String(16), nullable=False),
+    sa.Column("revision", sa.String(300), nullable=True),
+    sa.Column("commit", sa.String(64), nullable=True),
+    sa.Column("layout", sa.String(32), nullable=True),
+    sa.Column("files", sa.JSON, nullable=False),
+    sa.Column("bytes_downloaded", sa.Integer, nullable=False),
+    sa.Column("duration_s", sa.Float, nullable=False),
+    sa.Column("destination", sa.Text, nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("started_at", sa.Float, nullable=True),
+    sa.Column("finished_at", sa.Float, index=True, nullable=False),
+    sa.Index("ix_history_repo", "source", "repo_type", "repo_id"),
+)
+"""A finished, failed or cancelled download."""
 
 
-class LibraryRoot(Base):
-    """A folder the library scans: the HF cache, a folder the user added, a tool's folder.
-
-    A default root (the HF cache) the user removed stays as a disabled row, so it is not
-    added back by itself.
-    """
-
-    __tablename__ = "library_roots"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    path: Mapped[str] = mapped_column(sa.Text, unique=True)
-    kind: Mapped[str] = mapped_column(sa.String(16))
-    enabled: Mapped[bool] = mapped_column(sa.Boolean)
-    added_at: Mapped[float] = mapped_column(sa.Float)
+FAVORITES = sa.Table(
+    "favorites",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("repo_type", sa.String(16), nullable=False),
+    sa.Column("repo_id", sa.String(300), nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("source", "repo_type", "repo_id", name="uq_favorites_repo"),
+)
+"""A favorite repository (see :class:`~hfsuite.storage.repositories.HistoryRepository`)."""
 
 
-class LibraryFile(Base):
-    """One file found by a library scan, with what its header says.
-
-    Its hashes are in :class:`FileHash`, joined on (device, inode, size_bytes, mtime_ns).
-    """
-
-    __tablename__ = "library_files"
-    __table_args__ = (
-        sa.Index("ix_library_files_key", "device", "inode", "size_bytes", "mtime_ns"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    path: Mapped[str] = mapped_column(sa.Text, unique=True)
-    root: Mapped[str] = mapped_column(sa.Text, index=True)
-    device: Mapped[int] = mapped_column(sa.Integer)
-    inode: Mapped[int] = mapped_column(sa.Integer)
-    size_bytes: Mapped[int] = mapped_column(sa.Integer, index=True)
-    mtime_ns: Mapped[int] = mapped_column(sa.Integer)
-    nlink: Mapped[int] = mapped_column(sa.Integer)
-    is_symlink: Mapped[bool] = mapped_column(sa.Boolean)
-    hf_blob: Mapped[bool] = mapped_column(sa.Boolean)
-    format: Mapped[str] = mapped_column(sa.String(32), index=True)
-    kind: Mapped[str] = mapped_column(sa.String(32), index=True)
-    architecture: Mapped[str | None] = mapped_column(sa.String(64))
-    dtype: Mapped[str | None] = mapped_column(sa.String(32))
-    parameter_count: Mapped[int | None] = mapped_column(sa.Integer)
-    context_length: Mapped[int | None] = mapped_column(sa.Integer)
-    tensor_count: Mapped[int | None] = mapped_column(sa.Integer)
-    header_metadata: Mapped[dict[str, Any] | None] = mapped_column(
-        sa.JSON(none_as_null=True), nullable=True
-    )
-    warnings: Mapped[list[Any] | None] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
-    problem_kind: Mapped[str | None] = mapped_column(sa.String(32))
-    problem: Mapped[str | None] = mapped_column(sa.Text)
-    hf_repo_type: Mapped[str | None] = mapped_column(sa.String(16))
-    hf_repo_id: Mapped[str | None] = mapped_column(sa.String(300), index=True)
-    hf_revision: Mapped[str | None] = mapped_column(sa.String(64))
-    hf_path: Mapped[str | None] = mapped_column(sa.Text)
-    hf_refs: Mapped[list[Any] | None] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
-    first_seen: Mapped[float] = mapped_column(sa.Float)
-    last_seen: Mapped[float] = mapped_column(sa.Float)
+API_CACHE = sa.Table(
+    "api_cache",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("kind", sa.String(64), index=True, nullable=False),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("etag", sa.String(200), nullable=True),
+    sa.Column("fetched_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, index=True, nullable=True),
+)
+"""Cached API responses."""
 
 
-class ReclaimLog(Base):
-    """One action of reclaiming duplicate space (a link, a deletion, or why it was skipped)."""
+FILE_HASHES = sa.Table(
+    "file_hashes",
+    metadata,
+    sa.Column("device", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("inode", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("size_bytes", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("mtime_ns", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("sha256", sa.String(64), index=True, nullable=True),
+    sa.Column("autov1", sa.String(8), index=True, nullable=True),
+    sa.Column("partial_hash", sa.String(64), nullable=True),
+    sa.Column("origin", sa.String(16), nullable=False),
+    sa.Column("computed_at", sa.Float, nullable=False),
+)
+"""Hashes of a file's bytes, keyed by the file's identity on disk.
 
-    __tablename__ = "reclaim_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[float] = mapped_column(sa.Float, index=True)
-    mode: Mapped[str] = mapped_column(sa.String(16))
-    path: Mapped[str] = mapped_column(sa.Text)
-    keep: Mapped[str | None] = mapped_column(sa.Text)
-    outcome: Mapped[str] = mapped_column(sa.String(16))
-    reason: Mapped[str | None] = mapped_column(sa.Text)
-    bytes: Mapped[int] = mapped_column(sa.Integer)
-
-
-class DailyStat(Base):
-    """Per-day counters, updated with an upsert as downloads finish."""
-
-    __tablename__ = "daily_stats"
-
-    day: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
-    downloads: Mapped[int] = mapped_column(sa.Integer)
-    failures: Mapped[int] = mapped_column(sa.Integer)
-    cancelled: Mapped[int] = mapped_column(sa.Integer)
-    bytes_downloaded: Mapped[int] = mapped_column(sa.Integer)
-    seconds: Mapped[float] = mapped_column(sa.Float)
+Valid while (device, inode, size, mtime_ns) are what they were when hashed: a rename or a
+hard link keeps the key (no re-read), any rewrite changes it. ``origin`` says whether the
+digest was read by a scan (``read``) or verified by a finished download (``download``).
+"""
 
 
-class ModelVersion(Base):
-    """The commit downloaded into a destination, for update checks."""
+LIBRARY_ROOTS = sa.Table(
+    "library_roots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("path", sa.Text, unique=True, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("added_at", sa.Float, nullable=False),
+)
+"""A folder the library scans: the HF cache, a folder the user added, a tool's folder.
 
-    __tablename__ = "model_versions"
-    __table_args__ = (
-        sa.UniqueConstraint(
-            "source", "repo_type", "repo_id", "destination", name="uq_model_versions_target"
-        ),
-    )
+A default root (the HF cache) the user removed stays as a disabled row, so it is not
+added back by itself.
+"""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(sa.String(32))
-    repo_type: Mapped[str] = mapped_column(sa.String(16))
-    repo_id: Mapped[str] = mapped_column(sa.String(300))
-    revision: Mapped[str | None] = mapped_column(sa.String(300))
-    commit: Mapped[str] = mapped_column(sa.String(64))
-    destination: Mapped[str] = mapped_column(sa.Text)
-    layout: Mapped[str] = mapped_column(sa.String(32))
-    manifest: Mapped[list[Any]] = mapped_column(sa.JSON)
-    downloaded_at: Mapped[float] = mapped_column(sa.Float)
-    upstream_commit: Mapped[str | None] = mapped_column(sa.String(64))
-    checked_at: Mapped[float | None] = mapped_column(sa.Float)
-    selections: Mapped[list[Any] | None] = mapped_column(sa.JSON, nullable=True)
+
+LIBRARY_FILES = sa.Table(
+    "library_files",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("path", sa.Text, unique=True, nullable=False),
+    sa.Column("root", sa.Text, index=True, nullable=False),
+    sa.Column("device", sa.Integer, nullable=False),
+    sa.Column("inode", sa.Integer, nullable=False),
+    sa.Column("size_bytes", sa.Integer, index=True, nullable=False),
+    sa.Column("mtime_ns", sa.Integer, nullable=False),
+    sa.Column("nlink", sa.Integer, nullable=False),
+    sa.Column("is_symlink", sa.Boolean, nullable=False),
+    sa.Column("hf_blob", sa.Boolean, nullable=False),
+    sa.Column("format", sa.String(32), index=True, nullable=False),
+    sa.Column("kind", sa.String(32), index=True, nullable=False),
+    sa.Column("architecture", sa.String(64), nullable=True),
+    sa.Column("dtype", sa.String(32), nullable=True),
+    sa.Column("parameter_count", sa.Integer, nullable=True),
+    sa.Column("context_length", sa.Integer, nullable=True),
+    sa.Column("tensor_count", sa.Integer, nullable=True),
+    sa.Column("header_metadata", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("warnings", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("problem_kind", sa.String(32), nullable=True),
+    sa.Column("problem", sa.Text, nullable=True),
+    sa.Column("hf_repo_type", sa.String(16), nullable=True),
+    sa.Column("hf_repo_id", sa.String(300), index=True, nullable=True),
+    sa.Column("hf_revision", sa.String(64), nullable=True),
+    sa.Column("hf_path", sa.Text, nullable=True),
+    sa.Column("hf_refs", sa.JSON(none_as_null=True), nullable=True),
+    sa.Column("first_seen", sa.Float, nullable=False),
+    sa.Column("last_seen", sa.Float, nullable=False),
+    sa.Index("ix_library_files_key", "device", "inode", "size_bytes", "mtime_ns"),
+)
+"""One file found by a library scan, with what its header says.
+
+Its hashes are in :data:`FILE_HASHES`, joined on (device, inode, size_bytes, mtime_ns).
+"""
+
+
+RECLAIM_LOG = sa.Table(
+    "reclaim_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.Float, index=True, nullable=False),
+    sa.Column("mode", sa.String(16), nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("keep", sa.Text, nullable=True),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("bytes", sa.Integer, nullable=False),
+)
+"""One action of reclaiming duplicate space (a link, a deletion, or why it was skipped)."""
+
+
+DAILY_STATS = sa.Table(
+    "daily_stats",
+    metadata,
+    sa.Column("day", sa.String(10), primary_key=True),
+    sa.Column("downloads", sa.Integer, nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("cancelled", sa.Integer, nullable=False),
+    sa.Column("bytes_downloaded", sa.Integer, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+)
+"""Per-day counters, updated with an upsert as downloads finish."""
+
+
+MODEL_VERSIONS = sa.Table(
+    "model_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("repo_type", sa.String(16), nullable=False),
+    sa.Column("repo_id", sa.String(300), nullable=False),
+    sa.Column("revision", sa.String(300), nullable=True),
+    sa.Column("commit", sa.String(64), nullable=False),
+    sa.Column("destination", sa.Text, nullable=False),
+    sa.Column("layout", sa.String(32), nullable=False),
+    sa.Column("manifest", sa.JSON, nullable=False),
+    sa.Column("downloaded_at", sa.Float, nullable=False),
+    sa.Column("upstream_commit", sa.String(64), nullable=True),
+    sa.Column("checked_at", sa.Float, nullable=True),
+    sa.Column("selections", sa.JSON, nullable=True),
+    sa.UniqueConstraint(
+        "source", "repo_type", "repo_id", "destination", name="uq_model_versions_target"
+    ),
+)
+"""The commit downloaded into a destination, for update checks."""

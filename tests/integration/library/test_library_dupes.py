@@ -18,7 +18,7 @@ from hfsuite.app.suite import Suite
 from hfsuite.core.errors import UsageError
 from hfsuite.library.duplicates import TEMP_MARK, Outcome, ReclaimMode
 from hfsuite.library.scanner import RootKind, ScanRoot
-from hfsuite.storage.schema import FileHash
+from hfsuite.storage.schema import FILE_HASHES
 
 SIZE = 3 * MIB + 11
 
@@ -89,7 +89,7 @@ def test_hashes_go_to_the_cache_and_a_second_run_reads_nothing(
     first = dupes.find(dupes.suite_index(suite))
     assert first.hashed_bytes >= 3 * SIZE  # a1, a2, a3 (and near, which matches the edges)
     with suite.database.read() as uow:
-        stored = {r.sha256 for r in uow.session.execute(sa.select(FileHash.sha256))}
+        stored = {r.sha256 for r in uow.session.execute(sa.select(FILE_HASHES.c.sha256))}
     assert sha(blob(1, SIZE)) in stored and sha(blob(2, 5000)) in stored
     opened: list[str] = []
 

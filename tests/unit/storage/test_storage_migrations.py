@@ -13,7 +13,7 @@ from sqlalchemy import text
 from hfsuite.core.errors import MigrationError, StorageError
 from hfsuite.core.types import RepoRef, SourceKind, TaskState
 from hfsuite.storage import Database, TaskSpec, create_sqlite_engine, migrate, open_database
-from hfsuite.storage.schema import Base
+from hfsuite.storage.schema import metadata
 
 
 def _file(url: str) -> Path:
@@ -31,9 +31,9 @@ def test_new_database_is_created_at_head_with_its_folder(db_url: str) -> None:
         db.close()
 
 
-def test_head_schema_matches_the_orm_models(db: Database) -> None:
+def test_head_schema_matches_the_schema_tables(db: Database) -> None:
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
 
 

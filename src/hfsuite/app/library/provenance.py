@@ -25,7 +25,7 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 
@@ -35,7 +35,7 @@ from hfsuite.core.remote import is_sha1, is_sha256
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 from hfsuite.library.cache_layout import read_refs
 from hfsuite.storage.records import ManifestEntry
-from hfsuite.storage.schema import ApiCache, History, ModelVersion, Task, TaskFile
+from hfsuite.storage.schema import API_CACHE, HISTORY, MODEL_VERSIONS, TASK_FILES, TASKS
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -44,11 +44,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SHORT_COMMIT = 12
-_H = cast(sa.Table, History.__table__)
-_MV = cast(sa.Table, ModelVersion.__table__)
-_T = cast(sa.Table, Task.__table__)
-_TF = cast(sa.Table, TaskFile.__table__)
-_C = cast(sa.Table, ApiCache.__table__)
+_H = HISTORY
+_MV = MODEL_VERSIONS
+_T = TASKS
+_TF = TASK_FILES
+_C = API_CACHE
 
 
 class RefLike(Protocol):

@@ -1,11 +1,11 @@
-"""What every repository shares: the session it works in and the clock it stamps times with."""
+"""What every repository shares: the connection it works in and the clock it stamps times with."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 from hfsuite.core.clock import Clock
 
@@ -16,17 +16,17 @@ _Item = TypeVar("_Item")
 
 
 class Repository:
-    """Base of the repositories: bound to one unit of work's session.
+    """Base of the repositories: bound to one unit of work's connection.
 
     Repositories run Core statements (not ORM object loading) and return detached records, so
-    listing 10,000 tasks stays cheap and nothing leaks a live session.
+    listing 10,000 tasks stays cheap and nothing leaks a live connection.
 
     Args:
-        session: The session of the unit of work.
+        session: The connection of the unit of work (a Core :class:`~sqlalchemy.Connection`).
         clock: Where "now" comes from for timestamps.
     """
 
-    def __init__(self, session: Session, clock: Clock):
+    def __init__(self, session: Connection, clock: Clock):
         self.session = session
         self.clock = clock
 

@@ -7,16 +7,16 @@ stored ETag. :meth:`ApiCacheRepository.purge_expired` removes them for good.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.storage.feature_records import ApiCacheEntry
 from hfsuite.storage.repositories._base import Repository
-from hfsuite.storage.schema import ApiCache
+from hfsuite.storage.schema import API_CACHE
 
-_C = cast(sa.Table, ApiCache.__table__)
+_C = API_CACHE
 
 
 def _entry(row: sa.RowMapping) -> ApiCacheEntry:

@@ -11,17 +11,17 @@ file (origin ``read``) or from finished downloads, which record the digest they 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
 from hfsuite.storage.library_records import FileHashRecord, StatKey
 from hfsuite.storage.repositories._base import Repository, rowcount
 from hfsuite.storage.repositories.library_sql import from_sql_int, to_sql_int, upsert
-from hfsuite.storage.schema import FileHash, LibraryFile
+from hfsuite.storage.schema import FILE_HASHES, LIBRARY_FILES
 
-_FH = cast(sa.Table, FileHash.__table__)
-_LF = cast(sa.Table, LibraryFile.__table__)
+_FH = FILE_HASHES
+_LF = LIBRARY_FILES
 _KEY_COLS = ("device", "inode", "size_bytes", "mtime_ns")
 
 

@@ -10,7 +10,7 @@ computed with an indexed ``EXISTS``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -24,10 +24,10 @@ from hfsuite.storage.records import (
     ManifestEntry,
 )
 from hfsuite.storage.repositories._base import Repository, like_pattern
-from hfsuite.storage.schema import Favorite, History
+from hfsuite.storage.schema import FAVORITES, HISTORY
 
-_H = cast(sa.Table, History.__table__)
-_FAV = cast(sa.Table, Favorite.__table__)
+_H = HISTORY
+_FAV = FAVORITES
 
 _IS_FAVORITE = (
     sa.exists()

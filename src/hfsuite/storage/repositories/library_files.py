@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -34,10 +34,10 @@ from hfsuite.storage.library_records import (
 from hfsuite.storage.repositories._base import Repository, chunks, like_pattern, rowcount
 from hfsuite.storage.repositories.file_hashes import key_values
 from hfsuite.storage.repositories.library_sql import from_sql_int, upsert
-from hfsuite.storage.schema import FileHash, LibraryFile
+from hfsuite.storage.schema import FILE_HASHES, LIBRARY_FILES
 
-_LF = cast(sa.Table, LibraryFile.__table__)
-_FH = cast(sa.Table, FileHash.__table__)
+_LF = LIBRARY_FILES
+_FH = FILE_HASHES
 _KEY_COLS = ("device", "inode", "size_bytes", "mtime_ns")
 _JOIN = _LF.outerjoin(_FH, sa.and_(*(_LF.c[c] == _FH.c[c] for c in _KEY_COLS)))
 _SELECT_COLS = (*_LF.c, _FH.c.sha256, _FH.c.autov1, _FH.c.origin.label("hash_origin"))

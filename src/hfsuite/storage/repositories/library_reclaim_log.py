@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
 from hfsuite.storage.library_records import ReclaimLogRecord, ReclaimLogSpec
 from hfsuite.storage.repositories._base import Repository
-from hfsuite.storage.schema import ReclaimLog
+from hfsuite.storage.schema import RECLAIM_LOG
 
-_RL = cast(sa.Table, ReclaimLog.__table__)
+_RL = RECLAIM_LOG
 
 
 def _record(row: Any) -> ReclaimLogRecord:

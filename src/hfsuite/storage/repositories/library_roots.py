@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
 from hfsuite.storage.library_records import LibraryRootRecord
 from hfsuite.storage.repositories._base import Repository, rowcount
-from hfsuite.storage.schema import LibraryRoot
+from hfsuite.storage.schema import LIBRARY_ROOTS
 
-_LR = cast(sa.Table, LibraryRoot.__table__)
+_LR = LIBRARY_ROOTS
 
 
 def _record(row: Any) -> LibraryRootRecord:

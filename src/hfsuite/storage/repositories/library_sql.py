@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection
 
 _I64 = 1 << 63
 _U64 = 1 << 64
@@ -28,7 +28,7 @@ def from_sql_int(value: int) -> int:
 
 
 def upsert(
-    session: Session,
+    session: Connection,
     table: sa.Table,
     rows: Sequence[Mapping[str, Any]],
     *,
@@ -47,7 +47,7 @@ def upsert(
     """
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
+    dialect = session.dialect.name
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -11,9 +9,9 @@ from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
 from hfsuite.storage.feature_records import FileSelection, ModelVersionRecord, ModelVersionSpec
 from hfsuite.storage.records import ManifestEntry
 from hfsuite.storage.repositories._base import Repository
-from hfsuite.storage.schema import ModelVersion
+from hfsuite.storage.schema import MODEL_VERSIONS
 
-_MV = cast(sa.Table, ModelVersion.__table__)
+_MV = MODEL_VERSIONS
 
 
 def _record(row: sa.RowMapping) -> ModelVersionRecord:

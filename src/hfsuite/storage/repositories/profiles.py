@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
@@ -11,9 +11,9 @@ from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Layout
 from hfsuite.storage.feature_records import ProfileRecord, ProfileSpec
 from hfsuite.storage.repositories._base import Repository
-from hfsuite.storage.schema import Profile
+from hfsuite.storage.schema import PROFILES
 
-_P = cast(sa.Table, Profile.__table__)
+_P = PROFILES
 
 
 def _profile_record(row: sa.RowMapping) -> ProfileRecord:

@@ -7,7 +7,6 @@ at the real clock, so tests pass a fixed "today".
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -15,9 +14,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from hfsuite.core.types import Outcome
 from hfsuite.storage.feature_records import DailyStats, StatsSummary
 from hfsuite.storage.repositories._base import Repository
-from hfsuite.storage.schema import DailyStat
+from hfsuite.storage.schema import DAILY_STATS
 
-_D = cast(sa.Table, DailyStat.__table__)
+_D = DAILY_STATS
 _COUNTERS = ("downloads", "failures", "cancelled", "bytes_downloaded", "seconds")
 
 

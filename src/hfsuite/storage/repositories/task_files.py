@@ -9,16 +9,16 @@ Rows go with their task (``ON DELETE CASCADE``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.storage.records import FileState, ResumeInfo, TaskFileRecord, TaskFileSpec
 from hfsuite.storage.repositories._base import Repository, chunks
-from hfsuite.storage.schema import TaskFile
+from hfsuite.storage.schema import TASK_FILES
 
-_F = cast(sa.Table, TaskFile.__table__)
+_F = TASK_FILES
 _FINISHED_FILE_STATES = (FileState.COMPLETED.value, FileState.SKIPPED.value)
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -33,11 +33,11 @@ from hfsuite.storage.records import TaskChanges, TaskFileSpec, TaskRecord, TaskS
 from hfsuite.storage.repositories._base import Repository, chunks, rowcount
 from hfsuite.storage.repositories._task_rows import task_record, task_row
 from hfsuite.storage.repositories.task_files import TaskFileRepository
-from hfsuite.storage.schema import NamedSequence, Task, TaskTombstone
+from hfsuite.storage.schema import SEQUENCES, TASK_TOMBSTONES, TASKS
 
-_T = cast(sa.Table, Task.__table__)
-_TOMB = cast(sa.Table, TaskTombstone.__table__)
-_SEQ = cast(sa.Table, NamedSequence.__table__)
+_T = TASKS
+_TOMB = TASK_TOMBSTONES
+_SEQ = SEQUENCES
 _SEQ_NAME = "tasks"
 _MIN_GAP = 1e-7  # below this, midpoints lose precision: renumber the queue
 _ACTIVE = (TaskState.QUEUED, TaskState.RUNNING, TaskState.PAUSED)
