@@ -25,8 +25,7 @@ from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
 from hfsuite.cli.json_views import error_view
-from hfsuite.cli.output import print_error, print_warning
-from hfsuite.cli.progress import emit_json
+from hfsuite.cli.output import emit_json, print_error, print_warning
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
 
 COMMANDS: dict[str, tuple[str, bool]] = {

@@ -53,3 +53,9 @@ def print_error(error: HfSuiteError, *, verbose: bool = False) -> None:
 def print_warning(text: str) -> None:
     """Show a warning line on stderr."""
     err.print(f"[yellow]Warning:[/] {text}", markup=True, highlight=False)
+
+
+def emit_json(data: dict[str, Any]) -> None:
+    """Write one JSON line to stdout."""
+    sys.stdout.write(json.dumps(data, default=str, ensure_ascii=False) + "\n")
+    sys.stdout.flush()

@@ -8,14 +8,13 @@ displays keep them and :meth:`FailedFiles.lines` tells, once it is known, only t
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
 from hfsuite.cli.json_views import download_event_view
+from hfsuite.cli.output import emit_json
 from hfsuite.core.events import (
     Event,
     FileCompleted,
@@ -160,9 +159,3 @@ class QuietDisplay(FailedFiles):
             self.keep(event)
         elif isinstance(event, FileRestarted):
             print(f"hfsuite: {named_once(event.path, event.reason)}", file=sys.stderr)
-
-
-def emit_json(data: dict[str, Any]) -> None:
-    """Write one JSON line to stdout."""
-    sys.stdout.write(json.dumps(data, default=str, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
