@@ -162,17 +162,10 @@ def _identify_file(where: Path, *, with_set: bool) -> Identification:
             whole = identify_set(target)
             if whole.kind != "unknown":  # the whole set's tensors tell more than one shard's
                 found = Classification(whole.kind, whole.architecture or found.architecture)
-    return Identification(
-        path=where,
-        format=header.format,
-        kind=found.kind,
-        architecture=found.architecture,
-        dtype=header.dtype,
-        parameter_count=header.parameter_count,
-        context_length=_context_length(header),
-        header=header,
-        quantization=quantization(header),
-        training=training_summary(header.metadata),
+    return _identification(
+        where,
+        header,
+        found,
         shard_of=shard_of,
         shard_index=shard_index,
         shard_count=shard_count,
@@ -206,10 +199,14 @@ def identify_set(path: str | os.PathLike[str]) -> Identification:
             index = read_index(where)
         except OSError as exc:
             header = ModelHeader(ModelFormat.UNKNOWN, errors=(f"Cannot read {where.name}: {exc}",))
-            return _identification(where, header, Classification("unknown"), shard_count=0)
+            return _identification(
+                where, header, Classification("unknown"), shard_of=where, shard_count=0
+            )
         except ValueError as exc:  # HeaderError: too large, not JSON, no weight map
             header = ModelHeader(ModelFormat.UNKNOWN, errors=(f"{where.name}: {exc}",))
-            return _identification(where, header, Classification("unknown"), shard_count=0)
+            return _identification(
+                where, header, Classification("unknown"), shard_of=where, shard_count=0
+            )
         members = [where.with_name(name) for name in index.files]
         names = {n: _UNREAD for n in index.tensors}
         index_meta = dict(index.metadata)
@@ -292,11 +289,17 @@ def _identify_members(
         if names_too or fmt is ModelFormat.GGUF
         else Classification("unknown")
     )
-    return _identification(set_file, header, found, shard_count=len(members))
+    return _identification(set_file, header, found, shard_of=set_file, shard_count=len(members))
 
 
 def _identification(
-    path: Path, header: ModelHeader, found: Classification, *, shard_count: int
+    path: Path,
+    header: ModelHeader,
+    found: Classification,
+    *,
+    shard_of: Path | None,
+    shard_index: int | None = None,
+    shard_count: int | None,
 ) -> Identification:
     return Identification(
         path=path,
@@ -309,7 +312,8 @@ def _identification(
         header=header,
         quantization=quantization(header),
         training=training_summary(header.metadata),
-        shard_of=path,
+        shard_of=shard_of,
+        shard_index=shard_index,
         shard_count=shard_count,
     )
 
