@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "download": ("download_cmd", False),
     "script": ("script_cmd", False),
     "stats": ("stats_cmd", False),
+    "compare": ("compare_cmd", False),
     "updates": ("updates_cmd", False),
     "gui": ("gui_cmd", False),
     "demo": ("demo_cmd", False),
@@ -47,6 +48,8 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "dupes": ("dupes_cmd", True),
     "scan": ("scan_cmd", False),
     "library": ("library_cmd", True),
+    "share": ("share_cmd", False),
+    "sync": ("sync_cmd", True),
 }
 """Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
 whether the module holds a group (its ``app``) rather than one command (its ``register``)."""

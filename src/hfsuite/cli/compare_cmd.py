@@ -1,0 +1,175 @@
+"""``hfsuite compare``: two repositories, two revisions of one, or two local files side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from hfsuite.app.compare import Change, ComparisonResult, Side, compare
+from hfsuite.cli.output import err, json_option, out, print_json
+from hfsuite.cli.tables import FoldingTable
+from hfsuite.cli.wording import counted
+from hfsuite.core.units import format_bytes
+
+HELP = """Compare two models: files (added, removed, changed), config, license, tags, size.
+
+A and B are each org/name, org/name@revision, a Hub URL, or a local file or folder. B may be
+@revision alone: A's repository at that revision. Two model files are compared by their headers
+(format, dtypes, tensor count, metadata and GGUF keys).
+
+Examples:
+
+  hfsuite compare openai-community/gpt2 openai-community/gpt2-medium
+
+  hfsuite compare openai-community/gpt2@v1.0 @main
+
+  hfsuite compare openai-community/gpt2 qwen/Qwen2-0.5B --json
+"""
+
+MARK = {"added": "+", "removed": "-", "changed": "~", "same": " "}
+STYLE = {"added": "green", "removed": "red", "changed": "yellow", "same": "dim"}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the command to the main app."""
+    app.command("compare", help=HELP)(compare_command)
+
+
+def compare_command(
+    ctx: typer.Context,
+    a: str = typer.Argument(..., metavar="A", help="org/name[@rev], a Hub URL or a local path."),
+    b: str = typer.Argument(..., metavar="B", help="The same forms, or @rev (A at another rev)."),
+    all_files: bool = typer.Option(False, "--all", help="List unchanged files too."),
+    refresh: bool = typer.Option(False, "--refresh", help="Ignore cached Hub information."),
+    as_json: bool = json_option(),
+    token: str = typer.Option(None, "--token", help="Hub token (default: the one in effect)."),
+) -> None:
+    suite = ctx.find_root().obj.suite()
+    result = compare(suite, a, b, token=token, refresh=refresh)
+    if as_json:
+        print_json(comparison_view(result))
+        return
+    _print(result, all_files)
+
+
+def _side_view(side: Side) -> dict[str, Any]:
+    return {
+        "spec": side.spec,
+        "kind": side.kind.value,
+        "name": side.name,
+        "revision": side.revision,
+        "commit": side.commit,
+        "license": side.license,
+        "tags": list(side.tags),
+        "format": side.format,
+        "config": side.config_name,
+        "file_count": len(side.files),
+        "total_size": side.total_size,
+    }
+
+
+def comparison_view(result: ComparisonResult) -> dict[str, Any]:
+    """The ``comparison`` JSON document (docs/json.md)."""
+    return {
+        "a": _side_view(result.a),
+        "b": _side_view(result.b),
+        "summary": {
+            "added": result.count(Change.ADDED),
+            "removed": result.count(Change.REMOVED),
+            "changed": result.count(Change.CHANGED),
+            "same": result.count(Change.SAME),
+            "config_changes": len(result.config),
+            "size_delta": result.size_delta,
+            "identical": result.identical,
+        },
+        "files": [
+            {"path": f.path, "change": f.change.value, "size_a": f.size_a, "size_b": f.size_b}
+            for f in result.files
+        ],
+        "config": [
+            {"key": c.key, "change": c.change.value, "a": c.a, "b": c.b} for c in result.config
+        ],
+        "tags_added": list(result.tags_added),
+        "tags_removed": list(result.tags_removed),
+        "notes": list(result.notes),
+    }
+
+
+def _size(value: int | None) -> str:
+    return "-" if value is None else format_bytes(value)
+
+
+def _delta(value: int) -> str:
+    if value == 0:
+        return "same size"
+    return ("+" if value > 0 else "-") + format_bytes(abs(value))
+
+
+def _print(result: ComparisonResult, all_files: bool) -> None:
+    a, b = result.a, result.b
+    for note in result.notes:
+        err.print(f"[yellow]Note:[/] {note}", markup=True, highlight=False)
+    head = FoldingTable(box=None, pad_edge=False, show_header=True)
+    head.add_column("")
+    head.add_column("A", overflow="fold")
+    head.add_column("B", overflow="fold")
+    rows = [
+        ("name", a.title, b.title),
+        ("commit", (a.commit or "-")[:12], (b.commit or "-")[:12]),
+        ("license", a.license or "-", b.license or "-"),
+        ("files", str(len(a.files)), str(len(b.files))),
+        ("total size", format_bytes(a.total_size), format_bytes(b.total_size)),
+    ]
+    if a.kind.value != "repo" and b.kind.value != "repo":
+        rows = [r for r in rows if r[0] not in ("commit", "license")]
+    if a.format or b.format:
+        rows.insert(1, ("format", a.format or "-", b.format or "-"))
+    for row in rows:
+        head.add_row(*row)
+    out.print(head)
+    if result.tags_added or result.tags_removed:
+        tags = [f"[green]+{t}[/]" for t in result.tags_added]
+        tags += [f"[red]-{t}[/]" for t in result.tags_removed]
+        out.print("tags: " + " ".join(tags), markup=True)
+    shown = result.files if all_files else result.differences
+    summary = (
+        f"{result.count(Change.ADDED)} added, {result.count(Change.REMOVED)} removed, "
+        f"{result.count(Change.CHANGED)} changed, {result.count(Change.SAME)} same "
+        f"({_delta(result.size_delta)})"
+    )
+    out.print()
+    if shown:
+        files = FoldingTable(title=f"Files: {summary}", title_justify="left", box=None)
+        files.add_column("", width=1)
+        files.add_column("file", overflow="fold")
+        files.add_column("A", justify="right")
+        files.add_column("B", justify="right")
+        for f in shown:
+            style = STYLE[f.change.value]
+            files.add_row(MARK[f.change.value], f.path, _size(f.size_a), _size(f.size_b), style=style)
+        out.print(files)
+    else:
+        out.print(f"Files: {summary}")
+    out.print()
+    what = a.config_name if a.config_name == b.config_name else "config"
+    if result.config:
+        table = FoldingTable(
+            title=f"{'Header' if what == 'header' else what}: "
+            f"{counted(len(result.config), 'difference')}",
+            title_justify="left",
+            box=None,
+        )
+        table.add_column("", width=1)
+        table.add_column("key", overflow="fold")
+        table.add_column("A", overflow="fold")
+        table.add_column("B", overflow="fold")
+        for c in result.config:
+            table.add_row(
+                MARK[c.change.value], c.key, c.a or "-", c.b or "-", style=STYLE[c.change.value]
+            )
+        out.print(table)
+    elif a.config_name or b.config_name:
+        out.print(f"{'Header' if what == 'header' else what}: no differences")
+    if result.identical:
+        out.print("[green]A and B are the same.[/]", markup=True)
