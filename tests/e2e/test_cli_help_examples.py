@@ -201,6 +201,10 @@ class World:
         for name in ("main.py", "folder_paths.py", "comfy/__init__.py"):
             (comfy / name).parent.mkdir(parents=True, exist_ok=True)
             (comfy / name).write_text("")
+        webui = self.path / "home" / "stable-diffusion-webui"  # for `hfsuite share`
+        for name in ("webui.py", "launch.py", "modules/__init__.py", "models/Lora/x.safetensors"):
+            (webui / name).parent.mkdir(parents=True, exist_ok=True)
+            (webui / name).write_text("")
         for line in (
             "hfsuite download openai-community/gpt2",
             "hfsuite queue add openai-community/gpt2-medium datasets/rajpurkar/squad --paused",

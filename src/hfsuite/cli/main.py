@@ -48,6 +48,8 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "dupes": ("dupes_cmd", True),
     "scan": ("scan_cmd", False),
     "library": ("library_cmd", True),
+    "plugins": ("plugins_cmd", True),
+    "share": ("share_cmd", False),
 }
 """Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
 whether the module holds a group (its ``app``) rather than one command (its ``register``)."""
