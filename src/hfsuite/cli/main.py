@@ -48,7 +48,6 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "dupes": ("dupes_cmd", True),
     "scan": ("scan_cmd", False),
     "library": ("library_cmd", True),
-    "plugins": ("plugins_cmd", True),
     "share": ("share_cmd", False),
 }
 """Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
