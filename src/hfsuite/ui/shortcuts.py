@@ -31,6 +31,7 @@ SHORTCUTS: dict[str, Shortcut] = {
     "paste": Shortcut("Ctrl+Shift+V", "Add what the clipboard holds"),
     "search": Shortcut("Ctrl+F", "Search (Browse) or filter the list"),
     "help": Shortcut("F1", "Show keyboard shortcuts"),
+    "errors": Shortcut("Ctrl+E", "Show the error inspector (every failure)"),
     "quit": Shortcut("Ctrl+Q", "Quit"),
     "toggle": Shortcut("Space", "Pause or resume the selected downloads", "Downloads"),
     "pause_all": Shortcut("Ctrl+Shift+P", "Pause all downloads", "Downloads"),
@@ -46,6 +47,35 @@ SHORTCUTS: dict[str, Shortcut] = {
     "open_folder": Shortcut("Ctrl+O", "Open the download folder", "Downloads"),
     "copy_url": Shortcut("Ctrl+Shift+C", "Copy the source URL", "Downloads"),
     "select_all": Shortcut("Ctrl+A", "Select every download", "Downloads"),
+    # the Local models tab (ui/tabs/library.py binds these keys)
+    "library_rescan": Shortcut("F5", "Scan every folder again", "Local models"),
+    "library_open_folder": Shortcut("Ctrl+O", "Open the file's folder", "Local models"),
+    "library_copy_path": Shortcut("Ctrl+Shift+C", "Copy the file's path", "Local models"),
+    "library_reveal": Shortcut("Ctrl+D", "Show the file's duplicates", "Local models"),
+    "library_cancel_scan": Shortcut(
+        "Esc", "Cancel the scan (what it found is kept)", "Local models"
+    ),
+    "library_details": Shortcut("Ctrl+I", "Show or hide the details", "Local models"),
+    "library_files_view": Shortcut("Alt+1", "The indexed files", "Local models"),
+    "library_dupes_view": Shortcut("Alt+2", "The duplicates", "Local models"),
+    "library_find_dupes": Shortcut("Ctrl+Shift+D", "Find duplicates", "Local models"),
+    "library_reclaim": Shortcut(
+        "Ctrl+Shift+K", "Reclaim space taken by duplicates", "Local models"
+    ),
+    "library_scan_folder": Shortcut("Ctrl+Shift+O", "Scan one folder", "Local models"),
+    # the Profiles tab
+    "profile_add": Shortcut("Ctrl+Shift+N", "New profile", "Profiles"),
+    "profile_edit": Shortcut("F2", "Edit the selected profile", "Profiles"),
+    "profile_remove": Shortcut("Delete", "Remove the selected profile", "Profiles"),
+    "profile_detect": Shortcut("F5", "Detect tools again (and their profiles)", "Profiles"),
+    "profile_add_tool": Shortcut("Ctrl+Shift+O", "Add a tool folder", "Profiles"),
+    "profile_open_folder": Shortcut("Ctrl+O", "Open the selected folder", "Profiles"),
+    "profile_copy_path": Shortcut("Ctrl+Shift+C", "Copy the selected folder's path", "Profiles"),
+    # the error inspector
+    "inspector_retry": Shortcut("Ctrl+R", "Retry the failed task (or scan again)", "Errors"),
+    "inspector_copy": Shortcut("Ctrl+Shift+C", "Copy the report to the clipboard", "Errors"),
+    "inspector_settings": Shortcut("Ctrl+,", "Open the settings", "Errors"),
+    "inspector_filter": Shortcut("Ctrl+F", "Filter the failures", "Errors"),
 }
 
 

@@ -62,6 +62,13 @@ def _library(ctx: UiContext) -> BuiltTab:
     return BuiltTab(tab, tab)
 
 
+def _profiles(ctx: UiContext) -> BuiltTab:
+    from hfsuite.ui.tabs.profiles import ProfilesTab
+
+    tab = ProfilesTab(ctx)
+    return BuiltTab(tab, tab)
+
+
 def _settings(ctx: UiContext) -> BuiltTab:
     from hfsuite.ui.tabs.settings import SettingsTab
 
@@ -75,6 +82,7 @@ TABS: list[TabEntry] = [
     TabEntry("browse", "Browse", _browse),
     TabEntry("history", "History", _history),
     TabEntry("library", "Local models", _library),
+    TabEntry("profiles", "Profiles", _profiles),
     TabEntry("settings", "Settings", _settings),
 ]
 
