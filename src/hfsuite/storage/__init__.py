@@ -17,6 +17,11 @@ imports only SQLAlchemy, Alembic, the standard library and :mod:`hfsuite.core`; 
 settings or environment variables: the database URL is passed in.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from hfsuite.storage.database import (
     BUSY_TIMEOUT_S,
     Database,
@@ -24,61 +29,128 @@ from hfsuite.storage.database import (
     create_sqlite_engine,
     open_database,
 )
-from hfsuite.storage.feature_records import (
-    ApiCacheEntry,
-    DailyStats,
-    FileSelection,
-    ModelVersionRecord,
-    ModelVersionSpec,
-    ProfileRecord,
-    ProfileSpec,
-    StatsSummary,
-)
-from hfsuite.storage.library_records import (
-    FileHashRecord,
-    HashOrigin,
-    HfRefEntry,
-    IndexEntry,
-    LibraryFileRecord,
-    LibraryFileSpec,
-    LibraryQuery,
-    LibraryRootRecord,
-    LibrarySort,
-    LibraryTotals,
-    LocationUpdate,
-    ReclaimLogRecord,
-    ReclaimLogSpec,
-    StatKey,
-)
-from hfsuite.storage.records import (
-    FavoriteRecord,
-    FileState,
-    HistoryQuery,
-    HistoryRecord,
-    HistorySpec,
-    ManifestEntry,
-    ResumeInfo,
-    TaskChanges,
-    TaskFileRecord,
-    TaskFileSpec,
-    TaskRecord,
-    TaskSpec,
-)
-from hfsuite.storage.repositories import (
-    ApiCacheRepository,
-    FileHashRepository,
-    HistoryRepository,
-    LibraryFileRepository,
-    LibraryRootRepository,
-    ModelVersionRepository,
-    MoveDirection,
-    ProfileRepository,
-    ProgressUpdate,
-    ReclaimLogRepository,
-    StatsRepository,
-    TaskFileRepository,
-    TaskRepository,
-)
+
+if TYPE_CHECKING:
+    from hfsuite.storage.feature_records import (
+        ApiCacheEntry,
+        DailyStats,
+        FileSelection,
+        ModelVersionRecord,
+        ModelVersionSpec,
+        ProfileRecord,
+        ProfileSpec,
+        StatsSummary,
+    )
+    from hfsuite.storage.library_records import (
+        FileHashRecord,
+        HashOrigin,
+        HfRefEntry,
+        IndexEntry,
+        LibraryFileRecord,
+        LibraryFileSpec,
+        LibraryQuery,
+        LibraryRootRecord,
+        LibrarySort,
+        LibraryTotals,
+        LocationUpdate,
+        ReclaimLogRecord,
+        ReclaimLogSpec,
+        StatKey,
+    )
+    from hfsuite.storage.records import (
+        FavoriteRecord,
+        FileState,
+        HistoryQuery,
+        HistoryRecord,
+        HistorySpec,
+        ManifestEntry,
+        ResumeInfo,
+        TaskChanges,
+        TaskFileRecord,
+        TaskFileSpec,
+        TaskRecord,
+        TaskSpec,
+    )
+    from hfsuite.storage.repositories import (
+        ApiCacheRepository,
+        FileHashRepository,
+        HistoryRepository,
+        LibraryFileRepository,
+        LibraryRootRepository,
+        ModelVersionRepository,
+        MoveDirection,
+        ProfileRepository,
+        ProgressUpdate,
+        ReclaimLogRepository,
+        StatsRepository,
+        TaskFileRepository,
+        TaskRepository,
+    )
+
+# Imported on first use (PEP 562): a command loads only the records and repositories it
+# touches. Their dataclasses cost about a millisecond each to create, and start-up is what
+# a short command like `library ls` mostly spends.
+_LAZY = {
+    "ApiCacheEntry": "hfsuite.storage.feature_records",
+    "ApiCacheRepository": "hfsuite.storage.repositories",
+    "DailyStats": "hfsuite.storage.feature_records",
+    "FavoriteRecord": "hfsuite.storage.records",
+    "FileHashRecord": "hfsuite.storage.library_records",
+    "FileHashRepository": "hfsuite.storage.repositories",
+    "FileSelection": "hfsuite.storage.feature_records",
+    "FileState": "hfsuite.storage.records",
+    "HashOrigin": "hfsuite.storage.library_records",
+    "HfRefEntry": "hfsuite.storage.library_records",
+    "HistoryQuery": "hfsuite.storage.records",
+    "HistoryRecord": "hfsuite.storage.records",
+    "HistoryRepository": "hfsuite.storage.repositories",
+    "HistorySpec": "hfsuite.storage.records",
+    "IndexEntry": "hfsuite.storage.library_records",
+    "LibraryFileRecord": "hfsuite.storage.library_records",
+    "LibraryFileRepository": "hfsuite.storage.repositories",
+    "LibraryFileSpec": "hfsuite.storage.library_records",
+    "LibraryQuery": "hfsuite.storage.library_records",
+    "LibraryRootRecord": "hfsuite.storage.library_records",
+    "LibraryRootRepository": "hfsuite.storage.repositories",
+    "LibrarySort": "hfsuite.storage.library_records",
+    "LibraryTotals": "hfsuite.storage.library_records",
+    "LocationUpdate": "hfsuite.storage.library_records",
+    "ManifestEntry": "hfsuite.storage.records",
+    "ModelVersionRecord": "hfsuite.storage.feature_records",
+    "ModelVersionRepository": "hfsuite.storage.repositories",
+    "ModelVersionSpec": "hfsuite.storage.feature_records",
+    "MoveDirection": "hfsuite.storage.repositories",
+    "ProfileRecord": "hfsuite.storage.feature_records",
+    "ProfileRepository": "hfsuite.storage.repositories",
+    "ProfileSpec": "hfsuite.storage.feature_records",
+    "ProgressUpdate": "hfsuite.storage.repositories",
+    "ReclaimLogRecord": "hfsuite.storage.library_records",
+    "ReclaimLogRepository": "hfsuite.storage.repositories",
+    "ReclaimLogSpec": "hfsuite.storage.library_records",
+    "ResumeInfo": "hfsuite.storage.records",
+    "StatKey": "hfsuite.storage.library_records",
+    "StatsRepository": "hfsuite.storage.repositories",
+    "StatsSummary": "hfsuite.storage.feature_records",
+    "TaskChanges": "hfsuite.storage.records",
+    "TaskFileRecord": "hfsuite.storage.records",
+    "TaskFileRepository": "hfsuite.storage.repositories",
+    "TaskFileSpec": "hfsuite.storage.records",
+    "TaskRecord": "hfsuite.storage.records",
+    "TaskRepository": "hfsuite.storage.repositories",
+    "TaskSpec": "hfsuite.storage.records",
+}
+
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and a typo stays an error
+
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
 
 __all__ = [
     "BUSY_TIMEOUT_S",

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -43,19 +43,21 @@ from sqlalchemy.pool import StaticPool
 from hfsuite.core.clock import Clock, SystemClock
 from hfsuite.core.errors import MigrationError, StorageError
 from hfsuite.storage import migrate
-from hfsuite.storage.repositories import (
-    ApiCacheRepository,
-    FileHashRepository,
-    HistoryRepository,
-    LibraryFileRepository,
-    LibraryRootRepository,
-    ModelVersionRepository,
-    ProfileRepository,
-    ReclaimLogRepository,
-    StatsRepository,
-    TaskFileRepository,
-    TaskRepository,
-)
+
+if TYPE_CHECKING:
+    from hfsuite.storage.repositories import (
+        ApiCacheRepository,
+        FileHashRepository,
+        HistoryRepository,
+        LibraryFileRepository,
+        LibraryRootRepository,
+        ModelVersionRepository,
+        ProfileRepository,
+        ReclaimLogRepository,
+        StatsRepository,
+        TaskFileRepository,
+        TaskRepository,
+    )
 
 T = TypeVar("T")
 
@@ -91,56 +93,78 @@ class UnitOfWork:
     @cached_property
     def tasks(self) -> TaskRepository:
         """The queue: tasks and their files."""
+        from hfsuite.storage.repositories.tasks import TaskRepository
+
         return TaskRepository(self.session, self.clock)
 
     @cached_property
     def task_files(self) -> TaskFileRepository:
         """Files of tasks, with progress and resume information."""
+        from hfsuite.storage.repositories.task_files import TaskFileRepository
+
         return TaskFileRepository(self.session, self.clock)
 
     @cached_property
     def history(self) -> HistoryRepository:
         """Finished downloads and favorites."""
+        from hfsuite.storage.repositories.history import HistoryRepository
+
         return HistoryRepository(self.session, self.clock)
 
     @cached_property
     def profiles(self) -> ProfileRepository:
         """Named destinations."""
+        from hfsuite.storage.repositories.profiles import ProfileRepository
+
         return ProfileRepository(self.session, self.clock)
 
     @cached_property
     def api_cache(self) -> ApiCacheRepository:
         """Cached API responses."""
+        from hfsuite.storage.repositories.api_cache import ApiCacheRepository
+
         return ApiCacheRepository(self.session, self.clock)
 
     @cached_property
     def file_hashes(self) -> FileHashRepository:
         """Cached hashes of file contents, keyed by (device, inode, size, mtime)."""
+        from hfsuite.storage.repositories.file_hashes import FileHashRepository
+
         return FileHashRepository(self.session, self.clock)
 
     @cached_property
     def stats(self) -> StatsRepository:
         """Per-day statistics."""
+        from hfsuite.storage.repositories.stats import StatsRepository
+
         return StatsRepository(self.session, self.clock)
 
     @cached_property
     def model_versions(self) -> ModelVersionRepository:
         """What was downloaded where, for update checks."""
+        from hfsuite.storage.repositories.model_versions import ModelVersionRepository
+
         return ModelVersionRepository(self.session, self.clock)
 
     @cached_property
     def library_roots(self) -> LibraryRootRepository:
         """Folders the library scans."""
+        from hfsuite.storage.repositories.library_roots import LibraryRootRepository
+
         return LibraryRootRepository(self.session, self.clock)
 
     @cached_property
     def library_files(self) -> LibraryFileRepository:
         """Files found by library scans (with their cached hashes)."""
+        from hfsuite.storage.repositories.library_files import LibraryFileRepository
+
         return LibraryFileRepository(self.session, self.clock)
 
     @cached_property
     def reclaim_log(self) -> ReclaimLogRepository:
         """What reclaiming duplicate space did."""
+        from hfsuite.storage.repositories.library_reclaim_log import ReclaimLogRepository
+
         return ReclaimLogRepository(self.session, self.clock)
 
 

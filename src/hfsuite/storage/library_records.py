@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 StatKey = tuple[int, int, int, int]
 """(device, inode, size in bytes, mtime in ns): what identifies a file's bytes without reading."""
@@ -177,9 +177,12 @@ class LibraryFileRecord:
         return self.sha256[:10] if self.sha256 else None
 
 
-@dataclass(frozen=True, slots=True)
-class IndexEntry:
+class IndexEntry(NamedTuple):
     """The little a rescan needs of a stored file to tell whether it changed.
+
+    A named tuple rather than a frozen dataclass: a rescan builds one per indexed file, and a
+    frozen dataclass's ``__init__`` (one ``object.__setattr__`` a field) cost more than the
+    query that reads the rows.
 
     Attributes:
         id: Row id.

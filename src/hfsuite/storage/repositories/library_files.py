@@ -285,22 +285,23 @@ class LibraryFileRepository(Repository):
         # Plain tuples: a rescan reads every row, and Row attribute access costs more than
         # the walk itself at 10,000 files.
         rows = self.session.execute(stmt.execution_options(yield_per=2000))
-        for id_, path, dev, ino, size, mtime, nlink, is_link, root_, refs, sha256 in rows:
-            yield IndexEntry(
-                id=id_,
-                path=path,
-                key=(
-                    from_sql_int(dev) if dev < 0 else dev,
-                    from_sql_int(ino) if ino < 0 else ino,
-                    size,
-                    mtime,
-                ),
-                nlink=nlink,
-                is_symlink=bool(is_link),
-                root=root_,
-                hf_refs=_refs(json.loads(refs)) if refs and refs != "null" else (),
-                sha256=sha256,
-            )
+        for part in rows.partitions():  # a batch at a time: fetchone per row costs more
+            for id_, path, dev, ino, size, mtime, nlink, is_link, root_, refs, sha256 in part:
+                yield IndexEntry(
+                    id_,
+                    path,
+                    (
+                        from_sql_int(dev) if dev < 0 else dev,
+                        from_sql_int(ino) if ino < 0 else ino,
+                        size,
+                        mtime,
+                    ),
+                    nlink,
+                    bool(is_link),
+                    root_,
+                    _refs(json.loads(refs)) if refs and refs != "null" else (),
+                    sha256,
+                )
 
     def _filtered(self, query: LibraryQuery) -> sa.Select[Any]:
         cols = _SELECT_COLS if query.with_metadata else _BRIEF_COLS
