@@ -1,29 +1,38 @@
 """``hfsuite comfyui``: ComfyUI workflows and the models they need.
 
-``refs`` lists every model a workflow names; more sub-commands join this group.
+``refs`` lists every model a workflow names; ``missing`` says which of them a ComfyUI install
+lacks and where each can be downloaded from; ``fetch`` downloads them into the right folders.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
 
 from hfsuite.app.comfyui_refs import ModelRef, WorkflowRefs, workflow_refs
-from hfsuite.cli.json_views import document
-from hfsuite.cli.output import json_option, out, print_json, print_warning
+from hfsuite.cli.json_views import document, error_view
+from hfsuite.cli.output import err, json_option, out, print_error, print_json, print_warning
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.cli.wording import counted
+from hfsuite.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from hfsuite.app.comfyui_fetch import FetchStep
+    from hfsuite.app.comfyui_missing import Candidate, MissingItem, MissingReport
 
 app = typer.Typer(
     help=(
         "ComfyUI workflows: the models they need.\n\n"
         "Examples:\n\n"
         "  hfsuite comfyui refs workflow.json\n\n"
-        "  hfsuite comfyui refs ComfyUI_00001_.png --json"
+        "  hfsuite comfyui refs ComfyUI_00001_.png --json\n\n"
+        "  hfsuite comfyui missing workflow.json --comfyui ~/ComfyUI\n\n"
+        "  hfsuite comfyui fetch workflow.json --comfyui ~/ComfyUI --yes"
     ),
     no_args_is_help=True,
 )
@@ -118,3 +127,261 @@ def _table(refs: list[ModelRef]) -> FoldingTable:
             escape(state),
         )
     return table
+
+
+# --- missing / fetch -------------------------------------------------------------------------
+
+MISSING_HELP = """Which models of a workflow a ComfyUI install lacks, and where to get each.
+
+Every active reference is looked for as ComfyUI would: in each folder registered for its
+folder key (models/<key>, the legacy unet/clip folders, extra_model_paths.yaml). A file the
+library index knows elsewhere on disk (by name, or by the hash the workflow declares) is
+reported as elsewhere. Missing ones are resolved, best first: the URL the workflow declares,
+the known-models index, the download history, the library, a Hub search by file name
+(docs/comfyui.md).
+
+Examples:
+
+  hfsuite comfyui missing workflow.json
+
+  hfsuite comfyui missing ComfyUI_00001_.png --comfyui ~/ComfyUI --json
+"""
+
+FETCH_HELP = """Download every missing model of a workflow into the right ComfyUI folder.
+
+What `hfsuite comfyui missing` resolves is downloaded to the folder key's download folder
+(ComfyUI's models/<key>, or extra_model_paths.yaml's is_default folder), with the
+reference's subfolder (Wan/lora.safetensors -> models/loras/Wan/lora.safetensors). Each
+download is a queue task run now, recorded in history; Ctrl-C keeps partial files (run the
+same command again). A SHA-256 the workflow declares is checked. Without --yes the plan is
+shown and confirmed on the terminal.
+
+Examples:
+
+  hfsuite comfyui fetch workflow.json --dry-run
+
+  hfsuite comfyui fetch workflow.json --comfyui ~/ComfyUI --yes
+
+  hfsuite comfyui fetch workflow.json --comfyui ~/ComfyUI --yes --json
+"""
+
+_COMFYUI_HELP = "The ComfyUI install: its folder, or its name in `hfsuite tools ls`."
+
+
+def candidate_view(candidate: Candidate | None) -> dict[str, Any] | None:
+    """One candidate (docs/json.md, ``comfyui-missing``)."""
+    if candidate is None:
+        return None
+    return {
+        "source": candidate.source,
+        "confidence": candidate.confidence,
+        "kind": candidate.kind,
+        "repo_id": candidate.repo_id,
+        "revision": candidate.revision,
+        "file": candidate.file,
+        "url": candidate.url,
+        "size": candidate.size,
+        "sha256": candidate.sha256,
+        "downloads": candidate.downloads,
+    }
+
+
+def item_view(item: MissingItem) -> dict[str, Any]:
+    ref = item.ref
+    return {
+        "value": ref.value,
+        "folder": ref.folder,
+        "node_id": ref.node_id,
+        "node_type": ref.node_type,
+        "input": ref.input,
+        "status": item.status,
+        "found_at": str(item.found_at) if item.found_at else None,
+        "destination": str(item.destination) if item.destination else None,
+        "resolution": candidate_view(item.resolution),
+        "candidates": [candidate_view(c) for c in item.candidates],
+        "reason": item.reason,
+    }
+
+
+def _report_body(report: MissingReport) -> dict[str, Any]:
+    return {
+        "path": report.path,
+        "comfyui": {"name": report.tool.name, "root": str(report.tool.root)},
+        "items": [item_view(i) for i in report.items],
+        "counts": report.counts(),
+        "warnings": list(report.warnings),
+    }
+
+
+def missing_view(report: MissingReport) -> dict[str, Any]:
+    """The ``comfyui-missing`` document."""
+    return document("comfyui-missing", _report_body(report))
+
+
+def fetch_view(report: MissingReport, steps: list[FetchStep], dry_run: bool) -> dict[str, Any]:
+    """The ``comfyui-fetch`` document: the report, and per item what the fetch did."""
+    by_item = {id(item): step for step in steps for item in step.items}
+    body = _report_body(report)
+    for view, item in zip(body["items"], report.items, strict=True):
+        step = by_item.get(id(item))
+        view["result"] = step.result if step else "skipped"
+        view["error"] = error_view(step.error)["error"] if step and step.error else None
+    downloaded = sum(s.result == "downloaded" for s in steps)
+    failed = sum(s.result == "failed" for s in steps)
+    body |= {"dry_run": dry_run, "downloaded": downloaded, "failed": failed, "ok": failed == 0}
+    return document("comfyui-fetch", body)
+
+
+def _where(candidate: Candidate) -> str:
+    if candidate.kind == "hub":
+        at = f"@{candidate.revision}" if candidate.revision and candidate.revision != "main" else ""
+        return f"{candidate.repo_id}{at}/{candidate.file}"
+    return candidate.url or "?"
+
+
+def _print_report(report: MissingReport, show_all: bool = True) -> None:
+    for warning in report.warnings:
+        print_warning(warning)
+    root = report.tool.root
+    table = FoldingTable(box=None, pad_edge=False)
+    for name in ("folder", "name", "status", "from / where"):
+        table.add_column(name)
+    for item in report.items:
+        if item.status == "present" and not show_all:
+            continue
+        if item.status == "missing" and item.resolution is not None:
+            c = item.resolution
+            detail = f"{c.source} ({c.confidence}): {_where(c)}"
+            if item.candidates:
+                detail += f" (+{len(item.candidates)} other candidates, see --json)"
+        elif item.status == "missing":
+            detail = "not found: " + (item.reason or "")
+        elif item.status in ("present", "elsewhere"):
+            detail = _shown_path(item.found_at, root)
+        else:
+            detail = item.reason or ""
+        status = "elsewhere" if item.status == "elsewhere" else item.status
+        table.add_row(
+            escape(item.ref.folder or "?"), escape(item.ref.value), status, escape(detail)
+        )
+    if report.items:
+        out.print(table)
+    counts = report.counts()
+    parts = [
+        f"{counts[k]} {k}"
+        for k in ("present", "elsewhere", "resolved", "unresolved", "refused", "inactive")
+        if counts[k]
+    ]
+    out.print(
+        f"{counted(counts['missing'], 'missing model')} for {escape(report.tool.name)} "
+        f"({escape(str(root))})" + (f": {', '.join(parts)}." if parts else ".")
+    )
+
+
+def _shown_path(path: Path | None, root: Path) -> str:
+    if path is None:
+        return ""
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+@app.command("missing", help=MISSING_HELP)
+def missing_command(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="Workflow JSON, or an image/video made with ComfyUI."),
+    comfyui: str = typer.Option(None, "--comfyui", help=_COMFYUI_HELP),
+    no_search: bool = typer.Option(False, "--no-search", help="Do not search the Hub."),
+    as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
+) -> None:
+    from hfsuite.app.comfyui_missing import check_missing
+
+    suite = ctx.find_root().obj.suite()
+    report = check_missing(suite, file, comfyui, use_search=not no_search)
+    if as_json:
+        print_json(missing_view(report))
+        return
+    _print_report(report)
+
+
+@app.command("fetch", help=FETCH_HELP)
+def fetch_command(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="Workflow JSON, or an image/video made with ComfyUI."),
+    comfyui: str = typer.Option(None, "--comfyui", help=_COMFYUI_HELP),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; change nothing."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before downloading."),
+    no_search: bool = typer.Option(False, "--no-search", help="Do not search the Hub."),
+    as_json: bool = json_option("One JSON document at the end (docs/json.md)."),
+) -> None:
+    from hfsuite.app.comfyui_fetch import plan_fetch, run_fetch
+    from hfsuite.app.comfyui_missing import check_missing
+
+    state = ctx.find_root().obj
+    suite = state.suite()
+    if not (yes or dry_run) and not sys.stdin.isatty():
+        raise UsageError(
+            "fetch asks before downloading, and there is no terminal to ask on.",
+            hint="Add --yes to download without asking, or --dry-run to see the plan.",
+        )
+    report = check_missing(suite, file, comfyui, use_search=not no_search)
+    steps = plan_fetch(report)
+    if not as_json:
+        _print_report(report, show_all=False)
+        _print_plan(steps)
+    if dry_run or not steps:
+        if as_json:
+            print_json(fetch_view(report, steps, dry_run))
+        return
+    if not yes and not typer.confirm(f"Download {counted(len(steps), 'file')}?", err=True):
+        raise typer.Exit(1)
+    display = _display(as_json, state.quiet)
+    with display:
+        run_fetch(suite, report.tool, steps, on_event=None if as_json else display,
+                  on_step=None if as_json else _print_step)  # fmt: skip
+    failed = [s for s in steps if s.error is not None]
+    if as_json:
+        print_json(fetch_view(report, steps, dry_run=False))
+    else:
+        done = sum(s.result == "downloaded" for s in steps)
+        unresolved = report.counts()["unresolved"]
+        tail = f"; {unresolved} not resolved (see above)" if unresolved else ""
+        err.print(f"Downloaded {done} of {counted(len(steps), 'file')}{tail}.", highlight=False)
+    if failed:
+        first = failed[0].error
+        assert first is not None
+        for step in failed:
+            assert step.error is not None
+            print_error(step.error)
+        raise typer.Exit(first.exit_code)
+
+
+def _display(as_json: bool, quiet: bool) -> Any:
+    from hfsuite.cli.progress import QuietDisplay, RichProgressDisplay
+
+    if not as_json and sys.stderr.isatty() and not quiet:
+        return RichProgressDisplay(err)
+    return QuietDisplay()
+
+
+def _print_plan(steps: list[FetchStep]) -> None:
+    if not steps:
+        out.print("Nothing to download.")
+        return
+    table = FoldingTable(box=None, pad_edge=False)
+    for name in ("to", "from", "source"):
+        table.add_column(name)
+    for step in steps:
+        c = step.candidate
+        table.add_row(
+            escape(str(step.destination)), escape(_where(c)), f"{c.source} ({c.confidence})"
+        )
+    out.print(table)
+
+
+def _print_step(step: FetchStep) -> None:
+    if step.error is not None:
+        err.print(f"Failed: {step.destination.name}: {step.error.message}", highlight=False)
+    else:
+        err.print(f"Downloaded {step.destination}", highlight=False, soft_wrap=True)
