@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -24,7 +26,7 @@ def _modules_after(code: str) -> set[str]:
     return set(json.loads(proc.stdout.splitlines()[-1]))
 
 
-def test_a_library_query_loads_only_the_library_repositories(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_library_query_loads_only_the_library_repositories(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     loaded = _modules_after(
         "from hfsuite.storage import open_database, LibraryQuery\n"
@@ -40,7 +42,9 @@ def test_a_library_query_loads_only_the_library_repositories(tmp_path) -> None: 
 
 
 @pytest.mark.parametrize("package", [hfsuite.storage, hfsuite.storage.repositories])
-def test_every_exported_name_resolves_and_a_typo_is_an_attribute_error(package) -> None:  # type: ignore[no-untyped-def]
+def test_every_exported_name_resolves_and_a_typo_is_an_attribute_error(
+    package: ModuleType,
+) -> None:
     for name in package.__all__:
         assert getattr(package, name) is not None, name
     with pytest.raises(AttributeError, match="no attribute 'TaskRepositroy'"):
