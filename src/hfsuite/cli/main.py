@@ -49,6 +49,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "scan": ("scan_cmd", False),
     "library": ("library_cmd", True),
     "share": ("share_cmd", False),
+    "sync": ("sync_cmd", True),
 }
 """Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
 whether the module holds a group (its ``app``) rather than one command (its ``register``)."""

@@ -219,6 +219,13 @@ class Settings(BaseModel):
         description="Database holding the queue, history and library.",
     )
 
+    sync_folder: Path | None = _setting(
+        None,
+        allowed="a folder path, or empty for none",
+        description="The folder `hfsuite sync folder` keeps settings, profiles and favorites in "
+        "step through (a cloud drive or Syncthing folder); see docs/sync.md.",
+    )
+
     # --- appearance and logging --------------------------------------------------------------
     theme: Literal["system", "light", "dark"] = _setting(
         "system", allowed="system, light or dark", description="Desktop app colour theme."
@@ -302,6 +309,13 @@ class Settings(BaseModel):
     @field_validator("hf_cache_dir", mode="before")
     @classmethod
     def _optional_path(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return _absolute(Path(value)) if value is not None else None
+
+    @field_validator("sync_folder", mode="before")
+    @classmethod
+    def _optional_folder(cls, value: Any) -> Any:
         if isinstance(value, str) and not value.strip():
             return None
         return _absolute(Path(value)) if value is not None else None

@@ -60,7 +60,7 @@ SPIN_RANGES: dict[str, tuple[float, float, int, str]] = {
     "read_timeout_s": (0.1, 3600.0, 1, " s"),
     "max_connections_per_file": (1, 64, 0, ""),
 }
-PATHS = ("download_dir", "hf_cache_dir", "hf_home")
+PATHS = ("download_dir", "hf_cache_dir", "hf_home", "sync_folder")
 LABELS = {
     "token_source": "Token from",
     "endpoint": "Hub endpoint or mirror",
@@ -83,6 +83,7 @@ LABELS = {
     "download_dir": "Default destination",
     "hf_cache_dir": "HF cache folder",
     "hf_home": "HF home folder",
+    "sync_folder": "Sync folder",
     "layout": "Default layout",
     "db_url": "Database",
     "theme": "Theme",
@@ -94,6 +95,7 @@ PLACEHOLDERS = {
     "no_proxy": "none  (e.g. localhost, .corp.example)",
     "space_headroom": "auto",
     "hf_cache_dir": "<hf_home>/hub",
+    "sync_folder": "none  (hfsuite sync folder PATH sets it)",
 }
 HINTS = {
     "space_headroom": "auto, a share (5%) or a size (64MiB); 0: none",
@@ -135,7 +137,10 @@ SECTIONS = (
             "connections_per_host",
         ),
     ),
-    ("Folders and disk", ("download_dir", "hf_cache_dir", "hf_home", "layout", "space_headroom")),
+    (
+        "Folders and disk",
+        ("download_dir", "hf_cache_dir", "hf_home", "sync_folder", "layout", "space_headroom"),
+    ),
     ("Appearance and data", ("theme", "language", "log_level", "db_url")),
 )
 
