@@ -17,6 +17,8 @@ from hfsuite.engine.throttle import TokenBucket
 
 if TYPE_CHECKING:
     from hfsuite.app.library import LibraryService
+    from hfsuite.app.plugins.service import Plugins
+    from hfsuite.app.tools import ToolRegistry
     from hfsuite.storage import Database
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ class Suite:
         self.global_bucket = TokenBucket(loaded.settings.global_limit_bps, clock=self.clock)
         self._database: Database | None = None
         self._library: LibraryService | None = None
+        self._plugins: Plugins | None = None
         self._network_ready = False
 
     @classmethod
@@ -88,15 +91,31 @@ class Suite:
             self._library = LibraryService(self, self._tool_model_folders)
         return self._library
 
-    def _tool_model_folders(self) -> list[str]:
-        """Every model folder of the tools found on this machine (scan roots of the library)."""
+    @property
+    def plugins(self) -> Plugins:
+        """The plugins (docs/plugins.md): nothing is imported from them until a hook is used."""
+        if self._plugins is None:
+            from hfsuite.app.plugins.service import Plugins
+
+            self._plugins = Plugins(self.settings)
+        return self._plugins
+
+    def tool_registry(self) -> ToolRegistry:
+        """The tools on this machine: detectors built in and those plugins add."""
         from hfsuite.app.tools import ToolRegistry
 
-        detection = ToolRegistry(self.store.path.parent).detect()
+        return ToolRegistry(self.store.path.parent, extra_detectors=self.plugins.tool_detectors)
+
+    def _tool_model_folders(self) -> list[str]:
+        """Every model folder of the tools found on this machine (scan roots of the library)."""
+        detection = self.tool_registry().detect()
         return [str(f) for tool in detection.tools for fs in tool.folders.values() for f in fs]
 
     def close(self) -> None:
-        """Release the database and other resources."""
+        """Release the database and other resources (queued plugin actions: waited for,
+        bounded)."""
+        if self._plugins is not None:
+            self._plugins.close()
         if self._database is not None:
             self._database.close()
             self._database = None

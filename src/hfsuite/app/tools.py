@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from hfsuite.integrations.tools.detect import (
     MARKERS,
     AddedPath,
     Detection,
+    ExtraDetector,
     detect_all,
     detect_at,
     unique_name,
@@ -121,12 +123,21 @@ class ToolRegistry:
     Args:
         config_dir: The folder holding ``tools.json`` (the settings file's folder).
         host: Where to look (default: this machine, :meth:`Host.current`).
+        extra_detectors: Gives the detectors plugins add (``suite.plugins.tool_detectors``),
+            asked only when the tools are detected.
     """
 
-    def __init__(self, config_dir: Path, host: Host | None = None):
+    def __init__(
+        self,
+        config_dir: Path,
+        host: Host | None = None,
+        *,
+        extra_detectors: Callable[[], Sequence[ExtraDetector]] | None = None,
+    ):
         self.path = config_dir / TOOLS_FILE_NAME
         self.host = host or Host.current()
         self.warnings: list[str] = []
+        self._extra_detectors = extra_detectors
 
     # --- the added folders -------------------------------------------------------------------
 
@@ -181,8 +192,9 @@ class ToolRegistry:
     # --- operations --------------------------------------------------------------------------
 
     def detect(self) -> Detection:
-        """Every tool: the added folders and the usual places."""
-        return detect_all(self.host, self.added())
+        """Every tool: the added folders, the usual places, and what plugins find."""
+        extra = self._extra_detectors() if self._extra_detectors is not None else ()
+        return detect_all(self.host, self.added(), extra)
 
     def add(self, path: str | Path, kind: str | None = None) -> ToolChange:
         """Add the tool folder ``path`` (of ``kind``, or whichever kind its files show).

@@ -48,6 +48,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "dupes": ("dupes_cmd", True),
     "scan": ("scan_cmd", False),
     "library": ("library_cmd", True),
+    "plugins": ("plugins_cmd", True),
     "share": ("share_cmd", False),
     "sync": ("sync_cmd", True),
 }

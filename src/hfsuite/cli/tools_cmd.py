@@ -28,7 +28,7 @@ KINDS_HELP = ", ".join(TOOL_KINDS)
 
 def _registry(ctx: typer.Context) -> ToolRegistry:
     suite = ctx.find_root().obj.suite()
-    registry = ToolRegistry(suite.store.path.parent)
+    registry: ToolRegistry = suite.tool_registry()  # with the detectors plugins add
     return registry
 
 

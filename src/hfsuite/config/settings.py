@@ -239,6 +239,19 @@ class Settings(BaseModel):
         "INFO", allowed="DEBUG, INFO, WARNING or ERROR", description="Detail of the log file."
     )
 
+    # --- plugins -------------------------------------------------------------------------
+    no_plugins: bool = _setting(
+        False,
+        allowed="true or false",
+        description="Load no plugin at all (HFSUITE_NO_PLUGINS=1 for one run); see "
+        "docs/plugins.md.",
+    )
+    disabled_plugins: str = _setting(
+        "",
+        allowed="a comma-separated list of plugin names (as `hfsuite plugins ls` shows them)",
+        description="Plugins never loaded.",
+    )
+
     # --- validators ----------------------------------------------------------------------
     @field_validator("endpoint", "modelscope_endpoint")
     @classmethod

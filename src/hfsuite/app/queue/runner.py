@@ -436,6 +436,31 @@ class QueueRunner:
                 )
                 record_end(uow, current, end, now)
         self.summary.count(decision.history)
+        if decision.history in (Outcome.COMPLETED, Outcome.FAILED):
+            self._tell_plugins(current, active, decision.history is Outcome.COMPLETED, message)
+
+    def _tell_plugins(
+        self, task: TaskRecord, active: _Active, completed: bool, message: str | None
+    ) -> None:
+        """Queue the plugins' post-download actions and notifications (they run in the
+        plugins' thread, never this one; see docs/plugins.md)."""
+        from hfsuite.app.plugins.service import completed_download, task_notice
+
+        plugins = self.suite.plugins
+        if not plugins.enabled:
+            return
+        plan = active.plan
+        duration = max(0.0, self.clock.monotonic() - active.job.started_mono)
+        try:
+            notice = task_notice(
+                task, plan, completed=completed, error=message, duration_s=duration
+            )
+            local = active.outcome.local_paths if active.outcome is not None else None
+            download = completed_download(task, plan, local) if completed and plan else None
+        except Exception:  # never let the plugins' bookkeeping stop the runner
+            log.exception("cannot describe task %s to the plugins", task.id)
+            return
+        plugins.task_ended(notice, download)
 
     def _failure_message(self, task_id: int, error: BaseException | None) -> str:
         if error is not None and not isinstance(error, HfSuiteError):

@@ -30,6 +30,10 @@ MARKERS: dict[str, str] = {
 }
 """What each kind's folder holds: the files detection looks for (said when a folder has none)."""
 
+ExtraDetector = Callable[[Host], Sequence[DetectedTool]]
+"""A detector from outside the built-in ones (a plugin's): the tools it finds on a host. The
+caller isolates it (errors, time); its tools are named and listed like the others."""
+
 
 @dataclass(frozen=True)
 class AddedPath:
@@ -143,11 +147,14 @@ def _key(tool: DetectedTool) -> tuple[str, str]:
     return tool.kind, os.path.normcase(os.path.realpath(tool.root))
 
 
-def detect_all(host: Host, added: Sequence[AddedPath] = ()) -> Detection:
+def detect_all(
+    host: Host, added: Sequence[AddedPath] = (), extra: Sequence[ExtraDetector] = ()
+) -> Detection:
     """Every tool in the usual places and in the folders the user added, named uniquely.
 
     An added folder keeps its name; a tool found twice (added and in a usual place, or a
-    Stability Matrix package that is also a usual place) is listed once, as added.
+    Stability Matrix package that is also a usual place) is listed once, as added. ``extra``
+    detectors (plugins') add theirs after the built-in ones.
     """
     tools: list[DetectedTool] = []
     problems: list[str] = []
@@ -188,6 +195,11 @@ def detect_all(host: Host, added: Sequence[AddedPath] = ()) -> Detection:
             tool = detect_at(package.path, host, package.kind)
             if tool is not None:
                 keep(_as_package(tool, package.version))
+
+    for detector in extra:
+        for tool in detector(host):
+            searched.append(tool.root)
+            keep(tool)
 
     named = _named(tools, fixed)
     added_names = frozenset(named[i].name for i in fixed)

@@ -89,6 +89,8 @@ LABELS = {
     "theme": "Theme",
     "language": "Language",
     "log_level": "Log detail",
+    "no_plugins": "Turn plugins off",
+    "disabled_plugins": "Disabled plugins",
 }
 PLACEHOLDERS = {
     "proxy": "none  (e.g. http://proxy:3128 or socks5://user:pass@host:1080)",
@@ -107,6 +109,7 @@ CHECKBOX_TEXT = {
     "verify_tls": "Turn off only for a mirror you trust",
     "offline": "Make no network requests; answer from the cache",
     "adaptive_connections": "Start with a few, add more while the speed rises",
+    "no_plugins": "Load no plugin (docs/plugins.md)",
 }
 #: Settings of the Account card (beside the token input), not of a section.
 ACCOUNT = ("token_source",)
@@ -141,7 +144,10 @@ SECTIONS = (
         "Folders and disk",
         ("download_dir", "hf_cache_dir", "hf_home", "sync_folder", "layout", "space_headroom"),
     ),
-    ("Appearance and data", ("theme", "language", "log_level", "db_url")),
+    (
+        "Appearance and data",
+        ("theme", "language", "log_level", "db_url", "no_plugins", "disabled_plugins"),
+    ),
 )
 
 

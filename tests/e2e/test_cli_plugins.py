@@ -1,0 +1,271 @@
+"""Plugins end to end: the example plugin pip-installed into a folder of its own (offline, no
+index) and found through ``PYTHONPATH``, exercised through the installed ``hfsuite`` command; a
+plugin that breaks at import and one that breaks in its hook never break a download."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from json_documents import document
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "hfsuite-example-plugin"
+MIB = 1 << 20
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example plugin installed with pip into a target folder (its .dist-info included,
+    so importlib.metadata finds the entry point), from a copy of its source (the build
+    leaves nothing in the repository)."""
+    work = tmp_path_factory.mktemp("example-plugin")
+    source = work / "src"
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("build", "*.egg-info"))
+    site = work / "site"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(site),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(site.glob("hfsuite_example_plugin-*.dist-info/entry_points.txt"))
+    return site
+
+
+def fake_distribution(site: Path, name: str, modules: dict[str, str]) -> None:
+    """A minimal installed distribution: its modules and a .dist-info with the entry point
+    ``<name> = <first module>`` in the ``hfsuite.plugins`` group."""
+    site.mkdir(parents=True, exist_ok=True)
+    for module, text in modules.items():
+        (site / f"{module}.py").write_text(text, encoding="utf-8")
+    info = site / f"{name.replace('-', '_')}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n", encoding="utf-8"
+    )
+    first = next(iter(modules))
+    (info / "entry_points.txt").write_text(
+        f"[hfsuite.plugins]\n{name} = {first}\n", encoding="utf-8"
+    )
+
+
+BROKEN_AT_IMPORT = """
+import os
+from pathlib import Path
+marker = os.environ.get("BROKEN_IMPORT_MARKER")
+if marker:
+    Path(marker).write_text("imported")
+raise RuntimeError("the broken-import plugin cannot start")
+"""
+
+BROKEN_IN_HOOK = """
+from hfsuite.app.plugins import hookimpl
+
+@hookimpl
+def hfsuite_post_download(download):
+    raise ValueError("post-download action exploded on " + download.repo)
+
+@hookimpl
+def hfsuite_notify(notice):
+    raise ValueError("notify exploded too")
+"""
+
+
+@pytest.fixture
+def broken_site(tmp_path: Path) -> Path:
+    site = tmp_path / "broken-site"
+    fake_distribution(site, "broken-import", {"broken_import_plugin": BROKEN_AT_IMPORT})
+    fake_distribution(site, "broken-hook", {"broken_hook_plugin": BROKEN_IN_HOOK})
+    return site
+
+
+def _env(*sites: Path, **more: str) -> dict[str, str]:
+    return {"PYTHONPATH": os.pathsep.join(str(s) for s in sites), **more}
+
+
+@pytest.fixture
+def served(hub_factory):  # type: ignore[no-untyped-def]
+    hub = hub_factory(lfs_threshold=MIB)
+    content = os.urandom(2 * MIB + 123)
+    hub.create_repo("acme/tiny", files={"model.safetensors": content, "config.json": b'{"a": 1}'})
+    return hub, content
+
+
+def _sha256_line(path: Path) -> str:
+    return f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
+
+
+def test_plugins_ls_shows_the_example(hfsuite_cmd, example_site: Path) -> None:  # type: ignore[no-untyped-def]
+    listed = hfsuite_cmd("plugins", "ls", env=_env(example_site))
+    assert listed.returncode == 0, listed.stderr
+    for text in ("example", "loaded", "hfsuite-example-plugin 0.1.0", "hfsuite_post_download"):
+        assert text in listed.stdout
+    data = document(
+        hfsuite_cmd("plugins", "ls", "--json", env=_env(example_site)).stdout, "plugin-list"
+    )
+    [plugin] = data["plugins"]
+    assert data["enabled"] is True
+    assert plugin["state"] == "loaded" and plugin["distribution"] == "hfsuite-example-plugin"
+    assert plugin["entry_point"] == "example = hfsuite_example_plugin"
+    assert Path(plugin["module_file"]).is_relative_to(example_site)
+    assert plugin["hooks"] == ["hfsuite_detect_tools", "hfsuite_post_download", "hfsuite_notify"]
+
+
+def test_a_download_gets_its_sha256_files_and_a_notice(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, example_site: Path, served, tmp_path: Path
+) -> None:
+    hub, content = served
+    notices = tmp_path / "notices.jsonl"
+    target = tmp_path / "m"
+    result = hfsuite_cmd(
+        "download", "acme/tiny", "--endpoint", hub.url, "--local-dir", str(target),
+        env=_env(example_site, HFSUITE_EXAMPLE_NOTIFY_FILE=str(notices)),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    model = target / "model.safetensors"
+    assert model.read_bytes() == content
+    expected = f"{hashlib.sha256(content).hexdigest()}  model.safetensors\n"
+    assert (target / "model.safetensors.sha256").read_text() == expected
+    assert (target / "config.json.sha256").read_text() == _sha256_line(target / "config.json")
+    checked = subprocess.run(
+        ["sha256sum", "-c", "model.safetensors.sha256"], cwd=target, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    if shutil.which("sha256sum"):
+        assert checked.returncode == 0 and "OK" in checked.stdout
+    [notice] = [json.loads(line) for line in notices.read_text().splitlines()]
+    assert notice["event"] == "finished" and notice["repo"] == "acme/tiny"
+    assert notice["files"] == 2 and notice["error"] is None
+    assert "Plugin" not in result.stderr
+
+
+def test_tools_detect_finds_example_tool(hfsuite_cmd, example_site: Path, sandbox: Path) -> None:  # type: ignore[no-untyped-def]
+    root = sandbox / "ExampleTool"
+    root.mkdir()
+    (root / "exampletool.marker").write_text("2.0.1\n")
+    found = hfsuite_cmd("tools", "detect", env=_env(example_site))
+    assert found.returncode == 0, found.stderr
+    assert "exampletool" in found.stdout and str(root) in found.stdout
+    data = document(
+        hfsuite_cmd("tools", "detect", "--json", env=_env(example_site)).stdout, "tool-list"
+    )
+    [tool] = [t for t in data["tools"] if t["kind"] == "exampletool"]
+    assert (tool["name"], tool["version"], tool["root"]) == ("exampletool", "2.0.1", str(root))
+    assert tool["default_folder"]["loras"] == str(root / "models" / "loras")
+    without = document(hfsuite_cmd("tools", "detect", "--json").stdout, "tool-list")
+    assert not [t for t in without["tools"] if t["kind"] == "exampletool"]
+
+
+def test_broken_plugins_are_reported_once_and_the_download_succeeds(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, example_site: Path, broken_site: Path, served, tmp_path: Path
+) -> None:
+    hub, content = served
+    target = tmp_path / "m"
+    result = hfsuite_cmd(
+        "download", "acme/tiny", "--endpoint", hub.url, "--local-dir", str(target),
+        env=_env(example_site, broken_site),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (target / "model.safetensors").read_bytes() == content
+    # the good plugin still ran
+    assert (target / "model.safetensors.sha256").read_text() == _sha256_line(
+        target / "model.safetensors"
+    )
+    err = result.stderr
+    assert err.count("Plugin broken-import") == 1, err
+    assert "failed to load" in err and "RuntimeError: the broken-import plugin cannot start" in err
+    assert err.count("Plugin broken-hook") == 1, err  # disabled after its first error
+    assert "ValueError: post-download action exploded on acme/tiny" in err
+    assert "Traceback" not in err
+
+    data = document(
+        hfsuite_cmd("plugins", "ls", "--json", env=_env(example_site, broken_site)).stdout,
+        "plugin-list",
+    )
+    states = {p["name"]: p for p in data["plugins"]}
+    assert states["broken-import"]["state"] == "failed-to-load"
+    assert "cannot start" in states["broken-import"]["error"]
+    assert states["broken-hook"]["state"] == "loaded"  # a new run: loaded again
+    assert states["example"]["state"] == "loaded"
+
+
+def test_a_traceback_is_shown_at_verbose(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, broken_site: Path, served, tmp_path: Path
+) -> None:
+    hub, _content = served
+    result = hfsuite_cmd(
+        "-v", "download", "acme/tiny", "--endpoint", hub.url, "--local-dir", str(tmp_path / "m"),
+        env=_env(broken_site),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback (most recent call last)" in result.stderr
+    assert "broken_hook_plugin.py" in result.stderr
+
+
+def test_no_plugins_and_a_disabled_plugin(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, example_site: Path, broken_site: Path, served, tmp_path: Path
+) -> None:
+    hub, _content = served
+    off = hfsuite_cmd(
+        "download", "acme/tiny", "--endpoint", hub.url, "--local-dir", str(tmp_path / "a"),
+        env=_env(example_site, broken_site, HFSUITE_NO_PLUGINS="1"),
+    )  # fmt: skip
+    assert off.returncode == 0, off.stderr
+    assert not (tmp_path / "a" / "model.safetensors.sha256").exists()
+    assert "Plugin" not in off.stderr
+    listed = hfsuite_cmd("plugins", "ls", "--json", env=_env(example_site, HFSUITE_NO_PLUGINS="1"))
+    assert document(listed.stdout, "plugin-list") == {
+        "schema": "hfsuite/plugin-list/v1",
+        "enabled": False,
+        "plugins": [],
+    }
+
+    one_off = hfsuite_cmd(
+        "download", "acme/tiny", "--endpoint", hub.url, "--local-dir", str(tmp_path / "b"),
+        env=_env(example_site, broken_site, HFSUITE_DISABLED_PLUGINS="example,broken-import"),
+    )  # fmt: skip
+    assert one_off.returncode == 0, one_off.stderr
+    assert not (tmp_path / "b" / "model.safetensors.sha256").exists()
+    assert "broken-import" not in one_off.stderr  # never imported
+    assert one_off.stderr.count("Plugin broken-hook") == 1
+
+
+def test_commands_without_hooks_do_not_import_plugins(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, broken_site: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "imported"
+    env = _env(broken_site, BROKEN_IMPORT_MARKER=str(marker))
+    for args in (("--version",), ("config", "show"), ("history", "ls")):
+        result = hfsuite_cmd(*args, env=env)
+        assert result.returncode == 0, (args, result.stderr)
+        assert not marker.exists(), args
+        assert "Plugin" not in result.stderr
+    listed = hfsuite_cmd("plugins", "ls", env=env)
+    assert listed.returncode == 0
+    assert marker.exists()  # the listing does import them
+    assert "failed-to-load" in listed.stdout
+
+
+def _json_of(result: Any) -> Any:
+    return json.loads(result.stdout)
