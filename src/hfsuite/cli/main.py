@@ -51,6 +51,7 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "plugins": ("plugins_cmd", True),
     "share": ("share_cmd", False),
     "sync": ("sync_cmd", True),
+    "completion": ("completion_cmd", False),
 }
 """Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
 whether the module holds a group (its ``app``) rather than one command (its ``register``)."""
