@@ -2,22 +2,26 @@
 
 ```
 ┌ HF Download Suite ──────────────────────────────────────────────── [?] ┐
-│ Downloads │ Browse │ History │ Settings          (tabs: ui/tabs TABS)  │
+│ Downloads │ Browse │ History │ Local models │ Profiles │ Settings (TABS)│
 │ <the current tab; others are built the first time they are shown>      │
 │                                                           ┌ toast ┐    │
 ├────────────────────────────────────────────────────────────────────────┤
-│ 2 active · 5 queued          ↓ 24.1 MiB/s        ⏲ Limit [Unlimited]   │
+│ ⚠ 2 errors  2 active · 5 queued    ↓ 24.1 MiB/s    ⏲ Limit [Unlimited] │
 └────────────────────────────────────────────────────────────────────────┘
 ```
 
 The window installs the one error presenter (an error toast with a "Details" button) and the
 notifier (a plain toast) on the context, and remembers its geometry and last tab in
-``gui.ini`` next to the settings file.
+``gui.ini`` next to the settings file. Every failure (an error shown, a task or a file that
+failed) is kept in a :class:`~hfsuite.ui.models.failures_model.FailureLog`; the error
+inspector shows them, opened from a toast's "Details", the status bar's error counter or
+Ctrl+E.
 """
 
 from __future__ import annotations
 
 import traceback
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +44,7 @@ from hfsuite.ui import shortcuts
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.dialogs.add_dialog import mime_to_text, read_text_files
 from hfsuite.ui.icons import icon
+from hfsuite.ui.models.failures_model import FailureLog
 from hfsuite.ui.status import StatusBar
 from hfsuite.ui.tabs import TABS, TabEntry
 from hfsuite.ui.tabs.base import TabPage
@@ -48,6 +53,7 @@ from hfsuite.ui.tray import Tray, app_icon
 from hfsuite.ui.widgets.toast import ToastHost
 
 if TYPE_CHECKING:
+    from hfsuite.ui.dialogs.error_inspector import ErrorInspector
     from hfsuite.ui.tabs.downloads import DownloadsTab
 
 STATE_FILE = "gui.ini"
@@ -109,6 +115,11 @@ class MainWindow(QMainWindow):
 
         self.status = StatusBar(ctx)
         self.setStatusBar(self.status)
+        self.failures = FailureLog(ctx)
+        self.failures.changed.connect(lambda: self.status.show_error_count(self.failures.count()))
+        self.status.errors_requested.connect(self.show_errors)
+        self.inspector: ErrorInspector | None = None
+        self.failures.refresh()
         self._build_actions()
         self.tray = Tray(self, [self.pause_all_action, self.resume_all_action, self.quit_action])
         ctx.bridge.progress_changed.connect(
@@ -209,6 +220,8 @@ class MainWindow(QMainWindow):
     def _refresh_icons(self) -> None:
         colors = colors_for(self.palette())
         self.corner_button.setIcon(icon("help", colors.muted))
+        if hasattr(self, "status"):
+            self.status.refresh_theme()
         for page in self.tab_pages.values():
             page.refresh_icons()
 
@@ -224,6 +237,7 @@ class MainWindow(QMainWindow):
             "paste": shortcut("paste", self.add_from_clipboard),
             "search": shortcut("search", self.search_requested),
             "help": shortcut("help", self.show_shortcuts),
+            "errors": shortcut("errors", self.show_errors),
             "quit": shortcut("quit", self.close),
         }
         for number in range(1, min(9, len(self.entries)) + 1):
@@ -273,13 +287,49 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def show_errors(self, key: str | None = None) -> ErrorInspector:
+        """Ctrl+E: the error inspector (non-blocking, one at a time), at failure ``key``."""
+        from hfsuite.ui.dialogs.error_inspector import ErrorInspector
+
+        self.failures.flush()
+        if self.inspector is None:
+            self.inspector = ErrorInspector(
+                self.ctx,
+                self.failures,
+                open_settings=self._open_settings,
+                rescan=self._rescan_library,
+                parent=self,
+            )
+            self.inspector.finished.connect(self._inspector_closed)
+        self.failures.refresh()
+        if key is not None:
+            self.inspector.select(key)
+        self.inspector.show()
+        self.inspector.raise_()
+        self.inspector.activateWindow()
+        return self.inspector
+
+    def _inspector_closed(self, _result: int) -> None:
+        if self.inspector is not None:
+            self.inspector.deleteLater()
+            self.inspector = None
+
+    def _open_settings(self) -> None:
+        self.show_tab("settings")
+
+    def _rescan_library(self) -> None:
+        library: Any = self.show_tab("library")
+        library.scan()
+
     # --- messages ---------------------------------------------------------------------
 
     def _notify(self, text: str) -> None:
         self.toasts.show_info(text)
 
     def present_error(self, error: BaseException) -> None:
-        """The one error presenter: a toast saying what happened and what to do."""
+        """The one error presenter: a toast saying what happened and what to do; its
+        "Details" opens the error inspector at this failure."""
+        failure = self.failures.record_error(error)
         if isinstance(error, HfSuiteError):
             title, hint = error.message, error.hint or ""
             details = "\n".join(
@@ -294,7 +344,9 @@ class MainWindow(QMainWindow):
             title = "Something went wrong"
             hint = str(error) or type(error).__name__
             details = "".join(traceback.format_exception(error)).strip()
-        self.toasts.show_error(title, hint, details or None)
+        self.toasts.show_error(
+            title, hint, details or None, on_details=lambda: self.show_errors(failure.key)
+        )
 
     def _counts_updated(self, counts: dict[TaskState, int]) -> None:
         if "downloads" in self.tab_widgets:
@@ -326,9 +378,18 @@ class MainWindow(QMainWindow):
         for record in failed[:3]:
             name = record.display_name
             self.tray.notify("Download failed", f"{name}: {record.error or 'failed'}", error=True)
-            self.toasts.show_error(f"{name} failed", record.error or "", None)
+            self.toasts.show_error(
+                f"{name} failed",
+                record.error or "",
+                None,
+                on_details=partial(self.show_errors, f"task:{record.id}"),
+            )
         if len(failed) > 3:
-            self.toasts.show_error(f"{len(failed) - 3} more downloads failed", "See the queue.")
+            self.toasts.show_error(
+                f"{len(failed) - 3} more downloads failed",
+                "See the error inspector.",
+                on_details=self.show_errors,
+            )
 
     # --- drag and drop ----------------------------------------------------------------
 
@@ -363,6 +424,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.failures.close()
         self.toasts.clear()
         self.tray.hide()
         super().closeEvent(event)

@@ -1,4 +1,8 @@
-"""The main window's status bar: total speed, active/queued counts, and the global speed limit.
+"""The main window's status bar: the error counter, total speed, active/queued counts, and the
+global speed limit.
+
+The error counter (``⚠ 2 errors``) opens the error inspector (:attr:`StatusBar.errors_requested`);
+the main window sets its number from the failure log.
 
 The limit takes effect at once (``suite.global_bucket.set_rate``, which every running
 connection consults before its next read) and is saved to the settings file a moment later on a
@@ -22,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from hfsuite.core.types import TaskState
 from hfsuite.core.units import format_rate
+from hfsuite.ui import shortcuts
 from hfsuite.ui.icons import icon
 from hfsuite.ui.theme import colors_for
 
@@ -43,6 +48,8 @@ class StatusBar(QStatusBar):
 
     #: New counts per state arrived (dict[TaskState, int]).
     counts_updated = Signal(object)
+    #: The error counter was clicked: show the error inspector.
+    errors_requested = Signal()
 
     def __init__(self, ctx: UiContext, save_delay_ms: int = 800):
         super().__init__()
@@ -91,6 +98,14 @@ class StatusBar(QStatusBar):
         self.presets_button.setMenu(presets)
         limit_layout.addWidget(self.presets_button)
 
+        self.errors_button = QToolButton()
+        self.errors_button.setObjectName("status_errors")
+        self.errors_button.setAutoRaise(True)
+        self.errors_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.errors_button.clicked.connect(self.errors_requested)
+        self.error_count = -1
+        self.show_error_count(0)
+        self.addPermanentWidget(self.errors_button)
         self.addPermanentWidget(self.counts_label)
         self.addPermanentWidget(self.speed_label)
         self.addPermanentWidget(limit_box)
@@ -151,6 +166,28 @@ class StatusBar(QStatusBar):
             self._counting = False
 
         self.ctx.run_async(self.ctx.manager.counts, done, failed)
+
+    def show_error_count(self, count: int) -> None:
+        """Show how many failures stand (0: a quiet "No errors")."""
+        if count == self.error_count:
+            return
+        self.error_count = count
+        colors = colors_for(self.palette())
+        if count:
+            self.errors_button.setText(f"⚠ {count} error{'s' if count != 1 else ''}")
+            self.errors_button.setStyleSheet(f"color: {colors.danger}; font-weight: 600;")
+        else:
+            self.errors_button.setText("No errors")
+            self.errors_button.setStyleSheet(f"color: {colors.muted};")
+        self.errors_button.setToolTip(
+            f"Every failure, its cause and its fix ({shortcuts.native_text('errors')})"
+        )
+
+    def refresh_theme(self) -> None:
+        """Repaint what carries theme colours."""
+        count, self.error_count = self.error_count, -1
+        self.show_error_count(count)
+        self.limit_icon.setPixmap(icon("speed", colors_for(self.palette()).muted).pixmap(16, 16))
 
     # --- the limit --------------------------------------------------------------------
 

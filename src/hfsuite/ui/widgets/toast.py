@@ -2,12 +2,15 @@
 
 ``ToastHost(window)`` owns the stack; ``host.show_info("Added 3 tasks")`` and
 ``host.show_error(title, message, details)`` add one. An error toast stays longer and offers a
-"Details" button (the technical detail in a dialog). The main window installs a host's methods
-as the context's ``notifier`` and ``error_presenter``, so every part of the app shows messages
-the same way.
+"Details" button: the error inspector at that failure when ``on_details`` is given (the main
+window does so), else the technical detail in a message box. The main window installs a host's
+methods as the context's ``notifier`` and ``error_presenter``, so every part of the app shows
+messages the same way.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QEnterEvent
@@ -34,6 +37,8 @@ class Toast(QFrame):
         kind: ``info`` or ``error`` (colour of the edge and icon).
         details: Technical detail behind a "Details" button (None: no button).
         timeout_ms: Time until it closes itself (0: stays until closed).
+        details_button: Show the "Details" button even without ``details`` (its owner shows
+            them elsewhere).
     """
 
     #: The toast closed (by its timer, its button, or the host).
@@ -50,6 +55,7 @@ class Toast(QFrame):
         kind: str = "info",
         details: str | None = None,
         timeout_ms: int = 5000,
+        details_button: bool = False,
     ):
         super().__init__(parent)
         self.setObjectName("toast")
@@ -82,11 +88,11 @@ class Toast(QFrame):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.details_button: QPushButton | None = None
-        if details:
+        if details or details_button:
             self.details_button = QPushButton("Details")
+            self.details_button.setObjectName("toast_details")
             self.details_button.clicked.connect(self.details_requested)
             buttons.addWidget(self.details_button)
-        if details:
             texts.addLayout(buttons)
         close = QPushButton("✕")
         close.setFlat(True)
@@ -146,10 +152,33 @@ class ToastHost(QObject):
         """A short notice that closes itself after a few seconds."""
         return self._add(Toast(self.window, text, message, kind="info", timeout_ms=4500))
 
-    def show_error(self, title: str, message: str = "", details: str | None = None) -> Toast:
-        """An error: what happened, what to do, and a "Details" button for the technical part."""
-        toast = Toast(self.window, title, message, kind="error", details=details, timeout_ms=12000)
-        toast.details_requested.connect(lambda: self.open_details(toast))
+    def show_error(
+        self,
+        title: str,
+        message: str = "",
+        details: str | None = None,
+        on_details: Callable[[], object] | None = None,
+    ) -> Toast:
+        """An error: what happened, what to do, and a "Details" button for the technical part
+        (``on_details``: what the button does instead of showing ``details`` in a box)."""
+        toast = Toast(
+            self.window,
+            title,
+            message,
+            kind="error",
+            details=details,
+            timeout_ms=12000,
+            details_button=on_details is not None,
+        )
+        if on_details is not None:
+
+            def open_inspector() -> None:
+                on_details()
+                toast.dismiss()
+
+            toast.details_requested.connect(open_inspector)
+        else:
+            toast.details_requested.connect(lambda: self.open_details(toast))
         return self._add(toast)
 
     def open_details(self, toast: Toast) -> QMessageBox:
