@@ -31,8 +31,8 @@ app = typer.Typer(
         "Examples:\n\n"
         "  hfsuite comfyui refs workflow.json\n\n"
         "  hfsuite comfyui refs ComfyUI_00001_.png --json\n\n"
-        "  hfsuite comfyui missing workflow.json --comfyui ~/ComfyUI\n\n"
-        "  hfsuite comfyui fetch workflow.json --comfyui ~/ComfyUI --yes"
+        "  hfsuite comfyui missing workflow.json\n\n"
+        "  hfsuite comfyui fetch workflow.json --yes"
     ),
     no_args_is_help=True,
 )
@@ -144,7 +144,7 @@ Examples:
 
   hfsuite comfyui missing workflow.json
 
-  hfsuite comfyui missing ComfyUI_00001_.png --comfyui ~/ComfyUI --json
+  hfsuite comfyui missing ComfyUI_00001_.png --comfyui comfyui --json
 """
 
 FETCH_HELP = """Download every missing model of a workflow into the right ComfyUI folder.
@@ -160,9 +160,9 @@ Examples:
 
   hfsuite comfyui fetch workflow.json --dry-run
 
-  hfsuite comfyui fetch workflow.json --comfyui ~/ComfyUI --yes
+  hfsuite comfyui fetch workflow.json --yes
 
-  hfsuite comfyui fetch workflow.json --comfyui ~/ComfyUI --yes --json
+  hfsuite comfyui fetch workflow.json --comfyui comfyui --yes --json
 """
 
 _COMFYUI_HELP = "The ComfyUI install: its folder, or its name in `hfsuite tools ls`."
