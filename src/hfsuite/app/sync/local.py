@@ -111,7 +111,7 @@ def check_value(suite: Suite, section: str, key: str, value: Any) -> tuple[Any, 
         if section == "tools":
             return _tool(key, value), ""
     except (ValueError, TypeError, HfSuiteError) as exc:
-        return None, str(getattr(exc, "message", exc))
+        return None, str(exc)
     return None, f"unknown section {section!r}"
 
 
