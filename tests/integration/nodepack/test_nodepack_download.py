@@ -186,3 +186,24 @@ def test_routes_register_on_comfyuis_server(
     pack = load_pack()
     handler = server.PromptServer.instance.routes.posts["/hfsuite/fetch_missing"]
     assert handler is pack.comfyui_hfsuite.fetch_missing_route
+
+
+def test_node_uses_hf_token_from_the_environment(  # type: ignore[no-untyped-def]
+    comfyui: ModuleType, served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A private repository: refused without a token, downloaded with HF_TOKEN set."""
+    from hfsuite.core.errors import HfSuiteError
+
+    hub, _ = served
+    token = "hf_" + "N" * 34
+    hub.add_token(token, user="acme", role="read")
+    hub.create_repo("acme/private-vae", private=True, files={"vae.safetensors": b"v" * 4096})
+    pack = load_pack()
+    download = pack.comfyui_hfsuite.download_file
+    with pytest.raises(HfSuiteError):
+        download("acme/private-vae", "vae.safetensors", "main", "vae")
+    monkeypatch.setenv("HF_TOKEN", token)
+    assert download("acme/private-vae", "vae.safetensors", "main", "vae") == "vae.safetensors"
+    assert comfyui.get_filename_list("vae") == ["vae.safetensors"]
+    full = comfyui.get_full_path("vae", "vae.safetensors")
+    assert full is not None and Path(full).read_bytes() == b"v" * 4096
