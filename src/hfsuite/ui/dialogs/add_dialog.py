@@ -5,6 +5,7 @@
 │ org/model                                  (one per line; drop links or  │
 │ https://huggingface.co/datasets/org/data    a .txt file here)            │
 │ Destination [HF cache ▾] [~/.cache/huggingface/hub     ] [Browse…]       │
+│             (HF cache, a folder, a profile or a tool's folder: comfyui:loras)│
 │ Priority [Normal ▾]  ☐ Add paused  ☑ One folder per repository           │
 │ ┌ plan ──────────────────────────────────────────────────────────────┐   │
 │ │ ☑ org/model                         3 files   4.2 GiB              │   │
@@ -16,7 +17,10 @@
 ```
 
 Reading the names, planning (the Hub's file lists) and adding run on worker threads; a plan
-that arrives after the text changed again is dropped (a generation counter).
+that arrives after the text changed again is dropped (a generation counter). The profiles and
+the detected tools' folders are listed after the HF cache and Folder (read on a worker thread);
+choosing one queues through :func:`hfsuite.app.download_targets.queue_with_target`, the call
+behind the command line's ``--profile`` and ``--to``.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from hfsuite.app.download.destinations import default_destination
+from hfsuite.app.download_targets import queue_with_target
 from hfsuite.app.queue.add_ops import (
     AddPreview,
     AddTarget,
@@ -56,6 +61,7 @@ from hfsuite.app.queue.add_ops import (
     read_targets,
 )
 from hfsuite.app.queue.manager import TaskOptions
+from hfsuite.app.target_choices import TargetChoice, download_choices, preview_with_target
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.types import Priority
 from hfsuite.core.units import format_bytes
@@ -172,6 +178,9 @@ class AddDialog(QDialog):
         self.layout_combo.setCurrentIndex(
             self.layout_combo.findData(default_destination(settings).kind)
         )
+        self.choices: list[TargetChoice] = []
+        self.choices_loaded = False
+        ctx.run_async(lambda: download_choices(ctx.suite), self._add_choices, self._no_choices)
         destination = QHBoxLayout()
         destination.addWidget(self.layout_combo)
         destination.addWidget(self.path_edit, 1)
@@ -269,13 +278,49 @@ class AddDialog(QDialog):
             self._read_files(files)
         event.acceptProposedAction()
 
+    def _add_choices(self, choices: list[TargetChoice]) -> None:
+        self.choices, self.choices_loaded = choices, True
+        if choices:
+            self.layout_combo.insertSeparator(self.layout_combo.count())
+        for choice in choices:
+            self.layout_combo.addItem(choice.label, choice)
+            self.layout_combo.setItemData(
+                self.layout_combo.count() - 1, str(choice.folder), Qt.ItemDataRole.ToolTipRole
+            )
+
+    def _no_choices(self, _error: BaseException) -> None:
+        self.choices_loaded = True  # the HF cache and a folder still work
+
+    def choose_target(self, *, profile: str | None = None, to: str | None = None) -> bool:
+        """Choose a profile or a ``TOOL:KIND`` folder as the destination (tests, keyboard)."""
+        for i in range(self.layout_combo.count()):
+            data = self.layout_combo.itemData(i)
+            if isinstance(data, TargetChoice) and (data.profile, data.to) == (profile, to):
+                self.layout_combo.setCurrentIndex(i)
+                return True
+        return False
+
+    def chosen_target(self) -> TargetChoice | None:
+        """The profile or tool folder chosen (None: the HF cache or a folder)."""
+        data = self.layout_combo.currentData()
+        return data if isinstance(data, TargetChoice) else None
+
     def _layout_changed(self) -> None:
+        target = self.chosen_target()
         kind = self.chosen_kind()
-        self.path_edit.setText(self._paths[kind])
-        self.subfolders.setEnabled(kind is not DestinationKind.HF_CACHE)
+        self.path_edit.setReadOnly(target is not None)
+        self.browse_button.setEnabled(target is None)
+        if target is not None:
+            self.path_edit.setText(str(target.folder))
+            self.subfolders.setEnabled(False)
+        else:
+            self.path_edit.setText(self._paths[kind])
+            self.subfolders.setEnabled(kind is not DestinationKind.HF_CACHE)
         self._schedule_preview()
 
     def _path_edited(self) -> None:
+        if self.chosen_target() is not None:
+            return
         self._paths[self.chosen_kind()] = self.path_edit.text().strip()
         self._schedule_preview()
 
@@ -286,18 +331,25 @@ class AddDialog(QDialog):
             self._path_edited()
 
     def chosen_kind(self) -> DestinationKind:
-        """The kind of destination chosen in the destination box."""
-        return DestinationKind(self.layout_combo.currentData())
+        """The kind of destination chosen in the destination box (a profile's or tool's
+        folder: ``tool-folder``)."""
+        data = self.layout_combo.currentData()
+        if isinstance(data, TargetChoice):
+            return DestinationKind.TOOL_FOLDER
+        return DestinationKind(data)
 
     def chosen_destination(self) -> Destination:
-        """The destination the destination box says."""
+        """The destination the destination box says (a profile or a tool: its folder)."""
         path = Path(self.path_edit.text().strip() or ".").expanduser()
+        if self.chosen_target() is not None:
+            return Destination.folder(path)
         return Destination(self.chosen_kind(), path)
 
     def options(self) -> TaskOptions:
-        """The options the dialog's fields say."""
+        """The options the dialog's fields say (no destination for a profile or tool: it
+        says where)."""
         return TaskOptions(
-            destination=self.chosen_destination(),
+            destination=None if self.chosen_target() else self.chosen_destination(),
             priority=Priority(self.priority_combo.currentData()),
             paused=self.paused_check.isChecked(),
         )
@@ -317,6 +369,7 @@ class AddDialog(QDialog):
         options = self.options()
         subfolders = self.subfolders.isChecked()
         suite = self.ctx.suite
+        target = self.chosen_target()
         if not text.strip():
             self._show(generation, ([], [], None))
             return
@@ -326,7 +379,14 @@ class AddDialog(QDialog):
 
         def work() -> tuple[list[AddTarget], list[LineError], AddPreview | None]:
             targets, errors = read_targets(suite, text)
-            plans = preview(suite, targets, options, subfolders=subfolders) if targets else None
+            if not targets:
+                return targets, errors, None
+            if target is not None:
+                plans = preview_with_target(
+                    suite, targets, options, profile=target.profile, to=target.to
+                )
+            else:
+                plans = preview(suite, targets, options, subfolders=subfolders)
             return targets, errors, plans
 
         self.ctx.run_async(work, lambda result: self._show(generation, result), self._failed)
@@ -499,6 +559,7 @@ class AddDialog(QDialog):
         options = self.options()
         subfolders = self.subfolders.isChecked()
         manager = self.ctx.manager
+        target = self.chosen_target()
         self.add_button.setEnabled(False)
 
         def done(ids: list[int]) -> None:
@@ -511,9 +572,14 @@ class AddDialog(QDialog):
             self.add_button.setEnabled(True)
             self.ctx.show_error(error)
 
-        self.ctx.run_async(
-            lambda: queue_targets(manager, chosen, options, subfolders=subfolders), done, failed
-        )
+        def work() -> list[int]:
+            if target is not None:
+                return queue_with_target(
+                    manager, chosen, options, profile=target.profile, to=target.to
+                )
+            return queue_targets(manager, chosen, options, subfolders=subfolders)
+
+        self.ctx.run_async(work, done, failed)
 
 
 def _color(hex_color: str) -> Any:

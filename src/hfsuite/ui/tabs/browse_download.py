@@ -5,7 +5,10 @@
 [HF cache ▾] [~/.cache/huggingface/hub          …] [Download selected] [Download all]
 ```
 The destination follows the chosen kind and the shown repository until the user types or picks
-a folder; from then on it stays. Downloads are queued through ``ctx.run_async``.
+a folder; from then on it stays. The profiles and the detected tools' folders (``comfyui:loras``)
+are listed after the HF cache and the plain folder; one of them queues through
+:func:`hfsuite.app.download_targets.queue_with_target`, as ``--profile``/``--to`` do. Downloads
+are queued through ``ctx.run_async``.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hfsuite.app.download.destinations import default_destination
+from hfsuite.app.download_targets import queue_with_target
 from hfsuite.app.hub.catalog import RepoDetails
+from hfsuite.app.queue.add_ops import AddTarget
 from hfsuite.app.queue.tasks import TaskOptions, spec_for
+from hfsuite.app.target_choices import TargetChoice, download_choices
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.types import RepoRef
 from hfsuite.core.units import format_bytes
@@ -57,6 +63,8 @@ class DownloadBar(QWidget):
             "Plain folder: a local-dir copy (ComfyUI, LM Studio…)."
         )
         self.layout_combo.currentIndexChanged.connect(self._layout_changed)
+        self.choices_loaded = False
+        ctx.run_async(lambda: download_choices(ctx.suite), self._add_choices, self._no_choices)
         self.dest_selector = PathSelector(self, dialog_title="Download to…")
         self.dest_selector.path_changed.connect(self._dest_edited)
         self.download_selected_button = QPushButton("Download selected", self)
@@ -107,9 +115,36 @@ class DownloadBar(QWidget):
         self.download_selected_button.setEnabled(self._details is not None and count > 0)
 
     # --- the destination --------------------------------------------------------------------
+    def _add_choices(self, choices: list[TargetChoice]) -> None:
+        self.choices_loaded = True
+        if choices:
+            self.layout_combo.insertSeparator(self.layout_combo.count())
+        for choice in choices:
+            self.layout_combo.addItem(choice.label, choice)
+
+    def _no_choices(self, _error: BaseException) -> None:
+        self.choices_loaded = True  # the HF cache and a folder still work
+
+    def choose_target(self, *, profile: str | None = None, to: str | None = None) -> bool:
+        """Download to a profile or a ``TOOL:KIND`` folder (tests, keyboard users)."""
+        for i in range(self.layout_combo.count()):
+            data = self.layout_combo.itemData(i)
+            if isinstance(data, TargetChoice) and (data.profile, data.to) == (profile, to):
+                self.layout_combo.setCurrentIndex(i)
+                return True
+        return False
+
+    def selected_target(self) -> TargetChoice | None:
+        """The profile or tool folder chosen (None: the HF cache or a plain folder)."""
+        data = self.layout_combo.currentData()
+        return data if isinstance(data, TargetChoice) else None
+
     def selected_kind(self) -> DestinationKind:
         """The kind of destination chosen for the next download."""
-        return DestinationKind(self.layout_combo.currentData())
+        data = self.layout_combo.currentData()
+        if isinstance(data, TargetChoice):
+            return DestinationKind.TOOL_FOLDER
+        return DestinationKind(data)
 
     def selected_destination(self) -> Destination:
         """Where the next download goes: the path shown, else the default for the kind."""
@@ -120,17 +155,25 @@ class DownloadBar(QWidget):
 
     def set_destination(self, destination: Destination) -> None:
         """Choose where the next download goes."""
-        self.layout_combo.setCurrentIndex(self.layout_combo.findData(destination.kind))
+        index = self.layout_combo.findData(destination.kind)
+        self.layout_combo.setCurrentIndex(index if index >= 0 else 0)
         self._dest_custom = True
         self.dest_selector.set_path(destination.path)
 
     def _default_destination(self) -> Destination:
         d = self._details
         ref = RepoRef(d.id, d.repo_type, d.revision) if d else None
+        target = self.selected_target()
+        if target is not None:  # shown only: the profile or tool says how files land
+            return Destination.folder(target.folder)
         return default_destination(self.ctx.suite.settings, ref, self.selected_kind())
 
     def _layout_changed(self, _index: int) -> None:
-        if not self._dest_custom:
+        target = self.selected_target()
+        self.dest_selector.setEnabled(target is None)
+        if target is not None:
+            self.dest_selector.set_path(target.folder)
+        elif not self._dest_custom:
             self.dest_selector.set_path(self._default_destination().path)
 
     def _dest_edited(self, text: str) -> None:
@@ -153,10 +196,10 @@ class DownloadBar(QWidget):
         details = self._details
         if details is None:
             return
-        destination = self.selected_destination()
-        options = TaskOptions(paths=tuple(paths), destination=destination)
+        target = self.selected_target()
+        destination = self._default_destination() if target else self.selected_destination()
+        options = TaskOptions(paths=tuple(paths), destination=None if target else destination)
         ref = RepoRef(details.id, details.repo_type, details.revision)
-        spec = spec_for(ref, options, self.ctx.suite.settings)
         manager = self.ctx.manager
         if paths:
             chosen = {f.path: f.size for f in details.files}
@@ -169,7 +212,15 @@ class DownloadBar(QWidget):
             self.ctx.notify(f"Queued {details.id} ({what}) → {destination.path}")
             self.tasks_queued.emit(ids)
 
-        self.ctx.run_async(lambda: manager.add([spec]), done)
+        def work() -> list[int]:
+            if target is not None:
+                one = AddTarget(details.id, ref, tuple(paths))
+                return queue_with_target(
+                    manager, [one], options, profile=target.profile, to=target.to
+                )
+            return manager.add([spec_for(ref, options, self.ctx.suite.settings)])
+
+        self.ctx.run_async(work, done)
 
 
 __all__ = ["DownloadBar"]
