@@ -527,7 +527,7 @@ def _settle(tool: DetectedTool, item: MissingItem, candidates: list[Candidate]) 
         return
     best = candidates[0]
     item.resolution = best
-    item.candidates = [c for c in candidates[1:6]] if best.confidence != "high" else []
+    item.candidates = list(candidates[1:6])
     key = canonical_folder(item.ref.folder)
     name = _destination_name(item.ref.value, best)
     if key is not None and name != item.ref.value:

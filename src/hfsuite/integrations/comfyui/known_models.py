@@ -27,7 +27,12 @@ from typing import Any
 
 from hfsuite.integrations.comfyui.names import basename, canonical_folder
 from hfsuite.integrations.comfyui.refs import ModelRef
-from hfsuite.integrations.comfyui.resolve import Candidate, candidate_from_url
+from hfsuite.integrations.comfyui.resolve import (
+    Candidate,
+    candidate_from_url,
+    family_of,
+    preference,
+)
 
 __all__ = [
     "FORMAT",
@@ -122,7 +127,8 @@ class KnownIndex:
         self, value: str, folder: str | None, extra_hosts: Iterable[str] = ()
     ) -> list[Candidate]:
         """Candidates for a reference: the same file name (case ignored), ``high`` when the
-        folder key agrees (or either has none), ``medium`` otherwise; best first."""
+        folder key agrees (or either has none), ``medium`` otherwise; best first (then
+        official repackaged repositories first, see :func:`preference`)."""
         hosts = tuple(extra_hosts)
         wanted = canonical_folder(folder)
         found: list[Candidate] = []
@@ -140,7 +146,8 @@ class KnownIndex:
             )
             if candidate is not None:
                 found.append(candidate)
-        found.sort(key=lambda c: c.confidence != "high")
+        family = family_of(value)
+        found.sort(key=lambda c: (c.confidence != "high", -preference(c.repo_id or "", family)))
         unique: dict[tuple[str, str | None, str | None, str | None], Candidate] = {}
         for candidate in found:
             unique.setdefault(candidate.key, candidate)

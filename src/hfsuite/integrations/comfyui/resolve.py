@@ -24,6 +24,7 @@ __all__ = [
     "candidate_from_url",
     "family_of",
     "parse_hf_url",
+    "preference",
     "rank_search",
     "search_queries",
 ]
@@ -211,7 +212,7 @@ def search_queries(name: str, limit: int = 3) -> list[str]:
     return queries[:limit]
 
 
-def _prior(repo_id: str, family: str | None) -> int:
+def preference(repo_id: str, family: str | None) -> int:
     """How much a repository is preferred before downloads count: official repackagers
     (Comfy-Org), ``*repackaged*`` repositories, the model family's own organisation."""
     owner, _, repo = repo_id.lower().partition("/")
@@ -231,7 +232,7 @@ def _prior(repo_id: str, family: str | None) -> int:
 def rank_search(name: str, listings: Sequence[RepoListing]) -> list[Candidate]:
     """The files of ``listings`` named exactly like ``name`` (in any subfolder), best first.
 
-    Order: :func:`_prior` (Comfy-Org, repackaged, the family's organisation), then downloads,
+    Order: :func:`preference` (Comfy-Org, repackaged, the family's organisation), then downloads,
     then the shallower path. Confidence: ``medium`` for the only match, or when the best is
     preferred over the next by its owner/name, or has ten times its downloads; ``low`` when
     several are close.
@@ -245,7 +246,7 @@ def rank_search(name: str, listings: Sequence[RepoListing]) -> list[Candidate]:
             if path.rsplit("/", 1)[-1] != wanted or (listing.repo_id, path) in seen:
                 continue
             seen.add((listing.repo_id, path))
-            prior = _prior(listing.repo_id, family)
+            prior = preference(listing.repo_id, family)
             candidate = Candidate(
                 "search", "low", "hub", listing.repo_id, None, path, None, size,
                 sha256.lower() if sha256 else None, listing.downloads,

@@ -83,7 +83,8 @@ def test_comfyui_manager_model_list_facts() -> None:
         "models": [
             {"name": "TAESD", "type": "TAESD", "base": "SD1.x", "save_path": "vae_approx",
              "description": "long text", "reference": "r", "filename": "taesd_decoder.pth",
-             "url": "https://github.com/madebyollin/taesd/raw/main/taesd_decoder.pth", "size": "4.9MB"},
+             "url": "https://github.com/madebyollin/taesd/raw/main/taesd_decoder.pth",
+             "size": "4.9MB"},
             {"name": "x", "type": "lora", "save_path": "default", "filename": "l.safetensors",
              "url": "https://huggingface.co/o/r/resolve/main/l.safetensors"},
             {"name": "y", "type": "checkpoint", "save_path": "checkpoints/SDXL",
@@ -105,7 +106,8 @@ def test_comfyui_manager_model_list_facts() -> None:
 
 def test_declared_models_of_workflows() -> None:
     refs = [
-        ModelRef("1", "VAELoader", "vae_name", "ae.safetensors", "vae", url=URL, hash="b" * 64, hash_type="sha256"),
+        ModelRef("1", "VAELoader", "vae_name", "ae.safetensors", "vae", url=URL, hash="b" * 64,
+                 hash_type="sha256"),
         ModelRef("2", "LoraLoader", "lora_name", "x.safetensors", "loras"),
         ModelRef("3", "LoraLoader", "lora_name", "../y", "loras", url=URL, refused="'..'"),
     ]  # fmt: skip
