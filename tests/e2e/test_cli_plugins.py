@@ -269,3 +269,129 @@ def test_commands_without_hooks_do_not_import_plugins(  # type: ignore[no-untype
 
 def _json_of(result: Any) -> Any:
     return json.loads(result.stdout)
+
+
+# --- plugin sources --------------------------------------------------------------------------
+
+DEMO_SOURCE = '''
+import os
+from hfsuite.app.plugins import PluginSource, hookimpl
+from hfsuite.core.types import RepoRef, SourceKind
+from hfsuite.sources.direct import DirectUrlSource
+
+
+class DemoSource:
+    """demo:ORG/NAME@PATH: a file of the test hub, through the suite's own URL source."""
+
+    kind = SourceKind.URL
+
+    def __init__(self, ctx):
+        self._direct = DirectUrlSource(ctx.fetcher, sha256=ctx.expected_sha256)
+        self.auth = self._direct.auth
+
+    def _url(self, ref):
+        repo, _, path = ref.repo_id.split(":", 1)[1].partition("@")
+        return f"{os.environ['DEMO_HUB']}/{repo}/resolve/main/{path}"
+
+    def _plain(self, ref):
+        return RepoRef(self._url(ref), source=SourceKind.URL)
+
+    def snapshot(self, ref):
+        return self._direct.snapshot(self._plain(ref))
+
+    def file_metadata(self, ref, path):
+        return self._direct.file_metadata(self._plain(ref), path)
+
+    def file_url(self, ref, path):
+        return self._url(ref)
+
+    def map_error(self, answer):
+        return self._direct.map_error(answer)
+
+    def check_access(self, ref):
+        return None
+
+
+@hookimpl
+def hfsuite_sources():
+    return [PluginSource("demo", DemoSource, "files of the test hub")]
+
+
+@hookimpl
+def hfsuite_parse_name(text):
+    if text.startswith("https://demo.example/"):
+        return "demo:" + text.removeprefix("https://demo.example/")
+    return None
+'''
+
+BROKEN_SOURCE = """
+from hfsuite.app.plugins import PluginSource, hookimpl
+
+
+def make(ctx):
+    raise KeyError("no API key for " + ctx.reference)
+
+
+@hookimpl
+def hfsuite_sources():
+    return [PluginSource("brk", make)]
+"""
+
+
+@pytest.fixture
+def source_site(tmp_path: Path) -> Path:
+    site = tmp_path / "source-site"
+    fake_distribution(site, "demo-source", {"demo_source_plugin": DEMO_SOURCE})
+    fake_distribution(site, "broken-source", {"broken_source_plugin": BROKEN_SOURCE})
+    return site
+
+
+def test_a_plugin_source_downloads_by_prefix_and_by_page_url(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, source_site: Path, example_site: Path, served, tmp_path: Path
+) -> None:
+    hub, content = served
+    env = _env(source_site, example_site, DEMO_HUB=hub.url)
+    target = tmp_path / "a"
+    result = hfsuite_cmd(
+        "download", "demo:acme/tiny@model.safetensors", "--local-dir", str(target), env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert (target / "model.safetensors").read_bytes() == content
+    assert (target / "model.safetensors.sha256").read_text() == _sha256_line(
+        target / "model.safetensors"
+    )
+    paged = hfsuite_cmd(
+        "download", "https://demo.example/acme/tiny@config.json", "--local-dir",
+        str(tmp_path / "b"), env=env,
+    )  # fmt: skip
+    assert paged.returncode == 0, paged.stderr
+    assert (tmp_path / "b" / "config.json").read_bytes() == b'{"a": 1}'
+
+    history = hfsuite_cmd("history", "ls", "--json", env=env)
+    assert history.returncode == 0, history.stderr
+    assert "demo:acme/tiny@model.safetensors" in history.stdout
+
+    listed = document(hfsuite_cmd("plugins", "ls", "--json", env=env).stdout, "plugin-list")
+    demo = next(p for p in listed["plugins"] if p["name"] == "demo-source")
+    assert demo["hooks"] == ["hfsuite_sources", "hfsuite_parse_name"]
+
+
+def test_unknown_and_broken_plugin_sources_fail_clearly(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, source_site: Path, served, tmp_path: Path
+) -> None:
+    hub, _content = served
+    env = _env(source_site, DEMO_HUB=hub.url)
+    unknown = hfsuite_cmd("download", "nope:thing", "--local-dir", str(tmp_path / "x"), env=env)
+    assert unknown.returncode == 2
+    assert "'nope:thing' names a nope: source, and no plugin provides one" in unknown.stderr
+    broken = hfsuite_cmd("download", "brk:thing", "--local-dir", str(tmp_path / "y"), env=env)
+    assert broken.returncode == 5, broken.stderr
+    assert "The brk: source of plugin broken-source failed: KeyError" in broken.stderr
+    assert broken.stderr.count("Plugin broken-source") == 1
+    assert "Traceback" not in broken.stderr
+    # a hub download beside them never asks the plugins
+    plain = hfsuite_cmd(
+        "download", "acme/tiny", "--endpoint", hub.url, "--local-dir", str(tmp_path / "z"),
+        env=env,
+    )  # fmt: skip
+    assert plain.returncode == 0, plain.stderr

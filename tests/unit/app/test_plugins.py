@@ -57,7 +57,7 @@ class FakeEntryPoint:
 
 
 def manager_of(*eps: FakeEntryPoint, **kwargs: Any) -> PluginManager:
-    return PluginManager(entry_points=lambda: list(eps), **kwargs)  # type: ignore[arg-type,return-value]
+    return PluginManager(entry_points=lambda: list(eps), **kwargs)  # type: ignore[arg-type]
 
 
 def notice(task_id: int = 1) -> TaskNotice:

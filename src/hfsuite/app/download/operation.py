@@ -135,7 +135,9 @@ def parse_target(
     token: str | None = None,
 ) -> tuple[RepoRef, list[str]]:
     """What a user asked to download: a repository (any source, any URL form), a file or folder
-    in one (then its path), or a plain file URL (``RepoRef(url, source=URL)``).
+    in one (then its path), a plain file URL (``RepoRef(url, source=URL)``), or a plugin
+    source's reference (``civitai:12345``, the same shape; plugins are asked only about text
+    the built-in parser refuses or reads as a plain file URL).
 
     A Hub page URL such as ``…/tree/feature/new-weights/sub`` is read against the repository's
     branches and tags (asked with ``token``, see :func:`hfsuite.app.accounts.read_name`), so a
@@ -145,8 +147,18 @@ def parse_target(
         UsageError: the text names nothing downloadable, ``revision`` is not a valid
             revision, or the text names another revision than ``revision``.
     """
-    name = read_name(suite, text, token)
+    try:
+        name = read_name(suite, text, token)
+    except UsageError:
+        plugin_ref = _plugin_target(suite, text, repo_type, revision)
+        if plugin_ref is None:
+            raise
+        return plugin_ref, []
     if name.kind is NameKind.URL:
+        # a web page a plugin knows (its parser turns it into the plugin source's reference)
+        plugin_ref = _plugin_target(suite, text, repo_type, revision)
+        if plugin_ref is not None:
+            return plugin_ref, []
         if repo_type is not None or revision is not None:
             raise UsageError("--repo-type and --revision do not apply to a plain file URL.")
         return RepoRef(str(name.url), RepoType.MODEL, None, SourceKind.URL), []
@@ -158,6 +170,18 @@ def parse_target(
     kind = ref.repo_type if explicit_type else (repo_type or ref.repo_type)
     ref = RepoRef(ref.repo_id, kind, pick_revision(text, ref.revision, revision), ref.source)
     return ref, [name.path] if name.path else []
+
+
+def _plugin_target(
+    suite: Suite, text: str, repo_type: RepoType | None, revision: str | None
+) -> RepoRef | None:
+    """A plugin source's reference for ``text`` (docs/plugins.md), or None."""
+    from hfsuite.app.plugins.sources import plugin_target
+
+    ref = plugin_target(suite.plugins, text)
+    if ref is not None and (repo_type is not None or revision is not None):
+        raise UsageError("--repo-type and --revision do not apply to a plugin source's name.")
+    return ref
 
 
 def plan(

@@ -118,6 +118,18 @@ def _modelscope(suite: Suite, request: SourceRequest) -> Source:
 
 
 def _url(suite: Suite, request: SourceRequest) -> Source:
+    """A plain file URL, or a plugin source's reference (``civitai:12345``, docs/plugins.md)."""
+    if not request.ref.repo_id.lower().startswith(("http://", "https://")):
+        from hfsuite.app.plugins.sources import SourceContext, make_plugin_source
+
+        context = SourceContext(
+            request.ref.repo_id,
+            token=request.token,
+            expected_sha256=request.expected_sha256,
+            offline=suite.settings.offline,
+            fetcher=_fetcher(suite),
+        )
+        return make_plugin_source(suite.plugins, context)
     return DirectUrlSource(_fetcher(suite), sha256=request.expected_sha256)
 
 

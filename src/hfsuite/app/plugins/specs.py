@@ -21,12 +21,13 @@ A plugin implements any subset of the hooks, and may leave out arguments it does
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pluggy
 
+from hfsuite.core.remote import Fetcher
 from hfsuite.core.source import Source
 from hfsuite.integrations.tools.host import Host
 from hfsuite.integrations.tools.model import DetectedTool
@@ -131,14 +132,20 @@ class SourceContext:
     """What the suite tells a plugin's source factory.
 
     Attributes:
+        reference: The reference being downloaded (``civitai:12345``).
         token: A token given on the command line (None: the plugin finds its own).
+        expected_sha256: A SHA-256 given with ``--sha256`` (the source should pin it).
         offline: The suite runs offline: the source should make no network request.
-        settings: The settings in effect, as plain JSON values (read-only).
+        fetcher: An HTTP client with the suite's proxy, TLS and timeout settings, for the
+            source's metadata requests (:class:`~hfsuite.core.remote.Fetcher`); the bytes are
+            fetched by the engine from each file's ``url``.
     """
 
+    reference: str
     token: str | None = None
+    expected_sha256: str | None = None
     offline: bool = False
-    settings: dict[str, Any] = field(default_factory=dict)
+    fetcher: Fetcher | None = None
 
 
 @dataclass(frozen=True)
