@@ -359,11 +359,21 @@ def test_a_half_written_or_corrupt_file_is_skipped_and_nothing_is_lost(
     assert favorites(a) == {"openai-community/gpt2": None}
 
 
-def test_machine_files_are_written_atomically(a: Suite, tmp_path: Path) -> None:
+def test_machine_files_are_written_atomically_and_only_when_they_change(
+    a: Suite, tmp_path: Path, clock: ManualClock
+) -> None:
     folder = tmp_path / "Sync"
+    fav(a, GPT2)
     report = sync_round(a, folder)
     assert [p.name for p in folder.iterdir()] == [report.written.name]  # no temporary left
     assert read_document(report.written).machine_id == report.machine_id
+    text = report.written.read_text()
+    clock.advance(3600)
+    again = sync_round(a, folder)
+    assert again.unchanged and again.written.read_text() == text
+    fav(a, TINY)
+    assert not sync_round(a, folder).unchanged
+    assert "org/tiny" in report.written.read_text()
 
 
 def test_a_file_in_place_of_the_folder_is_refused(a: Suite, tmp_path: Path) -> None:

@@ -82,6 +82,8 @@ class RoundReport:
     applied: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unchanged: bool = False
+    """This machine's file already held the result and was not written again."""
 
 
 def machine_file(folder: Path, machine_id: str) -> Path:
@@ -211,7 +213,10 @@ def sync_round(suite: Suite, folder: Path) -> RoundReport:
     state.last_round = now
     document = SyncDocument(me, state.machine_name, now, merged)
     try:
-        write_atomic(report.written, document.dumps())
+        if _unchanged(report.written, document):
+            report.unchanged = True
+        else:
+            write_atomic(report.written, document.dumps())
     except OSError as exc:
         raise SettingsFileError(
             f"Cannot write {report.written} ({exc.strerror or exc}); nothing was synced out."
@@ -222,6 +227,16 @@ def sync_round(suite: Suite, folder: Path) -> RoundReport:
     for file, why in report.skipped_files:
         log.warning("sync: skipped %s: %s", file, why)
     return report
+
+
+def _unchanged(path: Path, document: SyncDocument) -> bool:
+    """Whether this machine's file already holds ``document``'s items (then it is not written
+    again: a cloud drive would upload it for nothing)."""
+    try:
+        before = parse_document(path.read_text(encoding="utf-8"), path.name)
+    except (OSError, UnicodeDecodeError, UsageError):
+        return False
+    return before.machine_id == document.machine_id and before.sections == document.sections
 
 
 def _adopt(
