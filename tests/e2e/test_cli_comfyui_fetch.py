@@ -226,3 +226,32 @@ def test_no_comfyui_found_is_a_clear_error(hfsuite_cmd, sandbox: Path, tmp_path:
     assert result.returncode == 2
     assert "No ComfyUI install was found" in result.stderr
     assert json.loads(result.stdout)["error"]["exit_code"] == 2
+
+
+def test_a_plain_url_is_downloaded_verified_and_named_as_the_workflow_says(
+    hfsuite_cmd, world
+) -> None:  # type: ignore[no-untyped-def]
+    root, flow, env, _, _ = world
+    hub_url = env["HF_ENDPOINT"]
+    # the same server by another name: not the configured endpoint, so a plain file URL
+    port = hub_url.rsplit(":", 1)[1]
+    url = f"http://localhost:{port}/acme/declared/resolve/main/loras/declared_lora.safetensors"
+    body = json.loads(flow.read_text())
+    declared = body["nodes"][1]["properties"]["models"][0]
+    body["nodes"] = [
+        {"id": 9, "type": "UpscaleModelLoader", "mode": 0, "widgets_values": ["4x_plain.pth"],
+         "properties": {"models": [{**declared, "name": "4x_plain.pth", "url": url,
+                                    "directory": "upscale_models"}]}},
+    ]  # fmt: skip
+    flow.write_text(json.dumps(body))
+    result = hfsuite_cmd(
+        "comfyui", "fetch", str(flow), "--comfyui", str(root), "--yes", "--json", env=env
+    )
+    _ok(result)
+    doc = document(result.stdout, "comfyui-fetch")
+    item = doc["items"][0]
+    assert (item["resolution"]["kind"], item["resolution"]["source"]) == ("url", "workflow")
+    assert item["result"] == "downloaded"
+    landed = root / "models" / "upscale_models" / "4x_plain.pth"
+    assert hashlib.sha256(landed.read_bytes()).hexdigest() == declared["hash"]
+    assert not (root / "models" / "upscale_models" / "declared_lora.safetensors").exists()
