@@ -18,7 +18,8 @@ import stat as stat_mod
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from hfsuite.core.clock import Clock, SystemClock
 from hfsuite.library.cache_layout import (
@@ -78,9 +79,8 @@ class ScanRoot:
     kind: RootKind = RootKind.USER
 
 
-@dataclass(frozen=True, slots=True)
-class ScannedFile:
-    """One file found by a scan.
+class ScannedFile(NamedTuple):
+    """One file found by a scan (a named tuple: a scan makes one per file; see FileKey).
 
     ``path`` is where the bytes are: for the HF cache the blob, with ``hf_refs`` listing the
     snapshot entries pointing at it; a symbolic link elsewhere is reported at its own path with
@@ -331,7 +331,7 @@ class Scanner:
                         target = os.path.normpath(os.path.join(os.path.dirname(sub.path), link))
                         refs.setdefault(target, []).append(ref)
                     else:
-                        loose.append(replace(sub, hf_refs=(ref,)))
+                        loose.append(sub._replace(hf_refs=(ref,)))
             blobs = os.path.join(entry.path, BLOBS)
             seen: set[str] = set()
             for blob in self._list(blobs, problems):
@@ -430,7 +430,7 @@ class Scanner:
                         found.hf_refs,
                         found.root,
                     )
-                    found = old if same else replace(found, sha256=old.sha256)
+                    found = old if same else found._replace(sha256=old.sha256)
                 elif hasher is not None and not found.is_symlink:
                     to_hash.append(path)
                 found_files[path] = found
@@ -461,7 +461,7 @@ class Scanner:
         for path, digest in run.hashes.items():
             rec = result.files[path]
             if run.keys[path] == rec.key:
-                result.files[path] = replace(rec, sha256=digest)
+                result.files[path] = rec._replace(sha256=digest)
             else:
                 result.problems.append(
                     ScanProblem(path, ProblemKind.CHANGED, "changed between listing and hashing")

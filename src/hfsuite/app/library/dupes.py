@@ -168,11 +168,10 @@ def refresh(files: Iterable[ScannedFile]) -> tuple[list[ScannedFile], list[str]]
         # A cache blob found under a plain root (a parent of the cache was added) is one too.
         blob = f.hf_blob or (not is_link and cache_part(f.path) == BLOBS)
         if key == f.key and is_link == f.is_symlink and st.st_nlink == f.nlink:
-            now.append(f if blob == f.hf_blob else dataclasses.replace(f, hf_blob=True))
+            now.append(f if blob == f.hf_blob else f._replace(hf_blob=True))
             continue
         now.append(
-            dataclasses.replace(
-                f,
+            f._replace(
                 key=key,
                 nlink=st.st_nlink,
                 is_symlink=is_link,
