@@ -110,3 +110,14 @@ def test_bundle_gui_screenshot(bundle: Path, tmp_path: Path) -> None:
     width, height = struct.unpack(">II", data[16:24])
     assert (width, height) == (800, 600)
     assert len(data) > 5000  # a drawn window, not a blank
+
+
+def test_bundle_runs_the_demo(bundle: Path) -> None:
+    """The demo starts its steps as ``python -m hfsuite …``: in the bundle that is the bundle's
+    own executable again (``hfsuite -m hfsuite …``), which runs them."""
+    result = subprocess.run(
+        [str(bundle), "demo", "--speed", "0"], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    said = result.stdout + result.stderr
+    assert "The ComfyUI workflow finds the checkpoint and the LoRA it loads." in said
