@@ -52,6 +52,9 @@ class RemoteFile:
         lfs: Stored in LFS (its etag is the sha256).
         pinned: The sha256 is what the user demands (not what a server reported): a server
             offering other bytes is an error, never a newer version to adopt.
+        xet_hash: The file's Xet id when the hub stores it in Xet (``xetHash`` of a listing).
+        xet_auth_url: The hub route that hands out Xet read tokens for it (the ``xet-auth``
+            link of its resolve answer); with ``xet_hash``, the engine needs no probe.
     """
 
     path: str
@@ -61,6 +64,8 @@ class RemoteFile:
     sha256: str | None = None
     lfs: bool = False
     pinned: bool = False
+    xet_hash: str | None = None
+    xet_auth_url: str | None = None
 
     @property
     def etag(self) -> str | None:

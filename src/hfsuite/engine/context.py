@@ -50,6 +50,8 @@ class TransferOptions:
         max_file_restarts: Times a file may start over (hash mismatch, remote change).
         stall: When a silent connection, while the others flow, is abandoned.
         floor: The slowest a file may come (a trickling server) before it fails.
+        xet: Xet-backed files: ``auto`` (through Xet when it pays, see docs/xet.md), ``on``
+            (always through Xet), ``off`` (always through the resolve redirect).
     """
 
     connections_per_file: int = 8
@@ -67,6 +69,7 @@ class TransferOptions:
     max_file_restarts: int = 1
     stall: StallPolicy = field(default_factory=StallPolicy)
     floor: ProgressFloor = field(default_factory=ProgressFloor)
+    xet: str = "auto"
 
 
 class TransferControl:

@@ -21,6 +21,7 @@ import dataclasses
 import logging
 import os
 import threading
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from hfsuite.core.errors import HfSuiteError, IntegrityError, NetworkError, TransferError
@@ -43,6 +44,8 @@ from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher, mismatch_error
 from hfsuite.engine.watchdog import ConnectionState, ProgressWatch
+from hfsuite.engine.xet.chunk_index import ChunkIndex
+from hfsuite.engine.xet.fetch import XetFetcher, XetRemoteChanged, choose
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +80,13 @@ class FileDownload:
         expectation: The size and hash the bytes must have.
     """
 
-    def __init__(self, ctx: FileContext, target: FileTarget, expectation: Expectation):
+    def __init__(
+        self,
+        ctx: FileContext,
+        target: FileTarget,
+        expectation: Expectation,
+        xet_index: ChunkIndex | None = None,
+    ):
         self.ctx = ctx
         self.target = target
         self.remote = target.remote
@@ -103,6 +112,8 @@ class FileDownload:
         self.connections: Connections | None = None  # a big file's connections
         self._progress: ProgressWatch | None = None  # the file's rate against the floor
         self._checkpoints = CheckpointWriter(target.state_path, self.remote.path)
+        self._xet_index = xet_index
+        self.xet: XetFetcher | None = None  # the Xet path, when this file takes it
 
     # --- lifecycle ---------------------------------------------------------------------------
     def run(self) -> None:
@@ -110,6 +121,11 @@ class FileDownload:
         size = self.expectation.size
         opts = self.ctx.options
         done = self._open_partial()
+        try:
+            done = self._start_xet(done)
+        except BaseException:
+            self._close()
+            raise
         self.scheduler = SegmentScheduler(
             size,
             done,
@@ -139,6 +155,8 @@ class FileDownload:
                     raise Halted()  # another file's error stopped us; that error is the news
                 raise TransferError(f"{self.remote.path}: download ended with bytes missing.")
             if not self.hasher.matches():
+                if self.xet is not None:
+                    self.xet.forget_sources()  # a copied chunk may be the bad one
                 got, pinned = self.hasher.result(), self.remote.pinned
                 raise mismatch_error(self.remote.path, self.expectation, got, pinned=pinned)
             self.ctx.emit(
@@ -188,6 +206,70 @@ class FileDownload:
                 with contextlib.suppress(OSError):
                     os.posix_fallocate(self._fd, 0, size)
         return done
+
+    # --- the Xet path (engine.xet) -----------------------------------------------------------
+    def _start_xet(self, done: RangeSet) -> RangeSet:
+        """Take the Xet path when the transfer's ``xet`` option says so; copy the chunks the
+        destination already has. Returns the bytes on disk."""
+        try:
+            plan = choose(self.ctx, self.remote, self.expectation.size)
+            if plan is None:
+                return done
+            self.xet = XetFetcher(self.ctx, self.remote, plan, self._xet_index)
+            assert self._fd is not None
+            return self.xet.prepare(self._fd, self.expectation.size, done)
+        except XetRemoteChanged as exc:
+            raise RemoteChanged(exc.reason, exc.new_etag, exc.new_size) from None
+
+    @property
+    def reused_bytes(self) -> int:
+        """Bytes copied from older local files instead of fetched (Xet chunk reuse)."""
+        return self.xet.reused_bytes if self.xet is not None else 0
+
+    def record_xet(self, local_path: Path) -> None:
+        """After the file is in place: record its Xet chunks for later updates."""
+        if self.xet is not None:
+            self.xet.record(local_path)
+
+    def _xet_range(self, seg: Segment, conn: ConnectionState) -> None:
+        assert self.xet is not None
+        try:
+            self.xet.stream_range(seg, conn, self)
+        except XetRemoteChanged as exc:
+            raise RemoteChanged(exc.reason, exc.new_etag, exc.new_size) from None
+
+    def write_decoded(self, seg: Segment, start: int, data: bytes | memoryview) -> int:
+        """Write decoded bytes at ``start`` (the segment's position); how many were kept."""
+        assert self.scheduler is not None and self.hasher is not None and self._fd is not None
+        n = self.scheduler.reserve(seg, len(data))
+        if n == 0:
+            return 0
+        chunk = memoryview(data)[:n]
+        os.pwrite(self._fd, chunk, start)
+        if not self._hash_thread:
+            self.hasher.feed(start, chunk)
+        self.scheduler.written(start, n)
+        return n
+
+    def count_received(self, nbytes: int, conn: ConnectionState) -> None:
+        """Bytes that crossed the wire on the Xet path (compressed)."""
+        with self._lock:
+            self.fetched_bytes += nbytes
+            fetched = self.fetched_bytes
+        if self._progress is not None:
+            self._check_floor(self._progress.observe(self.ctx.clock.monotonic(), fetched), conn)
+
+    def track(self, resp: Response | None, old: Response | None = None) -> None:
+        """Register an open response (a cancel shuts it down); unregister ``old``."""
+        with self._lock:
+            if old is not None:
+                self._responses.discard(old)
+            if resp is not None:
+                self._responses.add(resp)
+
+    def stopping(self) -> bool:
+        """The download is stopping (an error, a halt)."""
+        return self._stopping()
 
     def _close(self) -> None:
         with self._fd_lock:  # not while the ticker is checkpointing with this descriptor
@@ -342,8 +424,9 @@ class FileDownload:
 
     def _fetch_segment(self, seg: Segment, conn: ConnectionState) -> None:
         """Fetch one segment, retrying what can be retried (each retry resumes where it broke)."""
+        fetch = self._stream_range if self.xet is None else self._xet_range
         run_with_retries(
-            lambda: self._stream_range(seg, conn),
+            lambda: fetch(seg, conn),
             policy=self.ctx.options.retry,
             control=self.ctx.control,
             what=self.remote.path,

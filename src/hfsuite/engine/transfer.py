@@ -73,6 +73,8 @@ from hfsuite.engine.http import HttpClient
 from hfsuite.engine.layouts import StorageLayout
 from hfsuite.engine.throttle import Throttle, TokenBucket
 from hfsuite.engine.verify import Expectation
+from hfsuite.engine.xet import index_folder as xet_index_folder
+from hfsuite.engine.xet.chunk_index import ChunkIndex
 
 __all__ = [
     "ErrorMapper",
@@ -97,6 +99,7 @@ class FileOutcome:
     downloaded_bytes: int = 0
     duplicate_bytes: int = 0
     discarded_bytes: int = 0
+    reused_bytes: int = 0
 
 
 @dataclass
@@ -127,6 +130,12 @@ class TransferResult:
         started over (failed verification, changed on the server) had fetched before (part of
         :attr:`downloaded_bytes`)."""
         return sum(f.duplicate_bytes + f.discarded_bytes for f in self.files)
+
+    @property
+    def reused_bytes(self) -> int:
+        """Bytes of Xet chunks copied from older local files (an update) instead of fetched;
+        not part of :attr:`downloaded_bytes`."""
+        return sum(f.reused_bytes for f in self.files)
 
 
 class Transfer:
@@ -177,6 +186,8 @@ class Transfer:
         self._stop_ticker = threading.Event()
         self._halt = threading.Event()  # a hard error (bad token, gated…) stops every file
         self._count_lock = threading.Lock()
+        folder = xet_index_folder(layout)
+        self._xet_index = ChunkIndex(folder) if folder is not None else None
         self._file_context = FileContext(
             options=self.options,
             client=client,
@@ -291,7 +302,7 @@ class Transfer:
         restarts = 0
         while True:
             self.control.checkpoint()
-            download = FileDownload(self._file_context, target, expectation)
+            download = FileDownload(self._file_context, target, expectation, self._xet_index)
             with self._active_lock:
                 self._active[remote.path] = download
             try:
@@ -358,6 +369,7 @@ class Transfer:
             finally:
                 outcome.downloaded_bytes += download.fetched_bytes
                 outcome.duplicate_bytes += download.duplicate_bytes
+                outcome.reused_bytes += download.reused_bytes
                 with self._active_lock:
                     self._active.pop(remote.path, None)
             break
@@ -365,6 +377,7 @@ class Transfer:
             outcome.local_path = str(self.layout.place(target))
         except OSError as exc:
             raise disk_error(exc, target.final_path, what=remote.path) from exc
+        download.record_xet(target.final_path)
         self._add_finished(remote.size)
         self.emit(FileCompleted(self.task_id, remote.path, remote.size, outcome.local_path))
 

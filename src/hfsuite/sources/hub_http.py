@@ -46,6 +46,7 @@ class Sibling:
     size: int | None = None
     blob_id: str | None = None
     lfs: LfsInfo | None = None
+    xet_hash: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,7 @@ class HubCalls:
                     size=item.get("size"),
                     blob_id=item.get("blobId"),
                     lfs=LfsInfo(int(lfs["size"]), str(lfs["sha256"])) if lfs else None,
+                    xet_hash=item.get("xetHash"),
                 )
             )
         return RepoInfo(
