@@ -398,6 +398,12 @@ def plan_links(
         raise UsageError(
             f"--link {mode!r} is not a link mode.", hint="Use --link hardlink or --link symlink."
         )
+    if source.kind == "ollama":
+        raise UsageError(
+            "Ollama keeps its models as manifests and blobs, not as files another tool can "
+            "read; nothing to link.",
+            hint="Download the GGUF for the other tool (e.g. --to lmstudio:llm) instead.",
+        )
     link_mode = ReclaimMode(mode)
     plan = LinkPlan(link_mode, source, target, [])
     for kind in _selected(source, kinds):

@@ -205,7 +205,7 @@ def _show_round(report: RoundReport) -> None:
     for path, why in report.skipped_files:
         print_warning(f"skipped {path}: {why}")
     for conflict in report.conflicts:
-        print_warning(f"conflict: {conflict.line(conflict.kept.modified_at)}")
+        print_warning(f"conflict: {conflict.line(report.round_at)}")
     others = ", ".join(report.machines) or "none yet"
     out.print(f"Synced through {escape(str(report.folder))} (other machines: {escape(others)}).")
     if report.applied:

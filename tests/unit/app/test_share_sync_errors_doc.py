@@ -49,6 +49,7 @@ def test_every_share_message_is_documented(tmp_path: Path, monkeypatch: pytest.M
     lms = home / ".lmstudio"
     touch(lms / "settings.json", "{}")
     (lms / "models").mkdir()
+    (home / ".ollama" / "models" / "manifests").mkdir(parents=True)
     found = ToolRegistry(tmp_path / "cfg", Host(home=home, system=False)).detect()
     src, dst = resolve_pair(found, "a1111", "comfyui")
     title = "Sharing folders (`hfsuite share`)"
@@ -59,6 +60,7 @@ def test_every_share_message_is_documented(tmp_path: Path, monkeypatch: pytest.M
         lambda: parse_kinds(" , ", src),
         lambda: plan_links(src, dst, None, "copy"),
         lambda: plan_links(*resolve_pair(found, "a1111", "lmstudio"), None, "hardlink"),
+        lambda: plan_links(*resolve_pair(found, "ollama", "lmstudio"), None, "symlink"),
     ]
     touch(home / "ComfyUI" / "extra_model_paths.yaml", "a: [1\n")
     attempts.append(lambda: plan_yaml(src, dst, None))

@@ -82,6 +82,8 @@ class RoundReport:
     applied: list[Change] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    round_at: float = 0.0
+    """When the round ran (the clock's now)."""
     unchanged: bool = False
     """This machine's file already held the result and was not written again."""
 
@@ -164,13 +166,23 @@ def sync_round(suite: Suite, folder: Path) -> RoundReport:
         UsageError: the folder is not usable.
         SettingsFileError: this machine's file, the settings or the state cannot be written.
     """
+    from filelock import FileLock
+
     folder = check_folder(folder)
     path = state_path(suite.store.path.parent)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock", timeout=60):
+        return _round(suite, folder, path)
+
+
+def _round(suite: Suite, folder: Path, path: Path) -> RoundReport:
     state = load_state(path)
     now = suite.clock.now()
     me = state.machine_id
     names = {ME: state.machine_name}
-    report = RoundReport(folder, machine_file(folder, me), me, warnings=list(state.warnings))
+    report = RoundReport(
+        folder, machine_file(folder, me), me, warnings=list(state.warnings), round_at=now
+    )
     local_values = read_local(suite, FOLDER_SECTIONS)
     mine = stamp(state, local_values, FOLDER_SECTIONS, now)
     others = _others(folder, me, report)

@@ -23,11 +23,15 @@ def _state_file(suite: Suite) -> Path:
 
 def build_document(suite: Suite, sections: tuple[str, ...] = SECTIONS) -> SyncDocument:
     """This machine's document now (the sync state's times kept up to date)."""
+    from filelock import FileLock
+
     path = _state_file(suite)
-    state = load_state(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     now = suite.clock.now()
-    items = stamp(state, read_local(suite, sections), sections, now)
-    save_state(path, state)
+    with FileLock(str(path) + ".lock", timeout=60):
+        state = load_state(path)
+        items = stamp(state, read_local(suite, sections), sections, now)
+        save_state(path, state)
     live = {s: {k: i for k, i in entries.items() if not i.deleted} for s, entries in items.items()}
     return SyncDocument(state.machine_id, state.machine_name, now, live)
 
