@@ -6,8 +6,9 @@ is a download like ``hfsuite download --to comfyui:KEY`` makes: a queue task run
 history when done, partial data kept when interrupted. A Hub file lands by its name in the
 key's download folder (with the reference's subfolder); a file whose name differs from the
 reference's (an embedding named without extension, a URL naming another file) is then renamed
-to it. A SHA-256 the workflow declares is checked after the download: a file that differs is
-moved aside (``<name>.sha256-mismatch``) and the step fails.
+to it. A SHA-256 the workflow declares is checked before a Hub download (against the hash the
+Hub lists: another one fails the step, nothing is downloaded) and after every download: a file
+that differs is moved aside (``<name>.sha256-mismatch``) and the step fails.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from hfsuite.app.comfyui_missing import MissingItem, MissingReport
 from hfsuite.app.download.destinations import remember_by_name
-from hfsuite.app.download.operation import DownloadRequest
+from hfsuite.app.download.operation import DownloadRequest, plan
 from hfsuite.core.destination import MODEL_KINDS, Destination
 from hfsuite.core.errors import HfSuiteError, IntegrityError, OperationCancelled
 from hfsuite.core.events import Event
@@ -132,6 +133,26 @@ def _finish(step: FetchStep, landed: Path | None) -> None:
         )
 
 
+def _check_listed_hash(suite: Suite, step: FetchStep, request: DownloadRequest) -> None:
+    """Before a Hub download: the SHA-256 the Hub lists for the file must be the declared one.
+
+    Raises:
+        IntegrityError: it is another (nothing is downloaded).
+    """
+    expected = _declared_sha256(step)
+    if expected is None or request.ref.source is not SourceKind.HUGGINGFACE:
+        return
+    _, _, listed = plan(suite, request, dry_run=True)
+    for planned in listed.files:
+        found = planned.remote.sha256
+        if found and found.lower() != expected:
+            raise IntegrityError(
+                f"{planned.remote.path} of {request.ref.repo_id} has SHA-256 {found}, not the "
+                f"{expected} the workflow declares; it was not downloaded.",
+                hint="The workflow's hash or its URL is wrong; check where the file comes from.",
+            )
+
+
 def run_fetch(
     suite: Suite,
     tool: DetectedTool,
@@ -153,6 +174,7 @@ def run_fetch(
     for step in steps:
         request = request_for(tool, step)
         try:
+            _check_listed_hash(suite, step, request)
             if request.destination is not None and step.key in MODEL_KINDS:
                 remember_by_name(request.destination.path, tool.name, step.key)
             running = manager.start_download(request, on_event=on_event)

@@ -199,3 +199,34 @@ def test_two_nodes_naming_one_file_make_one_download(
     steps = plan_fetch(report)
     assert len(steps) == 1 and len(steps[0].items) == 2
     assert steps[0].destination == root / "models" / "loras" / "Wan" / "x.safetensors"
+
+
+def test_a_downloaded_file_is_renamed_and_a_wrong_hash_moved_aside(tmp_path: Path) -> None:
+    import hashlib
+
+    from hfsuite.app.comfyui_fetch import FetchStep, _finish
+    from hfsuite.app.comfyui_missing import MissingItem
+    from hfsuite.core.errors import IntegrityError
+    from hfsuite.integrations.comfyui.refs import ModelRef
+
+    folder = tmp_path / "embeddings"
+    folder.mkdir()
+    landed = folder / "download.bin"
+    landed.write_bytes(b"good")
+    good = hashlib.sha256(b"good").hexdigest()
+    ref = ModelRef("1", "x", "text", "neg.pt", "embeddings", hash=good, hash_type="sha256")
+    step = FetchStep(folder / "neg.pt", "embeddings", Candidate("workflow", "high", "url", url="u"))
+    step.items.append(MissingItem(ref, "missing", destination=step.destination))
+    _finish(step, landed)
+    assert (folder / "neg.pt").read_bytes() == b"good" and not landed.exists()
+
+    bad = ModelRef("1", "x", "text", "neg2.pt", "embeddings", hash="0" * 64, hash_type="sha256")
+    (folder / "neg2.pt").write_bytes(b"evil")
+    step = FetchStep(
+        folder / "neg2.pt", "embeddings", Candidate("workflow", "high", "url", url="u")
+    )
+    step.items.append(MissingItem(bad, "missing", destination=step.destination))
+    with pytest.raises(IntegrityError, match=r"not the 0+ the workflow declares"):
+        _finish(step, folder / "neg2.pt")
+    assert not (folder / "neg2.pt").exists()
+    assert (folder / "neg2.pt.sha256-mismatch").read_bytes() == b"evil"
