@@ -3,15 +3,24 @@
 The palette carries the theme: delegates and widgets that paint ask :func:`colors_for` with
 their palette, so there is no global "current theme" to keep in sync, and a widget re-painted
 after a theme switch picks the new colours up by itself.
+
+Check boxes (the file tables' ticks, the Add dialog's plan, settings switches) get an indicator
+of their own: Fusion outlines them with a darker shade of the window colour, which in the dark
+theme is nearly the colour of the table behind them. Ours have a visible border and an accent
+fill with a white tick, painted once per process into small PNGs the stylesheet points at.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from hfsuite.core.types import TaskState
@@ -137,9 +146,72 @@ def palette_of(colors: ThemeColors) -> QPalette:
     return p
 
 
+_MARKS: dict[str, Path] = {}
+
+
+def _mark_folder() -> Path:
+    folder = _MARKS.get("")
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="hfsuite-theme-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _MARKS[""] = folder
+    return folder
+
+
+def check_mark(kind: Literal["tick", "dash"], color: str = "#ffffff") -> Path:
+    """A 14x14 (drawn at 3x) PNG of a tick or a dash, for checked and partly checked boxes."""
+    key = f"{kind}-{color.lstrip('#')}"
+    path = _MARKS.get(key)
+    if path is not None and path.exists():
+        return path
+    scale = 3
+    image = QImage(14 * scale, 14 * scale, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(scale, scale)
+    pen = QPen(QColor(color), 2.0)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    if kind == "tick":
+        painter.drawPolyline([QPointF(3.2, 7.4), QPointF(5.9, 10), QPointF(10.8, 4.2)])
+    else:
+        painter.drawLine(QPointF(3.5, 7), QPointF(10.5, 7))
+    painter.end()
+    path = _mark_folder() / f"{key}.png"
+    image.save(str(path))
+    _MARKS[key] = path
+    return path
+
+
+def indicator_stylesheet(c: ThemeColors) -> str:
+    """Check box indicators with a visible border in both themes (see the module)."""
+    tick = check_mark("tick", c.accent_text).as_posix()
+    dash = check_mark("dash", c.accent_text).as_posix()
+    views = ("QTableView", "QTreeView", "QListView", "QCheckBox")
+
+    def every(state: str) -> str:
+        return ", ".join(f"{v}::indicator{state}" for v in views)
+
+    return f"""
+{every("")} {{ width: 14px; height: 14px; border: 1px solid {c.muted};
+    border-radius: 3px; background: {c.base}; }}
+{every(":hover")} {{ border-color: {c.accent}; }}
+{every(":checked")} {{ background: {c.accent}; border-color: {c.accent};
+    image: url("{tick}"); }}
+{every(":indeterminate")} {{ background: {c.accent}; border-color: {c.accent};
+    image: url("{dash}"); }}
+{every(":disabled")} {{ border-color: {c.track}; background: {c.window}; }}
+{every(":checked:disabled")} {{ background: {c.neutral}; border-color: {c.neutral}; }}
+"""
+
+
 def stylesheet_of(c: ThemeColors) -> str:
     """The small stylesheet that rounds and spaces the Fusion look."""
-    return f"""
+    return (
+        indicator_stylesheet(c)
+        + f"""
 QMainWindow, QDialog {{ background: {c.window}; }}
 QToolTip {{ background: {c.raised}; color: {c.text}; border: 1px solid {c.border};
     padding: 4px 6px; border-radius: 4px; }}
@@ -211,6 +283,7 @@ QMenu::item {{ padding: 5px 22px 5px 22px; border-radius: 4px; }}
 QMenu::item:selected {{ background: {c.selection}; }}
 QMenu::separator {{ height: 1px; background: {c.border}; margin: 4px 8px; }}
 """
+    )
 
 
 def apply_theme(app: QApplication, name: str) -> ThemeColors:

@@ -62,7 +62,7 @@ from hfsuite.ui.tabs.settings_fields import (
     unit_hint,
 )
 from hfsuite.ui.widgets._status import set_status, status_color
-from hfsuite.ui.widgets.path_selector import PathSelector
+from hfsuite.ui.widgets.path_selector import PathSelector, contract_home
 from hfsuite.ui.widgets.token_input import TokenInput
 
 if TYPE_CHECKING:
@@ -220,7 +220,10 @@ class SettingsTab(QWidget):
             number.editingFinished.connect(lambda k=key: self.commit(k))
             editor, read = number, cast(Callable[[], str], lambda e=number: e.text().strip())
         elif key in PATHS:
-            selector = PathSelector(placeholder=PLACEHOLDERS.get(key, ""), dialog_title=LABELS[key])
+            placeholder = PLACEHOLDERS.get(key, "")
+            if key == "hf_cache_dir":
+                placeholder = cache_placeholder(self.ctx.suite.settings)
+            selector = PathSelector(placeholder=placeholder, dialog_title=LABELS[key])
             selector.set_path(row.value or "")
             selector.path_changed.connect(lambda _p, k=key: self.commit(k))
             editor, read = selector, selector.path
@@ -413,6 +416,10 @@ class SettingsTab(QWidget):
         suite.loaded.origins[key] = "file"
         set_status(field.message, "ok", "Saved.")
         value = getattr(suite.settings, key)
+        if key in ("hf_home", "hf_cache_dir") and "hf_cache_dir" in self.fields:
+            cache = self.fields["hf_cache_dir"].editor
+            if isinstance(cache, PathSelector):
+                cache.edit.setPlaceholderText(cache_placeholder(suite.settings))
         if key == "global_limit_bps":
             set_limit = getattr(self.ctx, "set_global_limit", None)  # tells the status bar too
             if set_limit is not None:
@@ -513,6 +520,13 @@ class SettingsTab(QWidget):
             self.token_checked.emit(False)
 
         self.ctx.run_async(lambda: accounts.login(suite, token), done, failed)
+
+
+def cache_placeholder(settings: Any) -> str:
+    """The HF cache folder in effect when the field is empty — what huggingface_hub uses:
+    ``HF_HUB_CACHE``, else ``<HF_HOME>/hub`` (``HF_HOME`` defaulting to
+    ``$XDG_CACHE_HOME/huggingface`` or ``~/.cache/huggingface``)."""
+    return f"{contract_home(str(settings.hub_cache))}  (HF home/hub)"
 
 
 def _combo_value(combo: QComboBox) -> str:
