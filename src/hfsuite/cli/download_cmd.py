@@ -23,7 +23,13 @@ from hfsuite.cli.destination_flags import (
     to_option,
     with_tool_or_profile,
 )
-from hfsuite.cli.hf_flags import OutputFormat, format_option, quiet_option, wants_json
+from hfsuite.cli.hf_flags import (
+    OutputFormat,
+    XetMode,
+    format_option,
+    quiet_option,
+    wants_json,
+)
 from hfsuite.cli.json_views import download_cancelled_view, download_done_view, plan_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
@@ -127,6 +133,12 @@ def download_command(
     sha256: str = typer.Option(
         None, "--sha256", help="For a plain URL: the SHA-256 the file must have."
     ),
+    xet: XetMode = typer.Option(
+        XetMode.auto,
+        "--xet",
+        help="Xet-backed files: through Xet (on), through the resolve redirect (off), or "
+        "whichever is faster for the file (auto; docs/xet.md).",
+    ),
 ) -> None:
     state = ctx.find_root().obj
     as_json = wants_json(as_json, output_format)
@@ -159,6 +171,7 @@ def download_command(
         token=token,
         endpoint=endpoint,
         force=force,
+        xet=xet.value,
     )
     # --profile/--to: the tool's folder, the profile's defaults under the flags given
     request = with_tool_or_profile(suite, request, profile, to, subfolder, dry_run=dry_run)

@@ -16,6 +16,17 @@ import typer
 from hfsuite.core.errors import UsageError
 
 
+class XetMode(enum.StrEnum):
+    """What ``download --xet`` accepts: how Xet-backed files are fetched (docs/xet.md)."""
+
+    auto = "auto"
+    """Through Xet where it pays (big files), the resolve redirect otherwise."""
+    on = "on"
+    """Always through Xet (an error without the lz4 package)."""
+    off = "off"
+    """Always through the resolve redirect (the Hub's bridge)."""
+
+
 class OutputFormat(enum.StrEnum):
     """What ``--format`` accepts (``hf download``'s values; ``agent`` has no counterpart)."""
 

@@ -199,6 +199,7 @@ def download_done_view(outcome: DownloadOutcome, path: str) -> Json:
             "skipped_count": sum(1 for f in files if f.skipped),
             "downloaded_bytes": outcome.downloaded_bytes,
             "refetched_bytes": outcome.refetched_bytes,
+            "reused_bytes": outcome.reused_bytes,
             "elapsed_s": round(outcome.elapsed_s, 3),
             "path": path,
         },

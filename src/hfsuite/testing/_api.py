@@ -2,7 +2,7 @@
 
 Shapes follow PROTOCOL-DETAILS §1: ``siblings`` with ``lfs.sha256`` (info, ``blobs=true``) versus
 ``lfs.oid`` (tree, paths-info); tree ``oid`` of an LFS file is the git sha1 of its pointer file;
-no ``xetHash`` anywhere, so clients stay on plain HTTP.
+tree and paths-info entries of an LFS file carry ``xetHash`` when its repository serves Xet.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from hfsuite.testing._content import Blob, git_blob_sha1
 from hfsuite.testing._host import HubHost
 from hfsuite.testing._http import Request, Response, json_response, text_response
 from hfsuite.testing._state import Access, Commit, RepoRecord, iso
+from hfsuite.testing._xet_cas import xet_hash_of
 
 
 # -- entries -----------------------------------------------------------------------------------
@@ -55,6 +56,9 @@ def file_entry(
         pointer = blob.lfs_pointer()
         entry["oid"] = git_blob_sha1(pointer)
         entry["lfs"] = {"oid": blob.sha256, "size": blob.size, "pointerSize": len(pointer)}
+        xet_hash = xet_hash_of(emulator, repo, blob)
+        if xet_hash is not None:
+            entry["xetHash"] = xet_hash
     else:
         entry["oid"] = blob.git_sha1
     if expand:

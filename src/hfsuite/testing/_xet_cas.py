@@ -86,6 +86,15 @@ def add_resolve_headers(
     return response
 
 
+def xet_hash_of(host: HubHost, record: object, blob: Blob) -> str | None:
+    """The ``xetHash`` a tree listing gives an LFS file of a repository with Xet on (chunking
+    the file now if it was not yet); None when the repository does not serve Xet."""
+    store = store_of(host)
+    if store is None or not store.serves(record):
+        return None
+    return store.file_for(blob).file_id
+
+
 # -- tokens ------------------------------------------------------------------------------------
 def _token_signature(secret: bytes, expires: int) -> str:
     return hmac.new(secret, f"xet-read|{expires}".encode(), hashlib.sha256).hexdigest()[:40]

@@ -73,6 +73,7 @@ class DownloadRequest:
         endpoint: Explicit endpoint (default: the setting).
         force: Download again even what is complete.
         expected_sha256: For a plain URL: the SHA-256 the file must have.
+        xet: Xet-backed files: ``auto``, ``on`` or ``off`` (see docs/xet.md; None: ``auto``).
     """
 
     ref: RepoRef
@@ -87,6 +88,7 @@ class DownloadRequest:
     endpoint: str | None = None
     force: bool = False
     expected_sha256: str | None = None
+    xet: str | None = None
 
 
 @dataclass
@@ -109,6 +111,12 @@ class DownloadOutcome:
         """Bytes downloaded more than once (a stalled connection's tail taken over, a file
         started over); see :attr:`TransferResult.refetched_bytes`."""
         return self.result.refetched_bytes if self.result else 0
+
+    @property
+    def reused_bytes(self) -> int:
+        """Bytes of Xet chunks copied from the older local files of an update instead of
+        fetched; see :attr:`TransferResult.reused_bytes`."""
+        return self.result.reused_bytes if self.result else 0
 
 
 def request_destination(settings: Settings, request: DownloadRequest) -> Destination:
@@ -265,6 +273,7 @@ def download(
         connections_per_host=max(
             settings.connections_per_host, request.connections or settings.connections_per_file
         ),
+        xet=request.xet or "auto",
     )
     transfer = Transfer(
         client,
