@@ -230,3 +230,38 @@ def test_a_downloaded_file_is_renamed_and_a_wrong_hash_moved_aside(tmp_path: Pat
         _finish(step, folder / "neg2.pt")
     assert not (folder / "neg2.pt").exists()
     assert (folder / "neg2.pt.sha256-mismatch").read_bytes() == b"evil"
+
+
+def _documented_rows() -> list[Any]:
+    import re
+
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "errors.md").read_text(encoding="utf-8")
+    start = doc.index("## Missing models")
+    section = doc[start : doc.index("\n## ", start + 1)]
+    return [
+        re.compile(
+            "^"
+            + "".join(
+                ".+" if p.startswith("<") else re.escape(p) for p in re.split(r"(<[^>]+>)", m)
+            )
+            + "$"
+        )
+        for m in re.findall(r"^\| `([^`]+)` \| \d+ \|", section, flags=re.M)
+    ]
+
+
+def test_every_message_of_the_install_choice_is_documented(suite: Suite, sandbox: Path) -> None:
+    rows = _documented_rows()
+    messages: list[str] = []
+    (sandbox / "empty").mkdir()
+    for name in (None, str(sandbox / "nope"), str(sandbox / "empty"), "comfyui-9"):
+        with pytest.raises(UsageError) as caught:
+            pick_comfyui(suite, name)
+        messages.append(caught.value.message)
+    comfyui(sandbox / "ComfyUI")
+    comfyui(sandbox / "comfy" / "ComfyUI")
+    with pytest.raises(UsageError) as caught:
+        pick_comfyui(suite, None)
+    messages.append(caught.value.message)
+    undocumented = [m for m in messages if not any(r.match(m) for r in rows)]
+    assert not undocumented
