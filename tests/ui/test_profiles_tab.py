@@ -161,3 +161,40 @@ def test_every_tool_kind_has_a_distinct_icon(qtbot: Any) -> None:
     images = {kind: tool_icon(kind, "#000000").pixmap(20, 20).toImage() for kind in TOOL_KINDS}
     as_bytes = {kind: bytes(img.constBits()) for kind, img in images.items()}  # type: ignore[call-overload]
     assert len(set(as_bytes.values())) == len(TOOL_KINDS)
+
+
+def test_share_folders_previews_the_yaml_then_applies_it_and_links_files(
+    qtbot: Any, main_window: MainWindow, sandbox: Path
+) -> None:
+    from tools_layouts import a1111
+
+    comfy = comfyui(sandbox / "ComfyUI")
+    webui = a1111(sandbox / "stable-diffusion-webui")
+    (webui / "models" / "Lora" / "style.safetensors").write_bytes(b"lora" * 100)
+    tab = _tab(qtbot, main_window)
+    dialog = tab.share_folders()
+    assert dialog is not None
+    dialog.choose("a1111", "comfyui")
+    assert dialog.method_combo.currentData() == "yaml"
+    with qtbot.waitSignal(dialog.previewed, timeout=10000):
+        dialog.preview_button.click()
+    preview = dialog.preview_box.toPlainText()
+    assert "hfsuite_a1111" in preview and str(webui) in preview
+    assert not (comfy / "extra_model_paths.yaml").exists()  # nothing written yet
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        dialog.apply_button.click()
+    written = (comfy / "extra_model_paths.yaml").read_text(encoding="utf-8")
+    assert "hfsuite_a1111:" in written and "Lora" in written
+
+    # links the other way: ComfyUI's lora appears in A1111's Lora folder as a hard link
+    (comfy / "models" / "loras" / "detail.safetensors").write_bytes(b"detail" * 50)
+    dialog.choose("comfyui", "a1111", "hardlink")
+    dialog.kinds_edit.setText("loras")
+    with qtbot.waitSignal(dialog.previewed, timeout=10000):
+        dialog.preview_button.click()
+    assert "+ loras:" in dialog.preview_box.toPlainText()
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        dialog.apply_button.click()
+    linked = webui / "models" / "Lora" / "detail.safetensors"
+    assert linked.samefile(comfy / "models" / "loras" / "detail.safetensors")
+    dialog.reject()

@@ -71,6 +71,9 @@ SHORTCUTS: dict[str, Shortcut] = {
     "profile_add_tool": Shortcut("Ctrl+Shift+O", "Add a tool folder", "Profiles"),
     "profile_open_folder": Shortcut("Ctrl+O", "Open the selected folder", "Profiles"),
     "profile_copy_path": Shortcut("Ctrl+Shift+C", "Copy the selected folder's path", "Profiles"),
+    "profile_share": Shortcut(
+        "Ctrl+Shift+S", "Share one tool's model folders with another", "Profiles"
+    ),
     # the error inspector
     "inspector_retry": Shortcut("Ctrl+R", "Retry the failed task (or scan again)", "Errors"),
     "inspector_copy": Shortcut("Ctrl+Shift+C", "Copy the report to the clipboard", "Errors"),

@@ -70,6 +70,7 @@ ACTIONS = (
     ("profile_add_tool", "Add tool folder…", "folder"),
     ("profile_open_folder", "Open folder", "folder"),
     ("profile_copy_path", "Copy path", "copy"),
+    ("profile_share", "Share folders…", None),
 )
 
 
@@ -106,7 +107,6 @@ class ProfilesTab(QWidget):
         self._loading = False
         self._load_again = False
         self.last_detect: DetectOutcome | None = None
-        self.share_dialog_factory: Callable[[ProfilesTab], Any] | None = None
 
         self.tools_model = ToolsModel()
         self.tree = QTreeView(self)
@@ -156,10 +156,14 @@ class ProfilesTab(QWidget):
             button.clicked.connect(action.trigger)
             toolbar.addWidget(button)
             self.buttons[name] = button
-        self.share_button = QPushButton("Share folders…", self)
-        self.share_button.setToolTip("Let one tool use another's model folders (preview first)")
-        self.share_button.clicked.connect(self.share_folders)
-        self.share_button.hide()  # shown when the share feature is available
+        share = self.actions_by_name["profile_share"]
+        self.share_button = QPushButton(share.text(), self)
+        self.share_button.setObjectName("button_profile_share")
+        self.share_button.setToolTip(
+            "Let one tool use another's model folders, previewed first "
+            f"({shortcuts.native_text('profile_share')})"
+        )
+        self.share_button.clicked.connect(share.trigger)
         toolbar.addWidget(self.share_button)
         toolbar.addStretch(1)
         self.summary = QLabel(self)
@@ -210,6 +214,7 @@ class ProfilesTab(QWidget):
             "profile_add_tool": lambda: self.add_tool_folder(),
             "profile_open_folder": lambda: self.open_folder(),
             "profile_copy_path": lambda: self.copy_path(),
+            "profile_share": lambda: self.share_folders(),
         }
         for name, text, _icon in ACTIONS:
             action = QAction(text, self)
@@ -433,10 +438,16 @@ class ProfilesTab(QWidget):
             self.ctx.notify(f"Copied {folder}")
 
     def share_folders(self) -> Any:
-        """Open the Share folders dialog (when the feature is available)."""
-        if self.share_dialog_factory is None:
+        """Open the Share folders dialog (``hfsuite share``: a preview, then Apply); returns
+        it (None with fewer than two tools)."""
+        from hfsuite.ui.tabs.profiles_share import ShareDialog
+
+        if len(self.snapshot.tools) < 2:
+            self.ctx.notify("Sharing needs two tools; this machine has fewer.")
             return None
-        dialog = self.share_dialog_factory(self)
+        dialog = ShareDialog(self.ctx, self.snapshot.tools, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.applied.connect(lambda _text: self.reload())
         dialog.open()
         return dialog
 
@@ -457,7 +468,14 @@ class ProfilesTab(QWidget):
         self.tree.setFocus()
         self._update_actions()
         menu = self._menu(
-            ["profile_open_folder", "profile_copy_path", None, "profile_detect", "profile_add_tool"]
+            [
+                "profile_open_folder",
+                "profile_copy_path",
+                None,
+                "profile_detect",
+                "profile_add_tool",
+                "profile_share",
+            ]
         )
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
