@@ -123,3 +123,23 @@ def test_the_shipped_index_comes_from_the_templates() -> None:
     assert (
         vae and vae[0].kind == "hub" and vae[0].repo_id and vae[0].repo_id.startswith("Comfy-Org/")
     )
+
+
+def test_the_refresh_script_builds_an_index_from_a_manager_list(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[4] / "scripts" / "refresh_known_models.py"
+    listing = tmp_path / "model-list.json"
+    listing.write_text(json.dumps({"models": [
+        {"name": "n", "type": "lora", "save_path": "default", "filename": "m.safetensors",
+         "url": "https://huggingface.co/o/r/resolve/main/m.safetensors", "description": "d"},
+    ]}))  # fmt: skip
+    out = tmp_path / "known.json"
+    argv = [str(script), "--manager", str(listing), "--no-templates", "--out", str(out)]
+    done = subprocess.run([sys.executable, *argv], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    index = load_index(out.read_text(encoding="utf-8"))
+    assert [(m.name, m.folder) for m in index.models] == [("m.safetensors", "loras")]
+    assert "GPL-3.0" in index.license and "description" not in out.read_text(encoding="utf-8")
