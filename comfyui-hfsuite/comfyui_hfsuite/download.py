@@ -69,8 +69,9 @@ def download_file(
     """Download ``filename`` of ``repo_id`` at ``revision`` into ComfyUI's ``folder``.
 
     Args:
-        repo_id: ``org/name`` (any name ``hfsuite download`` takes: ``datasets/…``, a Hub URL).
-        filename: The file's path in the repository.
+        repo_id: ``org/name`` (any name ``hfsuite download`` takes: ``datasets/…``, a Hub URL,
+            also of the file itself).
+        filename: The file's path in the repository (empty when ``repo_id`` is the file's URL).
         revision: Branch, tag or commit.
         folder: A ``folder_paths`` key; the file goes to its first (default) path.
         subfolder: A folder inside that one (``sdxl``), or empty.
@@ -83,7 +84,7 @@ def download_file(
         The file's name relative to the folder, as ComfyUI's loaders list it.
 
     Raises:
-        ValueError: an unknown folder key, a bad subfolder, an empty repo or filename.
+        ValueError: an unknown folder key, a bad subfolder, no repo or no file named.
         HfSuiteError: what the download raised (not found, refused, no space…), its message
             one line a person can act on.
     """
@@ -93,15 +94,21 @@ def download_file(
     module = folder_paths or comfy.folder_paths()
     if folder not in module.folder_names_and_paths or folder in NOT_MODEL_FOLDERS:
         raise ValueError(f"{folder!r} is not one of ComfyUI's model folders")
-    if not repo_id.strip() or not filename.strip():
-        raise ValueError("repo_id and filename are both needed")
+    if not repo_id.strip():
+        raise ValueError("repo_id is needed: org/name, or a Hub URL of the file")
     root = Path(module.get_folder_paths(folder)[0])
     inner = _checked_subfolder(subfolder)
     target_dir = root / inner if inner else root
     suite = Suite.open(overrides)
     try:
-        ref, named = parse_target(suite, repo_id.strip(), None, revision.strip() or None)
-        path = filename.strip().lstrip("/")
+        text = repo_id.strip()
+        rev = revision.strip() or None
+        if "://" in text and rev == "main":
+            rev = None  # the default gives way to the revision a URL names
+        ref, named = parse_target(suite, text, None, rev)
+        path = filename.strip().lstrip("/") or (named[0] if named else "")
+        if not path:
+            raise ValueError("filename is needed: the file's path in the repository")
         if named and named != [path]:
             raise ValueError(f"repo_id {repo_id!r} already names a file: {named[0]}")
         request = DownloadRequest(
@@ -113,6 +120,25 @@ def download_file(
     finally:
         suite.close()
     return os.path.relpath(final, root)
+
+
+def target_state(repo_id: str, filename: str, folder: str, subfolder: str = "") -> str:
+    """The file the node would write, as ``size:mtime`` (``absent`` when it is not there)."""
+    try:
+        module = comfy.folder_paths()
+        root = Path(module.get_folder_paths(folder)[0])
+        inner = _checked_subfolder(subfolder)
+    except (KeyError, IndexError, RuntimeError, ValueError):
+        return "absent"
+    name = PurePosixPath(
+        (filename.strip() or repo_id.strip()).replace("\\", "/").split("?")[0]
+    ).name
+    target = (root / inner if inner else root) / name
+    try:
+        stat = target.stat()
+    except OSError:
+        return "absent"
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _destination(folder: str, target_dir: Path) -> Any:
@@ -215,6 +241,19 @@ class HFDownloadNode:
                 "subfolder": ("STRING", {"default": "", "tooltip": "a folder inside it"}),
             },
         }
+
+    @classmethod
+    def IS_CHANGED(
+        cls,
+        repo_id: str,
+        filename: str,
+        revision: str = "main",
+        folder: str = "checkpoints",
+        subfolder: str = "",
+    ) -> str:
+        """What ComfyUI compares to decide whether to run the node again with the same
+        inputs: the target file's size and time, so a file removed since is fetched again."""
+        return target_state(repo_id, filename, folder, subfolder or "")
 
     def download(
         self,

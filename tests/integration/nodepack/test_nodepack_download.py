@@ -207,3 +207,26 @@ def test_node_uses_hf_token_from_the_environment(  # type: ignore[no-untyped-def
     assert comfyui.get_filename_list("vae") == ["vae.safetensors"]
     full = comfyui.get_full_path("vae", "vae.safetensors")
     assert full is not None and Path(full).read_bytes() == b"v" * 4096
+
+
+def test_node_takes_a_file_url_and_reruns_when_the_file_is_gone(  # type: ignore[no-untyped-def]
+    comfyui: ModuleType, served
+) -> None:
+    hub, content = served
+    pack = load_pack()
+    node_type = pack.NODE_CLASS_MAPPINGS["HFSuiteDownload"]
+    url = f"{hub.url}/acme/style-lora/blob/main/split_files/loras/style.safetensors"
+    before = node_type.IS_CHANGED(url, "", "main", "checkpoints", "")
+    assert before == "absent"
+    (name,) = node_type().download(url, "", "main", "checkpoints")
+    assert name == "style.safetensors"
+    assert comfyui.get_filename_list("checkpoints") == ["style.safetensors"]
+    after = node_type.IS_CHANGED(url, "", "main", "checkpoints", "")
+    assert after.startswith(f"{len(content)}:")
+    # ComfyUI runs the node again when this changes: a file removed since is fetched again
+    full = comfyui.get_full_path("checkpoints", name)
+    assert full is not None
+    Path(full).unlink()
+    assert node_type.IS_CHANGED(url, "", "main", "checkpoints", "") == "absent"
+    with pytest.raises(ValueError, match="filename is needed"):
+        node_type().download("acme/style-lora", "", "main", "checkpoints")
