@@ -17,11 +17,18 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from hfsuite.app.queue.manager import DownloadManager
 from hfsuite.app.suite import Suite
 from hfsuite.core.errors import UsageError
 from hfsuite.ui.screenshot import ScreenshotOptions as ScreenshotOptions  # what the CLI builds
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPixmap
+
+    from hfsuite.ui.main_window import MainWindow
+    from hfsuite.ui.screenshot import Waiter
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +115,29 @@ def run_gui(
         ctx.close()
 
 
+def _with_error_inspector(window: MainWindow, image: QPixmap, wait: Waiter) -> QPixmap:
+    """The window's image with the error inspector over it (a dialog is a window of its own:
+    the window's grab does not hold it), its first failure selected."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QColor, QPainter
+
+    inspector = window.show_errors()
+    wait(lambda: window.failures.loaded_once and not window.failures.busy)
+    window.failures.flush()
+    inspector.reload()
+    size = image.size()
+    inspector.resize(min(1120, size.width() - 80), min(620, size.height() - 120))
+    dialog = inspector.grab()
+    painter = QPainter(image)
+    painter.fillRect(image.rect(), QColor(0, 0, 0, 90))
+    corner = QPoint((size.width() - dialog.width()) // 2, (size.height() - dialog.height()) // 2)
+    painter.drawPixmap(corner, dialog)
+    painter.setPen(QColor(0, 0, 0, 110))
+    painter.drawRect(corner.x() - 1, corner.y() - 1, dialog.width() + 1, dialog.height() + 1)
+    painter.end()
+    return image
+
+
 def _screenshot(app: object, window: object, options: ScreenshotOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -128,15 +158,19 @@ def _screenshot(app: object, window: object, options: ScreenshotOptions) -> int:
             time.sleep(0.02)
 
     wait(page.is_ready)
-    page.prepare_screenshot(options, wait)
+    if not options.open_errors:
+        page.prepare_screenshot(options, wait)
     settle = time.monotonic() + options.settle_s
     while time.monotonic() < settle:
         app.processEvents()
         time.sleep(0.02)
     window.toasts.clear()
     app.processEvents()
+    image = window.grab()
+    if options.open_errors:
+        image = _with_error_inspector(window, image, wait)
     options.path.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(options.path)):
+    if not image.save(str(options.path)):
         raise UsageError(f"Cannot write the screenshot to {options.path}.")
     log.info("screenshot saved to %s", options.path)
     return 0

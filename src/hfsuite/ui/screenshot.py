@@ -29,7 +29,8 @@ class ScreenshotOptions:
         timeout_s: Give up waiting for the tab's data after this long (the image is still made).
         search: Browse: search for this query first. Library: filter the files with it.
         open_repo: Browse: open this repository (its result row is selected when listed).
-            Library: ``duplicates`` shows the duplicates view (found first).
+            Library: ``duplicates`` shows the duplicates view (found first). Any tab:
+            ``errors`` opens the error inspector over it.
         select: Browse: show the opened repository's Files tab with the files matching these
             glob patterns checked. Library: open the details of the first file matching one
             (by path or file name).
@@ -52,16 +53,26 @@ class ScreenshotOptions:
         Raises:
             UsageError: e.g. ``--search`` for any tab but Browse.
         """
+        if self.open_repo == "errors" and self.search is None and not self.select:
+            if self.check_updates and tab != "history":
+                raise UsageError("--check-updates needs --tab history.")
+            return  # the error inspector opens over any tab
         browse = self.search is not None or self.open_repo is not None or bool(self.select)
         if browse and tab not in ("browse", "library"):
             raise UsageError(
                 "--search, --open and --select need --tab browse "
-                "(or --tab library: filter, --open duplicates, --select FILE-GLOB for details)."
+                "(or --tab library: filter, --open duplicates, --select FILE-GLOB for details; "
+                "any tab: --open errors)."
             )
         if tab == "library" and self.open_repo not in (None, "duplicates", "dupes"):
             raise UsageError("--tab library takes --open duplicates (the duplicates view).")
         if self.check_updates and tab != "history":
             raise UsageError("--check-updates needs --tab history.")
+
+    @property
+    def open_errors(self) -> bool:
+        """Whether the error inspector is shown over the tab (``--open errors``)."""
+        return self.open_repo == "errors"
 
     def selected(self, paths: Iterable[str]) -> list[str]:
         """The paths matching one of the ``select`` glob patterns, in their order."""
