@@ -12,9 +12,8 @@ import pytest
 pytest.importorskip("pytestqt")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "integrations"))
-from tools_layouts import comfyui
-
 from PySide6.QtGui import QImage
+from tools_layouts import comfyui
 
 from hfsuite.core.errors import StorageError, UsageError
 from hfsuite.ui import app as ui_app
