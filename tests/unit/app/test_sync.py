@@ -380,3 +380,23 @@ def test_a_file_in_place_of_the_folder_is_refused(a: Suite, tmp_path: Path) -> N
     (tmp_path / "f").write_text("x")
     with pytest.raises(UsageError, match="is a file, not a folder"):
         sync_round(a, tmp_path / "f")
+
+
+def test_a_machine_that_has_not_caught_up_is_no_conflict(
+    a: Suite, b: Suite, tmp_path: Path, clock: ManualClock
+) -> None:
+    c = make_suite(tmp_path / "c", clock)
+    folder = tmp_path / "Sync"
+    a.store.set("theme", "system")
+    for suite in (a, b, c):
+        sync_round(suite, folder)
+    clock.advance(60)
+    a.store.set("theme", "dark")
+    sync_round(a, folder)
+    sync_round(b, folder)
+    clock.advance(60)
+    b.store.set("theme", "light")  # c's file still says "system": old, not a change
+    report = sync_round(b, folder)
+    assert report.conflicts == [] and report.applied == []
+    assert sync_round(c, folder).applied[0].new == "light"
+    assert [c.new for c in sync_round(a, folder).applied] == ["light"]

@@ -137,12 +137,18 @@ def _pick(candidates: Iterable[tuple[str, Item]]) -> tuple[str, Item]:
 
 
 def merge_item(
-    local: Item | None, base: str | None, remotes: list[tuple[str, Item]], me: str
+    local: Item | None,
+    base: str | None,
+    remotes: list[tuple[str, Item]],
+    me: str,
+    base_at: float = 0.0,
 ) -> tuple[tuple[str, Item] | None, list[tuple[tuple[str, Item], tuple[str, Item]]]]:
     """The winning version of one item, and the conflicts as ``(kept, dropped)`` pairs.
 
     ``local`` is this machine's version (None: never had it), ``base`` the hash agreed on at
-    the last round, ``remotes`` ``(machine id, item)`` of the other machines.
+    the last round and ``base_at`` that version's time, ``remotes`` ``(machine id, item)`` of
+    the other machines. A remote version changed since the last round when it differs from
+    ``base`` and is newer than ``base_at`` (an older one is a machine that has not caught up).
     """
     candidates = [(me, local)] if local is not None else []
     candidates += remotes
@@ -151,7 +157,11 @@ def merge_item(
     winner = _pick(candidates)
     conflicts: list[tuple[tuple[str, Item], tuple[str, Item]]] = []
     if local is not None and local.digest != base:  # changed here since the last round
-        changed = [(m, r) for m, r in remotes if r.digest != base and r.digest != local.digest]
+        changed = [
+            (m, r)
+            for m, r in remotes
+            if r.digest not in (base, local.digest) and r.modified_at > base_at
+        ]
         if winner[0] != me and winner[1].digest != local.digest:
             conflicts.append((winner, (me, local)))
         elif winner[0] == me:
@@ -203,7 +213,13 @@ def _round(suite: Suite, folder: Path, path: Path) -> RoundReport:
                 if key in d.sections.get(section, {})
             ]
             entry = state.entry(section, key)
-            winner, conflicts = merge_item(local, entry.base if entry else None, remotes, me)
+            winner, conflicts = merge_item(
+                local,
+                entry.base if entry else None,
+                remotes,
+                me,
+                entry.base_at if entry else 0.0,
+            )
             if winner is None:
                 continue
             by, won = winner
@@ -221,7 +237,9 @@ def _round(suite: Suite, folder: Path, path: Path) -> RoundReport:
     for section, items in merged.items():
         entries = state.items.setdefault(section, {})
         for key, item in items.items():
-            entries[key] = Entry(item.digest, item.modified_at, item.deleted, item.digest)
+            entries[key] = Entry(
+                item.digest, item.modified_at, item.deleted, item.digest, item.modified_at
+            )
     state.last_round = now
     document = SyncDocument(me, state.machine_name, now, merged)
     try:

@@ -42,6 +42,9 @@ class Entry:
     deleted: bool = False
     base: str | None = None
     """The item's hash after the last sync round (None: never synced)."""
+    base_at: float = 0.0
+    """The ``modified_at`` of that agreed version (a version elsewhere that is not newer is
+    an old one, not a change)."""
 
 
 @dataclass
@@ -94,14 +97,18 @@ def load_state(path: Path) -> SyncState:
             continue
         for key, raw in entries.items():
             if isinstance(raw, dict) and isinstance(raw.get("digest"), str):
-                modified = raw.get("modified_at")
                 state.items.setdefault(section, {})[key] = Entry(
                     raw["digest"],
-                    float(modified) if isinstance(modified, int | float) else 0.0,
+                    _number(raw.get("modified_at")),
                     bool(raw.get("deleted")),
                     raw.get("base") if isinstance(raw.get("base"), str) else None,
+                    _number(raw.get("base_at")),
                 )
     return state
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 def save_state(path: Path, state: SyncState) -> None:
@@ -117,6 +124,7 @@ def save_state(path: Path, state: SyncState) -> None:
                     "modified_at": e.modified_at,
                     "deleted": e.deleted,
                     "base": e.base,
+                    "base_at": e.base_at,
                 }
                 for key, e in sorted(entries.items())
             }
@@ -160,7 +168,8 @@ def stamp(
             entry = entries.get(key)
             if entry is None or entry.deleted or entry.digest != digest:
                 base = entry.base if entry is not None else None
-                entry = entries[key] = Entry(digest, now, False, base)
+                base_at = entry.base_at if entry is not None else 0.0
+                entry = entries[key] = Entry(digest, now, False, base, base_at)
             items[key] = Item(key, value, entry.modified_at)
         for key, entry in list(entries.items()):
             if key in values:
