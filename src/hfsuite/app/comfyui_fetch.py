@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,18 +161,25 @@ def run_fetch(
     *,
     on_event: Callable[[Event], None] | None = None,
     on_step: Callable[[FetchStep], None] | None = None,
+    cancel: threading.Event | None = None,
     poll_s: float = 0.2,
 ) -> None:
     """Run the steps one after another, each as a queue task run now (``hfsuite download``'s
     way). A failed step is recorded in it and the next runs.
 
+    Args:
+        cancel: Set it (from another thread, e.g. a window's Cancel) to stop: the running
+            download is cancelled, its partial data kept; the steps not run stay ``planned``.
+
     Raises:
-        OperationCancelled: Ctrl-C (the running download is cancelled, partial data kept).
+        OperationCancelled: Ctrl-C or ``cancel`` (partial data kept).
     """
     from hfsuite.app.queue.manager import DownloadManager
 
     manager = DownloadManager(suite)
     for step in steps:
+        if cancel is not None and cancel.is_set():
+            raise OperationCancelled(_INTERRUPTED)
         request = request_for(tool, step)
         try:
             _check_listed_hash(suite, step, request)
@@ -185,7 +193,8 @@ def run_fetch(
             continue
         try:
             while not running.wait(poll_s):
-                pass
+                if cancel is not None and cancel.is_set():
+                    raise KeyboardInterrupt
         except KeyboardInterrupt:
             running.cancel()
             running.wait()

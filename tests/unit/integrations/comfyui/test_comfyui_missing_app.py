@@ -5,6 +5,7 @@ and database; the Hub search is replaced by a recorded function (tested on its o
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -265,3 +266,46 @@ def test_every_message_of_the_install_choice_is_documented(suite: Suite, sandbox
     messages.append(caught.value.message)
     undocumented = [m for m in messages if not any(r.match(m) for r in rows)]
     assert not undocumented
+
+
+def test_cancel_stops_the_running_download_and_keeps_its_partial_data(
+    hub_factory: Any, tmp_path: Path, root: Path
+) -> None:
+    import threading
+
+    from hfsuite.app.comfyui_fetch import FetchStep, run_fetch
+    from hfsuite.app.comfyui_missing import MissingItem
+    from hfsuite.core.errors import OperationCancelled
+    from hfsuite.core.events import TransferProgressed
+    from hfsuite.integrations.comfyui.refs import ModelRef
+
+    hub = hub_factory(lfs_threshold=1024)
+    hub.create_repo("o/big", files={"big.safetensors": os.urandom(2 << 20)})
+    hub.throttle(total_bps=256 << 10)
+    suite = make_suite(tmp_path / "s", HF_ENDPOINT=hub.url)
+    try:
+        tool = pick_comfyui(suite, str(root))
+        dest = root / "models" / "loras" / "big.safetensors"
+        ref = ModelRef("1", "LoraLoader", "lora_name", "big.safetensors", "loras")
+        first = FetchStep(
+            dest, "loras", Candidate("search", "medium", "hub", "o/big", None, "big.safetensors")
+        )
+        first.items.append(MissingItem(ref, "missing", destination=dest))
+        second = FetchStep(root / "models" / "loras" / "b.safetensors", "loras", first.candidate)
+        cancel = threading.Event()
+
+        def on_event(event: object) -> None:
+            if isinstance(event, TransferProgressed) and event.done_bytes > 0:
+                cancel.set()
+
+        with pytest.raises(OperationCancelled):
+            run_fetch(suite, tool, [first, second], on_event=on_event, cancel=cancel, poll_s=0.05)
+        assert cancel.is_set()
+        assert not dest.exists()
+        assert second.result == "planned"
+        kept = [
+            p for p in (root / "models" / "loras").rglob("*") if p.is_file() and p.stat().st_size
+        ]
+        assert kept, "the partial data is kept for the next run"
+    finally:
+        suite.close()
