@@ -51,8 +51,10 @@ def _assert_xet_path_used(hub: HubEmulator, lfs_paths: list[str]) -> None:
     # no byte of an LFS file came over the HTTP bridge (the CDN)
     assert not hub.log.filter(origin="cdn")
     for path in lfs_paths:
-        (head,) = [r for r in hub.log.filter(path=f"*/{path}") if r.method == "HEAD"]
-        assert head.status == 302
+        # one HEAD at most: with ``xetHash`` in the tree listing, huggingface_hub may take its
+        # tree-cache shortcut and skip it
+        heads = [r for r in hub.log.filter(path=f"*/{path}") if r.method == "HEAD"]
+        assert len(heads) <= 1 and all(h.status == 302 for h in heads)
         assert not [r for r in hub.log.filter(path=f"*/{path}") if r.method == "GET"]
 
 
@@ -172,6 +174,7 @@ def test_our_engine_downloads_xet_files_through_the_resolve_redirect(xet_hub, tm
                 endpoint=xet_hub.url,
                 destination=Destination.folder(out),
                 connections=4,
+                xet="off",  # auto would take the Xet path for the 6 MB file
             ),
         )
     finally:
