@@ -169,3 +169,34 @@ def test_close_candidates_are_low_and_all_listed() -> None:
         ],
     )
     assert same[0].confidence == "medium"
+
+
+def test_every_declared_model_of_the_workflow_templates_can_be_placed_and_resolved(
+    tmp_path,
+) -> None:  # type: ignore[no-untyped-def]
+    """The official templates (package comfyui-workflow-templates-json): each declared model
+    with a URL gets a candidate and a destination inside its folder."""
+    from pathlib import Path
+
+    from hfsuite.core.errors import WorkflowError
+    from hfsuite.integrations.comfyui.reader import read_refs
+    from hfsuite.integrations.comfyui.search_paths import place
+
+    package = pytest.importorskip("comfyui_workflow_templates_json")
+    folder = Path(package.__file__).parent / "templates"
+    checked = hub = 0
+    for path in sorted(folder.glob("*.json")):
+        try:
+            refs = read_refs(path).refs
+        except WorkflowError:
+            continue
+        for ref in refs:
+            if not ref.url or ref.refused or not ref.folder:
+                continue
+            candidate = candidate_from_url(ref.url, "workflow", "high")
+            assert candidate is not None, (path.name, ref.url)
+            hub += candidate.kind == "hub"
+            where = place(tmp_path / ref.folder, ref.value)
+            assert where.path is not None, (path.name, ref.value, where.refused)
+            checked += 1
+    assert checked > 500 and hub > 0.9 * checked
