@@ -3,11 +3,15 @@
 Starts a Hub emulator with realistic repositories (big files are synthetic blobs generated on
 the fly, with metadata and model cards), writes a month of download history, builds a queue —
 three completed downloads, one failed (a gated model), one paused half-way, two resumed
-mid-download, three waiting — then runs the real window once per image while the emulator serves
-the running downloads at a realistic, throttled speed::
+mid-download, three waiting — lays out ComfyUI, AUTOMATIC1111 and LM Studio installs in the
+sandbox's home (detected, with their profiles and one made by hand), then runs the real window
+once per image while the emulator serves the running downloads at a realistic, throttled speed::
 
     hfsuite gui --screenshot FILE --tab NAME --size 1280x800 --theme T [--search Q --open REPO
         --select GLOB --check-updates]
+
+``errors`` is the Downloads tab with the error inspector over it (``--open errors``): the gated
+model's failure with its cause and fix.
 
 Regenerate everything in docs/screenshots with::
 
@@ -62,7 +66,73 @@ SHOTS: dict[str, list[str]] = {
     ],
     "history": ["--tab", "history", "--check-updates"],
     "settings": ["--tab", "settings"],
+    "profiles": ["--tab", "profiles"],
+    "errors": ["--tab", "downloads", "--open", "errors"],
 }  # fmt: skip
+
+
+def _touch(path: Path, text: str = "", size: int = 0) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if size:
+        with open(path, "wb") as fh:  # sparse: the size shows, the disk stays free
+            fh.truncate(size)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def build_tools(home: Path) -> None:
+    """ComfyUI, AUTOMATIC1111 and LM Studio as they are on disk after a while of use."""
+    comfy = home / "ComfyUI"
+    for name in ("main.py", "folder_paths.py", "nodes.py", "comfy/__init__.py"):
+        _touch(comfy / name)
+    _touch(comfy / "comfyui_version.py", '__version__ = "0.3.62"\n')
+    models = {
+        "checkpoints": ["sd_xl_base_1.0.safetensors", "juggernautXL_v9.safetensors"],
+        "loras": ["detail_tweaker_xl.safetensors", "pixel-art-xl.safetensors"],
+        "vae": ["sdxl_vae.safetensors"],
+        "diffusion_models": ["flux1-dev-fp8.safetensors"],
+        "text_encoders": ["t5xxl_fp8_e4m3fn.safetensors"],
+        "controlnet": [],
+        "upscale_models": ["4x-UltraSharp.pth"],
+        "embeddings": [],
+    }
+    for kind, files in models.items():
+        (comfy / "models" / kind).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            _touch(comfy / "models" / kind / name, size=300 * MIB)
+    webui = home / "stable-diffusion-webui"
+    for name in ("webui.py", "launch.py", "modules/paths_internal.py", "modules/cmd_args.py"):
+        _touch(webui / name)
+    _touch(webui / ".git" / "HEAD", "ref: refs/heads/master\n")
+    commit = "82a973c04367123ae98bd9abdf80d9eda9b910e2"
+    _touch(
+        webui / ".git" / "packed-refs",
+        f"# pack-refs with: peeled fully-peeled sorted \n{commit} refs/heads/master\n"
+        f"{'1' * 40} refs/tags/v1.10.1\n^{commit}\n",
+    )
+    for sub, name in (("Stable-diffusion", "realisticVision_v60.safetensors"),
+                      ("Lora", "add_detail.safetensors"), ("VAE", "")):  # fmt: skip
+        (webui / "models" / sub).mkdir(parents=True, exist_ok=True)
+        if name:
+            _touch(webui / "models" / sub / name, size=150 * MIB)
+    lms = home / ".lmstudio" / "models" / "lmstudio-community"
+    _touch(lms / "Qwen2.5-7B-Instruct-GGUF" / "Qwen2.5-7B-Instruct-Q4_K_M.gguf", size=400 * MIB)
+
+
+def build_profiles(suite: object) -> None:
+    """The detected tools' profiles, and two made by hand."""
+    from hfsuite.app.profiles import ProfileDefaults, ProfileService
+
+    service = ProfileService(suite)  # type: ignore[arg-type]
+    service.detect()
+    for name, kwargs in (
+        ("sdxl-loras", {"to": "comfyui:loras", "subfolder": "sdxl",
+                        "defaults": ProfileDefaults(include=("*.safetensors",))}),
+        ("gguf-only", {"folder": Path.home() / "Models" / "LLM",
+                       "defaults": ProfileDefaults(include=("*Q4_K_M*.gguf", "*.json"),
+                                                   connections=8)}),
+    ):  # fmt: skip
+        service.add(service.build(name, **kwargs))  # type: ignore[arg-type]
 
 
 def shoot(env: dict[str, str], target: Path, name: str, theme: str, settle_s: float) -> None:
@@ -100,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
             accounts.login(suite, TOKEN)
             build_history(suite, hub, commits, suite.settings.hub_cache)
             build_queue(suite, hub)
+            build_tools(Path.home())
+            build_profiles(suite)
             suite.close()
             # in the app: about 13 MiB/s per file, like a good home connection
             hub.throttle(per_connection_bps=1.6 * MIB)

@@ -84,9 +84,7 @@ def test_detect_again_makes_a_profile_per_tool_folder(
     names = _texts(tab)
     assert {"comfyui-loras", "comfyui-checkpoints", "comfyui-vae"} <= set(names)
     row = names.index("comfyui-loras")
-    assert tab.profiles_model.index(row, ProfileColumn.DESTINATION).data() == (
-        "ComfyUI (comfyui) · loras"
-    )
+    assert tab.profiles_model.index(row, ProfileColumn.DESTINATION).data() == "comfyui:loras"
     assert tab.profiles_model.index(row, ProfileColumn.ORIGIN).data() == "detection"
     assert tab.last_detect is not None
     # the same profiles the CLI sees

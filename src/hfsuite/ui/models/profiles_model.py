@@ -3,7 +3,7 @@
 ```
 Tools tree                                   Profiles table
 ComfyUI            0.3.60   ~/ComfyUI        Name            Destination        Folder   Defaults
-  checkpoints                                comfyui-loras   ComfyUI · loras    ~/Com…   —
+  checkpoints   comfyui:checkpoints          comfyui-loras   comfyui:loras      ~/Com…   —
     ~/ComfyUI/models/checkpoints  ✓ exists   my-llms         folder             ~/LLMs   *.gguf
   loras …
 ```
@@ -116,7 +116,12 @@ class ToolsModel(QStandardItemModel):
                 default = tool.default_folder.get(kind)
                 kind_item = QStandardItem(kind)
                 kind_state = QStandardItem(
-                    f"→ --to {tool.name}:{kind}" if default is not None else "read only"
+                    f"{tool.name}:{kind}" if default is not None else "read only"
+                )
+                kind_state.setToolTip(
+                    f"Download here with --to {tool.name}:{kind}"
+                    if default is not None
+                    else "The tool reads this kind from here; downloads do not go here"
                 )
                 kind_state.setForeground(muted)
                 kind_row = [kind_item, kind_state, QStandardItem("")]
@@ -183,9 +188,9 @@ PROFILE_HEADERS = {
 
 
 def destination_text(profile: Profile) -> str:
-    """``ComfyUI · loras``, ``folder`` or ``HF cache``."""
+    """``comfyui:loras`` (as ``--to`` names it), ``folder`` or ``HF cache``."""
     if profile.target is not None:
-        return f"{profile.target.display} · {profile.target.model_kind}"
+        return f"{profile.target.tool}:{profile.target.model_kind}"
     return "HF cache" if profile.kind is DestinationKind.HF_CACHE else "folder"
 
 

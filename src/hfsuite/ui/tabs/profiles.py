@@ -116,8 +116,8 @@ class ProfilesTab(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
-        self.tree.header().resizeSection(ToolColumn.NAME, 230)
-        self.tree.header().resizeSection(ToolColumn.STATE, 230)
+        self.tree.header().resizeSection(ToolColumn.NAME, 250)
+        self.tree.header().resizeSection(ToolColumn.STATE, 200)
         self.tree.doubleClicked.connect(lambda _i: self.open_folder())
 
         self.profiles_model = ProfilesModel()
@@ -128,10 +128,10 @@ class ProfilesTab(QWidget):
             self.table,
             stretch=ProfileColumn.FOLDER,
             widths={
-                ProfileColumn.NAME: 170,
-                ProfileColumn.DESTINATION: 190,
-                ProfileColumn.DEFAULTS: 150,
-                ProfileColumn.ORIGIN: 80,
+                ProfileColumn.NAME: 190,
+                ProfileColumn.DESTINATION: 180,
+                ProfileColumn.DEFAULTS: 170,
+                ProfileColumn.ORIGIN: 84,
             },
             row_height=28,
             alternating_rows=True,
@@ -192,7 +192,7 @@ class ProfilesTab(QWidget):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setSizes([560, 680])
+        self.splitter.setSizes([500, 740])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(8)
@@ -248,10 +248,20 @@ class ProfilesTab(QWidget):
             self._show(self.snapshot)
 
     def prepare_screenshot(self, options: ScreenshotOptions, wait: Waiter) -> None:
-        """Expand the tools and select the first profile."""
+        """Expand the tools and the first tool's download kinds of loras and checkpoints (their
+        folders show), and select the first profile a person made (else the first)."""
         self.tree.expandToDepth(0)
-        if self.profiles_model.rowCount():
-            self.table.selectRow(0)
+        first = self.tools_model.item(0, 0)
+        if first is not None:
+            for k in range(first.rowCount()):
+                kind = first.child(k, 0)
+                if kind is not None and kind.text() in ("checkpoints", "loras"):
+                    self.tree.expand(kind.index())
+        rows = self.profiles_model.profiles
+        mine = next((i for i, p in enumerate(rows) if not p.detected), 0 if rows else -1)
+        if mine >= 0:
+            self.table.selectRow(mine)
+            self.table.scrollTo(self.profiles_model.index(mine, 0))
 
     # --- loading --------------------------------------------------------------------------
     def reload(self) -> None:
