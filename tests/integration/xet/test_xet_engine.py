@@ -325,3 +325,46 @@ def test_an_interrupted_update_resumes(
     again = run_engine(hub.url, "acme/evolving", dest)
     assert (dest / "model.safetensors").read_bytes() == big_pair[1]
     assert again.downloaded_bytes <= 0.10 * BIG
+
+
+def test_a_download_of_a_newer_revision_reports_reused_bytes(
+    hub_factory: Any, tmp_path: Path
+) -> None:
+    """Through the app's download (``--xet`` left at auto): the second revision into the same
+    folder reuses the first one's chunks, and the Done JSON line says how many bytes."""
+    from hfsuite.app.download.operation import DownloadRequest, download
+    from hfsuite.app.suite import Suite
+    from hfsuite.cli.json_views import download_done_view
+    from hfsuite.config import SettingsStore
+    from hfsuite.core.destination import Destination
+    from hfsuite.core.types import RepoRef
+
+    old = random_bytes(16 * MIB, 71)
+    new = _changed(old, 0.05, 72, regions=4)
+    hub = hub_factory(lfs_threshold=LFS_THRESHOLD, xet=True)
+    repo = hub.create_repo("acme/evolving", files={"model.bin": old})
+    first = repo.sha
+    repo.commit({"model.bin": new})
+    hub.xet_prepare(background=False)
+    store = SettingsStore(tmp_path / "cfg" / "settings.toml")
+    suite = Suite(store.load(env={"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}), store)
+    out = tmp_path / "out"
+    try:
+        outcomes = [
+            download(
+                suite,
+                DownloadRequest(
+                    RepoRef("acme/evolving", revision=rev),
+                    endpoint=hub.url,
+                    destination=Destination.folder(out),
+                ),
+            )
+            for rev in (first, None)
+        ]
+    finally:
+        suite.close()
+    assert (out / "model.bin").read_bytes() == new
+    assert outcomes[0].reused_bytes == 0
+    done = download_done_view(outcomes[1], str(out))
+    assert done["reused_bytes"] == outcomes[1].reused_bytes >= 0.8 * len(new)
+    assert done["downloaded_bytes"] <= 0.15 * len(new)
