@@ -309,3 +309,33 @@ def test_cancel_stops_the_running_download_and_keeps_its_partial_data(
         assert kept, "the partial data is kept for the next run"
     finally:
         suite.close()
+
+
+SHARED = Path(__file__).resolve().parents[5] / "shared" / "testdata" / "comfyui"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared ComfyUI test data not found at {SHARED}")
+def test_real_workflows_and_model_path_files(suite: Suite, root: Path) -> None:
+    """Workflows and images from public repositories against an install with a real
+    extra_model_paths.yaml: every reference gets a status, a refused one a reason, and every
+    destination is inside its key's download folder."""
+    yaml = next((SHARED / "extra_model_paths").glob("comfyui_official*"))
+    (root / "extra_model_paths.yaml").write_text(yaml.read_text(encoding="utf-8"))
+    tool = pick_comfyui(suite, str(root))
+    checked = 0
+    for folder in ("ui_json", "api_json", "images"):
+        for path in sorted((SHARED / folder).iterdir()):
+            try:
+                report = check_missing(suite, path, str(root), use_search=False)
+            except WorkflowError:
+                continue
+            for item in report.items:
+                assert item.status in ("present", "elsewhere", "missing", "refused", "inactive")
+                if item.status == "refused":
+                    assert item.reason
+                if item.destination is not None:
+                    key = item.ref.folder
+                    assert key is not None
+                    assert item.destination.is_relative_to(tool.default_folder[key])
+                checked += 1
+    assert checked > 50
