@@ -177,6 +177,23 @@ def test_tools_detect_finds_example_tool(hfsuite_cmd, example_site: Path, sandbo
     assert not [t for t in without["tools"] if t["kind"] == "exampletool"]
 
 
+def test_download_to_a_plugin_tool_folder(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, example_site: Path, sandbox: Path, served
+) -> None:
+    hub, content = served
+    root = sandbox / "ExampleTool"
+    root.mkdir()
+    (root / "exampletool.marker").write_text("2.0.1\n")
+    result = hfsuite_cmd(
+        "download", "acme/tiny", "model.safetensors", "--endpoint", hub.url,
+        "--to", "exampletool:loras", env=_env(example_site),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    placed = root / "models" / "loras" / "model.safetensors"
+    assert placed.read_bytes() == content
+    assert (placed.parent / "model.safetensors.sha256").read_text() == _sha256_line(placed)
+
+
 def test_broken_plugins_are_reported_once_and_the_download_succeeds(  # type: ignore[no-untyped-def]
     hfsuite_cmd, example_site: Path, broken_site: Path, served, tmp_path: Path
 ) -> None:

@@ -277,7 +277,7 @@ class ProfileService:
 
     def __init__(self, suite: Suite, registry: ToolRegistry | None = None):
         self.suite = suite
-        self.registry = registry or ToolRegistry(suite.store.path.parent)
+        self.registry = registry or suite.tool_registry()  # plugins' detectors too
         self._detection: Detection | None = None
 
     @property
