@@ -74,6 +74,15 @@ SHORTCUTS: dict[str, Shortcut] = {
     "profile_share": Shortcut(
         "Ctrl+Shift+S", "Share one tool's model folders with another", "Profiles"
     ),
+    # the ComfyUI tab (ui/tabs/comfyui.py binds these keys)
+    "comfyui_open": Shortcut("Ctrl+O", "Open a workflow, image or video", "ComfyUI"),
+    "comfyui_paste": Shortcut(
+        "Ctrl+Shift+J", "Check the workflow JSON on the clipboard", "ComfyUI"
+    ),
+    "comfyui_check": Shortcut("F5", "Check the workflow again", "ComfyUI"),
+    "comfyui_download": Shortcut("Ctrl+Return", "Download the missing models", "ComfyUI"),
+    "comfyui_copy_name": Shortcut("Ctrl+Shift+C", "Copy the file name", "ComfyUI"),
+    "comfyui_open_folder": Shortcut("Ctrl+Shift+O", "Open the file's folder", "ComfyUI"),
     # the error inspector
     "inspector_retry": Shortcut("Ctrl+R", "Retry the failed task (or scan again)", "Errors"),
     "inspector_copy": Shortcut("Ctrl+Shift+C", "Copy the report to the clipboard", "Errors"),

@@ -69,6 +69,13 @@ def _profiles(ctx: UiContext) -> BuiltTab:
     return BuiltTab(tab, tab)
 
 
+def _comfyui(ctx: UiContext) -> BuiltTab:
+    from hfsuite.ui.tabs.comfyui import ComfyUITab
+
+    tab = ComfyUITab(ctx)
+    return BuiltTab(tab, tab)
+
+
 def _settings(ctx: UiContext) -> BuiltTab:
     from hfsuite.ui.tabs.settings import SettingsTab
 
@@ -83,6 +90,7 @@ TABS: list[TabEntry] = [
     TabEntry("history", "History", _history),
     TabEntry("library", "Local models", _library),
     TabEntry("profiles", "Profiles", _profiles),
+    TabEntry("comfyui", "ComfyUI", _comfyui),
     TabEntry("settings", "Settings", _settings),
 ]
 
