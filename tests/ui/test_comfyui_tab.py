@@ -210,6 +210,29 @@ def test_pasted_json_a_broken_file_and_another_install(
     assert pasted is None or not pasted.exists()
 
 
+def test_cancel_keeps_the_partial_download_and_the_rows_stay_missing(
+    qtbot: Any, main_window: MainWindow, world: dict[str, Any], hub: HubEmulator
+) -> None:
+    hub.throttle(total_bps=64 << 10)  # 120 KiB to fetch: about two seconds
+    tab = _tab(qtbot, main_window)
+    with qtbot.waitSignal(tab.checked, timeout=30000):
+        tab.open_file(world["flow"])
+    notices: list[str] = []
+    main_window.ctx.notifier = notices.append
+    tab.confirm = lambda text: True
+    tab.download_missing()
+    assert tab.cancel_button.isVisible() and not tab.download_button.isVisible()
+    qtbot.waitUntil(lambda: "downloading" in tab.model.states(), timeout=20000)
+    with qtbot.waitSignal(tab.fetched, timeout=30000):
+        tab.actions_by_name["cancel"].trigger()
+    qtbot.waitUntil(lambda: not tab.checking, timeout=30000)
+    assert notices and notices[-1].startswith("Cancelled: the partial download is kept")
+    states = _files(tab)
+    assert states["base.safetensors"] == "present"
+    assert "resolved" in states.values()  # what was not finished is still to download
+    assert tab.download_button.isVisible() and tab.download_button.isEnabled()
+
+
 @pytest.mark.slow
 def test_the_event_loop_stays_responsive_while_a_workflow_is_resolved(
     qtbot: Any, main_window: MainWindow, world: dict[str, Any], tmp_path: Path

@@ -83,6 +83,7 @@ SHORTCUTS: dict[str, Shortcut] = {
     "comfyui_download": Shortcut("Ctrl+Return", "Download the missing models", "ComfyUI"),
     "comfyui_copy_name": Shortcut("Ctrl+Shift+C", "Copy the file name", "ComfyUI"),
     "comfyui_open_folder": Shortcut("Ctrl+Shift+O", "Open the file's folder", "ComfyUI"),
+    "comfyui_cancel": Shortcut("Esc", "Cancel Download missing (partial data kept)", "ComfyUI"),
     # the error inspector
     "inspector_retry": Shortcut("Ctrl+R", "Retry the failed task (or scan again)", "Errors"),
     "inspector_copy": Shortcut("Ctrl+Shift+C", "Copy the report to the clipboard", "Errors"),

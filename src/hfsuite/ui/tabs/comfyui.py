@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 from hfsuite.app.comfyui_fetch import FetchStep, plan_fetch, run_fetch
 from hfsuite.app.comfyui_missing import MissingReport, check_missing
 from hfsuite.app.tools import DetectedTool, ToolRegistry
+from hfsuite.core.errors import OperationCancelled
 from hfsuite.core.events import Event, TransferProgressed
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
@@ -81,6 +82,7 @@ SHORTCUTS = {
     "download": "Ctrl+Return",
     "copy_name": "Ctrl+Shift+C",
     "open_folder": "Ctrl+Shift+O",
+    "cancel": "Esc",
 }
 #: Files the Open dialog offers (workflows, and the media ComfyUI writes its workflow into).
 FILE_FILTER = (
@@ -128,6 +130,7 @@ class ComfyUITab(QWidget):
         self._progress: tuple[str, int, int] | None = None  # (step key, done, total)
         self._steps: list[FetchStep] = []
         self._step_index = 0
+        self._cancel = threading.Event()
         self._relay = _FetchRelay(self)
         self._relay.step_done.connect(self._step_done)
         self._timer = QTimer(self)
@@ -196,6 +199,13 @@ class ComfyUITab(QWidget):
             f"from ({SHORTCUTS['download']})"
         )
         self.download_button.clicked.connect(self.download_missing)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setToolTip(
+            "Stop downloading: the file being downloaded keeps its partial data, the others stay "
+            "missing (Esc)"
+        )
+        self.cancel_button.clicked.connect(self.cancel_fetch)
+        self.cancel_button.hide()
         row = QHBoxLayout()
         row.setSpacing(8)
         row.addWidget(self.open_button)
@@ -207,6 +217,7 @@ class ComfyUITab(QWidget):
         row.addStretch(1)
         row.addWidget(self.check_button)
         row.addWidget(self.download_button)
+        row.addWidget(self.cancel_button)
         self._top_row = row
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("comfyui_summary")
@@ -295,6 +306,7 @@ class ComfyUITab(QWidget):
             ("download", "Download missing", self.download_missing),
             ("copy_name", "Copy file name", self.copy_name),
             ("open_folder", "Open folder", self.open_folder),
+            ("cancel", "Cancel the downloads", self.cancel_fetch),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(SHORTCUTS[name]))
@@ -530,6 +542,8 @@ class ComfyUITab(QWidget):
         self.download_button.setEnabled(to_download and idle)
         for widget in (self.open_button, self.paste_button, self.install_combo, self.folder_button):
             widget.setEnabled(not self.fetching)
+        self.cancel_button.setVisible(self.fetching)
+        self.download_button.setVisible(not self.fetching)
 
     # --- details --------------------------------------------------------------------------
     def _show_details(self, row: RefRow | None) -> None:
@@ -660,8 +674,17 @@ class ComfyUITab(QWidget):
             return
         self._start_fetch(report, steps)
 
+    def cancel_fetch(self) -> None:
+        """Stop "Download missing" (the running file keeps its partial data)."""
+        if self.fetching:
+            self._cancel.set()
+            self.cancel_button.setEnabled(False)
+            self.summary_label.setText("Cancelling…")
+
     def _start_fetch(self, report: MissingReport, steps: list[FetchStep]) -> None:
         self.fetching = True
+        self._cancel = cancel = threading.Event()
+        self.cancel_button.setEnabled(True)
         self._steps, self._step_index = steps, 0
         self._progress = None
         self.model.set_state({str(s.destination) for s in steps}, "queued")
@@ -684,7 +707,7 @@ class ComfyUITab(QWidget):
             relay.step_done.emit(step)
 
         def work() -> list[FetchStep]:
-            run_fetch(suite, tool, steps, on_event=on_event, on_step=on_step)
+            run_fetch(suite, tool, steps, on_event=on_event, on_step=on_step, cancel=cancel)
             return steps
 
         self.ctx.run_async(work, self._fetch_done, self._fetch_failed)
@@ -725,7 +748,12 @@ class ComfyUITab(QWidget):
     def _fetch_failed(self, error: BaseException) -> None:
         self._timer.stop()
         self.fetching = False
-        self.ctx.show_error(error)
+        if isinstance(error, OperationCancelled):
+            self.ctx.notifier(
+                "Cancelled: the partial download is kept; Download missing resumes it"
+            )
+        else:
+            self.ctx.show_error(error)
         self.fetched.emit(self._steps)
         self.check()
 
