@@ -2,9 +2,9 @@
 
 ```
 Tools tree                                   Profiles table
-ComfyUI            0.3.60   ~/ComfyUI        Name            Destination        Folder   Defaults
-  checkpoints   comfyui:checkpoints          comfyui-loras   comfyui:loras      ~/Com…   —
-    ~/ComfyUI/models/checkpoints  ✓ exists   my-llms         folder             ~/LLMs   *.gguf
+ComfyUI          0.3.60 · ~/ComfyUI          Name            Destination        Folder   Defaults
+  checkpoints    comfyui:checkpoints         comfyui-loras   comfyui:loras      ~/Com…   —
+    ~/Com…/models/checkpoints  ✓ exists      my-llms         folder             ~/LLMs   *.gguf
   loras …
 ```
 
@@ -79,15 +79,14 @@ class ToolColumn(IntEnum):
 
     NAME = 0
     STATE = 1
-    PATH = 2
 
 
 class ToolsModel(QStandardItemModel):
     """Tool → model kind → folder, with versions, the download folder and whether it exists."""
 
     def __init__(self) -> None:
-        super().__init__(0, 3)
-        self.setHorizontalHeaderLabels(["Tool / kind / folder", "Version · state", "Folder"])
+        super().__init__(0, 2)
+        self.setHorizontalHeaderLabels(["Tool / kind / folder", "Version · where · state"])
         self.tools: list[DetectedTool] = []
 
     def show(self, snapshot: ProfilesSnapshot, colors: ThemeColors) -> None:
@@ -106,9 +105,11 @@ class ToolsModel(QStandardItemModel):
                 else f"{tool.display_name}, named {tool.name} (--to {tool.name}:KIND)"
             )
             version = tool.version or "version unknown"
-            state = QStandardItem(version + (f" · {tool.variant}" if tool.variant else ""))
-            path = QStandardItem(contract_home(str(tool.root)))
-            for item in (name, state, path):
+            state = QStandardItem(f"{version} · {contract_home(str(tool.root))}")
+            state.setToolTip(
+                f"{tool.root}" + (f" ({tool.variant} install)" if tool.variant else "")
+            )
+            for item in (name, state):
                 item.setData(tool, TOOL_ROLE)
                 item.setData(tool.root, PATH_ROLE)
                 item.setEditable(False)
@@ -124,7 +125,7 @@ class ToolsModel(QStandardItemModel):
                     else "The tool reads this kind from here; downloads do not go here"
                 )
                 kind_state.setForeground(muted)
-                kind_row = [kind_item, kind_state, QStandardItem("")]
+                kind_row = [kind_item, kind_state]
                 for item in kind_row:
                     item.setData(tool, TOOL_ROLE)
                     item.setData(kind, KIND_ROLE)
@@ -139,17 +140,18 @@ class ToolsModel(QStandardItemModel):
                         text += " · downloads go here"
                     folder_state = QStandardItem(text)
                     folder_state.setForeground(success if exists else danger)
-                    folder_name = QStandardItem(icon("folder", colors.muted), folder.name)
-                    folder_path = QStandardItem(contract_home(str(folder)))
-                    folder_path.setToolTip(str(folder))
-                    for item in (folder_name, folder_state, folder_path):
+                    folder_name = QStandardItem(
+                        icon("folder", colors.muted), contract_home(str(folder))
+                    )
+                    folder_name.setToolTip(str(folder))
+                    for item in (folder_name, folder_state):
                         item.setData(tool, TOOL_ROLE)
                         item.setData(kind, KIND_ROLE)
                         item.setData(folder, PATH_ROLE)
                         item.setEditable(False)
-                    kind_item.appendRow([folder_name, folder_state, folder_path])
+                    kind_item.appendRow([folder_name, folder_state])
                 name.appendRow(kind_row)
-            root.appendRow([name, state, path])
+            root.appendRow([name, state])
 
     def find_folder(self, tool_name: str, kind: str, folder: Path) -> QModelIndex:
         """The index of one folder row (tests, selection after a reload)."""

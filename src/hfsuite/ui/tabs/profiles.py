@@ -116,8 +116,9 @@ class ProfilesTab(QWidget):
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._tree_menu)
-        self.tree.header().resizeSection(ToolColumn.NAME, 250)
-        self.tree.header().resizeSection(ToolColumn.STATE, 200)
+        self.tree.header().resizeSection(ToolColumn.NAME, 280)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.doubleClicked.connect(lambda _i: self.open_folder())
 
         self.profiles_model = ProfilesModel()
@@ -128,15 +129,16 @@ class ProfilesTab(QWidget):
             self.table,
             stretch=ProfileColumn.FOLDER,
             widths={
-                ProfileColumn.NAME: 190,
-                ProfileColumn.DESTINATION: 180,
-                ProfileColumn.DEFAULTS: 170,
-                ProfileColumn.ORIGIN: 84,
+                ProfileColumn.NAME: 195,
+                ProfileColumn.DESTINATION: 165,
+                ProfileColumn.DEFAULTS: 140,
+                ProfileColumn.ORIGIN: 76,
             },
             row_height=28,
             alternating_rows=True,
         )
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.customContextMenuRequested.connect(self._table_menu)
         self.table.doubleClicked.connect(lambda _i: self.edit_profile())
 
