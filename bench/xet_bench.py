@@ -14,6 +14,12 @@ Scenarios (names for --only):
   capped-512m, capped-2g   one LFS file, each connection capped (--cap-mbps, default 20 MB/s)
   free-512m, free-2g       one LFS file, no cap
   small                    1,000 files of 1-50 KB, all stored as LFS (so Xet serves them too)
+  update-2g                a new revision of a 2 GiB file with 5 % of its bytes rewritten (16
+                           places) downloaded into the folder that holds the old one: only the
+                           update is timed (the emulator runs inside this process)
+
+Tools: ``hfsuite`` (the default, ``--xet auto``), ``hfsuite (Xet on)``, ``hfsuite (Xet off)``
+(``--xet on|off``: our Xet path, our resolve-redirect path), ``hf (Xet on)``, ``hf (Xet off)``.
 
 The big files are random bytes with no repeated block (a file made of one repeated block would
 let Xet deduplicate it, which no real weight file allows). Rounds are interleaved (each tool
@@ -43,7 +49,8 @@ import download_bench as bench  # sibling scripts, read-only helpers
 import engine_matrix as matrix
 
 MIB = bench.MIB
-TOOLS = ("hfsuite", "hf (Xet on)", "hf (Xet off)")
+TOOLS = ("hfsuite", "hfsuite (Xet on)", "hfsuite (Xet off)", "hf (Xet on)", "hf (Xet off)")
+_HFSUITE_XET = {"hfsuite": None, "hfsuite (Xet on)": "on", "hfsuite (Xet off)": "off"}
 BIG_REPO = "bench/xetbig"
 SMALL_REPO = "bench/xetsmall"
 BIG_NAME = "model.safetensors"
@@ -74,6 +81,7 @@ def scenarios(args: argparse.Namespace) -> list[Scenario]:
         Scenario("capped-2g", size(2048), True),
         Scenario("free-2g", size(2048), False),
         Scenario("small", 0, False),
+        Scenario("update-2g", size(2048), False),
     ]
 
 
@@ -112,11 +120,17 @@ def prepare(scenario: Scenario, work: Path, small_count: int) -> Job:
 
 
 # --- commands ---------------------------------------------------------------------------------
-def command(tool: str, job: Job, out: Path) -> list[str]:
+def command(tool: str, job: Job, out: Path, revision: str | None = None) -> list[str]:
     paths = list(job.files) if len(job.files) == 1 else []
-    if tool == "hfsuite":
-        return [bench.hfsuite_bin(), "-q", "download", job.repo, *paths, "--local-dir", str(out)]
-    return [bench.hf_bin(), "download", job.repo, *paths, "--local-dir", str(out)]
+    rev = ["--revision", revision] if revision else []
+    if tool in _HFSUITE_XET:
+        mode = _HFSUITE_XET[tool]
+        xet = ["--xet", mode] if mode else []
+        return [
+            bench.hfsuite_bin(), "-q", "download", job.repo, *paths, *rev, "--local-dir",
+            str(out), *xet,
+        ]  # fmt: skip
+    return [bench.hf_bin(), "download", job.repo, *paths, *rev, "--local-dir", str(out)]
 
 
 def tool_env(tool: str, base: dict[str, str]) -> dict[str, str]:
@@ -228,7 +242,7 @@ def run_scenario(
                     run.note = "files missing or of the wrong size"
                 rows.append(Row(run, emu_cpu, xet))
                 print(
-                    f"  {scenario.name:12} {tool:13} {run.wall_s:8.2f} s  cpu {run.cpu_s:6.2f}"
+                    f"  {scenario.name:12} {tool:17} {run.wall_s:8.2f} s  cpu {run.cpu_s:6.2f}"
                     f"  rss {run.peak_rss / MIB:6.0f} MiB  emu cpu {emu_cpu:6.2f}  cas req {xet}"
                     f"  {run.note}",
                     flush=True,
@@ -236,6 +250,82 @@ def run_scenario(
                 shutil.rmtree(out, ignore_errors=True)
             rounds.append(rows)
     return rounds, chunking_s, load
+
+
+def changed_copy(old: Path, new: Path, share: float = 0.05, regions: int = 16) -> None:
+    """``new``: ``old`` with ``share`` of its bytes rewritten in ``regions`` places."""
+    if new.exists() and new.stat().st_size == old.stat().st_size:
+        return
+    shutil.copyfile(old, new)
+    size = old.stat().st_size
+    length = int(size * share / regions)
+    rng = random.Random(7)
+    with open(new, "r+b") as fh:
+        for k in range(regions):
+            fh.seek(k * (size // regions) + rng.randrange(0, size // regions - length))
+            fh.write(rng.randbytes(length))
+
+
+def run_update(
+    scenario: Scenario, job: Job, args: argparse.Namespace
+) -> tuple[list[list[Row]], float, float]:
+    """The update scenario: old revision downloaded (not timed), then the new one (timed)."""
+    from hfsuite.testing import HubEmulator
+
+    old = job.files[BIG_NAME]
+    new = old.with_name("model-v2.safetensors")
+    changed_copy(old, new)
+    work: Path = args.work
+    hub = HubEmulator(lfs_threshold=MIB, xet=True).start()
+    try:
+        repo = hub.create_repo(BIG_REPO, files={BIG_NAME: old})
+        first = repo.sha
+        repo.commit({BIG_NAME: new})
+        t0 = time.perf_counter()
+        hub.xet_prepare(background=False)
+        chunking_s = time.perf_counter() - t0
+        print(f"  {scenario.name:12} chunked in {chunking_s:.1f} s", flush=True)
+        load = os.getloadavg()[0]
+        base = bench.env_for(hub.url, work / "home")
+        digest = sha256_of(new)
+        tools = [t for t in args.tools if t != "hf (Xet off)"]
+        rounds: list[list[Row]] = []
+        for _ in range(args.repeat):
+            rows = []
+            for tool in tools:
+                out = bench.fresh(work / "out")
+                shutil.rmtree(work / "home" / "hf", ignore_errors=True)
+                env = tool_env(tool, base)
+                first_run = matrix.measure(tool, command(tool, job, out, first), env, 3600)
+                if first_run.ok:
+                    bench.page_in(out / BIG_NAME)
+                t0 = time.time()
+                cpu0 = os.times()
+                run = matrix.measure(tool, command(tool, job, out), env, 3600)
+                cpu1 = os.times()
+                run.served = sum(
+                    r.bytes_sent
+                    for r in hub.log.records
+                    if r.started >= t0
+                    and r.method == "GET"
+                    and (r.origin == "cdn" or r.path.startswith("/xorbs/"))
+                )
+                run.ok = run.ok and first_run.ok and sha256_of(out / BIG_NAME) == digest
+                if not run.ok and not run.note:
+                    run.note = first_run.note or "WRONG BYTES"
+                xet = sum(1 for r in hub.log.records if r.started >= t0 and r.origin == "cas")
+                emu_cpu = (cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)
+                rows.append(Row(run, emu_cpu, xet))
+                print(
+                    f"  {scenario.name:12} {tool:17} {run.wall_s:8.2f} s  cpu {run.cpu_s:6.2f}"
+                    f"  served {run.served / MIB:8.1f} MiB  cas req {xet}  {run.note}",
+                    flush=True,
+                )
+                shutil.rmtree(out, ignore_errors=True)
+            rounds.append(rows)
+        return rounds, chunking_s, load
+    finally:
+        hub.stop()
 
 
 def table(
@@ -249,6 +339,8 @@ def table(
     what = (
         f"{scenario.size_mib} MiB, one file" if scenario.size_mib else f"{len(job.files):,} files"
     )
+    if scenario.name.startswith("update"):
+        what += ", its new revision (5 % rewritten) over the old one; served = bytes fetched"
     limit = f"{cap:g} MB/s per connection" if scenario.capped else "no cap"
     lines = [
         f"\n**{scenario.name}**: {what} ({job.total / MIB:.1f} MiB), {limit}; "
@@ -268,7 +360,7 @@ def table(
             continue
         wall = statistics.median(r.run.wall_s for r in ok)
         if tool == "hfsuite":
-            ours_wall = wall
+            ours_wall = wall  # the default (--xet auto): the other rows are compared with it
         ratio = f"{wall / ours_wall:.2f}" if ours_wall else "–"
         failed = len(runs) - len(ok)
         lines.append(
@@ -303,7 +395,10 @@ def main() -> int:
     ]
     for scenario in chosen:
         job = prepare(scenario, args.work, args.small_count)
-        rounds, chunking_s, load = run_scenario(scenario, job, args)
+        if scenario.name.startswith("update"):
+            rounds, chunking_s, load = run_update(scenario, job, args)
+        else:
+            rounds, chunking_s, load = run_scenario(scenario, job, args)
         lines += table(scenario, job, rounds, chunking_s, load, args.cap_mbps)
     lines.append(f"\nload average at the end {os.getloadavg()[0]:.1f}")
     text = "\n".join(lines) + "\n"

@@ -24,7 +24,13 @@ import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from hfsuite.core.errors import HfSuiteError, IntegrityError, NetworkError, TransferError
+from hfsuite.core.errors import (
+    HfSuiteError,
+    IntegrityError,
+    NetworkError,
+    ServerError,
+    TransferError,
+)
 from hfsuite.core.events import (
     FileProgress,
     FileRestarted,
@@ -220,6 +226,17 @@ class FileDownload:
             return self.xet.prepare(self._fd, self.expectation.size, done)
         except XetRemoteChanged as exc:
             raise RemoteChanged(exc.reason, exc.new_etag, exc.new_size) from None
+        except (NetworkError, ServerError, TransferError) as exc:
+            if self.ctx.options.xet != "auto":
+                raise
+            # auto: the CAS failing is no reason to fail a file the resolve redirect serves
+            log.warning(
+                "%s: the Xet path failed (%s); using the resolve redirect",
+                self.remote.path,
+                exc.message,
+            )
+            self.xet = None
+            return done
 
     @property
     def reused_bytes(self) -> int:

@@ -19,7 +19,7 @@ import pytest
 from xet_engine_helpers import MIB, run_engine
 from xet_helpers import random_bytes
 
-from hfsuite.core.errors import IntegrityError, OperationCancelled, TransferError
+from hfsuite.core.errors import IntegrityError, OperationCancelled, ServerError, TransferError
 from hfsuite.core.events import TransferProgressed
 from hfsuite.engine.transfer import TransferControl
 from hfsuite.testing import HubEmulator
@@ -368,3 +368,14 @@ def test_a_download_of_a_newer_revision_reports_reused_bytes(
     done = download_done_view(outcomes[1], str(out))
     assert done["reused_bytes"] == outcomes[1].reused_bytes >= 0.8 * len(new)
     assert done["downloaded_bytes"] <= 0.15 * len(new)
+
+
+def test_auto_falls_back_to_the_bridge_when_the_cas_keeps_failing(
+    xet_hub: HubEmulator, tmp_path: Path
+) -> None:
+    xet_hub.add_fault("/v*/reconstructions/*", origin="cas", status=503, retry_after_s=0)
+    run_engine(xet_hub.url, "acme/tiny", tmp_path / "auto", xet="auto")
+    assert (tmp_path / "auto" / "model.bin").read_bytes() == WEIGHTS
+    assert xet_hub.log.filter(origin="cdn")
+    with pytest.raises(ServerError):  # on: the failure is the answer
+        run_engine(xet_hub.url, "acme/tiny", tmp_path / "on", xet="on")
