@@ -156,12 +156,23 @@ def _destination(folder: str, target_dir: Path) -> Any:
 
 
 def _already_there(suite: Any, request: Any, path: str, final: Path) -> bool:
-    """Whether ``final`` exists with the size the Hub reports for ``path`` (no download)."""
+    """Whether ``final`` exists with the size the Hub reports for ``path`` (no download).
+
+    Offline (``HF_HUB_OFFLINE``, the ``offline`` setting) or with the Hub out of reach, a file
+    that is there is taken as it is: the workflow runs on what the folder has.
+    """
     if not final.is_file():
         return False
     from hfsuite.app.download.sources import make_source
+    from hfsuite.core.errors import NetworkError, ServerError
 
-    remote = make_source(suite, request).file_metadata(request.ref, path)
+    if suite.settings.offline:
+        return True
+    try:
+        remote = make_source(suite, request).file_metadata(request.ref, path)
+    except (NetworkError, ServerError) as exc:
+        log.warning("hfsuite: %s; using %s as it is", exc, final)
+        return True
     same = final.stat().st_size == remote.size
     if same:
         log.info("hfsuite: %s is already in %s (%d bytes)", path, final.parent, remote.size)

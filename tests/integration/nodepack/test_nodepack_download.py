@@ -14,7 +14,7 @@ from types import ModuleType
 import pytest
 from comfyui_standin import ProgressBar, comfy_modules, folder_paths_module, server_module
 
-from hfsuite.core.errors import NotFoundError
+from hfsuite.core.errors import HfSuiteError, NotFoundError
 
 PACK = Path(__file__).resolve().parents[3] / "comfyui-hfsuite"
 MIB = 1 << 20
@@ -192,7 +192,6 @@ def test_node_uses_hf_token_from_the_environment(  # type: ignore[no-untyped-def
     comfyui: ModuleType, served, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A private repository: refused without a token, downloaded with HF_TOKEN set."""
-    from hfsuite.core.errors import HfSuiteError
 
     hub, _ = served
     token = "hf_" + "N" * 34
@@ -230,3 +229,19 @@ def test_node_takes_a_file_url_and_reruns_when_the_file_is_gone(  # type: ignore
     assert node_type.IS_CHANGED(url, "", "main", "checkpoints", "") == "absent"
     with pytest.raises(ValueError, match="filename is needed"):
         node_type().download("acme/style-lora", "", "main", "checkpoints")
+
+
+def test_node_uses_the_file_there_when_the_hub_is_out_of_reach(  # type: ignore[no-untyped-def]
+    comfyui: ModuleType, served
+) -> None:
+    hub, content = served
+    pack = load_pack()
+    download = pack.comfyui_hfsuite.download_file
+    args = ("acme/style-lora", "split_files/loras/style.safetensors", "main", "loras")
+    assert download(*args) == "style.safetensors"
+    hub.stop()
+    assert download(*args) == "style.safetensors"  # the workflow runs on what the folder has
+    with pytest.raises(HfSuiteError):
+        download("acme/style-lora", "split_files/loras/other.safetensors", "main", "loras")
+    loras = Path(comfyui.get_folder_paths("loras")[0])
+    assert (loras / "style.safetensors").read_bytes() == content
