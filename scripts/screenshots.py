@@ -115,6 +115,7 @@ def build_tools(home: Path) -> None:
         (webui / "models" / sub).mkdir(parents=True, exist_ok=True)
         if name:
             _touch(webui / "models" / sub / name, size=150 * MIB)
+    (home / "Models" / "LLM").mkdir(parents=True, exist_ok=True)  # a hand-made profile's folder
     lms = home / ".lmstudio" / "models" / "lmstudio-community"
     _touch(lms / "Qwen2.5-7B-Instruct-GGUF" / "Qwen2.5-7B-Instruct-Q4_K_M.gguf", size=400 * MIB)
 

@@ -102,3 +102,22 @@ def test_browse_download_bar_sends_a_repository_to_a_tool_folder(
     assert task is not None and task.state is TaskState.COMPLETED, task.error
     assert (root / "models" / "loras" / "detail_lora.safetensors").read_bytes() == LORA
     assert not (root / "models" / "loras" / "notes.txt").exists()
+
+
+def test_a_tool_folder_with_a_detected_profile_is_listed_once(
+    ctx: UiContext, sandbox: Path
+) -> None:
+    from hfsuite.app.target_choices import download_choices
+
+    comfyui(sandbox / "ComfyUI")
+    labels = [c.label for c in download_choices(ctx.suite)]
+    assert "ComfyUI · loras" in labels and "Profile comfyui-loras" not in labels
+    service = ProfileService(ctx.suite)
+    service.detect()
+    choices = download_choices(ctx.suite)
+    labels = [c.label for c in choices]
+    assert "Profile comfyui-loras" in labels and "ComfyUI · loras" not in labels
+    loras = next(c for c in choices if c.profile == "comfyui-loras")
+    assert loras.folder == sandbox / "ComfyUI" / "models" / "loras"
+    service.remove("comfyui-loras")
+    assert "ComfyUI · loras" in [c.label for c in download_choices(ctx.suite)]

@@ -42,16 +42,24 @@ class TargetChoice:
 
 
 def download_choices(suite: Suite, service: ProfileService | None = None) -> list[TargetChoice]:
-    """Every profile (by name), then every detected tool's download folder (run off the UI
-    thread: it reads the database and looks for tools on disk)."""
+    """Every profile (by name), then every detected tool's download folder that no detected
+    profile names already (run off the UI thread: it reads the database and looks for tools
+    on disk)."""
     service = service or ProfileService(suite)
-    choices = [
-        TargetChoice(f"Profile {p.name}", p.path, profile=p.name) for p in service.list_profiles()
-    ]
+    profiles = service.list_profiles()
+    choices = [TargetChoice(f"Profile {p.name}", p.path, profile=p.name) for p in profiles]
+    # a tool folder ``profiles detect`` already made a profile of is listed once, as that
+    covered = {
+        (p.target.tool, p.target.model_kind)
+        for p in profiles
+        if p.detected and p.target is not None and not p.subfolder
+    }
     for tool in service.detection().tools:
         if tool.kind == "ollama":  # Ollama pulls its own models: no folder to download into
             continue
         for kind, folder in sorted(tool.default_folder.items()):
+            if (tool.name, kind) in covered:
+                continue
             label = f"{tool.display_name} · {kind}"
             if tool.name != tool.kind:
                 label = f"{tool.display_name} ({tool.name}) · {kind}"
