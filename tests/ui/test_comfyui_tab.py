@@ -210,6 +210,26 @@ def test_pasted_json_a_broken_file_and_another_install(
     assert pasted is None or not pasted.exists()
 
 
+def test_a_screenshot_stages_the_workflow_and_selects_a_file_to_download(
+    qtbot: Any, main_window: MainWindow, world: dict[str, Any]
+) -> None:
+    from hfsuite.ui.screenshot import ScreenshotOptions
+
+    tab = _tab(qtbot, main_window)
+
+    def wait(condition: Any) -> None:
+        qtbot.waitUntil(condition, timeout=30000)
+
+    options = ScreenshotOptions(Path("x.png"), tab="comfyui", open_repo=str(world["flow"]),
+                                search=str(world["root"]))  # fmt: skip
+    options.check_tab("comfyui")
+    tab.prepare_screenshot(options, wait)
+    assert tab.install == str(world["root"]) and len(tab.model.rows) == 4
+    current = tab.model.row_at(tab.table.currentIndex())
+    assert current is not None and current.state == "resolved"
+    assert "Goes to" in tab.details.toPlainText()
+
+
 def test_cancel_keeps_the_partial_download_and_the_rows_stay_missing(
     qtbot: Any, main_window: MainWindow, world: dict[str, Any], hub: HubEmulator
 ) -> None:

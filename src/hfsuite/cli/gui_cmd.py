@@ -52,8 +52,17 @@ def register(app: typer.Typer) -> None:
         settle: float = typer.Option(
             2.0, "--settle", min=0, help="Seconds of live data before the screenshot."
         ),
-        search: str = typer.Option(None, "--search", help="Browse: search for this first."),
-        open_repo: str = typer.Option(None, "--open", help="Browse: open this repository."),
+        search: str = typer.Option(
+            None,
+            "--search",
+            help="Browse: search for this first. Library: filter. ComfyUI: the install folder.",
+        ),
+        open_repo: str = typer.Option(
+            None,
+            "--open",
+            help="Browse: open this repository. Library: duplicates. ComfyUI: a workflow file. "
+            "Any tab: errors (the error inspector).",
+        ),
         select: list[str] = typer.Option(
             None, "--select", help="Browse: show the Files tab with files matching GLOB checked."
         ),

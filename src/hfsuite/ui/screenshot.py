@@ -28,8 +28,10 @@ class ScreenshotOptions:
         settle_s: Seconds to let live data (speeds, graphs) arrive after the tab is ready.
         timeout_s: Give up waiting for the tab's data after this long (the image is still made).
         search: Browse: search for this query first. Library: filter the files with it.
+            ComfyUI: the install folder to check against.
         open_repo: Browse: open this repository (its result row is selected when listed).
-            Library: ``duplicates`` shows the duplicates view (found first). Any tab:
+            Library: ``duplicates`` shows the duplicates view (found first). ComfyUI: the
+            workflow (or image) to check. Any tab:
             ``errors`` opens the error inspector over it.
         select: Browse: show the opened repository's Files tab with the files matching these
             glob patterns checked. Library: open the details of the first file matching one
@@ -57,12 +59,16 @@ class ScreenshotOptions:
             if self.check_updates and tab != "history":
                 raise UsageError("--check-updates needs --tab history.")
             return  # the error inspector opens over any tab
+        if tab == "comfyui":
+            if self.select:
+                raise UsageError("--tab comfyui takes --open WORKFLOW and --search COMFYUI-FOLDER.")
+            return
         browse = self.search is not None or self.open_repo is not None or bool(self.select)
         if browse and tab not in ("browse", "library"):
             raise UsageError(
                 "--search, --open and --select need --tab browse "
                 "(or --tab library: filter, --open duplicates, --select FILE-GLOB for details; "
-                "any tab: --open errors)."
+                "--tab comfyui: --open WORKFLOW, --search COMFYUI-FOLDER; any tab: --open errors)."
             )
         if tab == "library" and self.open_repo not in (None, "duplicates", "dupes"):
             raise UsageError("--tab library takes --open duplicates (the duplicates view).")

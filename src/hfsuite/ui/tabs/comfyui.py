@@ -72,7 +72,7 @@ from hfsuite.ui.models.comfyui_model import (
 from hfsuite.ui.widgets.table_setup import setup_table
 
 if TYPE_CHECKING:
-    from hfsuite.integrations.comfyui.resolve import Candidate
+    from hfsuite.app.comfyui_missing import Candidate
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
 SHORTCUTS = {
@@ -151,12 +151,12 @@ class ComfyUITab(QWidget):
         left_layout.addWidget(self.drop_hint, 1)
         left_layout.addWidget(self.table, 3)
         left_layout.addWidget(self.inactive_button)
-        left_layout.addWidget(self.inactive_table, 1)
+        left_layout.addWidget(self.inactive_table)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.details_panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([900, 360])
+        self.splitter.setSizes([960, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(10)
@@ -225,12 +225,12 @@ class ComfyUITab(QWidget):
 
     def _build_tables(self) -> None:
         widths = {
-            RefColumn.NODE: 190,
-            RefColumn.FOLDER: 120,
-            RefColumn.STATUS: 150,
-            RefColumn.SOURCE: 200,
-            RefColumn.CONFIDENCE: 86,
-            RefColumn.SIZE: 80,
+            RefColumn.NODE: 165,
+            RefColumn.FOLDER: 112,
+            RefColumn.STATUS: 138,
+            RefColumn.SOURCE: 165,
+            RefColumn.CONFIDENCE: 96,
+            RefColumn.SIZE: 72,
             RefColumn.WHERE: 260,
         }
         self.table = QTableView(self)
@@ -238,6 +238,7 @@ class ComfyUITab(QWidget):
         self.table.setModel(self.model)
         setup_table(self.table, stretch=RefColumn.FILE, widths=widths, row_height=28,
                     alternating_rows=True)  # fmt: skip
+        self.table.setColumnHidden(RefColumn.WHERE, True)  # the details pane says where
         self.table.customContextMenuRequested.connect(
             lambda pos: self._context_menu(self.table, pos)
         )
@@ -248,6 +249,9 @@ class ComfyUITab(QWidget):
         self.inactive_table.setObjectName("comfyui_inactive")
         self.inactive_table.setModel(self.inactive_model)
         setup_table(self.inactive_table, stretch=RefColumn.FILE, widths=widths, row_height=26)
+        self.inactive_table.setColumnHidden(RefColumn.WHERE, True)
+        for column in (RefColumn.SOURCE, RefColumn.CONFIDENCE, RefColumn.SIZE):
+            self.inactive_table.setColumnHidden(column, True)  # never resolved
         self.inactive_table.customContextMenuRequested.connect(
             lambda pos: self._context_menu(self.inactive_table, pos)
         )
@@ -342,8 +346,9 @@ class ComfyUITab(QWidget):
         if options.open_repo:
             self.open_file(Path(options.open_repo))
             wait(lambda: not self.checking)
-        if self.model.rows:
-            self.table.selectRow(0)
+        states = self.model.states()
+        if states:
+            self.table.selectRow(states.index("resolved") if "resolved" in states else 0)
 
     # --- installs -------------------------------------------------------------------------
     def detect_installs(self) -> None:
@@ -361,7 +366,9 @@ class ComfyUITab(QWidget):
         self.install_combo.blockSignals(True)
         self.install_combo.clear()
         for tool in tools:
-            self.install_combo.addItem(f"{tool.name}  ({_home_short(tool.root)})", str(tool.root))
+            version = f" {tool.version}" if tool.version else ""
+            label = f"ComfyUI{version} — {_home_short(tool.root)}  ({tool.name})"
+            self.install_combo.addItem(label, str(tool.root))
         if not tools:
             self.install_combo.addItem("No ComfyUI found — choose its folder", None)
         index = self.install_combo.findData(current) if current else -1
@@ -497,6 +504,8 @@ class ComfyUITab(QWidget):
         )
         self.inactive_button.setEnabled(bool(inactive))
         self.inactive_table.setVisible(bool(inactive) and self.inactive_button.isChecked())
+        header = self.inactive_table.horizontalHeader().sizeHint().height()
+        self.inactive_table.setMaximumHeight(header + 26 * min(len(inactive), 6) + 6)
         self._summarise()
         self._update_buttons()
         if active:
@@ -796,8 +805,13 @@ def _details_html(row: RefRow) -> str:
         ("Folder", ref.folder),
         ("Subgraph", ref.subgraph),
         ("Status", row.cells[RefColumn.STATUS]),
-        ("Found at", item.found_at),
-        ("Goes to", item.destination if item.status == "missing" else None),
+        ("Found at", _home_short(item.found_at) if item.found_at else None),
+        (
+            "Goes to",
+            _home_short(item.destination)
+            if item.destination and item.status == "missing"
+            else None,
+        ),
         ("Declared URL", ref.url),
         ("Declared hash", f"{ref.hash_type or 'sha256'} {ref.hash}" if ref.hash else None),
         ("Why", item.reason or ref.refused),
