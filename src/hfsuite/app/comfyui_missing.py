@@ -203,14 +203,18 @@ class _Library:
 
     by_name: dict[str, list[tuple[str, list[tuple[str, str, str]]]]]
     suite: Suite | None
+    #: Answers already looked up (a workflow often names one file from many nodes).
+    hashes: dict[str, list[str]] = field(default_factory=dict)
 
     def by_hash(self, digest: str) -> list[str]:
         if self.suite is None:
             return []
-        try:
-            return [r.path for r in self.suite.library.find_by_hash(digest)]
-        except HfSuiteError:
-            return []
+        if digest not in self.hashes:
+            try:
+                self.hashes[digest] = [r.path for r in self.suite.library.find_by_hash(digest)]
+            except HfSuiteError:
+                self.hashes[digest] = []
+        return self.hashes[digest]
 
 
 def _library(suite: Suite, names: set[str], warnings: list[str]) -> _Library:
