@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -284,10 +285,6 @@ def test_commands_without_hooks_do_not_import_plugins(  # type: ignore[no-untype
     assert "failed-to-load" in listed.stdout
 
 
-def _json_of(result: Any) -> Any:
-    return json.loads(result.stdout)
-
-
 # --- plugin sources --------------------------------------------------------------------------
 
 DEMO_SOURCE = '''
@@ -412,3 +409,64 @@ def test_unknown_and_broken_plugin_sources_fail_clearly(  # type: ignore[no-unty
         env=env,
     )  # fmt: skip
     assert plain.returncode == 0, plain.stderr
+
+
+SLOW_ACTION = """
+import os
+import time
+from pathlib import Path
+from hfsuite.app.plugins import hookimpl
+
+
+@hookimpl
+def hfsuite_post_download(download):
+    work = Path(os.environ["SLOW_PLUGIN_DIR"])
+    (work / "started").write_text(str(len(download.files)))
+    deadline = time.monotonic() + 60
+    while not (work / "release").exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (work / "done").write_text("ok")
+"""
+
+
+def _wait_for(predicate: Any, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"timed out after {timeout_s} s waiting for {what}")
+
+
+def test_a_slow_action_runs_after_the_files_are_final_and_the_command_waits_for_it(  # type: ignore[no-untyped-def]
+    hfsuite_exe: str, served, tmp_path: Path
+) -> None:
+    hub, content = served
+    site = tmp_path / "slow-site"
+    fake_distribution(site, "slow-action", {"slow_action_plugin": SLOW_ACTION})
+    work = tmp_path / "work"
+    work.mkdir()
+    target = tmp_path / "m"
+    env = dict(os.environ, PYTHONPATH=str(site), SLOW_PLUGIN_DIR=str(work))
+    process = subprocess.Popen(
+        [hfsuite_exe, "download", "acme/tiny", "--endpoint", hub.url, "--local-dir", str(target)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(lambda: (work / "started").exists(), 60, "the plugin's action")
+        # the action runs once every file is final, in place and complete
+        assert (target / "model.safetensors").read_bytes() == content
+        assert (work / "started").read_text() == "2"
+        assert process.poll() is None  # the command waits (bounded) for the queued action
+        (work / "release").write_text("")
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert (work / "done").read_text() == "ok"
+    assert out.strip().splitlines()[-1] == str(target)
