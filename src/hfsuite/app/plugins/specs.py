@@ -173,7 +173,8 @@ class HookSpecs:
     def hfsuite_sources(self) -> list[PluginSource]:  # type: ignore[empty-body]
         """Extra sources, each with the prefix it claims (``civitai:``).
 
-        Called once per run, when a name with a prefix no built-in source knows is read.
+        Asked when a name the built-in parser refuses (or reads as a plain file URL) is read;
+        the answer is kept for the run (asked again after a plugin is disabled).
         """
 
     @hookspec(firstresult=True)
@@ -181,8 +182,8 @@ class HookSpecs:
         """Turn what a user typed or pasted (a web page URL, a short name) into a reference
         of a plugin source (``civitai:12345``), or None when it is not this plugin's.
 
-        Asked before the built-in parser for text that the built-in parser would read as a
-        plain file URL or refuse; the first plugin to answer wins.
+        Asked only about text the built-in parser refuses or reads as a plain file URL (Hub
+        ids and URLs never reach a plugin); the first plugin (by name) to answer wins.
         """
 
     @hookspec
