@@ -28,7 +28,7 @@ from hfsuite.core.remote import RemoteFile, normalize_etag
 from hfsuite.engine.context import FileContext
 from hfsuite.engine.http import Response
 from hfsuite.engine.ranges import RangeSet
-from hfsuite.engine.retry import Retryable, parse_retry_after
+from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment
 from hfsuite.engine.watchdog import ConnectionState
 from hfsuite.engine.xet.cas import RangePastEnd, Reconstruction, XetAccess, XetTerm
@@ -187,7 +187,6 @@ class XetFetcher:
         self.reused_bytes = 0
         self.sources: set[str] = set()  # local files copied from
         self._seen = _Seen()
-        self._reused_terms: dict[int, RecordedTerm] = {}
 
     # -- before the first segment -----------------------------------------------------------
     def prepare(self, fd: int, size: int, done: RangeSet) -> RangeSet:
@@ -240,8 +239,6 @@ class XetFetcher:
         return out
 
     def _run_retrying(self, call: Callable[[], Reconstruction]) -> Reconstruction:
-        from hfsuite.engine.retry import run_with_retries
-
         result: list[Reconstruction] = []
 
         def attempt() -> None:
