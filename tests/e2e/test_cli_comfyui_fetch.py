@@ -205,6 +205,9 @@ def test_a_declared_hash_that_does_not_match_is_an_error(hfsuite_cmd, world) -> 
         (["missing", "{tmp}/not_a_workflow.json"], "not a ComfyUI workflow"),
         (["missing", "{flow}", "--comfyui", "{tmp}/no-such-dir"], "no such folder"),
         (["missing", "{flow}", "--comfyui", "{tmp}"], "is not a ComfyUI install"),
+        # without --yes and a terminal, a missing file is still named first
+        (["fetch", "{tmp}/nope.json"], "nope.json"),
+        (["fetch", "{tmp}/not_a_workflow.json"], "not a ComfyUI workflow"),
     ],
 )
 def test_mistakes_are_one_line_and_exit_2(hfsuite_cmd, world, args, needle) -> None:  # type: ignore[no-untyped-def]

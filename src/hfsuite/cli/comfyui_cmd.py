@@ -318,9 +318,12 @@ def fetch_command(
     from hfsuite.app.comfyui_fetch import plan_fetch, run_fetch
     from hfsuite.app.comfyui_missing import check_missing
 
+    from hfsuite.app.comfyui_refs import workflow_refs
+
     state = ctx.find_root().obj
     suite = state.suite()
     if not (yes or dry_run) and not sys.stdin.isatty():
+        workflow_refs(file)  # a file that is not there or no workflow says so first
         raise UsageError(
             "fetch asks before downloading, and there is no terminal to ask on.",
             hint="Add --yes to download without asking, or --dry-run to see the plan.",
