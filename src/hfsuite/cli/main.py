@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,8 @@ from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
 from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import emit_json, print_error, print_warning
+from hfsuite.config.store import SETTINGS_FILE_NAME, default_config_dir
+from hfsuite.core import i18n
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
 
 COMMANDS: dict[str, tuple[str, bool]] = {
@@ -225,6 +228,7 @@ def exit_code(argv: list[str] | None = None) -> int:
     Click program does; ``-v`` shows an error's technical detail, read from the parsed option.
     """
     click_exception, click_exit, click_abort = _click_exception_types()
+    _install_language()
     state = CliState()
     try:
         result = app(args=argv, standalone_mode=False, obj=state)
@@ -257,6 +261,20 @@ def exit_code(argv: list[str] | None = None) -> int:
         return code
     # Click returns an explicit ``ctx.exit(code)`` (e.g. ``--help``) as the result.
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
+
+
+def _install_language() -> None:
+    """Choose the CLI's language before any command module loads (their help texts are
+    translated when imported): ``HFSUITE_LANGUAGE``, the settings file's ``language``, then the
+    system's (docs/translation.md). The file is read bare: its problems are reported later."""
+    value = None
+    if not os.environ.get("HFSUITE_LANGUAGE"):
+        try:
+            with open(default_config_dir() / SETTINGS_FILE_NAME, "rb") as file:
+                value = tomllib.load(file).get("language")
+        except (OSError, ValueError):  # no file, or not TOML (TOMLDecodeError)
+            value = None
+    i18n.set_language(i18n.resolve_language(value if isinstance(value, str) else None))
 
 
 def _asks_json(argv: list[str]) -> bool:

@@ -36,7 +36,7 @@ from hfsuite.core.units import parse_size
 APP_NAME = "hfsuite"
 
 _PROXY_SCHEMES = ("http", "https", "socks4", "socks4a", "socks5", "socks5h")
-_LANGUAGE_RE = re.compile(r"^(system|[a-z]{2,3}(_[A-Z]{2})?)$")
+_LANGUAGE_RE = re.compile(r"^(system|auto|[a-z]{2,3}(_[A-Z]{2})?)$")
 
 
 def _setting(
@@ -232,8 +232,9 @@ class Settings(BaseModel):
     )
     language: str = _setting(
         "system",
-        allowed="system, or a language code such as en, de or zh_CN",
-        description="Language of the desktop app.",
+        allowed="system (or auto), or a language code such as en, de or zh_CN",
+        description="Language of the desktop app and the command line (system: from the "
+        "LANGUAGE, LC_ALL, LC_MESSAGES or LANG variables); docs/translation.md.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _setting(
         "INFO", allowed="DEBUG, INFO, WARNING or ERROR", description="Detail of the log file."
