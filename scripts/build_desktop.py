@@ -17,8 +17,9 @@ both. What goes in, and what is left out, is listed in docs/bundle.md:
 * Qt: QtCore, QtGui, QtWidgets and their plugins (platforms ``xcb``, ``wayland``,
   ``offscreen``…, image formats, styles); no Qt translations (the app is in English), no
   QtNetwork/QML/Quick/PDF/WebEngine/multimedia;
-* not the test tools (pytest, hypothesis, mypy), not numpy/blake3/lz4 (only the emulator's
-  Xet mode uses them, and the bundled ``hfsuite demo`` does not), not tkinter.
+* not the test tools (pytest, hypothesis, mypy), not numpy/blake3 (only the emulator's Xet
+  mode uses them, and the bundled ``hfsuite demo`` does not), not huggingface_hub's ``hf_xet``
+  (the engine fetches Xet files itself, with ``lz4``, which is in), not tkinter.
 """
 
 from __future__ import annotations
@@ -55,8 +56,11 @@ EXCLUDED_MODULES = (
     "pytest", "_pytest", "hypothesis", "mypy", "ruff", "pproxy", "jsonschema", "PyInstaller",
     "setuptools", "pip", "IPython",
     "hfsuite.testing.pytest_plugin",
-    # the emulator's Xet mode (the demo does not use it) and the library tests' writers
-    "hfsuite.testing._xet_format", "numpy", "blake3", "lz4", "safetensors", "gguf",
+    # the emulator's Xet mode (the demo does not use it) and the library tests' writers; lz4
+    # stays (the engine's own Xet path decodes with it)
+    "hfsuite.testing._xet_format", "numpy", "blake3", "safetensors", "gguf",
+    # huggingface_hub's Xet client: the suite's engine downloads Xet files itself
+    "hf_xet",
     # GUI toolkits and Qt modules the window does not use
     "tkinter", "_tkinter", "matplotlib",
     "PySide6.QtNetwork", "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtQuickWidgets",

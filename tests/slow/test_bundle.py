@@ -58,7 +58,7 @@ def test_bundle_leaves_out_what_it_does_not_need(bundle: Path) -> None:
     internal = bundle.parent / "_internal"
     assert _folder_size(bundle.parent) < 400 * MIB
     assert not (internal / "PySide6" / "Qt" / "translations").exists()
-    for absent in ("numpy", "pytest", "_pytest", "hypothesis", "mypy", "tkinter"):
+    for absent in ("numpy", "pytest", "_pytest", "hypothesis", "mypy", "tkinter", "hf_xet"):
         assert not (internal / absent).exists(), absent
     plugins = internal / "PySide6" / "Qt" / "plugins" / "platforms"
     assert (plugins / "libqoffscreen.so").is_file() and (plugins / "libqxcb.so").is_file()
@@ -70,6 +70,13 @@ def test_bundle_version(bundle: Path) -> None:
     result = subprocess.run([str(bundle), "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"hfsuite {__version__}"
+    completion = subprocess.run(
+        [str(bundle), "completion", "bash"], capture_output=True, text=True, timeout=60
+    )
+    assert completion.returncode == 0, completion.stderr
+    assert "complete -o default -F _hfsuite_completion hfsuite" in completion.stdout
+    # the engine's Xet path is there: lz4 is bundled
+    assert list((bundle.parent / "_internal").glob("lz4*"))
 
 
 def test_bundle_downloads_byte_identical(bundle: Path, hub_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -92,6 +99,28 @@ def test_bundle_downloads_byte_identical(bundle: Path, hub_factory, tmp_path: Pa
     )
     assert history.returncode == 0, history.stderr
     assert "acme/tiny" in history.stdout
+
+
+def test_bundle_downloads_through_xet(bundle: Path, hub_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The engine's own Xet path (chunks from the emulated CAS, LZ4-framed ones decoded by the
+    bundled lz4): byte-identical, and the file's bytes came from the CAS."""
+    hub = hub_factory(lfs_threshold=64 * 1024, xet=True)
+    text = b"a line that LZ4 packs well, again and again\n" * 40_000
+    weights = os.urandom(2 * MIB + 5)
+    hub.create_repo("acme/xet", files={"model.bin": weights, "text.bin": text})
+    hub.xet_prepare(background=False)
+    target = tmp_path / "xet"
+    result = subprocess.run(
+        [str(bundle), "download", "acme/xet", "--endpoint", hub.url, "--xet", "on",
+         "--local-dir", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (target / "model.bin").read_bytes() == weights
+    assert (target / "text.bin").read_bytes() == text
+    assert [r for r in hub.log.filter(origin="cas") if r.path.startswith("/xorbs/")]
 
 
 def test_bundle_gui_screenshot(bundle: Path, tmp_path: Path) -> None:
