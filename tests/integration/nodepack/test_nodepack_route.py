@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -134,10 +135,17 @@ def _fetch_command_exists() -> bool:
     return probe.returncode == 0
 
 
-def test_route_runs_the_real_command(pack: ModuleType, tmp_path: Path) -> None:
-    """The command for real (no download: the workflow's one model is already there)."""
+def test_route_runs_the_real_command(  # type: ignore[no-untyped-def]
+    pack: ModuleType, tmp_path: Path, hub_factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command for real, against the emulator: the workflow's LoRA that is there stays, the
+    one it declares a URL for is downloaded into models/loras."""
     if not _fetch_command_exists():
         pytest.skip("this hfsuite has no 'comfyui fetch' command yet")
+    hub = hub_factory(lfs_threshold=4096)
+    lora = os.urandom(20_000)
+    hub.create_repo("acme/new-lora", files={"loras/new_lora.safetensors": lora})
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)  # the command inherits ComfyUI's environment
     comfy = tmp_path / "ComfyUI"
     for name in ("main.py", "folder_paths.py", "nodes.py"):
         (comfy / name).parent.mkdir(parents=True, exist_ok=True)
@@ -145,12 +153,22 @@ def test_route_runs_the_real_command(pack: ModuleType, tmp_path: Path) -> None:
     loras = comfy / "models" / "loras"
     loras.mkdir(parents=True)
     (loras / "style.safetensors").write_bytes(b"x" * 100)
-    answer = asyncio.run(pack.fetch_missing_route(Request({"workflow": WORKFLOW})))
+    url = f"{hub.url}/acme/new-lora/resolve/main/loras/new_lora.safetensors"
+    declared = {"name": "new_lora.safetensors", "url": url, "directory": "loras"}
+    flow = json.loads(json.dumps(WORKFLOW))
+    flow["nodes"].append(
+        {"id": 2, "type": "LoraLoader", "mode": 0, "inputs": [], "outputs": [],
+         "widgets_values": ["new_lora.safetensors", 1.0, 1.0],
+         "properties": {"models": [declared]}}
+    )  # fmt: skip
+    answer = asyncio.run(pack.fetch_missing_route(Request({"workflow": flow})))
     payload, status = _payload(answer)
     assert status == 200, payload
     assert payload["ok"] is True and payload["exit_code"] == 0
-    assert payload["result"]["counts"]["present"] == 1
-    assert payload["result"]["downloaded"] == 0
+    result = payload["result"]
+    assert result["counts"]["present"] == 1 and result["downloaded"] == 1, result
+    assert (loras / "new_lora.safetensors").read_bytes() == lora
+    assert (loras / "style.safetensors").read_bytes() == b"x" * 100
 
 
 def test_frontend_extension_posts_the_workflow(tmp_path: Path) -> None:
