@@ -164,6 +164,24 @@ def test_a_download_gets_its_sha256_files_and_a_notice(  # type: ignore[no-untyp
     assert "Plugin" not in result.stderr
 
 
+def test_a_failed_download_is_notified(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, example_site: Path, served, tmp_path: Path
+) -> None:
+    hub, _content = served
+    hub.add_fault("*model.safetensors", status=403)
+    notices = tmp_path / "notices.jsonl"
+    target = tmp_path / "m"
+    result = hfsuite_cmd(
+        "download", "acme/tiny", "--endpoint", hub.url, "--local-dir", str(target),
+        env=_env(example_site, HFSUITE_EXAMPLE_NOTIFY_FILE=str(notices)),
+    )  # fmt: skip
+    assert result.returncode == 6, result.stderr
+    [notice] = [json.loads(line) for line in notices.read_text().splitlines()]
+    assert notice["event"] == "failed" and notice["repo"] == "acme/tiny"
+    assert notice["error"].startswith("Access to acme/tiny is forbidden"), notice
+    assert not list(target.glob("*.sha256"))  # no post-download action for a failed task
+
+
 def test_tools_detect_finds_example_tool(hfsuite_cmd, example_site: Path, sandbox: Path) -> None:  # type: ignore[no-untyped-def]
     root = sandbox / "ExampleTool"
     root.mkdir()
