@@ -411,6 +411,25 @@ def test_a_plugin_source_downloads_by_prefix_and_by_page_url(  # type: ignore[no
     assert demo["hooks"] == ["hfsuite_sources", "hfsuite_parse_name"]
 
 
+def test_a_queued_plugin_source_task_runs_later(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, source_site: Path, example_site: Path, served, tmp_path: Path
+) -> None:
+    hub, content = served
+    env = _env(source_site, example_site, DEMO_HUB=hub.url)
+    target = tmp_path / "q"
+    added = hfsuite_cmd(
+        "queue", "add", "demo:acme/tiny@model.safetensors", "--local-dir", str(target), env=env
+    )
+    assert added.returncode == 0, added.stderr
+    assert not target.exists()
+    ran = hfsuite_cmd("queue", "run", env=env)
+    assert ran.returncode == 0, ran.stderr
+    assert (target / "model.safetensors").read_bytes() == content
+    assert (target / "model.safetensors.sha256").read_text() == _sha256_line(
+        target / "model.safetensors"
+    )
+
+
 def test_unknown_and_broken_plugin_sources_fail_clearly(  # type: ignore[no-untyped-def]
     hfsuite_cmd, source_site: Path, served, tmp_path: Path
 ) -> None:
