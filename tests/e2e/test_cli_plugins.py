@@ -304,6 +304,10 @@ def test_commands_without_hooks_do_not_import_plugins(  # type: ignore[no-untype
     assert listed.returncode == 0
     assert marker.exists()  # the listing does import them
     assert "failed-to-load" in listed.stdout
+    assert "hfsuite -v plugins ls" in listed.stdout
+    verbose = hfsuite_cmd("-v", "plugins", "ls", env=env)
+    assert "Traceback (most recent call last)" in verbose.stderr
+    assert "broken_import_plugin.py" in verbose.stderr
 
 
 # --- plugin sources --------------------------------------------------------------------------

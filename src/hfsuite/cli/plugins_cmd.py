@@ -69,6 +69,8 @@ def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
         _print_plugin(info)
     loaded = sum(1 for p in found if p.state == "loaded")
     out.print(f"\n{counted(len(found), 'plugin')}, {loaded} loaded")
+    if any(p.state == "failed-to-load" for p in found) and not ctx.find_root().obj.verbose:
+        out.print("[dim]Why a plugin failed, with its traceback: hfsuite -v plugins ls[/]")
 
 
 def _print_plugin(info: PluginInfo) -> None:
