@@ -124,7 +124,10 @@ class Plugins:
             actions, self._actions = self._actions, None
         if actions is not None:
             atexit.unregister(self.close)
-            actions.close(timeout_s)
+            try:
+                actions.close(timeout_s)
+            except KeyboardInterrupt:  # Ctrl-C while waiting at exit: stop waiting
+                log.warning("Plugin calls still running are not waited for (interrupted).")
 
 
 class _ToolDetector:
