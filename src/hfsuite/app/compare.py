@@ -347,10 +347,9 @@ def _remote_text(
 ) -> str | None:
     """A small file of a repository at a commit (cached for good), None when it is not there."""
     source = hub_source(suite, token, endpoint)
-    key = "|".join(
-        ("hf", source.endpoint, token_fingerprint(source.token), "repo_file")
-        + (ref.repo_type.value, ref.repo_id, ref.revision or "", path)
-    )
+    fingerprint = token_fingerprint(source.token)
+    parts = ("hf", source.endpoint, fingerprint, "repo_file", ref.repo_type.value, ref.repo_id)
+    key = "|".join((*parts, ref.revision or "", path))
 
     def fetch() -> dict[str, Any]:
         try:
@@ -442,9 +441,9 @@ def _file_changes(
     by_b = {f.path: f for f in files_b}
     if len(files_a) == 1 and len(files_b) == 1 and not (by_a.keys() & by_b.keys()):
         # Two single files by different names: compare them with each other.
-        (fa,), (fb,) = files_a, files_b
-        change = Change.SAME if _same_content(fa, fb) else Change.CHANGED
-        return (FileChange(f"{fa.path} → {fb.path}", change, fa.size, fb.size),)
+        (one_a,), (one_b,) = files_a, files_b
+        change = Change.SAME if _same_content(one_a, one_b) else Change.CHANGED
+        return (FileChange(f"{one_a.path} → {one_b.path}", change, one_a.size, one_b.size),)
     rows = []
     for path in sorted(by_a.keys() | by_b.keys()):
         fa, fb = by_a.get(path), by_b.get(path)
@@ -531,5 +530,7 @@ def _tensor_rows(a: Side, b: Side) -> list[ValueChange]:
             more = len(only) - TENSOR_NAMES_LISTED
             text = f"{len(only)}: {shown}" + (f" (+{more} more)" if more > 0 else "")
             removed = change is Change.REMOVED
-            rows.append(ValueChange(key, change, text if removed else None, None if removed else text))
+            rows.append(
+                ValueChange(key, change, text if removed else None, None if removed else text)
+            )
     return rows

@@ -69,9 +69,7 @@ class Period(enum.StrEnum):
         try:
             return cls(value)
         except ValueError:
-            raise UsageError(
-                f"Unknown period {text!r}.", hint="Use 7d, 30d, 90d or all."
-            ) from None
+            raise UsageError(f"Unknown period {text!r}.", hint="Use 7d, 30d, 90d or all.") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +116,9 @@ class DashboardData:
     @property
     def has_downloads(self) -> bool:
         """Whether anything was downloaded (or tried) in the period."""
-        return any(d.downloads or d.failures or d.cancelled or d.bytes_downloaded for d in self.days)
+        return any(
+            d.downloads or d.failures or d.cancelled or d.bytes_downloaded for d in self.days
+        )
 
     @property
     def library_bytes(self) -> int:

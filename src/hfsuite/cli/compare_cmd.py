@@ -147,7 +147,9 @@ def _print(result: ComparisonResult, all_files: bool) -> None:
         files.add_column("B", justify="right")
         for f in shown:
             style = STYLE[f.change.value]
-            files.add_row(MARK[f.change.value], f.path, _size(f.size_a), _size(f.size_b), style=style)
+            files.add_row(
+                MARK[f.change.value], f.path, _size(f.size_a), _size(f.size_b), style=style
+            )
         out.print(files)
     else:
         out.print(f"Files: {summary}")
