@@ -9,10 +9,10 @@ from hfsuite.app.hub.catalog import info
 from hfsuite.cli.json_views import details_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
-from hfsuite.cli.wording import counted
+from hfsuite.core.i18n import _, ngettext
 from hfsuite.core.units import format_bytes
 
-HELP = """Show a repository: commit, access, license, tags, size (--files: every file).
+HELP = _("""Show a repository: commit, access, license, tags, size (--files: every file).
 
 Also the task, library, downloads, likes and last change.
 
@@ -25,7 +25,7 @@ Examples:
   hfsuite info openai-community/gpt2@v1.0 --files
 
   hfsuite info datasets/rajpurkar/squad --json
-"""
+""")
 
 
 def path_note(path: str, what: str) -> str:
@@ -33,12 +33,19 @@ def path_note(path: str, what: str) -> str:
 
     Args:
         path: The file or folder the URL named.
-        what: What happens to the repository (``shown``, ``checked``).
+        what: What happens to the repository: ``shown`` or ``checked``.
     """
-    return (
-        f"[yellow]Note:[/] the URL names {path!r} inside the repository; the whole repository "
-        f"is {what}."
-    )
+    if what == "checked":
+        text = _(
+            "[yellow]Note:[/] the URL names {path} inside the repository; the whole "
+            "repository is checked."
+        )
+    else:
+        text = _(
+            "[yellow]Note:[/] the URL names {path} inside the repository; the whole "
+            "repository is shown."
+        )
+    return text.format(path=repr(path))
 
 
 def register(app: typer.Typer) -> None:
@@ -48,12 +55,12 @@ def register(app: typer.Typer) -> None:
 
 def info_command(
     ctx: typer.Context,
-    repo: str = typer.Argument(..., help="org/name, datasets/org/name[@rev] or a Hub URL."),
-    files: bool = typer.Option(False, "--files", help="List the files with their sizes."),
-    revision: str = typer.Option(None, "--revision", help="Branch, tag, commit or PR ref."),
-    refresh: bool = typer.Option(False, "--refresh", help="Ignore cached information."),
+    repo: str = typer.Argument(..., help=_("org/name, datasets/org/name[@rev] or a Hub URL.")),
+    files: bool = typer.Option(False, "--files", help=_("List the files with their sizes.")),
+    revision: str = typer.Option(None, "--revision", help=_("Branch, tag, commit or PR ref.")),
+    refresh: bool = typer.Option(False, "--refresh", help=_("Ignore cached information.")),
     as_json: bool = json_option(),
-    token: str = typer.Option(None, "--token", help="Hub token (default: the one in effect)."),
+    token: str = typer.Option(None, "--token", help=_("Hub token (default: the one in effect).")),
 ) -> None:
     suite = ctx.find_root().obj.suite()
     if revision:
@@ -64,39 +71,41 @@ def info_command(
         print_json(details_view(d))
         return
     if d.freshness.note:
-        err.print(f"[yellow]Note:[/] {d.freshness.note}", markup=True, highlight=False)
+        note = _("[yellow]Note:[/] {note}").format(note=d.freshness.note)
+        err.print(note, markup=True, highlight=False)
     if path:
         err.print(path_note(path, "shown"), markup=True, highlight=False)
-    access = "private" if d.private else "public"
+    access = _("private") if d.private else _("public")
     if d.gated:
-        access += f", gated ({d.gated})"
+        access = _("{access}, gated ({mode})").format(access=access, mode=d.gated)
     table = FoldingTable(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column(overflow="fold")
     rows = [
-        ("id", d.id),
-        ("type", d.repo_type.value),
-        ("commit", (d.commit or "-") + (f" ({d.revision})" if d.revision else "")),
-        ("access", access),
-        ("license", d.license or "-"),
-        ("task", d.pipeline_tag or "-"),
-        ("library", d.library_name or "-"),
-        ("tags", ", ".join(d.tags) or "-"),
-        ("downloads", f"{d.downloads:,}"),
-        ("likes", f"{d.likes:,}"),
-        ("last modified", d.last_modified or "-"),
-        ("files", f"{len(d.files)} ({format_bytes(d.total_size)})"),
+        (_("id"), d.id),
+        (_("type"), d.repo_type.value),
+        (_("commit"), (d.commit or "-") + (f" ({d.revision})" if d.revision else "")),
+        (_("access"), access),
+        (_("license"), d.license or "-"),
+        (_("task"), d.pipeline_tag or "-"),
+        (_("library"), d.library_name or "-"),
+        (_("tags"), ", ".join(d.tags) or "-"),
+        (_("downloads"), f"{d.downloads:,}"),
+        (_("likes"), f"{d.likes:,}"),
+        (_("last modified"), d.last_modified or "-"),
+        (_("files"), f"{len(d.files)} ({format_bytes(d.total_size)})"),
     ]
     for key, value in rows:
         table.add_row(key, value)
     out.print(table)
     if files:
         listing = FoldingTable(title_justify="left")
-        listing.add_column("file", overflow="fold")
-        listing.add_column("size", justify="right")
-        listing.add_column("lfs")
+        listing.add_column(_("file"), overflow="fold")
+        listing.add_column(_("size"), justify="right")
+        listing.add_column(_("lfs"))
         for f in d.files:
-            listing.add_row(f.path, format_bytes(f.size), "yes" if f.lfs else "")
+            listing.add_row(f.path, format_bytes(f.size), _("yes") if f.lfs else "")
         listing.add_section()
-        listing.add_row(counted(len(d.files), "file"), format_bytes(d.total_size), "", style="bold")
+        total = ngettext("{n} file", "{n} files", len(d.files)).format(n=len(d.files))
+        listing.add_row(total, format_bytes(d.total_size), "", style="bold")
         out.print(listing)

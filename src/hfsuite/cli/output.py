@@ -14,18 +14,20 @@ import typer
 from rich.console import Console
 
 from hfsuite.core.errors import HfSuiteError
+from hfsuite.core.i18n import _
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def json_option(help_text: str = "Machine-readable output (docs/json.md).") -> Any:
+def json_option(help_text: str | None = None) -> Any:
     """The ``--json`` option of every command that has one.
 
     Asking for it also tells the error boundary (:func:`hfsuite.cli.main.exit_code`) to print
     a failure as a JSON error document on stdout, besides the message on stderr.
     """
-    return typer.Option(False, "--json", help=help_text, callback=_json_requested)
+    text = help_text if help_text is not None else _("Machine-readable output (docs/json.md).")
+    return typer.Option(False, "--json", help=text, callback=_json_requested)
 
 
 def _json_requested(ctx: typer.Context, value: bool) -> bool:
@@ -43,16 +45,22 @@ def print_json(data: Any) -> None:
 
 def print_error(error: HfSuiteError, *, verbose: bool = False) -> None:
     """Show an error a person can act on."""
-    err.print(f"[bold red]Error:[/] {error.message}", markup=True, highlight=False)
+    err.print(
+        _("[bold red]Error:[/] {message}").format(message=error.message),
+        markup=True,
+        highlight=False,
+    )
     if error.hint:
-        err.print(f"[yellow]Hint:[/] {error.hint}", markup=True, highlight=False)
+        err.print(
+            _("[yellow]Hint:[/] {hint}").format(hint=error.hint), markup=True, highlight=False
+        )
     if verbose and error.details:
         err.print(error.details, markup=False)
 
 
 def print_warning(text: str) -> None:
     """Show a warning line on stderr."""
-    err.print(f"[yellow]Warning:[/] {text}", markup=True, highlight=False)
+    err.print(_("[yellow]Warning:[/] {text}").format(text=text), markup=True, highlight=False)
 
 
 def emit_json(data: dict[str, Any]) -> None:

@@ -7,17 +7,17 @@ import typer
 from hfsuite.cli.json_views import stats_view
 from hfsuite.cli.output import json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
-from hfsuite.cli.wording import counted
+from hfsuite.core.i18n import _, ngettext
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
-HELP = """Download statistics per day and in total.
+HELP = _("""Download statistics per day and in total.
 
 Examples:
 
   hfsuite stats
 
   hfsuite stats --days 7 --json
-"""
+""")
 
 
 def register(app: typer.Typer) -> None:
@@ -27,9 +27,9 @@ def register(app: typer.Typer) -> None:
 
 def stats_command(
     ctx: typer.Context,
-    days: int = typer.Option(30, "--days", "-d", min=1, max=3660, help="How many days back."),
-    as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
-    all_days: bool = typer.Option(False, "--all-days", help="List idle days too."),
+    days: int = typer.Option(30, "--days", "-d", min=1, max=3660, help=_("How many days back.")),
+    as_json: bool = json_option(_("JSON instead of a table (docs/json.md).")),
+    all_days: bool = typer.Option(False, "--all-days", help=_("List idle days too.")),
 ) -> None:
     from hfsuite.app.history_ops import local_day, stats_summary  # brings in the database
 
@@ -38,10 +38,19 @@ def stats_command(
     if as_json:
         print_json(stats_view(summary))
         return
-    title = f"Last {counted(days, 'day')}"
+    title = ngettext("Last {n} day", "Last {n} days", days).format(n=days)
     table = FoldingTable(box=None, pad_edge=False, title=title, title_justify="left")
-    for name in ("day", "completed", "failed", "cancelled", "downloaded", "time", "avg speed"):
-        table.add_column(name, justify="left" if name == "day" else "right")
+    headers = (
+        _("day"),
+        _("completed"),
+        _("failed"),
+        _("cancelled"),
+        _("downloaded"),
+        _("time"),
+        _("avg speed"),
+    )
+    for i, name in enumerate(headers):
+        table.add_column(name, justify="left" if i == 0 else "right")
     for d in summary.days:
         idle = not (d.downloads or d.failures or d.cancelled or d.bytes_downloaded)
         if idle and not all_days:
@@ -57,7 +66,7 @@ def stats_command(
         )
     table.add_section()
     table.add_row(
-        "total",
+        _("total"),
         str(summary.downloads),
         str(summary.failures),
         str(sum(d.cancelled for d in summary.days)),

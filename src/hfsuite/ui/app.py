@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from hfsuite.app.queue.manager import DownloadManager
 from hfsuite.app.suite import Suite
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import resolve_language
 from hfsuite.ui.screenshot import ScreenshotOptions as ScreenshotOptions  # what the CLI builds
 
 if TYPE_CHECKING:
@@ -82,6 +83,7 @@ def run_gui(
     from PySide6.QtWidgets import QApplication
 
     from hfsuite.ui.context import UiContext
+    from hfsuite.ui.i18n import install_translators
     from hfsuite.ui.main_window import MainWindow
     from hfsuite.ui.tabs import tab_names
 
@@ -94,6 +96,7 @@ def run_gui(
     app.setApplicationName("HF Download Suite")
     app.setOrganizationName("hfsuite")
     app.setDesktopFileName("hfsuite")
+    install_translators(app, resolve_language(suite.settings.language))
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 9.5))
     app.setFont(font)
