@@ -194,3 +194,30 @@ def test_explanations_come_from_docs_errors_md() -> None:
     own = parse_error_docs(text)
     assert explain("a.bin: giving up after 3 attempts (HTTP 503).", own).cause == "server"
     assert explain("nothing like it", own) is None
+
+
+def test_a_file_that_fails_while_its_task_goes_on_is_listed_as_a_file(
+    qtbot: Any, main_window: MainWindow, ctx: UiContext, hub: HubEmulator, tmp_path: Path
+) -> None:
+    from hfsuite.app.events import TaskStarted
+    from hfsuite.core.events import FileFailed
+
+    hub.create_repo("acme/two", files=FILES)
+    (task_id,) = ctx.manager.add_repos(
+        ["acme/two"], TaskOptions(destination=Destination.folder(tmp_path / "two"), paused=True)
+    )
+    record = ctx.manager.get(task_id)
+    assert record is not None
+    # what the engine publishes for one file while the task goes on
+    ctx.manager.events.publish(TaskStarted(task_id, record))
+    message = "weights.bin: giving up after 5 attempts (HTTP 503 Service Unavailable)."
+    ctx.manager.events.publish(FileFailed(task_id, "weights.bin", message))
+    main_window.failures.flush()
+    failure = main_window.failures.get(f"file:{task_id}:weights.bin")
+    assert failure is not None and failure.kind is FailureKind.FILE
+    assert failure.what == "File weights.bin of acme/two" and failure.path == "weights.bin"
+    assert failure.exit_code == 5 and failure.cause is not None and "5xx/429" in failure.cause
+    inspector = main_window.show_errors(failure.key)
+    assert inspector.current() == failure
+    assert "File: weights.bin" in inspector.details_edit.toPlainText()
+    assert inspector.retry_button.isEnabled()  # the task is retried for its file
