@@ -194,7 +194,8 @@ def add(lang: str) -> None:
     try:
         locale = Locale.parse(lang)
     except (ValueError, UnknownLocaleError) as exc:
-        raise SystemExit(f"{lang!r} is not a language code such as de, ja or pt_BR ({exc}).") from None
+        message = f"{lang!r} is not a language code such as de, ja or pt_BR ({exc})."
+        raise SystemExit(message) from None
     if po_path(lang).exists():
         raise SystemExit(f"{lang} exists already: run `python scripts/i18n.py update`.")
     template = cli_template()
@@ -269,9 +270,7 @@ def ui_problems(lang: str) -> list[Problem]:
             forms = [f.text or "" for f in translation.iter("numerusform")] or [
                 translation.text or ""
             ]
-            if translation.get("type") in ("unfinished", "vanished", "obsolete") or not all(
-                forms
-            ):
+            if translation.get("type") in ("unfinished", "vanished", "obsolete") or not all(forms):
                 problems.append(Problem(name, f"{context}: {source}", "untranslated"))
                 continue
             for form in forms:
