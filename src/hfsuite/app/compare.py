@@ -151,6 +151,7 @@ class Side:
         spec: What was given (``org/name@rev``, a path).
         kind: A Hub repository, a local file or a local folder.
         name: The repository id, or the absolute path.
+        repo_type: ``model``, ``dataset`` or ``space`` (repositories).
         revision: The revision asked for (repositories).
         commit: The commit it resolved to (repositories).
         license: The license (repositories).
@@ -165,6 +166,7 @@ class Side:
     spec: str
     kind: SideKind
     name: str
+    repo_type: str | None = None
     revision: str | None = None
     commit: str | None = None
     license: str | None = None
@@ -332,6 +334,7 @@ def _repo_side(suite: Suite, spec: str, token: str | None, refresh: bool) -> Sid
         spec=spec,
         kind=SideKind.REPO,
         name=details.id,
+        repo_type=ref.repo_type.value,
         revision=ref.revision,
         commit=details.commit,
         license=details.license,

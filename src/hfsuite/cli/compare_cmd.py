@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from hfsuite.app.compare import Change, ComparisonResult, Side, compare
+from hfsuite.app.compare import Change, ComparisonResult, Side, SideKind, compare
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.cli.wording import counted
@@ -54,24 +54,29 @@ def compare_command(
 
 
 def _side_view(side: Side) -> dict[str, Any]:
+    repo = side.kind is SideKind.REPO
     return {
-        "spec": side.spec,
         "kind": side.kind.value,
-        "name": side.name,
+        "spec": side.spec,
+        "source": "huggingface" if repo else None,
+        "repo_type": side.repo_type,
+        "repo_id": side.name if repo else None,
         "revision": side.revision,
         "commit": side.commit,
+        "path": None if repo else side.name,
         "license": side.license,
         "tags": list(side.tags),
         "format": side.format,
         "config": side.config_name,
-        "file_count": len(side.files),
-        "total_size": side.total_size,
+        "total_files": len(side.files),
+        "total_bytes": side.total_size,
     }
 
 
 def comparison_view(result: ComparisonResult) -> dict[str, Any]:
     """The ``comparison`` JSON document (docs/json.md)."""
     return {
+        "schema": "hfsuite/comparison/v1",
         "a": _side_view(result.a),
         "b": _side_view(result.b),
         "summary": {
@@ -80,11 +85,12 @@ def comparison_view(result: ComparisonResult) -> dict[str, Any]:
             "changed": result.count(Change.CHANGED),
             "same": result.count(Change.SAME),
             "config_changes": len(result.config),
-            "size_delta": result.size_delta,
+            "delta_bytes": result.size_delta,
             "identical": result.identical,
         },
+        "file_count": len(result.files),
         "files": [
-            {"path": f.path, "change": f.change.value, "size_a": f.size_a, "size_b": f.size_b}
+            {"path": f.path, "change": f.change.value, "a_bytes": f.size_a, "b_bytes": f.size_b}
             for f in result.files
         ],
         "config": [
@@ -121,7 +127,7 @@ def _print(result: ComparisonResult, all_files: bool) -> None:
         ("files", str(len(a.files)), str(len(b.files))),
         ("total size", format_bytes(a.total_size), format_bytes(b.total_size)),
     ]
-    if a.kind.value != "repo" and b.kind.value != "repo":
+    if a.kind is not SideKind.REPO and b.kind is not SideKind.REPO:
         rows = [r for r in rows if r[0] not in ("commit", "license")]
     if a.format or b.format:
         rows.insert(1, ("format", a.format or "-", b.format or "-"))
