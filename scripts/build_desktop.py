@@ -77,8 +77,9 @@ HIDDEN_IMPORTS = ("sqlalchemy.dialects.sqlite", "alembic.runtime.migration", "al
 COLLECTED_PACKAGES = ("hfsuite", "alembic", "rich")
 """Packages whose every submodule goes in: modules imported by name at run time."""
 
-PRUNED = ("PySide6/Qt/translations",)
-"""Folders removed from the built bundle (Qt's translations: the app speaks English only)."""
+PRUNED = ("PySide6/Qt/translations", "PySide6/translations")
+"""Folders removed from the built bundle (Qt's translations: the app speaks English only),
+where PySide6 keeps them on Linux and macOS, and on Windows."""
 
 
 def _package_dir(name: str) -> Path:
