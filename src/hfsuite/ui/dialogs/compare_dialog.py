@@ -192,6 +192,8 @@ class CompareDialog(QDialog):
         self.compare_button = QPushButton("Compare", self)
         self.compare_button.setObjectName("primary")
         self.compare_button.clicked.connect(self.run)
+        self.swap_button.setAutoDefault(False)
+        self.compare_button.setDefault(True)
         inputs = QHBoxLayout()
         inputs.addWidget(QLabel("A", self))
         inputs.addWidget(self.a_edit, 1)

@@ -188,6 +188,7 @@ class StatsDashboard(QDialog):
         layout.addLayout(header)
         layout.addLayout(figures)
         layout.addLayout(grid, 1)
+        self.period_buttons[period].setFocus()
         self.reload()
 
     # --- loading ------------------------------------------------------------------------------
@@ -199,6 +200,7 @@ class StatsDashboard(QDialog):
         """Show another period (reads its data off the UI thread)."""
         self.period = period
         self.period_buttons[period].setChecked(True)
+        self.period_buttons[period].setFocus()
         self.reload()
 
     def _period_clicked(self, number: int) -> None:

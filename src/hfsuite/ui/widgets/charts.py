@@ -91,12 +91,17 @@ class _LabelAxis(pg.AxisItem):
         self.every = 1
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[Any]:
+        every = self.every
+        if self.orientation in ("bottom", "top") and self.labels:
+            # As many labels as fit their width (about 60 px each), the last day always one.
+            fits = max(2, int(size // 60))
+            every = max(every, math.ceil(len(self.labels) / fits))
         shown = [
             i
             for i in range(len(self.labels))
-            if minVal - 0.5 <= i <= maxVal + 0.5 and (len(self.labels) - 1 - i) % self.every == 0
+            if minVal - 0.5 <= i <= maxVal + 0.5 and (len(self.labels) - 1 - i) % every == 0
         ]
-        return [(float(self.every), [float(i) for i in shown])]
+        return [(float(every), [float(i) for i in shown])]
 
     def tickStrings(self, values: Sequence[float], scale: float, spacing: float) -> list[str]:
         out = []
@@ -253,7 +258,7 @@ class DayChart(ChartBase):
         colors = colors_for(self.palette())
         count = len(self.values)
         self.date_axis.labels = self.labels
-        self.date_axis.every = max(1, math.ceil(count / 8))
+        self.date_axis.every = 1
         xs = list(range(count))
         if self.kind == "line":
             ys = [v if v > 0 else math.nan for v in self.values]
@@ -358,5 +363,5 @@ class RankChart(ChartBase):
             self._items.append(text)
         item_plot = self.plot.getPlotItem()
         item_plot.setYRange(-0.6, slots - 0.4, padding=0)
-        item_plot.setXRange(0, top * 1.3, padding=0)
-        item_plot.showGrid(x=True, y=False, alpha=0.18)
+        item_plot.setXRange(0, top * 1.45, padding=0)  # room for the value beside the bar
+        item_plot.showGrid(x=False, y=False)
