@@ -79,7 +79,14 @@ def test_detect_again_makes_a_profile_per_tool_folder(
     comfyui(sandbox / "ComfyUI")
     tab = _tab(qtbot, main_window)
     assert _texts(tab) == []
-    _reloaded(qtbot, tab, tab.buttons["profile_detect"].click)
+    assert not tab.busy.isVisible()
+
+    def detect() -> None:
+        tab.buttons["profile_detect"].click()
+        assert tab.busy.isVisible() and not tab.buttons["profile_detect"].isEnabled()
+
+    _reloaded(qtbot, tab, detect)
+    assert not tab.busy.isVisible() and tab.buttons["profile_detect"].isEnabled()
     names = _texts(tab)
     assert {"comfyui-loras", "comfyui-checkpoints", "comfyui-vae"} <= set(names)
     row = names.index("comfyui-loras")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QTableView,
@@ -168,6 +169,13 @@ class ProfilesTab(QWidget):
         self.share_button.clicked.connect(share.trigger)
         toolbar.addWidget(self.share_button)
         toolbar.addStretch(1)
+        self.busy = QProgressBar(self)  # detection has no steps to count: a busy bar
+        self.busy.setObjectName("profiles_busy")
+        self.busy.setRange(0, 0)
+        self.busy.setFixedWidth(90)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        toolbar.addWidget(self.busy)
         self.summary = QLabel(self)
         self.summary.setObjectName("muted")
         toolbar.addWidget(self.summary)
@@ -274,11 +282,13 @@ class ProfilesTab(QWidget):
         self._loading = True
         self._load_again = False
         self.summary.setText("Looking for tools…")
+        self.busy.show()
         make = self.make_service
 
         def failed(error: BaseException) -> None:
             self._loading = False
             self._ready = True
+            self.busy.hide()
             self.summary.setText("")
             self.ctx.show_error(error)
             self.loaded.emit()
@@ -288,6 +298,7 @@ class ProfilesTab(QWidget):
     def _loaded(self, snapshot: ProfilesSnapshot) -> None:
         self._loading = False
         self._ready = True
+        self.busy.hide()
         self._show(snapshot)
         if self._load_again:
             self.reload()
@@ -394,6 +405,7 @@ class ProfilesTab(QWidget):
     def detect_again(self) -> None:
         """Look for tools again and make a profile per tool folder (``profiles detect``)."""
         self.summary.setText("Detecting tools…")
+        self.busy.show()
         self.buttons["profile_detect"].setEnabled(False)
         make = self.make_service
 
@@ -409,6 +421,7 @@ class ProfilesTab(QWidget):
 
         def failed(error: BaseException) -> None:
             self.buttons["profile_detect"].setEnabled(True)
+            self.busy.hide()
             self.ctx.show_error(error)
 
         self.ctx.run_async(lambda: make().detect(), done, failed)
