@@ -154,7 +154,9 @@ def test_add_tool_folder_adds_an_install_outside_the_usual_places(
     root = comfyui(tmp_path / "apps" / "comfy-elsewhere")
     tab = _tab(qtbot, main_window)
     assert tab.tools_model.rowCount() == 0
+    assert tab.tools_empty.isVisible() and tab.profiles_empty.isVisible()
     _reloaded(qtbot, tab, lambda: tab.add_tool_folder(root))
+    assert not tab.tools_empty.isVisible()
     assert tab.tools_model.find_folder("comfyui", "loras", root / "models" / "loras").isValid()
 
 

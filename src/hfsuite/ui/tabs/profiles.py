@@ -192,12 +192,30 @@ class ProfilesTab(QWidget):
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(self.tools_title)
+        self.tools_empty = QLabel(
+            "No tool found in the usual places. “Add tool folder…” names an install "
+            "(ComfyUI, AUTOMATIC1111, Forge, SD.Next, InvokeAI, Fooocus, LM Studio…).",
+            self,
+        )
+        self.tools_empty.setObjectName("muted")
+        self.tools_empty.setWordWrap(True)
+        self.tools_empty.hide()
+        left_box.addWidget(self.tools_empty)
         left_box.addWidget(self.tree, 1)
         left_box.addWidget(self.problems)
         right = QWidget(self)
         right_box = QVBoxLayout(right)
         right_box.setContentsMargins(0, 0, 0, 0)
         right_box.addWidget(self.profiles_title)
+        self.profiles_empty = QLabel(
+            "No profiles yet. “Detect again” makes one per tool folder; “New profile” makes "
+            "your own (a tool's folder, any folder or the HF cache, with download defaults).",
+            self,
+        )
+        self.profiles_empty.setObjectName("muted")
+        self.profiles_empty.setWordWrap(True)
+        self.profiles_empty.hide()
+        right_box.addWidget(self.profiles_empty)
         right_box.addWidget(self.table, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
@@ -317,6 +335,8 @@ class ProfilesTab(QWidget):
             f"{tools} tool{'s' if tools != 1 else ''} · "
             f"{profiles} profile{'s' if profiles != 1 else ''}"
         )
+        self.tools_empty.setVisible(not snapshot.tools)
+        self.profiles_empty.setVisible(not snapshot.profiles)
         self.problems.setText("\n".join(snapshot.problems))
         self.problems.setVisible(bool(snapshot.problems))
         if selected is not None:
