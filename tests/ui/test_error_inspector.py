@@ -221,3 +221,28 @@ def test_a_file_that_fails_while_its_task_goes_on_is_listed_as_a_file(
     assert inspector.current() == failure
     assert "File: weights.bin" in inspector.details_edit.toPlainText()
     assert inspector.retry_button.isEnabled()  # the task is retried for its file
+
+
+def test_a_failure_only_the_history_keeps_is_queued_again_by_retry(
+    qtbot: Any, main_window: MainWindow, ctx: UiContext, hub: HubEmulator, tmp_path: Path
+) -> None:
+    hub.create_repo("acme/later", files=FILES)
+    hub.add_fault("/api/models/acme/later*", status=404)
+    out = tmp_path / "later"
+    (task_id,) = ctx.manager.add_repos(
+        ["acme/later"], TaskOptions(destination=Destination.folder(out))
+    )
+    qtbot.waitUntil(lambda: _state(ctx, task_id) is TaskState.FAILED, timeout=20000)
+    ctx.manager.remove([task_id])  # gone from the queue: only the history has it
+    hub.clear_faults()
+    inspector = main_window.show_errors()
+    qtbot.waitUntil(
+        lambda: any(f.key.startswith("history:") for f in inspector.model.rows), timeout=5000
+    )
+    failure = next(f for f in inspector.model.rows if f.key.startswith("history:"))
+    assert failure.task_id is None and failure.history_id is not None
+    assert inspector.select(failure.key) and inspector.retry_button.isEnabled()
+    with qtbot.waitSignal(inspector.retried, timeout=5000):
+        inspector.retry_button.click()
+    qtbot.waitUntil(lambda: (out / "weights.bin").exists(), timeout=30000)
+    assert (out / "weights.bin").read_bytes() == FILES["weights.bin"]

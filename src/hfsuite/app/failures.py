@@ -241,6 +241,8 @@ class Failure:
         traceback: The traceback, when there is one (unexpected errors).
         details: The error's technical details, if any.
         path: For a file: its path in the repository.
+        history_id: For a failed download kept only in the history: its entry (retrying
+            queues it again).
     """
 
     key: str
@@ -258,11 +260,15 @@ class Failure:
     traceback: str | None = None
     details: str | None = None
     path: str | None = None
+    history_id: int | None = None
 
     @property
     def retryable(self) -> bool:
-        """Whether the inspector offers "Retry" (a task to retry, a scan to run again)."""
-        return self.task_id is not None or self.kind is FailureKind.SCAN
+        """Whether the inspector offers "Retry" (a task to retry, a history entry to download
+        again, a scan to run again)."""
+        return (
+            self.task_id is not None or self.history_id is not None or self.kind is FailureKind.SCAN
+        )
 
     def text(self) -> str:
         """Everything searchable, lower case (the inspector's filter)."""
@@ -463,6 +469,7 @@ def failure_of_history(record: HistoryRecord, endpoint: str) -> Failure:
         exit_code=code,
         task_id=None,
         url=repo_url(endpoint, record.repo_id, record.repo_type, record.url),
+        history_id=record.id,
     )
 
 

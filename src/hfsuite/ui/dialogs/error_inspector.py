@@ -312,7 +312,8 @@ class ErrorInspector(QDialog):
 
     # --- actions --------------------------------------------------------------------------
     def retry(self) -> None:
-        """Retry the failed task (the queue's retry), or scan again for a scan."""
+        """Retry the failed task (the queue's retry), queue again a download only the history
+        keeps, or scan again for a scan."""
         failure = self.current()
         if failure is None or not failure.retryable:
             return
@@ -328,6 +329,14 @@ class ErrorInspector(QDialog):
                 self.retried.emit(failure.key)
 
             self.ctx.run_async(lambda: manager.retry([task_id]), done)
+        elif failure.history_id is not None:
+            manager, history_id = self.ctx.manager, failure.history_id
+
+            def queued(task_id: int) -> None:
+                self.ctx.notify(f"Queued {failure.what.removeprefix('Download of ')} again.")
+                self.retried.emit(failure.key)
+
+            self.ctx.run_async(lambda: manager.redownload(history_id), queued)
         elif self.rescan_handler is not None:
             self.rescan_handler()
             self.retried.emit(failure.key)
@@ -364,6 +373,7 @@ def technical_details(failure: Failure) -> str:
         ("Exception", failure.error_type or "— (stored message)"),
         ("Exit code", failure.exit_code),
         ("Task", failure.task_id),
+        ("History entry", failure.history_id),
         ("File", failure.path),
         ("URL", failure.url),
         ("Kind", failure.kind.value),
