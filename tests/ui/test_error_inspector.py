@@ -246,3 +246,15 @@ def test_a_failure_only_the_history_keeps_is_queued_again_by_retry(
         inspector.retry_button.click()
     qtbot.waitUntil(lambda: (out / "weights.bin").exists(), timeout=30000)
     assert (out / "weights.bin").read_bytes() == FILES["weights.bin"]
+
+
+def test_the_inspector_follows_a_theme_change(qtbot: Any, main_window: MainWindow) -> None:
+    main_window.present_error(StorageError("The database is locked."))
+    inspector = main_window.show_errors()
+    assert inspector.model.colors is not None and inspector.model.colors.name == "light"
+    main_window.set_theme("dark")
+    try:
+        assert inspector.model.colors is not None and inspector.model.colors.name == "dark"
+        assert inspector.model.rowCount() == 1
+    finally:
+        main_window.set_theme("light")

@@ -222,6 +222,9 @@ class MainWindow(QMainWindow):
         self.corner_button.setIcon(icon("help", colors.muted))
         if hasattr(self, "status"):
             self.status.refresh_theme()
+        if getattr(self, "inspector", None) is not None:
+            assert self.inspector is not None
+            self.inspector.reload()  # its colours
         for page in self.tab_pages.values():
             page.refresh_icons()
 
