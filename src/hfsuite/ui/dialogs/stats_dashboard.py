@@ -133,7 +133,7 @@ class StatsDashboard(QDialog):
             self.period_buttons[p] = button
             header.addWidget(button)
         # A bound method, not a lambda holding self: a closed dashboard is freed at once rather
-        # than left for the cycle collector, which may run on a worker thread.
+        # than left in a reference cycle for the garbage collector.
         self._group.idClicked.connect(self._period_clicked)
         self.refresh_button = QPushButton("Refresh", self)
         self.refresh_button.clicked.connect(self.reload)
