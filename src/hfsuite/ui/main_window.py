@@ -115,7 +115,7 @@ class MainWindow(QMainWindow):
 
         self.status = StatusBar(ctx)
         self.setStatusBar(self.status)
-        self.failures = FailureLog(ctx)
+        self.failures = FailureLog(ctx, parent=self)
         self.failures.changed.connect(lambda: self.status.show_error_count(self.failures.count()))
         self.status.errors_requested.connect(self.show_errors)
         self.inspector: ErrorInspector | None = None

@@ -75,9 +75,10 @@ class FailureLog(QObject):
     #: The failures changed (read :meth:`failures`).
     changed = Signal()
 
-    def __init__(self, ctx: UiContext, interval_ms: int = 250):
-        super().__init__()
+    def __init__(self, ctx: UiContext, interval_ms: int = 250, parent: QObject | None = None):
+        super().__init__(parent)
         self.ctx = ctx
+        self._closed = False
         self._endpoint = ctx.suite.settings.endpoint
         self._lock = threading.Lock()
         self._pending: list[Failure] = []
@@ -120,7 +121,7 @@ class FailureLog(QObject):
         with self._lock:
             pending, self._pending = self._pending, []
             resolved, self._resolved = self._resolved, set()
-        if not pending and not resolved:
+        if self._closed or (not pending and not resolved):
             return
         for failure in pending:
             self._by_key[failure.key] = failure
@@ -147,6 +148,8 @@ class FailureLog(QObject):
 
         def done(stored: list[Failure]) -> None:
             self._loading = False
+            if self._closed:  # the window closed while the database was read
+                return
             self.loaded_once = True
             kept = {k: f for k, f in self._by_key.items() if k.startswith("live:")}
             live_files = {k: f for k, f in self._by_key.items() if k.startswith("file:")}
@@ -177,7 +180,8 @@ class FailureLog(QObject):
         return self._loading
 
     def close(self) -> None:
-        """Stop listening (the window is closing)."""
+        """Stop listening (the window is closing); a refresh still running is dropped."""
+        self._closed = True
         self._timer.stop()
         self._unsubscribe()
         self._unsubscribe = lambda: None
