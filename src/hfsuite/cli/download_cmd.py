@@ -137,7 +137,8 @@ def download_command(
         XetMode.auto,
         "--xet",
         help="Xet-backed files: through Xet (on), through the resolve redirect (off), or "
-        "whichever is faster for the file (auto; docs/xet.md).",
+        "whichever is faster for the file (auto: Xet for an update whose chunks are mostly on "
+        "disk, else the redirect; docs/xet.md).",
     ),
 ) -> None:
     state = ctx.find_root().obj

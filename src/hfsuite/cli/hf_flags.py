@@ -20,7 +20,8 @@ class XetMode(enum.StrEnum):
     """What ``download --xet`` accepts: how Xet-backed files are fetched (docs/xet.md)."""
 
     auto = "auto"
-    """Through Xet where it pays (big files), the resolve redirect otherwise."""
+    """Through Xet where it pays (an update of a big file whose chunks are mostly on disk), the
+    resolve redirect otherwise."""
     on = "on"
     """Always through Xet (an error without the lz4 package)."""
     off = "off"

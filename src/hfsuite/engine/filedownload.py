@@ -120,6 +120,7 @@ class FileDownload:
         self._checkpoints = CheckpointWriter(target.state_path, self.remote.path)
         self._xet_index = xet_index
         self.xet: XetFetcher | None = None  # the Xet path, when this file takes it
+        self._xet_record: XetFetcher | None = None  # writes the chunk record after placing
 
     # --- lifecycle ---------------------------------------------------------------------------
     def run(self) -> None:
@@ -221,9 +222,15 @@ class FileDownload:
             plan = choose(self.ctx, self.remote, self.expectation.size)
             if plan is None:
                 return done
-            self.xet = XetFetcher(self.ctx, self.remote, plan, self._xet_index)
+            fetcher = XetFetcher(self.ctx, self.remote, plan, self._xet_index)
             assert self._fd is not None
-            return self.xet.prepare(self._fd, self.expectation.size, done)
+            prepared = fetcher.prepare(self._fd, self.expectation.size, done)
+            self.fetched_bytes += fetcher.anchor_bytes
+            self._xet_record = fetcher  # the record for later updates, whichever path
+            if prepared is None:
+                return done  # auto: nothing much to reuse, the resolve redirect is faster
+            self.xet = fetcher
+            return prepared
         except XetRemoteChanged as exc:
             raise RemoteChanged(exc.reason, exc.new_etag, exc.new_size) from None
         except (NetworkError, ServerError, TransferError) as exc:
@@ -245,8 +252,8 @@ class FileDownload:
 
     def record_xet(self, local_path: Path) -> None:
         """After the file is in place: record its Xet chunks for later updates."""
-        if self.xet is not None:
-            self.xet.record(local_path)
+        if self._xet_record is not None:
+            self._xet_record.record(local_path)
 
     def _xet_range(self, seg: Segment, conn: ConnectionState) -> None:
         assert self.xet is not None

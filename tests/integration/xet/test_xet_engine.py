@@ -212,15 +212,20 @@ def test_the_throttle_meters_xet_transfers(xet_hub: HubEmulator, tmp_path: Path)
     assert (tmp_path / "out" / "model.bin").read_bytes() == WEIGHTS
 
 
-def test_auto_keeps_small_files_on_the_bridge_and_big_ones_on_xet(
+def test_auto_fetches_a_fresh_file_through_the_redirect_and_records_its_chunks(
     xet_hub: HubEmulator, tmp_path: Path
 ) -> None:
     run_engine(xet_hub.url, "acme/tiny", tmp_path / "out", xet="auto")
-    assert (tmp_path / "out" / "text.bin").read_bytes() == TEXT
-    assert xet_hub.log.filter(origin="cdn")  # text.bin (2.6 MB) came over the bridge
-    model_xorbs = {t.xorb.hash_hex for t in xet_hub.repo("acme/tiny").xet_file("model.bin").terms}
-    fetched = {r.path.split("/")[3].split("?")[0] for r in _xorb_gets(xet_hub)}
-    assert fetched and fetched <= model_xorbs  # model.bin (8 MiB) through Xet, only it
+    for path, data in FILES.items():
+        assert (tmp_path / "out" / path).read_bytes() == data
+    assert xet_hub.log.filter(origin="cdn")  # the bytes came over the redirect
+    assert not _xorb_gets(xet_hub)
+    # model.bin (8 MiB) was looked up once in the CAS, for the record updates will use
+    model_id = xet_hub.repo("acme/tiny").xet_file("model.bin").file_id
+    recon = [r for r in xet_hub.log.filter(origin="cas") if "/reconstructions/" in r.path]
+    assert [r.path.rsplit("/", 1)[1] for r in recon] == [model_id]
+    records = list((tmp_path / "out" / ".cache" / "huggingface" / "hfsuite-xet").glob("*.json"))
+    assert len(records) == 1 and model_id in records[0].read_text()
 
 
 def test_off_never_asks_the_cas(xet_hub: HubEmulator, tmp_path: Path) -> None:
@@ -277,15 +282,23 @@ def _update_hub(hub_factory: Any, pair: tuple[bytes, bytes]) -> tuple[HubEmulato
     return hub, first
 
 
-@pytest.mark.parametrize("local_dir", [True, False], ids=["local-dir", "hf-cache"])
+@pytest.mark.parametrize(
+    ("local_dir", "mode"),
+    [(True, "on"), (False, "on"), (True, "auto")],
+    ids=["local-dir", "hf-cache", "auto"],
+)
 def test_an_update_fetches_only_the_changed_chunks(
-    hub_factory: Any, big_pair: tuple[bytes, bytes], tmp_path: Path, local_dir: bool
+    hub_factory: Any, big_pair: tuple[bytes, bytes], tmp_path: Path, local_dir: bool, mode: str
 ) -> None:
+    """``on``: both revisions through Xet (the record knows every chunk's length). ``auto``: the
+    first through the redirect (the record has terms only: a term inside an old one is found
+    by its first chunk), the update through Xet because most of it is on disk."""
     hub, first = _update_hub(hub_factory, big_pair)
     dest = tmp_path / "dest"
-    one = run_engine(hub.url, "acme/evolving", dest, revision=first, local_dir=local_dir)
+    one = run_engine(hub.url, "acme/evolving", dest, revision=first, local_dir=local_dir, xet=mode)
     assert one.reused_bytes == 0
-    two = run_engine(hub.url, "acme/evolving", dest, local_dir=local_dir)
+    assert bool(_xorb_gets(hub)) == (mode == "on")
+    two = run_engine(hub.url, "acme/evolving", dest, local_dir=local_dir, xet=mode)
     (outcome,) = two.files
     assert outcome.local_path is not None
     got = Path(outcome.local_path).read_bytes()

@@ -9,7 +9,7 @@ import pytest
 
 from hfsuite.engine.ranges import RangeSet
 from hfsuite.engine.xet.cas import parse_reconstruction
-from hfsuite.engine.xet.chunk_index import ChunkIndex, RecordedTerm, copy_range
+from hfsuite.engine.xet.chunk_index import ChunkIndex, RecordedTerm, Unplaced, copy_range
 from hfsuite.engine.xet.decode import ChunkDecoder, XorbFormatError, ungroup4
 
 lz4_frame = pytest.importorskip("lz4.frame", reason="chunks are LZ4 frames")
@@ -111,9 +111,13 @@ def test_records_plan_copies_and_go_stale_with_their_file(tmp_path: Path) -> Non
         old, "fileid", [RecordedTerm("x", 0, 4, 0, 512, None), RecordedTerm("y", 0, 2, 512, 512)]
     )
     terms = [(0, "y", 0, 2, 512), (512, "z", 0, 1, 100), (612, "x", 0, 4, 512)]
-    copies = index.plan(terms, RangeSet())
+    copies, unplaced = index.plan(terms, RangeSet())
     assert [(c.source_offset, c.offset, c.length) for c in copies] == [(512, 0, 512), (0, 612, 512)]
-    assert index.plan(terms, RangeSet([(0, 512)])) == copies[1:]  # resumed: not copied again
+    assert unplaced == []
+    assert index.plan(terms, RangeSet([(0, 512)]))[0] == copies[1:]  # resumed: not copied again
+    # a term inside a recorded one, at a place the record cannot tell: to be searched for
+    middle = [(0, "x", 1, 3, 200)]
+    assert index.plan(middle, RangeSet()) == ([], [Unplaced(str(old.resolve()), 0, 512, 0, 200, 0)])
     new = tmp_path / "new.bin"
     new.write_bytes(bytes(1124))
     src, dst = os.open(old, os.O_RDONLY), os.open(new, os.O_RDWR)
@@ -124,5 +128,5 @@ def test_records_plan_copies_and_go_stale_with_their_file(tmp_path: Path) -> Non
         os.close(dst)
     assert new.read_bytes()[:512] == old.read_bytes()[512:]
     old.write_bytes(b"changed")  # size and mtime differ: the record is dropped
-    assert index.plan(terms, RangeSet()) == []
+    assert index.plan(terms, RangeSet()) == ([], [])
     assert not list((tmp_path / "index").glob("*.json"))

@@ -46,6 +46,16 @@ class RecordedTerm:
     length: int
     lens: tuple[int, ...] | None = None
 
+    def holds(self, first: int, end: int, length: int) -> bool:
+        """Whether chunks ``[first, end)`` (``length`` bytes) are inside this term."""
+        return self.first <= first and end <= self.end and length <= self.length
+
+    def lens_of(self, first: int, end: int) -> tuple[int, ...] | None:
+        """The lengths of chunks ``[first, end)``, when known."""
+        if self.lens is None:
+            return None
+        return self.lens[first - self.first : end - self.first]
+
     def locate(self, first: int, end: int, length: int) -> int | None:
         """Offset in the local file of chunks ``[first, end)`` (``length`` bytes), when this
         term holds them and their place is known."""
@@ -65,12 +75,30 @@ class RecordedTerm:
 
 @dataclass(frozen=True, slots=True)
 class Copy:
-    """``length`` bytes at ``source_offset`` of ``source`` go to ``offset`` in the new file."""
+    """``length`` bytes at ``source_offset`` of ``source`` go to ``offset`` in the new file
+    (the new term ``index``); ``lens``: its chunk lengths when the record knew them."""
 
     source: str
     source_offset: int
     offset: int
     length: int
+    index: int = -1
+    lens: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unplaced:
+    """A new term (``index``, at ``offset``, ``length`` bytes) whose chunks a recorded term
+    holds somewhere inside ``[region_offset, region_offset + region_length)`` of ``source``,
+    at a place the record cannot tell (no chunk lengths): found by searching for its first
+    chunk there."""
+
+    source: str
+    region_offset: int
+    region_length: int
+    offset: int
+    length: int
+    index: int
 
 
 @dataclass
@@ -185,8 +213,11 @@ class ChunkIndex:
             with contextlib.suppress(OSError):
                 self._name(path).unlink()
 
-    def plan(self, terms: list[tuple[int, str, int, int, int]], done: RangeSet) -> list[Copy]:
-        """Copies that fill the new file's terms from recorded files.
+    def plan(
+        self, terms: list[tuple[int, str, int, int, int]], done: RangeSet
+    ) -> tuple[list[Copy], list[Unplaced]]:
+        """Copies that fill the new file's terms from recorded files, and the terms a record
+        holds at a place it cannot tell.
 
         Args:
             terms: ``(offset, xorb, first, end, length)`` of the new file's reconstruction.
@@ -197,15 +228,23 @@ class ChunkIndex:
             for t in record.terms:
                 by_xorb.setdefault(t.xorb, []).append((record, t))
         copies: list[Copy] = []
-        for offset, xorb, first, end, length in terms:
+        unplaced: list[Unplaced] = []
+        for i, (offset, xorb, first, end, length) in enumerate(terms):
             if done.covers(offset, offset + length):
                 continue
+            holder: Unplaced | None = None
             for record, t in by_xorb.get(xorb, ()):
                 at = t.locate(first, end, length)
                 if at is not None:
-                    copies.append(Copy(record.path, at, offset, length))
+                    lens = t.lens_of(first, end)
+                    copies.append(Copy(record.path, at, offset, length, i, lens))
+                    holder = None
                     break
-        return copies
+                if holder is None and t.holds(first, end, length):
+                    holder = Unplaced(record.path, t.offset, t.length, offset, length, i)
+            if holder is not None:
+                unplaced.append(holder)
+        return copies, unplaced
 
 
 def copy_range(src_fd: int, dst_fd: int, src_offset: int, dst_offset: int, length: int) -> None:

@@ -32,13 +32,24 @@ from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment
 from hfsuite.engine.watchdog import ConnectionState
 from hfsuite.engine.xet.cas import RangePastEnd, Reconstruction, XetAccess, XetTerm
-from hfsuite.engine.xet.chunk_index import ChunkIndex, RecordedTerm, copy_range
-from hfsuite.engine.xet.decode import ChunkDecoder, XorbFormatError, lz4_available
+from hfsuite.engine.xet.chunk_index import ChunkIndex, Copy, RecordedTerm, Unplaced, copy_range
+from hfsuite.engine.xet.decode import (
+    HEADER_SIZE,
+    SCHEME_NONE,
+    ChunkDecoder,
+    XorbFormatError,
+    lz4_available,
+)
 
 log = logging.getLogger(__name__)
 
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 MODES = ("auto", "on", "off")
+AUTO_MIN_REUSE = 0.2
+"""``auto`` takes the Xet path for a file when at least this share of it is already on disk
+(an update): measured here, the Xet path moves a fresh file at 0.7-0.9x the resolve
+redirect's speed, so it pays once a fifth of the bytes need not be fetched (docs/xet.md)."""
+_ANCHOR_BYTES = 4096  # what of a raw chunk is searched for in the old file
 
 
 class XetRemoteChanged(Exception):
@@ -130,11 +141,13 @@ def discover(ctx: FileContext, remote: RemoteFile) -> XetPlan | None:
 
 
 def choose(ctx: FileContext, remote: RemoteFile, size: int) -> XetPlan | None:
-    """Whether (and how) this file goes through Xet under the transfer's ``xet`` option.
+    """Whether this file may go through Xet under the transfer's ``xet`` option.
 
     ``off``: never. ``on``: every LFS file that is Xet-backed (an error without ``lz4``).
-    ``auto``: Xet-backed LFS files bigger than ``small_file_bytes`` when ``lz4`` is there (see
-    docs/benchmarks.md for why), the resolve redirect otherwise.
+    ``auto``: Xet-backed LFS files bigger than ``small_file_bytes`` when ``lz4`` is there; they
+    take the Xet path only when :meth:`XetFetcher.prepare` finds at least ``AUTO_MIN_REUSE`` of
+    them on disk already (an update), else the resolve redirect, which moved a fresh file
+    faster in the measurements (docs/benchmarks.md), and their chunks are recorded.
 
     Raises:
         TransferError: ``on`` without the ``lz4`` package.
@@ -186,14 +199,18 @@ class XetFetcher:
         self.full: Reconstruction | None = None
         self.reused_bytes = 0
         self.sources: set[str] = set()  # local files copied from
+        self.anchor_bytes = 0  # fetched to place terms in old files
+        self._carried: dict[int, tuple[int, ...]] = {}  # chunk lengths of copied terms
         self._seen = _Seen()
 
     # -- before the first segment -----------------------------------------------------------
-    def prepare(self, fd: int, size: int, done: RangeSet) -> RangeSet:
+    def prepare(self, fd: int, size: int, done: RangeSet) -> RangeSet | None:
         """Read the whole reconstruction; copy what the chunk index has on disk into ``fd``.
 
         Returns:
-            ``done`` with the copied ranges added.
+            ``done`` with the copied ranges added; None when ``auto`` finds too little to reuse
+            for the Xet path to pay (the file then takes the resolve redirect, and this
+            fetcher only writes its record afterwards).
         """
         full = self._run_retrying(lambda: self.access.reconstruction())
         if full.length != size:
@@ -201,27 +218,41 @@ class XetFetcher:
                 f"the Xet reconstruction describes {full.length} bytes, expected {size}"
             )
         self.full = full
-        if self.index is None:
-            return done
-        terms = []
-        offset = 0
-        for t in full.terms:
-            terms.append((offset, t.xorb, t.first, t.end, t.length))
-            offset += t.length
-        copies = self.index.plan(terms, done)
-        if not copies:
+        copies: list[Copy] = []
+        unplaced: list[Unplaced] = []
+        if self.index is not None:
+            terms = []
+            offset = 0
+            for t in full.terms:
+                terms.append((offset, t.xorb, t.first, t.end, t.length))
+                offset += t.length
+            copies, unplaced = self.index.plan(terms, done)
+        reusable = sum(c.length for c in copies) + sum(u.length for u in unplaced)
+        if self.ctx.options.xet == "auto" and reusable < AUTO_MIN_REUSE * size:
+            log.debug(
+                "%s: %d of %d bytes reusable; resolve redirect", self.remote.path, reusable, size
+            )
+            return None
+        if not copies and not unplaced:
             return done
         out = RangeSet(done)
         fds: dict[str, int] = {}
+
+        def source(path: str) -> int:
+            found = fds.get(path)
+            if found is None:
+                found = fds[path] = os.open(path, os.O_RDONLY)
+            return found
+
         try:
+            copies += self._place(unplaced, source)
             for copy in copies:
-                src = fds.get(copy.source)
-                if src is None:
-                    src = fds[copy.source] = os.open(copy.source, os.O_RDONLY)
-                copy_range(src, fd, copy.source_offset, copy.offset, copy.length)
+                copy_range(source(copy.source), fd, copy.source_offset, copy.offset, copy.length)
                 out.add(copy.offset, copy.offset + copy.length)
                 self.reused_bytes += copy.length
                 self.sources.add(copy.source)
+                if copy.lens is not None:
+                    self._carried[copy.index] = copy.lens
         except OSError as exc:
             log.info(
                 "%s: reusing local chunks stopped (%s); fetching the rest", self.remote.path, exc
@@ -237,6 +268,65 @@ class XetFetcher:
             len(self.sources),
         )
         return out
+
+    def _place(self, unplaced: list[Unplaced], source: Callable[[str], int]) -> list[Copy]:
+        """Find each unplaced term in its old file by the start of its first chunk (fetched:
+        4 KiB, or one chunk when it is compressed, instead of the whole term)."""
+        assert self.full is not None
+        copies: list[Copy] = []
+        regions: dict[tuple[str, int], bytes] = {}
+        for u in unplaced:
+            term = self.full.terms[u.index]
+            if term.url_first != term.first:
+                continue  # the range starts before the term: not worth decoding up to it
+            try:
+                anchor = self._first_chunk(term)
+            except (Retryable, NetworkError, XorbFormatError) as exc:
+                log.debug("%s: no anchor chunk (%s)", self.remote.path, exc)
+                continue
+            key = (u.source, u.region_offset)
+            region = regions.get(key)
+            if region is None:
+                region = regions[key] = os.pread(source(u.source), u.region_length, u.region_offset)
+            at = region.find(anchor)
+            if at < 0 or region.find(anchor, at + 1) >= 0 or at + u.length > len(region):
+                continue  # not there, or not only there: fetch the term
+            copies.append(Copy(u.source, u.region_offset + at, u.offset, u.length, u.index))
+        return copies
+
+    def _first_chunk(self, term: XetTerm) -> bytes:
+        """The start of a term's first chunk: its first 4 KiB when the chunk is stored raw (one
+        small request), else the whole chunk, fetched and decoded."""
+        header = self._xorb_bytes(term, term.url_start, HEADER_SIZE + _ANCHOR_BYTES)
+        if len(header) < HEADER_SIZE or header[0] != 0:
+            raise Retryable("no chunk header where the reconstruction says")
+        packed = int.from_bytes(header[1:4], "little")
+        if header[4] == SCHEME_NONE:
+            return header[HEADER_SIZE : HEADER_SIZE + min(packed, _ANCHOR_BYTES)]
+        whole = header + self._xorb_bytes(
+            term, term.url_start + len(header), HEADER_SIZE + packed - len(header)
+        )
+        chunks = ChunkDecoder().feed(whole)
+        if not chunks:
+            raise Retryable("an anchor chunk did not arrive whole")
+        return chunks[0]
+
+    def _xorb_bytes(self, term: XetTerm, start: int, length: int) -> bytes:
+        last = min(term.url_end, start + length - 1)
+        if last < start:
+            return b""
+        wait = self.ctx.throttle.reserve(last - start + 1)
+        if wait > 0:
+            self.ctx.control.sleep(wait)
+        resp = self.ctx.client.request("GET", term.url, {"Range": f"bytes={start}-{last}"})
+        try:
+            if resp.status not in (200, 206):
+                raise Retryable(f"HTTP {resp.status} for an anchor chunk")
+            data = resp.read_all(last - start + 1)
+        finally:
+            resp.close()
+        self.anchor_bytes += len(data)
+        return data
 
     def _run_retrying(self, call: Callable[[], Reconstruction]) -> Reconstruction:
         result: list[Reconstruction] = []
@@ -405,13 +495,12 @@ class XetFetcher:
             return
         terms: list[RecordedTerm] = []
         offset = 0
-        for t in self.full.terms:
+        for n, t in enumerate(self.full.terms):
             lens = [self._seen.lens.get((t.xorb, i)) for i in range(t.first, t.end)]
-            known = tuple(v for v in lens if v is not None)
-            full = len(known) == t.end - t.first and sum(known) == t.length
-            terms.append(
-                RecordedTerm(t.xorb, t.first, t.end, offset, t.length, known if full else None)
-            )
+            known: tuple[int, ...] | None = tuple(v for v in lens if v is not None)
+            if known is None or len(known) != t.end - t.first or sum(known) != t.length:
+                known = self._carried.get(n)
+            terms.append(RecordedTerm(t.xorb, t.first, t.end, offset, t.length, known))
             offset += t.length
         self.index.save(local_path, self.plan.file_id, terms)
 
