@@ -15,8 +15,8 @@ both. What goes in, and what is left out, is listed in docs/bundle.md:
   PyInstaller cannot see) and data file, the database migrations as files (Alembic reads
   ``env.py`` and ``versions/*.py`` from disk), Alembic's modules, SQLite's dialect;
 * Qt: QtCore, QtGui, QtWidgets and their plugins (platforms ``xcb``, ``wayland``,
-  ``offscreen``…, image formats, styles); no Qt translations (the app is in English), no
-  QtNetwork/QML/Quick/PDF/WebEngine/multimedia;
+  ``offscreen``…, image formats, styles); Qt's own translations only for the languages the
+  app ships (``qtbase_zh_CN.qm``…); no QtNetwork/QML/Quick/PDF/WebEngine/multimedia;
 * not the test tools (pytest, hypothesis, mypy), not numpy/blake3 (only the emulator's Xet
   mode uses them, and the bundled ``hfsuite demo`` does not), not huggingface_hub's ``hf_xet``
   (the engine fetches Xet files itself, with ``lz4``, which is in), not tkinter.
@@ -77,9 +77,33 @@ HIDDEN_IMPORTS = ("sqlalchemy.dialects.sqlite", "alembic.runtime.migration", "al
 COLLECTED_PACKAGES = ("hfsuite", "alembic", "rich")
 """Packages whose every submodule goes in: modules imported by name at run time."""
 
-PRUNED = ("PySide6/Qt/translations", "PySide6/translations")
-"""Folders removed from the built bundle (Qt's translations: the app speaks English only),
-where PySide6 keeps them on Linux and macOS, and on Windows."""
+TRANSLATIONS = ("PySide6/Qt/translations", "PySide6/translations")
+"""Where PySide6 keeps Qt's own catalogues (Linux and macOS; Windows). Only those of the
+languages the app ships (``hfsuite/ui/i18n/hfsuite_<lang>.qm``) stay: Qt's standard buttons
+in that language; the other few hundred files go."""
+
+
+def shipped_languages() -> list[str]:
+    """The languages the desktop app has a catalogue for (``zh_CN``…)."""
+    folder = _package_dir("hfsuite") / "ui" / "i18n"
+    return sorted(p.stem.removeprefix("hfsuite_") for p in folder.glob("hfsuite_*.qm"))
+
+
+def prune_translations(internal: Path, languages: list[str]) -> None:
+    """Remove Qt's catalogues under ``internal`` but those of ``languages``."""
+    keep = {f"{base}_{name}.qm" for lang in languages
+            for name in {lang, lang.split("_")[0]} for base in ("qt", "qtbase")}  # fmt: skip
+    for relative in TRANSLATIONS:
+        folder = internal / relative
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name in keep:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
 
 def _package_dir(name: str) -> Path:
@@ -140,8 +164,7 @@ def build(out: Path, *, work: Path | None = None) -> Path:
         subprocess.run(command, check=True, cwd=work_dir)
     bundle = out / NAME
     internal = bundle / "_internal"
-    for relative in PRUNED:
-        shutil.rmtree(internal / relative, ignore_errors=True)
+    prune_translations(internal, shipped_languages())
     exe = bundle / (f"{NAME}.exe" if os.name == "nt" else NAME)
     if not exe.exists():
         sys.exit(f"build_desktop: PyInstaller made no {exe}")

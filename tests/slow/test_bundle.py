@@ -57,7 +57,11 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_bundle_leaves_out_what_it_does_not_need(bundle: Path) -> None:
     internal = bundle.parent / "_internal"
     assert _folder_size(bundle.parent) < 400 * MIB
-    assert not (internal / "PySide6" / "Qt" / "translations").exists()
+    # Qt's own catalogues only for the languages the app ships (its standard buttons)
+    qt_translations = {p.name for p in (internal / "PySide6" / "Qt" / "translations").iterdir()}
+    assert qt_translations == {"qt_zh_CN.qm", "qtbase_zh_CN.qm"}
+    assert (internal / "hfsuite" / "ui" / "i18n" / "hfsuite_zh_CN.qm").is_file()
+    assert (internal / "hfsuite" / "locale" / "zh_CN" / "LC_MESSAGES" / "hfsuite.mo").is_file()
     for absent in ("numpy", "pytest", "_pytest", "hypothesis", "mypy", "tkinter", "hf_xet"):
         assert not (internal / absent).exists(), absent
     plugins = internal / "PySide6" / "Qt" / "plugins" / "platforms"
@@ -77,6 +81,24 @@ def test_bundle_version(bundle: Path) -> None:
     assert "complete -o default -F _hfsuite_completion hfsuite" in completion.stdout
     # the engine's Xet path is there: lz4 is bundled
     assert list((bundle.parent / "_internal").glob("lz4*"))
+
+
+def test_bundle_speaks_the_shipped_language(bundle: Path) -> None:
+    """The command line's catalogues are in the bundle: help in Chinese with zh_CN."""
+    runs = {
+        lang: subprocess.run(
+            [str(bundle), "stats", "--help"],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env=dict(os.environ, HFSUITE_LANGUAGE=lang),
+            timeout=60,
+        )
+        for lang in ("zh_CN", "en")
+    }
+    assert all(run.returncode == 0 for run in runs.values())
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in runs["zh_CN"].stdout)
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in runs["en"].stdout)
 
 
 def test_bundle_downloads_byte_identical(bundle: Path, hub_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
