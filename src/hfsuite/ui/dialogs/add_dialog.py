@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from hfsuite.app.download.destinations import default_destination
 from hfsuite.app.download_targets import queue_with_target
@@ -279,6 +280,8 @@ class AddDialog(QDialog):
         event.acceptProposedAction()
 
     def _add_choices(self, choices: list[TargetChoice]) -> None:
+        if not isValid(self):  # closed before the list arrived
+            return
         self.choices, self.choices_loaded = choices, True
         if choices:
             self.layout_combo.insertSeparator(self.layout_combo.count())

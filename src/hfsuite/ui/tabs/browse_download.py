@@ -18,6 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from hfsuite.app.download.destinations import default_destination
 from hfsuite.app.download_targets import queue_with_target
@@ -116,6 +117,8 @@ class DownloadBar(QWidget):
 
     # --- the destination --------------------------------------------------------------------
     def _add_choices(self, choices: list[TargetChoice]) -> None:
+        if not isValid(self):  # closed before the list arrived
+            return
         self.choices_loaded = True
         if choices:
             self.layout_combo.insertSeparator(self.layout_combo.count())
