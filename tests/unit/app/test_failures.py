@@ -24,22 +24,27 @@ from hfsuite.core.errors import GatedRepoError, HfSuiteError
 from hfsuite.core.types import Outcome, SourceKind, TaskState
 from hfsuite.storage import HistorySpec, TaskSpec
 
-DOC = """# Errors
-
-## Transfers
-
-| message | exit | cause | fix |
-|---|---|---|---|
-| `<path>: giving up after <n> attempts (<reason>).` | 5 | The server kept answering 5xx. | Try again later. |
-| `A | pipe inside code` / `Another <x> form.` | 2 | Two forms, [a link](x.md). | Run `hfsuite queue ls`. |
-| `<x>` | 1 | Too vague to match anything. | — |
-
-## Answers
-
-| message | exit | meaning |
-|---|---|---|
-| `The token of <user> can read <kind> <repo>.` | 0 | Downloads will work. |
-"""
+DOC = "\n".join(
+    [
+        "# Errors",
+        "",
+        "## Transfers",
+        "",
+        "| message | exit | cause | fix |",
+        "|---|---|---|---|",
+        "| `<path>: giving up after <n> attempts (<reason>).` | 5 | The server kept answering "
+        "5xx. | Try again later. |",
+        "| `A | pipe inside code` / `Another <x> form.` | 2 | Two forms, [a link](x.md). | "
+        "Run `hfsuite queue ls`. |",
+        "| `<x>` | 1 | Too vague to match anything. | — |",
+        "",
+        "## Answers",
+        "",
+        "| message | exit | meaning |",
+        "|---|---|---|",
+        "| `The token of <user> can read <kind> <repo>.` | 0 | Downloads will work. |",
+    ]
+)
 
 
 def test_rows_parse_with_pipes_in_code_links_and_several_forms() -> None:
