@@ -6,9 +6,10 @@
     python scripts/i18n.py add LANG       # start a language: its .po and .ts, compiled
     python scripts/i18n.py check          # exit 1 when a catalogue misses or leaves a string
 
-The command line uses gettext: strings marked ``_()``, ``ngettext()`` or ``N_()`` in the
-converted CLI modules are extracted with Babel into ``src/hfsuite/locale/hfsuite.pot``; each
-language has ``locale/<lang>/LC_MESSAGES/hfsuite.po`` and its compiled ``hfsuite.mo``.
+The command line uses gettext: strings marked ``_()``, ``ngettext()``, ``pgettext()`` or
+``N_()`` in the converted CLI modules are extracted with Babel into
+``src/hfsuite/locale/hfsuite.pot``; each language has ``locale/<lang>/LC_MESSAGES/hfsuite.po``
+and its compiled ``hfsuite.mo``.
 The desktop app uses Qt's tools: ``pyside6-lupdate`` reads ``translate("Context", "…")`` /
 ``self.tr()`` calls of the converted UI modules into ``ui/i18n/hfsuite_<lang>.ts``, and
 ``lrelease`` compiles them to ``.qm``. Compiled files are committed: an install needs no build.
@@ -41,15 +42,38 @@ DOMAIN = "hfsuite"
 
 CONVERTED_CLI: tuple[str, ...] = (
     "cli/output.py",
-    "cli/stats_cmd.py",
+    "cli/auth_cmd.py",
+    "cli/config_cmd.py",
+    "cli/history_cmd.py",
     "cli/info_cmd.py",
+    "cli/queue_cmd.py",
+    "cli/queue_show.py",
+    "cli/search_cmd.py",
+    "cli/stats_cmd.py",
+    "cli/updates_cmd.py",
+    "cli/scan_cmd.py",
+    "cli/library_cmd.py",
+    "cli/library_views.py",
+    "cli/dupes_cmd.py",
+    "cli/tools_cmd.py",
+    "cli/profiles_cmd.py",
 )
 """CLI modules whose user-visible strings are marked (paths under ``src/hfsuite``)."""
 
-CONVERTED_UI: tuple[str, ...] = ("ui/dialogs/help_dialog.py",)
+CONVERTED_UI: tuple[str, ...] = (
+    "ui/dialogs/help_dialog.py",
+    "ui/models/task_model.py",
+    "ui/models/history_model.py",
+    "ui/models/library_model.py",
+    "ui/models/comfyui_model.py",
+    "ui/tabs/downloads.py",
+    "ui/tabs/downloads_actions.py",
+    "ui/tabs/task_details.py",
+    "ui/tabs/history.py",
+)
 """UI modules whose user-visible strings go through Qt's ``translate``."""
 
-KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
 _PLACEHOLDER = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%n")
 
 

@@ -106,11 +106,15 @@ def test_a_region_falls_back_to_its_language_and_unknown_ones_to_english(
 
 
 # --- the shipped catalogues ------------------------------------------------------------------
+NOTHING_TO_MARK = {"cli/library_views.py"}
+"""Converted modules without a user-visible string (JSON documents and table cells)."""
+
+
 def test_the_converted_modules_exist_and_use_the_markers() -> None:
     script = load_script()
     for rel in script.CONVERTED_CLI:
         text = (script.PACKAGE / rel).read_text(encoding="utf-8")
-        assert "from hfsuite.core.i18n import" in text, rel
+        assert rel in NOTHING_TO_MARK or "from hfsuite.core.i18n import" in text, rel
     for rel in script.CONVERTED_UI:
         text = (script.PACKAGE / rel).read_text(encoding="utf-8")
         assert "translate(" in text or ".tr(" in text, rel

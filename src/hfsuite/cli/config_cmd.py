@@ -24,9 +24,10 @@ from hfsuite.cli.json_views import (
 from hfsuite.cli.output import json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.config import SettingsStore
+from hfsuite.core.i18n import _
 
 app = typer.Typer(
-    help=(
+    help=_(
         "Show and change settings (stored as TOML in the platform's config folder).\n\n"
         "Environment variables override the file: HFSUITE_<KEY> for every key, and HF_ENDPOINT, "
         "HF_HOME, HF_HUB_CACHE, HF_HUB_OFFLINE, HTTPS_PROXY… as huggingface_hub reads them.\n\n"
@@ -41,45 +42,43 @@ def _state(ctx: typer.Context) -> Any:
     return ctx.find_root().obj
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=_(
+        "Show every setting, its value in effect and where the value comes from.\n\n"
+        "Examples:\n\n"
+        "  hfsuite config show\n\n"
+        "  hfsuite config show --json"
+    ),
+)
 def show(
     ctx: typer.Context,
     as_json: bool = json_option(),
 ) -> None:
-    """Show every setting, its value in effect and where the value comes from.
-
-    Examples:
-
-      hfsuite config show
-
-      hfsuite config show --json
-    """
     suite = _state(ctx).suite()
     rows = describe_settings(suite.loaded)
     if as_json:
         print_json(settings_view(rows))
         return
-    table = FoldingTable(title=f"Settings ({suite.store.path})", title_justify="left")
-    table.add_column("key", style="bold")
-    table.add_column("value", overflow="fold")
-    table.add_column("from", style="dim")
+    title = _("Settings ({path})").format(path=suite.store.path)
+    table = FoldingTable(title=title, title_justify="left")
+    table.add_column(_("key"), style="bold")
+    table.add_column(_("value"), overflow="fold")
+    table.add_column(_("from"), style="dim")
     for row in rows:
         table.add_row(row.key, row.display, row.origin)
     out.print(table)
 
 
-@app.command("get")
+@app.command(
+    "get",
+    help=_("Print one setting's value.\n\nExamples:\n\n  hfsuite config get download_dir"),
+)
 def get(
     ctx: typer.Context,
-    key: str = typer.Argument(..., help="Setting name, e.g. endpoint."),
+    key: str = typer.Argument(..., help=_("Setting name, e.g. endpoint.")),
     as_json: bool = json_option(),
 ) -> None:
-    """Print one setting's value.
-
-    Examples:
-
-      hfsuite config get download_dir
-    """
     row = get_setting(_state(ctx).suite().loaded, key)
     if as_json:
         print_json(setting_view(row))
@@ -87,21 +86,21 @@ def get(
         typer.echo(row.value if row.value is not None else "")
 
 
-@app.command("set")
+@app.command(
+    "set",
+    help=_(
+        "Validate and store a setting.\n\n"
+        "Examples:\n\n"
+        "  hfsuite config set connections_per_file 16\n\n"
+        "  hfsuite config set global_limit_bps 20M"
+    ),
+)
 def set_(
     ctx: typer.Context,
-    key: str = typer.Argument(..., help="Setting name."),
-    value: str = typer.Argument(..., help="New value (an empty string clears optional ones)."),
+    key: str = typer.Argument(..., help=_("Setting name.")),
+    value: str = typer.Argument(..., help=_("New value (an empty string clears optional ones).")),
     as_json: bool = json_option(),
 ) -> None:
-    """Validate and store a setting.
-
-    Examples:
-
-      hfsuite config set connections_per_file 16
-
-      hfsuite config set global_limit_bps 20M
-    """
     state = _state(ctx)
     stored = set_setting(SettingsStore(), key, value)
     note = stored_note(key, value, stored)
@@ -110,49 +109,54 @@ def set_(
         overridden_by = origin[4:] if origin.startswith("env:") else None
         print_json(setting_change_view(key, plain_value(stored), note, overridden_by))
         return
-    out.print(f"{key} = {stored!r}" if stored is not None else f"{key} cleared")
+    out.print(f"{key} = {stored!r}" if stored is not None else _("{key} cleared").format(key=key))
     if note:
-        out.print(f"[yellow]Note:[/] {escape(note)}", highlight=False, soft_wrap=True)
+        text = _("[yellow]Note:[/] {note}").format(note=escape(note))
+        out.print(text, highlight=False, soft_wrap=True)
     if origin.startswith("env:"):
         out.print(
-            f"[yellow]Note:[/] {origin[4:]} is set in the environment and overrides this value."
+            _(
+                "[yellow]Note:[/] {variable} is set in the environment and overrides this value."
+            ).format(variable=origin[4:])
         )
 
 
-@app.command("reset")
+@app.command(
+    "reset",
+    help=_(
+        "Return a setting (or all settings) to the default.\n\n"
+        "Examples:\n\n"
+        "  hfsuite config reset global_limit_bps\n\n"
+        "  hfsuite config reset --yes"
+    ),
+)
 def reset(
     ctx: typer.Context,
-    key: str | None = typer.Argument(None, help="Setting to reset; all of them when omitted."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before resetting everything."),
+    key: str | None = typer.Argument(None, help=_("Setting to reset; all of them when omitted.")),
+    yes: bool = typer.Option(
+        False, "--yes", "-y", help=_("Do not ask before resetting everything.")
+    ),
     as_json: bool = json_option(),
 ) -> None:
-    """Return a setting (or all settings) to the default.
-
-    Examples:
-
-      hfsuite config reset global_limit_bps
-
-      hfsuite config reset --yes
-    """
     if key is None and not yes:
-        typer.confirm("Reset every setting to its default?", abort=True)
+        typer.confirm(_("Reset every setting to its default?"), abort=True)
     reset_settings(SettingsStore(), key)
     if as_json:
         origin = _state(ctx).suite().loaded.origins.get(key, "") if key else ""
         overridden_by = origin[4:] if origin.startswith("env:") else None
         print_json(setting_change_view(key, None, None, overridden_by))
         return
-    out.print(f"{key or 'all settings'} reset to default")
+    if key:
+        out.print(_("{key} reset to default").format(key=key))
+    else:
+        out.print(_("all settings reset to default"))
 
 
-@app.command("path")
+@app.command(
+    "path",
+    help=_("Print the settings file's path.\n\nExamples:\n\n  hfsuite config path"),
+)
 def path(as_json: bool = json_option()) -> None:
-    """Print the settings file's path.
-
-    Examples:
-
-      hfsuite config path
-    """
     if as_json:
         print_json(config_path_view(str(SettingsStore().path)))
         return

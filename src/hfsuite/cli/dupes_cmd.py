@@ -14,8 +14,8 @@ from typer.core import TyperGroup
 
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import err, json_option, out, print_json, print_warning
-from hfsuite.cli.wording import counted
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError
+from hfsuite.core.i18n import N_, _, ngettext
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class _DupesGroup(TyperGroup):
 
 app = typer.Typer(
     cls=_DupesGroup,
-    help=(
+    help=_(
         "Duplicate files in the library, and reclaiming their space.\n\n"
         "Files are those of the last `hfsuite scan`; hard links of one file and the HF "
         "cache's symbolic links are one copy, never duplicates.\n\n"
@@ -56,10 +56,12 @@ app = typer.Typer(
     no_args_is_help=False,
 )
 
-PATHS_HELP = (
+PATHS_HELP = _(
     "Only files under these files or folders (they must have been scanned: `hfsuite scan "
     "PATH`). Default: the whole library."
 )
+# Outcomes and modes of a reclaim, shown translated.
+_WORDS = (N_("done"), N_("skipped"), N_("failed"), N_("hardlink"), N_("symlink"), N_("delete"))
 
 
 def _suite(ctx: typer.Context) -> Suite:
@@ -75,7 +77,11 @@ def hash_status(label: str) -> tuple[Any, Callable[[Any], None] | None]:
     def update(p: Any) -> None:  # a HashProgress, from the hashing threads
         if p.bytes_total:
             status.update(
-                f"{label} hashing {format_bytes(p.bytes_done)} of {format_bytes(p.bytes_total)}"
+                _("{label} hashing {done} of {total}").format(
+                    label=label,
+                    done=format_bytes(p.bytes_done),
+                    total=format_bytes(p.bytes_total),
+                )
             )
 
     return status, update
@@ -84,7 +90,7 @@ def hash_status(label: str) -> tuple[Any, Callable[[Any], None] | None]:
 def _find(suite: Suite, paths: list[str]) -> DupesResult:
     from hfsuite.app.library.dupes import find, suite_index
 
-    status, update = hash_status("Looking for duplicates…")
+    status, update = hash_status(_("Looking for duplicates…"))
     with status:
         return find(suite_index(suite), paths, on_progress=update)
 
@@ -122,23 +128,23 @@ def dupes_view(result: DupesResult) -> dict[str, Any]:
     )
 
 
-@app.command("ls")
+@app.command(
+    "ls",
+    help=_(
+        "List duplicate files (the default of `hfsuite dupes`).\n\n"
+        "Groups narrow by size, then a hash of the first and last MiB, then the "
+        "full SHA-256 (read\n"
+        "once: hashes come from and go to the library's hash cache).\n\n"
+        "Examples:\n\n"
+        "  hfsuite dupes ls\n\n"
+        "  hfsuite scan ~/apps/ComfyUI && hfsuite dupes ls ~/apps/ComfyUI --json"
+    ),
+)
 def list_command(
     ctx: typer.Context,
     paths: list[str] = typer.Argument(None, help=PATHS_HELP, show_default=False),
     as_json: bool = json_option(),
 ) -> None:
-    """List duplicate files (the default of `hfsuite dupes`).
-
-    Groups narrow by size, then a hash of the first and last MiB, then the full SHA-256 (read
-    once: hashes come from and go to the library's hash cache).
-
-    Examples:
-
-      hfsuite dupes ls
-
-      hfsuite scan ~/apps/ComfyUI && hfsuite dupes ls ~/apps/ComfyUI --json
-    """
     result = _find(_suite(ctx), paths or [])
     if as_json:
         print_json(dupes_view(result))
@@ -148,38 +154,59 @@ def list_command(
 
 def _print_groups(result: DupesResult) -> None:
     for path, message in result.problems:
-        print_warning(f"Not hashed: {escape(path)}: {escape(message)}")
-    if result.gone:
         print_warning(
-            f"{counted(len(result.gone), 'indexed file')} no longer there; "
-            "`hfsuite scan` updates the library."
+            _("Not hashed: {path}: {message}").format(path=escape(path), message=escape(message))
+        )
+    if result.gone:
+        n = len(result.gone)
+        print_warning(
+            ngettext(
+                "{n} indexed file no longer there; `hfsuite scan` updates the library.",
+                "{n} indexed files no longer there; `hfsuite scan` updates the library.",
+                n,
+            ).format(n=n)
         )
     if not result.groups:
-        out.print(f"No duplicate files among {counted(len(result.files), 'file')}.")
+        n = len(result.files)
+        out.print(
+            ngettext(
+                "No duplicate files among {n} file.", "No duplicate files among {n} files.", n
+            ).format(n=n)
+        )
         if not result.files:
-            out.print("The library index has no files here yet: `hfsuite scan` fills it.")
+            out.print(_("The library index has no files here yet: `hfsuite scan` fills it."))
         return
     for group in result.groups:
+        wasted = _("([yellow]{size} wasted[/])").format(size=format_bytes(group.wasted_bytes))
         out.print(
             f"[bold]{group.sha256[:16]}[/]  {format_bytes(group.size)} x {len(group.copies)}"
-            f"  ([yellow]{format_bytes(group.wasted_bytes)} wasted[/])"
+            f"  {wasted}"
         )
         for copy in group.copies:
             notes = []
             if len(copy.paths) > 1:
-                notes.append(counted(len(copy.paths) - 1, "more hard link"))
+                more = len(copy.paths) - 1
+                notes.append(
+                    ngettext("{n} more hard link", "{n} more hard links", more).format(n=more)
+                )
             if copy.hf_blob:
-                notes.append("HF cache blob")
+                notes.append(_("HF cache blob"))
             if copy.symlinks:
-                notes.append(counted(len(copy.symlinks), "symlink") + " to it")
+                links = len(copy.symlinks)
+                notes.append(
+                    ngettext("{n} symlink to it", "{n} symlinks to it", links).format(n=links)
+                )
             tail = f"  [dim]({', '.join(notes)})[/]" if notes else ""
             out.print(f"  {escape(copy.path)}{tail}")
     extra = sum(len(g.copies) - 1 for g in result.groups)
+    groups = ngettext("{n} group", "{n} groups", len(result.groups)).format(n=len(result.groups))
+    copies = ngettext("{n} extra copy", "{n} extra copies", extra).format(n=extra)
     out.print(
-        f"{counted(len(result.groups), 'group')}, {counted(extra, 'extra copy', 'extra copies')}: "
-        f"[bold]{format_bytes(result.wasted_bytes)}[/] wasted. "
-        "`hfsuite dupes reclaim --hardlink|--symlink|--delete --dry-run` shows what reclaiming "
-        "would do."
+        _(
+            "{groups}, {copies}: [bold]{size}[/] wasted. "
+            "`hfsuite dupes reclaim --hardlink|--symlink|--delete --dry-run` shows what "
+            "reclaiming would do."
+        ).format(groups=groups, copies=copies, size=format_bytes(result.wasted_bytes))
     )
 
 
@@ -225,15 +252,27 @@ def reclaim_view(plan: ReclaimPlan, run: ReclaimResult | None, dry_run: bool) ->
 def _print_plan(plan: ReclaimPlan, console: Console = out) -> None:
     """The plan: what is left alone, then every action and the bytes it frees."""
     for refusal in plan.refused:
-        console.print(f"  [dim]leave[/] {escape(refusal.path)}: {escape(refusal.reason)}")
+        console.print(
+            _("  [dim]leave[/] {path}: {reason}").format(
+                path=escape(refusal.path), reason=escape(refusal.reason)
+            )
+        )
     if not plan.actions:
         return
     console.print(
-        f"[bold]Plan ({plan.mode.value}):[/] {counted(len(plan.actions), 'action')}, "
-        f"frees {format_bytes(plan.bytes_to_free)} ({plan.bytes_to_free} bytes)"
+        _("[bold]Plan ({mode}):[/] {actions}, frees {size} ({bytes} bytes)").format(
+            mode=_(plan.mode.value),
+            actions=_actions(len(plan.actions)),
+            size=format_bytes(plan.bytes_to_free),
+            bytes=plan.bytes_to_free,
+        )
     )
     for action in plan.actions:
         console.print(f"  {escape(action.describe())}")
+
+
+def _actions(n: int) -> str:
+    return ngettext("{n} action", "{n} actions", n).format(n=n)
 
 
 def _print_entry(entry: ReclaimLogEntry) -> None:
@@ -243,7 +282,7 @@ def _print_entry(entry: ReclaimLogEntry) -> None:
         return
     colour = {"done": "green", "skipped": "yellow", "failed": "red"}[entry.outcome.value]
     why = f": {escape(entry.reason)}" if entry.reason else ""
-    out.print(f"  [{colour}]{entry.outcome.value}[/] {escape(entry.action.path)}{why}")
+    out.print(f"  [{colour}]{_(entry.outcome.value)}[/] {escape(entry.action.path)}{why}")
 
 
 def _confirm(plan: ReclaimPlan, yes: bool) -> None:
@@ -257,13 +296,17 @@ def _confirm(plan: ReclaimPlan, yes: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise UsageError(
-            "Not reclaiming without confirmation: stdin is not a terminal.",
-            hint="Check the plan, then run the same command with --yes "
-            "(or with --dry-run to only list it).",
+            _("Not reclaiming without confirmation: stdin is not a terminal."),
+            hint=_(
+                "Check the plan, then run the same command with --yes "
+                "(or with --dry-run to only list it)."
+            ),
         )
-    what = f"{counted(len(plan.actions), 'action')}, freeing {format_bytes(plan.bytes_to_free)}"
-    if not typer.confirm(f"Carry out {what}?", default=False, err=True):
-        raise OperationCancelled("Reclaim cancelled: nothing was changed.")
+    question = _("Carry out {actions}, freeing {size}?").format(
+        actions=_actions(len(plan.actions)), size=format_bytes(plan.bytes_to_free)
+    )
+    if not typer.confirm(question, default=False, err=True):
+        raise OperationCancelled(_("Reclaim cancelled: nothing was changed."))
 
 
 def _mode(hardlink: bool, symlink: bool, delete: bool) -> Any:
@@ -280,44 +323,49 @@ def _mode(hardlink: bool, symlink: bool, delete: bool) -> Any:
     ]
     if len(chosen) != 1:
         raise UsageError(
-            "Choose one way to reclaim: --hardlink, --symlink or --delete.",
-            hint="--hardlink keeps every path a regular file (same file system only).",
+            _("Choose one way to reclaim: --hardlink, --symlink or --delete."),
+            hint=_("--hardlink keeps every path a regular file (same file system only)."),
         )
     return chosen[0]
 
 
-@app.command("reclaim")
+@app.command(
+    "reclaim",
+    help=_(
+        "Free the space duplicates take: keep one copy per group, link or delete "
+        "the others.\n\n"
+        "The plan (every action and the bytes it frees) is shown first; without "
+        "--yes you are asked\n"
+        "(and, when stdin is not a terminal, refused: exit 2). Each replacement "
+        "is atomic (a link\n"
+        "under a temporary name, then a rename over the duplicate); a file that "
+        "changed since it was\n"
+        "hashed is skipped; the HF cache is never broken (its blobs stay, its "
+        "snapshot files are not\n"
+        "deleted). Every action goes to the log file and the reclaim log. Exit 1 "
+        "when an action\n"
+        "failed.\n\n"
+        "Examples:\n\n"
+        "  hfsuite dupes reclaim --hardlink --dry-run\n\n"
+        "  hfsuite dupes reclaim --delete --dry-run --json\n\n"
+        "  hfsuite scan ~/apps/ComfyUI && hfsuite dupes reclaim --symlink --yes "
+        "~/apps/ComfyUI"
+    ),
+)
 def reclaim_command(
     ctx: typer.Context,
     paths: list[str] = typer.Argument(None, help=PATHS_HELP, show_default=False),
     hardlink: bool = typer.Option(
-        False, "--hardlink", help="Replace each duplicate by a hard link to the kept copy."
+        False, "--hardlink", help=_("Replace each duplicate by a hard link to the kept copy.")
     ),
     symlink: bool = typer.Option(
-        False, "--symlink", help="Replace each duplicate by a symbolic link to the kept copy."
+        False, "--symlink", help=_("Replace each duplicate by a symbolic link to the kept copy.")
     ),
-    delete: bool = typer.Option(False, "--delete", help="Delete each duplicate."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; change nothing."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before changing files."),
+    delete: bool = typer.Option(False, "--delete", help=_("Delete each duplicate.")),
+    dry_run: bool = typer.Option(False, "--dry-run", help=_("Show the plan; change nothing.")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=_("Do not ask before changing files.")),
     as_json: bool = json_option(),
 ) -> None:
-    """Free the space duplicates take: keep one copy per group, link or delete the others.
-
-    The plan (every action and the bytes it frees) is shown first; without --yes you are asked
-    (and, when stdin is not a terminal, refused: exit 2). Each replacement is atomic (a link
-    under a temporary name, then a rename over the duplicate); a file that changed since it was
-    hashed is skipped; the HF cache is never broken (its blobs stay, its snapshot files are not
-    deleted). Every action goes to the log file and the reclaim log. Exit 1 when an action
-    failed.
-
-    Examples:
-
-      hfsuite dupes reclaim --hardlink --dry-run
-
-      hfsuite dupes reclaim --delete --dry-run --json
-
-      hfsuite scan ~/apps/ComfyUI && hfsuite dupes reclaim --symlink --yes ~/apps/ComfyUI
-    """
     from hfsuite.app.library.dupes import index_forgetter, reclaim, rescan_touched, suite_index
     from hfsuite.app.library.dupes import plan as make_plan
 
@@ -331,7 +379,7 @@ def reclaim_command(
         if as_json:
             print_json(reclaim_view(plan, None, dry_run))
         else:
-            out.print("Nothing to reclaim.")
+            out.print(_("Nothing to reclaim."))
         return
     if not dry_run:
         if as_json and not yes:
@@ -349,8 +397,9 @@ def reclaim_command(
             rescan_touched(suite, run)
         except HfSuiteError as exc:
             print_warning(
-                f"The library index was not updated ({escape(exc.message)}); "
-                "`hfsuite scan` updates it."
+                _(
+                    "The library index was not updated ({reason}); `hfsuite scan` updates it."
+                ).format(reason=escape(exc.message))
             )
     if as_json:
         print_json(reclaim_view(plan, run, dry_run))
@@ -362,16 +411,25 @@ def reclaim_command(
 
 def _print_report(run: ReclaimResult) -> None:
     if run.stale_temps:
-        verb = "would remove" if run.dry_run else "removed"
-        out.print(
-            f"Leftovers of an interrupted reclaim ({verb}): "
-            + ", ".join(escape(p) for p in run.stale_temps)
+        text = (
+            _("Leftovers of an interrupted reclaim (would remove): {paths}")
+            if run.dry_run
+            else _("Leftovers of an interrupted reclaim (removed): {paths}")
         )
+        out.print(text.format(paths=", ".join(escape(p) for p in run.stale_temps)))
     if run.dry_run:
-        out.print("Dry run: nothing was changed.")
+        out.print(_("Dry run: nothing was changed."))
         return
     r = run.report
     out.print(
-        f"[bold]Reclaimed {format_bytes(r.freed_bytes)}[/] ({r.freed_bytes} bytes): "
-        f"{r.done} done, {r.skipped} skipped, {r.failed} failed."
+        _(
+            "[bold]Reclaimed {size}[/] ({bytes} bytes): "
+            "{done} done, {skipped} skipped, {failed} failed."
+        ).format(
+            size=format_bytes(r.freed_bytes),
+            bytes=r.freed_bytes,
+            done=r.done,
+            skipped=r.skipped,
+            failed=r.failed,
+        )
     )

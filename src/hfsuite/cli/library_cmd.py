@@ -30,8 +30,8 @@ from hfsuite.cli.library_views import (
 )
 from hfsuite.cli.output import json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable, shorten
-from hfsuite.cli.wording import counted
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import N_, _, ngettext
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
@@ -41,10 +41,11 @@ EXTENSIONS = ("library_verify",)
 """Modules of :mod:`hfsuite.cli` that add sub-commands to this group, when installed."""
 META_SHOWN = 200
 """Characters of one metadata value ``library show`` prints (``--json`` has the stored text)."""
-EMPTY = "Nothing scanned yet — run `hfsuite scan`."
+EMPTY = N_("Nothing scanned yet — run `hfsuite scan`.")
+"""Shown translated, ``_(EMPTY)``."""
 
 app = typer.Typer(
-    help=(
+    help=_(
         "The local model library: what is on disk, what it is, and the folders scanned.\n\n"
         "Examples:\n\n"
         "  hfsuite library ls --kind loras --sort size\n\n"
@@ -54,7 +55,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 roots_app = typer.Typer(
-    help=(
+    help=_(
         "The folders the library scans (the HF cache is one by default).\n\n"
         "Examples:\n\n"
         "  hfsuite library roots ls\n\n"
@@ -84,37 +85,46 @@ def _check(values: list[str] | None, allowed: tuple[str, ...], option: str) -> l
     unknown = [v for v in chosen if v not in allowed]
     if unknown:
         close = difflib.get_close_matches(unknown[0], allowed, n=2, cutoff=0.6)
-        suggestion = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        or_ = _(" or ")
+        suggestion = (
+            _(" Did you mean {choices}?").format(choices=or_.join(repr(c) for c in close))
+            if close
+            else ""
+        )
         raise UsageError(
-            f"{option} {unknown[0]!r} is not a known value.{suggestion}",
-            hint=f"Use one of: {', '.join(allowed)}.",
+            _("{option} {value} is not a known value.").format(
+                option=option, value=repr(unknown[0])
+            )
+            + suggestion,
+            hint=_("Use one of: {choices}.").format(choices=", ".join(allowed)),
         )
     return chosen
 
 
-@app.command("ls")
+@app.command(
+    "ls",
+    help=_(
+        "List indexed files with what they are (models only, unless --all).\n\n"
+        "Examples:\n\n"
+        "  hfsuite library ls\n\n"
+        "  hfsuite library ls --kind checkpoints --kind loras --sort size\n\n"
+        "  hfsuite library ls --format gguf --json"
+    ),
+)
 def list_command(
     ctx: typer.Context,
-    kind: list[str] = typer.Option(None, "--kind", "-k", help="Only this kind (loras, vae, llm…)."),
-    fmt: list[str] = typer.Option(None, "--format", "-f", help="Only this format (gguf…)."),
-    sort: Sort = typer.Option(Sort.NAME, "--sort", "-s", help="Order: name, size or date."),
-    under: str = typer.Option(None, "--under", help="Only files in this folder."),
-    show_all: bool = typer.Option(
-        False, "--all", "-a", help="Also files that are not models (READMEs, configs…)."
+    kind: list[str] = typer.Option(
+        None, "--kind", "-k", help=_("Only this kind (loras, vae, llm…).")
     ),
-    limit: int = typer.Option(None, "--limit", "-n", min=1, help="At most this many rows."),
-    as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
+    fmt: list[str] = typer.Option(None, "--format", "-f", help=_("Only this format (gguf…).")),
+    sort: Sort = typer.Option(Sort.NAME, "--sort", "-s", help=_("Order: name, size or date.")),
+    under: str = typer.Option(None, "--under", help=_("Only files in this folder.")),
+    show_all: bool = typer.Option(
+        False, "--all", "-a", help=_("Also files that are not models (READMEs, configs…).")
+    ),
+    limit: int = typer.Option(None, "--limit", "-n", min=1, help=_("At most this many rows.")),
+    as_json: bool = json_option(_("JSON instead of a table (docs/json.md).")),
 ) -> None:
-    """List indexed files with what they are (models only, unless --all).
-
-    Examples:
-
-      hfsuite library ls
-
-      hfsuite library ls --kind checkpoints --kind loras --sort size
-
-      hfsuite library ls --format gguf --json
-    """
     from hfsuite.app.library import FORMATS, KINDS, LibraryQuery, LibrarySort
 
     kinds = _check(kind, KINDS, "--kind")
@@ -138,9 +148,18 @@ def list_command(
         print_json(file_list_view(rows, totals.bytes, hidden, everything.files))
         return
     if everything.files == 0:
-        out.print(EMPTY)
+        out.print(_(EMPTY))
         return
-    headers = ("file", "kind", "format", "arch", "dtype", "params", "size", "autov2")
+    headers = (
+        _("file"),
+        _("kind"),
+        _("format"),
+        _("arch"),
+        _("dtype"),
+        _("params"),
+        _("size"),
+        "autov2",
+    )
     right = {5, 6}
     cells = [
         (
@@ -166,36 +185,40 @@ def list_command(
         for f, row in zip(rows, cells, strict=True):
             table.add_row(*row, style="red" if f.problem else None)
         out.print(table)
-    shown = counted(totals.files, "file")
+    shown = ngettext("{n} file", "{n} files", totals.files).format(n=totals.files)
     if limit and len(rows) < totals.files:
-        shown = f"{len(rows)} of {shown}"
+        shown = _("{shown} of {total}").format(shown=len(rows), total=shown)
     line = f"{shown}, {format_bytes(totals.bytes)}"
     if hidden:
-        line += f" ({counted(hidden, 'other file')} not shown: --all)"
+        line += ngettext(
+            " ({n} other file not shown: --all)", " ({n} other files not shown: --all)", hidden
+        ).format(n=hidden)
     out.print(line)
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=_(
+        "Everything the index knows of one file.\n\n"
+        "What it is, its hashes, where it came from (and whether it changed "
+        "upstream), its metadata.\n\n"
+        "Examples:\n\n"
+        "  hfsuite scan && hfsuite library show "
+        "~/.cache/huggingface/hub/*gpt2/snapshots/*/config.json\n\n"
+        "  hfsuite scan ~/apps/ComfyUI && hfsuite library show "
+        "~/apps/ComfyUI/main.py --json"
+    ),
+)
 def show_command(
     ctx: typer.Context,
-    path: str = typer.Argument(..., help="A scanned file (an HF-cache snapshot entry works)."),
+    path: str = typer.Argument(..., help=_("A scanned file (an HF-cache snapshot entry works).")),
     check: bool = typer.Option(
         True,
         "--check/--no-check",
-        help="Ask the hub whether the file changed upstream since (one request).",
+        help=_("Ask the hub whether the file changed upstream since (one request)."),
     ),
-    as_json: bool = json_option("JSON instead of text (docs/json.md)."),
+    as_json: bool = json_option(_("JSON instead of text (docs/json.md).")),
 ) -> None:
-    """Everything the index knows of one file.
-
-    What it is, its hashes, where it came from (and whether it changed upstream), its metadata.
-
-    Examples:
-
-      hfsuite scan && hfsuite library show ~/.cache/huggingface/hub/*gpt2/snapshots/*/config.json
-
-      hfsuite scan ~/apps/ComfyUI && hfsuite library show ~/apps/ComfyUI/main.py --json
-    """
     from hfsuite.app.library.provenance import provenance_of
 
     suite = ctx.find_root().obj.suite()
@@ -205,47 +228,57 @@ def show_command(
         print_json(file_detail_view(f, origin.to_dict() if origin else None))
         return
     table = FoldingTable(box=None, pad_edge=False, show_header=False)
-    table.add_column("field", style="bold")
-    table.add_column("value")
+    table.add_column(_("field"), style="bold")
+    table.add_column(_("value"))
     rows: list[tuple[str, str]] = [
-        ("path", f.path),
-        ("root", f.root),
-        ("format", f.format),
-        ("kind", f.kind),
-        ("architecture", f.architecture or "-"),
-        ("dtype", f.dtype or "-"),
+        (_("path"), f.path),
+        (_("root"), f.root),
+        (_("format"), f.format),
+        (_("kind"), f.kind),
+        (_("architecture"), f.architecture or "-"),
+        (_("dtype"), f.dtype or "-"),
         (
-            "parameters",
+            _("parameters"),
             f"{params_text(f.parameter_count)} ({f.parameter_count:,})"
             if f.parameter_count
             else "-",
         ),
-        ("context length", f"{f.context_length:,}" if f.context_length else "-"),
-        ("tensors", f"{f.tensor_count:,}" if f.tensor_count else "-"),
-        ("size", f"{format_bytes(f.size_bytes)} ({f.size_bytes:,} bytes)"),
-        ("modified", datetime.fromtimestamp(f.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S")),
-        ("sha256", f.sha256 or "not hashed yet (hfsuite scan --hash)"),
+        (_("context length"), f"{f.context_length:,}" if f.context_length else "-"),
+        (_("tensors"), f"{f.tensor_count:,}" if f.tensor_count else "-"),
+        (
+            _("size"),
+            _("{size} ({bytes} bytes)").format(
+                size=format_bytes(f.size_bytes), bytes=f"{f.size_bytes:,}"
+            ),
+        ),
+        (
+            _("modified"),
+            datetime.fromtimestamp(f.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M:%S"),
+        ),
+        ("sha256", f.sha256 or _("not hashed yet (hfsuite scan --hash)")),
     ]
     if f.sha256:
         rows.append(("autov2", f.autov2 or ""))
-        rows.append(("hash from", "download (verified)" if f.hash_origin == "download" else "read"))
+        origin_text = _("download (verified)") if f.hash_origin == "download" else _("read")
+        rows.append((_("hash from"), origin_text))
     if f.autov1:
         rows.append(("autov1", f.autov1))
     if f.nlink > 1:
-        rows.append(("hard links", str(f.nlink)))
+        rows.append((_("hard links"), str(f.nlink)))
     for ref in f.hf_refs:
         rows.append(
-            ("hf cache", f"{ref.repo_type} {ref.repo_id} @ {ref.revision[:12]}: {ref.path}")
+            (_("hf cache"), f"{ref.repo_type} {ref.repo_id} @ {ref.revision[:12]}: {ref.path}")
         )
     for line in origin.lines() if origin else []:
-        rows.append(("provenance", line))
+        rows.append((_("provenance"), line))
     if f.problem:
-        rows.append(("problem", f"{f.problem_kind}: {f.problem}"))
+        rows.append((_("problem"), f"{f.problem_kind}: {f.problem}"))
     for warning in f.warnings:
-        rows.append(("warning", warning))
+        rows.append((_("warning"), warning))
+    whole = _(" (whole: --json)")
     for key, value in (f.metadata or {}).items():
         text, cut = shorten(json_safe(value), META_SHOWN)
-        rows.append((f"meta {key}", text + (" (whole: --json)" if cut else "")))
+        rows.append((_("meta {key}").format(key=key), text + (whole if cut else "")))
     for name, value in rows:
         table.add_row(name, value)
     out.print(table)
@@ -255,18 +288,18 @@ def _params_detail(count: int | None) -> str:
     return f"{params_text(count)} ({count:,})" if count else "-"
 
 
-@roots_app.command("ls")
+@roots_app.command(
+    "ls",
+    help=_(
+        "List the scan roots with how many files of each are indexed.\n\n"
+        "Examples:\n\n"
+        "  hfsuite library roots ls\n\n"
+        "  hfsuite library roots ls --json"
+    ),
+)
 def roots_list_command(
-    ctx: typer.Context, as_json: bool = json_option("JSON instead of a table (docs/json.md).")
+    ctx: typer.Context, as_json: bool = json_option(_("JSON instead of a table (docs/json.md)."))
 ) -> None:
-    """List the scan roots with how many files of each are indexed.
-
-    Examples:
-
-      hfsuite library roots ls
-
-      hfsuite library roots ls --json
-    """
     from hfsuite.app.library import LibraryQuery
 
     library = _library(ctx)
@@ -279,60 +312,73 @@ def roots_list_command(
         print_json(roots_view(roots, counts))
         return
     if not roots:
-        out.print("No scan roots. Add one: hfsuite library roots add FOLDER")
+        out.print(_("No scan roots. Add one: hfsuite library roots add FOLDER"))
         return
     table = FoldingTable(box=None, pad_edge=False)
-    for name in ("root", "kind", "files", "size"):
-        table.add_column(name, justify="right" if name in ("files", "size") else "left")
+    for i, name in enumerate((_("root"), _("kind"), _("files"), _("size"))):
+        table.add_column(name, justify="right" if i >= 2 else "left")
+    not_there = _(" (not there)")
     for r in roots:
         files, size = counts[r.path]
-        exists = "" if os.path.isdir(r.path) else " (not there)"
+        exists = "" if os.path.isdir(r.path) else not_there
         table.add_row(r.path + exists, r.kind, str(files), format_bytes(size))
     out.print(table)
 
 
-@roots_app.command("add")
+@roots_app.command(
+    "add",
+    help=_(
+        "Add a folder to scan (then run hfsuite scan).\n\n"
+        "Examples:\n\n"
+        "  hfsuite library roots add ~/apps/ComfyUI\n\n"
+        "  hfsuite library roots add ~/apps/ComfyUI --json"
+    ),
+)
 def roots_add_command(
     ctx: typer.Context,
-    path: str = typer.Argument(..., help="A folder to scan."),
-    as_json: bool = json_option("JSON instead of text (docs/json.md)."),
+    path: str = typer.Argument(..., help=_("A folder to scan.")),
+    as_json: bool = json_option(_("JSON instead of text (docs/json.md).")),
 ) -> None:
-    """Add a folder to scan (then run hfsuite scan).
-
-    Examples:
-
-      hfsuite library roots add ~/apps/ComfyUI
-
-      hfsuite library roots add ~/apps/ComfyUI --json
-    """
     root = _library(ctx).add_root(path)
     if as_json:
         print_json(root_change_view("add", root.path, root.kind, 0))
         return
-    out.print(f"Scan root {root.path} ({root.kind}). Index it: hfsuite scan {root.path}")
+    out.print(
+        _("Scan root {path} ({kind}). Index it: hfsuite scan {path}").format(
+            path=root.path, kind=root.kind
+        )
+    )
 
 
-@roots_app.command("rm")
+@roots_app.command(
+    "rm",
+    help=_(
+        "Stop scanning a folder; its files leave the index (nothing is deleted "
+        "on disk).\n\n"
+        "Examples:\n\n"
+        "  hfsuite library roots rm ~/.cache/huggingface/hub\n\n"
+        "  hfsuite library roots add ~/apps/ComfyUI && hfsuite library roots rm "
+        "~/apps/ComfyUI"
+    ),
+)
 def roots_remove_command(
     ctx: typer.Context,
-    path: str = typer.Argument(..., help="A scan root."),
-    as_json: bool = json_option("JSON instead of text (docs/json.md)."),
+    path: str = typer.Argument(..., help=_("A scan root.")),
+    as_json: bool = json_option(_("JSON instead of text (docs/json.md).")),
 ) -> None:
-    """Stop scanning a folder; its files leave the index (nothing is deleted on disk).
-
-    Examples:
-
-      hfsuite library roots rm ~/.cache/huggingface/hub
-
-      hfsuite library roots add ~/apps/ComfyUI && hfsuite library roots rm ~/apps/ComfyUI
-    """
     library = _library(ctx)
     removed = library.remove_root(path)
     where = os.path.abspath(os.path.expanduser(path))
     if as_json:
         print_json(root_change_view("remove", where, None, removed))
         return
-    out.print(f"Removed scan root {where}; {counted(removed, 'file')} left the index.")
+    out.print(
+        ngettext(
+            "Removed scan root {root}; {n} file left the index.",
+            "Removed scan root {root}; {n} files left the index.",
+            removed,
+        ).format(root=where, n=removed)
+    )
 
 
 def _register_extensions() -> None:

@@ -7,17 +7,33 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 
 from hfsuite.app.profiles import DetectOutcome, Profile, ProfileDefaults, ProfileService
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import json_option, out, print_json, print_warning
-from hfsuite.cli.wording import counted
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import N_, _, ngettext, pgettext
 from hfsuite.core.units import format_bytes, parse_size
 
+# A profile's origin, shown translated.
+_ORIGINS = (N_("manual"),)
+
+
+def _status_text(status: str) -> str:
+    """What `profiles detect` did with a profile, translated."""
+    texts = {
+        "created": pgettext("profile status", "created"),
+        "updated": pgettext("profile status", "updated"),
+        "kept": pgettext("profile status", "kept"),
+        "unchanged": pgettext("profile status", "unchanged"),
+    }
+    return texts.get(status, status)
+
+
 app = typer.Typer(
-    help=(
+    help=_(
         "Profiles: named destinations (a tool's model folder, a folder, the HF cache) with "
         "download defaults, for download --profile NAME and queue add --profile NAME "
         "(docs/profiles.md).\n\n"
@@ -40,41 +56,44 @@ def _warn(service: ProfileService) -> None:
 def _defaults_text(defaults: ProfileDefaults) -> str:
     parts = []
     if defaults.include:
-        parts.append("include " + " ".join(defaults.include))
+        parts.append(_("include {patterns}").format(patterns=" ".join(defaults.include)))
     if defaults.exclude:
-        parts.append("exclude " + " ".join(defaults.exclude))
+        parts.append(_("exclude {patterns}").format(patterns=" ".join(defaults.exclude)))
     if defaults.connections:
-        parts.append(f"{defaults.connections} connections")
+        n = defaults.connections
+        parts.append(ngettext("{n} connection", "{n} connections", n).format(n=n))
     if defaults.limit_bps:
-        parts.append(f"limit {format_bytes(defaults.limit_bps)}/s")
+        parts.append(_("limit {rate}/s").format(rate=format_bytes(defaults.limit_bps)))
     return "; ".join(parts)
 
 
 def _line(profile: Profile, width: int) -> str:
     defaults = _defaults_text(profile.defaults)
     extra = f"  [dim]({escape(defaults)})[/]" if defaults else ""
-    origin = "" if profile.detected else "  [dim]manual[/]"
+    origin = "" if profile.detected else _("  [dim]manual[/]")
     return f"[bold]{escape(profile.name.ljust(width))}[/]  {escape(profile.where())}{origin}{extra}"
 
 
-@app.command("ls")
+@app.command(
+    "ls",
+    help=_(
+        "List the profiles: where each sends files, and its defaults.\n\n"
+        "Examples:\n\n"
+        "  hfsuite profiles ls\n\n"
+        "  hfsuite profiles ls --json"
+    ),
+)
 def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
-    """List the profiles: where each sends files, and its defaults.
-
-    Examples:
-
-      hfsuite profiles ls
-
-      hfsuite profiles ls --json
-    """
     profiles = _service(ctx).list_profiles()
     if as_json:
         print_json(document("profile-list", {"profiles": [p.to_json() for p in profiles]}))
         return
     if not profiles:
         out.print(
-            "No profile yet. Make one per tool folder: hfsuite profiles detect; or your own: "
-            "hfsuite profiles add NAME --to TOOL:KIND"
+            _(
+                "No profile yet. Make one per tool folder: hfsuite profiles detect; or your own: "
+                "hfsuite profiles add NAME --to TOOL:KIND"
+            )
         )
         return
     width = max(len(p.name) for p in profiles)
@@ -82,20 +101,20 @@ def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
         out.print(_line(profile, width))
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=_(
+        "Show one profile in full.\n\n"
+        "Examples:\n\n"
+        "  hfsuite profiles show comfyui-loras\n\n"
+        "  hfsuite profiles show comfyui-loras --json"
+    ),
+)
 def show(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The profile's name."),
+    name: str = typer.Argument(..., help=_("The profile's name.")),
     as_json: bool = json_option(),
 ) -> None:
-    """Show one profile in full.
-
-    Examples:
-
-      hfsuite profiles show comfyui-loras
-
-      hfsuite profiles show comfyui-loras --json
-    """
     profile = _service(ctx).get(name)
     if as_json:
         print_json(document("profile", profile.to_json()))
@@ -107,62 +126,69 @@ def _print_profile(profile: Profile) -> None:
     data = profile.to_json()
     out.print(f"[bold]{escape(profile.name)}[/]")
     rows = [
-        ("goes to", profile.where()),
-        ("files", {"by-name": "by name", "repo-paths": "at their repository paths"}.get(
-            profile.files, "in the HF cache")),
-        ("tool folder", data["tool_root"]),
-        ("defaults", _defaults_text(profile.defaults) or "none"),
-        ("origin", profile.origin + ("" if profile.detected else " (detect leaves it alone)")),
+        (_("goes to"), profile.where()),
+        (_("files"), {"by-name": _("by name"), "repo-paths": _("at their repository paths")}.get(
+            profile.files, _("in the HF cache"))),
+        (_("tool folder"), data["tool_root"]),
+        (_("defaults"), _defaults_text(profile.defaults) or _("none")),
+        (_("origin"), _(profile.origin) + ("" if profile.detected else _(" (detect leaves it alone)"))),  # noqa: E501
     ]  # fmt: skip
+    width = max(11, *(cell_len(label) for label, _value in rows))
     for label, value in rows:
         if value is not None:
-            out.print(f"  [cyan]{label.ljust(11)}[/]  {escape(str(value))}")
+            padded = label + " " * (width - cell_len(label))
+            out.print(f"  [cyan]{padded}[/]  {escape(str(value))}")
     if not data["exists"] and profile.target is not None:
         print_warning(
-            f"{profile.target.root} does not exist now: "
-            "hfsuite profiles detect finds the tools again."
+            _("{root} does not exist now: hfsuite profiles detect finds the tools again.").format(
+                root=profile.target.root
+            )
         )
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Add a profile: one destination (--to TOOL:KIND, --folder PATH or "
+        "--hf-cache) and the\n"
+        "download defaults it fixes. A detected profile you replace is yours: "
+        "detect leaves it.\n\n"
+        "Examples:\n\n"
+        "  hfsuite profiles add sdxl-loras --to comfyui:loras --subfolder sdxl "
+        '--include "*.safetensors"\n\n'
+        "  hfsuite profiles add ggufs --folder ~/models/gguf --include "
+        '"*Q4_K_M*" --json\n\n'
+        "  hfsuite profiles add cache --hf-cache --connections 8"
+    ),
+)
 def add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The new profile's name."),
+    name: str = typer.Argument(..., help=_("The new profile's name.")),
     to: str = typer.Option(
-        None, "--to", metavar="TOOL:KIND", help="A tool's model folder, e.g. comfyui:loras."
+        None, "--to", metavar="TOOL:KIND", help=_("A tool's model folder, e.g. comfyui:loras.")
     ),
-    folder: Path = typer.Option(None, "--folder", help="Any folder (files at repo paths)."),
-    hf_cache: bool = typer.Option(False, "--hf-cache", help="The HF cache (the setting's)."),
+    folder: Path = typer.Option(None, "--folder", help=_("Any folder (files at repo paths).")),
+    hf_cache: bool = typer.Option(False, "--hf-cache", help=_("The HF cache (the setting's).")),
     subfolder: str = typer.Option(
-        None, "--subfolder", help="With --to: a folder inside the tool's folder."
+        None, "--subfolder", help=_("With --to: a folder inside the tool's folder.")
     ),
-    include: list[str] = typer.Option(None, "--include", help="Glob of files to keep (repeat)."),
-    exclude: list[str] = typer.Option(None, "--exclude", help="Glob of files to drop (repeat)."),
+    include: list[str] = typer.Option(None, "--include", help=_("Glob of files to keep (repeat).")),
+    exclude: list[str] = typer.Option(None, "--exclude", help=_("Glob of files to drop (repeat).")),
     connections: int = typer.Option(
-        None, "--connections", "-c", min=1, max=64, help="Connections per file."
+        None, "--connections", "-c", min=1, max=64, help=_("Connections per file.")
     ),
-    limit_rate: str = typer.Option(None, "--limit-rate", help="Bandwidth limit, e.g. 10M."),
-    replace: bool = typer.Option(False, "--replace", help="Replace a profile of that name."),
+    limit_rate: str = typer.Option(None, "--limit-rate", help=_("Bandwidth limit, e.g. 10M.")),
+    replace: bool = typer.Option(False, "--replace", help=_("Replace a profile of that name.")),
     as_json: bool = json_option(),
 ) -> None:
-    """Add a profile: one destination (--to TOOL:KIND, --folder PATH or --hf-cache) and the
-    download defaults it fixes. A detected profile you replace is yours: detect leaves it.
-
-    Examples:
-
-      hfsuite profiles add sdxl-loras --to comfyui:loras --subfolder sdxl --include "*.safetensors"
-
-      hfsuite profiles add ggufs --folder ~/models/gguf --include "*Q4_K_M*" --json
-
-      hfsuite profiles add cache --hf-cache --connections 8
-    """
     limit_bps = None
     if limit_rate is not None:
         try:
             limit_bps = parse_size(limit_rate)
         except ValueError:
             raise UsageError(
-                f"--limit-rate {limit_rate!r} is not a rate.", hint="Examples: 500k, 10M."
+                _("--limit-rate {text} is not a rate.").format(text=repr(limit_rate)),
+                hint=_("Examples: 500k, 10M."),
             ) from None
     service = _service(ctx)
     defaults = ProfileDefaults(tuple(include or ()), tuple(exclude or ()), connections, limit_bps)
@@ -175,30 +201,34 @@ def add(
         action = "replace" if replaced else "add"
         print_json(document("profile-change", {"action": action, "profile": stored.to_json()}))
         return
-    out.print(
-        f"{'Replaced' if replaced else 'Added'} {escape(stored.name)}: {escape(stored.where())}"
-    )
+    done = _("Replaced {name}: {where}") if replaced else _("Added {name}: {where}")
+    out.print(done.format(name=escape(stored.name), where=escape(stored.where())))
 
 
-@app.command("rm")
+@app.command(
+    "rm",
+    help=_(
+        "Remove a profile (queued tasks keep their folder; files stay where they "
+        "are).\n\n"
+        "Examples:\n\n"
+        "  hfsuite profiles rm comfyui-loras\n\n"
+        "  hfsuite profiles rm comfyui-loras --json"
+    ),
+)
 def rm(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The profile's name."),
+    name: str = typer.Argument(..., help=_("The profile's name.")),
     as_json: bool = json_option(),
 ) -> None:
-    """Remove a profile (queued tasks keep their folder; files stay where they are).
-
-    Examples:
-
-      hfsuite profiles rm comfyui-loras
-
-      hfsuite profiles rm comfyui-loras --json
-    """
     removed = _service(ctx).remove(name)
     if as_json:
         print_json(document("profile-change", {"action": "rm", "profile": removed.to_json()}))
         return
-    out.print(f"Removed {escape(removed.name)} ({escape(removed.where())}).")
+    out.print(
+        _("Removed {name} ({where}).").format(
+            name=escape(removed.name), where=escape(removed.where())
+        )
+    )
 
 
 def _detect_document(outcome: DetectOutcome) -> dict[str, Any]:
@@ -212,19 +242,20 @@ def _detect_document(outcome: DetectOutcome) -> dict[str, Any]:
     )
 
 
-@app.command("detect")
+@app.command(
+    "detect",
+    help=_(
+        "Make one profile per detected tool and model kind (comfyui-loras, "
+        "lmstudio-llm…).\n\n"
+        "Run it again after installing or moving a tool: profiles it made follow "
+        "the tool; a\n"
+        "profile you made or replaced is left alone.\n\n"
+        "Examples:\n\n"
+        "  hfsuite profiles detect\n\n"
+        "  hfsuite profiles detect --json"
+    ),
+)
 def detect(ctx: typer.Context, as_json: bool = json_option()) -> None:
-    """Make one profile per detected tool and model kind (comfyui-loras, lmstudio-llm…).
-
-    Run it again after installing or moving a tool: profiles it made follow the tool; a
-    profile you made or replaced is left alone.
-
-    Examples:
-
-      hfsuite profiles detect
-
-      hfsuite profiles detect --json
-    """
     service = _service(ctx)
     outcome = service.detect()
     _warn(service)
@@ -235,18 +266,27 @@ def detect(ctx: typer.Context, as_json: bool = json_option()) -> None:
         print_warning(problem)
     if not outcome.results:
         out.print(
-            "No tool with a model folder found. Add one that is elsewhere: hfsuite tools add PATH"
+            _(
+                "No tool with a model folder found. Add one that is elsewhere: "
+                "hfsuite tools add PATH"
+            )
         )
         return
-    width = max(len(p.name) for _, p in outcome.results)
+    width = max(len(p.name) for _status, p in outcome.results)
     counts: dict[str, int] = {}
     for status, profile in outcome.results:
         counts[status] = counts.get(status, 0) + 1
-        note = "  [dim](yours, left alone)[/]" if status == "kept" else ""
-        out.print(f"{status.ljust(9)} {_line(profile, width)}{note}")
+        note = _("  [dim](yours, left alone)[/]") if status == "kept" else ""
+        shown = _status_text(status)
+        shown += " " * max(0, 9 - cell_len(shown))
+        out.print(f"{shown} {_line(profile, width)}{note}")
     for name in outcome.stale:
         print_warning(
-            f"{name}: its tool was not found this time (kept; hfsuite profiles rm {name})"
+            _("{name}: its tool was not found this time (kept; hfsuite profiles rm {name})").format(
+                name=name
+            )
         )
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-    out.print(f"{counted(len(outcome.results), 'profile')}: {summary}")
+    summary = ", ".join(f"{n} {_status_text(s)}" for s, n in counts.items())
+    total = len(outcome.results)
+    profiles = ngettext("{n} profile", "{n} profiles", total).format(n=total)
+    out.print(f"{profiles}: {summary}")

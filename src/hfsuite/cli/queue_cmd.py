@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,8 +36,8 @@ from hfsuite.cli.progress import emit_json
 from hfsuite.cli.queue_progress import JsonQueueDisplay, LineQueueDisplay, RichQueueDisplay
 from hfsuite.cli.queue_show import register as register_show
 from hfsuite.cli.tables import FoldingTable, shorten
-from hfsuite.cli.wording import counted
 from hfsuite.core.errors import TransferError, UsageError
+from hfsuite.core.i18n import N_, _, ngettext
 from hfsuite.core.types import Priority, RepoType, TaskState
 from hfsuite.core.units import format_bytes, parse_size
 
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from hfsuite.app.queue.manager import DownloadManager, TaskRecord
 
 app = typer.Typer(
-    help=(
+    help=_(
         "The download queue: add many repositories, order them, pause them, run them.\n\n"
         "Examples:\n\n"
         "  hfsuite queue add openai-community/gpt2 datasets/rajpurkar/squad -p high\n\n"
@@ -62,7 +63,9 @@ _PRIORITIES = {p.name.lower(): p for p in Priority}
 #: The longest note ``queue ls`` shows; a longer one ends in an ellipsis, and a line under the
 #: table says how to see it whole.
 NOTE_WIDTH = 60
-SHORTENED = "Some notes are shortened: hfsuite queue show ID shows a task in full."
+SHORTENED = N_("Some notes are shortened: hfsuite queue show ID shows a task in full.")
+# The verbs of "Which tasks should I {verb}?", shown translated.
+_VERBS = (N_("pause"), N_("resume"), N_("cancel"), N_("retry"), N_("remove"))
 
 
 def _suite(ctx: typer.Context) -> Suite:
@@ -79,7 +82,10 @@ def _priority(name: str) -> Priority:
     try:
         return _PRIORITIES[name.lower()]
     except KeyError:
-        raise UsageError(f"{name!r} is not a priority.", hint="Use high, normal or low.") from None
+        raise UsageError(
+            _("{name} is not a priority.").format(name=repr(name)),
+            hint=_("Use high, normal or low."),
+        ) from None
 
 
 def _rate(text: str | None) -> int | None:
@@ -89,7 +95,8 @@ def _rate(text: str | None) -> int | None:
         return parse_size(text)
     except ValueError:
         raise UsageError(
-            f"--limit-rate {text!r} is not a rate.", hint="Examples: 500k, 10M, 1.5MiB."
+            _("--limit-rate {text} is not a rate.").format(text=repr(text)),
+            hint=_("Examples: 500k, 10M, 1.5MiB."),
         ) from None
 
 
@@ -97,19 +104,19 @@ def _read_text(path: Path) -> str:
     try:
         return sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"Cannot read {path}: {exc.strerror or exc}.") from None
-
-
-def _tasks(count: int) -> str:
-    """``1 task``, ``2 tasks``."""
-    return counted(count, "task")
+        raise UsageError(
+            _("Cannot read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+        ) from None
 
 
 def _selection(ids: list[int] | None, all_: bool, verb: str) -> list[int] | None:
     if all_:
         return None
     if not ids:
-        raise UsageError(f"Which tasks should I {verb}?", hint="Give task ids, or --all.")
+        raise UsageError(
+            _("Which tasks should I {verb}?").format(verb=_(verb)),
+            hint=_("Give task ids, or --all."),
+        )
     return ids
 
 
@@ -119,46 +126,48 @@ def _require_all(manager: DownloadManager, ids: list[int] | None) -> None:
         manager.require(task_id)
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Add repositories to the queue (ids as arguments, or -i FILE with one "
+        "per line).\n\n"
+        "A bad argument adds nothing (exit 2); a bad line of the file is skipped "
+        "with a warning\n"
+        "naming its number, and the other lines are added. Several repositories "
+        "added with one\n"
+        "--local-dir each go to their own folder in it (<folder>/<name>).\n\n"
+        "Examples:\n\n"
+        "  hfsuite queue add openai-community/gpt2 --paused\n\n"
+        "  hfsuite queue add -i models.txt --local-dir ./models\n\n"
+        "  hfsuite queue add datasets/rajpurkar/squad --revision main --priority "
+        "low\n\n"
+        '  hfsuite queue add openai-community/gpt2 --include "*.safetensors" '
+        "--to comfyui:checkpoints"
+    ),
+)
 def add_command(
     ctx: typer.Context,
-    names: list[str] = typer.Argument(None, help="Repository ids: org/name[@rev] (many)."),
+    names: list[str] = typer.Argument(None, help=_("Repository ids: org/name[@rev] (many).")),
     input_file: Path = typer.Option(
-        None, "--input", "-i", help="File with one repository id per line ('-': stdin)."
+        None, "--input", "-i", help=_("File with one repository id per line ('-': stdin).")
     ),
-    repo_type: RepoType = typer.Option(None, "--repo-type", help="model, dataset or space."),
-    revision: str = typer.Option(None, "--revision", help="Branch, tag or commit for all."),
-    include: list[str] = typer.Option(None, "--include", help="Glob of files to keep (repeat)."),
-    exclude: list[str] = typer.Option(None, "--exclude", help="Glob of files to drop (repeat)."),
-    local_dir: Path = typer.Option(None, "--local-dir", help="Download into this folder."),
-    cache_dir: Path = typer.Option(None, "--cache-dir", help="HF cache folder."),
+    repo_type: RepoType = typer.Option(None, "--repo-type", help=_("model, dataset or space.")),
+    revision: str = typer.Option(None, "--revision", help=_("Branch, tag or commit for all.")),
+    include: list[str] = typer.Option(None, "--include", help=_("Glob of files to keep (repeat).")),
+    exclude: list[str] = typer.Option(None, "--exclude", help=_("Glob of files to drop (repeat).")),
+    local_dir: Path = typer.Option(None, "--local-dir", help=_("Download into this folder.")),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help=_("HF cache folder.")),
     profile: str = profile_option(),
     to: str = to_option(),
     subfolder: str = subfolder_option(),
-    priority: str = typer.Option("normal", "--priority", "-p", help="high, normal or low."),
-    paused: bool = typer.Option(False, "--paused", help="Add paused (start with resume)."),
-    limit_rate: str = typer.Option(None, "--limit-rate", help="Per-task limit, e.g. 10M."),
+    priority: str = typer.Option("normal", "--priority", "-p", help=_("high, normal or low.")),
+    paused: bool = typer.Option(False, "--paused", help=_("Add paused (start with resume).")),
+    limit_rate: str = typer.Option(None, "--limit-rate", help=_("Per-task limit, e.g. 10M.")),
     connections: int = typer.Option(
-        None, "--connections", "-c", min=1, max=64, help="Connections per file."
+        None, "--connections", "-c", min=1, max=64, help=_("Connections per file.")
     ),
-    as_json: bool = json_option("Print the new ids as JSON (docs/json.md)."),
+    as_json: bool = json_option(_("Print the new ids as JSON (docs/json.md).")),
 ) -> None:
-    """Add repositories to the queue (ids as arguments, or -i FILE with one per line).
-
-    A bad argument adds nothing (exit 2); a bad line of the file is skipped with a warning
-    naming its number, and the other lines are added. Several repositories added with one
-    --local-dir each go to their own folder in it (<folder>/<name>).
-
-    Examples:
-
-      hfsuite queue add openai-community/gpt2 --paused
-
-      hfsuite queue add -i models.txt --local-dir ./models
-
-      hfsuite queue add datasets/rajpurkar/squad --revision main --priority low
-
-      hfsuite queue add openai-community/gpt2 --include "*.safetensors" --to comfyui:checkpoints
-    """
     from hfsuite.app.download.operation import parse_target
     from hfsuite.app.queue.add_ops import AddTarget, check_subfolders, queue_targets, read_names
     from hfsuite.app.queue.tasks import TaskOptions
@@ -172,9 +181,9 @@ def add_command(
         found, skipped = read_names(suite, _read_text(input_file), repo_type, revision)
         targets += found
         for line in skipped:
-            print_warning(f"{line} (skipped)")
+            print_warning(_("{line} (skipped)").format(line=line))
     if not targets:
-        raise UsageError("Nothing to add.", hint="Give repository ids or -i FILE.")
+        raise UsageError(_("Nothing to add."), hint=_("Give repository ids or -i FILE."))
     options = TaskOptions(
         include=include or (),
         exclude=exclude or (),
@@ -205,9 +214,10 @@ def _print_added(ctx: typer.Context, ids: list[int], as_json: bool) -> None:
         print_json(queue_change_view("add", ids, len(ids)))
         return
     shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
-    err.print(f"Added {_tasks(len(ids))}: {shown}", highlight=False)
+    added = ngettext("Added {n} task: {ids}", "Added {n} tasks: {ids}", len(ids))
+    err.print(added.format(n=len(ids), ids=shown), highlight=False)
     if not ctx.find_root().obj.quiet:
-        err.print("Run them with: hfsuite queue run", style="dim", highlight=False)
+        err.print(_("Run them with: hfsuite queue run"), style="dim", highlight=False)
 
 
 def _progress_text(task: TaskRecord) -> str:
@@ -219,32 +229,33 @@ def _progress_text(task: TaskRecord) -> str:
     return f"{tenths / 10:5.1f}%"
 
 
-@app.command("ls")
+@app.command(
+    "ls",
+    help=_(
+        "List tasks in queue order (priority, then manual order).\n\n"
+        "A task shows as interrupted when its row says running but the process "
+        "that ran it is gone\n"
+        "(killed, crashed): the next ``hfsuite queue run`` resumes it where it "
+        "stopped.\n\n"
+        "Examples:\n\n"
+        "  hfsuite queue ls\n\n"
+        "  hfsuite queue ls --state failed --json\n\n"
+        "Long notes are shortened (…); hfsuite queue show ID prints a task in "
+        "full."
+    ),
+)
 def list_command(
     ctx: typer.Context,
     state: list[TaskState] = typer.Option(
         None,
         "--state",
         "-s",
-        help="Only this state (repeat). Interrupted tasks are stored as running.",
+        help=_("Only this state (repeat). Interrupted tasks are stored as running."),
     ),
-    limit: int = typer.Option(None, "--limit", "-n", min=1, help="At most this many rows."),
-    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many rows."),
-    as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
+    limit: int = typer.Option(None, "--limit", "-n", min=1, help=_("At most this many rows.")),
+    offset: int = typer.Option(0, "--offset", min=0, help=_("Skip this many rows.")),
+    as_json: bool = json_option(_("JSON instead of a table (docs/json.md).")),
 ) -> None:
-    """List tasks in queue order (priority, then manual order).
-
-    A task shows as interrupted when its row says running but the process that ran it is gone
-    (killed, crashed): the next ``hfsuite queue run`` resumes it where it stopped.
-
-    Examples:
-
-      hfsuite queue ls
-
-      hfsuite queue ls --state failed --json
-
-    Long notes are shortened (…); hfsuite queue show ID prints a task in full.
-    """
     manager = _manager(ctx)
     tasks = manager.list_tasks(state or None, limit=limit, offset=offset)
     interrupted = manager.interrupted_ids()
@@ -253,13 +264,13 @@ def list_command(
         return
     table = FoldingTable(box=None, pad_edge=False)
     for name, justify in (
-        ("id", "right"),
-        ("state", "left"),
-        ("prio", "left"),
-        ("repository", "left"),
-        ("progress", "right"),
-        ("size", "right"),
-        ("note", "left"),
+        (_("id"), "right"),
+        (_("state"), "left"),
+        (_("prio"), "left"),
+        (_("repository"), "left"),
+        (_("progress"), "right"),
+        (_("size"), "right"),
+        (_("note"), "left"),
     ):
         table.add_column(name, justify=justify)
     any_shortened = False
@@ -269,8 +280,8 @@ def list_command(
         any_shortened |= shortened
         table.add_row(
             str(t.id),
-            shown_state(t, interrupted),
-            t.priority.name.lower(),
+            _(shown_state(t, interrupted)),
+            _(t.priority.name.lower()),
             Text(shown_name(t.source, t.repo_type, t.repo_id, t.url, t.revision)),
             _progress_text(t),
             size,
@@ -278,26 +289,27 @@ def list_command(
         )
     out.print(table)
     if any_shortened:
-        err.print(SHORTENED, style="dim", highlight=False)
+        err.print(_(SHORTENED), style="dim", highlight=False)
     counts: dict[str, int] = {s.value: n for s, n in manager.counts().items()}
     if interrupted:
         running = counts.get(TaskState.RUNNING.value, 0)
         counts[TaskState.RUNNING.value] = max(0, running - len(interrupted))
         counts[INTERRUPTED] = len(interrupted)
     err.print(
-        ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "The queue is empty.",
+        ", ".join(f"{n} {_(s)}" for s, n in counts.items() if n) or _("The queue is empty."),
         style="dim",
         highlight=False,
     )
     if interrupted:
-        err.print("Resume interrupted tasks with: hfsuite queue run", style="dim", highlight=False)
+        resume = _("Resume interrupted tasks with: hfsuite queue run")
+        err.print(resume, style="dim", highlight=False)
 
 
-def _state_command(verb: str, done: str, help_text: str, *examples: str) -> None:
+def _state_command(verb: str, done: Callable[[int], str], help_text: str, *examples: str) -> None:
     def command(
         ctx: typer.Context,
-        ids: list[int] = typer.Argument(None, help="Task ids."),
-        all_: bool = typer.Option(False, "--all", "-a", help="Every task."),
+        ids: list[int] = typer.Argument(None, help=_("Task ids.")),
+        all_: bool = typer.Option(False, "--all", "-a", help=_("Every task.")),
         as_json: bool = json_option(),
     ) -> None:
         selection = _selection(ids, all_, verb)
@@ -307,49 +319,59 @@ def _state_command(verb: str, done: str, help_text: str, *examples: str) -> None
         if as_json:
             print_json(queue_change_view(verb, selection, changed))
             return
-        err.print(f"{done} {_tasks(changed)}.", highlight=False)
+        err.print(done(changed), highlight=False)
 
     shown = "".join(f"\n\n  hfsuite queue {verb} {example}" for example in examples)
-    command.__doc__ = f"{help_text}\n\nExamples:{shown}"
-    app.command(verb)(command)
+    app.command(verb, help=help_text + "\n\n" + _("Examples:") + shown)(command)
 
 
 _state_command(
     "pause",
-    "Paused",
-    "Pause tasks (running ones stop; they stay paused across restarts).",
+    lambda n: ngettext("Paused {n} task.", "Paused {n} tasks.", n).format(n=n),
+    _("Pause tasks (running ones stop; they stay paused across restarts)."),
     "2 3",
     "--all",
 )
 _state_command(
-    "resume", "Resumed", "Queue paused tasks again; they continue where they stopped.", "2", "--all"
+    "resume",
+    lambda n: ngettext("Resumed {n} task.", "Resumed {n} tasks.", n).format(n=n),
+    _("Queue paused tasks again; they continue where they stopped."),
+    "2",
+    "--all",
 )
 _state_command(
-    "cancel", "Cancelled", "Cancel tasks for good (recorded in history; data is kept).", "3"
+    "cancel",
+    lambda n: ngettext("Cancelled {n} task.", "Cancelled {n} tasks.", n).format(n=n),
+    _("Cancel tasks for good (recorded in history; data is kept)."),
+    "3",
 )
 _state_command(
-    "retry", "Retried", "Queue failed or cancelled tasks again (resuming their data).", "3", "--all"
+    "retry",
+    lambda n: ngettext("Retried {n} task.", "Retried {n} tasks.", n).format(n=n),
+    _("Queue failed or cancelled tasks again (resuming their data)."),
+    "3",
+    "--all",
 )
 
 
-@app.command("rm")
+@app.command(
+    "rm",
+    help=_(
+        "Remove tasks from the queue (history keeps finished ones).\n\n"
+        "Examples:\n\n"
+        "  hfsuite queue rm 3 --delete-data\n\n"
+        "  hfsuite queue rm --finished"
+    ),
+)
 def remove_command(
     ctx: typer.Context,
-    ids: list[int] = typer.Argument(None, help="Task ids."),
+    ids: list[int] = typer.Argument(None, help=_("Task ids.")),
     delete_data: bool = typer.Option(
-        False, "--delete-data", help="Also delete partial files (completed files stay)."
+        False, "--delete-data", help=_("Also delete partial files (completed files stay).")
     ),
-    finished: bool = typer.Option(False, "--finished", help="Remove every completed task."),
+    finished: bool = typer.Option(False, "--finished", help=_("Remove every completed task.")),
     as_json: bool = json_option(),
 ) -> None:
-    """Remove tasks from the queue (history keeps finished ones).
-
-    Examples:
-
-      hfsuite queue rm 3 --delete-data
-
-      hfsuite queue rm --finished
-    """
     manager = _manager(ctx)
     selection: list[int] | None = None
     if finished:
@@ -362,25 +384,29 @@ def remove_command(
     if as_json:
         print_json(queue_change_view("rm", selection, removed))
         return
-    err.print(f"Removed {_tasks(removed)}.", highlight=False)
+    err.print(
+        ngettext("Removed {n} task.", "Removed {n} tasks.", removed).format(n=removed),
+        highlight=False,
+    )
 
 
-@app.command("move")
+@app.command(
+    "move",
+    help=_(
+        "Change a task's place in the queue (within its priority, or before "
+        "another task).\n\n"
+        "Examples:\n\n"
+        "  hfsuite queue move 3 top\n\n"
+        "  hfsuite queue move 3 --before 2"
+    ),
+)
 def move_command(
     ctx: typer.Context,
-    task_id: int = typer.Argument(..., help="The task to move."),
-    where: str = typer.Argument(None, help="up, down, top or bottom."),
-    before: int = typer.Option(None, "--before", help="Put it just before this task."),
+    task_id: int = typer.Argument(..., help=_("The task to move.")),
+    where: str = typer.Argument(None, help=_("up, down, top or bottom.")),
+    before: int = typer.Option(None, "--before", help=_("Put it just before this task.")),
     as_json: bool = json_option(),
 ) -> None:
-    """Change a task's place in the queue (within its priority, or before another task).
-
-    Examples:
-
-      hfsuite queue move 3 top
-
-      hfsuite queue move 3 --before 2
-    """
     manager = _manager(ctx)
     manager.require(task_id)
     if before is not None:
@@ -395,27 +421,28 @@ def move_command(
         direction = MoveDirection((where or "").lower())
     except ValueError:
         raise UsageError(
-            "Where to? Give up, down, top or bottom, or --before ID.",
-            hint="Example: hfsuite queue move 7 top",
+            _("Where to? Give up, down, top or bottom, or --before ID."),
+            hint=_("Example: hfsuite queue move 7 top"),
         ) from None
     manager.move(task_id, direction)
     if as_json:
         print_json(queue_change_view("move", [task_id], 1))
 
 
-@app.command("priority")
+@app.command(
+    "priority",
+    help=_(
+        "Set tasks' priority (high runs before normal before low).\n\n"
+        "Examples:\n\n"
+        "  hfsuite queue priority high 2 3"
+    ),
+)
 def priority_command(
     ctx: typer.Context,
-    level: str = typer.Argument(..., help="high, normal or low."),
-    ids: list[int] = typer.Argument(..., help="Task ids."),
+    level: str = typer.Argument(..., help=_("high, normal or low.")),
+    ids: list[int] = typer.Argument(..., help=_("Task ids.")),
     as_json: bool = json_option(),
 ) -> None:
-    """Set tasks' priority (high runs before normal before low).
-
-    Examples:
-
-      hfsuite queue priority high 2 3
-    """
     chosen = _priority(level)
     manager = _manager(ctx)
     _require_all(manager, ids)
@@ -423,31 +450,36 @@ def priority_command(
     if as_json:
         print_json(queue_change_view("priority", ids, changed))
         return
-    err.print(f"Changed the priority of {_tasks(changed)}.", highlight=False)
+    err.print(
+        ngettext(
+            "Changed the priority of {n} task.", "Changed the priority of {n} tasks.", changed
+        ).format(n=changed),
+        highlight=False,
+    )
 
 
-@app.command("run")
+@app.command(
+    "run",
+    help=_(
+        "Download queued tasks (resuming interrupted ones) until the queue is "
+        "empty.\n\n"
+        "Exit code 8 when a task failed. Ctrl-C stops: running tasks go back to "
+        "the queue and\n"
+        "continue where they were on the next run.\n\n"
+        "Examples:\n\n"
+        "  hfsuite queue run\n\n"
+        "  hfsuite queue run --parallel 2 --json\n\n"
+        "  hfsuite queue run --watch"
+    ),
+)
 def run_command(
     ctx: typer.Context,
-    watch: bool = typer.Option(False, "--watch", "-w", help="Keep waiting for new tasks."),
+    watch: bool = typer.Option(False, "--watch", "-w", help=_("Keep waiting for new tasks.")),
     parallel: int = typer.Option(
-        None, "--parallel", "-j", min=1, max=32, help="Tasks at once (default: setting)."
+        None, "--parallel", "-j", min=1, max=32, help=_("Tasks at once (default: setting).")
     ),
-    as_json: bool = json_option("JSON lines instead of progress bars (docs/json.md)."),
+    as_json: bool = json_option(_("JSON lines instead of progress bars (docs/json.md).")),
 ) -> None:
-    """Download queued tasks (resuming interrupted ones) until the queue is empty.
-
-    Exit code 8 when a task failed. Ctrl-C stops: running tasks go back to the queue and
-    continue where they were on the next run.
-
-    Examples:
-
-      hfsuite queue run
-
-      hfsuite queue run --parallel 2 --json
-
-      hfsuite queue run --watch
-    """
     state = ctx.find_root().obj
     manager = _manager(ctx)
     if parallel:
@@ -493,15 +525,20 @@ def run_command(
         )
     elif not state.quiet:
         err.print(
-            f"Done: {summary.completed} completed, {summary.failed} failed, "  # type: ignore[attr-defined]
-            f"{summary.cancelled} cancelled.",  # type: ignore[attr-defined]
+            _("Done: {completed} completed, {failed} failed, {cancelled} cancelled.").format(
+                completed=summary.completed,  # type: ignore[attr-defined]
+                failed=summary.failed,  # type: ignore[attr-defined]
+                cancelled=summary.cancelled,  # type: ignore[attr-defined]
+            ),
             highlight=False,
         )
     if summary.failed:  # type: ignore[attr-defined]
+        n = summary.failed  # type: ignore[attr-defined]
         raise TransferError(
-            f"{_tasks(summary.failed)} failed.",  # type: ignore[attr-defined]
-            hint=f"See why: hfsuite queue show {min(failed_ids, default='ID')}; try again: "
-            "hfsuite queue retry " + " ".join(map(str, sorted(set(failed_ids)))),
+            ngettext("{n} task failed.", "{n} tasks failed.", n).format(n=n),
+            hint=_("See why: hfsuite queue show {id}; try again: hfsuite queue retry {ids}").format(
+                id=min(failed_ids, default="ID"), ids=" ".join(map(str, sorted(set(failed_ids))))
+            ),
         )
 
 

@@ -11,15 +11,15 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from hfsuite.cli.library_views import scan_view
 from hfsuite.cli.output import err, json_option, out, print_json
-from hfsuite.cli.wording import counted
 from hfsuite.core.errors import OperationCancelled
+from hfsuite.core.i18n import N_, _, ngettext
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
     from hfsuite.app.events import LibraryScanProgressed
     from hfsuite.app.library import ScanSummary
 
-HELP = """Scan model folders into the library index (no PATH: every scan root).
+HELP = _("""Scan model folders into the library index (no PATH: every scan root).
 
 The HF cache is a scan root by default; a folder outside every root becomes one.
 
@@ -32,16 +32,21 @@ Examples:
   hfsuite scan ~/apps/ComfyUI --hash
 
   hfsuite scan --json
-"""
+""")
 
 ISSUES_SHOWN = 20
 PHASES = {
-    "walk": "Listing",
-    "identify": "Reading headers",
-    "moves": "Hashing moved files",
-    "hash": "Hashing",
-    "done": "Done",
+    "walk": N_("Listing"),
+    "identify": N_("Reading headers"),
+    "moves": N_("Hashing moved files"),
+    "hash": N_("Hashing"),
+    "done": N_("Done"),
 }
+
+
+def files_count(n: int) -> str:
+    """``1 file``, ``3 files``, translated."""
+    return ngettext("{n} file", "{n} files", n).format(n=n)
 
 
 def register(app: typer.Typer) -> None:
@@ -51,11 +56,11 @@ def register(app: typer.Typer) -> None:
 
 def scan_command(
     ctx: typer.Context,
-    paths: list[str] = typer.Argument(None, help="Folders to scan (default: every root)."),
+    paths: list[str] = typer.Argument(None, help=_("Folders to scan (default: every root).")),
     hash_files: bool = typer.Option(
-        False, "--hash", help="Also compute SHA-256 (and AutoV1) of files not hashed yet."
+        False, "--hash", help=_("Also compute SHA-256 (and AutoV1) of files not hashed yet.")
     ),
-    as_json: bool = json_option("JSON instead of text (docs/json.md)."),
+    as_json: bool = json_option(_("JSON instead of text (docs/json.md).")),
 ) -> None:
     state = ctx.find_root().obj
     suite = state.suite()
@@ -68,17 +73,19 @@ def scan_command(
     progress = Progress(
         SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
     )
-    task = progress.add_task("Scanning…", total=None)
+    task = progress.add_task(_("Scanning…"), total=None)
 
     def on_progress(event: LibraryScanProgressed) -> None:
-        label = PHASES.get(event.phase, event.phase)
+        label = _(PHASES.get(event.phase, event.phase))
         if event.phase in ("hash", "moves") and event.files_total is not None:
-            amount = (
-                f"{event.files}/{event.files_total} files, "
-                f"{format_bytes(event.bytes)}/{format_bytes(event.bytes_total or 0)}"
+            amount = _("{done}/{total} files, {bytes}/{bytes_total}").format(
+                done=event.files,
+                total=event.files_total,
+                bytes=format_bytes(event.bytes),
+                bytes_total=format_bytes(event.bytes_total or 0),
             )
         else:
-            amount = f"{counted(event.files, 'file')}, {format_bytes(event.bytes)}"
+            amount = f"{files_count(event.files)}, {format_bytes(event.bytes)}"
         where = f"  {event.current_path}" if event.current_path else ""
         progress.update(task, description=f"{label}: {amount}{where}")
 
@@ -130,37 +137,56 @@ def scan_command(
 def cancelled_error(summary: ScanSummary) -> OperationCancelled:
     """What a scan stopped by Ctrl-C ends with (exit 130)."""
     return OperationCancelled(
-        f"Scan stopped: {counted(summary.identified, 'file')} read and recorded so far. "
-        "Run hfsuite scan again to finish."
+        _(
+            "Scan stopped: {files} read and recorded so far. Run hfsuite scan again to finish."
+        ).format(files=files_count(summary.identified))
     )
 
 
 def _print_summary(s: ScanSummary, added: list[str], hashed: bool) -> None:
     for root in added:
-        out.print(f"Added scan root {root}")
+        out.print(_("Added scan root {root}").format(root=root))
     changes = [
-        f"{s.added} new",
-        f"{s.changed} changed",
-        f"{s.removed} removed",
-        f"{len(s.moved)} moved",
-        f"{s.unchanged} unchanged",
+        _("{n} new").format(n=s.added),
+        _("{n} changed").format(n=s.changed),
+        _("{n} removed").format(n=s.removed),
+        _("{n} moved").format(n=len(s.moved)),
+        _("{n} unchanged").format(n=s.unchanged),
     ]
+    folders = ngettext("{n} folder", "{n} folders", len(s.roots)).format(n=len(s.roots))
     out.print(
-        f"Scanned {counted(len(s.roots), 'folder')}: {counted(s.files, 'file')}, "
-        f"{format_bytes(s.bytes)} ({', '.join(changes)}) in {s.elapsed_s:.1f} s"
+        _("Scanned {folders}: {files}, {size} ({changes}) in {seconds} s").format(
+            folders=folders,
+            files=files_count(s.files),
+            size=format_bytes(s.bytes),
+            changes=", ".join(changes),
+            seconds=f"{s.elapsed_s:.1f}",
+        )
     )
     for move in s.moved[:ISSUES_SHOWN]:
-        out.print(f"  moved: {move.old_path} -> {move.new_path}")
+        out.print(_("  moved: {old} -> {new}").format(old=move.old_path, new=move.new_path))
     if hashed or s.hashed_files:
         out.print(
-            f"Hashed {counted(s.hashed_files, 'file')} ({format_bytes(s.hashed_bytes)} read); "
-            f"{counted(s.cached_hashes, 'file')} already known"
+            _("Hashed {files} ({size} read); {known} already known").format(
+                files=files_count(s.hashed_files),
+                size=format_bytes(s.hashed_bytes),
+                known=files_count(s.cached_hashes),
+            )
         )
     if s.issues:
-        err.print(f"[yellow]{counted(len(s.issues), 'path')} could not be read in full:[/]")
+        n = len(s.issues)
+        err.print(
+            ngettext(
+                "[yellow]{n} path could not be read in full:[/]",
+                "[yellow]{n} paths could not be read in full:[/]",
+                n,
+            ).format(n=n)
+        )
         for issue in s.issues[:ISSUES_SHOWN]:
             err.print(f"  {issue.path}: {issue.kind}: {issue.message}", markup=False)
         if len(s.issues) > ISSUES_SHOWN:
             err.print(
-                f"  … and {len(s.issues) - ISSUES_SHOWN} more (hfsuite scan --json lists all)"
+                _("  … and {n} more (hfsuite scan --json lists all)").format(
+                    n=len(s.issues) - ISSUES_SHOWN
+                )
             )

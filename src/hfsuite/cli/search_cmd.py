@@ -11,9 +11,10 @@ from hfsuite.cli.json_views import search_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import _
 from hfsuite.core.types import RepoType
 
-HELP = """Search the Hub for models (or datasets and spaces).
+HELP = _("""Search the Hub for models (or datasets and spaces).
 
 Results are cached for 5 minutes (--refresh asks again); offline, cached results are shown
 with a note.
@@ -27,7 +28,7 @@ Examples:
   hfsuite search whisper --filter automatic-speech-recognition --json
 
   hfsuite search squad --type dataset
-"""
+""")
 
 
 def register(app: typer.Typer) -> None:
@@ -41,31 +42,40 @@ def _check_cursor(cursor: str) -> None:
     parts = urlsplit(cursor)
     if parts.scheme not in ("http", "https") or not parts.netloc or "/api/" not in parts.path:
         raise UsageError(
-            f"{cursor!r} is not a valid search cursor.",
-            hint="Pass the next_cursor of a previous `hfsuite search --json` page, "
-            "or start the search again.",
+            _("{cursor} is not a valid search cursor.").format(cursor=repr(cursor)),
+            hint=_(
+                "Pass the next_cursor of a previous `hfsuite search --json` page, "
+                "or start the search again."
+            ),
         )
 
 
 def search_command(
     ctx: typer.Context,
-    query: str = typer.Argument(None, help="Words in the repository id."),
-    author: str = typer.Option(None, "--author", help="Only this user's or org's repositories."),
+    query: str = typer.Argument(None, help=_("Words in the repository id.")),
+    author: str = typer.Option(None, "--author", help=_("Only this user's or org's repositories.")),
     filters: list[str] = typer.Option(
-        None, "--filter", help="Task, library or tag to require (repeat)."
+        None, "--filter", help=_("Task, library or tag to require (repeat).")
     ),
     sort: str = typer.Option(
-        "downloads", "--sort", help="downloads, likes, trending, updated or created."
+        "downloads", "--sort", help=_("downloads, likes, trending, updated or created.")
     ),
-    limit: int = typer.Option(20, "--limit", min=1, max=1000, help="Results per page."),
-    repo_type: RepoType = typer.Option(RepoType.MODEL, "--type", help="model, dataset or space."),
-    cursor: str = typer.Option(None, "--cursor", help="Continue after a previous page (--json)."),
-    refresh: bool = typer.Option(False, "--refresh", help="Ignore cached results."),
+    limit: int = typer.Option(20, "--limit", min=1, max=1000, help=_("Results per page.")),
+    repo_type: RepoType = typer.Option(
+        RepoType.MODEL, "--type", help=_("model, dataset or space.")
+    ),
+    cursor: str = typer.Option(
+        None, "--cursor", help=_("Continue after a previous page (--json).")
+    ),
+    refresh: bool = typer.Option(False, "--refresh", help=_("Ignore cached results.")),
     as_json: bool = json_option(),
-    token: str = typer.Option(None, "--token", help="Hub token (default: the one in effect)."),
+    token: str = typer.Option(None, "--token", help=_("Hub token (default: the one in effect).")),
 ) -> None:
     if sort not in SORT_KEYS:
-        raise UsageError(f"Unknown sort {sort!r}.", hint="Use one of: " + ", ".join(SORT_KEYS))
+        raise UsageError(
+            _("Unknown sort {sort}.").format(sort=repr(sort)),
+            hint=_("Use one of: {choices}").format(choices=", ".join(SORT_KEYS)),
+        )
     if cursor is not None:
         _check_cursor(cursor)
     suite = ctx.find_root().obj.suite()
@@ -86,20 +96,22 @@ def search_command(
         print_json(search_view(page))
         return
     if fresh.note:
-        err.print(f"[yellow]Note:[/] {fresh.note}", markup=True, highlight=False)
+        note = _("[yellow]Note:[/] {note}").format(note=fresh.note)
+        err.print(note, markup=True, highlight=False)
     if not page.hits:
-        out.print("No repositories found.")
+        out.print(_("No repositories found."))
         return
     table = FoldingTable(title_justify="left")
-    table.add_column("id", overflow="fold", style="bold")
-    table.add_column("downloads", justify="right")
-    table.add_column("likes", justify="right")
-    table.add_column("task")
-    table.add_column("library")
-    table.add_column("updated")
+    table.add_column(_("id"), overflow="fold", style="bold")
+    table.add_column(_("downloads"), justify="right")
+    table.add_column(_("likes"), justify="right")
+    table.add_column(_("task"))
+    table.add_column(_("library"))
+    table.add_column(_("updated"))
+    gated, private = _(" (gated)"), _(" (private)")
     for hit in page.hits:
         table.add_row(
-            hit.id + (" (gated)" if hit.gated else "") + (" (private)" if hit.private else ""),
+            hit.id + (gated if hit.gated else "") + (private if hit.private else ""),
             f"{hit.downloads:,}",
             f"{hit.likes:,}",
             hit.pipeline_tag or "",
@@ -108,4 +120,6 @@ def search_command(
         )
     out.print(table)
     if page.has_next:
-        err.print(f"More results: raise --limit (now {limit}) or narrow the search.")
+        err.print(
+            _("More results: raise --limit (now {limit}) or narrow the search.").format(limit=limit)
+        )

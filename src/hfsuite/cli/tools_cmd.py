@@ -11,10 +11,10 @@ from rich.markup import escape
 from hfsuite.app.tools import TOOL_KINDS, DetectedTool, Detection, ToolChange, ToolRegistry
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import json_option, out, print_json, print_warning
-from hfsuite.cli.wording import counted
+from hfsuite.core.i18n import _, ngettext, pgettext
 
 app = typer.Typer(
-    help=(
+    help=_(
         "Find installed model tools (ComfyUI, A1111, Forge, SD.Next, InvokeAI, Fooocus, "
         "LM Studio, Ollama, Stability Matrix) and their model folders (docs/tools.md).\n\n"
         "Examples:\n\n  hfsuite tools detect\n\n  hfsuite tools ls --json\n\n"
@@ -69,16 +69,17 @@ def _version(tool: DetectedTool) -> str:
     return tool.version or "-"
 
 
-@app.command("detect")
+@app.command(
+    "detect",
+    help=_(
+        "Look for tools in the usual places and the added folders, and show what "
+        "was found.\n\n"
+        "Examples:\n\n"
+        "  hfsuite tools detect\n\n"
+        "  hfsuite tools detect --json"
+    ),
+)
 def detect(ctx: typer.Context, as_json: bool = json_option()) -> None:
-    """Look for tools in the usual places and the added folders, and show what was found.
-
-    Examples:
-
-      hfsuite tools detect
-
-      hfsuite tools detect --json
-    """
     registry = _registry(ctx)
     detection = registry.detect()
     _warn(registry)
@@ -88,29 +89,48 @@ def detect(ctx: typer.Context, as_json: bool = json_option()) -> None:
     for problem in detection.problems:
         print_warning(problem)
     if not detection.tools:
+        n = len(set(detection.searched))
         out.print(
-            f"No tool found ({counted(len(set(detection.searched)), 'folder')} looked at). "
-            "Add one that is elsewhere: hfsuite tools add PATH"
+            ngettext(
+                "No tool found ({n} folder looked at). "
+                "Add one that is elsewhere: hfsuite tools add PATH",
+                "No tool found ({n} folders looked at). "
+                "Add one that is elsewhere: hfsuite tools add PATH",
+                n,
+            ).format(n=n)
         )
         return
     width = max(len(t.name) for t in detection.tools)
     for tool in detection.tools:
-        origin = "added" if tool.name in detection.added else "found"
-        noted = f"  [dim]({counted(len(tool.notes), 'note')})[/]" if tool.notes else ""
+        origin = pgettext("tool origin", "added") if tool.name in detection.added else _("found")
+        notes = len(tool.notes)
+        noted = (
+            "  [dim]({})[/]".format(ngettext("{n} note", "{n} notes", notes).format(n=notes))
+            if tool.notes
+            else ""
+        )
         out.print(f"{escape(tool.name.ljust(width))}  {escape(_summary(tool, origin))}{noted}")
-    out.print(f"{counted(len(detection.tools), 'tool')}; their folders: hfsuite tools ls")
+    n = len(detection.tools)
+    out.print(
+        ngettext(
+            "{n} tool; their folders: hfsuite tools ls",
+            "{n} tools; their folders: hfsuite tools ls",
+            n,
+        ).format(n=n)
+    )
 
 
-@app.command("ls")
+@app.command(
+    "ls",
+    help=_(
+        "List the known tools (found and added) with their model folders per "
+        "kind.\n\n"
+        "Examples:\n\n"
+        "  hfsuite tools ls\n\n"
+        "  hfsuite tools ls --json"
+    ),
+)
 def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
-    """List the known tools (found and added) with their model folders per kind.
-
-    Examples:
-
-      hfsuite tools ls
-
-      hfsuite tools ls --json
-    """
     registry = _registry(ctx)
     detection = registry.detect()
     _warn(registry)
@@ -120,7 +140,7 @@ def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
     for problem in detection.problems:
         print_warning(problem)
     if not detection.tools:
-        out.print("No tool known. Find them with: hfsuite tools detect")
+        out.print(_("No tool known. Find them with: hfsuite tools detect"))
         return
     for i, tool in enumerate(detection.tools):
         if i:
@@ -134,38 +154,42 @@ def _summary(tool: DetectedTool, origin: str) -> str:
 
 
 def _print_tool(tool: DetectedTool, *, added: bool) -> None:
-    summary = _summary(tool, "added" if added else "found")
+    summary = _summary(tool, pgettext("tool origin", "added") if added else _("found"))
     out.print(f"[bold]{escape(tool.name)}[/]  {escape(summary)}")
     width = max((len(kind) for kind in tool.folders), default=0)
     for kind, paths in tool.folders.items():
         default = tool.default_folder.get(kind)
         for i, path in enumerate(paths):
             label = kind.ljust(width) if i == 0 else " " * width
-            mark = "  (downloads go here)" if path == default and len(paths) > 1 else ""
+            mark = _("  (downloads go here)") if path == default and len(paths) > 1 else ""
             out.print(f"  [cyan]{escape(label)}[/]  {escape(str(path))}{mark}")
     for path in tool.config_files:
-        out.print(f"  [dim]config: {escape(str(path))}[/]")
+        out.print(_("  [dim]config: {path}[/]").format(path=escape(str(path))))
     for note in tool.notes:
-        out.print(f"  [dim]note: {escape(note)}[/]")
+        out.print(_("  [dim]note: {note}[/]").format(note=escape(note)))
 
 
-@app.command("add")
+@app.command(
+    "add",
+    help=_(
+        "Add a tool that is not in a usual place (its type found from its files, "
+        "or --type).\n\n"
+        "Examples:\n\n"
+        "  hfsuite tools add ~/apps/ComfyUI\n\n"
+        "  hfsuite tools add ~/apps/ComfyUI --type comfyui --json"
+    ),
+)
 def add(
     ctx: typer.Context,
-    path: str = typer.Argument(..., help="The tool's install folder."),
+    path: str = typer.Argument(..., help=_("The tool's install folder.")),
     kind: str | None = typer.Option(
-        None, "--type", "-t", help=f"The tool's type: {KINDS_HELP} (default: from its files)."
+        None,
+        "--type",
+        "-t",
+        help=_("The tool's type: {kinds} (default: from its files).").format(kinds=KINDS_HELP),
     ),
     as_json: bool = json_option(),
 ) -> None:
-    """Add a tool that is not in a usual place (its type found from its files, or --type).
-
-    Examples:
-
-      hfsuite tools add ~/apps/ComfyUI
-
-      hfsuite tools add ~/apps/ComfyUI --type comfyui --json
-    """
     registry = _registry(ctx)
     change = registry.add(path, kind)
     _warn(registry)
@@ -175,31 +199,44 @@ def add(
     tool = change.tool
     what = f"{tool.display_name} {_version(tool)}" if tool else ""
     if change.changed:
-        out.print(f"Added {escape(change.name)}: {escape(what)} at {escape(str(change.path))}")
+        out.print(
+            _("Added {name}: {what} at {path}").format(
+                name=escape(change.name), what=escape(what), path=escape(str(change.path))
+            )
+        )
     else:
-        out.print(f"Already added as {escape(change.name)}: {escape(str(change.path))}")
+        out.print(
+            _("Already added as {name}: {path}").format(
+                name=escape(change.name), path=escape(str(change.path))
+            )
+        )
     if tool is not None:
         _print_tool(tool, added=True)
 
 
-@app.command("rm")
+@app.command(
+    "rm",
+    help=_(
+        "Forget a folder added with `hfsuite tools add` (by the tool's name or "
+        "its path).\n\n"
+        "Examples:\n\n"
+        "  hfsuite tools rm ~/apps/ComfyUI\n\n"
+        "  hfsuite tools rm comfyui --json"
+    ),
+)
 def rm(
     ctx: typer.Context,
-    name_or_path: str = typer.Argument(..., metavar="NAME|PATH", help="Tool name or folder."),
+    name_or_path: str = typer.Argument(..., metavar="NAME|PATH", help=_("Tool name or folder.")),
     as_json: bool = json_option(),
 ) -> None:
-    """Forget a folder added with `hfsuite tools add` (by the tool's name or its path).
-
-    Examples:
-
-      hfsuite tools rm ~/apps/ComfyUI
-
-      hfsuite tools rm comfyui --json
-    """
     registry = _registry(ctx)
     change = registry.remove(name_or_path)
     _warn(registry)
     if as_json:
         print_json(_change_document(change))
         return
-    out.print(f"Removed {escape(change.name)} ({escape(str(change.path))}).")
+    out.print(
+        _("Removed {name} ({path}).").format(
+            name=escape(change.name), path=escape(str(change.path))
+        )
+    )

@@ -10,12 +10,12 @@ from rich.markup import escape
 from hfsuite.cli.json_views import updates_view
 from hfsuite.cli.output import err, json_option, out, print_json, print_warning
 from hfsuite.cli.tables import FoldingTable
-from hfsuite.cli.wording import counted
+from hfsuite.core.i18n import _, ngettext, pgettext
 
 if TYPE_CHECKING:
     from hfsuite.app.download.updates import RepoUpdate
 
-HELP = """Check every downloaded repository for upstream changes.
+HELP = _("""Check every downloaded repository for upstream changes.
 
 Compares what each destination holds with the commit its revision points to now and lists
 the files that were added (new upstream, within what the download asked for), modified, or
@@ -33,7 +33,7 @@ Examples:
   hfsuite updates --apply
 
   hfsuite updates --json
-"""
+""")
 
 
 def register(app: typer.Typer) -> None:
@@ -43,9 +43,9 @@ def register(app: typer.Typer) -> None:
 
 def updates_command(
     ctx: typer.Context,
-    apply: bool = typer.Option(False, "--apply", help="Queue the changed files."),
+    apply: bool = typer.Option(False, "--apply", help=_("Queue the changed files.")),
     include_added: bool = typer.Option(
-        False, "--include-added", help="With --apply, also queue files new upstream."
+        False, "--include-added", help=_("With --apply, also queue files new upstream.")
     ),
     as_json: bool = json_option(),
 ) -> None:
@@ -63,21 +63,21 @@ def updates_command(
         _tell_unreachable(updates)
         return
     if not updates:
-        out.print("No downloaded repositories are tracked yet.")
+        out.print(_("No downloaded repositories are tracked yet."))
         return
-    table = FoldingTable(title="Downloaded repositories", title_justify="left")
-    for col in ("repo", "destination", "downloaded", "now", "changes"):
+    table = FoldingTable(title=_("Downloaded repositories"), title_justify="left")
+    for col in (_("repo"), _("destination"), _("downloaded"), _("now"), _("changes")):
         table.add_column(col, overflow="fold")
     for u in updates:
         v = u.version
         if u.unreachable:
-            status = "[red]unreachable[/]"
+            status = _("[red]unreachable[/]")
         elif u.error:
             status = f"[red]{escape(u.error)}[/]"
         elif u.pinned:
-            status = "[dim]pinned commit[/]"
+            status = _("[dim]pinned commit[/]")
         elif not u.has_update:
-            status = "[green]up to date[/]"
+            status = _("[green]up to date[/]")
         else:
             status = (
                 f"[yellow]+{u.count(ChangeKind.ADDED)} ~{u.count(ChangeKind.MODIFIED)} "
@@ -88,10 +88,28 @@ def updates_command(
     out.print(table)
     for u in updates:
         for c in u.changes:
-            out.print(f"  {u.version.repo_id}: {c.kind.value:8} {c.path}", highlight=False)
+            kind = _kind_text(c.kind.value)
+            out.print(f"  {u.version.repo_id}: {_pad(kind, 8)} {c.path}", highlight=False)
     for line in _next_steps(updates, apply=apply, include_added=include_added, queued=queued):
         out.print(line, highlight=False)
     _tell_unreachable(updates)
+
+
+def _kind_text(kind: str) -> str:
+    """A ChangeKind's value, translated."""
+    texts = {
+        "added": pgettext("change", "added"),
+        "modified": pgettext("change", "modified"),
+        "removed": pgettext("change", "removed"),
+    }
+    return texts.get(kind, kind)
+
+
+def _pad(text: str, width: int) -> str:
+    """``text`` left-aligned in ``width`` terminal columns (a CJK character takes two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
 
 
 def _tell_unreachable(updates: list[RepoUpdate]) -> None:
@@ -107,12 +125,16 @@ def _tell_unreachable(updates: list[RepoUpdate]) -> None:
         return
     if nothing_checked(updates):
         for why in down.values():
-            err.print(f"[bold red]Error:[/] {escape(why)}", highlight=False)
+            err.print(
+                _("[bold red]Error:[/] {message}").format(message=escape(why)), highlight=False
+            )
         raise typer.Exit(5)
     for source, why in down.items():
         missed = sum(1 for u in updates if u.unreachable and u.version.source is source)
-        not_checked = counted(missed, "repository", "repositories")
-        print_warning(f"{escape(why)} Not checked: {not_checked}.")
+        not_checked = ngettext(
+            "{why} Not checked: {n} repository.", "{why} Not checked: {n} repositories.", missed
+        )
+        print_warning(not_checked.format(why=escape(why), n=missed))
 
 
 def _next_steps(
@@ -126,19 +148,33 @@ def _next_steps(
     removed = sum(u.count(ChangeKind.REMOVED) for u in updates)
     lines = []
     if apply:
-        lines.append(f"Queued {counted(len(queued), 'task')}; run them with `hfsuite queue run`.")
-    elif modified:
-        lines.append("Run `hfsuite updates --apply` to queue the modified files.")
-    if added and not include_added:
-        it = "it" if added == 1 else "them"
+        n = len(queued)
         lines.append(
-            f"New upstream: {counted(added, 'file')}; "
-            f"`hfsuite updates --apply --include-added` queues {it} too."
+            ngettext(
+                "Queued {n} task; run them with `hfsuite queue run`.",
+                "Queued {n} tasks; run them with `hfsuite queue run`.",
+                n,
+            ).format(n=n)
+        )
+    elif modified:
+        lines.append(_("Run `hfsuite updates --apply` to queue the modified files."))
+    if added and not include_added:
+        lines.append(
+            ngettext(
+                "New upstream: {n} file; `hfsuite updates --apply --include-added` queues it too.",
+                "New upstream: {n} files; `hfsuite updates --apply --include-added` queues them "
+                "too.",
+                added,
+            ).format(n=added)
         )
     if removed:
-        it = "it" if removed == 1 else "them"
         lines.append(
-            f"Removed upstream but still in their destination: {counted(removed, 'file')}; "
-            f"delete {it} if you no longer need {it}."
+            ngettext(
+                "Removed upstream but still in their destination: {n} file; delete it if you no "
+                "longer need it.",
+                "Removed upstream but still in their destination: {n} files; delete them if you "
+                "no longer need them.",
+                removed,
+            ).format(n=removed)
         )
     return lines

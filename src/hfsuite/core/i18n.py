@@ -35,6 +35,7 @@ _SYSTEM_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 class _Catalogue(Protocol):
     def gettext(self, message: str, /) -> str: ...
     def ngettext(self, singular: str, plural: str, n: int, /) -> str: ...
+    def pgettext(self, context: str, message: str, /) -> str: ...
 
 
 _language: str | None = None
@@ -124,6 +125,13 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     if catalogue is None:
         return singular if n == 1 else plural
     return catalogue.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` translated in ``context``: one English word that needs two translations
+    (``pgettext("change", "added")`` a file new upstream, ``_("added")`` a date's label)."""
+    catalogue = _load()
+    return message if catalogue is None else catalogue.pgettext(context, message)
 
 
 def N_(message: str) -> str:

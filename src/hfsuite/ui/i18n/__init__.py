@@ -24,6 +24,13 @@ _installed: list[QTranslator] = []
 """The translators in the application now (kept alive here; replaced by the next call)."""
 
 
+def QT_TRANSLATE_NOOP(context: str, source: str) -> str:
+    """Mark ``source`` for extraction in ``context`` and return it unchanged (a table of
+    English constants, shown through ``translate(context, value)``). PySide6's own is typed
+    as returning ``object``."""
+    return source
+
+
 def _names(language: str) -> list[str]:
     lang = language.split("_")[0]
     return [language, lang] if lang != language else [language]

@@ -19,12 +19,22 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QPalette
 
 from hfsuite.app.comfyui_missing import MissingItem, MissingReport
 from hfsuite.core.units import format_bytes
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.theme import colors_for
+
+translate = QCoreApplication.translate
 
 #: Qt role holding the row's :class:`RefRow`.
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -46,28 +56,34 @@ class RefColumn(enum.IntEnum):
 
 
 HEADERS = {
-    RefColumn.NODE: "Node",
-    RefColumn.FOLDER: "Folder",
-    RefColumn.FILE: "File",
-    RefColumn.STATUS: "Status",
-    RefColumn.SOURCE: "Source",
-    RefColumn.CONFIDENCE: "Confidence",
-    RefColumn.SIZE: "Size",
-    RefColumn.WHERE: "Where",
+    RefColumn.NODE: QT_TRANSLATE_NOOP("ComfyUIModel", "Node"),
+    RefColumn.FOLDER: QT_TRANSLATE_NOOP("ComfyUIModel", "Folder"),
+    RefColumn.FILE: QT_TRANSLATE_NOOP("ComfyUIModel", "File"),
+    RefColumn.STATUS: QT_TRANSLATE_NOOP("ComfyUIModel", "Status"),
+    RefColumn.SOURCE: QT_TRANSLATE_NOOP("ComfyUIModel", "Source"),
+    RefColumn.CONFIDENCE: QT_TRANSLATE_NOOP("ComfyUIModel", "Confidence"),
+    RefColumn.SIZE: QT_TRANSLATE_NOOP("ComfyUIModel", "Size"),
+    RefColumn.WHERE: QT_TRANSLATE_NOOP("ComfyUIModel", "Where"),
 }
 
 #: What each state is called in the Status column.
 STATUS_TEXT = {
-    "present": "✓ present",
-    "elsewhere": "elsewhere on disk",
-    "resolved": "missing · download",
-    "unresolved": "missing · not found",
-    "refused": "refused",
-    "inactive": "inactive",
-    "queued": "waiting to download",
-    "downloaded": "✓ present",
-    "failed": "download failed",
+    "present": QT_TRANSLATE_NOOP("ComfyUIModel", "✓ present"),
+    "elsewhere": QT_TRANSLATE_NOOP("ComfyUIModel", "elsewhere on disk"),
+    "resolved": QT_TRANSLATE_NOOP("ComfyUIModel", "missing · download"),
+    "unresolved": QT_TRANSLATE_NOOP("ComfyUIModel", "missing · not found"),
+    "refused": QT_TRANSLATE_NOOP("ComfyUIModel", "refused"),
+    "inactive": QT_TRANSLATE_NOOP("ComfyUIModel", "inactive"),
+    "queued": QT_TRANSLATE_NOOP("ComfyUIModel", "waiting to download"),
+    "downloaded": QT_TRANSLATE_NOOP("ComfyUIModel", "✓ present"),
+    "failed": QT_TRANSLATE_NOOP("ComfyUIModel", "download failed"),
 }
+
+
+def status_text(state: str) -> str:
+    """What a state is called in the Status column, translated."""
+    text = STATUS_TEXT.get(state)
+    return translate("ComfyUIModel", text) if text else state
 
 
 @dataclass
@@ -108,10 +124,12 @@ def item_state(item: MissingItem) -> str:
 def _node_text(item: MissingItem) -> str:
     ref = item.ref
     if ref.node_id is None and ref.node_type is None:
-        return "declared in the workflow" if ref.origin == "declared" else (ref.origin or "")
+        if ref.origin == "declared":
+            return translate("ComfyUIModel", "declared in the workflow")
+        return ref.origin or ""
     text = f"#{ref.node_id} {ref.node_type or ''}".strip()
     if ref.subgraph:
-        text += f"  (in {ref.subgraph})"
+        text += translate("ComfyUIModel", "  (in {subgraph})").format(subgraph=ref.subgraph)
     return text
 
 
@@ -139,7 +157,7 @@ def make_row(item: MissingItem) -> RefRow:
     cells[RefColumn.NODE] = _node_text(item)
     cells[RefColumn.FOLDER] = item.ref.folder or "?"
     cells[RefColumn.FILE] = item.ref.value
-    cells[RefColumn.STATUS] = STATUS_TEXT.get(state, state)
+    cells[RefColumn.STATUS] = status_text(state)
     cells[RefColumn.SOURCE] = _source_text(item)
     cells[RefColumn.CONFIDENCE] = best.confidence if best is not None else ""
     size = best.size if best is not None else None
@@ -198,7 +216,7 @@ class ComfyRefsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[RefColumn(section)]
+            return translate("ComfyUIModel", HEADERS[RefColumn(section)])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -247,9 +265,11 @@ class ComfyRefsModel(QAbstractTableModel):
                 continue
             row.state, row.progress, row.error = state, progress, error or None
             if state == "downloading":
-                row.cells[RefColumn.STATUS] = f"downloading {progress * 100:.0f} %"
+                row.cells[RefColumn.STATUS] = translate(
+                    "ComfyUIModel", "downloading {percent} %"
+                ).format(percent=f"{progress * 100:.0f}")
             else:
-                row.cells[RefColumn.STATUS] = STATUS_TEXT.get(state, state)
+                row.cells[RefColumn.STATUS] = status_text(state)
             if state == "downloaded":
                 row.cells[RefColumn.WHERE] = str(row.item.destination or "")
             self.dataChanged.emit(self.index(number, 0), self.index(number, len(RefColumn) - 1))

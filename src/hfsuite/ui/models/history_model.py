@@ -10,16 +10,25 @@ from collections.abc import Mapping, Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QFont, QPalette
 
 from hfsuite.app.download.updates import ChangeKind, RepoUpdate
 from hfsuite.app.history_ops import HistoryRecord
 from hfsuite.core.types import Outcome
 from hfsuite.core.units import format_bytes, format_rate
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.formatting import local_time
 from hfsuite.ui.theme import colors_for
 from hfsuite.ui.widgets.path_selector import contract_home
+
+translate = QCoreApplication.translate
 
 _Index = QModelIndex | QPersistentModelIndex
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -44,21 +53,33 @@ class Column(IntEnum):
 
 HEADERS = {
     Column.STAR: "★",
-    Column.REPO: "Repository",
-    Column.OUTCOME: "Outcome",
-    Column.UPDATE: "Upstream",
-    Column.FILES: "Files",
-    Column.SIZE: "Size",
-    Column.SPEED: "Avg speed",
-    Column.FINISHED: "Finished",
-    Column.DESTINATION: "Destination",
+    Column.REPO: QT_TRANSLATE_NOOP("HistoryModel", "Repository"),
+    Column.OUTCOME: QT_TRANSLATE_NOOP("HistoryModel", "Outcome"),
+    Column.UPDATE: QT_TRANSLATE_NOOP("HistoryModel", "Upstream"),
+    Column.FILES: QT_TRANSLATE_NOOP("HistoryModel", "Files"),
+    Column.SIZE: QT_TRANSLATE_NOOP("HistoryModel", "Size"),
+    Column.SPEED: QT_TRANSLATE_NOOP("HistoryModel", "Avg speed"),
+    Column.FINISHED: QT_TRANSLATE_NOOP("HistoryModel", "Finished"),
+    Column.DESTINATION: QT_TRANSLATE_NOOP("HistoryModel", "Destination"),
 }
+"""English (tests compare them); shown through ``translate("HistoryModel", …)``."""
 _RIGHT = {Column.FILES, Column.SIZE, Column.SPEED}
 _OUTCOME_TEXT = {
-    Outcome.COMPLETED: "Completed",
-    Outcome.FAILED: "Failed",
-    Outcome.CANCELLED: "Cancelled",
+    Outcome.COMPLETED: QT_TRANSLATE_NOOP("HistoryModel", "Completed"),
+    Outcome.FAILED: QT_TRANSLATE_NOOP("HistoryModel", "Failed"),
+    Outcome.CANCELLED: QT_TRANSLATE_NOOP("HistoryModel", "Cancelled"),
 }
+# ChangeKind's values, shown translated.
+_CHANGE_TEXT = {
+    ChangeKind.ADDED: QT_TRANSLATE_NOOP("HistoryModel", "added"),
+    ChangeKind.MODIFIED: QT_TRANSLATE_NOOP("HistoryModel", "modified"),
+    ChangeKind.REMOVED: QT_TRANSLATE_NOOP("HistoryModel", "removed"),
+}
+
+
+def _change_text(kind: ChangeKind) -> str:
+    text = _CHANGE_TEXT.get(kind)
+    return translate("HistoryModel", text) if text else kind.value
 
 
 def update_key(repo_id: str | None, destination: str) -> tuple[str, str]:
@@ -69,16 +90,16 @@ def update_key(repo_id: str | None, destination: str) -> tuple[str, str]:
 def describe_update(report: RepoUpdate) -> str:
     """A one-line summary of an update report (the Upstream cell)."""
     if report.error:
-        return "check failed"
+        return translate("HistoryModel", "check failed")
     if report.pinned:
-        return "pinned commit"
+        return translate("HistoryModel", "pinned commit")
     if not report.has_update:
-        return "✓ up to date"
+        return translate("HistoryModel", "✓ up to date")
     counts = {kind: 0 for kind in ChangeKind}
     for change in report.changes:
         counts[change.kind] += 1
-    parts = [f"{n} {kind.value}" for kind, n in counts.items() if n]
-    return "⬆ " + (", ".join(parts) if parts else "new commit")
+    parts = [f"{n} {_change_text(kind)}" for kind, n in counts.items() if n]
+    return "⬆ " + (", ".join(parts) if parts else translate("HistoryModel", "new commit"))
 
 
 class HistoryTableModel(QAbstractTableModel):
@@ -128,11 +149,11 @@ class HistoryTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
+            return translate("HistoryModel", HEADERS[Column(section)])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_align(Column(section)))
         if role == Qt.ItemDataRole.ToolTipRole and section == Column.STAR:
-            return "Favorite (click a star to toggle)"
+            return translate("HistoryModel", "Favorite (click a star to toggle)")
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -165,7 +186,8 @@ class HistoryTableModel(QAbstractTableModel):
             name = r.repo_id or r.url or "?"
             return f"{name} @{r.revision}" if r.revision and r.revision != "main" else name
         if column is Column.OUTCOME:
-            return _OUTCOME_TEXT.get(r.outcome, r.outcome.value)
+            text = _OUTCOME_TEXT.get(r.outcome)
+            return translate("HistoryModel", text) if text else r.outcome.value
         if column is Column.UPDATE:
             report = self.update_of(r)
             return describe_update(report) if report else ""
@@ -223,20 +245,34 @@ class HistoryTableModel(QAbstractTableModel):
         if column is Column.UPDATE:
             report = self.update_of(r)
             if report is None:
-                return "Not checked yet: use Check for updates"
+                return translate("HistoryModel", "Not checked yet: use Check for updates")
             if report.error:
                 return report.error
-            lines = [f"Downloaded {report.version.commit[:10]}"]
+            lines = [
+                translate("HistoryModel", "Downloaded {commit}").format(
+                    commit=report.version.commit[:10]
+                )
+            ]
             if report.current_commit:
-                lines.append(f"Upstream {report.current_commit[:10]}")
+                lines.append(
+                    translate("HistoryModel", "Upstream {commit}").format(
+                        commit=report.current_commit[:10]
+                    )
+                )
             for change in report.changes[:20]:
                 size = change.new_size if change.new_size is not None else change.old_size
-                lines.append(f"{change.kind.value}: {change.path} ({format_bytes(size or 0)})")
+                lines.append(
+                    f"{_change_text(change.kind)}: {change.path} ({format_bytes(size or 0)})"
+                )
             return "\n".join(lines)
         if column is Column.REPO:
             commit = f"\ncommit {r.commit}" if r.commit else ""
             files = "\n".join(f.path for f in r.files[:15])
-            more = f"\n… {len(r.files) - 15} more" if len(r.files) > 15 else ""
+            more = (
+                "\n" + translate("HistoryModel", "… {n} more").format(n=len(r.files) - 15)
+                if len(r.files) > 15
+                else ""
+            )
             return f"{r.repo_id or r.url}{commit}\n{files}{more}".strip()
         if column is Column.DESTINATION:
             layout = r.layout.value if r.layout else ""

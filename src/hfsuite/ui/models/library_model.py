@@ -18,15 +18,24 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QPalette
 
 from hfsuite.core.units import format_bytes
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.theme import colors_for
 from hfsuite.ui.widgets.path_selector import contract_home
 
 if TYPE_CHECKING:
     from hfsuite.app.library import LibraryFileRecord, LibraryRootRecord
+
+translate = QCoreApplication.translate
 
 _Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -48,15 +57,15 @@ class Column(IntEnum):
 
 
 HEADERS = {
-    Column.NAME: "Name",
-    Column.KIND: "Kind",
-    Column.ARCH: "Architecture",
-    Column.FORMAT: "Format",
-    Column.PRECISION: "Precision",
-    Column.SIZE: "Size",
-    Column.SOURCE: "Source repo",
-    Column.LOCATION: "Location",
-    Column.HASHED: "Hashed",
+    Column.NAME: QT_TRANSLATE_NOOP("LibraryModel", "Name"),
+    Column.KIND: QT_TRANSLATE_NOOP("LibraryModel", "Kind"),
+    Column.ARCH: QT_TRANSLATE_NOOP("LibraryModel", "Architecture"),
+    Column.FORMAT: QT_TRANSLATE_NOOP("LibraryModel", "Format"),
+    Column.PRECISION: QT_TRANSLATE_NOOP("LibraryModel", "Precision"),
+    Column.SIZE: QT_TRANSLATE_NOOP("LibraryModel", "Size"),
+    Column.SOURCE: QT_TRANSLATE_NOOP("LibraryModel", "Source repo"),
+    Column.LOCATION: QT_TRANSLATE_NOOP("LibraryModel", "Location"),
+    Column.HASHED: QT_TRANSLATE_NOOP("LibraryModel", "Hashed"),
 }
 _RIGHT = {Column.SIZE}
 _CENTER = {Column.HASHED}
@@ -76,13 +85,13 @@ TOOL_MARKS = (
     (".ollama", "Ollama"),
     ("text-generation-webui", "text-gen-webui"),
 )
-HF_CACHE_LABEL = "HF cache"
+HF_CACHE_LABEL = QT_TRANSLATE_NOOP("LibraryModel", "HF cache")
 
 
 def root_label(root: str, kind: str) -> str:
     """How a scan root is named: ``HF cache``, a known tool (``ComfyUI``) or its folder name."""
     if kind == "hf_cache":
-        return HF_CACHE_LABEL
+        return translate("LibraryModel", HF_CACHE_LABEL)
     parts = [p.lower() for p in root.split(os.sep) if p]
     for mark, name in TOOL_MARKS:
         if mark in parts:
@@ -328,11 +337,14 @@ class LibraryTableModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
+            return translate("LibraryModel", HEADERS[Column(section)])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(_align(Column(section)))
         if role == Qt.ItemDataRole.ToolTipRole and section == Column.HASHED:
-            return "Whether the SHA-256 is known (Scan with hashes, or Find duplicates)"
+            return translate(
+                "LibraryModel",
+                "Whether the SHA-256 is known (Scan with hashes, or Find duplicates)",
+            )
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -373,7 +385,9 @@ class LibraryTableModel(QAbstractTableModel):
                 text += f"\n{rec.problem_kind}: {rec.problem}"
             return text
         if column is Column.HASHED:
-            return f"SHA-256 {rec.sha256}" if rec.sha256 else "Not hashed yet"
+            if rec.sha256:
+                return f"SHA-256 {rec.sha256}"
+            return translate("LibraryModel", "Not hashed yet")
         if column is Column.LOCATION:
             return contract_home(os.path.dirname(rec.path))
         if column is Column.SOURCE and rec.hf_refs:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -30,10 +31,13 @@ from PySide6.QtCore import (
 from hfsuite.app.queue.liveness import runner_gone
 from hfsuite.core.types import Priority, RepoType, SourceKind, TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from hfsuite.app.events import TaskProgress, TasksProgressed
     from hfsuite.app.queue.manager import TaskRecord
+
+translate = QCoreApplication.translate
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -59,15 +63,16 @@ class Column(enum.IntEnum):
     """High, normal or low."""
 
 
+# English here (tests and code compare them); shown through translate("TaskModel", …).
 HEADERS = {
-    Column.NAME: "Name",
-    Column.SOURCE: "Source",
-    Column.SIZE: "Size",
-    Column.PROGRESS: "Progress",
-    Column.SPEED: "Speed",
-    Column.ETA: "ETA",
-    Column.STATUS: "Status",
-    Column.PRIORITY: "Priority",
+    Column.NAME: QT_TRANSLATE_NOOP("TaskModel", "Name"),
+    Column.SOURCE: QT_TRANSLATE_NOOP("TaskModel", "Source"),
+    Column.SIZE: QT_TRANSLATE_NOOP("TaskModel", "Size"),
+    Column.PROGRESS: QT_TRANSLATE_NOOP("TaskModel", "Progress"),
+    Column.SPEED: QT_TRANSLATE_NOOP("TaskModel", "Speed"),
+    Column.ETA: QT_TRANSLATE_NOOP("TaskModel", "ETA"),
+    Column.STATUS: QT_TRANSLATE_NOOP("TaskModel", "Status"),
+    Column.PRIORITY: QT_TRANSLATE_NOOP("TaskModel", "Priority"),
 }
 
 #: The record of the row (any column).
@@ -80,14 +85,18 @@ StateRole = Qt.ItemDataRole.UserRole + 3
 IdRole = Qt.ItemDataRole.UserRole + 4
 
 STATE_LABELS = {
-    TaskState.QUEUED: "Queued",
-    TaskState.RUNNING: "Downloading",
-    TaskState.PAUSED: "Paused",
-    TaskState.COMPLETED: "Completed",
-    TaskState.FAILED: "Failed",
-    TaskState.CANCELLED: "Cancelled",
+    TaskState.QUEUED: QT_TRANSLATE_NOOP("TaskModel", "Queued"),
+    TaskState.RUNNING: QT_TRANSLATE_NOOP("TaskModel", "Downloading"),
+    TaskState.PAUSED: QT_TRANSLATE_NOOP("TaskModel", "Paused"),
+    TaskState.COMPLETED: QT_TRANSLATE_NOOP("TaskModel", "Completed"),
+    TaskState.FAILED: QT_TRANSLATE_NOOP("TaskModel", "Failed"),
+    TaskState.CANCELLED: QT_TRANSLATE_NOOP("TaskModel", "Cancelled"),
 }
-PRIORITY_LABELS = {Priority.HIGH: "▲ High", Priority.NORMAL: "Normal", Priority.LOW: "▼ Low"}
+PRIORITY_LABELS = {
+    Priority.HIGH: QT_TRANSLATE_NOOP("TaskModel", "▲ High"),
+    Priority.NORMAL: QT_TRANSLATE_NOOP("TaskModel", "Normal"),
+    Priority.LOW: QT_TRANSLATE_NOOP("TaskModel", "▼ Low"),
+}
 _LIVE_COLUMNS = (Column.PROGRESS, Column.SPEED, Column.ETA)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -98,12 +107,21 @@ def queue_key(record: TaskRecord) -> tuple[int, float, int]:
     return (-int(record.priority), record.rank, record.id)
 
 
+def state_label(state: TaskState) -> str:
+    """A task state as the window shows it, translated."""
+    return translate("TaskModel", STATE_LABELS[state])
+
+
 def source_text(record: TaskRecord) -> str:
     """Where a task downloads from, for people: ``HF model``, ``ModelScope dataset``, ``URL``."""
     if record.source is SourceKind.URL:
         return "URL"
     hub = "HF" if record.source is SourceKind.HUGGINGFACE else "ModelScope"
-    kind = {RepoType.MODEL: "model", RepoType.DATASET: "dataset", RepoType.SPACE: "space"}
+    kind = {
+        RepoType.MODEL: translate("TaskModel", "model"),
+        RepoType.DATASET: translate("TaskModel", "dataset"),
+        RepoType.SPACE: translate("TaskModel", "space"),
+    }
     return f"{hub} {kind.get(record.repo_type, str(record.repo_type))}"
 
 
@@ -129,7 +147,7 @@ class TaskTableModel(QAbstractTableModel):
     ) -> Any:
         if orientation is Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[Column(section)]
+                return translate("TaskModel", HEADERS[Column(section)])
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _RIGHT if section in (Column.SIZE, Column.SPEED, Column.ETA) else _LEFT
         return None
@@ -206,18 +224,28 @@ class TaskTableModel(QAbstractTableModel):
         if column == Column.ETA:
             return format_duration(live.eta_s) if live and live.speed_bps > 0 else ""
         if column == Column.STATUS:
-            return "Interrupted" if runner_gone(record) else STATE_LABELS[record.state]
+            if runner_gone(record):
+                return translate("TaskModel", "Interrupted")
+            return state_label(record.state)
         if column == Column.PRIORITY:
-            return PRIORITY_LABELS.get(record.priority, str(record.priority))
+            label = PRIORITY_LABELS.get(record.priority)
+            return translate("TaskModel", label) if label else str(record.priority)
         return ""
 
     @staticmethod
     def _tooltip(record: TaskRecord) -> str:
-        lines = [record.display_name, f"Destination: {record.destination}"]
+        lines = [
+            record.display_name,
+            translate("TaskModel", "Destination: {path}").format(path=record.destination),
+        ]
         if record.files_total:
-            lines.append(f"Files: {record.files_done} of {record.files_total}")
+            lines.append(
+                translate("TaskModel", "Files: {done} of {total}").format(
+                    done=record.files_done, total=record.files_total
+                )
+            )
         if record.error:
-            lines.append(f"Error: {record.error}")
+            lines.append(translate("TaskModel", "Error: {error}").format(error=record.error))
         return "\n".join(lines)
 
     # --- changing -------------------------------------------------------------------------

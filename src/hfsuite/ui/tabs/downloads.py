@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from hfsuite.core.types import TaskState
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.delegates import QueueDelegate
 from hfsuite.ui.models.task_model import Column, TaskFilterModel, TaskRole, TaskTableModel
 from hfsuite.ui.speed_sampler import SpeedSampler
@@ -49,12 +50,15 @@ if TYPE_CHECKING:
     from hfsuite.ui.context import UiContext
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
+translate = QCoreApplication.translate
+
+# Keyed by the English name (code and tests use it); shown through translate("DownloadsTab", …).
 _FILTERS: dict[str, frozenset[TaskState] | None] = {
-    "All": None,
-    "Active": frozenset({TaskState.RUNNING}),
-    "Queued": frozenset({TaskState.QUEUED, TaskState.PAUSED}),
-    "Done": frozenset({TaskState.COMPLETED}),
-    "Failed": frozenset({TaskState.FAILED, TaskState.CANCELLED}),
+    QT_TRANSLATE_NOOP("DownloadsTab", "All"): None,
+    QT_TRANSLATE_NOOP("DownloadsTab", "Active"): frozenset({TaskState.RUNNING}),
+    QT_TRANSLATE_NOOP("DownloadsTab", "Queued"): frozenset({TaskState.QUEUED, TaskState.PAUSED}),
+    QT_TRANSLATE_NOOP("DownloadsTab", "Done"): frozenset({TaskState.COMPLETED}),
+    QT_TRANSLATE_NOOP("DownloadsTab", "Failed"): frozenset({TaskState.FAILED, TaskState.CANCELLED}),
 }
 _SAMPLE_MS = 250
 
@@ -117,7 +121,10 @@ class DownloadsTab(QWidget):
         layout.addWidget(self.splitter)
 
         self.empty_label = QLabel(
-            "No downloads yet.\nAdd models with Ctrl+N, or drop links or a text file here.",
+            translate(
+                "DownloadsTab",
+                "No downloads yet.\nAdd models with Ctrl+N, or drop links or a text file here.",
+            ),
             self.view.viewport(),
         )
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -164,7 +171,7 @@ class DownloadsTab(QWidget):
         self.filter_group = QButtonGroup(self)
         self.filter_buttons: dict[str, QPushButton] = {}
         for name in _FILTERS:
-            button = QPushButton(name)
+            button = QPushButton(translate("DownloadsTab", name))
             button.setObjectName("chip")
             button.setCheckable(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -174,7 +181,7 @@ class DownloadsTab(QWidget):
             box.addWidget(button)
         self.filter_buttons["All"].setChecked(True)
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter by name…")
+        self.filter_edit.setPlaceholderText(translate("DownloadsTab", "Filter by name…"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setFixedWidth(200)
         self.filter_edit.textChanged.connect(self.proxy.set_text)
@@ -185,7 +192,7 @@ class DownloadsTab(QWidget):
         """Put the number of tasks on each filter chip."""
         for name, states in _FILTERS.items():
             n = sum(counts.values()) if states is None else sum(counts.get(s, 0) for s in states)
-            self.filter_buttons[name].setText(f"{name}  {n}")
+            self.filter_buttons[name].setText(f"{translate('DownloadsTab', name)}  {n}")
 
     def refresh_icons(self) -> None:
         """Repaint the toolbar icons in the palette's colours (after a theme change)."""
@@ -290,9 +297,11 @@ class DownloadsTab(QWidget):
         record = self.details.record
         limit = self.ctx.suite.global_bucket.rate_bps
         if record is not None and self.speeds.tracks(record.id):
-            self.details.set_graph("Speed · this download", self.speeds.history(record.id), limit)
+            title = translate("DownloadsTab", "Speed · this download")
+            self.details.set_graph(title, self.speeds.history(record.id), limit)
         else:
-            self.details.set_graph("Speed · all downloads", self.speeds.history(), limit)
+            title = translate("DownloadsTab", "Speed · all downloads")
+            self.details.set_graph(title, self.speeds.history(), limit)
 
     def _update_empty(self, *_: Any) -> None:
         empty = self.loaded and self.model.rowCount() == 0

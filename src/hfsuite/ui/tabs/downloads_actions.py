@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar, QToolButton, QWidget
 
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from hfsuite.app.queue.manager import TaskRecord
     from hfsuite.ui.context import UiContext
 
+translate = QCoreApplication.translate
+
 PAUSABLE = frozenset({TaskState.QUEUED, TaskState.RUNNING})
 RESUMABLE = frozenset({TaskState.PAUSED})
 RETRYABLE = frozenset({TaskState.FAILED, TaskState.CANCELLED})
@@ -43,8 +45,6 @@ def source_url(record: TaskRecord, endpoint: str) -> str:
     prefix = {RepoType.DATASET: "datasets/", RepoType.SPACE: "spaces/"}.get(record.repo_type, "")
     page = f"{endpoint.rstrip('/')}/{prefix}{record.repo_id}"
     return page + (f"/tree/{record.revision}" if record.revision else "")
-
-
 
 
 class QueueActions:
@@ -75,7 +75,7 @@ class QueueActions:
         #: Every action by name (``pause``, ``move_top``, ``priority_high``…).
         self.by_name: dict[str, QAction] = {}
         self._build_actions(add, focus_filter)
-        self.priority_menu = QMenu("Priority", host)
+        self.priority_menu = QMenu(translate("DownloadsActions", "Priority"), host)
         for name in ("high", "normal", "low"):
             self.priority_menu.addAction(self.by_name[f"priority_{name}"])
         self.priority_button = QToolButton()
@@ -114,33 +114,112 @@ class QueueActions:
 
     def _build_actions(self, add: Callable[[], Any], focus_filter: Callable[[], Any]) -> None:
         a = self._action
-        a("add", "Add", add, "add")
-        self.by_name["add"].setToolTip(f"Add downloads ({shortcuts.native_text('add')})")
-        a("resume", "Resume", self.resume_selected, "resume")
-        a("pause", "Pause", self.pause_selected, "pause")
-        a("toggle", "Pause/Resume", self.toggle_selected, None, "toggle")
-        a("cancel", "Cancel", self.cancel_selected, "cancel", "cancel")
-        a("retry", "Retry", self.retry_selected, "retry", "retry")
-        a("remove", "Remove", lambda: self.remove_selected(False), "remove", "remove")
-        a("remove_data", "Remove and delete data", lambda: self.remove_selected(True), None)
+        a("add", translate("DownloadsActions", "Add"), add, "add")
+        self.by_name["add"].setToolTip(
+            translate("DownloadsActions", "Add downloads ({keys})").format(
+                keys=shortcuts.native_text("add")
+            )
+        )
+        a("resume", translate("DownloadsActions", "Resume"), self.resume_selected, "resume")
+        a("pause", translate("DownloadsActions", "Pause"), self.pause_selected, "pause")
+        a(
+            "toggle",
+            translate("DownloadsActions", "Pause/Resume"),
+            self.toggle_selected,
+            None,
+            "toggle",
+        )
+        a(
+            "cancel",
+            translate("DownloadsActions", "Cancel"),
+            self.cancel_selected,
+            "cancel",
+            "cancel",
+        )
+        a("retry", translate("DownloadsActions", "Retry"), self.retry_selected, "retry", "retry")
+        a(
+            "remove",
+            translate("DownloadsActions", "Remove"),
+            lambda: self.remove_selected(False),
+            "remove",
+            "remove",
+        )
+        a(
+            "remove_data",
+            translate("DownloadsActions", "Remove and delete data"),
+            lambda: self.remove_selected(True),
+            None,
+        )
         self._extra_shortcut("remove_data")
         moves = [
-            ("move_top", "Move to top", MoveDirection.TOP, "top", None),
-            ("move_up", "Move up", MoveDirection.UP, "up", "move_up"),
-            ("move_down", "Move down", MoveDirection.DOWN, "down", "move_down"),
-            ("move_bottom", "Move to bottom", MoveDirection.BOTTOM, "bottom", "move_bottom"),
+            (
+                "move_top",
+                translate("DownloadsActions", "Move to top"),
+                MoveDirection.TOP,
+                "top",
+                None,
+            ),
+            (
+                "move_up",
+                translate("DownloadsActions", "Move up"),
+                MoveDirection.UP,
+                "up",
+                "move_up",
+            ),
+            (
+                "move_down",
+                translate("DownloadsActions", "Move down"),
+                MoveDirection.DOWN,
+                "down",
+                "move_down",
+            ),
+            (
+                "move_bottom",
+                translate("DownloadsActions", "Move to bottom"),
+                MoveDirection.BOTTOM,
+                "bottom",
+                "move_bottom",
+            ),
         ]
         for name, text, direction, icon_name, key in moves:
             a(name, text, self._move_slot(direction), icon_name, key)
         self._extra_shortcut("move_top")
-        for level in (Priority.HIGH, Priority.NORMAL, Priority.LOW):
-            name = f"priority_{level.name.lower()}"
-            a(name, f"{level.name.capitalize()} priority", self._priority_slot(level))
-        a("open_folder", "Open folder", self.open_folder, "folder", "open_folder")
-        a("copy_url", "Copy source URL", self.copy_url, "copy", "copy_url")
-        a("pause_all", "Pause all", self.pause_all, None, "pause_all")
-        a("resume_all", "Resume all", self.resume_all, None, "resume_all")
-        a("focus_filter", "Filter", focus_filter, None, None)
+        levels = {
+            Priority.HIGH: translate("DownloadsActions", "High priority"),
+            Priority.NORMAL: translate("DownloadsActions", "Normal priority"),
+            Priority.LOW: translate("DownloadsActions", "Low priority"),
+        }
+        for level, text in levels.items():
+            a(f"priority_{level.name.lower()}", text, self._priority_slot(level))
+        a(
+            "open_folder",
+            translate("DownloadsActions", "Open folder"),
+            self.open_folder,
+            "folder",
+            "open_folder",
+        )
+        a(
+            "copy_url",
+            translate("DownloadsActions", "Copy source URL"),
+            self.copy_url,
+            "copy",
+            "copy_url",
+        )
+        a(
+            "pause_all",
+            translate("DownloadsActions", "Pause all"),
+            self.pause_all,
+            None,
+            "pause_all",
+        )
+        a(
+            "resume_all",
+            translate("DownloadsActions", "Resume all"),
+            self.resume_all,
+            None,
+            "resume_all",
+        )
+        a("focus_filter", translate("DownloadsActions", "Filter"), focus_filter, None, None)
 
     def _move_slot(self, direction: MoveDirection) -> Callable[[], None]:
         return lambda: self.move_selected(direction)
@@ -165,7 +244,7 @@ class QueueActions:
         self._add_icon_only(toolbar, ("move_top", "move_up", "move_down", "move_bottom"))
         button = self.priority_button
         button.setObjectName("priority_button")
-        button.setText("Priority ▾")
+        button.setText(translate("DownloadsActions", "Priority ▾"))
         button.setProperty("icon_name", "priority")
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -289,17 +368,25 @@ class QueueActions:
         if not ids:
             return
         if delete_data and confirm:
+            count = len(ids)  # a plain name: lupdate misreads a call as the count
             answer = QMessageBox.question(
                 self.host,
-                "Delete partial data?",
-                f"Remove {len(ids)} download(s) and delete their partial data? "
-                "Completed files are kept.",
+                translate("DownloadsActions", "Delete partial data?"),
+                translate(
+                    "DownloadsActions",
+                    "Remove %n download(s) and delete their partial data? "
+                    "Completed files are kept.",
+                    None,
+                    count,
+                ),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self._run(
             lambda: self.ctx.manager.remove(ids, delete_data=delete_data),
-            lambda n: self.ctx.notify(f"Removed {n} download(s)."),
+            lambda n: self.ctx.notify(
+                translate("DownloadsActions", "Removed %n download(s).", None, n)
+            ),
         )
 
     def move_selected(self, direction: MoveDirection) -> None:
@@ -332,7 +419,10 @@ class QueueActions:
         endpoint = self.ctx.suite.settings.endpoint
         urls = [source_url(r, endpoint) for r in self.selection()]
         if urls:
+            copied = len(urls)
             QGuiApplication.clipboard().setText("\n".join(urls))
             self.ctx.notify(
-                "Copied " + ("the source URL." if len(urls) == 1 else f"{len(urls)} URLs.")
+                translate("DownloadsActions", "Copied the source URL.")
+                if len(urls) == 1
+                else translate("DownloadsActions", "Copied %n URLs.", None, copied)
             )

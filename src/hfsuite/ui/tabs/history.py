@@ -19,7 +19,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -49,6 +58,7 @@ from hfsuite.app.history_ops import (
 from hfsuite.core.types import Outcome
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.history_model import (
     RECORD_ROLE,
     SORT_ROLE,
@@ -62,18 +72,21 @@ from hfsuite.ui.widgets.table_setup import setup_table
 if TYPE_CHECKING:
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
+translate = QCoreApplication.translate
+
+# English labels (tests pick items by them); shown through translate("HistoryTab", …).
 DATE_RANGES = (
-    ("Any time", None),
-    ("Today", 0),
-    ("Last 7 days", 7),
-    ("Last 30 days", 30),
-    ("Last 12 months", 365),
+    (QT_TRANSLATE_NOOP("HistoryTab", "Any time"), None),
+    (QT_TRANSLATE_NOOP("HistoryTab", "Today"), 0),
+    (QT_TRANSLATE_NOOP("HistoryTab", "Last 7 days"), 7),
+    (QT_TRANSLATE_NOOP("HistoryTab", "Last 30 days"), 30),
+    (QT_TRANSLATE_NOOP("HistoryTab", "Last 12 months"), 365),
 )
 OUTCOMES = (
-    ("All outcomes", None),
-    ("Completed", Outcome.COMPLETED),
-    ("Failed", Outcome.FAILED),
-    ("Cancelled", Outcome.CANCELLED),
+    (QT_TRANSLATE_NOOP("HistoryTab", "All outcomes"), None),
+    (QT_TRANSLATE_NOOP("HistoryTab", "Completed"), Outcome.COMPLETED),
+    (QT_TRANSLATE_NOOP("HistoryTab", "Failed"), Outcome.FAILED),
+    (QT_TRANSLATE_NOOP("HistoryTab", "Cancelled"), Outcome.CANCELLED),
 )
 
 
@@ -84,8 +97,6 @@ def since_for(days: int | None, now: float | None = None) -> float | None:
     now = time.time() if now is None else now
     midnight = datetime.fromtimestamp(now).replace(hour=0, minute=0, second=0, microsecond=0)
     return midnight.timestamp() - days * 86400
-
-
 
 
 class HistoryTab(QWidget):
@@ -136,30 +147,38 @@ class HistoryTab(QWidget):
     # --- building -------------------------------------------------------------------------
     def _build_filters(self) -> None:
         self.text_edit = QLineEdit(self)
-        self.text_edit.setPlaceholderText("Filter by repository, folder, revision or error…")
+        self.text_edit.setPlaceholderText(
+            translate("HistoryTab", "Filter by repository, folder, revision or error…")
+        )
         self.text_edit.setClearButtonEnabled(True)
         self.text_edit.textChanged.connect(lambda _t: self._reload_timer.start())
         self.date_combo = QComboBox(self)
         for label, days in DATE_RANGES:
-            self.date_combo.addItem(label, days)
+            self.date_combo.addItem(translate("HistoryTab", label), days)
         self.outcome_combo = QComboBox(self)
         for label, outcome in OUTCOMES:
-            self.outcome_combo.addItem(label, outcome)
+            self.outcome_combo.addItem(translate("HistoryTab", label), outcome)
         for combo in (self.date_combo, self.outcome_combo):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
-        self.favorites_button = QPushButton("★ Favorites", self)
+        self.favorites_button = QPushButton(translate("HistoryTab", "★ Favorites"), self)
         self.favorites_button.setObjectName("chip")
         self.favorites_button.setCheckable(True)
-        self.favorites_button.setToolTip("Only starred repositories")
+        self.favorites_button.setToolTip(translate("HistoryTab", "Only starred repositories"))
         self.favorites_button.toggled.connect(lambda _on: self.reload())
-        self.check_button = QPushButton("Check for updates", self)
-        self.check_button.setToolTip("Ask the Hub whether downloaded repositories changed")
+        self.check_button = QPushButton(translate("HistoryTab", "Check for updates"), self)
+        self.check_button.setToolTip(
+            translate("HistoryTab", "Ask the Hub whether downloaded repositories changed")
+        )
         self.check_button.clicked.connect(self.check_updates)
-        self.export_button = QPushButton("Export", self)
-        self.export_button.setToolTip("Save the rows matching the filters as CSV or JSON")
+        self.export_button = QPushButton(translate("HistoryTab", "Export"), self)
+        self.export_button.setToolTip(
+            translate("HistoryTab", "Save the rows matching the filters as CSV or JSON")
+        )
         menu = QMenu(self.export_button)
-        menu.addAction("Export as CSV…", lambda: self.export_dialog("csv"))
-        menu.addAction("Export as JSON…", lambda: self.export_dialog("json"))
+        menu.addAction(translate("HistoryTab", "Export as CSV…"), lambda: self.export_dialog("csv"))
+        menu.addAction(
+            translate("HistoryTab", "Export as JSON…"), lambda: self.export_dialog("json")
+        )
         self.export_button.setMenu(menu)
         row = QHBoxLayout()
         row.setSpacing(8)
@@ -205,11 +224,11 @@ class HistoryTab(QWidget):
         self.summary_label = QLabel(self)
         self.status_label = QLabel(self)
         self.status_label.hide()
-        self.redownload_button = QPushButton("Re-download", self)
+        self.redownload_button = QPushButton(translate("HistoryTab", "Re-download"), self)
         self.redownload_button.clicked.connect(self.redownload_selected)
-        self.open_button = QPushButton("Open folder", self)
+        self.open_button = QPushButton(translate("HistoryTab", "Open folder"), self)
         self.open_button.clicked.connect(self.open_folder)
-        self.queue_updates_button = QPushButton("Queue updates", self)
+        self.queue_updates_button = QPushButton(translate("HistoryTab", "Queue updates"), self)
         self.queue_updates_button.setObjectName("primary")
         self.queue_updates_button.clicked.connect(lambda: self.queue_updates(confirm=True))
         self.queue_updates_button.hide()
@@ -302,15 +321,22 @@ class HistoryTab(QWidget):
         if not records:
             filtered = self.current_query() != HistoryQuery()
             self.summary_label.setText(
-                "Nothing matches these filters." if filtered else "No downloads yet."
+                translate("HistoryTab", "Nothing matches these filters.")
+                if filtered
+                else translate("HistoryTab", "No downloads yet.")
             )
             return
         total = sum(sum(f.size_bytes for f in r.files) or r.bytes_downloaded for r in records)
         failed = sum(1 for r in records if r.outcome is Outcome.FAILED)
-        noun = "download" if len(records) == 1 else "downloads"
-        text = f"{len(records)} {noun} · {format_bytes(total)}"
+        n = len(records)
+        count = (
+            translate("HistoryTab", "1 download")
+            if n == 1
+            else translate("HistoryTab", "%n downloads", None, n)
+        )
+        text = f"{count} · {format_bytes(total)}"
         if failed:
-            text += f" · {failed} failed"
+            text += " · " + translate("HistoryTab", "{n} failed").format(n=failed)
         self.summary_label.setText(text)
 
     # --- selection and row actions ---------------------------------------------------------
@@ -341,7 +367,7 @@ class HistoryTab(QWidget):
     def toggle_favorite(self, record: HistoryRecord) -> None:
         """Star or unstar a row's repository (every row of it follows)."""
         if not record.repo_id:
-            self.ctx.notify("Plain URL downloads cannot be favorites.")
+            self.ctx.notify(translate("HistoryTab", "Plain URL downloads cannot be favorites."))
             return
         db = self.ctx.suite.database
         ref = ref_of(record)
@@ -358,7 +384,11 @@ class HistoryTab(QWidget):
 
         def done(task_ids: list[int]) -> None:
             count = len(task_ids)
-            self.ctx.notify(f"Queued {count} re-download{'s' if count != 1 else ''}.")
+            self.ctx.notify(
+                translate("HistoryTab", "Queued 1 re-download.")
+                if count == 1
+                else translate("HistoryTab", "Queued %n re-downloads.", None, count)
+            )
             self.tasks_queued.emit(task_ids)
 
         self.ctx.run_async(lambda: [manager.redownload(i) for i in ids], done)
@@ -372,7 +402,11 @@ class HistoryTab(QWidget):
 
         def opened(exists: bool) -> None:
             if not exists:
-                self.ctx.notify(f"The folder {folder} no longer exists.")
+                self.ctx.notify(
+                    translate("HistoryTab", "The folder {folder} no longer exists.").format(
+                        folder=folder
+                    )
+                )
             else:
                 QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
@@ -384,11 +418,15 @@ class HistoryTab(QWidget):
             return
         record: HistoryRecord = index.data(RECORD_ROLE)
         menu = QMenu(self)
-        menu.addAction("Re-download", self.redownload_selected)
-        menu.addAction("Open folder", self.open_folder)
-        star = "Remove from favorites" if record.is_favorite else "Add to favorites"
+        menu.addAction(translate("HistoryTab", "Re-download"), self.redownload_selected)
+        menu.addAction(translate("HistoryTab", "Open folder"), self.open_folder)
+        star = (
+            translate("HistoryTab", "Remove from favorites")
+            if record.is_favorite
+            else translate("HistoryTab", "Add to favorites")
+        )
         menu.addAction(star, lambda: self.toggle_favorite(record))
-        copy = QAction("Copy repository id", menu)
+        copy = QAction(translate("HistoryTab", "Copy repository id"), menu)
         copy.triggered.connect(
             lambda: QGuiApplication.clipboard().setText(record.repo_id or record.url or "")
         )
@@ -399,8 +437,14 @@ class HistoryTab(QWidget):
     def export_dialog(self, fmt: str) -> None:
         """Ask for a file, then export the rows matching the filters."""
         default = str(Path.home() / f"hfsuite-history.{fmt}")
-        name_filter = "CSV files (*.csv)" if fmt == "csv" else "JSON files (*.json)"
-        path, _ = QFileDialog.getSaveFileName(self, "Export history", default, name_filter)
+        name_filter = (
+            translate("HistoryTab", "CSV files (*.csv)")
+            if fmt == "csv"
+            else translate("HistoryTab", "JSON files (*.json)")
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            self, translate("HistoryTab", "Export history"), default, name_filter
+        )
         if path:
             self.export_to(Path(path), fmt)
 
@@ -415,7 +459,11 @@ class HistoryTab(QWidget):
                 return export_history(suite.database, fmt, out, query, redactor=suite.redactor)
 
         def done(count: int) -> None:
-            self.ctx.notify(f"Exported {count} history entries to {path}")
+            self.ctx.notify(
+                translate("HistoryTab", "Exported {count} history entries to {path}").format(
+                    count=count, path=path
+                )
+            )
             self.exported.emit(str(path), count)
 
         self.ctx.run_async(work, done)
@@ -425,7 +473,7 @@ class HistoryTab(QWidget):
         """Ask the Hub whether the downloaded repositories moved to new commits."""
         suite = self.ctx.suite
         self.check_button.setEnabled(False)
-        set_status(self.status_label, "busy", "Checking for updates…")
+        set_status(self.status_label, "busy", translate("HistoryTab", "Checking for updates…"))
 
         def done(reports: list[RepoUpdate]) -> None:
             self.check_button.setEnabled(True)
@@ -436,22 +484,35 @@ class HistoryTab(QWidget):
             changed = [r for r in reports if r.has_update]
             failed = [r for r in reports if r.error]
             if not reports:
-                set_status(self.status_label, "note", "Nothing downloaded to check yet.")
+                set_status(
+                    self.status_label,
+                    "note",
+                    translate("HistoryTab", "Nothing downloaded to check yet."),
+                )
             elif changed:
-                noun = "repository has" if len(changed) == 1 else "repositories have"
-                set_status(self.status_label, "warning", f"{len(changed)} {noun} updates.")
+                n = len(changed)
+                text = (
+                    translate("HistoryTab", "1 repository has updates.")
+                    if n == 1
+                    else translate("HistoryTab", "%n repositories have updates.", None, n)
+                )
+                set_status(self.status_label, "warning", text)
             else:
-                set_status(self.status_label, "ok", "Everything is up to date.")
+                set_status(
+                    self.status_label, "ok", translate("HistoryTab", "Everything is up to date.")
+                )
             if failed:
                 self.status_label.setText(
-                    self.status_label.text() + f" {len(failed)} could not be checked."
+                    self.status_label.text()
+                    + " "
+                    + translate("HistoryTab", "{n} could not be checked.").format(n=len(failed))
                 )
             self.queue_updates_button.setVisible(bool(updates.update_specs(reports)))
             self.updates_checked.emit(reports)
 
         def failed(error: BaseException) -> None:
             self.check_button.setEnabled(True)
-            set_status(self.status_label, "error", "Update check failed.")
+            set_status(self.status_label, "error", translate("HistoryTab", "Update check failed."))
             self.ctx.show_error(error)
 
         self.ctx.run_async(lambda: updates.check_updates(suite), done, failed)
@@ -472,19 +533,30 @@ class HistoryTab(QWidget):
                 modified = [c for c in report.changes if c.kind is ChangeKind.MODIFIED]
                 if report.has_update and modified:
                     size = format_bytes(sum(c.new_size or 0 for c in modified))
-                    lines.append(f"• {report.version.repo_id}: {len(modified)} files, {size}")
+                    lines.append(
+                        translate("HistoryTab", "• {repo}: {n} files, {size}").format(
+                            repo=report.version.repo_id, n=len(modified), size=size
+                        )
+                    )
             answer = QMessageBox.question(
                 self,
-                "Queue updates",
-                "Download the modified files again?\n\n" + "\n".join(lines),
+                translate("HistoryTab", "Queue updates"),
+                translate("HistoryTab", "Download the modified files again?")
+                + "\n\n"
+                + "\n".join(lines),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         manager = self.ctx.manager
 
         def done(ids: list[int]) -> None:
+            queued = len(ids)  # a plain name: lupdate misreads a call as the count
             self.queue_updates_button.hide()
-            self.ctx.notify(f"Queued {len(ids)} update{'s' if len(ids) != 1 else ''}.")
+            self.ctx.notify(
+                translate("HistoryTab", "Queued 1 update.")
+                if len(ids) == 1
+                else translate("HistoryTab", "Queued %n updates.", None, queued)
+            )
             self.tasks_queued.emit(ids)
 
         self.ctx.run_async(lambda: manager.add(specs), done)

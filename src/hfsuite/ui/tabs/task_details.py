@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,11 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hfsuite.core.types import TaskState
+from hfsuite.core.types import Priority, TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.delegates import FileProgressDelegate
 from hfsuite.ui.models.task_files_model import FileColumn, TaskFilesModel
-from hfsuite.ui.models.task_model import STATE_LABELS, source_text
+from hfsuite.ui.models.task_model import source_text, state_label
 from hfsuite.ui.theme import colors_for
 from hfsuite.ui.widgets.path_selector import contract_home
 from hfsuite.ui.widgets.progress_ring import ProgressRing
@@ -44,6 +45,23 @@ if TYPE_CHECKING:
     from hfsuite.app.queue.manager import TaskFileRecord, TaskRecord
     from hfsuite.ui.bridge import EngineBridge
     from hfsuite.ui.context import UiContext
+
+translate = QCoreApplication.translate
+
+# Captions of the facts grid (English keys of ``facts``; shown translated).
+_FACTS = (
+    QT_TRANSLATE_NOOP("TaskDetails", "Size"),
+    QT_TRANSLATE_NOOP("TaskDetails", "Done"),
+    QT_TRANSLATE_NOOP("TaskDetails", "Speed"),
+    QT_TRANSLATE_NOOP("TaskDetails", "ETA"),
+    QT_TRANSLATE_NOOP("TaskDetails", "Files"),
+    QT_TRANSLATE_NOOP("TaskDetails", "Priority"),
+)
+_PRIORITIES = {
+    Priority.HIGH: QT_TRANSLATE_NOOP("TaskDetails", "High"),
+    Priority.NORMAL: QT_TRANSLATE_NOOP("TaskDetails", "Normal"),
+    Priority.LOW: QT_TRANSLATE_NOOP("TaskDetails", "Low"),
+}
 
 
 def _card() -> QFrame:
@@ -73,10 +91,12 @@ class TaskDetails(QWidget):
         summary.setMinimumWidth(300)
         summary.setMaximumWidth(380)
         self.ring = ProgressRing(diameter=76)
-        self.title = QLabel("No task selected")
+        self.title = QLabel(translate("TaskDetails", "No task selected"))
         self.title.setObjectName("title")
         self.title.setWordWrap(True)
-        self.subtitle = QLabel("Select a download to see its files and speed.")
+        self.subtitle = QLabel(
+            translate("TaskDetails", "Select a download to see its files and speed.")
+        )
         self.subtitle.setObjectName("muted")
         self.subtitle.setWordWrap(True)
         head = QHBoxLayout()
@@ -92,8 +112,8 @@ class TaskDetails(QWidget):
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(4)
         self.facts: dict[str, QLabel] = {}
-        for i, key in enumerate(("Size", "Done", "Speed", "ETA", "Files", "Priority")):
-            caption = QLabel(key)
+        for i, key in enumerate(_FACTS):
+            caption = QLabel(translate("TaskDetails", key))
             caption.setObjectName("muted")
             value = QLabel("—")
             value.setObjectName("stat")
@@ -138,7 +158,7 @@ class TaskDetails(QWidget):
         header.resizeSection(FileColumn.SIZE, 80)
         header.resizeSection(FileColumn.PROGRESS, 150)
         header.resizeSection(FileColumn.STATE, 100)
-        files_title = QLabel("Files")
+        files_title = QLabel(translate("TaskDetails", "Files"))
         files_title.setObjectName("stat")
         files_box = QVBoxLayout(files_card)
         files_box.setContentsMargins(12, 10, 12, 6)
@@ -149,7 +169,7 @@ class TaskDetails(QWidget):
         speed_card = _card()
         speed_card.setMinimumWidth(260)
         speed_card.setMaximumWidth(420)
-        self.graph_title = QLabel("Speed · all downloads")
+        self.graph_title = QLabel(translate("TaskDetails", "Speed · all downloads"))
         self.graph_title.setObjectName("stat")
         self.graph = SpeedGraph()
         speed_box = QVBoxLayout(speed_card)
@@ -174,8 +194,10 @@ class TaskDetails(QWidget):
         if record is None:
             self.ring.set_value(0.0)
             self.ring.set_caption("")
-            self.title.setText("No task selected")
-            self.subtitle.setText("Select a download to see its files and speed.")
+            self.title.setText(translate("TaskDetails", "No task selected"))
+            self.subtitle.setText(
+                translate("TaskDetails", "Select a download to see its files and speed.")
+            )
             for label in self.facts.values():
                 label.setText("—")
             self.destination.setText("")
@@ -204,11 +226,11 @@ class TaskDetails(QWidget):
         fraction = (done / total) if total else (1.0 if record.state is TaskState.COMPLETED else 0)
         self.ring.set_value(min(1.0, fraction))
         self.ring.set_color(colors.state_color(record.state))
-        self.ring.set_caption(STATE_LABELS[record.state].lower())
+        self.ring.set_caption(state_label(record.state).lower())
         self.title.setText(
             record.display_name + (f" @{record.revision}" if record.revision else "")
         )
-        self.subtitle.setText(f"{STATE_LABELS[record.state]} · {source_text(record)}")
+        self.subtitle.setText(f"{state_label(record.state)} · {source_text(record)}")
         self.facts["Size"].setText(format_bytes(total) if total else "—")
         self.facts["Done"].setText(format_bytes(done) if total else "—")
         self.facts["Speed"].setText(format_rate(live.speed_bps) if running and live else "—")
@@ -219,7 +241,7 @@ class TaskDetails(QWidget):
             live.files_total if running and live and live.files_total else record.files_total
         )
         self.facts["Files"].setText(f"{files_done} / {files_total}" if files_total else "—")
-        self.facts["Priority"].setText(record.priority.name.capitalize())
+        self.facts["Priority"].setText(translate("TaskDetails", _PRIORITIES[record.priority]))
         self.destination.setText(f"→ {contract_home(record.destination)}")
         self.destination.setToolTip(record.destination)
         if record.error:
