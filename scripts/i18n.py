@@ -70,6 +70,13 @@ CONVERTED_UI: tuple[str, ...] = (
     "ui/tabs/downloads_actions.py",
     "ui/tabs/task_details.py",
     "ui/tabs/history.py",
+    "ui/tabs/library.py",
+    "ui/tabs/library_details.py",
+    "ui/tabs/library_dupes.py",
+    "ui/tabs/library_scan.py",
+    "ui/tabs/comfyui.py",
+    "ui/dialogs/reclaim_dialog.py",
+    "ui/dialogs/roots_dialog.py",
 )
 """UI modules whose user-visible strings go through Qt's ``translate``."""
 

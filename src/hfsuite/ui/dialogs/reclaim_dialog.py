@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from hfsuite.core.units import format_bytes
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.theme import colors_for
 from hfsuite.ui.widgets._status import set_status
 from hfsuite.ui.widgets.path_selector import contract_home
@@ -43,8 +44,29 @@ from hfsuite.ui.widgets.path_selector import contract_home
 if TYPE_CHECKING:
     from hfsuite.app.library.dupes import ReclaimPlan, ReclaimResult
 
-MODE_TEXT = {"hardlink": "hard link", "symlink": "symbolic link", "delete": "delete"}
-MODE_TITLE = {"hardlink": "Hard links", "symlink": "Symbolic links", "delete": "Delete"}
+translate = QCoreApplication.translate
+
+# English (code uses the values); shown through translate("ReclaimDialog", …).
+MODE_TEXT = {
+    "hardlink": QT_TRANSLATE_NOOP("ReclaimDialog", "hard link"),
+    "symlink": QT_TRANSLATE_NOOP("ReclaimDialog", "symbolic link"),
+    "delete": QT_TRANSLATE_NOOP("ReclaimDialog", "delete"),
+}
+MODE_TITLE = {
+    "hardlink": QT_TRANSLATE_NOOP("ReclaimDialog", "Hard links"),
+    "symlink": QT_TRANSLATE_NOOP("ReclaimDialog", "Symbolic links"),
+    "delete": QT_TRANSLATE_NOOP("ReclaimDialog", "Delete"),
+}
+MODE_PLURAL = {
+    "hardlink": QT_TRANSLATE_NOOP("ReclaimDialog", "hard links"),
+    "symlink": QT_TRANSLATE_NOOP("ReclaimDialog", "symbolic links"),
+    "delete": QT_TRANSLATE_NOOP("ReclaimDialog", "deletes"),
+}
+_OUTCOMES = (
+    QT_TRANSLATE_NOOP("ReclaimDialog", "done"),
+    QT_TRANSLATE_NOOP("ReclaimDialog", "skipped"),
+    QT_TRANSLATE_NOOP("ReclaimDialog", "failed"),
+)
 
 
 def _item(text: str, tooltip: str = "", color: str | None = None) -> QTableWidgetItem:
@@ -72,7 +94,7 @@ class ReclaimDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.result_shown: ReclaimResult | None = None
-        self.setWindowTitle("Reclaim duplicate space")
+        self.setWindowTitle(translate("ReclaimDialog", "Reclaim duplicate space"))
         self.setObjectName("reclaim_dialog")
         self.resize(920, 460)
         self.headline = QLabel(self)
@@ -82,7 +104,14 @@ class ReclaimDialog(QDialog):
         self.status_label.setWordWrap(True)
         self.status_label.hide()
         self.table = QTableWidget(0, 4, self)
-        self.table.setHorizontalHeaderLabels(["Action", "Duplicate", "Kept copy", "Frees"])
+        self.table.setHorizontalHeaderLabels(
+            [
+                translate("ReclaimDialog", "Action"),
+                translate("ReclaimDialog", "Duplicate"),
+                translate("ReclaimDialog", "Kept copy"),
+                translate("ReclaimDialog", "Frees"),
+            ]
+        )
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
@@ -94,7 +123,7 @@ class ReclaimDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(translate("ReclaimDialog", "Cancel"), self)
         self.cancel_button.clicked.connect(self.reject)
         self.confirm_button = QPushButton(self)
         self.confirm_button.setObjectName("primary")
@@ -122,23 +151,41 @@ class ReclaimDialog(QDialog):
         mode = plan.mode.value
         colors = colors_for(self.palette())
         count = len(plan.actions)
-        noun = "action" if count == 1 else "actions"
         if count:
+            text = (
+                translate(
+                    "ReclaimDialog",
+                    "<b>Dry run — nothing has changed yet.</b> {mode}: 1 action free "
+                    "<b>{size}</b>. Check the list, then confirm.",
+                )
+                if count == 1
+                else translate(
+                    "ReclaimDialog",
+                    "<b>Dry run — nothing has changed yet.</b> {mode}: {count} actions free "
+                    "<b>{size}</b>. Check the list, then confirm.",
+                )
+            )
             self.headline.setText(
-                f"<b>Dry run — nothing has changed yet.</b> {MODE_TITLE[mode]}: {count} {noun} "
-                f"free <b>{format_bytes(plan.bytes_to_free)}</b>. Check the list, then confirm."
+                text.format(
+                    mode=translate("ReclaimDialog", MODE_TITLE[mode]),
+                    count=count,
+                    size=format_bytes(plan.bytes_to_free),
+                )
             )
         else:
             self.headline.setText(
-                f"<b>Nothing to reclaim</b> with {MODE_TEXT[mode]}s: every duplicate is left "
-                "alone (reasons below)."
+                translate(
+                    "ReclaimDialog",
+                    "<b>Nothing to reclaim</b> with {modes}: every duplicate is left "
+                    "alone (reasons below).",
+                ).format(modes=translate("ReclaimDialog", MODE_PLURAL[mode]))
             )
         rows: list[tuple[QTableWidgetItem, ...]] = []
         for action in plan.actions:
             keep = "" if mode == "delete" else contract_home(action.keep)
             rows.append(
                 (
-                    _item(MODE_TEXT[mode], action.describe()),
+                    _item(translate("ReclaimDialog", MODE_TEXT[mode]), action.describe()),
                     _item(contract_home(action.path), action.path),
                     _item(keep, action.keep),
                     _item(format_bytes(action.frees_bytes) if action.frees_bytes else "—"),
@@ -147,7 +194,7 @@ class ReclaimDialog(QDialog):
         for refusal in plan.refused:
             rows.append(
                 (
-                    _item("leave", refusal.reason, colors.muted),
+                    _item(translate("ReclaimDialog", "leave"), refusal.reason, colors.muted),
                     _item(contract_home(refusal.path), f"{refusal.path}\n{refusal.reason}"),
                     _item(refusal.reason, refusal.reason, colors.muted),
                     _item("—", color=colors.muted),
@@ -155,11 +202,17 @@ class ReclaimDialog(QDialog):
             )
         self._fill(rows)
         self.confirm_button.setText(
-            f"Reclaim {format_bytes(plan.bytes_to_free)}" if count else "Reclaim"
+            translate("ReclaimDialog", "Reclaim {size}").format(
+                size=format_bytes(plan.bytes_to_free)
+            )
+            if count
+            else translate("ReclaimDialog", "Reclaim")
         )
         self.confirm_button.setEnabled(bool(count))
         if mode == "delete" and count:
-            self.confirm_button.setToolTip("Deletes the duplicates; one copy of each is kept")
+            self.confirm_button.setToolTip(
+                translate("ReclaimDialog", "Deletes the duplicates; one copy of each is kept")
+            )
 
     def _fill(self, rows: list[tuple[QTableWidgetItem, ...]]) -> None:
         self.table.setRowCount(len(rows))
@@ -174,7 +227,7 @@ class ReclaimDialog(QDialog):
     def _confirm(self) -> None:
         self.confirm_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
-        set_status(self.status_label, "busy", "Reclaiming…")
+        set_status(self.status_label, "busy", translate("ReclaimDialog", "Reclaiming…"))
         self.confirmed.emit(self.plan)
 
     # --- the result -----------------------------------------------------------------------
@@ -192,30 +245,41 @@ class ReclaimDialog(QDialog):
             freed = a.frees_bytes if outcome == "done" else 0
             rows.append(
                 (
-                    _item(outcome, entry.reason or "", color.get(outcome)),
+                    _item(
+                        translate("ReclaimDialog", outcome), entry.reason or "", color.get(outcome)
+                    ),
                     _item(contract_home(a.path), a.path),
                     _item(entry.reason or keep, entry.reason or a.keep),
                     _item(format_bytes(freed) if freed else "—"),
                 )
             )
         self._fill(rows)
-        summary = (
-            f"<b>Reclaimed {format_bytes(report.freed_bytes)}</b>: {report.done} done, "
-            f"{report.skipped} skipped, {report.failed} failed."
+        summary = translate(
+            "ReclaimDialog",
+            "<b>Reclaimed {size}</b>: {done} done, {skipped} skipped, {failed} failed.",
+        ).format(
+            size=format_bytes(report.freed_bytes),
+            done=report.done,
+            skipped=report.skipped,
+            failed=report.failed,
         )
         if run.stale_temps:
-            summary += f" Removed {len(run.stale_temps)} leftovers of an interrupted reclaim."
+            summary += " " + translate(
+                "ReclaimDialog", "Removed {n} leftovers of an interrupted reclaim."
+            ).format(n=len(run.stale_temps))
         self.headline.setText(summary)
         if report.failed:
-            set_status(self.status_label, "error", "Some actions failed.")
+            set_status(
+                self.status_label, "error", translate("ReclaimDialog", "Some actions failed.")
+            )
         else:
-            set_status(self.status_label, "ok", "Done.")
+            set_status(self.status_label, "ok", translate("ReclaimDialog", "Done."))
         self.confirm_button.hide()
-        self.cancel_button.setText("Close")
+        self.cancel_button.setText(translate("ReclaimDialog", "Close"))
         self.cancel_button.setEnabled(True)
 
     def show_error(self, message: str) -> None:
         """The reclaim could not run: say why; nothing more to confirm."""
         set_status(self.status_label, "error", message)
-        self.cancel_button.setText("Close")
+        self.cancel_button.setText(translate("ReclaimDialog", "Close"))
         self.cancel_button.setEnabled(True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -35,6 +35,8 @@ from hfsuite.ui.context import UiContext
 from hfsuite.ui.models.library_model import root_label
 from hfsuite.ui.widgets.path_selector import contract_home
 
+translate = QCoreApplication.translate
+
 
 class RootsDialog(QDialog):
     """Add and remove the folders the library scans.
@@ -52,22 +54,25 @@ class RootsDialog(QDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Scan folders")
+        self.setWindowTitle(translate("RootsDialog", "Scan folders"))
         self.resize(640, 340)
         intro = QLabel(
-            "The library indexes model files in these folders. Removing one drops its files "
-            "from the index; nothing is deleted on disk.",
+            translate(
+                "RootsDialog",
+                "The library indexes model files in these folders. Removing one drops its "
+                "files from the index; nothing is deleted on disk.",
+            ),
             self,
         )
         intro.setWordWrap(True)
         self.list = QListWidget(self)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.currentRowChanged.connect(lambda _r: self._selection_changed())
-        self.add_button = QPushButton("Add folder…", self)
+        self.add_button = QPushButton(translate("RootsDialog", "Add folder…"), self)
         self.add_button.clicked.connect(self.add_dialog)
-        self.remove_button = QPushButton("Remove", self)
+        self.remove_button = QPushButton(translate("RootsDialog", "Remove"), self)
         self.remove_button.clicked.connect(lambda: self.remove_selected(confirm=True))
-        close = QPushButton("Close", self)
+        close = QPushButton(translate("RootsDialog", "Close"), self)
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -94,7 +99,7 @@ class RootsDialog(QDialog):
             self.roots = roots
             self.list.clear()
             for r, exists in found:
-                there = "" if exists else "  (not there)"
+                there = "" if exists else translate("RootsDialog", "  (not there)")
                 text = f"{root_label(r.path, r.kind)}   {contract_home(r.path)}{there}"
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, r.path)
@@ -110,7 +115,9 @@ class RootsDialog(QDialog):
 
     def add_dialog(self) -> None:
         """Ask for a folder, then add it."""
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder to scan")
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("RootsDialog", "Add a folder to scan")
+        )
         if folder:
             self.add(folder)
 
@@ -133,15 +140,22 @@ class RootsDialog(QDialog):
         if confirm:
             answer = QMessageBox.question(
                 self,
-                "Remove scan folder",
-                f"Stop scanning {path}?\n\nIts files leave the index; nothing is deleted.",
+                translate("RootsDialog", "Remove scan folder"),
+                translate(
+                    "RootsDialog",
+                    "Stop scanning {path}?\n\nIts files leave the index; nothing is deleted.",
+                ).format(path=path),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         library = self.ctx.suite.library
 
         def done(count: int) -> None:
-            self.ctx.notify(f"Removed {path}; {count} files left the index.")
+            self.ctx.notify(
+                translate("RootsDialog", "Removed {path}; {count} files left the index.").format(
+                    path=path, count=count
+                )
+            )
             self.changed.emit(path)
             self.reload()
 

@@ -28,7 +28,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QDesktopServices,
@@ -61,6 +61,7 @@ from hfsuite.core.errors import OperationCancelled
 from hfsuite.core.events import Event, TransferProgressed
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.comfyui_model import (
     ROW_ROLE,
     ComfyRefsModel,
@@ -75,6 +76,8 @@ if TYPE_CHECKING:
     from hfsuite.app.comfyui_missing import Candidate
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
+translate = QCoreApplication.translate
+
 SHORTCUTS = {
     "open": "Ctrl+O",
     "paste": "Ctrl+Shift+J",
@@ -85,9 +88,10 @@ SHORTCUTS = {
     "cancel": "Esc",
 }
 #: Files the Open dialog offers (workflows, and the media ComfyUI writes its workflow into).
-FILE_FILTER = (
+FILE_FILTER = QT_TRANSLATE_NOOP(
+    "ComfyUITab",
     "Workflows and images (*.json *.png *.webp *.jpg *.jpeg *.flac *.mp4 *.webm *.mov *.txt);;"
-    "All files (*)"
+    "All files (*)",
 )
 PROGRESS_INTERVAL_MS = 250
 
@@ -170,39 +174,53 @@ class ComfyUITab(QWidget):
 
     # --- building -------------------------------------------------------------------------
     def _build_top(self) -> None:
-        self.open_button = QPushButton("Open…", self)
+        self.open_button = QPushButton(translate("ComfyUITab", "Open…"), self)
         self.open_button.setToolTip(
-            f"Open a workflow (.json) or an image/video ComfyUI made ({SHORTCUTS['open']})"
+            translate(
+                "ComfyUITab", "Open a workflow (.json) or an image/video ComfyUI made ({keys})"
+            ).format(keys=SHORTCUTS["open"])
         )
         self.open_button.clicked.connect(self.open_dialog)
-        self.paste_button = QPushButton("Paste JSON", self)
+        self.paste_button = QPushButton(translate("ComfyUITab", "Paste JSON"), self)
         self.paste_button.setToolTip(
-            f"Check the workflow JSON the clipboard holds ({SHORTCUTS['paste']})"
+            translate("ComfyUITab", "Check the workflow JSON the clipboard holds ({keys})").format(
+                keys=SHORTCUTS["paste"]
+            )
         )
         self.paste_button.clicked.connect(self.paste)
         self.install_combo = QComboBox(self)
         self.install_combo.setMinimumWidth(260)
-        self.install_combo.setToolTip("The ComfyUI install whose model folders are checked")
+        self.install_combo.setToolTip(
+            translate("ComfyUITab", "The ComfyUI install whose model folders are checked")
+        )
         self.install_combo.currentIndexChanged.connect(lambda _i: self._install_changed())
-        self.folder_button = QPushButton("Folder…", self)
-        self.folder_button.setToolTip("Use another ComfyUI install folder")
+        self.folder_button = QPushButton(translate("ComfyUITab", "Folder…"), self)
+        self.folder_button.setToolTip(translate("ComfyUITab", "Use another ComfyUI install folder"))
         self.folder_button.clicked.connect(self.choose_install_folder)
-        self.check_button = QPushButton("Check again", self)
+        self.check_button = QPushButton(translate("ComfyUITab", "Check again"), self)
         self.check_button.setToolTip(
-            f"Look for the models again and resolve the missing ones ({SHORTCUTS['check']})"
+            translate(
+                "ComfyUITab", "Look for the models again and resolve the missing ones ({keys})"
+            ).format(keys=SHORTCUTS["check"])
         )
         self.check_button.clicked.connect(lambda: self.check())
-        self.download_button = QPushButton("Download missing", self)
+        self.download_button = QPushButton(translate("ComfyUITab", "Download missing"), self)
         self.download_button.setObjectName("primary")
         self.download_button.setToolTip(
-            "Download every missing model that was found, into the folder ComfyUI loads it "
-            f"from ({SHORTCUTS['download']})"
+            translate(
+                "ComfyUITab",
+                "Download every missing model that was found, into the folder ComfyUI loads it "
+                "from ({keys})",
+            ).format(keys=SHORTCUTS["download"])
         )
         self.download_button.clicked.connect(self.download_missing)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(translate("ComfyUITab", "Cancel"), self)
         self.cancel_button.setToolTip(
-            "Stop downloading: the file being downloaded keeps its partial data, the others stay "
-            "missing (Esc)"
+            translate(
+                "ComfyUITab",
+                "Stop downloading: the file being downloaded keeps its partial data, the others "
+                "stay missing (Esc)",
+            )
         )
         self.cancel_button.clicked.connect(self.cancel_fetch)
         self.cancel_button.hide()
@@ -211,7 +229,7 @@ class ComfyUITab(QWidget):
         row.addWidget(self.open_button)
         row.addWidget(self.paste_button)
         row.addSpacing(12)
-        row.addWidget(QLabel("ComfyUI:", self))
+        row.addWidget(QLabel(translate("ComfyUITab", "ComfyUI:"), self))
         row.addWidget(self.install_combo, 1)
         row.addWidget(self.folder_button)
         row.addStretch(1)
@@ -263,16 +281,22 @@ class ComfyUITab(QWidget):
         self.inactive_button.setCheckable(True)
         self.inactive_button.setChecked(True)
         self.inactive_button.setToolTip(
-            "References of muted or bypassed nodes: ComfyUI does not load them, so they are "
-            "not checked"
+            translate(
+                "ComfyUITab",
+                "References of muted or bypassed nodes: ComfyUI does not load them, so they are "
+                "not checked",
+            )
         )
         self.inactive_button.toggled.connect(self.inactive_table.setVisible)
         self.drop_hint = QLabel(
-            "Drop a ComfyUI workflow (.json) or an image or video ComfyUI made here,\n"
-            "open one, or paste workflow JSON.\n\n"
-            "Every model it loads is looked for in the ComfyUI install chosen above;\n"
-            "the missing ones are found (the workflow's own links, the known-models index,\n"
-            "your downloads and library, a Hub search) and downloaded into the right folder.",
+            translate(
+                "ComfyUITab",
+                "Drop a ComfyUI workflow (.json) or an image or video ComfyUI made here,\n"
+                "open one, or paste workflow JSON.\n\n"
+                "Every model it loads is looked for in the ComfyUI install chosen above;\n"
+                "the missing ones are found (the workflow's own links, the known-models index,\n"
+                "your downloads and library, a Hub search) and downloaded into the right folder.",
+            ),
             self,
         )
         self.drop_hint.setObjectName("drop_hint")
@@ -290,11 +314,17 @@ class ComfyUITab(QWidget):
         self.details.setOpenExternalLinks(False)
         self.candidates = QListWidget(self.details_panel)
         self.candidates.setObjectName("comfyui_candidates")
-        self.candidates.setToolTip("Other places this file was found, best first")
-        self.use_button = QPushButton("Use this one", self.details_panel)
-        self.use_button.setToolTip("Download the selected candidate instead")
+        self.candidates.setToolTip(
+            translate("ComfyUITab", "Other places this file was found, best first")
+        )
+        self.use_button = QPushButton(translate("ComfyUITab", "Use this one"), self.details_panel)
+        self.use_button.setToolTip(
+            translate("ComfyUITab", "Download the selected candidate instead")
+        )
         self.use_button.clicked.connect(self.use_selected_candidate)
-        self.candidates_label = QLabel("Other candidates", self.details_panel)
+        self.candidates_label = QLabel(
+            translate("ComfyUITab", "Other candidates"), self.details_panel
+        )
         layout.addWidget(self.details, 3)
         layout.addWidget(self.candidates_label)
         layout.addWidget(self.candidates, 2)
@@ -304,13 +334,13 @@ class ComfyUITab(QWidget):
     def _build_actions(self) -> None:
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, slot in (
-            ("open", "Open workflow…", self.open_dialog),
-            ("paste", "Paste workflow JSON", self.paste),
-            ("check", "Check again", lambda: self.check()),
-            ("download", "Download missing", self.download_missing),
-            ("copy_name", "Copy file name", self.copy_name),
-            ("open_folder", "Open folder", self.open_folder),
-            ("cancel", "Cancel the downloads", self.cancel_fetch),
+            ("open", translate("ComfyUITab", "Open workflow…"), self.open_dialog),
+            ("paste", translate("ComfyUITab", "Paste workflow JSON"), self.paste),
+            ("check", translate("ComfyUITab", "Check again"), lambda: self.check()),
+            ("download", translate("ComfyUITab", "Download missing"), self.download_missing),
+            ("copy_name", translate("ComfyUITab", "Copy file name"), self.copy_name),
+            ("open_folder", translate("ComfyUITab", "Open folder"), self.open_folder),
+            ("cancel", translate("ComfyUITab", "Cancel the downloads"), self.cancel_fetch),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(SHORTCUTS[name]))
@@ -370,7 +400,9 @@ class ComfyUITab(QWidget):
             label = f"ComfyUI{version} — {_home_short(tool.root)}  ({tool.name})"
             self.install_combo.addItem(label, str(tool.root))
         if not tools:
-            self.install_combo.addItem("No ComfyUI found — choose its folder", None)
+            self.install_combo.addItem(
+                translate("ComfyUITab", "No ComfyUI found — choose its folder"), None
+            )
         index = self.install_combo.findData(current) if current else -1
         self.install_combo.setCurrentIndex(max(0, index))
         self.install_combo.blockSignals(False)
@@ -395,7 +427,9 @@ class ComfyUITab(QWidget):
 
     def choose_install_folder(self) -> None:
         """Ask for a ComfyUI folder."""
-        folder = QFileDialog.getExistingDirectory(self, "ComfyUI install folder")
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("ComfyUITab", "ComfyUI install folder")
+        )
         if folder:
             self.add_install_folder(Path(folder))
 
@@ -413,7 +447,12 @@ class ComfyUITab(QWidget):
     # --- the workflow ---------------------------------------------------------------------
     def open_dialog(self) -> None:
         """Ask for a workflow or image file and check it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a ComfyUI workflow", "", FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            translate("ComfyUITab", "Open a ComfyUI workflow"),
+            "",
+            translate("ComfyUITab", FILE_FILTER),
+        )
         if path:
             self.open_file(Path(path))
 
@@ -428,7 +467,7 @@ class ComfyUITab(QWidget):
         try:
             json.loads(text)
         except ValueError:
-            self.ctx.notifier("The clipboard holds no workflow JSON.")
+            self.ctx.notifier(translate("ComfyUITab", "The clipboard holds no workflow JSON."))
             return
         self._forget_pasted()
         fd, name = tempfile.mkstemp(prefix="hfsuite-pasted-", suffix=".json")
@@ -466,7 +505,9 @@ class ComfyUITab(QWidget):
         self._seq += 1
         seq, file, install, suite = self._seq, self.file, self.install, self.ctx.suite
         self.checking = True
-        self.summary_label.setText(f"Checking {file.name}…")
+        self.summary_label.setText(
+            translate("ComfyUITab", "Checking {name}…").format(name=file.name)
+        )
         self._update_buttons()
 
         def work() -> tuple[MissingReport, list[RefRow], list[RefRow]]:
@@ -498,9 +539,11 @@ class ComfyUITab(QWidget):
         self.inactive_model.set_rows(inactive)
         self._show_empty(False)
         self.inactive_button.setText(
-            f"Inactive nodes (muted or bypassed): {len(inactive)}"
+            translate("ComfyUITab", "Inactive nodes (muted or bypassed): {n}").format(
+                n=len(inactive)
+            )
             if inactive
-            else "No inactive nodes"
+            else translate("ComfyUITab", "No inactive nodes")
         )
         self.inactive_button.setEnabled(bool(inactive))
         self.inactive_table.setVisible(bool(inactive) and self.inactive_button.isChecked())
@@ -516,21 +559,23 @@ class ComfyUITab(QWidget):
         if self.report is None or self.file is None:
             return
         counts = self.model.counts()
-        parts = [f"{len(self.model.rows)} references"]
+        parts = [translate("ComfyUITab", "{n} references").format(n=len(self.model.rows))]
         for state, label in (
-            ("present", "present"),
-            ("downloaded", "downloaded"),
-            ("elsewhere", "elsewhere on disk"),
-            ("resolved", "to download"),
-            ("queued", "waiting"),
-            ("downloading", "downloading"),
-            ("unresolved", "not found"),
-            ("failed", "failed"),
-            ("refused", "refused"),
+            ("present", translate("ComfyUITab", "present")),
+            ("downloaded", translate("ComfyUITab", "downloaded")),
+            ("elsewhere", translate("ComfyUITab", "elsewhere on disk")),
+            ("resolved", translate("ComfyUITab", "to download")),
+            ("queued", translate("ComfyUITab", "waiting")),
+            ("downloading", translate("ComfyUITab", "downloading")),
+            ("unresolved", translate("ComfyUITab", "not found")),
+            ("failed", translate("ComfyUITab", "failed")),
+            ("refused", translate("ComfyUITab", "refused")),
         ):
             if counts.get(state):
                 parts.append(f"{counts[state]} {label}")
-        name = "pasted JSON" if self.file == self._pasted else self.file.name
+        name = (
+            translate("ComfyUITab", "pasted JSON") if self.file == self._pasted else self.file.name
+        )
         text = f"{name} — {' · '.join(parts)}  ·  ComfyUI: {_home_short(self.report.tool.root)}"
         if self.report.warnings:
             text += "\n" + "\n".join(self.report.warnings[:3])
@@ -615,7 +660,7 @@ class ComfyUITab(QWidget):
         menu.addAction(open_folder)
         url = row.item.resolution.url if row.item.resolution is not None else None
         if url:
-            copy_url = menu.addAction("Copy download URL")
+            copy_url = menu.addAction(translate("ComfyUITab", "Copy download URL"))
             copy_url.triggered.connect(lambda: QGuiApplication.clipboard().setText(url))
         menu.addSeparator()
         menu.addAction(self.actions_by_name["download"])
@@ -648,7 +693,7 @@ class ComfyUITab(QWidget):
     def _confirm_dialog(self, text: str) -> bool:
         answer = QMessageBox.question(
             self,
-            "Download missing models",
+            translate("ComfyUITab", "Download missing models"),
             text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
@@ -662,7 +707,9 @@ class ComfyUITab(QWidget):
             return
         steps = plan_fetch(report)
         if not steps:
-            self.ctx.notifier("Nothing to download: no missing model was found anywhere.")
+            self.ctx.notifier(
+                translate("ComfyUITab", "Nothing to download: no missing model was found anywhere.")
+            )
             return
         sizes = [s.candidate.size for s in steps]
         total = sum(s for s in sizes if s)
@@ -672,11 +719,18 @@ class ComfyUITab(QWidget):
             for s in steps[:12]
         ]
         if len(steps) > 12:
-            lines.append(f"… and {len(steps) - 12} more")
+            more = len(steps) - 12
+            lines.append(translate("ComfyUITab", "… and {n} more").format(n=more))
+        question = (
+            translate("ComfyUITab", "Download {n} file(s), {size} into {folder}?")
+            if total
+            else translate("ComfyUITab", "Download {n} file(s) into {folder}?")
+        )
         text = (
-            f"Download {len(steps)} file(s)"
-            + (f", {format_bytes(total)}" if total else "")
-            + f" into {_home_short(report.tool.root)}?\n\n"
+            question.format(
+                n=len(steps), size=format_bytes(total), folder=_home_short(report.tool.root)
+            )
+            + "\n\n"
             + "\n".join(lines)
         )
         if not self.confirm(text):
@@ -688,7 +742,7 @@ class ComfyUITab(QWidget):
         if self.fetching:
             self._cancel.set()
             self.cancel_button.setEnabled(False)
-            self.summary_label.setText("Cancelling…")
+            self.summary_label.setText(translate("ComfyUITab", "Cancelling…"))
 
     def _start_fetch(self, report: MissingReport, steps: list[FetchStep]) -> None:
         self.fetching = True
@@ -748,8 +802,10 @@ class ComfyUITab(QWidget):
                 self.ctx.show_error(step.error)
         done = len(steps) - len(failed)
         self.ctx.notifier(
-            f"{done} of {len(steps)} missing model(s) downloaded"
-            + (f"; {len(failed)} failed" if failed else "")
+            translate("ComfyUITab", "{done} of {n} missing model(s) downloaded").format(
+                done=done, n=len(steps)
+            )
+            + (translate("ComfyUITab", "; {n} failed").format(n=len(failed)) if failed else "")
         )
         self.fetched.emit(steps)
         self.check()  # what is there now: every downloaded file turns "present"
@@ -759,7 +815,10 @@ class ComfyUITab(QWidget):
         self.fetching = False
         if isinstance(error, OperationCancelled):
             self.ctx.notifier(
-                "Cancelled: the partial download is kept; Download missing resumes it"
+                translate(
+                    "ComfyUITab",
+                    "Cancelled: the partial download is kept; Download missing resumes it",
+                )
             )
         else:
             self.ctx.show_error(error)
@@ -800,22 +859,31 @@ def _details_html(row: RefRow) -> str:
     item, ref = row.item, row.item.ref
     lines = [f"<h3>{_esc(ref.value)}</h3>"]
     facts: list[tuple[str, object]] = [
-        ("Node", f"#{ref.node_id} {ref.node_type or ''}" if ref.node_id else ref.origin),
-        ("Input", ref.input),
-        ("Folder", ref.folder),
-        ("Subgraph", ref.subgraph),
-        ("Status", row.cells[RefColumn.STATUS]),
-        ("Found at", _home_short(item.found_at) if item.found_at else None),
         (
-            "Goes to",
+            translate("ComfyUITab", "Node"),
+            f"#{ref.node_id} {ref.node_type or ''}" if ref.node_id else ref.origin,
+        ),
+        (translate("ComfyUITab", "Input"), ref.input),
+        (translate("ComfyUITab", "Folder"), ref.folder),
+        (translate("ComfyUITab", "Subgraph"), ref.subgraph),
+        (translate("ComfyUITab", "Status"), row.cells[RefColumn.STATUS]),
+        (
+            translate("ComfyUITab", "Found at"),
+            _home_short(item.found_at) if item.found_at else None,
+        ),
+        (
+            translate("ComfyUITab", "Goes to"),
             _home_short(item.destination)
             if item.destination and item.status == "missing"
             else None,
         ),
-        ("Declared URL", ref.url),
-        ("Declared hash", f"{ref.hash_type or 'sha256'} {ref.hash}" if ref.hash else None),
-        ("Why", item.reason or ref.refused),
-        ("Download error", row.error),
+        (translate("ComfyUITab", "Declared URL"), ref.url),
+        (
+            translate("ComfyUITab", "Declared hash"),
+            f"{ref.hash_type or 'sha256'} {ref.hash}" if ref.hash else None,
+        ),
+        (translate("ComfyUITab", "Why"), item.reason or ref.refused),
+        (translate("ComfyUITab", "Download error"), row.error),
     ]
     lines.append("<table cellspacing='4'>")
     for label, value in facts:
@@ -824,7 +892,7 @@ def _details_html(row: RefRow) -> str:
     lines.append("</table>")
     best = item.resolution
     if best is not None:
-        lines.append("<h4>Resolved</h4><p>")
+        lines.append(f"<h4>{translate('ComfyUITab', 'Resolved')}</h4><p>")
         lines.append(_esc(_candidate_text(best)))
         if best.note:
             lines.append(f"<br><i>{_esc(best.note)}</i>")

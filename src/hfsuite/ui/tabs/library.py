@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -58,6 +58,8 @@ from hfsuite.ui.widgets.table_setup import setup_table
 
 if TYPE_CHECKING:
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
+
+translate = QCoreApplication.translate
 
 DETAIL_COLUMNS = (Column.FORMAT, Column.PRECISION, Column.HASHED)
 """Columns hidden while the details pane is open (it shows them)."""
@@ -139,33 +141,47 @@ class LibraryTab(QWidget):
 
     # --- building -------------------------------------------------------------------------
     def _build_top(self) -> None:
-        self.files_button = QPushButton("Files", self)
-        self.dupes_button = QPushButton("Duplicates", self)
+        self.files_button = QPushButton(translate("LibraryTab", "Files"), self)
+        self.dupes_button = QPushButton(translate("LibraryTab", "Duplicates"), self)
         for i, button in enumerate((self.files_button, self.dupes_button)):
             button.setObjectName("chip")
             button.setCheckable(True)
             button.setAutoExclusive(True)
             button.clicked.connect(lambda _c=False, i=i: self.show_view(i))
         self.files_button.setChecked(True)
-        self.files_button.setToolTip(f"The indexed files ({SHORTCUTS['files_view']})")
-        self.dupes_button.setToolTip(
-            f"Files stored more than once, and reclaiming them ({SHORTCUTS['dupes_view']})"
+        self.files_button.setToolTip(
+            translate("LibraryTab", "The indexed files ({keys})").format(
+                keys=SHORTCUTS["files_view"]
+            )
         )
-        self.hash_button = QPushButton("With hashes", self)
+        self.dupes_button.setToolTip(
+            translate(
+                "LibraryTab", "Files stored more than once, and reclaiming them ({keys})"
+            ).format(keys=SHORTCUTS["dupes_view"])
+        )
+        self.hash_button = QPushButton(translate("LibraryTab", "With hashes"), self)
         self.hash_button.setObjectName("chip")
         self.hash_button.setCheckable(True)
-        self.hash_button.setToolTip("Also compute each file's SHA-256 during the scan (slower)")
-        self.scan_button = QPushButton("Scan now", self)
+        self.hash_button.setToolTip(
+            translate("LibraryTab", "Also compute each file's SHA-256 during the scan (slower)")
+        )
+        self.scan_button = QPushButton(translate("LibraryTab", "Scan now"), self)
         self.scan_button.setObjectName("primary")
-        self.scan_button.setToolTip(f"Scan every folder again ({SHORTCUTS['rescan']})")
+        self.scan_button.setToolTip(
+            translate("LibraryTab", "Scan every folder again ({keys})").format(
+                keys=SHORTCUTS["rescan"]
+            )
+        )
         self.scan_button.clicked.connect(lambda: self.scan())
-        self.scan_folder_button = QPushButton("Scan folder…", self)
+        self.scan_folder_button = QPushButton(translate("LibraryTab", "Scan folder…"), self)
         self.scan_folder_button.setToolTip(
-            f"Scan one folder (added to the scan folders) ({SHORTCUTS['scan_folder']})"
+            translate("LibraryTab", "Scan one folder (added to the scan folders) ({keys})").format(
+                keys=SHORTCUTS["scan_folder"]
+            )
         )
         self.scan_folder_button.clicked.connect(self.scan_folder_dialog)
-        self.roots_button = QPushButton("Folders…", self)
-        self.roots_button.setToolTip("The folders the library scans")
+        self.roots_button = QPushButton(translate("LibraryTab", "Folders…"), self)
+        self.roots_button.setToolTip(translate("LibraryTab", "The folders the library scans"))
         self.roots_button.clicked.connect(self.manage_roots)
         row = QHBoxLayout()
         row.setSpacing(8)
@@ -180,25 +196,32 @@ class LibraryTab(QWidget):
 
     def _build_filters(self) -> None:
         self.text_edit = QLineEdit(self)
-        self.text_edit.setPlaceholderText("Filter by name, folder, architecture, repo or hash…")
+        self.text_edit.setPlaceholderText(
+            translate("LibraryTab", "Filter by name, folder, architecture, repo or hash…")
+        )
         self.text_edit.setClearButtonEnabled(True)
         self.text_edit.textChanged.connect(lambda _t: self._filter_timer.start())
         self.kind_combo = QComboBox(self)
         self.location_combo = QComboBox(self)
         self.format_combo = QComboBox(self)
         for combo, tip in (
-            (self.kind_combo, "Only this kind of model"),
-            (self.location_combo, "Only files of this scan folder or tool"),
-            (self.format_combo, "Only this file format"),
+            (self.kind_combo, translate("LibraryTab", "Only this kind of model")),
+            (
+                self.location_combo,
+                translate("LibraryTab", "Only files of this scan folder or tool"),
+            ),
+            (self.format_combo, translate("LibraryTab", "Only this file format")),
         ):
             combo.setToolTip(tip)
             combo.setMinimumWidth(130)
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self._fill_combos()
-        self.all_button = QPushButton("Other files too", self)
+        self.all_button = QPushButton(translate("LibraryTab", "Other files too"), self)
         self.all_button.setObjectName("chip")
         self.all_button.setCheckable(True)
-        self.all_button.setToolTip("Also list files that are not models (READMEs, configs…)")
+        self.all_button.setToolTip(
+            translate("LibraryTab", "Also list files that are not models (READMEs, configs…)")
+        )
         self.all_button.toggled.connect(lambda _on: self.apply_filter())
         row = QHBoxLayout()
         row.setSpacing(8)
@@ -211,9 +234,9 @@ class LibraryTab(QWidget):
 
     def _fill_combos(self) -> None:
         for combo, first, column in (
-            (self.kind_combo, "All kinds", Column.KIND),
-            (self.location_combo, "All locations", Column.LOCATION),
-            (self.format_combo, "All formats", Column.FORMAT),
+            (self.kind_combo, translate("LibraryTab", "All kinds"), Column.KIND),
+            (self.location_combo, translate("LibraryTab", "All locations"), Column.LOCATION),
+            (self.format_combo, translate("LibraryTab", "All formats"), Column.FORMAT),
         ):
             current = combo.currentData() or ""
             values = self.model.values(column)
@@ -254,7 +277,9 @@ class LibraryTab(QWidget):
         self.summary_label.setObjectName("library_totals")
         self.scan_panel = ScanPanel(self.ctx, self)
         self.scan_panel.cancel_button.setToolTip(
-            f"Stop the scan; what it found is kept ({SHORTCUTS['cancel_scan']})"
+            translate("LibraryTab", "Stop the scan; what it found is kept ({keys})").format(
+                keys=SHORTCUTS["cancel_scan"]
+            )
         )
         self.scan_panel.ended.connect(self._scan_ended)
         self.scan_label = self.scan_panel.label
@@ -269,17 +294,21 @@ class LibraryTab(QWidget):
     def _build_actions(self) -> None:
         self.actions_by_name: dict[str, QAction] = {}
         for name, text, slot in (
-            ("rescan", "Scan now", lambda: self.scan()),
-            ("open_folder", "Open folder", lambda: self.open_folder()),
-            ("copy_path", "Copy path", lambda: self.copy_path()),
-            ("reveal", "Show duplicates", lambda: self.reveal_duplicates()),
-            ("cancel_scan", "Cancel scan", self.cancel_scan),
-            ("details", "Show details", lambda: self.toggle_details()),
-            ("files_view", "Files", lambda: self.show_view(0)),
-            ("dupes_view", "Duplicates", lambda: self.show_view(1)),
-            ("find_dupes", "Find duplicates", self._find_duplicates),
-            ("reclaim", "Reclaim…", self._reclaim),
-            ("scan_folder", "Scan folder…", self.scan_folder_dialog),
+            ("rescan", translate("LibraryTab", "Scan now"), lambda: self.scan()),
+            ("open_folder", translate("LibraryTab", "Open folder"), lambda: self.open_folder()),
+            ("copy_path", translate("LibraryTab", "Copy path"), lambda: self.copy_path()),
+            (
+                "reveal",
+                translate("LibraryTab", "Show duplicates"),
+                lambda: self.reveal_duplicates(),
+            ),
+            ("cancel_scan", translate("LibraryTab", "Cancel scan"), self.cancel_scan),
+            ("details", translate("LibraryTab", "Show details"), lambda: self.toggle_details()),
+            ("files_view", translate("LibraryTab", "Files"), lambda: self.show_view(0)),
+            ("dupes_view", translate("LibraryTab", "Duplicates"), lambda: self.show_view(1)),
+            ("find_dupes", translate("LibraryTab", "Find duplicates"), self._find_duplicates),
+            ("reclaim", translate("LibraryTab", "Reclaim…"), self._reclaim),
+            ("scan_folder", translate("LibraryTab", "Scan folder…"), self.scan_folder_dialog),
         ):
             action = QAction(text, self)
             action.setShortcut(QKeySequence(SHORTCUTS[name]))
@@ -380,14 +409,20 @@ class LibraryTab(QWidget):
         loaded = len(self.model.all_rows)
         if not loaded:
             self.summary_label.setText(
-                "Nothing scanned yet — Scan now, or Scan folder… to add one."
+                translate(
+                    "LibraryTab", "Nothing scanned yet — Scan now, or Scan folder… to add one."
+                )
             )
             return
         if not files:
-            self.summary_label.setText("Nothing matches these filters.")
+            self.summary_label.setText(translate("LibraryTab", "Nothing matches these filters."))
             return
-        noun = "file" if files == 1 else "files"
-        self.summary_label.setText(f"{files:,} {noun} · {format_bytes(size)}")
+        count = (
+            translate("LibraryTab", "1 file")
+            if files == 1
+            else translate("LibraryTab", "{n} files").format(n=f"{files:,}")
+        )
+        self.summary_label.setText(f"{count} · {format_bytes(size)}")
 
     # --- selection ------------------------------------------------------------------------
     def current_row(self) -> LibraryRow | None:
@@ -511,7 +546,7 @@ class LibraryTab(QWidget):
 
     def scan_folder_dialog(self) -> None:
         """Ask for a folder, then scan it (it becomes a scan folder)."""
-        folder = QFileDialog.getExistingDirectory(self, "Scan a folder")
+        folder = QFileDialog.getExistingDirectory(self, translate("LibraryTab", "Scan a folder"))
         if folder:
             self.scan([folder])
 
@@ -538,7 +573,11 @@ class LibraryTab(QWidget):
 
         def opened(exists: bool) -> None:
             if not exists:
-                self.ctx.notify(f"The folder {folder} no longer exists.")
+                self.ctx.notify(
+                    translate("LibraryTab", "The folder {folder} no longer exists.").format(
+                        folder=folder
+                    )
+                )
             else:
                 QDesktopServices.openUrl(QUrl.fromLocalFile(folder))
 
@@ -550,7 +589,9 @@ class LibraryTab(QWidget):
         if paths:
             QGuiApplication.clipboard().setText("\n".join(paths))
             self.ctx.notify(
-                "Copied the path." if len(paths) == 1 else f"Copied {len(paths)} paths."
+                translate("LibraryTab", "Copied the path.")
+                if len(paths) == 1
+                else translate("LibraryTab", "Copied {n} paths.").format(n=len(paths))
             )
 
     def _context_menu(self, pos: QPoint) -> None:
@@ -564,7 +605,9 @@ class LibraryTab(QWidget):
         menu.addAction(self.actions_by_name["reveal"])
         menu.addSeparator()
         folder = os.path.dirname(self.model.row(index.row()).path)
-        menu.addAction("Scan this folder again", lambda: self.scan([folder]))
+        menu.addAction(
+            translate("LibraryTab", "Scan this folder again"), lambda: self.scan([folder])
+        )
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def context_actions(self) -> list[str]:

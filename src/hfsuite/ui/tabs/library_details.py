@@ -26,7 +26,7 @@ import os
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from hfsuite.app.library.provenance import Provenance, UpstreamStatus, provenance_of
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.library_meta import readable_metadata
 from hfsuite.ui.models.library_model import params_text
 from hfsuite.ui.theme import colors_for
@@ -47,15 +48,22 @@ from hfsuite.ui.widgets.path_selector import contract_home
 if TYPE_CHECKING:
     from hfsuite.app.library import LibraryFileRecord
 
+translate = QCoreApplication.translate
+
 CHECK_DELAY_MS = 400
 """How long the selection must rest on a file before its upstream is checked."""
 _FOUND_IN = {
-    "hf_cache": "HF cache",
-    "download": "a tracked download",
-    "history": "download history",
-    "queue": "the queue",
-    "hub_listing": "a cached Hub listing",
+    "hf_cache": QT_TRANSLATE_NOOP("LibraryDetails", "HF cache"),
+    "download": QT_TRANSLATE_NOOP("LibraryDetails", "a tracked download"),
+    "history": QT_TRANSLATE_NOOP("LibraryDetails", "download history"),
+    "queue": QT_TRANSLATE_NOOP("LibraryDetails", "the queue"),
+    "hub_listing": QT_TRANSLATE_NOOP("LibraryDetails", "a cached Hub listing"),
 }
+
+
+def _found_in(key: str) -> str:
+    text = _FOUND_IN.get(key)
+    return translate("LibraryDetails", text) if text else key
 
 
 class LibraryDetails(QWidget):
@@ -97,17 +105,25 @@ class LibraryDetails(QWidget):
         self.title.setFont(font)
         self.subtitle = QLabel(self)
         self.subtitle.setWordWrap(True)
-        self.open_button = QPushButton("Open folder", self)
-        self.open_button.setToolTip("Show the file's folder in the file manager (Ctrl+O)")
+        self.open_button = QPushButton(translate("LibraryDetails", "Open folder"), self)
+        self.open_button.setToolTip(
+            translate("LibraryDetails", "Show the file's folder in the file manager (Ctrl+O)")
+        )
         self.open_button.clicked.connect(lambda: self._emit(self.open_requested))
-        self.copy_button = QPushButton("Copy path", self)
-        self.copy_button.setToolTip("Copy the file's path (Ctrl+Shift+C)")
+        self.copy_button = QPushButton(translate("LibraryDetails", "Copy path"), self)
+        self.copy_button.setToolTip(
+            translate("LibraryDetails", "Copy the file's path (Ctrl+Shift+C)")
+        )
         self.copy_button.clicked.connect(lambda: self._emit(self.copy_requested))
-        self.reveal_button = QPushButton("Show duplicates", self)
-        self.reveal_button.setToolTip("Show the other copies of this file (Ctrl+D)")
+        self.reveal_button = QPushButton(translate("LibraryDetails", "Show duplicates"), self)
+        self.reveal_button.setToolTip(
+            translate("LibraryDetails", "Show the other copies of this file (Ctrl+D)")
+        )
         self.reveal_button.clicked.connect(lambda: self._emit(self.reveal_requested))
-        self.check_button = QPushButton("Check upstream", self)
-        self.check_button.setToolTip("Ask the hub whether the file changed since (one request)")
+        self.check_button = QPushButton(translate("LibraryDetails", "Check upstream"), self)
+        self.check_button.setToolTip(
+            translate("LibraryDetails", "Ask the hub whether the file changed since (one request)")
+        )
         self.check_button.clicked.connect(self.check_upstream)
         buttons = QGridLayout()
         buttons.setSpacing(6)
@@ -140,8 +156,12 @@ class LibraryDetails(QWidget):
         self._seq += 1
         self.record = None
         self.provenance = None
-        self.title.setText("No file selected")
-        self.subtitle.setText("Select a file to see its header, hashes and where it came from.")
+        self.title.setText(translate("LibraryDetails", "No file selected"))
+        self.subtitle.setText(
+            translate(
+                "LibraryDetails", "Select a file to see its header, hashes and where it came from."
+            )
+        )
         for button in (self.open_button, self.copy_button, self.reveal_button, self.check_button):
             button.setEnabled(False)
         self.body.clear()
@@ -182,8 +202,10 @@ class LibraryDetails(QWidget):
 
         def failed(error: BaseException) -> None:
             if seq == self._seq:
-                self._provenance_text = (
-                    f"<i>Could not read the index: {html.escape(str(error))}</i>"
+                self._provenance_text = "<i>{}</i>".format(
+                    translate("LibraryDetails", "Could not read the index: {error}").format(
+                        error=html.escape(str(error))
+                    )
                 )
                 self._render()
 
@@ -213,7 +235,9 @@ class LibraryDetails(QWidget):
         def failed(error: BaseException) -> None:
             if seq == self._seq:
                 self.check_button.setEnabled(True)
-                self._provenance_text += f"<br>could not check: {html.escape(str(error))}"
+                self._provenance_text += "<br>" + translate(
+                    "LibraryDetails", "could not check: {error}"
+                ).format(error=html.escape(str(error)))
                 self._render()
 
         self.ctx.run_async(lambda: provenance_of(suite, record, check=True), done, failed)
@@ -222,22 +246,25 @@ class LibraryDetails(QWidget):
         self.provenance = origin
         colors = colors_for(self.palette())
         if origin is None:
-            self._provenance_text = (
-                f"<span style='color:{colors.muted}'>Unknown: not from the HF cache nor a "
-                "recorded download.</span>"
+            unknown = translate(
+                "LibraryDetails", "Unknown: not from the HF cache nor a recorded download."
             )
+            self._provenance_text = f"<span style='color:{colors.muted}'>{unknown}</span>"
         else:
             lines = [
-                f"from <b>{html.escape(o.label())}</b> "
-                f"<span style='color:{colors.muted}'>({_FOUND_IN.get(o.found_in, o.found_in)})"
-                "</span>"
+                translate("LibraryDetails", "from <b>{source}</b> {where}").format(
+                    source=html.escape(o.label()),
+                    where=f"<span style='color:{colors.muted}'>({_found_in(o.found_in)})</span>",
+                )
                 for o in origin.origins[:4]
             ]
             if len(origin.origins) > 4:
-                lines.append(f"… {len(origin.origins) - 4} more")
+                more = len(origin.origins) - 4
+                lines.append(translate("LibraryDetails", "… {n} more").format(n=more))
             up = origin.upstream
             if checking:
-                lines.append(f"<span style='color:{colors.muted}'>Checking upstream…</span>")
+                checking_text = translate("LibraryDetails", "Checking upstream…")
+                lines.append(f"<span style='color:{colors.muted}'>{checking_text}</span>")
             elif up is not None:
                 color, lead = {
                     UpstreamStatus.CHANGED: (colors.warning, "⬆ "),
@@ -247,9 +274,17 @@ class LibraryDetails(QWidget):
                 }.get(up.status, (colors.muted, ""))
                 message = up.message
                 if up.status == UpstreamStatus.CHANGED:
-                    branch = up.revision or "the default branch"
-                    now = f" (now at {up.current_commit[:10]})" if up.current_commit else ""
-                    message = f"update available: the file changed on {branch}{now}"
+                    branch = up.revision or translate("LibraryDetails", "the default branch")
+                    now = (
+                        translate("LibraryDetails", " (now at {commit})").format(
+                            commit=up.current_commit[:10]
+                        )
+                        if up.current_commit
+                        else ""
+                    )
+                    message = translate(
+                        "LibraryDetails", "update available: the file changed on {branch}{now}"
+                    ).format(branch=branch, now=now)
                 text = html.escape(message)
                 lines.append(f"<span style='color:{color}'>{lead}{text}</span>")
             self._provenance_text = "<br>".join(lines)
@@ -281,53 +316,82 @@ class LibraryDetails(QWidget):
             )
 
         ident = [
-            row("Kind", html.escape(f.kind)),
-            row("Format", html.escape(f.format)),
+            row(translate("LibraryDetails", "Kind"), html.escape(f.kind)),
+            row(translate("LibraryDetails", "Format"), html.escape(f.format)),
         ]
         if f.architecture:
-            ident.append(row("Architecture", html.escape(f.architecture)))
+            ident.append(
+                row(translate("LibraryDetails", "Architecture"), html.escape(f.architecture))
+            )
         if f.dtype:
-            ident.append(row("Precision", html.escape(f.dtype)))
+            ident.append(row(translate("LibraryDetails", "Precision"), html.escape(f.dtype)))
         if f.parameter_count:
             ident.append(
-                row("Parameters", f"{params_text(f.parameter_count)} ({f.parameter_count:,})")
+                row(
+                    translate("LibraryDetails", "Parameters"),
+                    f"{params_text(f.parameter_count)} ({f.parameter_count:,})",
+                )
             )
         if f.context_length:
-            ident.append(row("Context", f"{f.context_length:,} tokens"))
+            ident.append(
+                row(
+                    translate("LibraryDetails", "Context"),
+                    translate("LibraryDetails", "{n} tokens").format(n=f"{f.context_length:,}"),
+                )
+            )
         if f.tensor_count:
-            ident.append(row("Tensors", f"{f.tensor_count:,}"))
-        ident.append(row("Size", f"{format_bytes(f.size_bytes)} ({f.size_bytes:,} bytes)"))
+            ident.append(row(translate("LibraryDetails", "Tensors"), f"{f.tensor_count:,}"))
+        ident.append(
+            row(
+                translate("LibraryDetails", "Size"),
+                translate("LibraryDetails", "{size} ({bytes} bytes)").format(
+                    size=format_bytes(f.size_bytes), bytes=f"{f.size_bytes:,}"
+                ),
+            )
+        )
         modified = datetime.fromtimestamp(f.mtime_ns / 1e9).strftime("%Y-%m-%d %H:%M")
-        ident.append(row("Modified", modified))
+        ident.append(row(translate("LibraryDetails", "Modified"), modified))
         if f.nlink > 1:
-            ident.append(row("Hard links", str(f.nlink)))
+            ident.append(row(translate("LibraryDetails", "Hard links"), str(f.nlink)))
         hashes = []
         if f.sha256:
             hashes.append(row("SHA-256", f"<code>{f.sha256}</code>"))
             hashes.append(row("AutoV2", f"<code>{f.autov2}</code>"))
             if f.autov1:
                 hashes.append(row("AutoV1", f"<code>{f.autov1}</code>"))
-            origin = "verified at download" if f.hash_origin == "download" else "read from disk"
-            hashes.append(row("From", origin))
+            origin = (
+                translate("LibraryDetails", "verified at download")
+                if f.hash_origin == "download"
+                else translate("LibraryDetails", "read from disk")
+            )
+            hashes.append(row(translate("LibraryDetails", "From"), origin))
         else:
             hashes.append(
-                row("SHA-256", "not hashed yet — use Scan with hashes or Find duplicates")
+                row(
+                    "SHA-256",
+                    translate(
+                        "LibraryDetails", "not hashed yet — use Scan with hashes or Find duplicates"
+                    ),
+                )
             )
         problems = []
         if f.problem:
             problems.append(
                 row(
-                    f.problem_kind or "problem",
+                    f.problem_kind or translate("LibraryDetails", "problem"),
                     f"<span style='color:{colors.danger}'>{html.escape(f.problem)}</span>",
                 )
             )
-        problems += [row("warning", html.escape(w)) for w in f.warnings]
+        problems += [
+            row(translate("LibraryDetails", "warning"), html.escape(w)) for w in f.warnings
+        ]
         parts = [
-            section("Identification", ident),
-            section("Hashes", hashes),
-            f"<p style='margin-top:10px; margin-bottom:2px'><b>Provenance</b></p>"
+            section(translate("LibraryDetails", "Identification"), ident),
+            section(translate("LibraryDetails", "Hashes"), hashes),
+            f"<p style='margin-top:10px; margin-bottom:2px'>"
+            f"<b>{translate('LibraryDetails', 'Provenance')}</b></p>"
             f"<p style='margin-top:0'>{self._provenance_text}</p>",
-            section("Problems", problems),
+            section(translate("LibraryDetails", "Problems"), problems),
         ]
         for title, pairs in readable_metadata(f.metadata, f.format):
             parts.append(section(title, [row(k, html.escape(v)) for k, v in pairs]))

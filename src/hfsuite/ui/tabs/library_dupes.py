@@ -23,7 +23,7 @@ import os
 import threading
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,18 +42,21 @@ from hfsuite.app.library import dupes
 from hfsuite.app.library.dupes import DupesResult, ReclaimMode, ReclaimPlan, ReclaimResult
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
-from hfsuite.ui.dialogs.reclaim_dialog import MODE_TEXT, ReclaimDialog
+from hfsuite.ui.dialogs.reclaim_dialog import MODE_PLURAL, MODE_TEXT, ReclaimDialog
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.tabs.library_work import run_niced
 from hfsuite.ui.theme import colors_for
 from hfsuite.ui.widgets._status import set_status
 from hfsuite.ui.widgets.path_selector import contract_home
 
+translate = QCoreApplication.translate
+
 log = logging.getLogger(__name__)
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 MODES = (
-    ("Hard link", ReclaimMode.HARDLINK),
-    ("Symbolic link", ReclaimMode.SYMLINK),
-    ("Delete", ReclaimMode.DELETE),
+    (QT_TRANSLATE_NOOP("LibraryDupes", "Hard link"), ReclaimMode.HARDLINK),
+    (QT_TRANSLATE_NOOP("LibraryDupes", "Symbolic link"), ReclaimMode.SYMLINK),
+    (QT_TRANSLATE_NOOP("LibraryDupes", "Delete"), ReclaimMode.DELETE),
 )
 
 
@@ -100,27 +103,35 @@ class DuplicatesView(QWidget):
         self._poll.setInterval(200)
         self._poll.timeout.connect(self._show_progress)
 
-        self.find_button = QPushButton("Find duplicates", self)
+        self.find_button = QPushButton(translate("LibraryDupes", "Find duplicates"), self)
         self.find_button.setToolTip(
-            "Hash files of the same size and group identical ones (Ctrl+Shift+D)"
+            translate(
+                "LibraryDupes",
+                "Hash files of the same size and group identical ones (Ctrl+Shift+D)",
+            )
         )
         self.find_button.clicked.connect(self.find_duplicates)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(translate("LibraryDupes", "Cancel"), self)
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
         self.status_label = QLabel(self)
         self.status_label.hide()
         self.mode_combo = QComboBox(self)
         for label, mode in MODES:
-            self.mode_combo.addItem(label, mode)
+            self.mode_combo.addItem(translate("LibraryDupes", label), mode)
         self.mode_combo.setToolTip(
-            "Hard link: every path stays a regular file (same file system only).\n"
-            "Symbolic link: paths point at the kept copy.\nDelete: only the kept copy remains."
+            translate(
+                "LibraryDupes",
+                "Hard link: every path stays a regular file (same file system only).\n"
+                "Symbolic link: paths point at the kept copy.\nDelete: only the kept copy remains.",
+            )
         )
         self.mode_combo.currentIndexChanged.connect(lambda _i: self._replan())
-        self.reclaim_button = QPushButton("Reclaim…", self)
+        self.reclaim_button = QPushButton(translate("LibraryDupes", "Reclaim…"), self)
         self.reclaim_button.setObjectName("primary")
-        self.reclaim_button.setToolTip("Show the plan as a dry run, then confirm (Ctrl+Shift+K)")
+        self.reclaim_button.setToolTip(
+            translate("LibraryDupes", "Show the plan as a dry run, then confirm (Ctrl+Shift+K)")
+        )
         self.reclaim_button.clicked.connect(self.open_reclaim)
         top = QHBoxLayout()
         top.setSpacing(8)
@@ -128,12 +139,18 @@ class DuplicatesView(QWidget):
         top.addWidget(self.cancel_button)
         top.addWidget(self.status_label)
         top.addStretch(1)
-        top.addWidget(QLabel("Reclaim by", self))
+        top.addWidget(QLabel(translate("LibraryDupes", "Reclaim by"), self))
         top.addWidget(self.mode_combo)
         top.addWidget(self.reclaim_button)
 
         self.model = QStandardItemModel(0, 3, self)
-        self.model.setHorizontalHeaderLabels(["File", "Size", "Plan"])
+        self.model.setHorizontalHeaderLabels(
+            [
+                translate("LibraryDupes", "File"),
+                translate("LibraryDupes", "Size"),
+                translate("LibraryDupes", "Plan"),
+            ]
+        )
         tree = QTreeView(self)
         tree.setModel(self.model)
         tree.setUniformRowHeights(True)
@@ -152,7 +169,9 @@ class DuplicatesView(QWidget):
         header.resizeSection(1, 90)
         header.resizeSection(2, 330)
         self.tree = tree
-        self.summary_label = QLabel("Find duplicates to see identical files and what they waste.")
+        self.summary_label = QLabel(
+            translate("LibraryDupes", "Find duplicates to see identical files and what they waste.")
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
@@ -175,7 +194,7 @@ class DuplicatesView(QWidget):
         self._cancel = cancel
         self._progress = None
         library = self.ctx.suite.library
-        set_status(self.status_label, "busy", "Looking for duplicates…")
+        set_status(self.status_label, "busy", translate("LibraryDupes", "Looking for duplicates…"))
         self.cancel_button.show()
         self._update_buttons()
         self._poll.start()
@@ -196,7 +215,7 @@ class DuplicatesView(QWidget):
         def done(result: DupesResult | None) -> None:
             finish()
             if result is None:
-                set_status(self.status_label, "note", "Cancelled.")
+                set_status(self.status_label, "note", translate("LibraryDupes", "Cancelled."))
             else:
                 set_status(self.status_label, "none")
                 self.show_result(result)
@@ -207,7 +226,11 @@ class DuplicatesView(QWidget):
 
         def failed(error: BaseException) -> None:
             finish()
-            set_status(self.status_label, "error", "Could not look for duplicates.")
+            set_status(
+                self.status_label,
+                "error",
+                translate("LibraryDupes", "Could not look for duplicates."),
+            )
             self.ctx.show_error(error)
             self._after_find = []
 
@@ -217,7 +240,7 @@ class DuplicatesView(QWidget):
         """Stop a running search."""
         if self._cancel is not None:
             self._cancel.set()
-            set_status(self.status_label, "busy", "Cancelling…")
+            set_status(self.status_label, "busy", translate("LibraryDupes", "Cancelling…"))
 
     def _show_progress(self) -> None:
         p = self._progress
@@ -226,8 +249,14 @@ class DuplicatesView(QWidget):
         set_status(
             self.status_label,
             "busy",
-            f"Hashing {p.files_done:,} of {p.files_total:,} files · "
-            f"{format_bytes(p.bytes_done)} of {format_bytes(p.bytes_total)}",
+            translate(
+                "LibraryDupes", "Hashing {done} of {total} files · {bytes} of {bytes_total}"
+            ).format(
+                done=f"{p.files_done:,}",
+                total=f"{p.files_total:,}",
+                bytes=format_bytes(p.bytes_done),
+                bytes_total=format_bytes(p.bytes_total),
+            ),
         )
 
     def show_result(self, result: DupesResult) -> None:
@@ -259,7 +288,7 @@ class DuplicatesView(QWidget):
         actions = {a.path: a for a in plan.actions}
         refused = {r.path: r for r in plan.refused}
         self.model.removeRows(0, self.model.rowCount())
-        verb = MODE_TEXT[plan.mode.value]
+        verb = translate("ReclaimDialog", MODE_TEXT[plan.mode.value])
         for group in result.groups:
             first = group.copies[0]
             files = result.files
@@ -267,33 +296,57 @@ class DuplicatesView(QWidget):
             ref_name = shown.hf_refs[0].path.rsplit("/", 1)[-1] if shown and shown.hf_refs else ""
             name = ref_name or os.path.basename(first.path)
             head = [
-                _cell(f"{name} · {len(group.copies)} copies", path=first.path),
+                _cell(
+                    translate("LibraryDupes", "{name} · {n} copies").format(
+                        name=name, n=len(group.copies)
+                    ),
+                    path=first.path,
+                ),
                 _cell(format_bytes(group.size), right=True),
-                _cell(f"wastes {format_bytes(group.wasted_bytes)}", color=colors.warning),
+                _cell(
+                    translate("LibraryDupes", "wastes {size}").format(
+                        size=format_bytes(group.wasted_bytes)
+                    ),
+                    color=colors.warning,
+                ),
             ]
             font = head[0].font()
             font.setBold(True)
             head[0].setFont(font)
             head[0].setToolTip(f"SHA-256 {group.sha256}")
             for copy in group.copies:
-                extra = f" (+{len(copy.paths) - 1} hard links)" if len(copy.paths) > 1 else ""
+                extra = (
+                    translate("LibraryDupes", " (+{n} hard links)").format(n=len(copy.paths) - 1)
+                    if len(copy.paths) > 1
+                    else ""
+                )
                 action = actions.get(copy.path)
                 refusal = refused.get(copy.path)
                 if action is not None:
-                    what = f"{verb} (frees {format_bytes(action.frees_bytes)})"
+                    what = translate("LibraryDupes", "{verb} (frees {size})").format(
+                        verb=verb, size=format_bytes(action.frees_bytes)
+                    )
                     if plan.mode is not ReclaimMode.DELETE:
-                        what = f"{verb} to the kept copy"
+                        what = translate("LibraryDupes", "{verb} to the kept copy").format(
+                            verb=verb
+                        )
                     color = colors.accent
                     tip = action.describe()
                 elif refusal is not None:
-                    what, color, tip = f"left alone: {refusal.reason}", colors.muted, refusal.reason
+                    what = translate("LibraryDupes", "left alone: {reason}").format(
+                        reason=refusal.reason
+                    )
+                    color, tip = colors.muted, refusal.reason
                 else:
-                    what, color, tip = "kept", colors.success, "The copy that stays"
+                    what, color = translate("LibraryDupes", "kept"), colors.success
+                    tip = translate("LibraryDupes", "The copy that stays")
                 place = contract_home(copy.path)
                 hf = files.get(copy.path)
                 if hf is not None and hf.hf_refs:
                     r = hf.hf_refs[0]
-                    place = f"HF cache · {r.repo_id}: {r.path}"
+                    place = translate("LibraryDupes", "HF cache · {repo}: {path}").format(
+                        repo=r.repo_id, path=r.path
+                    )
                 plan_cell = _cell(what, color=color)
                 plan_cell.setToolTip(tip)
                 head[0].appendRow(
@@ -307,13 +360,24 @@ class DuplicatesView(QWidget):
         self.tree.expandAll()
         groups = len(result.groups)
         if not groups:
-            self.summary_label.setText("No duplicates: every model file is stored once.")
+            self.summary_label.setText(
+                translate("LibraryDupes", "No duplicates: every model file is stored once.")
+            )
             return
-        noun = "group" if groups == 1 else "groups"
-        text = f"{groups} {noun} · {format_bytes(result.wasted_bytes)} wasted"
-        text += f" · {verb}s free {format_bytes(plan.bytes_to_free)}"
+        wasted = format_bytes(result.wasted_bytes)
+        text = (
+            translate("LibraryDupes", "1 group · {size} wasted").format(size=wasted)
+            if groups == 1
+            else translate("LibraryDupes", "{n} groups · {size} wasted").format(
+                n=groups, size=wasted
+            )
+        )
+        text += " · " + translate("LibraryDupes", "{modes} free {size}").format(
+            modes=translate("ReclaimDialog", MODE_PLURAL[plan.mode.value]),
+            size=format_bytes(plan.bytes_to_free),
+        )
         if plan.refused:
-            text += f" · {len(plan.refused)} left alone"
+            text += " · " + translate("LibraryDupes", "{n} left alone").format(n=len(plan.refused))
         self.summary_label.setText(text)
 
     def _update_buttons(self) -> None:
@@ -347,7 +411,11 @@ class DuplicatesView(QWidget):
     def _select_group(self, path: str) -> None:
         row = self.group_row_of(path)
         if row is None:
-            self.ctx.notify(f"{os.path.basename(path)} has no duplicates.")
+            self.ctx.notify(
+                translate("LibraryDupes", "{name} has no duplicates.").format(
+                    name=os.path.basename(path)
+                )
+            )
             return
         index = self.model.index(row, 0)
         self.tree.setCurrentIndex(index)
@@ -375,7 +443,10 @@ class DuplicatesView(QWidget):
             try:
                 dupes.rescan_touched(suite, run)
             except Exception:  # the index is updated by the next scan anyway
-                log.warning("The library index was not updated after a reclaim", exc_info=True)
+                log.warning(
+                    translate("LibraryDupes", "The library index was not updated after a reclaim"),
+                    exc_info=True,
+                )
             return run
 
         def work() -> ReclaimResult:
@@ -387,7 +458,9 @@ class DuplicatesView(QWidget):
             self.plan = None
             self.model.removeRows(0, self.model.rowCount())
             self.summary_label.setText(
-                f"Reclaimed {format_bytes(run.report.freed_bytes)}. Looking again…"
+                translate("LibraryDupes", "Reclaimed {size}. Looking again…").format(
+                    size=format_bytes(run.report.freed_bytes)
+                )
             )
             self.reclaimed.emit(run)
             self._update_buttons()
@@ -417,8 +490,16 @@ class DuplicatesView(QWidget):
         if not path:
             return
         menu = QMenu(self)
-        menu.addAction("Show in the file list", lambda: self.show_in_table.emit(path))
-        menu.addAction("Copy path", lambda: QGuiApplication.clipboard().setText(path))
+        menu.addAction(
+            translate("LibraryDupes", "Show in the file list"),
+            lambda: self.show_in_table.emit(path),
+        )
+        menu.addAction(
+            translate("LibraryDupes", "Copy path"),
+            lambda: QGuiApplication.clipboard().setText(path),
+        )
         menu.addSeparator()
-        menu.addAction("Reclaim…", self.open_reclaim).setEnabled(self.reclaim_button.isEnabled())
+        menu.addAction(translate("LibraryDupes", "Reclaim…"), self.open_reclaim).setEnabled(
+            self.reclaim_button.isEnabled()
+        )
         menu.exec(self.tree.viewport().mapToGlobal(pos))

@@ -14,47 +14,71 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton, QWidget
 
 from hfsuite.app.library import ScanSummary
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.tabs.library_work import run_niced
 from hfsuite.ui.widgets._status import set_status
 
 if TYPE_CHECKING:
     from hfsuite.app.events import LibraryScanProgressed
 
+translate = QCoreApplication.translate
+
 PHASES = {
-    "walk": "Listing",
-    "identify": "Reading headers",
-    "moves": "Looking for moved files",
-    "hash": "Hashing",
-    "done": "Finishing",
+    "walk": QT_TRANSLATE_NOOP("LibraryScan", "Listing"),
+    "identify": QT_TRANSLATE_NOOP("LibraryScan", "Reading headers"),
+    "moves": QT_TRANSLATE_NOOP("LibraryScan", "Looking for moved files"),
+    "hash": QT_TRANSLATE_NOOP("LibraryScan", "Hashing"),
+    "done": QT_TRANSLATE_NOOP("LibraryScan", "Finishing"),
 }
 
 
 def progress_text(event: LibraryScanProgressed) -> str:
     """One line for a scan's progress."""
-    phase = PHASES.get(event.phase, event.phase)
+    name = PHASES.get(event.phase)
+    phase = translate("LibraryScan", name) if name else event.phase
     if event.phase == "hash" and event.files_total:
-        return (
-            f"{phase} {event.files:,} of {event.files_total:,} files · "
-            f"{format_bytes(event.bytes)} of {format_bytes(event.bytes_total or 0)}"
+        return translate(
+            "LibraryScan", "{phase} {files} of {total} files · {bytes} of {bytes_total}"
+        ).format(
+            phase=phase,
+            files=f"{event.files:,}",
+            total=f"{event.files_total:,}",
+            bytes=format_bytes(event.bytes),
+            bytes_total=format_bytes(event.bytes_total or 0),
         )
-    return f"{phase}… {event.files:,} files · {format_bytes(event.bytes)}"
+    return translate("LibraryScan", "{phase}… {files} files · {bytes}").format(
+        phase=phase, files=f"{event.files:,}", bytes=format_bytes(event.bytes)
+    )
 
 
 def summary_text(summary: ScanSummary) -> str:
     """One line for a finished (or cancelled) scan."""
-    verb = "Scan cancelled" if summary.cancelled else "Scanned"
-    text = (
-        f"{verb}: {summary.files:,} files · {format_bytes(summary.bytes)} "
-        f"({summary.added:,} new, {summary.changed:,} changed, {summary.removed:,} gone)"
+    verb = (
+        translate("LibraryScan", "Scan cancelled")
+        if summary.cancelled
+        else translate("LibraryScan", "Scanned")
+    )
+    text = translate(
+        "LibraryScan",
+        "{verb}: {files} files · {bytes} ({added} new, {changed} changed, {removed} gone)",
+    ).format(
+        verb=verb,
+        files=f"{summary.files:,}",
+        bytes=format_bytes(summary.bytes),
+        added=f"{summary.added:,}",
+        changed=f"{summary.changed:,}",
+        removed=f"{summary.removed:,}",
     )
     if summary.issues:
-        text += f" · {len(summary.issues)} could not be read"
+        text += " · " + translate("LibraryScan", "{n} could not be read").format(
+            n=len(summary.issues)
+        )
     return text
 
 
@@ -84,7 +108,7 @@ class ScanPanel(QWidget):
         self.bar.setMaximumHeight(14)
         self.bar.setTextVisible(False)
         self.bar.hide()
-        self.cancel_button = QPushButton("Cancel scan", self)
+        self.cancel_button = QPushButton(translate("LibraryScan", "Cancel scan"), self)
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.hide()
         layout = QHBoxLayout(self)
@@ -108,8 +132,8 @@ class ScanPanel(QWidget):
         self._progress = None
         library = self.ctx.suite.library
         self._set_running(True)
-        set_status(self.label, "busy", "Scanning…")
-        self._status_message("Scanning the model library…")
+        set_status(self.label, "busy", translate("LibraryScan", "Scanning…"))
+        self._status_message(translate("LibraryScan", "Scanning the model library…"))
 
         def progress(event: LibraryScanProgressed) -> None:
             self._progress = event  # read a few times per second by the UI thread's timer
@@ -128,8 +152,8 @@ class ScanPanel(QWidget):
 
         def failed(error: BaseException) -> None:
             self._set_running(False)
-            set_status(self.label, "error", "Scan failed.")
-            self._status_message("Library scan failed.", 8000)
+            set_status(self.label, "error", translate("LibraryScan", "Scan failed."))
+            self._status_message(translate("LibraryScan", "Library scan failed."), 8000)
             self.ctx.show_error(error)
             self.ended.emit(None)
 
@@ -140,7 +164,7 @@ class ScanPanel(QWidget):
         """Stop the running scan (what it recorded is kept)."""
         if self._cancel is not None:
             self._cancel.set()
-            set_status(self.label, "busy", "Cancelling…")
+            set_status(self.label, "busy", translate("LibraryScan", "Cancelling…"))
 
     def _set_running(self, on: bool) -> None:
         if on:
@@ -161,7 +185,7 @@ class ScanPanel(QWidget):
             self.bar.setRange(0, 1000)
             self.bar.setValue(int(1000 * event.bytes / max(1, event.bytes_total)))
         set_status(self.label, "busy", text)
-        self._status_message("Library: " + text)
+        self._status_message(translate("LibraryScan", "Library: {text}").format(text=text))
 
     def _status_message(self, text: str, timeout_ms: int = 0) -> None:
         window = self.window()
