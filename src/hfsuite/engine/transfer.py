@@ -15,7 +15,11 @@ Transfer.run(files)                  builds one FileContext (engine.context) for
   │           │   (endgame); each: next_segment → GET Range →
   │           │   pwrite; a hashing thread: SHA-256 of the written prefix as it grows;
   │           │   a flush thread: fsync before the rename, beside the last hashing
-  │           └── server ignores Range: one stream from byte 0, in the runner's thread
+  │           ├── server ignores Range: one stream from byte 0, in the runner's thread
+  │           └── Xet-backed file taking the Xet path (engine.xet, --xet): before the first
+  │               segment, chunks an older local file holds are copied in (an update); then
+  │               each segment is a reconstruction of its bytes, its xorb ranges decoded and
+  │               written by the same connections, throttle, hashing and resume state
   └── ticker thread: progress events (a few per second) and resume checkpoints
 ```
 
