@@ -483,11 +483,20 @@ def list_failures(manager: DownloadManager, *, limit: int = 500) -> list[Failure
     tasks = manager.list_tasks([TaskState.FAILED], limit=limit)
     for task in tasks:
         failures.extend(failure_of_task(task, endpoint))
+    failed_ids = {t.id for t in tasks}
     with manager.db.read() as uow:
         history = uow.history.find(HistoryQuery(outcomes=[Outcome.FAILED], limit=limit))
-        queued = {t.id for t in uow.tasks.list_queue(None)}
+        # only the history's own tasks are looked up (never the whole queue: it may hold
+        # thousands of tasks, read while the window opens)
+        gone = {
+            r.task_id
+            for r in history
+            if r.task_id is not None
+            and r.task_id not in failed_ids
+            and uow.tasks.get(r.task_id) is None
+        }
     for record in history:
-        if record.task_id is None or record.task_id not in queued:
+        if record.task_id is None or record.task_id in gone:
             failures.append(failure_of_history(record, endpoint))
     failures.sort(key=lambda f: f.time, reverse=True)
     return failures[:limit]
