@@ -129,6 +129,26 @@ def test_files_upsert_join_hashes_and_keep_first_seen(db: Database, clock: Manua
         ]
 
 
+def test_a_rescan_rewrites_last_seen_only_when_it_is_older_than_the_resolution(
+    db: Database, clock: ManualClock
+) -> None:
+    from hfsuite.storage.repositories.library_files import LAST_SEEN_RESOLUTION_S
+
+    with db.write() as uow:
+        uow.library_files.upsert_many([_spec("/m/a", (1, 1, 1, 1)), _spec("/m/b", (1, 2, 1, 1))])
+    first = db.clock.now()
+    clock.advance(60)
+    with db.write() as uow:  # an unchanged rescan a minute later writes nothing
+        assert uow.library_files.touch_all(root="/m") == 0
+    clock.advance(LAST_SEEN_RESOLUTION_S)
+    with db.write() as uow:
+        assert uow.library_files.touch_all(root="/m") == 2
+    with db.read() as uow:
+        a = uow.library_files.get("/m/a")
+        assert a is not None and a.first_seen == first
+        assert a.last_seen == first + 60 + LAST_SEEN_RESOLUTION_S
+
+
 def test_under_does_not_match_a_sibling_with_the_same_prefix(db: Database) -> None:
     with db.write() as uow:
         uow.library_files.upsert_many(

@@ -162,36 +162,45 @@ class LibraryScan:
         with _gc_paused():
             pool = ThreadPoolExecutor(IDENTIFY_THREADS, thread_name_prefix="identify")
             try:
-                for found in self.scanner.iter_root(
-                    ScanRoot(top, target.kind), problems, self.cancel
-                ):
-                    if found.path in self._seen_paths or (
-                        target.inner and _inside_any(found.path, target.inner)
-                    ):
+                # Runs once per file: kept flat, with locals for what it looks up each time.
+                seen_paths, inner, root = self._seen_paths, target.inner, target.root
+                summary, report = self.summary, self._report
+                progress = self.on_progress is not None
+                walk = self.scanner.iter_root(ScanRoot(top, target.kind), problems, self.cancel)
+                for found in walk:
+                    path = found.path
+                    if path in seen_paths or (inner and _inside_any(path, inner)):
                         continue  # under two roots: the first one (or the innermost) has it
-                    self._seen_paths.add(found.path)
-                    seen.add(found.path)
-                    self.summary.files += 1
-                    self.summary.bytes += found.size
-                    key = stat_key(found.key)
-                    old = previous.get(found.path)
+                    seen_paths.add(path)
+                    seen.add(path)
+                    key = found.key  # a FileKey equals (and hashes as) the stored key tuple
+                    summary.files += 1
+                    summary.bytes += key.size
+                    old = previous.get(path)
                     if old is not None and old.key == key:
-                        self.summary.unchanged += 1
-                        if self._location_changed(old, found, target.root):
-                            locations.append(self._location(found, target.root))
+                        summary.unchanged += 1
+                        if (
+                            old.nlink != found.nlink
+                            or old.is_symlink != found.is_symlink
+                            or old.root != root
+                            or old.hf_refs
+                            or found.hf_refs
+                        ) and self._location_changed(old, found, root):
+                            locations.append(self._location(found, root))
                     elif old is None and key in by_key:
                         # The same bytes are indexed at another path (renamed, hard-linked).
-                        added.append((found.path, found.key))
-                        self.summary.added += 1
-                        known.append((by_key[key], self._bare_spec(found, target.root)))
+                        added.append((path, key))
+                        summary.added += 1
+                        known.append((by_key[key], self._bare_spec(found, root)))
                     else:
                         if old is None:
-                            added.append((found.path, found.key))
+                            added.append((path, key))
                         pending.append(found)
                     if len(pending) >= BATCH or len(locations) + len(known) >= BATCH * 4:
-                        self._write(pool, pending, known, locations, target.root, previous)
+                        self._write(pool, pending, known, locations, root, previous)
                         pending, known, locations = [], [], []
-                    self._report("walk", found.path)
+                    if progress:
+                        report("walk", path)
                 self._write(pool, pending, known, locations, target.root, previous)
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
