@@ -206,6 +206,16 @@ def test_an_error_in_chinese_and_in_english(tmp_path: Path) -> None:
     assert "Error:" in english.stderr and "错误" not in english.stderr
 
 
+def test_an_error_raised_by_a_converted_command_is_chinese_through_and_through() -> None:
+    chinese = run_cli("queue", "pause", HFSUITE_LANGUAGE="zh_CN")
+    assert chinese.returncode == 2, chinese.stderr
+    assert "错误：要暂停哪些任务？" in chinese.stderr
+    assert "提示：请给出任务 ID，或使用 --all。" in chinese.stderr
+    english = run_cli("queue", "pause", HFSUITE_LANGUAGE="en")
+    assert "Error: Which tasks should I pause?" in english.stderr
+    assert "Hint: Give task ids, or --all." in english.stderr
+
+
 def test_the_setting_and_the_system_locale_choose_chinese_too(sandbox: Path) -> None:
     from hfsuite.config.store import default_config_dir
 
