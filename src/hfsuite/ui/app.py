@@ -27,6 +27,7 @@ from hfsuite.ui.screenshot import ScreenshotOptions as ScreenshotOptions  # what
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QPixmap
+    from PySide6.QtWidgets import QWidget
 
     from hfsuite.ui.main_window import MainWindow
     from hfsuite.ui.screenshot import Waiter
@@ -141,6 +142,36 @@ def _with_error_inspector(window: MainWindow, image: QPixmap, wait: Waiter) -> Q
     return image
 
 
+def _staged_dialog(window: MainWindow, options: ScreenshotOptions) -> QWidget:
+    """The statistics dashboard or a comparison, loaded (``--open stats|compare``)."""
+    if options.overlay == "stats":
+        from hfsuite.ui.dialogs import stats_dashboard
+
+        return stats_dashboard.stage_for_screenshot(window.ctx, options)
+    from hfsuite.ui.dialogs import compare_dialog
+
+    return compare_dialog.stage_for_screenshot(window.ctx, options)
+
+
+def _with_dialog(image: QPixmap, dialog: QWidget) -> QPixmap:
+    """``image`` dimmed, with ``dialog`` drawn in its middle (a dialog is a window of its own)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QColor, QPainter
+
+    size = image.size()
+    dialog.resize(min(1160, size.width() - 60), min(700, size.height() - 80))
+    shot = dialog.grab()
+    painter = QPainter(image)
+    painter.fillRect(image.rect(), QColor(0, 0, 0, 90))
+    corner = QPoint((size.width() - shot.width()) // 2, (size.height() - shot.height()) // 2)
+    painter.drawPixmap(corner, shot)
+    painter.setPen(QColor(0, 0, 0, 110))
+    painter.drawRect(corner.x() - 1, corner.y() - 1, shot.width() + 1, shot.height() + 1)
+    painter.end()
+    dialog.close()
+    return image
+
+
 def _screenshot(app: object, window: object, options: ScreenshotOptions) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -161,7 +192,7 @@ def _screenshot(app: object, window: object, options: ScreenshotOptions) -> int:
             time.sleep(0.02)
 
     wait(page.is_ready)
-    if not options.open_errors:
+    if options.overlay is None:
         page.prepare_screenshot(options, wait)
     settle = time.monotonic() + options.settle_s
     while time.monotonic() < settle:
@@ -172,6 +203,8 @@ def _screenshot(app: object, window: object, options: ScreenshotOptions) -> int:
     image = window.grab()
     if options.open_errors:
         image = _with_error_inspector(window, image, wait)
+    elif options.overlay is not None:
+        image = _with_dialog(image, _staged_dialog(window, options))
     options.path.parent.mkdir(parents=True, exist_ok=True)
     if not image.save(str(options.path)):
         raise UsageError(f"Cannot write the screenshot to {options.path}.")

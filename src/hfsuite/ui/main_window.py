@@ -29,6 +29,7 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QHBoxLayout,
     QMainWindow,
     QMenu,
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.failures.changed.connect(lambda: self.status.show_error_count(self.failures.count()))
         self.status.errors_requested.connect(self.show_errors)
         self.inspector: ErrorInspector | None = None
+        self.stats_dialog: QDialog | None = None
         self.failures.refresh()
         self._build_actions()
         self.tray = Tray(self, [self.pause_all_action, self.resume_all_action, self.quit_action])
@@ -203,6 +205,10 @@ class MainWindow(QMainWindow):
         button.setToolTip("Help and appearance")
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
+        menu.addAction("Statistics…", self.show_statistics)
+        menu.addAction("Compare models…", lambda: self.show_compare())
+        menu.addAction("Errors…", lambda: self.show_errors())
+        menu.addSeparator()
         menu.addAction("Keyboard shortcuts…", self.show_shortcuts)
         theme_menu = menu.addMenu("Theme")
         for name in ("system", "light", "dark"):
@@ -241,6 +247,8 @@ class MainWindow(QMainWindow):
             "search": shortcut("search", self.search_requested),
             "help": shortcut("help", self.show_shortcuts),
             "errors": shortcut("errors", self.show_errors),
+            "stats": shortcut("stats", self.show_statistics),
+            "compare": shortcut("compare", lambda: self.show_compare()),
             "quit": shortcut("quit", self.close),
         }
         for number in range(1, min(9, len(self.entries)) + 1):
@@ -288,6 +296,27 @@ class MainWindow(QMainWindow):
         dialog = ShortcutsDialog([e.title for e in self.entries], self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+        return dialog
+
+    def show_statistics(self) -> QDialog:
+        """Ctrl+Shift+T: the statistics dashboard (non-blocking, one at a time)."""
+        from hfsuite.ui.dialogs.stats_dashboard import StatsDashboard
+
+        if self.stats_dialog is None:
+            self.stats_dialog = StatsDashboard(self.ctx, parent=self)
+            self.stats_dialog.finished.connect(lambda _r: setattr(self, "stats_dialog", None))
+        self.stats_dialog.show()
+        self.stats_dialog.raise_()
+        self.stats_dialog.activateWindow()
+        return self.stats_dialog
+
+    def show_compare(self, a: str = "", b: str = "") -> QDialog:
+        """Ctrl+Shift+M: a comparison of two models (``a`` and ``b`` prefilled when given)."""
+        from hfsuite.ui.dialogs.compare_dialog import CompareDialog
+
+        dialog = CompareDialog(self.ctx, a=a, b=b, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
         return dialog
 
     def show_errors(self, key: str | None = None) -> ErrorInspector:

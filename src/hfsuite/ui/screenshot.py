@@ -13,6 +13,11 @@ from pathlib import Path
 
 from hfsuite.core.errors import UsageError
 
+#: What ``--open`` draws over any tab instead of staging it.
+OVERLAYS = ("errors", "stats", "compare")
+#: The dashboard's periods (``--open stats --search PERIOD``).
+STATS_PERIODS = ("7d", "30d", "90d", "all")
+
 #: Runs the event loop until the condition holds (or the screenshot's time is up).
 Waiter = Callable[[Callable[[], bool]], None]
 
@@ -30,6 +35,7 @@ class ScreenshotOptions:
         search: Browse: search for this query first. Library: filter the files with it.
             ComfyUI: the install folder to check against.
         open_repo: Browse: open this repository (its result row is selected when listed).
+            Any tab: ``errors``, ``stats`` or ``compare`` draws that window over it.
             Library: ``duplicates`` shows the duplicates view (found first). ComfyUI: the
             workflow (or image) to check. Any tab:
             ``errors`` opens the error inspector over it.
@@ -59,6 +65,20 @@ class ScreenshotOptions:
             if self.check_updates and tab != "history":
                 raise UsageError("--check-updates needs --tab history.")
             return  # the error inspector opens over any tab
+        if self.open_repo == "stats" and not self.select:
+            if self.search is not None and self.search not in STATS_PERIODS:
+                raise UsageError(
+                    f"--open stats --search {self.search}: not a period.",
+                    hint="Use " + ", ".join(STATS_PERIODS) + ".",
+                )
+            return  # the statistics dashboard opens over any tab
+        if self.open_repo == "compare":
+            if len(self.select) != 2 or self.search is not None:
+                raise UsageError(
+                    "--open compare needs two --select values: the models to compare "
+                    "(org/name[@rev] or a local path)."
+                )
+            return  # the comparison opens over any tab
         if tab == "comfyui":
             if self.select:
                 raise UsageError("--tab comfyui takes --open WORKFLOW and --search COMFYUI-FOLDER.")
@@ -79,6 +99,11 @@ class ScreenshotOptions:
     def open_errors(self) -> bool:
         """Whether the error inspector is shown over the tab (``--open errors``)."""
         return self.open_repo == "errors"
+
+    @property
+    def overlay(self) -> str | None:
+        """The window drawn over the tab: ``errors``, ``stats`` or ``compare`` (``--open``)."""
+        return self.open_repo if self.open_repo in OVERLAYS else None
 
     def selected(self, paths: Iterable[str]) -> list[str]:
         """The paths matching one of the ``select`` glob patterns, in their order."""

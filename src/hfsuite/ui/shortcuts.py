@@ -32,6 +32,8 @@ SHORTCUTS: dict[str, Shortcut] = {
     "search": Shortcut("Ctrl+F", "Search (Browse) or filter the list"),
     "help": Shortcut("F1", "Show keyboard shortcuts"),
     "errors": Shortcut("Ctrl+E", "Show the error inspector (every failure)"),
+    "stats": Shortcut("Ctrl+Shift+T", "Show the statistics dashboard"),
+    "compare": Shortcut("Ctrl+Shift+M", "Compare two models (repos, revisions or files)"),
     "quit": Shortcut("Ctrl+Q", "Quit"),
     "toggle": Shortcut("Space", "Pause or resume the selected downloads", "Downloads"),
     "pause_all": Shortcut("Ctrl+Shift+P", "Pause all downloads", "Downloads"),
