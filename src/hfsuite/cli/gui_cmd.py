@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--open",
             help="Browse: open this repository. Library: duplicates. ComfyUI: a workflow file. "
-            "Any tab: errors (the error inspector).",
+            "Any tab: errors, stats or compare (that window over it).",
         ),
         select: list[str] = typer.Option(
             None, "--select", help="Browse: show the Files tab with files matching GLOB checked."
