@@ -232,9 +232,9 @@ class Settings(BaseModel):
     )
     language: str = _setting(
         "system",
-        allowed="system (or auto), or a language code such as en, de or zh_CN",
-        description="Language of the desktop app and the command line (system: from the "
-        "LANGUAGE, LC_ALL, LC_MESSAGES or LANG variables); docs/translation.md.",
+        allowed="system, or a language code such as en, de or zh_CN",
+        description="Language of the desktop app and the command line (system, or auto: from "
+        "the LANGUAGE, LC_ALL, LC_MESSAGES or LANG variables); docs/translation.md.",
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _setting(
         "INFO", allowed="DEBUG, INFO, WARNING or ERROR", description="Detail of the log file."
