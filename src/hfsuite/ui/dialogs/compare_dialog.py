@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -48,6 +48,7 @@ from hfsuite.app.compare import Change, ComparisonResult, Side, SideKind, compar
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.theme import ThemeColors, colors_for
+from hfsuite.ui.waiting import wait_until
 from hfsuite.ui.widgets._status import set_status
 
 if TYPE_CHECKING:
@@ -412,15 +413,3 @@ def stage_for_screenshot(ctx: UiContext, options: Any) -> QWidget:
     dialog.resize(*getattr(options, "size", (1280, 800)))
     wait_until(dialog.is_ready, float(getattr(options, "timeout_s", 20.0)))
     return dialog
-
-
-def wait_until(condition: Callable[[], bool], timeout_s: float) -> None:
-    """Run the event loop until ``condition()`` holds or the time is up."""
-    elapsed = QElapsedTimer()
-    elapsed.start()
-    tick = QTimer()  # wakes the loop below even when no other event comes
-    tick.start(50)
-    loop = QEventLoop()
-    while not condition() and elapsed.elapsed() < timeout_s * 1000:
-        loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-    tick.stop()

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from hfsuite.app.statistics import DashboardData, Period, dashboard_now
 from hfsuite.core.units import format_bytes, format_rate
 from hfsuite.ui.models.library_model import root_label
+from hfsuite.ui.waiting import wait_until
 from hfsuite.ui.widgets._status import set_status
 from hfsuite.ui.widgets.charts import DayChart, RankChart
 
@@ -268,15 +269,3 @@ def stage_for_screenshot(ctx: UiContext, options: Any) -> QWidget:
     widget.resize(*getattr(options, "size", (1280, 800)))
     wait_until(widget.is_ready, float(getattr(options, "timeout_s", 20.0)))
     return widget
-
-
-def wait_until(condition: Callable[[], bool], timeout_s: float) -> None:
-    """Run the event loop until ``condition()`` holds or the time is up."""
-    elapsed = QElapsedTimer()
-    elapsed.start()
-    tick = QTimer()  # wakes the loop below even when no other event comes
-    tick.start(50)
-    loop = QEventLoop()
-    while not condition() and elapsed.elapsed() < timeout_s * 1000:
-        loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-    tick.stop()
