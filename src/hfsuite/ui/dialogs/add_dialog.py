@@ -68,6 +68,7 @@ from hfsuite.core.types import Priority
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.theme import colors_for
+from hfsuite.ui.widgets import target_combo
 
 _CHECKED = Qt.CheckState.Checked
 _UNCHECKED = Qt.CheckState.Unchecked
@@ -296,17 +297,11 @@ class AddDialog(QDialog):
 
     def choose_target(self, *, profile: str | None = None, to: str | None = None) -> bool:
         """Choose a profile or a ``TOOL:KIND`` folder as the destination (tests, keyboard)."""
-        for i in range(self.layout_combo.count()):
-            data = self.layout_combo.itemData(i)
-            if isinstance(data, TargetChoice) and (data.profile, data.to) == (profile, to):
-                self.layout_combo.setCurrentIndex(i)
-                return True
-        return False
+        return target_combo.choose_target(self.layout_combo, profile=profile, to=to)
 
     def chosen_target(self) -> TargetChoice | None:
         """The profile or tool folder chosen (None: the HF cache or a folder)."""
-        data = self.layout_combo.currentData()
-        return data if isinstance(data, TargetChoice) else None
+        return target_combo.chosen_target(self.layout_combo)
 
     def _layout_changed(self) -> None:
         target = self.chosen_target()

@@ -31,6 +31,7 @@ from hfsuite.core.types import RepoRef
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.models.files_model import RepoFilesModel
+from hfsuite.ui.widgets import target_combo
 from hfsuite.ui.widgets._status import status_color
 from hfsuite.ui.widgets.path_selector import PathSelector
 
@@ -130,17 +131,11 @@ class DownloadBar(QWidget):
 
     def choose_target(self, *, profile: str | None = None, to: str | None = None) -> bool:
         """Download to a profile or a ``TOOL:KIND`` folder (tests, keyboard users)."""
-        for i in range(self.layout_combo.count()):
-            data = self.layout_combo.itemData(i)
-            if isinstance(data, TargetChoice) and (data.profile, data.to) == (profile, to):
-                self.layout_combo.setCurrentIndex(i)
-                return True
-        return False
+        return target_combo.choose_target(self.layout_combo, profile=profile, to=to)
 
     def selected_target(self) -> TargetChoice | None:
         """The profile or tool folder chosen (None: the HF cache or a plain folder)."""
-        data = self.layout_combo.currentData()
-        return data if isinstance(data, TargetChoice) else None
+        return target_combo.chosen_target(self.layout_combo)
 
     def selected_kind(self) -> DestinationKind:
         """The kind of destination chosen for the next download."""

@@ -1,0 +1,23 @@
+"""A destination combo's profiles and ``TOOL:KIND`` folders (the Add dialog, Browse's bar)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox
+
+from hfsuite.app.target_choices import TargetChoice
+
+
+def choose_target(combo: QComboBox, *, profile: str | None, to: str | None) -> bool:
+    """Select the entry of profile ``profile`` or tool folder ``to``; whether there is one."""
+    for i in range(combo.count()):
+        data = combo.itemData(i)
+        if isinstance(data, TargetChoice) and (data.profile, data.to) == (profile, to):
+            combo.setCurrentIndex(i)
+            return True
+    return False
+
+
+def chosen_target(combo: QComboBox) -> TargetChoice | None:
+    """The profile or tool folder selected (None: the HF cache or a plain folder)."""
+    data = combo.currentData()
+    return data if isinstance(data, TargetChoice) else None
