@@ -240,6 +240,11 @@ class ComfyUITab(QWidget):
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("comfyui_summary")
         self.summary_label.setWordWrap(True)
+        # two lines, always: a summary that grows or shrinks would lay out (and repaint) the
+        # whole tab on every check
+        lines = self.summary_label.fontMetrics().lineSpacing()
+        self.summary_label.setFixedHeight(2 * lines + 4)
+        self.summary_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
     def _build_tables(self) -> None:
         widths = {
@@ -591,7 +596,11 @@ class ComfyUITab(QWidget):
     def _update_buttons(self) -> None:
         has_file = self.file is not None
         idle = not self.fetching and not self.checking
-        to_download = bool(self.report and plan_fetch(self.report))
+        # what plan_fetch would take, read off the rows (plan_fetch itself runs on click:
+        # over a few hundred references it is too slow for every button update)
+        to_download = self.report is not None and any(
+            row.state == "resolved" and row.item.destination is not None for row in self.model.rows
+        )
         self.check_button.setEnabled(has_file and idle)
         self.download_button.setEnabled(to_download and idle)
         for widget in (self.open_button, self.paste_button, self.install_combo, self.folder_button):
