@@ -9,9 +9,17 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from itertools import count
 from pathlib import Path
 
 import pytest
+
+from hfsuite.testing.postgres import PostgresCluster, PostgresUnavailable
+
+# Read before the sandbox clears HFSUITE_* variables.
+_NO_PG = os.environ.get("HFSUITE_TEST_NO_PG", "") not in ("", "0")
+_PG_NAMES = count(1)
 
 _CLEARED_PREFIXES = ("HF_", "HFSUITE_", "HUGGINGFACE_", "MODELSCOPE_")
 _CLEARED = {
@@ -63,3 +71,38 @@ def installed_command(name: str) -> str:
 def hfsuite_exe() -> str:
     """Path of the installed ``hfsuite`` command."""
     return installed_command("hfsuite")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: a storage test about SQLite itself (not run on PostgreSQL)"
+    )
+    config.addinivalue_line(
+        "markers", "postgresql_only: a storage test about PostgreSQL itself (not run on SQLite)"
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL server for the session; the test is skipped when there is none."""
+    if _NO_PG:
+        pytest.skip("PostgreSQL tests are turned off (HFSUITE_TEST_NO_PG=1)")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("PostgreSQL tests need psycopg: pip install 'psycopg[binary]>=3.2'")
+    try:
+        cluster = PostgresCluster().start()
+    except (PostgresUnavailable, OSError) as exc:
+        pytest.skip(f"no PostgreSQL server for the tests: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
+    """URL of a new, empty PostgreSQL database, dropped after the test."""
+    name = f"hfsuite_test_{os.getpid()}_{next(_PG_NAMES)}"
+    url = postgres_cluster.create_database(name)
+    yield url
+    postgres_cluster.drop_database(name)

@@ -26,6 +26,8 @@ from hfsuite.storage.database import (
     BUSY_TIMEOUT_S,
     Database,
     UnitOfWork,
+    create_engine_for,
+    create_postgresql_engine,
     create_sqlite_engine,
     open_database,
 )
@@ -203,6 +205,8 @@ __all__ = [
     "TaskRepository",
     "TaskSpec",
     "UnitOfWork",
+    "create_engine_for",
+    "create_postgresql_engine",
     "create_sqlite_engine",
     "open_database",
 ]

@@ -23,6 +23,13 @@ The engine uses pysqlite with ``isolation_level=None`` (the driver emits no ``BE
 and a ``begin`` event that emits ``BEGIN`` or ``BEGIN IMMEDIATE``; this is the recipe from the
 SQLAlchemy SQLite dialect documentation ("Serializable isolation / Savepoints / Transactional
 DDL"). A :class:`Database` must not be shared across ``fork()``: open one per process.
+
+PostgreSQL (``postgresql+psycopg://user:password@host:5432/name``, psycopg 3) is the second
+backend: a connection pool checked before use (``pool_pre_ping``), READ COMMITTED for writes
+(the SQLite pragmas and ``BEGIN IMMEDIATE`` do not apply; a write transaction takes a
+transaction-scoped advisory lock instead, so writers still go one at a time as on SQLite),
+REPEATABLE READ for :meth:`Database.read` so a read is one snapshot as on SQLite, and a
+``lock_timeout`` equal to SQLite's busy timeout. Passwords never appear in messages.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -66,12 +73,45 @@ BUSY_TIMEOUT_S = 30.0
 WRITE_LOCK_ATTEMPTS = 3
 """How many times :meth:`Database.write` tries to take the write lock."""
 _BEGIN_OPTION = "hfsuite_begin"
+CONNECT_TIMEOUT_S = 10
+"""How long connecting to a PostgreSQL server may take before it counts as unreachable."""
+PSYCOPG_SPEC = "psycopg[binary]>=3.2"
+"""The package a PostgreSQL URL needs."""
+WRITE_LOCK_KEY = 0x6866_7375_6974_66
+"""The advisory lock a write transaction holds on PostgreSQL (the counterpart of SQLite's write
+lock; waiting for it is bounded by ``lock_timeout``)."""
+_LOCKED_TEXTS = (
+    "database is locked",  # SQLite
+    "database is busy",
+    "lock timeout",  # PostgreSQL: lock_timeout ran out (55P03)
+    "deadlock detected",  # PostgreSQL: 40P01, the victim's transaction can be re-run
+    "could not serialize access",  # PostgreSQL: 40001
+)
 
 
 def is_locked_error(exc: BaseException) -> bool:
-    """Whether ``exc`` is SQLite's "database is locked" / "database is busy"."""
+    """Whether ``exc`` means another connection held a lock too long (re-running may help).
+
+    SQLite's "database is locked" / "database is busy"; PostgreSQL's lock timeout, deadlock
+    and serialization failures.
+    """
     text = str(getattr(exc, "orig", exc)).lower()
-    return "database is locked" in text or "database is busy" in text
+    return any(part in text for part in _LOCKED_TEXTS)
+
+
+def backend_name(url: str) -> str:
+    """The backend of a database URL: ``sqlite``, ``postgresql``, or another SQLAlchemy name.
+
+    Raises:
+        StorageError: when ``url`` is not a URL SQLAlchemy can read.
+    """
+    try:
+        return make_url(url).get_backend_name()
+    except Exception as exc:  # ArgumentError, ValueError: a malformed URL
+        raise StorageError(
+            "The database URL is not valid.",
+            hint="Use sqlite:///path/to/hfsuite.db or postgresql+psycopg://user@host/name.",
+        ) from exc
 
 
 class UnitOfWork:
@@ -184,6 +224,15 @@ class Database:
         self.where = where
         self.clock: Clock = clock or SystemClock()
         self._write_engine = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        self._read_engine = engine
+        if engine.dialect.name == "postgresql":
+            # One snapshot for the whole read, as SQLite's deferred BEGIN gives.
+            self._read_engine = engine.execution_options(isolation_level="REPEATABLE READ")
+
+    @property
+    def dialect(self) -> str:
+        """The backend: ``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
 
     @property
     def url(self) -> str:
@@ -235,7 +284,7 @@ class Database:
             StorageError: when the database fails.
         """
         # The transaction begins (BEGIN, deferred) at the first statement, like a session's.
-        conn = self.engine.connect()
+        conn = self._read_engine.connect()
         try:
             yield UnitOfWork(conn, self.clock)
         except BaseException as exc:
@@ -292,6 +341,12 @@ class Database:
             try:
                 conn = engine.connect()
                 conn.begin()  # emits BEGIN IMMEDIATE now, not at the first write
+                if conn.dialect.name == "postgresql":
+                    # One writer at a time, as on SQLite: the repositories read, then write
+                    # (ranks, the change cursor) and rely on no other writer in between.
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY}
+                    )
                 return conn
             except SQLAlchemyError as exc:
                 if conn is not None:
@@ -305,6 +360,9 @@ class Database:
     def _translate(self, exc: BaseException) -> BaseException:
         if not isinstance(exc, SQLAlchemyError):
             return exc
+        lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
+        if _is_unreachable(exc) or (lost and self.dialect == "postgresql"):
+            return _unreachable_error(self.where, exc)
         if is_locked_error(exc):
             return StorageError(
                 f"The database at {self.where} stayed locked by another process for more than "
@@ -396,12 +454,120 @@ def create_sqlite_engine(url: str) -> Engine:
     return engine
 
 
+def create_postgresql_engine(url: str) -> Engine:
+    """Create an engine for a PostgreSQL URL (psycopg 3) with the suite's connection settings.
+
+    A pool of connections checked before use (``pool_pre_ping``: a server restart costs one
+    reconnect, not an error), READ COMMITTED isolation, a connect timeout of
+    :data:`CONNECT_TIMEOUT_S` and a ``lock_timeout`` of :data:`BUSY_TIMEOUT_S` (the counterpart
+    of SQLite's busy timeout). ``postgresql://`` without a driver means psycopg 3.
+
+    Args:
+        url: ``postgresql+psycopg://user:password@host:port/name``.
+
+    Returns:
+        The engine (no connection is made yet).
+
+    Raises:
+        StorageError: when psycopg is not installed, or the URL names another driver.
+    """
+    parsed = make_url(url)
+    driver = parsed.get_driver_name()
+    shown = parsed.render_as_string(hide_password=True)
+    if "+" not in parsed.drivername:
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif driver != "psycopg":
+        raise StorageError(
+            f"Unsupported database URL {shown}: the PostgreSQL driver must be psycopg (3).",
+            hint="Write the URL as postgresql+psycopg://user:password@host:5432/name.",
+        )
+    try:
+        import psycopg  # noqa: F401  (a clear message now rather than a traceback later)
+    except ImportError as exc:
+        raise StorageError(
+            f"The database URL {shown} needs the PostgreSQL driver psycopg, which is not "
+            "installed.",
+            hint=f"Install it: python -m pip install '{PSYCOPG_SPEC}'.",
+        ) from exc
+    lock_ms = int(BUSY_TIMEOUT_S * 1000)
+    return create_engine(
+        parsed,
+        pool_size=5,
+        max_overflow=10,
+        pool_pre_ping=True,
+        isolation_level="READ COMMITTED",
+        json_serializer=_dump_json,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "options": f"-c lock_timeout={lock_ms}",
+            "application_name": "hfsuite",
+        },
+    )
+
+
+def create_engine_for(url: str) -> Engine:
+    """Create an engine for a SQLite or PostgreSQL URL (see the two factories).
+
+    Raises:
+        StorageError: when the URL names another database, or its driver is missing.
+    """
+    backend = backend_name(url)
+    if backend == "postgresql":
+        return create_postgresql_engine(url)
+    if backend == "sqlite":
+        return create_sqlite_engine(url)
+    shown = make_url(url).render_as_string(hide_password=True)
+    raise StorageError(
+        f"Unsupported database URL {shown}: only SQLite and PostgreSQL are supported.",
+        hint="Use sqlite:///path/to/hfsuite.db or postgresql+psycopg://user@host/name.",
+    )
+
+
+_UNREACHABLE_TEXTS = (
+    "connection refused",
+    "could not connect",
+    "connection failed",
+    "could not translate host name",
+    "timeout expired",
+    "server closed the connection",
+    "terminating connection",
+    "no such host",
+    "name or service not known",
+    "does not exist",  # a database or role the server does not have
+    "password authentication failed",
+    "no password supplied",
+)
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` is PostgreSQL refusing or failing the connection itself."""
+    orig = getattr(exc, "orig", None)
+    if orig is None or not type(orig).__module__.startswith("psycopg"):
+        return False
+    if getattr(orig, "sqlstate", None) not in (None, "28P01", "28000", "3D000", "57P01"):
+        return False
+    text = str(orig).lower()
+    return any(part in text for part in _UNREACHABLE_TEXTS)
+
+
+def _unreachable_error(where: str, exc: BaseException) -> StorageError:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    return StorageError(
+        f"Cannot connect to the PostgreSQL database at {where}: {reason}",
+        hint="Check that the server is running and reachable, and the URL's host, port, "
+        "database name, user and password (db_url, or HFSUITE_DB_URL).",
+        details=str(exc),
+    )
+
+
 def open_database(url: str, *, clock: Clock | None = None) -> Database:
     """Open (creating if needed) the database at ``url`` and migrate it to the newest schema.
 
     Args:
-        url: A SQLite URL, e.g. ``sqlite:////home/me/.local/share/hfsuite/hfsuite.db``; the
-            settings layer supplies it. The file's folder is created when missing.
+        url: A SQLite URL, e.g. ``sqlite:////home/me/.local/share/hfsuite/hfsuite.db`` (the
+            file's folder is created when missing), or a PostgreSQL one,
+            ``postgresql+psycopg://user:password@host:5432/name`` (the database must exist;
+            its tables are created on first use). The settings layer supplies it.
         clock: Clock for the timestamps repositories write (default: the system clock).
 
     Returns:
@@ -410,9 +576,12 @@ def open_database(url: str, *, clock: Clock | None = None) -> Database:
     Raises:
         MigrationError: when the database comes from a newer version of the program, or a
             migration fails (the database is left unchanged).
-        StorageError: when the URL is not SQLite, or the file cannot be created, opened or read
-            (e.g. it is not a database or is corrupt); the message names the path.
+        StorageError: when the URL is neither SQLite nor PostgreSQL, psycopg is missing for a
+            PostgreSQL URL, the server cannot be reached, or the file cannot be created, opened
+            or read (e.g. it is not a database or is corrupt); the message names the path or
+            the URL without its password.
     """
+    backend_name(url)  # a malformed URL -> StorageError
     parsed = make_url(url)
     path: Path | None = None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -426,7 +595,7 @@ def open_database(url: str, *, clock: Clock | None = None) -> Database:
             ) from exc
         parsed = parsed.set(database=str(path))
     where = str(path) if path else parsed.render_as_string(hide_password=True)
-    engine = create_sqlite_engine(parsed.render_as_string(hide_password=False))
+    engine = create_engine_for(parsed.render_as_string(hide_password=False))
     database = Database(engine, where, clock)
     try:
         with engine.connect() as conn:
@@ -439,7 +608,9 @@ def open_database(url: str, *, clock: Clock | None = None) -> Database:
         raise
     except SQLAlchemyError as exc:
         engine.dispose()
-        if is_locked_error(exc):
+        if is_locked_error(exc) or _is_unreachable(exc):
+            raise database._translate(exc) from exc
+        if engine.dialect.name != "sqlite":
             raise database._translate(exc) from exc
         raise StorageError(
             f"Cannot open the database at {where}: {getattr(exc, 'orig', None) or exc}",

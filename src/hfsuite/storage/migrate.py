@@ -3,9 +3,10 @@
 The migration scripts ship inside the package (``migrations/``); no ``alembic.ini`` is needed at
 run time. Rules:
 
-- a new or older database is upgraded in place, inside one ``BEGIN IMMEDIATE`` transaction, so
-  two processes opening it at once migrate it exactly once and a failed migration leaves the old
-  schema untouched (SQLite DDL is transactional);
+- a new or older database is upgraded in place, inside one ``BEGIN IMMEDIATE`` transaction
+  (on PostgreSQL: one transaction holding an advisory lock), so two processes opening it at once
+  migrate it exactly once and a failed migration leaves the old schema untouched (DDL is
+  transactional on both);
 - a database stamped with a revision this program does not know was written by a newer version
   of the program: it is refused with a :class:`~hfsuite.core.errors.MigrationError` rather than
   being "upgraded" into something neither version understands.
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 #: its stamp with this, so Alembic is imported only to migrate (a test keeps it equal to
 #: Alembic's own head).
 HEAD_REVISION = "0004"
+
+_PG_LOCK = 0x6866_7375_6974_65
+"""The advisory lock key migrations hold on PostgreSQL ("hfsuite")."""
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 """Folder holding ``env.py`` and ``versions/``."""
@@ -121,6 +125,10 @@ def upgrade(engine: Engine, where: str, target: str = "head") -> None:
     """
     try:
         with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # PostgreSQL has no BEGIN IMMEDIATE: a transaction-scoped advisory lock makes
+                # processes that open a new database at once migrate it one after the other.
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
             current = current_revisions(connection)
             check_known(current, where)
             wanted = head_revision() if target == "head" else target

@@ -21,6 +21,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+# 64-bit on PostgreSQL (sizes, byte counts, nanosecond times, inodes do not fit its 32-bit
+# INTEGER); SQLite's INTEGER is already 64-bit, and its schema stays as it was.
+BIG_INT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 metadata = sa.MetaData()
 """The tables at head; the migrations' target (see ``migrations/env.py``)."""
 
@@ -58,16 +62,16 @@ TASKS = sa.Table(
     sa.Column(
         "profile_id", sa.Integer, sa.ForeignKey("profiles.id", ondelete="SET NULL"), nullable=True
     ),
-    sa.Column("priority", sa.Integer, nullable=False),
+    sa.Column("priority", BIG_INT, nullable=False),
     sa.Column("rank", sa.Float, nullable=False),
     sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("bandwidth_limit_bps", sa.Integer, nullable=True),
-    sa.Column("connections", sa.Integer, nullable=True),
+    sa.Column("bandwidth_limit_bps", BIG_INT, nullable=True),
+    sa.Column("connections", BIG_INT, nullable=True),
     sa.Column("expected_sha256", sa.String(64), nullable=True),
-    sa.Column("bytes_total", sa.Integer, nullable=True),
-    sa.Column("bytes_done", sa.Integer, nullable=False),
-    sa.Column("files_total", sa.Integer, nullable=True),
-    sa.Column("files_done", sa.Integer, nullable=False),
+    sa.Column("bytes_total", BIG_INT, nullable=True),
+    sa.Column("bytes_done", BIG_INT, nullable=False),
+    sa.Column("files_total", BIG_INT, nullable=True),
+    sa.Column("files_done", BIG_INT, nullable=False),
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("started_at", sa.Float, nullable=True),
@@ -75,7 +79,7 @@ TASKS = sa.Table(
     sa.Column("updated_at", sa.Float, nullable=False),
     sa.Column("claimed_by", sa.String(200), nullable=True),
     sa.Column("heartbeat_at", sa.Float, nullable=True),
-    sa.Column("change_seq", sa.Integer, server_default=sa.text("0"), index=True, nullable=False),
+    sa.Column("change_seq", BIG_INT, server_default=sa.text("0"), index=True, nullable=False),
     # Never reuse the id of a deleted task (tombstones and history refer to task ids).
     sqlite_autoincrement=True,
 )
@@ -93,11 +97,11 @@ TASK_FILES = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("task_id", sa.Integer, sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False),
     sa.Column("path", sa.Text, nullable=False),
-    sa.Column("size_bytes", sa.Integer, nullable=True),
+    sa.Column("size_bytes", BIG_INT, nullable=True),
     sa.Column("sha256", sa.String(64), nullable=True),
     sa.Column("etag", sa.String(200), nullable=True),
     sa.Column("state", sa.String(16), nullable=False),
-    sa.Column("bytes_done", sa.Integer, nullable=False),
+    sa.Column("bytes_done", BIG_INT, nullable=False),
     sa.Column("completed_ranges", sa.JSON, nullable=False),
     sa.Column("remote_etag", sa.String(200), nullable=True),
     sa.Column("remote_commit", sa.String(64), nullable=True),
@@ -110,8 +114,8 @@ TASK_FILES = sa.Table(
 TASK_TOMBSTONES = sa.Table(
     "task_tombstones",
     metadata,
-    sa.Column("task_id", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("change_seq", sa.Integer, index=True, nullable=False),
+    sa.Column("task_id", BIG_INT, primary_key=True, autoincrement=False),
+    sa.Column("change_seq", BIG_INT, index=True, nullable=False),
 )
 """A deleted task, so pollers learn about deletions through the change cursor."""
 
@@ -120,7 +124,7 @@ SEQUENCES = sa.Table(
     "sequences",
     metadata,
     sa.Column("name", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Integer, nullable=False),
+    sa.Column("value", BIG_INT, nullable=False),
 )
 """Named monotonic counters (``tasks``: the queue's change cursor)."""
 
@@ -129,7 +133,7 @@ HISTORY = sa.Table(
     "history",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("task_id", sa.Integer, nullable=True),
+    sa.Column("task_id", BIG_INT, nullable=True),
     sa.Column("source", sa.String(32), nullable=False),
     sa.Column("repo_id", sa.String(300), nullable=True),
     sa.Column("url", sa.Text, nullable=True),
@@ -138,7 +142,7 @@ HISTORY = sa.Table(
     sa.Column("commit", sa.String(64), nullable=True),
     sa.Column("layout", sa.String(32), nullable=True),
     sa.Column("files", sa.JSON, nullable=False),
-    sa.Column("bytes_downloaded", sa.Integer, nullable=False),
+    sa.Column("bytes_downloaded", BIG_INT, nullable=False),
     sa.Column("duration_s", sa.Float, nullable=False),
     sa.Column("destination", sa.Text, nullable=False),
     sa.Column("outcome", sa.String(16), nullable=False),
@@ -180,10 +184,10 @@ API_CACHE = sa.Table(
 FILE_HASHES = sa.Table(
     "file_hashes",
     metadata,
-    sa.Column("device", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("inode", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("size_bytes", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("mtime_ns", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("device", BIG_INT, primary_key=True, autoincrement=False),
+    sa.Column("inode", BIG_INT, primary_key=True, autoincrement=False),
+    sa.Column("size_bytes", BIG_INT, primary_key=True, autoincrement=False),
+    sa.Column("mtime_ns", BIG_INT, primary_key=True, autoincrement=False),
     sa.Column("sha256", sa.String(64), index=True, nullable=True),
     sa.Column("autov1", sa.String(8), index=True, nullable=True),
     sa.Column("partial_hash", sa.String(64), nullable=True),
@@ -220,20 +224,20 @@ LIBRARY_FILES = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("path", sa.Text, unique=True, nullable=False),
     sa.Column("root", sa.Text, index=True, nullable=False),
-    sa.Column("device", sa.Integer, nullable=False),
-    sa.Column("inode", sa.Integer, nullable=False),
-    sa.Column("size_bytes", sa.Integer, index=True, nullable=False),
-    sa.Column("mtime_ns", sa.Integer, nullable=False),
-    sa.Column("nlink", sa.Integer, nullable=False),
+    sa.Column("device", BIG_INT, nullable=False),
+    sa.Column("inode", BIG_INT, nullable=False),
+    sa.Column("size_bytes", BIG_INT, index=True, nullable=False),
+    sa.Column("mtime_ns", BIG_INT, nullable=False),
+    sa.Column("nlink", BIG_INT, nullable=False),
     sa.Column("is_symlink", sa.Boolean, nullable=False),
     sa.Column("hf_blob", sa.Boolean, nullable=False),
     sa.Column("format", sa.String(32), index=True, nullable=False),
     sa.Column("kind", sa.String(32), index=True, nullable=False),
     sa.Column("architecture", sa.String(64), nullable=True),
     sa.Column("dtype", sa.String(32), nullable=True),
-    sa.Column("parameter_count", sa.Integer, nullable=True),
-    sa.Column("context_length", sa.Integer, nullable=True),
-    sa.Column("tensor_count", sa.Integer, nullable=True),
+    sa.Column("parameter_count", BIG_INT, nullable=True),
+    sa.Column("context_length", BIG_INT, nullable=True),
+    sa.Column("tensor_count", BIG_INT, nullable=True),
     sa.Column("header_metadata", sa.JSON(none_as_null=True), nullable=True),
     sa.Column("warnings", sa.JSON(none_as_null=True), nullable=True),
     sa.Column("problem_kind", sa.String(32), nullable=True),
@@ -263,7 +267,7 @@ RECLAIM_LOG = sa.Table(
     sa.Column("keep", sa.Text, nullable=True),
     sa.Column("outcome", sa.String(16), nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
-    sa.Column("bytes", sa.Integer, nullable=False),
+    sa.Column("bytes", BIG_INT, nullable=False),
 )
 """One action of reclaiming duplicate space (a link, a deletion, or why it was skipped)."""
 
@@ -272,10 +276,10 @@ DAILY_STATS = sa.Table(
     "daily_stats",
     metadata,
     sa.Column("day", sa.String(10), primary_key=True),
-    sa.Column("downloads", sa.Integer, nullable=False),
-    sa.Column("failures", sa.Integer, nullable=False),
-    sa.Column("cancelled", sa.Integer, nullable=False),
-    sa.Column("bytes_downloaded", sa.Integer, nullable=False),
+    sa.Column("downloads", BIG_INT, nullable=False),
+    sa.Column("failures", BIG_INT, nullable=False),
+    sa.Column("cancelled", BIG_INT, nullable=False),
+    sa.Column("bytes_downloaded", BIG_INT, nullable=False),
     sa.Column("seconds", sa.Float, nullable=False),
 )
 """Per-day counters, updated with an upsert as downloads finish."""

@@ -16,7 +16,7 @@ from hfsuite.storage import (
     LibrarySort,
     LocationUpdate,
     ReclaimLogSpec,
-    create_sqlite_engine,
+    create_engine_for,
     migrate,
     open_database,
 )
@@ -223,7 +223,7 @@ def test_reclaim_log(db: Database, clock: ManualClock) -> None:
 
 def test_0004_downgrade_restores_the_path_keyed_file_hashes(db_url: str) -> None:
     open_database(db_url).close()
-    engine = create_sqlite_engine(db_url)
+    engine = create_engine_for(db_url)
     try:
         from alembic import command
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,19 +11,33 @@ from sqlalchemy import text
 
 from hfsuite.core.errors import MigrationError, StorageError
 from hfsuite.core.types import RepoRef, SourceKind, TaskState
-from hfsuite.storage import Database, TaskSpec, create_sqlite_engine, migrate, open_database
+from hfsuite.storage import Database, TaskSpec, create_engine_for, migrate, open_database
 from hfsuite.storage.schema import metadata
+
+
+def prepare(db_url: str) -> None:
+    """Make a SQLite URL's folder (open_database does), before building an engine by hand."""
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _file(url: str) -> Path:
     return Path(url.removeprefix("sqlite:///"))
 
 
-def test_new_database_is_created_at_head_with_its_folder(db_url: str) -> None:
-    assert not _file(db_url).parent.exists()
+def test_new_database_is_created_at_head_with_its_folder(db_url: str, backend: str) -> None:
+    if backend == "sqlite":
+        assert not _file(db_url).parent.exists()
+    else:
+        engine = create_engine_for(db_url)
+        with engine.connect() as conn:
+            assert migrate.current_revisions(conn) == ()  # empty: the tables come on first use
+        engine.dispose()
     db = open_database(db_url)
     try:
-        assert _file(db_url).is_file()
+        assert db.dialect == backend
+        if backend == "sqlite":
+            assert _file(db_url).is_file()
         assert db.schema_revision() == migrate.head_revision()
         assert migrate.known_revisions() == {"0001", "0002", "0003", "0004"}
     finally:
@@ -37,6 +50,7 @@ def test_head_schema_matches_the_schema_tables(db: Database) -> None:
     assert diff == []
 
 
+@pytest.mark.sqlite_only
 def test_every_connection_is_configured(db: Database) -> None:
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -54,7 +68,7 @@ def test_reopening_is_a_no_op(db_url: str) -> None:
 
 def test_downgrade_and_upgrade_scripts_round_trip(db_url: str) -> None:
     open_database(db_url).close()
-    engine = create_sqlite_engine(db_url)
+    engine = create_engine_for(db_url)
     try:
         from alembic import command
 
@@ -70,8 +84,8 @@ def test_downgrade_and_upgrade_scripts_round_trip(db_url: str) -> None:
 
 
 def test_database_at_first_revision_is_upgraded_in_place_keeping_rows(db_url: str) -> None:
-    _file(db_url).parent.mkdir(parents=True)
-    engine = create_sqlite_engine(db_url)
+    prepare(db_url)
+    engine = create_engine_for(db_url)
     migrate.upgrade(engine, "old", target="0001")
     with engine.begin() as conn:
         conn.execute(
@@ -123,15 +137,17 @@ def test_database_at_first_revision_is_upgraded_in_place_keeping_rows(db_url: st
         db.close()
 
 
-def test_database_from_a_newer_program_is_refused(db_url: str) -> None:
+def test_database_from_a_newer_program_is_refused(db_url: str, backend: str) -> None:
     open_database(db_url).close()
-    with sqlite3.connect(_file(db_url)) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    engine = create_engine_for(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    engine.dispose()
     with pytest.raises(MigrationError) as info:
         open_database(db_url)
     message = str(info.value)
     assert "newer version" in message and "0099_future" in message
-    assert str(_file(db_url)) in message
+    assert (str(_file(db_url)) if backend == "sqlite" else db_url) in message
     assert info.value.exit_code == 4
 
 
@@ -145,6 +161,7 @@ def test_corrupt_file_is_refused_naming_the_path(tmp_path: Path) -> None:
     assert "not a database" in str(info.value)
 
 
+@pytest.mark.sqlite_only
 def test_damaged_header_is_refused(db_url: str) -> None:
     open_database(db_url).close()
     path = _file(db_url)
@@ -165,8 +182,13 @@ def test_unwritable_folder_is_a_storage_error(tmp_path: Path) -> None:
 
 
 def test_other_backends_are_refused() -> None:
-    with pytest.raises(StorageError, match="only SQLite"):
-        open_database("postgresql://localhost/hfsuite")
+    with pytest.raises(StorageError, match="only SQLite and PostgreSQL") as info:
+        open_database("mysql://me:secret@localhost/hfsuite")
+    assert "secret" not in str(info.value) and "***" in str(info.value)
+    with pytest.raises(StorageError, match="must be psycopg"):
+        open_database("postgresql+psycopg2://me:secret@localhost/hfsuite")
+    with pytest.raises(StorageError, match="not valid"):
+        open_database("not a url://")
 
 
 def test_in_memory_database_works() -> None:

@@ -11,10 +11,16 @@ from hfsuite.storage import (
     Database,
     FileSelection,
     ModelVersionSpec,
-    create_sqlite_engine,
+    create_engine_for,
     migrate,
     open_database,
 )
+
+
+def prepare(db_url: str) -> None:
+    """Make a SQLite URL's folder (open_database does), before building an engine by hand."""
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
 def _spec(**kw: object) -> ModelVersionSpec:
@@ -41,8 +47,8 @@ def test_selections_round_trip_and_unknown_stays_none(db: Database) -> None:
 
 
 def test_rows_from_before_selections_are_kept_with_an_unknown_selection(db_url: str) -> None:
-    Path(db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True)
-    engine = create_sqlite_engine(db_url)
+    prepare(db_url)
+    engine = create_engine_for(db_url)
     migrate.upgrade(engine, "old", target="0002")
     with engine.begin() as conn:
         conn.execute(

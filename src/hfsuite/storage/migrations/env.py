@@ -21,7 +21,8 @@ def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        # SQLite ALTER TABLE is limited; batch mode recreates tables when needed.
+        # SQLite ALTER TABLE is limited; batch mode recreates tables when needed (on
+        # PostgreSQL the same batch blocks are plain ALTER TABLE statements).
         render_as_batch=True,
         transactional_ddl=True,
     )
@@ -45,5 +46,5 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    raise RuntimeError("Offline (SQL script) migrations are not supported for SQLite.")
+    raise RuntimeError("Offline (SQL script) migrations are not supported.")
 run_migrations_online()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from hfsuite.core.clock import Clock
@@ -49,3 +50,19 @@ def chunks(items: Sequence[_Item]) -> Iterator[Sequence[_Item]]:
 def rowcount(result: Any) -> int:
     """Rows an UPDATE/DELETE touched (0 when the driver does not say)."""
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def insert_on_conflict(session: Connection, table: sa.Table) -> Any:
+    """An INSERT for ``table`` in the dialect of ``session``, with ``on_conflict_do_update``.
+
+    SQLite and PostgreSQL spell an upsert the same way (``INSERT … ON CONFLICT``), but
+    SQLAlchemy builds it from each dialect's own ``insert()``; this picks the one the connection
+    speaks.
+    """
+    if session.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)

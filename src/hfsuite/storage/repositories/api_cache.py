@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.storage.feature_records import ApiCacheEntry
-from hfsuite.storage.repositories._base import Repository
+from hfsuite.storage.repositories._base import Repository, insert_on_conflict
 from hfsuite.storage.schema import API_CACHE
 
 _C = API_CACHE
@@ -71,7 +70,7 @@ class ApiCacheRepository(Repository):
             fetched_at=fetched_at,
             expires_at=None if ttl_s is None else fetched_at + ttl_s,
         )
-        stmt = sqlite_insert(_C).values(
+        stmt = insert_on_conflict(self.session, _C).values(
             key=key,
             kind=kind,
             body=body,

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.core.types import Layout, Outcome, RepoRef, RepoType, SourceKind
 from hfsuite.storage.records import (
@@ -23,7 +22,7 @@ from hfsuite.storage.records import (
     HistorySpec,
     ManifestEntry,
 )
-from hfsuite.storage.repositories._base import Repository, like_pattern
+from hfsuite.storage.repositories._base import Repository, insert_on_conflict, like_pattern
 from hfsuite.storage.schema import FAVORITES, HISTORY
 
 _H = HISTORY
@@ -177,7 +176,7 @@ class HistoryRepository(Repository):
 
     def add_favorite(self, ref: RepoRef, note: str | None = None) -> FavoriteRecord:
         """Star a repository (idempotent; a new ``note`` replaces the old one)."""
-        stmt = sqlite_insert(_FAV).values(
+        stmt = insert_on_conflict(self.session, _FAV).values(
             source=ref.source.value,
             repo_type=ref.repo_type.value,
             repo_id=ref.repo_id,

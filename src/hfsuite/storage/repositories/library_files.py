@@ -293,6 +293,7 @@ class LibraryFileRepository(Repository):
             stmt = stmt.where(_LF.c.root == root)
         if under is not None:
             stmt = stmt.where(_under(_LF.c.path, under))
+        stmt = stmt.order_by(_LF.c.id)  # the order rows were found (PostgreSQL has no implicit one)
         # Plain tuples: a rescan reads every row, and Row attribute access costs more than
         # the walk itself at 10,000 files.
         rows = self.session.execute(stmt.execution_options(yield_per=2000))
@@ -310,7 +311,7 @@ class LibraryFileRepository(Repository):
                     nlink,
                     bool(is_link),
                     root_,
-                    _refs(json.loads(refs)) if refs and refs != "null" else (),
+                    _refs(_json(refs)) if refs and refs != "null" else (),
                     sha256,
                 )
 
@@ -431,3 +432,8 @@ class LibraryFileRepository(Repository):
         col = _LF.c[column]
         rows = self.session.execute(sa.select(col, sa.func.count()).group_by(col).order_by(col))
         return {str(r[0]): int(r[1]) for r in rows}
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read as text: parsed here on SQLite; psycopg has already parsed it."""
+    return json.loads(value) if isinstance(value, str | bytes) else value

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
 from hfsuite.storage.feature_records import FileSelection, ModelVersionRecord, ModelVersionSpec
 from hfsuite.storage.records import ManifestEntry
-from hfsuite.storage.repositories._base import Repository
+from hfsuite.storage.repositories._base import Repository, insert_on_conflict
 from hfsuite.storage.schema import MODEL_VERSIONS
 
 _MV = MODEL_VERSIONS
@@ -42,7 +41,7 @@ class ModelVersionRepository(Repository):
 
         A new download resets the update-check result (it is now the downloaded commit).
         """
-        stmt = sqlite_insert(_MV).values(
+        stmt = insert_on_conflict(self.session, _MV).values(
             source=spec.source.value,
             repo_type=spec.repo_type.value,
             repo_id=spec.repo_id,

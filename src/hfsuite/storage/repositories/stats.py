@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.core.types import Outcome
 from hfsuite.storage.feature_records import DailyStats, StatsSummary
-from hfsuite.storage.repositories._base import Repository
+from hfsuite.storage.repositories._base import Repository, insert_on_conflict
 from hfsuite.storage.schema import DAILY_STATS
 
 _D = DAILY_STATS
@@ -45,7 +44,7 @@ class StatsRepository(Repository):
             bytes_downloaded: Bytes it transferred.
             seconds: Time it spent transferring.
         """
-        stmt = sqlite_insert(_D).values(
+        stmt = insert_on_conflict(self.session, _D).values(
             day=day.isoformat(),
             downloads=int(outcome is Outcome.COMPLETED),
             failures=int(outcome is Outcome.FAILED),

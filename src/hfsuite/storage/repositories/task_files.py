@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.storage.records import FileState, ResumeInfo, TaskFileRecord, TaskFileSpec
-from hfsuite.storage.repositories._base import Repository, chunks
+from hfsuite.storage.repositories._base import Repository, chunks, insert_on_conflict
 from hfsuite.storage.schema import TASK_FILES
 
 _F = TASK_FILES
@@ -96,7 +95,7 @@ class TaskFileRepository(Repository):
                 }
             )
         if fresh:
-            stmt = sqlite_insert(_F)
+            stmt = insert_on_conflict(self.session, _F)
             stmt = stmt.on_conflict_do_update(
                 index_elements=[_F.c.task_id, _F.c.path],
                 set_={

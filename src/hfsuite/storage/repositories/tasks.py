@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hfsuite.core.types import Priority, TaskState
 from hfsuite.storage.records import TaskChanges, TaskFileSpec, TaskRecord, TaskSpec
-from hfsuite.storage.repositories._base import Repository, chunks, rowcount
+from hfsuite.storage.repositories._base import Repository, chunks, insert_on_conflict, rowcount
 from hfsuite.storage.repositories._task_rows import task_record, task_row
 from hfsuite.storage.repositories.task_files import TaskFileRepository
 from hfsuite.storage.schema import SEQUENCES, TASK_TOMBSTONES, TASKS
@@ -511,7 +510,7 @@ class TaskRepository(Repository):
             )
             if not found:
                 continue
-            stmt = sqlite_insert(_TOMB)
+            stmt = insert_on_conflict(self.session, _TOMB)
             self.session.execute(
                 stmt.on_conflict_do_update(
                     index_elements=[_TOMB.c.task_id], set_={"change_seq": seq}

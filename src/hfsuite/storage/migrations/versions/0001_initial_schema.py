@@ -17,6 +17,10 @@ down_revision: str | None = None
 branch_labels: str | None = None
 depends_on: str | None = None
 
+# 64-bit on PostgreSQL (sizes, byte counts, nanosecond times, inodes do not fit its 32-bit
+# INTEGER); SQLite's INTEGER is already 64-bit, and its schema stays as it was.
+BIG_INT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 
 def upgrade() -> None:
     """Create the first tables."""
@@ -46,16 +50,16 @@ def upgrade() -> None:
         sa.Column("destination", sa.Text, nullable=False),
         sa.Column("layout", sa.String(32), nullable=False),
         sa.Column("profile_id", sa.Integer, sa.ForeignKey("profiles.id", ondelete="SET NULL")),
-        sa.Column("priority", sa.Integer, nullable=False),
+        sa.Column("priority", BIG_INT, nullable=False),
         sa.Column("rank", sa.Float, nullable=False),
         sa.Column("state", sa.String(16), nullable=False),
-        sa.Column("bandwidth_limit_bps", sa.Integer),
-        sa.Column("connections", sa.Integer),
+        sa.Column("bandwidth_limit_bps", BIG_INT),
+        sa.Column("connections", BIG_INT),
         sa.Column("expected_sha256", sa.String(64)),
-        sa.Column("bytes_total", sa.Integer),
-        sa.Column("bytes_done", sa.Integer, nullable=False),
-        sa.Column("files_total", sa.Integer),
-        sa.Column("files_done", sa.Integer, nullable=False),
+        sa.Column("bytes_total", BIG_INT),
+        sa.Column("bytes_done", BIG_INT, nullable=False),
+        sa.Column("files_total", BIG_INT),
+        sa.Column("files_done", BIG_INT, nullable=False),
         sa.Column("error", sa.Text),
         sa.Column("created_at", sa.Float, nullable=False),
         sa.Column("started_at", sa.Float),
@@ -75,11 +79,11 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("path", sa.Text, nullable=False),
-        sa.Column("size_bytes", sa.Integer),
+        sa.Column("size_bytes", BIG_INT),
         sa.Column("sha256", sa.String(64)),
         sa.Column("etag", sa.String(200)),
         sa.Column("state", sa.String(16), nullable=False),
-        sa.Column("bytes_done", sa.Integer, nullable=False),
+        sa.Column("bytes_done", BIG_INT, nullable=False),
         sa.Column("completed_ranges", sa.JSON, nullable=False),
         sa.Column("remote_etag", sa.String(200)),
         sa.Column("remote_commit", sa.String(64)),
@@ -89,7 +93,7 @@ def upgrade() -> None:
     op.create_table(
         "history",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("task_id", sa.Integer),
+        sa.Column("task_id", BIG_INT),
         sa.Column("source", sa.String(32), nullable=False),
         sa.Column("repo_id", sa.String(300)),
         sa.Column("url", sa.Text),
@@ -98,7 +102,7 @@ def upgrade() -> None:
         sa.Column("commit", sa.String(64)),
         sa.Column("layout", sa.String(32)),
         sa.Column("files", sa.JSON, nullable=False),
-        sa.Column("bytes_downloaded", sa.Integer, nullable=False),
+        sa.Column("bytes_downloaded", BIG_INT, nullable=False),
         sa.Column("duration_s", sa.Float, nullable=False),
         sa.Column("destination", sa.Text, nullable=False),
         sa.Column("outcome", sa.String(16), nullable=False),
@@ -119,8 +123,8 @@ def upgrade() -> None:
         "file_hashes",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("path", sa.Text, nullable=False, unique=True),
-        sa.Column("size_bytes", sa.Integer, nullable=False),
-        sa.Column("mtime_ns", sa.Integer, nullable=False),
+        sa.Column("size_bytes", BIG_INT, nullable=False),
+        sa.Column("mtime_ns", BIG_INT, nullable=False),
         sa.Column("sha256", sa.String(64)),
         sa.Column("partial_hash", sa.String(64)),
         sa.Column("computed_at", sa.Float, nullable=False),

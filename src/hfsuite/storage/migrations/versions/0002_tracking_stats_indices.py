@@ -25,12 +25,16 @@ down_revision: str | None = "0001"
 branch_labels: str | None = None
 depends_on: str | None = None
 
+# 64-bit on PostgreSQL (sizes, byte counts, nanosecond times, inodes do not fit its 32-bit
+# INTEGER); SQLite's INTEGER is already 64-bit, and its schema stays as it was.
+BIG_INT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 
 def upgrade() -> None:
     """Add the tables, the change cursor and the indices."""
     op.add_column(
         "tasks",
-        sa.Column("change_seq", sa.Integer, nullable=False, server_default=sa.text("0")),
+        sa.Column("change_seq", BIG_INT, nullable=False, server_default=sa.text("0")),
     )
     op.execute("UPDATE tasks SET change_seq = 1")
     op.create_index("ix_tasks_change_seq", "tasks", ["change_seq"])
@@ -40,13 +44,13 @@ def upgrade() -> None:
     seq = op.create_table(
         "sequences",
         sa.Column("name", sa.String(64), primary_key=True),
-        sa.Column("value", sa.Integer, nullable=False),
+        sa.Column("value", BIG_INT, nullable=False),
     )
     op.bulk_insert(seq, [{"name": "tasks", "value": 1}])
     op.create_table(
         "task_tombstones",
-        sa.Column("task_id", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("change_seq", sa.Integer, nullable=False),
+        sa.Column("task_id", BIG_INT, primary_key=True, autoincrement=False),
+        sa.Column("change_seq", BIG_INT, nullable=False),
     )
     op.create_index("ix_task_tombstones_change_seq", "task_tombstones", ["change_seq"])
 
@@ -71,10 +75,10 @@ def upgrade() -> None:
     op.create_table(
         "daily_stats",
         sa.Column("day", sa.String(10), primary_key=True),
-        sa.Column("downloads", sa.Integer, nullable=False),
-        sa.Column("failures", sa.Integer, nullable=False),
-        sa.Column("cancelled", sa.Integer, nullable=False),
-        sa.Column("bytes_downloaded", sa.Integer, nullable=False),
+        sa.Column("downloads", BIG_INT, nullable=False),
+        sa.Column("failures", BIG_INT, nullable=False),
+        sa.Column("cancelled", BIG_INT, nullable=False),
+        sa.Column("bytes_downloaded", BIG_INT, nullable=False),
         sa.Column("seconds", sa.Float, nullable=False),
     )
     op.create_table(

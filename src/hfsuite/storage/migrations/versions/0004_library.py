@@ -30,6 +30,10 @@ down_revision: str | None = "0003"
 branch_labels: str | None = None
 depends_on: str | None = None
 
+# 64-bit on PostgreSQL (sizes, byte counts, nanosecond times, inodes do not fit its 32-bit
+# INTEGER); SQLite's INTEGER is already 64-bit, and its schema stays as it was.
+BIG_INT = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 
 def upgrade() -> None:
     """Create the library tables and replace ``file_hashes``."""
@@ -46,20 +50,20 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("path", sa.Text, nullable=False, unique=True),
         sa.Column("root", sa.Text, nullable=False),
-        sa.Column("device", sa.Integer, nullable=False),
-        sa.Column("inode", sa.Integer, nullable=False),
-        sa.Column("size_bytes", sa.Integer, nullable=False),
-        sa.Column("mtime_ns", sa.Integer, nullable=False),
-        sa.Column("nlink", sa.Integer, nullable=False),
+        sa.Column("device", BIG_INT, nullable=False),
+        sa.Column("inode", BIG_INT, nullable=False),
+        sa.Column("size_bytes", BIG_INT, nullable=False),
+        sa.Column("mtime_ns", BIG_INT, nullable=False),
+        sa.Column("nlink", BIG_INT, nullable=False),
         sa.Column("is_symlink", sa.Boolean, nullable=False),
         sa.Column("hf_blob", sa.Boolean, nullable=False),
         sa.Column("format", sa.String(32), nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("architecture", sa.String(64)),
         sa.Column("dtype", sa.String(32)),
-        sa.Column("parameter_count", sa.Integer),
-        sa.Column("context_length", sa.Integer),
-        sa.Column("tensor_count", sa.Integer),
+        sa.Column("parameter_count", BIG_INT),
+        sa.Column("context_length", BIG_INT),
+        sa.Column("tensor_count", BIG_INT),
         sa.Column("header_metadata", sa.JSON),
         sa.Column("warnings", sa.JSON),
         sa.Column("problem_kind", sa.String(32)),
@@ -86,10 +90,10 @@ def upgrade() -> None:
     op.drop_table("file_hashes")
     op.create_table(
         "file_hashes",
-        sa.Column("device", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("inode", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("size_bytes", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("mtime_ns", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("device", BIG_INT, primary_key=True, autoincrement=False),
+        sa.Column("inode", BIG_INT, primary_key=True, autoincrement=False),
+        sa.Column("size_bytes", BIG_INT, primary_key=True, autoincrement=False),
+        sa.Column("mtime_ns", BIG_INT, primary_key=True, autoincrement=False),
         sa.Column("sha256", sa.String(64)),
         sa.Column("autov1", sa.String(8)),
         sa.Column("partial_hash", sa.String(64)),
@@ -108,7 +112,7 @@ def upgrade() -> None:
         sa.Column("keep", sa.Text),
         sa.Column("outcome", sa.String(16), nullable=False),
         sa.Column("reason", sa.Text),
-        sa.Column("bytes", sa.Integer, nullable=False),
+        sa.Column("bytes", BIG_INT, nullable=False),
     )
     op.create_index("ix_reclaim_log_at", "reclaim_log", ["at"])
 
@@ -124,8 +128,8 @@ def downgrade() -> None:
         "file_hashes",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("path", sa.Text, nullable=False, unique=True),
-        sa.Column("size_bytes", sa.Integer, nullable=False),
-        sa.Column("mtime_ns", sa.Integer, nullable=False),
+        sa.Column("size_bytes", BIG_INT, nullable=False),
+        sa.Column("mtime_ns", BIG_INT, nullable=False),
         sa.Column("sha256", sa.String(64)),
         sa.Column("partial_hash", sa.String(64)),
         sa.Column("computed_at", sa.Float, nullable=False),

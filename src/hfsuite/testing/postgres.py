@@ -1,0 +1,204 @@
+"""A throwaway PostgreSQL server for tests: ``initdb`` + ``pg_ctl start`` in a temp folder.
+
+```
+PostgresCluster.start()  ── finds initdb/pg_ctl (PATH, /usr/local/bin, /usr/lib/postgresql/*/bin)
+   │                         ── as root: runs them as an unprivileged user (postgres refuses root)
+   ├── create_database(name, template=…) / drop_database(name)
+   ├── url(name)  ── postgresql+psycopg://postgres@127.0.0.1:PORT/name (trust auth, loopback)
+   └── stop()     ── pg_ctl stop -m immediate, folder removed
+```
+
+The server listens on 127.0.0.1 only, on a free port, with durability off (``fsync=off``): it
+is for tests, never for data. Nothing here imports SQLAlchemy or pytest; psycopg is imported
+only to create and drop databases.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+SUPERUSER = "postgres"
+"""The cluster's superuser (trust authentication on loopback: no password)."""
+
+_UNPRIVILEGED = ("postgres", "nobody")
+
+
+class PostgresUnavailable(RuntimeError):
+    """No PostgreSQL server can be started here; the message says why."""
+
+
+def find_bindir() -> Path | None:
+    """The folder holding ``initdb`` and ``pg_ctl``, or None when PostgreSQL is not installed."""
+    candidates: list[str] = []
+    found = shutil.which("initdb")
+    if found:
+        candidates.append(str(Path(found).resolve().parent))
+    candidates.append("/usr/local/bin")
+    candidates.extend(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True))
+    for folder in candidates:
+        path = Path(folder)
+        if (path / "initdb").is_file() and (path / "pg_ctl").is_file():
+            return path
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _run_as_user() -> str | None:
+    """The user to run the server as: None when not root, else an existing unprivileged one."""
+    if os.geteuid() != 0:
+        return None
+    for name in _UNPRIVILEGED:
+        with contextlib.suppress(KeyError):
+            pwd.getpwnam(name)
+            return name
+    raise PostgresUnavailable("running as root and no unprivileged user (postgres, nobody)")
+
+
+class PostgresCluster:
+    """One PostgreSQL server in its own temp folder.
+
+    Args:
+        bindir: Where ``initdb`` and ``pg_ctl`` are (default: :func:`find_bindir`).
+    """
+
+    def __init__(self, bindir: Path | None = None):
+        found = bindir or find_bindir()
+        if found is None:
+            raise PostgresUnavailable(
+                "PostgreSQL is not installed (no initdb in PATH, /usr/local/bin or "
+                "/usr/lib/postgresql/*/bin)"
+            )
+        self.bindir = found
+        self.user = _run_as_user()
+        self.port = 0
+        self.base: Path | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        """The cluster's data folder."""
+        assert self.base is not None, "not started"
+        return self.base / "data"
+
+    def _cmd(self, *args: str) -> list[str]:
+        if self.user is None:
+            return list(args)
+        return ["runuser", "-u", self.user, "--", *args]
+
+    def _run(self, *args: str, timeout: float = 120) -> None:
+        result = subprocess.run(
+            self._cmd(*args),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=self.base,
+            check=False,
+        )
+        if result.returncode != 0:
+            output = (result.stdout + result.stderr).strip()
+            raise PostgresUnavailable(f"{Path(args[0]).name} failed: {output[-2000:]}")
+
+    def start(self) -> PostgresCluster:
+        """Create the cluster and start the server; raise :class:`PostgresUnavailable` if not."""
+        self.base = Path(tempfile.mkdtemp(prefix="hfsuite-pg-"))
+        try:
+            if self.user is not None:
+                entry = pwd.getpwnam(self.user)
+                os.chown(self.base, entry.pw_uid, entry.pw_gid)
+            self._run(
+                str(self.bindir / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+            )
+            last: PostgresUnavailable | None = None
+            for _ in range(3):  # the free port may be taken between the check and the start
+                self.port = _free_port()
+                options = (
+                    f"-p {self.port} -c listen_addresses=127.0.0.1 "
+                    f"-c unix_socket_directories={self.base} -c fsync=off "
+                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                )
+                try:
+                    self._run(
+                        str(self.bindir / "pg_ctl"),
+                        "-D",
+                        str(self.data_dir),
+                        "-l",
+                        str(self.base / "server.log"),
+                        "-o",
+                        options,
+                        "-w",
+                        "-t",
+                        "60",
+                        "start",
+                    )
+                    return self
+                except PostgresUnavailable as exc:
+                    last = exc
+            assert last is not None
+            raise last
+        except BaseException:
+            self.stop()
+            raise
+
+    def url(self, database: str = "postgres") -> str:
+        """A SQLAlchemy URL of ``database`` on this server."""
+        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user=SUPERUSER,
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=10,
+        ) as conn:
+            conn.execute(sql.encode())
+
+    def create_database(self, name: str, template: str = "template1") -> str:
+        """Create database ``name`` (a copy of ``template``) and return its URL."""
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return self.url(name)
+
+    def drop_database(self, name: str) -> None:
+        """Drop database ``name``, closing what is still connected to it."""
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def stop(self) -> None:
+        """Stop the server (immediately) and remove its folder."""
+        if self.base is None:
+            return
+        if (self.data_dir / "postmaster.pid").exists():
+            with contextlib.suppress(Exception):
+                self._run(
+                    str(self.bindir / "pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop"
+                )
+        shutil.rmtree(self.base, ignore_errors=True)
+        self.base = None
+
+    def __enter__(self) -> PostgresCluster:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
