@@ -4,7 +4,8 @@
     python3 dev.py run [ARGS...]   create .venv, install the suite (with the desktop app), run `hfsuite ARGS`
                                    (no ARGS: `hfsuite demo`, the suite at work offline in a minute)
     python3 dev.py test [ARGS...]  create .venv, install the suite with test tools, type-check (mypy)
-                                   and run the whole test suite
+                                   and run the whole test suite (PostgreSQL is installed with
+                                   apt-get when missing and possible; else its tests skip)
     python3 dev.py lock            refresh the locks in requirements/ to the newest versions that
                                    pyproject.toml allows, reinstall from them and run the test suite
 
@@ -16,8 +17,10 @@ Extra ARGS after `test` go to pytest (e.g. `python3 dev.py test -k settings`).
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -61,6 +64,56 @@ def ensure_env(extras: str) -> None:
     stamp.write_text(digest)
 
 
+def ensure_postgres() -> None:
+    """Make PostgreSQL's server programs available to the tests that run the storage on it.
+
+    They start a throwaway server (initdb + pg_ctl) and are skipped without one, so a missing
+    server never fails the run. When none is installed, a Debian machine where we are root gets
+    it from apt-get; elsewhere the reason is printed. HFSUITE_TEST_NO_PG=1 turns this off.
+    """
+    if os.environ.get("HFSUITE_TEST_NO_PG", "") not in ("", "0"):
+        return
+
+    def found() -> bool:
+        return bool(shutil.which("initdb") or glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+
+    if found():
+        return
+    skip = "the PostgreSQL storage tests will be skipped"
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        print(
+            f"dev.py: PostgreSQL is not installed (no initdb); {skip}. Install it (Debian: "
+            "apt-get install postgresql) to run them.",
+            flush=True,
+        )
+        return
+    print("dev.py: PostgreSQL is not installed; installing it with apt-get", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "postgresql"]
+    for step in ([install], [["apt-get", "update", "-q"], install]):
+        for command in step:
+            try:
+                done = subprocess.run(
+                    command,
+                    env=env,
+                    check=False,
+                    timeout=900,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                print(f"dev.py: {' '.join(command)} failed ({exc}); {skip}.", flush=True)
+                return
+            if done.returncode != 0:
+                reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+                print(f"dev.py: {' '.join(command)} failed: {reason}", flush=True)
+                break
+        if found():
+            return
+    print(f"dev.py: PostgreSQL could not be installed; {skip}.", flush=True)
+
+
 def refresh_locks() -> None:
     """Compile every lock anew from pyproject.toml's ranges, taking the newest versions."""
     ensure_env("gui,dev")
@@ -92,6 +145,7 @@ def main(argv: list[str]) -> int:
         exe = BIN / ("hfsuite.exe" if os.name == "nt" else "hfsuite")
         return subprocess.call([str(exe), *(rest or ["demo"])])
     ensure_env("gui,dev")
+    ensure_postgres()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     # The environment's commands (hfsuite, hf) first on PATH, as in an activated venv.
     env["PATH"] = os.pathsep.join([str(BIN), env.get("PATH", "")])

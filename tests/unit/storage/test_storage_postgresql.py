@@ -7,12 +7,15 @@ server or its driver is missing.
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from hfsuite.core.errors import StorageError
 from hfsuite.core.types import Outcome, SourceKind
@@ -135,3 +138,48 @@ def test_a_database_the_server_does_not_have_is_a_clear_storage_error(db_url: st
     with pytest.raises(StorageError, match="Cannot connect to the PostgreSQL database") as info:
         open_database(missing)
     assert "does not exist" in str(info.value)
+
+
+DOC = (Path(__file__).parents[3] / "docs" / "errors.md").read_text(encoding="utf-8")
+
+
+def _documented(error: StorageError, **placeholders: str) -> bool:
+    message = error.message
+    for name, given in placeholders.items():
+        message = message.replace(given, f"<{name}>")
+    return f"| `{message}` | {error.exit_code} |" in DOC
+
+
+def test_the_database_url_messages_are_documented(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each message produced by the code, found word for word in docs/errors.md."""
+    shown = "postgresql+psycopg://me:***@127.0.0.1:{port}/hfsuite"
+    cases: list[tuple[str, dict[str, str]]] = [
+        ("not a url://", {}),
+        ("mysql://me:s3cret@127.0.0.1/hfsuite", {"url": "mysql://me:***@127.0.0.1/hfsuite"}),
+        (
+            "postgresql+psycopg2://me:s3cret@127.0.0.1/hfsuite",
+            {"url": "postgresql+psycopg2://me:***@127.0.0.1/hfsuite"},
+        ),
+    ]
+    for url, placeholders in cases:
+        with pytest.raises(StorageError) as info:
+            open_database(url)
+        assert _documented(info.value, **placeholders), info.value.message
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "psycopg", None)
+        with pytest.raises(StorageError) as info:
+            open_database("postgresql+psycopg://me:s3cret@127.0.0.1/hfsuite")
+        url = "postgresql+psycopg://me:***@127.0.0.1/hfsuite"
+        assert _documented(info.value, url=url), info.value.message
+    if importlib.util.find_spec("psycopg") is not None:
+        port = _closed_port()
+        with pytest.raises(StorageError) as info:
+            open_database(f"postgresql+psycopg://me:s3cret@127.0.0.1:{port}/hfsuite")
+        reason = info.value.message.split(": ", 1)[1]
+        where = shown.format(port=port)
+        assert _documented(info.value, url=where, reason=reason), info.value.message
+    locked = database_module.Database(
+        create_engine_for("sqlite://"), "/data/hfsuite.db"
+    )._translate(OperationalError("BEGIN", {}, Exception("database is locked")))
+    assert isinstance(locked, StorageError)
+    assert _documented(locked, where="/data/hfsuite.db"), locked.message
