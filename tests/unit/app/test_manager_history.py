@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from manager_unit_helpers import make_suite
+from manager_unit_helpers import make_suite, on_both_backends  # noqa: F401  (fixture)
 
 from hfsuite.app.history_ops import (
     TaskEnd,

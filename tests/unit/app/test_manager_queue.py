@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from manager_unit_helpers import make_suite
+from manager_unit_helpers import make_suite, on_both_backends  # noqa: F401  (fixture)
 
 from hfsuite.app.events import EventQueue, TaskAdded, TaskFailed, TaskRemoved, TasksUpdated
 from hfsuite.app.history_ops import find_history
