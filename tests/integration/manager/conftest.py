@@ -25,15 +25,29 @@ def hub(hub_factory) -> HubEmulator:  # type: ignore[no-untyped-def]
     return emulator
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def manager_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The shared database: a SQLite file, or a new PostgreSQL database (skipped without a
+    server); a test marked ``sqlite_only`` runs on SQLite alone."""
+    if request.param == "postgresql":
+        marker = request.node.get_closest_marker("sqlite_only")
+        if marker is not None:
+            pytest.skip(marker.kwargs.get("reason", "about SQLite only"))
+        return str(request.getfixturevalue("postgres_url"))
+    return f"sqlite:///{tmp_path / 'db.sqlite'}"
+
+
 @pytest.fixture
-def make_suite(tmp_path: Path, hub: HubEmulator) -> Iterator[Callable[..., Suite]]:
+def make_suite(
+    tmp_path: Path, hub: HubEmulator, manager_db_url: str
+) -> Iterator[Callable[..., Suite]]:
     """Suites on one database (several = several "processes" sharing the queue)."""
     made: list[Suite] = []
 
     def make(**settings: str) -> Suite:
         store = SettingsStore(tmp_path / "cfg" / "settings.toml")
         env = {
-            "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+            "HFSUITE_DB_URL": manager_db_url,
             "HF_ENDPOINT": hub.url,
             "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
             **{f"HFSUITE_{k.upper()}": v for k, v in settings.items()},

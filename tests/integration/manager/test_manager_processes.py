@@ -65,6 +65,10 @@ def _checkpointed_bytes(cache: Path) -> int:
     )
 
 
+@pytest.mark.sqlite_only(
+    reason="one runner across processes is a file lock beside a SQLite database; on PostgreSQL "
+    "it is not built yet (docs/scale.md)"
+)
 def test_kill_9_of_the_runner_then_run_completes_every_task(make_suite, hub, tmp_path):  # type: ignore[no-untyped-def]
     cache = tmp_path / "cache"
     manager = DownloadManager(make_suite())
@@ -108,6 +112,10 @@ def test_kill_9_of_the_runner_then_run_completes_every_task(make_suite, hub, tmp
     assert sorted(h.task_id for h in completed) == sorted(ids)
 
 
+@pytest.mark.sqlite_only(
+    reason="one runner across processes is a file lock beside a SQLite database; on PostgreSQL "
+    "it is not built yet (docs/scale.md)"
+)
 def test_two_processes_share_the_queue(make_suite, hub, tmp_path):  # type: ignore[no-untyped-def]
     cache = tmp_path / "cache"
     env = _env(tmp_path, hub)
