@@ -32,11 +32,15 @@ from model_builders import VAE, sd_unet, write_gguf, write_gguf_split, write_saf
 from test_hf_cache_scan import _fill_cache
 
 
-@pytest.fixture
-def suite(tmp_path: Path) -> Iterator[Suite]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def suite(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Suite]:
+    """A Suite on a SQLite file, or on a new PostgreSQL database (skipped without a server)."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    if request.param == "postgresql":
+        url = str(request.getfixturevalue("postgres_url"))
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
     env = {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": url,
         "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
     }
     s = Suite(store.load(env=env), store)
