@@ -1,8 +1,9 @@
-"""Storage: the suite's SQLite database (queue, history, profiles, caches, statistics).
+"""Storage: the suite's database, a SQLite file or PostgreSQL (queue, history, profiles, caches,
+statistics, the library index).
 
 ```
 open_database(url) ─► Database
-    with db.write() as uow:            # BEGIN IMMEDIATE … COMMIT, or ROLLBACK on error
+    with db.write() as uow:            # BEGIN IMMEDIATE (PostgreSQL: an advisory lock) … COMMIT
         ids = uow.tasks.add_many(specs)
     with db.read() as uow:             # a consistent snapshot
         queue = uow.tasks.list_queue()
@@ -13,7 +14,8 @@ Repositories (``uow.tasks``, ``.task_files``, ``.history``, ``.profiles``, ``.ap
 ``.reclaim_log``) return detached records (:mod:`hfsuite.storage.records`,
 :mod:`hfsuite.storage.library_records`).
 The schema is migrated with Alembic scripts shipped in ``storage/migrations``. This package
-imports only SQLAlchemy, Alembic, the standard library and :mod:`hfsuite.core`; it never reads
+imports only SQLAlchemy, Alembic, the standard library and :mod:`hfsuite.core` (and psycopg,
+for a PostgreSQL URL, through SQLAlchemy); it never reads
 settings or environment variables: the database URL is passed in.
 """
 

@@ -209,12 +209,12 @@ class UnitOfWork:
 
 
 class Database:
-    """An open database: an engine configured for SQLite and the units of work on it.
+    """An open database: an engine configured for SQLite or PostgreSQL and its units of work.
 
     Create it with :func:`open_database`, which also migrates the schema.
 
     Args:
-        engine: An engine made by :func:`create_sqlite_engine`.
+        engine: An engine made by :func:`create_engine_for`.
         where: The file path (or URL for in-memory databases), for messages.
         clock: Clock for timestamps the repositories write.
     """
@@ -248,9 +248,10 @@ class Database:
     def write(self) -> Iterator[UnitOfWork]:
         """A write transaction: commits when the block ends, rolls back if it raises.
 
-        The write lock is taken when the block starts (``BEGIN IMMEDIATE``), waiting up to the
-        busy timeout and retrying a few times, so the block itself never meets "database is
-        locked". Keep blocks short: other processes wait for them.
+        The write lock is taken when the block starts (``BEGIN IMMEDIATE``; on PostgreSQL an
+        advisory lock), waiting up to the busy timeout and retrying a few times, so the block
+        itself never meets "database is locked". Keep blocks short: other processes wait for
+        them.
 
         Yields:
             The unit of work.
