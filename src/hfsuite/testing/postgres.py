@@ -29,6 +29,7 @@ SUPERUSER = "postgres"
 """The cluster's superuser (trust authentication on loopback: no password)."""
 
 _UNPRIVILEGED = ("postgres", "nobody")
+_CANDIDATES = ("/usr/local/bin",)
 
 
 class PostgresUnavailable(RuntimeError):
@@ -41,7 +42,7 @@ def find_bindir() -> Path | None:
     found = shutil.which("initdb")
     if found:
         candidates.append(str(Path(found).resolve().parent))
-    candidates.append("/usr/local/bin")
+    candidates.extend(_CANDIDATES)
     candidates.extend(sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True))
     for folder in candidates:
         path = Path(folder)

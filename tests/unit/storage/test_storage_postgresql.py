@@ -183,3 +183,13 @@ def test_the_database_url_messages_are_documented(monkeypatch: pytest.MonkeyPatc
     )._translate(OperationalError("BEGIN", {}, Exception("database is locked")))
     assert isinstance(locked, StorageError)
     assert _documented(locked, where="/data/hfsuite.db"), locked.message
+
+
+def test_without_postgresql_programs_the_cluster_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hfsuite.testing import postgres
+
+    monkeypatch.setattr(postgres.shutil, "which", lambda _name: None)
+    monkeypatch.setattr(postgres.glob, "glob", lambda _pattern: [])
+    monkeypatch.setattr(postgres, "_CANDIDATES", ())
+    with pytest.raises(postgres.PostgresUnavailable, match="PostgreSQL is not installed"):
+        postgres.PostgresCluster()
