@@ -21,9 +21,9 @@ settings or environment variables: the database URL is passed in.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from hfsuite.core.lazy import lazy_getattr
 from hfsuite.storage.database import (
     BUSY_TIMEOUT_S,
     Database,
@@ -146,14 +146,7 @@ _LAZY = {
 
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and a typo stays an error
-
-    def __getattr__(name: str) -> Any:
-        module = _LAZY.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
+    __getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 
 __all__ = [
