@@ -317,7 +317,6 @@ def fetch_command(
 ) -> None:
     from hfsuite.app.comfyui_fetch import plan_fetch, run_fetch
     from hfsuite.app.comfyui_missing import check_missing
-
     from hfsuite.app.comfyui_refs import workflow_refs
 
     state = ctx.find_root().obj
