@@ -26,12 +26,19 @@ from datetime import date
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QFrame, QLabel, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hfsuite.core.units import format_bytes, format_rate
-from hfsuite.ui.theme import colors_for
+from hfsuite.ui.theme import ThemeColors, colors_for
 
 Formatter = Callable[[float], str]
 
@@ -154,6 +161,9 @@ class ChartBase(QFrame):
         layout.addWidget(self.title_label)
         layout.addLayout(self._stack, 1)
         self._apply_theme()
+        app = QApplication.instance()
+        if app is not None:  # the theme switch reaches the application object in any case
+            app.installEventFilter(self)
 
     def _axes(self) -> dict[str, pg.AxisItem]:
         raise NotImplementedError
@@ -175,15 +185,24 @@ class ChartBase(QFrame):
             self.plot.removeItem(item)
         self._items = []
 
-    def changeEvent(self, event: QEvent) -> None:
-        """Follow a theme switch (the palette changes)."""
-        if event.type() == QEvent.Type.PaletteChange:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Follow a theme switch: the application's palette changed. (With the app's style
+        sheet in place a widget's own palette may not change, so the application is watched.)"""
+        if watched is QApplication.instance() and event.type() in (
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.PaletteChange,
+        ):
             self._apply_theme()
             self._redraw()
-        super().changeEvent(event)
+        return False
+
+    def _colors(self) -> ThemeColors:
+        """The theme's colours: the application's palette (what a theme switch changes)."""
+        app = QApplication.instance()
+        return colors_for(app.palette() if isinstance(app, QApplication) else self.palette())
 
     def _apply_theme(self) -> None:
-        colors = colors_for(self.palette())
+        colors = self._colors()
         self.plot.setBackground(QColor(colors.base))
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
@@ -255,7 +274,7 @@ class DayChart(ChartBase):
         self._show_empty(empty)
         if empty:
             return
-        colors = colors_for(self.palette())
+        colors = self._colors()
         count = len(self.values)
         self.date_axis.labels = self.labels
         self.date_axis.every = 1
@@ -334,7 +353,7 @@ class RankChart(ChartBase):
         self._show_empty(empty)
         if empty:
             return
-        colors = colors_for(self.palette())
+        colors = self._colors()
         count = len(self.values)
         # Index 0 (the largest) is drawn at the top, at least four rows high so that one or
         # two bars are not fat: y = slots - 1 - i.
