@@ -40,6 +40,7 @@ from hfsuite.core.events import (
 )
 from hfsuite.core.remote import is_sha256, normalize_etag
 from hfsuite.core.speed import SpeedMeter
+from hfsuite.engine.changes import RemoteChanged
 from hfsuite.engine.connections import Connections
 from hfsuite.engine.context import FileContext
 from hfsuite.engine.http import Response, link_refused
@@ -51,7 +52,7 @@ from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher, mismatch_error
 from hfsuite.engine.watchdog import ConnectionState, ProgressWatch
 from hfsuite.engine.xet.chunk_index import ChunkIndex
-from hfsuite.engine.xet.fetch import XetFetcher, XetRemoteChanged, choose
+from hfsuite.engine.xet.fetch import XetFetcher, choose
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +62,6 @@ _REDIRECT_STATUS = {301, 302, 303, 307, 308}
 
 class RangeIgnored(Exception):
     """The server answered a ranged request with the whole body."""
-
-
-class RemoteChanged(Exception):
-    """The file on the server is not the one planned (size or etag differ)."""
-
-    def __init__(self, reason: str, new_etag: str | None = None, new_size: int | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.new_etag = new_etag
-        self.new_size = new_size
 
 
 class Halted(Exception):
@@ -231,8 +222,6 @@ class FileDownload:
                 return done  # auto: nothing much to reuse, the resolve redirect is faster
             self.xet = fetcher
             return prepared
-        except XetRemoteChanged as exc:
-            raise RemoteChanged(exc.reason, exc.new_etag, exc.new_size) from None
         except (NetworkError, ServerError, TransferError) as exc:
             if self.ctx.options.xet != "auto":
                 raise
@@ -257,10 +246,7 @@ class FileDownload:
 
     def _xet_range(self, seg: Segment, conn: ConnectionState) -> None:
         assert self.xet is not None
-        try:
-            self.xet.stream_range(seg, conn, self)
-        except XetRemoteChanged as exc:
-            raise RemoteChanged(exc.reason, exc.new_etag, exc.new_size) from None
+        self.xet.stream_range(seg, conn, self)
 
     def write_decoded(self, seg: Segment, start: int, data: bytes | memoryview) -> int:
         """Write decoded bytes at ``start`` (the segment's position); how many were kept."""

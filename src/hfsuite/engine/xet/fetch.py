@@ -25,6 +25,7 @@ from typing import Protocol
 
 from hfsuite.core.errors import IntegrityError, NetworkError, TransferError
 from hfsuite.core.remote import RemoteFile, normalize_etag
+from hfsuite.engine.changes import RemoteChanged
 from hfsuite.engine.context import FileContext
 from hfsuite.engine.http import Response
 from hfsuite.engine.ranges import RangeSet
@@ -50,16 +51,6 @@ AUTO_MIN_REUSE = 0.2
 (an update): measured here, the Xet path moves a fresh file at 0.7-0.9x the resolve
 redirect's speed, so it pays once a fifth of the bytes need not be fetched (docs/xet.md)."""
 _ANCHOR_BYTES = 4096  # what of a raw chunk is searched for in the old file
-
-
-class XetRemoteChanged(Exception):
-    """The file the CAS or the Hub describes is not the one planned."""
-
-    def __init__(self, reason: str, new_etag: str | None = None, new_size: int | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.new_etag = new_etag
-        self.new_size = new_size
 
 
 class Sink(Protocol):
@@ -110,7 +101,7 @@ def discover(ctx: FileContext, remote: RemoteFile) -> XetPlan | None:
     URL (the redirect is not followed). None: the file is not Xet-backed.
 
     Raises:
-        XetRemoteChanged: the Hub announces another version than the one planned.
+        RemoteChanged: the Hub announces another version than the one planned.
     """
     if remote.xet_hash and remote.xet_auth_url:
         return XetPlan(remote.xet_hash, remote.xet_auth_url)
@@ -127,7 +118,7 @@ def discover(ctx: FileContext, remote: RemoteFile) -> XetPlan | None:
     linked = normalize_etag(resp.header("X-Linked-Etag"))
     if linked and remote.etag and linked != remote.etag:
         size = resp.header("X-Linked-Size") or ""
-        raise XetRemoteChanged(
+        raise RemoteChanged(
             f"the server now has a different version (etag {linked[:12]}…, expected "
             f"{remote.etag[:12]}…)",
             linked,
@@ -214,7 +205,7 @@ class XetFetcher:
         """
         full = self._run_retrying(lambda: self.access.reconstruction())
         if full.length != size:
-            raise XetRemoteChanged(
+            raise RemoteChanged(
                 f"the Xet reconstruction describes {full.length} bytes, expected {size}"
             )
         self.full = full
@@ -335,7 +326,7 @@ class XetFetcher:
             try:
                 result.append(call())
             except RangePastEnd:
-                raise XetRemoteChanged("the Xet CAS says the file is shorter") from None
+                raise RemoteChanged("the Xet CAS says the file is shorter") from None
 
         run_with_retries(
             attempt,
@@ -357,9 +348,7 @@ class XetFetcher:
         try:
             recon = self.access.reconstruction(seg.pos, seg.end)
         except RangePastEnd:
-            raise XetRemoteChanged(
-                "the Xet CAS says the range is past the end of the file"
-            ) from None
+            raise RemoteChanged("the Xet CAS says the range is past the end of the file") from None
         file_pos = seg.pos - recon.skip
         for term in recon.terms:
             if seg.pos >= seg.end or sink.stopping():
