@@ -25,17 +25,16 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QAction,
     QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QComboBox,
@@ -70,6 +69,7 @@ from hfsuite.ui.models.comfyui_model import (
     build_rows,
     make_row,
 )
+from hfsuite.ui.widgets.actions import tab_actions
 from hfsuite.ui.widgets.table_setup import setup_table
 
 if TYPE_CHECKING:
@@ -337,8 +337,7 @@ class ComfyUITab(QWidget):
         self._show_details(None)
 
     def _build_actions(self) -> None:
-        self.actions_by_name: dict[str, QAction] = {}
-        for name, text, slot in (
+        entries: list[tuple[str, str, Callable[..., Any]]] = [
             ("open", translate("ComfyUITab", "Open workflow…"), self.open_dialog),
             ("paste", translate("ComfyUITab", "Paste workflow JSON"), self.paste),
             ("check", translate("ComfyUITab", "Check again"), lambda: self.check()),
@@ -346,13 +345,8 @@ class ComfyUITab(QWidget):
             ("copy_name", translate("ComfyUITab", "Copy file name"), self.copy_name),
             ("open_folder", translate("ComfyUITab", "Open folder"), self.open_folder),
             ("cancel", translate("ComfyUITab", "Cancel the downloads"), self.cancel_fetch),
-        ):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(SHORTCUTS[name]))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
-            self.actions_by_name[name] = action
+        ]
+        self.actions_by_name = tab_actions(self, SHORTCUTS, entries)
 
     # --- hooks for the main window --------------------------------------------------------
     def tab_shown(self) -> None:

@@ -20,10 +20,11 @@ offers the row actions.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -54,6 +55,7 @@ from hfsuite.ui.models.library_model import (
 from hfsuite.ui.tabs.library_details import LibraryDetails
 from hfsuite.ui.tabs.library_dupes import DuplicatesView
 from hfsuite.ui.tabs.library_scan import ScanPanel
+from hfsuite.ui.widgets.actions import tab_actions
 from hfsuite.ui.widgets.table_setup import setup_table
 
 if TYPE_CHECKING:
@@ -292,8 +294,7 @@ class LibraryTab(QWidget):
         self._footer = footer
 
     def _build_actions(self) -> None:
-        self.actions_by_name: dict[str, QAction] = {}
-        for name, text, slot in (
+        entries: list[tuple[str, str, Callable[..., Any]]] = [
             ("rescan", translate("LibraryTab", "Scan now"), lambda: self.scan()),
             ("open_folder", translate("LibraryTab", "Open folder"), lambda: self.open_folder()),
             ("copy_path", translate("LibraryTab", "Copy path"), lambda: self.copy_path()),
@@ -309,13 +310,8 @@ class LibraryTab(QWidget):
             ("find_dupes", translate("LibraryTab", "Find duplicates"), self._find_duplicates),
             ("reclaim", translate("LibraryTab", "Reclaim…"), self._reclaim),
             ("scan_folder", translate("LibraryTab", "Scan folder…"), self.scan_folder_dialog),
-        ):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(SHORTCUTS[name]))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(slot)
-            self.addAction(action)
-            self.actions_by_name[name] = action
+        ]
+        self.actions_by_name = tab_actions(self, SHORTCUTS, entries)
 
     # --- hooks for the main window --------------------------------------------------------
     def tab_shown(self) -> None:
