@@ -48,6 +48,8 @@ def test_apply_in_the_hf_cache_keeps_every_file_of_the_new_commit(
     env = {"HF_ENDPOINT": hub.url}
     got = hfsuite_cmd("download", "acme/evolving", "--cache-dir", str(cache), env=env)
     assert got.returncode == 0, got.stderr
+    # the server appends a record a moment after its answer: wait for the weights' GET
+    hub.log.wait_for(lambda rs: any(r.path.endswith("/model.safetensors") for r in rs))
     weight_requests = len(hub.log.filter(path="*/model.safetensors"))
 
     repo.commit({"config.json": b'{"model_type": "tiny", "v": 2}'}, message="v2")

@@ -142,7 +142,7 @@ def test_bundle_downloads_through_xet(bundle: Path, hub_factory, tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert (target / "model.bin").read_bytes() == weights
     assert (target / "text.bin").read_bytes() == text
-    assert [r for r in hub.log.filter(origin="cas") if r.path.startswith("/xorbs/")]
+    hub.log.wait_for(lambda rs: any(r.origin == "cas" and r.path.startswith("/xorbs/") for r in rs))
 
 
 def test_bundle_gui_screenshot(bundle: Path, tmp_path: Path) -> None:

@@ -82,7 +82,8 @@ def test_transfer_messages(hub, tmp_path):  # type: ignore[no-untyped-def]
     hub.add_fault("*w.bin*", origin="cdn", status=403)
     refused = _fails(lambda: run_transfer(hub.url, "acme/m", tmp_path / "r", local_dir=True))
     assert refused.exit_code == 6 and documented(refused)
-    assert len([r for r in hub.log.filter(origin="cdn") if r.status == 403]) == 1
+    seen = hub.log.wait_for(lambda rs: any(r.origin == "cdn" and r.status == 403 for r in rs))
+    assert len([r for r in seen if r.origin == "cdn" and r.status == 403]) == 1
 
     hub.clear_faults()
     hub.add_fault("*w.bin*", origin="cdn", drop_after_bytes=0)
