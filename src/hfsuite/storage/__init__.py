@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         ProfileRecord,
         ProfileSpec,
         StatsSummary,
+        WorkerRecord,
     )
     from hfsuite.storage.library_records import (
         FileHashRecord,
@@ -89,6 +90,7 @@ if TYPE_CHECKING:
         StatsRepository,
         TaskFileRepository,
         TaskRepository,
+        WorkerRepository,
     )
 
 # Imported on first use (PEP 562): a command loads only the records and repositories it
@@ -142,6 +144,8 @@ _LAZY = {
     "TaskRecord": "hfsuite.storage.records",
     "TaskRepository": "hfsuite.storage.repositories",
     "TaskSpec": "hfsuite.storage.records",
+    "WorkerRecord": "hfsuite.storage.feature_records",
+    "WorkerRepository": "hfsuite.storage.repositories",
 }
 
 
@@ -200,6 +204,8 @@ __all__ = [
     "TaskRepository",
     "TaskSpec",
     "UnitOfWork",
+    "WorkerRecord",
+    "WorkerRepository",
     "create_engine_for",
     "create_postgresql_engine",
     "create_sqlite_engine",

@@ -64,6 +64,7 @@ if TYPE_CHECKING:
         StatsRepository,
         TaskFileRepository,
         TaskRepository,
+        WorkerRepository,
     )
 
 T = TypeVar("T")
@@ -199,6 +200,13 @@ class UnitOfWork:
         from hfsuite.storage.repositories.library_files import LibraryFileRepository
 
         return LibraryFileRepository(self.session, self.clock)
+
+    @cached_property
+    def workers(self) -> WorkerRepository:
+        """Queue runners and their heartbeats."""
+        from hfsuite.storage.repositories.workers import WorkerRepository
+
+        return WorkerRepository(self.session, self.clock)
 
     @cached_property
     def reclaim_log(self) -> ReclaimLogRepository:

@@ -229,3 +229,40 @@ class ModelVersionRecord:
     def update_available(self) -> bool:
         """True when the last check saw a different upstream commit."""
         return self.upstream_commit is not None and self.upstream_commit != self.commit
+
+
+# --- workers -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerRecord:
+    """A queue runner as it last reported itself.
+
+    Attributes:
+        id: Its claim (``host:pid:kind:token``), the value of ``tasks.claimed_by`` for the
+            tasks it runs.
+        name: The name it was given (``hfsuite worker --name``), else ``host-pid``.
+        host / pid: Where it runs.
+        slots: How many tasks it runs at once.
+        started_at / heartbeat_at / stopped_at: Epoch seconds (``stopped_at`` when it ended
+            normally; a killed worker only stops beating).
+        running: Tasks it ran at its last heartbeat.
+        bytes_per_s: Its download speed at its last heartbeat.
+        tasks_done: Tasks it finished (any outcome) since it started.
+    """
+
+    id: str
+    name: str
+    host: str
+    pid: int
+    slots: int
+    started_at: float
+    heartbeat_at: float
+    stopped_at: float | None
+    running: int
+    bytes_per_s: float
+    tasks_done: int
+
+    def heartbeat_age(self, now: float) -> float:
+        """Seconds since its last heartbeat."""
+        return max(0.0, now - self.heartbeat_at)

@@ -129,6 +129,25 @@ SEQUENCES = sa.Table(
 """Named monotonic counters (``tasks``: the queue's change cursor)."""
 
 
+WORKERS = sa.Table(
+    "workers",
+    metadata,
+    sa.Column("id", sa.String(200), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("pid", BIG_INT, nullable=False),
+    sa.Column("slots", BIG_INT, nullable=False),
+    sa.Column("started_at", sa.Float, nullable=False),
+    sa.Column("heartbeat_at", sa.Float, nullable=False),
+    sa.Column("stopped_at", sa.Float, nullable=True),
+    sa.Column("running", BIG_INT, nullable=False),
+    sa.Column("bytes_per_s", sa.Float, nullable=False),
+    sa.Column("tasks_done", BIG_INT, nullable=False),
+)
+"""A queue runner (``hfsuite worker``, ``queue run``, the desktop app) and its last heartbeat;
+``id`` is the claim it writes into ``tasks.claimed_by``."""
+
+
 HISTORY = sa.Table(
     "history",
     metadata,

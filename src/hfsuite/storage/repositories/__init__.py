@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from hfsuite.storage.repositories.stats import StatsRepository
     from hfsuite.storage.repositories.task_files import TaskFileRepository
     from hfsuite.storage.repositories.tasks import MoveDirection, ProgressUpdate, TaskRepository
+    from hfsuite.storage.repositories.workers import WorkerRepository
 
 # Imported on first use (PEP 562): a command loads only the records and repositories it
 # touches. Their dataclasses cost about a millisecond each to create, and start-up is what
@@ -36,6 +37,7 @@ _LAZY = {
     "StatsRepository": "hfsuite.storage.repositories.stats",
     "TaskFileRepository": "hfsuite.storage.repositories.task_files",
     "TaskRepository": "hfsuite.storage.repositories.tasks",
+    "WorkerRepository": "hfsuite.storage.repositories.workers",
 }
 
 
@@ -57,4 +59,5 @@ __all__ = [
     "StatsRepository",
     "TaskFileRepository",
     "TaskRepository",
+    "WorkerRepository",
 ]

@@ -255,12 +255,16 @@ class TaskRepository(Repository):
         """
         if limit <= 0:
             return []
+        # On PostgreSQL the rows are locked as they are picked, skipping rows another
+        # transaction holds: two workers never pick the same task, and never wait for each
+        # other to pick. (SQLite has no row locks; its write lock already serialises claims.)
         ids = list(
             self.session.execute(
                 sa.select(_T.c.id)
                 .where(_T.c.state == TaskState.QUEUED.value)
                 .order_by(*_ORDER)
                 .limit(limit)
+                .with_for_update(skip_locked=True)
             ).scalars()
         )
         if not ids:
