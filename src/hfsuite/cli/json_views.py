@@ -282,9 +282,14 @@ def _iso_utc(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="seconds") if ts else None
 
 
-def task_list_view(tasks: Iterable[TaskRecord], interrupted: Collection[int]) -> Json:
-    """``queue ls --json``."""
-    return document("task-list", {"tasks": [task_view(t, interrupted) for t in tasks]})
+def task_list_view(
+    tasks: Iterable[TaskRecord], interrupted: Collection[int], workers: Mapping[int, str]
+) -> Json:
+    """``queue ls --json`` (``workers``: who runs each running task)."""
+    return document(
+        "task-list",
+        {"tasks": [task_view(t, interrupted) | {"worker": workers.get(t.id)} for t in tasks]},
+    )
 
 
 def queue_change_view(action: str, task_ids: Sequence[int] | None, changed: int) -> Json:

@@ -57,6 +57,8 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "completion": ("completion_cmd", False),
 }
 """Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
+    "worker": ("worker_cmd", False),
+    "workers": ("worker_cmd", True),
 whether the module holds a group (its ``app``) rather than one command (its ``register``)."""
 
 

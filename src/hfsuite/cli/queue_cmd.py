@@ -259,10 +259,15 @@ def list_command(
     manager = _manager(ctx)
     tasks = manager.list_tasks(state or None, limit=limit, offset=offset)
     interrupted = manager.interrupted_ids()
+    workers = manager.worker_names([t for t in tasks if t.id not in interrupted])
     if as_json:
-        print_json(task_list_view(tasks, interrupted))
+        print_json(task_list_view(tasks, interrupted, workers))
         return
     table = FoldingTable(box=None, pad_edge=False)
+    # Who runs a task: a column once tasks are spread over workers (or another process).
+    show_worker = len(set(workers.values())) > 1 or any(
+        t.claimed_by and ":worker:" in t.claimed_by for t in tasks if t.id in workers
+    )
     for name, justify in (
         (_("id"), "right"),
         (_("state"), "left"),
@@ -270,6 +275,7 @@ def list_command(
         (_("repository"), "left"),
         (_("progress"), "right"),
         (_("size"), "right"),
+        *(((_("worker"), "left"),) if show_worker else ()),
         (_("note"), "left"),
     ):
         table.add_column(name, justify=justify)
@@ -285,6 +291,7 @@ def list_command(
             Text(shown_name(t.source, t.repo_type, t.repo_id, t.url, t.revision)),
             _progress_text(t),
             size,
+            *((Text(workers.get(t.id, "")),) if show_worker else ()),
             Text(note),  # Text: brackets in an error are not markup
         )
     out.print(table)
@@ -480,23 +487,41 @@ def run_command(
     ),
     as_json: bool = json_option(_("JSON lines instead of progress bars (docs/json.md).")),
 ) -> None:
-    state = ctx.find_root().obj
     manager = _manager(ctx)
     if parallel:
         manager.tasks_in_parallel = parallel
+    run_with_display(ctx, manager, watch=watch, as_json=as_json)
+
+
+def run_with_display(
+    ctx: typer.Context,
+    manager: DownloadManager,
+    *,
+    watch: bool,
+    as_json: bool,
+    name: str | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Run the queue with progress on stderr until it is empty (``watch``: until Ctrl-C or
+    ``stop``), then print the summary; ``hfsuite queue run`` and ``hfsuite worker``.
+
+    Raises:
+        TransferError: a task failed (exit code 8).
+    """
+    state = ctx.find_root().obj
     if as_json:
         display: JsonQueueDisplay | RichQueueDisplay | LineQueueDisplay = JsonQueueDisplay()
     elif sys.stderr.isatty() and not state.quiet:
         display = RichQueueDisplay(err)
     else:
         display = LineQueueDisplay(state.quiet)
-    stop = threading.Event()
+    stop = stop or threading.Event()
     finished = threading.Event()
     result: dict[str, object] = {}
 
     def work() -> None:
         try:
-            result["summary"] = manager.run(watch=watch, stop=stop)
+            result["summary"] = manager.run(watch=watch, stop=stop, name=name)
         except BaseException as exc:
             result["error"] = exc
         finally:

@@ -4,7 +4,8 @@
 Transfer.run(files)                  builds one FileContext (engine.context) for all its files
   ├── file runners: files_in_parallel threads (big files first, then small ones), plus up to
   │   connections_per_host/2 minus those for small files only; each runs one file at a time
-  │     └── FileDownload(FileContext, target): preallocated partial file, SegmentScheduler,
+  │     └── under a WriterLock (engine.writer_lock: one writer per file across processes)
+  │         FileDownload(FileContext, target): preallocated partial file, SegmentScheduler,
   │         PrefixHasher; each segment (or single stream) is tried by retry.run_with_retries
   │           ├── small file: one connection in the runner's own thread, feeding the hasher
   │           ├── big file: Connections (engine.connections) in the runner's thread starts the
@@ -74,9 +75,10 @@ from hfsuite.engine.context import (
 from hfsuite.engine.disk_errors import disk_error
 from hfsuite.engine.filedownload import FileDownload, Halted, RemoteChanged
 from hfsuite.engine.http import HttpClient
-from hfsuite.engine.layouts import StorageLayout
+from hfsuite.engine.layouts import FileTarget, StorageLayout
 from hfsuite.engine.throttle import Throttle, TokenBucket
 from hfsuite.engine.verify import Expectation
+from hfsuite.engine.writer_lock import WriterLock
 from hfsuite.engine.xet import index_folder as xet_index_folder
 from hfsuite.engine.xet.chunk_index import ChunkIndex
 
@@ -295,14 +297,29 @@ class Transfer:
     def _run_file(self, remote: RemoteFile, outcome: FileOutcome) -> None:
         target = self.layout.target(remote)
         expectation = Expectation.for_file(remote)
-        if not self.force and self.layout.is_complete(target, expectation):
-            outcome.local_path = str(target.final_path)
-            outcome.skipped = True
-            self._add_finished(remote.size)
-            self.emit(
-                FileCompleted(self.task_id, remote.path, remote.size, outcome.local_path, True)
-            )
+        if not self.force and self._already_there(remote, target, expectation, outcome):
             return
+        # One writer per file across processes (workers sharing a folder): wait for another
+        # one, then find its file complete or resume where it stopped.
+        with WriterLock(target.partial_path, self.control.sleep):
+            if not self.force and self._already_there(remote, target, expectation, outcome):
+                return
+            self._fetch_file(remote, outcome, target, expectation)
+
+    def _already_there(
+        self, remote: RemoteFile, target: FileTarget, expectation: Expectation, outcome: FileOutcome
+    ) -> bool:
+        if not self.layout.is_complete(target, expectation):
+            return False
+        outcome.local_path = str(target.final_path)
+        outcome.skipped = True
+        self._add_finished(remote.size)
+        self.emit(FileCompleted(self.task_id, remote.path, remote.size, outcome.local_path, True))
+        return True
+
+    def _fetch_file(
+        self, remote: RemoteFile, outcome: FileOutcome, target: FileTarget, expectation: Expectation
+    ) -> None:
         restarts = 0
         while True:
             self.control.checkpoint()

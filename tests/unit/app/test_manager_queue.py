@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from manager_unit_helpers import make_suite, on_both_backends  # noqa: F401  (fixture)
 
 from hfsuite.app.events import EventQueue, TaskAdded, TaskFailed, TaskRemoved, TasksUpdated
@@ -15,6 +16,7 @@ from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.types import Layout, Outcome, Priority, SourceKind, TaskState
 from hfsuite.storage import TaskFileSpec, TaskSpec
+from hfsuite.storage.schema import TASKS
 
 
 @pytest.fixture
@@ -139,6 +141,10 @@ def test_one_runner_per_database_and_dead_runners_tasks_come_back(manager, tmp_p
     (task_id,) = manager.add([TaskSpec(SourceKind.URL, str(tmp_path), url=url)])
     with manager.db.write() as uow:
         uow.tasks.claim_next(1, "elsewhere:12345:queue:1")
+        if manager.db.dialect == "postgresql":
+            # Runners share a PostgreSQL queue: another host's runner is gone once its lease
+            # (the row's heartbeat) ran out; on SQLite the free runner lock says it at once.
+            uow.tasks.session.execute(sa.update(TASKS).values(heartbeat_at=0.0))
     seen = EventQueue()
     manager.subscribe(seen)
     manager.start(poll_interval_s=0.05)

@@ -37,7 +37,7 @@ from hfsuite.core.errors import RunnerBusyError
 from hfsuite.core.types import TaskState
 
 if TYPE_CHECKING:
-    from hfsuite.storage import TaskRecord
+    from hfsuite.storage import TaskRecord, WorkerRecord
 
 HOST = socket.gethostname()
 STALE_AFTER_S = 15.0
@@ -55,6 +55,8 @@ class ClaimKind(StrEnum):
     """The queue runner of the database (at most one: it holds the runner lock)."""
     DIRECT = "direct"
     """A task downloaded now, outside the queue's slots, by the process that started it."""
+    WORKER = "worker"
+    """One of several queue runners sharing a PostgreSQL database (``hfsuite worker``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,12 +178,16 @@ class RunnerLock:
     Args:
         where: The database file.
         in_process: Locks by database, shared by every runner of this process.
+        file_lock: False for a database several runners share (PostgreSQL): only the
+            in-process lock is taken.
     """
 
-    def __init__(self, where: str, in_process: dict[str, threading.Lock]):
+    def __init__(
+        self, where: str, in_process: dict[str, threading.Lock], *, file_lock: bool = True
+    ):
         self.where = where
         self._thread_lock = in_process.setdefault(where, threading.Lock())
-        path = lock_path(where)
+        path = lock_path(where) if file_lock else None
         self._file_lock = FileLock(str(path), is_singleton=False) if path is not None else None
 
     def __enter__(self) -> RunnerLock:
@@ -205,3 +211,17 @@ class RunnerLock:
             "Another process is already running the download queue.",
             hint="Tasks you add are picked up by it; see them with: hfsuite queue ls",
         )
+
+
+def worker_state(worker: WorkerRecord, now: float, stale_after_s: float = STALE_AFTER_S) -> str:
+    """How a registered runner is: ``running`` (beating), ``stopped`` (it ended normally) or
+    ``lost`` (no heartbeat for ``stale_after_s``: killed, crashed, or its host is gone; its tasks
+    go back to the queue)."""
+    if worker.stopped_at is not None:
+        return "stopped"
+    return "lost" if worker.heartbeat_age(now) > stale_after_s else "running"
+
+
+def default_worker_name() -> str:
+    """The name a runner shows when it was given none: ``host-pid``."""
+    return f"{HOST}-{os.getpid()}"

@@ -42,6 +42,7 @@ from hfsuite.app.events import (
 from hfsuite.app.history_ops import TaskEnd, get_history, record_end, redownload_spec
 from hfsuite.app.queue.liveness import (
     STALE_AFTER_S,
+    Claim,
     ClaimKind,
     new_claim_id,
     queue_runner_alive,
@@ -76,6 +77,7 @@ from hfsuite.storage import (
     TaskRecord,
     TaskSpec,
     UnitOfWork,
+    WorkerRecord,
 )
 
 if TYPE_CHECKING:
@@ -279,6 +281,33 @@ class DownloadManager:
         alive, old = queue_runner_alive(self.db.where), self.suite.clock.now() - STALE_AFTER_S
         return {t.id for t in running if runner_gone(t, queue_runner_alive=alive, stale_before=old)}
 
+    # --- workers ------------------------------------------------------------------------
+
+    def workers(self, *, include_stopped: bool = True) -> list[WorkerRecord]:
+        """The queue's runners as they last reported (``hfsuite workers ls``), newest first."""
+        with self.db.read() as uow:
+            return uow.workers.all(include_stopped=include_stopped)
+
+    def worker_names(self, tasks: Iterable[TaskRecord]) -> dict[int, str]:
+        """Who runs each running task: its worker's name, else ``host-pid`` from the claim
+        (``direct``: a download started now by that process)."""
+        running = [t for t in tasks if t.state is TaskState.RUNNING and t.claimed_by]
+        if not running:
+            return {}
+        with self.db.read() as uow:
+            names = uow.workers.names([t.claimed_by for t in running if t.claimed_by])
+        out: dict[int, str] = {}
+        for t in running:
+            claim_id = t.claimed_by or ""
+            if claim_id in names:
+                out[t.id] = names[claim_id]
+                continue
+            claim = Claim.parse(claim_id)
+            if claim is not None:
+                who = f"{claim.host}-{claim.pid}" if claim.pid is not None else claim.host
+                out[t.id] = f"{who} ({claim.kind})" if claim.kind == ClaimKind.DIRECT else who
+        return out
+
     # --- state --------------------------------------------------------------------------
 
     def pause(self, task_ids: Iterable[int] | None = None) -> int:
@@ -424,17 +453,28 @@ class DownloadManager:
     # --- running ------------------------------------------------------------------------
 
     def run(
-        self, *, watch: bool = False, stop: threading.Event | None = None, **options: float
+        self,
+        *,
+        watch: bool = False,
+        stop: threading.Event | None = None,
+        name: str | None = None,
+        **options: float,
     ) -> RunSummary:
         """Run the queue in this thread until it is empty (``watch``: until ``stop`` is set).
 
+        On a PostgreSQL database this runner is one worker among any others (see
+        :mod:`hfsuite.app.queue.runner`); ``name`` is what ``hfsuite workers ls`` shows.
+
         Raises:
-            RunnerBusyError: another process (or thread) runs this queue.
+            RunnerBusyError: another process (or thread) runs this queue (SQLite), or another
+                thread of this process does (PostgreSQL).
         """
-        runner = QueueRunner(self, **options)
+        runner = QueueRunner(self, name=name, **options)
         return runner.run_queue(watch=watch, stop=stop or threading.Event())
 
-    def start(self, *, background_nice: int = 0, **options: float) -> None:
+    def start(
+        self, *, background_nice: int = 0, name: str | None = None, **options: float
+    ) -> None:
         """Run the queue in a background thread (the desktop app), waiting for new tasks.
 
         Args:
@@ -449,7 +489,7 @@ class DownloadManager:
 
         def work() -> None:
             lower_thread_priority(background_nice)
-            self.run(watch=True, stop=stop, **options)
+            self.run(watch=True, stop=stop, name=name, **options)
 
         self._background_stop = stop
         self._background = threading.Thread(target=work, name="hfsuite-runner", daemon=True)

@@ -20,11 +20,20 @@ queue: its row carries a ``direct`` claim written when it was marked RUNNING.
 Dead runners (:mod:`hfsuite.app.queue.liveness`). While holding the lock a queue runner knows
 every other queue claim is stale; a claim by a process on this host that no longer exists is
 stale; anything else is stale once its heartbeat is older than ``stale_after_s``.
+
+Workers (a PostgreSQL database). Several runners share the queue, on one host or many: no file
+lock, each claims with ``SELECT … FOR UPDATE SKIP LOCKED`` under a ``worker`` claim, and each
+registers in the ``workers`` table with a heartbeat (``hfsuite workers ls``). A task is leased
+to its runner while its row's heartbeat (renewed with every progress flush, each second) is
+fresh; a runner that dies loses it after ``stale_after_s`` (at once when it ran on this host or
+stopped normally), and another resumes its files from the partial data and resume state beside
+them. On SQLite the one-runner lock stays.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 from collections.abc import Callable, Collection
@@ -35,9 +44,11 @@ from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan, downlo
 from hfsuite.app.events import TaskRemoved, TasksUpdated
 from hfsuite.app.history_ops import TaskEnd, record_end
 from hfsuite.app.queue.liveness import (
+    HOST,
     STALE_AFTER_S,
     ClaimKind,
     RunnerLock,
+    default_worker_name,
     new_claim_id,
     runner_gone,
 )
@@ -50,7 +61,7 @@ from hfsuite.core.types import Outcome, TaskState
 from hfsuite.storage import ProgressUpdate, TaskRecord
 
 if TYPE_CHECKING:
-    pass
+    from hfsuite.storage import UnitOfWork
 
 __all__ = ["DirectDownload", "FreshDownload", "QueueRunner", "RunSummary", "RunnerBusyError"]
 
@@ -76,6 +87,11 @@ class RunSummary:
             self.cancelled += 1
         else:
             self.stopped += 1
+
+    @property
+    def total(self) -> int:
+        """Tasks whose run ended, however."""
+        return self.completed + self.failed + self.cancelled + self.stopped
 
 
 class FreshDownload(StartedDownload):
@@ -120,6 +136,8 @@ class QueueRunner:
         progress_interval_s: How often a progress batch is published.
         flush_interval_s: How often progress is written to the database.
         stale_after_s: Heartbeat age after which another runner's task is taken back.
+        name: The name ``hfsuite workers ls`` shows (default ``host-pid``).
+        beat_interval_s: How often the runner's row in ``workers`` is renewed.
     """
 
     _in_process_locks: ClassVar[dict[str, threading.Lock]] = {}
@@ -132,6 +150,8 @@ class QueueRunner:
         progress_interval_s: float = 0.25,
         flush_interval_s: float = 1.0,
         stale_after_s: float = STALE_AFTER_S,
+        name: str | None = None,
+        beat_interval_s: float = 5.0,
     ):
         self.host = host
         self.suite = host.suite
@@ -148,6 +168,13 @@ class QueueRunner:
         self._released = threading.Condition()
         self._cancel_on_stop = False
         self.summary = RunSummary()
+        self.name = name or default_worker_name()
+        self.beat_interval_s = beat_interval_s
+        #: Whether other runners may share the queue (a PostgreSQL database): no file lock,
+        #: ``worker`` claims, dead runners told by heartbeat (see the module's docstring).
+        self.shared = False
+        self._speed_bps = 0.0
+        self._registered = False
 
     # --- control from other threads ------------------------------------------------------
 
@@ -174,15 +201,21 @@ class QueueRunner:
         Raises:
             RunnerBusyError: another process or thread runs this database's queue.
         """
-        with RunnerLock(self.host.db.where, self._in_process_locks):
+        db = self.host.db
+        self.shared = db.dialect != "sqlite"
+        if self.shared:
+            self.runner_id = new_claim_id(ClaimKind.WORKER)
+        with RunnerLock(db.where, self._in_process_locks, file_lock=not self.shared):
             detach = self.host.attach(self)
             unsubscribe = self.host.events.subscribe(self._on_event)
+            self._register()
             try:
                 self._requeue_dead()
                 self._loop(claim=True, watch=watch, stop=stop)
             finally:
                 unsubscribe()
                 detach()
+                self._unregister()
         return self.summary
 
     def run_direct(self, active: _Active, stop: threading.Event) -> None:
@@ -200,6 +233,7 @@ class QueueRunner:
 
     def _loop(self, *, claim: bool, watch: bool, stop: threading.Event) -> None:
         next_poll = next_flush = 0.0
+        next_beat = self.clock.monotonic() + self.beat_interval_s
         while True:
             self._collect_finished()
             if stop.is_set():
@@ -217,10 +251,17 @@ class QueueRunner:
             if not claim and not self._active:
                 break
             if self._active:
-                self.host.events.publish(self.host.tracker.snapshot())
+                snapshot = self.host.tracker.snapshot()
+                self._speed_bps = snapshot.speed_bps
+                self.host.events.publish(snapshot)
                 if now >= next_flush:
                     next_flush = now + self.flush_interval_s
                     self._flush()
+            else:
+                self._speed_bps = 0.0
+            if self._registered and now >= next_beat:
+                next_beat = now + self.beat_interval_s
+                self._beat()
             self._wake.wait(self.progress_interval_s)
         self._shutdown()
 
@@ -255,12 +296,17 @@ class QueueRunner:
         stale_before = self.clock.now() - self.stale_after_s
         with self.host.db.read() as uow:
             running = uow.tasks.list_queue([TaskState.RUNNING])
-        # This runner holds the lock: no other queue runner lives.
+            stopped = self._stopped_workers(uow, running) if self.shared else set()
+        # Alone (the lock), this runner knows no other queue runner lives; shared, it cannot.
+        alive = None if self.shared else False
         dead = [
             t.id
             for t in running
             if t.id not in self._active
-            and runner_gone(t, queue_runner_alive=False, stale_before=stale_before)
+            and (
+                t.claimed_by in stopped
+                or runner_gone(t, queue_runner_alive=alive, stale_before=stale_before)
+            )
         ]
         if not dead:
             return
@@ -268,6 +314,52 @@ class QueueRunner:
         with self.host.db.write() as uow:
             uow.tasks.set_state(dead, TaskState.QUEUED, only_from=(TaskState.RUNNING,))
         self.host.sync()
+
+    def _stopped_workers(self, uow: UnitOfWork, running: list[TaskRecord]) -> set[str]:
+        """Claims of running tasks whose worker says it stopped (it gave up without giving
+        them back, e.g. its last write failed)."""
+        claims = {t.claimed_by for t in running if t.claimed_by and t.claimed_by != self.runner_id}
+        if not claims:
+            return set()
+        return {w.id for w in uow.workers.all() if w.id in claims and w.stopped_at is not None}
+
+    # --- the workers table ----------------------------------------------------------------
+
+    def _register(self) -> None:
+        try:
+            with self.host.db.write() as uow:
+                uow.workers.register(
+                    self.runner_id,
+                    name=self.name,
+                    host=HOST,
+                    pid=os.getpid(),
+                    slots=self.host.tasks_in_parallel,
+                )
+            self._registered = True
+        except HfSuiteError:
+            log.exception("could not register this runner in the workers table")
+
+    def _beat(self) -> None:
+        try:
+            with self.host.db.write() as uow:
+                uow.workers.beat(
+                    self.runner_id,
+                    running=len(self._active),
+                    bytes_per_s=self._speed_bps,
+                    tasks_done=self.summary.total,
+                    slots=self.host.tasks_in_parallel,
+                )
+        except HfSuiteError:
+            log.warning("could not renew this runner's heartbeat", exc_info=True)
+
+    def _unregister(self) -> None:
+        if not self._registered:
+            return
+        try:
+            with self.host.db.write() as uow:
+                uow.workers.stop(self.runner_id)
+        except HfSuiteError:
+            log.warning("could not mark this runner stopped", exc_info=True)
 
     def _claim(self) -> int:
         free = self.host.tasks_in_parallel - len(self._active)

@@ -1,0 +1,108 @@
+"""One writer per destination file, across processes and hosts that share the folder.
+
+Two workers given the same file (two tasks into one destination, or a task taken back from a
+worker that only looked dead) must not write its partial file at once. The writer holds an
+exclusive ``flock`` on ``<partial>.lock`` while it downloads and places the file; another
+waits (cancellably) and then finds the file complete or resumes where the first stopped.
+
+The lock file is removed on release. A waiter may then hold a lock on the removed file, so
+after locking it checks that the path still names the file it locked, and starts over if not.
+The OS drops the lock when its process dies (``kill -9``), so a dead worker never blocks a
+file. On network file systems ``flock`` is as good as their locking (NFSv4: yes; some SMB
+mounts: per host only). On Windows no lock is taken (workers there: one per destination).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+log = logging.getLogger(__name__)
+
+WAIT_STEP_S = 0.2
+"""How often a waiting writer tries the lock again (and checks for a cancel)."""
+
+
+def lock_path_for(partial: Path) -> Path:
+    """The lock file beside a partial file."""
+    return partial.with_name(partial.name + ".lock")
+
+
+class WriterLock:
+    """An exclusive lock on one destination file while this process writes it.
+
+    Args:
+        partial: The partial file the writer fills.
+        wait: Called between attempts with the seconds to wait; raises to give up
+            (the transfer's cancellable sleep).
+        on_wait: Called once when another writer holds the file.
+    """
+
+    def __init__(
+        self,
+        partial: Path,
+        wait: Callable[[float], None],
+        on_wait: Callable[[], None] | None = None,
+    ):
+        self.path = lock_path_for(partial)
+        self._wait = wait
+        self._on_wait = on_wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> WriterLock:
+        if sys.platform == "win32":
+            return self
+        import fcntl
+
+        told = False
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                if not told:
+                    told = True
+                    log.info("%s: another process writes this file; waiting", self.path.name)
+                    if self._on_wait is not None:
+                        self._on_wait()
+                self._wait(WAIT_STEP_S)
+                continue
+            except BaseException:
+                os.close(fd)
+                raise
+            if _same_file(fd, self.path):
+                self._fd = fd
+                return self
+            os.close(fd)  # locked a lock file its holder had just removed: take the new one
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    def release(self) -> None:
+        """Remove the lock file and let go (idempotent)."""
+        fd, self._fd = self._fd, None
+        if fd is None:
+            return
+        with contextlib.suppress(OSError):  # a read-only folder: the empty file stays
+            self.path.unlink(missing_ok=True)
+        os.close(fd)  # drops the flock
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        here, there = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
