@@ -25,7 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,6 +44,7 @@ from hfsuite.core.types import TaskState
 from hfsuite.ui import shortcuts
 from hfsuite.ui.context import UiContext
 from hfsuite.ui.dialogs.add_dialog import mime_to_text, read_text_files
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.icons import icon
 from hfsuite.ui.models.failures_model import FailureLog
 from hfsuite.ui.status import StatusBar
@@ -58,6 +59,14 @@ if TYPE_CHECKING:
     from hfsuite.ui.tabs.downloads import DownloadsTab
 
 STATE_FILE = "gui.ini"
+translate = QCoreApplication.translate
+
+# The theme menu's entries (English names are the setting's values, capitalised).
+THEME_NAMES = {
+    "system": QT_TRANSLATE_NOOP("MainWindow", "System"),
+    "light": QT_TRANSLATE_NOOP("MainWindow", "Light"),
+    "dark": QT_TRANSLATE_NOOP("MainWindow", "Dark"),
+}
 
 
 class MainWindow(QMainWindow):
@@ -80,7 +89,7 @@ class MainWindow(QMainWindow):
     ):
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("HF Download Suite")
+        self.setWindowTitle(translate("MainWindow", "HF Download Suite"))
         self.setObjectName("main_window")
         self.setAcceptDrops(True)
         self.theme_name = theme or ctx.suite.settings.theme
@@ -109,7 +118,7 @@ class MainWindow(QMainWindow):
             page.setObjectName(f"page_{entry.name}")
             box = QVBoxLayout(page)
             box.setContentsMargins(0, 0, 0, 0)
-            self.tabs.addTab(page, entry.title)
+            self.tabs.addTab(page, translate("MainWindow", entry.title))
         self.tabs.currentChanged.connect(self._tab_changed)
         self._build_corner()
         self.setCentralWidget(self.tabs)
@@ -202,17 +211,17 @@ class MainWindow(QMainWindow):
         button.setObjectName("help_button")
         button.setAutoRaise(True)
         button.setFixedSize(30, 28)
-        button.setToolTip("Help and appearance")
+        button.setToolTip(translate("MainWindow", "Help and appearance"))
         button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(button)
-        menu.addAction("Statistics…", self.show_statistics)
-        menu.addAction("Compare models…", lambda: self.show_compare())
-        menu.addAction("Errors…", lambda: self.show_errors())
+        menu.addAction(translate("MainWindow", "Statistics…"), self.show_statistics)
+        menu.addAction(translate("MainWindow", "Compare models…"), lambda: self.show_compare())
+        menu.addAction(translate("MainWindow", "Errors…"), lambda: self.show_errors())
         menu.addSeparator()
-        menu.addAction("Keyboard shortcuts…", self.show_shortcuts)
-        theme_menu = menu.addMenu("Theme")
-        for name in ("system", "light", "dark"):
-            action = theme_menu.addAction(name.capitalize())
+        menu.addAction(translate("MainWindow", "Keyboard shortcuts…"), self.show_shortcuts)
+        theme_menu = menu.addMenu(translate("MainWindow", "Theme"))
+        for name, label in THEME_NAMES.items():
+            action = theme_menu.addAction(translate("MainWindow", label))
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
         button.setMenu(menu)
         self.corner_button = button
@@ -256,11 +265,11 @@ class MainWindow(QMainWindow):
             s.activated.connect(lambda n=number: self.tabs.setCurrentIndex(n - 1))
             self.shortcut_objects[f"tab{number}"] = s
         manager = self.ctx.manager
-        self.pause_all_action = QAction("Pause all", self)
+        self.pause_all_action = QAction(translate("MainWindow", "Pause all"), self)
         self.pause_all_action.triggered.connect(lambda: self.ctx.run_async(manager.pause))
-        self.resume_all_action = QAction("Resume all", self)
+        self.resume_all_action = QAction(translate("MainWindow", "Resume all"), self)
         self.resume_all_action.triggered.connect(lambda: self.ctx.run_async(manager.resume))
-        self.quit_action = QAction("Quit", self)
+        self.quit_action = QAction(translate("MainWindow", "Quit"), self)
         self.quit_action.triggered.connect(self.close)
 
     def set_theme(self, name: str) -> None:
@@ -293,7 +302,7 @@ class MainWindow(QMainWindow):
         """F1: the keyboard shortcuts dialog (non-blocking); returns it."""
         from hfsuite.ui.dialogs.help_dialog import ShortcutsDialog
 
-        dialog = ShortcutsDialog([e.title for e in self.entries], self)
+        dialog = ShortcutsDialog([translate("MainWindow", e.title) for e in self.entries], self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -367,13 +376,15 @@ class MainWindow(QMainWindow):
             details = "\n".join(
                 part
                 for part in (
-                    f"{type(error).__name__} (exit code {error.exit_code})",
+                    translate("MainWindow", "{kind} (exit code {code})").format(
+                        kind=type(error).__name__, code=error.exit_code
+                    ),
                     error.details or "",
                 )
                 if part
             )
         else:
-            title = "Something went wrong"
+            title = translate("MainWindow", "Something went wrong")
             hint = str(error) or type(error).__name__
             details = "".join(traceback.format_exception(error)).strip()
         self.toasts.show_error(
@@ -400,26 +411,40 @@ class MainWindow(QMainWindow):
         burst, self._finished_burst = self._finished_burst, []
         done = [r.display_name for r in burst if r.state is TaskState.COMPLETED]
         failed = [r for r in burst if r.state is not TaskState.COMPLETED]
-        if len(done) == 1:
-            self.tray.notify("Download complete", done[0])
-            self.toasts.show_info(f"Downloaded {done[0]}")
+        count = len(done)
+        if count == 1:
+            self.tray.notify(translate("MainWindow", "Download complete"), done[0])
+            self.toasts.show_info(translate("MainWindow", "Downloaded {name}").format(name=done[0]))
         elif done:
-            names = ", ".join(done[:3]) + (f" and {len(done) - 3} more" if len(done) > 3 else "")
-            self.tray.notify(f"{len(done)} downloads complete", names)
-            self.toasts.show_info(f"Downloaded {len(done)} repositories", names)
+            names = ", ".join(done[:3])
+            more = count - 3
+            if more > 0:
+                names = translate("MainWindow", "{names} and %n more", None, more).format(
+                    names=names
+                )
+            self.tray.notify(translate("MainWindow", "%n downloads complete", None, count), names)
+            self.toasts.show_info(
+                translate("MainWindow", "Downloaded %n repositories", None, count), names
+            )
         for record in failed[:3]:
             name = record.display_name
-            self.tray.notify("Download failed", f"{name}: {record.error or 'failed'}", error=True)
+            error = record.error or translate("MainWindow", "failed")
+            self.tray.notify(
+                translate("MainWindow", "Download failed"),
+                translate("MainWindow", "{name}: {error}").format(name=name, error=error),
+                error=True,
+            )
             self.toasts.show_error(
-                f"{name} failed",
+                translate("MainWindow", "{name} failed").format(name=name),
                 record.error or "",
                 None,
                 on_details=partial(self.show_errors, f"task:{record.id}"),
             )
-        if len(failed) > 3:
+        more_failed = len(failed) - 3
+        if more_failed > 0:
             self.toasts.show_error(
-                f"{len(failed) - 3} more downloads failed",
-                "See the error inspector.",
+                translate("MainWindow", "%n more downloads failed", None, more_failed),
+                translate("MainWindow", "See the error inspector."),
                 on_details=self.show_errors,
             )
 

@@ -6,6 +6,17 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QKeySequence
 
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
+
+# Descriptions and scopes are English (code compares them); the shortcuts dialog shows them
+# through translate("Shortcuts", …). The scopes are the tabs' titles, and "Everywhere".
+EVERYWHERE = QT_TRANSLATE_NOOP("Shortcuts", "Everywhere")
+DOWNLOADS = QT_TRANSLATE_NOOP("Shortcuts", "Downloads")
+LOCAL_MODELS = QT_TRANSLATE_NOOP("Shortcuts", "Local models")
+PROFILES = QT_TRANSLATE_NOOP("Shortcuts", "Profiles")
+COMFYUI = QT_TRANSLATE_NOOP("Shortcuts", "ComfyUI")
+ERRORS = QT_TRANSLATE_NOOP("Shortcuts", "Errors")
+
 
 @dataclass(frozen=True)
 class Shortcut:
@@ -19,7 +30,7 @@ class Shortcut:
 
     keys: str
     description: str
-    scope: str = "Everywhere"
+    scope: str = EVERYWHERE
 
     def sequence(self) -> QKeySequence:
         """The key sequence."""
@@ -27,70 +38,173 @@ class Shortcut:
 
 
 SHORTCUTS: dict[str, Shortcut] = {
-    "add": Shortcut("Ctrl+N", "Add downloads (IDs or URLs)"),
-    "paste": Shortcut("Ctrl+Shift+V", "Add what the clipboard holds"),
-    "search": Shortcut("Ctrl+F", "Search (Browse) or filter the list"),
-    "help": Shortcut("F1", "Show keyboard shortcuts"),
-    "errors": Shortcut("Ctrl+E", "Show the error inspector (every failure)"),
-    "stats": Shortcut("Ctrl+Shift+T", "Show the statistics dashboard"),
-    "compare": Shortcut("Ctrl+Shift+M", "Compare two models (repos, revisions or files)"),
-    "quit": Shortcut("Ctrl+Q", "Quit"),
-    "toggle": Shortcut("Space", "Pause or resume the selected downloads", "Downloads"),
-    "pause_all": Shortcut("Ctrl+Shift+P", "Pause all downloads", "Downloads"),
-    "resume_all": Shortcut("Ctrl+Shift+R", "Resume all downloads", "Downloads"),
-    "retry": Shortcut("Ctrl+R", "Retry the selected downloads", "Downloads"),
-    "cancel": Shortcut("Ctrl+.", "Cancel the selected downloads", "Downloads"),
-    "remove": Shortcut("Delete", "Remove the selected downloads (keep data)", "Downloads"),
-    "remove_data": Shortcut("Shift+Delete", "Remove and delete partial data", "Downloads"),
-    "move_up": Shortcut("Ctrl+Up", "Move up in the queue", "Downloads"),
-    "move_down": Shortcut("Ctrl+Down", "Move down in the queue", "Downloads"),
-    "move_top": Shortcut("Ctrl+Home", "Move to the top of the queue", "Downloads"),
-    "move_bottom": Shortcut("Ctrl+End", "Move to the bottom of the queue", "Downloads"),
-    "open_folder": Shortcut("Ctrl+O", "Open the download folder", "Downloads"),
-    "copy_url": Shortcut("Ctrl+Shift+C", "Copy the source URL", "Downloads"),
-    "select_all": Shortcut("Ctrl+A", "Select every download", "Downloads"),
+    "add": Shortcut("Ctrl+N", QT_TRANSLATE_NOOP("Shortcuts", "Add downloads (IDs or URLs)")),
+    "paste": Shortcut(
+        "Ctrl+Shift+V", QT_TRANSLATE_NOOP("Shortcuts", "Add what the clipboard holds")
+    ),
+    "search": Shortcut(
+        "Ctrl+F", QT_TRANSLATE_NOOP("Shortcuts", "Search (Browse) or filter the list")
+    ),
+    "help": Shortcut("F1", QT_TRANSLATE_NOOP("Shortcuts", "Show keyboard shortcuts")),
+    "errors": Shortcut(
+        "Ctrl+E", QT_TRANSLATE_NOOP("Shortcuts", "Show the error inspector (every failure)")
+    ),
+    "stats": Shortcut(
+        "Ctrl+Shift+T", QT_TRANSLATE_NOOP("Shortcuts", "Show the statistics dashboard")
+    ),
+    "compare": Shortcut(
+        "Ctrl+Shift+M",
+        QT_TRANSLATE_NOOP("Shortcuts", "Compare two models (repos, revisions or files)"),
+    ),
+    "quit": Shortcut("Ctrl+Q", QT_TRANSLATE_NOOP("Shortcuts", "Quit")),
+    "toggle": Shortcut(
+        "Space", QT_TRANSLATE_NOOP("Shortcuts", "Pause or resume the selected downloads"), DOWNLOADS
+    ),
+    "pause_all": Shortcut(
+        "Ctrl+Shift+P", QT_TRANSLATE_NOOP("Shortcuts", "Pause all downloads"), DOWNLOADS
+    ),
+    "resume_all": Shortcut(
+        "Ctrl+Shift+R", QT_TRANSLATE_NOOP("Shortcuts", "Resume all downloads"), DOWNLOADS
+    ),
+    "retry": Shortcut(
+        "Ctrl+R", QT_TRANSLATE_NOOP("Shortcuts", "Retry the selected downloads"), DOWNLOADS
+    ),
+    "cancel": Shortcut(
+        "Ctrl+.", QT_TRANSLATE_NOOP("Shortcuts", "Cancel the selected downloads"), DOWNLOADS
+    ),
+    "remove": Shortcut(
+        "Delete",
+        QT_TRANSLATE_NOOP("Shortcuts", "Remove the selected downloads (keep data)"),
+        DOWNLOADS,
+    ),
+    "remove_data": Shortcut(
+        "Shift+Delete", QT_TRANSLATE_NOOP("Shortcuts", "Remove and delete partial data"), DOWNLOADS
+    ),
+    "move_up": Shortcut(
+        "Ctrl+Up", QT_TRANSLATE_NOOP("Shortcuts", "Move up in the queue"), DOWNLOADS
+    ),
+    "move_down": Shortcut(
+        "Ctrl+Down", QT_TRANSLATE_NOOP("Shortcuts", "Move down in the queue"), DOWNLOADS
+    ),
+    "move_top": Shortcut(
+        "Ctrl+Home", QT_TRANSLATE_NOOP("Shortcuts", "Move to the top of the queue"), DOWNLOADS
+    ),
+    "move_bottom": Shortcut(
+        "Ctrl+End", QT_TRANSLATE_NOOP("Shortcuts", "Move to the bottom of the queue"), DOWNLOADS
+    ),
+    "open_folder": Shortcut(
+        "Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open the download folder"), DOWNLOADS
+    ),
+    "copy_url": Shortcut(
+        "Ctrl+Shift+C", QT_TRANSLATE_NOOP("Shortcuts", "Copy the source URL"), DOWNLOADS
+    ),
+    "select_all": Shortcut(
+        "Ctrl+A", QT_TRANSLATE_NOOP("Shortcuts", "Select every download"), DOWNLOADS
+    ),
     # the Local models tab (ui/tabs/library.py binds these keys)
-    "library_rescan": Shortcut("F5", "Scan every folder again", "Local models"),
-    "library_open_folder": Shortcut("Ctrl+O", "Open the file's folder", "Local models"),
-    "library_copy_path": Shortcut("Ctrl+Shift+C", "Copy the file's path", "Local models"),
-    "library_reveal": Shortcut("Ctrl+D", "Show the file's duplicates", "Local models"),
+    "library_rescan": Shortcut(
+        "F5", QT_TRANSLATE_NOOP("Shortcuts", "Scan every folder again"), LOCAL_MODELS
+    ),
+    "library_open_folder": Shortcut(
+        "Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open the file's folder"), LOCAL_MODELS
+    ),
+    "library_copy_path": Shortcut(
+        "Ctrl+Shift+C", QT_TRANSLATE_NOOP("Shortcuts", "Copy the file's path"), LOCAL_MODELS
+    ),
+    "library_reveal": Shortcut(
+        "Ctrl+D", QT_TRANSLATE_NOOP("Shortcuts", "Show the file's duplicates"), LOCAL_MODELS
+    ),
     "library_cancel_scan": Shortcut(
-        "Esc", "Cancel the scan (what it found is kept)", "Local models"
+        "Esc",
+        QT_TRANSLATE_NOOP("Shortcuts", "Cancel the scan (what it found is kept)"),
+        LOCAL_MODELS,
     ),
-    "library_details": Shortcut("Ctrl+I", "Show or hide the details", "Local models"),
-    "library_files_view": Shortcut("Alt+1", "The indexed files", "Local models"),
-    "library_dupes_view": Shortcut("Alt+2", "The duplicates", "Local models"),
-    "library_find_dupes": Shortcut("Ctrl+Shift+D", "Find duplicates", "Local models"),
+    "library_details": Shortcut(
+        "Ctrl+I", QT_TRANSLATE_NOOP("Shortcuts", "Show or hide the details"), LOCAL_MODELS
+    ),
+    "library_files_view": Shortcut(
+        "Alt+1", QT_TRANSLATE_NOOP("Shortcuts", "The indexed files"), LOCAL_MODELS
+    ),
+    "library_dupes_view": Shortcut(
+        "Alt+2", QT_TRANSLATE_NOOP("Shortcuts", "The duplicates"), LOCAL_MODELS
+    ),
+    "library_find_dupes": Shortcut(
+        "Ctrl+Shift+D", QT_TRANSLATE_NOOP("Shortcuts", "Find duplicates"), LOCAL_MODELS
+    ),
     "library_reclaim": Shortcut(
-        "Ctrl+Shift+K", "Reclaim space taken by duplicates", "Local models"
+        "Ctrl+Shift+K",
+        QT_TRANSLATE_NOOP("Shortcuts", "Reclaim space taken by duplicates"),
+        LOCAL_MODELS,
     ),
-    "library_scan_folder": Shortcut("Ctrl+Shift+O", "Scan one folder", "Local models"),
+    "library_scan_folder": Shortcut(
+        "Ctrl+Shift+O", QT_TRANSLATE_NOOP("Shortcuts", "Scan one folder"), LOCAL_MODELS
+    ),
     # the Profiles tab
-    "profile_add": Shortcut("Ctrl+Shift+N", "New profile", "Profiles"),
-    "profile_edit": Shortcut("F2", "Edit the selected profile", "Profiles"),
-    "profile_remove": Shortcut("Delete", "Remove the selected profile", "Profiles"),
-    "profile_detect": Shortcut("F5", "Detect tools again (and their profiles)", "Profiles"),
-    "profile_add_tool": Shortcut("Ctrl+Shift+O", "Add a tool folder", "Profiles"),
-    "profile_open_folder": Shortcut("Ctrl+O", "Open the selected folder", "Profiles"),
-    "profile_copy_path": Shortcut("Ctrl+Shift+C", "Copy the selected folder's path", "Profiles"),
+    "profile_add": Shortcut(
+        "Ctrl+Shift+N", QT_TRANSLATE_NOOP("Shortcuts", "New profile"), PROFILES
+    ),
+    "profile_edit": Shortcut(
+        "F2", QT_TRANSLATE_NOOP("Shortcuts", "Edit the selected profile"), PROFILES
+    ),
+    "profile_remove": Shortcut(
+        "Delete", QT_TRANSLATE_NOOP("Shortcuts", "Remove the selected profile"), PROFILES
+    ),
+    "profile_detect": Shortcut(
+        "F5", QT_TRANSLATE_NOOP("Shortcuts", "Detect tools again (and their profiles)"), PROFILES
+    ),
+    "profile_add_tool": Shortcut(
+        "Ctrl+Shift+O", QT_TRANSLATE_NOOP("Shortcuts", "Add a tool folder"), PROFILES
+    ),
+    "profile_open_folder": Shortcut(
+        "Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open the selected folder"), PROFILES
+    ),
+    "profile_copy_path": Shortcut(
+        "Ctrl+Shift+C", QT_TRANSLATE_NOOP("Shortcuts", "Copy the selected folder's path"), PROFILES
+    ),
     "profile_share": Shortcut(
-        "Ctrl+Shift+S", "Share one tool's model folders with another", "Profiles"
+        "Ctrl+Shift+S",
+        QT_TRANSLATE_NOOP("Shortcuts", "Share one tool's model folders with another"),
+        PROFILES,
     ),
     # the ComfyUI tab (ui/tabs/comfyui.py binds these keys)
-    "comfyui_open": Shortcut("Ctrl+O", "Open a workflow, image or video", "ComfyUI"),
-    "comfyui_paste": Shortcut(
-        "Ctrl+Shift+J", "Check the workflow JSON on the clipboard", "ComfyUI"
+    "comfyui_open": Shortcut(
+        "Ctrl+O", QT_TRANSLATE_NOOP("Shortcuts", "Open a workflow, image or video"), COMFYUI
     ),
-    "comfyui_check": Shortcut("F5", "Check the workflow again", "ComfyUI"),
-    "comfyui_download": Shortcut("Ctrl+Return", "Download the missing models", "ComfyUI"),
-    "comfyui_copy_name": Shortcut("Ctrl+Shift+C", "Copy the file name", "ComfyUI"),
-    "comfyui_open_folder": Shortcut("Ctrl+Shift+O", "Open the file's folder", "ComfyUI"),
-    "comfyui_cancel": Shortcut("Esc", "Cancel Download missing (partial data kept)", "ComfyUI"),
+    "comfyui_paste": Shortcut(
+        "Ctrl+Shift+J",
+        QT_TRANSLATE_NOOP("Shortcuts", "Check the workflow JSON on the clipboard"),
+        COMFYUI,
+    ),
+    "comfyui_check": Shortcut(
+        "F5", QT_TRANSLATE_NOOP("Shortcuts", "Check the workflow again"), COMFYUI
+    ),
+    "comfyui_download": Shortcut(
+        "Ctrl+Return", QT_TRANSLATE_NOOP("Shortcuts", "Download the missing models"), COMFYUI
+    ),
+    "comfyui_copy_name": Shortcut(
+        "Ctrl+Shift+C", QT_TRANSLATE_NOOP("Shortcuts", "Copy the file name"), COMFYUI
+    ),
+    "comfyui_open_folder": Shortcut(
+        "Ctrl+Shift+O", QT_TRANSLATE_NOOP("Shortcuts", "Open the file's folder"), COMFYUI
+    ),
+    "comfyui_cancel": Shortcut(
+        "Esc",
+        QT_TRANSLATE_NOOP("Shortcuts", "Cancel Download missing (partial data kept)"),
+        COMFYUI,
+    ),
     # the error inspector
-    "inspector_retry": Shortcut("Ctrl+R", "Retry the failed task (or scan again)", "Errors"),
-    "inspector_copy": Shortcut("Ctrl+Shift+C", "Copy the report to the clipboard", "Errors"),
-    "inspector_settings": Shortcut("Ctrl+,", "Open the settings", "Errors"),
-    "inspector_filter": Shortcut("Ctrl+F", "Filter the failures", "Errors"),
+    "inspector_retry": Shortcut(
+        "Ctrl+R", QT_TRANSLATE_NOOP("Shortcuts", "Retry the failed task (or scan again)"), ERRORS
+    ),
+    "inspector_copy": Shortcut(
+        "Ctrl+Shift+C", QT_TRANSLATE_NOOP("Shortcuts", "Copy the report to the clipboard"), ERRORS
+    ),
+    "inspector_settings": Shortcut(
+        "Ctrl+,", QT_TRANSLATE_NOOP("Shortcuts", "Open the settings"), ERRORS
+    ),
+    "inspector_filter": Shortcut(
+        "Ctrl+F", QT_TRANSLATE_NOOP("Shortcuts", "Filter the failures"), ERRORS
+    ),
 }
 
 

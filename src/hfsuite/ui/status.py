@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from hfsuite.app.events import TasksProgressed
     from hfsuite.ui.context import UiContext
 
+translate = QCoreApplication.translate
 MIB = 1 << 20
 PRESETS_MIB = (0, 1, 5, 10, 25, 50, 100)
 
@@ -68,18 +69,20 @@ class StatusBar(QStatusBar):
         limit_layout.setSpacing(4)
         self.limit_icon = QLabel()
         self.limit_icon.setPixmap(icon("speed", colors_for(self.palette()).muted).pixmap(16, 16))
-        caption = QLabel("Limit")
+        caption = QLabel(translate("StatusBar", "Limit"))
         self.limit_spin = QDoubleSpinBox()
         self.limit_spin.setObjectName("global_limit")
         self.limit_spin.setDecimals(1)
         self.limit_spin.setRange(0.0, 100_000.0)
         self.limit_spin.setSingleStep(1.0)
-        self.limit_spin.setSuffix(" MiB/s")
-        self.limit_spin.setSpecialValueText("Unlimited")
+        self.limit_spin.setSuffix(translate("StatusBar", " MiB/s"))
+        self.limit_spin.setSpecialValueText(translate("StatusBar", "Unlimited"))
         self.limit_spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.limit_spin.setFixedWidth(104)
         self.limit_spin.setKeyboardTracking(False)
-        self.limit_spin.setToolTip("Bandwidth limit for all downloads (0: unlimited)")
+        self.limit_spin.setToolTip(
+            translate("StatusBar", "Bandwidth limit for all downloads (0: unlimited)")
+        )
         self.limit_spin.setValue(ctx.suite.global_bucket.rate_bps / MIB)
         self.limit_spin.valueChanged.connect(self._limit_edited)
         limit_layout.addWidget(self.limit_icon)
@@ -87,13 +90,17 @@ class StatusBar(QStatusBar):
         limit_layout.addWidget(self.limit_spin)
         presets = QMenu(self)
         for mib in PRESETS_MIB:
-            action = presets.addAction("Unlimited" if mib == 0 else f"{mib:g} MiB/s")
+            action = presets.addAction(
+                translate("StatusBar", "Unlimited")
+                if mib == 0
+                else translate("StatusBar", "{rate} MiB/s").format(rate=f"{mib:g}")
+            )
             action.triggered.connect(lambda _=False, v=mib: self.set_limit_mib(v))
         self.presets_button = QToolButton()
         self.presets_button.setObjectName("limit_presets")
         self.presets_button.setText("▾")
         self.presets_button.setAutoRaise(True)
-        self.presets_button.setToolTip("Common limits")
+        self.presets_button.setToolTip(translate("StatusBar", "Common limits"))
         self.presets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.presets_button.setMenu(presets)
         limit_layout.addWidget(self.presets_button)
@@ -150,12 +157,16 @@ class StatusBar(QStatusBar):
             active = counts.get(TaskState.RUNNING, 0)
             queued = counts.get(TaskState.QUEUED, 0)
             paused = counts.get(TaskState.PAUSED, 0)
-            text = f"{active} active · {queued} queued"
+            parts = [
+                translate("StatusBar", "{n} active").format(n=active),
+                translate("StatusBar", "{n} queued").format(n=queued),
+            ]
             if paused:
-                text += f" · {paused} paused"
+                parts.append(translate("StatusBar", "{n} paused").format(n=paused))
             failed = counts.get(TaskState.FAILED, 0)
             if failed:
-                text += f" · {failed} failed"
+                parts.append(translate("StatusBar", "{n} failed").format(n=failed))
+            text = " · ".join(parts)
             self.counts_label.setText(text)
             self.counts_updated.emit(counts)
             if self._count_again:
@@ -174,13 +185,19 @@ class StatusBar(QStatusBar):
         self.error_count = count
         colors = colors_for(self.palette())
         if count:
-            self.errors_button.setText(f"⚠ {count} error{'s' if count != 1 else ''}")
+            self.errors_button.setText(
+                translate("StatusBar", "⚠ 1 error")
+                if count == 1
+                else translate("StatusBar", "⚠ %n errors", None, count)
+            )
             self.errors_button.setStyleSheet(f"color: {colors.danger}; font-weight: 600;")
         else:
-            self.errors_button.setText("No errors")
+            self.errors_button.setText(translate("StatusBar", "No errors"))
             self.errors_button.setStyleSheet(f"color: {colors.muted};")
         self.errors_button.setToolTip(
-            f"Every failure, its cause and its fix ({shortcuts.native_text('errors')})"
+            translate("StatusBar", "Every failure, its cause and its fix ({keys})").format(
+                keys=shortcuts.native_text("errors")
+            )
         )
 
     def refresh_theme(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
@@ -16,6 +16,8 @@ from hfsuite.core.units import format_rate
 
 if TYPE_CHECKING:
     from hfsuite.app.events import TasksProgressed
+
+translate = QCoreApplication.translate
 
 
 def app_icon(accent: str = "#2563eb", fraction: float | None = None) -> QIcon:
@@ -57,14 +59,14 @@ class Tray(QObject):
         super().__init__(window)
         self.window = window
         self.icon: QSystemTrayIcon | None = None
-        self.tooltip = "HF Download Suite"
+        self.tooltip = translate("Tray", "HF Download Suite")
         #: Every notice (title, text), whether or not a tray shows it.
         self.notices: list[tuple[str, str]] = []
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
         self.icon = QSystemTrayIcon(app_icon(), window)
         menu = QMenu(window)
-        show = menu.addAction("Show window")
+        show = menu.addAction(translate("Tray", "Show window"))
         show.triggered.connect(self._show_window)
         menu.addSeparator()
         for action in menu_actions or []:
@@ -84,14 +86,17 @@ class Tray(QObject):
         done = sum(p.done_bytes for p in batch.tasks)
         total = sum(p.total_bytes for p in batch.tasks)
         active = len(batch.tasks)
+        queued_text = translate("Tray", ", {n} queued").format(n=queued) if queued else ""
         if active:
-            percent = f"{100 * done / total:.0f}%" if total else "starting"
+            percent = f"{100 * done / total:.0f}%" if total else translate("Tray", "starting")
             self.tooltip = (
-                f"HF Download Suite — {active} downloading, {percent}, "
-                f"{format_rate(batch.speed_bps)}" + (f", {queued} queued" if queued else "")
+                translate(
+                    "Tray", "HF Download Suite — {active} downloading, {percent}, {rate}"
+                ).format(active=active, percent=percent, rate=format_rate(batch.speed_bps))
+                + queued_text
             )
         else:
-            self.tooltip = "HF Download Suite — idle" + (f", {queued} queued" if queued else "")
+            self.tooltip = translate("Tray", "HF Download Suite — idle") + queued_text
         if self.icon is not None:
             self.icon.setToolTip(self.tooltip)
 

@@ -29,7 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -67,10 +67,19 @@ from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.types import Priority
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.theme import colors_for
 from hfsuite.ui.widgets import target_combo
 
+translate = QCoreApplication.translate
+
 _CHECKED = Qt.CheckState.Checked
+# The priority list's labels (English; shown through translate("AddDialog", …)).
+PRIORITY_NAMES = {
+    Priority.HIGH: QT_TRANSLATE_NOOP("AddDialog", "High"),
+    Priority.NORMAL: QT_TRANSLATE_NOOP("AddDialog", "Normal"),
+    Priority.LOW: QT_TRANSLATE_NOOP("AddDialog", "Low"),
+}
 _UNCHECKED = Qt.CheckState.Unchecked
 _TEXT_SUFFIXES = {".txt", ".list", ".csv", ".md", ""}
 
@@ -136,7 +145,7 @@ class AddDialog(QDialog):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("Add downloads")
+        self.setWindowTitle(translate("AddDialog", "Add downloads"))
         self.setObjectName("add_dialog")
         self.resize(760, 620)
         self.setAcceptDrops(True)
@@ -148,11 +157,14 @@ class AddDialog(QDialog):
         self._generation = 0
         self._planning = False
 
-        title = QLabel("Add downloads")
+        title = QLabel(translate("AddDialog", "Add downloads"))
         title.setObjectName("title")
         hint = QLabel(
-            "One repository per line: org/name, a Hub URL, hf://datasets/org/name, or a file "
-            "URL. Paste, or drop links and text files here."
+            translate(
+                "AddDialog",
+                "One repository per line: org/name, a Hub URL, hf://datasets/org/name, or a file "
+                "URL. Paste, or drop links and text files here.",
+            )
         )
         hint.setObjectName("muted")
         hint.setWordWrap(True)
@@ -165,12 +177,14 @@ class AddDialog(QDialog):
         self.names.files_dropped.connect(self._read_files)
 
         self.layout_combo = QComboBox()
-        self.layout_combo.addItem("Hugging Face cache", DestinationKind.HF_CACHE)
-        self.layout_combo.addItem("Folder", DestinationKind.FOLDER)
+        self.layout_combo.addItem(
+            translate("AddDialog", "Hugging Face cache"), DestinationKind.HF_CACHE
+        )
+        self.layout_combo.addItem(translate("AddDialog", "Folder"), DestinationKind.FOLDER)
         self.path_edit = QLineEdit()
-        self.browse_button = QPushButton("Browse…")
+        self.browse_button = QPushButton(translate("AddDialog", "Browse…"))
         self.browse_button.clicked.connect(self._browse)
-        self.subfolders = QCheckBox("One folder per repository")
+        self.subfolders = QCheckBox(translate("AddDialog", "One folder per repository"))
         self.subfolders.setChecked(True)
         # The path last given for each kind: switching back and forth keeps both.
         self._paths = {
@@ -190,9 +204,9 @@ class AddDialog(QDialog):
 
         self.priority_combo = QComboBox()
         for priority in (Priority.HIGH, Priority.NORMAL, Priority.LOW):
-            self.priority_combo.addItem(priority.name.capitalize(), priority)
+            self.priority_combo.addItem(translate("AddDialog", PRIORITY_NAMES[priority]), priority)
         self.priority_combo.setCurrentIndex(1)
-        self.paused_check = QCheckBox("Add paused")
+        self.paused_check = QCheckBox(translate("AddDialog", "Add paused"))
         options_row = QHBoxLayout()
         options_row.addWidget(self.priority_combo)
         options_row.addSpacing(12)
@@ -202,13 +216,19 @@ class AddDialog(QDialog):
         options_row.addStretch(1)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.addRow("Destination", destination)
-        form.addRow("Priority", options_row)
+        form.addRow(translate("AddDialog", "Destination"), destination)
+        form.addRow(translate("AddDialog", "Priority"), options_row)
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("plan")
         self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["Repository / file", "Size", "On disk"])
+        self.tree.setHeaderLabels(
+            [
+                translate("AddDialog", "Repository / file"),
+                translate("AddDialog", "Size"),
+                translate("AddDialog", "On disk"),
+            ]
+        )
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(False)
         header = self.tree.header()
@@ -220,17 +240,21 @@ class AddDialog(QDialog):
         header.resizeSection(2, 120)
         self.tree.itemChanged.connect(self._item_changed)
 
-        self.summary = QLabel("Type or paste names to see what they download.")
+        self.summary = QLabel(
+            translate("AddDialog", "Type or paste names to see what they download.")
+        )
         self.summary.setObjectName("muted")
         self.summary.setWordWrap(True)
-        self.preview_button = QPushButton("Refresh plan")
+        self.preview_button = QPushButton(translate("AddDialog", "Refresh plan"))
         self.preview_button.clicked.connect(self.preview_now)
         summary_row = QHBoxLayout()
         summary_row.addWidget(self.summary, 1)
         summary_row.addWidget(self.preview_button)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.add_button = self.buttons.addButton("Add", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.add_button = self.buttons.addButton(
+            translate("AddDialog", "Add"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.add_button.setObjectName("primary")
         self.add_button.setDefault(True)
         self.add_button.setEnabled(False)
@@ -323,7 +347,9 @@ class AddDialog(QDialog):
         self._schedule_preview()
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Destination", self.path_edit.text())
+        folder = QFileDialog.getExistingDirectory(
+            self, translate("AddDialog", "Destination"), self.path_edit.text()
+        )
         if folder:
             self.path_edit.setText(folder)
             self._path_edited()
@@ -373,7 +399,7 @@ class AddDialog(QDialog):
             return
         self._planning = True
         self.add_button.setEnabled(False)
-        self.summary.setText("Planning…")
+        self.summary.setText(translate("AddDialog", "Planning…"))
 
         def work() -> tuple[list[AddTarget], list[LineError], AddPreview | None]:
             targets, errors = read_targets(suite, text)
@@ -410,7 +436,10 @@ class AddDialog(QDialog):
         for plan in plans:
             self.tree.addTopLevelItem(self._repo_item(plan, colors.danger, colors.muted))
         for error in self.line_errors:
-            item = QTreeWidgetItem([f"line {error.line_no}: {error.text}", "", ""])
+            where = translate("AddDialog", "line {n}: {text}").format(
+                n=error.line_no, text=error.text
+            )
+            item = QTreeWidgetItem([where, "", ""])
             item.setToolTip(0, error.message)
             item.setForeground(0, _color(colors.danger))
             child = QTreeWidgetItem([error.message, "", ""])
@@ -430,7 +459,7 @@ class AddDialog(QDialog):
         item = QTreeWidgetItem([name, "", ""])
         item.setData(0, Qt.ItemDataRole.UserRole, plan)
         if plan.error:
-            item.setText(2, "error")
+            item.setText(2, translate("AddDialog", "error"))
             item.setForeground(0, _color(danger))
             item.setToolTip(0, plan.error)
             child = QTreeWidgetItem([plan.error, "", ""])
@@ -441,7 +470,7 @@ class AddDialog(QDialog):
             item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate
         )
         item.setText(1, format_bytes(plan.total_bytes))
-        item.setText(2, f"{len(plan.files)} files")
+        item.setText(2, translate("AddDialog", "{n} files").format(n=len(plan.files)))
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         item.setCheckState(0, _CHECKED)
         for f in plan.files:
@@ -451,11 +480,12 @@ class AddDialog(QDialog):
             child.setCheckState(0, _CHECKED)
             child.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if f.missing_bytes == 0:
-                child.setText(2, "complete")
+                child.setText(2, translate("AddDialog", "complete"))
             elif f.missing_bytes < f.size_bytes:
-                child.setText(2, f"partial ({format_bytes(f.size_bytes - f.missing_bytes)})")
+                have = format_bytes(f.size_bytes - f.missing_bytes)
+                child.setText(2, translate("AddDialog", "partial ({size})").format(size=have))
             else:
-                child.setText(2, "new")
+                child.setText(2, translate("AddDialog", "new"))
             child.setForeground(2, _color(muted))
             item.addChild(child)
         return item
@@ -526,26 +556,50 @@ class AddDialog(QDialog):
         files, total, missing = self._selected_bytes()
         parts = []
         if self.result_preview is not None:
-            parts.append(f"{len(chosen)} repositor{'y' if len(chosen) == 1 else 'ies'}")
-            parts.append(f"{files} file{'s' if files != 1 else ''}")
-            parts.append(f"{format_bytes(total)} total")
-            parts.append(f"{format_bytes(missing)} to download")
+            repos = len(chosen)
+            parts.append(
+                translate("AddDialog", "1 repository")
+                if repos == 1
+                else translate("AddDialog", "%n repositories", None, repos)
+            )
+            parts.append(
+                translate("AddDialog", "1 file")
+                if files == 1
+                else translate("AddDialog", "%n files", None, files)
+            )
+            parts.append(translate("AddDialog", "{size} total").format(size=format_bytes(total)))
+            parts.append(
+                translate("AddDialog", "{size} to download").format(size=format_bytes(missing))
+            )
             free = self.result_preview.min_free_bytes
             if free is not None:
-                parts.append(f"{format_bytes(free)} free")
+                parts.append(translate("AddDialog", "{size} free").format(size=format_bytes(free)))
         failed = sum(
             1 for p in (self.result_preview.plans if self.result_preview else ()) if p.error
         )
         problems = len(self.line_errors) + failed
         if problems:
-            parts.append(f"{problems} line{'s' if problems != 1 else ''} skipped")
-        text = " · ".join(parts) if parts else "Type or paste names to see what they download."
+            parts.append(
+                translate("AddDialog", "1 line skipped")
+                if problems == 1
+                else translate("AddDialog", "%n lines skipped", None, problems)
+            )
+        text = (
+            " · ".join(parts)
+            if parts
+            else translate("AddDialog", "Type or paste names to see what they download.")
+        )
         free = self.result_preview.min_free_bytes if self.result_preview else None
         if free is not None and missing > free:
-            text += " — not enough free space"
+            text += " — " + translate("AddDialog", "not enough free space")
         self.summary.setText(text)
         self.add_button.setEnabled(bool(chosen) and not self._planning)
-        self.add_button.setText(f"Add {len(chosen)}" if len(chosen) > 1 else "Add")
+        count = len(chosen)
+        self.add_button.setText(
+            translate("AddDialog", "Add %n", None, count)
+            if count > 1
+            else translate("AddDialog", "Add")
+        )
 
     # --- adding -----------------------------------------------------------------------
 
@@ -563,7 +617,12 @@ class AddDialog(QDialog):
         def done(ids: list[int]) -> None:
             self.added_ids = ids
             self.tasks_added.emit(ids)
-            self.ctx.notify(f"Added {len(ids)} download{'s' if len(ids) != 1 else ''}.")
+            count = len(ids)
+            self.ctx.notify(
+                translate("AddDialog", "Added 1 download.")
+                if count == 1
+                else translate("AddDialog", "Added %n downloads.", None, count)
+            )
             self.accept()
 
         def failed(error: BaseException) -> None:

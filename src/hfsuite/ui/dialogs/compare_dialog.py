@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from hfsuite.app.compare import Change, ComparisonResult, Side, SideKind, compare
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.units import format_bytes
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.theme import ThemeColors, colors_for
 from hfsuite.ui.waiting import wait_until
 from hfsuite.ui.widgets._status import set_status
@@ -54,12 +55,14 @@ from hfsuite.ui.widgets._status import set_status
 if TYPE_CHECKING:
     from hfsuite.ui.context import UiContext
 
+translate = QCoreApplication.translate
+
 MARK = {Change.ADDED: "+", Change.REMOVED: "−", Change.CHANGED: "~", Change.SAME: ""}
-WORD = {
-    Change.ADDED: "added",
-    Change.REMOVED: "removed",
-    Change.CHANGED: "changed",
-    Change.SAME: "same",
+WORD = {  # English (tests compare them); shown through translate("CompareDialog", …)
+    Change.ADDED: QT_TRANSLATE_NOOP("CompareDialog", "added"),
+    Change.REMOVED: QT_TRANSLATE_NOOP("CompareDialog", "removed"),
+    Change.CHANGED: QT_TRANSLATE_NOOP("CompareDialog", "changed"),
+    Change.SAME: QT_TRANSLATE_NOOP("CompareDialog", "same"),
 }
 
 
@@ -128,12 +131,19 @@ class _SideCard(QFrame):
         self.title.setToolTip(side.name)
         parts = []
         if side.kind is SideKind.REPO:
-            parts.append(f"commit {(side.commit or '—')[:10]}")
-            parts.append(f"license {side.license or '—'}")
+            commit = (side.commit or "—")[:10]
+            parts.append(translate("CompareDialog", "commit {commit}").format(commit=commit))
+            parts.append(
+                translate("CompareDialog", "license {license}").format(license=side.license or "—")
+            )
         elif side.format:
             parts.append(side.format)
         count = len(side.files)
-        parts.append(f"{count} file{'s' if count != 1 else ''}")
+        parts.append(
+            translate("CompareDialog", "1 file")
+            if count == 1
+            else translate("CompareDialog", "%n files", None, count)
+        )
         parts.append(format_bytes(side.total_size))
         text = " · ".join(parts)
         if side.tags:
@@ -142,7 +152,9 @@ class _SideCard(QFrame):
                 for t in side.tags[:14]
             ]
             more = f" +{len(side.tags) - 14}" if len(side.tags) > 14 else ""
-            text += "<br>tags: " + ", ".join(shown) + more
+            text += "<br>" + translate("CompareDialog", "tags: {tags}").format(
+                tags=", ".join(shown) + more
+            )
         self.facts.setText(text)
 
 
@@ -178,19 +190,23 @@ class CompareDialog(QDialog):
         self._busy = False
         suite = ctx.suite
         self._compare = comparer or (lambda x, y: compare(suite, x, y))
-        self.setWindowTitle("Compare models")
+        self.setWindowTitle(translate("CompareDialog", "Compare models"))
         self.setObjectName("compare_dialog")
         self.resize(1100, 720)
 
         self.a_edit = QLineEdit(a, self)
         self.b_edit = QLineEdit(b, self)
         for edit, what in ((self.a_edit, "A"), (self.b_edit, "B")):
-            edit.setPlaceholderText(f"{what}: org/name, org/name@revision or a local path")
+            edit.setPlaceholderText(
+                translate(
+                    "CompareDialog", "{side}: org/name, org/name@revision or a local path"
+                ).format(side=what)
+            )
             edit.returnPressed.connect(self.run)
         self.swap_button = QPushButton("⇄", self)
-        self.swap_button.setToolTip("Swap A and B")
+        self.swap_button.setToolTip(translate("CompareDialog", "Swap A and B"))
         self.swap_button.clicked.connect(self.swap)
-        self.compare_button = QPushButton("Compare", self)
+        self.compare_button = QPushButton(translate("CompareDialog", "Compare"), self)
         self.compare_button.setObjectName("primary")
         self.compare_button.clicked.connect(self.run)
         self.swap_button.setAutoDefault(False)
@@ -215,7 +231,16 @@ class CompareDialog(QDialog):
         self.summary_label = QLabel(self)
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
 
-        self.files_table = _table(self, ["", "File", "A", "B", "Change"])
+        self.files_table = _table(
+            self,
+            [
+                "",
+                translate("CompareDialog", "File"),
+                "A",
+                "B",
+                translate("CompareDialog", "Change"),
+            ],
+        )
         header = self.files_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(0, 28)
@@ -223,7 +248,7 @@ class CompareDialog(QDialog):
         for column in (2, 3, 4):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, 100)
-        self.show_same = QCheckBox("Show unchanged files", self)
+        self.show_same = QCheckBox(translate("CompareDialog", "Show unchanged files"), self)
         self.show_same.toggled.connect(self._fill_files)
         files_page = QWidget(self)
         files_layout = QVBoxLayout(files_page)
@@ -231,7 +256,7 @@ class CompareDialog(QDialog):
         files_layout.addWidget(self.files_table, 1)
         files_layout.addWidget(self.show_same)
 
-        self.config_table = _table(self, ["", "Key", "A", "B"])
+        self.config_table = _table(self, ["", translate("CompareDialog", "Key"), "A", "B"])
         header = self.config_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.resizeSection(0, 28)
@@ -249,8 +274,8 @@ class CompareDialog(QDialog):
         config_layout.addWidget(self.config_note)
 
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(files_page, "Files")
-        self.tabs.addTab(config_page, "Config")
+        self.tabs.addTab(files_page, translate("CompareDialog", "Files"))
+        self.tabs.addTab(config_page, translate("CompareDialog", "Config"))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 16)
@@ -284,13 +309,14 @@ class CompareDialog(QDialog):
         """Compare what A and B name, off the UI thread."""
         a, b = self.a_edit.text().strip(), self.b_edit.text().strip()
         if not a or not b:
-            set_status(self.status_label, "error", "Give both A and B.")
+            set_status(self.status_label, "error", translate("CompareDialog", "Give both A and B."))
             return
         if self._busy:
             return
         self._busy = True
         self.compare_button.setEnabled(False)
-        set_status(self.status_label, "busy", f"Comparing {a} with {b}…")
+        comparing = translate("CompareDialog", "Comparing {a} with {b}…").format(a=a, b=b)
+        set_status(self.status_label, "busy", comparing)
         work = self._compare  # the worker holds no reference to the dialog
         self.ctx.run_async(lambda: work(a, b), self._done, self._error)
 
@@ -300,7 +326,7 @@ class CompareDialog(QDialog):
         if isinstance(error, HfSuiteError):
             text = error.message + (f" {error.hint}" if error.hint else "")
         else:
-            text = f"The comparison failed: {error}"
+            text = translate("CompareDialog", "The comparison failed: {error}").format(error=error)
             self.ctx.show_error(error)
         set_status(self.status_label, "error", text)
         self.failed.emit(error)
@@ -330,18 +356,32 @@ class CompareDialog(QDialog):
         for change in (Change.ADDED, Change.REMOVED, Change.CHANGED, Change.SAME):
             n = result.count(change)
             color = _color(colors, change) if n and change is not Change.SAME else colors.muted
-            counts.append(f'<span style="color:{color}"><b>{n}</b> {WORD[change]}</span>')
+            word = translate("CompareDialog", WORD[change])
+            counts.append(f'<span style="color:{color}"><b>{n}</b> {word}</span>')
         delta = result.size_delta
-        size = (
-            "same total size"
-            if delta == 0
-            else f"B is {format_bytes(abs(delta))} {'larger' if delta > 0 else 'smaller'}"
+        bigger = format_bytes(abs(delta))
+        if delta == 0:
+            size = translate("CompareDialog", "same total size")
+        elif delta > 0:
+            size = translate("CompareDialog", "B is {size} larger").format(size=bigger)
+        else:
+            size = translate("CompareDialog", "B is {size} smaller").format(size=bigger)
+        verdict = (
+            " — <b>" + translate("CompareDialog", "A and B are the same.") + "</b>"
+            if result.identical
+            else ""
         )
-        verdict = " — <b>A and B are the same.</b>" if result.identical else ""
-        self.summary_label.setText("Files: " + " · ".join(counts) + f" · {size}{verdict}")
-        what = "Header" if result.a.config_name == "header" else "Config"
-        self.tabs.setTabText(0, f"Files ({len(result.differences)})")
-        self.tabs.setTabText(1, f"{what} ({len(result.config)})")
+        files = translate("CompareDialog", "Files: {counts}").format(counts=" · ".join(counts))
+        self.summary_label.setText(f"{files} · {size}{verdict}")
+        self.tabs.setTabText(
+            0, translate("CompareDialog", "Files ({count})").format(count=len(result.differences))
+        )
+        config_tab = (
+            translate("CompareDialog", "Header ({count})")
+            if result.a.config_name == "header"
+            else translate("CompareDialog", "Config ({count})")
+        )
+        self.tabs.setTabText(1, config_tab.format(count=len(result.config)))
 
     def _fill_files(self) -> None:
         result = self.comparison
@@ -357,7 +397,7 @@ class CompareDialog(QDialog):
                 _item(f.path, None if f.change is not Change.SAME else colors.muted, tip=f.path),
                 _item(_size(f.size_a), right=True),
                 _item(_size(f.size_b), right=True),
-                _item(WORD[f.change], color),
+                _item(translate("CompareDialog", WORD[f.change]), color),
             )
             for c, cell in enumerate(cells):
                 self.files_table.setItem(r, c, cell)
@@ -380,9 +420,13 @@ class CompareDialog(QDialog):
                 self.config_table.setItem(r, c, cell)
         a, b = result.a.config_name, result.b.config_name
         if not a and not b:
-            note = "Neither side has a config.json."
+            note = translate("CompareDialog", "Neither side has a config.json.")
         elif not result.config:
-            note = f"No differences in {'the headers' if a == 'header' else a or b}."
+            note = (
+                translate("CompareDialog", "No differences in the headers.")
+                if a == "header"
+                else translate("CompareDialog", "No differences in {name}.").format(name=a or b)
+            )
         else:
             note = ""
         self.config_note.setText(note)

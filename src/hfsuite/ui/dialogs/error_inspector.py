@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from hfsuite.app.failures import Failure, FailureKind, rich
 from hfsuite.ui import shortcuts
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.failures_model import (
     FAILURE_ROLE,
     KIND_TEXT,
@@ -59,11 +60,13 @@ from hfsuite.ui.models.formatting import local_time
 from hfsuite.ui.theme import colors_for
 from hfsuite.ui.widgets.table_setup import setup_table
 
-ACTIONS = (
-    ("inspector_retry", "Retry"),
-    ("inspector_settings", "Open settings"),
-    ("inspector_copy", "Copy report"),
-    ("inspector_filter", "Filter"),
+translate = QCoreApplication.translate
+
+ACTIONS = (  # texts in English, shown through translate("ErrorInspector", …)
+    ("inspector_retry", QT_TRANSLATE_NOOP("ErrorInspector", "Retry")),
+    ("inspector_settings", QT_TRANSLATE_NOOP("ErrorInspector", "Open settings")),
+    ("inspector_copy", QT_TRANSLATE_NOOP("ErrorInspector", "Copy report")),
+    ("inspector_filter", QT_TRANSLATE_NOOP("ErrorInspector", "Filter")),
 )
 
 
@@ -96,17 +99,19 @@ class ErrorInspector(QDialog):
         self.open_settings_handler = open_settings
         self.rescan_handler = rescan
         self.setObjectName("error_inspector")
-        self.setWindowTitle("Errors")
+        self.setWindowTitle(translate("ErrorInspector", "Errors"))
         self.resize(1120, 620)
 
         self.filter_edit = QLineEdit(self)
-        self.filter_edit.setPlaceholderText("Filter failures (repository, message, file…)")
+        self.filter_edit.setPlaceholderText(
+            translate("ErrorInspector", "Filter failures (repository, message, file…)")
+        )
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self._filter_changed)
         self.kind_combo = QComboBox(self)
-        self.kind_combo.addItem("Every kind", None)
+        self.kind_combo.addItem(translate("ErrorInspector", "Every kind"), None)
         for kind, text in KIND_TEXT.items():
-            self.kind_combo.addItem(text, kind)
+            self.kind_combo.addItem(translate("FailuresModel", text), kind)
         self.kind_combo.currentIndexChanged.connect(self._filter_changed)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("muted")
@@ -157,12 +162,15 @@ class ErrorInspector(QDialog):
         box.addWidget(self.title_label)
         box.addWidget(self.hint_label)
         box.addWidget(self.where_label)
-        for caption, label in (("Cause", self.cause_label), ("Fix", self.fix_label)):
+        for caption, label in (
+            (translate("ErrorInspector", "Cause"), self.cause_label),
+            (translate("ErrorInspector", "Fix"), self.fix_label),
+        ):
             heading = QLabel(caption, self.detail)
             heading.setObjectName("stat")
             box.addWidget(heading)
             box.addWidget(label)
-        heading = QLabel("Technical details", self.detail)
+        heading = QLabel(translate("ErrorInspector", "Technical details"), self.detail)
         heading.setObjectName("stat")
         box.addWidget(heading)
         box.addWidget(self.details_edit, 1)
@@ -211,7 +219,7 @@ class ErrorInspector(QDialog):
             "inspector_filter": self.focus_filter,
         }
         for name, text in ACTIONS:
-            action = QAction(text, self)
+            action = QAction(translate("ErrorInspector", text), self)
             action.setShortcut(shortcuts.key(name))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             action.triggered.connect(slots[name])
@@ -229,7 +237,10 @@ class ErrorInspector(QDialog):
         button.setObjectName(f"button_{name}")
         button.setAutoDefault(False)
         button.setToolTip(
-            f"{shortcuts.SHORTCUTS[name].description} ({shortcuts.native_text(name)})"
+            translate("ErrorInspector", "{action} ({keys})").format(
+                action=translate("Shortcuts", shortcuts.SHORTCUTS[name].description),
+                keys=shortcuts.native_text(name),
+            )
         )
         button.clicked.connect(action.trigger)
         return button
@@ -257,8 +268,14 @@ class ErrorInspector(QDialog):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        text = f"{total} failure{'s' if total != 1 else ''}"
-        self.count_label.setText(text if shown == total else f"{shown} of {text}")
+        text = (
+            translate("ErrorInspector", "1 failure")
+            if total == 1
+            else translate("ErrorInspector", "%n failures", None, total)
+        )
+        if shown != total:
+            text = translate("ErrorInspector", "{shown} of {total}").format(shown=shown, total=text)
+        self.count_label.setText(text)
 
     def select(self, key: str) -> bool:
         """Select the failure ``key`` (a toast's Details); False when it is not shown."""
@@ -293,21 +310,32 @@ class ErrorInspector(QDialog):
         self.actions_by_name["inspector_copy"].setEnabled(has)
         self.copy_button.setEnabled(has)
         if failure is None:
-            self.title_label.setText("No failures" if not self.model.rowCount() else "")
-            self.where_label.setText("Nothing failed." if not self.model.rowCount() else "")
+            empty = not self.model.rowCount()
+            self.title_label.setText(translate("ErrorInspector", "No failures") if empty else "")
+            self.where_label.setText(
+                translate("ErrorInspector", "Nothing failed.") if empty else ""
+            )
             self.hint_label.hide()
             self.cause_label.setText("")
             self.fix_label.setText("")
             self.details_edit.setPlainText("")
             return
-        self.retry_button.setText("Scan again" if failure.kind is FailureKind.SCAN else "Retry")
+        self.retry_button.setText(
+            translate("ErrorInspector", "Scan again")
+            if failure.kind is FailureKind.SCAN
+            else translate("ErrorInspector", "Retry")
+        )
         self.title_label.setText(failure.message)
         self.hint_label.setText(failure.hint or "")
         self.hint_label.setVisible(bool(failure.hint))
         self.where_label.setText(f"{failure.what} · {local_time(failure.time)}")
-        self.cause_label.setText(rich(failure.cause) if failure.cause else "Not documented.")
+        self.cause_label.setText(
+            rich(failure.cause) if failure.cause else translate("ErrorInspector", "Not documented.")
+        )
         fix = failure.fix or failure.hint
-        self.fix_label.setText(rich(fix) if fix else "No suggestion: see the details.")
+        self.fix_label.setText(
+            rich(fix) if fix else translate("ErrorInspector", "No suggestion: see the details.")
+        )
         self.details_edit.setPlainText(technical_details(failure))
 
     # --- actions --------------------------------------------------------------------------
@@ -321,10 +349,13 @@ class ErrorInspector(QDialog):
             manager, task_id = self.ctx.manager, failure.task_id
 
             def done(changed: int) -> None:
+                name = failure.what.removeprefix("Download of ")
                 self.ctx.notify(
-                    f"Retrying {failure.what.removeprefix('Download of ')}."
+                    translate("ErrorInspector", "Retrying {name}.").format(name=name)
                     if changed
-                    else "Nothing to retry: the task is no longer failed."
+                    else translate(
+                        "ErrorInspector", "Nothing to retry: the task is no longer failed."
+                    )
                 )
                 self.retried.emit(failure.key)
 
@@ -333,7 +364,10 @@ class ErrorInspector(QDialog):
             manager, history_id = self.ctx.manager, failure.history_id
 
             def queued(task_id: int) -> None:
-                self.ctx.notify(f"Queued {failure.what.removeprefix('Download of ')} again.")
+                name = failure.what.removeprefix("Download of ")
+                self.ctx.notify(
+                    translate("ErrorInspector", "Queued {name} again.").format(name=name)
+                )
                 self.retried.emit(failure.key)
 
             self.ctx.run_async(lambda: manager.redownload(history_id), queued)
@@ -353,7 +387,7 @@ class ErrorInspector(QDialog):
             return ""
         report = failure.report()
         QGuiApplication.clipboard().setText(report)
-        self.ctx.notify("Copied the error report.")
+        self.ctx.notify(translate("ErrorInspector", "Copied the error report."))
         return report
 
     def _context_menu(self, pos: QPoint) -> None:
@@ -370,18 +404,21 @@ def technical_details(failure: Failure) -> str:
     """The details box: exception type, error code, task id, URL, traceback."""
     lines = []
     for label, value in (
-        ("Exception", failure.error_type or "— (stored message)"),
-        ("Exit code", failure.exit_code),
-        ("Task", failure.task_id),
-        ("History entry", failure.history_id),
-        ("File", failure.path),
-        ("URL", failure.url),
-        ("Kind", failure.kind.value),
+        (
+            translate("ErrorInspector", "Exception"),
+            failure.error_type or translate("ErrorInspector", "— (stored message)"),
+        ),
+        (translate("ErrorInspector", "Exit code"), failure.exit_code),
+        (translate("ErrorInspector", "Task"), failure.task_id),
+        (translate("ErrorInspector", "History entry"), failure.history_id),
+        (translate("ErrorInspector", "File"), failure.path),
+        (translate("ErrorInspector", "URL"), failure.url),
+        (translate("ErrorInspector", "Kind"), failure.kind.value),
     ):
         if value is not None:
             lines.append(f"{label}: {value}")
     if failure.hint:
-        lines.append(f"Hint: {failure.hint}")
+        lines.append(translate("ErrorInspector", "Hint: {hint}").format(hint=failure.hint))
     if failure.details:
         lines += ["", failure.details]
     if failure.traceback:

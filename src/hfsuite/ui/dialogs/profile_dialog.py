@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -51,6 +51,8 @@ from hfsuite.ui.context import UiContext
 from hfsuite.ui.tabs.profiles_icons import tool_icon
 from hfsuite.ui.widgets._status import set_status
 from hfsuite.ui.widgets.path_selector import PathSelector, contract_home
+
+translate = QCoreApplication.translate
 
 MIB = 1 << 20
 _SPLIT = re.compile(r"[,\s]+")
@@ -88,17 +90,27 @@ class ProfileDialog(QDialog):
         self.service = service
         self.original = profile
         self.setObjectName("profile_dialog")
-        self.setWindowTitle("Edit profile" if profile else "New profile")
+        self.setWindowTitle(
+            translate("ProfileDialog", "Edit profile")
+            if profile
+            else translate("ProfileDialog", "New profile")
+        )
         self.setMinimumWidth(560)
 
-        title = QLabel(f"Edit profile {profile.name}" if profile else "New profile")
+        title = QLabel(
+            translate("ProfileDialog", "Edit profile {name}").format(name=profile.name)
+            if profile
+            else translate("ProfileDialog", "New profile")
+        )
         title.setObjectName("title")
         self.name_edit = QLineEdit(profile.name if profile else "")
-        self.name_edit.setPlaceholderText("e.g. comfy-loras (letters, digits, - _ .)")
+        self.name_edit.setPlaceholderText(
+            translate("ProfileDialog", "e.g. comfy-loras (letters, digits, - _ .)")
+        )
 
-        self.tool_radio = QRadioButton("Tool folder")
-        self.folder_radio = QRadioButton("Folder")
-        self.cache_radio = QRadioButton("HF cache")
+        self.tool_radio = QRadioButton(translate("ProfileDialog", "Tool folder"))
+        self.folder_radio = QRadioButton(translate("ProfileDialog", "Folder"))
+        self.cache_radio = QRadioButton(translate("ProfileDialog", "HF cache"))
         self.kinds = QButtonGroup(self)
         for i, radio in enumerate((self.tool_radio, self.folder_radio, self.cache_radio)):
             self.kinds.addButton(radio, i)
@@ -112,8 +124,12 @@ class ProfileDialog(QDialog):
                     label = f"{tool.display_name} ({tool.name}) · {kind}"
                 self.tool_combo.addItem(tool_icon(tool.kind), label, f"{tool.name}:{kind}")
         self.subfolder_edit = QLineEdit()
-        self.subfolder_edit.setPlaceholderText("optional: a folder of its own inside the kind's")
-        self.folder_selector = PathSelector(dialog_title="Profile folder")
+        self.subfolder_edit.setPlaceholderText(
+            translate("ProfileDialog", "optional: a folder of its own inside the kind's")
+        )
+        self.folder_selector = PathSelector(
+            dialog_title=translate("ProfileDialog", "Profile folder")
+        )
         hf_cache = ctx.suite.settings.hub_cache
         self.cache_label = QLabel(contract_home(str(hf_cache)))
         self.cache_label.setObjectName("muted")
@@ -121,7 +137,9 @@ class ProfileDialog(QDialog):
         grid.setHorizontalSpacing(8)
         grid.addWidget(self.tool_radio, 0, 0)
         grid.addWidget(self.tool_combo, 0, 1)
-        grid.addWidget(QLabel("Subfolder"), 1, 0, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(
+            QLabel(translate("ProfileDialog", "Subfolder")), 1, 0, Qt.AlignmentFlag.AlignRight
+        )
         grid.addWidget(self.subfolder_edit, 1, 1)
         grid.addWidget(self.folder_radio, 2, 0)
         grid.addWidget(self.folder_selector, 2, 1)
@@ -130,32 +148,36 @@ class ProfileDialog(QDialog):
         grid.setColumnStretch(1, 1)
 
         self.include_edit = QLineEdit()
-        self.include_edit.setPlaceholderText("all files  (e.g. *.safetensors, *.json)")
+        self.include_edit.setPlaceholderText(
+            translate("ProfileDialog", "all files  (e.g. *.safetensors, *.json)")
+        )
         self.exclude_edit = QLineEdit()
-        self.exclude_edit.setPlaceholderText("none  (e.g. *.bin)")
+        self.exclude_edit.setPlaceholderText(translate("ProfileDialog", "none  (e.g. *.bin)"))
         self.connections_spin = QSpinBox()
         self.connections_spin.setRange(0, 64)
-        self.connections_spin.setSpecialValueText("setting")
+        self.connections_spin.setSpecialValueText(translate("ProfileDialog", "setting"))
         self.limit_spin = QDoubleSpinBox()
         self.limit_spin.setRange(0.0, 100_000.0)
         self.limit_spin.setDecimals(1)
-        self.limit_spin.setSuffix(" MiB/s")
-        self.limit_spin.setSpecialValueText("none")
+        self.limit_spin.setSuffix(translate("ProfileDialog", " MiB/s"))
+        self.limit_spin.setSpecialValueText(translate("ProfileDialog", "none"))
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.addRow("Name", self.name_edit)
-        form.addRow("Destination", grid)
-        form.addRow("Only files", self.include_edit)
-        form.addRow("Skip files", self.exclude_edit)
-        form.addRow("Connections", self.connections_spin)
-        form.addRow("Speed limit", self.limit_spin)
+        form.addRow(translate("ProfileDialog", "Name"), self.name_edit)
+        form.addRow(translate("ProfileDialog", "Destination"), grid)
+        form.addRow(translate("ProfileDialog", "Only files"), self.include_edit)
+        form.addRow(translate("ProfileDialog", "Skip files"), self.exclude_edit)
+        form.addRow(translate("ProfileDialog", "Connections"), self.connections_spin)
+        form.addRow(translate("ProfileDialog", "Speed limit"), self.limit_spin)
         self.message = QLabel()
         self.message.setObjectName("profile_message")
         self.message.setWordWrap(True)
         self.message.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = self.buttons.addButton(
+            translate("ProfileDialog", "Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.save_button.setObjectName("primary")
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
@@ -241,7 +263,7 @@ class ProfileDialog(QDialog):
         subfolder = self.subfolder_edit.text().strip() or None if to else None
         folder_text = self.folder_selector.path()
         if self.folder_radio.isChecked() and not folder_text:
-            self.show_message("Choose the profile's folder.")
+            self.show_message(translate("ProfileDialog", "Choose the profile's folder."))
             return
         folder = Path(folder_text) if self.folder_radio.isChecked() else None
         hf_cache = self.cache_radio.isChecked()

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from hfsuite.app.statistics import DashboardData, Period, dashboard_now
 from hfsuite.core.units import format_bytes, format_rate
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.library_model import root_label
 from hfsuite.ui.waiting import wait_until
 from hfsuite.ui.widgets._status import set_status
@@ -47,6 +48,16 @@ from hfsuite.ui.widgets.charts import DayChart, RankChart
 
 if TYPE_CHECKING:
     from hfsuite.ui.context import UiContext
+
+translate = QCoreApplication.translate
+
+# The period selector's names (Period.label's English, shown through translate()).
+PERIOD_LABELS = {
+    Period.WEEK: QT_TRANSLATE_NOOP("StatsDashboard", "7 days"),
+    Period.MONTH: QT_TRANSLATE_NOOP("StatsDashboard", "30 days"),
+    Period.QUARTER: QT_TRANSLATE_NOOP("StatsDashboard", "90 days"),
+    Period.ALL: QT_TRANSLATE_NOOP("StatsDashboard", "All"),
+}
 
 
 class _Figure(QFrame):
@@ -109,11 +120,11 @@ class StatsDashboard(QDialog):
         self._again = False
         suite = ctx.suite
         self._loader = loader or (lambda p: dashboard_now(suite.database, suite.clock.now(), p))
-        self.setWindowTitle("Statistics")
+        self.setWindowTitle(translate("StatsDashboard", "Statistics"))
         self.setObjectName("stats_dashboard")
         self.resize(1180, 760)
 
-        title = QLabel("Statistics", self)
+        title = QLabel(translate("StatsDashboard", "Statistics"), self)
         title.setObjectName("title")
         self.status_label = QLabel(self)
         self.status_label.hide()
@@ -126,7 +137,7 @@ class StatsDashboard(QDialog):
         header.addWidget(self.status_label)
         header.addStretch(1)
         for number, p in enumerate(Period):
-            button = QPushButton(p.label, self)
+            button = QPushButton(translate("StatsDashboard", PERIOD_LABELS.get(p, p.label)), self)
             button.setObjectName("chip")
             button.setCheckable(True)
             button.setChecked(p is period)
@@ -136,16 +147,16 @@ class StatsDashboard(QDialog):
         # A bound method, not a lambda holding self: a closed dashboard is freed at once rather
         # than left in a reference cycle for the garbage collector.
         self._group.idClicked.connect(self._period_clicked)
-        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button = QPushButton(translate("StatsDashboard", "Refresh"), self)
         self.refresh_button.clicked.connect(self.reload)
         header.addSpacing(8)
         header.addWidget(self.refresh_button)
 
-        self.fig_bytes = _Figure("Downloaded", self)
-        self.fig_downloads = _Figure("Completed downloads", self)
-        self.fig_failed = _Figure("Failed / cancelled", self)
-        self.fig_speed = _Figure("Average speed", self)
-        self.fig_library = _Figure("Library on disk", self)
+        self.fig_bytes = _Figure(translate("StatsDashboard", "Downloaded"), self)
+        self.fig_downloads = _Figure(translate("StatsDashboard", "Completed downloads"), self)
+        self.fig_failed = _Figure(translate("StatsDashboard", "Failed / cancelled"), self)
+        self.fig_speed = _Figure(translate("StatsDashboard", "Average speed"), self)
+        self.fig_library = _Figure(translate("StatsDashboard", "Library on disk"), self)
         figures = QHBoxLayout()
         figures.setSpacing(10)
         for fig in (
@@ -157,17 +168,30 @@ class StatsDashboard(QDialog):
         ):
             figures.addWidget(fig, 1)
 
-        self.bytes_chart = DayChart("Bytes per day", unit="bytes", parent=self)
-        self.downloads_chart = DayChart("Downloads per day", unit="count", parent=self)
-        self.speed_chart = DayChart("Average speed per day", unit="rate", kind="line", parent=self)
+        self.bytes_chart = DayChart(
+            translate("StatsDashboard", "Bytes per day"), unit="bytes", parent=self
+        )
+        self.downloads_chart = DayChart(
+            translate("StatsDashboard", "Downloads per day"), unit="count", parent=self
+        )
+        self.speed_chart = DayChart(
+            translate("StatsDashboard", "Average speed per day"),
+            unit="rate",
+            kind="line",
+            parent=self,
+        )
+        no_downloads = translate("StatsDashboard", "No downloads in this period")
+        no_files = translate("StatsDashboard", "No files in the library yet: scan a folder")
         self.top_chart = RankChart(
-            "Top repositories", empty_text="No downloads in this period", label_width=190
+            translate("StatsDashboard", "Top repositories"),
+            empty_text=no_downloads,
+            label_width=190,
         )
         self.tool_chart = RankChart(
-            "Library by tool", empty_text="No files in the library yet: scan a folder"
+            translate("StatsDashboard", "Library by tool"), empty_text=no_files
         )
         self.kind_chart = RankChart(
-            "Library by kind", empty_text="No files in the library yet: scan a folder"
+            translate("StatsDashboard", "Library by kind"), empty_text=no_files
         )
         grid = QGridLayout()
         grid.setSpacing(10)
@@ -214,13 +238,16 @@ class StatsDashboard(QDialog):
             return
         self._loading = True
         period, loader = self.period, self._loader  # the worker holds no reference to self
-        set_status(self.status_label, "busy", "Loading…")
+        set_status(self.status_label, "busy", translate("StatsDashboard", "Loading…"))
         self.ctx.run_async(lambda: loader(period), self._show, self._failed)
 
     def _failed(self, error: BaseException) -> None:
         self._loading = False
         message = getattr(error, "message", None) or str(error)
-        set_status(self.status_label, "error", f"Could not read the statistics: {message}")
+        failure = translate("StatsDashboard", "Could not read the statistics: {error}").format(
+            error=message
+        )
+        set_status(self.status_label, "error", failure)
         self.ctx.show_error(error)
 
     def _show(self, data: DashboardData) -> None:
@@ -238,11 +265,14 @@ class StatsDashboard(QDialog):
         self.fig_failed.set(f"{summary.failures:,} / {cancelled:,}")
         self.fig_speed.set(
             format_rate(summary.average_speed_bps) if summary.seconds > 0 else "—",
-            "Bytes over the time spent downloading in the period",
+            translate("StatsDashboard", "Bytes over the time spent downloading in the period"),
         )
         files = sum(s.files for s in data.disk_by_kind)
         self.fig_library.set(
-            format_bytes(data.library_bytes), f"{files:,} indexed files (hfsuite scan)"
+            format_bytes(data.library_bytes),
+            translate("StatsDashboard", "{count} indexed files (hfsuite scan)").format(
+                count=f"{files:,}"
+            ),
         )
         days = [d.day for d in data.days]
         self.bytes_chart.set_series(days, [d.bytes_downloaded for d in data.days])

@@ -2,6 +2,241 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AddDialog</name>
+    <message>
+        <source>High</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>普通</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>Add downloads</source>
+        <extracomment>Tasks were added (their ids). A preview arrived (tests wait on it).</extracomment>
+        <translation>添加下载</translation>
+    </message>
+    <message>
+        <source>One repository per line: org/name, a Hub URL, hf://datasets/org/name, or a file URL. Paste, or drop links and text files here.</source>
+        <translation>每行一个仓库：org/name、Hub 网址、hf://datasets/org/name 或文件网址。可以粘贴，也可以把链接和文本文件拖放到这里。</translation>
+    </message>
+    <message>
+        <source>Hugging Face cache</source>
+        <translation>Hugging Face 缓存</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>One folder per repository</source>
+        <translation>每个仓库一个文件夹</translation>
+    </message>
+    <message>
+        <source>Add paused</source>
+        <translation>添加后暂停</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>保存位置</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Repository / file</source>
+        <translation>仓库 / 文件</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>On disk</source>
+        <translation>磁盘上</translation>
+    </message>
+    <message>
+        <source>Type or paste names to see what they download.</source>
+        <translation>输入或粘贴名称，即可看到将要下载的内容。</translation>
+    </message>
+    <message>
+        <source>Refresh plan</source>
+        <translation>刷新计划</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>正在规划…</translation>
+    </message>
+    <message>
+        <source>line {n}: {text}</source>
+        <translation>第 {n} 行：{text}</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>{n} files</source>
+        <translation>{n} 个文件</translation>
+    </message>
+    <message>
+        <source>complete</source>
+        <translation>已完整</translation>
+    </message>
+    <message>
+        <source>partial ({size})</source>
+        <translation>部分（{size}）</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新</translation>
+    </message>
+    <message>
+        <source>1 repository</source>
+        <translation>1 个仓库</translation>
+    </message>
+    <message>
+        <source>%n repositories</source>
+        <translation>%n 个仓库</translation>
+    </message>
+    <message>
+        <source>1 file</source>
+        <translation>1 个文件</translation>
+    </message>
+    <message>
+        <source>%n files</source>
+        <translation>%n 个文件</translation>
+    </message>
+    <message>
+        <source>{size} total</source>
+        <translation>共 {size}</translation>
+    </message>
+    <message>
+        <source>{size} to download</source>
+        <translation>需下载 {size}</translation>
+    </message>
+    <message>
+        <source>{size} free</source>
+        <translation>可用 {size}</translation>
+    </message>
+    <message>
+        <source>1 line skipped</source>
+        <translation>跳过 1 行</translation>
+    </message>
+    <message>
+        <source>%n lines skipped</source>
+        <translation>跳过 %n 行</translation>
+    </message>
+    <message>
+        <source>not enough free space</source>
+        <translation>可用空间不足</translation>
+    </message>
+    <message>
+        <source>Add %n</source>
+        <translation>添加 %n 个</translation>
+    </message>
+    <message>
+        <source>Added 1 download.</source>
+        <translation>已添加 1 个下载。</translation>
+    </message>
+    <message>
+        <source>Added %n downloads.</source>
+        <translation>已添加 %n 个下载。</translation>
+    </message>
+</context>
+<context>
+    <name>BrowseTab</name>
+    <message>
+        <source>Most downloads</source>
+        <translation>下载最多</translation>
+    </message>
+    <message>
+        <source>Most likes</source>
+        <translation>点赞最多</translation>
+    </message>
+    <message>
+        <source>Trending</source>
+        <translation>热门趋势</translation>
+    </message>
+    <message>
+        <source>Recently updated</source>
+        <translation>最近更新</translation>
+    </message>
+    <message>
+        <source>Search models on the Hub…  ({keys})</source>
+        <extracomment>A search finished (its number of hits on the first page). A repository&apos;s details are shown. Tasks were queued (their ids). The shown repository: header, card, files and download bar. The destination chooser and download buttons. The shown repository&apos;s files, ticked or not. Model card, Files and (with QtWebEngine) Web page.</extracomment>
+        <translation>在 Hub 上搜索模型…  （{keys}）</translation>
+    </message>
+    <message>
+        <source>Any task</source>
+        <translation>任意任务</translation>
+    </message>
+    <message>
+        <source>Any library</source>
+        <translation>任意库</translation>
+    </message>
+    <message>
+        <source>Author or org</source>
+        <translation>作者或组织</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>Search failed: {error}</source>
+        <translation>搜索失败：{error}</translation>
+    </message>
+    <message>
+        <source>scroll for more</source>
+        <translation>向下滚动查看更多</translation>
+    </message>
+    <message>
+        <source>No models match. Try fewer filters.</source>
+        <translation>没有匹配的模型。请减少筛选条件。</translation>
+    </message>
+    <message>
+        <source>1 model</source>
+        <translation>1 个模型</translation>
+    </message>
+    <message>
+        <source>%n models</source>
+        <translation>%n 个模型</translation>
+    </message>
+    <message>
+        <source>Loading more…</source>
+        <translation>正在加载更多…</translation>
+    </message>
+    <message>
+        <source>More results failed: {error}</source>
+        <translation>加载更多结果失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <source>No downloads in this period</source>
+        <translation>此期间没有下载</translation>
+    </message>
+    <message>
+        <source>Nothing yet</source>
+        <translation>暂无数据</translation>
+    </message>
+</context>
+<context>
     <name>ComfyUIModel</name>
     <message>
         <source>Node</source>
@@ -357,6 +592,196 @@ your downloads and library, a Hub search) and downloaded into the right folder.<
     </message>
 </context>
 <context>
+    <name>CompareDialog</name>
+    <message>
+        <source>added</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>removed</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>改变</translation>
+    </message>
+    <message>
+        <source>same</source>
+        <translation>相同</translation>
+    </message>
+    <message>
+        <source>commit {commit}</source>
+        <translation>提交 {commit}</translation>
+    </message>
+    <message>
+        <source>license {license}</source>
+        <translation>许可证 {license}</translation>
+    </message>
+    <message>
+        <source>1 file</source>
+        <translation>1 个文件</translation>
+    </message>
+    <message>
+        <source>%n files</source>
+        <translation>%n 个文件</translation>
+    </message>
+    <message>
+        <source>tags: {tags}</source>
+        <translation>标签：{tags}</translation>
+    </message>
+    <message>
+        <source>Compare models</source>
+        <extracomment>A comparison arrived (its ComparisonResult). A comparison failed (the error).</extracomment>
+        <translation>比较模型</translation>
+    </message>
+    <message>
+        <source>{side}: org/name, org/name@revision or a local path</source>
+        <translation>{side}：org/name、org/name@修订版本或本地路径</translation>
+    </message>
+    <message>
+        <source>Swap A and B</source>
+        <translation>交换 A 和 B</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Show unchanged files</source>
+        <translation>显示未改变的文件</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>键</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Config</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Give both A and B.</source>
+        <translation>请同时填写 A 和 B。</translation>
+    </message>
+    <message>
+        <source>Comparing {a} with {b}…</source>
+        <translation>正在比较 {a} 与 {b}…</translation>
+    </message>
+    <message>
+        <source>The comparison failed: {error}</source>
+        <translation>比较失败：{error}</translation>
+    </message>
+    <message>
+        <source>same total size</source>
+        <translation>总大小相同</translation>
+    </message>
+    <message>
+        <source>B is {size} larger</source>
+        <translation>B 大 {size}</translation>
+    </message>
+    <message>
+        <source>B is {size} smaller</source>
+        <translation>B 小 {size}</translation>
+    </message>
+    <message>
+        <source>A and B are the same.</source>
+        <translation>A 与 B 相同。</translation>
+    </message>
+    <message>
+        <source>Files: {counts}</source>
+        <translation>文件：{counts}</translation>
+    </message>
+    <message>
+        <source>Files ({count})</source>
+        <translation>文件（{count}）</translation>
+    </message>
+    <message>
+        <source>Header ({count})</source>
+        <translation>文件头（{count}）</translation>
+    </message>
+    <message>
+        <source>Config ({count})</source>
+        <translation>配置（{count}）</translation>
+    </message>
+    <message>
+        <source>Neither side has a config.json.</source>
+        <translation>两边都没有 config.json。</translation>
+    </message>
+    <message>
+        <source>No differences in the headers.</source>
+        <translation>文件头没有差异。</translation>
+    </message>
+    <message>
+        <source>No differences in {name}.</source>
+        <translation>{name} 没有差异。</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadBar</name>
+    <message>
+        <source>HF cache</source>
+        <extracomment>Tasks were queued (their ids).</extracomment>
+        <translation>HF 缓存</translation>
+    </message>
+    <message>
+        <source>Plain folder</source>
+        <translation>普通文件夹</translation>
+    </message>
+    <message>
+        <source>HF cache: transformers/diffusers find the files.
+Plain folder: a local-dir copy (ComfyUI, LM Studio…).</source>
+        <translation>HF 缓存：transformers/diffusers 能找到这些文件。
+普通文件夹：local-dir 方式的副本（ComfyUI、LM Studio…）。</translation>
+    </message>
+    <message>
+        <source>Download to…</source>
+        <translation>下载到…</translation>
+    </message>
+    <message>
+        <source>Download selected</source>
+        <translation>下载所选</translation>
+    </message>
+    <message>
+        <source>Download all</source>
+        <translation>全部下载</translation>
+    </message>
+    <message>
+        <source>{count} of {total} files selected</source>
+        <translation>已选 {count} / {total} 个文件</translation>
+    </message>
+    <message>
+        <source>(all files: {size})</source>
+        <translation>（全部文件：{size}）</translation>
+    </message>
+    <message>
+        <source>1 file</source>
+        <translation>1 个文件</translation>
+    </message>
+    <message>
+        <source>%n files</source>
+        <translation>%n 个文件</translation>
+    </message>
+    <message>
+        <source>all %n files</source>
+        <translation>全部 %n 个文件</translation>
+    </message>
+    <message>
+        <source>Queued {repo} ({what}) → {path}</source>
+        <translation>已将 {repo}（{what}）加入队列 → {path}</translation>
+    </message>
+</context>
+<context>
     <name>DownloadsActions</name>
     <message>
         <source>Priority</source>
@@ -512,6 +937,213 @@ Add models with Ctrl+N, or drop links or a text file here.</source>
     <message>
         <source>Speed · all downloads</source>
         <translation>速度 · 全部下载</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorInspector</name>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Open settings</source>
+        <translation>打开设置</translation>
+    </message>
+    <message>
+        <source>Copy report</source>
+        <translation>复制报告</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <extracomment>A retry was asked for (the failure&apos;s key).</extracomment>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Filter failures (repository, message, file…)</source>
+        <translation>筛选失败记录（仓库、消息、文件…）</translation>
+    </message>
+    <message>
+        <source>Every kind</source>
+        <translation>所有类型</translation>
+    </message>
+    <message>
+        <source>Cause</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Fix</source>
+        <translation>解决办法</translation>
+    </message>
+    <message>
+        <source>Technical details</source>
+        <translation>技术细节</translation>
+    </message>
+    <message>
+        <source>{action} ({keys})</source>
+        <translation>{action}（{keys}）</translation>
+    </message>
+    <message>
+        <source>1 failure</source>
+        <translation>1 个失败</translation>
+    </message>
+    <message>
+        <source>%n failures</source>
+        <translation>%n 个失败</translation>
+    </message>
+    <message>
+        <source>{shown} of {total}</source>
+        <translation>{shown} / {total}</translation>
+    </message>
+    <message>
+        <source>No failures</source>
+        <translation>没有失败</translation>
+    </message>
+    <message>
+        <source>Nothing failed.</source>
+        <translation>没有任何失败。</translation>
+    </message>
+    <message>
+        <source>Scan again</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <source>Not documented.</source>
+        <translation>没有文档说明。</translation>
+    </message>
+    <message>
+        <source>No suggestion: see the details.</source>
+        <translation>没有建议：请查看技术细节。</translation>
+    </message>
+    <message>
+        <source>Retrying {name}.</source>
+        <translation>正在重试 {name}。</translation>
+    </message>
+    <message>
+        <source>Nothing to retry: the task is no longer failed.</source>
+        <translation>无需重试：该任务已不再处于失败状态。</translation>
+    </message>
+    <message>
+        <source>Queued {name} again.</source>
+        <translation>已将 {name} 重新加入队列。</translation>
+    </message>
+    <message>
+        <source>Copied the error report.</source>
+        <translation>已复制错误报告。</translation>
+    </message>
+    <message>
+        <source>Exception</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <source>— (stored message)</source>
+        <translation>—（已保存的消息）</translation>
+    </message>
+    <message>
+        <source>Exit code</source>
+        <translation>退出码</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>History entry</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>网址</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Hint: {hint}</source>
+        <translation>提示：{hint}</translation>
+    </message>
+</context>
+<context>
+    <name>FailuresModel</name>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Scan</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Lookup</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>task {id}</source>
+        <extracomment>The failures changed (read :meth:`failures`).</extracomment>
+        <translation>任务 {id}</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <source>just now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>on {date}</source>
+        <translation>于 {date}</translation>
+    </message>
+    <message>
+        <source>1 day ago</source>
+        <translation>1 天前</translation>
+    </message>
+    <message>
+        <source>%n days ago</source>
+        <translation>%n 天前</translation>
+    </message>
+    <message>
+        <source>1 hour ago</source>
+        <translation>1 小时前</translation>
+    </message>
+    <message>
+        <source>%n hours ago</source>
+        <translation>%n 小时前</translation>
+    </message>
+    <message>
+        <source>%n min ago</source>
+        <translation>%n 分钟前</translation>
     </message>
 </context>
 <context>
@@ -1150,6 +1782,101 @@ Delete: only the kept copy remains.</source>
     </message>
 </context>
 <context>
+    <name>LibraryMeta</name>
+    <message>
+        <source>Base model</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <source>Trained on</source>
+        <translation>训练所用模型</translation>
+    </message>
+    <message>
+        <source>Output name</source>
+        <translation>输出名称</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络模块</translation>
+    </message>
+    <message>
+        <source>Network dim</source>
+        <translation>网络维度</translation>
+    </message>
+    <message>
+        <source>Network alpha</source>
+        <translation>网络 alpha</translation>
+    </message>
+    <message>
+        <source>Resolution</source>
+        <translation>分辨率</translation>
+    </message>
+    <message>
+        <source>Training images</source>
+        <translation>训练图像数</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>轮数</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>Mixed precision</source>
+        <translation>混合精度</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>开始时间</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>结束时间</translation>
+    </message>
+    <message>
+        <source>{count} entries ({first}, …)</source>
+        <translation>{count} 项（{first}, …）</translation>
+    </message>
+    <message>
+        <source>{count} distinct tags</source>
+        <translation>{count} 个不同标签</translation>
+    </message>
+    <message>
+        <source>Top tags</source>
+        <translation>常用标签</translation>
+    </message>
+    <message>
+        <source>Training (LoRA)</source>
+        <translation>训练（LoRA）</translation>
+    </message>
+    <message>
+        <source>Model spec</source>
+        <translation>模型规范</translation>
+    </message>
+    <message>
+        <source>GGUF keys</source>
+        <translation>GGUF 键</translation>
+    </message>
+    <message>
+        <source>Header metadata</source>
+        <translation>文件头元数据</translation>
+    </message>
+</context>
+<context>
     <name>LibraryModel</name>
     <message>
         <source>Name</source>
@@ -1434,6 +2161,473 @@ Delete: only the kept copy remains.</source>
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message>
+        <source>System</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>HF Download Suite</source>
+        <translation>HF Download Suite</translation>
+    </message>
+    <message>
+        <source>Help and appearance</source>
+        <translation>帮助与外观</translation>
+    </message>
+    <message>
+        <source>Statistics…</source>
+        <translation>统计…</translation>
+    </message>
+    <message>
+        <source>Compare models…</source>
+        <translation>比较模型…</translation>
+    </message>
+    <message>
+        <source>Errors…</source>
+        <translation>错误…</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts…</source>
+        <translation>键盘快捷键…</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Pause all</source>
+        <translation>全部暂停</translation>
+    </message>
+    <message>
+        <source>Resume all</source>
+        <translation>全部继续</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>{kind} (exit code {code})</source>
+        <translation>{kind}（退出码 {code}）</translation>
+    </message>
+    <message>
+        <source>Something went wrong</source>
+        <translation>出错了</translation>
+    </message>
+    <message>
+        <source>Download complete</source>
+        <translation>下载完成</translation>
+    </message>
+    <message>
+        <source>Downloaded {name}</source>
+        <translation>已下载 {name}</translation>
+    </message>
+    <message>
+        <source>{names} and %n more</source>
+        <translation>{names} 等，还有 %n 个</translation>
+    </message>
+    <message>
+        <source>%n downloads complete</source>
+        <translation>%n 个下载已完成</translation>
+    </message>
+    <message>
+        <source>Downloaded %n repositories</source>
+        <translation>已下载 %n 个仓库</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Download failed</source>
+        <translation>下载失败</translation>
+    </message>
+    <message>
+        <source>{name}: {error}</source>
+        <translation>{name}：{error}</translation>
+    </message>
+    <message>
+        <source>{name} failed</source>
+        <translation>{name} 失败</translation>
+    </message>
+    <message>
+        <source>%n more downloads failed</source>
+        <translation>另有 %n 个下载失败</translation>
+    </message>
+    <message>
+        <source>See the error inspector.</source>
+        <translation>请查看错误检查器。</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <extracomment>The tabs, in the order shown (Ctrl+1 … Ctrl+n follow it). Add one line per tab. Titles are English (shown through translate(&quot;MainWindow&quot;, title) by the main window).</extracomment>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Browse</source>
+        <translation>浏览</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <source>Local models</source>
+        <translation>本地模型</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>ComfyUI</source>
+        <translation>ComfyUI</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+</context>
+<context>
+    <name>PathSelector</name>
+    <message>
+        <source>Choose a folder</source>
+        <extracomment>The new path text (may be empty).</extracomment>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <source>Edit profile</source>
+        <extracomment>The profile was stored (the stored :class:`Profile`).</extracomment>
+        <translation>编辑配置</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>新建配置</translation>
+    </message>
+    <message>
+        <source>Edit profile {name}</source>
+        <translation>编辑配置 {name}</translation>
+    </message>
+    <message>
+        <source>e.g. comfy-loras (letters, digits, - _ .)</source>
+        <translation>例如 comfy-loras（字母、数字、- _ .）</translation>
+    </message>
+    <message>
+        <source>Tool folder</source>
+        <translation>工具文件夹</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>HF cache</source>
+        <translation>HF 缓存</translation>
+    </message>
+    <message>
+        <source>optional: a folder of its own inside the kind&apos;s</source>
+        <translation>可选：在该类型文件夹内单独建一个子文件夹</translation>
+    </message>
+    <message>
+        <source>Profile folder</source>
+        <translation>配置文件夹</translation>
+    </message>
+    <message>
+        <source>Subfolder</source>
+        <translation>子文件夹</translation>
+    </message>
+    <message>
+        <source>all files  (e.g. *.safetensors, *.json)</source>
+        <translation>所有文件  （例如 *.safetensors, *.json）</translation>
+    </message>
+    <message>
+        <source>none  (e.g. *.bin)</source>
+        <translation>无  （例如 *.bin）</translation>
+    </message>
+    <message>
+        <source>setting</source>
+        <translation>按设置</translation>
+    </message>
+    <message>
+        <source> MiB/s</source>
+        <translation> MiB/s</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>保存位置</translation>
+    </message>
+    <message>
+        <source>Only files</source>
+        <translation>仅下载文件</translation>
+    </message>
+    <message>
+        <source>Skip files</source>
+        <translation>跳过文件</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>连接数</translation>
+    </message>
+    <message>
+        <source>Speed limit</source>
+        <translation>限速</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Choose the profile&apos;s folder.</source>
+        <translation>请选择配置的文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilesModel</name>
+    <message>
+        <source>Tool / kind / folder</source>
+        <translation>工具 / 类型 / 文件夹</translation>
+    </message>
+    <message>
+        <source>Version · where · state</source>
+        <translation>版本 · 位置 · 状态</translation>
+    </message>
+    <message>
+        <source>{tool}, named {name}</source>
+        <translation>{tool}，名称 {name}</translation>
+    </message>
+    <message>
+        <source>{tool}, named {name} (--to {name}:KIND)</source>
+        <translation>{tool}，名称 {name}（--to {name}:KIND）</translation>
+    </message>
+    <message>
+        <source>version unknown</source>
+        <translation>版本未知</translation>
+    </message>
+    <message>
+        <source>{root} ({variant} install)</source>
+        <translation>{root}（{variant} 安装）</translation>
+    </message>
+    <message>
+        <source>read only</source>
+        <translation>只读</translation>
+    </message>
+    <message>
+        <source>Download here with --to {target}</source>
+        <translation>用 --to {target} 下载到这里</translation>
+    </message>
+    <message>
+        <source>The tool reads this kind from here; downloads do not go here</source>
+        <translation>工具从这里读取此类模型；下载不会保存到这里</translation>
+    </message>
+    <message>
+        <source>✓ exists</source>
+        <translation>✓ 存在</translation>
+    </message>
+    <message>
+        <source>✗ missing</source>
+        <translation>✗ 缺失</translation>
+    </message>
+    <message>
+        <source>downloads go here</source>
+        <translation>下载保存到这里</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Destination</source>
+        <translation>保存位置</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Defaults</source>
+        <translation>默认选项</translation>
+    </message>
+    <message>
+        <source>Made by</source>
+        <translation>创建者</translation>
+    </message>
+    <message>
+        <source>HF cache</source>
+        <translation>HF 缓存</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>only {patterns}</source>
+        <translation>仅 {patterns}</translation>
+    </message>
+    <message>
+        <source>not {patterns}</source>
+        <translation>排除 {patterns}</translation>
+    </message>
+    <message>
+        <source>{n} connections</source>
+        <translation>{n} 个连接</translation>
+    </message>
+    <message>
+        <source>(missing)</source>
+        <translation>（缺失）</translation>
+    </message>
+    <message>
+        <source>detection</source>
+        <translation>自动检测</translation>
+    </message>
+    <message>
+        <source>you</source>
+        <translation>你</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilesTab</name>
+    <message>
+        <source>New profile</source>
+        <translation>新建配置</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Detect again</source>
+        <translation>重新检测</translation>
+    </message>
+    <message>
+        <source>Add tool folder…</source>
+        <translation>添加工具文件夹…</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>复制路径</translation>
+    </message>
+    <message>
+        <source>Share folders…</source>
+        <translation>共享文件夹…</translation>
+    </message>
+    <message>
+        <source>Let one tool use another&apos;s model folders, previewed first ({keys})</source>
+        <extracomment>A load finished (tests wait on it). Makes the profile service (one per load: detection is fresh each time).</extracomment>
+        <translation>让一个工具使用另一个工具的模型文件夹，先预览（{keys}）</translation>
+    </message>
+    <message>
+        <source>Tools on this machine</source>
+        <translation>本机上的工具</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>No tool found in the usual places. “Add tool folder…” names an install (ComfyUI, AUTOMATIC1111, Forge, SD.Next, InvokeAI, Fooocus, LM Studio…).</source>
+        <translation>在常见位置没有找到工具。用“添加工具文件夹…”指定一个安装目录（ComfyUI、AUTOMATIC1111、Forge、SD.Next、InvokeAI、Fooocus、LM Studio…）。</translation>
+    </message>
+    <message>
+        <source>No profiles yet. “Detect again” makes one per tool folder; “New profile” makes your own (a tool&apos;s folder, any folder or the HF cache, with download defaults).</source>
+        <translation>还没有配置。“重新检测”会为每个工具文件夹创建一个；“新建配置”可自行创建（工具的文件夹、任意文件夹或 HF 缓存，并带有下载默认选项）。</translation>
+    </message>
+    <message>
+        <source>Looking for tools…</source>
+        <translation>正在查找工具…</translation>
+    </message>
+    <message>
+        <source>1 tool</source>
+        <translation>1 个工具</translation>
+    </message>
+    <message>
+        <source>%n tools</source>
+        <translation>%n 个工具</translation>
+    </message>
+    <message>
+        <source>1 profile</source>
+        <translation>1 个配置</translation>
+    </message>
+    <message>
+        <source>%n profiles</source>
+        <translation>%n 个配置</translation>
+    </message>
+    <message>
+        <source>Profile {name} saved: {where}</source>
+        <translation>配置 {name} 已保存：{where}</translation>
+    </message>
+    <message>
+        <source>Profile {name} removed (its folder is untouched).</source>
+        <translation>配置 {name} 已移除（其文件夹未改动）。</translation>
+    </message>
+    <message>
+        <source>Detecting tools…</source>
+        <translation>正在检测工具…</translation>
+    </message>
+    <message>
+        <source>1 profile made or updated</source>
+        <translation>创建或更新了 1 个配置</translation>
+    </message>
+    <message>
+        <source>%n profiles made or updated</source>
+        <translation>创建或更新了 %n 个配置</translation>
+    </message>
+    <message>
+        <source>Detection done: {made}, {unchanged} unchanged.</source>
+        <translation>检测完成：{made}，{unchanged} 个未变。</translation>
+    </message>
+    <message>
+        <source>A tool&apos;s install folder</source>
+        <translation>工具的安装文件夹</translation>
+    </message>
+    <message>
+        <source>Added {name} at {path}.</source>
+        <translation>已添加 {name}，位于 {path}。</translation>
+    </message>
+    <message>
+        <source>{path} was already added as {name}.</source>
+        <translation>{path} 已作为 {name} 添加过。</translation>
+    </message>
+    <message>
+        <source>Copied {path}</source>
+        <translation>已复制 {path}</translation>
+    </message>
+    <message>
+        <source>Sharing needs two tools; this machine has fewer.</source>
+        <translation>共享需要两个工具；本机上的工具不足两个。</translation>
+    </message>
+</context>
+<context>
     <name>ReclaimDialog</name>
     <message>
         <source>hard link</source>
@@ -1562,6 +2756,114 @@ Delete: only the kept copy remains.</source>
     </message>
 </context>
 <context>
+    <name>RepoFilesModel</name>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Storage</source>
+        <translation>存储方式</translation>
+    </message>
+    <message>
+        <source>{size} bytes</source>
+        <extracomment>(number of ticked files, their total size in bytes)</extracomment>
+        <translation>{size} 字节</translation>
+    </message>
+</context>
+<context>
+    <name>RepoPane</name>
+    <message>
+        <source>*This repository has no model card.*</source>
+        <translation>*此仓库没有模型卡片。*</translation>
+    </message>
+    <message>
+        <source>*The model card is empty.*</source>
+        <translation>*模型卡片是空的。*</translation>
+    </message>
+    <message>
+        <source>Select a model to read its card, pick files and download them.</source>
+        <extracomment>A repository&apos;s details are shown (its id).</extracomment>
+        <translation>选择一个模型，即可阅读其卡片、挑选文件并下载。</translation>
+    </message>
+    <message>
+        <source>Model card</source>
+        <translation>模型卡片</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Web page</source>
+        <translation>网页</translation>
+    </message>
+    <message>
+        <source>Select all</source>
+        <translation>全选</translation>
+    </message>
+    <message>
+        <source>Select none</source>
+        <translation>全不选</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Model card unavailable: {error}</source>
+        <translation>无法获取模型卡片：{error}</translation>
+    </message>
+    <message>
+        <source>Files ({count})</source>
+        <translation>文件（{count}）</translation>
+    </message>
+    <message>
+        <source>by &lt;b&gt;{author}&lt;/b&gt;</source>
+        <translation>作者 &lt;b&gt;{author}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>license &lt;b&gt;{license}&lt;/b&gt;</source>
+        <translation>许可证 &lt;b&gt;{license}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>gated (manual approval)</source>
+        <translation>受限访问（需人工批准）</translation>
+    </message>
+    <message>
+        <source>gated (accept conditions)</source>
+        <translation>受限访问（需接受条件）</translation>
+    </message>
+    <message>
+        <source>not gated</source>
+        <translation>无访问限制</translation>
+    </message>
+    <message>
+        <source>private</source>
+        <translation>私有</translation>
+    </message>
+    <message>
+        <source>updated {when}</source>
+        <translation>更新于 {when}</translation>
+    </message>
+    <message>
+        <source>{count} files, {size}</source>
+        <translation>{count} 个文件，{size}</translation>
+    </message>
+    <message>
+        <source>commit {commit}</source>
+        <translation>提交 {commit}</translation>
+    </message>
+</context>
+<context>
     <name>RootsDialog</name>
     <message>
         <source>Scan folders</source>
@@ -1610,6 +2912,735 @@ Its files leave the index; nothing is deleted.</source>
     </message>
 </context>
 <context>
+    <name>SearchBar</name>
+    <message>
+        <source>Search models…</source>
+        <extracomment>The text to search for (stripped; may be empty to list everything).</extracomment>
+        <translation>搜索模型…</translation>
+    </message>
+</context>
+<context>
+    <name>SearchModel</name>
+    <message>
+        <source>{id}, {downloads} downloads, {likes} likes</source>
+        <extracomment>The view reached the end and another page exists: load it with this cursor.</extracomment>
+        <translation>{id}，{downloads} 次下载，{likes} 个赞</translation>
+    </message>
+    <message>
+        <source>gated</source>
+        <translation>受限</translation>
+    </message>
+    <message>
+        <source>private</source>
+        <translation>私有</translation>
+    </message>
+    <message>
+        <source>Updated {when}</source>
+        <translation>更新于 {when}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsTab</name>
+    <message>
+        <source>fine-grained</source>
+        <translation>细粒度</translation>
+    </message>
+    <message>
+        <source>{role} token{name}</source>
+        <translation>{role} 令牌{name}</translation>
+    </message>
+    <message>
+        <source>orgs: {orgs}</source>
+        <translation>组织：{orgs}</translation>
+    </message>
+    <message>
+        <source>global: {permissions}</source>
+        <translation>全局：{permissions}</translation>
+    </message>
+    <message>
+        <source>Scopes: {scopes}</source>
+        <translation>权限范围：{scopes}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>gated repos: readable</source>
+        <translation>受限仓库：可读</translation>
+    </message>
+    <message>
+        <source>gated repos: not readable</source>
+        <translation>受限仓库：不可读</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <extracomment>A setting was saved (key, value as stored). A setting was refused (key, reason shown). A token check or login answered (True: accepted).</extracomment>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Access token</source>
+        <translation>访问令牌</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>正在使用</translation>
+    </message>
+    <message>
+        <source>0 = unlimited</source>
+        <translation>0 = 不限速</translation>
+    </message>
+    <message>
+        <source>{description}
+Allowed: {allowed}.</source>
+        <translation>{description}
+允许的值：{allowed}。</translation>
+    </message>
+    <message>
+        <source>Not saved: {value} is not accepted. {hint}</source>
+        <translation>未保存：不接受 {value}。{hint}</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Set by the environment variable {var}, which wins over this field.</source>
+        <translation>由环境变量 {var} 设置，它优先于此处的值。</translation>
+    </message>
+    <message>
+        <source>Saved, but {var} from the environment is in effect until it is unset.</source>
+        <translation>已保存，但在取消设置之前，环境变量 {var} 仍然生效。</translation>
+    </message>
+    <message>
+        <source>Set on the command line for this run.</source>
+        <translation>本次运行由命令行设置。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>No token: public models only.</source>
+        <translation>没有令牌：只能访问公开模型。</translation>
+    </message>
+    <message>
+        <source>{token} from {origin} · {summary}</source>
+        <translation>{token} 来自 {origin} · {summary}</translation>
+    </message>
+    <message>
+        <source>{token} from {origin}: {error}</source>
+        <translation>{token} 来自 {origin}：{error}</translation>
+    </message>
+    <message>
+        <source>Could not check the token: {error}</source>
+        <translation>无法检查令牌：{error}</translation>
+    </message>
+    <message>
+        <source>Refused.</source>
+        <translation>被拒绝。</translation>
+    </message>
+    <message>
+        <source>Validating and saving…</source>
+        <translation>正在验证并保存…</translation>
+    </message>
+    <message>
+        <source>{summary}
+Saved to {where}.</source>
+        <translation>{summary}
+已保存到 {where}。</translation>
+    </message>
+    <message>
+        <source>{path}  (HF home/hub)</source>
+        <translation>{path}  （HF 主目录/hub）</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>Automatic (keyring, HF_TOKEN, then hf&apos;s token file)</source>
+        <translation>自动（密钥环、HF_TOKEN，然后是 hf 的令牌文件）</translation>
+    </message>
+    <message>
+        <source>Keyring only</source>
+        <translation>仅密钥环</translation>
+    </message>
+    <message>
+        <source>HF_TOKEN only</source>
+        <translation>仅 HF_TOKEN</translation>
+    </message>
+    <message>
+        <source>hf&apos;s token file only</source>
+        <translation>仅 hf 的令牌文件</translation>
+    </message>
+    <message>
+        <source>No token (anonymous)</source>
+        <translation>不使用令牌（匿名）</translation>
+    </message>
+    <message>
+        <source>HF cache (transformers, diffusers)</source>
+        <translation>HF 缓存（transformers、diffusers）</translation>
+    </message>
+    <message>
+        <source>Plain folder (local-dir)</source>
+        <translation>普通文件夹（local-dir）</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source>Debug (everything)</source>
+        <translation>调试（全部）</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>警告和错误</translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation>仅错误</translation>
+    </message>
+    <message>
+        <source>Token from</source>
+        <extracomment>Whole numbers typed into a short line edit: (lowest, highest). Spin boxes: (lowest, highest, decimals, suffix); the bounds are the validators&apos;.</extracomment>
+        <translation>令牌来源</translation>
+    </message>
+    <message>
+        <source>Hub endpoint or mirror</source>
+        <translation>Hub 端点或镜像</translation>
+    </message>
+    <message>
+        <source>ModelScope endpoint</source>
+        <translation>ModelScope 端点</translation>
+    </message>
+    <message>
+        <source>Proxy</source>
+        <translation>代理</translation>
+    </message>
+    <message>
+        <source>Bypass proxy for</source>
+        <translation>不使用代理的地址</translation>
+    </message>
+    <message>
+        <source>Connect timeout</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <source>Read timeout</source>
+        <translation>读取超时</translation>
+    </message>
+    <message>
+        <source>Verify TLS certificates</source>
+        <translation>验证 TLS 证书</translation>
+    </message>
+    <message>
+        <source>Offline mode</source>
+        <translation>离线模式</translation>
+    </message>
+    <message>
+        <source>Bandwidth limit (all downloads)</source>
+        <translation>带宽限制（所有下载）</translation>
+    </message>
+    <message>
+        <source>Bandwidth limit (each task)</source>
+        <translation>带宽限制（每个任务）</translation>
+    </message>
+    <message>
+        <source>Connections per file</source>
+        <translation>每个文件的连接数</translation>
+    </message>
+    <message>
+        <source>Adaptive connections</source>
+        <translation>自适应连接数</translation>
+    </message>
+    <message>
+        <source>Most connections per file</source>
+        <translation>每个文件的最大连接数</translation>
+    </message>
+    <message>
+        <source>Files in parallel (per task)</source>
+        <translation>并行文件数（每个任务）</translation>
+    </message>
+    <message>
+        <source>Tasks in parallel</source>
+        <translation>并行任务数</translation>
+    </message>
+    <message>
+        <source>Connections per host</source>
+        <translation>每个主机的连接数</translation>
+    </message>
+    <message>
+        <source>Free space to keep</source>
+        <translation>保留的可用空间</translation>
+    </message>
+    <message>
+        <source>Default destination</source>
+        <translation>默认保存位置</translation>
+    </message>
+    <message>
+        <source>HF cache folder</source>
+        <translation>HF 缓存文件夹</translation>
+    </message>
+    <message>
+        <source>HF home folder</source>
+        <translation>HF 主目录</translation>
+    </message>
+    <message>
+        <source>Sync folder</source>
+        <translation>同步文件夹</translation>
+    </message>
+    <message>
+        <source>Default layout</source>
+        <translation>默认布局</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Log detail</source>
+        <translation>日志详细程度</translation>
+    </message>
+    <message>
+        <source>Turn plugins off</source>
+        <translation>关闭插件</translation>
+    </message>
+    <message>
+        <source>Disabled plugins</source>
+        <translation>已禁用的插件</translation>
+    </message>
+    <message>
+        <source>none  (e.g. http://proxy:3128 or socks5://user:pass@host:1080)</source>
+        <translation>无  （例如 http://proxy:3128 或 socks5://user:pass@host:1080）</translation>
+    </message>
+    <message>
+        <source>none  (e.g. localhost, .corp.example)</source>
+        <translation>无  （例如 localhost, .corp.example）</translation>
+    </message>
+    <message>
+        <source>none  (hfsuite sync folder PATH sets it)</source>
+        <translation>无  （由 hfsuite sync folder PATH 设置）</translation>
+    </message>
+    <message>
+        <source>auto, a share (5%) or a size (64MiB); 0: none</source>
+        <translation>auto、比例（5%）或大小（64MiB）；0：不保留</translation>
+    </message>
+    <message>
+        <source>1–64, when adapting</source>
+        <translation>1–64，自适应时使用</translation>
+    </message>
+    <message>
+        <source>Turn off only for a mirror you trust</source>
+        <translation>仅对你信任的镜像关闭</translation>
+    </message>
+    <message>
+        <source>Make no network requests; answer from the cache</source>
+        <translation>不发出网络请求；只用缓存作答</translation>
+    </message>
+    <message>
+        <source>Start with a few, add more while the speed rises</source>
+        <translation>先用少量连接，速度上升时再增加</translation>
+    </message>
+    <message>
+        <source>Load no plugin (docs/plugins.md)</source>
+        <translation>不加载任何插件（docs/plugins.md）</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <extracomment>Settings of the Account card (beside the token input), not of a section.</extracomment>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Transfers</source>
+        <translation>传输</translation>
+    </message>
+    <message>
+        <source>Folders and disk</source>
+        <translation>文件夹与磁盘</translation>
+    </message>
+    <message>
+        <source>Appearance and data</source>
+        <translation>外观与数据</translation>
+    </message>
+    <message>
+        <source>per second, e.g. 500k, 10M, 1.5MiB</source>
+        <translation>每秒，例如 500k、10M、1.5MiB</translation>
+    </message>
+</context>
+<context>
+    <name>ShareDialog</name>
+    <message>
+        <source>ComfyUI reads them (extra_model_paths.yaml)</source>
+        <translation>由 ComfyUI 读取（extra_model_paths.yaml）</translation>
+    </message>
+    <message>
+        <source>Hard links in the other tool&apos;s folders</source>
+        <translation>在另一个工具的文件夹中建立硬链接</translation>
+    </message>
+    <message>
+        <source>Symbolic links in the other tool&apos;s folders</source>
+        <translation>在另一个工具的文件夹中建立符号链接</translation>
+    </message>
+    <message>
+        <source>skipped {kind}</source>
+        <translation>已跳过 {kind}</translation>
+    </message>
+    <message>
+        <source>Nothing to link.</source>
+        <translation>没有需要链接的内容。</translation>
+    </message>
+    <message>
+        <source>Share model folders</source>
+        <extracomment>A share was applied (a one-line summary). A preview arrived (tests wait on it).</extracomment>
+        <translation>共享模型文件夹</translation>
+    </message>
+    <message>
+        <source>all kinds  (e.g. loras, checkpoints)</source>
+        <translation>所有类型  （例如 loras, checkpoints）</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>到</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Kinds</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Preview first: nothing is written before Apply.</source>
+        <translation>请先预览：点击“应用”之前不会写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Choose two different tools.</source>
+        <translation>请选择两个不同的工具。</translation>
+    </message>
+    <message>
+        <source>Planning…</source>
+        <translation>正在规划…</translation>
+    </message>
+    <message>
+        <source>Skipped: {kinds}.</source>
+        <translation>已跳过：{kinds}。</translation>
+    </message>
+    <message>
+        <source>(backed up first)</source>
+        <translation>（会先备份）</translation>
+    </message>
+    <message>
+        <source>Apply writes section {section} of {path}{backup}.</source>
+        <translation>“应用”将写入 {path} 的 {section} 部分{backup}。</translation>
+    </message>
+    <message>
+        <source>{path} already has this section: nothing to change.</source>
+        <translation>{path} 已有此部分：无需更改。</translation>
+    </message>
+    <message>
+        <source>1 file to link</source>
+        <translation>1 个文件待链接</translation>
+    </message>
+    <message>
+        <source>%n files to link</source>
+        <translation>%n 个文件待链接</translation>
+    </message>
+    <message>
+        <source>1 conflict left alone.</source>
+        <translation>1 处冲突保持不变。</translation>
+    </message>
+    <message>
+        <source>%n conflicts left alone.</source>
+        <translation>%n 处冲突保持不变。</translation>
+    </message>
+    <message>
+        <source>{to_link} ({size} not copied), {present} already there, {conflicts}</source>
+        <translation>{to_link}（无需复制 {size}），{present} 个已存在，{conflicts}</translation>
+    </message>
+    <message>
+        <source>; the old file is kept as {name}</source>
+        <translation>；旧文件保留为 {name}</translation>
+    </message>
+    <message>
+        <source>Wrote {section} to {path}{kept}.</source>
+        <translation>已将 {section} 写入 {path}{kept}。</translation>
+    </message>
+    <message>
+        <source>, {n} failed</source>
+        <translation>，{n} 个失败</translation>
+    </message>
+    <message>
+        <source>Linked {n} files ({size}){failed}.</source>
+        <translation>已链接 {n} 个文件（{size}）{failed}。</translation>
+    </message>
+</context>
+<context>
+    <name>Shortcuts</name>
+    <message>
+        <source>Everywhere</source>
+        <translation>全局</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>Local models</source>
+        <translation>本地模型</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>ComfyUI</source>
+        <translation>ComfyUI</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Add downloads (IDs or URLs)</source>
+        <translation>添加下载（ID 或网址）</translation>
+    </message>
+    <message>
+        <source>Add what the clipboard holds</source>
+        <translation>添加剪贴板中的内容</translation>
+    </message>
+    <message>
+        <source>Search (Browse) or filter the list</source>
+        <translation>搜索（浏览）或筛选列表</translation>
+    </message>
+    <message>
+        <source>Show keyboard shortcuts</source>
+        <translation>显示键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Show the error inspector (every failure)</source>
+        <translation>显示错误检查器（所有失败）</translation>
+    </message>
+    <message>
+        <source>Show the statistics dashboard</source>
+        <translation>显示统计面板</translation>
+    </message>
+    <message>
+        <source>Compare two models (repos, revisions or files)</source>
+        <translation>比较两个模型（仓库、修订版本或文件）</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Pause or resume the selected downloads</source>
+        <translation>暂停或继续所选下载</translation>
+    </message>
+    <message>
+        <source>Pause all downloads</source>
+        <translation>暂停所有下载</translation>
+    </message>
+    <message>
+        <source>Resume all downloads</source>
+        <translation>继续所有下载</translation>
+    </message>
+    <message>
+        <source>Retry the selected downloads</source>
+        <translation>重试所选下载</translation>
+    </message>
+    <message>
+        <source>Cancel the selected downloads</source>
+        <translation>取消所选下载</translation>
+    </message>
+    <message>
+        <source>Remove the selected downloads (keep data)</source>
+        <translation>移除所选下载（保留数据）</translation>
+    </message>
+    <message>
+        <source>Remove and delete partial data</source>
+        <translation>移除并删除未完成的数据</translation>
+    </message>
+    <message>
+        <source>Move up in the queue</source>
+        <translation>在队列中上移</translation>
+    </message>
+    <message>
+        <source>Move down in the queue</source>
+        <translation>在队列中下移</translation>
+    </message>
+    <message>
+        <source>Move to the top of the queue</source>
+        <translation>移到队列顶部</translation>
+    </message>
+    <message>
+        <source>Move to the bottom of the queue</source>
+        <translation>移到队列底部</translation>
+    </message>
+    <message>
+        <source>Open the download folder</source>
+        <translation>打开下载文件夹</translation>
+    </message>
+    <message>
+        <source>Copy the source URL</source>
+        <translation>复制来源网址</translation>
+    </message>
+    <message>
+        <source>Select every download</source>
+        <translation>选择所有下载</translation>
+    </message>
+    <message>
+        <source>Scan every folder again</source>
+        <translation>重新扫描所有文件夹</translation>
+    </message>
+    <message>
+        <source>Open the file&apos;s folder</source>
+        <translation>打开文件所在文件夹</translation>
+    </message>
+    <message>
+        <source>Copy the file&apos;s path</source>
+        <translation>复制文件路径</translation>
+    </message>
+    <message>
+        <source>Show the file&apos;s duplicates</source>
+        <translation>显示文件的重复副本</translation>
+    </message>
+    <message>
+        <source>Cancel the scan (what it found is kept)</source>
+        <translation>取消扫描（保留已找到的内容）</translation>
+    </message>
+    <message>
+        <source>Show or hide the details</source>
+        <translation>显示或隐藏详情</translation>
+    </message>
+    <message>
+        <source>The indexed files</source>
+        <translation>已索引的文件</translation>
+    </message>
+    <message>
+        <source>The duplicates</source>
+        <translation>重复文件</translation>
+    </message>
+    <message>
+        <source>Find duplicates</source>
+        <translation>查找重复文件</translation>
+    </message>
+    <message>
+        <source>Reclaim space taken by duplicates</source>
+        <translation>回收重复文件占用的空间</translation>
+    </message>
+    <message>
+        <source>Scan one folder</source>
+        <translation>扫描一个文件夹</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>新建配置</translation>
+    </message>
+    <message>
+        <source>Edit the selected profile</source>
+        <translation>编辑所选配置</translation>
+    </message>
+    <message>
+        <source>Remove the selected profile</source>
+        <translation>移除所选配置</translation>
+    </message>
+    <message>
+        <source>Detect tools again (and their profiles)</source>
+        <translation>重新检测工具（及其配置）</translation>
+    </message>
+    <message>
+        <source>Add a tool folder</source>
+        <translation>添加工具文件夹</translation>
+    </message>
+    <message>
+        <source>Open the selected folder</source>
+        <translation>打开所选文件夹</translation>
+    </message>
+    <message>
+        <source>Copy the selected folder&apos;s path</source>
+        <translation>复制所选文件夹的路径</translation>
+    </message>
+    <message>
+        <source>Share one tool&apos;s model folders with another</source>
+        <translation>与另一个工具共享某个工具的模型文件夹</translation>
+    </message>
+    <message>
+        <source>Open a workflow, image or video</source>
+        <translation>打开工作流、图像或视频</translation>
+    </message>
+    <message>
+        <source>Check the workflow JSON on the clipboard</source>
+        <translation>检查剪贴板中的工作流 JSON</translation>
+    </message>
+    <message>
+        <source>Check the workflow again</source>
+        <translation>重新检查工作流</translation>
+    </message>
+    <message>
+        <source>Download the missing models</source>
+        <translation>下载缺失的模型</translation>
+    </message>
+    <message>
+        <source>Copy the file name</source>
+        <translation>复制文件名</translation>
+    </message>
+    <message>
+        <source>Cancel Download missing (partial data kept)</source>
+        <translation>取消“下载缺失模型”（保留未完成的数据）</translation>
+    </message>
+    <message>
+        <source>Retry the failed task (or scan again)</source>
+        <translation>重试失败的任务（或重新扫描）</translation>
+    </message>
+    <message>
+        <source>Copy the report to the clipboard</source>
+        <translation>把报告复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Open the settings</source>
+        <translation>打开设置</translation>
+    </message>
+    <message>
+        <source>Filter the failures</source>
+        <translation>筛选失败记录</translation>
+    </message>
+</context>
+<context>
     <name>ShortcutsDialog</name>
     <message>
         <source>Keyboard shortcuts</source>
@@ -1626,6 +3657,169 @@ Its files leave the index; nothing is deleted.</source>
     <message>
         <source>Go to {tab}</source>
         <translation>转到{tab}</translation>
+    </message>
+</context>
+<context>
+    <name>SpeedGraph</name>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+</context>
+<context>
+    <name>StatsDashboard</name>
+    <message>
+        <source>7 days</source>
+        <translation>7 天</translation>
+    </message>
+    <message>
+        <source>30 days</source>
+        <translation>30 天</translation>
+    </message>
+    <message>
+        <source>90 days</source>
+        <translation>90 天</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <extracomment>The data shown changed (a DashboardData), after a load.</extracomment>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <source>Completed downloads</source>
+        <translation>完成的下载</translation>
+    </message>
+    <message>
+        <source>Failed / cancelled</source>
+        <translation>失败 / 取消</translation>
+    </message>
+    <message>
+        <source>Average speed</source>
+        <translation>平均速度</translation>
+    </message>
+    <message>
+        <source>Library on disk</source>
+        <translation>磁盘上的模型库</translation>
+    </message>
+    <message>
+        <source>Bytes per day</source>
+        <translation>每日下载量</translation>
+    </message>
+    <message>
+        <source>Downloads per day</source>
+        <translation>每日下载次数</translation>
+    </message>
+    <message>
+        <source>Average speed per day</source>
+        <translation>每日平均速度</translation>
+    </message>
+    <message>
+        <source>No downloads in this period</source>
+        <translation>此期间没有下载</translation>
+    </message>
+    <message>
+        <source>No files in the library yet: scan a folder</source>
+        <translation>模型库中还没有文件：请扫描一个文件夹</translation>
+    </message>
+    <message>
+        <source>Top repositories</source>
+        <translation>下载最多的仓库</translation>
+    </message>
+    <message>
+        <source>Library by tool</source>
+        <translation>按工具统计模型库</translation>
+    </message>
+    <message>
+        <source>Library by kind</source>
+        <translation>按类型统计模型库</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Could not read the statistics: {error}</source>
+        <translation>无法读取统计数据：{error}</translation>
+    </message>
+    <message>
+        <source>Bytes over the time spent downloading in the period</source>
+        <translation>此期间下载的字节数除以下载所用时间</translation>
+    </message>
+    <message>
+        <source>{count} indexed files (hfsuite scan)</source>
+        <translation>{count} 个已索引文件（hfsuite scan）</translation>
+    </message>
+</context>
+<context>
+    <name>StatusBar</name>
+    <message>
+        <source>Limit</source>
+        <extracomment>New counts per state arrived (dict[TaskState, int]). The error counter was clicked: show the error inspector.</extracomment>
+        <translation>限速</translation>
+    </message>
+    <message>
+        <source> MiB/s</source>
+        <translation> MiB/s</translation>
+    </message>
+    <message>
+        <source>Unlimited</source>
+        <translation>不限速</translation>
+    </message>
+    <message>
+        <source>Bandwidth limit for all downloads (0: unlimited)</source>
+        <translation>所有下载的带宽限制（0：不限速）</translation>
+    </message>
+    <message>
+        <source>{rate} MiB/s</source>
+        <translation>{rate} MiB/s</translation>
+    </message>
+    <message>
+        <source>Common limits</source>
+        <translation>常用限速</translation>
+    </message>
+    <message>
+        <source>{n} active</source>
+        <translation>{n} 个进行中</translation>
+    </message>
+    <message>
+        <source>{n} queued</source>
+        <translation>{n} 个排队</translation>
+    </message>
+    <message>
+        <source>{n} paused</source>
+        <translation>{n} 个暂停</translation>
+    </message>
+    <message>
+        <source>{n} failed</source>
+        <translation>{n} 个失败</translation>
+    </message>
+    <message>
+        <source>⚠ 1 error</source>
+        <translation>⚠ 1 个错误</translation>
+    </message>
+    <message>
+        <source>⚠ %n errors</source>
+        <translation>⚠ %n 个错误</translation>
+    </message>
+    <message>
+        <source>No errors</source>
+        <translation>没有错误</translation>
+    </message>
+    <message>
+        <source>Every failure, its cause and its fix ({keys})</source>
+        <translation>所有失败及其原因和解决办法（{keys}）</translation>
     </message>
 </context>
 <context>
@@ -1677,6 +3871,50 @@ Its files leave the index; nothing is deleted.</source>
     <message>
         <source>Speed · all downloads</source>
         <translation>速度 · 全部下载</translation>
+    </message>
+</context>
+<context>
+    <name>TaskFilesModel</name>
+    <message>
+        <source>File</source>
+        <extracomment>Done as a fraction 0…1 (progress column). The file&apos;s state as text (``pending``, ``downloading``, ``completed``…).</extracomment>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>校验中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Already there</source>
+        <translation>已存在</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
     </message>
 </context>
 <context>
@@ -1777,6 +4015,87 @@ Its files leave the index; nothing is deleted.</source>
     <message>
         <source>Error: {error}</source>
         <translation>错误：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Toast</name>
+    <message>
+        <source>Details</source>
+        <extracomment>The toast closed (by its timer, its button, or the host). The &quot;Details&quot; button was pressed.</extracomment>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Error details</source>
+        <extracomment>Every toast shown so far as (kind, title, message) — for tests and the log view.</extracomment>
+        <translation>错误详情</translation>
+    </message>
+</context>
+<context>
+    <name>TokenInput</name>
+    <message>
+        <source>hf_…  (paste a token from huggingface.co/settings/tokens)</source>
+        <extracomment>The token to check (stripped, never empty). The token to validate and store.</extracomment>
+        <translation>hf_…  （粘贴来自 huggingface.co/settings/tokens 的令牌）</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Show or hide the token</source>
+        <translation>显示或隐藏令牌</translation>
+    </message>
+    <message>
+        <source>Validate</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Validate the token, then store it in the keyring</source>
+        <translation>验证令牌，然后保存到密钥环</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Checking with the Hub…</source>
+        <translation>正在向 Hub 核实…</translation>
+    </message>
+</context>
+<context>
+    <name>Tray</name>
+    <message>
+        <source>HF Download Suite</source>
+        <translation>HF Download Suite</translation>
+    </message>
+    <message>
+        <source>Show window</source>
+        <extracomment>Every notice (title, text), whether or not a tray shows it.</extracomment>
+        <translation>显示窗口</translation>
+    </message>
+    <message>
+        <source>, {n} queued</source>
+        <translation>，{n} 个排队</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>正在开始</translation>
+    </message>
+    <message>
+        <source>HF Download Suite — {active} downloading, {percent}, {rate}</source>
+        <translation>HF Download Suite — {active} 个下载中，{percent}，{rate}</translation>
+    </message>
+    <message>
+        <source>HF Download Suite — idle</source>
+        <translation>HF Download Suite — 空闲</translation>
     </message>
 </context>
 </TS>

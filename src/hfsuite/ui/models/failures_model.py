@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -45,22 +46,26 @@ from hfsuite.app.failures import (
     repo_url,
 )
 from hfsuite.core.events import Event, FileFailed
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.formatting import local_time
 from hfsuite.ui.theme import ThemeColors
 
 if TYPE_CHECKING:
     from hfsuite.ui.context import UiContext
 
+translate = QCoreApplication.translate
+
 _Index = QModelIndex | QPersistentModelIndex
 FAILURE_ROLE = Qt.ItemDataRole.UserRole + 1
 """The :class:`Failure` of a row."""
 
+# English (code compares them); shown through translate("FailuresModel", …).
 KIND_TEXT = {
-    FailureKind.TASK: "Download",
-    FailureKind.FILE: "File",
-    FailureKind.SCAN: "Scan",
-    FailureKind.RESOLVE: "Lookup",
-    FailureKind.OTHER: "Other",
+    FailureKind.TASK: QT_TRANSLATE_NOOP("FailuresModel", "Download"),
+    FailureKind.FILE: QT_TRANSLATE_NOOP("FailuresModel", "File"),
+    FailureKind.SCAN: QT_TRANSLATE_NOOP("FailuresModel", "Scan"),
+    FailureKind.RESOLVE: QT_TRANSLATE_NOOP("FailuresModel", "Lookup"),
+    FailureKind.OTHER: QT_TRANSLATE_NOOP("FailuresModel", "Other"),
 }
 
 
@@ -108,7 +113,13 @@ class FailureLog(QObject):
             elif isinstance(event, TaskRemoved) and event.task_id is not None:
                 self._resolved.add(event.task_id)
             elif isinstance(event, FileFailed):
-                name, url = self._names.get(event.task_id or -1, (f"task {event.task_id}", None))
+                name, url = self._names.get(
+                    event.task_id or -1,
+                    (
+                        translate("FailuresModel", "task {id}").format(id=event.task_id),
+                        None,
+                    ),
+                )
                 self._pending.append(
                     failure_of_file(
                         event.task_id, name, event.path, event.message, time.time(), url
@@ -196,7 +207,12 @@ class Column(IntEnum):
     MESSAGE = 3
 
 
-HEADERS = {Column.TIME: "When", Column.KIND: "Kind", Column.WHAT: "What", Column.MESSAGE: "Message"}
+HEADERS = {
+    Column.TIME: QT_TRANSLATE_NOOP("FailuresModel", "When"),
+    Column.KIND: QT_TRANSLATE_NOOP("FailuresModel", "Kind"),
+    Column.WHAT: QT_TRANSLATE_NOOP("FailuresModel", "What"),
+    Column.MESSAGE: QT_TRANSLATE_NOOP("FailuresModel", "Message"),
+}
 
 
 class FailuresModel(QAbstractTableModel):
@@ -228,7 +244,7 @@ class FailuresModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[Column(section)]
+            return translate("FailuresModel", HEADERS[Column(section)])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -242,7 +258,7 @@ class FailuresModel(QAbstractTableModel):
             if column is Column.TIME:
                 return local_time(failure.time)
             if column is Column.KIND:
-                return KIND_TEXT[failure.kind]
+                return translate("FailuresModel", KIND_TEXT[failure.kind])
             if column is Column.WHAT:
                 return failure.what
             return failure.message

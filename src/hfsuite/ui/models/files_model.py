@@ -9,13 +9,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from hfsuite.app.hub.catalog import FileEntry
 from hfsuite.core.units import format_bytes
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
+
+translate = QCoreApplication.translate
 
 _Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("File", "Size", "Storage")
+# English (shown through translate("RepoFilesModel", …)).
+COLUMNS = (
+    QT_TRANSLATE_NOOP("RepoFilesModel", "File"),
+    QT_TRANSLATE_NOOP("RepoFilesModel", "Size"),
+    QT_TRANSLATE_NOOP("RepoFilesModel", "Storage"),
+)
 
 
 class RepoFilesModel(QAbstractTableModel):
@@ -82,7 +97,7 @@ class RepoFilesModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return translate("RepoFilesModel", COLUMNS[section])
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole:
             side = Qt.AlignmentFlag.AlignRight if section == 1 else Qt.AlignmentFlag.AlignLeft
             return int(side | Qt.AlignmentFlag.AlignVCenter)
@@ -110,7 +125,8 @@ class RepoFilesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{f.path}\n{f.size:,} bytes" + (f"\nsha256 {f.sha256}" if f.sha256 else "")
+            size = translate("RepoFilesModel", "{size} bytes").format(size=f"{f.size:,}")
+            return f"{f.path}\n{size}" + (f"\nsha256 {f.sha256}" if f.sha256 else "")
         if role == Qt.ItemDataRole.UserRole:
             return f.size if col == 1 else f.path
         return None

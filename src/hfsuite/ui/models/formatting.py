@@ -5,6 +5,10 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
+from PySide6.QtCore import QCoreApplication
+
+translate = QCoreApplication.translate
+
 
 def compact_count(n: int) -> str:
     """``1234`` → ``1.2k``, ``2_500_000`` → ``2.5M`` (download and like counters)."""
@@ -35,15 +39,20 @@ def relative_time(ts: float | None, now: float | None = None) -> str:
         return "—"
     delta = (time.time() if now is None else now) - ts
     if delta < 60:
-        return "just now"
-    for seconds, unit in ((86400, "day"), (3600, "hour"), (60, "min")):
-        if delta >= seconds:
-            count = int(delta // seconds)
-            if unit == "day" and count > 30:
-                return "on " + datetime.fromtimestamp(ts).strftime("%Y-%m-%d")
-            plural = "s" if count != 1 and unit != "min" else ""
-            return f"{count} {unit}{plural} ago"
-    return "just now"
+        return translate("Formatting", "just now")
+    days, hours, minutes = int(delta // 86400), int(delta // 3600), int(delta // 60)
+    if days > 30:
+        day = datetime.fromtimestamp(ts).strftime("%Y-%m-%d")
+        return translate("Formatting", "on {date}").format(date=day)
+    if days:
+        if days == 1:
+            return translate("Formatting", "1 day ago")
+        return translate("Formatting", "%n days ago", None, days)
+    if hours:
+        if hours == 1:
+            return translate("Formatting", "1 hour ago")
+        return translate("Formatting", "%n hours ago", None, hours)
+    return translate("Formatting", "%n min ago", None, minutes)
 
 
 def local_time(ts: float | None) -> str:

@@ -20,17 +20,26 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 
 from hfsuite.app.profiles import Profile
 from hfsuite.app.tools import DetectedTool
 from hfsuite.core.destination import DestinationKind
 from hfsuite.core.units import format_rate
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.icons import icon
 from hfsuite.ui.tabs.profiles_icons import tool_icon
 from hfsuite.ui.theme import ThemeColors
 from hfsuite.ui.widgets.path_selector import contract_home
+
+translate = QCoreApplication.translate
 
 _Index = QModelIndex | QPersistentModelIndex
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -86,7 +95,12 @@ class ToolsModel(QStandardItemModel):
 
     def __init__(self) -> None:
         super().__init__(0, 2)
-        self.setHorizontalHeaderLabels(["Tool / kind / folder", "Version · where · state"])
+        self.setHorizontalHeaderLabels(
+            [
+                translate("ProfilesModel", "Tool / kind / folder"),
+                translate("ProfilesModel", "Version · where · state"),
+            ]
+        )
         self.tools: list[DetectedTool] = []
 
     def show(self, snapshot: ProfilesSnapshot, colors: ThemeColors) -> None:
@@ -99,15 +113,24 @@ class ToolsModel(QStandardItemModel):
             name = QStandardItem(tool_icon(tool.kind), tool.display_name)
             if tool.name != tool.kind:
                 name.setText(f"{tool.display_name} ({tool.name})")
-            name.setToolTip(
-                "\n".join([f"{tool.display_name}, named {tool.name}", *tool.notes])
-                if tool.notes
-                else f"{tool.display_name}, named {tool.name} (--to {tool.name}:KIND)"
+            named = translate("ProfilesModel", "{tool}, named {name}").format(
+                tool=tool.display_name, name=tool.name
             )
-            version = tool.version or "version unknown"
+            name.setToolTip(
+                "\n".join([named, *tool.notes])
+                if tool.notes
+                else translate("ProfilesModel", "{tool}, named {name} (--to {name}:KIND)").format(
+                    tool=tool.display_name, name=tool.name
+                )
+            )
+            version = tool.version or translate("ProfilesModel", "version unknown")
             state = QStandardItem(f"{version} · {contract_home(str(tool.root))}")
             state.setToolTip(
-                f"{tool.root}" + (f" ({tool.variant} install)" if tool.variant else "")
+                translate("ProfilesModel", "{root} ({variant} install)").format(
+                    root=tool.root, variant=tool.variant
+                )
+                if tool.variant
+                else str(tool.root)
             )
             for item in (name, state):
                 item.setData(tool, TOOL_ROLE)
@@ -117,12 +140,19 @@ class ToolsModel(QStandardItemModel):
                 default = tool.default_folder.get(kind)
                 kind_item = QStandardItem(kind)
                 kind_state = QStandardItem(
-                    f"{tool.name}:{kind}" if default is not None else "read only"
+                    f"{tool.name}:{kind}"
+                    if default is not None
+                    else translate("ProfilesModel", "read only")
                 )
                 kind_state.setToolTip(
-                    f"Download here with --to {tool.name}:{kind}"
+                    translate("ProfilesModel", "Download here with --to {target}").format(
+                        target=f"{tool.name}:{kind}"
+                    )
                     if default is not None
-                    else "The tool reads this kind from here; downloads do not go here"
+                    else translate(
+                        "ProfilesModel",
+                        "The tool reads this kind from here; downloads do not go here",
+                    )
                 )
                 kind_state.setForeground(muted)
                 kind_row = [kind_item, kind_state]
@@ -135,9 +165,13 @@ class ToolsModel(QStandardItemModel):
                         item.setData(default, PATH_ROLE)
                 for folder in tool.folders[kind]:
                     exists = folder in snapshot.existing
-                    text = "✓ exists" if exists else "✗ missing"
+                    text = (
+                        translate("ProfilesModel", "✓ exists")
+                        if exists
+                        else translate("ProfilesModel", "✗ missing")
+                    )
                     if folder == default:
-                        text += " · downloads go here"
+                        text += " · " + translate("ProfilesModel", "downloads go here")
                     folder_state = QStandardItem(text)
                     folder_state.setForeground(success if exists else danger)
                     folder_name = QStandardItem(
@@ -180,12 +214,13 @@ class ProfileColumn(IntEnum):
     ORIGIN = 4
 
 
+# English; shown through translate("ProfilesModel", …).
 PROFILE_HEADERS = {
-    ProfileColumn.NAME: "Name",
-    ProfileColumn.DESTINATION: "Destination",
-    ProfileColumn.FOLDER: "Folder",
-    ProfileColumn.DEFAULTS: "Defaults",
-    ProfileColumn.ORIGIN: "Made by",
+    ProfileColumn.NAME: QT_TRANSLATE_NOOP("ProfilesModel", "Name"),
+    ProfileColumn.DESTINATION: QT_TRANSLATE_NOOP("ProfilesModel", "Destination"),
+    ProfileColumn.FOLDER: QT_TRANSLATE_NOOP("ProfilesModel", "Folder"),
+    ProfileColumn.DEFAULTS: QT_TRANSLATE_NOOP("ProfilesModel", "Defaults"),
+    ProfileColumn.ORIGIN: QT_TRANSLATE_NOOP("ProfilesModel", "Made by"),
 }
 
 
@@ -193,7 +228,9 @@ def destination_text(profile: Profile) -> str:
     """``comfyui:loras`` (as ``--to`` names it), ``folder`` or ``HF cache``."""
     if profile.target is not None:
         return f"{profile.target.tool}:{profile.target.model_kind}"
-    return "HF cache" if profile.kind is DestinationKind.HF_CACHE else "folder"
+    if profile.kind is DestinationKind.HF_CACHE:
+        return translate("ProfilesModel", "HF cache")
+    return translate("ProfilesModel", "folder")
 
 
 def defaults_text(profile: Profile) -> str:
@@ -201,11 +238,15 @@ def defaults_text(profile: Profile) -> str:
     d = profile.defaults
     parts = []
     if d.include:
-        parts.append("only " + ", ".join(d.include))
+        parts.append(
+            translate("ProfilesModel", "only {patterns}").format(patterns=", ".join(d.include))
+        )
     if d.exclude:
-        parts.append("not " + ", ".join(d.exclude))
+        parts.append(
+            translate("ProfilesModel", "not {patterns}").format(patterns=", ".join(d.exclude))
+        )
     if d.connections:
-        parts.append(f"{d.connections} connections")
+        parts.append(translate("ProfilesModel", "{n} connections").format(n=d.connections))
     if d.limit_bps:
         parts.append(f"≤ {format_rate(d.limit_bps)}")
     return " · ".join(parts) or "—"
@@ -242,7 +283,7 @@ class ProfilesModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return PROFILE_HEADERS[ProfileColumn(section)]
+            return translate("ProfilesModel", PROFILE_HEADERS[ProfileColumn(section)])
         return None
 
     def _exists(self, profile: Profile) -> bool:
@@ -265,10 +306,17 @@ class ProfilesModel(QAbstractTableModel):
                 return destination_text(profile)
             if column is ProfileColumn.FOLDER:
                 folder = profile.path / profile.subfolder if profile.subfolder else profile.path
-                return contract_home(str(folder)) + ("" if self._exists(profile) else "  (missing)")
+                missing = (
+                    "" if self._exists(profile) else "  " + translate("ProfilesModel", "(missing)")
+                )
+                return contract_home(str(folder)) + missing
             if column is ProfileColumn.DEFAULTS:
                 return defaults_text(profile)
-            return "detection" if profile.detected else "you"
+            return (
+                translate("ProfilesModel", "detection")
+                if profile.detected
+                else translate("ProfilesModel", "you")
+            )
         if role == Qt.ItemDataRole.ToolTipRole:
             return profile.where()
         if role == Qt.ItemDataRole.DecorationRole and column is ProfileColumn.NAME:

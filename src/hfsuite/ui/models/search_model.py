@@ -21,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -35,6 +36,8 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from hfsuite.app.hub.catalog import SearchHit, SearchPage
 from hfsuite.ui.models.formatting import compact_count, parse_iso, relative_time
 from hfsuite.ui.theme import colors_for
+
+translate = QCoreApplication.translate
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 """The :class:`SearchHit` of a row."""
@@ -117,7 +120,9 @@ class SearchResultsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return ", ".join(hit.tags) or hit.id
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{hit.id}, {hit.downloads} downloads, {hit.likes} likes"
+            return translate("SearchModel", "{id}, {downloads} downloads, {likes} likes").format(
+                id=hit.id, downloads=hit.downloads, likes=hit.likes
+            )
         return None
 
     def canFetchMore(self, parent: _Index) -> bool:
@@ -231,9 +236,9 @@ class ModelCardDelegate(QStyledItemDelegate):
         y = top.bottom() + 6
         badges = []
         if hit.gated:
-            badges.append("gated")
+            badges.append(translate("SearchModel", "gated"))
         if hit.private:
-            badges.append("private")
+            badges.append(translate("SearchModel", "private"))
         badge_text = " · ".join(badges)
         badge_w = sfm.horizontalAdvance(badge_text) + 16 if badge_text else 0
         x = inner.left()
@@ -264,7 +269,9 @@ class ModelCardDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(inner.left(), y + pill_h + 4, inner.width(), sfm.height()),
             Qt.AlignmentFlag.AlignVCenter,
-            f"Updated {updated}" if updated != "—" else "",
+            translate("SearchModel", "Updated {when}").format(when=updated)
+            if updated != "—"
+            else "",
         )
         painter.restore()
 

@@ -10,13 +10,22 @@ import enum
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from hfsuite.core.units import format_bytes
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from hfsuite.app.queue.manager import TaskFileRecord
     from hfsuite.core.events import FileProgress
+
+translate = QCoreApplication.translate
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -39,14 +48,20 @@ class FileColumn(enum.IntEnum):
     """Pending, downloading, completed…"""
 
 
-_HEADERS = ("File", "Size", "Progress", "State")
+# English (shown through translate("TaskFilesModel", …)).
+_HEADERS = (
+    QT_TRANSLATE_NOOP("TaskFilesModel", "File"),
+    QT_TRANSLATE_NOOP("TaskFilesModel", "Size"),
+    QT_TRANSLATE_NOOP("TaskFilesModel", "Progress"),
+    QT_TRANSLATE_NOOP("TaskFilesModel", "State"),
+)
 _STATE_TEXT = {
-    "pending": "Waiting",
-    "downloading": "Downloading",
-    "verifying": "Verifying",
-    "completed": "Done",
-    "skipped": "Already there",
-    "failed": "Failed",
+    "pending": QT_TRANSLATE_NOOP("TaskFilesModel", "Waiting"),
+    "downloading": QT_TRANSLATE_NOOP("TaskFilesModel", "Downloading"),
+    "verifying": QT_TRANSLATE_NOOP("TaskFilesModel", "Verifying"),
+    "completed": QT_TRANSLATE_NOOP("TaskFilesModel", "Done"),
+    "skipped": QT_TRANSLATE_NOOP("TaskFilesModel", "Already there"),
+    "failed": QT_TRANSLATE_NOOP("TaskFilesModel", "Failed"),
 }
 
 
@@ -69,7 +84,7 @@ class TaskFilesModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
+            return translate("TaskFilesModel", _HEADERS[section])
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -86,7 +101,12 @@ class TaskFilesModel(QAbstractTableModel):
                 fraction = self.fraction(index.row())
                 return f"{100 * fraction:.0f}%"
             if column == FileColumn.STATE:
-                return _STATE_TEXT.get(self.state(index.row()), self.state(index.row()))
+                state = self.state(index.row())
+                return (
+                    translate("TaskFilesModel", _STATE_TEXT[state])
+                    if state in _STATE_TEXT
+                    else state
+                )
         if role == FileFractionRole:
             return self.fraction(index.row())
         if role == FileStateRole:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.tabs.base import BuiltTab
 
 if TYPE_CHECKING:
@@ -83,15 +84,16 @@ def _settings(ctx: UiContext) -> BuiltTab:
     return BuiltTab(tab, tab)
 
 
-#: The tabs, in the order shown (Ctrl+1 … Ctrl+n follow it). Add one line per tab.
+#: The tabs, in the order shown (Ctrl+1 … Ctrl+n follow it). Add one line per tab. Titles are
+#: English (shown through translate("MainWindow", title) by the main window).
 TABS: list[TabEntry] = [
-    TabEntry("downloads", "Downloads", _downloads),
-    TabEntry("browse", "Browse", _browse),
-    TabEntry("history", "History", _history),
-    TabEntry("library", "Local models", _library),
-    TabEntry("profiles", "Profiles", _profiles),
-    TabEntry("comfyui", "ComfyUI", _comfyui),
-    TabEntry("settings", "Settings", _settings),
+    TabEntry("downloads", QT_TRANSLATE_NOOP("MainWindow", "Downloads"), _downloads),
+    TabEntry("browse", QT_TRANSLATE_NOOP("MainWindow", "Browse"), _browse),
+    TabEntry("history", QT_TRANSLATE_NOOP("MainWindow", "History"), _history),
+    TabEntry("library", QT_TRANSLATE_NOOP("MainWindow", "Local models"), _library),
+    TabEntry("profiles", QT_TRANSLATE_NOOP("MainWindow", "Profiles"), _profiles),
+    TabEntry("comfyui", QT_TRANSLATE_NOOP("MainWindow", "ComfyUI"), _comfyui),
+    TabEntry("settings", QT_TRANSLATE_NOOP("MainWindow", "Settings"), _settings),
 ]
 
 

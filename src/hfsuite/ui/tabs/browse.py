@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QItemSelection, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,7 +38,9 @@ from PySide6.QtWidgets import (
 
 from hfsuite.app.hub import catalog
 from hfsuite.app.hub.catalog import RepoDetails, SearchPage
+from hfsuite.ui import shortcuts
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.models.search_model import ModelCardDelegate, SearchResultsModel
 from hfsuite.ui.tabs.browse_repo import RepoPane, error_text
 from hfsuite.ui.widgets._status import set_status
@@ -46,6 +48,8 @@ from hfsuite.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
+
+translate = QCoreApplication.translate
 
 TASKS = (
     "text-generation",
@@ -79,11 +83,11 @@ LIBRARIES = (
     "open_clip",
     "lerobot",
 )
-SORTS = (
-    ("downloads", "Most downloads"),
-    ("likes", "Most likes"),
-    ("trending", "Trending"),
-    ("updated", "Recently updated"),
+SORTS = (  # labels in English, shown through translate("BrowseTab", …)
+    ("downloads", QT_TRANSLATE_NOOP("BrowseTab", "Most downloads")),
+    ("likes", QT_TRANSLATE_NOOP("BrowseTab", "Most likes")),
+    ("trending", QT_TRANSLATE_NOOP("BrowseTab", "Trending")),
+    ("updated", QT_TRANSLATE_NOOP("BrowseTab", "Recently updated")),
 )
 PAGE_SIZE = 30
 
@@ -186,23 +190,27 @@ class BrowseTab(QWidget):
     # --- building -------------------------------------------------------------------------
     def _build_search_row(self) -> None:
         self.search_bar = SearchBar(self)
-        self.search_bar.setPlaceholderText("Search models on the Hub…  (Ctrl+F)")
+        self.search_bar.setPlaceholderText(
+            translate("BrowseTab", "Search models on the Hub…  ({keys})").format(
+                keys=shortcuts.native_text("search")
+            )
+        )
         self.search_bar.search_requested.connect(lambda _text: self.search())
-        self.task_combo = _FilterCombo("Any task", TASKS, self)
-        self.library_combo = _FilterCombo("Any library", LIBRARIES, self)
+        self.task_combo = _FilterCombo(translate("BrowseTab", "Any task"), TASKS, self)
+        self.library_combo = _FilterCombo(translate("BrowseTab", "Any library"), LIBRARIES, self)
         for combo in (self.task_combo, self.library_combo):
             combo.activated.connect(lambda _i: self.search())
             line_edit = combo.lineEdit()
             if line_edit is not None:
                 line_edit.editingFinished.connect(self._filters_edited)
         self.author_edit = QLineEdit(self)
-        self.author_edit.setPlaceholderText("Author or org")
+        self.author_edit.setPlaceholderText(translate("BrowseTab", "Author or org"))
         self.author_edit.setClearButtonEnabled(True)
         self.author_edit.setMaximumWidth(170)
         self.author_edit.editingFinished.connect(self._filters_edited)
         self.sort_combo = QComboBox(self)
         for key, label in SORTS:
-            self.sort_combo.addItem(label, key)
+            self.sort_combo.addItem(translate("BrowseTab", label), key)
         self.sort_combo.activated.connect(lambda _i: self.search())
         row = QHBoxLayout()
         row.setSpacing(8)
@@ -297,7 +305,7 @@ class BrowseTab(QWidget):
         if params.query:
             self.search_bar.remember(params.query)
             self._settings_store.setValue("browse/history", self.search_bar.history)
-        set_status(self.results_status, "busy", "Searching…")
+        set_status(self.results_status, "busy", translate("BrowseTab", "Searching…"))
         suite = self.ctx.suite
 
         def work() -> SearchPage:
@@ -323,25 +331,33 @@ class BrowseTab(QWidget):
                 return
             self._ready = True
             self.results.clear()
-            set_status(self.results_status, "error", f"Search failed: {error_text(error)}")
+            failure = translate("BrowseTab", "Search failed: {error}").format(
+                error=error_text(error)
+            )
+            set_status(self.results_status, "error", failure)
             self.ctx.show_error(error)
 
         self.ctx.run_async(work, done, failed)
 
     def _show_count(self, page: SearchPage) -> None:
         count = self.results.rowCount()
-        more = " · scroll for more" if self.results.has_more else ""
+        more = " · " + translate("BrowseTab", "scroll for more") if self.results.has_more else ""
         note = f" · {page.freshness.note}" if page.freshness.note else ""
         if count == 0:
-            set_status(self.results_status, "note", "No models match. Try fewer filters.")
+            empty = translate("BrowseTab", "No models match. Try fewer filters.")
+            set_status(self.results_status, "note", empty)
         else:
-            noun = "model" if count == 1 else "models"
-            set_status(self.results_status, "note", f"{count} {noun}{more}{note}")
+            found = (
+                translate("BrowseTab", "1 model")
+                if count == 1
+                else translate("BrowseTab", "%n models", None, count)
+            )
+            set_status(self.results_status, "note", f"{found}{more}{note}")
 
     def _load_more(self, cursor: str) -> None:
         seq = self._search_seq
         suite = self.ctx.suite
-        set_status(self.results_status, "busy", "Loading more…")
+        set_status(self.results_status, "busy", translate("BrowseTab", "Loading more…"))
 
         def done(page: SearchPage) -> None:
             if seq == self._search_seq:
@@ -351,7 +367,9 @@ class BrowseTab(QWidget):
         def failed(error: BaseException) -> None:
             if seq == self._search_seq:
                 self.results.page_failed()
-                failure = f"More results failed: {error_text(error)}"
+                failure = translate("BrowseTab", "More results failed: {error}").format(
+                    error=error_text(error)
+                )
                 set_status(self.results_status, "error", failure)
 
         self.ctx.run_async(lambda: catalog.search(suite, cursor=cursor), done, failed)

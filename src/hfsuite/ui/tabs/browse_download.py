@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
@@ -34,6 +34,8 @@ from hfsuite.ui.models.files_model import RepoFilesModel
 from hfsuite.ui.widgets import target_combo
 from hfsuite.ui.widgets._status import status_color
 from hfsuite.ui.widgets.path_selector import PathSelector
+
+translate = QCoreApplication.translate
 
 
 class DownloadBar(QWidget):
@@ -58,21 +60,28 @@ class DownloadBar(QWidget):
 
         self.selection_label = QLabel(self)
         self.layout_combo = QComboBox(self)
-        self.layout_combo.addItem("HF cache", DestinationKind.HF_CACHE)
-        self.layout_combo.addItem("Plain folder", DestinationKind.FOLDER)
+        self.layout_combo.addItem(translate("DownloadBar", "HF cache"), DestinationKind.HF_CACHE)
+        self.layout_combo.addItem(translate("DownloadBar", "Plain folder"), DestinationKind.FOLDER)
         self.layout_combo.setToolTip(
-            "HF cache: transformers/diffusers find the files.\n"
-            "Plain folder: a local-dir copy (ComfyUI, LM Studio…)."
+            translate(
+                "DownloadBar",
+                "HF cache: transformers/diffusers find the files.\n"
+                "Plain folder: a local-dir copy (ComfyUI, LM Studio…).",
+            )
         )
         self.layout_combo.currentIndexChanged.connect(self._layout_changed)
         self.choices_loaded = False
         ctx.run_async(lambda: download_choices(ctx.suite), self._add_choices, self._no_choices)
-        self.dest_selector = PathSelector(self, dialog_title="Download to…")
+        self.dest_selector = PathSelector(
+            self, dialog_title=translate("DownloadBar", "Download to…")
+        )
         self.dest_selector.path_changed.connect(self._dest_edited)
-        self.download_selected_button = QPushButton("Download selected", self)
+        self.download_selected_button = QPushButton(
+            translate("DownloadBar", "Download selected"), self
+        )
         self.download_selected_button.setDefault(True)
         self.download_selected_button.clicked.connect(self.download_selected)
-        self.download_all_button = QPushButton("Download all", self)
+        self.download_all_button = QPushButton(translate("DownloadBar", "Download all"), self)
         self.download_all_button.clicked.connect(self.download_all)
         for button in (self.download_selected_button, self.download_all_button):
             bold = button.font()
@@ -109,10 +118,13 @@ class DownloadBar(QWidget):
             self.selection_label.setText("")
         else:
             everything = format_bytes(self.files_model.total_size())
+            selected = translate("DownloadBar", "{count} of {total} files selected").format(
+                count=count, total=total
+            )
+            all_files = translate("DownloadBar", "(all files: {size})").format(size=everything)
             self.selection_label.setText(
-                f"{count} of {total} files selected · <b>{format_bytes(size)}</b>"
-                f" <span style='color:{status_color(self, 'note').name()}'>"
-                f"(all files: {everything})</span>"
+                f"{selected} · <b>{format_bytes(size)}</b>"
+                f" <span style='color:{status_color(self, 'note').name()}'>{all_files}</span>"
             )
         self.download_selected_button.setEnabled(self._details is not None and count > 0)
 
@@ -202,12 +214,24 @@ class DownloadBar(QWidget):
         if paths:
             chosen = {f.path: f.size for f in details.files}
             size = sum(chosen.get(p, 0) for p in paths)
-            what = f"{len(paths)} file{'s' if len(paths) != 1 else ''}, {format_bytes(size)}"
+            count = len(paths)
+            files = (
+                translate("DownloadBar", "1 file")
+                if count == 1
+                else translate("DownloadBar", "%n files", None, count)
+            )
+            what = f"{files}, {format_bytes(size)}"
         else:
-            what = f"all {len(details.files)} files, {format_bytes(self.files_model.total_size())}"
+            count = len(details.files)
+            files = translate("DownloadBar", "all %n files", None, count)
+            what = f"{files}, {format_bytes(self.files_model.total_size())}"
 
         def done(ids: list[int]) -> None:
-            self.ctx.notify(f"Queued {details.id} ({what}) → {destination.path}")
+            self.ctx.notify(
+                translate("DownloadBar", "Queued {repo} ({what}) → {path}").format(
+                    repo=details.id, what=what, path=destination.path
+                )
+            )
             self.tasks_queued.emit(ids)
 
         def work() -> list[int]:

@@ -18,7 +18,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -44,6 +44,8 @@ from hfsuite.ui.models.formatting import compact_count, parse_iso, relative_time
 from hfsuite.ui.tabs.browse_download import DownloadBar
 from hfsuite.ui.widgets._status import set_status, status_color
 
+translate = QCoreApplication.translate
+
 #: Index of the Files tab in :attr:`RepoPane.detail_tabs`.
 FILES_TAB = 1
 _FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.DOTALL)
@@ -61,8 +63,9 @@ def _web_view_class() -> type | None:
 def card_markdown(markdown: str | None) -> str:
     """The model card's Markdown without its YAML front matter (shown as the license etc.)."""
     if not markdown:
-        return "*This repository has no model card.*"
-    return _FRONT_MATTER.sub("", markdown, count=1).strip() or "*The model card is empty.*"
+        return translate("RepoPane", "*This repository has no model card.*")
+    stripped = _FRONT_MATTER.sub("", markdown, count=1).strip()
+    return stripped or translate("RepoPane", "*The model card is empty.*")
 
 
 def error_text(error: BaseException) -> str:
@@ -98,7 +101,8 @@ class RepoPane(QStackedWidget):
         self.files_model = RepoFilesModel(self)
 
         self.empty_label = QLabel(
-            "Select a model to read its card, pick files and download them.", self
+            translate("RepoPane", "Select a model to read its card, pick files and download them."),
+            self,
         )
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
@@ -126,13 +130,13 @@ class RepoPane(QStackedWidget):
 
         self.detail_tabs = QTabWidget(pane)
         self.detail_tabs.setDocumentMode(True)
-        self.detail_tabs.addTab(self.card_view, "Model card")
-        self.detail_tabs.addTab(self._build_files_page(pane), "Files")
+        self.detail_tabs.addTab(self.card_view, translate("RepoPane", "Model card"))
+        self.detail_tabs.addTab(self._build_files_page(pane), translate("RepoPane", "Files"))
         self.web_view: QWidget | None = None
         web_cls = _web_view_class()
         if web_cls is not None:
             self.web_view = web_cls(pane)
-            self.detail_tabs.addTab(self.web_view, "Web page")
+            self.detail_tabs.addTab(self.web_view, translate("RepoPane", "Web page"))
             self.detail_tabs.currentChanged.connect(self._maybe_load_web)
 
         self.download_bar = DownloadBar(ctx, self.files_model, pane)
@@ -164,9 +168,9 @@ class RepoPane(QStackedWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setHighlightSections(False)
         self.files_view.setFrameShape(QFrame.Shape.NoFrame)
-        self.select_all_button = QPushButton("Select all", page)
+        self.select_all_button = QPushButton(translate("RepoPane", "Select all"), page)
         self.select_all_button.clicked.connect(lambda: self.files_model.set_all_checked(True))
-        self.select_none_button = QPushButton("Select none", page)
+        self.select_none_button = QPushButton(translate("RepoPane", "Select none"), page)
         self.select_none_button.clicked.connect(lambda: self.files_model.set_all_checked(False))
         buttons = QHBoxLayout()
         buttons.setContentsMargins(6, 6, 6, 0)
@@ -195,7 +199,7 @@ class RepoPane(QStackedWidget):
         suite = self.ctx.suite
         self.setCurrentWidget(self._details_pane)
         self.title_label.setText(repo_id)
-        self.meta_label.setText("Loading…")
+        self.meta_label.setText(translate("RepoPane", "Loading…"))
         self.card_view.clear()
         self.files_model.set_files(())
         self.download_bar.set_download_enabled(False)
@@ -229,11 +233,16 @@ class RepoPane(QStackedWidget):
         self.meta_label.show()
         note = d.freshness.note or ""
         if opened.card_error:
-            note = (note + " " if note else "") + f"Model card unavailable: {opened.card_error}"
+            unavailable = translate("RepoPane", "Model card unavailable: {error}").format(
+                error=opened.card_error
+            )
+            note = (note + " " if note else "") + unavailable
         set_status(self.note_label, "note", note)
         self.card_view.setMarkdown(card_markdown(opened.markdown))
         self.files_model.set_files(d.files)
-        self.detail_tabs.setTabText(FILES_TAB, f"Files ({len(d.files)})")
+        self.detail_tabs.setTabText(
+            FILES_TAB, translate("RepoPane", "Files ({count})").format(count=len(d.files))
+        )
         self.files_view.resizeColumnToContents(1)
         self.download_bar.show_repo(d)
         if self.web_view is not None and self.detail_tabs.currentWidget() is self.web_view:
@@ -245,26 +254,36 @@ class RepoPane(QStackedWidget):
         warn = status_color(self, "warning").name()
         parts = []
         if d.author:
-            parts.append(f"by <b>{_esc(d.author)}</b>")
-        parts.append(f"license <b>{_esc(d.license or 'unknown')}</b>")
+            parts.append(translate("RepoPane", "by <b>{author}</b>").format(author=_esc(d.author)))
+        license_name = _esc(d.license or translate("RepoPane", "unknown"))
+        parts.append(translate("RepoPane", "license <b>{license}</b>").format(license=license_name))
         if d.gated:
-            how = "manual approval" if d.gated == "manual" else "accept conditions"
-            parts.append(f"<span style='color:{warn}'>gated ({how})</span>")
+            how = (
+                translate("RepoPane", "gated (manual approval)")
+                if d.gated == "manual"
+                else translate("RepoPane", "gated (accept conditions)")
+            )
+            parts.append(f"<span style='color:{warn}'>{how}</span>")
         else:
-            parts.append("not gated")
+            parts.append(translate("RepoPane", "not gated"))
         if d.private:
-            parts.append(f"<span style='color:{warn}'>private</span>")
+            private = translate("RepoPane", "private")
+            parts.append(f"<span style='color:{warn}'>{private}</span>")
         parts.append(f"↓ {compact_count(d.downloads)}")
         parts.append(f"♥ {compact_count(d.likes)}")
-        parts.append(f"updated {relative_time(parse_iso(d.last_modified))}")
+        updated = relative_time(parse_iso(d.last_modified))
+        parts.append(translate("RepoPane", "updated {when}").format(when=updated))
         total = sum(f.size for f in d.files)
-        parts.append(f"{len(d.files)} files, {format_bytes(total)}")
+        files = translate("RepoPane", "{count} files, {size}").format(
+            count=len(d.files), size=format_bytes(total)
+        )
+        parts.append(files)
         tags = [t for t in (d.pipeline_tag, d.library_name) if t]
         line2 = ""
         if tags or d.commit:
             bits = [_esc(t) for t in tags]
             if d.commit:
-                bits.append(f"commit {d.commit[:10]}")
+                bits.append(translate("RepoPane", "commit {commit}").format(commit=d.commit[:10]))
             line2 = f"<br><span style='color:{dim}'>{' · '.join(bits)}</span>"
         return f"<span style='color:{dim}'>{' · '.join(parts)}</span>{line2}"
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from hfsuite.app.profiles import DetectOutcome, Profile, ProfileService
 from hfsuite.app.tools import ToolChange, ToolRegistry
 from hfsuite.ui import shortcuts
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.icons import icon
 from hfsuite.ui.models.profiles_model import (
     PATH_ROLE,
@@ -62,16 +63,19 @@ from hfsuite.ui.widgets.table_setup import setup_table
 if TYPE_CHECKING:
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
-#: The tab's actions: name (in ``shortcuts.SHORTCUTS``), text, icon.
+translate = QCoreApplication.translate
+
+#: The tab's actions: name (in ``shortcuts.SHORTCUTS``), text (English, shown through
+#: translate("ProfilesTab", …)), icon.
 ACTIONS = (
-    ("profile_add", "New profile", "add"),
-    ("profile_edit", "Edit", None),
-    ("profile_remove", "Remove", "remove"),
-    ("profile_detect", "Detect again", "retry"),
-    ("profile_add_tool", "Add tool folder…", "folder"),
-    ("profile_open_folder", "Open folder", "folder"),
-    ("profile_copy_path", "Copy path", "copy"),
-    ("profile_share", "Share folders…", None),
+    ("profile_add", QT_TRANSLATE_NOOP("ProfilesTab", "New profile"), "add"),
+    ("profile_edit", QT_TRANSLATE_NOOP("ProfilesTab", "Edit"), None),
+    ("profile_remove", QT_TRANSLATE_NOOP("ProfilesTab", "Remove"), "remove"),
+    ("profile_detect", QT_TRANSLATE_NOOP("ProfilesTab", "Detect again"), "retry"),
+    ("profile_add_tool", QT_TRANSLATE_NOOP("ProfilesTab", "Add tool folder…"), "folder"),
+    ("profile_open_folder", QT_TRANSLATE_NOOP("ProfilesTab", "Open folder"), "folder"),
+    ("profile_copy_path", QT_TRANSLATE_NOOP("ProfilesTab", "Copy path"), "copy"),
+    ("profile_share", QT_TRANSLATE_NOOP("ProfilesTab", "Share folders…"), None),
 )
 
 
@@ -163,8 +167,9 @@ class ProfilesTab(QWidget):
         self.share_button = QPushButton(share.text(), self)
         self.share_button.setObjectName("button_profile_share")
         self.share_button.setToolTip(
-            "Let one tool use another's model folders, previewed first "
-            f"({shortcuts.native_text('profile_share')})"
+            translate(
+                "ProfilesTab", "Let one tool use another's model folders, previewed first ({keys})"
+            ).format(keys=shortcuts.native_text("profile_share"))
         )
         self.share_button.clicked.connect(share.trigger)
         toolbar.addWidget(self.share_button)
@@ -180,9 +185,9 @@ class ProfilesTab(QWidget):
         self.summary.setObjectName("muted")
         toolbar.addWidget(self.summary)
 
-        self.tools_title = QLabel("Tools on this machine", self)
+        self.tools_title = QLabel(translate("ProfilesTab", "Tools on this machine"), self)
         self.tools_title.setObjectName("title")
-        self.profiles_title = QLabel("Profiles", self)
+        self.profiles_title = QLabel(translate("ProfilesTab", "Profiles"), self)
         self.profiles_title.setObjectName("title")
         self.problems = QLabel(self)
         self.problems.setObjectName("muted")
@@ -193,8 +198,11 @@ class ProfilesTab(QWidget):
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(self.tools_title)
         self.tools_empty = QLabel(
-            "No tool found in the usual places. “Add tool folder…” names an install "
-            "(ComfyUI, AUTOMATIC1111, Forge, SD.Next, InvokeAI, Fooocus, LM Studio…).",
+            translate(
+                "ProfilesTab",
+                "No tool found in the usual places. “Add tool folder…” names an install "
+                "(ComfyUI, AUTOMATIC1111, Forge, SD.Next, InvokeAI, Fooocus, LM Studio…).",
+            ),
             self,
         )
         self.tools_empty.setObjectName("muted")
@@ -208,8 +216,11 @@ class ProfilesTab(QWidget):
         right_box.setContentsMargins(0, 0, 0, 0)
         right_box.addWidget(self.profiles_title)
         self.profiles_empty = QLabel(
-            "No profiles yet. “Detect again” makes one per tool folder; “New profile” makes "
-            "your own (a tool's folder, any folder or the HF cache, with download defaults).",
+            translate(
+                "ProfilesTab",
+                "No profiles yet. “Detect again” makes one per tool folder; “New profile” makes "
+                "your own (a tool's folder, any folder or the HF cache, with download defaults).",
+            ),
             self,
         )
         self.profiles_empty.setObjectName("muted")
@@ -245,10 +256,10 @@ class ProfilesTab(QWidget):
             "profile_share": lambda: self.share_folders(),
         }
         for name, text, _icon in ACTIONS:
-            action = QAction(text, self)
+            action = QAction(translate("ProfilesTab", text), self)
             action.setShortcut(shortcuts.key(name))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(shortcuts.SHORTCUTS[name].description)
+            action.setToolTip(translate("Shortcuts", shortcuts.SHORTCUTS[name].description))
             action.triggered.connect(slots[name])
             self.addAction(action)
             self.actions_by_name[name] = action
@@ -299,7 +310,7 @@ class ProfilesTab(QWidget):
             return
         self._loading = True
         self._load_again = False
-        self.summary.setText("Looking for tools…")
+        self.summary.setText(translate("ProfilesTab", "Looking for tools…"))
         self.busy.show()
         make = self.make_service
 
@@ -331,10 +342,17 @@ class ProfilesTab(QWidget):
         self.profiles_model.show(snapshot, colors)
         self.tree.expandToDepth(0)
         tools, profiles = len(snapshot.tools), len(snapshot.profiles)
-        self.summary.setText(
-            f"{tools} tool{'s' if tools != 1 else ''} · "
-            f"{profiles} profile{'s' if profiles != 1 else ''}"
+        tools_text = (
+            translate("ProfilesTab", "1 tool")
+            if tools == 1
+            else translate("ProfilesTab", "%n tools", None, tools)
         )
+        profiles_text = (
+            translate("ProfilesTab", "1 profile")
+            if profiles == 1
+            else translate("ProfilesTab", "%n profiles", None, profiles)
+        )
+        self.summary.setText(f"{tools_text} · {profiles_text}")
         self.tools_empty.setVisible(not snapshot.tools)
         self.profiles_empty.setVisible(not snapshot.profiles)
         self.problems.setText("\n".join(snapshot.problems))
@@ -402,7 +420,11 @@ class ProfilesTab(QWidget):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
         def saved(stored: Profile) -> None:
-            self.ctx.notify(f"Profile {stored.name} saved: {stored.where()}")
+            self.ctx.notify(
+                translate("ProfilesTab", "Profile {name} saved: {where}").format(
+                    name=stored.name, where=stored.where()
+                )
+            )
             self.reload()
 
         dialog.saved.connect(saved)
@@ -417,14 +439,18 @@ class ProfilesTab(QWidget):
         make, name = self.make_service, profile.name
 
         def done(_: Profile) -> None:
-            self.ctx.notify(f"Profile {name} removed (its folder is untouched).")
+            self.ctx.notify(
+                translate(
+                    "ProfilesTab", "Profile {name} removed (its folder is untouched)."
+                ).format(name=name)
+            )
             self.reload()
 
         self.ctx.run_async(lambda: make().remove(name), done)
 
     def detect_again(self) -> None:
         """Look for tools again and make a profile per tool folder (``profiles detect``)."""
-        self.summary.setText("Detecting tools…")
+        self.summary.setText(translate("ProfilesTab", "Detecting tools…"))
         self.busy.show()
         self.buttons["profile_detect"].setEnabled(False)
         make = self.make_service
@@ -433,9 +459,16 @@ class ProfilesTab(QWidget):
             self.buttons["profile_detect"].setEnabled(True)
             self.last_detect = outcome
             made = sum(1 for status, _ in outcome.results if status in ("created", "updated"))
+            unchanged = len(outcome.results) - made
+            made_text = (
+                translate("ProfilesTab", "1 profile made or updated")
+                if made == 1
+                else translate("ProfilesTab", "%n profiles made or updated", None, made)
+            )
             self.ctx.notify(
-                f"Detection done: {made} profile{'s' if made != 1 else ''} made or updated, "
-                f"{len(outcome.results) - made} unchanged."
+                translate("ProfilesTab", "Detection done: {made}, {unchanged} unchanged.").format(
+                    made=made_text, unchanged=unchanged
+                )
             )
             self.reload()
 
@@ -449,7 +482,9 @@ class ProfilesTab(QWidget):
     def add_tool_folder(self, path: str | Path | None = None) -> None:
         """Add a tool's install folder (``hfsuite tools add PATH``); asks for it without one."""
         if path is None:
-            chosen = QFileDialog.getExistingDirectory(self, "A tool's install folder")
+            chosen = QFileDialog.getExistingDirectory(
+                self, translate("ProfilesTab", "A tool's install folder")
+            )
             if not chosen:
                 return
             path = chosen
@@ -462,9 +497,17 @@ class ProfilesTab(QWidget):
 
         def done(change: ToolChange) -> None:
             if change.changed:
-                self.ctx.notify(f"Added {change.name} at {change.path}.")
+                self.ctx.notify(
+                    translate("ProfilesTab", "Added {name} at {path}.").format(
+                        name=change.name, path=change.path
+                    )
+                )
             else:
-                self.ctx.notify(f"{change.path} was already added as {change.name}.")
+                self.ctx.notify(
+                    translate("ProfilesTab", "{path} was already added as {name}.").format(
+                        name=change.name, path=change.path
+                    )
+                )
             self.reload()
 
         self.ctx.run_async(work, done)
@@ -480,7 +523,7 @@ class ProfilesTab(QWidget):
         folder = self.selected_folder()
         if folder is not None:
             QGuiApplication.clipboard().setText(str(folder))
-            self.ctx.notify(f"Copied {folder}")
+            self.ctx.notify(translate("ProfilesTab", "Copied {path}").format(path=folder))
 
     def share_folders(self) -> Any:
         """Open the Share folders dialog (``hfsuite share``: a preview, then Apply); returns
@@ -488,7 +531,9 @@ class ProfilesTab(QWidget):
         from hfsuite.ui.tabs.profiles_share import ShareDialog
 
         if len(self.snapshot.tools) < 2:
-            self.ctx.notify("Sharing needs two tools; this machine has fewer.")
+            self.ctx.notify(
+                translate("ProfilesTab", "Sharing needs two tools; this machine has fewer.")
+            )
             return None
         dialog = ShareDialog(self.ctx, self.snapshot.tools, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

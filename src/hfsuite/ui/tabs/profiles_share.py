@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,13 +52,16 @@ from hfsuite.app.tools import DetectedTool
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.units import format_bytes
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.tabs.profiles_icons import tool_icon
 from hfsuite.ui.widgets._status import set_status
 
-METHODS = (
-    ("yaml", "ComfyUI reads them (extra_model_paths.yaml)"),
-    ("hardlink", "Hard links in the other tool's folders"),
-    ("symlink", "Symbolic links in the other tool's folders"),
+translate = QCoreApplication.translate
+
+METHODS = (  # labels in English, shown through translate("ShareDialog", …)
+    ("yaml", QT_TRANSLATE_NOOP("ShareDialog", "ComfyUI reads them (extra_model_paths.yaml)")),
+    ("hardlink", QT_TRANSLATE_NOOP("ShareDialog", "Hard links in the other tool's folders")),
+    ("symlink", QT_TRANSLATE_NOOP("ShareDialog", "Symbolic links in the other tool's folders")),
 )
 
 
@@ -71,8 +74,8 @@ def link_preview(plan: LinkPlan) -> str:
         ]
         reason = f"  ({action.reason})" if action.reason else ""
         lines.append(f"{sign} {action.kind}: {action.source} -> {action.target}{reason}")
-    lines += [f"skipped {s}" for s in plan.skipped_kinds]
-    return "\n".join(lines) or "Nothing to link."
+    lines += [translate("ShareDialog", "skipped {kind}").format(kind=s) for s in plan.skipped_kinds]
+    return "\n".join(lines) or translate("ShareDialog", "Nothing to link.")
 
 
 class ShareDialog(QDialog):
@@ -95,7 +98,7 @@ class ShareDialog(QDialog):
         self.tools = [t for t in tools if t.kind != "ollama" or t.folders]
         self.plan: YamlPlan | LinkPlan | None = None
         self.setObjectName("share_dialog")
-        self.setWindowTitle("Share model folders")
+        self.setWindowTitle(translate("ShareDialog", "Share model folders"))
         self.resize(820, 560)
         self.from_combo = QComboBox(self)
         self.to_combo = QComboBox(self)
@@ -112,18 +115,23 @@ class ShareDialog(QDialog):
         self.from_combo.setCurrentIndex(next((i for i in range(len(self.tools)) if i != comfy), 0))
         self.method_combo = QComboBox(self)
         for key, text in METHODS:
-            self.method_combo.addItem(text, key)
+            self.method_combo.addItem(translate("ShareDialog", text), key)
         self.kinds_edit = QLineEdit(self)
-        self.kinds_edit.setPlaceholderText("all kinds  (e.g. loras, checkpoints)")
-        self.preview_button = QPushButton("Preview", self)
+        self.kinds_edit.setPlaceholderText(
+            translate("ShareDialog", "all kinds  (e.g. loras, checkpoints)")
+        )
+        self.preview_button = QPushButton(translate("ShareDialog", "Preview"), self)
         self.preview_button.clicked.connect(self.preview)
         top = QHBoxLayout()
-        for caption, widget in (("From", self.from_combo), ("To", self.to_combo),
-                                ("How", self.method_combo)):  # fmt: skip
+        for caption, widget in (
+            (translate("ShareDialog", "From"), self.from_combo),
+            (translate("ShareDialog", "To"), self.to_combo),
+            (translate("ShareDialog", "How"), self.method_combo),
+        ):
             top.addWidget(QLabel(caption, self))
             top.addWidget(widget, 1)
         second = QHBoxLayout()
-        second.addWidget(QLabel("Kinds", self))
+        second.addWidget(QLabel(translate("ShareDialog", "Kinds"), self))
         second.addWidget(self.kinds_edit, 1)
         second.addWidget(self.preview_button)
         self.preview_box = QPlainTextEdit(self)
@@ -134,7 +142,9 @@ class ShareDialog(QDialog):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.apply_button = self.buttons.addButton("Apply", QDialogButtonBox.ButtonRole.ApplyRole)
+        self.apply_button = self.buttons.addButton(
+            translate("ShareDialog", "Apply"), QDialogButtonBox.ButtonRole.ApplyRole
+        )
         self.apply_button.setObjectName("primary")
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.apply)
@@ -165,7 +175,9 @@ class ShareDialog(QDialog):
     def _stale(self, *_: Any) -> None:
         self.plan = None
         self.apply_button.setEnabled(False)
-        self.summary.setText("Preview first: nothing is written before Apply.")
+        self.summary.setText(
+            translate("ShareDialog", "Preview first: nothing is written before Apply.")
+        )
 
     def choose(self, source: str, target: str, method: str | None = None) -> None:
         """Pick the tools (by name) and the method (tests, keyboard users)."""
@@ -179,12 +191,14 @@ class ShareDialog(QDialog):
         """Plan the share (nothing written) and show it."""
         source, target = self._tool(self.from_combo), self._tool(self.to_combo)
         if source is None or target is None or source.name == target.name:
-            set_status(self.summary, "error", "Choose two different tools.")
+            set_status(
+                self.summary, "error", translate("ShareDialog", "Choose two different tools.")
+            )
             return
         method = str(self.method_combo.currentData())
         kinds_text = self.kinds_edit.text().strip() or None
         self.preview_button.setEnabled(False)
-        set_status(self.summary, "busy", "Planning…")
+        set_status(self.summary, "busy", translate("ShareDialog", "Planning…"))
 
         def work() -> YamlPlan | LinkPlan:
             kinds = parse_kinds(kinds_text, source)
@@ -199,23 +213,48 @@ class ShareDialog(QDialog):
         self.plan = plan
         if isinstance(plan, YamlPlan):
             self.preview_box.setPlainText(plan.diff() or plan.new_text)
-            skipped = f" Skipped: {'; '.join(plan.skipped)}." if plan.skipped else ""
+            skipped = (
+                " "
+                + translate("ShareDialog", "Skipped: {kinds}.").format(
+                    kinds="; ".join(plan.skipped)
+                )
+                if plan.skipped
+                else ""
+            )
             if plan.changed:
-                backup = " (backed up first)" if plan.exists else ""
-                text = f"Apply writes section {plan.section} of {plan.path}{backup}.{skipped}"
+                backup = " " + translate("ShareDialog", "(backed up first)") if plan.exists else ""
+                text = translate(
+                    "ShareDialog", "Apply writes section {section} of {path}{backup}."
+                ).format(section=plan.section, path=plan.path, backup=backup)
             else:
-                text = f"{plan.path} already has this section: nothing to change.{skipped}"
+                text = translate(
+                    "ShareDialog", "{path} already has this section: nothing to change."
+                ).format(path=plan.path)
+            text += skipped
             set_status(self.summary, "note", text)
             self.apply_button.setEnabled(plan.changed)
         else:
             self.preview_box.setPlainText(link_preview(plan))
             links = plan.of(LinkOutcome.LINK)
             conflicts = plan.of(LinkOutcome.CONFLICT)
-            text = (
-                f"{len(links)} file{'s' if len(links) != 1 else ''} to link "
-                f"({format_bytes(plan.bytes_to_share)} not copied), "
-                f"{len(plan.of(LinkOutcome.PRESENT))} already there, "
-                f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''} left alone."
+            count, clashes = len(links), len(conflicts)
+            to_link = (
+                translate("ShareDialog", "1 file to link")
+                if count == 1
+                else translate("ShareDialog", "%n files to link", None, count)
+            )
+            left_alone = (
+                translate("ShareDialog", "1 conflict left alone.")
+                if clashes == 1
+                else translate("ShareDialog", "%n conflicts left alone.", None, clashes)
+            )
+            text = translate(
+                "ShareDialog", "{to_link} ({size} not copied), {present} already there, {conflicts}"
+            ).format(
+                to_link=to_link,
+                size=format_bytes(plan.bytes_to_share),
+                present=len(plan.of(LinkOutcome.PRESENT)),
+                conflicts=left_alone,
             )
             set_status(self.summary, "warning" if conflicts else "note", text)
             self.apply_button.setEnabled(bool(links))
@@ -243,11 +282,25 @@ class ShareDialog(QDialog):
         def work() -> str:
             if isinstance(plan, YamlPlan):
                 backup = apply_yaml(plan, now=now)
-                kept = f"; the old file is kept as {backup.name}" if backup else ""
-                return f"Wrote {plan.section} to {plan.path}{kept}."
+                kept = (
+                    translate("ShareDialog", "; the old file is kept as {name}").format(
+                        name=backup.name
+                    )
+                    if backup
+                    else ""
+                )
+                return translate("ShareDialog", "Wrote {section} to {path}{kept}.").format(
+                    section=plan.section, path=plan.path, kept=kept
+                )
             report: LinkReport = apply_links(plan)
-            failed = f", {len(report.failed)} failed" if report.failed else ""
-            return f"Linked {report.linked} files ({format_bytes(report.shared_bytes)}){failed}."
+            failed = (
+                translate("ShareDialog", ", {n} failed").format(n=len(report.failed))
+                if report.failed
+                else ""
+            )
+            return translate("ShareDialog", "Linked {n} files ({size}){failed}.").format(
+                n=report.linked, size=format_bytes(report.shared_bytes), failed=failed
+            )
 
         def done(text: str) -> None:
             set_status(self.summary, "ok", text)

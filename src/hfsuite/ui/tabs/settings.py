@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -68,6 +68,7 @@ from hfsuite.ui.widgets.token_input import TokenInput
 if TYPE_CHECKING:
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
+translate = QCoreApplication.translate
 
 _NO_SPIN_BUTTONS = (
     "QAbstractSpinBox::up-button, QAbstractSpinBox::down-button { width: 0px; border: none; }"
@@ -79,19 +80,29 @@ def token_summary(info: TokenInfo) -> str:
     who = info.user + (
         f" ({info.fullname})" if info.fullname and info.fullname != info.user else ""
     )
-    role = "fine-grained" if info.fine_grained else info.role
+    role = translate("SettingsTab", "fine-grained") if info.fine_grained else info.role
     name = f' "{info.token_name}"' if info.token_name else ""
-    parts = [who, f"{role} token{name}"]
+    parts = [who, translate("SettingsTab", "{role} token{name}").format(role=role, name=name)]
     if info.orgs:
-        parts.append("orgs: " + ", ".join(info.orgs))
+        parts.append(translate("SettingsTab", "orgs: {orgs}").format(orgs=", ".join(info.orgs)))
     text = " · ".join(parts)
     if info.fine_grained:
         scopes = [f"{g.entity}: {', '.join(g.permissions)}" for g in info.scopes]
         if info.global_permissions:
-            scopes.append("global: " + ", ".join(info.global_permissions))
-        text += "\nScopes: " + ("; ".join(scopes) if scopes else "none")
+            scopes.append(
+                translate("SettingsTab", "global: {permissions}").format(
+                    permissions=", ".join(info.global_permissions)
+                )
+            )
+        text += "\n" + translate("SettingsTab", "Scopes: {scopes}").format(
+            scopes="; ".join(scopes) if scopes else translate("SettingsTab", "none")
+        )
         if info.can_read_gated is not None:
-            text += " · gated repos: " + ("readable" if info.can_read_gated else "not readable")
+            text += " · " + (
+                translate("SettingsTab", "gated repos: readable")
+                if info.can_read_gated
+                else translate("SettingsTab", "gated repos: not readable")
+            )
     return text
 
 
@@ -136,12 +147,14 @@ class SettingsTab(QWidget):
         grid.setContentsMargins(4, 0, 4, 16)
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(2)
-        grid.addWidget(self._section("Account", self._account_card(rows)), 0, 0, 1, 2)
+        account = self._section(translate("SettingsTab", "Account"), self._account_card(rows))
+        grid.addWidget(account, 0, 0, 1, 2)
         for index, (title, keys) in enumerate(SECTIONS):
             card, form = self._card()
             for key in keys:
                 self._add_field(form, rows[key])
-            grid.addWidget(self._section(title, card), 1 + index // 2, index % 2)
+            section = self._section(translate("SettingsTab", title), card)
+            grid.addWidget(section, 1 + index // 2, index % 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(1 + (len(SECTIONS) + 1) // 2, 1)
@@ -193,8 +206,8 @@ class SettingsTab(QWidget):
         self.token_status = QLabel(card)
         self.token_status.setObjectName("muted")
         self.token_status.setWordWrap(True)
-        form.addRow("Access token", self.token_input)
-        form.addRow("In use", self.token_status)
+        form.addRow(translate("SettingsTab", "Access token"), self.token_input)
+        form.addRow(translate("SettingsTab", "In use"), self.token_status)
         for key in ACCOUNT:
             self._add_field(form, rows[key])
         return card
@@ -204,7 +217,7 @@ class SettingsTab(QWidget):
         editor: QWidget
         read: Callable[[], str]
         if key in CHECKBOX_TEXT:
-            box = QCheckBox(CHECKBOX_TEXT[key])
+            box = QCheckBox(translate("SettingsTab", CHECKBOX_TEXT[key]))
             box.setChecked(bool(row.value))
             box.toggled.connect(lambda _on, k=key: self.commit(k))
             editor, read = (
@@ -221,9 +234,12 @@ class SettingsTab(QWidget):
             editor, read = number, cast(Callable[[], str], lambda e=number: e.text().strip())
         elif key in PATHS:
             placeholder = PLACEHOLDERS.get(key, "")
+            placeholder = translate("SettingsTab", placeholder) if placeholder else ""
             if key == "hf_cache_dir":
                 placeholder = cache_placeholder(self.ctx.suite.settings)
-            selector = PathSelector(placeholder=placeholder, dialog_title=LABELS[key])
+            selector = PathSelector(
+                placeholder=placeholder, dialog_title=translate("SettingsTab", LABELS[key])
+            )
             selector.set_path(row.value or "")
             selector.path_changed.connect(lambda _p, k=key: self.commit(k))
             editor, read = selector, selector.path
@@ -233,16 +249,23 @@ class SettingsTab(QWidget):
             edit = QLineEdit()
             if key.endswith("_bps"):
                 edit.setText(rate_text(row.value))
-                edit.setPlaceholderText("0 = unlimited")
+                edit.setPlaceholderText(translate("SettingsTab", "0 = unlimited"))
                 edit.setMaximumWidth(180)
             else:
                 edit.setText("" if row.value is None else str(row.value))
-                edit.setPlaceholderText(PLACEHOLDERS.get(key, ""))
+                placeholder = PLACEHOLDERS.get(key, "")
+                edit.setPlaceholderText(
+                    translate("SettingsTab", placeholder) if placeholder else ""
+                )
                 if unit_hint(key):
                     edit.setFixedWidth(120)
             edit.editingFinished.connect(lambda k=key: self.commit(k))
             editor, read = edit, cast(Callable[[], str], lambda e=edit: e.text().strip())
-        editor.setToolTip(f"{row.description}\nAllowed: {row.allowed}.")
+        editor.setToolTip(
+            translate("SettingsTab", "{description}\nAllowed: {allowed}.").format(
+                description=row.description, allowed=row.allowed
+            )
+        )
         editor.setObjectName(f"setting_{key}")
         message = QLabel()
         message.setWordWrap(True)
@@ -262,7 +285,7 @@ class SettingsTab(QWidget):
         else:
             box_layout.addWidget(editor)
         box_layout.addWidget(message)
-        label = QLabel(LABELS.get(key, key))
+        label = QLabel(translate("SettingsTab", LABELS[key]) if key in LABELS else key)
         label.setToolTip(row.description)
         form.addRow(label, holder)
         field = _Field(key, editor, message, read, read())
@@ -298,7 +321,7 @@ class SettingsTab(QWidget):
     def _combo(self, key: str, value: Any) -> tuple[QWidget, Callable[[], str]]:
         combo = QComboBox()
         for choice, shown in CHOICES[key]:
-            combo.addItem(shown, choice)
+            combo.addItem(translate("SettingsTab", shown), choice)
         if key == "language":
             combo.setEditable(True)
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -381,7 +404,11 @@ class SettingsTab(QWidget):
             if not isinstance(error, SettingsValueError):
                 self.ctx.show_error(error)
                 return
-            reason = f"Not saved: {raw!r} is not accepted. {error.hint or ''}".strip()
+            reason = (
+                translate("SettingsTab", "Not saved: {value} is not accepted. {hint}")
+                .format(value=repr(raw), hint=error.hint or "")
+                .strip()
+            )
             self._mark_invalid(field, True)
             set_status(field.message, "error", reason)
             self.setting_refused.emit(key, reason)
@@ -414,7 +441,7 @@ class SettingsTab(QWidget):
             value = Settings.model_fields[key].get_default(call_default_factory=True)
         setattr(suite.settings, key, value)
         suite.loaded.origins[key] = "file"
-        set_status(field.message, "ok", "Saved.")
+        set_status(field.message, "ok", translate("SettingsTab", "Saved."))
         value = getattr(suite.settings, key)
         if key in ("hf_home", "hf_cache_dir") and "hf_cache_dir" in self.fields:
             cache = self.fields["hf_cache_dir"].editor
@@ -448,35 +475,54 @@ class SettingsTab(QWidget):
     def _show_origin(self, field: _Field, origin: str, *, saved: bool = False) -> None:
         if origin.startswith("env:"):
             var = origin.removeprefix("env:")
-            text = f"Set by the environment variable {var}, which wins over this field."
+            text = translate(
+                "SettingsTab", "Set by the environment variable {var}, which wins over this field."
+            ).format(var=var)
             if saved:
-                text = f"Saved, but {var} from the environment is in effect until it is unset."
+                text = translate(
+                    "SettingsTab",
+                    "Saved, but {var} from the environment is in effect until it is unset.",
+                ).format(var=var)
             set_status(field.message, "warning", text)
         elif origin == "override":
-            set_status(field.message, "warning", "Set on the command line for this run.")
+            set_status(
+                field.message,
+                "warning",
+                translate("SettingsTab", "Set on the command line for this run."),
+            )
 
     # --- token ------------------------------------------------------------------------------
     def refresh_token_status(self) -> None:
         """Show which token is in effect and whom it belongs to."""
         suite = self.ctx.suite
-        self.token_status.setText("Checking…")
+        self.token_status.setText(translate("SettingsTab", "Checking…"))
 
         def done(status: AuthStatus) -> None:
             self._ready = True
             if status.origin is None:
-                self.token_status.setText("No token: public models only.")
+                self.token_status.setText(translate("SettingsTab", "No token: public models only."))
             elif status.info is not None:
                 self.token_status.setText(
-                    f"{status.masked} from {status.origin.value} · {token_summary(status.info)}"
+                    translate("SettingsTab", "{token} from {origin} · {summary}").format(
+                        token=status.masked,
+                        origin=status.origin.value,
+                        summary=token_summary(status.info),
+                    )
                 )
             else:
                 self.token_status.setText(
-                    f"{status.masked} from {status.origin.value}: {status.error}"
+                    translate("SettingsTab", "{token} from {origin}: {error}").format(
+                        token=status.masked, origin=status.origin.value, error=status.error
+                    )
                 )
 
         def failed(error: BaseException) -> None:
             self._ready = True
-            self.token_status.setText(f"Could not check the token: {_message(error)}")
+            self.token_status.setText(
+                translate("SettingsTab", "Could not check the token: {error}").format(
+                    error=_message(error)
+                )
+            )
 
         self.ctx.run_async(lambda: accounts.status(suite), done, failed)
 
@@ -491,7 +537,8 @@ class SettingsTab(QWidget):
                 self.token_checked.emit(True)
             else:
                 hint = f" {status.hint}" if status.hint else ""
-                self.token_input.show_invalid(f"{status.error or 'Refused.'}{hint}")
+                error = status.error or translate("SettingsTab", "Refused.")
+                self.token_input.show_invalid(f"{error}{hint}")
                 self.token_checked.emit(False)
 
         def failed(error: BaseException) -> None:
@@ -503,11 +550,13 @@ class SettingsTab(QWidget):
     def save_token(self, token: str) -> None:
         """Validate ``token`` and store it (keyring, else the suite's 0600 token file)."""
         suite = self.ctx.suite
-        self.token_input.set_busy("Validating and saving…")
+        self.token_input.set_busy(translate("SettingsTab", "Validating and saving…"))
 
         def done(result: LoginResult) -> None:
             where = result.location or result.stored_in.value
-            text = f"{token_summary(result.info)}\nSaved to {where}."
+            text = translate("SettingsTab", "{summary}\nSaved to {where}.").format(
+                summary=token_summary(result.info), where=where
+            )
             if result.warning:
                 text += f" {result.warning}"
             self.token_input.show_valid(text)
@@ -526,7 +575,9 @@ def cache_placeholder(settings: Any) -> str:
     """The HF cache folder in effect when the field is empty — what huggingface_hub uses:
     ``HF_HUB_CACHE``, else ``<HF_HOME>/hub`` (``HF_HOME`` defaulting to
     ``$XDG_CACHE_HOME/huggingface`` or ``~/.cache/huggingface``)."""
-    return f"{contract_home(str(settings.hub_cache))}  (HF home/hub)"
+    return translate("SettingsTab", "{path}  (HF home/hub)").format(
+        path=contract_home(str(settings.hub_cache))
+    )
 
 
 def _combo_value(combo: QComboBox) -> str:

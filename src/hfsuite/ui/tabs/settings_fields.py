@@ -17,8 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
+
+translate = QCoreApplication.translate
+
+# The English texts below are keys too (tests compare them); the Settings tab shows them
+# through translate("SettingsTab", …). Language names are their own (not translated).
+
 LANGUAGES = (
-    ("system", "System default"),
+    ("system", QT_TRANSLATE_NOOP("SettingsTab", "System default")),
     ("en", "English"),
     ("de", "Deutsch"),
     ("fr", "Français"),
@@ -28,23 +37,30 @@ LANGUAGES = (
 )
 CHOICES: dict[str, tuple[tuple[str, str], ...]] = {
     "token_source": (
-        ("auto", "Automatic (keyring, HF_TOKEN, then hf's token file)"),
-        ("keyring", "Keyring only"),
-        ("env", "HF_TOKEN only"),
-        ("hf-token-file", "hf's token file only"),
-        ("none", "No token (anonymous)"),
+        (
+            "auto",
+            QT_TRANSLATE_NOOP("SettingsTab", "Automatic (keyring, HF_TOKEN, then hf's token file)"),
+        ),
+        ("keyring", QT_TRANSLATE_NOOP("SettingsTab", "Keyring only")),
+        ("env", QT_TRANSLATE_NOOP("SettingsTab", "HF_TOKEN only")),
+        ("hf-token-file", QT_TRANSLATE_NOOP("SettingsTab", "hf's token file only")),
+        ("none", QT_TRANSLATE_NOOP("SettingsTab", "No token (anonymous)")),
     ),
     "layout": (
-        ("hf-cache", "HF cache (transformers, diffusers)"),
-        ("local-dir", "Plain folder (local-dir)"),
+        ("hf-cache", QT_TRANSLATE_NOOP("SettingsTab", "HF cache (transformers, diffusers)")),
+        ("local-dir", QT_TRANSLATE_NOOP("SettingsTab", "Plain folder (local-dir)")),
     ),
-    "theme": (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")),
+    "theme": (
+        ("system", QT_TRANSLATE_NOOP("SettingsTab", "Follow the system")),
+        ("light", QT_TRANSLATE_NOOP("SettingsTab", "Light")),
+        ("dark", QT_TRANSLATE_NOOP("SettingsTab", "Dark")),
+    ),
     "language": LANGUAGES,
     "log_level": (
-        ("DEBUG", "Debug (everything)"),
-        ("INFO", "Info"),
-        ("WARNING", "Warnings and errors"),
-        ("ERROR", "Errors only"),
+        ("DEBUG", QT_TRANSLATE_NOOP("SettingsTab", "Debug (everything)")),
+        ("INFO", QT_TRANSLATE_NOOP("SettingsTab", "Info")),
+        ("WARNING", QT_TRANSLATE_NOOP("SettingsTab", "Warnings and errors")),
+        ("ERROR", QT_TRANSLATE_NOOP("SettingsTab", "Errors only")),
     ),
 }
 #: Whole numbers typed into a short line edit: (lowest, highest).
@@ -62,60 +78,66 @@ SPIN_RANGES: dict[str, tuple[float, float, int, str]] = {
 }
 PATHS = ("download_dir", "hf_cache_dir", "hf_home", "sync_folder")
 LABELS = {
-    "token_source": "Token from",
-    "endpoint": "Hub endpoint or mirror",
-    "modelscope_endpoint": "ModelScope endpoint",
-    "proxy": "Proxy",
-    "no_proxy": "Bypass proxy for",
-    "connect_timeout_s": "Connect timeout",
-    "read_timeout_s": "Read timeout",
-    "verify_tls": "Verify TLS certificates",
-    "offline": "Offline mode",
-    "global_limit_bps": "Bandwidth limit (all downloads)",
-    "task_limit_bps": "Bandwidth limit (each task)",
-    "connections_per_file": "Connections per file",
-    "adaptive_connections": "Adaptive connections",
-    "max_connections_per_file": "Most connections per file",
-    "files_in_parallel": "Files in parallel (per task)",
-    "tasks_in_parallel": "Tasks in parallel",
-    "connections_per_host": "Connections per host",
-    "space_headroom": "Free space to keep",
-    "download_dir": "Default destination",
-    "hf_cache_dir": "HF cache folder",
-    "hf_home": "HF home folder",
-    "sync_folder": "Sync folder",
-    "layout": "Default layout",
-    "db_url": "Database",
-    "theme": "Theme",
-    "language": "Language",
-    "log_level": "Log detail",
-    "no_plugins": "Turn plugins off",
-    "disabled_plugins": "Disabled plugins",
+    "token_source": QT_TRANSLATE_NOOP("SettingsTab", "Token from"),
+    "endpoint": QT_TRANSLATE_NOOP("SettingsTab", "Hub endpoint or mirror"),
+    "modelscope_endpoint": QT_TRANSLATE_NOOP("SettingsTab", "ModelScope endpoint"),
+    "proxy": QT_TRANSLATE_NOOP("SettingsTab", "Proxy"),
+    "no_proxy": QT_TRANSLATE_NOOP("SettingsTab", "Bypass proxy for"),
+    "connect_timeout_s": QT_TRANSLATE_NOOP("SettingsTab", "Connect timeout"),
+    "read_timeout_s": QT_TRANSLATE_NOOP("SettingsTab", "Read timeout"),
+    "verify_tls": QT_TRANSLATE_NOOP("SettingsTab", "Verify TLS certificates"),
+    "offline": QT_TRANSLATE_NOOP("SettingsTab", "Offline mode"),
+    "global_limit_bps": QT_TRANSLATE_NOOP("SettingsTab", "Bandwidth limit (all downloads)"),
+    "task_limit_bps": QT_TRANSLATE_NOOP("SettingsTab", "Bandwidth limit (each task)"),
+    "connections_per_file": QT_TRANSLATE_NOOP("SettingsTab", "Connections per file"),
+    "adaptive_connections": QT_TRANSLATE_NOOP("SettingsTab", "Adaptive connections"),
+    "max_connections_per_file": QT_TRANSLATE_NOOP("SettingsTab", "Most connections per file"),
+    "files_in_parallel": QT_TRANSLATE_NOOP("SettingsTab", "Files in parallel (per task)"),
+    "tasks_in_parallel": QT_TRANSLATE_NOOP("SettingsTab", "Tasks in parallel"),
+    "connections_per_host": QT_TRANSLATE_NOOP("SettingsTab", "Connections per host"),
+    "space_headroom": QT_TRANSLATE_NOOP("SettingsTab", "Free space to keep"),
+    "download_dir": QT_TRANSLATE_NOOP("SettingsTab", "Default destination"),
+    "hf_cache_dir": QT_TRANSLATE_NOOP("SettingsTab", "HF cache folder"),
+    "hf_home": QT_TRANSLATE_NOOP("SettingsTab", "HF home folder"),
+    "sync_folder": QT_TRANSLATE_NOOP("SettingsTab", "Sync folder"),
+    "layout": QT_TRANSLATE_NOOP("SettingsTab", "Default layout"),
+    "db_url": QT_TRANSLATE_NOOP("SettingsTab", "Database"),
+    "theme": QT_TRANSLATE_NOOP("SettingsTab", "Theme"),
+    "language": QT_TRANSLATE_NOOP("SettingsTab", "Language"),
+    "log_level": QT_TRANSLATE_NOOP("SettingsTab", "Log detail"),
+    "no_plugins": QT_TRANSLATE_NOOP("SettingsTab", "Turn plugins off"),
+    "disabled_plugins": QT_TRANSLATE_NOOP("SettingsTab", "Disabled plugins"),
 }
 PLACEHOLDERS = {
-    "proxy": "none  (e.g. http://proxy:3128 or socks5://user:pass@host:1080)",
-    "no_proxy": "none  (e.g. localhost, .corp.example)",
+    "proxy": QT_TRANSLATE_NOOP(
+        "SettingsTab", "none  (e.g. http://proxy:3128 or socks5://user:pass@host:1080)"
+    ),
+    "no_proxy": QT_TRANSLATE_NOOP("SettingsTab", "none  (e.g. localhost, .corp.example)"),
     "space_headroom": "auto",
     "hf_cache_dir": "<hf_home>/hub",
-    "sync_folder": "none  (hfsuite sync folder PATH sets it)",
+    "sync_folder": QT_TRANSLATE_NOOP("SettingsTab", "none  (hfsuite sync folder PATH sets it)"),
 }
 HINTS = {
-    "space_headroom": "auto, a share (5%) or a size (64MiB); 0: none",
+    "space_headroom": QT_TRANSLATE_NOOP(
+        "SettingsTab", "auto, a share (5%) or a size (64MiB); 0: none"
+    ),
     "connect_timeout_s": "0.1–600 s",
     "read_timeout_s": "0.1–3600 s",
-    "max_connections_per_file": "1–64, when adapting",
+    "max_connections_per_file": QT_TRANSLATE_NOOP("SettingsTab", "1–64, when adapting"),
 }
 CHECKBOX_TEXT = {
-    "verify_tls": "Turn off only for a mirror you trust",
-    "offline": "Make no network requests; answer from the cache",
-    "adaptive_connections": "Start with a few, add more while the speed rises",
-    "no_plugins": "Load no plugin (docs/plugins.md)",
+    "verify_tls": QT_TRANSLATE_NOOP("SettingsTab", "Turn off only for a mirror you trust"),
+    "offline": QT_TRANSLATE_NOOP("SettingsTab", "Make no network requests; answer from the cache"),
+    "adaptive_connections": QT_TRANSLATE_NOOP(
+        "SettingsTab", "Start with a few, add more while the speed rises"
+    ),
+    "no_plugins": QT_TRANSLATE_NOOP("SettingsTab", "Load no plugin (docs/plugins.md)"),
 }
 #: Settings of the Account card (beside the token input), not of a section.
 ACCOUNT = ("token_source",)
 SECTIONS = (
     (
-        "Network",
+        QT_TRANSLATE_NOOP("SettingsTab", "Network"),
         (
             "endpoint",
             "modelscope_endpoint",
@@ -128,7 +150,7 @@ SECTIONS = (
         ),
     ),
     (
-        "Transfers",
+        QT_TRANSLATE_NOOP("SettingsTab", "Transfers"),
         (
             "global_limit_bps",
             "task_limit_bps",
@@ -141,11 +163,11 @@ SECTIONS = (
         ),
     ),
     (
-        "Folders and disk",
+        QT_TRANSLATE_NOOP("SettingsTab", "Folders and disk"),
         ("download_dir", "hf_cache_dir", "hf_home", "sync_folder", "layout", "space_headroom"),
     ),
     (
-        "Appearance and data",
+        QT_TRANSLATE_NOOP("SettingsTab", "Appearance and data"),
         ("theme", "language", "log_level", "db_url", "no_plugins", "disabled_plugins"),
     ),
 )
@@ -170,10 +192,11 @@ def rate_text(value: Any) -> str:
 
 
 def unit_hint(key: str) -> str:
-    """The muted text beside a setting's editor (its unit or range), or ``""``."""
+    """The muted text beside a setting's editor (its unit or range), translated, or ``""``."""
     if key.endswith("_bps"):
-        return "per second, e.g. 500k, 10M, 1.5MiB"
+        return translate("SettingsTab", "per second, e.g. 500k, 10M, 1.5MiB")
     if key in RANGES:
         low, high = RANGES[key]
         return f"{low}–{high}"
-    return HINTS.get(key, "")
+    hint = HINTS.get(key, "")
+    return translate("SettingsTab", hint) if hint else ""

@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,6 +39,8 @@ from PySide6.QtWidgets import (
 
 from hfsuite.core.units import format_bytes, format_rate
 from hfsuite.ui.theme import ThemeColors, colors_for
+
+translate = QCoreApplication.translate
 
 Formatter = Callable[[float], str]
 
@@ -236,12 +238,13 @@ class DayChart(ChartBase):
         *,
         unit: str = "bytes",
         kind: str = "bars",
-        empty_text: str = "No downloads in this period",
+        empty_text: str = "",
         parent: QWidget | None = None,
     ):
         self.unit = unit
         self.kind = kind
         self.days: list[date] = []
+        empty_text = empty_text or translate("Charts", "No downloads in this period")
         super().__init__(title, empty_text, parent)
 
     def _axes(self) -> dict[str, pg.AxisItem]:
@@ -323,12 +326,13 @@ class RankChart(ChartBase):
         title: str,
         *,
         formatter: Formatter = format_bytes,
-        empty_text: str = "Nothing yet",
+        empty_text: str = "",
         label_width: int = 150,
         parent: QWidget | None = None,
     ):
         self.formatter = formatter
         self.label_width = label_width
+        empty_text = empty_text or translate("Charts", "Nothing yet")
         super().__init__(title, empty_text, parent)
 
     def _axes(self) -> dict[str, pg.AxisItem]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPushButton, QWidget
+
+translate = QCoreApplication.translate
 
 
 class PathSelector(QWidget):
@@ -31,15 +33,15 @@ class PathSelector(QWidget):
         parent: QWidget | None = None,
         *,
         placeholder: str = "",
-        dialog_title: str = "Choose a folder",
+        dialog_title: str = "",
     ):
         super().__init__(parent)
-        self.dialog_title = dialog_title
+        self.dialog_title = dialog_title or translate("PathSelector", "Choose a folder")
         self._last = ""
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText(placeholder)
         self.edit.editingFinished.connect(self._edited)
-        self.button = QPushButton("Browse…", self)
+        self.button = QPushButton(translate("PathSelector", "Browse…"), self)
         self.button.clicked.connect(self.browse)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

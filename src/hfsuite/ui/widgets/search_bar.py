@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QPointF, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+
+translate = QCoreApplication.translate
 
 
 class SearchBar(QLineEdit):
@@ -51,7 +53,7 @@ class SearchBar(QLineEdit):
         completer.activated.connect(self._history_chosen)
         self.setCompleter(completer)
         self.setClearButtonEnabled(True)
-        self.setPlaceholderText("Search models…")
+        self.setPlaceholderText(translate("SearchBar", "Search models…"))
         self._icon_action = self.addAction(
             _magnifier(self), QLineEdit.ActionPosition.LeadingPosition
         )

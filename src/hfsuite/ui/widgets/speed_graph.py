@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QLinearGradient, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from hfsuite.core.units import format_rate
 from hfsuite.ui.theme import colors_for
+
+translate = QCoreApplication.translate
 
 
 class SpeedGraph(QWidget):
@@ -79,7 +81,11 @@ class SpeedGraph(QWidget):
             Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignRight,
             format_rate(scale),
         )
-        current = format_rate(samples[-1]) if samples and samples[-1] > 0 else "idle"
+        current = (
+            format_rate(samples[-1])
+            if samples and samples[-1] > 0
+            else translate("SpeedGraph", "idle")
+        )
         painter.setPen(QColor(colors.text))
         painter.drawText(
             QRectF(self.rect()).adjusted(4, 0, -4, 0),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QEnterEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from hfsuite.ui.theme import colors_for
+
+translate = QCoreApplication.translate
 
 
 class Toast(QFrame):
@@ -89,7 +91,7 @@ class Toast(QFrame):
         buttons.addStretch(1)
         self.details_button: QPushButton | None = None
         if details or details_button:
-            self.details_button = QPushButton("Details")
+            self.details_button = QPushButton(translate("Toast", "Details"))
             self.details_button.setObjectName("toast_details")
             self.details_button.clicked.connect(self.details_requested)
             buttons.addWidget(self.details_button)
@@ -98,7 +100,7 @@ class Toast(QFrame):
         close.setFlat(True)
         close.setFixedSize(24, 24)
         close.setStyleSheet("border: none; padding: 0;")
-        close.setToolTip("Dismiss")
+        close.setToolTip(translate("Toast", "Dismiss"))
         close.clicked.connect(self.dismiss)
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 10, 8, 10)
@@ -185,7 +187,7 @@ class ToastHost(QObject):
         """Show a toast's detail in a (non-blocking) dialog."""
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Error details")
+        box.setWindowTitle(translate("Toast", "Error details"))
         box.setText(toast.title)
         box.setInformativeText(toast.message)
         box.setDetailedText(toast.details or "")

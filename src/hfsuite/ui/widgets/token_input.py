@@ -12,7 +12,7 @@ The widget does no network work itself: it emits ``validate_requested(token)`` a
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from hfsuite.ui.widgets._status import set_status
+
+translate = QCoreApplication.translate
 
 
 class TokenInput(QWidget):
@@ -41,18 +43,22 @@ class TokenInput(QWidget):
         super().__init__(parent)
         self.edit = QLineEdit(self)
         self.edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.edit.setPlaceholderText("hf_…  (paste a token from huggingface.co/settings/tokens)")
+        self.edit.setPlaceholderText(
+            translate("TokenInput", "hf_…  (paste a token from huggingface.co/settings/tokens)")
+        )
         self.edit.returnPressed.connect(self._validate)
         self.edit.textChanged.connect(self._text_changed)
         self.toggle = QPushButton(self)
-        self.toggle.setText("Show")
+        self.toggle.setText(translate("TokenInput", "Show"))
         self.toggle.setCheckable(True)
-        self.toggle.setToolTip("Show or hide the token")
+        self.toggle.setToolTip(translate("TokenInput", "Show or hide the token"))
         self.toggle.toggled.connect(self.set_revealed)
-        self.validate_button = QPushButton("Validate", self)
+        self.validate_button = QPushButton(translate("TokenInput", "Validate"), self)
         self.validate_button.clicked.connect(self._validate)
-        self.save_button = QPushButton("Save", self)
-        self.save_button.setToolTip("Validate the token, then store it in the keyring")
+        self.save_button = QPushButton(translate("TokenInput", "Save"), self)
+        self.save_button.setToolTip(
+            translate("TokenInput", "Validate the token, then store it in the keyring")
+        )
         self.save_button.clicked.connect(self._save)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -81,7 +87,9 @@ class TokenInput(QWidget):
         """Show the token in clear text, or mask it."""
         mode = QLineEdit.EchoMode.Normal if revealed else QLineEdit.EchoMode.Password
         self.edit.setEchoMode(mode)
-        self.toggle.setText("Hide" if revealed else "Show")
+        self.toggle.setText(
+            translate("TokenInput", "Hide") if revealed else translate("TokenInput", "Show")
+        )
         if self.toggle.isChecked() != revealed:
             self.toggle.setChecked(revealed)
 
@@ -90,10 +98,10 @@ class TokenInput(QWidget):
         """Whether the token is shown in clear text."""
         return self.edit.echoMode() == QLineEdit.EchoMode.Normal
 
-    def set_busy(self, text: str = "Checking with the Hub…") -> None:
+    def set_busy(self, text: str = "") -> None:
         """Show that a check is running (buttons disabled until the verdict)."""
         self._set_buttons(False)
-        set_status(self.status, "busy", text)
+        set_status(self.status, "busy", text or translate("TokenInput", "Checking with the Hub…"))
 
     def show_valid(self, text: str) -> None:
         """Show a positive verdict (who owns the token, its role and scopes)."""
