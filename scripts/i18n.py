@@ -131,6 +131,7 @@ CONVERTED_UI: tuple[str, ...] = (
     "ui/widgets/search_bar.py",
     "ui/widgets/charts.py",
     "ui/widgets/speed_graph.py",
+    "ui/widgets/target_combo.py",
 )
 """UI modules whose user-visible strings go through Qt's ``translate``."""
 
@@ -156,7 +157,6 @@ UI_NOTHING_TO_MARK: tuple[str, ...] = (
     "ui/widgets/actions.py",
     "ui/widgets/progress_ring.py",
     "ui/widgets/table_setup.py",
-    "ui/widgets/target_combo.py",
 )
 """UI modules checked and found without a string of their own for the window: plumbing, colours,
 painting of texts made elsewhere. ``app.py`` and ``screenshot.py`` raise the ``gui`` command's
@@ -412,7 +412,9 @@ def click_word_problems() -> list[Problem]:
     import importlib
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("_click_words", PACKAGE / "cli" / "click_words.py")
+    spec = importlib.util.spec_from_file_location(
+        "_click_words", PACKAGE / "cli" / "click_words.py"
+    )
     assert spec is not None and spec.loader is not None
     words = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(words)

@@ -18,15 +18,15 @@ from hfsuite.app.comfyui_refs import ModelRef, WorkflowRefs, workflow_refs
 from hfsuite.cli.json_views import document, error_view
 from hfsuite.cli.output import err, json_option, out, print_error, print_json, print_warning
 from hfsuite.cli.tables import FoldingTable
-from hfsuite.cli.wording import counted
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from hfsuite.app.comfyui_fetch import FetchStep
     from hfsuite.app.comfyui_missing import Candidate, MissingItem, MissingReport
 
 app = typer.Typer(
-    help=(
+    help=_(
         "ComfyUI workflows: the models they need.\n\n"
         "Examples:\n\n"
         "  hfsuite comfyui refs workflow.json\n\n"
@@ -37,7 +37,8 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-REFS_HELP = """List every model a ComfyUI workflow, or an image/video made with ComfyUI or
+REFS_HELP = _(
+    """List every model a ComfyUI workflow, or an image/video made with ComfyUI or
 A1111/Forge, names: node, input, file name and ComfyUI model folder.
 
 Reads UI and API workflow JSON, workflows embedded in PNG, WebP, JPEG, FLAC, MP4 and WebM files,
@@ -50,6 +51,18 @@ Examples:
 
   hfsuite comfyui refs ComfyUI_00001_.png --json
 """
+)
+STATUSES = (
+    N_("present"),
+    N_("elsewhere"),
+    N_("missing"),
+    N_("resolved"),
+    N_("unresolved"),
+    N_("refused"),
+    N_("inactive"),
+    N_("declared"),
+)
+"""The states and statuses shown in the tables (``_(status)`` where shown; JSON keeps them)."""
 
 
 def ref_view(ref: ModelRef) -> dict[str, Any]:
@@ -74,8 +87,10 @@ def refs_view(found: WorkflowRefs) -> dict[str, Any]:
 
 @app.command("refs", help=REFS_HELP)
 def refs_command(
-    file: Path = typer.Argument(..., help="Workflow JSON, or a PNG/WebP/JPEG/FLAC/MP4/WebM file."),
-    as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
+    file: Path = typer.Argument(
+        ..., help=_("Workflow JSON, or a PNG/WebP/JPEG/FLAC/MP4/WebM file.")
+    ),
+    as_json: bool = json_option(_("JSON instead of a table (docs/json.md).")),
 ) -> None:
     found = workflow_refs(file)
     if as_json:
@@ -89,33 +104,41 @@ def refs_command(
     refused = sum(r.refused is not None for r in found.refs)
     urls = sum(r.url is not None for r in found.refs)
     extra = [
-        f"{n} {label}"
+        label.format(n=n)
         for n, label in (
-            (inactive, "inactive"),
-            (refused, "refused"),
-            (urls, "with a download URL, see --json"),
+            (inactive, _("{n} inactive")),
+            (refused, _("{n} refused")),
+            (urls, _("{n} with a download URL, see --json")),
         )
         if n
     ]
     more = f" ({', '.join(extra)})" if extra else ""
     what = " + ".join(found.contents)
+    count = len(found.refs)
     out.print(
-        f"{counted(len(found.refs), 'model reference')}{more} in {escape(file.name)} "
-        f"({found.source_format}: {what})."
+        _("{refs}{more} in {file} ({format}: {what}).").format(
+            refs=ngettext("{n} model reference", "{n} model references", count).format(n=count),
+            more=more,
+            file=escape(file.name),
+            format=found.source_format,
+            what=what,
+        )
     )
 
 
 def _table(refs: list[ModelRef]) -> FoldingTable:
     table = FoldingTable(box=None, pad_edge=False)
-    for name in ("node", "type", "input", "folder", "name", "state"):
+    for name in (_("node"), _("type"), _("input"), _("folder"), _("name"), _("state")):
         table.add_column(name)
     for ref in refs:
         node = ref.node_id or "-"
         state = (
-            f"refused: {ref.refused}"
+            _("refused: {reason}").format(reason=ref.refused)
             if ref.refused
             else (
-                "inactive" if not ref.active else ("declared" if ref.origin == "declared" else "")
+                _("inactive")
+                if not ref.active
+                else (_("declared") if ref.origin == "declared" else "")
             )
         )
         table.add_row(
@@ -131,7 +154,8 @@ def _table(refs: list[ModelRef]) -> FoldingTable:
 
 # --- missing / fetch -------------------------------------------------------------------------
 
-MISSING_HELP = """Which models of a workflow a ComfyUI install lacks, and where to get each.
+MISSING_HELP = _(
+    """Which models of a workflow a ComfyUI install lacks, and where to get each.
 
 Every active reference is looked for as ComfyUI would: in each folder registered for its
 folder key (models/<key>, the legacy unet/clip folders, extra_model_paths.yaml). A file the
@@ -146,8 +170,10 @@ Examples:
 
   hfsuite comfyui missing ComfyUI_00001_.png --comfyui comfyui --json
 """
+)
 
-FETCH_HELP = """Download every missing model of a workflow into the right ComfyUI folder.
+FETCH_HELP = _(
+    """Download every missing model of a workflow into the right ComfyUI folder.
 
 What `hfsuite comfyui missing` resolves is downloaded to the folder key's download folder
 (ComfyUI's models/<key>, or extra_model_paths.yaml's is_default folder), with the
@@ -164,8 +190,9 @@ Examples:
 
   hfsuite comfyui fetch workflow.json --comfyui comfyui --yes --json
 """
+)
 
-_COMFYUI_HELP = "The ComfyUI install: its folder, or its name in `hfsuite tools ls`."
+_COMFYUI_HELP = _("The ComfyUI install: its folder, or its name in `hfsuite tools ls`.")
 
 
 def candidate_view(candidate: Candidate | None) -> dict[str, Any] | None:
@@ -244,7 +271,7 @@ def _print_report(report: MissingReport, show_all: bool = True) -> None:
         print_warning(warning)
     root = report.tool.root
     table = FoldingTable(box=None, pad_edge=False)
-    for name in ("folder", "name", "status", "from / where"):
+    for name in (_("folder"), _("name"), _("status"), _("from / where")):
         table.add_column(name)
     for item in report.items:
         if item.status == "present" and not show_all:
@@ -253,14 +280,16 @@ def _print_report(report: MissingReport, show_all: bool = True) -> None:
             c = item.resolution
             detail = f"{c.source} ({c.confidence}): {_where(c)}"
             if item.candidates:
-                detail += f" (+{len(item.candidates)} other candidates, see --json)"
+                detail += " " + _("(+{n} other candidates, see --json)").format(
+                    n=len(item.candidates)
+                )
         elif item.status == "missing":
-            detail = "not found: " + (item.reason or "")
+            detail = _("not found: ") + (item.reason or "")
         elif item.status in ("present", "elsewhere"):
             detail = _shown_path(item.found_at, root)
         else:
             detail = item.reason or ""
-        status = "elsewhere" if item.status == "elsewhere" else item.status
+        status = _(item.status)
         table.add_row(
             escape(item.ref.folder or "?"), escape(item.ref.value), status, escape(detail)
         )
@@ -268,13 +297,18 @@ def _print_report(report: MissingReport, show_all: bool = True) -> None:
         out.print(table)
     counts = report.counts()
     parts = [
-        f"{counts[k]} {k}"
+        f"{counts[k]} {_(k)}"
         for k in ("present", "elsewhere", "resolved", "unresolved", "refused", "inactive")
         if counts[k]
     ]
+    missing = counts["missing"]
     out.print(
-        f"{counted(counts['missing'], 'missing model')} for {escape(report.tool.name)} "
-        f"({escape(str(root))})" + (f": {', '.join(parts)}." if parts else ".")
+        _("{models} for {tool} ({root})").format(
+            models=ngettext("{n} missing model", "{n} missing models", missing).format(n=missing),
+            tool=escape(report.tool.name),
+            root=escape(str(root)),
+        )
+        + (f": {', '.join(parts)}." if parts else ".")
     )
 
 
@@ -290,10 +324,10 @@ def _shown_path(path: Path | None, root: Path) -> str:
 @app.command("missing", help=MISSING_HELP)
 def missing_command(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="Workflow JSON, or an image/video made with ComfyUI."),
+    file: Path = typer.Argument(..., help=_("Workflow JSON, or an image/video made with ComfyUI.")),
     comfyui: str = typer.Option(None, "--comfyui", help=_COMFYUI_HELP),
-    no_search: bool = typer.Option(False, "--no-search", help="Do not search the Hub."),
-    as_json: bool = json_option("JSON instead of a table (docs/json.md)."),
+    no_search: bool = typer.Option(False, "--no-search", help=_("Do not search the Hub.")),
+    as_json: bool = json_option(_("JSON instead of a table (docs/json.md).")),
 ) -> None:
     from hfsuite.app.comfyui_missing import check_missing
 
@@ -308,12 +342,12 @@ def missing_command(
 @app.command("fetch", help=FETCH_HELP)
 def fetch_command(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="Workflow JSON, or an image/video made with ComfyUI."),
+    file: Path = typer.Argument(..., help=_("Workflow JSON, or an image/video made with ComfyUI.")),
     comfyui: str = typer.Option(None, "--comfyui", help=_COMFYUI_HELP),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; change nothing."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before downloading."),
-    no_search: bool = typer.Option(False, "--no-search", help="Do not search the Hub."),
-    as_json: bool = json_option("One JSON document at the end (docs/json.md)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help=_("Show the plan; change nothing.")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=_("Do not ask before downloading.")),
+    no_search: bool = typer.Option(False, "--no-search", help=_("Do not search the Hub.")),
+    as_json: bool = json_option(_("One JSON document at the end (docs/json.md).")),
 ) -> None:
     from hfsuite.app.comfyui_fetch import plan_fetch, run_fetch
     from hfsuite.app.comfyui_missing import check_missing
@@ -324,8 +358,8 @@ def fetch_command(
     if not (yes or dry_run) and not sys.stdin.isatty():
         workflow_refs(file)  # a file that is not there or no workflow says so first
         raise UsageError(
-            "fetch asks before downloading, and there is no terminal to ask on.",
-            hint="Add --yes to download without asking, or --dry-run to see the plan.",
+            _("fetch asks before downloading, and there is no terminal to ask on."),
+            hint=_("Add --yes to download without asking, or --dry-run to see the plan."),
         )
     report = check_missing(suite, file, comfyui, use_search=not no_search)
     steps = plan_fetch(report)
@@ -336,7 +370,8 @@ def fetch_command(
         if as_json:
             print_json(fetch_view(report, steps, dry_run))
         return
-    if not yes and not typer.confirm(f"Download {counted(len(steps), 'file')}?", err=True):
+    files = ngettext("{n} file", "{n} files", len(steps)).format(n=len(steps))
+    if not yes and not typer.confirm(_("Download {files}?").format(files=files), err=True):
         raise typer.Exit(1)
     display = _display(as_json, state.quiet)
     with display:
@@ -348,8 +383,11 @@ def fetch_command(
     else:
         done = sum(s.result == "downloaded" for s in steps)
         unresolved = report.counts()["unresolved"]
-        tail = f"; {unresolved} not resolved (see above)" if unresolved else ""
-        err.print(f"Downloaded {done} of {counted(len(steps), 'file')}{tail}.", highlight=False)
+        tail = _("; {n} not resolved (see above)").format(n=unresolved) if unresolved else ""
+        err.print(
+            _("Downloaded {done} of {files}{tail}.").format(done=done, files=files, tail=tail),
+            highlight=False,
+        )
     if failed:
         first = failed[0].error
         assert first is not None
@@ -369,10 +407,10 @@ def _display(as_json: bool, quiet: bool) -> Any:
 
 def _print_plan(steps: list[FetchStep]) -> None:
     if not steps:
-        out.print("Nothing to download.")
+        out.print(_("Nothing to download."))
         return
     table = FoldingTable(box=None, pad_edge=False)
-    for name in ("to", "from", "source"):
+    for name in (_("to"), _("from"), _("source")):
         table.add_column(name)
     for step in steps:
         c = step.candidate
@@ -384,6 +422,13 @@ def _print_plan(steps: list[FetchStep]) -> None:
 
 def _print_step(step: FetchStep) -> None:
     if step.error is not None:
-        err.print(f"Failed: {step.destination.name}: {step.error.message}", highlight=False)
+        err.print(
+            _("Failed: {name}: {message}").format(
+                name=step.destination.name, message=step.error.message
+            ),
+            highlight=False,
+        )
     else:
-        err.print(f"Downloaded {step.destination}", highlight=False, soft_wrap=True)
+        err.print(
+            _("Downloaded {path}").format(path=step.destination), highlight=False, soft_wrap=True
+        )

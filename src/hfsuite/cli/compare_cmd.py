@@ -9,10 +9,11 @@ import typer
 from hfsuite.app.compare import Change, ComparisonResult, Side, SideKind, compare
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
-from hfsuite.cli.wording import counted
+from hfsuite.core.i18n import N_, _, ngettext
 from hfsuite.core.units import format_bytes
 
-HELP = """Compare two models: files (added, removed, changed), config, license, tags, size.
+HELP = _(
+    """Compare two models: files (added, removed, changed), config, license, tags, size.
 
 A and B are each org/name, org/name@revision, a Hub URL, or a local file or folder. B may be
 @revision alone: A's repository at that revision. Two model files are compared by their headers
@@ -26,6 +27,7 @@ Examples:
 
   hfsuite compare openai-community/gpt2 qwen/Qwen2-0.5B --json
 """
+)
 
 MARK = {"added": "+", "removed": "-", "changed": "~", "same": " "}
 STYLE = {"added": "green", "removed": "red", "changed": "yellow", "same": "dim"}
@@ -38,12 +40,14 @@ def register(app: typer.Typer) -> None:
 
 def compare_command(
     ctx: typer.Context,
-    a: str = typer.Argument(..., metavar="A", help="org/name[@rev], a Hub URL or a local path."),
-    b: str = typer.Argument(..., metavar="B", help="The same forms, or @rev (A at another rev)."),
-    all_files: bool = typer.Option(False, "--all", help="List unchanged files too."),
-    refresh: bool = typer.Option(False, "--refresh", help="Ignore cached Hub information."),
+    a: str = typer.Argument(..., metavar="A", help=_("org/name[@rev], a Hub URL or a local path.")),
+    b: str = typer.Argument(
+        ..., metavar="B", help=_("The same forms, or @rev (A at another rev).")
+    ),
+    all_files: bool = typer.Option(False, "--all", help=_("List unchanged files too.")),
+    refresh: bool = typer.Option(False, "--refresh", help=_("Ignore cached Hub information.")),
     as_json: bool = json_option(),
-    token: str = typer.Option(None, "--token", help="Hub token (default: the one in effect)."),
+    token: str = typer.Option(None, "--token", help=_("Hub token (default: the one in effect).")),
 ) -> None:
     suite = ctx.find_root().obj.suite()
     result = compare(suite, a, b, token=token, refresh=refresh)
@@ -108,47 +112,53 @@ def _size(value: int | None) -> str:
 
 def _delta(value: int) -> str:
     if value == 0:
-        return "same size"
+        return _("same size")
     return ("+" if value > 0 else "-") + format_bytes(abs(value))
 
 
 def _print(result: ComparisonResult, all_files: bool) -> None:
     a, b = result.a, result.b
     for note in result.notes:
-        err.print(f"[yellow]Note:[/] {note}", markup=True, highlight=False)
+        err.print(_("[yellow]Note:[/] {note}").format(note=note), markup=True, highlight=False)
     head = FoldingTable(box=None, pad_edge=False, show_header=True)
     head.add_column("")
     head.add_column("A", overflow="fold")
     head.add_column("B", overflow="fold")
     rows = [
-        ("name", a.title, b.title),
-        ("commit", (a.commit or "-")[:12], (b.commit or "-")[:12]),
-        ("license", a.license or "-", b.license or "-"),
-        ("files", str(len(a.files)), str(len(b.files))),
-        ("total size", format_bytes(a.total_size), format_bytes(b.total_size)),
+        (N_("name"), a.title, b.title),
+        (N_("commit"), (a.commit or "-")[:12], (b.commit or "-")[:12]),
+        (N_("license"), a.license or "-", b.license or "-"),
+        (N_("files"), str(len(a.files)), str(len(b.files))),
+        (N_("total size"), format_bytes(a.total_size), format_bytes(b.total_size)),
     ]
     if a.kind is not SideKind.REPO and b.kind is not SideKind.REPO:
         rows = [r for r in rows if r[0] not in ("commit", "license")]
     if a.format or b.format:
-        rows.insert(1, ("format", a.format or "-", b.format or "-"))
-    for row in rows:
-        head.add_row(*row)
+        rows.insert(1, (N_("format"), a.format or "-", b.format or "-"))
+    for label, *values in rows:
+        head.add_row(_(label), *values)
     out.print(head)
     if result.tags_added or result.tags_removed:
         tags = [f"[green]+{t}[/]" for t in result.tags_added]
         tags += [f"[red]-{t}[/]" for t in result.tags_removed]
-        out.print("tags: " + " ".join(tags), markup=True)
+        out.print(_("tags: {tags}").format(tags=" ".join(tags)), markup=True)
     shown = result.files if all_files else result.differences
-    summary = (
-        f"{result.count(Change.ADDED)} added, {result.count(Change.REMOVED)} removed, "
-        f"{result.count(Change.CHANGED)} changed, {result.count(Change.SAME)} same "
-        f"({_delta(result.size_delta)})"
+    summary = _(
+        "{added} added, {removed} removed, {changed} changed, {same} same ({delta})"
+    ).format(
+        added=result.count(Change.ADDED),
+        removed=result.count(Change.REMOVED),
+        changed=result.count(Change.CHANGED),
+        same=result.count(Change.SAME),
+        delta=_delta(result.size_delta),
     )
     out.print()
     if shown:
-        files = FoldingTable(title=f"Files: {summary}", title_justify="left", box=None)
+        files = FoldingTable(
+            title=_("Files: {summary}").format(summary=summary), title_justify="left", box=None
+        )
         files.add_column("", width=1)
-        files.add_column("file", overflow="fold")
+        files.add_column(_("file"), overflow="fold")
         files.add_column("A", justify="right")
         files.add_column("B", justify="right")
         for f in shown:
@@ -158,18 +168,20 @@ def _print(result: ComparisonResult, all_files: bool) -> None:
             )
         out.print(files)
     else:
-        out.print(f"Files: {summary}")
+        out.print(_("Files: {summary}").format(summary=summary))
     out.print()
     what = a.config_name if a.config_name == b.config_name else "config"
+    shown_what = _("Header") if what == "header" else _("config") if what == "config" else what
     if result.config:
+        count = len(result.config)
         table = FoldingTable(
-            title=f"{'Header' if what == 'header' else what}: "
-            f"{counted(len(result.config), 'difference')}",
+            title=f"{shown_what}: "
+            + ngettext("{n} difference", "{n} differences", count).format(n=count),
             title_justify="left",
             box=None,
         )
         table.add_column("", width=1)
-        table.add_column("key", overflow="fold")
+        table.add_column(_("key"), overflow="fold")
         table.add_column("A", overflow="fold")
         table.add_column("B", overflow="fold")
         for c in result.config:
@@ -178,6 +190,6 @@ def _print(result: ComparisonResult, all_files: bool) -> None:
             )
         out.print(table)
     elif a.config_name or b.config_name:
-        out.print(f"{'Header' if what == 'header' else what}: no differences")
+        out.print(_("{what}: no differences").format(what=shown_what))
     if result.identical:
-        out.print("[green]A and B are the same.[/]", markup=True)
+        out.print(_("[green]A and B are the same.[/]"), markup=True)

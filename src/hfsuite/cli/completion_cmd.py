@@ -13,7 +13,10 @@ import enum
 
 import typer
 
-HELP = """Print the completion script of a shell: commands, options and choices on Tab.
+from hfsuite.core.i18n import _
+
+HELP = _(
+    """Print the completion script of a shell: commands, options and choices on Tab.
 
 Load it from the shell's start-up file (hfsuite --install-completion does it for you):
 
@@ -31,6 +34,7 @@ Examples:
 
   hfsuite completion fish
 """
+)
 
 COMPLETE_VAR = "_HFSUITE_COMPLETE"
 """The environment variable the scripts set when they ask ``hfsuite`` for completions."""
@@ -59,6 +63,6 @@ def register(app: typer.Typer) -> None:
 
 
 def completion_command(
-    shell: Shell = typer.Argument(..., help="bash, zsh or fish.", case_sensitive=False),
+    shell: Shell = typer.Argument(..., help=_("bash, zsh or fish."), case_sensitive=False),
 ) -> None:
     typer.echo(completion_script(shell).rstrip("\n"))

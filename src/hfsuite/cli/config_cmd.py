@@ -24,7 +24,7 @@ from hfsuite.cli.json_views import (
 from hfsuite.cli.output import json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.config import SettingsStore
-from hfsuite.core.i18n import _
+from hfsuite.core.i18n import N_, _
 
 app = typer.Typer(
     help=_(
@@ -66,8 +66,24 @@ def show(
     table.add_column(_("value"), overflow="fold")
     table.add_column(_("from"), style="dim")
     for row in rows:
-        table.add_row(row.key, row.display, row.origin)
+        table.add_row(row.key, row.display, shown_origin(row.origin))
     out.print(table)
+
+
+ORIGINS = {
+    "default": N_("default"),
+    "file": N_("file"),
+    "override": N_("override"),
+}
+"""Where a setting's value comes from, as ``config show`` says it (``--json`` keeps these)."""
+
+
+def shown_origin(origin: str) -> str:
+    """``origin`` (``default``, ``file``, ``env:NAME``, ``override``) in the language in effect:
+    ``env:HFSUITE_X`` → ``环境变量:HFSUITE_X``, the variable's name kept."""
+    if origin.startswith("env:"):
+        return _("env:{variable}").format(variable=origin[4:])
+    return _(ORIGINS[origin]) if origin in ORIGINS else origin
 
 
 @app.command(

@@ -15,12 +15,14 @@ import typer
 from hfsuite.cli.gui_cmd import require_desktop
 from hfsuite.cli.output import out
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError
+from hfsuite.core.i18n import N_, _
 from hfsuite.core.units import format_bytes, format_rate, parse_size
 
 if TYPE_CHECKING:
     from hfsuite.app.demo import DemoSandbox
 
-HELP = """See the suite work in a minute, on any machine, offline.
+HELP = _(
+    """See the suite work in a minute, on any machine, offline.
 
 The built-in Hub emulator serves two generated repositories here: a small
 LLM, and a small diffusion model with a LoRA and a ComfyUI workflow. The
@@ -42,8 +44,23 @@ Examples:
 
   hfsuite demo --home ./hfsuite-demo --speed 0
 """
+)
 
-_INTERRUPTED = "The demo was interrupted; nothing outside its sandbox was touched."
+_INTERRUPTED = _("The demo was interrupted; nothing outside its sandbox was touched.")
+
+
+_SHOWN = (
+    N_("Download a model into the HF cache (several connections per file, verified)"),
+    N_("Queue the diffusion model's checkpoint for ComfyUI"),
+    N_("Queue its LoRA"),
+    N_("Queue the ComfyUI workflow that uses both"),
+    N_("Run the queue (its tasks at once, with progress)"),
+    N_("The queue afterwards"),
+    N_("The history"),
+    N_("HF cache"),
+)
+"""The step titles and places of :mod:`hfsuite.app.demo`, shown translated (``_(title)``);
+a title missing here is shown in English."""
 
 
 def register(app: typer.Typer) -> None:
@@ -52,12 +69,14 @@ def register(app: typer.Typer) -> None:
 
 
 def demo_command(
-    gui: bool = typer.Option(False, "--gui", help="Open the desktop app on the demo at the end."),
+    gui: bool = typer.Option(
+        False, "--gui", help=_("Open the desktop app on the demo at the end.")
+    ),
     home: Path = typer.Option(
-        None, "--home", help="Keep the sandbox in this (new or empty) folder."
+        None, "--home", help=_("Keep the sandbox in this (new or empty) folder.")
     ),
     speed: str = typer.Option(
-        "2MiB", "--speed", help="Speed of each connection to the demo Hub (0: no limit)."
+        "2MiB", "--speed", help=_("Speed of each connection to the demo Hub (0: no limit).")
     ),
 ) -> None:
     from hfsuite.app.demo import close_sandbox, demo_hub, open_sandbox
@@ -69,11 +88,16 @@ def demo_command(
     try:
         with demo_hub(speed_bps or None) as (hub, repos):
             env = sandbox.environment(hub.url)
+            serving = ", ".join(repo.repo_id for repo in repos)
+            if speed_bps:
+                serving += _(", {rate} per connection").format(rate=format_rate(speed_bps))
             out.print(
-                f"[bold]HF Download Suite demo[/]: a Hub on {hub.url} serving "
-                + ", ".join(repo.repo_id for repo in repos)
-                + (f", {format_rate(speed_bps)} per connection" if speed_bps else "")
-                + f".\nSandbox: {sandbox.root}\n"
+                _("[bold]HF Download Suite demo[/]: a Hub on {url} serving {repos}.").format(
+                    url=hub.url, repos=serving
+                )
+                + "\n"
+                + _("Sandbox: {path}").format(path=sandbox.root)
+                + "\n"
             )
             _run_steps(sandbox, env)
             _summary(sandbox)
@@ -84,11 +108,13 @@ def demo_command(
     finally:
         close_sandbox(sandbox)
     if sandbox.temporary:
-        out.print("The sandbox was removed. Keep it next time with --home DIR.")
+        out.print(_("The sandbox was removed. Keep it next time with --home DIR."))
     else:
         out.print(
-            f"Everything stays in {sandbox.root}. To see it again (nothing left to download), "
-            f"in the desktop app: hfsuite demo --home {shlex.quote(str(sandbox.root))} --gui"
+            _(
+                "Everything stays in {path}. To see it again (nothing left to download), "
+                "in the desktop app: hfsuite demo --home {quoted} --gui"
+            ).format(path=sandbox.root, quoted=shlex.quote(str(sandbox.root)))
         )
 
 
@@ -96,12 +122,16 @@ def _desktop_app(sandbox: DemoSandbox, env: Mapping[str, str]) -> None:
     """Open the desktop app on the demo; offscreen (no window to close), save a picture of it."""
     if env.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
         picture = sandbox.root / "desktop-app.png"
-        out.print("[bold]The desktop app[/], offscreen (QT_QPA_PLATFORM): a picture of its window.")
+        out.print(
+            _("[bold]The desktop app[/], offscreen (QT_QPA_PLATFORM): a picture of its window.")
+        )
         code = _run(("gui", "--screenshot", str(picture)), env)
         if not code and sandbox.temporary:
-            out.print("  It goes with the sandbox; keep both with --home DIR.")
+            out.print("  " + _("It goes with the sandbox; keep both with --home DIR."))
     else:
-        out.print("[bold]The desktop app[/], on the same Hub and data: close it to end the demo.")
+        out.print(
+            _("[bold]The desktop app[/], on the same Hub and data: close it to end the demo.")
+        )
         code = _run(("gui",), env)
     if code:
         raise typer.Exit(code)
@@ -112,7 +142,8 @@ def _speed(text: str) -> int:
         return parse_size(text)
     except ValueError:
         raise UsageError(
-            f"--speed {text!r} is not a rate.", hint="Examples: 2MiB, 500k, 0 for no limit."
+            _("--speed {value} is not a rate.").format(value=repr(text)),
+            hint=_("Examples: 2MiB, 500k, 0 for no limit."),
         ) from None
 
 
@@ -121,17 +152,20 @@ def _run_steps(sandbox: DemoSandbox, env: Mapping[str, str]) -> None:
 
     steps = demo_steps(sandbox)
     for number, step in enumerate(steps, start=1):
-        out.print(f"[bold cyan]{number}/{len(steps)}[/] [bold]{step.title}[/]")
+        out.print(f"[bold cyan]{number}/{len(steps)}[/] [bold]{_(step.title)}[/]")
         out.print(f"[dim]$ hfsuite {shlex.join(_shown(step.args, sandbox))}[/]")
         code = _run(step.args, env)
         if code == 130:
-            raise OperationCancelled(_INTERRUPTED)
+            raise OperationCancelled(_(_INTERRUPTED))
         if code:
             raise HfSuiteError(
-                f"The demo stopped at step {number} (hfsuite {step.args[0]} ended with exit "
-                f"{code}).",
-                hint="The lines above say why. With --home DIR the sandbox (and the suite's log "
-                "in it) is kept for a look.",
+                _(
+                    "The demo stopped at step {number} (hfsuite {command} ended with exit {code})."
+                ).format(number=number, command=step.args[0], code=code),
+                hint=_(
+                    "The lines above say why. With --home DIR the sandbox (and the suite's log "
+                    "in it) is kept for a look."
+                ),
             )
         out.print()
 
@@ -164,20 +198,20 @@ def _run(args: Sequence[str], env: Mapping[str, str]) -> int:
 def _summary(sandbox: DemoSandbox) -> None:
     from hfsuite.app.demo import demo_files, workflow_check
 
-    out.print("[bold]Where the files went[/]")
+    out.print(_("[bold]Where the files went[/]"))
     folder = None
     for item in demo_files(sandbox):
         if item.folder != folder:
             folder = item.folder
             shown = "~" + os.sep + str(folder.relative_to(sandbox.home)) + os.sep
-            out.print(f"  {item.place}: {shown}")
+            out.print(f"  {_(item.place)}: {shown}")
         out.print(f"    {format_bytes(item.size):>9}  {item.path}")
     missing = workflow_check(sandbox)
     if missing:
         out.print(
-            "[yellow]ComfyUI would not find:[/] "
+            _("[yellow]ComfyUI would not find:[/] ")
             + ", ".join(f"models/{kind}/{name}" for kind, name in missing)
         )
     elif missing is not None:
-        out.print("  The ComfyUI workflow finds the checkpoint and the LoRA it loads.")
+        out.print("  " + _("The ComfyUI workflow finds the checkpoint and the LoRA it loads."))
     out.print()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from hfsuite.core.destination import Destination
+from hfsuite.core.i18n import _
 
 if TYPE_CHECKING:
     from hfsuite.app.download.operation import DownloadRequest
@@ -44,8 +45,10 @@ def profile_option() -> Any:
     return typer.Option(
         None,
         "--profile",
-        help="A profile's destination and defaults (hfsuite profiles ls); flags given here "
-        "override its defaults.",
+        help=_(
+            "A profile's destination and defaults (hfsuite profiles ls); flags given here "
+            "override its defaults."
+        ),
     )
 
 
@@ -55,8 +58,10 @@ def to_option() -> Any:
         None,
         "--to",
         metavar="TOOL:KIND",
-        help="A tool's model folder, e.g. comfyui:loras or lmstudio:llm (hfsuite tools ls); "
-        "files land by name, LM Studio's in <publisher>/<model>/.",
+        help=_(
+            "A tool's model folder, e.g. comfyui:loras or lmstudio:llm (hfsuite tools ls); "
+            "files land by name, LM Studio's in <publisher>/<model>/."
+        ),
     )
 
 
@@ -65,7 +70,7 @@ def subfolder_option() -> Any:
     return typer.Option(
         None,
         "--subfolder",
-        help="With --to or a tool profile: a folder inside the tool's folder (e.g. sdxl).",
+        help=_("With --to or a tool profile: a folder inside the tool's folder (e.g. sdxl)."),
     )
 
 
@@ -87,7 +92,7 @@ def with_tool_or_profile(
         return request  # nothing to read: the profiles module is not even imported
     from hfsuite.app.download_targets import request_with_target
 
-    placed, _ = request_with_target(
+    placed, _changes = request_with_target(
         suite, request, profile=profile, to=to, subfolder=subfolder, dry_run=dry_run
     )
     return placed

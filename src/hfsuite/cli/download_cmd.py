@@ -34,9 +34,9 @@ from hfsuite.cli.json_views import download_cancelled_view, download_done_view, 
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
 from hfsuite.cli.tables import FoldingTable
-from hfsuite.cli.wording import counted
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError, NotFoundError, OperationCancelled, UsageError
+from hfsuite.core.i18n import N_, _, ngettext
 from hfsuite.core.types import RepoType, SourceKind
 from hfsuite.core.units import format_bytes, format_duration, format_rate, parse_size
 
@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from hfsuite.app.download.offline import CachedFiles
     from hfsuite.app.queue.manager import DownloadManager
 
-HELP = """Download a repository from the Hub, or some of its files.
+HELP = _(
+    """Download a repository from the Hub, or some of its files.
 
 Several connections per file, resumable after a crash (run the same command again),
 verified (SHA-256 / git sha1), into the HF cache (transformers and diffusers find it),
@@ -77,9 +78,13 @@ Examples:
 hf download's spellings work too, with the same meaning: --type, --force-download,
 --max-workers (= --max-files), --format json|quiet|human, -q/--quiet.
 """
+)
 
 
-_INTERRUPTED = "Download interrupted. Partial data is kept: run the same command again to resume."
+_INTERRUPTED = N_(
+    "Download interrupted. Partial data is kept: run the same command again to resume."
+)
+"""English in the JSON stream, translated in the message, ``_(_INTERRUPTED)``."""
 _EARLY_WAIT_S = 5.0  # longest wait for the first bytes before the database is opened anyway
 
 
@@ -92,23 +97,29 @@ def download_command(
     ctx: typer.Context,
     repo: str = typer.Argument(
         ...,
-        help="What to download: org/name (datasets/…, spaces/…), a Hub or mirror URL of a repo, "
-        "folder or file, hf://…, modelscope:owner/name or a ModelScope URL, or a plain file URL.",
+        help=_(
+            "What to download: org/name (datasets/…, spaces/…), a Hub or mirror URL of a repo, "
+            "folder or file, hf://…, modelscope:owner/name or a ModelScope URL, or a plain file "
+            "URL."
+        ),
     ),
-    paths: list[str] = typer.Argument(None, help="Files or folders to download (default: all)."),
+    paths: list[str] = typer.Argument(None, help=_("Files or folders to download (default: all).")),
     repo_type: RepoType = typer.Option(
-        None, "--repo-type", "--type", help="model, dataset or space (--type: as in hf download)."
+        None,
+        "--repo-type",
+        "--type",
+        help=_("model, dataset or space (--type: as in hf download)."),
     ),
-    revision: str = typer.Option(None, "--revision", help="Branch, tag, commit or PR ref."),
-    include: list[str] = typer.Option(None, "--include", help="Glob of files to keep (repeat)."),
-    exclude: list[str] = typer.Option(None, "--exclude", help="Glob of files to drop (repeat)."),
-    local_dir: Path = typer.Option(None, "--local-dir", help="Download into this folder."),
-    cache_dir: Path = typer.Option(None, "--cache-dir", help="HF cache folder."),
+    revision: str = typer.Option(None, "--revision", help=_("Branch, tag, commit or PR ref.")),
+    include: list[str] = typer.Option(None, "--include", help=_("Glob of files to keep (repeat).")),
+    exclude: list[str] = typer.Option(None, "--exclude", help=_("Glob of files to drop (repeat).")),
+    local_dir: Path = typer.Option(None, "--local-dir", help=_("Download into this folder.")),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help=_("HF cache folder.")),
     profile: str = profile_option(),
     to: str = to_option(),
     subfolder: str = subfolder_option(),
     connections: int = typer.Option(
-        None, "--connections", "-c", min=1, max=64, help="Connections per file."
+        None, "--connections", "-c", min=1, max=64, help=_("Connections per file.")
     ),
     max_files: int = typer.Option(
         None,
@@ -116,29 +127,35 @@ def download_command(
         "--max-workers",
         min=1,
         max=64,
-        help="Files downloaded at once (--max-workers: as in hf download).",
+        help=_("Files downloaded at once (--max-workers: as in hf download)."),
     ),
-    limit_rate: str = typer.Option(None, "--limit-rate", help="Bandwidth limit, e.g. 10M, 500k."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Only show what would be downloaded."),
-    as_json: bool = json_option("JSON lines instead of a progress display (docs/json.md)."),
+    limit_rate: str = typer.Option(
+        None, "--limit-rate", help=_("Bandwidth limit, e.g. 10M, 500k.")
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help=_("Only show what would be downloaded.")),
+    as_json: bool = json_option(_("JSON lines instead of a progress display (docs/json.md).")),
     output_format: OutputFormat = format_option(),
     quiet: bool = quiet_option(),
     token: str = typer.Option(
-        None, "--token", help="Hub token (default: HF_TOKEN, hf auth login)."
+        None, "--token", help=_("Hub token (default: HF_TOKEN, hf auth login).")
     ),
-    endpoint: str = typer.Option(None, "--endpoint", help="Hub URL or mirror (default: setting)."),
+    endpoint: str = typer.Option(
+        None, "--endpoint", help=_("Hub URL or mirror (default: setting).")
+    ),
     force: bool = typer.Option(
-        False, "--force", "--force-download", help="Download again even complete files."
+        False, "--force", "--force-download", help=_("Download again even complete files.")
     ),
     sha256: str = typer.Option(
-        None, "--sha256", help="For a plain URL: the SHA-256 the file must have."
+        None, "--sha256", help=_("For a plain URL: the SHA-256 the file must have.")
     ),
     xet: XetMode = typer.Option(
         XetMode.auto,
         "--xet",
-        help="Xet-backed files: through Xet (on), through the resolve redirect (off), or "
-        "whichever is faster for the file (auto: Xet for an update whose chunks are mostly on "
-        "disk, else the redirect; docs/xet.md).",
+        help=_(
+            "Xet-backed files: through Xet (on), through the resolve redirect (off), or "
+            "whichever is faster for the file (auto: Xet for an update whose chunks are mostly "
+            "on disk, else the redirect; docs/xet.md)."
+        ),
     ),
 ) -> None:
     state = ctx.find_root().obj
@@ -154,11 +171,12 @@ def download_command(
             limit_bps = parse_size(limit_rate)
         except ValueError:
             raise UsageError(
-                f"--limit-rate {limit_rate!r} is not a rate.", hint="Examples: 500k, 10M, 1.5MiB."
+                _("--limit-rate {value} is not a rate.").format(value=repr(limit_rate)),
+                hint=_("Examples: 500k, 10M, 1.5MiB."),
             ) from None
     ref, named_paths = parse_target(suite, repo, repo_type, revision, token=token)
     if sha256 is not None and ref.source is not SourceKind.URL:
-        raise UsageError("--sha256 applies to plain file URLs; hub files are verified anyway.")
+        raise UsageError(_("--sha256 applies to plain file URLs; hub files are verified anyway."))
     request = DownloadRequest(
         ref=ref,
         paths=[*named_paths, *(paths or ())],
@@ -182,7 +200,7 @@ def download_command(
         _print_cached(offline_download(suite.settings, request), as_json, dry_run, state.quiet)
         return
     if dry_run:
-        source, _, the_plan = plan(suite, request, dry_run=True)
+        source, _request, the_plan = plan(suite, request, dry_run=True)
         _print_plan(the_plan, as_json)
         preflight(source, request, the_plan, suite.settings)  # as the real run checks them
         return
@@ -236,7 +254,7 @@ def _cancelled(as_json: bool) -> OperationCancelled:
     """The error a Ctrl-C ends with; under ``--json`` the stream's last line says so first."""
     if as_json:
         emit_json(download_cancelled_view(_INTERRUPTED))
-    return OperationCancelled(_INTERRUPTED)
+    return OperationCancelled(_(_INTERRUPTED))
 
 
 def _nothing_to_keep(error: BaseException | None) -> TypeGuard[HfSuiteError]:
@@ -254,7 +272,7 @@ def _after_failure(manager: DownloadManager, task_id: int, error: HfSuiteError) 
     if _nothing_to_keep(error) and not task.bytes_done:
         manager.remove([task_id])
         return
-    retry = f"It stays in the queue as task {task_id}: hfsuite queue retry {task_id}"
+    retry = _("It stays in the queue as task {id}: hfsuite queue retry {id}").format(id=task_id)
     error.hint = f"{error.hint} {retry}" if error.hint else retry
 
 
@@ -281,14 +299,17 @@ def _print_summary(outcome: DownloadOutcome, as_json: bool, quiet: bool) -> None
         emit_json(download_done_view(outcome, dest))
         return
     if not quiet:
-        err.print(
-            f"Downloaded {counted(len(the_plan.files) - skipped, 'file')}, "
-            f"{format_bytes(fetched)} in "
-            f"{format_duration(outcome.elapsed_s)} ({format_rate(speed)})"
-            + (f"; {skipped} already complete" if skipped else "")
-            + f" — {the_plan.snapshot.ref.repo_id}@{the_plan.snapshot.commit[:8]}",
-            highlight=False,
+        count = len(the_plan.files) - skipped
+        text = _("Downloaded {files}, {size} in {duration} ({rate})").format(
+            files=ngettext("{n} file", "{n} files", count).format(n=count),
+            size=format_bytes(fetched),
+            duration=format_duration(outcome.elapsed_s),
+            rate=format_rate(speed),
         )
+        if skipped:
+            text += _("; {n} already complete").format(n=skipped)
+        text += f" — {the_plan.snapshot.ref.repo_id}@{the_plan.snapshot.commit[:8]}"
+        err.print(text, highlight=False)
     out.print(dest, highlight=False, soft_wrap=True)
 
 
@@ -300,17 +321,17 @@ def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
         title=f"{the_plan.snapshot.ref.repo_id} @ {the_plan.snapshot.commit[:12]}",
         title_justify="left",
     )
-    table.add_column("file", overflow="fold")
-    table.add_column("size", justify="right")
-    table.add_column("action")
-    table.add_column("to download", justify="right")
+    table.add_column(_("file"), overflow="fold")
+    table.add_column(_("size"), justify="right")
+    table.add_column(_("action"))
+    table.add_column(_("to download"), justify="right")
     for f in the_plan.files:
         table.add_row(
             f.remote.path, format_bytes(f.remote.size), f.action, format_bytes(f.missing_bytes)
         )
     table.add_section()
     table.add_row(
-        counted(len(the_plan.files), "file"),
+        ngettext("{n} file", "{n} files", len(the_plan.files)).format(n=len(the_plan.files)),
         format_bytes(the_plan.total_bytes),
         "",
         format_bytes(the_plan.missing_bytes),
@@ -342,9 +363,15 @@ def _print_cached(cached: CachedFiles, as_json: bool, dry_run: bool, quiet: bool
         return
     if not quiet:
         at = f"@{commit[:8]}" if commit else ""
+        count = len(cached.files)
         err.print(
-            f"Offline mode: {counted(len(cached.files), 'file')} of {repo}{at} already on disk "
-            f"({format_bytes(cached.total_bytes)}); nothing to download.",
+            _(
+                "Offline mode: {files} of {repo} already on disk ({size}); nothing to download."
+            ).format(
+                files=ngettext("{n} file", "{n} files", count).format(n=count),
+                repo=f"{repo}{at}",
+                size=format_bytes(cached.total_bytes),
+            ),
             highlight=False,
         )
     out.print(path, highlight=False, soft_wrap=True)

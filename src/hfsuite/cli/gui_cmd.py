@@ -16,6 +16,7 @@ import typer
 
 from hfsuite.app.desktop_check import check_desktop, qt_library_dirs, system_library_probe
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import _
 
 _THEMES = ("system", "light", "dark")
 
@@ -23,8 +24,8 @@ _THEMES = ("system", "light", "dark")
 def _require_pyside() -> None:
     if importlib.util.find_spec("PySide6") is None:
         raise UsageError(
-            "The desktop app needs PySide6, which is not installed.",
-            hint="Install the gui extra: pip install 'hfsuite[gui]'",
+            _("The desktop app needs PySide6, which is not installed."),
+            hint=_("Install the gui extra: pip install 'hfsuite[gui]'"),
         )
 
 
@@ -40,50 +41,54 @@ def require_desktop(*, offscreen: bool = False) -> None:
 def register(app: typer.Typer) -> None:
     """Add the ``gui`` command to the CLI."""
 
-    @app.command("gui")
+    @app.command(
+        "gui",
+        help=_(
+            "Open the desktop app (or, with --screenshot, save an image of it and exit).\n\n"
+            "Examples:\n\n"
+            "  hfsuite gui\n\n"
+            "  hfsuite gui --tab browse --theme dark\n\n"
+            "  hfsuite gui --screenshot window.png --tab downloads --settle 0"
+        ),
+    )
     def gui_command(
         ctx: typer.Context,
         screenshot: Path = typer.Option(
-            None, "--screenshot", help="Render the window offscreen to this PNG and exit."
+            None, "--screenshot", help=_("Render the window offscreen to this PNG and exit.")
         ),
-        tab: str = typer.Option(None, "--tab", help="Tab to show (downloads, browse…)."),
-        size: str = typer.Option("1280x800", "--size", help="Window size for --screenshot."),
-        theme: str = typer.Option(None, "--theme", help="system, light or dark."),
+        tab: str = typer.Option(None, "--tab", help=_("Tab to show (downloads, browse…).")),
+        size: str = typer.Option("1280x800", "--size", help=_("Window size for --screenshot.")),
+        theme: str = typer.Option(None, "--theme", help=_("system, light or dark.")),
         settle: float = typer.Option(
-            2.0, "--settle", min=0, help="Seconds of live data before the screenshot."
+            2.0, "--settle", min=0, help=_("Seconds of live data before the screenshot.")
         ),
         search: str = typer.Option(
             None,
             "--search",
-            help="Browse: search for this first. Library: filter. ComfyUI: the install folder.",
+            help=_("Browse: search for this first. Library: filter. ComfyUI: the install folder."),
         ),
         open_repo: str = typer.Option(
             None,
             "--open",
-            help="Browse: open this repository. Library: duplicates. ComfyUI: a workflow file. "
-            "Any tab: errors, stats or compare (that window over it).",
+            help=_(
+                "Browse: open this repository. Library: duplicates. ComfyUI: a workflow file. "
+                "Any tab: errors, stats or compare (that window over it)."
+            ),
         ),
         select: list[str] = typer.Option(
-            None, "--select", help="Browse: show the Files tab with files matching GLOB checked."
+            None,
+            "--select",
+            help=_("Browse: show the Files tab with files matching GLOB checked."),
         ),
         check_updates: bool = typer.Option(
-            False, "--check-updates", help="History: check for updates first."
+            False, "--check-updates", help=_("History: check for updates first.")
         ),
     ) -> None:
-        """Open the desktop app (or, with --screenshot, save an image of it and exit).
-
-        Examples:
-
-          hfsuite gui
-
-          hfsuite gui --tab browse --theme dark
-
-          hfsuite gui --screenshot window.png --tab downloads --settle 0
-        """
         require_desktop(offscreen=screenshot is not None)
         if theme is not None and theme not in _THEMES:
             raise UsageError(
-                f"--theme {theme!r} is not a theme.", hint="Use system, light or dark."
+                _("--theme {value} is not a theme.").format(value=repr(theme)),
+                hint=_("Use system, light or dark."),
             )
         ui_app = importlib.import_module("hfsuite.ui.app")
         suite = ctx.find_root().obj.suite()
@@ -101,5 +106,5 @@ def register(app: typer.Typer) -> None:
             )
         code = ui_app.run_gui(suite, theme=theme, screenshot=shot)
         if shot is not None:
-            typer.echo(f"Saved {screenshot}", err=True)
+            typer.echo(_("Saved {path}").format(path=screenshot), err=True)
         raise typer.Exit(code)

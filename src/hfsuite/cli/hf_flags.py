@@ -14,6 +14,7 @@ from typing import Any
 import typer
 
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import _
 
 
 class XetMode(enum.StrEnum):
@@ -47,8 +48,10 @@ def format_option() -> Any:
         None,
         "--format",
         case_sensitive=False,
-        help="Output as hf download names it: json (= --json), quiet (= -q), human or auto "
-        "(the default).",
+        help=_(
+            "Output as hf download names it: json (= --json), quiet (= -q), human or auto "
+            "(the default)."
+        ),
         callback=_format_requested,
     )
 
@@ -59,7 +62,7 @@ def quiet_option() -> Any:
         False,
         "--quiet",
         "-q",
-        help="Only errors, and the path on stdout (the same as hfsuite -q download …).",
+        help=_("Only errors, and the path on stdout (the same as hfsuite -q download …)."),
         callback=_quiet_requested,
     )
 
@@ -88,7 +91,7 @@ def wants_json(as_json: bool, output_format: OutputFormat | None) -> bool:
     """
     if as_json and output_format not in (None, OutputFormat.JSON):
         raise UsageError(
-            f"--json and --format {output_format} ask for different output.",
-            hint="Give one of them.",
+            _("--json and --format {value} ask for different output.").format(value=output_format),
+            hint=_("Give one of them."),
         )
     return as_json or output_format is OutputFormat.JSON

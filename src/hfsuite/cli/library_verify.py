@@ -8,12 +8,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 
 from hfsuite.cli.dupes_cmd import hash_status
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import err, json_option, out, print_json
-from hfsuite.cli.wording import counted
+from hfsuite.core.i18n import N_, _, ngettext
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 EXIT_FAILED = 8
 """Exit code when a file is corrupt, missing or unreadable (that of ``IntegrityError``)."""
 
-HELP = """Read files again and compare them with the hashes recorded for them.
+HELP = _(
+    """Read files again and compare them with the hashes recorded for them.
 
 Only files with a recorded hash are read (hashed by `hfsuite scan --hash`, by `hfsuite dupes`,
 or verified by a download). Each is unchanged, changed (rewritten since it was hashed: hashed
@@ -35,6 +37,15 @@ Examples:
 
   hfsuite scan ~/apps/ComfyUI --hash && hfsuite library verify ~/apps/ComfyUI --json
 """
+)
+STATUSES = (
+    N_("unchanged"),
+    N_("changed"),
+    N_("corrupt"),
+    N_("missing"),
+    N_("unreadable"),
+)
+"""A file's outcome, shown translated (``_(status)``); JSON keeps the English value."""
 
 
 def register(app: typer.Typer) -> None:
@@ -61,7 +72,7 @@ def verify_command(
     ctx: typer.Context,
     paths: list[str] = typer.Argument(
         None,
-        help="Only files under these files or folders (scanned ones). Default: the library.",
+        help=_("Only files under these files or folders (scanned ones). Default: the library."),
         show_default=False,
     ),
     as_json: bool = json_option(),
@@ -70,7 +81,7 @@ def verify_command(
     from hfsuite.app.library.verify import VerifyStatus, verify
 
     suite = ctx.find_root().obj.suite()
-    status, update = hash_status("Verifying…")
+    status, update = hash_status(_("Verifying…"))
     with status:
         result = verify(suite_index(suite), paths or [], on_progress=update)
     if as_json:
@@ -86,21 +97,33 @@ def verify_command(
             if f.status is VerifyStatus.UNCHANGED:
                 continue
             why = f": {escape(f.reason)}" if f.reason else ""
-            out.print(f"[{colours[f.status]}]{f.status.value:10}[/] {escape(f.path)}{why}")
-        counts = ", ".join(f"{n} {s}" for s, n in result.counts.items() if n)
+            label = _(f.status.value)
+            label += " " * max(0, 10 - cell_len(label))
+            out.print(f"[{colours[f.status]}]{label}[/] {escape(f.path)}{why}")
+        counts = ", ".join(f"{n} {_(s)}" for s, n in result.counts.items() if n)
         out.print(
-            f"Verified {counted(len(result.files), 'file')} ({format_bytes(result.read_bytes)} "
-            f"read){': ' + counts if counts else ''}."
+            _("Verified {files} ({size} read)").format(
+                files=_files(len(result.files)), size=format_bytes(result.read_bytes)
+            )
+            + f"{': ' + counts if counts else ''}."
         )
         if result.not_hashed:
             out.print(
-                f"[dim]{counted(result.not_hashed, 'file')} without a recorded hash not "
-                "verified (`hfsuite scan --hash` records them).[/]"
+                _(
+                    "[dim]{files} without a recorded hash not verified "
+                    "(`hfsuite scan --hash` records them).[/]"
+                ).format(files=_files(result.not_hashed))
             )
     if not result.ok:
         bad = sum(n for s, n in result.counts.items() if s in ("corrupt", "missing", "unreadable"))
         err.print(
-            f"[bold red]Error:[/] {counted(bad, 'file')} corrupt, missing or unreadable.",
+            _("[bold red]Error:[/] {files} corrupt, missing or unreadable.").format(
+                files=_files(bad)
+            ),
             highlight=False,
         )
         raise typer.Exit(EXIT_FAILED)
+
+
+def _files(count: int) -> str:
+    return ngettext("{n} file", "{n} files", count).format(n=count)

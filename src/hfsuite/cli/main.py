@@ -25,11 +25,13 @@ from typer.core import TyperGroup
 from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
+from hfsuite.cli.click_words import install_click_words, show_click_error
 from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import emit_json, print_error, print_warning
 from hfsuite.config.store import SETTINGS_FILE_NAME, default_config_dir
 from hfsuite.core import i18n
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
+from hfsuite.core.i18n import N_, _
 
 COMMANDS: dict[str, tuple[str, bool]] = {
     "search": ("search_cmd", False),
@@ -55,10 +57,10 @@ COMMANDS: dict[str, tuple[str, bool]] = {
     "share": ("share_cmd", False),
     "sync": ("sync_cmd", True),
     "completion": ("completion_cmd", False),
-}
-"""Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
     "worker": ("worker_cmd", False),
     "workers": ("worker_cmd", True),
+}
+"""Every sub-command, in the order ``--help`` lists them: its module in :mod:`hfsuite.cli`, and
 whether the module holds a group (its ``app``) rather than one command (its ``register``)."""
 
 
@@ -106,16 +108,20 @@ class LazyGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
 
+ROOT_HELP = N_(
+    "HF Download Suite: find, download and organise AI models from the Hugging Face Hub "
+    "and ModelScope.\n\nExamples:\n\n"
+    "  hfsuite config show\n\n"
+    "  hfsuite config set connections_per_file 16\n\n"
+    "  hfsuite config set global_limit_bps 20M"
+)
+"""The root help; this module loads before the language is chosen, so the help texts here
+are set translated by :func:`_install_language`."""
+
 app = typer.Typer(
     name="hfsuite",
     cls=LazyGroup,
-    help=(
-        "HF Download Suite: find, download and organise AI models from the Hugging Face Hub "
-        "and ModelScope.\n\nExamples:\n\n"
-        "  hfsuite config show\n\n"
-        "  hfsuite config set connections_per_file 16\n\n"
-        "  hfsuite config set global_limit_bps 20M"
-    ),
+    help=ROOT_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -202,14 +208,23 @@ def _click_exception_types() -> tuple[type[Exception], type[BaseException], type
     return click_exception, exit_type, abort_type
 
 
+_VERBOSE = typer.Option(0, "--verbose", "-v", count=True, help=N_("More output (-vv: debug)."))
+_QUIET = typer.Option(False, "--quiet", "-q", help=N_("Only errors."))
+_VERSION = typer.Option(
+    False, "--version", callback=_version, is_eager=True, help=N_("Print the version and exit.")
+)
+_TRANSLATED: tuple[tuple[Any, str], ...] = tuple(
+    (option, option.help) for option in (_VERBOSE, _QUIET, _VERSION)
+)
+"""The global options and their English help, translated at start (:func:`_install_language`)."""
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
-    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More output (-vv: debug)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors."),
-    version: bool = typer.Option(
-        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
-    ),
+    verbose: int = _VERBOSE,
+    quiet: bool = _QUIET,
+    version: bool = _VERSION,
 ) -> None:
     """HF Download Suite command line."""
     state = ctx.obj if isinstance(ctx.obj, CliState) else CliState()
@@ -256,7 +271,7 @@ def exit_code(argv: list[str] | None = None) -> int:
         if isinstance(message, str):
             # Typer checks choices with a validator whose errors start "Value error, ".
             exc.message = message.replace("Value error, ", "")  # type: ignore[attr-defined]
-        exc.show()  # type: ignore[attr-defined]
+        show_click_error(exc)
         code = int(getattr(exc, "exit_code", 2))
         if state.json_output or _asks_json(sys.argv[1:] if argv is None else argv):
             emit_json(error_view(None, message=exc.format_message(), exit_code=code))  # type: ignore[attr-defined]
@@ -277,6 +292,10 @@ def _install_language() -> None:
         except (OSError, ValueError):  # no file, or not TOML (TOMLDecodeError)
             value = None
     i18n.set_language(i18n.resolve_language(value if isinstance(value, str) else None))
+    app.info.help = _(ROOT_HELP)
+    for option, english in _TRANSLATED:
+        option.help = _(english)
+    install_click_words()
 
 
 def _asks_json(argv: list[str]) -> bool:

@@ -6,15 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
 
 from hfsuite.app.plugins.manager import PluginInfo
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import json_option, out
-from hfsuite.cli.wording import counted
+from hfsuite.core.i18n import _, ngettext
 
 app = typer.Typer(
-    help=(
+    help=_(
         "Plugins: extra sources, tool detectors, post-download actions and notifications, "
         "installed as Python packages (docs/plugins.md).\n\n"
         "Examples:\n\n  hfsuite plugins ls\n\n  hfsuite plugins ls --json\n\n"
@@ -35,17 +36,17 @@ def _list_document(enabled: bool, plugins: list[PluginInfo]) -> dict[str, Any]:
     return document("plugin-list", {"enabled": enabled, "plugins": [p.to_json() for p in plugins]})
 
 
-@app.command("ls")
+@app.command(
+    "ls",
+    help=_(
+        "List the installed plugins: where each comes from, the hooks it implements, and its\n"
+        "state (loaded, disabled, disabled-after-error, failed-to-load with the reason).\n\n"
+        "Examples:\n\n"
+        "  hfsuite plugins ls\n\n"
+        "  hfsuite plugins ls --json"
+    ),
+)
 def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
-    """List the installed plugins: where each comes from, the hooks it implements, and its
-    state (loaded, disabled, disabled-after-error, failed-to-load with the reason).
-
-    Examples:
-
-      hfsuite plugins ls
-
-      hfsuite plugins ls --json
-    """
     suite = ctx.find_root().obj.suite()
     plugins = suite.plugins
     found = plugins.manager.plugins() if plugins.enabled else []
@@ -55,12 +56,14 @@ def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
         print_json(_list_document(plugins.enabled, found))
         return
     if not plugins.enabled:
-        out.print("Plugins are turned off (no_plugins setting or HFSUITE_NO_PLUGINS=1).")
+        out.print(_("Plugins are turned off (no_plugins setting or HFSUITE_NO_PLUGINS=1)."))
         return
     if not found:
         out.print(
-            "No plugin installed. A plugin is a Python package with an entry point in the "
-            "'hfsuite.plugins' group (docs/plugins.md)."
+            _(
+                "No plugin installed. A plugin is a Python package with an entry point in the "
+                "'hfsuite.plugins' group (docs/plugins.md)."
+            )
         )
         return
     for i, info in enumerate(found):
@@ -68,17 +71,23 @@ def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
             out.print()
         _print_plugin(info)
     loaded = sum(1 for p in found if p.state == "loaded")
-    out.print(f"\n{counted(len(found), 'plugin')}, {loaded} loaded")
+    plugins_text = ngettext("{n} plugin", "{n} plugins", len(found)).format(n=len(found))
+    out.print("\n" + _("{plugins}, {loaded} loaded").format(plugins=plugins_text, loaded=loaded))
     if any(p.state == "failed-to-load" for p in found) and not ctx.find_root().obj.verbose:
-        out.print("[dim]Why a plugin failed, with its traceback: hfsuite -v plugins ls[/]")
+        out.print(_("[dim]Why a plugin failed, with its traceback: hfsuite -v plugins ls[/]"))
 
 
 def _print_plugin(info: PluginInfo) -> None:
     style = _STATE_STYLE.get(info.state, "")
     dist = f"{info.distribution} {info.version or ''}".strip() if info.distribution else "-"
     out.print(f"[bold]{escape(info.name)}[/]  [{style}]{escape(info.state)}[/]  {escape(dist)}")
-    out.print(f"  entry point  {escape(info.name)} = {escape(info.value)}")
-    out.print(f"  module       {escape(info.module_file or '-')}")
-    out.print(f"  hooks        {escape(', '.join(info.hooks) or '-')}")
+    out.print(f"  {_label(_('entry point'))}{escape(info.name)} = {escape(info.value)}")
+    out.print(f"  {_label(_('module'))}{escape(info.module_file or '-')}")
+    out.print(f"  {_label(_('hooks'))}{escape(', '.join(info.hooks) or '-')}")
     if info.error:
-        out.print(f"  [{style}]why          {escape(info.error)}[/]")
+        out.print(f"  [{style}]{_label(_('why'))}{escape(info.error)}[/]")
+
+
+def _label(text: str) -> str:
+    """``text`` padded to the labels' column (13 cells; a CJK character takes two)."""
+    return text + " " * max(1, 13 - cell_len(text))

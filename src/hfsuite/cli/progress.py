@@ -23,6 +23,7 @@ from hfsuite.core.events import (
     TransferProgressed,
     TransferRetrying,
 )
+from hfsuite.core.i18n import _
 from hfsuite.core.units import format_duration, format_rate
 
 
@@ -35,7 +36,7 @@ def transfer_progress(console: Console) -> Progress:
         TextColumn("{task.percentage:>5.1f}%"),
         DownloadColumn(binary_units=True),
         TextColumn("{task.fields[speed]:>12}"),
-        TextColumn("ETA {task.fields[eta]:>6}"),
+        TextColumn(_("ETA") + " {task.fields[eta]:>6}"),
         console=console,
         expand=True,
         refresh_per_second=8,
@@ -99,8 +100,14 @@ class RichProgressDisplay(FailedFiles):
             self.progress.console.print(f"[yellow]{named_once(event.path, event.reason)}[/]")
         elif isinstance(event, TransferRetrying) and event.attempt >= 3:
             self.progress.console.print(
-                f"[dim]{event.path}: retry {event.attempt} in {event.delay_s:.1f}s "
-                f"({event.reason})[/]"
+                "[dim]"
+                + _("{path}: retry {attempt} in {delay}s ({reason})").format(
+                    path=event.path,
+                    attempt=event.attempt,
+                    delay=f"{event.delay_s:.1f}",
+                    reason=event.reason,
+                )
+                + "[/]"
             )
         elif isinstance(event, FileFailed):
             self.keep(event)
@@ -112,7 +119,7 @@ class RichProgressDisplay(FailedFiles):
         speed, eta = format_rate(event.speed_bps), format_duration(event.eta_s)
         if self._overall is None:
             self._overall = self.progress.add_task(
-                "[bold]total", total=event.total_bytes, speed=speed, eta=eta
+                "[bold]" + _("total"), total=event.total_bytes, speed=speed, eta=eta
             )
         self.progress.update(
             self._overall, completed=event.done_bytes, total=event.total_bytes, speed=speed, eta=eta

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import TaskID
 
@@ -27,6 +28,7 @@ from hfsuite.app.events import (
 from hfsuite.cli.json_views import queue_event_view
 from hfsuite.cli.progress import emit_json, named_once, transfer_progress
 from hfsuite.core.events import Event, FileFailed
+from hfsuite.core.i18n import N_, _
 from hfsuite.core.types import TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
@@ -34,6 +36,21 @@ if TYPE_CHECKING:
     from hfsuite.app.queue.manager import TaskRecord
 
 _ENDS = (TaskCompleted, TaskFailed, TaskCancelled, TaskPaused, TaskQueued)
+_WORDS = {
+    "started": N_("started"),
+    "completed": N_("completed"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancelled"),
+    "paused": N_("paused"),
+    "requeued": N_("requeued"),
+}
+"""What happened to a task, the first word of its line (shown translated)."""
+
+
+def _word(key: str) -> str:
+    """The word for ``key``, translated, padded to 10 columns (a CJK character takes two)."""
+    text = _(_WORDS[key])
+    return text + " " * max(1, 10 - cell_len(text))
 
 
 def task_label(record: TaskRecord) -> str:
@@ -48,14 +65,14 @@ def end_line(event: TaskEvent) -> str:
     label = task_label(record)
     if isinstance(event, TaskCompleted):
         size = format_bytes(record.bytes_total or record.bytes_done)
-        return f"completed {label} ({size})"
+        return f"{_word('completed')}{label} ({size})"
     if isinstance(event, TaskFailed):
-        return f"failed    {label}: {record.error}"
+        return f"{_word('failed')}{label}: {record.error}"
     if isinstance(event, TaskCancelled):
-        return f"cancelled {label}"
+        return f"{_word('cancelled')}{label}"
     if isinstance(event, TaskPaused):
-        return f"paused    {label}"
-    return f"requeued  {label}"
+        return f"{_word('paused')}{label}"
+    return f"{_word('requeued')}{label}"
 
 
 class RichQueueDisplay:
@@ -126,7 +143,7 @@ class LineQueueDisplay:
         if self.quiet:
             return
         if isinstance(event, TaskStarted):
-            print(f"started   {task_label(event.record)}", file=sys.stderr, flush=True)
+            print(f"{_word('started')}{task_label(event.record)}", file=sys.stderr, flush=True)
         elif isinstance(event, _ENDS) and event.previous is TaskState.RUNNING:
             print(end_line(event), file=sys.stderr, flush=True)
 

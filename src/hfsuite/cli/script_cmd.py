@@ -21,12 +21,13 @@ from hfsuite.app.script.plan import (
 from hfsuite.app.script.render import Shell, parse_shell, render_script
 from hfsuite.cli.destination_flags import chosen_destination
 from hfsuite.cli.output import err
-from hfsuite.cli.wording import counted
 from hfsuite.core.errors import DestinationNotWritableError, UsageError
+from hfsuite.core.i18n import _, ngettext
 from hfsuite.core.types import RepoType
 from hfsuite.core.units import format_bytes
 
-HELP = """Write a script that downloads a repository (or some of its files) without hfsuite.
+HELP = _(
+    """Write a script that downloads a repository (or some of its files) without hfsuite.
 
 The script pins the commit (the revision is resolved now), lists every file with its size
 and hash (SHA-256 for LFS files, the git blob id for the others), checks each file after
@@ -51,6 +52,7 @@ Examples:
 
   hfsuite script --history 1
 """
+)
 
 _FORM_ONLY = "--revision, --include, --exclude, --repo-type and PATHS"
 
@@ -64,38 +66,42 @@ def script_command(
     ctx: typer.Context,
     repo: str = typer.Argument(
         None,
-        help="What to download: org/name (datasets/…, spaces/…) or a Hub URL of a repo, "
-        "folder or file (not with --task or --history).",
+        help=_(
+            "What to download: org/name (datasets/…, spaces/…) or a Hub URL of a repo, "
+            "folder or file (not with --task or --history)."
+        ),
     ),
-    paths: list[str] = typer.Argument(None, help="Files or folders to download (default: all)."),
+    paths: list[str] = typer.Argument(None, help=_("Files or folders to download (default: all).")),
     shell: str = typer.Option(
-        "bash", "--shell", "-s", help="The script's language: bash, powershell or python."
+        "bash", "--shell", "-s", help=_("The script's language: bash, powershell or python.")
     ),
     output: Path = typer.Option(
-        None, "--output", "-o", help="Write the script to this file (default: stdout)."
+        None, "--output", "-o", help=_("Write the script to this file (default: stdout).")
     ),
-    task: int = typer.Option(None, "--task", help="The script of this queued task."),
-    history: int = typer.Option(None, "--history", help="The script of this history entry."),
+    task: int = typer.Option(None, "--task", help=_("The script of this queued task.")),
+    history: int = typer.Option(None, "--history", help=_("The script of this history entry.")),
     profile: str = typer.Option(
-        None, "--profile", help="A profile as destination (not available yet)."
+        None, "--profile", help=_("A profile as destination (not available yet).")
     ),
     repo_type: RepoType = typer.Option(
-        None, "--repo-type", "--type", help="model, dataset or space."
+        None, "--repo-type", "--type", help=_("model, dataset or space.")
     ),
     revision: str = typer.Option(
-        None, "--revision", help="Branch, tag, commit or PR ref (pinned to its commit now)."
+        None, "--revision", help=_("Branch, tag, commit or PR ref (pinned to its commit now).")
     ),
-    include: list[str] = typer.Option(None, "--include", help="Glob of files to keep (repeat)."),
-    exclude: list[str] = typer.Option(None, "--exclude", help="Glob of files to drop (repeat)."),
-    local_dir: Path = typer.Option(None, "--local-dir", help="Download into this folder."),
-    cache_dir: Path = typer.Option(None, "--cache-dir", help="HF cache folder."),
+    include: list[str] = typer.Option(None, "--include", help=_("Glob of files to keep (repeat).")),
+    exclude: list[str] = typer.Option(None, "--exclude", help=_("Glob of files to drop (repeat).")),
+    local_dir: Path = typer.Option(None, "--local-dir", help=_("Download into this folder.")),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help=_("HF cache folder.")),
     token: str = typer.Option(
         None,
         "--token",
-        help="Token used now, to read the repository (never written into the script).",
+        help=_("Token used now, to read the repository (never written into the script)."),
     ),
     endpoint: str = typer.Option(
-        None, "--endpoint", help="Hub URL or mirror (default: setting); the script's default."
+        None,
+        "--endpoint",
+        help=_("Hub URL or mirror (default: setting); the script's default."),
     ),
 ) -> None:
     chosen = parse_shell(shell)
@@ -104,22 +110,29 @@ def script_command(
         state.overrides.update({"endpoint": endpoint})
     if profile is not None:
         raise UsageError(
-            "--profile is not available yet: profiles cannot be used as a download "
-            "destination in this version.",
-            hint="Give the folder with --local-dir (or --cache-dir) instead.",
+            _(
+                "--profile is not available yet: profiles cannot be used as a download "
+                "destination in this version."
+            ),
+            hint=_("Give the folder with --local-dir (or --cache-dir) instead."),
         )
     forms = [name for name, given in (("REPO", repo), ("--task", task), ("--history", history))
              if given is not None]  # fmt: skip
     if len(forms) != 1:
         raise UsageError(
-            "Name one thing to script: REPO [PATHS], --task ID or --history ID"
-            + (f" (got {' and '.join(forms)})." if forms else "."),
-            hint="Examples: hfsuite script --help",
+            _(
+                "Name one thing to script: REPO [PATHS], --task ID or --history ID (got {forms})."
+            ).format(forms=_(" and ").join(forms))
+            if forms
+            else _("Name one thing to script: REPO [PATHS], --task ID or --history ID."),
+            hint=_("Examples: hfsuite script --help"),
         )
     if repo is None and (paths or include or exclude or revision or repo_type):
         raise UsageError(
-            f"{_FORM_ONLY} apply to REPO only; {forms[0]} brings its own.",
-            hint="Use --local-dir or --cache-dir to change where the files go.",
+            _("{options} apply to REPO only; {form} brings its own.").format(
+                options=_FORM_ONLY, form=forms[0]
+            ),
+            hint=_("Use --local-dir or --cache-dir to change where the files go."),
         )
     suite = state.suite()
     if token:
@@ -146,10 +159,10 @@ def script_command(
         plan = plan_for_request(suite, request)
     text = render_script(plan, chosen)
     if token and token in text:  # cannot happen: the plan holds no token; checked anyway
-        raise UsageError("Refusing to write a script that contains the token.")
-    summary = (
-        f"{plan.display_name}: {counted(len(plan.files), 'file')}, "
-        f"{format_bytes(plan.total_bytes)} -> {plan.destination.path}"
+        raise UsageError(_("Refusing to write a script that contains the token."))
+    files = ngettext("{n} file", "{n} files", len(plan.files)).format(n=len(plan.files))
+    summary = f"{plan.display_name}: {files}, {format_bytes(plan.total_bytes)} -> " + str(
+        plan.destination.path
     )
     if output is None:
         sys.stdout.write(text)
@@ -157,7 +170,13 @@ def script_command(
         return
     _write(output, text, chosen)
     if not state.quiet:
-        err.print(f"Wrote {output} ({chosen.value}): {summary}", highlight=False, markup=False)
+        err.print(
+            _("Wrote {path} ({shell}): {summary}").format(
+                path=output, shell=chosen.value, summary=summary
+            ),
+            highlight=False,
+            markup=False,
+        )
 
 
 def _write(path: Path, text: str, shell: Shell) -> None:
@@ -169,5 +188,7 @@ def _write(path: Path, text: str, shell: Shell) -> None:
             os.chmod(path, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     except OSError as exc:
         raise DestinationNotWritableError(
-            f"Cannot write the script to {path}: {exc.strerror or exc}."
+            _("Cannot write the script to {path}: {reason}.").format(
+                path=path, reason=exc.strerror or exc
+            )
         ) from None

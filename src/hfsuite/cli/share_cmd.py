@@ -10,14 +10,14 @@ import typer
 from rich.markup import escape
 
 from hfsuite.cli.output import out, print_warning
-from hfsuite.cli.wording import counted
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError
+from hfsuite.core.i18n import _, ngettext
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
     from hfsuite.app.share import LinkPlan, YamlPlan
 
-HELP = (
+HELP = _(
     "Let one tool use another tool's models, without copying them (docs/tools.md, "
     '"Sharing folders").\n\n'
     "With ComfyUI as --to, ComfyUI is pointed at the other tool's model folders: a section "
@@ -42,35 +42,45 @@ def _confirm(question: str, yes: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise UsageError(
-            "Not sharing without confirmation: stdin is not a terminal.",
-            hint="Check the plan, then run the same command with --yes "
-            "(or with --dry-run to only show it).",
+            _("Not sharing without confirmation: stdin is not a terminal."),
+            hint=_(
+                "Check the plan, then run the same command with --yes "
+                "(or with --dry-run to only show it)."
+            ),
         )
     if not typer.confirm(question, default=False, err=True):
-        raise OperationCancelled("Share cancelled: nothing was changed.")
+        raise OperationCancelled(_("Share cancelled: nothing was changed."))
 
 
 def share_command(
     ctx: typer.Context,
     source: str = typer.Option(
-        ..., "--from", metavar="TOOL", help="The tool whose models are shared (hfsuite tools ls)."
+        ...,
+        "--from",
+        metavar="TOOL",
+        help=_("The tool whose models are shared (hfsuite tools ls)."),
     ),
-    target: str = typer.Option(..., "--to", metavar="TOOL", help="The tool that gets to use them."),
+    target: str = typer.Option(
+        ..., "--to", metavar="TOOL", help=_("The tool that gets to use them.")
+    ),
     dry_run: bool = typer.Option(
         False,
         "--dry-run",
         "-n",
-        help="Show the change (the YAML diff, or the links); change nothing.",
+        help=_("Show the change (the YAML diff, or the links); change nothing."),
     ),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask before changing anything."),
+    yes: bool = typer.Option(False, "--yes", "-y", help=_("Do not ask before changing anything.")),
     link: str | None = typer.Option(
         None,
         "--link",
         metavar="hardlink|symlink",
-        help="Link the files instead of a ComfyUI config.",
+        help=_("Link the files instead of a ComfyUI config."),
     ),
     kinds: str | None = typer.Option(
-        None, "--kinds", metavar="K,...", help="Only these kinds (loras,checkpoints…); default all."
+        None,
+        "--kinds",
+        metavar="K,...",
+        help=_("Only these kinds (loras,checkpoints…); default all."),
     ),
 ) -> None:
     from hfsuite.app.share import parse_kinds, plan_links, plan_yaml, resolve_pair
@@ -93,25 +103,27 @@ def _share_yaml(plan: YamlPlan, *, dry_run: bool, yes: bool, now: float) -> None
     from hfsuite.app.share import apply_yaml
 
     for note in plan.skipped:
-        out.print(f"[dim]left out: {escape(note)}[/]")
+        out.print(_("[dim]left out: {note}[/]").format(note=escape(note)))
     if not plan.changed:
         out.print(
-            f"{escape(str(plan.path))} already has section {escape(plan.section)} as it "
-            "should be; nothing to change."
+            _("{path} already has section {section} as it should be; nothing to change.").format(
+                path=escape(str(plan.path)), section=escape(plan.section)
+            )
         )
         return
     sys.stdout.write(plan.diff())
     sys.stdout.flush()
     if dry_run:
-        out.print("Dry run: nothing was changed.")
+        out.print(_("Dry run: nothing was changed."))
         return
-    verb = "Change" if plan.exists else "Create"
-    _confirm(f"{verb} {plan.path}?", yes)
+    question = _("Change {path}?") if plan.exists else _("Create {path}?")
+    _confirm(question.format(path=plan.path), yes)
     backup = apply_yaml(plan, now=now)
-    kept = f" (the old file kept as {escape(str(backup))})" if backup else ""
+    kept = _(" (the old file kept as {path})").format(path=escape(str(backup))) if backup else ""
     out.print(
-        f"Wrote section {escape(plan.section)} to {escape(str(plan.path))}{kept}. "
-        "Restart ComfyUI to see the models."
+        _("Wrote section {section} to {path}{kept}. Restart ComfyUI to see the models.").format(
+            section=escape(plan.section), path=escape(str(plan.path)), kept=kept
+        )
     )
 
 
@@ -120,35 +132,59 @@ def _share_links(plan: LinkPlan, *, dry_run: bool, yes: bool) -> None:
 
     verb = "hard-link" if plan.mode.value == "hardlink" else "symlink"
     for note in plan.skipped_kinds:
-        out.print(f"[dim]left out: {escape(note)}[/]")
+        out.print(_("[dim]left out: {note}[/]").format(note=escape(note)))
     to_link = plan.of(LinkOutcome.LINK)
     present = plan.of(LinkOutcome.PRESENT)
     conflicts = plan.of(LinkOutcome.CONFLICT)
     for action in to_link:
         out.print(f"{verb} {escape(str(action.target))} -> {escape(str(action.source))}")
     for action in conflicts:
-        print_warning(f"conflict: {action.target}: {action.reason}; left alone.")
+        print_warning(
+            _("conflict: {path}: {reason}; left alone.").format(
+                path=action.target, reason=action.reason
+            )
+        )
+    to_do = (
+        _("{files} to hard-link ({size} not copied)")
+        if verb == "hard-link"
+        else _("{files} to symlink ({size} not copied)")
+    )
     summary = (
-        f"{counted(len(to_link), 'file')} to {verb} ({format_bytes(plan.bytes_to_share)} not "
-        f"copied), {counted(len(present), 'file')} already there, "
-        f"{counted(len(conflicts), 'conflict')}."
+        to_do.format(files=_files(len(to_link)), size=format_bytes(plan.bytes_to_share))
+        + ", "
+        + _("{files} already there").format(files=_files(len(present)))
+        + ", "
+        + ngettext("{n} conflict", "{n} conflicts", len(conflicts)).format(n=len(conflicts))
+        + "."
     )
     out.print(summary)
     if dry_run:
-        out.print("Dry run: nothing was changed.")
+        out.print(_("Dry run: nothing was changed."))
         return
     if not to_link:
         return
-    _confirm(f"Link {counted(len(to_link), 'file')} into {plan.target.name}?", yes)
+    _confirm(
+        _("Link {files} into {tool}?").format(files=_files(len(to_link)), tool=plan.target.name),
+        yes,
+    )
     report = apply_links(plan)
     for path, why in report.failed:
-        print_warning(f"not linked: {path}: {why}")
+        print_warning(_("not linked: {path}: {reason}").format(path=path, reason=why))
     out.print(
-        f"Linked {counted(report.linked, 'file')} into {escape(plan.target.name)} "
-        f"({format_bytes(report.shared_bytes)} not copied)."
+        _("Linked {files} into {tool} ({size} not copied).").format(
+            files=_files(report.linked),
+            tool=escape(plan.target.name),
+            size=format_bytes(report.shared_bytes),
+        )
     )
     if report.failed:
         raise HfSuiteError(
-            f"{counted(len(report.failed), 'file')} could not be linked (listed above).",
-            hint="A file may have appeared meanwhile; run the command again.",
+            _("{files} could not be linked (listed above).").format(
+                files=_files(len(report.failed))
+            ),
+            hint=_("A file may have appeared meanwhile; run the command again."),
         )
+
+
+def _files(count: int) -> str:
+    return ngettext("{n} file", "{n} files", count).format(n=count)

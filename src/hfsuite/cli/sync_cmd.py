@@ -12,15 +12,15 @@ import typer
 from rich.markup import escape
 
 from hfsuite.cli.output import out, print_warning
-from hfsuite.cli.wording import counted
 from hfsuite.core.errors import OperationCancelled, UsageError
+from hfsuite.core.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
     from hfsuite.app.sync import ImportPlan, RoundReport
 
 app = typer.Typer(
-    help=(
+    help=_(
         "Settings, profiles, favorites and added tools across machines (docs/sync.md). "
         "Tokens and this machine's own folders are never in a sync file.\n\n"
         "Examples:\n\n"
@@ -42,51 +42,63 @@ def _short(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=_(
+        "Write this machine's settings, profiles, favorites and added tools to FILE.\n\n"
+        "Not written: tokens (they stay in the keyring), settings that may hold a secret or only\n"
+        "make sense here (proxy, folders, the database), profiles made by `profiles detect`.\n\n"
+        "Examples:\n\n"
+        "  hfsuite sync export ~/hfsuite-sync.json"
+    ),
+)
 def export_command(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="The file to write (replaced when it exists)."),
+    file: Path = typer.Argument(..., help=_("The file to write (replaced when it exists).")),
 ) -> None:
-    """Write this machine's settings, profiles, favorites and added tools to FILE.
-
-    Not written: tokens (they stay in the keyring), settings that may hold a secret or only
-    make sense here (proxy, folders, the database), profiles made by `profiles detect`.
-
-    Examples:
-
-      hfsuite sync export ~/hfsuite-sync.json
-    """
     from hfsuite.app.sync import export_file
 
     document = export_file(_suite(ctx), file)
     counts = ", ".join(
-        counted(len(items), section.rstrip("s") if section != "settings" else "setting")
-        for section, items in document.sections.items()
+        _section_count(section, len(items)) for section, items in document.sections.items()
     )
-    out.print(f"Wrote {escape(str(file))}: {escape(counts)}.")
+    out.print(_("Wrote {path}: {counts}.").format(path=escape(str(file)), counts=escape(counts)))
 
 
-@app.command("import")
+def _section_count(section: str, count: int) -> str:
+    """``3 profiles``: how many items of a section (``section`` is a sync file's key)."""
+    words = {
+        "settings": ngettext("{n} setting", "{n} settings", count),
+        "profiles": ngettext("{n} profile", "{n} profiles", count),
+        "favorites": ngettext("{n} favorite", "{n} favorites", count),
+        "tools": ngettext("{n} tool", "{n} tools", count),
+    }
+    if section in words:
+        return words[section].format(n=count)
+    return f"{count} {section.rstrip('s') if count == 1 else section}"
+
+
+@app.command(
+    "import",
+    help=_(
+        "Apply a sync file here: the changes are shown first (added, changed, removed per\n"
+        "section), then applied all or nothing.\n\n"
+        "Examples:\n\n"
+        "  hfsuite sync export sync.json && hfsuite sync import sync.json --dry-run\n\n"
+        "  hfsuite sync export sync.json && hfsuite sync import sync.json --yes"
+    ),
+)
 def import_command(
     ctx: typer.Context,
-    file: Path = typer.Argument(..., help="A file written by `hfsuite sync export`."),
-    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Only show what would change."),
-    yes: bool = typer.Option(False, "--yes", "-y", help="Apply without asking."),
+    file: Path = typer.Argument(..., help=_("A file written by `hfsuite sync export`.")),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help=_("Only show what would change.")),
+    yes: bool = typer.Option(False, "--yes", "-y", help=_("Apply without asking.")),
     replace: bool = typer.Option(
         False,
         "--replace",
-        help="Also remove the items (of the sections the file has) that the file does not list.",
+        help=_("Also remove the items (of the sections the file has) that the file does not list."),
     ),
 ) -> None:
-    """Apply a sync file here: the changes are shown first (added, changed, removed per
-    section), then applied all or nothing.
-
-    Examples:
-
-      hfsuite sync export sync.json && hfsuite sync import sync.json --dry-run
-
-      hfsuite sync export sync.json && hfsuite sync import sync.json --yes
-    """
     from hfsuite.app.sync import apply_import, plan_import, read_document
 
     suite = _suite(ctx)
@@ -94,22 +106,34 @@ def import_command(
     plan = plan_import(suite, document, replace=replace)
     _show_plan(plan)
     if not plan.changes:
-        out.print("Nothing to change.")
+        out.print(_("Nothing to change."))
         return
     if dry_run:
-        out.print("Dry run: nothing was changed.")
+        out.print(_("Dry run: nothing was changed."))
         return
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError(
-                "Not importing without confirmation: stdin is not a terminal.",
-                hint="Check the changes, then run the same command with --yes "
-                "(or with --dry-run to only show them).",
+                _("Not importing without confirmation: stdin is not a terminal."),
+                hint=_(
+                    "Check the changes, then run the same command with --yes "
+                    "(or with --dry-run to only show them)."
+                ),
             )
-        if not typer.confirm(f"Apply {counted(len(plan.changes), 'change')}?", err=True):
-            raise OperationCancelled("Import cancelled: nothing was changed.")
+        if not typer.confirm(
+            _("Apply {changes}?").format(changes=_changes(len(plan.changes))), err=True
+        ):
+            raise OperationCancelled(_("Import cancelled: nothing was changed."))
     apply_import(suite, plan)
-    out.print(f"Applied {counted(len(plan.changes), 'change')} from {escape(str(file))}.")
+    out.print(
+        _("Applied {changes} from {path}.").format(
+            changes=_changes(len(plan.changes)), path=escape(str(file))
+        )
+    )
+
+
+def _changes(count: int) -> str:
+    return ngettext("{n} change", "{n} changes", count).format(n=count)
 
 
 def _show_plan(plan: ImportPlan) -> None:
@@ -117,8 +141,11 @@ def _show_plan(plan: ImportPlan) -> None:
 
     document = plan.document
     out.print(
-        f"From {escape(document.machine_name)} ({escape(document.machine_id)}), "
-        f"exported {escape(_iso(document.exported_at))}:"
+        _("From {machine} ({id}), exported {date}:").format(
+            machine=escape(document.machine_name),
+            id=escape(document.machine_id),
+            date=escape(_iso(document.exported_at)),
+        )
     )
     for section in SECTIONS:
         changes = plan.of(section)
@@ -129,8 +156,11 @@ def _show_plan(plan: ImportPlan) -> None:
         changed = sum(c.action == "changed" for c in changes)
         removed = sum(c.action == "removed" for c in changes)
         out.print(
-            f"[bold]{section}[/]: {added} added, {changed} changed, {removed} removed"
-            + (f", {len(skipped)} skipped" if skipped else "")
+            f"[bold]{section}[/]: "
+            + _("{added} added, {changed} changed, {removed} removed").format(
+                added=added, changed=changed, removed=removed
+            )
+            + (_(", {n} skipped").format(n=len(skipped)) if skipped else "")
         )
         for change in changes:
             key = escape(change.key)
@@ -144,7 +174,8 @@ def _show_plan(plan: ImportPlan) -> None:
                     f"{escape(_short(change.new))}"
                 )
         for key, why in skipped:
-            out.print(f"  [dim]skipped {escape(key)}: {escape(why)}[/]")
+            skipped_line = _("[dim]skipped {key}: {reason}[/]")
+            out.print("  " + skipped_line.format(key=escape(key), reason=escape(why)))
 
 
 def _iso(ts: float) -> str:
@@ -153,31 +184,29 @@ def _iso(ts: float) -> str:
     return iso(ts)
 
 
-@app.command("folder")
+@app.command(
+    "folder",
+    help=_(
+        "Run one sync round through a folder a cloud drive or Syncthing keeps in step: write\n"
+        "this machine's file there, read the other machines', take the newest of each item.\n\n"
+        "The folder is remembered (setting sync_folder) unless --once; run `hfsuite sync folder`\n"
+        "again (from cron, a systemd timer or Task Scheduler) for the next rounds. Conflicts (an\n"
+        "item changed on two machines) keep the newest and are logged in the folder.\n\n"
+        "Examples:\n\n"
+        "  hfsuite sync folder ~/Sync/hfsuite\n\n"
+        "  hfsuite sync folder ~/Sync/hfsuite --once\n\n"
+        "  hfsuite sync folder ~/Sync/hfsuite && hfsuite sync folder"
+    ),
+)
 def folder_command(
     ctx: typer.Context,
     path: Path | None = typer.Argument(
-        None, help="The shared folder (default: the one set before, setting sync_folder)."
+        None, help=_("The shared folder (default: the one set before, setting sync_folder).")
     ),
     once: bool = typer.Option(
-        False, "--once", help="Run one round with PATH without remembering it."
+        False, "--once", help=_("Run one round with PATH without remembering it.")
     ),
 ) -> None:
-    """Run one sync round through a folder a cloud drive or Syncthing keeps in step: write
-    this machine's file there, read the other machines', take the newest of each item.
-
-    The folder is remembered (setting sync_folder) unless --once; run `hfsuite sync folder`
-    again (from cron, a systemd timer or Task Scheduler) for the next rounds. Conflicts (an
-    item changed on two machines) keep the newest and are logged in the folder.
-
-    Examples:
-
-      hfsuite sync folder ~/Sync/hfsuite
-
-      hfsuite sync folder ~/Sync/hfsuite --once
-
-      hfsuite sync folder ~/Sync/hfsuite && hfsuite sync folder
-    """
     from hfsuite.app.sync import sync_round
     from hfsuite.app.sync.folder import check_folder
 
@@ -186,9 +215,11 @@ def folder_command(
         remembered = suite.settings.sync_folder
         if remembered is None:
             raise UsageError(
-                "No sync folder is set.",
-                hint="Give one: hfsuite sync folder PATH (a folder your cloud drive or "
-                "Syncthing keeps in step).",
+                _("No sync folder is set."),
+                hint=_(
+                    "Give one: hfsuite sync folder PATH (a folder your cloud drive or "
+                    "Syncthing keeps in step)."
+                ),
             )
         folder = remembered
     else:
@@ -203,19 +234,28 @@ def _show_round(report: RoundReport) -> None:
     for warning in report.warnings:
         print_warning(warning)
     for path, why in report.skipped_files:
-        print_warning(f"skipped {path}: {why}")
+        print_warning(_("skipped {path}: {reason}").format(path=path, reason=why))
     for conflict in report.conflicts:
-        print_warning(f"conflict: {conflict.line(report.round_at)}")
-    others = ", ".join(report.machines) or "none yet"
-    out.print(f"Synced through {escape(str(report.folder))} (other machines: {escape(others)}).")
+        print_warning(_("conflict: {line}").format(line=conflict.line(report.round_at)))
+    others = ", ".join(report.machines) or _("none yet")
+    out.print(
+        _("Synced through {folder} (other machines: {machines}).").format(
+            folder=escape(str(report.folder)), machines=escape(others)
+        )
+    )
     if report.applied:
-        out.print(f"{counted(len(report.applied), 'change')} taken from other machines:")
+        out.print(
+            _("{changes} taken from other machines:").format(changes=_changes(len(report.applied)))
+        )
         for change in report.applied:
             out.print(f"  {change.action} {escape(change.section)} {escape(change.key)}")
     else:
-        out.print("Nothing changed here.")
+        out.print(_("Nothing changed here."))
     if report.conflicts:
+        count = len(report.conflicts)
         out.print(
-            f"{counted(len(report.conflicts), 'conflict')}: the newest kept; the others are "
-            f"in {escape(str(report.folder / f'conflicts-{report.machine_id}.log'))}."
+            _("{conflicts}: the newest kept; the others are in {path}.").format(
+                conflicts=ngettext("{n} conflict", "{n} conflicts", count).format(n=count),
+                path=escape(str(report.folder / f"conflicts-{report.machine_id}.log")),
+            )
         )

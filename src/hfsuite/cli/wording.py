@@ -1,4 +1,10 @@
-"""Counted nouns for CLI messages: ``1 task``, ``2 tasks``, never ``1 task(s)``."""
+"""Counted nouns for CLI messages: ``1 task``, ``2 tasks``, never ``1 task(s)``.
+
+English only: a noun passed in cannot be translated. Text a person reads uses
+``ngettext("{n} file", "{n} files", n).format(n=n)`` from :mod:`hfsuite.core.i18n` instead
+(docs/translation.md); the CLI's commands no longer call :func:`counted`. Kept for plugins
+and scripts that import it.
+"""
 
 from __future__ import annotations
 

@@ -98,16 +98,24 @@ def _candidates(language: str) -> list[str]:
     return [language, lang] if lang != language else [language]
 
 
+def is_source_language() -> bool:
+    """Whether the language in effect is English, the source language (no catalogue)."""
+    language = current_language()
+    return language == "en" or language.startswith("en_")
+
+
 def _load() -> _Catalogue | None:
     global _catalogue
-    language = current_language()
-    if language == "en" or language.startswith("en_"):
+    if is_source_language():
         return None
     if _catalogue is None:
         import gettext
 
         _catalogue = gettext.translation(
-            DOMAIN, localedir=str(LOCALE_DIR), languages=_candidates(language), fallback=True
+            DOMAIN,
+            localedir=str(LOCALE_DIR),
+            languages=_candidates(current_language()),
+            fallback=True,
         )
     return _catalogue
 

@@ -1,0 +1,271 @@
+"""Translations of the whole command line: Click's and Typer's own words, the commands converted
+last (``download``, ``sync``, ``compare``…), and English left exactly as it was.
+
+* ``HFSUITE_LANGUAGE=zh_CN hfsuite queue ls --bogus``: the usage line, the ``--help`` hint and
+  the error in Chinese, exit 2, no traceback; in English Click's own text, byte for byte.
+* ``hfsuite download --help`` (and the root help) in Chinese: the command's help, its options,
+  the panels' titles and the help option's text.
+* :func:`~hfsuite.cli.click_words.translate_message` on Click's messages (suggestions and
+  nested reasons included); a message it does not know stays as Click wrote it.
+* ``scripts/i18n.py`` finds every English text of ``cli/click_words.py`` in the installed Click
+  and Typer, and reports one that is not there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from hfsuite.cli import click_words
+from hfsuite.core import i18n
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_script() -> ModuleType:
+    """``scripts/i18n.py`` as a module (it is not part of the package)."""
+    pytest.importorskip("babel", reason="Babel (a dev dependency) extracts the CLI's strings")
+    spec = importlib.util.spec_from_file_location("i18n_script_cli", ROOT / "scripts" / "i18n.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclass looks its module up
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def fresh_language() -> Iterator[None]:
+    """Tests here change the process's language: put it back afterwards."""
+    saved = (i18n._language, i18n._catalogue)
+    yield
+    i18n._language, i18n._catalogue = saved
+    click_words.install_click_words()  # back to what the restored language wants
+
+
+def run_cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``hfsuite``, in a subprocess (the language is chosen at start)."""
+    command = shutil.which("hfsuite", path=str(Path(sys.executable).parent))
+    assert command, "the hfsuite command is not installed in this environment"
+    full = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    full.update({"LANG": "C.UTF-8", "COLUMNS": "200", **env})
+    return subprocess.run(
+        [command, *args], capture_output=True, text=True, env=full, timeout=60, encoding="utf-8"
+    )
+
+
+# --- Click's words through the real command ---------------------------------------------------
+def test_a_usage_error_in_chinese() -> None:
+    result = run_cli("queue", "ls", "--bogus", HFSUITE_LANGUAGE="zh_CN")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "用法： hfsuite queue ls [OPTIONS]\n"
+        "运行 'hfsuite queue ls -h' 查看帮助。\n"
+        "\n"
+        "错误：没有此选项：--bogus\n"
+    )
+    assert result.stdout == ""
+
+
+def test_a_usage_error_in_english_is_clicks_own() -> None:
+    result = run_cli("queue", "ls", "--bogus", HFSUITE_LANGUAGE="en")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Usage: hfsuite queue ls [OPTIONS]\n"
+        "Try 'hfsuite queue ls -h' for help.\n"
+        "\n"
+        "Error: No such option: --bogus\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese", "english"),
+    [
+        (("queue", "lss"), "没有此命令 'lss'。你是不是想输入 'ls'？", "Did you mean 'ls'?"),
+        (("download",), "缺少参数 'repo'。", "Missing argument 'repo'."),
+        (("share", "--to", "comfyui"), "缺少选项 '--from'。", "Missing option '--from'."),
+        (
+            ("download", "x", "--connections", "abc"),
+            "'--connections' / '-c' 的值无效：应为有效的整数",
+            "Invalid value for '--connections' / '-c': Input should be a valid integer",
+        ),
+        (("stats", "a", "b"), "多余的参数（a b）", "Got unexpected extra argument(s) (a b)"),
+    ],
+)
+def test_usage_errors_in_both_languages(args: tuple[str, ...], chinese: str, english: str) -> None:
+    zh = run_cli(*args, HFSUITE_LANGUAGE="zh_CN")
+    assert zh.returncode == 2, zh.stderr
+    assert chinese in zh.stderr
+    assert "Traceback" not in zh.stderr
+    en = run_cli(*args, HFSUITE_LANGUAGE="en")
+    assert en.returncode == 2
+    assert english in en.stderr
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in en.stderr)
+
+
+def test_a_usage_error_under_json_keeps_the_english_message() -> None:
+    result = run_cli("download", "x", "--json", "--connections", "abc", HFSUITE_LANGUAGE="zh_CN")
+    assert result.returncode == 2
+    assert "应为有效的整数" in result.stderr
+    assert "Input should be a valid integer" in result.stdout  # the JSON error document
+
+
+# --- converted commands' help -----------------------------------------------------------------
+def test_download_help_in_chinese() -> None:
+    result = run_cli("download", "--help", HFSUITE_LANGUAGE="zh_CN")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "用法： hfsuite download" in out
+    assert "从 Hub 下载一个仓库，或其中的部分文件。" in out
+    assert "hfsuite download openai-community/gpt2 --dry-run --json" in out  # examples stay
+    assert "只显示将要下载的内容。" in out  # --dry-run
+    assert "按 hf download 的叫法选择输出" in out  # --format (hf_flags.py)
+    assert "配置档的目标和默认值" in out  # --profile (destination_flags.py)
+    assert "显示此帮助信息并退出。" in out  # Click's help option
+    for title in ("参数", "选项"):
+        assert f"─ {title} ─" in out
+    assert "Show this message" not in out
+    assert "Only show what would be downloaded." not in out
+
+
+def test_the_root_help_and_global_options_in_chinese() -> None:
+    result = run_cli("--help", HFSUITE_LANGUAGE="zh_CN")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "从 Hugging Face Hub 和 ModelScope 查找、下载并整理 AI 模型" in out
+    assert "输出更多信息（-vv：调试）。" in out
+    assert "显示版本并退出。" in out
+    assert "为当前 shell 安装补全。" in out
+    assert "─ 命令 ─" in out
+    assert "[默认：0]" in out
+    english = run_cli("--help", HFSUITE_LANGUAGE="en").stdout
+    assert "More output (-vv: debug). [default: 0]" in english
+    assert "─ Commands ─" in english
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (("sync", "folder", "--help"), "通过一个由云盘或 Syncthing 保持同步的文件夹运行一轮同步"),
+        (("compare", "--help"), "比较两个模型"),
+        (("plugins", "ls", "--help"), "列出已安装的插件"),
+        (("library", "verify", "--help"), "重新读取文件，并与为它们记录的哈希比较。"),
+        (("gui", "--help"), "打开桌面应用"),
+        (("completion", "--help"), "输出某个 shell 的补全脚本"),
+    ],
+)
+def test_help_of_the_commands_converted_last(args: tuple[str, ...], text: str) -> None:
+    result = run_cli(*args, HFSUITE_LANGUAGE="zh_CN")
+    assert result.returncode == 0, result.stderr
+    assert text in result.stdout
+
+
+def test_a_message_of_a_converted_command_in_chinese() -> None:
+    result = run_cli("download", "x", "--limit-rate", "fast", HFSUITE_LANGUAGE="zh_CN")
+    assert result.returncode == 2, result.stderr
+    assert "--limit-rate 'fast' 不是一个速率。" in result.stderr
+    english = run_cli("download", "x", "--limit-rate", "fast", HFSUITE_LANGUAGE="en")
+    assert "--limit-rate 'fast' is not a rate." in english.stderr
+
+
+# --- translate_message ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("No such option: --bogus", "没有此选项：--bogus"),
+        (
+            "No such option: --limt (Possible options: --limit)",
+            "没有此选项：--limt（可用的选项：--limit）",
+        ),
+        ("No such command 'lss'. Did you mean 'ls'?", "没有此命令 'lss'。你是不是想输入 'ls'？"),
+        ("Missing argument 'repo'.", "缺少参数 'repo'。"),
+        ("Option '--revision' requires an argument.", "选项 '--revision' 需要一个值。"),
+        (
+            "Invalid value for 'shell': 'tcsh' is not one of 'bash', 'zsh', 'fish'.",
+            "'shell' 的值无效：'tcsh' 不是 'bash', 'zsh', 'fish' 之一。",
+        ),
+        (
+            "Invalid value for '-c': Input should be less than or equal to 64",
+            "'-c' 的值无效：应小于或等于 64",
+        ),
+        ("Invalid value for 'x': something new", "'x' 的值无效：something new"),
+        ("A message Click may add one day.", "A message Click may add one day."),
+    ],
+)
+def test_click_messages_are_translated(english: str, chinese: str, fresh_language: None) -> None:
+    i18n.set_language("zh_CN")
+    assert click_words.translate_message(english) == chinese
+    i18n.set_language("en")
+    assert click_words.translate_message(english) == english
+
+
+def test_english_changes_nothing_in_typer(fresh_language: None) -> None:
+    import typer.rich_utils
+
+    i18n.set_language("zh_CN")
+    click_words.install_click_words()
+    assert typer.rich_utils.OPTIONS_PANEL_TITLE == "选项"
+    i18n.set_language("en")
+    click_words.install_click_words()
+    assert typer.rich_utils.OPTIONS_PANEL_TITLE == "Options"
+    assert typer.rich_utils.RICH_HELP == "Try [blue]'{command_path} {help_option}'[/] for help."
+    assert not click_words._saved
+
+
+# --- the English templates against the installed Click and Typer ------------------------------
+def test_clicks_english_is_still_what_the_templates_expect() -> None:
+    script = load_script()
+    assert script.click_word_problems() == []
+
+
+def test_a_reworded_click_message_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = load_script()
+    source = (script.PACKAGE / "cli" / "click_words.py").read_text(encoding="utf-8")
+    changed = source.replace('N_("No such option: {name}")', 'N_("Frobnicated zorglub: {name}")')
+    assert changed != source
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "cli" / "click_words.py").write_text(changed, encoding="utf-8")
+    monkeypatch.setattr(script, "PACKAGE", tmp_path)
+    found = [p.message for p in script.click_word_problems()]
+    assert found == ["Frobnicated zorglub: {name}"]
+
+
+# --- config show's origins --------------------------------------------------------------------
+def test_config_show_origins_are_translated_for_people(fresh_language: None) -> None:
+    from hfsuite.cli.config_cmd import shown_origin
+
+    i18n.set_language("zh_CN")
+    assert shown_origin("default") == "默认"
+    assert shown_origin("file") == "文件"
+    assert (
+        shown_origin("env:HFSUITE_CONNECTIONS_PER_FILE") == "环境变量:HFSUITE_CONNECTIONS_PER_FILE"
+    )
+    assert shown_origin("something-new") == "something-new"
+    i18n.set_language("en")
+    assert [shown_origin(o) for o in ("default", "file", "env:HFSUITE_X", "override")] == [
+        "default",
+        "file",
+        "env:HFSUITE_X",
+        "override",
+    ]
+
+
+def test_config_show_in_chinese_keeps_json_english(sandbox: Path) -> None:
+    env = {"HFSUITE_LANGUAGE": "zh_CN", "HFSUITE_CONNECTIONS_PER_FILE": "4"}
+    table = run_cli("config", "show", **env)
+    assert table.returncode == 0, table.stderr
+    assert "环境变量:HFSUITE_CONNECTIONS_PER_FILE" in table.stdout
+    assert "默认" in table.stdout
+    document = run_cli("config", "show", "--json", **env)
+    assert '"origin": "env:HFSUITE_CONNECTIONS_PER_FILE"' in document.stdout
+    assert '"origin": "default"' in document.stdout
+    assert "默认" not in document.stdout
