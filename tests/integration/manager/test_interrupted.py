@@ -29,7 +29,8 @@ def _dead_pid() -> int:
             f"{HOST}:{os.getpid()}:queue:1",
             id="queue-runner-without-the-lock",
             marks=pytest.mark.sqlite_only(
-                reason="the runner lock is a file beside a SQLite database (docs/scale.md)"
+                reason="the free runner lock beside a SQLite database tells a dead queue runner; "
+                "on PostgreSQL runners share the queue and a lease runs out instead (test_workers)"
             ),
         ),
         pytest.param(f"{HOST}:{_dead_pid()}:direct:1", id="killed-direct-download"),

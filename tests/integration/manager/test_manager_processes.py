@@ -24,10 +24,10 @@ from hfsuite.engine.resume import load_state
 HFSUITE = shutil.which("hfsuite", path=str(Path(sys.executable).parent)) or "hfsuite"
 
 
-def _env(tmp_path: Path, hub) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _env(tmp_path: Path, hub, db_url: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return dict(
         os.environ,
-        HFSUITE_DB_URL=f"sqlite:///{tmp_path / 'db.sqlite'}",
+        HFSUITE_DB_URL=db_url,
         HF_ENDPOINT=hub.url,
         HFSUITE_HF_HOME=str(tmp_path / "hf-home"),
     )
@@ -65,11 +65,9 @@ def _checkpointed_bytes(cache: Path) -> int:
     )
 
 
-@pytest.mark.sqlite_only(
-    reason="one runner across processes is a file lock beside a SQLite database; on PostgreSQL "
-    "it is not built yet (docs/scale.md)"
-)
-def test_kill_9_of_the_runner_then_run_completes_every_task(make_suite, hub, tmp_path):  # type: ignore[no-untyped-def]
+def test_kill_9_of_the_runner_then_run_completes_every_task(  # type: ignore[no-untyped-def]
+    make_suite, hub, tmp_path, manager_db_url
+):
     cache = tmp_path / "cache"
     manager = DownloadManager(make_suite())
     ids = manager.add_repos(
@@ -77,7 +75,7 @@ def test_kill_9_of_the_runner_then_run_completes_every_task(make_suite, hub, tmp
     )
     total = sum(len(c) for files in REPOS.values() for c in files.values())
     hub.throttle(per_connection_bps=1 * MIB)  # 2 connections per file: the queue takes ~3 s
-    env = _env(tmp_path, hub)
+    env = _env(tmp_path, hub, manager_db_url)
 
     runner = subprocess.Popen(
         [HFSUITE, "queue", "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -113,12 +111,12 @@ def test_kill_9_of_the_runner_then_run_completes_every_task(make_suite, hub, tmp
 
 
 @pytest.mark.sqlite_only(
-    reason="one runner across processes is a file lock beside a SQLite database; on PostgreSQL "
-    "it is not built yet (docs/scale.md)"
+    reason="on SQLite a second runner is refused (its file lock); on PostgreSQL runners share "
+    "the queue by design (test_workers.py)"
 )
-def test_two_processes_share_the_queue(make_suite, hub, tmp_path):  # type: ignore[no-untyped-def]
+def test_two_processes_share_the_queue(make_suite, hub, tmp_path, manager_db_url):  # type: ignore[no-untyped-def]
     cache = tmp_path / "cache"
-    env = _env(tmp_path, hub)
+    env = _env(tmp_path, hub, manager_db_url)
     client = DownloadManager(make_suite())
     hub.throttle(per_connection_bps=1 * MIB)
     (slow,) = client.add_repos(

@@ -357,7 +357,7 @@ class QueueRunner:
             return
         try:
             with self.host.db.write() as uow:
-                uow.workers.stop(self.runner_id)
+                uow.workers.stop(self.runner_id, tasks_done=self.summary.total)
         except HfSuiteError:
             log.warning("could not mark this runner stopped", exc_info=True)
 

@@ -69,14 +69,18 @@ class WorkerRepository(Repository):
         )
         return rowcount(result) > 0
 
-    def stop(self, worker_id: str) -> None:
-        """Mark a worker that ended normally."""
+    def stop(self, worker_id: str, *, tasks_done: int | None = None) -> None:
+        """Mark a worker that ended normally (with its final count of task runs)."""
         now = self._now()
-        self.session.execute(
-            sa.update(_W)
-            .where(_W.c.id == worker_id)
-            .values(stopped_at=now, heartbeat_at=now, running=0, bytes_per_s=0.0)
-        )
+        values: dict[str, Any] = {
+            "stopped_at": now,
+            "heartbeat_at": now,
+            "running": 0,
+            "bytes_per_s": 0.0,
+        }
+        if tasks_done is not None:
+            values["tasks_done"] = tasks_done
+        self.session.execute(sa.update(_W).where(_W.c.id == worker_id).values(**values))
 
     def get(self, worker_id: str) -> WorkerRecord | None:
         """One worker by id."""
