@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import date
 
 from manager_helpers import REPOS, SLOW_FILES, SLOW_REPO, cached_file
@@ -192,3 +193,36 @@ def test_direct_download_is_a_task_in_history(manager, events, options):  # type
     assert any(isinstance(e, TaskCompleted) for e in events.drain())
     (entry,) = find_history(manager.db)
     assert entry.task_id == running.task_id and entry.outcome is Outcome.COMPLETED
+
+
+def test_a_limit_set_by_another_client_reaches_the_running_task(make_suite, options, hub):  # type: ignore[no-untyped-def]
+    hub.throttle(per_connection_bps=1 << 20)  # keeps the task running for seconds
+    runner = DownloadManager(make_suite())
+    q = EventQueue()
+    runner.subscribe(q)
+    (task_id,) = runner.add_repos(
+        [SLOW_REPO], TaskOptions(destination=options.destination, connections=1)
+    )
+    runner.start(**FAST)
+    try:
+        assert q.wait_for(
+            lambda e: isinstance(e, TasksProgressed) and any(p.task_id == task_id for p in e.tasks),
+            timeout=20,
+        )
+        (local,) = runner._runners_snapshot()
+        control = local._active[task_id].job.control  # type: ignore[attr-defined]
+        assert control.bucket.rate_bps == 0
+        # Another process (a client on another host, for a worker) limits the task.
+        client = DownloadManager(make_suite())
+        client.set_limits(task_id, bandwidth_limit_bps=300_000, connections=None)
+        deadline = time.monotonic() + 10
+        while control.bucket.rate_bps != 300_000 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert control.bucket.rate_bps == 300_000
+        client.set_limits(task_id, bandwidth_limit_bps=None, connections=None)
+        deadline = time.monotonic() + 10
+        while control.bucket.rate_bps != 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert control.bucket.rate_bps == 0  # back to the setting: unlimited
+    finally:
+        runner.stop()

@@ -432,7 +432,9 @@ class DownloadManager:
     def set_limits(
         self, task_id: int, *, bandwidth_limit_bps: int | None, connections: int | None
     ) -> None:
-        """A task's own bandwidth limit and connections (None: the settings); next run."""
+        """A task's own bandwidth limit and connections (None: the settings). A running task
+        takes the new limit at once, in whichever process or host runs it; connections apply
+        from its next run."""
         with self.db.write() as uow:
             uow.tasks.set_limits(
                 task_id, bandwidth_limit_bps=bandwidth_limit_bps, connections=connections

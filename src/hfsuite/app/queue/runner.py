@@ -287,6 +287,13 @@ class QueueRunner:
                 if record.state is not TaskState.RUNNING or record.claimed_by != self.runner_id:
                     log.info("task %s is now %s: stopping it", record.id, record.state.value)
                     active.job.control.cancel()
+                elif record.bandwidth_limit_bps != active.task.bandwidth_limit_bps:
+                    # A new limit from any client (this process or another host): at once.
+                    limit = record.bandwidth_limit_bps
+                    if limit is None:
+                        limit = self.suite.settings.task_limit_bps
+                    active.job.control.set_limit(int(limit or 0))
+                    active.task = record
         elif isinstance(event, TaskRemoved) and event.task_id is not None:
             active = self._active.get(event.task_id)
             if active is not None:
