@@ -19,6 +19,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from hfsuite.core import i18n
 from hfsuite.ui.i18n import install_translators
 
+# Imported here, not in a test: a first import while a test's download threads run has hit a
+# CPython 3.11 race in ast.parse (pytest's assertion rewriting compiles the module).
+from hfsuite.ui.main_window import MainWindow
+
 ROOT = Path(__file__).resolve().parents[2]
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -46,8 +50,6 @@ def chinese(qapp: QApplication) -> Iterator[QApplication]:
 
 
 def _window(qtbot: Any, ctx: Any) -> Any:
-    from hfsuite.ui.main_window import MainWindow
-
     window = MainWindow(ctx, restore=False)
     qtbot.addWidget(window)
     window.resize(1280, 800)

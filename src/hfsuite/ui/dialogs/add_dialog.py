@@ -311,7 +311,7 @@ class AddDialog(QDialog):
         if choices:
             self.layout_combo.insertSeparator(self.layout_combo.count())
         for choice in choices:
-            self.layout_combo.addItem(choice.label, choice)
+            self.layout_combo.addItem(target_combo.choice_label(choice), choice)
             self.layout_combo.setItemData(
                 self.layout_combo.count() - 1, str(choice.folder), Qt.ItemDataRole.ToolTipRole
             )

@@ -2942,12 +2942,32 @@ Its files leave the index; nothing is deleted.</source>
 <context>
     <name>SettingsTab</name>
     <message>
+        <source>keyring</source>
+        <translation>密钥环</translation>
+    </message>
+    <message>
+        <source>suite token file</source>
+        <translation>本套件的令牌文件</translation>
+    </message>
+    <message>
+        <source>hf token file</source>
+        <translation>hf 的令牌文件</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>只读</translation>
+    </message>
+    <message>
+        <source>write</source>
+        <translation>可写</translation>
+    </message>
+    <message>
         <source>fine-grained</source>
         <translation>细粒度</translation>
     </message>
     <message>
         <source>{role} token{name}</source>
-        <translation>{role} 令牌{name}</translation>
+        <translation>{role}令牌{name}</translation>
     </message>
     <message>
         <source>orgs: {orgs}</source>
@@ -3820,6 +3840,13 @@ Saved to {where}.</source>
     <message>
         <source>Every failure, its cause and its fix ({keys})</source>
         <translation>所有失败及其原因和解决办法（{keys}）</translation>
+    </message>
+</context>
+<context>
+    <name>TargetCombo</name>
+    <message>
+        <source>Profile {name}</source>
+        <translation>配置 {name}</translation>
     </message>
 </context>
 <context>

@@ -136,7 +136,7 @@ class DownloadBar(QWidget):
         if choices:
             self.layout_combo.insertSeparator(self.layout_combo.count())
         for choice in choices:
-            self.layout_combo.addItem(choice.label, choice)
+            self.layout_combo.addItem(target_combo.choice_label(choice), choice)
 
     def _no_choices(self, _error: BaseException) -> None:
         self.choices_loaded = True  # the HF cache and a folder still work

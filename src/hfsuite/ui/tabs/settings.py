@@ -48,6 +48,7 @@ from hfsuite.app.accounts import AuthStatus, LoginResult, TokenInfo
 from hfsuite.app.config_ops import SettingRow, describe_settings, set_setting
 from hfsuite.core.errors import SettingsValueError
 from hfsuite.ui.context import UiContext
+from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
 from hfsuite.ui.tabs.settings_fields import (
     ACCOUNT,
     CHECKBOX_TEXT,
@@ -70,6 +71,15 @@ if TYPE_CHECKING:
 
 translate = QCoreApplication.translate
 
+# Token origins (sources/tokens.py TokenOrigin values) and Hub token roles, as shown.
+TOKEN_WORDS = {
+    "keyring": QT_TRANSLATE_NOOP("SettingsTab", "keyring"),
+    "suite token file": QT_TRANSLATE_NOOP("SettingsTab", "suite token file"),
+    "hf token file": QT_TRANSLATE_NOOP("SettingsTab", "hf token file"),
+    "read": QT_TRANSLATE_NOOP("SettingsTab", "read"),
+    "write": QT_TRANSLATE_NOOP("SettingsTab", "write"),
+}
+
 _NO_SPIN_BUTTONS = (
     "QAbstractSpinBox::up-button, QAbstractSpinBox::down-button { width: 0px; border: none; }"
 )
@@ -80,7 +90,7 @@ def token_summary(info: TokenInfo) -> str:
     who = info.user + (
         f" ({info.fullname})" if info.fullname and info.fullname != info.user else ""
     )
-    role = translate("SettingsTab", "fine-grained") if info.fine_grained else info.role
+    role = translate("SettingsTab", "fine-grained") if info.fine_grained else _shown(info.role)
     name = f' "{info.token_name}"' if info.token_name else ""
     parts = [who, translate("SettingsTab", "{role} token{name}").format(role=role, name=name)]
     if info.orgs:
@@ -505,14 +515,16 @@ class SettingsTab(QWidget):
                 self.token_status.setText(
                     translate("SettingsTab", "{token} from {origin} · {summary}").format(
                         token=status.masked,
-                        origin=status.origin.value,
+                        origin=_shown(status.origin.value),
                         summary=token_summary(status.info),
                     )
                 )
             else:
                 self.token_status.setText(
                     translate("SettingsTab", "{token} from {origin}: {error}").format(
-                        token=status.masked, origin=status.origin.value, error=status.error
+                        token=status.masked,
+                        origin=_shown(status.origin.value),
+                        error=status.error,
                     )
                 )
 
@@ -553,7 +565,7 @@ class SettingsTab(QWidget):
         self.token_input.set_busy(translate("SettingsTab", "Validating and saving…"))
 
         def done(result: LoginResult) -> None:
-            where = result.location or result.stored_in.value
+            where = result.location or _shown(result.stored_in.value)
             text = translate("SettingsTab", "{summary}\nSaved to {where}.").format(
                 summary=token_summary(result.info), where=where
             )
@@ -578,6 +590,12 @@ def cache_placeholder(settings: Any) -> str:
     return translate("SettingsTab", "{path}  (HF home/hub)").format(
         path=contract_home(str(settings.hub_cache))
     )
+
+
+def _shown(word: str) -> str:
+    """A token origin or role as the tab shows it (translated when it is a known one)."""
+    known = TOKEN_WORDS.get(word)
+    return translate("SettingsTab", known) if known else word
 
 
 def _combo_value(combo: QComboBox) -> str:

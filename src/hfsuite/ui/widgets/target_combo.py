@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox
 
 from hfsuite.app.target_choices import TargetChoice
+
+translate = QCoreApplication.translate
+
+
+def choice_label(choice: TargetChoice) -> str:
+    """How the combo lists a choice: ``Profile NAME`` translated, a tool folder as it is
+    (``ComfyUI · loras``: names)."""
+    if choice.profile is not None:
+        return translate("TargetCombo", "Profile {name}").format(name=choice.profile)
+    return choice.label
 
 
 def choose_target(combo: QComboBox, *, profile: str | None, to: str | None) -> bool:
