@@ -50,6 +50,7 @@ from sqlalchemy.pool import StaticPool
 from hfsuite.core.clock import Clock, SystemClock
 from hfsuite.core.errors import MigrationError, StorageError
 from hfsuite.storage import migrate
+from hfsuite.storage.notify import CHANNEL as NOTIFY_CHANNEL
 
 if TYPE_CHECKING:
     from hfsuite.storage.repositories import (
@@ -130,6 +131,13 @@ class UnitOfWork:
     def __init__(self, session: Connection, clock: Clock):
         self.session = session
         self.clock = clock
+
+    @property
+    def changed_queue(self) -> bool:
+        """Whether this transaction moved the queue's change cursor (so pollers and listeners
+        have news)."""
+        tasks = self.__dict__.get("tasks")
+        return tasks is not None and tasks.changed
 
     @cached_property
     def tasks(self) -> TaskRepository:
@@ -271,7 +279,11 @@ class Database:
         """
         conn = self._begin(self._write_engine)
         try:
-            yield UnitOfWork(conn, self.clock)
+            uow = UnitOfWork(conn, self.clock)
+            yield uow
+            if uow.changed_queue and conn.dialect.name == "postgresql":
+                # Delivered when the transaction commits (storage/notify.py).
+                conn.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
             conn.commit()
         except BaseException as exc:
             conn.rollback()

@@ -23,11 +23,12 @@ stale; anything else is stale once its heartbeat is older than ``stale_after_s``
 
 Workers (a PostgreSQL database). Several runners share the queue, on one host or many: no file
 lock, each claims with ``SELECT … FOR UPDATE SKIP LOCKED`` under a ``worker`` claim, and each
-registers in the ``workers`` table with a heartbeat (``hfsuite workers ls``). A task is leased
-to its runner while its row's heartbeat (renewed with every progress flush, each second) is
-fresh; a runner that dies loses it after ``stale_after_s`` (at once when it ran on this host or
-stopped normally), and another resumes its files from the partial data and resume state beside
-them. On SQLite the one-runner lock stays.
+registers in the ``workers`` table with a heartbeat (``hfsuite workers ls``); another
+process's change wakes it at once through LISTEN/NOTIFY (storage.notify), the poll stays. A
+task is leased to its runner while its row's heartbeat (renewed with every progress flush,
+each second) is fresh; a runner that dies loses it after ``stale_after_s`` (at once when it
+ran on this host or stopped normally), and another resumes its files from the partial data
+and resume state beside them. On SQLite the one-runner lock stays.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from hfsuite.core.errors import HfSuiteError, OperationCancelled, RunnerBusyErro
 from hfsuite.core.events import Event
 from hfsuite.core.types import Outcome, TaskState
 from hfsuite.storage import ProgressUpdate, TaskRecord
+from hfsuite.storage.notify import QueueListener
 
 if TYPE_CHECKING:
     from hfsuite.storage import UnitOfWork
@@ -208,11 +210,14 @@ class QueueRunner:
         with RunnerLock(db.where, self._in_process_locks, file_lock=not self.shared):
             detach = self.host.attach(self)
             unsubscribe = self.host.events.subscribe(self._on_event)
+            # Other processes' changes wake the loop at once on PostgreSQL (else: the poll).
+            listener = QueueListener(db.engine, self.wake).start()
             self._register()
             try:
                 self._requeue_dead()
                 self._loop(claim=True, watch=watch, stop=stop)
             finally:
+                listener.stop()
                 unsubscribe()
                 detach()
                 self._unregister()

@@ -541,6 +541,11 @@ class TaskRepository(Repository):
 
     # --- internals ---------------------------------------------------------------------
 
+    @property
+    def changed(self) -> bool:
+        """Whether this unit of work moved the change cursor."""
+        return self._seq is not None
+
     def _next_change_seq(self) -> int:
         """This transaction's change-cursor value (allocated once per repository)."""
         if self._seq is None:
