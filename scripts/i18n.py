@@ -81,6 +81,7 @@ CONVERTED_CLI: tuple[str, ...] = (
     "cli/wording.py",
     "cli/tables.py",
     "cli/json_views.py",
+    "cli/worker_cmd.py",
 )
 """CLI modules whose user-visible strings are marked (paths under ``src/hfsuite``)."""
 

@@ -269,3 +269,24 @@ def test_config_show_in_chinese_keeps_json_english(sandbox: Path) -> None:
     assert '"origin": "env:HFSUITE_CONNECTIONS_PER_FILE"' in document.stdout
     assert '"origin": "default"' in document.stdout
     assert "默认" not in document.stdout
+
+
+def test_english_start_up_loads_no_catalogue_and_no_click_words() -> None:
+    """``hfsuite --version`` in English: no ``.mo`` read, ``cli/click_words.py`` not imported."""
+    code = (
+        "import sys\n"
+        "from hfsuite.cli.main import exit_code\n"
+        "from hfsuite.core import i18n\n"
+        "assert exit_code(['--version']) == 0\n"
+        "assert 'hfsuite.cli.click_words' not in sys.modules, 'click words imported'\n"
+        "assert i18n._catalogue is None, 'a catalogue was read'\n"
+        "assert exit_code(['queue', 'ls', '--bogus']) == 2\n"
+        "assert 'hfsuite.cli.click_words' not in sys.modules, 'imported for an English error'\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    env.update({"HFSUITE_LANGUAGE": "en", "LANG": "C.UTF-8"})
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No such option: --bogus" in result.stderr

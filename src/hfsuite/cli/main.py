@@ -25,7 +25,6 @@ from typer.core import TyperGroup
 from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
-from hfsuite.cli.click_words import install_click_words, show_click_error
 from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import emit_json, print_error, print_warning
 from hfsuite.config.store import SETTINGS_FILE_NAME, default_config_dir
@@ -271,7 +270,10 @@ def exit_code(argv: list[str] | None = None) -> int:
         if isinstance(message, str):
             # Typer checks choices with a validator whose errors start "Value error, ".
             exc.message = message.replace("Value error, ", "")  # type: ignore[attr-defined]
-        show_click_error(exc)
+        if i18n.is_source_language():
+            exc.show()  # type: ignore[attr-defined]
+        else:
+            importlib.import_module("hfsuite.cli.click_words").show_click_error(exc)
         code = int(getattr(exc, "exit_code", 2))
         if state.json_output or _asks_json(sys.argv[1:] if argv is None else argv):
             emit_json(error_view(None, message=exc.format_message(), exit_code=code))  # type: ignore[attr-defined]
@@ -295,7 +297,13 @@ def _install_language() -> None:
     app.info.help = _(ROOT_HELP)
     for option, english in _TRANSLATED:
         option.help = _(english)
-    install_click_words()
+    if not i18n.is_source_language() or _CLICK_WORDS in sys.modules:
+        # Click's and Typer's words; in English nothing to do (unless an earlier call in this
+        # process, a test's, translated them), so the module is not even imported.
+        importlib.import_module(_CLICK_WORDS).install_click_words()
+
+
+_CLICK_WORDS = "hfsuite.cli.click_words"
 
 
 def _asks_json(argv: list[str]) -> bool:
