@@ -2852,7 +2852,7 @@ Delete: only the kept copy remains.</source>
     </message>
     <message>
         <source>updated {when}</source>
-        <translation>更新于 {when}</translation>
+        <translation>{when}更新</translation>
     </message>
     <message>
         <source>{count} files, {size}</source>
@@ -2936,7 +2936,7 @@ Its files leave the index; nothing is deleted.</source>
     </message>
     <message>
         <source>Updated {when}</source>
-        <translation>更新于 {when}</translation>
+        <translation>{when}更新</translation>
     </message>
 </context>
 <context>
