@@ -416,7 +416,9 @@ def technical_details(failure: Failure) -> str:
         (translate("ErrorInspector", "Kind"), failure.kind.value),
     ):
         if value is not None:
-            lines.append(f"{label}: {value}")
+            lines.append(
+                translate("ErrorInspector", "{label}: {value}").format(label=label, value=value)
+            )
     if failure.hint:
         lines.append(translate("ErrorInspector", "Hint: {hint}").format(hint=failure.hint))
     if failure.details:

@@ -1067,6 +1067,10 @@ Add models with Ctrl+N, or drop links or a text file here.</source>
         <translation>类型</translation>
     </message>
     <message>
+        <source>{label}: {value}</source>
+        <translation>{label}：{value}</translation>
+    </message>
+    <message>
         <source>Hint: {hint}</source>
         <translation>提示：{hint}</translation>
     </message>
