@@ -3983,6 +3983,10 @@ Saved to {where}.</source>
         <translation>优先级</translation>
     </message>
     <message>
+        <source>Worker</source>
+        <translation>工作节点</translation>
+    </message>
+    <message>
         <source>Queued</source>
         <extracomment>The record of the row (any column). Done as a fraction 0…1, or None when unknown (progress column). The task&apos;s :class:`~hfsuite.core.types.TaskState`. The task id.</extracomment>
         <translation>排队中</translation>

@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from hfsuite.app.queue.liveness import runner_gone
+from hfsuite.app.queue.liveness import Claim, runner_gone
 from hfsuite.core.types import Priority, RepoType, SourceKind, TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 from hfsuite.ui.i18n import QT_TRANSLATE_NOOP
@@ -61,6 +61,8 @@ class Column(enum.IntEnum):
     """The task's state (a painted pill)."""
     PRIORITY = 7
     """High, normal or low."""
+    WORKER = 8
+    """Who runs a running task (a worker's name; shown when workers share a database)."""
 
 
 # English here (tests and code compare them); shown through translate("TaskModel", …).
@@ -73,6 +75,7 @@ HEADERS = {
     Column.ETA: QT_TRANSLATE_NOOP("TaskModel", "ETA"),
     Column.STATUS: QT_TRANSLATE_NOOP("TaskModel", "Status"),
     Column.PRIORITY: QT_TRANSLATE_NOOP("TaskModel", "Priority"),
+    Column.WORKER: QT_TRANSLATE_NOOP("TaskModel", "Worker"),
 }
 
 #: The record of the row (any column).
@@ -112,6 +115,14 @@ def state_label(state: TaskState) -> str:
     return translate("TaskModel", STATE_LABELS[state])
 
 
+def claim_label(claimed_by: str) -> str:
+    """A runner as ``host-pid`` from its claim, before its worker's name is known."""
+    claim = Claim.parse(claimed_by)
+    if claim is None:
+        return ""
+    return f"{claim.host}-{claim.pid}" if claim.pid is not None else claim.host
+
+
 def source_text(record: TaskRecord) -> str:
     """Where a task downloads from, for people: ``HF model``, ``ModelScope dataset``, ``URL``."""
     if record.source is SourceKind.URL:
@@ -133,6 +144,7 @@ class TaskTableModel(QAbstractTableModel):
         self._rows: list[TaskRecord] = []
         self._index: dict[int, int] = {}
         self._live: dict[int, TaskProgress] = {}
+        self._worker_names: dict[str, str] = {}
 
     # --- Qt model API ---------------------------------------------------------------------
 
@@ -230,7 +242,30 @@ class TaskTableModel(QAbstractTableModel):
         if column == Column.PRIORITY:
             label = PRIORITY_LABELS.get(record.priority)
             return translate("TaskModel", label) if label else str(record.priority)
+        if column == Column.WORKER:
+            if record.state is not TaskState.RUNNING or not record.claimed_by:
+                return ""
+            return self._worker_names.get(record.claimed_by) or claim_label(record.claimed_by)
         return ""
+
+    # --- workers --------------------------------------------------------------------------
+
+    def set_worker_names(self, names: dict[str, str]) -> None:
+        """Names of the workers by claim (``hfsuite workers ls``), for the worker column."""
+        self._worker_names = dict(names)
+        if self._rows:
+            column = int(Column.WORKER)
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+
+    def unknown_claims(self) -> set[str]:
+        """Claims of running rows whose worker's name is not known yet."""
+        return {
+            r.claimed_by
+            for r in self._rows
+            if r.state is TaskState.RUNNING
+            and r.claimed_by
+            and r.claimed_by not in self._worker_names
+        }
 
     @staticmethod
     def _tooltip(record: TaskRecord) -> str:

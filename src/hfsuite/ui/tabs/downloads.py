@@ -46,7 +46,7 @@ from hfsuite.ui.widgets.table_setup import setup_table
 
 if TYPE_CHECKING:
     from hfsuite.app.events import TasksProgressed
-    from hfsuite.app.queue.manager import TaskRecord
+    from hfsuite.app.queue.manager import TaskRecord, WorkerRecord
     from hfsuite.ui.context import UiContext
     from hfsuite.ui.screenshot import ScreenshotOptions, Waiter
 
@@ -157,8 +157,13 @@ class DownloadsTab(QWidget):
             Column.ETA: 70,
             Column.STATUS: 132,
             Column.PRIORITY: 84,
+            Column.WORKER: 120,
         }
         setup_table(view, stretch=Column.NAME, widths=widths, row_height=34)
+        # Who runs a task matters once workers share the queue (a PostgreSQL database).
+        self._shared_queue = self.ctx.manager.db.dialect != "sqlite"
+        self._fetching_workers = False
+        view.setColumnHidden(Column.WORKER, not self._shared_queue)
         view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.customContextMenuRequested.connect(self._context_menu)
@@ -250,6 +255,7 @@ class DownloadsTab(QWidget):
             self._pending_rows, self._pending_removed = {}, set()
             self._update_empty()
             self._select_initial()
+            self._name_workers()
 
         self.ctx.run_async(self.ctx.manager.list_tasks, done)
 
@@ -269,6 +275,22 @@ class DownloadsTab(QWidget):
         self.model.apply_rows(self._newer(rows))
         self._refresh_details()
         self.queue_actions.update_enabled()
+        self._name_workers()
+
+    def _name_workers(self) -> None:
+        """Fetch the workers' names when a running row's worker is not known yet."""
+        if not self._shared_queue or self._fetching_workers or not self.model.unknown_claims():
+            return
+        self._fetching_workers = True
+
+        def done(workers: list[WorkerRecord]) -> None:
+            self._fetching_workers = False
+            self.model.set_worker_names({w.id: w.name for w in workers})
+
+        def failed(_: BaseException) -> None:
+            self._fetching_workers = False
+
+        self.ctx.run_async(self.ctx.manager.workers, done, failed)
 
     def _on_removed(self, task_ids: list[int]) -> None:
         if not self.loaded:
