@@ -65,7 +65,7 @@ def _wait(predicate: Callable[[], object], timeout_s: float, what: str) -> objec
     pytest.fail(f"timed out after {timeout_s} s waiting for {what}")
 
 
-def test_three_workers_share_300_tasks_each_run_once(hub_factory, postgres_url, tmp_path):  # type: ignore[no-untyped-def]
+def test_three_workers_share_300_tasks_each_run_once(hub_factory, postgres_url, tmp_path):
     hub = hub_factory()
     contents = {f"acme/m{i:03d}": os.urandom(2048 + i) for i in range(300)}
     for repo_id, data in contents.items():
@@ -90,7 +90,7 @@ def test_three_workers_share_300_tasks_each_run_once(hub_factory, postgres_url, 
 
     assert [t.state for t in manager.list_tasks()] == [TaskState.COMPLETED] * 300
     history = find_history(manager.db)
-    assert sorted(h.task_id for h in history) == sorted(ids)  # one run each, no second one
+    assert sorted(h.task_id or 0 for h in history) == sorted(ids)  # one run each, no second one
     assert {h.outcome for h in history} == {Outcome.COMPLETED}
     for repo_id, data in contents.items():
         snapshot = next((cache / f"models--{repo_id.replace('/', '--')}" / "snapshots").iterdir())
@@ -118,7 +118,7 @@ def _checkpointed(cache: Path) -> int:
     )
 
 
-def test_a_killed_worker_s_file_is_finished_by_another(hub_factory, postgres_url, tmp_path):  # type: ignore[no-untyped-def]
+def test_a_killed_worker_s_file_is_finished_by_another(hub_factory, postgres_url, tmp_path):
     hub = hub_factory(lfs_threshold=MIB)
     weights = os.urandom(24 * MIB)
     hub.create_repo("acme/big", files={"model.safetensors": weights, "config.json": b"{}"})
@@ -135,6 +135,7 @@ def test_a_killed_worker_s_file_is_finished_by_another(hub_factory, postgres_url
     first = _worker(env, "--name", "doomed")
     try:
         _wait(lambda: _checkpointed(cache) >= 4 * MIB, 60, "a checkpoint of the first worker")
+        time.sleep(0.6)  # not at a checkpoint: most of an interval's bytes are not saved yet
         running = manager.require(task_id)
         assert running.state is TaskState.RUNNING and ":worker:" in (running.claimed_by or "")
         assert manager.worker_names([running]) == {task_id: "doomed"}
@@ -156,14 +157,22 @@ def test_a_killed_worker_s_file_is_finished_by_another(hub_factory, postgres_url
     assert hashlib.sha256((snapshot / "model.safetensors").read_bytes()).digest() == (
         hashlib.sha256(weights).digest()
     )
-    served_after = sum(
-        r.bytes_sent
-        for r in hub.log.records
-        if r.started >= killed_at and r.method == "GET" and r.origin == "cdn"
+
+    def cdn_gets_of(records: list) -> list:
+        return [r for r in records if r.method == "GET" and r.origin == "cdn"]
+
+    # The emulator records a response a moment after its last byte: wait for all of them.
+    records = hub.log.wait_for(
+        lambda rs: sum(r.bytes_sent for r in cdn_gets_of(rs)) >= len(weights)
     )
-    # The heir fetched what the last checkpoint did not hold: at most what two capped
-    # connections move in one checkpoint interval (1 s) was sent again, plus a little slack.
-    assert served_after <= len(weights) - saved + 2 * cap * 1.0 + MIB // 4
+    cdn_gets = cdn_gets_of(records)
+    served_after = sum(r.bytes_sent for r in cdn_gets if r.started >= killed_at)
+    resent = sum(r.bytes_sent for r in cdn_gets) - len(weights)  # fetched twice, in all
+    print(f"checkpointed {saved} of {len(weights)} bytes at the kill; fetched twice: {resent}")
+    # What the dead worker received after its last checkpoint was fetched again: at most what
+    # two capped connections move in one checkpoint interval (1 s), plus a little slack.
+    assert 0 <= resent <= 2 * cap * 1.0 + MIB // 4
+    assert served_after <= len(weights) - saved  # the heir fetched only what was not saved
     assert served_after < len(weights) - 3 * MIB  # and it did resume, not start over
     (entry,) = [h for h in find_history(manager.db) if h.task_id == task_id]
     assert entry.outcome is Outcome.COMPLETED
