@@ -6,6 +6,10 @@
     python3 dev.py test [ARGS...]  create .venv, install the suite with test tools, type-check (mypy)
                                    and run the whole test suite (PostgreSQL is installed with
                                    apt-get when missing and possible; else its tests skip)
+    python3 dev.py test --postgres [ARGS...]
+                                   the same with PostgreSQL as every test's default database
+                                   (HFSUITE_TEST_DB=postgresql: a new database per test on a
+                                   throwaway server; the run stops if none can be started)
     python3 dev.py lock            refresh the locks in requirements/ to the newest versions that
                                    pyproject.toml allows, reinstall from them and run the test suite
 
@@ -144,6 +148,12 @@ def main(argv: list[str]) -> int:
         ensure_env("gui")
         exe = BIN / ("hfsuite.exe" if os.name == "nt" else "hfsuite")
         return subprocess.call([str(exe), *(rest or ["demo"])])
+    if rest[:1] == ["--postgres"]:
+        # Every test's default database is a new PostgreSQL one (tests/conftest.py).
+        rest = rest[1:]
+        os.environ["HFSUITE_TEST_DB"] = "postgresql"
+    if os.environ.get("HFSUITE_TEST_DB") == "postgresql":
+        os.environ.pop("HFSUITE_TEST_NO_PG", None)  # that mode needs the server
     ensure_env("gui,dev")
     ensure_postgres()
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))

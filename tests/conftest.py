@@ -2,6 +2,12 @@
 
 No test may read the user's real settings, database or HF cache, or talk to anything but
 loopback. Environment variables that steer huggingface_hub or the suite are cleared.
+
+``HFSUITE_TEST_DB=postgresql`` (``python3 dev.py test --postgres``) runs the whole suite with
+PostgreSQL as the default database: the sandbox also sets ``HFSUITE_DB_URL`` to a new, migrated
+PostgreSQL database on a throwaway server (one per session), so every Suite, CLI subprocess and
+window uses it. Tests that pass their own SQLite URL stay on SQLite; tests marked
+``sqlite_only`` are skipped.
 """
 
 from __future__ import annotations
@@ -12,14 +18,22 @@ import sys
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
-from hfsuite.testing.postgres import PostgresCluster, PostgresUnavailable
+from hfsuite.testing.postgres import CleanDatabases, PostgresCluster, PostgresUnavailable
 
 # Read before the sandbox clears HFSUITE_* variables.
 _NO_PG = os.environ.get("HFSUITE_TEST_NO_PG", "") not in ("", "0")
 _PG_NAMES = count(1)
+_TEST_DB = os.environ.get("HFSUITE_TEST_DB", "sqlite").strip().lower() or "sqlite"
+if _TEST_DB not in ("sqlite", "postgresql"):
+    raise pytest.UsageError(f"HFSUITE_TEST_DB must be sqlite or postgresql, not {_TEST_DB!r}")
+ON_POSTGRESQL = _TEST_DB == "postgresql"
+_DEFAULT_DATABASES: list[CleanDatabases] = []
+"""True when the whole suite runs with PostgreSQL as the default database
+(``HFSUITE_TEST_DB=postgresql``): every test's ``HFSUITE_DB_URL`` is a new PostgreSQL database."""
 
 _CLEARED_PREFIXES = ("HF_", "HFSUITE_", "HUGGINGFACE_", "MODELSCOPE_")
 _CLEARED = {
@@ -39,8 +53,15 @@ _CLEARED = {
 
 
 @pytest.fixture(autouse=True)
-def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point HOME and every XDG/HF folder at a temp dir and clear steering env vars."""
+def sandbox(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
+    """Point HOME and every XDG/HF folder at a temp dir and clear steering env vars.
+
+    With ``HFSUITE_TEST_DB=postgresql`` it also points ``HFSUITE_DB_URL`` at a new PostgreSQL
+    database (:func:`default_postgres_url`), so every Suite, CLI subprocess and window of the
+    test uses PostgreSQL; a test marked ``sqlite_only`` is skipped then.
+    """
     for name in list(os.environ):
         if name.startswith(_CLEARED_PREFIXES) or name in _CLEARED:
             monkeypatch.delenv(name, raising=False)
@@ -60,6 +81,14 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
+    if ON_POSTGRESQL:
+        marker = request.node.get_closest_marker("sqlite_only")
+        if marker is not None:
+            pytest.skip(
+                "about SQLite itself, skipped with HFSUITE_TEST_DB=postgresql: "
+                + str(marker.kwargs.get("reason", "the test is marked sqlite_only"))
+            )
+        monkeypatch.setenv("HFSUITE_DB_URL", request.getfixturevalue("default_postgres_url"))
     return home
 
 
@@ -80,7 +109,9 @@ def hfsuite_exe() -> str:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "sqlite_only: a storage test about SQLite itself (not run on PostgreSQL)"
+        "markers",
+        "sqlite_only(reason=...): a test about SQLite itself (not run on PostgreSQL, nor at all "
+        "with HFSUITE_TEST_DB=postgresql)",
     )
     config.addinivalue_line(
         "markers", "postgresql_only: a storage test about PostgreSQL itself (not run on SQLite)"
@@ -89,19 +120,60 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[PostgresCluster]:
-    """A throwaway PostgreSQL server for the session; the test is skipped when there is none."""
+    """A throwaway PostgreSQL server for the session; the test is skipped when there is none
+    (the whole run stops instead with ``HFSUITE_TEST_DB=postgresql``, which needs one)."""
+
+    def unavailable(reason: str) -> NoReturn:
+        if ON_POSTGRESQL:
+            pytest.exit(f"HFSUITE_TEST_DB=postgresql: {reason}", returncode=4)
+        pytest.skip(reason)
+
     if _NO_PG:
-        pytest.skip("PostgreSQL tests are turned off (HFSUITE_TEST_NO_PG=1)")
+        unavailable("PostgreSQL tests are turned off (HFSUITE_TEST_NO_PG=1)")
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        pytest.skip("PostgreSQL tests need psycopg: pip install 'psycopg[binary]>=3.2'")
+        unavailable("PostgreSQL tests need psycopg: pip install 'psycopg[binary]>=3.2'")
     try:
         cluster = PostgresCluster().start()
     except (PostgresUnavailable, OSError) as exc:
-        pytest.skip(f"no PostgreSQL server for the tests: {exc}")
+        unavailable(f"no PostgreSQL server for the tests: {exc}")
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def clean_postgres_databases(postgres_cluster: PostgresCluster) -> CleanDatabases:
+    """New PostgreSQL databases with the newest schema and no rows, copied from a database
+    migrated once (much cheaper than migrating one per test); one a test left unchanged is
+    handed to the next test."""
+    from hfsuite.storage import open_database
+
+    template = f"hfsuite_template_{os.getpid()}"
+    postgres_cluster.create_database(template)
+    open_database(postgres_cluster.url(template)).close()
+    databases = CleanDatabases(postgres_cluster, template, prefix=f"hfsuite_default_{os.getpid()}_")
+    _DEFAULT_DATABASES.append(databases)
+    return databases
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for databases in _DEFAULT_DATABASES:
+        terminalreporter.write_line(
+            f"HFSUITE_TEST_DB=postgresql: {databases.copied} default databases copied from the "
+            f"template, {databases.reused} handed out again unchanged"
+        )
+
+
+@pytest.fixture
+def default_postgres_url(
+    postgres_cluster: PostgresCluster, clean_postgres_databases: CleanDatabases
+) -> Iterator[str]:
+    """URL of a PostgreSQL database with the newest schema and no rows, for this test alone
+    (the default database of every test with ``HFSUITE_TEST_DB=postgresql``)."""
+    name = clean_postgres_databases.acquire()
+    yield postgres_cluster.url(name)
+    clean_postgres_databases.release(name)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def _blob(seed: int, size: int) -> bytes:
 
 def _env(tmp_path: Path) -> dict[str, str]:
     return {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
         "HFSUITE_LOG_DIR": str(tmp_path / "logs"),
         "HF_ENDPOINT": "http://127.0.0.1:9",

@@ -18,7 +18,7 @@ def test_library_show_names_the_origin_and_checks_upstream(  # type: ignore[no-u
     repo = hub.create_repo("acme/shown", files={"model.safetensors": weights, "config.json": b"{}"})
     env = {
         "HF_ENDPOINT": hub.url,
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
         "COLUMNS": "200",
     }

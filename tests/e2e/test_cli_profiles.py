@@ -4,11 +4,11 @@ files downloaded from the emulator into their folders through the installed comm
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from json_documents import document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "integrations"))
@@ -175,9 +175,18 @@ def test_queue_add_with_a_profile_then_run(hfsuite_cmd, world, sandbox: Path) ->
     )
     assert shown["destination"] == str(comfy / "models" / "loras")
     assert shown["include"] == ["*.safetensors"]
-    db = next(p for p in sandbox.rglob("*.db") if p.is_file())
-    with sqlite3.connect(db) as conn:
-        [(profile_id,)] = conn.execute("SELECT profile_id FROM tasks WHERE id = ?", (task_id,))
+    # The default database: a SQLite file in the data folder, or the test's PostgreSQL one.
+    url = os.environ.get("HFSUITE_DB_URL") or "sqlite:///" + str(
+        next(p for p in sandbox.rglob("*.db") if p.is_file())
+    )
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            profile_id = conn.execute(
+                sqlalchemy.text("SELECT profile_id FROM tasks WHERE id = :id"), {"id": task_id}
+            ).scalar_one()
+    finally:
+        engine.dispose()
     assert profile_id is not None
 
 

@@ -3,6 +3,7 @@ hostile paths refused before a script exists."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,7 +35,16 @@ FILES = {
 @pytest.fixture
 def suite(tmp_path: Path) -> Iterator[Suite]:
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
-    s = Suite(store.load(env={"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}), store)
+    s = Suite(
+        store.load(
+            env={
+                "HFSUITE_DB_URL": os.environ.get(
+                    "HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"
+                )
+            }
+        ),
+        store,
+    )
     yield s
     s.close()
 

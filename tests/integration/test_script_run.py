@@ -56,7 +56,9 @@ def _plain_python() -> str:
 @pytest.fixture
 def suite(tmp_path: Path) -> Iterator[Suite]:
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
-    env = {"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    env = {
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    }
     s = Suite(store.load(env=env), store)
     yield s
     s.close()

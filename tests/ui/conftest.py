@@ -39,7 +39,7 @@ def make_suite(tmp_path: Path, hub: HubEmulator, **settings: Any) -> Suite:
     """A Suite whose settings file, database and folders live under ``tmp_path``."""
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
     env = {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "HF_ENDPOINT": hub.url,
         "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
         "HFSUITE_DOWNLOAD_DIR": str(tmp_path / "downloads"),

@@ -97,7 +97,7 @@ def test_event_loop_stays_responsive_during_a_20_task_download(
 
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
     env = {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "HF_ENDPOINT": remote_hub,
         "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,7 @@ def test_tray_is_guarded_without_a_system_tray(main_window: MainWindow) -> None:
 
 def _cli_env(tmp_path: Path, hub: HubEmulator) -> dict[str, str]:
     return {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'cli.sqlite'}"),
         "HF_ENDPOINT": hub.url,
         "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
     }

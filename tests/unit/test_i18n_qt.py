@@ -83,7 +83,7 @@ def ui_context(qapp: QApplication, tmp_path: Path) -> Iterator[Any]:
 
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
     env = {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
         "HFSUITE_DOWNLOAD_DIR": str(tmp_path / "downloads"),
     }

@@ -4,6 +4,8 @@
 PostgresCluster.start()  ── finds initdb/pg_ctl (PATH, /usr/local/bin, /usr/lib/postgresql/*/bin)
    │                         ── as root: runs them as an unprivileged user (postgres refuses root)
    ├── create_database(name, template=…) / drop_database(name)
+   ├── CleanDatabases(cluster, template)  ── a new database per test, copied from a migrated
+   │                                         template; one no test wrote to is used again
    ├── url(name)  ── postgresql+psycopg://postgres@127.0.0.1:PORT/name (trust auth, loopback)
    └── stop()     ── pg_ctl stop -m immediate, folder removed
 ```
@@ -24,6 +26,7 @@ import socket
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 SUPERUSER = "postgres"
 """The cluster's superuser (trust authentication on loopback: no password)."""
@@ -86,6 +89,7 @@ class PostgresCluster:
         self.user = _run_as_user()
         self.port = 0
         self.base: Path | None = None
+        self._psycopg: Any = None
 
     @property
     def data_dir(self) -> Path:
@@ -165,17 +169,53 @@ class PostgresCluster:
         return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     def _admin(self, sql: str) -> None:
-        import psycopg
+        self._query(sql, "postgres")
 
-        with psycopg.connect(
+    def _query(self, sql: str, database: str) -> list[tuple[object, ...]]:
+        if self._psycopg is None:
+            # Kept: a test that hides psycopg (sys.modules) must not break its own teardown.
+            import psycopg
+
+            self._psycopg = psycopg
+        with self._psycopg.connect(
             host="127.0.0.1",
             port=self.port,
             user=SUPERUSER,
-            dbname="postgres",
+            dbname=database,
             autocommit=True,
             connect_timeout=10,
         ) as conn:
-            conn.execute(sql.encode())
+            cursor = conn.execute(sql.encode())
+            return list(cursor.fetchall()) if cursor.description else []
+
+    def disconnect(self, name: str) -> None:
+        """Close every other connection to database ``name`` (their transactions roll back)."""
+        self._admin(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+
+    def fingerprint(self, name: str) -> tuple[object, ...]:
+        """What database ``name`` holds, to tell whether anything changed: every table of the
+        public schema with a digest of its rows, and every sequence with its last value."""
+        tables = [
+            str(row[0])
+            for row in self._query(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+                name,
+            )
+        ]
+        parts = [
+            f"SELECT '{table}', md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) "
+            f'FROM "{table}" x'
+            for table in tables
+        ]
+        parts.append(
+            "SELECT 'sequence ' || sequencename, coalesce(last_value::text, '') "
+            "FROM pg_sequences WHERE schemaname = 'public'"
+        )
+        sql = " UNION ALL ".join(f"({part})" for part in parts) + " ORDER BY 1"
+        return tuple(self._query(sql, name))
 
     def create_database(self, name: str, template: str = "template1") -> str:
         """Create database ``name`` (a copy of ``template``) and return its URL."""
@@ -203,3 +243,53 @@ class PostgresCluster:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+class CleanDatabases:
+    """New databases that are copies of ``template`` (a database already migrated), one per
+    test; a database given back unchanged is handed out again instead of a new copy.
+
+    Copying a database costs about 0.15 s and dropping one 0.05 s, while most tests never
+    write to the database: :meth:`release` compares what the database holds with the template
+    (:meth:`PostgresCluster.fingerprint`, a few milliseconds) and keeps it when nothing
+    changed (no row, no sequence step, no table), else drops it.
+
+    Args:
+        cluster: The running server.
+        template: The database to copy; nothing may be connected to it.
+        prefix: Start of the new databases' names.
+    """
+
+    def __init__(self, cluster: PostgresCluster, template: str, prefix: str):
+        self.cluster = cluster
+        self.template = template
+        self.prefix = prefix
+        self._clean = cluster.fingerprint(template)
+        self._free: list[str] = []
+        self._made = 0
+        self.copied = 0
+        self.reused = 0
+
+    def acquire(self) -> str:
+        """The name of a database identical to the template, nobody connected to it."""
+        if self._free:
+            self.reused += 1
+            return self._free.pop()
+        self._made += 1
+        name = f"{self.prefix}{self._made}"
+        self.cluster.create_database(name, template=self.template)
+        self.copied += 1
+        return name
+
+    def release(self, name: str) -> None:
+        """Give ``name`` back after a test: its connections are closed, then it is kept for
+        another test when unchanged, else dropped."""
+        self.cluster.disconnect(name)
+        try:
+            unchanged = self.cluster.fingerprint(name) == self._clean
+        except Exception:  # a database a test broke is simply not reused
+            unchanged = False
+        if unchanged:
+            self._free.append(name)
+        else:
+            self.cluster.drop_database(name)

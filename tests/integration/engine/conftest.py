@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from hfsuite.testing import HubEmulator
 @pytest.fixture
 def suite(tmp_path: Path) -> Suite:
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
-    env = {"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    env = {
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    }
     s = Suite(store.load(env=env), store)
     yield s
     s.close()

@@ -25,7 +25,7 @@ def make_suite(tmp_path: Path, **env: str) -> Suite:
 def cli_env(tmp_path: Path) -> dict[str, str]:
     """Environment that points the installed command at the same database."""
     return {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "HF_ENDPOINT": "http://127.0.0.1:9",
         "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
         "HFSUITE_LOG_DIR": str(tmp_path / "logs"),

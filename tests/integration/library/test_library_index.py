@@ -411,7 +411,7 @@ def test_tool_folders_become_roots_once_and_a_removed_one_stays_out(tmp_path: Pa
 
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
     env = {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
     }
     comfy = tmp_path / "ComfyUI" / "models"

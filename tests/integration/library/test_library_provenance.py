@@ -44,7 +44,9 @@ def _suite(tmp_path: Path, endpoint: str, **env: str) -> Suite:
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
     loaded = store.load(
         env={
-            "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+            "HFSUITE_DB_URL": os.environ.get(
+                "HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"
+            ),
             "HF_ENDPOINT": endpoint,
             "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
             **env,

@@ -9,6 +9,7 @@ seconds. Slow and busy servers that recover are retried into success.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -58,7 +59,12 @@ def make_suite(tmp_path: Path) -> Iterator[Callable[..., Suite]]:
 
     def make(**env: str) -> Suite:
         store = SettingsStore(tmp_path / "cfg" / "settings.toml")
-        full = {"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", **env}
+        full = {
+            "HFSUITE_DB_URL": os.environ.get(
+                "HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"
+            ),
+            **env,
+        }
         suite = Suite(store.load(env=full), store)
         made.append(suite)
         return suite

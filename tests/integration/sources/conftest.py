@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,12 @@ def make_suite(tmp_path: Path) -> Iterator[Callable[..., Suite]]:
 
     def make(clock: Any = None, env: dict[str, str] | None = None, **overrides: Any) -> Suite:
         store = SettingsStore(tmp_path / "cfg" / "settings.toml")
-        full_env = {"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", **(env or {})}
+        full_env = {
+            "HFSUITE_DB_URL": os.environ.get(
+                "HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"
+            ),
+            **(env or {}),
+        }
         suite = Suite(store.load(env=full_env, overrides=overrides), store, clock=clock)
         made.append(suite)
         return suite

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import urllib.request
 from pathlib import Path
@@ -41,7 +42,7 @@ def sparse_hub(hub_factory) -> HubEmulator:  # type: ignore[no-untyped-def]
 def suite(tmp_path: Path, sparse_hub: HubEmulator) -> Suite:
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
     env = {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "MODELSCOPE_ENDPOINT": sparse_hub.url,
     }
     s = Suite(store.load(env=env), store)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 import urllib.request
 from pathlib import Path
@@ -38,7 +39,16 @@ FILES = {
 @pytest.fixture
 def suite(tmp_path: Path) -> Suite:
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
-    s = Suite(store.load(env={"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}), store)
+    s = Suite(
+        store.load(
+            env={
+                "HFSUITE_DB_URL": os.environ.get(
+                    "HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"
+                )
+            }
+        ),
+        store,
+    )
     yield s
     s.close()
 

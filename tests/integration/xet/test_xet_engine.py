@@ -360,7 +360,16 @@ def test_a_download_of_a_newer_revision_reports_reused_bytes(
     repo.commit({"model.bin": new})
     hub.xet_prepare(background=False)
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
-    suite = Suite(store.load(env={"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}), store)
+    suite = Suite(
+        store.load(
+            env={
+                "HFSUITE_DB_URL": os.environ.get(
+                    "HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"
+                )
+            }
+        ),
+        store,
+    )
     out = tmp_path / "out"
     try:
         outcomes = [

@@ -164,7 +164,16 @@ def test_our_engine_downloads_xet_files_through_the_resolve_redirect(xet_hub, tm
     from hfsuite.core.types import RepoRef
 
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
-    suite = Suite(store.load(env={"HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}), store)
+    suite = Suite(
+        store.load(
+            env={
+                "HFSUITE_DB_URL": os.environ.get(
+                    "HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"
+                )
+            }
+        ),
+        store,
+    )
     try:
         out = tmp_path / "ours"
         download(

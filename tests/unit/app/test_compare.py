@@ -5,6 +5,7 @@ docs/errors.md word for word."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,7 +35,7 @@ DOC = (Path(__file__).parents[3] / "docs" / "errors.md").read_text(encoding="utf
 def suite(tmp_path: Path) -> Iterator[Suite]:
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
     env = {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "HFSUITE_HF_HOME": str(tmp_path / "hf"),
     }
     s = Suite(store.load(env=env), store)

@@ -3,6 +3,7 @@ and found word for word (paths stand as ``<path>``, values as ``<value>``)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def _documented(error: HfSuiteError, given: str = "", placeholder: str = "<path>
 def suite(tmp_path: Path) -> Iterator[Suite]:
     store = SettingsStore(tmp_path / "cfg" / "settings.toml")
     env = {
-        "HFSUITE_DB_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
         "HFSUITE_HF_HOME": str(tmp_path / "hf"),
     }
     s = Suite(store.load(env=env), store)
