@@ -139,6 +139,14 @@ def test_a_killed_worker_s_file_is_finished_by_another(hub_factory, postgres_url
         running = manager.require(task_id)
         assert running.state is TaskState.RUNNING and ":worker:" in (running.claimed_by or "")
         assert manager.worker_names([running]) == {task_id: "doomed"}
+        listed = subprocess.run(
+            [HFSUITE, "queue", "ls", "--json"], env=env, capture_output=True, text=True
+        )
+        assert listed.returncode == 0, listed.stderr
+        (row,) = json.loads(listed.stdout)["tasks"]
+        assert (row["state"], row["worker"]) == ("running", "doomed")
+        table = subprocess.run([HFSUITE, "queue", "ls"], env=env, capture_output=True, text=True)
+        assert "worker" in table.stdout and "doomed" in table.stdout
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(10)
@@ -176,4 +184,53 @@ def test_a_killed_worker_s_file_is_finished_by_another(hub_factory, postgres_url
     assert served_after < len(weights) - 3 * MIB  # and it did resume, not start over
     (entry,) = [h for h in find_history(manager.db) if h.task_id == task_id]
     assert entry.outcome is Outcome.COMPLETED
+    suite.close()
+
+
+def test_pause_and_cancel_from_another_client_reach_the_worker(hub_factory, postgres_url, tmp_path):
+    hub = hub_factory(lfs_threshold=MIB)
+    hub.create_repo("acme/slow", files={"model.safetensors": os.urandom(16 * MIB)})
+    hub.create_repo("acme/other", files={"model.safetensors": os.urandom(16 * MIB)})
+    hub.throttle(per_connection_bps=MIB)
+    suite = _suite(tmp_path, postgres_url, hub)
+    client = DownloadManager(suite)  # another host's client, as far as the worker can tell
+    cache = tmp_path / "shared-store"
+    slow, other = client.add_repos(
+        ["acme/slow", "acme/other"],
+        TaskOptions(destination=Destination.hf_cache(cache), connections=1),
+    )
+    worker = _worker(_env(tmp_path, postgres_url, hub), "--name", "w", "--slots", "2")
+    try:
+        running = lambda i: client.require(i).state is TaskState.RUNNING  # noqa: E731
+        _wait(lambda: running(slow) and running(other), 30, "both tasks running")
+        _wait(lambda: _checkpointed(cache) > 0, 30, "a checkpoint")
+        client.pause([slow])
+        client.cancel([other])
+        # The worker lets go: no claim on either row, and nothing moves on disk any more.
+        _wait(lambda: client.require(slow).claimed_by is None, 10, "the pause to reach it")
+        _wait(lambda: client.require(other).state is TaskState.CANCELLED, 10, "the cancel")
+        assert client.require(slow).state is TaskState.PAUSED
+        # The worker stops the transfers within a poll (or at once, notified) and writes a
+        # last checkpoint: then nothing moves, though a running one would checkpoint each second.
+        deadline, last, since = time.monotonic() + 10, _checkpointed(cache), time.monotonic()
+        while time.monotonic() - since < 2.5:
+            assert time.monotonic() < deadline, "the worker kept downloading"
+            time.sleep(0.1)
+            now = _checkpointed(cache)
+            if now != last:
+                last, since = now, time.monotonic()
+        assert 0 < last < 32 * MIB
+        hub.clear_faults()
+        client.resume([slow])
+        _wait(lambda: client.require(slow).state is TaskState.COMPLETED, 60, "the resumed task")
+    finally:
+        worker.send_signal(signal.SIGTERM)  # a service manager stopping it
+        try:
+            worker.wait(30)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+    assert worker.returncode == 0, worker.stderr.read() if worker.stderr else ""
+    (w,) = client.workers()
+    assert w.name == "w" and w.stopped_at is not None
     suite.close()
