@@ -215,10 +215,12 @@ class RunnerLock:
 
 def worker_state(worker: WorkerRecord, now: float, stale_after_s: float = STALE_AFTER_S) -> str:
     """How a registered runner is: ``running`` (beating), ``stopped`` (it ended normally) or
-    ``lost`` (no heartbeat for ``stale_after_s``: killed, crashed, or its host is gone; its tasks
-    go back to the queue)."""
+    ``lost`` (no heartbeat for ``stale_after_s``, or a process of this host that no longer
+    exists: killed, crashed, or its host is gone; its tasks go back to the queue)."""
     if worker.stopped_at is not None:
         return "stopped"
+    if worker.host == HOST and not pid_alive(worker.pid):
+        return "lost"  # on this host a dead process is known at once
     return "lost" if worker.heartbeat_age(now) > stale_after_s else "running"
 
 
