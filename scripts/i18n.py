@@ -82,6 +82,7 @@ CONVERTED_CLI: tuple[str, ...] = (
     "cli/tables.py",
     "cli/json_views.py",
     "cli/worker_cmd.py",
+    "core/errors.py",
 )
 """CLI modules whose user-visible strings are marked (paths under ``src/hfsuite``)."""
 
@@ -164,7 +165,7 @@ painting of texts made elsewhere. ``app.py`` and ``screenshot.py`` raise the ``g
 usage errors (the error-message plan in docs/translation.md); the application's name stays.
 With :data:`CONVERTED_UI` this covers every module under ``ui/`` (a test holds it to that)."""
 
-KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
+KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2), "tr": None}
 _PLACEHOLDER = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|%n")
 
 

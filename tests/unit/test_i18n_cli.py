@@ -290,3 +290,51 @@ def test_english_start_up_loads_no_catalogue_and_no_click_words() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "No such option: --bogus" in result.stderr
+
+
+# --- error messages: translated for people, English in JSON ----------------------------------
+def test_tr_remembers_the_english(fresh_language: None) -> None:
+    i18n.set_language("zh_CN")
+    text = i18n.tr("--limit-rate {value} is not a rate.", value="'fast'")
+    assert text == "--limit-rate 'fast' 不是一个速率。"
+    assert i18n.english(text) == "--limit-rate 'fast' is not a rate."
+    both = i18n.joined(text, i18n.tr("Give one of them."))
+    assert both == "--limit-rate 'fast' 不是一个速率。 请只指定其中一个。"
+    assert i18n.english(both) == "--limit-rate 'fast' is not a rate. Give one of them."
+    assert i18n.english("plain") == "plain"
+    i18n.set_language("en")
+    assert i18n.tr("Give one of them.") == "Give one of them."
+
+
+def test_core_errors_in_chinese_keep_english_json(fresh_language: None) -> None:
+    from hfsuite.cli.json_views import error_view
+    from hfsuite.core.errors import InsufficientSpaceError
+
+    i18n.set_language("zh_CN")
+    error = InsufficientSpaceError(
+        "/data", 3 * 2**30, 2**30, headroom_bytes=2**30, headroom_rule="5%"
+    )
+    assert error.message.startswith("可用空间不足：")
+    assert "space_headroom (5%)" in (error.hint or "")
+    body = error_view(error)["error"]
+    assert body["message"] == (
+        "Not enough free space: 3.0 GiB to download + 1.0 GiB kept free, "
+        "but only 1.0 GiB is free on /data."
+    )
+    assert body["hint"] == (
+        "Free some space, choose another destination, or select fewer files. The room kept "
+        "free is the setting space_headroom (5%); `hfsuite config set space_headroom 0` keeps "
+        "none."
+    )
+    i18n.set_language("en")
+    assert InsufficientSpaceError("/data", 2, 1).message == (
+        "Not enough free space: 2 B to download, but only 1 B is free on /data."
+    )
+
+
+def test_a_usage_error_under_json_in_chinese_keeps_the_english_document() -> None:
+    result = run_cli("download", "x", "--limit-rate", "fast", "--json", HFSUITE_LANGUAGE="zh_CN")
+    assert result.returncode == 2
+    assert "--limit-rate 'fast' 不是一个速率。" in result.stderr
+    assert '"message": "--limit-rate \'fast\' is not a rate."' in result.stdout
+    assert '"hint": "Examples: 500k, 10M, 1.5MiB."' in result.stdout

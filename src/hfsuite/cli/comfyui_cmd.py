@@ -19,7 +19,7 @@ from hfsuite.cli.json_views import document, error_view
 from hfsuite.cli.output import err, json_option, out, print_error, print_json, print_warning
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import N_, _, ngettext
+from hfsuite.core.i18n import N_, _, ngettext, tr
 
 if TYPE_CHECKING:
     from hfsuite.app.comfyui_fetch import FetchStep
@@ -358,8 +358,8 @@ def fetch_command(
     if not (yes or dry_run) and not sys.stdin.isatty():
         workflow_refs(file)  # a file that is not there or no workflow says so first
         raise UsageError(
-            _("fetch asks before downloading, and there is no terminal to ask on."),
-            hint=_("Add --yes to download without asking, or --dry-run to see the plan."),
+            tr("fetch asks before downloading, and there is no terminal to ask on."),
+            hint=tr("Add --yes to download without asking, or --dry-run to see the plan."),
         )
     report = check_missing(suite, file, comfyui, use_search=not no_search)
     steps = plan_fetch(report)

@@ -15,7 +15,7 @@ import typer
 from hfsuite.cli.gui_cmd import require_desktop
 from hfsuite.cli.output import out
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError
-from hfsuite.core.i18n import N_, _
+from hfsuite.core.i18n import N_, _, tr
 from hfsuite.core.units import format_bytes, format_rate, parse_size
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ Examples:
 """
 )
 
-_INTERRUPTED = _("The demo was interrupted; nothing outside its sandbox was touched.")
+_INTERRUPTED = N_("The demo was interrupted; nothing outside its sandbox was touched.")
 
 
 _SHOWN = (
@@ -104,7 +104,7 @@ def demo_command(
             if gui:
                 _desktop_app(sandbox, env)
     except KeyboardInterrupt:
-        raise OperationCancelled(_INTERRUPTED) from None
+        raise OperationCancelled(tr(_INTERRUPTED)) from None
     finally:
         close_sandbox(sandbox)
     if sandbox.temporary:
@@ -142,8 +142,8 @@ def _speed(text: str) -> int:
         return parse_size(text)
     except ValueError:
         raise UsageError(
-            _("--speed {value} is not a rate.").format(value=repr(text)),
-            hint=_("Examples: 2MiB, 500k, 0 for no limit."),
+            tr("--speed {value} is not a rate.", value=repr(text)),
+            hint=tr("Examples: 2MiB, 500k, 0 for no limit."),
         ) from None
 
 
@@ -156,13 +156,16 @@ def _run_steps(sandbox: DemoSandbox, env: Mapping[str, str]) -> None:
         out.print(f"[dim]$ hfsuite {shlex.join(_shown(step.args, sandbox))}[/]")
         code = _run(step.args, env)
         if code == 130:
-            raise OperationCancelled(_(_INTERRUPTED))
+            raise OperationCancelled(tr(_INTERRUPTED))
         if code:
             raise HfSuiteError(
-                _(
-                    "The demo stopped at step {number} (hfsuite {command} ended with exit {code})."
-                ).format(number=number, command=step.args[0], code=code),
-                hint=_(
+                tr(
+                    "The demo stopped at step {number} (hfsuite {command} ended with exit {code}).",
+                    number=number,
+                    command=step.args[0],
+                    code=code,
+                ),
+                hint=tr(
                     "The lines above say why. With --home DIR the sandbox (and the suite's log "
                     "in it) is kept for a look."
                 ),

@@ -36,7 +36,7 @@ from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDis
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError, NotFoundError, OperationCancelled, UsageError
-from hfsuite.core.i18n import N_, _, ngettext
+from hfsuite.core.i18n import N_, _, joined, ngettext, tr
 from hfsuite.core.types import RepoType, SourceKind
 from hfsuite.core.units import format_bytes, format_duration, format_rate, parse_size
 
@@ -171,12 +171,12 @@ def download_command(
             limit_bps = parse_size(limit_rate)
         except ValueError:
             raise UsageError(
-                _("--limit-rate {value} is not a rate.").format(value=repr(limit_rate)),
-                hint=_("Examples: 500k, 10M, 1.5MiB."),
+                tr("--limit-rate {value} is not a rate.", value=repr(limit_rate)),
+                hint=tr("Examples: 500k, 10M, 1.5MiB."),
             ) from None
     ref, named_paths = parse_target(suite, repo, repo_type, revision, token=token)
     if sha256 is not None and ref.source is not SourceKind.URL:
-        raise UsageError(_("--sha256 applies to plain file URLs; hub files are verified anyway."))
+        raise UsageError(tr("--sha256 applies to plain file URLs; hub files are verified anyway."))
     request = DownloadRequest(
         ref=ref,
         paths=[*named_paths, *(paths or ())],
@@ -254,7 +254,7 @@ def _cancelled(as_json: bool) -> OperationCancelled:
     """The error a Ctrl-C ends with; under ``--json`` the stream's last line says so first."""
     if as_json:
         emit_json(download_cancelled_view(_INTERRUPTED))
-    return OperationCancelled(_(_INTERRUPTED))
+    return OperationCancelled(tr(_INTERRUPTED))
 
 
 def _nothing_to_keep(error: BaseException | None) -> TypeGuard[HfSuiteError]:
@@ -272,8 +272,8 @@ def _after_failure(manager: DownloadManager, task_id: int, error: HfSuiteError) 
     if _nothing_to_keep(error) and not task.bytes_done:
         manager.remove([task_id])
         return
-    retry = _("It stays in the queue as task {id}: hfsuite queue retry {id}").format(id=task_id)
-    error.hint = f"{error.hint} {retry}" if error.hint else retry
+    retry = tr("It stays in the queue as task {id}: hfsuite queue retry {id}", id=task_id)
+    error.hint = joined(error.hint, retry) if error.hint else retry
 
 
 def _destination(the_plan: DownloadPlan, destination: Destination) -> str:

@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import err, json_option, out, print_json, print_warning
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError
-from hfsuite.core.i18n import N_, _, ngettext
+from hfsuite.core.i18n import N_, _, ngettext, tr
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
@@ -296,8 +296,8 @@ def _confirm(plan: ReclaimPlan, yes: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise UsageError(
-            _("Not reclaiming without confirmation: stdin is not a terminal."),
-            hint=_(
+            tr("Not reclaiming without confirmation: stdin is not a terminal."),
+            hint=tr(
                 "Check the plan, then run the same command with --yes "
                 "(or with --dry-run to only list it)."
             ),
@@ -306,7 +306,7 @@ def _confirm(plan: ReclaimPlan, yes: bool) -> None:
         actions=_actions(len(plan.actions)), size=format_bytes(plan.bytes_to_free)
     )
     if not typer.confirm(question, default=False, err=True):
-        raise OperationCancelled(_("Reclaim cancelled: nothing was changed."))
+        raise OperationCancelled(tr("Reclaim cancelled: nothing was changed."))
 
 
 def _mode(hardlink: bool, symlink: bool, delete: bool) -> Any:
@@ -323,8 +323,8 @@ def _mode(hardlink: bool, symlink: bool, delete: bool) -> Any:
     ]
     if len(chosen) != 1:
         raise UsageError(
-            _("Choose one way to reclaim: --hardlink, --symlink or --delete."),
-            hint=_("--hardlink keeps every path a regular file (same file system only)."),
+            tr("Choose one way to reclaim: --hardlink, --symlink or --delete."),
+            hint=tr("--hardlink keeps every path a regular file (same file system only)."),
         )
     return chosen[0]
 

@@ -16,7 +16,7 @@ import typer
 
 from hfsuite.app.desktop_check import check_desktop, qt_library_dirs, system_library_probe
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import _
+from hfsuite.core.i18n import _, tr
 
 _THEMES = ("system", "light", "dark")
 
@@ -24,8 +24,8 @@ _THEMES = ("system", "light", "dark")
 def _require_pyside() -> None:
     if importlib.util.find_spec("PySide6") is None:
         raise UsageError(
-            _("The desktop app needs PySide6, which is not installed."),
-            hint=_("Install the gui extra: pip install 'hfsuite[gui]'"),
+            tr("The desktop app needs PySide6, which is not installed."),
+            hint=tr("Install the gui extra: pip install 'hfsuite[gui]'"),
         )
 
 
@@ -87,8 +87,8 @@ def register(app: typer.Typer) -> None:
         require_desktop(offscreen=screenshot is not None)
         if theme is not None and theme not in _THEMES:
             raise UsageError(
-                _("--theme {value} is not a theme.").format(value=repr(theme)),
-                hint=_("Use system, light or dark."),
+                tr("--theme {value} is not a theme.", value=repr(theme)),
+                hint=tr("Use system, light or dark."),
             )
         ui_app = importlib.import_module("hfsuite.ui.app")
         suite = ctx.find_root().obj.suite()

@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import _
+from hfsuite.core.i18n import _, tr
 
 
 class XetMode(enum.StrEnum):
@@ -91,7 +91,7 @@ def wants_json(as_json: bool, output_format: OutputFormat | None) -> bool:
     """
     if as_json and output_format not in (None, OutputFormat.JSON):
         raise UsageError(
-            _("--json and --format {value} ask for different output.").format(value=output_format),
-            hint=_("Give one of them."),
+            tr("--json and --format {value} ask for different output.", value=output_format),
+            hint=tr("Give one of them."),
         )
     return as_json or output_format is OutputFormat.JSON

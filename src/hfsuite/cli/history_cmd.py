@@ -17,7 +17,7 @@ from hfsuite.cli.json_views import favorite_view, history_list_view, history_sho
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import N_, _, ngettext
+from hfsuite.core.i18n import N_, _, ngettext, tr
 from hfsuite.core.types import Outcome, RepoRef
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
@@ -71,8 +71,8 @@ def parse_when(text: str | None, option: str) -> float | None:
         return datetime.fromisoformat(text.strip()).timestamp()
     except ValueError:
         raise UsageError(
-            _("{option} {text} is not a date.").format(option=option, text=repr(text)),
-            hint=_("Use 2025-06-01, 2025-06-01T12:00 or 7d."),
+            tr("{option} {text} is not a date.", option=option, text=repr(text)),
+            hint=tr("Use 2025-06-01, 2025-06-01T12:00 or 7d."),
         ) from None
 
 
@@ -333,8 +333,8 @@ def export_command(
 ) -> None:
     if fmt not in EXPORT_FORMATS:
         raise UsageError(
-            _("Unknown format {format}.").format(format=repr(fmt)),
-            hint=_("Use --format csv or --format json."),
+            tr("Unknown format {format}.", format=repr(fmt)),
+            hint=tr("Use --format csv or --format json."),
         )
     suite = _suite(ctx)
     query = _query(text, outcome, since, until, favorites, None)
@@ -346,7 +346,7 @@ def export_command(
             count = _ops().export_history(suite.database, fmt, fh, query, redactor=suite.redactor)
     except OSError as exc:
         raise UsageError(
-            _("Cannot write {path}: {reason}.").format(path=output, reason=exc.strerror or exc)
+            tr("Cannot write {path}: {reason}.", path=output, reason=exc.strerror or exc)
         ) from None
     exported = ngettext(
         "Exported {n} entry to {path}.", "Exported {n} entries to {path}.", count

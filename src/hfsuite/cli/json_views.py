@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.events import Event
+from hfsuite.core.i18n import english
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 
 if TYPE_CHECKING:
@@ -76,8 +77,8 @@ def error_view(error: HfSuiteError | None, *, message: str = "", exit_code: int 
     else:
         body = {
             "type": type(error).__name__,
-            "message": error.message,
-            "hint": error.hint,
+            "message": english(error.message),
+            "hint": None if error.hint is None else english(error.hint),
             "exit_code": error.exit_code,
         }
     return document("error", {"error": body})

@@ -31,7 +31,7 @@ from hfsuite.cli.library_views import (
 from hfsuite.cli.output import json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable, shorten
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import N_, _, ngettext
+from hfsuite.core.i18n import N_, _, ngettext, tr
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def _check(values: list[str] | None, allowed: tuple[str, ...], option: str) -> l
                 option=option, value=repr(unknown[0])
             )
             + suggestion,
-            hint=_("Use one of: {choices}.").format(choices=", ".join(allowed)),
+            hint=tr("Use one of: {choices}.", choices=", ".join(allowed)),
         )
     return chosen
 

@@ -14,7 +14,7 @@ from hfsuite.app.profiles import DetectOutcome, Profile, ProfileDefaults, Profil
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import json_option, out, print_json, print_warning
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import N_, _, ngettext, pgettext
+from hfsuite.core.i18n import N_, _, ngettext, pgettext, tr
 from hfsuite.core.units import format_bytes, parse_size
 
 # A profile's origin, shown translated.
@@ -187,8 +187,8 @@ def add(
             limit_bps = parse_size(limit_rate)
         except ValueError:
             raise UsageError(
-                _("--limit-rate {text} is not a rate.").format(text=repr(limit_rate)),
-                hint=_("Examples: 500k, 10M."),
+                tr("--limit-rate {text} is not a rate.", text=repr(limit_rate)),
+                hint=tr("Examples: 500k, 10M."),
             ) from None
     service = _service(ctx)
     defaults = ProfileDefaults(tuple(include or ()), tuple(exclude or ()), connections, limit_bps)

@@ -22,7 +22,7 @@ from hfsuite.app.script.render import Shell, parse_shell, render_script
 from hfsuite.cli.destination_flags import chosen_destination
 from hfsuite.cli.output import err
 from hfsuite.core.errors import DestinationNotWritableError, UsageError
-from hfsuite.core.i18n import _, ngettext
+from hfsuite.core.i18n import _, ngettext, tr
 from hfsuite.core.types import RepoType
 from hfsuite.core.units import format_bytes
 
@@ -110,11 +110,11 @@ def script_command(
         state.overrides.update({"endpoint": endpoint})
     if profile is not None:
         raise UsageError(
-            _(
+            tr(
                 "--profile is not available yet: profiles cannot be used as a download "
                 "destination in this version."
             ),
-            hint=_("Give the folder with --local-dir (or --cache-dir) instead."),
+            hint=tr("Give the folder with --local-dir (or --cache-dir) instead."),
         )
     forms = [name for name, given in (("REPO", repo), ("--task", task), ("--history", history))
              if given is not None]  # fmt: skip
@@ -125,14 +125,16 @@ def script_command(
             ).format(forms=_(" and ").join(forms))
             if forms
             else _("Name one thing to script: REPO [PATHS], --task ID or --history ID."),
-            hint=_("Examples: hfsuite script --help"),
+            hint=tr("Examples: hfsuite script --help"),
         )
     if repo is None and (paths or include or exclude or revision or repo_type):
         raise UsageError(
-            _("{options} apply to REPO only; {form} brings its own.").format(
-                options=_FORM_ONLY, form=forms[0]
+            tr(
+                "{options} apply to REPO only; {form} brings its own.",
+                options=_FORM_ONLY,
+                form=forms[0],
             ),
-            hint=_("Use --local-dir or --cache-dir to change where the files go."),
+            hint=tr("Use --local-dir or --cache-dir to change where the files go."),
         )
     suite = state.suite()
     if token:
@@ -159,7 +161,7 @@ def script_command(
         plan = plan_for_request(suite, request)
     text = render_script(plan, chosen)
     if token and token in text:  # cannot happen: the plan holds no token; checked anyway
-        raise UsageError(_("Refusing to write a script that contains the token."))
+        raise UsageError(tr("Refusing to write a script that contains the token."))
     files = ngettext("{n} file", "{n} files", len(plan.files)).format(n=len(plan.files))
     summary = f"{plan.display_name}: {files}, {format_bytes(plan.total_bytes)} -> " + str(
         plan.destination.path
@@ -188,7 +190,9 @@ def _write(path: Path, text: str, shell: Shell) -> None:
             os.chmod(path, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     except OSError as exc:
         raise DestinationNotWritableError(
-            _("Cannot write the script to {path}: {reason}.").format(
-                path=path, reason=exc.strerror or exc
+            tr(
+                "Cannot write the script to {path}: {reason}.",
+                path=path,
+                reason=exc.strerror or exc,
             )
         ) from None

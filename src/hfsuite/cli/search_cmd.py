@@ -11,7 +11,7 @@ from hfsuite.cli.json_views import search_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import _
+from hfsuite.core.i18n import _, tr
 from hfsuite.core.types import RepoType
 
 HELP = _("""Search the Hub for models (or datasets and spaces).
@@ -42,8 +42,8 @@ def _check_cursor(cursor: str) -> None:
     parts = urlsplit(cursor)
     if parts.scheme not in ("http", "https") or not parts.netloc or "/api/" not in parts.path:
         raise UsageError(
-            _("{cursor} is not a valid search cursor.").format(cursor=repr(cursor)),
-            hint=_(
+            tr("{cursor} is not a valid search cursor.", cursor=repr(cursor)),
+            hint=tr(
                 "Pass the next_cursor of a previous `hfsuite search --json` page, "
                 "or start the search again."
             ),
@@ -73,8 +73,8 @@ def search_command(
 ) -> None:
     if sort not in SORT_KEYS:
         raise UsageError(
-            _("Unknown sort {sort}.").format(sort=repr(sort)),
-            hint=_("Use one of: {choices}").format(choices=", ".join(SORT_KEYS)),
+            tr("Unknown sort {sort}.", sort=repr(sort)),
+            hint=tr("Use one of: {choices}", choices=", ".join(SORT_KEYS)),
         )
     if cursor is not None:
         _check_cursor(cursor)

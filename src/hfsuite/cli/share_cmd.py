@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from hfsuite.cli.output import out, print_warning
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError
-from hfsuite.core.i18n import _, ngettext
+from hfsuite.core.i18n import _, ngettext, tr
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
@@ -42,14 +42,14 @@ def _confirm(question: str, yes: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise UsageError(
-            _("Not sharing without confirmation: stdin is not a terminal."),
-            hint=_(
+            tr("Not sharing without confirmation: stdin is not a terminal."),
+            hint=tr(
                 "Check the plan, then run the same command with --yes "
                 "(or with --dry-run to only show it)."
             ),
         )
     if not typer.confirm(question, default=False, err=True):
-        raise OperationCancelled(_("Share cancelled: nothing was changed."))
+        raise OperationCancelled(tr("Share cancelled: nothing was changed."))
 
 
 def share_command(
@@ -179,10 +179,8 @@ def _share_links(plan: LinkPlan, *, dry_run: bool, yes: bool) -> None:
     )
     if report.failed:
         raise HfSuiteError(
-            _("{files} could not be linked (listed above).").format(
-                files=_files(len(report.failed))
-            ),
-            hint=_("A file may have appeared meanwhile; run the command again."),
+            tr("{files} could not be linked (listed above).", files=_files(len(report.failed))),
+            hint=tr("A file may have appeared meanwhile; run the command again."),
         )
 
 

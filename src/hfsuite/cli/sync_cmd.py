@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from hfsuite.cli.output import out, print_warning
 from hfsuite.core.errors import OperationCancelled, UsageError
-from hfsuite.core.i18n import _, ngettext
+from hfsuite.core.i18n import _, ngettext, tr
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -114,8 +114,8 @@ def import_command(
     if not yes:
         if not sys.stdin.isatty():
             raise UsageError(
-                _("Not importing without confirmation: stdin is not a terminal."),
-                hint=_(
+                tr("Not importing without confirmation: stdin is not a terminal."),
+                hint=tr(
                     "Check the changes, then run the same command with --yes "
                     "(or with --dry-run to only show them)."
                 ),
@@ -123,7 +123,7 @@ def import_command(
         if not typer.confirm(
             _("Apply {changes}?").format(changes=_changes(len(plan.changes))), err=True
         ):
-            raise OperationCancelled(_("Import cancelled: nothing was changed."))
+            raise OperationCancelled(tr("Import cancelled: nothing was changed."))
     apply_import(suite, plan)
     out.print(
         _("Applied {changes} from {path}.").format(
@@ -215,8 +215,8 @@ def folder_command(
         remembered = suite.settings.sync_folder
         if remembered is None:
             raise UsageError(
-                _("No sync folder is set."),
-                hint=_(
+                tr("No sync folder is set."),
+                hint=tr(
                     "Give one: hfsuite sync folder PATH (a folder your cloud drive or "
                     "Syncthing keeps in step)."
                 ),

@@ -39,6 +39,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from hfsuite.core.i18n import joined, tr
+
 
 class HfSuiteError(Exception):
     """Root of every error the suite raises on purpose.
@@ -99,10 +101,11 @@ class SettingsValueError(ConfigError):
     """
 
     def __init__(self, key: str, allowed: str, value: object | None = None):
-        shown = "" if value is None else f" {value!r}"
         super().__init__(
-            f"Invalid value{shown} for setting '{key}'.",
-            hint=f"Allowed: {allowed}.",
+            tr("Invalid value for setting '{key}'.", key=key)
+            if value is None
+            else tr("Invalid value {value} for setting '{key}'.", value=repr(value), key=key),
+            hint=tr("Allowed: {allowed}.", allowed=allowed),
         )
         self.key = key
         self.allowed = allowed
@@ -205,19 +208,33 @@ class InsufficientSpaceError(TransferError):
     ):
         from hfsuite.core.units import format_bytes
 
-        kept = f" + {format_bytes(headroom_bytes)} kept free" if headroom_bytes else ""
-        hint = "Free some space, choose another destination, or select fewer files."
+        hint = tr("Free some space, choose another destination, or select fewer files.")
         if headroom_bytes:
             rule = f" ({headroom_rule})" if headroom_rule else ""
-            hint += (
-                f" The room kept free is the setting space_headroom{rule}; "
-                "`hfsuite config set space_headroom 0` keeps none."
+            hint = joined(
+                hint,
+                tr(
+                    "The room kept free is the setting space_headroom{rule}; "
+                    "`hfsuite config set space_headroom 0` keeps none.",
+                    rule=rule,
+                ),
             )
-        super().__init__(
-            f"Not enough free space: {format_bytes(needed_bytes)} to download{kept}, "
-            f"but only {format_bytes(free_bytes)} is free on {path}.",
-            hint=hint,
-        )
+            message = tr(
+                "Not enough free space: {needed} to download + {kept} kept free, "
+                "but only {free} is free on {path}.",
+                needed=format_bytes(needed_bytes),
+                kept=format_bytes(headroom_bytes),
+                free=format_bytes(free_bytes),
+                path=path,
+            )
+        else:
+            message = tr(
+                "Not enough free space: {needed} to download, but only {free} is free on {path}.",
+                needed=format_bytes(needed_bytes),
+                free=format_bytes(free_bytes),
+                path=path,
+            )
+        super().__init__(message, hint=hint)
         self.path = path
         self.needed_bytes = needed_bytes
         self.free_bytes = free_bytes

@@ -146,3 +146,35 @@ def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (a table of constants,
     translated where it is shown with ``_(value)``)."""
     return message
+
+
+class Translated(str):
+    """A translated text that remembers its English (:func:`tr`, :func:`english`)."""
+
+    english: str
+
+
+def tr(template: str, /, **values: object) -> str:
+    """``_(template).format(**values)`` that also remembers the English text, for the places
+    that must not depend on the user's language (JSON documents: :func:`english`).
+
+    Used for error messages: ``raise UsageError(tr("Cannot read {path}.", path=p))`` shows
+    the translation and writes ``"message": "Cannot read …"`` under ``--json``. Joining two
+    such texts keeps both forms only through :func:`joined` (``+`` and f-strings make a
+    plain string, whose English is then its translation).
+    """
+    text = Translated(_(template).format(**values))
+    text.english = template.format(**values)
+    return text
+
+
+def joined(*parts: str, sep: str = " ") -> str:
+    """``parts`` joined, in the language in effect and (for :func:`english`) in English."""
+    text = Translated(sep.join(parts))
+    text.english = sep.join(english(part) for part in parts)
+    return text
+
+
+def english(text: str) -> str:
+    """The English of a text made by :func:`tr` (any other text as it is)."""
+    return getattr(text, "english", text)
