@@ -127,7 +127,7 @@ def test_download_help_in_chinese() -> None:
     assert "hfsuite download openai-community/gpt2 --dry-run --json" in out  # examples stay
     assert "只显示将要下载的内容。" in out  # --dry-run
     assert "按 hf download 的叫法选择输出" in out  # --format (hf_flags.py)
-    assert "配置档的目标和默认值" in out  # --profile (destination_flags.py)
+    assert "配置的目标和默认值" in out  # --profile (destination_flags.py)
     assert "显示此帮助信息并退出。" in out  # Click's help option
     for title in ("参数", "选项"):
         assert f"─ {title} ─" in out
@@ -338,3 +338,20 @@ def test_a_usage_error_under_json_in_chinese_keeps_the_english_document() -> Non
     assert "--limit-rate 'fast' 不是一个速率。" in result.stderr
     assert '"message": "--limit-rate \'fast\' is not a rate."' in result.stdout
     assert '"hint": "Examples: 500k, 10M, 1.5MiB."' in result.stdout
+
+
+def test_queue_run_lines_pad_chinese_words_by_columns(fresh_language: None) -> None:
+    from rich.cells import cell_len
+
+    from hfsuite.cli.queue_progress import _word
+
+    i18n.set_language("zh_CN")
+    assert _word("started") == "已开始    "  # the event, not the start time's column header
+    assert {cell_len(_word(k)) for k in ("started", "completed", "failed", "requeued")} == {10}
+    i18n.set_language("en")
+    assert [_word(k) for k in ("started", "completed", "failed", "requeued")] == [
+        "started   ",
+        "completed ",
+        "failed    ",
+        "requeued  ",
+    ]

@@ -19,7 +19,7 @@ from hfsuite.cli.json_views import document, error_view
 from hfsuite.cli.output import err, json_option, out, print_error, print_json, print_warning
 from hfsuite.cli.tables import FoldingTable
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import N_, _, ngettext, tr
+from hfsuite.core.i18n import N_, _, ngettext, pgettext, tr
 
 if TYPE_CHECKING:
     from hfsuite.app.comfyui_fetch import FetchStep
@@ -410,7 +410,7 @@ def _print_plan(steps: list[FetchStep]) -> None:
         out.print(_("Nothing to download."))
         return
     table = FoldingTable(box=None, pad_edge=False)
-    for name in (_("to"), _("from"), _("source")):
+    for name in (_("to"), pgettext("fetch", "from"), pgettext("fetch", "source")):
         table.add_column(name)
     for step in steps:
         c = step.candidate

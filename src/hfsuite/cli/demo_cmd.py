@@ -15,7 +15,7 @@ import typer
 from hfsuite.cli.gui_cmd import require_desktop
 from hfsuite.cli.output import out
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError
-from hfsuite.core.i18n import N_, _, tr
+from hfsuite.core.i18n import N_, _, current_language, tr
 from hfsuite.core.units import format_bytes, format_rate, parse_size
 
 if TYPE_CHECKING:
@@ -87,7 +87,9 @@ def demo_command(
     sandbox = open_sandbox(home)
     try:
         with demo_hub(speed_bps or None) as (hub, repos):
-            env = sandbox.environment(hub.url)
+            # the steps speak the language this command speaks (the sandbox's own settings
+            # and cleared HFSUITE_* variables would otherwise leave them to the system's)
+            env = {**sandbox.environment(hub.url), "HFSUITE_LANGUAGE": current_language()}
             serving = ", ".join(repo.repo_id for repo in repos)
             if speed_bps:
                 serving += _(", {rate} per connection").format(rate=format_rate(speed_bps))

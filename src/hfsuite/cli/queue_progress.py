@@ -28,7 +28,7 @@ from hfsuite.app.events import (
 from hfsuite.cli.json_views import queue_event_view
 from hfsuite.cli.progress import emit_json, named_once, transfer_progress
 from hfsuite.core.events import Event, FileFailed
-from hfsuite.core.i18n import N_, _
+from hfsuite.core.i18n import pgettext
 from hfsuite.core.types import TaskState
 from hfsuite.core.units import format_bytes, format_duration, format_rate
 
@@ -36,20 +36,21 @@ if TYPE_CHECKING:
     from hfsuite.app.queue.manager import TaskRecord
 
 _ENDS = (TaskCompleted, TaskFailed, TaskCancelled, TaskPaused, TaskQueued)
-_WORDS = {
-    "started": N_("started"),
-    "completed": N_("completed"),
-    "failed": N_("failed"),
-    "cancelled": N_("cancelled"),
-    "paused": N_("paused"),
-    "requeued": N_("requeued"),
-}
-"""What happened to a task, the first word of its line (shown translated)."""
 
 
 def _word(key: str) -> str:
-    """The word for ``key``, translated, padded to 10 columns (a CJK character takes two)."""
-    text = _(_WORDS[key])
+    """What happened to a task, the first word of its line: ``key`` translated (context
+    ``task event``: "started" is not the start time's column), padded to 10 columns (a CJK
+    character takes two)."""
+    words = {
+        "started": pgettext("task event", "started"),
+        "completed": pgettext("task event", "completed"),
+        "failed": pgettext("task event", "failed"),
+        "cancelled": pgettext("task event", "cancelled"),
+        "paused": pgettext("task event", "paused"),
+        "requeued": pgettext("task event", "requeued"),
+    }
+    text = words[key]
     return text + " " * max(1, 10 - cell_len(text))
 
 
