@@ -3,66 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from manager_helpers import MIB, REPOS, SLOW_FILES, SLOW_REPO, cached_file
+from process_helpers import checkpointed_bytes, runner_env, settled, wait_until
 
 from hfsuite.app.history_ops import find_history
 from hfsuite.app.queue.manager import DownloadManager, TaskOptions
 from hfsuite.core.destination import Destination
 from hfsuite.core.types import Outcome, TaskState
-from hfsuite.engine.resume import load_state
 
 HFSUITE = shutil.which("hfsuite", path=str(Path(sys.executable).parent)) or "hfsuite"
-
-
-def _env(tmp_path: Path, hub, db_url: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    return dict(
-        os.environ,
-        HFSUITE_DB_URL=db_url,
-        HF_ENDPOINT=hub.url,
-        HFSUITE_HF_HOME=str(tmp_path / "hf-home"),
-    )
-
-
-def _wait(predicate: Callable[[], object], timeout_s: float, what: str) -> object:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"timed out after {timeout_s} s waiting for {what}")
-
-
-def _settled(read: Callable[[], object], quiet_s: float = 0.6, timeout_s: float = 15) -> object:
-    """Wait until ``read()`` stays the same for ``quiet_s`` (another process stopped writing)."""
-    deadline = time.monotonic() + timeout_s
-    value, since = read(), time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.1)
-        now = read()
-        if now != value:
-            value, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet_s:
-            return value
-    pytest.fail(f"still changing after {timeout_s} s")
-
-
-def _checkpointed_bytes(cache: Path) -> int:
-    return sum(
-        state.ranges.total
-        for path in cache.glob("models--*/blobs/*.hfsuite.json")
-        if (state := load_state(path)) is not None
-    )
 
 
 def test_kill_9_of_the_runner_then_run_completes_every_task(  # type: ignore[no-untyped-def]
@@ -75,13 +32,13 @@ def test_kill_9_of_the_runner_then_run_completes_every_task(  # type: ignore[no-
     )
     total = sum(len(c) for files in REPOS.values() for c in files.values())
     hub.throttle(per_connection_bps=1 * MIB)  # 2 connections per file: the queue takes ~3 s
-    env = _env(tmp_path, hub, manager_db_url)
+    env = runner_env(tmp_path, hub, manager_db_url)
 
     runner = subprocess.Popen(
         [HFSUITE, "queue", "run"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        _wait(lambda: _checkpointed_bytes(cache) >= MIB, 30, "resume state on disk")
+        wait_until(lambda: checkpointed_bytes(cache) >= MIB, 30, "resume state on disk")
     finally:
         runner.send_signal(signal.SIGKILL)
         runner.wait(10)
@@ -116,7 +73,7 @@ def test_kill_9_of_the_runner_then_run_completes_every_task(  # type: ignore[no-
 )
 def test_two_processes_share_the_queue(make_suite, hub, tmp_path, manager_db_url):  # type: ignore[no-untyped-def]
     cache = tmp_path / "cache"
-    env = _env(tmp_path, hub, manager_db_url)
+    env = runner_env(tmp_path, hub, manager_db_url)
     client = DownloadManager(make_suite())
     hub.throttle(per_connection_bps=1 * MIB)
     (slow,) = client.add_repos(
@@ -131,7 +88,7 @@ def test_two_processes_share_the_queue(make_suite, hub, tmp_path, manager_db_url
         text=True,
     )
     try:
-        _wait(lambda: client.require(slow).state is TaskState.RUNNING, 15, "the runner")
+        wait_until(lambda: client.require(slow).state is TaskState.RUNNING, 15, "the runner")
 
         second = subprocess.run(
             [HFSUITE, "queue", "run"], env=env, capture_output=True, text=True, timeout=30
@@ -144,25 +101,25 @@ def test_two_processes_share_the_queue(make_suite, hub, tmp_path, manager_db_url
         (quick,) = client.add_repos(
             ["acme/delta"], TaskOptions(destination=Destination.hf_cache(cache))
         )
-        _wait(lambda: client.require(quick).state is TaskState.COMPLETED, 15, "the added task")
+        wait_until(lambda: client.require(quick).state is TaskState.COMPLETED, 15, "the added task")
         assert time.monotonic() - added_at < 5
 
         # Another process pauses the running task: the runner lets go of it.
-        _wait(lambda: _checkpointed_bytes(cache) > 0, 15, "the slow task's first checkpoint")
+        wait_until(lambda: checkpointed_bytes(cache) > 0, 15, "the slow task's first checkpoint")
         paused = subprocess.run(
             [HFSUITE, "queue", "pause", str(slow)], env=env, capture_output=True, text=True
         )
         assert paused.returncode == 0, paused.stderr
-        _wait(lambda: client.require(slow).state is TaskState.PAUSED, 5, "the pause")
+        wait_until(lambda: client.require(slow).state is TaskState.PAUSED, 5, "the pause")
         # The runner stops the transfer within a read or two; then nothing moves any more.
-        moved = _settled(lambda: (_checkpointed_bytes(cache), client.require(slow).bytes_done))
+        moved = settled(lambda: (checkpointed_bytes(cache), client.require(slow).bytes_done))
         assert 0 < moved[0] < len(SLOW_FILES["model.safetensors"])
         assert client.require(slow).state is TaskState.PAUSED
         assert client.require(slow).claimed_by is None
 
         hub.clear_faults()
         client.resume([slow])
-        _wait(lambda: client.require(slow).state is TaskState.COMPLETED, 20, "completion")
+        wait_until(lambda: client.require(slow).state is TaskState.COMPLETED, 20, "completion")
     finally:
         runner.send_signal(signal.SIGINT)
         try:

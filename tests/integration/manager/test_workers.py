@@ -12,10 +12,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
+from process_helpers import checkpointed_bytes, runner_env, settled, wait_until
 
 from hfsuite.app.history_ops import find_history
 from hfsuite.app.queue.manager import DownloadManager, TaskOptions
@@ -23,7 +22,6 @@ from hfsuite.app.suite import Suite
 from hfsuite.config import SettingsStore
 from hfsuite.core.destination import Destination
 from hfsuite.core.types import Outcome, TaskState
-from hfsuite.engine.resume import load_state
 from hfsuite.testing import HubEmulator
 
 HFSUITE = shutil.which("hfsuite", path=str(Path(sys.executable).parent)) or "hfsuite"
@@ -36,15 +34,6 @@ def _suite(tmp_path: Path, db_url: str, hub: HubEmulator) -> Suite:
     return Suite(store.load(env=env), store)
 
 
-def _env(tmp_path: Path, db_url: str, hub: HubEmulator) -> dict[str, str]:
-    return dict(
-        os.environ,
-        HFSUITE_DB_URL=db_url,
-        HF_ENDPOINT=hub.url,
-        HFSUITE_HF_HOME=str(tmp_path / "hf-home"),
-    )
-
-
 def _worker(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [HFSUITE, "worker", "--json", *args],
@@ -53,16 +42,6 @@ def _worker(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def _wait(predicate: Callable[[], object], timeout_s: float, what: str) -> object:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    pytest.fail(f"timed out after {timeout_s} s waiting for {what}")
 
 
 def test_three_workers_share_300_tasks_each_run_once(hub_factory, postgres_url, tmp_path):
@@ -75,7 +54,7 @@ def test_three_workers_share_300_tasks_each_run_once(hub_factory, postgres_url, 
     cache = tmp_path / "shared-store"
     ids = manager.add_repos(list(contents), TaskOptions(destination=Destination.hf_cache(cache)))
     assert len(ids) == 300
-    env = _env(tmp_path, postgres_url, hub)
+    env = runner_env(tmp_path, hub, postgres_url)
 
     workers = [_worker(env, "--until-empty", "--slots", "3", "--name", f"w{i}") for i in range(3)]
     try:
@@ -110,14 +89,6 @@ def test_three_workers_share_300_tasks_each_run_once(hub_factory, postgres_url, 
     suite.close()
 
 
-def _checkpointed(cache: Path) -> int:
-    return sum(
-        state.ranges.total
-        for path in cache.glob("models--*/blobs/*.hfsuite.json")
-        if (state := load_state(path)) is not None
-    )
-
-
 def test_a_killed_worker_s_file_is_finished_by_another(hub_factory, postgres_url, tmp_path):
     hub = hub_factory(lfs_threshold=MIB)
     weights = os.urandom(24 * MIB)
@@ -130,11 +101,13 @@ def test_a_killed_worker_s_file_is_finished_by_another(hub_factory, postgres_url
     (task_id,) = manager.add_repos(
         ["acme/big"], TaskOptions(destination=Destination.hf_cache(cache), connections=2)
     )
-    env = _env(tmp_path, postgres_url, hub)
+    env = runner_env(tmp_path, hub, postgres_url)
 
     first = _worker(env, "--name", "doomed")
     try:
-        _wait(lambda: _checkpointed(cache) >= 4 * MIB, 60, "a checkpoint of the first worker")
+        wait_until(
+            lambda: checkpointed_bytes(cache) >= 4 * MIB, 60, "a checkpoint of the first worker"
+        )
         time.sleep(0.6)  # not at a checkpoint: most of an interval's bytes are not saved yet
         running = manager.require(task_id)
         assert running.state is TaskState.RUNNING and ":worker:" in (running.claimed_by or "")
@@ -151,7 +124,7 @@ def test_a_killed_worker_s_file_is_finished_by_another(hub_factory, postgres_url
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     killed_at = time.time()
-    saved = _checkpointed(cache)
+    saved = checkpointed_bytes(cache)
 
     second = _worker(env, "--until-empty", "--name", "heir")
     try:
@@ -199,30 +172,26 @@ def test_pause_and_cancel_from_another_client_reach_the_worker(hub_factory, post
         ["acme/slow", "acme/other"],
         TaskOptions(destination=Destination.hf_cache(cache), connections=1),
     )
-    worker = _worker(_env(tmp_path, postgres_url, hub), "--name", "w", "--slots", "2")
+    worker = _worker(runner_env(tmp_path, hub, postgres_url), "--name", "w", "--slots", "2")
     try:
         running = lambda i: client.require(i).state is TaskState.RUNNING  # noqa: E731
-        _wait(lambda: running(slow) and running(other), 30, "both tasks running")
-        _wait(lambda: _checkpointed(cache) > 0, 30, "a checkpoint")
+        wait_until(lambda: running(slow) and running(other), 30, "both tasks running")
+        wait_until(lambda: checkpointed_bytes(cache) > 0, 30, "a checkpoint")
         client.pause([slow])
         client.cancel([other])
         # The worker lets go: no claim on either row, and nothing moves on disk any more.
-        _wait(lambda: client.require(slow).claimed_by is None, 10, "the pause to reach it")
-        _wait(lambda: client.require(other).state is TaskState.CANCELLED, 10, "the cancel")
+        wait_until(lambda: client.require(slow).claimed_by is None, 10, "the pause to reach it")
+        wait_until(lambda: client.require(other).state is TaskState.CANCELLED, 10, "the cancel")
         assert client.require(slow).state is TaskState.PAUSED
         # The worker stops the transfers within a poll (or at once, notified) and writes a
         # last checkpoint: then nothing moves, though a running one would checkpoint each second.
-        deadline, last, since = time.monotonic() + 10, _checkpointed(cache), time.monotonic()
-        while time.monotonic() - since < 2.5:
-            assert time.monotonic() < deadline, "the worker kept downloading"
-            time.sleep(0.1)
-            now = _checkpointed(cache)
-            if now != last:
-                last, since = now, time.monotonic()
-        assert 0 < last < 32 * MIB
+        last = settled(lambda: checkpointed_bytes(cache), quiet_s=2.5, timeout_s=10)
+        assert 0 < last < 32 * MIB  # type: ignore[operator]
         hub.clear_faults()
         client.resume([slow])
-        _wait(lambda: client.require(slow).state is TaskState.COMPLETED, 60, "the resumed task")
+        wait_until(
+            lambda: client.require(slow).state is TaskState.COMPLETED, 60, "the resumed task"
+        )
     finally:
         worker.send_signal(signal.SIGTERM)  # a service manager stopping it
         try:
