@@ -21,6 +21,7 @@ from hfsuite.core.errors import (
     NotFoundError,
     RepoNotFoundError,
 )
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import RepoRef
 from hfsuite.sources.huggingface import HuggingFaceSource
 
@@ -119,8 +120,8 @@ def whoami(source: HuggingFaceSource) -> TokenInfo:
     """
     if not source.token:
         raise AuthenticationError(
-            "No Hugging Face token is set.",
-            hint="Run `hfsuite auth login`, set HF_TOKEN, or pass --token.",
+            tr("No Hugging Face token is set."),
+            hint=tr("Run `hfsuite auth login`, set HF_TOKEN, or pass --token."),
         )
     data = source.whoami()
     return TokenInfo.from_whoami(data)

@@ -19,6 +19,7 @@ from hfsuite.core.errors import (
     SourceError,
     UsageError,
 )
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import (
     FetchedResponse,
     Fetcher,
@@ -81,9 +82,9 @@ class DirectUrlSource:
         url, sha256 = ref.repo_id, self.sha256
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise UsageError(f"{url!r} is not an http(s) URL.")
+            raise UsageError(tr("{url} is not an http(s) URL.", url=repr(url)))
         if sha256 is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", sha256):
-            raise UsageError(f"{sha256!r} is not a SHA-256 (64 hex digits).")
+            raise UsageError(tr("{sha256} is not a SHA-256 (64 hex digits).", sha256=repr(sha256)))
         answer = self.fetcher.fetch("HEAD", url)
         size = _int(answer.header("Content-Length")) if answer.status == 200 else None
         if answer.status in (405, 501) or (answer.status == 200 and size is None):
@@ -93,9 +94,13 @@ class DirectUrlSource:
             raise self._error(answer.status, url)
         if size is None:
             raise SourceError(
-                f"{parts.netloc} did not say how big {url} is, so it cannot be downloaded "
-                "safely in parts.",
-                hint="Try the same file from another mirror.",
+                tr(
+                    "{host} did not say how big {url} is, so it cannot be downloaded safely in "
+                    "parts.",
+                    host=parts.netloc,
+                    url=url,
+                ),
+                hint=tr("Try the same file from another mirror."),
             )
         name = self.filename or _name_from(answer, url)
         etag = normalize_etag(answer.header("ETag"))
@@ -119,17 +124,27 @@ class DirectUrlSource:
         host = urlsplit(url).netloc
         if status == 404 or status == 410:
             return EntryNotFoundError(
-                f"Nothing at {url} ({host} answered {status}).",
-                hint="Check the link; it may have moved.",
+                tr(
+                    "Nothing at {url} ({host} answered {status}).",
+                    url=url,
+                    host=host,
+                    status=status,
+                ),
+                hint=tr("Check the link; it may have moved."),
             )
         if status in (401, 403):
             return AuthenticationError(
-                f"{host} refused access to {url} ({status}).",
-                hint="The link may need a login or may have expired; get a fresh one.",
+                tr("{host} refused access to {url} ({status}).", host=host, url=url, status=status),
+                hint=tr("The link may need a login or may have expired; get a fresh one."),
             )
         if status == 429 or status >= 500:
-            return ServerError(f"{host} answered HTTP {status}.", hint="Try again later.")
-        return SourceError(f"{host} answered HTTP {status} for {url}.")
+            return ServerError(
+                tr("{endpoint} answered HTTP {status}.", endpoint=host, status=status),
+                hint=tr("Try again later."),
+            )
+        return SourceError(
+            tr("{host} answered HTTP {status} for {url}.", host=host, status=status, url=url)
+        )
 
 
 def _int(text: str | None) -> int | None:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from hfsuite.core.errors import HfSuiteError, RepoNotFoundError, UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import RepoRef, RepoType
 from hfsuite.sources.huggingface import HuggingFaceSource
 
@@ -200,10 +201,13 @@ def search_url(
     """
     if sort not in SORT_KEYS:
         raise UsageError(
-            f"Unknown sort {sort!r}.", hint="Use one of: " + ", ".join(SORT_KEYS) + "."
+            tr("Unknown sort {sort}.", sort=repr(sort)),
+            hint=tr("Use one of: {choices}.", choices=", ".join(SORT_KEYS)),
         )
     if not 1 <= limit <= 1000:
-        raise UsageError(f"--limit {limit} is out of range.", hint="Use 1 to 1000.")
+        raise UsageError(
+            tr("--limit {limit} is out of range.", limit=limit), hint=tr("Use 1 to 1000.")
+        )
     params: list[tuple[str, str]] = []
     if query:
         params.append(("search", query))
@@ -225,8 +229,8 @@ def fetch_search_page(
     """
     if not _same_origin(url, source.endpoint):
         raise UsageError(
-            "This search cursor belongs to another server.",
-            hint="Start the search again.",
+            tr("This search cursor belongs to another server."),
+            hint=tr("Start the search again."),
         )
     response = _get(source, url, params)
     items = response.json()
@@ -244,7 +248,9 @@ def fetch_repo_info(source: HuggingFaceSource, ref: RepoRef) -> dict[str, Any]:
         url += f"/revision/{quote(ref.revision, safe='')}"
     data = _get(source, url, {"blobs": "true"}, ref).json()
     if not isinstance(data, dict) or "id" not in data:
-        raise RepoNotFoundError(f"{source.endpoint} sent no information about {ref}.")
+        raise RepoNotFoundError(
+            tr("{endpoint} sent no information about {ref}.", endpoint=source.endpoint, ref=ref)
+        )
     return data
 
 

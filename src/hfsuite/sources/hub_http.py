@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from hfsuite.core.errors import ServerError
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import FetchedResponse, Fetcher
 from hfsuite.core.types import RepoRef
 
@@ -138,9 +139,12 @@ class HubCalls:
             return answer.json()
         except ValueError:
             raise ServerError(
-                f"{urlsplit(url).netloc} answered {urlsplit(url).path} with something other than "
-                "JSON.",
-                hint="Check the endpoint (`hfsuite config get endpoint`) and any proxy.",
+                tr(
+                    "{host} answered {path} with something other than JSON.",
+                    host=urlsplit(url).netloc,
+                    path=urlsplit(url).path,
+                ),
+                hint=tr("Check the endpoint (`hfsuite config get endpoint`) and any proxy."),
             ) from None
 
     def repo_info(self, ref: RepoRef, *, files_metadata: bool = False) -> RepoInfo:

@@ -30,6 +30,7 @@ from hfsuite.core.errors import (
     ServerError,
     SourceError,
 )
+from hfsuite.core.i18n import N_, Translated, _, tr
 from hfsuite.core.remote import (
     Fetcher,
     HttpAnswer,
@@ -266,10 +267,23 @@ class HuggingFaceSource:
             raise
         if info.id and info.id != ref.repo_id:
             kind = ref.repo_type.value.capitalize()
-            self.notice(f"{kind} {ref.repo_id} was renamed to {info.id}; using the new name.")
+            self.notice(
+                _kind_tr(
+                    N_("{kind} {what} was renamed to {name}; using the new name."),
+                    kind,
+                    what=ref.repo_id,
+                    name=info.id,
+                )
+            )
         commit = info.sha
         if not commit:
-            raise ServerError(f"{self.endpoint} did not say which commit {ref} is at.")
+            raise ServerError(
+                tr(
+                    "{endpoint} did not say which commit {ref} is at.",
+                    endpoint=self.endpoint,
+                    ref=ref,
+                )
+            )
         files: list[RemoteFile] = []
         sparse: list[str] = []
         for sibling in info.siblings or []:
@@ -333,15 +347,28 @@ class HuggingFaceSource:
         missing = [what for what, value in (("size", meta.size), ("etag", etag)) if value is None]
         if missing:
             raise ServerError(
-                f"{self.endpoint} did not say the {' or '.join(missing)} of {path!r} in {ref} "
-                "(neither in its file list nor in the file's headers).",
-                hint="The server or a proxy between strips these headers; try another endpoint.",
+                tr(
+                    "{endpoint} did not say the {missing} of {path} in {ref} "
+                    "(neither in its file list nor in the file's headers).",
+                    endpoint=self.endpoint,
+                    missing=" or ".join(missing),
+                    path=repr(path),
+                    ref=ref,
+                ),
+                hint=tr(
+                    "The server or a proxy between strips these headers; try another endpoint."
+                ),
             )
         if meta.commit_hash and meta.commit_hash != commit:
             raise ServerError(
-                f"{self.endpoint} answered for commit {meta.commit_hash} about {path!r}, "
-                f"expected {commit}.",
-                hint="The repository changed while it was listed; try again.",
+                tr(
+                    "{endpoint} answered for commit {got} about {path}, expected {commit}.",
+                    endpoint=self.endpoint,
+                    got=meta.commit_hash,
+                    path=repr(path),
+                    commit=commit,
+                ),
+                hint=tr("The repository changed while it was listed; try again."),
             )
         lfs = is_sha256(etag)
         return RemoteFile(
@@ -389,8 +416,15 @@ class HuggingFaceSource:
         self.auth = EndpointAuth(self.endpoint, None)
         kind = ref.repo_type.value
         self.notice(
-            f"The fine-grained token of {whoami.get('name')} is refused on public {kind} "
-            f"{ref.repo_id}; continuing without a token (anonymous access)."
+            _kind_tr(
+                N_(
+                    "The fine-grained token of {name} is refused on public {kind} {what}; "
+                    "continuing without a token (anonymous access)."
+                ),
+                kind,
+                name=whoami.get("name"),
+                what=ref.repo_id,
+            )
         )
         return True
 
@@ -412,57 +446,115 @@ class HuggingFaceSource:
         if code == "GatedRepo":
             if "awaiting a review" in message:
                 return GatedRepoError(
-                    f"{kind} {what} is gated and your access request is awaiting review.",
-                    hint=f"Wait for the authors to approve it at {page}, then retry.",
+                    _kind_tr(
+                        N_("{kind} {what} is gated and your access request is awaiting review."),
+                        kind,
+                        what=what,
+                    ),
+                    hint=tr("Wait for the authors to approve it at {page}, then retry.", page=page),
                 )
             if status == 401 or not self.token:
                 return GatedRepoError(
-                    f"{kind} {what} is gated: log in with a token, and accept its conditions "
-                    f"at {page}, then retry.",
-                    hint="Run `hfsuite auth login` with a token of the account that accepted them.",
+                    _kind_tr(
+                        N_(
+                            "{kind} {what} is gated: log in with a token, and accept its "
+                            "conditions at {page}, then retry."
+                        ),
+                        kind,
+                        what=what,
+                        page=page,
+                    ),
+                    hint=tr(
+                        "Run `hfsuite auth login` with a token of the account that accepted them."
+                    ),
                 )
             return GatedRepoError(
-                f"{kind} {what} is gated: accept its conditions at {page}, then retry.",
-                hint="The conditions must be accepted by the account that owns your token.",
+                _kind_tr(
+                    N_("{kind} {what} is gated: accept its conditions at {page}, then retry."),
+                    kind,
+                    what=what,
+                    page=page,
+                ),
+                hint=tr("The conditions must be accepted by the account that owns your token."),
             )
         if code == "RevisionNotFound":
             rev = ref.revision if ref else "?"
             return RevisionNotFoundError(
-                f"{kind} {what} has no branch, tag or commit named {rev!r}.",
-                hint=f"See the available revisions at {page}.",
+                _kind_tr(
+                    N_("{kind} {what} has no branch, tag or commit named {revision}."),
+                    kind,
+                    what=what,
+                    revision=repr(rev),
+                ),
+                hint=tr("See the available revisions at {page}.", page=page),
             )
         if code == "EntryNotFound":
             return EntryNotFoundError(
-                f"{kind} {what} has no file {path!r} at that revision.",
-                hint="Check the file name (paths are case-sensitive).",
+                _kind_tr(
+                    N_("{kind} {what} has no file {path} at that revision."),
+                    kind,
+                    what=what,
+                    path=repr(path),
+                ),
+                hint=tr("Check the file name (paths are case-sensitive)."),
             )
         if "Invalid credentials" in message or (status == 401 and self.token and not code):
             return self._refused_token()
         if code == "RepoNotFound" or status in (401, 404):
             if self.token:
                 return RepoNotFoundError(
-                    f"{kind} {what} was not found, or it is private and your token cannot see it.",
-                    hint="Check the name, or use a token with access to it.",
+                    _kind_tr(
+                        N_(
+                            "{kind} {what} was not found, or it is private and your token "
+                            "cannot see it."
+                        ),
+                        kind,
+                        what=what,
+                    ),
+                    hint=tr("Check the name, or use a token with access to it."),
                 )
             return RepoNotFoundError(
-                f"{kind} {what} was not found (or it is private).",
-                hint="Check the name, or log in with a token that has access "
-                "(`hfsuite auth login`).",
+                _kind_tr(N_("{kind} {what} was not found (or it is private)."), kind, what=what),
+                hint=tr(
+                    "Check the name, or log in with a token that has access (`hfsuite auth login`)."
+                ),
             )
         if status == 403:
             return AuthenticationError(
-                f"Access to {what} is forbidden for this token.",
-                hint="A fine-grained token needs read access to this repository.",
+                tr("Access to {what} is forbidden for this token.", what=what),
+                hint=tr("A fine-grained token needs read access to this repository."),
             )
         if status == 429 or status >= 500:
-            return ServerError(f"{self.endpoint} answered HTTP {status}.", hint="Try again later.")
-        return SourceError(f"{self.endpoint} answered HTTP {status} for {what}: {message}".strip())
+            return ServerError(
+                tr("{endpoint} answered HTTP {status}.", endpoint=self.endpoint, status=status),
+                hint=tr("Try again later."),
+            )
+        if message:
+            return SourceError(
+                tr(
+                    "{endpoint} answered HTTP {status} for {what}: {message}",
+                    endpoint=self.endpoint,
+                    status=status,
+                    what=what,
+                    message=message.strip(),
+                )
+            )
+        return SourceError(
+            tr(
+                "{endpoint} answered HTTP {status} for {what}:",
+                endpoint=self.endpoint,
+                status=status,
+                what=what,
+            )
+        )
 
     def _refused_token(self) -> AuthenticationError:
         return AuthenticationError(
-            f"The token was refused by {self.endpoint} (invalid or expired).",
-            hint=f"Create a new token at {self.endpoint}/settings/tokens and run "
-            "`hfsuite auth login`.",
+            tr("The token was refused by {endpoint} (invalid or expired).", endpoint=self.endpoint),
+            hint=tr(
+                "Create a new token at {endpoint}/settings/tokens and run `hfsuite auth login`.",
+                endpoint=self.endpoint,
+            ),
         )
 
     def _answer_error(self, answer: HubAnswer, ref: RepoRef) -> HfSuiteError:
@@ -486,8 +578,8 @@ class HuggingFaceSource:
             return exc
         if isinstance(exc, hf_errors.OfflineModeIsEnabled):
             return NetworkError(
-                "Offline mode is on (HF_HUB_OFFLINE), so the Hub cannot be asked.",
-                hint="Unset HF_HUB_OFFLINE or run `hfsuite config set offline false`.",
+                tr("Offline mode is on (HF_HUB_OFFLINE), so the Hub cannot be asked."),
+                hint=tr("Unset HF_HUB_OFFLINE or run `hfsuite config set offline false`."),
             )
         response = getattr(exc, "response", None)
         status = getattr(response, "status_code", 0) or 0
@@ -505,9 +597,11 @@ class HuggingFaceSource:
         if status or code:
             return self._error(status, code, message, ref, None)
         return NetworkError(
-            f"Cannot reach {self.endpoint}: {exc}.",
-            hint="Check your connection, proxy settings and the endpoint "
-            "(`hfsuite config get endpoint`).",
+            tr("Cannot reach {endpoint}: {reason}.", endpoint=self.endpoint, reason=exc),
+            hint=tr(
+                "Check your connection, proxy settings and the endpoint "
+                "(`hfsuite config get endpoint`)."
+            ),
         )
 
 
@@ -536,3 +630,24 @@ def _parse_resolve_url(url: str, endpoint: str) -> tuple[RepoRef | None, str | N
     revision = unquote(parts[i + 1]) if len(parts) > i + 1 else None
     file_path = unquote("/".join(parts[i + 2 :])) if len(parts) > i + 2 else None
     return RepoRef(repo_id, repo_type, revision), file_path
+
+
+_KINDS = {
+    "Model": N_("Model"),
+    "Dataset": N_("Dataset"),
+    "Space": N_("Space"),
+    "Repository": N_("Repository"),
+}
+"""A repository's kind as messages start with it (``Model acme/x was not found…``)."""
+
+
+def _kind_tr(template: str, kind: str, /, **values: object) -> str:
+    """:func:`~hfsuite.core.i18n.tr` for a message naming a repository's kind (``Model``,
+    ``dataset``…): the kind translated too, and the English (for JSON documents) all English."""
+    name = _KINDS.get(kind.capitalize(), kind)
+    shown = _(name)
+    if shown == name:  # not translated (English): the kind as the message writes it
+        shown = kind
+    text = Translated(_(template).format(kind=shown, **values))
+    text.english = template.format(kind=kind, **values)
+    return text

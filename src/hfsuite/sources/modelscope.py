@@ -28,6 +28,7 @@ from hfsuite.core.errors import (
     ServerError,
     SourceError,
 )
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import (
     Fetcher,
     HttpAnswer,
@@ -82,7 +83,7 @@ class ModelScopeSource:
 
     def _segment(self, ref: RepoRef) -> str:
         if ref.repo_type is RepoType.SPACE:
-            raise SourceError("ModelScope studios (spaces) cannot be downloaded.")
+            raise SourceError(tr("ModelScope studios (spaces) cannot be downloaded."))
         return "datasets" if ref.repo_type is RepoType.DATASET else "models"
 
     def repo_url(self, ref: RepoRef) -> str:
@@ -187,9 +188,16 @@ class ModelScopeSource:
         if answer.status != 200 or not length.isdigit():
             said = f"HTTP {answer.status}" if answer.status != 200 else "no Content-Length"
             raise ServerError(
-                f"ModelScope did not say the size of {bare.path!r} in {ref.repo_id} (its file "
-                f"list leaves it out and a HEAD of the file answered {said}).",
-                hint="The server or a proxy between strips it; try another modelscope_endpoint.",
+                tr(
+                    "ModelScope did not say the size of {path} in {repo} (its file list leaves "
+                    "it out and a HEAD of the file answered {said}).",
+                    path=repr(bare.path),
+                    repo=ref.repo_id,
+                    said=said,
+                ),
+                hint=tr(
+                    "The server or a proxy between strips it; try another modelscope_endpoint."
+                ),
             )
         sha = bare.sha256
         if sha is None:
@@ -228,24 +236,36 @@ class ModelScopeSource:
         lowered = message.lower()
         if status == 404 and "revision" in lowered:
             return RevisionNotFoundError(
-                f"{what} has no revision {ref.revision!r}.",
-                hint=f"See its revisions at {self.repo_url(ref)}.",
+                tr("{what} has no revision {revision}.", what=what, revision=repr(ref.revision)),
+                hint=tr("See its revisions at {page}.", page=self.repo_url(ref)),
             )
         if status == 404 and "file" in lowered:
-            return EntryNotFoundError(f"{what}: {message}.", hint="Check the file path.")
+            return EntryNotFoundError(
+                tr("{what}: {message}.", what=what, message=message),
+                hint=tr("Check the file path."),
+            )
         if status == 404:
             return RepoNotFoundError(
-                f"{what} was not found (or it is private).",
-                hint="Check the name; private repositories need MODELSCOPE_API_TOKEN.",
+                tr("{what} was not found (or it is private).", what=what),
+                hint=tr("Check the name; private repositories need MODELSCOPE_API_TOKEN."),
             )
         if status in (401, 403):
             return AuthenticationError(
-                f"{what} refused access ({status}).",
-                hint="Set MODELSCOPE_API_TOKEN to a token with access to it.",
+                tr("{what} refused access ({status}).", what=what, status=status),
+                hint=tr("Set MODELSCOPE_API_TOKEN to a token with access to it."),
             )
         if status == 429 or status >= 500:
-            return ServerError(f"ModelScope answered HTTP {status}.", hint="Try again later.")
-        return SourceError(f"ModelScope answered HTTP {status} for {ref.repo_id}: {message}")
+            return ServerError(
+                tr("ModelScope answered HTTP {status}.", status=status), hint=tr("Try again later.")
+            )
+        return SourceError(
+            tr(
+                "ModelScope answered HTTP {status} for {repo}: {message}",
+                status=status,
+                repo=ref.repo_id,
+                message=message,
+            )
+        )
 
 
 def _message(answer: HttpAnswer) -> str:

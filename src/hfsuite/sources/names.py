@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 from hfsuite.sources.revisions import check_revision, pick_revision
 from hfsuite.sources.revisions import shown as _shown
@@ -113,12 +114,20 @@ class ParsedName:
 # --- validation -------------------------------------------------------------------------------
 def _bad(text: str, why: str | None = None) -> UsageError:
     return UsageError(
-        f"Cannot read {_shown(text)} as a repository, Hub URL or file URL: {why}."
+        tr(
+            "Cannot read {text} as a repository, Hub URL or file URL: {why}.",
+            text=_shown(text),
+            why=why,
+        )
         if why
-        else f"{_shown(text)} is not a repository id, Hub URL, hf:// path, ModelScope name "
-        "or file URL.",
-        hint="Examples: org/name, datasets/org/name, hf://org/name@main/file.bin, "
-        "https://huggingface.co/org/name/blob/main/file.bin, modelscope:owner/name.",
+        else tr(
+            "{text} is not a repository id, Hub URL, hf:// path, ModelScope name or file URL.",
+            text=_shown(text),
+        ),
+        hint=tr(
+            "Examples: org/name, datasets/org/name, hf://org/name@main/file.bin, "
+            "https://huggingface.co/org/name/blob/main/file.bin, modelscope:owner/name."
+        ),
     )
 
 
@@ -139,8 +148,12 @@ def _check_path(text: str, path: str) -> str:
         or any(ord(c) < 32 or ord(c) == 127 or c == "\\" for c in path)
     ):
         raise UsageError(
-            f"{_shown(path)} (in {_shown(text)}) is not a valid path inside a repository.",
-            hint="Use a relative path with forward slashes, e.g. unet/model.safetensors.",
+            tr(
+                "{path} (in {text}) is not a valid path inside a repository.",
+                path=_shown(path),
+                text=_shown(text),
+            ),
+            hint=tr("Use a relative path with forward slashes, e.g. unet/model.safetensors."),
         )
     return path
 
@@ -277,9 +290,11 @@ def _parse_id(text: str, value: str) -> ParsedName:
         repo_type, repo_part = _TYPE_PREFIXES[head], tail
     if not _check_id(repo_part):
         raise UsageError(
-            f"{_shown(text)} is not a repository id.",
-            hint="Use the form org/name, e.g. openai-community/gpt2 (datasets/org/name for a "
-            "dataset).",
+            tr("{text} is not a repository id.", text=_shown(text)),
+            hint=tr(
+                "Use the form org/name, e.g. openai-community/gpt2 (datasets/org/name for a "
+                "dataset)."
+            ),
         )
     return _make(
         text, SourceKind.HUGGINGFACE, repo_type, repo_part, revision or None, None, False, None
@@ -549,11 +564,11 @@ def parse_repo_arg(
     if parsed.kind is not NameKind.REPO or parsed.ref is None:
         what = parsed.url if parsed.ref is None else f"{parsed.path!r} in {parsed.ref.repo_id}"
         raise UsageError(
-            f"{_shown(text)} names {what}, not a whole repository.",
-            hint="Give the repository and the file separately: hfsuite download org/name path.",
+            tr("{text} names {what}, not a whole repository.", text=_shown(text), what=what),
+            hint=tr("Give the repository and the file separately: hfsuite download org/name path."),
         )
     if parsed.ref.source is not SourceKind.HUGGINGFACE:
-        raise UsageError(f"{_shown(text)} is not a Hugging Face repository.")
+        raise UsageError(tr("{text} is not a Hugging Face repository.", text=_shown(text)))
     ref = parsed.ref
     kind = ref.repo_type if explicit_type else (repo_type or RepoType.MODEL)
     return RepoRef(ref.repo_id, kind, pick_revision(text, ref.revision, revision), ref.source)
@@ -561,6 +576,8 @@ def parse_repo_arg(
 
 def _parse_id_error(text: str) -> UsageError:
     return UsageError(
-        f"{_shown(text)} is not a repository id.",
-        hint="Use the form org/name, e.g. openai-community/gpt2 (datasets/org/name for a dataset).",
+        tr("{text} is not a repository id.", text=_shown(text)),
+        hint=tr(
+            "Use the form org/name, e.g. openai-community/gpt2 (datasets/org/name for a dataset)."
+        ),
     )

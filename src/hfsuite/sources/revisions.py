@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 
 __all__ = ["check_revision", "pick_revision", "shown"]
 
@@ -52,8 +53,12 @@ def check_revision(revision: str, given_as: str | None = None) -> str:
     ):
         text = f"--revision {revision}" if given_as is None else given_as
         raise UsageError(
-            f"{shown(revision)} (in {shown(text)}) is not a valid revision.",
-            hint="Use a branch, tag, commit sha or PR ref such as main, v1.0 or refs/pr/1.",
+            tr(
+                "{revision} (in {text}) is not a valid revision.",
+                revision=shown(revision),
+                text=shown(text),
+            ),
+            hint=tr("Use a branch, tag, commit sha or PR ref such as main, v1.0 or refs/pr/1."),
         )
     return revision
 
@@ -74,9 +79,15 @@ def pick_revision(text: str, named: str | None, option: str | None) -> str | Non
     check_revision(option)
     if named is not None and named != option:
         raise UsageError(
-            f"{shown(text)} names the revision {shown(named)}, but --revision says "
-            f"{shown(option)}.",
-            hint="Give the revision once: in the name (org/name@rev, or the URL's) or with "
-            "--revision.",
+            tr(
+                "{text} names the revision {named}, but --revision says {option}.",
+                text=shown(text),
+                named=shown(named),
+                option=shown(option),
+            ),
+            hint=tr(
+                "Give the revision once: in the name (org/name@rev, or the URL's) or with "
+                "--revision."
+            ),
         )
     return option

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hfsuite.core.errors import ConfigError
+from hfsuite.core.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -199,8 +200,14 @@ class TokenStore:
             os.chmod(self.file, 0o600)
         except OSError as exc:
             raise ConfigError(
-                f"Cannot store the token in {self.file}: {exc.strerror or exc}.",
-                hint="Check the folder's permissions, or pass the token with --token / HF_TOKEN.",
+                tr(
+                    "Cannot store the token in {file}: {reason}.",
+                    file=self.file,
+                    reason=exc.strerror or exc,
+                ),
+                hint=tr(
+                    "Check the folder's permissions, or pass the token with --token / HF_TOKEN."
+                ),
             ) from exc
 
     def _remove_file(self) -> bool:
