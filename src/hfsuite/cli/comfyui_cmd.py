@@ -112,7 +112,7 @@ def refs_command(
         )
         if n
     ]
-    more = f" ({', '.join(extra)})" if extra else ""
+    more = f" ({_(', ').join(extra)})" if extra else ""
     what = " + ".join(found.contents)
     count = len(found.refs)
     out.print(
@@ -308,7 +308,7 @@ def _print_report(report: MissingReport, show_all: bool = True) -> None:
             tool=escape(report.tool.name),
             root=escape(str(root)),
         )
-        + (f": {', '.join(parts)}." if parts else ".")
+        + (_(": {parts}.").format(parts=_(", ").join(parts)) if parts else _("."))
     )
 
 

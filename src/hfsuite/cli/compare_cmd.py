@@ -175,8 +175,10 @@ def _print(result: ComparisonResult, all_files: bool) -> None:
     if result.config:
         count = len(result.config)
         table = FoldingTable(
-            title=f"{shown_what}: "
-            + ngettext("{n} difference", "{n} differences", count).format(n=count),
+            title=_("{what}: {differences}").format(
+                what=shown_what,
+                differences=ngettext("{n} difference", "{n} differences", count).format(n=count),
+            ),
             title_justify="left",
             box=None,
         )

@@ -100,12 +100,15 @@ def verify_command(
             label = _(f.status.value)
             label += " " * max(0, 10 - cell_len(label))
             out.print(f"[{colours[f.status]}]{label}[/] {escape(f.path)}{why}")
-        counts = ", ".join(f"{n} {_(s)}" for s, n in result.counts.items() if n)
+        counts = _(", ").join(f"{n} {_(s)}" for s, n in result.counts.items() if n)
         out.print(
-            _("Verified {files} ({size} read)").format(
-                files=_files(len(result.files)), size=format_bytes(result.read_bytes)
+            (
+                _("Verified {files} ({size} read): {counts}.")
+                if counts
+                else _("Verified {files} ({size} read).")
+            ).format(
+                files=_files(len(result.files)), size=format_bytes(result.read_bytes), counts=counts
             )
-            + f"{': ' + counts if counts else ''}."
         )
         if result.not_hashed:
             out.print(

@@ -59,7 +59,7 @@ def export_command(
     from hfsuite.app.sync import export_file
 
     document = export_file(_suite(ctx), file)
-    counts = ", ".join(
+    counts = _(", ").join(
         _section_count(section, len(items)) for section, items in document.sections.items()
     )
     out.print(_("Wrote {path}: {counts}.").format(path=escape(str(file)), counts=escape(counts)))
