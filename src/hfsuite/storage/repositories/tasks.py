@@ -255,35 +255,36 @@ class TaskRepository(Repository):
         """
         if limit <= 0:
             return []
-        # On PostgreSQL the rows are locked as they are picked, skipping rows another
-        # transaction holds: two workers never pick the same task, and never wait for each
-        # other to pick. (SQLite has no row locks; its write lock already serialises claims.)
-        ids = list(
-            self.session.execute(
-                sa.select(_T.c.id)
-                .where(_T.c.state == TaskState.QUEUED.value)
-                .order_by(*_ORDER)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            ).scalars()
+        # One statement picks and marks the rows. On PostgreSQL the rows are locked as they
+        # are picked, skipping rows another transaction holds: two workers never pick the same
+        # task, and never wait for each other to pick. (SQLite has no row locks; its write lock
+        # already serialises claims, and it leaves FOR UPDATE out.)
+        picked = (
+            sa.select(_T.c.id)
+            .where(_T.c.state == TaskState.QUEUED.value)
+            .order_by(*_ORDER)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
-        if not ids:
-            return []
         now = self._now()
-        self._update(
-            ids,
-            {
-                "state": TaskState.RUNNING.value,
-                "claimed_by": claimed_by,
-                "heartbeat_at": now,
-                "started_at": sa.func.coalesce(_T.c.started_at, now),
-                "finished_at": None,
-                "error": None,
-                "updated_at": now,
-            },
-        )
-        by_id = {r.id: r for r in self._records(ids)}
-        return [by_id[i] for i in ids]
+        rows = self.session.execute(
+            sa.update(_T)
+            .where(_T.c.id.in_(picked.scalar_subquery()))
+            .values(
+                state=TaskState.RUNNING.value,
+                claimed_by=claimed_by,
+                heartbeat_at=now,
+                started_at=sa.func.coalesce(_T.c.started_at, now),
+                finished_at=None,
+                error=None,
+                updated_at=now,
+                change_seq=self._next_change_seq(),
+            )
+            .returning(*_T.c)
+        ).mappings()
+        claimed = [task_record(r) for r in rows]
+        claimed.sort(key=lambda t: (-int(t.priority), t.rank, t.id))  # the queue's order
+        return claimed
 
     def heartbeat(self, claimed_by: str) -> int:
         """Refresh ``heartbeat_at`` of the runner's running tasks (no change-cursor bump)."""
