@@ -20,12 +20,11 @@ from hfsuite.core.errors import (
     PathTooLongError,
     TransferError,
 )
+from hfsuite.core.i18n import N_, tr
 from hfsuite.core.units import format_bytes
 
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _REFUSED = {errno.EACCES, errno.EPERM, errno.EROFS}
-
-_RESUME_HINT = "Data already written is kept: running the same download again resumes."
 
 
 def failed_path(exc: OSError, fallback: Path | str) -> Path:
@@ -54,39 +53,77 @@ def disk_error(
     folder = file.parent
     if exc.errno in _FULL:
         quota = exc.errno != errno.ENOSPC
-        cause = "Disk quota exceeded" if quota else "Disk full"
         if needed_bytes:
+            template = (
+                N_(
+                    "Disk quota exceeded while writing {what} ({file}): {needed} still to write "
+                    "in {folder}."
+                )
+                if quota
+                else N_(
+                    "Disk full while writing {what} ({file}): {needed} still to write in {folder}."
+                )
+            )
             return DiskFullError(
-                f"{cause} while writing {what} ({file}): {format_bytes(needed_bytes)} still to "
-                f"write in {folder}.",
-                hint=f"Free at least {format_bytes(needed_bytes)} there (or choose another "
-                f"destination). {_RESUME_HINT}",
+                tr(
+                    template, what=what, file=file, needed=format_bytes(needed_bytes), folder=folder
+                ),
+                hint=tr(
+                    "Free at least {needed} there (or choose another destination). Data already "
+                    "written is kept: running the same download again resumes.",
+                    needed=format_bytes(needed_bytes),
+                ),
                 path=str(folder),
                 needed_bytes=needed_bytes,
             )
+        template = (
+            N_("Disk quota exceeded while writing {what} ({file}) in {folder}.")
+            if quota
+            else N_("Disk full while writing {what} ({file}) in {folder}.")
+        )
         return DiskFullError(
-            f"{cause} while writing {what} ({file}) in {folder}.",
-            hint=f"Free some space there (or choose another destination). {_RESUME_HINT}",
+            tr(template, what=what, file=file, folder=folder),
+            hint=tr(
+                "Free some space there (or choose another destination). Data already written is "
+                "kept: running the same download again resumes."
+            ),
             path=str(folder),
         )
     if exc.errno in _REFUSED:
-        reason = "the file system is read-only" if exc.errno == errno.EROFS else "permission denied"
+        template = (
+            N_("Cannot write {what} ({file}): the file system is read-only in {folder}.")
+            if exc.errno == errno.EROFS
+            else N_("Cannot write {what} ({file}): permission denied in {folder}.")
+        )
         return DestinationNotWritableError(
-            f"Cannot write {what} ({file}): {reason} in {folder}.",
-            hint="Choose a destination you can write to, or fix its permissions (or mount it "
-            f"read-write). {_RESUME_HINT}",
+            tr(template, what=what, file=file, folder=folder),
+            hint=tr(
+                "Choose a destination you can write to, or fix its permissions (or mount it "
+                "read-write). Data already written is kept: running the same download again "
+                "resumes."
+            ),
             details=str(exc),
         )
     if exc.errno == errno.ENAMETOOLONG:
         return PathTooLongError(
-            f"Cannot write {what}: the path {file} ({len(str(file))} characters) is too long "
-            f"for the file system of {folder}.",
-            hint="Choose a destination with a shorter path (or, for an HF cache, a shorter "
-            "cache folder).",
+            tr(
+                "Cannot write {what}: the path {file} ({length} characters) is too long for the "
+                "file system of {folder}.",
+                what=what,
+                file=file,
+                length=len(str(file)),
+                folder=folder,
+            ),
+            hint=tr(
+                "Choose a destination with a shorter path (or, for an HF cache, a shorter cache "
+                "folder)."
+            ),
             details=str(exc),
         )
     return TransferError(
-        f"{what}: cannot write to disk: {exc.strerror or exc}.",
-        hint="Check the destination's free space and permissions; the partial file is kept "
-        "for resume.",
+        tr("{what}: cannot write to disk: {reason}.", what=what, reason=exc.strerror or exc),
+        hint=tr(
+            "Check the destination's free space and permissions; the partial file is kept for "
+            "resume."
+        ),
     )

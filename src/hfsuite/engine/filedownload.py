@@ -38,6 +38,7 @@ from hfsuite.core.events import (
     FileVerified,
     TransferRetrying,
 )
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import is_sha256, normalize_etag
 from hfsuite.core.speed import SpeedMeter
 from hfsuite.engine.changes import RemoteChanged
@@ -151,7 +152,9 @@ class FileDownload:
             if not self.scheduler.complete:
                 if self.ctx.halted():
                     raise Halted()  # another file's error stopped us; that error is the news
-                raise TransferError(f"{self.remote.path}: download ended with bytes missing.")
+                raise TransferError(
+                    tr("{path}: download ended with bytes missing.", path=self.remote.path)
+                )
             if not self.hasher.matches():
                 if self.xet is not None:
                     self.xet.forget_sources()  # a copied chunk may be the bad one
@@ -557,8 +560,13 @@ class FileDownload:
             return
         if self.remote.pinned:
             raise IntegrityError(
-                f"{self.remote.path}: the server offers different bytes (sha256 "
-                f"{served[:12]}…) than the expected sha256 {str(self.expectation.digest)[:12]}…"
+                tr(
+                    "{path}: the server offers different bytes (sha256 {served}…) than the "
+                    "expected sha256 {expected}…",
+                    path=self.remote.path,
+                    served=served[:12],
+                    expected=str(self.expectation.digest)[:12],
+                )
             )
         raise RemoteChanged(
             f"the server now sends a different version (etag {served[:12]}…)",
@@ -661,10 +669,17 @@ class FileDownload:
                 network=True,
             )
         raise NetworkError(
-            f"{self.remote.path}: the server sent less than {floor.min_bps:g} bytes per second "
-            f"for {2 * floor.window_s:g} s, even after the file's ranges were asked for again.",
-            hint="The server or a proxy is trickling the file; try again later or another "
-            "endpoint. Run the same download again to resume.",
+            tr(
+                "{path}: the server sent less than {rate} bytes per second for {seconds} s, "
+                "even after the file's ranges were asked for again.",
+                path=self.remote.path,
+                rate=f"{floor.min_bps:g}",
+                seconds=f"{2 * floor.window_s:g}",
+            ),
+            hint=tr(
+                "The server or a proxy is trickling the file; try again later or another "
+                "endpoint. Run the same download again to resume."
+            ),
         )
 
     def _single_stream(self) -> None:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from hfsuite.core.errors import AuthenticationError, NetworkError
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import FetchedResponse, RequestAuth
 from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.timeouts import (
@@ -294,7 +295,7 @@ class HttpClient:
             url = urljoin(url, location)
             if resp.status == 303:
                 method, body = "GET", None
-        raise NetworkError(f"Too many redirects starting at {url}.")
+        raise NetworkError(tr("Too many redirects starting at {url}.", url=url))
 
     def fetch(
         self,
@@ -358,7 +359,9 @@ class HttpClient:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https") or not parts.hostname:
-            raise NetworkError(f"Cannot fetch {url!r}: only http and https URLs are supported.")
+            raise NetworkError(
+                tr("Cannot fetch {url}: only http and https URLs are supported.", url=repr(url))
+            )
         port = parts.port or (443 if scheme == "https" else 80)
         key = (scheme, parts.hostname, port)
         target = parts.path or "/"
@@ -404,7 +407,13 @@ class HttpClient:
                     )
                 ):
                     continue
-                raise NetworkError(f"Request to {_origin(url)} failed: {_describe(exc)}.") from exc
+                raise NetworkError(
+                    tr(
+                        "Request to {origin} failed: {reason}.",
+                        origin=_origin(url),
+                        reason=_describe(exc),
+                    )
+                ) from exc
             if method == "HEAD":
                 raw.read()
             return Response(self, key, conn, raw, url, sock)
@@ -415,7 +424,13 @@ class HttpClient:
         if isinstance(exc, TimeoutError):
             seconds = self.options.read_timeout_s
             return no_answer_error(url, seconds, "read", f"reading {_path(url)}")
-        return NetworkError(f"Connection lost while reading {_origin(url)}{_path(url)}: {exc!r}")
+        return NetworkError(
+            tr(
+                "Connection lost while reading {url}: {reason}",
+                url=f"{_origin(url)}{_path(url)}",
+                reason=repr(exc),
+            )
+        )
 
     def _connect(self, conn: http.client.HTTPConnection, url: str) -> None:
         """Open a new connection (TCP, proxy tunnel, TLS) within ``connect_timeout_s``."""
@@ -436,14 +451,15 @@ def connect_error(url: str, exc: BaseException) -> NetworkError:
     and a refused connection name the host and say what to check; other failures (TLS, a
     reset) say what went wrong."""
     if isinstance(exc, socket.gaierror):
-        why = "its name does not resolve (DNS)"
+        message = tr("Cannot reach {host}: its name does not resolve (DNS).", host=host_of(url))
     elif isinstance(exc, ConnectionRefusedError):
-        why = "connection refused"
+        message = tr("Cannot reach {host}: connection refused.", host=host_of(url))
     else:
-        return NetworkError(f"Request to {_origin(url)} failed: {_describe(exc)}.")
+        return NetworkError(
+            tr("Request to {origin} failed: {reason}.", origin=_origin(url), reason=_describe(exc))
+        )
     return NetworkError(
-        f"Cannot reach {host_of(url)}: {why}.",
-        hint="Check your connection, the proxy settings and the endpoint.",
+        message, hint=tr("Check your connection, the proxy settings and the endpoint.")
     )
 
 
@@ -452,10 +468,16 @@ def link_refused(url: str, status: int) -> AuthenticationError:
     expired link (that one is resolved again) but a refusal, the same for every file of the
     repository, so the download stops at once with one message (no file named)."""
     return AuthenticationError(
-        f"The file server {host_of(url)} refused the download (HTTP {status}) right after the "
-        "Hub sent it there.",
-        hint="Check that your account still has access to the repository (for a gated one, "
-        "that its conditions are accepted), then retry; a proxy in between can also refuse it.",
+        tr(
+            "The file server {host} refused the download (HTTP {status}) right after the Hub "
+            "sent it there.",
+            host=host_of(url),
+            status=status,
+        ),
+        hint=tr(
+            "Check that your account still has access to the repository (for a gated one, that "
+            "its conditions are accepted), then retry; a proxy in between can also refuse it."
+        ),
     )
 
 
@@ -496,8 +518,8 @@ def check_proxy(proxy: str) -> None:
     if p.scheme != "http" and not p.scheme.startswith("socks"):
         shown = f"{p.scheme}://{p.hostname}" + (f":{p.port}" if p.port else "")
         raise NetworkError(
-            f"Proxy {shown}: only http:// and socks proxies are supported.",
-            hint="Use the proxy's http:// (CONNECT) or socks5:// address.",
+            tr("Proxy {proxy}: only http:// and socks proxies are supported.", proxy=shown),
+            hint=tr("Use the proxy's http:// (CONNECT) or socks5:// address."),
         )
 
 
@@ -546,8 +568,13 @@ def _socks_socket(proxy_url: str, host: str, port: int, timeout: float | None) -
     except (ProxyError, OSError) as exc:
         p = urlsplit(proxy_url)  # never show the proxy's password
         raise NetworkError(
-            f"Cannot reach {host}:{port} through the proxy {p.scheme}://{p.hostname}:{p.port}: "
-            f"{exc}."
+            tr(
+                "Cannot reach {host}:{port} through the proxy {proxy}: {reason}.",
+                host=host,
+                port=port,
+                proxy=f"{p.scheme}://{p.hostname}:{p.port}",
+                reason=exc,
+            )
         ) from exc
 
 

@@ -13,6 +13,7 @@ import re
 from pathlib import Path, PurePosixPath
 
 from hfsuite.core.errors import UnsafePathError
+from hfsuite.core.i18n import N_, tr
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -26,22 +27,26 @@ def check_remote_path(remote: str) -> PurePosixPath:
     """
     problem = None
     if not remote or not remote.strip():
-        problem = "it is empty"
+        problem = N_("Refusing the remote path {remote}: it is empty.")
     elif "\\" in remote:
-        problem = "it contains a backslash"
+        problem = N_("Refusing the remote path {remote}: it contains a backslash.")
     elif _CONTROL.search(remote):
-        problem = "it contains a control character"
+        problem = N_("Refusing the remote path {remote}: it contains a control character.")
     elif remote.startswith("/") or _DRIVE.match(remote):
-        problem = "it is absolute"
+        problem = N_("Refusing the remote path {remote}: it is absolute.")
     else:
         parts = remote.split("/")
         if any(p in ("", ".", "..") for p in parts):
-            problem = "it has an empty, '.' or '..' component"
+            problem = N_(
+                "Refusing the remote path {remote}: it has an empty, '.' or '..' component."
+            )
     if problem:
         raise UnsafePathError(
-            f"Refusing the remote path {remote!r}: {problem}.",
-            hint="The server sent a file name that could write outside the destination; "
-            "nothing was written.",
+            tr(problem, remote=repr(remote)),
+            hint=tr(
+                "The server sent a file name that could write outside the destination; "
+                "nothing was written."
+            ),
         )
     return PurePosixPath(remote)
 
@@ -80,8 +85,12 @@ class PathGuard:
         base = self._real_root
         if real != base and not real.startswith(base.rstrip(os.sep) + os.sep):
             raise UnsafePathError(
-                f"Refusing the remote path {remote!r}: it resolves outside {self.root}.",
-                hint="A folder on the way is a link pointing elsewhere; nothing was written.",
+                tr(
+                    "Refusing the remote path {remote}: it resolves outside {root}.",
+                    remote=repr(remote),
+                    root=self.root,
+                ),
+                hint=tr("A folder on the way is a link pointing elsewhere; nothing was written."),
             )
         if os.path.isdir(parent):
             self._verified.add(parent)

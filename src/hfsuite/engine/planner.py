@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from hfsuite.core.errors import EntryNotFoundError, InsufficientSpaceError, UsageError
 from hfsuite.core.headroom import Headroom
+from hfsuite.core.i18n import joined, tr
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
 from hfsuite.engine.layouts import FileTarget, StorageLayout
 from hfsuite.engine.resume import load_state
@@ -94,8 +95,10 @@ def select_files(
             hits = [f for f in selected if f.path == norm or f.path.startswith(norm + "/")]
             if not hits and strict:
                 raise EntryNotFoundError(
-                    f"The repository has no file or folder {path!r}.",
-                    hint="Check the path (case-sensitive); `hfsuite info REPO --files` lists them.",
+                    tr("The repository has no file or folder {path}.", path=repr(path)),
+                    hint=tr(
+                        "Check the path (case-sensitive); `hfsuite info REPO --files` lists them."
+                    ),
                 )
             wanted.extend(h for h in hits if h not in wanted)
         selected = wanted
@@ -115,16 +118,28 @@ def describe_files(files: Sequence[RemoteFile], names: int = 5) -> str:
     """A short summary of a repository's files, for a filter that matched none of them:
     their names when there are few, else how many of each extension there are."""
     if not files:
-        return "It has no files."
-    noun = "file" if len(files) == 1 else "files"
-    if len(files) <= names:
-        return f"It has {len(files)} {noun}: " + ", ".join(f.path for f in files) + "."
-    counts = Counter(PurePosixPath(f.path).suffix.lower() or "(no extension)" for f in files)
+        return tr("It has no files.")
+    count = len(files)
+    if count <= names:
+        listed = ", ".join(f.path for f in files)
+        if count == 1:
+            return tr("It has 1 file: {files}.", files=listed)
+        return tr("It has {count} files: {files}.", count=count, files=listed)
+    no_extension = "(no extension)"
+    counts = Counter(PurePosixPath(f.path).suffix.lower() or no_extension for f in files)
     common = counts.most_common(6)
     shown = ", ".join(f"{n} {ext}" for ext, n in common)
     rest = len(counts) - len(common)
-    more = f" and {rest} other extension{'s' if rest > 1 else ''}" if rest else ""
-    return f"It has {len(files)} {noun}: {shown}{more}."
+    if rest == 1:
+        return tr("It has {count} files: {shown} and 1 other extension.", count=count, shown=shown)
+    if rest:
+        return tr(
+            "It has {count} files: {shown} and {rest} other extensions.",
+            count=count,
+            shown=shown,
+            rest=rest,
+        )
+    return tr("It has {count} files: {shown}.", count=count, shown=shown)
 
 
 def select_download(
@@ -158,10 +173,19 @@ def _nothing_matched(
     asked += [f"--exclude {p!r}" for p in exclude or ()]
     repo = snapshot.ref.repo_id
     return UsageError(
-        f"Nothing to download: no file of {repo} matches {' '.join(asked)}. "
-        + describe_files(snapshot.files),
-        hint="Patterns are matched against the whole path, case-sensitively ('*.gguf', "
-        f"'onnx/*'); `hfsuite info {repo} --files` lists the files.",
+        joined(
+            tr(
+                "Nothing to download: no file of {repo} matches {asked}.",
+                repo=repo,
+                asked=" ".join(asked),
+            ),
+            describe_files(snapshot.files),
+        ),
+        hint=tr(
+            "Patterns are matched against the whole path, case-sensitively ('*.gguf', "
+            "'onnx/*'); `hfsuite info {repo} --files` lists the files.",
+            repo=repo,
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from hfsuite.core.errors import HfSuiteError, NetworkError, ServerError, TransferError
+from hfsuite.core.i18n import tr
 
 
 @dataclass
@@ -123,20 +124,39 @@ def give_up(what: str, attempts: int, failure: Retryable) -> HfSuiteError:
     """
     if failure.short:
         return TransferError(
-            f"{what}: giving up after {attempts} attempts ({failure.reason}; the server sent "
-            "fewer bytes than asked for).",
-            hint="The server or a proxy keeps cutting the file short; nothing short was kept "
-            "as complete. Try again later: the same download resumes.",
+            tr(
+                "{what}: giving up after {attempts} attempts ({reason}; the server sent fewer "
+                "bytes than asked for).",
+                what=what,
+                attempts=attempts,
+                reason=failure.reason,
+            ),
+            hint=tr(
+                "The server or a proxy keeps cutting the file short; nothing short was kept as "
+                "complete. Try again later: the same download resumes."
+            ),
         )
     if failure.network:
         return NetworkError(
-            f"{what}: giving up after {attempts} attempts ({failure.reason})",
-            hint="Check your network connection and proxy settings; run the same download "
-            "again to resume.",
+            tr(
+                "{what}: giving up after {attempts} attempts ({reason})",
+                what=what,
+                attempts=attempts,
+                reason=failure.reason,
+            ),
+            hint=tr(
+                "Check your network connection and proxy settings; run the same download again "
+                "to resume."
+            ),
         )
     return ServerError(
-        f"{what}: giving up after {attempts} attempts ({failure.reason}).",
-        hint="The server keeps failing; try again later.",
+        tr(
+            "{what}: giving up after {attempts} attempts ({reason}).",
+            what=what,
+            attempts=attempts,
+            reason=failure.reason,
+        ),
+        hint=tr("The server keeps failing; try again later."),
     )
 
 

@@ -16,6 +16,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from hfsuite.core.errors import HfSuiteError, NetworkError
+from hfsuite.core.i18n import tr
 from hfsuite.engine.retry import RetryPolicy, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -49,13 +50,29 @@ def no_answer_error(url: str, seconds: float | None, kind: str, doing: str) -> N
         doing: What was going on, e.g. ``requesting /api/models/org/name``.
     """
     setting = _TIMEOUT_SETTING.get(kind, "read_timeout_s")
-    within = f" within {seconds:g} s" if seconds else ""
     more = max(60.0, 2 * (seconds or 0))
-    return NetworkError(
-        f"No answer from {host_of(url)}{within} ({kind} timeout) while {doing}.",
-        hint="Check your connection, the proxy settings and the endpoint; if the server is "
-        f"only slow, give it more time: `hfsuite config set {setting} {more:g}`.",
+    hint = tr(
+        "Check your connection, the proxy settings and the endpoint; if the server is only "
+        "slow, give it more time: `hfsuite config set {setting} {more}`.",
+        setting=setting,
+        more=f"{more:g}",
     )
+    if seconds:
+        message = tr(
+            "No answer from {host} within {seconds} s ({kind} timeout) while {doing}.",
+            host=host_of(url),
+            seconds=f"{seconds:g}",
+            kind=kind,
+            doing=doing,
+        )
+    else:
+        message = tr(
+            "No answer from {host} ({kind} timeout) while {doing}.",
+            host=host_of(url),
+            kind=kind,
+            doing=doing,
+        )
+    return NetworkError(message, hint=hint)
 
 
 def host_of(url: str) -> str:

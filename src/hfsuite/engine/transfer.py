@@ -62,6 +62,7 @@ from hfsuite.core.events import (
     FileRestarted,
     TransferProgressed,
 )
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import RemoteFile, is_sha256, normalize_etag
 from hfsuite.core.speed import SpeedMeter
 from hfsuite.engine.context import (
@@ -333,16 +334,23 @@ class Transfer:
                 restarts += 1
                 if restarts > self.options.max_file_restarts:
                     raise TransferError(
-                        f"{remote.path} keeps changing on the server ({exc.reason}).",
-                        hint="Try again later.",
+                        tr(
+                            "{path} keeps changing on the server ({reason}).",
+                            path=remote.path,
+                            reason=exc.reason,
+                        ),
+                        hint=tr("Try again later."),
                     ) from None
                 self.emit(FileRestarted(self.task_id, remote.path, exc.reason))
                 download.discard()
                 if remote.pinned:
                     raise IntegrityError(
-                        f"{remote.path}: the server no longer serves the expected file "
-                        f"({exc.reason}).",
-                        hint="Check the expected SHA-256 and the link.",
+                        tr(
+                            "{path}: the server no longer serves the expected file ({reason}).",
+                            path=remote.path,
+                            reason=exc.reason,
+                        ),
+                        hint=tr("Check the expected SHA-256 and the link."),
                     ) from None
                 if not exc.new_etag:
                     # Only the size or a range told us; ask the hub what it serves now.
@@ -363,9 +371,13 @@ class Transfer:
                     raise  # the user's hash: the server's file is another one, not a bad copy
                 if restarts > self.options.max_file_restarts:
                     raise IntegrityError(
-                        f"{remote.path} failed verification twice ({exc.message}); the partial "
-                        "file was deleted.",
-                        hint="The server or a proxy may be corrupting data; try again later.",
+                        tr(
+                            "{path} failed verification twice ({reason}); the partial file was "
+                            "deleted.",
+                            path=remote.path,
+                            reason=exc.message,
+                        ),
+                        hint=tr("The server or a proxy may be corrupting data; try again later."),
                     ) from None
                 self.emit(
                     FileRestarted(self.task_id, remote.path, f"{exc.message} Downloading it again.")

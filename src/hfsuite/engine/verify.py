@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hfsuite.core.errors import IntegrityError
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import RemoteFile, is_sha1, is_sha256
 
 _READ = 1 << 20
@@ -179,16 +180,21 @@ def mismatch_error(
         pinned: The digest is the user's (``--sha256``), not a server's: the file on the
             server is another one, so the error is final (downloading it again cannot help).
     """
-    message = (
-        f"{path}: {expectation.kind} mismatch: expected {_short(expectation.digest)}, "
-        f"got {_short(got)}."
+    message = tr(
+        "{path}: {kind} mismatch: expected {expected}, got {got}.",
+        path=path,
+        kind=expectation.kind,
+        expected=_short(expectation.digest),
+        got=_short(got),
     )
     if not pinned:
         return IntegrityError(message)
     return IntegrityError(
         message,
-        hint="The file on the server differs from the one the SHA-256 pins: check the link and "
-        "the expected hash. Nothing was kept.",
+        hint=tr(
+            "The file on the server differs from the one the SHA-256 pins: check the link and "
+            "the expected hash. Nothing was kept."
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from hfsuite.core.clock import Clock
 from hfsuite.core.errors import NetworkError, ServerError
+from hfsuite.core.i18n import tr
 from hfsuite.engine.context import ErrorMapper
 from hfsuite.engine.http import HttpClient, Response
 from hfsuite.engine.retry import Retryable, parse_retry_after
@@ -149,8 +150,8 @@ class XetAccess:
         exp_text = resp.header("X-Xet-Token-Expiration") or (body.get("exp") if body else None)
         if not cas or not token:
             raise ServerError(
-                f"{self.token_url} did not hand out a Xet token.",
-                hint="Use --xet off to download through the resolve redirect.",
+                tr("{url} did not hand out a Xet token.", url=self.token_url),
+                hint=tr("Use --xet off to download through the resolve redirect."),
             )
         try:
             expires = float(exp_text) if exp_text is not None else now + 600
@@ -224,8 +225,12 @@ class XetAccess:
                 resp.read_all()
                 resp.close()
                 raise ServerError(
-                    f"The Xet CAS answered HTTP {resp.status} for file {self.file_id[:12]}….",
-                    hint="Use --xet off to download through the resolve redirect.",
+                    tr(
+                        "The Xet CAS answered HTTP {status} for file {file}….",
+                        status=resp.status,
+                        file=self.file_id[:12],
+                    ),
+                    hint=tr("Use --xet off to download through the resolve redirect."),
                 )
             try:
                 data = resp.read_all(_MAX_JSON)

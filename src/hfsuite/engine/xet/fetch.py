@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from hfsuite.core.errors import IntegrityError, NetworkError, TransferError
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import RemoteFile, normalize_etag
 from hfsuite.engine.changes import RemoteChanged
 from hfsuite.engine.context import FileContext
@@ -149,9 +150,11 @@ def choose(ctx: FileContext, remote: RemoteFile, size: int) -> XetPlan | None:
     if not lz4_available():
         if mode == "on":
             raise TransferError(
-                "The Xet download path (--xet on) needs the lz4 package.",
-                hint="Install it (pip install lz4), or use --xet auto or --xet off to download "
-                "through the resolve redirect.",
+                tr("The Xet download path (--xet on) needs the lz4 package."),
+                hint=tr(
+                    "Install it (pip install lz4), or use --xet auto or --xet off to download "
+                    "through the resolve redirect."
+                ),
             )
         log.info("%s: lz4 is not installed; downloading through the resolve redirect", remote.path)
         return None
@@ -469,8 +472,13 @@ class XetFetcher:
             if index >= term.end:
                 if pos - term_start != term.length:
                     raise IntegrityError(
-                        f"{self.remote.path}: a Xet term decoded to {pos - term_start} bytes, "
-                        f"the reconstruction says {term.length}."
+                        tr(
+                            "{path}: a Xet term decoded to {got} bytes, the reconstruction says "
+                            "{length}.",
+                            path=self.remote.path,
+                            got=pos - term_start,
+                            length=term.length,
+                        )
                     )
                 return received >= wanted and not decoder.pending
         if decoder.pending:
