@@ -355,3 +355,17 @@ def test_queue_run_lines_pad_chinese_words_by_columns(fresh_language: None) -> N
         "failed    ",
         "requeued  ",
     ]
+
+
+@pytest.mark.parametrize("args", [(), ("queue",)])
+def test_a_group_without_a_command_shows_its_help_in_chinese(args: tuple[str, ...]) -> None:
+    """No arguments is Click's "usage error" that shows the help: the help, nothing more."""
+    result = run_cli(*args, HFSUITE_LANGUAGE="zh_CN")
+    english = run_cli(*args, HFSUITE_LANGUAGE="en")
+    assert result.returncode == english.returncode == 2
+    shown, english_shown = result.stdout + result.stderr, english.stdout + english.stderr
+    assert "用法： hfsuite" in shown
+    assert "─ 命令 ─" in shown
+    assert "错误：" not in shown
+    assert "查看帮助" not in shown
+    assert english_shown.count("\n") == shown.count("\n")

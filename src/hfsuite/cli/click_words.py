@@ -220,8 +220,10 @@ def _restore() -> None:
 def show_click_error(exc: Any) -> None:
     """Print a Click usage error on stderr as Click's ``show()`` does, in the language in
     effect (in English, Click's own ``show()``, byte for byte)."""
-    if i18n.is_source_language():
-        exc.show()
+    click = _click_module()
+    plain = (click.exceptions.UsageError.show, click.exceptions.ClickException.show)
+    if i18n.is_source_language() or type(exc).show not in plain:
+        exc.show()  # English, or an error that shows something else (no arguments: the help)
         return
     ctx = getattr(exc, "ctx", None)
     color = None
