@@ -44,6 +44,9 @@ def test_a_worker_registers_beats_stops_and_is_listed(db: Database, clock: Manua
     assert {w.name for w in everyone} == {"gpu-1", "gpu-2"}
     assert [w.name for w in live] == ["gpu-1"]
     assert names == {"h:1:worker:1": "gpu-1", "h:2:worker:1": "gpu-2"}
+    with db.read() as uow:
+        assert uow.workers.stopped_among(["h:1:worker:1", "h:2:worker:1", "x"]) == {"h:2:worker:1"}
+        assert uow.workers.stopped_among([]) == set()
     clock.advance(3600)
     with db.write() as uow:
         assert uow.workers.prune(stopped_before=clock.now() - 60) == 2

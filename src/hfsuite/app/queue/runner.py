@@ -69,6 +69,9 @@ __all__ = ["DirectDownload", "FreshDownload", "QueueRunner", "RunSummary", "Runn
 
 log = logging.getLogger(__name__)
 
+WORKERS_KEPT_S = 7 * 24 * 3600.0
+"""How long ``hfsuite workers ls --all`` remembers a worker that stopped or went silent."""
+
 
 @dataclass
 class RunSummary:
@@ -333,13 +336,14 @@ class QueueRunner:
         claims = {t.claimed_by for t in running if t.claimed_by and t.claimed_by != self.runner_id}
         if not claims:
             return set()
-        return {w.id for w in uow.workers.all() if w.id in claims and w.stopped_at is not None}
+        return uow.workers.stopped_among(sorted(claims))
 
     # --- the workers table ----------------------------------------------------------------
 
     def _register(self) -> None:
         try:
             with self.host.db.write() as uow:
+                uow.workers.prune(stopped_before=self.clock.now() - WORKERS_KEPT_S)
                 uow.workers.register(
                     self.runner_id,
                     name=self.name,

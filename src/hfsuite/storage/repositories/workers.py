@@ -103,6 +103,15 @@ class WorkerRepository(Repository):
         )
         return {r.id: r.name for r in rows}
 
+    def stopped_among(self, worker_ids: list[str]) -> set[str]:
+        """Which of these workers said they stopped."""
+        if not worker_ids:
+            return set()
+        rows = self.session.execute(
+            sa.select(_W.c.id).where(_W.c.id.in_(worker_ids), _W.c.stopped_at.is_not(None))
+        )
+        return {r.id for r in rows}
+
     def prune(self, stopped_before: float) -> int:
         """Forget workers that stopped, or went silent, before this time. Returns how many."""
         result = self.session.execute(
