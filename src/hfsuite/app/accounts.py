@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hfsuite.core.errors import HfSuiteError, NetworkError, UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.sources.auth import AccessReport, AccessVerdict, TokenInfo, check_access, whoami
 from hfsuite.sources.huggingface import HuggingFaceSource
@@ -129,8 +130,8 @@ def hf_target(
     name = read_name(suite, text, token)
     if name.ref is None or name.ref.source is not SourceKind.HUGGINGFACE:
         raise UsageError(
-            f"{text!r} is not a Hugging Face repository.",
-            hint="Give org/name, datasets/org/name or a Hub URL.",
+            tr("{text} is not a Hugging Face repository.", text=repr(text)),
+            hint=tr("Give org/name, datasets/org/name or a Hub URL."),
         )
     return name.ref, name.endpoint, name.path or None
 
@@ -150,8 +151,12 @@ def hf_repo(
 def _require_online(suite: Suite, what: str) -> None:
     if suite.settings.offline:
         raise NetworkError(
-            f"Offline mode is on, so the {what} cannot be checked.",
-            hint="Unset HF_HUB_OFFLINE or run `hfsuite config set offline false`.",
+            tr("Offline mode is on, so the token cannot be checked.")
+            if what == "token"
+            else tr("Offline mode is on, so the access cannot be checked.")
+            if what == "access"
+            else tr("Offline mode is on, so the {what} cannot be checked.", what=what),
+            hint=tr("Unset HF_HUB_OFFLINE or run `hfsuite config set offline false`."),
         )
 
 
@@ -181,7 +186,9 @@ def login(suite: Suite, token: str, endpoint: str | None = None) -> LoginResult:
     """
     token = token.strip()
     if not token:
-        raise UsageError("No token given.", hint="Paste a token from the Hub's settings page.")
+        raise UsageError(
+            tr("No token given."), hint=tr("Paste a token from the Hub's settings page.")
+        )
     suite.redactor.add_secret(token)
     _require_online(suite, "token")
     suite.prepare_network()

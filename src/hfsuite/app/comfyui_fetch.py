@@ -27,6 +27,7 @@ from hfsuite.app.download.operation import DownloadRequest, plan
 from hfsuite.core.destination import MODEL_KINDS, Destination
 from hfsuite.core.errors import HfSuiteError, IntegrityError, OperationCancelled
 from hfsuite.core.events import Event
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 from hfsuite.integrations.comfyui.names import canonical_folder
 from hfsuite.integrations.comfyui.resolve import Candidate
@@ -128,9 +129,15 @@ def _finish(step: FetchStep, landed: Path | None) -> None:
         aside = step.destination.with_name(step.destination.name + ".sha256-mismatch")
         os.replace(step.destination, aside)
         raise IntegrityError(
-            f"{step.destination.name}: SHA-256 {actual} is not the {expected} the workflow "
-            f"declares; the file was moved to {aside.name}.",
-            hint="The workflow's hash or its source is wrong; check where the file comes from.",
+            tr(
+                "{name}: SHA-256 {actual} is not the {expected} the workflow declares; the file "
+                "was moved to {aside}.",
+                name=step.destination.name,
+                actual=actual,
+                expected=expected,
+                aside=aside.name,
+            ),
+            hint=tr("The workflow's hash or its source is wrong; check where the file comes from."),
         )
 
 
@@ -148,9 +155,17 @@ def _check_listed_hash(suite: Suite, step: FetchStep, request: DownloadRequest) 
         found = planned.remote.sha256
         if found and found.lower() != expected:
             raise IntegrityError(
-                f"{planned.remote.path} of {request.ref.repo_id} has SHA-256 {found}, not the "
-                f"{expected} the workflow declares; it was not downloaded.",
-                hint="The workflow's hash or its URL is wrong; check where the file comes from.",
+                tr(
+                    "{path} of {repo} has SHA-256 {found}, not the {expected} the workflow "
+                    "declares; it was not downloaded.",
+                    path=planned.remote.path,
+                    repo=request.ref.repo_id,
+                    found=found,
+                    expected=expected,
+                ),
+                hint=tr(
+                    "The workflow's hash or its URL is wrong; check where the file comes from."
+                ),
             )
 
 

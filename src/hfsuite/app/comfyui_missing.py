@@ -23,6 +23,7 @@ from hfsuite.app.comfyui_refs import workflow_refs
 from hfsuite.app.tools import DetectedTool, ToolRegistry
 from hfsuite.config.settings import APP_NAME
 from hfsuite.core.errors import HfSuiteError, UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.integrations.comfyui.known_models import KnownIndex, read_index_file, shipped_index
 from hfsuite.integrations.comfyui.names import basename, canonical_folder
 from hfsuite.integrations.comfyui.refs import ModelRef
@@ -128,14 +129,17 @@ def pick_comfyui(suite: Suite, comfyui: str | None) -> DetectedTool:
         folder = Path(os.path.abspath(Path(comfyui).expanduser()))
         if not folder.is_dir():
             raise UsageError(
-                f"--comfyui {comfyui}: no such folder.",
-                hint="Give the ComfyUI install folder (the one holding main.py and models/).",
+                tr("--comfyui {comfyui}: no such folder.", comfyui=comfyui),
+                hint=tr("Give the ComfyUI install folder (the one holding main.py and models/)."),
             )
         tool = detect_at(folder, registry.host, "comfyui")
         if tool is None:
             raise UsageError(
-                f"{folder} is not a ComfyUI install (no main.py, folder_paths.py and comfy/).",
-                hint="Give the ComfyUI install folder, or its portable build's folder.",
+                tr(
+                    "{folder} is not a ComfyUI install (no main.py, folder_paths.py and comfy/).",
+                    folder=folder,
+                ),
+                hint=tr("Give the ComfyUI install folder, or its portable build's folder."),
             )
         return tool
     tools = [t for t in registry.detect().tools if t.kind == "comfyui"]
@@ -145,19 +149,23 @@ def pick_comfyui(suite: Suite, comfyui: str | None) -> DetectedTool:
                 return tool
         names = ", ".join(t.name for t in tools) or "none"
         raise UsageError(
-            f"--comfyui {comfyui}: no ComfyUI install has that name (known: {names}).",
-            hint="hfsuite tools ls lists them; or give the install folder.",
+            tr(
+                "--comfyui {comfyui}: no ComfyUI install has that name (known: {names}).",
+                comfyui=comfyui,
+                names=names,
+            ),
+            hint=tr("hfsuite tools ls lists them; or give the install folder."),
         )
     if not tools:
         raise UsageError(
-            "No ComfyUI install was found.",
-            hint="Name it with --comfyui PATH, or add it once with hfsuite tools add PATH.",
+            tr("No ComfyUI install was found."),
+            hint=tr("Name it with --comfyui PATH, or add it once with hfsuite tools add PATH."),
         )
     if len(tools) > 1:
         listed = "; ".join(f"{t.name} ({t.root})" for t in tools)
         raise UsageError(
-            f"{len(tools)} ComfyUI installs are known: {listed}.",
-            hint="Say which with --comfyui NAME or --comfyui PATH.",
+            tr("{count} ComfyUI installs are known: {listed}.", count=len(tools), listed=listed),
+            hint=tr("Say which with --comfyui NAME or --comfyui PATH."),
         )
     return tools[0]
 

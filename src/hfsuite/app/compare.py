@@ -42,6 +42,7 @@ from hfsuite.app.accounts import hf_repo, hub_source
 from hfsuite.app.hub import catalog
 from hfsuite.app.hub.apicache import ApiCache, token_fingerprint
 from hfsuite.core.errors import EntryNotFoundError, UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import RepoRef, RepoType
 from hfsuite.library.header import ModelFormat
 from hfsuite.library.identify import Identification, identify
@@ -289,8 +290,11 @@ def compare(
     if (side_a.kind is SideKind.FILE) != (side_b.kind is SideKind.FILE):
         one = side_a if side_a.kind is SideKind.FILE else side_b
         raise UsageError(
-            f"{one.spec!r} is one model file; it can only be compared with another model file.",
-            hint="Compare two files, or two repositories / folders.",
+            tr(
+                "{spec} is one model file; it can only be compared with another model file.",
+                spec=repr(one.spec),
+            ),
+            hint=tr("Compare two files, or two repositories / folders."),
         )
     notes: list[str] = []
     if side_a.config_name and side_b.config_name and side_a.config_name != side_b.config_name:
@@ -373,8 +377,8 @@ def _local_side(spec: str) -> Side:
     where = Path(os.path.expanduser(spec)).resolve()
     if not where.exists():
         raise UsageError(
-            f"No file or folder at {spec!r}.",
-            hint="Give an existing model file or folder, or a Hub name (org/name).",
+            tr("No file or folder at {spec}.", spec=repr(spec)),
+            hint=tr("Give an existing model file or folder, or a Hub name (org/name)."),
         )
     if where.is_dir():
         files = tuple(_walk(where))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hfsuite.core.errors import DesktopUnavailableError
+from hfsuite.core.i18n import N_, joined, tr
 
 #: Answers whether a shared library (by soname, e.g. ``libxcb.so.1``) can be loaded.
 LibraryProbe = Callable[[str], bool]
@@ -72,7 +73,7 @@ XCB_LIBRARIES: tuple[SystemLibrary, ...] = (
     SystemLibrary("libGL.so.1", "libgl1", "libglvnd-glx", "libglvnd"),
 )
 
-_SCREENSHOT_HINT = (
+_SCREENSHOT_HINT = N_(
     "Start it from a desktop session (or over ssh -X). For a picture of the window without a "
     "screen: hfsuite gui --screenshot FILE, or set QT_QPA_PLATFORM=offscreen."
 )
@@ -102,13 +103,18 @@ def check_desktop(platform: str, env: Mapping[str, str], probe: LibraryProbe) ->
     has_x, has_wayland = bool(env.get("DISPLAY")), bool(env.get("WAYLAND_DISPLAY"))
     if not has_x and not has_wayland:
         raise DesktopUnavailableError(
-            "No display to open the desktop app on: neither DISPLAY nor WAYLAND_DISPLAY is set.",
-            hint=_SCREENSHOT_HINT,
+            tr(
+                "No display to open the desktop app on: neither DISPLAY nor WAYLAND_DISPLAY is set."
+            ),
+            hint=tr(_SCREENSHOT_HINT),
         )
     if requested == "xcb" and not has_x:
         raise DesktopUnavailableError(
-            "No display to open the desktop app on: QT_QPA_PLATFORM is xcb and DISPLAY is not set.",
-            hint="Unset QT_QPA_PLATFORM to use Wayland. " + _SCREENSHOT_HINT,
+            tr(
+                "No display to open the desktop app on: QT_QPA_PLATFORM is xcb and DISPLAY is "
+                "not set."
+            ),
+            hint=joined(tr("Unset QT_QPA_PLATFORM to use Wayland."), tr(_SCREENSHOT_HINT)),
         )
     wayland_session = env.get("XDG_SESSION_TYPE", "").lower() == "wayland"
     if not requested and (not has_x or (wayland_session and has_wayland)):
@@ -116,8 +122,11 @@ def check_desktop(platform: str, env: Mapping[str, str], probe: LibraryProbe) ->
     missing = missing_libraries(XCB_LIBRARIES, probe)
     if missing:
         raise DesktopUnavailableError(
-            "The desktop app cannot start: Qt's X11 plugin (xcb) needs system libraries that "
-            f"are not installed: {', '.join(lib.soname for lib in missing)}.",
+            tr(
+                "The desktop app cannot start: Qt's X11 plugin (xcb) needs system libraries "
+                "that are not installed: {libraries}.",
+                libraries=", ".join(lib.soname for lib in missing),
+            ),
             hint=install_hint(missing),
         )
 

@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.redact import Redactor
 from hfsuite.core.types import Outcome, Priority, RepoRef, RepoType, SourceKind, TaskState
 from hfsuite.storage import (
@@ -181,7 +182,8 @@ def get_history(db: Database, entry_id: int) -> HistoryRecord:
         record = uow.history.get(entry_id)
     if record is None:
         raise UsageError(
-            f"There is no history entry {entry_id}.", hint="List entries with: hfsuite history ls"
+            tr("There is no history entry {id}.", id=entry_id),
+            hint=tr("List entries with: hfsuite history ls"),
         )
     return record
 
@@ -216,7 +218,9 @@ def ref_of(record: HistoryRecord) -> RepoRef:
         UsageError: for a plain URL download (it has no repository).
     """
     if not record.repo_id:
-        raise UsageError(f"History entry {record.id} is a plain URL download, not a repository.")
+        raise UsageError(
+            tr("History entry {id} is a plain URL download, not a repository.", id=record.id)
+        )
     return RepoRef(record.repo_id, record.repo_type, record.revision, record.source)
 
 
@@ -235,7 +239,7 @@ def redownload_spec(
         UsageError: when the row names no repository or URL.
     """
     if not record.repo_id and not record.url:
-        raise UsageError(f"History entry {record.id} names nothing to download.")
+        raise UsageError(tr("History entry {id} names nothing to download.", id=record.id))
     revision = record.commit if pin_commit and record.commit else record.revision
     files = tuple(f.path for f in record.files) or None
     layout, destination = _destination_of(record).stored()
@@ -286,7 +290,9 @@ def export_history(
         UsageError: for an unknown format.
     """
     if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"Unknown export format {fmt!r}.", hint="Use csv or json.")
+        raise UsageError(
+            tr("Unknown export format {format}.", format=repr(fmt)), hint=tr("Use csv or json.")
+        )
     mask = redactor or Redactor()
     with db.read() as uow:
         rows = [_masked(r, mask) for r in uow.history.export_rows(query)]

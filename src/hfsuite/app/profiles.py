@@ -40,6 +40,7 @@ from hfsuite.app.tool_targets import (
 from hfsuite.app.tools import Detection, ToolRegistry
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import joined, tr
 from hfsuite.core.types import Layout, RepoRef
 
 if TYPE_CHECKING:
@@ -310,13 +311,15 @@ class ProfileService:
                 return _profile(record)
             names = [r.name for r in uow.profiles.list_all()]
         close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-        suggestion = f" Did you mean {' or '.join(close)}?" if close else ""
         hint = (
-            "hfsuite profiles ls lists them; hfsuite profiles detect makes one per tool folder."
+            tr("hfsuite profiles ls lists them; hfsuite profiles detect makes one per tool folder.")
             if names
-            else "There are none yet: hfsuite profiles detect makes one per tool folder."
+            else tr("There are none yet: hfsuite profiles detect makes one per tool folder.")
         )
-        raise UsageError(f"No profile named {name!r}.{suggestion}", hint=hint)
+        message = tr("No profile named {name}.", name=repr(name))
+        if close:
+            message = joined(message, tr("Did you mean {names}?", names=" or ".join(close)))
+        raise UsageError(message, hint=hint)
 
     # --- changing ----------------------------------------------------------------------------
 
@@ -339,17 +342,17 @@ class ProfileService:
         name = name.strip()
         if not PROFILE_NAME.fullmatch(name):
             raise UsageError(
-                f"{name!r} is not a profile name.",
-                hint="Letters, digits, '-', '_' and '.', starting with a letter or digit.",
+                tr("{name} is not a profile name.", name=repr(name)),
+                hint=tr("Letters, digits, '-', '_' and '.', starting with a letter or digit."),
             )
         given = (("--to", to), ("--folder", folder), ("--hf-cache", hf_cache))
         chosen = [flag for flag, value in given if value]
         if len(chosen) != 1:
             raise UsageError(
-                "A profile needs one destination: --to TOOL:KIND, --folder PATH or --hf-cache."
+                tr("A profile needs one destination: --to TOOL:KIND, --folder PATH or --hf-cache.")
                 if not chosen
-                else f"Give only one of {', '.join(chosen)}.",
-                hint="For example: hfsuite profiles add my-loras --to comfyui:loras",
+                else tr("Give only one of {flags}.", flags=", ".join(chosen)),
+                hint=tr("For example: hfsuite profiles add my-loras --to comfyui:loras"),
             )
         defaults = defaults or ProfileDefaults()
         if to is not None:
@@ -360,13 +363,13 @@ class ProfileService:
             return Profile(name, DestinationKind.TOOL_FOLDER, target.folder, target, sub, defaults)
         if subfolder is not None:
             raise UsageError(
-                "--subfolder applies to a tool's folder (--to TOOL:KIND).",
-                hint="For a folder, give the folder itself with --folder.",
+                tr("--subfolder applies to a tool's folder (--to TOOL:KIND)."),
+                hint=tr("For a folder, give the folder itself with --folder."),
             )
         if folder is not None:
             path = Path(os.path.abspath(folder.expanduser()))
             if path.exists() and not path.is_dir():
-                raise UsageError(f"{path} is a file, not a folder.")
+                raise UsageError(tr("{path} is a file, not a folder.", path=path))
             return Profile(name, DestinationKind.FOLDER, path, defaults=defaults)
         cache = Path(os.path.abspath(self.suite.settings.hub_cache.expanduser()))
         return Profile(name, DestinationKind.HF_CACHE, cache, defaults=defaults)
@@ -391,8 +394,8 @@ class ProfileService:
             existing = uow.profiles.get_by_name(profile.name)
             if existing is not None and not replace_existing:
                 raise UsageError(
-                    f"A profile named {profile.name!r} already exists.",
-                    hint="Choose another name, or add --replace to replace it.",
+                    tr("A profile named {name} already exists.", name=repr(profile.name)),
+                    hint=tr("Choose another name, or add --replace to replace it."),
                 )
             if existing is not None:
                 return True, _profile(uow.profiles.update(existing.id, spec))
@@ -478,9 +481,13 @@ class ProfileService:
         if profile.target is None:
             if subfolder is not None:
                 raise UsageError(
-                    f"--subfolder applies to a tool's folder; profile {profile.name} is a "
-                    f"{profile.kind.value} destination.",
-                    hint="Leave --subfolder out, or use --to TOOL:KIND.",
+                    tr(
+                        "--subfolder applies to a tool's folder; profile {name} is a {kind} "
+                        "destination.",
+                        name=profile.name,
+                        kind=profile.kind.value,
+                    ),
+                    hint=tr("Leave --subfolder out, or use --to TOOL:KIND."),
                 )
             if profile.kind is DestinationKind.HF_CACHE:
                 destination = Destination.hf_cache(profile.path)
@@ -490,10 +497,19 @@ class ProfileService:
         target = profile.target
         if not target.root.exists():
             raise UsageError(
-                f"The tool of profile {profile.name} is gone: {target.display} was at "
-                f"{target.root} ({target.model_kind}: {target.folder}).",
-                hint="Find the tools again with `hfsuite profiles detect`, or remove it: "
-                f"hfsuite profiles rm {profile.name}",
+                tr(
+                    "The tool of profile {name} is gone: {tool} was at {root} ({kind}: {folder}).",
+                    name=profile.name,
+                    tool=target.display,
+                    root=target.root,
+                    kind=target.model_kind,
+                    folder=target.folder,
+                ),
+                hint=tr(
+                    "Find the tools again with `hfsuite profiles detect`, or remove it: "
+                    "hfsuite profiles rm {name}",
+                    name=profile.name,
+                ),
             )
         sub = check_subfolder(subfolder) if subfolder is not None else profile.subfolder
         destination = target_destination(target, ref, sub)
@@ -536,21 +552,23 @@ def resolve_download_target(
     if profile is None and to is None:
         if subfolder is not None:
             raise UsageError(
-                "--subfolder applies with --to TOOL:KIND or --profile NAME.",
-                hint="With --local-dir, give the folder itself.",
+                tr("--subfolder applies with --to TOOL:KIND or --profile NAME."),
+                hint=tr("With --local-dir, give the folder itself."),
             )
         return None
     if profile is not None and to is not None:
         raise UsageError(
-            "--profile and --to both say where the files go; give one.",
-            hint="A profile already names its tool folder (hfsuite profiles show NAME).",
+            tr("--profile and --to both say where the files go; give one."),
+            hint=tr("A profile already names its tool folder (hfsuite profiles show NAME)."),
         )
     flag = "--profile" if profile is not None else "--to"
     if chosen is not None:
         other = "--cache-dir" if chosen.is_hf_cache else "--local-dir"
         raise UsageError(
-            f"{flag} and {other} both say where the files go; give one.",
-            hint=f"Leave {other} out to use the {'profile' if profile else 'tool'}'s folder.",
+            tr("{flag} and {other} both say where the files go; give one.", flag=flag, other=other),
+            hint=tr("Leave {other} out to use the profile's folder.", other=other)
+            if profile
+            else tr("Leave {other} out to use the tool's folder.", other=other),
         )
     service = service or ProfileService(suite)
     if profile is not None:

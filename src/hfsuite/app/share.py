@@ -37,6 +37,7 @@ from pathlib import Path
 from hfsuite.app.tool_targets import KNOWN_KINDS, find_tool
 from hfsuite.app.tools import DetectedTool, Detection, write_with_backup
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import joined, tr
 from hfsuite.integrations.comfyui.extra_paths import merge_section, read_extra_paths
 from hfsuite.integrations.tools.comfyui import DESKTOP_CONFIG, EXTRA_PATHS_FILE
 from hfsuite.integrations.tools.model import LLM_KIND
@@ -81,8 +82,10 @@ def resolve_pair(
     dst = _tool(detection, target, "to")
     if os.path.realpath(src.root) == os.path.realpath(dst.root):
         raise UsageError(
-            f"--from and --to name the same tool ({src.name}, {src.root}).",
-            hint="Share between two different tools: hfsuite tools ls lists them.",
+            tr(
+                "--from and --to name the same tool ({name}, {root}).", name=src.name, root=src.root
+            ),
+            hint=tr("Share between two different tools: hfsuite tools ls lists them."),
         )
     return src, dst
 
@@ -98,16 +101,21 @@ def parse_kinds(text: str | None, source: DetectedTool) -> tuple[str, ...] | Non
         return None
     kinds = tuple(dict.fromkeys(k.strip() for k in text.split(",") if k.strip()))
     if not kinds:
-        raise UsageError("--kinds is empty.", hint="For example --kinds loras,checkpoints.")
+        raise UsageError(tr("--kinds is empty."), hint=tr("For example --kinds loras,checkpoints."))
     for kind in kinds:
         if kind in source.folders:
             continue
         known = sorted(source.folders) or list(KNOWN_KINDS)
         close = difflib.get_close_matches(kind, known, n=2, cutoff=0.5)
-        suggestion = f" Did you mean {' or '.join(close)}?" if close else ""
+        message = tr("{tool} has no folder for {kind}.", tool=source.name, kind=repr(kind))
+        if close:
+            message = joined(message, tr("Did you mean {names}?", names=" or ".join(close)))
+        kinds_text = ", ".join(sorted(source.folders))
         raise UsageError(
-            f"{source.name} has no folder for {kind!r}.{suggestion}",
-            hint=f"Its kinds: {', '.join(sorted(source.folders)) or 'none'}.",
+            message,
+            hint=tr("Its kinds: {kinds}.", kinds=kinds_text)
+            if kinds_text
+            else tr("Its kinds: none."),
         )
     return kinds
 
@@ -200,17 +208,25 @@ def plan_yaml(
     """
     if target.kind != "comfyui":
         raise UsageError(
-            f"Only ComfyUI reads other tools' folders from a config; {target.name} is "
-            f"{target.display_name}.",
-            hint=f"Link the files instead: hfsuite share --from {source.name} --to "
-            f"{target.name} --link hardlink (or --link symlink).",
+            tr(
+                "Only ComfyUI reads other tools' folders from a config; {name} is {tool}.",
+                name=target.name,
+                tool=target.display_name,
+            ),
+            hint=tr(
+                "Link the files instead: hfsuite share --from {source} --to {target} --link "
+                "hardlink (or --link symlink).",
+                source=source.name,
+                target=target.name,
+            ),
         )
     path = yaml_path(target)
     try:
         old = path.read_text(encoding="utf-8") if path.is_file() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(
-            f"Cannot read {path} ({exc}).", hint="Fix the file's permissions, then retry."
+            tr("Cannot read {path} ({reason}).", path=path, reason=exc),
+            hint=tr("Fix the file's permissions, then retry."),
         ) from None
     name = section_name(source)
     own = _own_folders(target, old, path.parent, name)
@@ -231,17 +247,31 @@ def plan_yaml(
         folders[kind] = [_relative(p, source.root) for p in mine]
     if not folders:
         raise UsageError(
-            f"{source.name} has no model folder to share with {target.name}"
-            + (f" ({'; '.join(skipped)})." if skipped else "."),
-            hint=f"hfsuite tools ls shows {source.name}'s folders.",
+            tr(
+                "{source} has no model folder to share with {target} ({skipped}).",
+                source=source.name,
+                target=target.name,
+                skipped="; ".join(skipped),
+            )
+            if skipped
+            else tr(
+                "{source} has no model folder to share with {target}.",
+                source=source.name,
+                target=target.name,
+            ),
+            hint=tr("hfsuite tools ls shows {source}'s folders.", source=source.name),
         )
     base = str(source.root)
     try:
         new = merge_section(old, name, base, folders)
     except ValueError as exc:
         raise UsageError(
-            f"Cannot add a section to {path}: {exc}; it was not changed.",
-            hint="Fix the file (ComfyUI would stop on it too), then retry.",
+            tr(
+                "Cannot add a section to {path}: {reason}; it was not changed.",
+                path=path,
+                reason=exc,
+            ),
+            hint=tr("Fix the file (ComfyUI would stop on it too), then retry."),
         ) from None
     return YamlPlan(path, name, base, folders, old, new, skipped)
 
@@ -396,13 +426,16 @@ def plan_links(
     """
     if mode not in LINK_MODES:
         raise UsageError(
-            f"--link {mode!r} is not a link mode.", hint="Use --link hardlink or --link symlink."
+            tr("--link {mode} is not a link mode.", mode=repr(mode)),
+            hint=tr("Use --link hardlink or --link symlink."),
         )
     if source.kind == "ollama":
         raise UsageError(
-            "Ollama keeps its models as manifests and blobs, not as files another tool can "
-            "read; nothing to link.",
-            hint="Download the GGUF for the other tool (e.g. --to lmstudio:llm) instead.",
+            tr(
+                "Ollama keeps its models as manifests and blobs, not as files another tool can "
+                "read; nothing to link."
+            ),
+            hint=tr("Download the GGUF for the other tool (e.g. --to lmstudio:llm) instead."),
         )
     link_mode = ReclaimMode(mode)
     plan = LinkPlan(link_mode, source, target, [])
@@ -429,9 +462,17 @@ def plan_links(
     if not plan.kinds:
         both = "; ".join(plan.skipped_kinds) or "no kinds selected"
         raise UsageError(
-            f"{source.name} and {target.name} have no kind of model folder in common ({both}).",
-            hint=f"hfsuite tools ls shows the kinds of each; {target.name}'s download folders: "
-            f"{', '.join(sorted(target.default_folder)) or 'none'}.",
+            tr(
+                "{source} and {target} have no kind of model folder in common ({both}).",
+                source=source.name,
+                target=target.name,
+                both=both,
+            ),
+            hint=tr(
+                "hfsuite tools ls shows the kinds of each; {target}'s download folders: {kinds}.",
+                target=target.name,
+                kinds=", ".join(sorted(target.default_folder)) or "none",
+            ),
         )
     if link_mode is ReclaimMode.HARDLINK:
         _check_devices(plan.of(LinkOutcome.LINK))
@@ -443,9 +484,13 @@ def _check_devices(actions: Iterable[LinkAction]) -> None:
         src_dev = action.source.stat().st_dev
         if src_dev != _device_of(action.target.parent):
             raise UsageError(
-                f"{action.source} and {action.target.parent} are on different file systems: "
-                "a hard link cannot join them. Nothing was linked.",
-                hint="Use --link symlink (a symbolic link works across file systems).",
+                tr(
+                    "{source} and {target} are on different file systems: a hard link cannot "
+                    "join them. Nothing was linked.",
+                    source=action.source,
+                    target=action.target.parent,
+                ),
+                hint=tr("Use --link symlink (a symbolic link works across file systems)."),
             )
 
 

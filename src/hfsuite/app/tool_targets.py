@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 from hfsuite.app.tools import DetectedTool, Detection
 from hfsuite.core.destination import MODEL_KINDS, Destination
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import joined, tr
 from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.integrations.tools.model import LLM_KIND, TOOL_KINDS
 
@@ -75,8 +76,8 @@ def parse_to(text: str) -> tuple[str, str]:
     tool, sep, kind = text.strip().rpartition(":")
     if not sep or not tool.strip() or not kind.strip():
         raise UsageError(
-            f"--to {text!r} is not TOOL:KIND.",
-            hint="For example --to comfyui:loras or --to lmstudio:llm (hfsuite tools ls).",
+            tr("--to {text} is not TOOL:KIND.", text=repr(text)),
+            hint=tr("For example --to comfyui:loras or --to lmstudio:llm (hfsuite tools ls)."),
         )
     return tool.strip(), kind.strip()
 
@@ -114,8 +115,10 @@ def find_tool(detection: Detection, text: str) -> DetectedTool:
             if _same_path(tool.root, path):
                 return tool
         raise UsageError(
-            f"No known tool is installed at {path}.",
-            hint="hfsuite tools ls lists the tools; add one elsewhere with hfsuite tools add PATH.",
+            tr("No known tool is installed at {path}.", path=path),
+            hint=tr(
+                "hfsuite tools ls lists the tools; add one elsewhere with hfsuite tools add PATH."
+            ),
         )
     kind_1 = text[:-2] if text.endswith("-1") else None
     if kind_1 in TOOL_KINDS:
@@ -126,9 +129,17 @@ def find_tool(detection: Detection, text: str) -> DetectedTool:
     if len(of_type) > 1:
         listed = "; ".join(f"{_pick_name(t)} ({t.root})" for t in of_type)
         raise UsageError(
-            f"{len(of_type)} {TOOL_KINDS[text]} installs are known: {listed}.",
-            hint="Say which one by the name shown before its folder, e.g. "
-            f"--to {_pick_name(of_type[-1])}:KIND, or give its folder as TOOL.",
+            tr(
+                "{count} {tool} installs are known: {listed}.",
+                count=len(of_type),
+                tool=TOOL_KINDS[text],
+                listed=listed,
+            ),
+            hint=tr(
+                "Say which one by the name shown before its folder, e.g. --to {name}:KIND, or "
+                "give its folder as TOOL.",
+                name=_pick_name(of_type[-1]),
+            ),
         )
     if of_type:
         return of_type[0]
@@ -141,23 +152,32 @@ def find_tool(detection: Detection, text: str) -> DetectedTool:
     close = difflib.get_close_matches(
         text, list(dict.fromkeys([*names, *TOOL_KINDS])), n=3, cutoff=0.6
     )
-    known = ", ".join(names) if names else "none (hfsuite tools detect finds them)"
-    suggestion = f" Did you mean {' or '.join(close)}?" if close else ""
     if text in TOOL_KINDS:
-        message = f"No {TOOL_KINDS[text]} install is known."
+        message = tr("No {tool} install is known.", tool=TOOL_KINDS[text])
     else:
-        message = f"No tool is named {text!r}.{suggestion}"
+        message = tr("No tool is named {text}.", text=repr(text))
+        if close:
+            message = joined(message, tr("Did you mean {names}?", names=" or ".join(close)))
     raise UsageError(
         message,
-        hint=f"Known tools: {known}. One elsewhere: hfsuite tools add PATH.",
+        hint=tr(
+            "Known tools: {known}. One elsewhere: hfsuite tools add PATH.", known=", ".join(names)
+        )
+        if names
+        else tr(
+            "Known tools: none (hfsuite tools detect finds them). One elsewhere: hfsuite tools "
+            "add PATH."
+        ),
     )
 
 
 def _ollama_error() -> UsageError:
     return UsageError(
-        "Ollama is not a download destination: it imports models itself.",
-        hint="Pull with `ollama pull`, or download the GGUF elsewhere (e.g. --to lmstudio:llm "
-        "or --local-dir) and import it with `ollama create NAME -f Modelfile` (FROM <file>).",
+        tr("Ollama is not a download destination: it imports models itself."),
+        hint=tr(
+            "Pull with `ollama pull`, or download the GGUF elsewhere (e.g. --to lmstudio:llm "
+            "or --local-dir) and import it with `ollama create NAME -f Modelfile` (FROM <file>)."
+        ),
     )
 
 
@@ -174,16 +194,24 @@ def tool_target(tool: DetectedTool, model_kind: str) -> ToolTarget:
         return ToolTarget(tool.name, tool.kind, model_kind, tool.root, folder)
     has = sorted(tool.default_folder)
     close = difflib.get_close_matches(model_kind, has or list(KNOWN_KINDS), n=2, cutoff=0.5)
-    suggestion = f" Did you mean {' or '.join(close)}?" if close else ""
-    listed = ", ".join(has) if has else "none"
     if model_kind in KNOWN_KINDS:
-        message = f"{tool.display_name} ({tool.name}) has no folder for {model_kind}."
+        message = tr(
+            "{tool} ({name}) has no folder for {kind}.",
+            tool=tool.display_name,
+            name=tool.name,
+            kind=model_kind,
+        )
     else:
-        message = f"Unknown model kind {model_kind!r}."
-    hint = f"{tool.name}'s download folders: {listed}."
+        message = tr("Unknown model kind {kind}.", kind=repr(model_kind))
+    if close:
+        message = joined(message, tr("Did you mean {names}?", names=" or ".join(close)))
+    hint = tr("{name}'s download folders: {kinds}.", name=tool.name, kinds=", ".join(has))
     if not has:
-        hint = f"{tool.display_name} adds models through its own model manager, not a folder."
-    raise UsageError(f"{message}{suggestion}", hint=hint)
+        hint = tr(
+            "{tool} adds models through its own model manager, not a folder.",
+            tool=tool.display_name,
+        )
+    raise UsageError(message, hint=hint)
 
 
 def _publisher_model(ref: RepoRef) -> tuple[str, str]:

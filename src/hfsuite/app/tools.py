@@ -24,6 +24,7 @@ from typing import Any
 
 from hfsuite.core.destination import MODEL_KINDS, Destination
 from hfsuite.core.errors import SettingsFileError, UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.integrations.tools.detect import (
     MARKERS,
     AddedPath,
@@ -89,7 +90,11 @@ def backup_file(path: Path, *, now: float | None = None) -> Path | None:
         shutil.copy2(path, backup)
     except OSError as exc:
         raise SettingsFileError(
-            f"Cannot keep a backup of {path} ({exc.strerror or exc}); it was not changed."
+            tr(
+                "Cannot keep a backup of {path} ({reason}); it was not changed.",
+                path=path,
+                reason=exc.strerror or exc,
+            )
         ) from exc
     return backup
 
@@ -113,7 +118,9 @@ def write_with_backup(path: Path, text: str, *, now: float | None = None) -> Pat
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise SettingsFileError(f"Cannot write {path} ({exc.strerror or exc}).") from exc
+        raise SettingsFileError(
+            tr("Cannot write {path} ({reason}).", path=path, reason=exc.strerror or exc)
+        ) from exc
     return backup
 
 
@@ -186,7 +193,11 @@ class ToolRegistry:
                 _write_atomic(self.path, json.dumps(data, indent=2) + "\n")
         except OSError as exc:
             raise SettingsFileError(
-                f"Cannot write the tools file {self.path} ({exc.strerror or exc})."
+                tr(
+                    "Cannot write the tools file {path} ({reason}).",
+                    path=self.path,
+                    reason=exc.strerror or exc,
+                )
             ) from exc
 
     # --- operations --------------------------------------------------------------------------
@@ -204,14 +215,19 @@ class ToolRegistry:
         """
         if kind is not None and kind not in TOOL_KINDS:
             raise UsageError(
-                f"Unknown tool type {kind!r}.", hint=f"One of: {', '.join(TOOL_KINDS)}."
+                tr("Unknown tool type {kind}.", kind=repr(kind)),
+                hint=tr("One of: {choices}.", choices=", ".join(TOOL_KINDS)),
             )
         folder = Path(os.path.abspath(Path(path).expanduser()))
         if not folder.exists():
-            raise UsageError(f"No such folder: {folder}.", hint="Check the path and try again.")
+            raise UsageError(
+                tr("No such folder: {folder}.", folder=folder),
+                hint=tr("Check the path and try again."),
+            )
         if not folder.is_dir():
             raise UsageError(
-                f"{folder} is a file, not a folder.", hint="Give the tool's install folder."
+                tr("{path} is a file, not a folder.", path=folder),
+                hint=tr("Give the tool's install folder."),
             )
         tool = detect_at(folder, self.host, kind)
         if tool is None:
@@ -252,13 +268,17 @@ class ToolRegistry:
         for tool in detection.tools:
             if tool.name == text or (as_path is not None and _same(tool.root, as_path)):
                 raise UsageError(
-                    f"{tool.name} ({tool.root}) was found in a usual place, not added, so there "
-                    "is nothing to remove.",
-                    hint="`hfsuite tools rm` forgets folders added with `hfsuite tools add`.",
+                    tr(
+                        "{name} ({root}) was found in a usual place, not added, so there is "
+                        "nothing to remove.",
+                        name=tool.name,
+                        root=tool.root,
+                    ),
+                    hint=tr("`hfsuite tools rm` forgets folders added with `hfsuite tools add`."),
                 )
         raise UsageError(
-            f"No added tool is named or at {text!r}.",
-            hint="`hfsuite tools ls` lists the tools and their names.",
+            tr("No added tool is named or at {text}.", text=repr(text)),
+            hint=tr("`hfsuite tools ls` lists the tools and their names."),
         )
 
 
@@ -299,13 +319,22 @@ def _same(a: Path, b: Path) -> bool:
 def _not_a_tool(folder: Path, kind: str | None) -> tuple[str, str]:
     if kind is not None:
         return (
-            f"{folder} does not hold {TOOL_KINDS[kind]}; looked for {MARKERS[kind]}.",
-            "Give the tool's install folder, or another --type.",
+            tr(
+                "{folder} does not hold {tool}; looked for {markers}.",
+                folder=folder,
+                tool=TOOL_KINDS[kind],
+                markers=MARKERS[kind],
+            ),
+            tr("Give the tool's install folder, or another --type."),
         )
     looked = "; ".join(f"{TOOL_KINDS[k]}: {MARKERS[k]}" for k in TOOL_KINDS)
     return (
-        f"{folder} is not a folder of a known tool. Looked for {looked}.",
-        "Give the tool's install folder, or name its type with --type.",
+        tr(
+            "{folder} is not a folder of a known tool. Looked for {looked}.",
+            folder=folder,
+            looked=looked,
+        ),
+        tr("Give the tool's install folder, or name its type with --type."),
     )
 
 
@@ -319,10 +348,16 @@ def destination_for(tool: DetectedTool, model_kind: str) -> Destination:
     """
     folder = tool.default_folder.get(model_kind)
     if folder is None:
-        kinds = ", ".join(sorted(tool.default_folder)) or "none"
+        kinds = ", ".join(sorted(tool.default_folder))
         raise UsageError(
-            f"{tool.name} has no folder for {model_kind} to download into.",
-            hint=f"Its download folders: {kinds}.",
+            tr(
+                "{tool} has no folder for {kind} to download into.",
+                tool=tool.name,
+                kind=model_kind,
+            ),
+            hint=tr("Its download folders: {kinds}.", kinds=kinds)
+            if kinds
+            else tr("Its download folders: none."),
         )
     name = tool.name if _NAME.fullmatch(tool.name) else tool.kind
     if model_kind in MODEL_KINDS:

@@ -31,6 +31,7 @@ from pydantic import ValidationError
 
 from hfsuite.config.settings import APP_NAME, Settings, allowed_text, env_names, setting_names
 from hfsuite.core.errors import SettingsFileError, SettingsValueError
+from hfsuite.core.i18n import N_, tr
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -83,13 +84,13 @@ class SettingsStore:
         except FileNotFoundError:
             return {}, []
         except (OSError, UnicodeDecodeError) as exc:
-            return {}, [self._move_aside(f"cannot be read ({exc})")]
+            return {}, [self._move_aside(True, exc)]
         try:
             return tomllib.loads(text), []
         except tomllib.TOMLDecodeError as exc:
-            return {}, [self._move_aside(f"is not valid TOML ({exc})")]
+            return {}, [self._move_aside(False, exc)]
 
-    def _move_aside(self, problem: str) -> str:
+    def _move_aside(self, unreadable: bool, problem: Exception) -> str:
         backup = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
         n = 1
         while backup.exists():
@@ -98,14 +99,30 @@ class SettingsStore:
         try:
             os.replace(self.path, backup)
         except OSError as exc:
-            return (
-                f"The settings file {self.path} {problem}, and could not be moved aside ({exc}); "
-                "defaults are used. Fix or delete the file."
+            template = (
+                N_(
+                    "The settings file {path} cannot be read ({problem}), and could not be moved "
+                    "aside ({error}); defaults are used. Fix or delete the file."
+                )
+                if unreadable
+                else N_(
+                    "The settings file {path} is not valid TOML ({problem}), and could not be "
+                    "moved aside ({error}); defaults are used. Fix or delete the file."
+                )
             )
-        return (
-            f"The settings file {self.path} {problem}. It was moved to {backup} and defaults are "
-            "used; copy what you need back with `hfsuite config set`."
+            return tr(template, path=self.path, problem=problem, error=exc)
+        template = (
+            N_(
+                "The settings file {path} cannot be read ({problem}). It was moved to {backup} "
+                "and defaults are used; copy what you need back with `hfsuite config set`."
+            )
+            if unreadable
+            else N_(
+                "The settings file {path} is not valid TOML ({problem}). It was moved to {backup} "
+                "and defaults are used; copy what you need back with `hfsuite config set`."
+            )
         )
+        return tr(template, path=self.path, problem=problem, backup=backup)
 
     def load(
         self,
@@ -130,8 +147,12 @@ class SettingsStore:
         for key, raw in file_values.items():
             if key not in known:
                 warnings.append(
-                    f"Unknown setting '{key}' in {self.path} is ignored "
-                    "(see `hfsuite config show` for the known ones)."
+                    tr(
+                        "Unknown setting '{key}' in {path} is ignored "
+                        "(see `hfsuite config show` for the known ones).",
+                        key=key,
+                        path=self.path,
+                    )
                 )
                 continue
             try:
@@ -139,8 +160,14 @@ class SettingsStore:
                 origins[key] = "file"
             except ValidationError:
                 warnings.append(
-                    f"Setting '{key}' in {self.path} has an invalid value {raw!r} and is ignored. "
-                    f"Allowed: {allowed_text(key)}."
+                    tr(
+                        "Setting '{key}' in {path} has an invalid value {value} and is ignored. "
+                        "Allowed: {allowed}.",
+                        key=key,
+                        path=self.path,
+                        value=repr(raw),
+                        allowed=allowed_text(key),
+                    )
                 )
 
         for key in setting_names():
@@ -232,7 +259,11 @@ class SettingsStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise SettingsFileError(
-                f"Cannot create the settings folder {self.path.parent}: {exc}."
+                tr(
+                    "Cannot create the settings folder {path}: {reason}.",
+                    path=self.path.parent,
+                    reason=exc,
+                )
             ) from exc
         return FileLock(str(self.path) + ".lock", timeout=10)
 
@@ -248,7 +279,9 @@ class SettingsStore:
             os.replace(tmp, self.path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise SettingsFileError(f"Cannot write the settings file {self.path}: {exc}.") from exc
+            raise SettingsFileError(
+                tr("Cannot write the settings file {path}: {reason}.", path=self.path, reason=exc)
+            ) from exc
 
 
 def _env_lookup(env: Mapping[str, str], name: str) -> str | None:

@@ -673,8 +673,8 @@ class FileDownload:
                 "{path}: the server sent less than {rate} bytes per second for {seconds} s, "
                 "even after the file's ranges were asked for again.",
                 path=self.remote.path,
-                rate=f"{floor.min_bps:g}",
-                seconds=f"{2 * floor.window_s:g}",
+                rate=format(floor.min_bps, "g"),
+                seconds=format(2 * floor.window_s, "g"),
             ),
             hint=tr(
                 "The server or a proxy is trickling the file; try again later or another "

@@ -427,7 +427,7 @@ class HttpClient:
         return NetworkError(
             tr(
                 "Connection lost while reading {url}: {reason}",
-                url=f"{_origin(url)}{_path(url)}",
+                url=_origin(url) + _path(url),
                 reason=repr(exc),
             )
         )
@@ -567,12 +567,13 @@ def _socks_socket(proxy_url: str, host: str, port: int, timeout: float | None) -
         return Proxy.from_url(url, rdns=rdns).connect(host, port, timeout=timeout)
     except (ProxyError, OSError) as exc:
         p = urlsplit(proxy_url)  # never show the proxy's password
+        shown = f"{p.scheme}://{p.hostname}:{p.port}"
         raise NetworkError(
             tr(
                 "Cannot reach {host}:{port} through the proxy {proxy}: {reason}.",
                 host=host,
                 port=port,
-                proxy=f"{p.scheme}://{p.hostname}:{p.port}",
+                proxy=shown,
                 reason=exc,
             )
         ) from exc

@@ -55,13 +55,13 @@ def no_answer_error(url: str, seconds: float | None, kind: str, doing: str) -> N
         "Check your connection, the proxy settings and the endpoint; if the server is only "
         "slow, give it more time: `hfsuite config set {setting} {more}`.",
         setting=setting,
-        more=f"{more:g}",
+        more=format(more, "g"),
     )
     if seconds:
         message = tr(
             "No answer from {host} within {seconds} s ({kind} timeout) while {doing}.",
             host=host_of(url),
-            seconds=f"{seconds:g}",
+            seconds=format(seconds, "g"),
             kind=kind,
             doing=doing,
         )

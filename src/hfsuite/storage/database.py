@@ -49,6 +49,7 @@ from sqlalchemy.pool import StaticPool
 
 from hfsuite.core.clock import Clock, SystemClock
 from hfsuite.core.errors import MigrationError, StorageError
+from hfsuite.core.i18n import tr
 from hfsuite.storage import migrate
 from hfsuite.storage.notify import CHANNEL as NOTIFY_CHANNEL
 
@@ -111,8 +112,8 @@ def backend_name(url: str) -> str:
         return make_url(url).get_backend_name()
     except Exception as exc:  # ArgumentError, ValueError: a malformed URL
         raise StorageError(
-            "The database URL is not valid.",
-            hint="Use sqlite:///path/to/hfsuite.db or postgresql+psycopg://user@host/name.",
+            tr("The database URL is not valid."),
+            hint=tr("Use sqlite:///path/to/hfsuite.db or postgresql+psycopg://user@host/name."),
         ) from exc
 
 
@@ -386,13 +387,20 @@ class Database:
             return _unreachable_error(self.where, exc)
         if is_locked_error(exc):
             return StorageError(
-                f"The database at {self.where} stayed locked by another process for more than "
-                f"{BUSY_TIMEOUT_S:.0f} s.",
-                hint="Another HF Download Suite process may be stuck; close it and retry.",
+                tr(
+                    "The database at {where} stayed locked by another process for more than "
+                    "{seconds} s.",
+                    where=self.where,
+                    seconds=format(BUSY_TIMEOUT_S, ".0f"),
+                ),
+                hint=tr("Another HF Download Suite process may be stuck; close it and retry."),
                 details=str(exc),
             )
         message = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
-        return StorageError(f"Database error in {self.where}: {message}", details=str(exc))
+        return StorageError(
+            tr("Database error in {where}: {message}", where=self.where, message=message),
+            details=str(exc),
+        )
 
 
 def _dump_json(value: Any) -> str:
@@ -439,9 +447,11 @@ def create_sqlite_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         raise StorageError(
-            f"Unsupported database URL {parsed.render_as_string(hide_password=True)}: "
-            "only SQLite is supported.",
-            hint="Use a URL like sqlite:///path/to/hfsuite.db.",
+            tr(
+                "Unsupported database URL {url}: only SQLite is supported.",
+                url=parsed.render_as_string(hide_password=True),
+            ),
+            hint=tr("Use a URL like sqlite:///path/to/hfsuite.db."),
         )
     in_memory = parsed.database in (None, "", ":memory:")
     kwargs: dict[str, Any] = {
@@ -499,16 +509,22 @@ def create_postgresql_engine(url: str) -> Engine:
         parsed = parsed.set(drivername="postgresql+psycopg")
     elif driver != "psycopg":
         raise StorageError(
-            f"Unsupported database URL {shown}: the PostgreSQL driver must be psycopg (3).",
-            hint="Write the URL as postgresql+psycopg://user:password@host:5432/name.",
+            tr(
+                "Unsupported database URL {url}: the PostgreSQL driver must be psycopg (3).",
+                url=shown,
+            ),
+            hint=tr("Write the URL as postgresql+psycopg://user:password@host:5432/name."),
         )
     try:
         import psycopg  # noqa: F401  (a clear message now rather than a traceback later)
     except ImportError as exc:
         raise StorageError(
-            f"The database URL {shown} needs the PostgreSQL driver psycopg, which is not "
-            "installed.",
-            hint=f"Install it: python -m pip install '{PSYCOPG_SPEC}'.",
+            tr(
+                "The database URL {url} needs the PostgreSQL driver psycopg, which is not "
+                "installed.",
+                url=shown,
+            ),
+            hint=tr("Install it: python -m pip install '{spec}'.", spec=PSYCOPG_SPEC),
         ) from exc
     lock_ms = int(BUSY_TIMEOUT_S * 1000)
     return create_engine(
@@ -539,8 +555,8 @@ def create_engine_for(url: str) -> Engine:
         return create_sqlite_engine(url)
     shown = make_url(url).render_as_string(hide_password=True)
     raise StorageError(
-        f"Unsupported database URL {shown}: only SQLite and PostgreSQL are supported.",
-        hint="Use sqlite:///path/to/hfsuite.db or postgresql+psycopg://user@host/name.",
+        tr("Unsupported database URL {url}: only SQLite and PostgreSQL are supported.", url=shown),
+        hint=tr("Use sqlite:///path/to/hfsuite.db or postgresql+psycopg://user@host/name."),
     )
 
 
@@ -574,9 +590,15 @@ def _is_unreachable(exc: BaseException) -> bool:
 def _unreachable_error(where: str, exc: BaseException) -> StorageError:
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
     return StorageError(
-        f"Cannot connect to the PostgreSQL database at {where}: {reason}",
-        hint="Check that the server is running and reachable, and the URL's host, port, "
-        "database name, user and password (db_url, or HFSUITE_DB_URL).",
+        tr(
+            "Cannot connect to the PostgreSQL database at {where}: {reason}",
+            where=where,
+            reason=reason,
+        ),
+        hint=tr(
+            "Check that the server is running and reachable, and the URL's host, port, "
+            "database name, user and password (db_url, or HFSUITE_DB_URL)."
+        ),
         details=str(exc),
     )
 
@@ -611,8 +633,12 @@ def open_database(url: str, *, clock: Clock | None = None) -> Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(
-                f"Cannot create the folder for the database at {path}: {exc.strerror or exc}",
-                hint="Choose a writable location for the database.",
+                tr(
+                    "Cannot create the folder for the database at {path}: {reason}",
+                    path=path,
+                    reason=exc.strerror or exc,
+                ),
+                hint=tr("Choose a writable location for the database."),
             ) from exc
         parsed = parsed.set(database=str(path))
     where = str(path) if path else parsed.render_as_string(hide_password=True)
@@ -634,9 +660,15 @@ def open_database(url: str, *, clock: Clock | None = None) -> Database:
         if engine.dialect.name != "sqlite":
             raise database._translate(exc) from exc
         raise StorageError(
-            f"Cannot open the database at {where}: {getattr(exc, 'orig', None) or exc}",
-            hint="The file is not a database or is damaged. Move it aside (the program starts "
-            "with a fresh one) or restore a backup.",
+            tr(
+                "Cannot open the database at {where}: {reason}",
+                where=where,
+                reason=getattr(exc, "orig", None) or exc,
+            ),
+            hint=tr(
+                "The file is not a database or is damaged. Move it aside (the program starts "
+                "with a fresh one) or restore a backup."
+            ),
             details=str(exc),
         ) from exc
     return database

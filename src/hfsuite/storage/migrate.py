@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
 
 from hfsuite.core.errors import MigrationError
+from hfsuite.core.i18n import tr
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -70,7 +71,7 @@ def head_revision() -> str:
     """The newest schema revision this program knows."""
     head = _script().get_current_head()
     if head is None:  # pragma: no cover - the package always ships revisions
-        raise MigrationError("No database migrations are installed.")
+        raise MigrationError(tr("No database migrations are installed."))
     return head
 
 
@@ -101,10 +102,14 @@ def check_known(revisions: Iterable[str], where: str) -> None:
     unknown = sorted(set(revisions) - known_revisions())
     if unknown:
         raise MigrationError(
-            f"The database at {where} was created by a newer version of HF Download Suite "
-            f"(schema revision {', '.join(unknown)}; this version knows up to "
-            f"{head_revision()}).",
-            hint="Upgrade HF Download Suite, or point it at another database file.",
+            tr(
+                "The database at {where} was created by a newer version of HF Download Suite "
+                "(schema revision {unknown}; this version knows up to {head}).",
+                where=where,
+                unknown=", ".join(unknown),
+                head=head_revision(),
+            ),
+            hint=tr("Upgrade HF Download Suite, or point it at another database file."),
         )
 
 
@@ -141,8 +146,14 @@ def upgrade(engine: Engine, where: str, target: str = "head") -> None:
         raise
     except Exception as exc:
         raise MigrationError(
-            f"Could not bring the database at {where} up to date: {exc}",
-            hint="The database was left as it was. Report this, or move the file aside to "
-            "start with a fresh database.",
+            tr(
+                "Could not bring the database at {where} up to date: {reason}",
+                where=where,
+                reason=exc,
+            ),
+            hint=tr(
+                "The database was left as it was. Report this, or move the file aside to "
+                "start with a fresh database."
+            ),
             details=repr(exc),
         ) from exc

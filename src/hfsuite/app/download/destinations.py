@@ -29,6 +29,7 @@ from typing import Protocol
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
 from hfsuite.core.types import Layout, RepoRef, RepoType, SourceKind
 from hfsuite.engine.layouts import (
@@ -165,8 +166,12 @@ def remember_by_name(folder: Path, tool: str, model_kind: str) -> None:
         os.replace(tmp, record)
     except OSError as exc:
         raise UsageError(
-            f"Cannot write to the tool folder {folder} ({exc.strerror or exc}).",
-            hint="Check the folder's permissions, or choose another destination.",
+            tr(
+                "Cannot write to the tool folder {folder} ({reason}).",
+                folder=folder,
+                reason=exc.strerror or exc,
+            ),
+            hint=tr("Check the folder's permissions, or choose another destination."),
         ) from exc
 
 
@@ -202,8 +207,14 @@ class ByNameLayout:
         owner = self._owners.setdefault(name, path)
         if owner != path:
             raise UsageError(
-                f"{owner} and {path} would both land as {name} in {self._inner.root}.",
-                hint="A tool folder takes files by name: pick one with --include or a path.",
+                tr(
+                    "{owner} and {path} would both land as {name} in {root}.",
+                    owner=owner,
+                    path=path,
+                    name=name,
+                    root=self._inner.root,
+                ),
+                hint=tr("A tool folder takes files by name: pick one with --include or a path."),
             )
         return name
 
@@ -219,11 +230,24 @@ class ByNameLayout:
         if target.final_path.exists():
             owner = _read_origin(_origin_path(target))
             if owner != self._origin:
-                where = f"from {owner.rsplit(':', 1)[-1]}" if owner else "not downloaded by hfsuite"
+                message = (
+                    tr(
+                        "{path} is already there with other content (from {owner}).",
+                        path=target.final_path,
+                        owner=owner.rsplit(":", 1)[-1],
+                    )
+                    if owner
+                    else tr(
+                        "{path} is already there with other content (not downloaded by hfsuite).",
+                        path=target.final_path,
+                    )
+                )
                 raise UsageError(
-                    f"{target.final_path} is already there with other content ({where}).",
-                    hint="Put this download in a folder of its own with --subfolder NAME, or "
-                    "replace the file with --force.",
+                    message,
+                    hint=tr(
+                        "Put this download in a folder of its own with --subfolder NAME, or "
+                        "replace the file with --force."
+                    ),
                 )
         return False
 

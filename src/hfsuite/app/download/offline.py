@@ -16,6 +16,7 @@ from pathlib import Path
 from hfsuite.app.download.operation import DownloadRequest, request_destination
 from hfsuite.config import Settings
 from hfsuite.core.errors import SourceError, UnsafePathError
+from hfsuite.core.i18n import N_, tr
 from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1
 from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.engine.layouts import repo_folder_name
@@ -25,7 +26,7 @@ from hfsuite.engine.tree_cache import read_ref, read_tree_listing
 
 __all__ = ["OFFLINE_HINT", "CachedFiles", "offline_download"]
 
-OFFLINE_HINT = (
+OFFLINE_HINT = N_(
     "Turn offline mode off (unset HF_HUB_OFFLINE, or `hfsuite config set offline false`) "
     "to download them."
 )
@@ -68,13 +69,17 @@ def offline_download(settings: Settings, request: DownloadRequest) -> CachedFile
     ref = request.ref
     if ref.source is not SourceKind.HUGGINGFACE:
         raise SourceError(
-            f"Offline mode is on, so {ref.repo_id} cannot be downloaded: only Hugging Face "
-            "downloads already on disk can be answered offline.",
-            hint=OFFLINE_HINT,
+            tr(
+                "Offline mode is on, so {repo} cannot be downloaded: only Hugging Face "
+                "downloads already on disk can be answered offline.",
+                repo=ref.repo_id,
+            ),
+            hint=tr(OFFLINE_HINT),
         )
     if request.force:
         raise SourceError(
-            "Offline mode is on, so --force cannot download the files again.", hint=OFFLINE_HINT
+            tr("Offline mode is on, so --force cannot download the files again."),
+            hint=tr(OFFLINE_HINT),
         )
     destination = request_destination(settings, request)
     if destination.is_hf_cache:
@@ -90,9 +95,14 @@ def _from_cache(cache: Path, request: DownloadRequest) -> CachedFiles:
     snapshot_dir = repo_dir / "snapshots" / commit if commit else None
     if commit is None or snapshot_dir is None or not snapshot_dir.is_dir():
         raise SourceError(
-            f"Offline mode is on and the HF cache ({cache}) has no snapshot of {ref.repo_id} "
-            f"at revision {revision!r}.",
-            hint=OFFLINE_HINT,
+            tr(
+                "Offline mode is on and the HF cache ({cache}) has no snapshot of {repo} at "
+                "revision {revision}.",
+                cache=cache,
+                repo=ref.repo_id,
+                revision=repr(revision),
+            ),
+            hint=tr(OFFLINE_HINT),
         )
     listing = read_tree_listing(repo_dir, commit)
     files = listing if listing is not None else _files_under(snapshot_dir)
@@ -107,8 +117,12 @@ def _from_folder(folder: Path, request: DownloadRequest) -> CachedFiles:
     files = listing if listing is not None else _files_under(folder, skip=meta)
     if not files and listing is None:
         raise SourceError(
-            f"Offline mode is on and {folder} holds no files of {request.ref.repo_id}.",
-            hint=OFFLINE_HINT,
+            tr(
+                "Offline mode is on and {folder} holds no files of {repo}.",
+                folder=folder,
+                repo=request.ref.repo_id,
+            ),
+            hint=tr(OFFLINE_HINT),
         )
     return _check(request, commit, folder, files, listed=listing is not None)
 
@@ -139,12 +153,25 @@ def _check(
     missing = absent + [f.path for f in selected if not _present(guard, f.path)]
     if missing:
         at = f" at {commit[:8]}" if commit else ""
-        more = f" (and {len(missing) - 5} more)" if len(missing) > 5 else ""
-        raise SourceError(
-            f"Offline mode is on and {len(missing)} file(s) of {ref.repo_id}{at} are not on "
-            f"disk in {folder}: {', '.join(missing[:5])}{more}.",
-            hint=OFFLINE_HINT,
+        listed_names = ", ".join(missing[:5])
+        values = {"count": len(missing), "repo": f"{ref.repo_id}{at}", "folder": folder}
+        message = (
+            tr(
+                "Offline mode is on and {count} file(s) of {repo} are not on disk in {folder}: "
+                "{files} (and {more} more).",
+                files=listed_names,
+                more=len(missing) - 5,
+                **values,
+            )
+            if len(missing) > 5
+            else tr(
+                "Offline mode is on and {count} file(s) of {repo} are not on disk in {folder}: "
+                "{files}.",
+                files=listed_names,
+                **values,
+            )
         )
+        raise SourceError(message, hint=tr(OFFLINE_HINT))
     return CachedFiles(ref, commit, folder, tuple(selected), listed)
 
 

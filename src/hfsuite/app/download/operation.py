@@ -25,6 +25,7 @@ from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.errors import HfSuiteError, UsageError
 from hfsuite.core.events import Event
 from hfsuite.core.headroom import Headroom
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import RepoSnapshot
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
@@ -168,7 +169,7 @@ def parse_target(
         if plugin_ref is not None:
             return plugin_ref, []
         if repo_type is not None or revision is not None:
-            raise UsageError("--repo-type and --revision do not apply to a plain file URL.")
+            raise UsageError(tr("--repo-type and --revision do not apply to a plain file URL."))
         return RepoRef(str(name.url), RepoType.MODEL, None, SourceKind.URL), []
     assert name.ref is not None
     ref = name.ref
@@ -188,7 +189,7 @@ def _plugin_target(
 
     ref = plugin_target(suite.plugins, text)
     if ref is not None and (repo_type is not None or revision is not None):
-        raise UsageError("--repo-type and --revision do not apply to a plugin source's name.")
+        raise UsageError(tr("--repo-type and --revision do not apply to a plugin source's name."))
     return ref
 
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 from hfsuite.app.accounts import current_token
 from hfsuite.app.network import http_options
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.engine.http import HttpClient
@@ -154,5 +155,5 @@ def make_source(suite: Suite, request: SourceRequest) -> Source:
     kind = request.ref.source
     factory = SOURCE_FACTORIES.get(kind)
     if factory is None:
-        raise UsageError(f"No source is available for {kind.value} downloads.")
+        raise UsageError(tr("No source is available for {kind} downloads.", kind=kind.value))
     return factory(suite, request)

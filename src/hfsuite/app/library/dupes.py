@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.library.cache_layout import BLOBS, SNAPSHOTS, parse_repo_folder
 from hfsuite.library.duplicates import (
     TEMP_MARK,
@@ -127,14 +128,14 @@ def select_files(
     for given in paths:
         absolute = os.path.abspath(os.path.expanduser(given))
         if not os.path.lexists(absolute):
-            raise UsageError(f"No such file or folder: {given}")
+            raise UsageError(tr("No such file or folder: {path}", path=given))
         forms = {absolute, os.path.realpath(absolute)}
         inside_root = any(_is_under(form, root) for form in forms for root in roots)
         matched = any(_is_under(p, form) for f in file_list for p in _places(f) for form in forms)
         if not (inside_root or matched):
             raise UsageError(
-                f"{given} is not in the library index.",
-                hint=f"Scan it first: hfsuite scan {given}",
+                tr("{path} is not in the library index.", path=given),
+                hint=tr("Scan it first: hfsuite scan {path}", path=given),
             )
         wanted += forms
     return [f for f in file_list if any(_is_under(p, w) for p in _places(f) for w in wanted)]

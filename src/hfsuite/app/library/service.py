@@ -19,6 +19,7 @@ from hfsuite.app.library.model import ScanSummary, ScanTarget
 from hfsuite.config import Settings
 from hfsuite.core.clock import Clock
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.library.cache_layout import SNAPSHOTS, HfRef
 from hfsuite.library.hashing import Hasher
 from hfsuite.library.scanner import RootKind, ScannedFile
@@ -176,12 +177,13 @@ class LibraryService:
         where = normalize(path)
         if not os.path.exists(where):
             raise UsageError(
-                f"No such folder: {path}", hint="Give an existing folder to add as a scan root."
+                tr("No such folder: {path}", path=path),
+                hint=tr("Give an existing folder to add as a scan root."),
             )
         if not os.path.isdir(where):
             raise UsageError(
-                f"{path} is a file, not a folder.",
-                hint="Scan roots are folders; add the folder that holds it.",
+                tr("{path} is a file, not a folder.", path=path),
+                hint=tr("Scan roots are folders; add the folder that holds it."),
             )
         if kind is RootKind.USER and _looks_like_hf_cache(where):
             kind = RootKind.HF_CACHE
@@ -201,8 +203,8 @@ class LibraryService:
             if root is None or not root.enabled:
                 known = ", ".join(r.path for r in uow.library_roots.all()) or "none"
                 raise UsageError(
-                    f"{path} is not a scan root.",
-                    hint=f"Scan roots: {known}. See: hfsuite library roots ls",
+                    tr("{path} is not a scan root.", path=path),
+                    hint=tr("Scan roots: {known}. See: hfsuite library roots ls", known=known),
                 )
             uow.library_roots.remove(where)
             if where == self.default_hf_cache() or root.kind == RootKind.TOOL.value:
@@ -233,10 +235,11 @@ class LibraryService:
         for given in paths:
             where = normalize(given)
             if not os.path.exists(where):
-                raise UsageError(f"No such folder: {given}")
+                raise UsageError(tr("No such folder: {path}", path=given))
             if not os.path.isdir(where):
                 raise UsageError(
-                    f"{given} is a file, not a folder.", hint="hfsuite scan takes folders."
+                    tr("{path} is a file, not a folder.", path=given),
+                    hint=tr("hfsuite scan takes folders."),
                 )
             inside = [r for r in roots if _is_under(where, r.path)]
             if inside:
@@ -321,14 +324,15 @@ class LibraryService:
                 if found is not None:
                     return found
         if not os.path.lexists(where):
-            raise UsageError(f"No such file: {path}")
+            raise UsageError(tr("No such file: {path}", path=path))
         if os.path.isdir(where):
             raise UsageError(
-                f"{path} is a folder.", hint=f"List its files: hfsuite library ls --under {path}"
+                tr("{path} is a folder.", path=path),
+                hint=tr("List its files: hfsuite library ls --under {path}", path=path),
             )
         raise UsageError(
-            f"{path} is not in the library index.",
-            hint=f"Scan its folder first: hfsuite scan {os.path.dirname(where)}",
+            tr("{path} is not in the library index.", path=path),
+            hint=tr("Scan its folder first: hfsuite scan {folder}", folder=os.path.dirname(where)),
         )
 
     def find_by_hash(self, value: str) -> list[LibraryFileRecord]:

@@ -26,6 +26,7 @@ from hfsuite.app.hub.catalog import import_batch
 from hfsuite.app.queue.tasks import TaskOptions, spec_for
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError, UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 from hfsuite.sources.names import NameKind
 
@@ -142,7 +143,7 @@ def read_targets(suite: Suite, text: str) -> tuple[list[AddTarget], list[LineErr
                 LineError(
                     item.line_no,
                     item.text,
-                    "Only Hugging Face repositories can be queued in this version.",
+                    tr("Only Hugging Face repositories can be queued in this version."),
                 )
             )
             continue
@@ -197,8 +198,13 @@ def check_subfolders(targets: Sequence[AddTarget], options: TaskOptions) -> None
         owner = seen.setdefault(destination.path, target.ref.repo_id)
         if owner != target.ref.repo_id:
             raise UsageError(
-                f"{owner} and {target.ref.repo_id} would both go to {destination.path}.",
-                hint="Add them in two commands with different --local-dir folders.",
+                tr(
+                    "{owner} and {repo} would both go to {path}.",
+                    owner=owner,
+                    repo=target.ref.repo_id,
+                    path=destination.path,
+                ),
+                hint=tr("Add them in two commands with different --local-dir folders."),
             )
 
 

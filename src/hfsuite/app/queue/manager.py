@@ -67,6 +67,7 @@ from hfsuite.app.queue.tasks import (
 )
 from hfsuite.core.errors import UsageError
 from hfsuite.core.events import Event
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import Outcome, Priority, RepoType, TaskState
 from hfsuite.storage import (
     Database,
@@ -213,7 +214,7 @@ class DownloadManager:
             )
             specs.append(spec_for(ref, named, settings))
         if not specs:
-            raise UsageError("Nothing to add.", hint="Give repository ids or -i FILE.")
+            raise UsageError(tr("Nothing to add."), hint=tr("Give repository ids or -i FILE."))
         return self.add(specs)
 
     def redownload(self, history_id: int, *, pin_commit: bool = False) -> int:
@@ -238,7 +239,9 @@ class DownloadManager:
         """
         task = self.get(task_id)
         if task is None:
-            raise UsageError(f"There is no task {task_id}.", hint="List tasks: hfsuite queue ls")
+            raise UsageError(
+                tr("There is no task {id}.", id=task_id), hint=tr("List tasks: hfsuite queue ls")
+            )
         return task
 
     def list_tasks(
@@ -474,9 +477,7 @@ class DownloadManager:
         runner = QueueRunner(self, name=name, **options)
         return runner.run_queue(watch=watch, stop=stop or threading.Event())
 
-    def start(
-        self, *, background_nice: int = 0, name: str | None = None, **options: float
-    ) -> None:
+    def start(self, *, background_nice: int = 0, name: str | None = None, **options: float) -> None:
         """Run the queue in a background thread (the desktop app), waiting for new tasks.
 
         Args:
@@ -589,8 +590,13 @@ class DownloadManager:
                 [task_id], TaskState.RUNNING, only_from=startable, claimed_by=claim
             ):
                 raise UsageError(
-                    f"Task {task_id} cannot be started now"
-                    + (f" (it is {task.state.value})." if task else " (no such task).")
+                    tr(
+                        "Task {id} cannot be started now (it is {state}).",
+                        id=task_id,
+                        state=task.state.value,
+                    )
+                    if task
+                    else tr("Task {id} cannot be started now (no such task).", id=task_id)
                 )
             task = uow.tasks.get(task_id)
             assert task is not None

@@ -17,6 +17,7 @@ import enum
 from dataclasses import dataclass
 
 from hfsuite.core.errors import HfSuiteError, OperationCancelled
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import Outcome, TaskState
 
 
@@ -103,7 +104,9 @@ def unexpected_failure(error: BaseException) -> HfSuiteError:
     text = str(error).strip()
     what = type(error).__name__ + (f": {text}" if text else "")
     return HfSuiteError(
-        f"Unexpected error: {what}",
-        hint="This is a bug in hfsuite; the log has the traceback (`-vv` shows it here). "
-        "Running the same download again resumes it.",
+        tr("Unexpected error: {what}", what=what),
+        hint=tr(
+            "This is a bug in hfsuite; the log has the traceback (`-vv` shows it here). "
+            "Running the same download again resumes it."
+        ),
     )

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 
 FORMAT = "hfsuite-sync"
 VERSION = 1
@@ -123,9 +124,11 @@ def iso(ts: float) -> str:
 
 def _bad(where: str, why: str) -> UsageError:
     return UsageError(
-        f"{where} is not a valid hfsuite sync file: {why}.",
-        hint="Use a file written by `hfsuite sync export` (or a machine-*.json of a sync "
-        "folder); nothing was changed.",
+        tr("{where} is not a valid hfsuite sync file: {why}.", where=where, why=why),
+        hint=tr(
+            "Use a file written by `hfsuite sync export` (or a machine-*.json of a sync "
+            "folder); nothing was changed."
+        ),
     )
 
 
@@ -147,9 +150,17 @@ def parse_document(text: str, where: str) -> SyncDocument:
     version = data.get("version")
     if version != VERSION:
         raise UsageError(
-            f"{where} is a sync file of version {version!r}; this hfsuite reads version {VERSION}.",
-            hint="Update hfsuite on this machine (or export again with the same version); "
-            "nothing was changed.",
+            tr(
+                "{where} is a sync file of version {version}; this hfsuite reads version "
+                "{supported}.",
+                where=where,
+                version=repr(version),
+                supported=VERSION,
+            ),
+            hint=tr(
+                "Update hfsuite on this machine (or export again with the same version); "
+                "nothing was changed."
+            ),
         )
     machine = data.get("machine")
     if not isinstance(machine, dict) or not isinstance(machine.get("id"), str):

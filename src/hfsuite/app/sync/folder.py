@@ -38,6 +38,7 @@ from hfsuite.app.sync.document import (
 from hfsuite.app.sync.local import Change, apply_changes, check_value, read_local
 from hfsuite.app.sync.state import Entry, load_state, save_state, stamp, state_path, write_atomic
 from hfsuite.core.errors import SettingsFileError, UsageError
+from hfsuite.core.i18n import tr
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -101,13 +102,20 @@ def check_folder(folder: Path) -> Path:
     """
     path = Path(folder).expanduser().absolute()
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{path} is a file, not a folder.", hint="Give a folder to sync through.")
+        raise UsageError(
+            tr("{path} is a file, not a folder.", path=path),
+            hint=tr("Give a folder to sync through."),
+        )
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(
-            f"Cannot create the sync folder {path} ({exc.strerror or exc}).",
-            hint="Check the path and its permissions.",
+            tr(
+                "Cannot create the sync folder {path} ({reason}).",
+                path=path,
+                reason=exc.strerror or exc,
+            ),
+            hint=tr("Check the path and its permissions."),
         ) from None
     return path
 
@@ -249,7 +257,11 @@ def _round(suite: Suite, folder: Path, path: Path) -> RoundReport:
             write_atomic(report.written, document.dumps())
     except OSError as exc:
         raise SettingsFileError(
-            f"Cannot write {report.written} ({exc.strerror or exc}); nothing was synced out."
+            tr(
+                "Cannot write {path} ({reason}); nothing was synced out.",
+                path=report.written,
+                reason=exc.strerror or exc,
+            )
         ) from exc
     save_state(path, state)
     if report.conflicts:

@@ -12,6 +12,7 @@ from hfsuite.app.sync.document import SECTIONS, SyncDocument, parse_document
 from hfsuite.app.sync.local import Change, apply_changes, check_value, read_local, tool_here
 from hfsuite.app.sync.state import load_state, save_state, stamp, state_path, write_atomic
 from hfsuite.core.errors import SettingsFileError, UsageError
+from hfsuite.core.i18n import tr
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -46,7 +47,9 @@ def export_file(suite: Suite, path: Path) -> SyncDocument:
     try:
         write_atomic(path, document.dumps())
     except OSError as exc:
-        raise SettingsFileError(f"Cannot write {path} ({exc.strerror or exc}).") from exc
+        raise SettingsFileError(
+            tr("Cannot write {path} ({reason}).", path=path, reason=exc.strerror or exc)
+        ) from exc
     return document
 
 
@@ -59,10 +62,13 @@ def read_document(path: Path) -> SyncDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"No such file: {path}.", hint="Check the path.") from None
+        raise UsageError(
+            tr("No such file: {path}.", path=path), hint=tr("Check the path.")
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(
-            f"Cannot read {path} ({exc}).", hint="Check the file; nothing was changed."
+            tr("Cannot read {path} ({reason}).", path=path, reason=exc),
+            hint=tr("Check the file; nothing was changed."),
         ) from None
     return parse_document(text, str(path))
 

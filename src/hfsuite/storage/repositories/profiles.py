@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError as SAIntegrityError
 
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import Layout
 from hfsuite.storage.feature_records import ProfileRecord, ProfileSpec
 from hfsuite.storage.repositories._base import Repository
@@ -31,7 +32,7 @@ def _profile_record(row: sa.RowMapping) -> ProfileRecord:
 
 def _values(spec: ProfileSpec) -> dict[str, Any]:
     if not spec.name.strip():
-        raise UsageError("A profile needs a name.")
+        raise UsageError(tr("A profile needs a name."))
     return {
         "name": spec.name.strip(),
         "destination": spec.destination,
@@ -54,8 +55,8 @@ class ProfileRepository(Repository):
         values = _values(spec)
         if self.get_by_name(values["name"]) is not None:
             raise UsageError(
-                f"A profile named '{values['name']}' already exists.",
-                hint="Choose another name, or edit the existing profile.",
+                tr("A profile named '{name}' already exists.", name=values["name"]),
+                hint=tr("Choose another name, or edit the existing profile."),
             )
         try:
             with self.session.begin_nested():
@@ -65,7 +66,9 @@ class ProfileRepository(Repository):
                     .returning(_P.c.id)
                 ).scalar_one()
         except SAIntegrityError as exc:  # pragma: no cover - guarded by the check above
-            raise UsageError(f"A profile named '{values['name']}' already exists.") from exc
+            raise UsageError(
+                tr("A profile named '{name}' already exists.", name=values["name"])
+            ) from exc
         record = self.get(new_id)
         assert record is not None
         return record
@@ -79,13 +82,13 @@ class ProfileRepository(Repository):
         values = _values(spec)
         other = self.get_by_name(values["name"])
         if other is not None and other.id != profile_id:
-            raise UsageError(f"A profile named '{values['name']}' already exists.")
+            raise UsageError(tr("A profile named '{name}' already exists.", name=values["name"]))
         self.session.execute(
             sa.update(_P).where(_P.c.id == profile_id).values(**values, updated_at=self._now())
         )
         record = self.get(profile_id)
         if record is None:
-            raise UsageError(f"No profile with id {profile_id}.")
+            raise UsageError(tr("No profile with id {id}.", id=profile_id))
         return record
 
     def upsert_by_name(self, spec: ProfileSpec) -> ProfileRecord:
