@@ -206,17 +206,36 @@ def test_click_messages_are_translated(english: str, chinese: str, fresh_languag
     assert click_words.translate_message(english) == english
 
 
-def test_english_changes_nothing_in_typer(fresh_language: None) -> None:
+def test_panel_words_follow_the_language_and_english_puts_them_back(
+    fresh_language: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import typer
     import typer.rich_utils
+
+    small = typer.Typer(rich_markup_mode="rich")
+
+    @small.command()
+    def hello(name: str = typer.Option("x", help="Who.")) -> None:
+        """Say hello."""
+
+    def show_help() -> str:
+        command = typer.main.get_command(small)
+        ctx = command.make_context("small", ["--help"], resilient_parsing=True)
+        print(command.get_help(ctx))
+        return capsys.readouterr().out
 
     i18n.set_language("zh_CN")
     click_words.install_click_words()
+    shown = show_help()
+    assert "─ 选项 ─" in shown and "用法：" in shown and "显示此帮助信息并退出。" in shown
     assert typer.rich_utils.OPTIONS_PANEL_TITLE == "选项"
     i18n.set_language("en")
     click_words.install_click_words()
     assert typer.rich_utils.OPTIONS_PANEL_TITLE == "Options"
     assert typer.rich_utils.RICH_HELP == "Try [blue]'{command_path} {help_option}'[/] for help."
     assert not click_words._saved
+    shown = show_help()
+    assert "─ Options ─" in shown and "Usage:" in shown and "Show this message and exit." in shown
 
 
 # --- the English templates against the installed Click and Typer ------------------------------

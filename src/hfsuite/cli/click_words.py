@@ -7,8 +7,9 @@ strings, not gettext lookups; only Typer's ``rich_utils`` constants go through t
 words are in this project's catalogue (domain ``hfsuite``, marked below like any other string)
 and applied here, at start, when the language is not English:
 
-* :func:`install_click_words` sets Typer's panel constants, the default ``Usage:`` prefix of
-  Click's help formatter, and the help option's text from the translations. In English it does
+* :func:`install_click_words` sets Typer's panel constants (when a help is rendered), the
+  default ``Usage:`` prefix of Click's help formatter, and the help option's text from the
+  translations. In English it does
   nothing (nothing imported or opened) and puts back what an earlier call changed.
 * :func:`show_click_error` prints a usage error as Click does, its words translated: the usage
   line, ``Try '…' for help.`` and ``Error: …``, the message matched against Click's English
@@ -143,23 +144,28 @@ def _click_module() -> Any:
 
 
 def install_click_words() -> None:
-    """Translate Click's and Typer's words for the language in effect (see the module's doc)."""
+    """Translate Click's and Typer's words for the language in effect (see the module's doc).
+
+    Cheap: the patched classes are loaded already. Typer's ``rich_utils`` (Rich's markdown and
+    more, some 70 ms) is not imported here: its constants are set when a help is rendered,
+    which imports it anyway.
+    """
     if i18n.is_source_language():
         if _saved:
             _restore()
         return
     import importlib
 
-    rich_utils = importlib.import_module("typer.rich_utils")
     click = _click_module()
     formatter = importlib.import_module(f"{click.__name__}.formatting").HelpFormatter
     command = importlib.import_module(f"{click.__name__}.core").Command
+    typer_core = importlib.import_module("typer.core")
+    helped = (typer_core.TyperCommand, typer_core.TyperGroup)
     if not _saved:
-        _saved.update({f"rich_utils.{name}": getattr(rich_utils, name) for name in PANEL_WORDS})
         _saved["write_usage"] = formatter.write_usage
         _saved["get_help_option"] = command.get_help_option
-    for name, english in PANEL_WORDS.items():
-        setattr(rich_utils, name, _(english))
+        for cls in helped:
+            _saved[f"{cls.__name__}.format_help"] = cls.__dict__["format_help"]
     for option in _completion_options():
         if option.help in COMPLETION_WORDS:
             option.english_help = option.help
@@ -177,6 +183,23 @@ def install_click_words() -> None:
 
     formatter.write_usage = translated_usage
     command.get_help_option = translated_help_option
+    for cls in helped:
+        cls.format_help = _translated_format_help(_saved[f"{cls.__name__}.format_help"])
+
+
+def _translated_format_help(format_help: Any) -> Any:
+    """``format_help`` that first sets Typer's panel words (``typer.rich_utils``) translated."""
+
+    def translated(self: Any, ctx: Any, formatter: Any) -> Any:
+        import importlib
+
+        rich_utils = importlib.import_module("typer.rich_utils")
+        for name, english in PANEL_WORDS.items():
+            _saved.setdefault(f"rich_utils.{name}", getattr(rich_utils, name))
+            setattr(rich_utils, name, _(english))
+        return format_help(self, ctx, formatter)
+
+    return translated
 
 
 def _completion_options() -> list[Any]:
@@ -202,10 +225,14 @@ def _completion_options() -> list[Any]:
 def _restore() -> None:
     import importlib
 
-    rich_utils = importlib.import_module("typer.rich_utils")
     click = _click_module()
-    for name in PANEL_WORDS:
-        setattr(rich_utils, name, _saved[f"rich_utils.{name}"])
+    if f"rich_utils.{next(iter(PANEL_WORDS))}" in _saved:
+        rich_utils = importlib.import_module("typer.rich_utils")
+        for name in PANEL_WORDS:
+            setattr(rich_utils, name, _saved[f"rich_utils.{name}"])
+    typer_core = importlib.import_module("typer.core")
+    for cls in (typer_core.TyperCommand, typer_core.TyperGroup):
+        cls.format_help = _saved[f"{cls.__name__}.format_help"]
     for option in _completion_options():
         option.help = getattr(option, "english_help", option.help)
     importlib.import_module(f"{click.__name__}.formatting").HelpFormatter.write_usage = _saved[
