@@ -129,6 +129,9 @@ CONVERTED_CLI: tuple[str, ...] = (
     "storage/database.py",
     "storage/migrate.py",
     "storage/repositories/profiles.py",
+    "app/hub/apicache.py",
+    "app/hub/catalog.py",
+    "integrations/tools/detect.py",
 )
 """CLI modules whose user-visible strings are marked (paths under ``src/hfsuite``)."""
 

@@ -298,13 +298,19 @@ def compare(
         )
     notes: list[str] = []
     if side_a.config_name and side_b.config_name and side_a.config_name != side_b.config_name:
-        notes.append(f"A has {side_a.config_name}, B has {side_b.config_name}.")
+        notes.append(tr("A has {a}, B has {b}.", a=side_a.config_name, b=side_b.config_name))
     for side, which in ((side_a, "A"), (side_b, "B")):
         if side.kind is not SideKind.FILE and side.config_name is None:
-            notes.append(f"{which} ({side.title}) has no config.json.")
+            notes.append(tr("{which} ({title}) has no config.json.", which=which, title=side.title))
         errors = side.config.get("errors")
         if errors:
-            notes.append(f"{which}'s header could not be read in full: {errors}")
+            notes.append(
+                tr(
+                    "{which}'s header could not be read in full: {errors}",
+                    which=which,
+                    errors=errors,
+                )
+            )
     return ComparisonResult(
         a=side_a,
         b=side_b,
@@ -366,7 +372,11 @@ def _remote_text(
         return {"text": response.content[: CONFIG_MAX + 1].decode("utf-8", "replace")}
 
     body, _ = ApiCache(suite).get(
-        key, "repo_file", fetch, what=f"{path} of {ref.repo_id}", ttl_s=None
+        key,
+        "repo_file",
+        fetch,
+        what=tr("{path} of {repo}", path=path, repo=ref.repo_id),
+        ttl_s=None,
     )
     text = body.get("text") if isinstance(body, dict) else None
     return text if isinstance(text, str) else None

@@ -234,15 +234,15 @@ def plan_yaml(
     skipped: list[str] = []
     for kind in _selected(source, kinds):
         if kind == LLM_KIND:
-            skipped.append(f"{kind}: ComfyUI has no folder for language models")
+            skipped.append(tr("{kind}: ComfyUI has no folder for language models", kind=kind))
             continue
         paths = [p for p in source.folders[kind] if p.is_dir()]
         if not paths:
-            skipped.append(f"{kind}: no folder on disk")
+            skipped.append(tr("{kind}: no folder on disk", kind=kind))
             continue
         mine = [p for p in paths if os.path.realpath(p) not in own]
         if not mine:
-            skipped.append(f"{kind}: ComfyUI already reads its folder")
+            skipped.append(tr("{kind}: ComfyUI already reads its folder", kind=kind))
             continue
         folders[kind] = [_relative(p, source.root) for p in mine]
     if not folders:
@@ -395,23 +395,27 @@ def _decide(source: Path, st: os.stat_result, target: Path) -> tuple[LinkOutcome
     except FileNotFoundError:
         return LinkOutcome.LINK, ""
     except OSError as exc:
-        return LinkOutcome.CONFLICT, f"cannot be read ({exc.strerror or exc})"
+        return LinkOutcome.CONFLICT, tr("cannot be read ({reason})", reason=exc.strerror or exc)
     if stat_mod.S_ISLNK(there.st_mode):
         try:
             if target.samefile(source):
-                return LinkOutcome.PRESENT, "a link to it is there"
+                return LinkOutcome.PRESENT, tr("a link to it is there")
         except OSError:
-            return LinkOutcome.CONFLICT, "a broken link of that name is there"
-        return LinkOutcome.CONFLICT, "a link of that name to another file is there"
+            return LinkOutcome.CONFLICT, tr("a broken link of that name is there")
+        return LinkOutcome.CONFLICT, tr("a link of that name to another file is there")
     if not stat_mod.S_ISREG(there.st_mode):
-        return LinkOutcome.CONFLICT, "something that is not a file is there"
+        return LinkOutcome.CONFLICT, tr("something that is not a file is there")
     if (there.st_dev, there.st_ino) == (st.st_dev, st.st_ino):
-        return LinkOutcome.PRESENT, "the same file is there"
+        return LinkOutcome.PRESENT, tr("the same file is there")
     if there.st_size == st.st_size:
-        return LinkOutcome.PRESENT, "a file of that name and size is there"
+        return LinkOutcome.PRESENT, tr("a file of that name and size is there")
     return (
         LinkOutcome.CONFLICT,
-        f"another file of that name is there ({there.st_size} bytes, not {st.st_size})",
+        tr(
+            "another file of that name is there ({size} bytes, not {expected})",
+            size=there.st_size,
+            expected=st.st_size,
+        ),
     )
 
 
@@ -442,7 +446,9 @@ def plan_links(
     for kind in _selected(source, kinds):
         folder = target.default_folder.get(kind)
         if folder is None:
-            plan.skipped_kinds.append(f"{kind}: {target.name} has no folder for it")
+            plan.skipped_kinds.append(
+                tr("{kind}: {tool} has no folder for it", kind=kind, tool=target.name)
+            )
             continue
         plan.kinds.append(kind)
         seen: set[Path] = set()
@@ -450,7 +456,14 @@ def plan_links(
             if not src_folder.is_dir():
                 continue
             if _under(folder, src_folder) or _under(src_folder, folder):
-                plan.skipped_kinds.append(f"{kind}: {src_folder} is {target.name}'s folder too")
+                plan.skipped_kinds.append(
+                    tr(
+                        "{kind}: {folder} is {tool}'s folder too",
+                        kind=kind,
+                        folder=src_folder,
+                        tool=target.name,
+                    )
+                )
                 continue
             for path, st in _files(src_folder):
                 dest = folder / path.relative_to(src_folder)

@@ -9,7 +9,7 @@ import typer
 from hfsuite.app.compare import Change, ComparisonResult, Side, SideKind, compare
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
-from hfsuite.core.i18n import N_, _, ngettext
+from hfsuite.core.i18n import N_, _, english, ngettext
 from hfsuite.core.units import format_bytes
 
 HELP = _(
@@ -102,7 +102,7 @@ def comparison_view(result: ComparisonResult) -> dict[str, Any]:
         ],
         "tags_added": list(result.tags_added),
         "tags_removed": list(result.tags_removed),
-        "notes": list(result.notes),
+        "notes": [english(note) for note in result.notes],
     }
 
 

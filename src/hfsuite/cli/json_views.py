@@ -113,7 +113,7 @@ def search_view(page: SearchPage) -> Json:
             "next_cursor": page.next_cursor,
             "from_cache": fresh.from_cache,
             "stale": fresh.stale,
-            "note": fresh.note,
+            "note": None if fresh.note is None else english(fresh.note),
         },
     )
 
@@ -142,7 +142,7 @@ def details_view(d: RepoDetails) -> Json:
             ],
             "total_bytes": d.total_size,
             "from_cache": d.freshness.from_cache,
-            "note": d.freshness.note,
+            "note": None if d.freshness.note is None else english(d.freshness.note),
         },
     )
 

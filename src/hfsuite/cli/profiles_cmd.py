@@ -14,7 +14,7 @@ from hfsuite.app.profiles import DetectOutcome, Profile, ProfileDefaults, Profil
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import json_option, out, print_json, print_warning
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import N_, _, ngettext, pgettext, tr
+from hfsuite.core.i18n import N_, _, english, ngettext, pgettext, tr
 from hfsuite.core.units import format_bytes, parse_size
 
 # A profile's origin, shown translated.
@@ -237,7 +237,7 @@ def _detect_document(outcome: DetectOutcome) -> dict[str, Any]:
         {
             "profiles": [{**p.to_json(), "status": status} for status, p in outcome.results],
             "stale": list(outcome.stale),
-            "problems": list(outcome.problems),
+            "problems": [english(problem) for problem in outcome.problems],
         },
     )
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from hfsuite.app.tools import TOOL_KINDS, DetectedTool, Detection, ToolChange, ToolRegistry
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import json_option, out, print_json, print_warning
-from hfsuite.core.i18n import _, ngettext, pgettext
+from hfsuite.core.i18n import _, english, ngettext, pgettext
 
 app = typer.Typer(
     help=_(
@@ -45,7 +45,7 @@ def tool_json(tool: DetectedTool, added: bool) -> dict[str, Any]:
 def _list_document(detection: Detection, *, searched: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "tools": [tool_json(t, t.name in detection.added) for t in detection.tools],
-        "problems": list(detection.problems),
+        "problems": [english(problem) for problem in detection.problems],
     }
     if searched:
         body["searched"] = [str(p) for p in dict.fromkeys(detection.searched)]

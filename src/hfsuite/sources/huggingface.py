@@ -268,7 +268,7 @@ class HuggingFaceSource:
         if info.id and info.id != ref.repo_id:
             kind = ref.repo_type.value.capitalize()
             self.notice(
-                _kind_tr(
+                kind_tr(
                     N_("{kind} {what} was renamed to {name}; using the new name."),
                     kind,
                     what=ref.repo_id,
@@ -416,7 +416,7 @@ class HuggingFaceSource:
         self.auth = EndpointAuth(self.endpoint, None)
         kind = ref.repo_type.value
         self.notice(
-            _kind_tr(
+            kind_tr(
                 N_(
                     "The fine-grained token of {name} is refused on public {kind} {what}; "
                     "continuing without a token (anonymous access)."
@@ -446,7 +446,7 @@ class HuggingFaceSource:
         if code == "GatedRepo":
             if "awaiting a review" in message:
                 return GatedRepoError(
-                    _kind_tr(
+                    kind_tr(
                         N_("{kind} {what} is gated and your access request is awaiting review."),
                         kind,
                         what=what,
@@ -455,7 +455,7 @@ class HuggingFaceSource:
                 )
             if status == 401 or not self.token:
                 return GatedRepoError(
-                    _kind_tr(
+                    kind_tr(
                         N_(
                             "{kind} {what} is gated: log in with a token, and accept its "
                             "conditions at {page}, then retry."
@@ -469,7 +469,7 @@ class HuggingFaceSource:
                     ),
                 )
             return GatedRepoError(
-                _kind_tr(
+                kind_tr(
                     N_("{kind} {what} is gated: accept its conditions at {page}, then retry."),
                     kind,
                     what=what,
@@ -480,7 +480,7 @@ class HuggingFaceSource:
         if code == "RevisionNotFound":
             rev = ref.revision if ref else "?"
             return RevisionNotFoundError(
-                _kind_tr(
+                kind_tr(
                     N_("{kind} {what} has no branch, tag or commit named {revision}."),
                     kind,
                     what=what,
@@ -490,7 +490,7 @@ class HuggingFaceSource:
             )
         if code == "EntryNotFound":
             return EntryNotFoundError(
-                _kind_tr(
+                kind_tr(
                     N_("{kind} {what} has no file {path} at that revision."),
                     kind,
                     what=what,
@@ -503,7 +503,7 @@ class HuggingFaceSource:
         if code == "RepoNotFound" or status in (401, 404):
             if self.token:
                 return RepoNotFoundError(
-                    _kind_tr(
+                    kind_tr(
                         N_(
                             "{kind} {what} was not found, or it is private and your token "
                             "cannot see it."
@@ -514,7 +514,7 @@ class HuggingFaceSource:
                     hint=tr("Check the name, or use a token with access to it."),
                 )
             return RepoNotFoundError(
-                _kind_tr(N_("{kind} {what} was not found (or it is private)."), kind, what=what),
+                kind_tr(N_("{kind} {what} was not found (or it is private)."), kind, what=what),
                 hint=tr(
                     "Check the name, or log in with a token that has access (`hfsuite auth login`)."
                 ),
@@ -641,7 +641,7 @@ _KINDS = {
 """A repository's kind as messages start with it (``Model acme/x was not found…``)."""
 
 
-def _kind_tr(template: str, kind: str, /, **values: object) -> str:
+def kind_tr(template: str, kind: str, /, **values: object) -> str:
     """:func:`~hfsuite.core.i18n.tr` for a message naming a repository's kind (``Model``,
     ``dataset``…): the kind translated too, and the English (for JSON documents) all English."""
     name = _KINDS.get(kind.capitalize(), kind)

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hfsuite.core.errors import NetworkError, ServerError
+from hfsuite.core.i18n import N_, Translated, _, english, joined
 from hfsuite.core.units import format_duration
 from hfsuite.sources.hub_catalog import Freshness
 
@@ -97,16 +98,25 @@ class ApiCache:
         if self.offline:
             if entry is None:
                 raise NetworkError(
-                    f"Offline mode is on and there is no cached copy of the {what}.",
-                    hint="Turn offline mode off (unset HF_HUB_OFFLINE, or `hfsuite config set "
-                    "offline false`) and try again.",
+                    _about(
+                        N_("Offline mode is on and there is no cached copy of the {what}."), what
+                    ),
+                    hint=_about(
+                        N_(
+                            "Turn offline mode off (unset HF_HUB_OFFLINE, or `hfsuite config set "
+                            "offline false`) and try again."
+                        ),
+                        what,
+                    ),
                 )
             age = format_duration(max(0.0, now - entry.fetched_at))
             return entry.body, Freshness(
                 from_cache=True,
                 stale=entry.is_expired(now),
                 fetched_at=entry.fetched_at,
-                note=f"Offline mode: showing the {what} cached {age} ago.",
+                note=_about(
+                    N_("Offline mode: showing the {what} cached {age} ago."), what, age=age
+                ),
             )
         try:
             body = fetch()
@@ -119,7 +129,9 @@ class ApiCache:
                 from_cache=True,
                 stale=True,
                 fetched_at=entry.fetched_at,
-                note=f"{exc.message} Showing the {what} cached {age} ago.",
+                note=joined(
+                    exc.message, _about(N_("Showing the {what} cached {age} ago."), what, age=age)
+                ),
             )
         with db.write() as uow:
             uow.api_cache.put(key, kind, body, fetched_at=now, ttl_s=ttl)
@@ -129,3 +141,11 @@ class ApiCache:
         """Forget cached entries (all, or one kind). Returns how many."""
         with self.suite.database.write() as uow:
             return uow.api_cache.purge(kind)
+
+
+def _about(template: str, what: str, /, **values: object) -> str:
+    """``template`` (marked with ``N_``) translated, its ``{what}`` (itself made by ``tr``)
+    translated with it; the English (for JSON documents) all English."""
+    text = Translated(_(template).format(what=what, **values))
+    text.english = template.format(what=english(what), **values)
+    return text

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from hfsuite.app.accounts import hf_repo, hub_source
 from hfsuite.app.hub.apicache import ApiCache, token_fingerprint
 from hfsuite.core.errors import AuthenticationError, RepoNotFoundError
+from hfsuite.core.i18n import N_, joined, tr
 from hfsuite.core.remote import is_sha1
 from hfsuite.core.types import RepoRef, RepoType
 from hfsuite.sources import hub_catalog
@@ -34,7 +35,7 @@ from hfsuite.sources.hub_catalog import (
     SearchHit,
     SearchPage,
 )
-from hfsuite.sources.huggingface import HuggingFaceSource
+from hfsuite.sources.huggingface import HuggingFaceSource, kind_tr
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -127,7 +128,7 @@ def search(
         key,
         "search",
         lambda: hub_catalog.fetch_search_page(source, url, params),
-        what="search results",
+        what=tr("search results"),
         refresh=refresh,
     )
     page = hub_catalog.parse_search_page(body, repo_type)
@@ -168,17 +169,21 @@ def info(
         key,
         "repo_info",
         fetch,
-        what=f"information about {ref}",
+        what=tr("information about {ref}", ref=ref),
         ttl_s=None if pinned else "default",
         refresh=refresh,
     )
     for notice in source.notices:
-        fresh = dataclasses.replace(fresh, note=(fresh.note + " " if fresh.note else "") + notice)
+        fresh = dataclasses.replace(
+            fresh, note=joined(fresh.note, notice) if fresh.note else notice
+        )
     details = hub_catalog.parse_repo_info(body, ref)
     if details.id != ref.repo_id and not fresh.from_cache:
         kind = ref.repo_type.value.capitalize()
-        note = f"{kind} {ref.repo_id} was renamed to {details.id}."
-        fresh = dataclasses.replace(fresh, note=(fresh.note + " " if fresh.note else "") + note)
+        note = kind_tr(
+            N_("{kind} {what} was renamed to {name}."), kind, what=ref.repo_id, name=details.id
+        )
+        fresh = dataclasses.replace(fresh, note=joined(fresh.note, note) if fresh.note else note)
     return dataclasses.replace(details, freshness=fresh)
 
 
@@ -198,7 +203,7 @@ def model_card(
         key,
         "model_card",
         lambda: {"markdown": hub_catalog.fetch_model_card(source, ref, commit)},
-        what=f"model card of {ref.repo_id}",
+        what=tr("model card of {repo}", repo=ref.repo_id),
         refresh=refresh,
     )
     return ModelCard(details.id, commit, body.get("markdown"), fresh)
@@ -215,7 +220,7 @@ def refs(
         key,
         "refs",
         lambda: hub_catalog.fetch_refs(source, ref),
-        what=f"branches and tags of {ref.repo_id}",
+        what=tr("branches and tags of {repo}", repo=ref.repo_id),
         refresh=refresh,
     )
     return hub_catalog.parse_refs(body)

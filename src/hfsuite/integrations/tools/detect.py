@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hfsuite.core.i18n import tr
 from hfsuite.integrations.tools import apps, comfyui, llm, stability, webui
 from hfsuite.integrations.tools.host import Host, is_dir
 from hfsuite.integrations.tools.model import TOOL_KINDS, DetectedTool
@@ -173,8 +174,21 @@ def detect_all(
         searched.append(entry.path)
         tool = detect_at(entry.path, host, entry.kind)
         if tool is None:
-            what = TOOL_KINDS.get(entry.kind or "", "a known tool")
-            problems.append(f"The added folder {entry.path} ({entry.name}) no longer holds {what}.")
+            what = TOOL_KINDS.get(entry.kind or "")
+            problems.append(
+                tr(
+                    "The added folder {path} ({name}) no longer holds {tool}.",
+                    path=entry.path,
+                    name=entry.name,
+                    tool=what,
+                )
+                if what
+                else tr(
+                    "The added folder {path} ({name}) no longer holds a known tool.",
+                    path=entry.path,
+                    name=entry.name,
+                )
+            )
             continue
         keep(tool.renamed(entry.name) if entry.name else tool, named=bool(entry.name))
 
