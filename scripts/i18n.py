@@ -132,6 +132,8 @@ CONVERTED_CLI: tuple[str, ...] = (
     "app/hub/apicache.py",
     "app/hub/catalog.py",
     "integrations/tools/detect.py",
+    "app/config_ops.py",
+    "config/settings.py",
 )
 """CLI modules whose user-visible strings are marked (paths under ``src/hfsuite``)."""
 

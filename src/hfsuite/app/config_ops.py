@@ -9,6 +9,7 @@ from typing import Any
 from hfsuite.config import LoadedSettings, SettingsStore, allowed_text, env_names, setting_names
 from hfsuite.config.settings import setting_field
 from hfsuite.core.errors import HfSuiteError, SettingsValueError
+from hfsuite.core.i18n import _, tr
 from hfsuite.core.redact import redact
 from hfsuite.core.units import format_rate
 from hfsuite.engine.http import check_proxy
@@ -48,9 +49,9 @@ def plain_value(value: Any) -> Any:
 
 def _display(key: str, value: Any) -> str:
     if value is None:
-        return "(default: <hf_home>/hub)" if key == "hf_cache_dir" else "(none)"
+        return _("(default: <hf_home>/hub)") if key == "hf_cache_dir" else _("(none)")
     if key.endswith("_bps"):
-        return "unlimited" if value == 0 else f"{format_rate(value)} ({value} B/s)"
+        return _("unlimited") if value == 0 else f"{format_rate(value)} ({value} B/s)"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(plain_value(value))
@@ -67,12 +68,17 @@ def describe_settings(loaded: LoadedSettings) -> list[SettingRow]:
                 value=plain_value(value),
                 display=_display(key, value),
                 origin=loaded.origins[key],
-                allowed=allowed_text(key),
-                description=setting_field(key).description or "",
+                allowed=_(allowed_text(key)),
+                description=_description(key),
                 env=env_names(key),
             )
         )
     return rows
+
+
+def _description(key: str) -> str:
+    text = setting_field(key).description
+    return _(text) if text else ""  # never _(""): gettext answers it with the catalogue's header
 
 
 def get_setting(loaded: LoadedSettings, key: str) -> SettingRow:
@@ -128,7 +134,11 @@ def stored_note(key: str, raw: str, stored: Any) -> str | None:
         return None
     if Path(text).expanduser().is_absolute():
         return None
-    return f"{text!r} is relative to the current folder: stored as {stored}."
+    return tr(
+        "{text} is relative to the current folder: stored as {stored}.",
+        text=repr(text),
+        stored=stored,
+    )
 
 
 def _is_path_setting(key: str) -> bool:

@@ -494,7 +494,12 @@ def setting_change_view(
     """
     return document(
         "setting-change",
-        {"key": key, "value": value, "note": note, "overridden_by": overridden_by},
+        {
+            "key": key,
+            "value": value,
+            "note": None if note is None else english(note),
+            "overridden_by": overridden_by,
+        },
     )
 
 

@@ -30,6 +30,7 @@ from pydantic.fields import FieldInfo
 from hfsuite.core.headroom import ALLOWED as HEADROOM_ALLOWED
 from hfsuite.core.headroom import AUTO as AUTO_HEADROOM
 from hfsuite.core.headroom import Headroom
+from hfsuite.core.i18n import N_
 from hfsuite.core.types import Layout
 from hfsuite.core.units import parse_size
 
@@ -91,88 +92,99 @@ class Settings(BaseModel):
     # --- network -------------------------------------------------------------------------
     endpoint: str = _setting(
         "https://huggingface.co",
-        allowed="an http:// or https:// URL of the Hub or a mirror of it",
+        allowed=N_("an http:// or https:// URL of the Hub or a mirror of it"),
         env=("HF_ENDPOINT",),
-        description="Base URL of the Hugging Face Hub (or a mirror).",
+        description=N_("Base URL of the Hugging Face Hub (or a mirror)."),
     )
     modelscope_endpoint: str = _setting(
         "https://modelscope.cn",
-        allowed="an http:// or https:// URL of ModelScope",
+        allowed=N_("an http:// or https:// URL of ModelScope"),
         env=("MODELSCOPE_ENDPOINT",),
-        description="Base URL of ModelScope.",
+        description=N_("Base URL of ModelScope."),
     )
     token_source: Literal["auto", "keyring", "env", "hf-token-file", "none"] = _setting(
         "auto",
-        allowed="auto, keyring, env, hf-token-file or none",
-        description="Where the Hub token is taken from (auto: keyring, HF_TOKEN, then the token "
-        "file written by `hf auth login`).",
+        allowed=N_("auto, keyring, env, hf-token-file or none"),
+        description=N_(
+            "Where the Hub token is taken from (auto: keyring, HF_TOKEN, then the token "
+            "file written by `hf auth login`)."
+        ),
     )
     proxy: str | None = _setting(
         None,
         # https:// stays readable from HTTPS_PROXY and the file (huggingface_hub's client can
         # use it) but `config set` refuses it: downloads cannot go through it.
-        allowed="empty for none, or a URL with scheme http, socks5, socks5h, socks4 or socks4a "
-        "(https:// proxies are not supported)",
+        allowed=N_(
+            "empty for none, or a URL with scheme http, socks5, socks5h, socks4 or socks4a "
+            "(https:// proxies are not supported)"
+        ),
         env=("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"),
-        description="Proxy for every request, CDN downloads included.",
+        description=N_("Proxy for every request, CDN downloads included."),
     )
     no_proxy: str = _setting(
         "",
-        allowed="a comma-separated list of host names",
+        allowed=N_("a comma-separated list of host names"),
         env=("NO_PROXY", "no_proxy"),
-        description="Hosts reached without the proxy.",
+        description=N_("Hosts reached without the proxy."),
     )
     verify_tls: bool = _setting(
         True,
-        allowed="true or false",
-        description="Verify TLS certificates. Turn off only for a mirror you trust.",
+        allowed=N_("true or false"),
+        description=N_("Verify TLS certificates. Turn off only for a mirror you trust."),
     )
     offline: bool = _setting(
         False,
-        allowed="true or false",
+        allowed=N_("true or false"),
         env=("HF_HUB_OFFLINE",),
-        description="Make no network requests; answer from the cache.",
+        description=N_("Make no network requests; answer from the cache."),
     )
     connect_timeout_s: float = _setting(
         10.0,
-        allowed="seconds, from 0.1 to 600",
-        description="How long to wait for a server to accept a connection (every request: "
-        "metadata, search and downloads) before the attempt fails.",
+        allowed=N_("seconds, from 0.1 to 600"),
+        description=N_(
+            "How long to wait for a server to accept a connection (every request: "
+            "metadata, search and downloads) before the attempt fails."
+        ),
     )
     read_timeout_s: float = _setting(
         30.0,
-        allowed="seconds, from 0.1 to 3600",
-        description="How long a server may stay silent (no answer, or no byte of a body) before "
-        "the attempt fails; metadata requests are tried 3 times, then the host is named in "
-        "the error.",
+        allowed=N_("seconds, from 0.1 to 3600"),
+        description=N_(
+            "How long a server may stay silent (no answer, or no byte of a body) before "
+            "the attempt fails; metadata requests are tried 3 times, then the host is named in "
+            "the error."
+        ),
     )
 
     # --- transfer ------------------------------------------------------------------------
     global_limit_bps: int = _setting(
         0,
-        allowed="a rate such as 500k, 10M or 1.5MiB (bytes per second), 0 for unlimited",
-        description="Bandwidth limit for all downloads together, bytes per second.",
+        allowed=N_("a rate such as 500k, 10M or 1.5MiB (bytes per second), 0 for unlimited"),
+        description=N_("Bandwidth limit for all downloads together, bytes per second."),
     )
     task_limit_bps: int = _setting(
         0,
-        allowed="a rate such as 500k, 10M or 1.5MiB (bytes per second), 0 for unlimited",
-        description="Default bandwidth limit for each task, bytes per second.",
+        allowed=N_("a rate such as 500k, 10M or 1.5MiB (bytes per second), 0 for unlimited"),
+        description=N_("Default bandwidth limit for each task, bytes per second."),
     )
     connections_per_file: int = _setting(
         8, allowed="a whole number from 1 to 64", description="Parallel connections per file."
     )
     adaptive_connections: bool = _setting(
         True,
-        allowed="true or false",
-        description="Start each big file with a few connections and add more while the speed "
-        "keeps rising (up to max_connections_per_file); false: always connections_per_file. "
-        "--connections fixes the number for one download.",
+        allowed=N_("true or false"),
+        description=N_(
+            "Start each big file with a few connections and add more while the speed "
+            "keeps rising (up to max_connections_per_file); false: always connections_per_file. "
+            "--connections fixes the number for one download."
+        ),
     )
     max_connections_per_file: int = _setting(
         32,
-        allowed="a whole number from 1 to 64",
-        description="Most connections an adapting file gets (never more than "
-        "connections_per_host).",
+        allowed=N_("a whole number from 1 to 64"),
+        description=N_(
+            "Most connections an adapting file gets (never more than connections_per_host)."
+        ),
     )
     files_in_parallel: int = _setting(
         4, allowed="a whole number from 1 to 64", description="Files downloaded at once per task."
@@ -186,44 +198,50 @@ class Settings(BaseModel):
     space_headroom: str = _setting(
         AUTO_HEADROOM,
         allowed=HEADROOM_ALLOWED,
-        description="Room a download leaves free on the disk besides its files (auto: 1 % of "
-        "the bytes, at least 1 MiB and at most 64 MiB).",
+        description=N_(
+            "Room a download leaves free on the disk besides its files (auto: 1 % of "
+            "the bytes, at least 1 MiB and at most 64 MiB)."
+        ),
     )
 
     # --- where things go ---------------------------------------------------------------
     download_dir: Path = _setting(
-        allowed="a folder path",
+        allowed=N_("a folder path"),
         default_factory=_default_download_dir,
-        description="Default destination for local-dir downloads.",
+        description=N_("Default destination for local-dir downloads."),
     )
     layout: Layout = _setting(
         Layout.HF_CACHE,
-        allowed="hf-cache or local-dir",
-        description="Default layout: the HF cache (transformers/diffusers find it) or a folder.",
+        allowed=N_("hf-cache or local-dir"),
+        description=N_(
+            "Default layout: the HF cache (transformers/diffusers find it) or a folder."
+        ),
     )
     hf_home: Path = _setting(
-        allowed="a folder path",
+        allowed=N_("a folder path"),
         env=("HF_HOME",),
         default_factory=_default_hf_home,
-        description="huggingface_hub's home folder (token file, default cache).",
+        description=N_("huggingface_hub's home folder (token file, default cache)."),
     )
     hf_cache_dir: Path | None = _setting(
         None,
-        allowed="a folder path, or empty for <hf_home>/hub",
+        allowed=N_("a folder path, or empty for <hf_home>/hub"),
         env=("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"),
-        description="The HF cache folder.",
+        description=N_("The HF cache folder."),
     )
     db_url: str = _setting(
-        allowed="an SQLAlchemy URL such as sqlite:////path/to/hfsuite.db",
+        allowed=N_("an SQLAlchemy URL such as sqlite:////path/to/hfsuite.db"),
         default_factory=_default_db_url,
-        description="Database holding the queue, history and library.",
+        description=N_("Database holding the queue, history and library."),
     )
 
     sync_folder: Path | None = _setting(
         None,
-        allowed="a folder path, or empty for none",
-        description="The folder `hfsuite sync folder` keeps settings, profiles and favorites in "
-        "step through (a cloud drive or Syncthing folder); see docs/sync.md.",
+        allowed=N_("a folder path, or empty for none"),
+        description=N_(
+            "The folder `hfsuite sync folder` keeps settings, profiles and favorites in "
+            "step through (a cloud drive or Syncthing folder); see docs/sync.md."
+        ),
     )
 
     # --- appearance and logging --------------------------------------------------------------
@@ -232,9 +250,11 @@ class Settings(BaseModel):
     )
     language: str = _setting(
         "system",
-        allowed="system, or a language code such as en, de or zh_CN",
-        description="Language of the desktop app and the command line (system, or auto: from "
-        "the LANGUAGE, LC_ALL, LC_MESSAGES or LANG variables); docs/translation.md.",
+        allowed=N_("system, or a language code such as en, de or zh_CN"),
+        description=N_(
+            "Language of the desktop app and the command line (system, or auto: from "
+            "the LANGUAGE, LC_ALL, LC_MESSAGES or LANG variables); docs/translation.md."
+        ),
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _setting(
         "INFO", allowed="DEBUG, INFO, WARNING or ERROR", description="Detail of the log file."
@@ -243,14 +263,15 @@ class Settings(BaseModel):
     # --- plugins -------------------------------------------------------------------------
     no_plugins: bool = _setting(
         False,
-        allowed="true or false",
-        description="Load no plugin at all (HFSUITE_NO_PLUGINS=1 for one run); see "
-        "docs/plugins.md.",
+        allowed=N_("true or false"),
+        description=N_(
+            "Load no plugin at all (HFSUITE_NO_PLUGINS=1 for one run); see docs/plugins.md."
+        ),
     )
     disabled_plugins: str = _setting(
         "",
-        allowed="a comma-separated list of plugin names (as `hfsuite plugins ls` shows them)",
-        description="Plugins never loaded.",
+        allowed=N_("a comma-separated list of plugin names (as `hfsuite plugins ls` shows them)"),
+        description=N_("Plugins never loaded."),
     )
 
     # --- validators ----------------------------------------------------------------------
