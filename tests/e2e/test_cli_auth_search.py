@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-import sqlalchemy
+from database_rows import every_row
 from json_documents import document
 
 from hfsuite.testing import HubEmulator
@@ -174,24 +174,9 @@ def test_token_never_lands_in_database_logs_or_exports(hfsuite_cmd, hub, sandbox
                 assert ALICE.encode() not in path.read_bytes(), path
     names = {p.name for p in checked}
     if os.environ.get("HFSUITE_DB_URL"):  # the default database is the test's PostgreSQL one
-        rows = _every_row(os.environ["HFSUITE_DB_URL"])
+        rows = every_row(os.environ["HFSUITE_DB_URL"])
         assert "alice/secret" in rows, "the history is in the database"
         assert ALICE not in rows
     else:
         assert any(n.endswith(".db") for n in names), names
     assert "hfsuite.log" in names
-
-
-def _every_row(url: str) -> str:
-    """Every row of every table of the database at ``url``, as text."""
-    engine = sqlalchemy.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            tables = sqlalchemy.inspect(conn).get_table_names()
-            return "\n".join(
-                repr(row)
-                for table in tables
-                for row in conn.execute(sqlalchemy.text(f'SELECT * FROM "{table}"'))
-            )
-    finally:
-        engine.dispose()

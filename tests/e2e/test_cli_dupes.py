@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sqlite3
 from pathlib import Path
 
+from database_rows import query
 from json_documents import document
 
 MIB = 1 << 20
@@ -114,8 +114,9 @@ def test_scan_dupes_reclaim_journey(hfsuite_cmd, tmp_path):  # type: ignore[no-u
     assert str(lib / "a" / "model.safetensors") in paths
     assert str(lib / "a" / "unique.bin") in paths
 
-    with sqlite3.connect(tmp_path / "db.sqlite") as db:
-        logged = db.execute("SELECT mode, outcome, bytes FROM reclaim_log ORDER BY id").fetchall()
+    logged = query(
+        env["HFSUITE_DB_URL"], "SELECT mode, outcome, bytes FROM reclaim_log ORDER BY id"
+    )
     assert [o for _m, o, _b in logged] == ["planned"] * 3 + ["done"] * 3
     assert sum(b for _m, o, b in logged if o == "done") == report["freed_bytes"]
     log = (tmp_path / "logs" / "hfsuite.log").read_text(encoding="utf-8")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy.exc
+from database_rows import query
 from json_documents import document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "library"))
@@ -196,11 +197,10 @@ def test_downloaded_file_is_not_read_again_by_scan_hash(hfsuite_cmd, env, hub_fa
     assert model["sha256"] == hashlib.sha256(weights).hexdigest()
 
 
-def _indexed(db: Path) -> int:
+def _indexed(url: str) -> int:
     try:
-        with sqlite3.connect(db) as conn:
-            return int(conn.execute("SELECT count(*) FROM library_files").fetchone()[0])
-    except sqlite3.Error:
+        return int(query(url, "SELECT count(*) FROM library_files")[0][0])
+    except sqlalchemy.exc.SQLAlchemyError:  # not created yet
         return 0
 
 
@@ -219,7 +219,7 @@ def test_ctrl_c_cancels_the_scan_keeping_what_was_recorded(hfsuite_exe, env, tmp
         env=dict(os.environ, **env),
     )
     # Wait until the walk has recorded both files: the scan is then hashing huge.bin.
-    db = tmp_path / "db.sqlite"
+    db = env["HFSUITE_DB_URL"]
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and _indexed(db) < 2:
         time.sleep(0.1)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import sqlalchemy
+from database_rows import query
 from json_documents import document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "integrations"))
@@ -179,14 +179,7 @@ def test_queue_add_with_a_profile_then_run(hfsuite_cmd, world, sandbox: Path) ->
     url = os.environ.get("HFSUITE_DB_URL") or "sqlite:///" + str(
         next(p for p in sandbox.rglob("*.db") if p.is_file())
     )
-    engine = sqlalchemy.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            profile_id = conn.execute(
-                sqlalchemy.text("SELECT profile_id FROM tasks WHERE id = :id"), {"id": task_id}
-            ).scalar_one()
-    finally:
-        engine.dispose()
+    [(profile_id,)] = query(url, "SELECT profile_id FROM tasks WHERE id = :id", id=task_id)
     assert profile_id is not None
 
 

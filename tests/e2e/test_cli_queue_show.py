@@ -4,6 +4,8 @@ full: the installed command at a narrow terminal (COLUMNS=60) against the emulat
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 from json_documents import document
@@ -95,9 +97,14 @@ def test_queue_show_says_interrupted_when_the_runner_is_gone(hfsuite_cmd, queue)
     from hfsuite.app.suite import Suite
     from hfsuite.core.types import TaskState
 
+    # A process of this host that has ended: gone on either database (on SQLite the free
+    # runner lock beside the file says so too; a PostgreSQL queue has no such lock).
+    ended = subprocess.Popen([sys.executable, "-c", ""])
+    ended.wait()
     manager = DownloadManager(Suite.open({}))
     with manager.db.write() as uow:
-        uow.tasks.set_state([2], TaskState.RUNNING, claimed_by=f"{HOST}:1:queue:1")
+        uow.tasks.set_state([2], TaskState.RUNNING, claimed_by=f"{HOST}:{ended.pid}:queue:1")
+    manager.suite.close()
     shown = hfsuite_cmd("queue", "show", "2", env=queue)
     assert "state interrupted" in " ".join(shown.stdout.split())
     data = document(hfsuite_cmd("queue", "show", "2", "--json", env=queue).stdout, "task-detail")

@@ -4,19 +4,41 @@ one shared folder; export/import with a preview; bad files; a half-written machi
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 
-def _machine(root: Path) -> dict[str, str]:
-    home = root / "home"
-    home.mkdir(parents=True)
-    return {
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-    }
+@pytest.fixture
+def machine(request: pytest.FixtureRequest) -> Callable[[Path], dict[str, str]]:
+    """The environment of one machine: its own home, settings and database.
+
+    Its database is the SQLite file in its data folder, or, when the suite runs on PostgreSQL
+    (``HFSUITE_DB_URL`` set), the test's database for the first machine and a new one for the
+    second.
+    """
+    made: list[Path] = []
+
+    def make(root: Path) -> dict[str, str]:
+        home = root / "home"
+        home.mkdir(parents=True)
+        env = {
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / ".config"),
+            "XDG_DATA_HOME": str(home / ".local" / "share"),
+            "XDG_STATE_HOME": str(home / ".local" / "state"),
+            "XDG_CACHE_HOME": str(home / ".cache"),
+        }
+        made.append(root)
+        if os.environ.get("HFSUITE_DB_URL") and len(made) > 1:
+            assert len(made) == 2, "two machines at most on PostgreSQL (one new database)"
+            env["HFSUITE_DB_URL"] = str(request.getfixturevalue("postgres_url"))
+        return env
+
+    return make
 
 
 def _ok(result) -> str:  # type: ignore[no-untyped-def]
@@ -25,8 +47,10 @@ def _ok(result) -> str:  # type: ignore[no-untyped-def]
     return str(result.stdout)
 
 
-def test_export_and_import_between_two_machines(hfsuite_cmd, sandbox: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    one, two = _machine(tmp_path / "one"), _machine(tmp_path / "two")
+def test_export_and_import_between_two_machines(
+    hfsuite_cmd: Any, machine: Any, tmp_path: Path
+) -> None:
+    one, two = machine(tmp_path / "one"), machine(tmp_path / "two")
     _ok(hfsuite_cmd("config", "set", "connections_per_file", "16", env=one))
     _ok(hfsuite_cmd("config", "set", "proxy", "http://me:pw@proxy:3128", env=one))
     _ok(hfsuite_cmd("history", "fav", "openai-community/gpt2", env=one))
@@ -58,8 +82,10 @@ def test_export_and_import_between_two_machines(hfsuite_cmd, sandbox: Path, tmp_
     assert "Nothing to change" in _ok(hfsuite_cmd("sync", "import", str(file), env=two))
 
 
-def test_bad_files_exit_2_and_change_nothing(hfsuite_cmd, sandbox: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    env = _machine(tmp_path / "m")
+def test_bad_files_exit_2_and_change_nothing(
+    hfsuite_cmd: Any, machine: Any, tmp_path: Path
+) -> None:
+    env = machine(tmp_path / "m")
     cases = {
         "garbage.json": ("{half", "not JSON"),
         "future.json": ('{"format": "hfsuite-sync", "version": 9}', "version 9"),
@@ -76,8 +102,8 @@ def test_bad_files_exit_2_and_change_nothing(hfsuite_cmd, sandbox: Path, tmp_pat
     assert no_folder.returncode == 2 and "No sync folder is set" in no_folder.stderr
 
 
-def test_folder_sync_between_two_machines(hfsuite_cmd, sandbox: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    one, two = _machine(tmp_path / "one"), _machine(tmp_path / "two")
+def test_folder_sync_between_two_machines(hfsuite_cmd: Any, machine: Any, tmp_path: Path) -> None:
+    one, two = machine(tmp_path / "one"), machine(tmp_path / "two")
     folder = tmp_path / "Cloud" / "hfsuite"
     _ok(hfsuite_cmd("config", "set", "theme", "dark", env=one))
     _ok(hfsuite_cmd("history", "fav", "openai-community/gpt2", env=one))
