@@ -134,6 +134,17 @@ CONVERTED_CLI: tuple[str, ...] = (
     "integrations/tools/detect.py",
     "app/config_ops.py",
     "config/settings.py",
+    "app/plugins/sources.py",
+    "app/script/plan.py",
+    "app/script/render.py",
+    "app/script/render_powershell.py",
+    "app/script/quoting.py",
+    "app/demo/sandbox.py",
+    "app/statistics.py",
+    "app/queue/tasks.py",
+    "integrations/comfyui/reader.py",
+    "integrations/comfyui/refs.py",
+    "integrations/comfyui/workflow.py",
 )
 """CLI modules whose user-visible strings are marked (paths under ``src/hfsuite``)."""
 

@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from hfsuite.app.display_names import shown_name
 from hfsuite.app.history_ops import local_day
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import RepoType, SourceKind
 from hfsuite.storage import DailyStats, Database, StatsSummary
 from hfsuite.storage.repositories.dashboard import DashboardRepository, DiskShare
@@ -69,7 +70,10 @@ class Period(enum.StrEnum):
         try:
             return cls(value)
         except ValueError:
-            raise UsageError(f"Unknown period {text!r}.", hint="Use 7d, 30d, 90d or all.") from None
+            raise UsageError(
+                tr("Unknown period {period}.", period=repr(text)),
+                hint=tr("Use 7d, 30d, 90d or all."),
+            ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from pathlib import Path
 from hfsuite.config import SettingsStore
 from hfsuite.config.store import SETTINGS_FILE_NAME
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 
 #: The file that marks a folder as a demo sandbox (so ``--home`` may reuse it, and only it).
 MARKER = ".hfsuite-demo"
@@ -130,11 +131,13 @@ def open_sandbox(home: Path | None = None) -> DemoSandbox:
     else:
         root = Path(os.path.abspath(home.expanduser()))
         if root.exists() and not root.is_dir():
-            raise UsageError(f"--home {root} is a file.", hint="Give a new or empty folder.")
+            raise UsageError(
+                tr("--home {root} is a file.", root=root), hint=tr("Give a new or empty folder.")
+            )
         if root.is_dir() and any(root.iterdir()) and not (root / MARKER).is_file():
             raise UsageError(
-                f"--home {root} is not empty and was not made by hfsuite demo.",
-                hint="Give a new or empty folder, or leave --home out for a temporary one.",
+                tr("--home {root} is not empty and was not made by hfsuite demo.", root=root),
+                hint=tr("Give a new or empty folder, or leave --home out for a temporary one."),
             )
         sandbox = DemoSandbox(root, temporary=False)
     sandbox.home.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from hfsuite.app.plugins.manager import PluginManager
 from hfsuite.app.plugins.specs import SourceContext
 from hfsuite.core.errors import HfSuiteError, SourceError, UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import HttpAnswer, RemoteFile, RepoSnapshot, RequestAuth
 from hfsuite.core.source import Source
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
@@ -77,9 +78,15 @@ def plugin_target(plugins: Plugins, text: str) -> RepoRef | None:
     if answer is None:
         if prefix is not None and prefix not in _BUILT_IN and "//" not in value:
             raise UsageError(
-                f"{value!r} names a {prefix}: source, and no plugin provides one.",
-                hint="Install the plugin for it; `hfsuite plugins ls` lists the plugins "
-                "installed and their state (docs/plugins.md).",
+                tr(
+                    "{value} names a {prefix}: source, and no plugin provides one.",
+                    value=repr(value),
+                    prefix=prefix,
+                ),
+                hint=tr(
+                    "Install the plugin for it; `hfsuite plugins ls` lists the plugins "
+                    "installed and their state (docs/plugins.md)."
+                ),
             )
         return None
     prefix = _prefix_of(answer)
@@ -97,8 +104,8 @@ def _ref(prefix: str, value: str) -> RepoRef:
     rest = value.split(":", 1)[1]
     if not rest.strip() or any(c.isspace() or ord(c) < 32 for c in rest):
         raise UsageError(
-            f"{value!r} is not a {prefix}: reference.",
-            hint=f"Write it as {prefix}:NAME, without spaces.",
+            tr("{value} is not a {prefix}: reference.", value=repr(value), prefix=prefix),
+            hint=tr("Write it as {prefix}:NAME, without spaces.", prefix=prefix),
         )
     return RepoRef(f"{prefix}:{rest}", RepoType.MODEL, None, SourceKind.URL)
 
@@ -114,9 +121,15 @@ def make_plugin_source(plugins: Plugins, context: SourceContext) -> Source:
     found = plugins.sources().get(prefix)
     if found is None:
         raise UsageError(
-            f"No plugin provides {prefix}: names, so {context.reference!r} cannot be downloaded.",
-            hint="`hfsuite plugins ls` lists the plugins installed and their state "
-            "(docs/plugins.md).",
+            tr(
+                "No plugin provides {prefix}: names, so {reference} cannot be downloaded.",
+                prefix=prefix,
+                reference=repr(context.reference),
+            ),
+            hint=tr(
+                "`hfsuite plugins ls` lists the plugins installed and their state "
+                "(docs/plugins.md)."
+            ),
         )
     name, spec = found
     manager = plugins.manager
@@ -141,9 +154,17 @@ def _failed(
 ) -> SourceError:
     manager.disable(name, f"{what} for {prefix}: names", exc)
     return SourceError(
-        f"The {prefix}: source of plugin {name} failed: {type(exc).__name__}: {exc}",
-        hint="The plugin is disabled for this run; `hfsuite -v` shows its traceback. "
-        "Report it to the plugin's author.",
+        tr(
+            "The {prefix}: source of plugin {name} failed: {error}: {reason}",
+            prefix=prefix,
+            name=name,
+            error=type(exc).__name__,
+            reason=exc,
+        ),
+        hint=tr(
+            "The plugin is disabled for this run; `hfsuite -v` shows its traceback. "
+            "Report it to the plugin's author."
+        ),
     )
 
 
@@ -202,7 +223,13 @@ class GuardedSource:
             error = None
         if isinstance(error, HfSuiteError):
             return error
-        return SourceError(f"{self._prefix}: the server answered HTTP {answer.status}.")
+        return SourceError(
+            tr(
+                "{prefix}: the server answered HTTP {status}.",
+                prefix=self._prefix,
+                status=answer.status,
+            )
+        )
 
     def check_access(self, ref: RepoRef) -> None:
         """The plugin's access check."""

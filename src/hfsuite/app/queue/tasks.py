@@ -17,6 +17,7 @@ from hfsuite.app.download.operation import DownloadPlan, DownloadRequest, reques
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
 from hfsuite.core.types import Priority, RepoRef, SourceKind, TaskState
 from hfsuite.engine.layouts import FileTarget
@@ -113,7 +114,9 @@ def request_for(task: TaskRecord) -> DownloadRequest:
     """
     target = task.url if task.source is SourceKind.URL else task.repo_id
     if not target:
-        raise UsageError(f"Task {task.id} names no repository or URL.", hint="Remove the task.")
+        raise UsageError(
+            tr("Task {id} names no repository or URL.", id=task.id), hint=tr("Remove the task.")
+        )
     return DownloadRequest(
         ref=RepoRef(target, task.repo_type, task.revision, task.source),
         expected_sha256=task.expected_sha256,

@@ -24,6 +24,7 @@ from hfsuite.app.download.operation import DownloadRequest
 from hfsuite.app.download.sources import make_source
 from hfsuite.core.destination import Destination, DestinationKind
 from hfsuite.core.errors import EntryNotFoundError, NetworkError, ServerError, UsageError
+from hfsuite.core.i18n import N_, tr
 from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1, is_sha256
 from hfsuite.core.types import RepoRef, RepoType, SourceKind
 from hfsuite.engine.layouts import repo_folder_name
@@ -147,15 +148,21 @@ def plan_for_request(
         check_remote_path(path.rstrip("/") or path)  # a folder may end in '/'; no more
     if suite.settings.offline:
         raise NetworkError(
-            "Offline mode is on (HF_HUB_OFFLINE), but a script pins the commit and the files' "
-            "hashes, which only the Hub can tell.",
-            hint="Unset HF_HUB_OFFLINE or run `hfsuite config set offline false`.",
+            tr(
+                "Offline mode is on (HF_HUB_OFFLINE), but a script pins the commit and the "
+                "files' hashes, which only the Hub can tell."
+            ),
+            hint=tr("Unset HF_HUB_OFFLINE or run `hfsuite config set offline false`."),
         )
     source = make_source(suite, request)
     snapshot = source.snapshot(request.ref)
     if not is_sha1(snapshot.commit):
         raise ServerError(
-            f"The Hub named no 40-hex commit for {request.ref} ({snapshot.commit!r})."
+            tr(
+                "The Hub named no 40-hex commit for {ref} ({commit}).",
+                ref=request.ref,
+                commit=repr(snapshot.commit),
+            )
         )
     selected = select_download(snapshot, request.paths, request.include, request.exclude)
     if ref_name is True:
@@ -214,9 +221,14 @@ def plan_for_history(
     missing = [p for p in wanted if p not in by_path]
     if missing:
         raise EntryNotFoundError(
-            f"{plan.display_name} no longer has {len(missing)} file(s) of history entry "
-            f"{record.id}: {', '.join(repr(p) for p in missing[:5])}.",
-            hint="Generate a script from the repository instead: hfsuite script REPO.",
+            tr(
+                "{name} no longer has {count} file(s) of history entry {id}: {files}.",
+                name=plan.display_name,
+                count=len(missing),
+                id=record.id,
+                files=", ".join(repr(p) for p in missing[:5]),
+            ),
+            hint=tr("Generate a script from the repository instead: hfsuite script REPO."),
         )
     plan = replace(plan, files=tuple(by_path[p] for p in wanted))
     return with_known_hashes(plan, {f.path: (f.sha256, f.git_oid) for f in record.files})
@@ -232,7 +244,9 @@ def task_of(suite: Suite, task_id: int) -> tuple[TaskRecord, list[TaskFileRecord
         task = uow.tasks.get(task_id)
         files = uow.task_files.list_for(task_id) if task is not None else []
     if task is None:
-        raise UsageError(f"There is no task {task_id}.", hint="List tasks: hfsuite queue ls")
+        raise UsageError(
+            tr("There is no task {id}.", id=task_id), hint=tr("List tasks: hfsuite queue ls")
+        )
     return task, files
 
 
@@ -253,11 +267,33 @@ def history_of(suite: Suite, entry_id: int) -> HistoryRecord:
 def _require_hub(ref: RepoRef, what: str | None = None) -> None:
     if ref.source is SourceKind.HUGGINGFACE:
         return
-    kind = "a plain file URL" if ref.source is SourceKind.URL else "a ModelScope repository"
-    subject = f"{what} downloads {kind}" if what else f"{ref.repo_id} is {kind}"
+    url = ref.source is SourceKind.URL
+    if what:
+        template = (
+            N_(
+                "Scripts are generated for Hugging Face repositories only; "
+                "{what} downloads a plain file URL."
+            )
+            if url
+            else N_(
+                "Scripts are generated for Hugging Face repositories only; {what} downloads a "
+                "ModelScope repository."
+            )
+        )
+    else:
+        template = (
+            N_(
+                "Scripts are generated for Hugging Face repositories only; "
+                "{what} is a plain file URL."
+            )
+            if url
+            else N_(
+                "Scripts are generated for Hugging Face repositories only; {what} is a "
+                "ModelScope repository."
+            )
+        )
     raise UsageError(
-        f"Scripts are generated for Hugging Face repositories only; {subject}.",
-        hint="Use hfsuite download for it.",
+        tr(template, what=what or ref.repo_id), hint=tr("Use hfsuite download for it.")
     )
 
 
@@ -307,10 +343,14 @@ def _destination(suite: Suite, request: DownloadRequest) -> Destination:
 def _script_file(remote: RemoteFile, base: str) -> ScriptFile:
     path = str(check_remote_path(remote.path))
     if path != remote.path:
-        raise UsageError(f"Refusing the remote path {remote.path!r}: it is not normalised.")
+        raise UsageError(
+            tr("Refusing the remote path {remote}: it is not normalised.", remote=repr(remote.path))
+        )
     etag = remote.etag or ""
     if not etag:
-        raise ServerError(f"The Hub gave no hash for {remote.path!r}; cannot pin it.")
+        raise ServerError(
+            tr("The Hub gave no hash for {path}; cannot pin it.", path=repr(remote.path))
+        )
     check_remote_path(etag)
     if is_sha256(remote.sha256):
         kind, digest = "sha256", str(remote.sha256)

@@ -9,6 +9,7 @@ the three and is refused.
 from __future__ import annotations
 
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 
 __all__ = ["bash_quote", "powershell_quote", "python_literal"]
 
@@ -18,7 +19,9 @@ _PS_QUOTES = frozenset("'\u2018\u2019\u201a\u201b")
 
 def _no_nul(value: str) -> str:
     if "\x00" in value:
-        raise UsageError(f"Refusing a value with a NUL character in a script: {value!r}.")
+        raise UsageError(
+            tr("Refusing a value with a NUL character in a script: {value}.", value=repr(value))
+        )
     return value
 
 

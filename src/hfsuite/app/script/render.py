@@ -10,6 +10,7 @@ from hfsuite.app.script.render_bash import render_bash
 from hfsuite.app.script.render_powershell import render_powershell
 from hfsuite.app.script.render_python import render_python
 from hfsuite.core.errors import UsageError
+from hfsuite.core.i18n import tr
 
 __all__ = ["Shell", "parse_shell", "render_script"]
 
@@ -43,7 +44,8 @@ def parse_shell(text: str) -> Shell:
         return _ALIASES.get(name) or Shell(name)
     except ValueError:
         raise UsageError(
-            f"Unknown shell {text!r}.", hint="Use --shell bash, powershell or python."
+            tr("Unknown shell {shell}.", shell=repr(text)),
+            hint=tr("Use --shell bash, powershell or python."),
         ) from None
 
 

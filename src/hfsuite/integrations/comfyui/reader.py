@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hfsuite.core.errors import WorkflowError
+from hfsuite.core.i18n import tr
 from hfsuite.integrations.comfyui.a1111 import looks_like_parameters, read_parameters
 from hfsuite.integrations.comfyui.api import is_api_workflow, read_api_workflow
 from hfsuite.integrations.comfyui.media import read_embedded, sniff
@@ -41,25 +42,39 @@ def read_refs(path: Path) -> WorkflowRefs:
                 size = os.fstat(stream.fileno()).st_size
                 if size > MAX_JSON_BYTES:
                     raise WorkflowError(
-                        f"{name} is {size} bytes; workflow files over {MAX_JSON_BYTES} bytes "
-                        "are not read."
+                        tr(
+                            "{name} is {size} bytes; workflow files over {limit} bytes are not "
+                            "read.",
+                            name=name,
+                            size=size,
+                            limit=MAX_JSON_BYTES,
+                        )
                     )
                 stream.seek(0)
                 return _read_text(path, stream.read(MAX_JSON_BYTES + 1))
             embedded = read_embedded(stream, container)
     except FileNotFoundError:
-        raise WorkflowError(f"There is no file {path}.") from None
+        raise WorkflowError(tr("There is no file {path}.", path=path)) from None
     except IsADirectoryError:
-        raise WorkflowError(f"{path} is a folder, not a workflow or image file.") from None
+        raise WorkflowError(
+            tr("{path} is a folder, not a workflow or image file.", path=path)
+        ) from None
     except OSError as exc:
-        raise WorkflowError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        raise WorkflowError(
+            tr("Cannot read {path}: {reason}.", path=path, reason=exc.strerror or exc)
+        ) from None
     result = WorkflowRefs(str(path), container, warnings=list(embedded.warnings))
     _read_embedded_texts(name, embedded.texts, result)
     if not result.contents:
-        why = f" ({'; '.join(result.warnings)})" if result.warnings else ""
         raise WorkflowError(
-            f"{name} holds no ComfyUI workflow and no generation parameters{why}.",
-            hint="Images keep them only when saved by ComfyUI or A1111/Forge unchanged.",
+            tr(
+                "{name} holds no ComfyUI workflow and no generation parameters ({why}).",
+                name=name,
+                why="; ".join(result.warnings),
+            )
+            if result.warnings
+            else tr("{name} holds no ComfyUI workflow and no generation parameters.", name=name),
+            hint=tr("Images keep them only when saved by ComfyUI or A1111/Forge unchanged."),
         )
     return result
 
@@ -77,7 +92,10 @@ def _read_text(path: Path, data: bytes) -> WorkflowRefs:
         read_parameters(text, collector)
         return WorkflowRefs(str(path), "text", contents=["parameters"], refs=collector.refs)
     raise WorkflowError(
-        f"{name} is not a ComfyUI workflow (JSON), an image, or generation parameters."
+        tr(
+            "{name} is not a ComfyUI workflow (JSON), an image, or generation parameters.",
+            name=name,
+        )
     )
 
 
@@ -89,15 +107,21 @@ def parse_json(text: str, name: str) -> Any:
     try:
         return json.loads(text)
     except RecursionError:
-        raise WorkflowError(f"{name} nests JSON too deeply to be a workflow.") from None
+        raise WorkflowError(
+            tr("{name} nests JSON too deeply to be a workflow.", name=name)
+        ) from None
     except ValueError as exc:
-        where = (
-            f" (line {exc.lineno}, column {exc.colno})"
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
-        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-        raise WorkflowError(f"{name} is not valid JSON: {reason}{where}.") from None
+        if isinstance(exc, json.JSONDecodeError):
+            message = tr(
+                "{name} is not valid JSON: {reason} (line {line}, column {column}).",
+                name=name,
+                reason=exc.msg,
+                line=exc.lineno,
+                column=exc.colno,
+            )
+        else:
+            message = tr("{name} is not valid JSON: {reason}.", name=name, reason=exc)
+        raise WorkflowError(message) from None
 
 
 def read_document(doc: Any, collector: RefCollector, name: str) -> str:
@@ -120,9 +144,12 @@ def read_document(doc: Any, collector: RefCollector, name: str) -> str:
                 read_api_workflow(doc["prompt"], collector)
                 return "api-json"
     except RecursionError:
-        raise WorkflowError(f"{name} nests too deeply to be read.") from None
+        raise WorkflowError(tr("{name} nests too deeply to be read.", name=name)) from None
     raise WorkflowError(
-        f"{name} is JSON but not a ComfyUI workflow (neither the editor's format nor API JSON)."
+        tr(
+            "{name} is JSON but not a ComfyUI workflow (neither the editor's format nor API JSON).",
+            name=name,
+        )
     )
 
 

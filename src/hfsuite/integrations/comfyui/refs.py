@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hfsuite.core.errors import WorkflowError
+from hfsuite.core.i18n import tr
 from hfsuite.integrations.comfyui.names import (
     TAESD_NAMES,
     Name,
@@ -181,7 +182,9 @@ class RefCollector:
         if key in self._keys:
             return
         if len(self.refs) >= MAX_REFS:
-            raise WorkflowError(f"The file names more than {MAX_REFS} models; it is not read.")
+            raise WorkflowError(
+                tr("The file names more than {limit} models; it is not read.", limit=MAX_REFS)
+            )
         self._keys.add(key)
         self.refs.append(ref)
         self._by_node.setdefault(ref.node_id, []).append(ref)

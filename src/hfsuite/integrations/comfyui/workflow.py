@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hfsuite.core.errors import WorkflowError
+from hfsuite.core.i18n import tr
 from hfsuite.integrations.comfyui.names import looks_like_model_file
 from hfsuite.integrations.comfyui.node_table import (
     INPUT_NAME_FOLDERS,
@@ -154,8 +155,11 @@ class _Walker:
             self.visited += 1
             if self.visited > MAX_EXPANDED_NODES:
                 raise WorkflowError(
-                    f"The workflow has more than {MAX_EXPANDED_NODES} nodes with its subgraphs "
-                    "expanded; it is not read."
+                    tr(
+                        "The workflow has more than {limit} nodes with its subgraphs expanded; "
+                        "it is not read.",
+                        limit=MAX_EXPANDED_NODES,
+                    )
                 )
             node_type = node.get("type")
             if not isinstance(node_type, str):
@@ -171,12 +175,18 @@ class _Walker:
             if sg is not None:
                 if node_type in stack:
                     raise WorkflowError(
-                        f"Subgraph '{sg.name}' contains itself; the workflow is not read."
+                        tr(
+                            "Subgraph '{name}' contains itself; the workflow is not read.",
+                            name=sg.name,
+                        )
                     )
                 if len(stack) >= MAX_SUBGRAPH_DEPTH:
                     raise WorkflowError(
-                        f"Subgraphs are nested more than {MAX_SUBGRAPH_DEPTH} deep; "
-                        "the workflow is not read."
+                        tr(
+                            "Subgraphs are nested more than {limit} deep; the workflow is not "
+                            "read.",
+                            limit=MAX_SUBGRAPH_DEPTH,
+                        )
                     )
                 self.walk(
                     sg.nodes,
