@@ -173,7 +173,8 @@ def default_postgres_url(
     (the default database of every test with ``HFSUITE_TEST_DB=postgresql``)."""
     name = clean_postgres_databases.acquire()
     yield postgres_cluster.url(name)
-    clean_postgres_databases.release(name)
+    # Not now: pytest-qt still processes the Qt events left after the last fixture's teardown.
+    clean_postgres_databases.release_later(name)
 
 
 @pytest.fixture

@@ -266,12 +266,15 @@ class CleanDatabases:
         self.prefix = prefix
         self._clean = cluster.fingerprint(template)
         self._free: list[str] = []
+        self._returned: list[str] = []
         self._made = 0
         self.copied = 0
         self.reused = 0
 
     def acquire(self) -> str:
         """The name of a database identical to the template, nobody connected to it."""
+        while self._returned:
+            self.release(self._returned.pop())
         if self._free:
             self.reused += 1
             return self._free.pop()
@@ -280,6 +283,11 @@ class CleanDatabases:
         self.cluster.create_database(name, template=self.template)
         self.copied += 1
         return name
+
+    def release_later(self, name: str) -> None:
+        """Give ``name`` back at the next :meth:`acquire`: what still runs when a test's
+        fixtures are gone (a Qt event processed after the last teardown) finds its database."""
+        self._returned.append(name)
 
     def release(self, name: str) -> None:
         """Give ``name`` back after a test: its connections are closed, then it is kept for
