@@ -233,8 +233,11 @@ def check_subfolder(subfolder: str | None) -> str | None:
     parts = text.replace("\\", "/").split("/")
     if not text or any(p in ("", ".", "..") for p in parts) or Path(text).is_absolute():
         raise UsageError(
-            f"--subfolder {subfolder!r} is not a folder name inside the tool's folder.",
-            hint="Give a relative name such as sdxl or styles/anime.",
+            tr(
+                "--subfolder {subfolder} is not a folder name inside the tool's folder.",
+                subfolder=repr(subfolder),
+            ),
+            hint=tr("Give a relative name such as sdxl or styles/anime."),
         )
     return "/".join(parts)
 
@@ -251,9 +254,11 @@ def target_destination(
     if target.tool_type == "lmstudio":
         if subfolder:
             raise UsageError(
-                "--subfolder does not apply to LM Studio: a model goes to "
-                "<models>/<publisher>/<model>/.",
-                hint="Leave --subfolder out.",
+                tr(
+                    "--subfolder does not apply to LM Studio: a model goes to "
+                    "<models>/<publisher>/<model>/."
+                ),
+                hint=tr("Leave --subfolder out."),
             )
         if ref is None:
             return Destination.folder(target.folder)
