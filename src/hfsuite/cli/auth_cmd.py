@@ -28,7 +28,7 @@ from hfsuite.core.errors import (
     HfSuiteError,
     RepoNotFoundError,
 )
-from hfsuite.core.i18n import N_, _
+from hfsuite.core.i18n import N_, _, tr
 
 # Where a token is stored or comes from (TokenOrigin's values), as the messages name them.
 _PLACES = (N_("keyring"), N_("suite token file"), N_("hf token file"))
@@ -183,7 +183,7 @@ def status_command(
     else:
         out.print(_status_table(state))
     if state.origin is not None and not state.valid:
-        raise AuthenticationError(state.error or _("The token was refused."), hint=state.hint)
+        raise AuthenticationError(state.error or tr("The token was refused."), hint=state.hint)
 
 
 @app.command(

@@ -31,7 +31,7 @@ from hfsuite.cli.library_views import (
 from hfsuite.cli.output import json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable, shorten
 from hfsuite.core.errors import UsageError
-from hfsuite.core.i18n import N_, _, ngettext, tr
+from hfsuite.core.i18n import N_, _, joined, ngettext, tr
 from hfsuite.core.units import format_bytes
 
 if TYPE_CHECKING:
@@ -85,17 +85,15 @@ def _check(values: list[str] | None, allowed: tuple[str, ...], option: str) -> l
     unknown = [v for v in chosen if v not in allowed]
     if unknown:
         close = difflib.get_close_matches(unknown[0], allowed, n=2, cutoff=0.6)
-        or_ = _(" or ")
-        suggestion = (
-            _(" Did you mean {choices}?").format(choices=or_.join(repr(c) for c in close))
-            if close
-            else ""
+        message = tr(
+            "{option} {value} is not a known value.", option=option, value=repr(unknown[0])
         )
+        if close:
+            # " or " is in the user's language in both forms (no English to keep for it)
+            choices = _(" or ").join(repr(c) for c in close)
+            message = joined(message, tr(" Did you mean {choices}?", choices=choices), sep="")
         raise UsageError(
-            _("{option} {value} is not a known value.").format(
-                option=option, value=repr(unknown[0])
-            )
-            + suggestion,
+            message,
             hint=tr("Use one of: {choices}.", choices=", ".join(allowed)),
         )
     return chosen
