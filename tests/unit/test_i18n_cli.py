@@ -388,3 +388,14 @@ def test_a_group_without_a_command_shows_its_help_in_chinese(args: tuple[str, ..
     assert "错误：" not in shown
     assert "查看帮助" not in shown
     assert english_shown.count("\n") == shown.count("\n")
+
+
+def test_a_suggestion_joined_to_an_error_keeps_its_english_in_json(sandbox: Path) -> None:
+    result = run_cli("library", "ls", "--kind", "lora", "--json", HFSUITE_LANGUAGE="zh_CN")
+    assert result.returncode == 2, result.stderr
+    assert "--kind 'lora' 不是已知的值。" in result.stderr
+    assert "'loras'" in result.stderr
+    assert (
+        "\"message\": \"--kind 'lora' is not a known value. Did you mean 'loras'?\""
+        in result.stdout
+    )
