@@ -22,7 +22,12 @@ from typing import NoReturn
 
 import pytest
 
-from hfsuite.testing.postgres import CleanDatabases, PostgresCluster, PostgresUnavailable
+from hfsuite.testing.postgres import (
+    CleanDatabases,
+    PostgresCluster,
+    PostgresUnavailable,
+    find_bindir,
+)
 
 # Read before the sandbox clears HFSUITE_* variables.
 _NO_PG = os.environ.get("HFSUITE_TEST_NO_PG", "") not in ("", "0")
@@ -108,6 +113,15 @@ def hfsuite_exe() -> str:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if ON_POSTGRESQL:
+        # What can be told before any test: the mode runs nothing without a server.
+        if _NO_PG:
+            raise pytest.UsageError("HFSUITE_TEST_DB=postgresql and HFSUITE_TEST_NO_PG=1 conflict")
+        if find_bindir() is None:
+            raise pytest.UsageError(
+                "HFSUITE_TEST_DB=postgresql: PostgreSQL is not installed (no initdb in PATH, "
+                "/usr/local/bin or /usr/lib/postgresql/*/bin)"
+            )
     config.addinivalue_line(
         "markers",
         "sqlite_only(reason=...): a test about SQLite itself (not run on PostgreSQL, nor at all "
@@ -124,8 +138,8 @@ def postgres_cluster() -> Iterator[PostgresCluster]:
     (the whole run stops instead with ``HFSUITE_TEST_DB=postgresql``, which needs one)."""
 
     def unavailable(reason: str) -> NoReturn:
-        if ON_POSTGRESQL:
-            pytest.exit(f"HFSUITE_TEST_DB=postgresql: {reason}", returncode=4)
+        if ON_POSTGRESQL:  # every test that needs it errors with the reason
+            pytest.fail(f"HFSUITE_TEST_DB=postgresql: {reason}", pytrace=False)
         pytest.skip(reason)
 
     if _NO_PG:
