@@ -31,7 +31,6 @@ KIB = 1 << 10
 
 SKIPPED = {
     "hfsuite queue run --watch": "waits for new tasks until Ctrl-C",
-    "hfsuite worker --name gpu-01 --slots 4": "waits for new tasks until Ctrl-C",
     "hfsuite gui": "opens a window and waits until it is closed",
     "hfsuite gui --tab browse --theme dark": "opens a window and waits until it is closed",
     "hfsuite download https://example.org/file.safetensors --sha256 <hex> --local-dir ./models": (

@@ -21,19 +21,27 @@ from hfsuite.core.i18n import N_, _
 from hfsuite.core.units import format_duration, format_rate
 
 HELP = _(
-    "Run downloads from the queue as a named worker until Ctrl-C (or SIGTERM).\n\n"
+    "Run queued downloads as a named worker.\n\n"
+    "It runs until Ctrl-C or SIGTERM (with --until-empty: until no task is left).\n"
     "On a PostgreSQL database (setting db_url) any number of workers, on this host or others,\n"
     "share the queue: each claims the next tasks, renews its lease every second, and a task\n"
     "of a worker that died goes to another, which resumes its files where they stopped (the\n"
     "destination must be the same shared folder on every host). On SQLite one runner works at\n"
     "a time. See docs/scale.md.\n\n"
     "Examples:\n\n"
-    "  hfsuite worker --name gpu-01 --slots 4\n\n"
-    "  hfsuite worker --until-empty --json\n\n"
-    "  hfsuite workers ls"
+    "  hfsuite worker --name gpu-01 --slots 4 --until-empty\n\n"
+    "  hfsuite worker --until-empty --json"
 )
 
-app = typer.Typer(help=_("The queue's workers (see hfsuite worker)."), no_args_is_help=True)
+app = typer.Typer(
+    help=_(
+        "The queue's workers (see hfsuite worker).\n\n"
+        "Examples:\n\n"
+        "  hfsuite workers ls\n\n"
+        "  hfsuite workers ls --all --json"
+    ),
+    no_args_is_help=True,
+)
 
 _STATES = (N_("running"), N_("stopped"), N_("lost"))
 
