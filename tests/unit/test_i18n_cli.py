@@ -399,3 +399,16 @@ def test_a_suggestion_joined_to_an_error_keeps_its_english_in_json(sandbox: Path
         "\"message\": \"--kind 'lora' is not a known value. Did you mean 'loras'?\""
         in result.stdout
     )
+
+
+def test_a_translated_value_goes_into_the_english_form_in_english() -> None:
+    from hfsuite.core import i18n
+
+    i18n.set_language("zh_CN")
+    try:
+        word = i18n.tr("model")
+        message = i18n.tr("{kind} {repo} was not found.", kind=word, repo="acme/x")
+        assert i18n.english(message) == "model acme/x was not found."
+        assert i18n.english(word) == "model"
+    finally:
+        i18n.set_language("en")

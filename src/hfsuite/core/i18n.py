@@ -161,10 +161,13 @@ def tr(template: str, /, **values: object) -> str:
     Used for error messages: ``raise UsageError(tr("Cannot read {path}.", path=p))`` shows
     the translation and writes ``"message": "Cannot read …"`` under ``--json``. Joining two
     such texts keeps both forms only through :func:`joined` (``+`` and f-strings make a
-    plain string, whose English is then its translation).
+    plain string, whose English is then its translation). A value that is itself such a text
+    (a translated word or message) goes into the English form in English.
     """
     text = Translated(_(template).format(**values))
-    text.english = template.format(**values)
+    text.english = template.format(
+        **{k: english(v) if isinstance(v, str) else v for k, v in values.items()}
+    )
     return text
 
 
