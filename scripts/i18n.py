@@ -117,6 +117,7 @@ CONVERTED_CLI: tuple[str, ...] = (
     "app/library/service.py",
     "app/profiles.py",
     "app/queue/add_ops.py",
+    "app/queue/liveness.py",
     "app/queue/manager.py",
     "app/queue/outcome.py",
     "app/share.py",

@@ -17,7 +17,7 @@ import typer
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.tables import FoldingTable
-from hfsuite.core.i18n import N_, _
+from hfsuite.core.i18n import N_, _, tr
 from hfsuite.core.units import format_duration, format_rate
 
 HELP = _(
@@ -72,7 +72,7 @@ def worker_command(
     if name is not None and not name.strip():
         from hfsuite.core.errors import UsageError
 
-        raise UsageError(_("A worker's name cannot be empty."))
+        raise UsageError(tr("A worker's name cannot be empty."))
     name = name.strip() if name is not None else default_worker_name()
     manager = DownloadManager(state.suite())
     if slots:

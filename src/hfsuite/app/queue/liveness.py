@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from filelock import FileLock, Timeout
 
 from hfsuite.core.errors import RunnerBusyError
+from hfsuite.core.i18n import tr
 from hfsuite.core.types import TaskState
 
 if TYPE_CHECKING:
@@ -208,8 +209,8 @@ class RunnerLock:
 
     def _busy(self) -> RunnerBusyError:
         return RunnerBusyError(
-            "Another process is already running the download queue.",
-            hint="Tasks you add are picked up by it; see them with: hfsuite queue ls",
+            tr("Another process is already running the download queue."),
+            hint=tr("Tasks you add are picked up by it; see them with: hfsuite queue ls"),
         )
 
 
