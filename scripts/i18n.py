@@ -146,6 +146,15 @@ CONVERTED_CLI: tuple[str, ...] = (
     "integrations/comfyui/reader.py",
     "integrations/comfyui/refs.py",
     "integrations/comfyui/workflow.py",
+    "library/formats/_pickle_walk.py",
+    "library/formats/_source.py",
+    "library/formats/folders.py",
+    "library/formats/gguf.py",
+    "library/formats/onnx.py",
+    "library/formats/pickle_zip.py",
+    "library/formats/safetensors.py",
+    "library/identify.py",
+    "library/shards.py",
 )
 """CLI modules whose user-visible strings are marked (paths under ``src/hfsuite``)."""
 

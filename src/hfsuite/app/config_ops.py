@@ -86,7 +86,7 @@ def get_setting(loaded: LoadedSettings, key: str) -> SettingRow:
     for row in describe_settings(loaded):
         if row.key == key:
             return row
-    raise SettingsValueError(key, "a known setting: " + ", ".join(setting_names()))
+    raise SettingsValueError(key, tr("a known setting: {names}", names=", ".join(setting_names())))
 
 
 class UnusableProxyError(SettingsValueError):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from hfsuite.cli.json_views import Json, document
+from hfsuite.core.i18n import english
 
 if TYPE_CHECKING:
     from hfsuite.app.library import LibraryFileRecord, LibraryRootRecord, ScanSummary
@@ -137,7 +138,9 @@ def scan_view(s: ScanSummary, added_roots: Iterable[str]) -> Json:
             "hashed_files": s.hashed_files,
             "hashed_bytes": s.hashed_bytes,
             "cached_hashes": s.cached_hashes,
-            "issues": [{"path": i.path, "kind": i.kind, "message": i.message} for i in s.issues],
+            "issues": [
+                {"path": i.path, "kind": i.kind, "message": english(i.message)} for i in s.issues
+            ],
             "cancelled": s.cancelled,
             "elapsed_s": round(s.elapsed_s, 3),
         },

@@ -181,20 +181,24 @@ class SettingsStore:
                     setattr(settings, key, raw_env)
                 except ValidationError:
                     raise SettingsValueError(
-                        f"{key} (from environment variable {var})", allowed_text(key), raw_env
+                        tr("{key} (from environment variable {var})", key=key, var=var),
+                        tr(allowed_text(key)),
+                        raw_env,
                     ) from None
                 origins[key] = f"env:{var}"
                 break
 
         for key, value in (overrides or {}).items():
             if key not in known:
-                raise SettingsValueError(key, "one of: " + ", ".join(setting_names()))
+                raise SettingsValueError(
+                    key, tr("one of: {names}", names=", ".join(setting_names()))
+                )
             if value is None:
                 continue
             try:
                 setattr(settings, key, value)
             except ValidationError:
-                raise SettingsValueError(key, allowed_text(key), value) from None
+                raise SettingsValueError(key, tr(allowed_text(key)), value) from None
             origins[key] = "override"
 
         return LoadedSettings(settings=settings, origins=origins, warnings=warnings)
@@ -211,12 +215,12 @@ class SettingsStore:
             SettingsValueError: unknown key or a value it does not accept.
         """
         if key not in setting_names():
-            raise SettingsValueError(key, "a known setting: " + ", ".join(setting_names()))
+            raise SettingsValueError(key, _known_setting())
         probe = Settings.model_construct()
         try:
             setattr(probe, key, raw)
         except ValidationError:
-            raise SettingsValueError(key, allowed_text(key), raw) from None
+            raise SettingsValueError(key, tr(allowed_text(key)), raw) from None
         return _to_toml_value(getattr(probe, key))
 
     def set(self, key: str, raw: Any) -> Any:
@@ -241,7 +245,7 @@ class SettingsStore:
     def reset(self, key: str | None = None) -> None:
         """Forget one setting (back to its default) or, with no key, all of them."""
         if key is not None and key not in setting_names():
-            raise SettingsValueError(key, "a known setting: " + ", ".join(setting_names()))
+            raise SettingsValueError(key, _known_setting())
         with self._locked():
             values, _ = self.read_file()
             if key is None:
@@ -301,3 +305,8 @@ def _to_toml_value(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     return str(value)
+
+
+def _known_setting() -> str:
+    """The ``Allowed:`` of an unknown setting's name."""
+    return tr("a known setting: {names}", names=", ".join(setting_names()))

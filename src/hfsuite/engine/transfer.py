@@ -291,7 +291,7 @@ class Transfer:
             try:
                 self.layout.finish()
             except OSError as exc:
-                raise disk_error(exc, self.layout.root, what="the download's metadata") from exc
+                raise disk_error(exc, self.layout.root, what=tr("the download's metadata")) from exc
         return TransferResult(files=list(outcomes.values()))
 
     # --- per file ----------------------------------------------------------------------------

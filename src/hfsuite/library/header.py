@@ -23,6 +23,7 @@ __all__ = [
     "TensorInfo",
     "clip_text",
     "dominant_dtype",
+    "problem_text",
 ]
 
 MAX_TENSORS = 100_000
@@ -34,7 +35,19 @@ MAX_METADATA_ITEMS = 4096
 
 
 class HeaderError(ValueError):
-    """A header that cannot be read: corrupt, truncated, or beyond a reader's bounds."""
+    """A header that cannot be read: corrupt, truncated, or beyond a reader's bounds.
+
+    Its message is a :func:`hfsuite.core.i18n.tr` text (translated, English kept).
+    """
+
+
+def problem_text(exc: BaseException) -> str:
+    """An exception's message for a header's ``errors``: a :class:`HeaderError`'s own text
+    (which keeps its English for :func:`hfsuite.core.i18n.english`; ``str(exc)`` would not),
+    anything else's ``str()``."""
+    if isinstance(exc, HeaderError) and len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
 
 
 class ModelFormat(enum.StrEnum):

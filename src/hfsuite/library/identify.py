@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hfsuite.core.i18n import tr
 from hfsuite.library.classify import Classification, classify, quantization
 from hfsuite.library.formats._source import Source
 from hfsuite.library.formats.folders import read_folder
@@ -28,6 +29,7 @@ from hfsuite.library.header import (
     ModelHeader,
     TensorInfo,
     dominant_dtype,
+    problem_text,
 )
 from hfsuite.library.shards import (
     ShardName,
@@ -198,12 +200,17 @@ def identify_set(path: str | os.PathLike[str]) -> Identification:
         try:
             index = read_index(where)
         except OSError as exc:
-            header = ModelHeader(ModelFormat.UNKNOWN, errors=(f"Cannot read {where.name}: {exc}",))
+            header = ModelHeader(
+                ModelFormat.UNKNOWN,
+                errors=(tr("Cannot read {name}: {reason}", name=where.name, reason=str(exc)),),
+            )
             return _identification(
                 where, header, Classification("unknown"), shard_of=where, shard_count=0
             )
         except ValueError as exc:  # HeaderError: too large, not JSON, no weight map
-            header = ModelHeader(ModelFormat.UNKNOWN, errors=(f"{where.name}: {exc}",))
+            header = ModelHeader(
+                ModelFormat.UNKNOWN, errors=(_named(where.name, problem_text(exc)),)
+            )
             return _identification(
                 where, header, Classification("unknown"), shard_of=where, shard_count=0
             )
@@ -245,7 +252,7 @@ def _identify_members(
             continue
         header = _read(member)
         first = first or header
-        errors += [f"{member.name}: {e}" for e in header.errors[:10]]
+        errors += [_named(member.name, e) for e in header.errors[:10]]
         warnings += [f"{member.name}: {w}" for w in header.warnings[:10]]
         if header.parameter_count is None or header.errors:
             complete = False
@@ -258,9 +265,9 @@ def _identify_members(
         complete = False
         shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
         errors.append(
-            f"Shard {missing[0]} is missing."
+            tr("Shard {name} is missing.", name=missing[0])
             if len(missing) == 1
-            else f"{len(missing)} shards are missing: {shown}"
+            else tr("{count} shards are missing: {names}", count=len(missing), names=shown)
         )
     fmt = first.format if first is not None else ModelFormat.UNKNOWN
     meta: dict[str, object] = dict(first.metadata) if first is not None else {}
@@ -346,6 +353,11 @@ def _context_length(header: ModelHeader) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _named(name: str, problem: str) -> str:
+    """A member's problem under its file name (both forms kept: :func:`tr`)."""
+    return tr("{name}: {problem}", name=name, problem=problem)
+
+
 def _read(path: Path) -> ModelHeader:
     try:
         if path.is_dir():
@@ -355,10 +367,13 @@ def _read(path: Path) -> ModelHeader:
             fmt = sniff_format(head)
             if fmt is ModelFormat.UNKNOWN:
                 return ModelHeader(
-                    ModelFormat.UNKNOWN, errors=("Not a model format the library reads.",)
+                    ModelFormat.UNKNOWN, errors=(tr("Not a model format the library reads."),)
                 )
             f.seek(0)
             header = _READERS[fmt](f)
     except OSError as exc:
-        return ModelHeader(ModelFormat.UNKNOWN, errors=(f"Cannot read {path.name}: {exc}",))
+        return ModelHeader(
+            ModelFormat.UNKNOWN,
+            errors=(tr("Cannot read {name}: {reason}", name=path.name, reason=str(exc)),),
+        )
     return header

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from hfsuite.core.i18n import tr
 from hfsuite.library.header import MAX_TENSORS, HeaderError, clip_text
 
 __all__ = [
@@ -133,20 +134,25 @@ def read_index(path: str | os.PathLike[str]) -> ShardIndex:
         # read(n) allocates n bytes up front: ask for no more than the file holds.
         raw = f.read(min(os.fstat(f.fileno()).st_size, MAX_INDEX) + 1)
     if len(raw) > MAX_INDEX:
-        raise HeaderError(f"The index is over {MAX_INDEX} bytes.")
+        raise HeaderError(tr("The index is over {limit} bytes.", limit=MAX_INDEX))
     try:
         parsed = json.loads(raw)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise HeaderError(f"The index is not valid JSON: {exc}") from None
+        raise HeaderError(tr("The index is not valid JSON: {reason}", reason=str(exc))) from None
     weight_map = parsed.get("weight_map") if isinstance(parsed, dict) else None
     if not isinstance(weight_map, dict):
-        raise HeaderError("The index has no weight_map object.")
+        raise HeaderError(tr("The index has no weight_map object."))
     errors: list[str] = []
     files: dict[str, None] = {}
     tensors: dict[str, str] = {}
     for tensor, file in weight_map.items():
         if len(tensors) >= MAX_TENSORS:
-            errors.append(f"The weight map has over {MAX_TENSORS} entries; the rest are ignored.")
+            errors.append(
+                tr(
+                    "The weight map has over {limit} entries; the rest are ignored.",
+                    limit=MAX_TENSORS,
+                )
+            )
             break
         if (
             not isinstance(file, str)
@@ -157,13 +163,19 @@ def read_index(path: str | os.PathLike[str]) -> ShardIndex:
         ):
             if len(errors) < 10:
                 errors.append(
-                    f"Weight {clip_text(tensor, 200)!r}: not a shard file name beside the index."
+                    tr(
+                        "Weight {name}: not a shard file name beside the index.",
+                        name=repr(clip_text(tensor, 200)),
+                    )
                 )
             continue
         if file not in files:
             if len(files) >= MAX_SHARDS:
                 errors.append(
-                    f"The weight map names over {MAX_SHARDS} files; the rest are ignored."
+                    tr(
+                        "The weight map names over {limit} files; the rest are ignored.",
+                        limit=MAX_SHARDS,
+                    )
                 )
                 break
             files[file] = None

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from hfsuite.app.library.hashes import stat_key
+from hfsuite.core.i18n import english, joined
 from hfsuite.library.cache_layout import HfRef
 from hfsuite.library.hashing import FileKey
 from hfsuite.library.header import ModelFormat
@@ -100,6 +101,7 @@ def describe(found: ScannedFile, root: str) -> tuple[LibraryFileSpec | None, str
     path = found.path
     problem_kind: str | None = None
     problem: str | None = None
+    report: str | None = None
     try:
         with open(path, "rb"):
             pass
@@ -112,10 +114,13 @@ def describe(found: ScannedFile, root: str) -> tuple[LibraryFileSpec | None, str
     fields: dict[str, Any] = {}
     if problem_kind is None:
         ident = identify(path)
-        errors = [e for e in ident.errors if e != NOT_A_MODEL]
+        errors = [e for e in ident.errors if english(e) != NOT_A_MODEL]
         if errors:
+            # The header's problems are translated (tr); the database, shared by processes in
+            # any language, stores their English, and the scan's report shows them translated.
             problem_kind = "header"
-            problem = _clip("; ".join(errors), PROBLEM_TEXT)
+            report = joined(*errors, sep="; ")
+            problem = _clip(english(report), PROBLEM_TEXT)
         fields = {
             "format": str(ident.format),
             "kind": ident.kind if ident.format is not ModelFormat.UNKNOWN else "unknown",
@@ -136,6 +141,7 @@ def describe(found: ScannedFile, root: str) -> tuple[LibraryFileSpec | None, str
         if after != found.key:
             problem_kind = "changed"
             problem = "changed while it was read (it is read again by the next scan)"
+            report = None
     spec = LibraryFileSpec(
         path=path,
         root=root,
@@ -148,4 +154,6 @@ def describe(found: ScannedFile, root: str) -> tuple[LibraryFileSpec | None, str
         hf_refs=ref_entries(found.hf_refs),
         **fields,
     )
-    return spec, problem
+    # A report too long to store whole is shown as stored (English, cut).
+    short = report is not None and len(english(report)) <= PROBLEM_TEXT
+    return spec, report if short else problem

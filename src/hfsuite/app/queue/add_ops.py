@@ -59,7 +59,7 @@ class LineError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line_no}: {self.message}"
+        return tr("line {n}: {message}", n=self.line_no, message=self.message)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ import io
 import pickletools
 from dataclasses import dataclass, field
 
-from hfsuite.library.header import HeaderError
+from hfsuite.core.i18n import tr
+from hfsuite.library.header import HeaderError, problem_text
 
 __all__ = ["Call", "Global", "PersistentId", "WalkResult", "walk_pickle"]
 
@@ -87,7 +88,7 @@ def walk_pickle(data: bytes, start: int = 0) -> WalkResult:
                 items = stack[i + 1 :]
                 del stack[i:]
                 return items
-        raise HeaderError("Pickle pops a mark it never set.")
+        raise HeaderError(tr("Pickle pops a mark it never set."))
 
     def add_global(g: Global) -> None:
         if g.dotted not in seen:
@@ -101,7 +102,7 @@ def walk_pickle(data: bytes, start: int = 0) -> WalkResult:
         for op, arg, pos in pickletools.genops(stream):
             built += 1
             if built > _MAX_VALUES:
-                raise HeaderError("Pickle is too large to inspect.")
+                raise HeaderError(tr("Pickle is too large to inspect."))
             name = op.name
             if name == "STOP":
                 result.value = stack.pop() if stack else None
@@ -179,9 +180,9 @@ def walk_pickle(data: bytes, start: int = 0) -> WalkResult:
                 # Every other opcode pushes one decoded constant (ints, floats, strings, bytes).
                 stack.append(arg)
     except HeaderError as exc:
-        result.error = str(exc)
+        result.error = problem_text(exc)
     except (ValueError, IndexError, KeyError, TypeError, RecursionError) as exc:
-        result.error = f"Pickle stream is malformed or truncated: {exc}"
+        result.error = tr("Pickle stream is malformed or truncated: {reason}", reason=str(exc))
     return result
 
 

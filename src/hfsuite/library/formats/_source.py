@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
+from hfsuite.core.i18n import tr
 from hfsuite.library.header import HeaderError
 
 __all__ = ["Source", "opened", "read_exact", "remaining", "size_of"]
@@ -46,8 +47,17 @@ def read_exact(f: BinaryIO, n: int, size: int, what: str) -> bytes:
         HeaderError: when fewer than ``n`` bytes are left (a truncated or lying header).
     """
     if n < 0 or n > remaining(f, size):
-        raise HeaderError(f"Truncated {what}: needs {n} bytes, {remaining(f, size)} left.")
+        raise HeaderError(
+            tr(
+                "Truncated {what}: needs {n} bytes, {left} left.",
+                what=tr(what),
+                n=n,
+                left=remaining(f, size),
+            )
+        )
     data = f.read(n)
     if len(data) != n:
-        raise HeaderError(f"Truncated {what}: needs {n} bytes, got {len(data)}.")
+        raise HeaderError(
+            tr("Truncated {what}: needs {n} bytes, got {got}.", what=tr(what), n=n, got=len(data))
+        )
     return data

@@ -6,12 +6,14 @@ import json
 import os
 from pathlib import Path
 
+from hfsuite.core.i18n import tr
 from hfsuite.library.header import (
     MAX_METADATA_ITEMS,
     HeaderError,
     ModelFormat,
     ModelHeader,
     clip_text,
+    problem_text,
 )
 
 __all__ = ["MAX_CONFIG", "read_folder"]
@@ -56,12 +58,12 @@ def read_folder(path: str | os.PathLike[str]) -> ModelHeader:
             return ModelHeader(ModelFormat.DIFFUSERS, metadata=meta, dtype=_dtype(config))
         config_path = folder / "config.json"
         if not config_path.is_file():
-            raise HeaderError("No model_index.json or config.json in the folder.")
+            raise HeaderError(tr("No model_index.json or config.json in the folder."))
         config = _json(config_path)
         fmt = ModelFormat.DIFFUSERS if "_diffusers_version" in config else ModelFormat.TRANSFORMERS
         return ModelHeader(fmt, metadata=_pick(config), dtype=_dtype(config))
     except (HeaderError, OSError) as exc:
-        return ModelHeader(ModelFormat.UNKNOWN, errors=(str(exc),))
+        return ModelHeader(ModelFormat.UNKNOWN, errors=(problem_text(exc),))
 
 
 def _json(path: Path) -> dict[str, object]:
@@ -69,13 +71,15 @@ def _json(path: Path) -> dict[str, object]:
         # read(n) allocates n bytes up front: ask for no more than the file holds.
         raw = f.read(min(os.fstat(f.fileno()).st_size, MAX_CONFIG) + 1)
     if len(raw) > MAX_CONFIG:
-        raise HeaderError(f"{path.name} is over {MAX_CONFIG} bytes.")
+        raise HeaderError(tr("{name} is over {limit} bytes.", name=path.name, limit=MAX_CONFIG))
     try:
         config = json.loads(raw)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise HeaderError(f"{path.name} is not valid JSON: {exc}") from None
+        raise HeaderError(
+            tr("{name} is not valid JSON: {reason}", name=path.name, reason=str(exc))
+        ) from None
     if not isinstance(config, dict):
-        raise HeaderError(f"{path.name} is not a JSON object.")
+        raise HeaderError(tr("{name} is not a JSON object.", name=path.name))
     return config
 
 

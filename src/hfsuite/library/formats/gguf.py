@@ -6,6 +6,7 @@ import io
 import struct
 from typing import BinaryIO
 
+from hfsuite.core.i18n import N_, tr
 from hfsuite.library.formats._source import Source, opened, read_exact, remaining, size_of
 from hfsuite.library.header import (
     MAX_METADATA_ITEMS,
@@ -17,6 +18,7 @@ from hfsuite.library.header import (
     TensorInfo,
     clip_text,
     dominant_dtype,
+    problem_text,
 )
 
 __all__ = ["FILE_TYPES", "GGML_TYPES", "MAX_COUNT", "read_gguf"]
@@ -70,7 +72,7 @@ def read_gguf(source: Source) -> ModelHeader:
         with opened(source) as f:
             reader.read(f)
     except (HeaderError, OSError) as exc:
-        reader.errors.append(str(exc))
+        reader.errors.append(problem_text(exc))
     return reader.header()
 
 
@@ -99,20 +101,32 @@ class _Reader:
 
     def read(self, f: BinaryIO) -> None:
         self.f, self.size = f, size_of(f)
-        if read_exact(f, 4, self.size, "magic") != b"GGUF":
-            raise HeaderError("Not a GGUF file (no GGUF magic).")
+        if read_exact(f, 4, self.size, N_("magic")) != b"GGUF":
+            raise HeaderError(tr("Not a GGUF file (no GGUF magic)."))
         version = self._unpack("<I")
         if version not in (2, 3):
-            raise HeaderError(f"GGUF version {version} is not supported (2 and 3 are).")
+            raise HeaderError(
+                tr("GGUF version {version} is not supported (2 and 3 are).", version=version)
+            )
         self.metadata["gguf.version"] = version
         tensor_count, kv_count = self._unpack("<Q"), self._unpack("<Q")
         # Each tensor info takes at least 24 bytes and each key/value at least 13: a count the
         # rest of the file cannot hold is a lie, refused before any loop or allocation.
         if tensor_count > MAX_COUNT or kv_count > MAX_COUNT:
-            raise HeaderError(f"Absurd counts: {tensor_count} tensors, {kv_count} key/values.")
+            raise HeaderError(
+                tr(
+                    "Absurd counts: {tensors} tensors, {values} key/values.",
+                    tensors=tensor_count,
+                    values=kv_count,
+                )
+            )
         if tensor_count * 24 + kv_count * 13 > remaining(f, self.size):
             raise HeaderError(
-                f"{tensor_count} tensors and {kv_count} key/values do not fit in the file."
+                tr(
+                    "{tensors} tensors and {values} key/values do not fit in the file.",
+                    tensors=tensor_count,
+                    values=kv_count,
+                )
             )
         self.tensor_count = tensor_count
         for _ in range(kv_count):
@@ -125,7 +139,13 @@ class _Reader:
             name = self._string(_MAX_KEY)
             n_dims = self._unpack("<I")
             if n_dims > _MAX_DIMS:
-                raise HeaderError(f"Tensor {clip_text(name, 200)!r} has {n_dims} dimensions.")
+                raise HeaderError(
+                    tr(
+                        "Tensor {name} has {dims} dimensions.",
+                        name=repr(clip_text(name, 200)),
+                        dims=n_dims,
+                    )
+                )
             # ggml stores the fastest-varying dimension first; the usual order is reversed.
             shape = tuple(reversed([self._unpack("<Q") for _ in range(n_dims)]))
             type_id = self._unpack("<I")
@@ -137,14 +157,16 @@ class _Reader:
         self.parameters = parameters
 
     def _unpack(self, fmt: str) -> int:
-        data = read_exact(self.f, struct.calcsize(fmt), self.size, "GGUF header")
+        data = read_exact(self.f, struct.calcsize(fmt), self.size, N_("GGUF header"))
         value: int = struct.unpack(fmt, data)[0]
         return value
 
     def _string(self, limit: int = MAX_STRING) -> str:
         length = self._unpack("<Q")
         if length > remaining(self.f, self.size):
-            raise HeaderError(f"A string of {length} bytes runs past the end of the file.")
+            raise HeaderError(
+                tr("A string of {length} bytes runs past the end of the file.", length=length)
+            )
         data = self.f.read(min(length, limit))
         if length > limit:
             self.f.seek(length - limit, io.SEEK_CUR)
@@ -153,22 +175,24 @@ class _Reader:
     def _value(self, type_id: int, depth: int) -> object:
         if type_id in _SCALARS:
             fmt = _SCALARS[type_id]
-            return struct.unpack(fmt, read_exact(self.f, struct.calcsize(fmt), self.size, "value"))[
-                0
-            ]
+            return struct.unpack(
+                fmt, read_exact(self.f, struct.calcsize(fmt), self.size, N_("value"))
+            )[0]
         if type_id == _STRING:
             return self._string()
         if type_id != _ARRAY or depth >= _MAX_DEPTH:
-            raise HeaderError(f"Unknown GGUF value type {type_id}.")
+            raise HeaderError(tr("Unknown GGUF value type {type}.", type=type_id))
         item_type, count = self._unpack("<I"), self._unpack("<Q")
         if count > MAX_COUNT * 100 or count > remaining(self.f, self.size):
-            raise HeaderError(f"An array of {count} items runs past the end of the file.")
+            raise HeaderError(
+                tr("An array of {count} items runs past the end of the file.", count=count)
+            )
         items = [self._value(item_type, depth + 1) for _ in range(min(count, _ARRAY_KEPT))]
         left = count - len(items)
         if left and item_type in _SCALARS:
             skip = left * struct.calcsize(_SCALARS[item_type])
             if skip > remaining(self.f, self.size):
-                raise HeaderError("An array runs past the end of the file.")
+                raise HeaderError(tr("An array runs past the end of the file."))
             self.f.seek(skip, io.SEEK_CUR)
         else:
             for _ in range(left):
@@ -179,7 +203,9 @@ class _Reader:
         if type_id == _STRING:
             length = self._unpack("<Q")
             if length > remaining(self.f, self.size):
-                raise HeaderError(f"A string of {length} bytes runs past the end of the file.")
+                raise HeaderError(
+                    tr("A string of {length} bytes runs past the end of the file.", length=length)
+                )
             self.f.seek(length, io.SEEK_CUR)
         else:
             self._value(type_id, depth)

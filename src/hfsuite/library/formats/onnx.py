@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from hfsuite.core.i18n import N_, tr
 from hfsuite.library.formats._source import Source, opened, read_exact, size_of
 from hfsuite.library.header import (
     MAX_METADATA_ITEMS,
@@ -23,6 +24,7 @@ from hfsuite.library.header import (
     TensorInfo,
     clip_text,
     dominant_dtype,
+    problem_text,
 )
 
 __all__ = ["MAX_IO", "MAX_NODES", "ONNX_TYPES", "read_onnx"]
@@ -65,7 +67,7 @@ def read_onnx(source: Source) -> ModelHeader:
         with opened(source) as f:
             _Proto(f).model(meta, tensors, counts)
     except (HeaderError, OSError) as exc:
-        error = (str(exc),)
+        error = (problem_text(exc),)
     return ModelHeader(
         ModelFormat.ONNX,
         tensors=tensors,
@@ -88,11 +90,11 @@ class _Proto:
         for shift in range(0, 70, 7):
             byte = self.f.read(1)
             if not byte:
-                raise HeaderError("Truncated protobuf varint.")
+                raise HeaderError(tr("Truncated protobuf varint."))
             value |= (byte[0] & 0x7F) << shift
             if not byte[0] & 0x80:
                 return value
-        raise HeaderError("Protobuf varint longer than 10 bytes.")
+        raise HeaderError(tr("Protobuf varint longer than 10 bytes."))
 
     def each(self, end: int) -> Iterator[tuple[int, int, int]]:
         """Yield ``(field, wire type, value)`` up to ``end``; LEN fields yield their end offset.
@@ -111,17 +113,23 @@ class _Proto:
                 length = self.varint()
                 body_end = self.f.tell() + length
                 if body_end > end or body_end > self.size:
-                    raise HeaderError(f"Protobuf field {field} runs past its end.")
+                    raise HeaderError(tr("Protobuf field {field} runs past its end.", field=field))
                 yield field, wire, body_end
                 self.f.seek(body_end)
             else:
-                raise HeaderError(f"Protobuf field {field} has wire type {wire}: not ONNX.")
+                raise HeaderError(
+                    tr(
+                        "Protobuf field {field} has wire type {wire}: not ONNX.",
+                        field=field,
+                        wire=wire,
+                    )
+                )
         if self.f.tell() != end:
-            raise HeaderError("Protobuf fields overrun their message.")
+            raise HeaderError(tr("Protobuf fields overrun their message."))
 
     def text(self, end: int) -> str:
         length = end - self.f.tell()
-        data = read_exact(self.f, min(length, _MAX_SMALL), self.size, "protobuf string")
+        data = read_exact(self.f, min(length, _MAX_SMALL), self.size, N_("protobuf string"))
         return clip_text(data.decode("utf-8", "replace"))
 
     def model(
@@ -146,7 +154,7 @@ class _Proto:
             elif field == 7 and wire == _LEN:
                 self.graph(value, tensors, counts, meta)
         if not seen_ir:
-            raise HeaderError("No ONNX IR version: not an ONNX model.")
+            raise HeaderError(tr("No ONNX IR version: not an ONNX model."))
         meta["onnx.opsets"] = opsets
 
     def pair(self, end: int) -> tuple[str | int | None, str | int | None]:

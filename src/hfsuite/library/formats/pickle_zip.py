@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from typing import BinaryIO
 
+from hfsuite.core.i18n import tr
 from hfsuite.library.formats._pickle_walk import Call, Global, PersistentId, walk_pickle
 from hfsuite.library.formats._source import Source, opened, size_of
 from hfsuite.library.header import (
@@ -25,6 +26,7 @@ from hfsuite.library.header import (
     TensorInfo,
     clip_text,
     dominant_dtype,
+    problem_text,
 )
 
 __all__ = ["MAX_PICKLE", "MAX_RATIO", "read_pickle", "read_pytorch_zip", "unsafe_globals"]
@@ -83,7 +85,7 @@ def read_pytorch_zip(source: Source) -> ModelHeader:
         HeaderError, OSError, zipfile.BadZipFile, ValueError, EOFError, NotImplementedError,
         RuntimeError, struct.error, OverflowError, zlib.error,
     ) as exc:  # fmt: skip
-        return ModelHeader(ModelFormat.PYTORCH_ZIP, errors=(f"{exc}",))
+        return ModelHeader(ModelFormat.PYTORCH_ZIP, errors=(problem_text(exc),))
     return _from_pickle(ModelFormat.PYTORCH_ZIP, data)
 
 
@@ -100,7 +102,7 @@ def read_pickle(source: Source) -> ModelHeader:
         with opened(source) as f:
             data = f.read(min(MAX_PICKLE, size_of(f) - f.tell()))
     except OSError as exc:
-        return ModelHeader(ModelFormat.PICKLE, errors=(str(exc),))
+        return ModelHeader(ModelFormat.PICKLE, errors=(problem_text(exc),))
     return _from_pickle(ModelFormat.PICKLE, data)
 
 
@@ -143,16 +145,24 @@ def _pickle_member(f: _Clamped) -> bytes:
     with zipfile.ZipFile(f) as archive:
         members = [i for i in archive.infolist() if i.filename.rsplit("/", 1)[-1] == "data.pkl"]
         if not members:
-            raise HeaderError("The zip has no data.pkl: not a PyTorch checkpoint.")
+            raise HeaderError(tr("The zip has no data.pkl: not a PyTorch checkpoint."))
         info = min(members, key=lambda i: i.filename.count("/"))
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise HeaderError(f"data.pkl uses an unsupported compression ({info.compress_type}).")
+            raise HeaderError(
+                tr(
+                    "data.pkl uses an unsupported compression ({method}).",
+                    method=info.compress_type,
+                )
+            )
         if info.compress_type != zipfile.ZIP_STORED and info.file_size > MAX_RATIO * max(
             info.compress_size, 1
         ):
             raise HeaderError(
-                f"data.pkl declares {info.file_size} bytes from {info.compress_size} compressed:"
-                " a zip bomb."
+                tr(
+                    "data.pkl declares {size} bytes from {compressed} compressed: a zip bomb.",
+                    size=info.file_size,
+                    compressed=info.compress_size,
+                )
             )
         with archive.open(info) as member:
             return member.read(MAX_PICKLE)
@@ -160,7 +170,7 @@ def _pickle_member(f: _Clamped) -> bytes:
 
 def _from_pickle(fmt: ModelFormat, data: bytes) -> ModelHeader:
     if not data.startswith(b"\x80"):
-        return ModelHeader(fmt, errors=("Not a pickle (no protocol opcode).",))
+        return ModelHeader(fmt, errors=(tr("Not a pickle (no protocol opcode)."),))
     globals_: list[str] = []
     errors: list[str] = []
     tensors: dict[str, TensorInfo] = {}
@@ -172,7 +182,12 @@ def _from_pickle(fmt: ModelFormat, data: bytes) -> ModelHeader:
         globals_ += [g for g in walk.globals if g not in globals_]
         if walk.error:
             if len(data) >= MAX_PICKLE:
-                errors.append(f"Only the first {MAX_PICKLE} bytes of the pickle were inspected.")
+                errors.append(
+                    tr(
+                        "Only the first {limit} bytes of the pickle were inspected.",
+                        limit=MAX_PICKLE,
+                    )
+                )
             else:
                 errors.append(walk.error)
         found: dict[str, TensorInfo] = {}

@@ -6,6 +6,7 @@ import json
 import struct
 from typing import BinaryIO
 
+from hfsuite.core.i18n import N_, tr
 from hfsuite.library.formats._source import Source, opened, read_exact, size_of
 from hfsuite.library.header import (
     MAX_METADATA_ITEMS,
@@ -16,6 +17,7 @@ from hfsuite.library.header import (
     TensorInfo,
     clip_text,
     dominant_dtype,
+    problem_text,
 )
 from hfsuite.library.training import summarize_tag_frequency
 
@@ -39,24 +41,30 @@ def read_safetensors(source: Source) -> ModelHeader:
         with opened(source) as f:
             return _read(f)
     except (HeaderError, OSError) as exc:
-        return ModelHeader(ModelFormat.SAFETENSORS, errors=(str(exc),))
+        return ModelHeader(ModelFormat.SAFETENSORS, errors=(problem_text(exc),))
 
 
 def _read(f: BinaryIO) -> ModelHeader:
     size = size_of(f) - f.tell()
     start = f.tell()
-    (length,) = struct.unpack("<Q", read_exact(f, 8, start + size, "header length"))
+    (length,) = struct.unpack("<Q", read_exact(f, 8, start + size, N_("header length")))
     if length > MAX_HEADER:
-        raise HeaderError(f"Header of {length} bytes is over the {MAX_HEADER} byte limit.")
-    raw = read_exact(f, length, start + size, "header")
+        raise HeaderError(
+            tr(
+                "Header of {length} bytes is over the {limit} byte limit.",
+                length=length,
+                limit=MAX_HEADER,
+            )
+        )
+    raw = read_exact(f, length, start + size, N_("header"))
     if not raw.lstrip(b" ").startswith(b"{"):
-        raise HeaderError("The header is not a JSON object.")
+        raise HeaderError(tr("The header is not a JSON object."))
     try:
         parsed = json.loads(raw)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise HeaderError(f"The header is not valid JSON: {exc}") from None
+        raise HeaderError(tr("The header is not valid JSON: {reason}", reason=str(exc))) from None
     if not isinstance(parsed, dict):
-        raise HeaderError("The header is not a JSON object.")
+        raise HeaderError(tr("The header is not a JSON object."))
     data_size = size - 8 - length
     tensors: dict[str, TensorInfo] = {}
     count = 0
@@ -69,7 +77,7 @@ def _read(f: BinaryIO) -> ModelHeader:
         if isinstance(info, str):
             errors.append(info)
             if len(errors) >= 10:
-                errors.append("More bad tensor entries were not listed.")
+                errors.append(tr("More bad tensor entries were not listed."))
                 break
             continue
         count += 1
@@ -90,19 +98,19 @@ def _read(f: BinaryIO) -> ModelHeader:
 def _tensor(name: str, entry: object, data_size: int) -> TensorInfo | str:
     """The tensor an entry describes, or why the entry is bad."""
     if not isinstance(entry, dict):
-        return f"Tensor {clip_text(name, 200)!r}: not an object."
+        return tr("Tensor {name}: not an object.", name=repr(clip_text(name, 200)))
     dtype, shape, offsets = entry.get("dtype"), entry.get("shape"), entry.get("data_offsets")
     if type(dtype) is not str or type(shape) is not list or len(shape) > _MAX_DIMS:
-        return f"Tensor {clip_text(name, 200)!r}: no dtype or shape."
+        return tr("Tensor {name}: no dtype or shape.", name=repr(clip_text(name, 200)))
     # Plain loops and exact type checks (a bool is not a dimension): this runs per tensor.
     for d in shape:
         if type(d) is not int or d < 0:
-            return f"Tensor {clip_text(name, 200)!r}: bad shape."
+            return tr("Tensor {name}: bad shape.", name=repr(clip_text(name, 200)))
     if type(offsets) is not list or len(offsets) != 2:
-        return f"Tensor {clip_text(name, 200)!r}: data offsets outside the file."
+        return tr("Tensor {name}: data offsets outside the file.", name=repr(clip_text(name, 200)))
     start, end = offsets
     if type(start) is not int or type(end) is not int or not 0 <= start <= end <= data_size:
-        return f"Tensor {clip_text(name, 200)!r}: data offsets outside the file."
+        return tr("Tensor {name}: data offsets outside the file.", name=repr(clip_text(name, 200)))
     return TensorInfo(dtype if len(dtype) <= 32 else clip_text(dtype, 32), tuple(shape))
 
 
