@@ -256,3 +256,17 @@ def test_check_for_updates_marks_changed_repos_and_queues_the_changes(
     assert (dest / "weights.bin").read_bytes() == b"B" * 6000
     assert not (dest / "tokenizer.json").exists()  # added upstream: reported, not queued
     assert (dest / "notes.txt").read_bytes() == b"same"
+
+
+def test_a_late_reload_after_the_window_closed_does_not_reopen_the_database(
+    qtbot: Any, ctx: UiContext, records: Suite
+) -> None:
+    tab = _tab(qtbot, ctx)
+    ctx.close()
+    ctx.manager.stop()
+    ctx.suite.close()
+    started: list[bool] = []
+    ctx.run_async(lambda: started.append(True))
+    tab.reload()  # as its timer firing after the window closed would
+    assert ctx.suite._database is None  # not opened again
+    assert started == []

@@ -73,6 +73,9 @@ class UiContext(QObject):
         self._relay = _Relay()
         self._relay.finished.connect(self._relay.deliver)
         self._pending = 0
+        #: Set by :meth:`close`: no new background job starts (a late timer or event must not
+        #: reopen the database the suite has closed).
+        self.closed = False
         self._bridge: EngineBridge | None = None
         #: Installed by the main window: shows an error (toast with details).
         self.error_presenter: Callable[[BaseException], None] = _log_error
@@ -88,8 +91,11 @@ class UiContext(QObject):
         """Run ``fn`` on a worker thread; ``on_done(result)`` or ``on_error(exc)`` on this thread.
 
         Without ``on_error`` an error goes to :meth:`show_error`. Cancellation
-        (:class:`~hfsuite.core.errors.OperationCancelled`) is not shown.
+        (:class:`~hfsuite.core.errors.OperationCancelled`) is not shown. Once the context is
+        closed nothing runs.
         """
+        if self.closed:
+            return
         self._pending += 1
 
         def callback(value: Any, error: Any) -> None:
@@ -125,6 +131,7 @@ class UiContext(QObject):
 
     def close(self, timeout_ms: int = 10_000) -> None:
         """Stop the bridge's timers and wait for background jobs (the app is closing)."""
+        self.closed = True
         if self._bridge is not None:
             self._bridge.close()
         self.pool.waitForDone(timeout_ms)

@@ -287,6 +287,8 @@ class HistoryTab(QWidget):
     def reload(self) -> None:
         """Load the rows matching the filters (answers to older loads are dropped)."""
         self._reload_timer.stop()
+        if self.ctx.closed:
+            return  # a late timer after the window closed: the database is closed too
         self._load_seq += 1
         seq = self._load_seq
         query = self.current_query()
