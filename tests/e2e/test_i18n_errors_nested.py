@@ -4,17 +4,23 @@
   ``scan --json`` keeps it English, and the database stores the English (it is shared by
   processes in any language), so ``library ls --json`` and ``library show`` give the English.
 * Nested phrases that ``tr()`` now keeps English inside a message's English form: the allowed
-  values of a bad setting (translated on the terminal, English in the JSON ``hint``).
+  values of a bad setting and "(from environment variable VAR)" (translated on the terminal,
+  English in the JSON ``message`` and ``hint``); a timeout's kind and activity ("read timeout",
+  "requesting /api/…") against a server that never answers.
 
 The English runs compare the exact English texts (unchanged by the conversion).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
 import struct
 import subprocess
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -121,3 +127,44 @@ def test_a_settings_allowed_values_and_origin_in_chinese(
     as_json = _run(hfsuite_cmd, "config", "set", "nope", "1", "--json", language="zh_CN", env=env)
     hint = document(as_json.stdout, "error")["error"]["hint"]
     assert hint.startswith("Allowed: a known setting: endpoint, ") and not _cjk(hint)
+
+
+@pytest.fixture
+def silent() -> Iterator[str]:
+    """A server on 127.0.0.1 that accepts connections and never answers: its URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    sock.settimeout(0.1)
+    held: list[socket.socket] = []
+    stopped = threading.Event()
+
+    def accept() -> None:
+        while not stopped.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append(sock.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    stopped.set()
+    thread.join(timeout=5)
+    sock.close()
+    for conn in held:
+        conn.close()
+
+
+@pytest.mark.timeout(150)
+def test_a_timeout_s_kind_and_activity_in_chinese(
+    hfsuite_cmd: Any, env: dict[str, str], silent: str
+) -> None:
+    quick = {**env, "HF_ENDPOINT": silent, "HFSUITE_READ_TIMEOUT_S": "0.5"}
+    host = silent.removeprefix("http://")
+    zh = _run(hfsuite_cmd, "info", "acme/x", "--json", language="zh_CN", env=quick)
+    assert zh.returncode == 5, zh.stderr
+    assert f"请求 /api/models/acme/x时，{host} 在 0.5 秒内没有应答（读取超时）。" in zh.stderr
+    assert "read timeout" not in zh.stderr and "requesting" not in zh.stderr
+    error = document(zh.stdout, "error")["error"]
+    assert error["message"] == (
+        f"No answer from {host} within 0.5 s (read timeout) while requesting /api/models/acme/x."
+    )

@@ -25,6 +25,7 @@ from typing import Any
 
 from hfsuite.config import Settings
 from hfsuite.core.errors import NetworkError
+from hfsuite.core.i18n import tr
 from hfsuite.engine.http import HttpOptions
 from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.timeouts import (
@@ -110,7 +111,9 @@ def _bounded_client_class(httpx: Any) -> type:
     def timeout_error(request: Any, exc: Exception) -> NetworkError:
         kind = next((k for cls, k in kinds if isinstance(exc, cls)), "read")
         seconds = request.extensions["timeout"].get(kind)
-        return no_answer_error(str(request.url), seconds, kind, f"requesting {request.url.path}")
+        return no_answer_error(
+            str(request.url), seconds, kind, tr("requesting {path}", path=request.url.path)
+        )
 
     def transient(exc: Exception) -> bool:
         """Worth another try: a timeout, a refused or lost connection (not a TLS failure)."""

@@ -25,6 +25,7 @@ import difflib
 import os
 import re
 from dataclasses import dataclass, field, replace
+from functools import reduce
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -318,7 +319,8 @@ class ProfileService:
         )
         message = tr("No profile named {name}.", name=repr(name))
         if close:
-            message = joined(message, tr("Did you mean {names}?", names=" or ".join(close)))
+            either = reduce(lambda a, b: tr("{a} or {b}", a=a, b=b), close)
+            message = joined(message, tr("Did you mean {names}?", names=either))
         raise UsageError(message, hint=hint)
 
     # --- changing ----------------------------------------------------------------------------

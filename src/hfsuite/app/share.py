@@ -32,6 +32,7 @@ import re
 import stat as stat_mod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 
 from hfsuite.app.tool_targets import KNOWN_KINDS, find_tool
@@ -109,7 +110,8 @@ def parse_kinds(text: str | None, source: DetectedTool) -> tuple[str, ...] | Non
         close = difflib.get_close_matches(kind, known, n=2, cutoff=0.5)
         message = tr("{tool} has no folder for {kind}.", tool=source.name, kind=repr(kind))
         if close:
-            message = joined(message, tr("Did you mean {names}?", names=" or ".join(close)))
+            either = reduce(lambda a, b: tr("{a} or {b}", a=a, b=b), close)
+            message = joined(message, tr("Did you mean {names}?", names=either))
         kinds_text = ", ".join(sorted(source.folders))
         raise UsageError(
             message,

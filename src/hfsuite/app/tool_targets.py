@@ -17,6 +17,7 @@ import difflib
 import os
 import re
 from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -157,7 +158,8 @@ def find_tool(detection: Detection, text: str) -> DetectedTool:
     else:
         message = tr("No tool is named {text}.", text=repr(text))
         if close:
-            message = joined(message, tr("Did you mean {names}?", names=" or ".join(close)))
+            either = reduce(lambda a, b: tr("{a} or {b}", a=a, b=b), close)
+            message = joined(message, tr("Did you mean {names}?", names=either))
     raise UsageError(
         message,
         hint=tr(
@@ -204,7 +206,8 @@ def tool_target(tool: DetectedTool, model_kind: str) -> ToolTarget:
     else:
         message = tr("Unknown model kind {kind}.", kind=repr(model_kind))
     if close:
-        message = joined(message, tr("Did you mean {names}?", names=" or ".join(close)))
+        either = reduce(lambda a, b: tr("{a} or {b}", a=a, b=b), close)
+        message = joined(message, tr("Did you mean {names}?", names=either))
     hint = tr("{name}'s download folders: {kinds}.", name=tool.name, kinds=", ".join(has))
     if not has:
         hint = tr(

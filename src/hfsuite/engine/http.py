@@ -397,7 +397,9 @@ class HttpClient:
                 conn.close()
                 if isinstance(exc, TimeoutError):
                     seconds = self.options.read_timeout_s
-                    raise no_answer_error(url, seconds, phase, f"requesting {_path(url)}") from exc
+                    raise no_answer_error(
+                        url, seconds, phase, tr("requesting {path}", path=_path(url))
+                    ) from exc
                 # A pooled keep-alive connection the server already closed: try once more.
                 if (
                     not fresh
@@ -423,7 +425,7 @@ class HttpClient:
         """The error for a body that could not be read: silent too long, or cut off."""
         if isinstance(exc, TimeoutError):
             seconds = self.options.read_timeout_s
-            return no_answer_error(url, seconds, "read", f"reading {_path(url)}")
+            return no_answer_error(url, seconds, "read", tr("reading {path}", path=_path(url)))
         return NetworkError(
             tr(
                 "Connection lost while reading {url}: {reason}",
@@ -441,7 +443,7 @@ class HttpClient:
             if isinstance(exc, TimeoutError):
                 seconds = self.options.connect_timeout_s
                 raise no_answer_error(
-                    url, seconds, "connect", f"opening a connection for {_path(url)}"
+                    url, seconds, "connect", tr("opening a connection for {path}", path=_path(url))
                 ) from exc
             raise connect_error(url, exc) from exc
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from hfsuite.core.errors import HfSuiteError, NetworkError
-from hfsuite.core.i18n import tr
+from hfsuite.core.i18n import N_, tr
 from hfsuite.engine.retry import RetryPolicy, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,13 @@ _TIMEOUT_SETTING = {
     "pool": "connect_timeout_s",
     "read": "read_timeout_s",
     "write": "read_timeout_s",
+}
+#: The kinds of timeout in words (inside "No answer from … (read timeout) …").
+_TIMEOUT_WORDS = {
+    "connect": N_("connect timeout"),
+    "pool": N_("pool timeout"),
+    "read": N_("read timeout"),
+    "write": N_("write timeout"),
 }
 _T = TypeVar("_T")
 
@@ -47,10 +54,13 @@ def no_answer_error(url: str, seconds: float | None, kind: str, doing: str) -> N
         url: What was asked (only its host and port are shown).
         seconds: The limit that ran out (None: unknown).
         kind: ``connect``, ``read``, ``write`` or ``pool``.
-        doing: What was going on, e.g. ``requesting /api/models/org/name``.
+        doing: What was going on, e.g. ``requesting /api/models/org/name`` (a :func:`tr`
+            text, translated with the message).
     """
     setting = _TIMEOUT_SETTING.get(kind, "read_timeout_s")
     more = max(60.0, 2 * (seconds or 0))
+    word = _TIMEOUT_WORDS.get(kind)
+    words = tr(word) if word else tr("{kind} timeout", kind=kind)
     hint = tr(
         "Check your connection, the proxy settings and the endpoint; if the server is only "
         "slow, give it more time: `hfsuite config set {setting} {more}`.",
@@ -59,17 +69,17 @@ def no_answer_error(url: str, seconds: float | None, kind: str, doing: str) -> N
     )
     if seconds:
         message = tr(
-            "No answer from {host} within {seconds} s ({kind} timeout) while {doing}.",
+            "No answer from {host} within {seconds} s ({kind}) while {doing}.",
             host=host_of(url),
             seconds=format(seconds, "g"),
-            kind=kind,
+            kind=words,
             doing=doing,
         )
     else:
         message = tr(
-            "No answer from {host} ({kind} timeout) while {doing}.",
+            "No answer from {host} ({kind}) while {doing}.",
             host=host_of(url),
-            kind=kind,
+            kind=words,
             doing=doing,
         )
     return NetworkError(message, hint=hint)

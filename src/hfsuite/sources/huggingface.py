@@ -30,7 +30,7 @@ from hfsuite.core.errors import (
     ServerError,
     SourceError,
 )
-from hfsuite.core.i18n import N_, Translated, _, tr
+from hfsuite.core.i18n import N_, tr
 from hfsuite.core.remote import (
     Fetcher,
     HttpAnswer,
@@ -268,9 +268,9 @@ class HuggingFaceSource:
         if info.id and info.id != ref.repo_id:
             kind = ref.repo_type.value.capitalize()
             self.notice(
-                kind_tr(
-                    N_("{kind} {what} was renamed to {name}; using the new name."),
-                    kind,
+                tr(
+                    "{kind} {what} was renamed to {name}; using the new name.",
+                    kind=kind_word(kind),
                     what=ref.repo_id,
                     name=info.id,
                 )
@@ -414,18 +414,24 @@ class HuggingFaceSource:
             return False
         self.token = None
         self.auth = EndpointAuth(self.endpoint, None)
-        kind = ref.repo_type.value
-        self.notice(
-            kind_tr(
-                N_(
-                    "The fine-grained token of {name} is refused on public {kind} {what}; "
-                    "continuing without a token (anonymous access)."
-                ),
-                kind,
-                name=whoami.get("name"),
-                what=ref.repo_id,
-            )
+        # One sentence per kind: the kind is lower case inside it (no word of its own).
+        template = {
+            "dataset": N_(
+                "The fine-grained token of {name} is refused on public dataset {what}; "
+                "continuing without a token (anonymous access)."
+            ),
+            "space": N_(
+                "The fine-grained token of {name} is refused on public space {what}; "
+                "continuing without a token (anonymous access)."
+            ),
+        }.get(
+            ref.repo_type.value,
+            N_(
+                "The fine-grained token of {name} is refused on public model {what}; "
+                "continuing without a token (anonymous access)."
+            ),
         )
+        self.notice(tr(template, name=whoami.get("name"), what=ref.repo_id))
         return True
 
     # --- errors ------------------------------------------------------------------------------
@@ -440,27 +446,25 @@ class HuggingFaceSource:
     def _error(
         self, status: int, code: str, message: str, ref: RepoRef | None, path: str | None
     ) -> HfSuiteError:
-        what = str(ref.repo_id) if ref else "the repository"
+        what = str(ref.repo_id) if ref else tr("the repository")
         kind = ref.repo_type.value.capitalize() if ref else "Repository"
         page = self.repo_url(ref) if ref else self.endpoint
         if code == "GatedRepo":
             if "awaiting a review" in message:
                 return GatedRepoError(
-                    kind_tr(
-                        N_("{kind} {what} is gated and your access request is awaiting review."),
-                        kind,
+                    tr(
+                        "{kind} {what} is gated and your access request is awaiting review.",
+                        kind=kind_word(kind),
                         what=what,
                     ),
                     hint=tr("Wait for the authors to approve it at {page}, then retry.", page=page),
                 )
             if status == 401 or not self.token:
                 return GatedRepoError(
-                    kind_tr(
-                        N_(
-                            "{kind} {what} is gated: log in with a token, and accept its "
-                            "conditions at {page}, then retry."
-                        ),
-                        kind,
+                    tr(
+                        "{kind} {what} is gated: log in with a token, and accept its "
+                        "conditions at {page}, then retry.",
+                        kind=kind_word(kind),
                         what=what,
                         page=page,
                     ),
@@ -469,9 +473,9 @@ class HuggingFaceSource:
                     ),
                 )
             return GatedRepoError(
-                kind_tr(
-                    N_("{kind} {what} is gated: accept its conditions at {page}, then retry."),
-                    kind,
+                tr(
+                    "{kind} {what} is gated: accept its conditions at {page}, then retry.",
+                    kind=kind_word(kind),
                     what=what,
                     page=page,
                 ),
@@ -480,9 +484,9 @@ class HuggingFaceSource:
         if code == "RevisionNotFound":
             rev = ref.revision if ref else "?"
             return RevisionNotFoundError(
-                kind_tr(
-                    N_("{kind} {what} has no branch, tag or commit named {revision}."),
-                    kind,
+                tr(
+                    "{kind} {what} has no branch, tag or commit named {revision}.",
+                    kind=kind_word(kind),
                     what=what,
                     revision=repr(rev),
                 ),
@@ -490,9 +494,9 @@ class HuggingFaceSource:
             )
         if code == "EntryNotFound":
             return EntryNotFoundError(
-                kind_tr(
-                    N_("{kind} {what} has no file {path} at that revision."),
-                    kind,
+                tr(
+                    "{kind} {what} has no file {path} at that revision.",
+                    kind=kind_word(kind),
                     what=what,
                     path=repr(path),
                 ),
@@ -503,18 +507,20 @@ class HuggingFaceSource:
         if code == "RepoNotFound" or status in (401, 404):
             if self.token:
                 return RepoNotFoundError(
-                    kind_tr(
-                        N_(
-                            "{kind} {what} was not found, or it is private and your token "
-                            "cannot see it."
-                        ),
-                        kind,
+                    tr(
+                        "{kind} {what} was not found, or it is private and your token "
+                        "cannot see it.",
+                        kind=kind_word(kind),
                         what=what,
                     ),
                     hint=tr("Check the name, or use a token with access to it."),
                 )
             return RepoNotFoundError(
-                kind_tr(N_("{kind} {what} was not found (or it is private)."), kind, what=what),
+                tr(
+                    "{kind} {what} was not found (or it is private).",
+                    kind=kind_word(kind),
+                    what=what,
+                ),
                 hint=tr(
                     "Check the name, or log in with a token that has access (`hfsuite auth login`)."
                 ),
@@ -641,13 +647,7 @@ _KINDS = {
 """A repository's kind as messages start with it (``Model acme/x was not found…``)."""
 
 
-def kind_tr(template: str, kind: str, /, **values: object) -> str:
-    """:func:`~hfsuite.core.i18n.tr` for a message naming a repository's kind (``Model``,
-    ``dataset``…): the kind translated too, and the English (for JSON documents) all English."""
-    name = _KINDS.get(kind.capitalize(), kind)
-    shown = _(name)
-    if shown == name:  # not translated (English): the kind as the message writes it
-        shown = kind
-    text = Translated(_(template).format(kind=shown, **values))
-    text.english = template.format(kind=kind, **values)
-    return text
+def kind_word(kind: str) -> str:
+    """A repository's kind as messages start with it (``Model``, ``Dataset``…), translated,
+    for a :func:`~hfsuite.core.i18n.tr` message (whose English keeps the English word)."""
+    return tr(_KINDS[kind]) if kind in _KINDS else kind

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hfsuite.core.errors import NetworkError, ServerError
-from hfsuite.core.i18n import N_, Translated, _, english, joined
+from hfsuite.core.i18n import joined, tr
 from hfsuite.core.units import format_duration
 from hfsuite.sources.hub_catalog import Freshness
 
@@ -98,15 +98,13 @@ class ApiCache:
         if self.offline:
             if entry is None:
                 raise NetworkError(
-                    _about(
-                        N_("Offline mode is on and there is no cached copy of the {what}."), what
+                    tr(
+                        "Offline mode is on and there is no cached copy of the {what}.",
+                        what=what,
                     ),
-                    hint=_about(
-                        N_(
-                            "Turn offline mode off (unset HF_HUB_OFFLINE, or `hfsuite config set "
-                            "offline false`) and try again."
-                        ),
-                        what,
+                    hint=tr(
+                        "Turn offline mode off (unset HF_HUB_OFFLINE, or `hfsuite config set "
+                        "offline false`) and try again."
                     ),
                 )
             age = format_duration(max(0.0, now - entry.fetched_at))
@@ -114,9 +112,7 @@ class ApiCache:
                 from_cache=True,
                 stale=entry.is_expired(now),
                 fetched_at=entry.fetched_at,
-                note=_about(
-                    N_("Offline mode: showing the {what} cached {age} ago."), what, age=age
-                ),
+                note=tr("Offline mode: showing the {what} cached {age} ago.", what=what, age=age),
             )
         try:
             body = fetch()
@@ -130,7 +126,7 @@ class ApiCache:
                 stale=True,
                 fetched_at=entry.fetched_at,
                 note=joined(
-                    exc.message, _about(N_("Showing the {what} cached {age} ago."), what, age=age)
+                    exc.message, tr("Showing the {what} cached {age} ago.", what=what, age=age)
                 ),
             )
         with db.write() as uow:
@@ -141,11 +137,3 @@ class ApiCache:
         """Forget cached entries (all, or one kind). Returns how many."""
         with self.suite.database.write() as uow:
             return uow.api_cache.purge(kind)
-
-
-def _about(template: str, what: str, /, **values: object) -> str:
-    """``template`` (marked with ``N_``) translated, its ``{what}`` (itself made by ``tr``)
-    translated with it; the English (for JSON documents) all English."""
-    text = Translated(_(template).format(what=what, **values))
-    text.english = template.format(what=english(what), **values)
-    return text

@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from hfsuite.app.accounts import hf_repo, hub_source
 from hfsuite.app.hub.apicache import ApiCache, token_fingerprint
 from hfsuite.core.errors import AuthenticationError, RepoNotFoundError
-from hfsuite.core.i18n import N_, joined, tr
+from hfsuite.core.i18n import joined, tr
 from hfsuite.core.remote import is_sha1
 from hfsuite.core.types import RepoRef, RepoType
 from hfsuite.sources import hub_catalog
@@ -35,7 +35,7 @@ from hfsuite.sources.hub_catalog import (
     SearchHit,
     SearchPage,
 )
-from hfsuite.sources.huggingface import HuggingFaceSource, kind_tr
+from hfsuite.sources.huggingface import HuggingFaceSource, kind_word
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -180,8 +180,11 @@ def info(
     details = hub_catalog.parse_repo_info(body, ref)
     if details.id != ref.repo_id and not fresh.from_cache:
         kind = ref.repo_type.value.capitalize()
-        note = kind_tr(
-            N_("{kind} {what} was renamed to {name}."), kind, what=ref.repo_id, name=details.id
+        note = tr(
+            "{kind} {what} was renamed to {name}.",
+            kind=kind_word(kind),
+            what=ref.repo_id,
+            name=details.id,
         )
         fresh = dataclasses.replace(fresh, note=joined(fresh.note, note) if fresh.note else note)
     return dataclasses.replace(details, freshness=fresh)
