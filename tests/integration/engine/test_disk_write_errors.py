@@ -8,6 +8,7 @@ import errno
 import hashlib
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -167,8 +168,12 @@ def test_resume_state_that_cannot_be_saved_never_blocks_the_data(
     assert final.read_bytes() == FILES[BIG]
     assert not _temp_files(dest), "the state's temp file is removed after each failure"
     failed = [r for r in caplog.records if "cannot save resume state" in r.getMessage()]
-    warnings = [r for r in failed if r.levelno == logging.WARNING]
-    assert len(failed) > 1 and len(warnings) == 1, "warned once, not at every checkpoint"
+    # Per file: the big one fails at many checkpoints and warns once; the small one may reach
+    # a checkpoint too (timing), and then warns once as well.
+    big = [r for r in failed if r.args and r.args[0] == BIG]
+    warned = Counter(r.args[0] for r in failed if r.levelno == logging.WARNING and r.args)
+    assert len(big) > 1 and warned[BIG] == 1, "warned once, not at every checkpoint"
+    assert all(n == 1 for n in warned.values()), warned
 
 
 def test_state_is_retried_after_a_passing_failure(hub: HubEmulator, tmp_path: Path) -> None:
