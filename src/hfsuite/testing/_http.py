@@ -289,7 +289,8 @@ class EmulatorHandler(BaseHTTPRequestHandler):
                 started=started,
                 duration_s=time.monotonic() - t0,
                 user_agent=self.headers.get("User-Agent"),
-            )
+            ),
+            began=t0,
         )
 
     def _write(self, response: Response, req: Request, plan: FaultPlan) -> tuple[int, int]:

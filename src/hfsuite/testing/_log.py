@@ -65,12 +65,22 @@ class RequestLog:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self._records: list[RequestRecord] = []
         self._cond = threading.Condition()
+        self._cleared_at = float("-inf")
         self._file: IO[str] | None = open(path, "a", encoding="utf-8") if path else None  # noqa: SIM115
 
-    def append(self, record: RequestRecord) -> None:
-        """Add a record (and write it to the log file)."""
+    def append(self, record: RequestRecord, *, began: float | None = None) -> None:
+        """Add a record (and write it to the log file).
+
+        Args:
+            record: The finished request.
+            began: When the request arrived (``time.monotonic()``). A request that arrived before
+                the last :meth:`clear` is written to the file but not kept: the server records a
+                request a moment after answering it, and that record must not land after a clear
+                meant to forget it.
+        """
         with self._cond:
-            self._records.append(record)
+            if began is None or began >= self._cleared_at:
+                self._records.append(record)
             if self._file is not None:
                 self._file.write(json.dumps(record.to_dict()) + "\n")
                 self._file.flush()
@@ -97,9 +107,10 @@ class RequestLog:
             return len(self._records)
 
     def clear(self) -> None:
-        """Forget all records."""
+        """Forget all records, including those of requests under way now (see :meth:`append`)."""
         with self._cond:
             self._records.clear()
+            self._cleared_at = time.monotonic()
 
     def filter(
         self,
