@@ -46,7 +46,7 @@ import sys
 if sys.argv[1:3] == ["-m", "hfsuite"]:
     del sys.argv[1:3]
 
-from hfsuite.cli.main import entry
+from hfsuite.cli.launch import entry
 
 entry()
 '''

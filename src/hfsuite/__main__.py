@@ -1,5 +1,5 @@
 """``python -m hfsuite`` runs the command line."""
 
-from hfsuite.cli.main import entry
+from hfsuite.cli.launch import entry
 
 entry()

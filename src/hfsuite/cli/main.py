@@ -26,6 +26,7 @@ from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
 from hfsuite.cli.json_views import error_view
+from hfsuite.cli.launch import end_startup
 from hfsuite.cli.output import emit_json, print_error, print_warning
 from hfsuite.config.store import SETTINGS_FILE_NAME, default_config_dir
 from hfsuite.core import i18n
@@ -164,6 +165,7 @@ class CliState:
             for warning in suite.loaded.warnings:
                 print_warning(warning)
             self._suite = suite
+            end_startup()
         return self._suite
 
 
@@ -328,7 +330,7 @@ def _command_context(argv: list[str]) -> Any:
 
 
 def entry() -> None:
-    """Console-script entry point (``hfsuite``, ``python -m hfsuite``): run, then exit fast.
+    """Run the command line, then exit fast (called by :func:`hfsuite.cli.launch.entry`).
 
     A normal interpreter shutdown tears down every imported module one by one, which costs
     about 0.17 s after the work is done (measured: 0.17 s vs 0.006 s for the modules a

@@ -1,0 +1,70 @@
+"""The console script pauses the cyclic collector for start-up only, and never for someone else."""
+
+from __future__ import annotations
+
+import gc
+import importlib.metadata
+import subprocess
+import sys
+
+import pytest
+
+from hfsuite.cli import launch
+
+
+@pytest.fixture(autouse=True)
+def _collector_restored():  # type: ignore[no-untyped-def]
+    was = gc.isenabled()
+    yield
+    launch.end_startup()
+    gc.unfreeze()
+    if was:
+        gc.enable()
+
+
+def test_the_pause_ends_when_start_up_does() -> None:
+    launch.pause_collector(limit_s=60)
+    assert not gc.isenabled()
+    launch.end_startup()
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0  # what start-up loaded is out of the collector's sight
+
+
+def test_the_pause_ends_by_itself_when_nothing_ends_it() -> None:
+    launch.pause_collector(limit_s=0.05)
+    assert not gc.isenabled()
+    resumed = launch._timer
+    assert resumed is not None and resumed.daemon  # never keeps the process alive
+    resumed.join(timeout=10)
+    assert gc.isenabled()
+
+
+def test_a_collector_someone_else_turned_off_stays_off() -> None:
+    gc.disable()
+    launch.pause_collector(limit_s=60)
+    launch.end_startup()
+    assert not gc.isenabled()
+
+
+def test_opening_the_suite_ends_the_pause(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from hfsuite.cli.main import CliState
+
+    monkeypatch.setenv("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    monkeypatch.setenv("HFSUITE_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setenv("HFSUITE_CONFIG_DIR", str(tmp_path / "config"))
+    launch.pause_collector(limit_s=60)
+    CliState().suite().close()
+    assert gc.isenabled()
+
+
+def test_the_installed_command_and_python_m_start_through_the_launcher(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    script = importlib.metadata.entry_points(group="console_scripts")["hfsuite"]
+    assert script.value == "hfsuite.cli.launch:entry"
+    done = subprocess.run(
+        [sys.executable, "-m", "hfsuite", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("hfsuite "), done.stderr
