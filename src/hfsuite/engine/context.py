@@ -45,6 +45,9 @@ class TransferOptions:
         max_segment: Largest fresh segment.
         buffer_bytes: Read size per socket read (smaller when throttled).
         checkpoint_interval_s: How often resume state is persisted.
+        write_back_bytes: A big file's written bytes are flushed to disk in the background
+            each time this much more is written (0: only before the rename), so that flush
+            waits for the last part only.
         progress_interval_s: How often progress events are published.
         retry: Backoff policy for retryable failures.
         max_file_restarts: Times a file may start over (hash mismatch, remote change).
@@ -64,6 +67,7 @@ class TransferOptions:
     max_segment: int = 64 * MIB
     buffer_bytes: int = 1 * MIB
     checkpoint_interval_s: float = 1.0
+    write_back_bytes: int = 32 * MIB
     progress_interval_s: float = 0.25
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_file_restarts: int = 1

@@ -6,7 +6,9 @@ resolved again) and write at offsets with ``os.pwrite``. The
 :class:`~hfsuite.engine.verify.PrefixHasher` hashes the written prefix: a small file's single
 connection feeds it directly; for a big file a hashing thread follows the prefix, reading the
 bytes back while they are still in the page cache. The flush to disk before the final rename
-runs while the last bytes are hashed.
+runs while the last bytes are hashed; for a big file most of it has already been done in the
+background (:meth:`FileDownload.write_back`, every ``write_back_bytes``), so that flush waits
+for the last part only (200 MiB: 0.1 s of its end otherwise, measured).
 
 A download knows its transfer only through a :class:`~hfsuite.engine.context.FileContext`
 (options, client, control, throttle, clock, events, error mapping). Each segment, and the single
@@ -98,6 +100,8 @@ class FileDownload:
         # take that one for every chunk, and must not wait for a flush.
         self._fd_lock = threading.Lock()
         self._fd: int | None = None
+        self._write_back: _Flush | None = None  # the background flush (under _fd_lock)
+        self._written_back = 0  # bytes written when it started
         self._errors: list[BaseException] = []
         self._range_ignored = threading.Event()
         self._abort = threading.Event()
@@ -172,6 +176,9 @@ class FileDownload:
             )
             if flushing is not None:
                 flushing.wait()  # a failed flush is a failed write (OSError, as before)
+            background = self._write_back
+            if background is not None:
+                background.wait()  # its error may be the only report of a failed write
             completed = True
         finally:
             if flushing is not None:
@@ -286,6 +293,8 @@ class FileDownload:
 
     def _close(self) -> None:
         with self._fd_lock:  # not while the ticker is checkpointing with this descriptor
+            if self._write_back is not None:
+                self._write_back.join()  # nor while a background flush uses it
             if self._fd is not None:
                 os.close(self._fd)
                 self._fd = None
@@ -310,6 +319,32 @@ class FileDownload:
                 return
             state = ResumeState(self.expectation.size, self.remote.etag, None, sched.snapshot())
             self._checkpoints.save(state, fd)
+
+    def write_back(self) -> None:
+        """Start flushing the bytes written so far to disk in the background, once
+        ``write_back_bytes`` more than at the last start are written (a big file only).
+
+        Called by the transfer's ticker. The flush before the rename then has only the last
+        part to write; without it, a file that arrives faster than the disk's own writeback
+        ends with all of its bytes to flush at once. Connections never wait for it.
+        """
+        sched, opts = self.scheduler, self.ctx.options
+        if sched is None or opts.write_back_bytes <= 0:
+            return
+        if self.expectation.size <= opts.small_file_bytes:
+            return
+        done = sched.done.total
+        if done - self._written_back < opts.write_back_bytes:
+            return
+        with self._fd_lock:
+            running = self._write_back
+            if self._fd is None or (running is not None and running.is_alive()):
+                return
+            if running is not None and running.error is not None:
+                return  # the end of the download reports it
+            self._written_back = done
+            self._write_back = _Flush(self._fd, name="hfsuite-write-back")
+            self._write_back.start()
 
     def progress(self) -> FileProgress:
         """Current progress of this file."""
@@ -722,8 +757,8 @@ class FileDownload:
 class _Flush(threading.Thread):
     """``fsync`` of a file in the background; ``wait()`` re-raises its error."""
 
-    def __init__(self, fd: int):
-        super().__init__(name="hfsuite-flush", daemon=True)
+    def __init__(self, fd: int, name: str = "hfsuite-flush"):
+        super().__init__(name=name, daemon=True)
         self.fd = fd
         self.error: OSError | None = None
 

@@ -15,13 +15,14 @@ Transfer.run(files)                  builds one FileContext (engine.context) for
   │           │   stalled ones (engine.watchdog) and lets idle ones take over a silent tail
   │           │   (endgame); each: next_segment → GET Range →
   │           │   pwrite; a hashing thread: SHA-256 of the written prefix as it grows;
+  │           │   a write-back thread: fdatasync every write_back_bytes (the ticker starts it);
   │           │   a flush thread: fsync before the rename, beside the last hashing
   │           ├── server ignores Range: one stream from byte 0, in the runner's thread
   │           └── Xet-backed file taking the Xet path (engine.xet, --xet): before the first
   │               segment, chunks an older local file holds are copied in (an update); then
   │               each segment is a reconstruction of its bytes, its xorb ranges decoded and
   │               written by the same connections, throttle, hashing and resume state
-  └── ticker thread: progress events (a few per second) and resume checkpoints
+  └── ticker thread: progress events (a few per second), write-back starts, resume checkpoints
 ```
 
 Faults: connection errors, stalls (the watchdog while other connections flow, else the socket
@@ -454,6 +455,8 @@ class Transfer:
                     download.meter.reset()
                 was_paused = False
             self._publish_progress()
+            for download in self._active_downloads():
+                download.write_back()
             now = self.clock.monotonic()
             if now - last_checkpoint >= self.options.checkpoint_interval_s:
                 last_checkpoint = now

@@ -361,3 +361,69 @@ def test_connections_never_wait_for_a_checkpoints_flush_to_disk(  # type: ignore
     )
     assert read_tree(dest) == files
     assert held["released_by_verify"] is True, "the download stood still during the flush"
+
+
+def test_a_big_file_is_written_back_to_disk_while_it_arrives(  # type: ignore[no-untyped-def]
+    hub, files, tmp_path, monkeypatch
+):
+    """The flush before the rename would otherwise write the whole file at once (0.1 s per
+    200 MiB at the end of a download): the ticker starts background flushes as bytes come."""
+    import os
+
+    import hfsuite.engine.filedownload as filedownload
+
+    synced_by: list[str] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        synced_by.append(threading.current_thread().name)
+        real_fsync(fd)
+
+    monkeypatch.setattr(filedownload.os, "fsync", counting_fsync)
+    hub.throttle(per_connection_bps=2 * MIB)  # a few ticks long
+    dest, _ = _fetch(
+        hub,
+        tmp_path,
+        connections_per_file=2,
+        min_segment=MIB,
+        max_segment=2 * MIB,
+        write_back_bytes=MIB,
+        progress_interval_s=0.05,
+    )
+    assert read_tree(dest) == files
+    assert "hfsuite-write-back" in synced_by
+    assert synced_by[-1] == "hfsuite-flush"  # and the file is still flushed before its rename
+
+
+def test_a_failed_write_back_fails_the_file_even_when_the_last_flush_succeeds(  # type: ignore[no-untyped-def]
+    hub, files, tmp_path, monkeypatch
+):
+    """Linux reports a write error to one fsync only: when the background flush gets it, the
+    download must not be called complete."""
+    import errno
+    import os
+
+    import hfsuite.engine.filedownload as filedownload
+    from hfsuite.core.errors import TransferError
+
+    real_fsync = os.fsync
+
+    def failing_in_the_background(fd: int) -> None:
+        if threading.current_thread().name == "hfsuite-write-back":
+            raise OSError(errno.EIO, "Input/output error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(filedownload.os, "fsync", failing_in_the_background)
+    hub.throttle(per_connection_bps=2 * MIB)
+    with pytest.raises(TransferError, match="cannot write to disk"):
+        _fetch(
+            hub,
+            tmp_path,
+            connections_per_file=2,
+            min_segment=MIB,
+            max_segment=2 * MIB,
+            write_back_bytes=MIB,
+            progress_interval_s=0.05,
+        )
+    dest = tmp_path / "out"
+    assert not (dest / BIG).exists()

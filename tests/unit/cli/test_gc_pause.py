@@ -9,31 +9,31 @@ import sys
 
 import pytest
 
-from hfsuite.cli import launch
+from hfsuite.cli import gc_pause
 
 
 @pytest.fixture(autouse=True)
 def _collector_restored():  # type: ignore[no-untyped-def]
     was = gc.isenabled()
     yield
-    launch.end_startup()
+    gc_pause.end_startup()
     gc.unfreeze()
     if was:
         gc.enable()
 
 
 def test_the_pause_ends_when_start_up_does() -> None:
-    launch.pause_collector(limit_s=60)
+    gc_pause.pause_collector(limit_s=60)
     assert not gc.isenabled()
-    launch.end_startup()
+    gc_pause.end_startup()
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0  # what start-up loaded is out of the collector's sight
 
 
 def test_the_pause_ends_by_itself_when_nothing_ends_it() -> None:
-    launch.pause_collector(limit_s=0.05)
+    gc_pause.pause_collector(limit_s=0.05)
     assert not gc.isenabled()
-    resumed = launch._timer
+    resumed = gc_pause._timer
     assert resumed is not None and resumed.daemon  # never keeps the process alive
     resumed.join(timeout=10)
     assert gc.isenabled()
@@ -41,8 +41,8 @@ def test_the_pause_ends_by_itself_when_nothing_ends_it() -> None:
 
 def test_a_collector_someone_else_turned_off_stays_off() -> None:
     gc.disable()
-    launch.pause_collector(limit_s=60)
-    launch.end_startup()
+    gc_pause.pause_collector(limit_s=60)
+    gc_pause.end_startup()
     assert not gc.isenabled()
 
 
@@ -52,7 +52,7 @@ def test_opening_the_suite_ends_the_pause(tmp_path, monkeypatch) -> None:  # typ
     monkeypatch.setenv("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
     monkeypatch.setenv("HFSUITE_LOG_DIR", str(tmp_path / "logs"))
     monkeypatch.setenv("HFSUITE_CONFIG_DIR", str(tmp_path / "config"))
-    launch.pause_collector(limit_s=60)
+    gc_pause.pause_collector(limit_s=60)
     CliState().suite().close()
     assert gc.isenabled()
 
