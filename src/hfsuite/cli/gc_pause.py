@@ -6,9 +6,10 @@ thousands of objects and create almost no garbage, yet they trigger Python's cyc
 about 160 times, and its full collections walk everything loaded so far: measured on
 ``hfsuite library ls`` (1,000 rows), 58 ms of a 0.55 s command.
 
-So :func:`hfsuite.cli.launch.entry` turns the collector off before the first import, and :func:`end_startup` turns it
-back on once the suite is open (:meth:`hfsuite.cli.main.CliState.suite`), after
-:func:`gc.freeze` has moved everything loaded so far out of the collector's sight: long runs
+So :func:`hfsuite.cli.launch.entry` turns the collector off before the first import, and
+:func:`end_startup` turns it back on once the suite is open
+(:meth:`hfsuite.cli.main.CliState.suite`), after :func:`gc.freeze` has moved everything
+loaded so far out of the collector's sight: long runs
 (``queue run``, ``worker``, ``gui``) then collect as usual, and their full collections no longer
 walk the modules. A command that never opens the suite gets the collector back after
 :data:`STARTUP_PAUSE_S` at the latest.

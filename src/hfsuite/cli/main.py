@@ -25,8 +25,8 @@ from typer.core import TyperGroup
 from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
-from hfsuite.cli.json_views import error_view
 from hfsuite.cli.gc_pause import end_startup
+from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import emit_json, print_error, print_warning
 from hfsuite.config.store import SETTINGS_FILE_NAME, default_config_dir
 from hfsuite.core import i18n

@@ -1,4 +1,4 @@
-"""The emulator's request log: a clear forgets the requests under way, not only the finished ones."""
+"""The emulator's request log: a clear forgets the requests under way, not only finished ones."""
 
 from __future__ import annotations
 
