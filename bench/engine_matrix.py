@@ -1,9 +1,10 @@
 """Engine matrix: ours vs ``aria2c -x16`` and ``hf download``, scenario by scenario, in one run.
 
 Every tool runs with its default settings (aria2c with its usual ``-x16 -s16 -k1M``), once per
-round, rounds interleaved; the median of the rounds is reported. aria2c runs twice: as it is,
-and with ``--checksum=sha-256=<hex>`` (we verify every byte, so the comparison should too).
-Each scenario serves the files from its own emulator process
+round, rounds interleaved; the median of the rounds is reported. ``curl -L -o`` (one
+connection, no verification) runs in the uncapped one-file scenario: the single-stream bar.
+aria2c runs twice: as it is, and with ``--checksum=sha-256=<hex>`` (we verify every byte, so
+the comparison should too). Each scenario serves the files from its own emulator process
 (``python -m hfsuite.testing.hub serve``) with a request log.
 
     python bench/engine_matrix.py                         # the full matrix, 3 rounds (long)
@@ -46,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import download_bench as bench  # a sibling script, not a package
 
 MIB = bench.MIB
-TOOLS = ("hfsuite", "aria2c", "aria2c+sha256", "hf download")
+TOOLS = ("hfsuite", "aria2c", "aria2c+sha256", "hf download", "curl")
 ARIA2_USUAL = ["-x16", "-s16", "-k1M"]
 ARIA2_QUIET = [
     "--allow-overwrite=true",
@@ -253,6 +254,10 @@ def command(tool: str, job: Job, url: str, out: Path, work: Path) -> list[str]:
         return [bench.hfsuite_bin(), "-q", "download", job.repo, *paths, "--local-dir", str(out)]
     if tool == "hf download":
         return [bench.hf_bin(), "download", job.repo, *paths, "--local-dir", str(out)]
+    if tool == "curl":  # one connection, no verification: the bar for a single stream
+        (path,) = job.files
+        resolve = f"{url}/{job.repo}/resolve/main/{path}"
+        return ["curl", "-sS", "-f", "-L", "--create-dirs", "-o", str(out / path), resolve]
     checksum = tool == "aria2c+sha256"
     base = ["aria2c", *ARIA2_USUAL, *ARIA2_QUIET]
     if single:
@@ -310,6 +315,8 @@ def run_scenario(
         for _ in range(args.repeat):
             runs = []
             for tool in tools:
+                if tool == "curl" and (len(job.files) != 1 or scenario.capped):
+                    continue  # one file per command, one connection: the uncapped bar only
                 out = bench.fresh(work / "out")
                 cmd = command(tool, job, emu.url, out, work)
                 if shutil.which(cmd[0]) is None and not Path(cmd[0]).exists():

@@ -193,7 +193,7 @@ class Settings(BaseModel):
         2, allowed="a whole number from 1 to 32", description="Queue tasks run at once."
     )
     connections_per_host: int = _setting(
-        16, allowed="a whole number from 1 to 256", description="Connections to one host at once."
+        32, allowed="a whole number from 1 to 256", description="Connections to one host at once."
     )
     space_headroom: str = _setting(
         AUTO_HEADROOM,
