@@ -137,3 +137,39 @@ def test_a_task_that_cannot_take_over_stops_the_early_download(  # type: ignore[
     with pytest.raises(OperationCancelled):
         early.result()
     assert list(options.destination.path.rglob("*.hfsuite.incomplete")), "its partial data is kept"
+
+
+def test_an_adopted_downloads_events_reach_the_task_from_several_threads_at_once(  # type: ignore[no-untyped-def]
+    make_suite, options
+):
+    """The hand-over's lock is not held while the task handles an event: a handler that waits
+    for another file thread's event gets it (held, the two threads would queue up)."""
+    from hfsuite.core.events import FileStarted
+
+    suite = make_suite()
+    early = EarlyDownload(suite, DownloadRequest(RepoRef(SLOW_REPO), options.destination))
+    early._event(FileStarted(None, "held.bin", 1, 0))  # before the task exists
+    seen: list = []
+    first_inside, second_arrived = threading.Event(), threading.Event()
+    waited: list[bool] = []
+
+    def handler(event) -> None:  # type: ignore[no-untyped-def]
+        seen.append(event)
+        if event.path == "first.bin":
+            first_inside.set()
+            waited.append(second_arrived.wait(5))
+        elif event.path == "second.bin":
+            second_arrived.set()
+
+    early.adopt(7, handler, lambda plan: None)
+    first = threading.Thread(target=early._event, args=(FileStarted(None, "first.bin", 1, 0),))
+    first.start()
+    assert first_inside.wait(5)  # the first thread is inside the handler, waiting
+    second = threading.Thread(target=early._event, args=(FileStarted(None, "second.bin", 1, 0),))
+    second.start()
+    first.join(10)
+    second.join(10)
+    assert waited == [True], "the second event reached the task while the first was handled"
+    assert seen[0].path == "held.bin", "what came before the task comes first"
+    assert {e.path for e in seen} == {"held.bin", "first.bin", "second.bin"}
+    assert all(e.task_id == 7 for e in seen)

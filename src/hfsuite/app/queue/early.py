@@ -142,10 +142,16 @@ class EarlyDownload(StartedDownload):
     def _event(self, event: Event) -> None:
         self._moving.set()
         with self._lock:
-            if self._on_event is None:
+            handler = self._on_event
+            if handler is None:
                 self._held.append(event)
                 return
-            self._on_event(self._stamp(event))
+            event = self._stamp(event)
+        # Outside the lock: the file threads emit at once (a task's handler is thread-safe, as
+        # for any download), and held here they queued behind one another (with 1,000 small
+        # files, 15 % of the threads' samples waited on this lock). Events emitted during the
+        # hand-over wait for the lock and come after the held ones.
+        handler(event)
 
     def _plan(self, plan: DownloadPlan) -> None:
         with self._lock:
