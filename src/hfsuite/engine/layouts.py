@@ -304,6 +304,7 @@ class LocalDirLayout:
         self._guard = PathGuard(local_dir)
         self._meta_guard = PathGuard(self._download)
         self._targets: dict[RemoteFile, FileTarget] = {}
+        self._markers_written = False  # .gitignore and CACHEDIR.TAG beside the metadata
 
     @property
     def root(self) -> Path:
@@ -368,6 +369,8 @@ class LocalDirLayout:
         )
 
     def _ensure_markers(self) -> None:
+        if self._markers_written:
+            return  # once per download, not once per file (three file-system calls each)
         self._meta_root.mkdir(parents=True, exist_ok=True)
         gitignore = self._meta_root / ".gitignore"
         if not gitignore.exists():
@@ -375,6 +378,7 @@ class LocalDirLayout:
         tag = self._meta_root / "CACHEDIR.TAG"
         if not tag.exists():
             _atomic_write_text(tag, _CACHEDIR_TAG)
+        self._markers_written = True
 
     def place(self, target: FileTarget) -> Path:
         target.final_path.parent.mkdir(parents=True, exist_ok=True)
@@ -390,7 +394,33 @@ class LocalDirLayout:
 
 def _chmod_default(path: Path) -> None:
     # Same as huggingface_hub: a downloaded file gets 0o666 minus the umask.
-    umask = os.umask(0)
-    os.umask(umask)
     with contextlib.suppress(OSError):
-        os.chmod(path, 0o666 & ~umask)
+        os.chmod(path, 0o666 & ~process_umask())
+
+
+_UMASK_LOCK = threading.Lock()
+_umask: int | None = None
+
+
+def process_umask() -> int:
+    """The process's umask, read once and remembered.
+
+    ``os.umask`` can only read it by setting it, and the umask is the whole process's: while it
+    is 0, a file another thread creates (a lock file, a metadata file, a partial file) would be
+    world-writable. So it is read where it can be read without a change (Linux: the ``Umask:``
+    line of ``/proc/self/status``), and elsewhere set and restored once, under a lock.
+    """
+    global _umask
+    with _UMASK_LOCK:
+        if _umask is None:
+            with contextlib.suppress(OSError, ValueError), open(
+                "/proc/self/status", encoding="ascii", errors="replace"
+            ) as status:
+                for line in status:
+                    if line.startswith("Umask:"):
+                        _umask = int(line.split()[1], 8)
+                        break
+            if _umask is None:
+                _umask = os.umask(0o022)
+                os.umask(_umask)
+        return _umask

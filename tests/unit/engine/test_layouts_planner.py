@@ -159,3 +159,39 @@ def test_symlink_probe_from_many_finishing_files_at_once_links_every_file(
         t.join()
     assert answers == [True] * len(files)
     assert not list(layout.repo_dir.glob(".hfsuite-probe-*"))
+
+
+@pytest.mark.parametrize("layout_kind", ["cache", "local"])
+def test_a_placed_file_gets_0o666_minus_the_umask_without_the_umask_ever_changing(
+    tmp_path: Path, layout_kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The umask is the whole process's: setting it to 0 to read it (as the files of other
+    threads are created) would leave their files world-writable. Linux shows it unchanged."""
+    import stat
+
+    import hfsuite.engine.layouts as layouts
+
+    set_umask = os.umask
+    old = set_umask(0o027)
+    try:
+        monkeypatch.setattr(layouts, "_umask", None)  # read again, under this umask
+
+        def no_umask_calls(mask: int) -> int:
+            raise AssertionError("os.umask called while other threads may create files")
+
+        if os.path.exists("/proc/self/status"):
+            monkeypatch.setattr(layouts.os, "umask", no_umask_calls)
+        remote = _file("sub/model.bin", b"weights")
+        snap = RepoSnapshot(RepoRef("acme/m"), COMMIT, (remote,))
+        dest = tmp_path / "dest"
+        layout = (
+            HFCacheLayout(dest, snap) if layout_kind == "cache" else LocalDirLayout(dest, COMMIT)
+        )
+        target = layout.target(remote)
+        target.partial_path.parent.mkdir(parents=True, exist_ok=True)
+        target.partial_path.write_bytes(b"weights")
+        os.chmod(target.partial_path, 0o600)
+        placed = layout.place(target)
+    finally:
+        set_umask(old)
+    assert stat.S_IMODE(placed.resolve().stat().st_mode) == 0o640
