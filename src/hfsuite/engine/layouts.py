@@ -413,9 +413,10 @@ def process_umask() -> int:
     global _umask
     with _UMASK_LOCK:
         if _umask is None:
-            with contextlib.suppress(OSError, ValueError), open(
-                "/proc/self/status", encoding="ascii", errors="replace"
-            ) as status:
+            with (
+                contextlib.suppress(OSError, ValueError),
+                open("/proc/self/status", encoding="ascii", errors="replace") as status,
+            ):
                 for line in status:
                     if line.startswith("Umask:"):
                         _umask = int(line.split()[1], 8)
