@@ -381,15 +381,7 @@ def test_a_big_file_is_written_back_to_disk_while_it_arrives(  # type: ignore[no
 
     monkeypatch.setattr(filedownload.os, "fsync", counting_fsync)
     hub.throttle(per_connection_bps=2 * MIB)  # a few ticks long
-    dest, _ = _fetch(
-        hub,
-        tmp_path,
-        connections_per_file=2,
-        min_segment=MIB,
-        max_segment=2 * MIB,
-        write_back_bytes=MIB,
-        progress_interval_s=0.05,
-    )
+    dest, _ = _fetch_written_back(hub, tmp_path)
     assert read_tree(dest) == files
     assert "hfsuite-write-back" in synced_by
     assert synced_by[-1] == "hfsuite-flush"  # and the file is still flushed before its rename
@@ -416,14 +408,18 @@ def test_a_failed_write_back_fails_the_file_even_when_the_last_flush_succeeds(  
     monkeypatch.setattr(filedownload.os, "fsync", failing_in_the_background)
     hub.throttle(per_connection_bps=2 * MIB)
     with pytest.raises(TransferError, match="cannot write to disk"):
-        _fetch(
-            hub,
-            tmp_path,
-            connections_per_file=2,
-            min_segment=MIB,
-            max_segment=2 * MIB,
-            write_back_bytes=MIB,
-            progress_interval_s=0.05,
-        )
-    dest = tmp_path / "out"
-    assert not (dest / BIG).exists()
+        _fetch_written_back(hub, tmp_path)
+    assert not (tmp_path / "out" / BIG).exists()
+
+
+def _fetch_written_back(hub, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Two connections, a write-back each MiB, a tick each 0.05 s (the file: 8 MiB)."""
+    return _fetch(
+        hub,
+        tmp_path,
+        connections_per_file=2,
+        min_segment=MIB,
+        max_segment=2 * MIB,
+        write_back_bytes=MIB,
+        progress_interval_s=0.05,
+    )
