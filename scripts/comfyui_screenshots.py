@@ -46,8 +46,11 @@ def build_hub(hub: Any) -> None:
     )
     hub.create_repo(
         "Comfy-Org/controlnet_repackaged",
-        files={"split_files/controlnet/controlnet-canny-sdxl-1.0.safetensors":
-               synthetic(2502 * MB, seed=3)},  # fmt: skip
+        files={
+            "split_files/controlnet/controlnet-canny-sdxl-1.0.safetensors": synthetic(
+                2502 * MB, seed=3
+            )
+        },
         downloads=15_200,
     )
     hub.create_repo(
@@ -67,8 +70,12 @@ def workflow(hub_url: str) -> dict[str, Any]:
     nodes = [
         _node(4, "CheckpointLoaderSimple", ["sd_xl_base_1.0.safetensors"]),
         _node(10, "LoraLoader", ["detail_tweaker_xl.safetensors", 0.6, 0.6]),
-        _node(11, "LoraLoader", ["Wan/wan_cinematic_lora.safetensors", 0.8, 0.8],
-              properties={"models": [declared]}),  # fmt: skip
+        _node(
+            11,
+            "LoraLoader",
+            ["Wan/wan_cinematic_lora.safetensors", 0.8, 0.8],
+            properties={"models": [declared]},
+        ),
         _node(12, "LoraLoader", ["my_private_style_v3.safetensors", 1.0, 1.0]),
         _node(13, "VAELoader", ["sdxl_vae.safetensors"]),
         _node(20, "UNETLoader", ["flux1-dev-fp8.safetensors", "fp8_e4m3fn"]),
