@@ -20,6 +20,7 @@ from hfsuite.core.events import Event
 from hfsuite.core.remote import HttpAnswer
 from hfsuite.engine.adapt import AdaptSettings
 from hfsuite.engine.http import HttpClient
+from hfsuite.engine.paths import KnownFolders
 from hfsuite.engine.retry import RetryPolicy
 from hfsuite.engine.scheduler import MIB
 from hfsuite.engine.throttle import Throttle, TokenBucket
@@ -255,6 +256,7 @@ class FileContext:
         task_id: Put on every event.
         budget: The task's connections, shared by its files (None: no limit besides
             ``host_slots``).
+        folders: The folders this transfer has made sure exist.
     """
 
     options: TransferOptions
@@ -268,3 +270,4 @@ class FileContext:
     halted: Callable[[], bool]
     task_id: int | None = None
     budget: ConnectionBudget | None = None
+    folders: KnownFolders = field(default_factory=KnownFolders)

@@ -189,7 +189,7 @@ class FileDownload:
 
     def _open_partial(self) -> RangeSet:
         path, size = self.target.partial_path, self.expectation.size
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.ctx.folders.ensure(path.parent)
         state = load_state(self.target.state_path)
         done = RangeSet()
         if state is not None and path.exists():

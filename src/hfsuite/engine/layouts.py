@@ -39,7 +39,7 @@ from typing import Protocol
 from hfsuite.core.errors import UnsafePathError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1
 from hfsuite.core.types import RepoType
-from hfsuite.engine.paths import PathGuard, check_remote_path
+from hfsuite.engine.paths import KnownFolders, PathGuard, check_remote_path
 from hfsuite.engine.tree_cache import tree_listing_json, tree_listing_path
 from hfsuite.engine.verify import Expectation, hash_file
 
@@ -109,9 +109,12 @@ def repo_folder_name(repo_id: str, repo_type: RepoType) -> str:
     return "--".join([f"{repo_type.value}s", *repo_id.split("/")])
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
+def _atomic_write_text(path: Path, text: str, folders: KnownFolders | None = None) -> None:
     """Write a small text file so readers see the old or the new content, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if folders is not None:
+        folders.ensure(path.parent)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
     # Unique per process and thread: two writers never share a temp file.
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
@@ -146,6 +149,7 @@ class HFCacheLayout:
         self._probe_lock = threading.Lock()
         self._guard = PathGuard(self.snapshot_dir)
         self._targets: dict[RemoteFile, FileTarget] = {}
+        self._folders = KnownFolders()
 
     @property
     def root(self) -> Path:
@@ -185,7 +189,7 @@ class HFCacheLayout:
 
     def place(self, target: FileTarget) -> Path:
         blob = self._blob(target)
-        blob.parent.mkdir(parents=True, exist_ok=True)
+        self._folders.ensure(blob.parent)
         _chmod_default(target.partial_path)
         os.replace(target.partial_path, blob)
         target.state_path.unlink(missing_ok=True)
@@ -193,7 +197,7 @@ class HFCacheLayout:
         return target.final_path
 
     def _link(self, blob: Path, pointer: Path) -> None:
-        pointer.parent.mkdir(parents=True, exist_ok=True)
+        self._folders.ensure(pointer.parent)
         if pointer.is_symlink() or pointer.exists():
             pointer.unlink()
         if self._symlinks_supported():
@@ -305,6 +309,7 @@ class LocalDirLayout:
         self._meta_guard = PathGuard(self._download)
         self._targets: dict[RemoteFile, FileTarget] = {}
         self._markers_written = False  # .gitignore and CACHEDIR.TAG beside the metadata
+        self._folders = KnownFolders()
 
     @property
     def root(self) -> Path:
@@ -365,7 +370,9 @@ class LocalDirLayout:
         self._ensure_markers()
         stamp = self._now()  # type: ignore[operator]
         _atomic_write_text(
-            self._metadata_path(target), f"{self.commit}\n{target.remote.etag or ''}\n{stamp}\n"
+            self._metadata_path(target),
+            f"{self.commit}\n{target.remote.etag or ''}\n{stamp}\n",
+            self._folders,
         )
 
     def _ensure_markers(self) -> None:
@@ -381,7 +388,7 @@ class LocalDirLayout:
         self._markers_written = True
 
     def place(self, target: FileTarget) -> Path:
-        target.final_path.parent.mkdir(parents=True, exist_ok=True)
+        self._folders.ensure(target.final_path.parent)
         _chmod_default(target.partial_path)
         os.replace(target.partial_path, target.final_path)
         target.state_path.unlink(missing_ok=True)

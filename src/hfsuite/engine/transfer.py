@@ -303,7 +303,8 @@ class Transfer:
             return
         # One writer per file across processes (workers sharing a folder): wait for another
         # one, then find its file complete or resume where it stopped.
-        with WriterLock(target.partial_path, self.control.sleep):
+        folders = self._file_context.folders
+        with WriterLock(target.partial_path, self.control.sleep, ensure_folder=folders.ensure):
             if not self.force and self._already_there(remote, target, expectation, outcome):
                 return
             self._fetch_file(remote, outcome, target, expectation)

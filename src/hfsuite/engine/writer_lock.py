@@ -41,6 +41,8 @@ class WriterLock:
         wait: Called between attempts with the seconds to wait; raises to give up
             (the transfer's cancellable sleep).
         on_wait: Called once when another writer holds the file.
+        ensure_folder: Makes sure the lock's folder exists (the transfer's
+            :class:`~hfsuite.engine.paths.KnownFolders`); default: ``mkdir`` each time.
     """
 
     def __init__(
@@ -48,10 +50,12 @@ class WriterLock:
         partial: Path,
         wait: Callable[[float], None],
         on_wait: Callable[[], None] | None = None,
+        ensure_folder: Callable[[Path], None] | None = None,
     ):
         self.path = lock_path_for(partial)
         self._wait = wait
         self._on_wait = on_wait
+        self._ensure_folder = ensure_folder
         self._fd: int | None = None
 
     def __enter__(self) -> WriterLock:
@@ -60,7 +64,10 @@ class WriterLock:
         import fcntl
 
         told = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if self._ensure_folder is not None:
+            self._ensure_folder(self.path.parent)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
