@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from database_rows import query
+from isolated_env import isolated_env
 from json_documents import document
 
 MIB = 1 << 20
@@ -20,13 +21,7 @@ def _blob(seed: int, size: int) -> bytes:
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
-        "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
-        "HFSUITE_LOG_DIR": str(tmp_path / "logs"),
-        "HF_ENDPOINT": "http://127.0.0.1:9",
-        "COLUMNS": "200",
-    }
+    return isolated_env(tmp_path)
 
 
 def _state(root: Path) -> dict[str, tuple[int, ...]]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy.exc
 from database_rows import query
+from isolated_env import isolated_env
 from json_documents import document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "library"))
@@ -23,13 +24,7 @@ MIB = 1 << 20
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
-        "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
-        "HFSUITE_LOG_DIR": str(tmp_path / "logs"),
-        "HF_ENDPOINT": "http://127.0.0.1:9",
-        "COLUMNS": "200",
-    }
+    return isolated_env(tmp_path)
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import struct
 import subprocess
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from isolated_env import isolated_env
 from json_documents import document
 
 NO_KEYRING = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
@@ -36,15 +36,7 @@ def _cjk(text: str) -> bool:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "HFSUITE_DB_URL": os.environ.get("HFSUITE_DB_URL", f"sqlite:///{tmp_path / 'db.sqlite'}"),
-        "HFSUITE_HF_HOME": str(tmp_path / "hf-home"),
-        "HFSUITE_LOG_DIR": str(tmp_path / "logs"),
-        "HFSUITE_CONFIG_DIR": str(tmp_path / "conf"),
-        "HF_ENDPOINT": "http://127.0.0.1:9",
-        "COLUMNS": "200",
-        **NO_KEYRING,
-    }
+    return isolated_env(tmp_path, HFSUITE_CONFIG_DIR=str(tmp_path / "conf"), **NO_KEYRING)
 
 
 def _run(

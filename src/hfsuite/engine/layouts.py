@@ -111,10 +111,7 @@ def repo_folder_name(repo_id: str, repo_type: RepoType) -> str:
 
 def _atomic_write_text(path: Path, text: str, folders: KnownFolders | None = None) -> None:
     """Write a small text file so readers see the old or the new content, never a mix."""
-    if folders is not None:
-        folders.ensure(path.parent)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    (folders or KnownFolders()).ensure(path.parent)
     # Unique per process and thread: two writers never share a temp file.
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:

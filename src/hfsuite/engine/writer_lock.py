@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from hfsuite.engine.paths import KnownFolders
+
 log = logging.getLogger(__name__)
 
 WAIT_STEP_S = 0.2
@@ -42,7 +44,7 @@ class WriterLock:
             (the transfer's cancellable sleep).
         on_wait: Called once when another writer holds the file.
         ensure_folder: Makes sure the lock's folder exists (the transfer's
-            :class:`~hfsuite.engine.paths.KnownFolders`); default: ``mkdir`` each time.
+            :class:`~hfsuite.engine.paths.KnownFolders`); default: a KnownFolders of its own.
     """
 
     def __init__(
@@ -55,7 +57,7 @@ class WriterLock:
         self.path = lock_path_for(partial)
         self._wait = wait
         self._on_wait = on_wait
-        self._ensure_folder = ensure_folder
+        self._ensure_folder = ensure_folder or KnownFolders().ensure
         self._fd: int | None = None
 
     def __enter__(self) -> WriterLock:
@@ -64,10 +66,7 @@ class WriterLock:
         import fcntl
 
         told = False
-        if self._ensure_folder is not None:
-            self._ensure_folder(self.path.parent)
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._ensure_folder(self.path.parent)
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
