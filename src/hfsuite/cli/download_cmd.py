@@ -23,6 +23,7 @@ from hfsuite.cli.destination_flags import (
     to_option,
     with_tool_or_profile,
 )
+from hfsuite.cli.gc_pause import imports_paused
 from hfsuite.cli.hf_flags import (
     OutputFormat,
     XetMode,
@@ -223,10 +224,11 @@ def download_command(
             early.wait_moving(_EARLY_WAIT_S)
             if early.wait(0) and _nothing_to_keep(early.error):
                 raise early.error  # a typo or a missing repo: no queue task to leave behind
-            from hfsuite.app.queue.manager import DownloadManager
+            with imports_paused():  # SQLAlchemy and the storage layer, while bytes move
+                from hfsuite.app.queue.manager import DownloadManager
 
-            manager = DownloadManager(suite)
-            running = manager.adopt(early, on_event=display)
+                manager = DownloadManager(suite)
+                running = manager.adopt(early, on_event=display)
         except BaseException as exc:
             early.cancel_and_wait()  # partial data and resume state stay on disk
             if isinstance(exc, KeyboardInterrupt):

@@ -14,8 +14,13 @@ it: the server caps each connection), and stops for good (never shrinks: a CDN m
 never pay for a loopback gain) when it did not, or at the ceiling.
 
 A window starts once every connection asked for has received bytes (a new connection first
-connects and waits for its first byte), and lasts at least ``min_window_s`` and twice that
-start-up time, so a distant server is measured on flowing connections too.
+connects and waits for its first byte), and lasts at least ``min_window_s`` and 1.5 times the
+longest time one connection took from its start to its first byte, so a distant server is
+measured on flowing connections too. That is the server's and the network's latency; the time
+since the count changed is used only when the caller cannot tell it, since it also holds how
+long the connections took to be started one after another (tens of milliseconds on a busy
+interpreter, which made the first window, and so the first growth, twice as late against a
+server that answers in a millisecond).
 
 The class is pure: it is fed the time and a byte counter and answers with a count.
 """
@@ -69,18 +74,22 @@ class ConnectionPolicy:
         self._window: tuple[float, int, float] | None = None  # start, bytes, length
         self._previous: tuple[int, float] | None = None  # count, rate measured with it
 
-    def update(self, now: float, total_bytes: int, ready: bool) -> int:
+    def update(
+        self, now: float, total_bytes: int, ready: bool, startup_s: float | None = None
+    ) -> int:
         """The number of connections wanted now.
 
         Args:
             now: The current time (monotonic seconds).
             total_bytes: Bytes received so far by the file (any counter that grows with them).
             ready: Every connection asked for so far has received its first bytes.
+            startup_s: The longest time one of them took from its start to its first bytes
+                (None: unknown; the time since the count last changed stands in for it).
         """
         if self.settled or not ready:
             return self.target
         if self._window is None:
-            startup = now - self._changed_at
+            startup = now - self._changed_at if startup_s is None else startup_s
             length = max(self.settings.min_window_s, 1.5 * startup)
             self._window = (now, total_bytes, length)
             return self.target

@@ -108,7 +108,10 @@ class Connections:
             if policy is not None and not policy.settled and self._running >= wanted:
                 # Measured only on the count it asked for (a budget may have lent fewer).
                 wanted = policy.update(
-                    self._monotonic(), self._received(), ready=watchdog.all_received()
+                    self._monotonic(),
+                    self._received(),
+                    ready=watchdog.all_received(),
+                    startup_s=watchdog.longest_start_s(),
                 )
             if wanted > self._running and self.scheduler.has_work():
                 self._grow(wanted)

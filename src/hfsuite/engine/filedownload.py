@@ -657,7 +657,7 @@ class FileDownload:
             finally:
                 conn.waiting_since = None
             if got:
-                conn.last_byte_at = monotonic()
+                conn.received(monotonic())
             if got < want:
                 throttle.refund(want - got)
             if got == 0:

@@ -79,6 +79,7 @@ class ConnectionState:
     Attributes:
         waiting_since: When it began waiting for the network, None while not waiting.
         last_byte_at: When its last bytes arrived (None before any).
+        first_byte_at: When its first bytes arrived (None before any).
         abandoned: The watchdog gave up on its current response (reset by the connection).
         abort: Shuts the current response's socket down (None between responses).
         work: What the connection is fetching (the caller's segment), for a take-over.
@@ -87,10 +88,17 @@ class ConnectionState:
 
     waiting_since: float | None = None
     last_byte_at: float | None = None
+    first_byte_at: float | None = None
     abandoned: bool = False
     abort: Callable[[], None] | None = None
     work: object = None
     registered_at: float = 0.0
+
+    def received(self, now: float) -> None:
+        """Bytes arrived at ``now`` (called by the connection's thread for each read)."""
+        self.last_byte_at = now
+        if self.first_byte_at is None:
+            self.first_byte_at = now
 
 
 class RateEstimate:
@@ -172,6 +180,18 @@ class Watchdog:
                 c.last_byte_at is not None or now - c.registered_at > patience_s
                 for c in self._conns
             )
+
+    def longest_start_s(self) -> float | None:
+        """The longest time a current connection took from its start to its first bytes (the
+        server's and the network's latency, not how long the connections took to be started);
+        None while none has received any."""
+        with self._lock:
+            waits = [
+                c.first_byte_at - c.registered_at
+                for c in self._conns
+                if c.first_byte_at is not None
+            ]
+        return max(waits, default=None)
 
     def states(self) -> list[ConnectionState]:
         """The current connections."""

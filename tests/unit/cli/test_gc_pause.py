@@ -16,6 +16,7 @@ from hfsuite.cli import gc_pause
 def _collector_restored():  # type: ignore[no-untyped-def]
     was = gc.isenabled()
     yield
+    gc_pause._managed = False
     gc_pause.end_startup()
     gc.unfreeze()
     if was:
@@ -68,3 +69,30 @@ def test_the_installed_command_and_python_m_start_through_the_launcher(tmp_path)
         check=False,
     )
     assert done.returncode == 0 and done.stdout.startswith("hfsuite "), done.stderr
+
+
+def test_a_later_burst_of_imports_pauses_it_again_in_the_command_only() -> None:
+    # Not started by the launcher (a library user, a test calling exit_code): nothing changes.
+    frozen = gc.get_freeze_count()
+    with gc_pause.imports_paused():
+        assert gc.isenabled()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+    # The command (`hfsuite download` importing the queue's database while bytes move).
+    gc_pause.launch()
+    gc_pause.end_startup()
+    assert gc.isenabled()
+    with gc_pause.imports_paused():
+        assert not gc.isenabled()
+        loaded = [object() for _ in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= frozen + len(loaded)
+    assert gc_pause._timer is None  # the fallback timer went with the pause
+
+
+def test_a_later_burst_leaves_a_collector_someone_else_turned_off() -> None:
+    gc_pause.launch()
+    gc_pause.end_startup()
+    gc.disable()
+    with gc_pause.imports_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()

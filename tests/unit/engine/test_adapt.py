@@ -82,3 +82,25 @@ def test_a_big_file_starts_with_many_connections_at_once() -> None:
     assert settings.start_for(2 << 30) == 16
     policy = ConnectionPolicy(AdaptSettings(start=settings.start_for(1 << 30), ceiling=16), 0.0)
     assert policy.target == 16 and policy.settled, "at the ceiling from the start"
+
+
+def test_the_window_follows_the_server_s_latency_not_how_long_starting_took() -> None:
+    # 16 connections took 0.1 s to be started one after another, each getting its first bytes
+    # 2 ms after its own start (a server on the same machine): the window is the minimum, so
+    # the first growth comes 0.05 s after they all flow, not 0.15 s.
+    settings = AdaptSettings(start=16, ceiling=32, min_window_s=0.05)
+    policy = ConnectionPolicy(settings, 0.0)
+    assert policy.update(0.1, 0, ready=True, startup_s=0.002) == 16
+    assert policy.update(0.16, 20_000_000, ready=True, startup_s=0.002) == 32
+    # The same without the latency: the time since the count was set stands in for it.
+    policy = ConnectionPolicy(settings, 0.0)
+    assert policy.update(0.1, 0, ready=True) == 16
+    assert policy.update(0.16, 20_000_000, ready=True) == 16
+    assert policy.update(0.26, 40_000_000, ready=True) == 32
+
+
+def test_a_distant_server_still_gets_a_long_window() -> None:
+    policy = ConnectionPolicy(AdaptSettings(start=4, ceiling=32, min_window_s=0.05), 0.0)
+    assert policy.update(0.5, 0, ready=True, startup_s=0.4) == 4
+    assert policy.update(1.0, 10_000_000, ready=True, startup_s=0.4) == 4  # 0.6 s not over
+    assert policy.update(1.15, 13_000_000, ready=True, startup_s=0.4) == 8

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hfsuite.core.clock import ManualClock
 from hfsuite.engine.scheduler import MIB, SegmentScheduler
 from hfsuite.engine.watchdog import RateEstimate, StallPolicy, Watchdog
@@ -174,3 +176,23 @@ def test_progress_floor_recovers_after_a_retry_and_ignores_pauses() -> None:
     watch.pause(clock.monotonic(), 70_000)
     clock.advance(1)
     assert watch.observe(clock.monotonic(), 70_010) == ProgressWatch.OK
+
+
+def test_start_up_is_each_connection_s_own_wait_for_its_first_bytes() -> None:
+    # Connections started one after another (a busy interpreter starts them tens of ms apart):
+    # what the adaptation waits for is the longest time one of them waited for the server,
+    # not the time since the first one was started.
+    clock = ManualClock()
+    dog = Watchdog(StallPolicy(), clock.monotonic)
+    assert dog.longest_start_s() is None
+    first = dog.register()
+    clock.advance(0.004)
+    first.received(clock.monotonic())
+    clock.advance(0.050)
+    late = dog.register()
+    clock.advance(0.010)
+    late.received(clock.monotonic())
+    clock.advance(0.200)
+    late.received(clock.monotonic())  # later bytes do not move its first-byte time
+    assert dog.longest_start_s() == pytest.approx(0.010)
+    assert first.first_byte_at == pytest.approx(0.004) and late.last_byte_at == pytest.approx(0.264)

@@ -444,7 +444,7 @@ class XetFetcher:
                 throttle.refund(want - got)
             if got == 0:
                 raise Retryable("the Xet storage closed the response early", short=True)
-            conn.last_byte_at = monotonic()
+            conn.received(monotonic())
             received += got
             sink.count_received(got, conn)
             try:
