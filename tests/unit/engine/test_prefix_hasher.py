@@ -113,3 +113,57 @@ def test_any_arrival_order_gives_the_exact_digest(tmp_path_factory, size: int, s
     hasher = _write_behind(tmp_path_factory.mktemp("h") / "f", data, order, chunk)
     assert hasher.position == size
     assert hasher.result() == hashlib.sha256(data).hexdigest()
+
+
+class _StopAtFirstWait(threading.Event):
+    """A stop event that records where the hasher stood when it first chose to wait."""
+
+    def __init__(self, hasher_ref: list[PrefixHasher]):
+        super().__init__()
+        self.hasher_ref = hasher_ref
+        self.waited_at: list[int] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waited_at.append(self.hasher_ref[0].position)
+        self.set()
+        return True
+
+
+def test_the_hashing_thread_waits_only_once_it_has_caught_up(tmp_path: Path) -> None:
+    # The prefix grows while the thread hashes (each look finds 16 KiB more): it must go on at
+    # once, not wait a poll interval after each catch-up (that capped it below the rate a fast
+    # download writes at, leaving half of a big file to hash after its last byte).
+    data = _content(256 * KIB, seed=5)
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    expectation = Expectation(len(data), HashKind.SHA256, hashlib.sha256(data).hexdigest())
+    hasher = PrefixHasher(expectation, fd)
+    grown = iter(range(16 * KIB, len(data) + 1, 16 * KIB))
+    last = [0]
+
+    def prefix_end() -> int:
+        last[0] = next(grown, len(data))
+        return last[0]
+
+    stop = _StopAtFirstWait([hasher])
+    hasher.run_behind(prefix_end, stop)
+    os.close(fd)
+    assert stop.waited_at == [len(data)]  # the first wait came with everything hashed
+    assert hasher.matches()
+
+
+def test_a_stopped_catch_up_leaves_the_rest_to_whoever_stopped_it(tmp_path: Path) -> None:
+    data = _content(64 * KIB, seed=6)
+    path = tmp_path / "f"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    expectation = Expectation(len(data), HashKind.SHA256, hashlib.sha256(data).hexdigest())
+    hasher = PrefixHasher(expectation, fd)
+    stop = threading.Event()
+    stop.set()
+    hasher.catch_up(len(data), stop)  # the connections ended: the thread returns at once
+    assert hasher.position == 0
+    hasher.catch_up(len(data))  # what FileDownload does next, in its own thread
+    os.close(fd)
+    assert hasher.matches()
