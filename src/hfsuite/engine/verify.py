@@ -27,8 +27,7 @@ from hfsuite.core.remote import RemoteFile, is_sha1, is_sha256
 _READ = 1 << 20
 _MAP_WINDOW = 16 << 20  # mapped at once (resident until unmapped)
 # Hashed per lock hold: a whole window in one update, so the hashing thread takes the
-# interpreter lock back once per 16 MiB (with 8 MiB, a 1 GiB file arriving over 16
-# connections was 340-390 MiB hashed at its last byte; with 16 MiB, 690-1,024).
+# interpreter lock back once per window, not twice.
 _MAP_STEP = _MAP_WINDOW
 _POLL_S = 0.02  # how often the hashing thread looks for newly written bytes
 
@@ -116,9 +115,10 @@ class PrefixHasher:
         hash after its last byte.)
         """
         while not stop.is_set():
+            before = self.position
             self.catch_up(prefix_end(), stop)
-            if self.position < prefix_end():
-                continue
+            if before < self.position < prefix_end():
+                continue  # more arrived meanwhile (and a read that gets nothing never spins)
             stop.wait(_POLL_S)
 
     def catch_up(self, prefix_end: int, stop: threading.Event | None = None) -> None:
