@@ -173,3 +173,22 @@ def test_an_adopted_downloads_events_reach_the_task_from_several_threads_at_once
     assert seen[0].path == "held.bin", "what came before the task comes first"
     assert {e.path for e in seen} == {"held.bin", "first.bin", "second.bin"}
     assert all(e.task_id == 7 for e in seen)
+
+
+def test_an_adopted_downloads_events_take_no_lock(make_suite, options):  # type: ignore[no-untyped-def]
+    """After the hand-over, a file thread's event goes straight to the task: with the
+    hand-over's lock held elsewhere, it is still delivered (it used to wait for the lock)."""
+    from hfsuite.core.events import FileStarted
+
+    suite = make_suite()
+    early = EarlyDownload(suite, DownloadRequest(RepoRef(SLOW_REPO), options.destination))
+    early._event(FileStarted(None, "held.bin", 1, 0))
+    seen: list = []
+    early.adopt(9, seen.append, lambda plan: None)
+    with early._lock:  # nothing may need it now
+        thread = threading.Thread(target=early._event, args=(FileStarted(None, "a.bin", 1, 0),))
+        thread.start()
+        thread.join(5)
+        assert not thread.is_alive()
+    assert [e.path for e in seen] == ["held.bin", "a.bin"]
+    assert all(e.task_id == 9 for e in seen)
