@@ -82,15 +82,22 @@ def run_httpx(url: str, size: int, n: int, fd: int) -> None:
     asyncio.run(main())
 
 
-def run_threads(url: str, size: int, n: int, fd: int) -> None:
+def _get_range(
+    url: str, a: int, b: int
+) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """A ranged GET with http.client; the response's body still unread."""
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    conn.request("GET", target, headers={"Range": f"bytes={a}-{b}"})
+    resp = conn.getresponse()
+    assert resp.status == 206, resp.status
+    return conn, resp
 
+
+def run_threads(url: str, size: int, n: int, fd: int) -> None:
     def one(a: int, b: int) -> None:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        conn.request("GET", target, headers={"Range": f"bytes={a}-{b}"})
-        resp = conn.getresponse()
-        assert resp.status == 206, resp.status
+        conn, resp = _get_range(url, a, b)
         buf = bytearray(BUF)
         view = memoryview(buf)
         pos = a
@@ -112,14 +119,8 @@ def run_splice(url: str, size: int, n: int, fd: int) -> None:
     HTTP): no copy through a Python buffer."""
     import fcntl
 
-    parts = urlsplit(url)
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
-
     def one(a: int, b: int) -> None:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        conn.request("GET", target, headers={"Range": f"bytes={a}-{b}"})
-        resp = conn.getresponse()
-        assert resp.status == 206, resp.status
+        conn, resp = _get_range(url, a, b)
         assert resp.fp is not None and conn.sock is not None
         r, w = os.pipe2(os.O_CLOEXEC)
         fcntl.fcntl(w, 1031, BUF)  # F_SETPIPE_SZ

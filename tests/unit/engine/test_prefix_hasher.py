@@ -115,6 +115,14 @@ def test_any_arrival_order_gives_the_exact_digest(tmp_path_factory, size: int, s
     assert hasher.result() == hashlib.sha256(data).hexdigest()
 
 
+def _written(path: Path, data: bytes) -> tuple[int, PrefixHasher]:
+    """A file already holding ``data``, open for reading, and a hasher expecting it."""
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    expectation = Expectation(len(data), HashKind.SHA256, hashlib.sha256(data).hexdigest())
+    return fd, PrefixHasher(expectation, fd)
+
+
 class _StopAtFirstWait(threading.Event):
     """A stop event that records where the hasher stood when it first chose to wait."""
 
@@ -134,11 +142,7 @@ def test_the_hashing_thread_waits_only_once_it_has_caught_up(tmp_path: Path) -> 
     # once, not wait a poll interval after each catch-up (that capped it below the rate a fast
     # download writes at, leaving half of a big file to hash after its last byte).
     data = _content(256 * KIB, seed=5)
-    path = tmp_path / "f"
-    path.write_bytes(data)
-    fd = os.open(path, os.O_RDONLY)
-    expectation = Expectation(len(data), HashKind.SHA256, hashlib.sha256(data).hexdigest())
-    hasher = PrefixHasher(expectation, fd)
+    fd, hasher = _written(tmp_path / "f", data)
     grown = iter(range(16 * KIB, len(data) + 1, 16 * KIB))
     last = [0]
 
@@ -155,11 +159,7 @@ def test_the_hashing_thread_waits_only_once_it_has_caught_up(tmp_path: Path) -> 
 
 def test_a_stopped_catch_up_leaves_the_rest_to_whoever_stopped_it(tmp_path: Path) -> None:
     data = _content(64 * KIB, seed=6)
-    path = tmp_path / "f"
-    path.write_bytes(data)
-    fd = os.open(path, os.O_RDONLY)
-    expectation = Expectation(len(data), HashKind.SHA256, hashlib.sha256(data).hexdigest())
-    hasher = PrefixHasher(expectation, fd)
+    fd, hasher = _written(tmp_path / "f", data)
     stop = threading.Event()
     stop.set()
     hasher.catch_up(len(data), stop)  # the connections ended: the thread returns at once
