@@ -25,10 +25,9 @@ from hfsuite.core.i18n import tr
 from hfsuite.core.remote import RemoteFile, is_sha1, is_sha256
 
 _READ = 1 << 20
-_MAP_WINDOW = 16 << 20  # mapped at once (resident until unmapped)
-# Hashed per lock hold: a whole window in one update, so the hashing thread takes the
-# interpreter lock back once per window, not twice.
-_MAP_STEP = _MAP_WINDOW
+# Mapped at once (resident until unmapped) and hashed in one update, so the hashing thread
+# takes the interpreter lock back once per window.
+_MAP_WINDOW = 16 << 20
 _POLL_S = 0.02  # how often the hashing thread looks for newly written bytes
 
 
@@ -140,16 +139,12 @@ class PrefixHasher:
             if mapped is None:
                 self._catch_up_pread(prefix_end)
                 return
-            with mapped, memoryview(mapped) as view:
-                while True:
-                    with self._lock:
-                        lo = self.position
-                        if lo >= end:
-                            break
-                        hi = min(end, lo + _MAP_STEP)
-                        self._h.update(view[lo - start : hi - start])
-                        self.position = hi
-                        self.reread_bytes += hi - lo
+            with mapped, memoryview(mapped) as view, self._lock:
+                lo = self.position
+                if lo < end:
+                    self._h.update(view[lo - start : end - start])
+                    self.position = end
+                    self.reread_bytes += end - lo
 
     def _catch_up_pread(self, prefix_end: int) -> None:
         assert self._h is not None
