@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
+import dataclasses
 import http.client
 import os
 import resource
@@ -23,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -148,6 +150,68 @@ def run_splice(url: str, size: int, n: int, fd: int) -> None:
         list(pool.map(lambda r: one(*r), _ranges(size, n)))
 
 
+def _open_for_selector(url: str, size: int, n: int, fd: int) -> list[tuple[object, int, int]]:
+    """Every ranged GET sent and its headers read; the sockets non-blocking, with the next
+    byte each is to write and its end (what http.client read past the headers is written)."""
+    opened = []
+    for a, b in _ranges(size, n):
+        conn, resp = _get_range(url, a, b)
+        assert resp.fp is not None and conn.sock is not None
+        head = resp.fp.peek(1)[: b + 1 - a]
+        resp.fp.read1(len(head))
+        os.pwrite(fd, head, a)
+        conn.sock.setblocking(False)
+        opened.append((conn, a + len(head), b + 1))
+    return opened
+
+
+def _selector_loop(opened: list[tuple[object, int, int]], fd: int) -> None:
+    import selectors
+
+    sel = selectors.DefaultSelector()
+    for conn, pos, end in opened:
+        sel.register(conn.sock, selectors.EVENT_READ, [pos, end])  # type: ignore[attr-defined]
+    view = memoryview(bytearray(BUF))
+    left = len(opened)
+    while left:
+        for key, _ in sel.select(60):
+            pos, end = key.data
+            got = key.fileobj.recv_into(view, min(BUF, end - pos))  # type: ignore[union-attr]
+            if not got:
+                raise ConnectionError("the server closed a response early")
+            os.pwrite(fd, view[:got], pos)
+            key.data[0] = pos = pos + got
+            if pos == end:
+                sel.unregister(key.fileobj)
+                left -= 1
+    sel.close()
+
+
+def _run_selector_threads(url: str, size: int, n: int, fd: int, threads: int) -> None:
+    opened = _open_for_selector(url, size, n, fd)
+    shares = [opened[i::threads] for i in range(threads)]
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        list(pool.map(lambda share: _selector_loop(share, fd), shares))
+    for conn, _, _ in opened:
+        conn.close()  # type: ignore[attr-defined]
+
+
+def run_selectors(url: str, size: int, n: int, fd: int) -> None:
+    """One thread for every connection: non-blocking sockets under a selector, ``recv_into`` a
+    reused buffer and ``pwrite`` (what an event loop without asyncio's machinery costs)."""
+    _run_selector_threads(url, size, n, fd, 1)
+
+
+def run_selectors2(url: str, size: int, n: int, fd: int) -> None:
+    """As run_selectors, the connections shared among two threads."""
+    _run_selector_threads(url, size, n, fd, 2)
+
+
+def run_selectors4(url: str, size: int, n: int, fd: int) -> None:
+    """As run_selectors, the connections shared among four threads."""
+    _run_selector_threads(url, size, n, fd, 4)
+
+
 def run_pycurl(url: str, size: int, n: int, fd: int) -> None:
     import pycurl
 
@@ -184,8 +248,48 @@ CANDIDATES: dict[str, Callable[[str, int, int, int], None]] = {
     "httpx": run_httpx,
     "http.client+threads": run_threads,
     "http.client+splice": run_splice,
+    "http.client+selectors": run_selectors,
+    "http.client+selectors/2": run_selectors2,
+    "http.client+selectors/4": run_selectors4,
     "pycurl": run_pycurl,
 }
+
+
+_BUSY_SOURCE = "\n".join(
+    f"@dataclass(frozen=True)\nclass R{i}:\n    a: int\n    b: str = ''\n    c: float = 0.0\n"
+    for i in range(20)
+)
+
+
+def busy_round() -> None:
+    """Work like a module import: compile and run source that builds dataclasses (what
+    ``hfsuite download`` does on its main thread while the bytes move)."""
+    exec(compile(_BUSY_SOURCE, "<busy>", "exec"), {"dataclass": dataclasses.dataclass})
+
+
+def calibrate_busy(seconds: float) -> int:
+    """Rounds of :func:`busy_round` that take ``seconds`` on an idle interpreter."""
+    t0 = time.perf_counter()
+    rounds = 0
+    while time.perf_counter() - t0 < seconds:
+        busy_round()
+        rounds += 1
+    return rounds
+
+
+class Busy(threading.Thread):
+    """Runs ``rounds`` of :func:`busy_round` beside a download; ``wall`` is how long it took."""
+
+    def __init__(self, rounds: int):
+        super().__init__(daemon=True)
+        self.rounds = rounds
+        self.wall = 0.0
+
+    def run(self) -> None:
+        t0 = time.perf_counter()
+        for _ in range(self.rounds):
+            busy_round()
+        self.wall = time.perf_counter() - t0
 
 
 def resolve_cdn(url: str) -> str:
@@ -204,6 +308,15 @@ def main() -> int:
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", nargs="*", help="candidates to run")
+    ap.add_argument(
+        "--cap-mbps", type=float, help="the emulator caps each connection at this many MB/s"
+    )
+    ap.add_argument(
+        "--busy-s",
+        type=float,
+        help="beside each download, a thread does this many seconds (alone) of import-like "
+        "Python; its wall time during the download is printed (the main thread's critical path)",
+    )
     args = ap.parse_args()
     size = args.size_mib * 2**20
 
@@ -222,6 +335,7 @@ def main() -> int:
                 "serve",
                 "--root",
                 str(Path(tmp) / "root"),
+                *(["--per-connection-bps", str(int(args.cap_mbps * 1e6))] if args.cap_mbps else []),
             ],
             stdout=subprocess.PIPE,
             text=True,
@@ -231,31 +345,40 @@ def main() -> int:
             base = server.stdout.readline().strip()
             url = resolve_cdn(f"{base}/bench/big/resolve/main/model.bin")
             print(f"file {args.size_mib} MiB, {args.connections} connections, url {url}\n")
-            print(f"{'client':22} {'MiB/s':>9} {'CPU s/GiB':>10}")
+            rounds = calibrate_busy(args.busy_s) if args.busy_s else 0
+            print(f"{'client':22} {'MiB/s':>9} {'CPU s/GiB':>10} {'busy wall s' if rounds else ''}")
             for name, fn in CANDIDATES.items():
                 if args.only and name not in args.only:
                     continue
-                speeds, cpus = [], []
+                speeds, cpus, busy = [], [], []
                 for _ in range(args.repeat):
                     out = Path(tmp) / "out.bin"
                     fd = os.open(out, os.O_RDWR | os.O_CREAT | os.O_TRUNC)
                     os.ftruncate(fd, size)
                     c0, t0 = _cpu(), time.perf_counter()
+                    beside = Busy(rounds)
                     try:
+                        if rounds:
+                            beside.start()
                         fn(url, size, args.connections, fd)
                     except ImportError as exc:
                         print(f"{name:22} skipped ({exc})")
                         break
                     finally:
                         os.close(fd)
-                    wall, cpu = time.perf_counter() - t0, _cpu() - c0
+                    wall = time.perf_counter() - t0
+                    if rounds:
+                        beside.join()
+                        busy.append(beside.wall)
+                    cpu = _cpu() - c0
                     speeds.append(size / wall / 2**20)
                     cpus.append(cpu / (size / 2**30))
                     out.unlink()
                 if speeds:
                     print(
                         f"{name:22} {statistics.median(speeds):9.0f} "
-                        f"{statistics.median(cpus):10.2f}"
+                        f"{statistics.median(cpus):10.2f} "
+                        + (f"{statistics.median(busy):8.2f}" if busy else "")
                     )
         finally:
             server.terminate()
