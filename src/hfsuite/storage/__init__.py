@@ -46,9 +46,8 @@ if TYPE_CHECKING:
         StatsSummary,
         WorkerRecord,
     )
+    from hfsuite.storage.hash_records import FileHashRecord, HashOrigin, StatKey
     from hfsuite.storage.library_records import (
-        FileHashRecord,
-        HashOrigin,
         HfRefEntry,
         IndexEntry,
         LibraryFileRecord,
@@ -60,7 +59,6 @@ if TYPE_CHECKING:
         LocationUpdate,
         ReclaimLogRecord,
         ReclaimLogSpec,
-        StatKey,
     )
     from hfsuite.storage.records import (
         FavoriteRecord,
@@ -101,11 +99,11 @@ _LAZY = {
     "ApiCacheRepository": "hfsuite.storage.repositories",
     "DailyStats": "hfsuite.storage.feature_records",
     "FavoriteRecord": "hfsuite.storage.records",
-    "FileHashRecord": "hfsuite.storage.library_records",
+    "FileHashRecord": "hfsuite.storage.hash_records",
     "FileHashRepository": "hfsuite.storage.repositories",
     "FileSelection": "hfsuite.storage.feature_records",
     "FileState": "hfsuite.storage.records",
-    "HashOrigin": "hfsuite.storage.library_records",
+    "HashOrigin": "hfsuite.storage.hash_records",
     "HfRefEntry": "hfsuite.storage.library_records",
     "HistoryQuery": "hfsuite.storage.records",
     "HistoryRecord": "hfsuite.storage.records",
@@ -134,7 +132,7 @@ _LAZY = {
     "ReclaimLogRepository": "hfsuite.storage.repositories",
     "ReclaimLogSpec": "hfsuite.storage.library_records",
     "ResumeInfo": "hfsuite.storage.records",
-    "StatKey": "hfsuite.storage.library_records",
+    "StatKey": "hfsuite.storage.hash_records",
     "StatsRepository": "hfsuite.storage.repositories",
     "StatsSummary": "hfsuite.storage.feature_records",
     "TaskChanges": "hfsuite.storage.records",

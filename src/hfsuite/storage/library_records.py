@@ -1,4 +1,5 @@
-"""Records of the local model library: scan roots, scanned files, cached hashes, reclaim log.
+"""Records of the local model library: scan roots, scanned files, reclaim log (cached hashes:
+:mod:`hfsuite.storage.hash_records`).
 
 Like :mod:`hfsuite.storage.records`: ``…Spec`` objects go in, frozen ``…Record`` objects come
 out, detached from any session. A file's identity on disk is a :data:`StatKey`, the tuple
@@ -13,8 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-StatKey = tuple[int, int, int, int]
-"""(device, inode, size in bytes, mtime in ns): what identifies a file's bytes without reading."""
+from hfsuite.storage.hash_records import StatKey
 
 
 class LibrarySort(enum.StrEnum):
@@ -26,15 +26,6 @@ class LibrarySort(enum.StrEnum):
     """Largest first."""
     DATE = "date"
     """Most recently modified first."""
-
-
-class HashOrigin(enum.StrEnum):
-    """Where a cached digest came from."""
-
-    READ = "read"
-    """Read from the file by the library (a scan with hashing, or a lazy hash)."""
-    DOWNLOAD = "download"
-    """The digest a finished download was verified against; the file was never re-read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,32 +226,6 @@ class LibraryTotals:
 
     files: int = 0
     bytes: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class FileHashRecord:
-    """Cached hashes of the bytes of one file identity.
-
-    Attributes:
-        key: (device, inode, size, mtime_ns) the hashes belong to.
-        sha256: Full SHA-256 (hex), when computed.
-        autov1: The old A1111 short hash (8 hex), when computed.
-        partial_hash: SHA-256 of the first and last MiB (duplicate pre-filter), when computed.
-        origin: ``read`` or ``download`` (:class:`HashOrigin`).
-        computed_at: When the row was written (0 = now).
-    """
-
-    key: StatKey
-    sha256: str | None = None
-    autov1: str | None = None
-    partial_hash: str | None = None
-    origin: str = HashOrigin.READ
-    computed_at: float = 0.0
-
-    @property
-    def size_bytes(self) -> int:
-        """Size of the file hashed."""
-        return self.key[2]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,23 +16,49 @@ stores it (``storage/repositories/library_*.py``, ``file_hashes.py``) and report
 they were verified with through :func:`record_downloaded_hashes`.
 """
 
-from hfsuite.app.library.hashes import DatabaseHashCache, record_downloaded_hashes
-from hfsuite.app.library.model import MoveInfo, ScanIssue, ScanSummary, ScanTarget
-from hfsuite.app.library.service import LibraryHost, LibraryService, as_scanned
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from hfsuite.core.destination import LIBRARY_ONLY_KINDS, MODEL_KINDS
-from hfsuite.library.header import ModelFormat
-from hfsuite.storage import (
-    LibraryFileRecord,
-    LibraryQuery,
-    LibraryRootRecord,
-    LibrarySort,
-    LibraryTotals,
-)
+from hfsuite.core.lazy import lazy_getattr
+
+if TYPE_CHECKING:
+    from hfsuite.app.library.hashes import DatabaseHashCache, record_downloaded_hashes
+    from hfsuite.app.library.model import FORMATS, MoveInfo, ScanIssue, ScanSummary, ScanTarget
+    from hfsuite.app.library.service import LibraryHost, LibraryService, as_scanned
+    from hfsuite.storage import (
+        LibraryFileRecord,
+        LibraryQuery,
+        LibraryRootRecord,
+        LibrarySort,
+        LibraryTotals,
+    )
 
 KINDS: tuple[str, ...] = tuple(dict.fromkeys((*MODEL_KINDS, *LIBRARY_ONLY_KINDS, "diffusers")))
 """Every kind a library file can have (``library ls --kind``)."""
-FORMATS: tuple[str, ...] = tuple(f.value for f in ModelFormat)
-"""Every format a library file can have (``library ls --format``)."""
+
+# Imported on first use (PEP 562), as in hfsuite.storage: a finished download records its
+# hashes through hashes.py, which must not bring in the scanner, the service and their
+# dataclasses (0.02 s of the queue's import, which the end of ``hfsuite download`` waits for).
+_LAZY = {
+    "DatabaseHashCache": "hfsuite.app.library.hashes",
+    "record_downloaded_hashes": "hfsuite.app.library.hashes",
+    "MoveInfo": "hfsuite.app.library.model",
+    "ScanIssue": "hfsuite.app.library.model",
+    "ScanSummary": "hfsuite.app.library.model",
+    "ScanTarget": "hfsuite.app.library.model",
+    "FORMATS": "hfsuite.app.library.model",
+    "LibraryHost": "hfsuite.app.library.service",
+    "LibraryService": "hfsuite.app.library.service",
+    "as_scanned": "hfsuite.app.library.service",
+    "LibraryFileRecord": "hfsuite.storage",
+    "LibraryQuery": "hfsuite.storage",
+    "LibraryRootRecord": "hfsuite.storage",
+    "LibrarySort": "hfsuite.storage",
+    "LibraryTotals": "hfsuite.storage",
+}
+__getattr__ = lazy_getattr(__name__, _LAZY, globals())
 
 __all__ = [
     "FORMATS",

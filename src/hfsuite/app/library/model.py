@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hfsuite.library.header import ModelFormat
 from hfsuite.library.scanner import RootKind
+
+FORMATS: tuple[str, ...] = tuple(f.value for f in ModelFormat)
+"""Every format a library file can have (``library ls --format``)."""
 
 
 @dataclass(frozen=True, slots=True)

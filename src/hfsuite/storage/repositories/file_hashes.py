@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hfsuite.storage.library_records import FileHashRecord, StatKey
+from hfsuite.storage.hash_records import FileHashRecord, StatKey
 from hfsuite.storage.repositories._base import Repository, rowcount
 from hfsuite.storage.repositories.library_sql import from_sql_int, to_sql_int, upsert
 from hfsuite.storage.schema import FILE_HASHES, LIBRARY_FILES

@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from hfsuite.storage.hash_records import StatKey
 from hfsuite.storage.library_records import (
     HfRefEntry,
     IndexEntry,
@@ -29,7 +30,6 @@ from hfsuite.storage.library_records import (
     LibrarySort,
     LibraryTotals,
     LocationUpdate,
-    StatKey,
 )
 from hfsuite.storage.repositories._base import Repository, chunks, like_pattern, rowcount
 from hfsuite.storage.repositories.file_hashes import key_values

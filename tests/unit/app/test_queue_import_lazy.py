@@ -1,0 +1,45 @@
+"""What ``hfsuite download`` imports while its bytes move: the queue, not the library index.
+
+The end of a short download waits for that import (docs/benchmarks.md, Round 5), and each
+dataclass a module creates costs about a millisecond, so recording a download's hashes must
+not bring in the scanner, the library service or the index's records.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import hfsuite.app.library
+
+
+def _modules_after(code: str) -> set[str]:
+    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(json.loads(proc.stdout.splitlines()[-1]))
+
+
+def test_the_queue_records_hashes_without_the_library_index() -> None:
+    loaded = _modules_after("import hfsuite.app.queue.manager")
+    assert "hfsuite.app.library.hashes" in loaded  # what a finished download records
+    assert "hfsuite.storage.hash_records" in loaded
+    for unused in (
+        "hfsuite.app.library.model",
+        "hfsuite.app.library.service",
+        "hfsuite.library.scanner",
+        "hfsuite.storage.library_records",
+    ):
+        assert unused not in loaded, unused
+
+
+def test_every_library_export_resolves_and_a_typo_is_an_attribute_error() -> None:
+    for name in hfsuite.app.library.__all__:
+        assert getattr(hfsuite.app.library, name) is not None, name
+    assert "safetensors" in hfsuite.app.library.FORMATS
+    with pytest.raises(AttributeError, match="no attribute 'LibraryServise'"):
+        hfsuite.app.library.LibraryServise  # noqa: B018
