@@ -43,3 +43,8 @@ def test_every_library_export_resolves_and_a_typo_is_an_attribute_error() -> Non
     assert "safetensors" in hfsuite.app.library.FORMATS
     with pytest.raises(AttributeError, match="no attribute 'LibraryServise'"):
         hfsuite.app.library.LibraryServise  # noqa: B018
+
+
+def test_a_download_does_not_load_the_runner_lock() -> None:
+    # Only a queue runner takes the lock file (filelock, with asyncio behind it).
+    assert "filelock" not in _modules_after("import hfsuite.app.queue.manager")

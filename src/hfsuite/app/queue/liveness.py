@@ -31,13 +31,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filelock import FileLock, Timeout
-
 from hfsuite.core.errors import RunnerBusyError
 from hfsuite.core.i18n import tr
 from hfsuite.core.types import TaskState
 
 if TYPE_CHECKING:
+    from filelock import FileLock
+
     from hfsuite.storage import TaskRecord, WorkerRecord
 
 HOST = socket.gethostname()
@@ -189,12 +189,20 @@ class RunnerLock:
         self.where = where
         self._thread_lock = in_process.setdefault(where, threading.Lock())
         path = lock_path(where) if file_lock else None
-        self._file_lock = FileLock(str(path), is_singleton=False) if path is not None else None
+        self._file_lock: FileLock | None = None
+        if path is not None:
+            # Imported here: only a queue runner locks (not `hfsuite download`, whose end waits
+            # for the queue's import; filelock brings asyncio along).
+            from filelock import FileLock
+
+            self._file_lock = FileLock(str(path), is_singleton=False)
 
     def __enter__(self) -> RunnerLock:
         if not self._thread_lock.acquire(blocking=False):
             raise self._busy()
         if self._file_lock is not None:
+            from filelock import Timeout
+
             try:
                 self._file_lock.acquire(timeout=LOCK_GRACE_S, poll_interval=0.01)
             except Timeout:
