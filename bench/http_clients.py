@@ -150,6 +150,39 @@ def run_splice(url: str, size: int, n: int, fd: int) -> None:
         list(pool.map(lambda r: one(*r), _ranges(size, n)))
 
 
+def run_mmap(url: str, size: int, n: int, fd: int) -> None:
+    """As run_threads, but each connection reads straight into a shared mapping of the file
+    (``recv_into`` the page cache: no copy through a Python buffer, no ``pwrite``)."""
+    import mmap
+
+    mapped = mmap.mmap(fd, size)
+    whole = memoryview(mapped)
+
+    def one(a: int, b: int) -> None:
+        conn, resp = _get_range(url, a, b)
+        assert resp.fp is not None and conn.sock is not None
+        pos, end = a, b + 1
+        head = resp.fp.peek(1)[: end - pos]  # what http.client read past the headers
+        resp.fp.read1(len(head))
+        whole[pos : pos + len(head)] = head
+        pos += len(head)
+        sock = conn.sock
+        while pos < end:
+            got = sock.recv_into(whole[pos : min(end, pos + BUF)])
+            if not got:
+                break
+            pos += got
+        conn.close()
+        assert pos == end
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(n) as pool:
+            list(pool.map(lambda r: one(*r), _ranges(size, n)))
+    finally:
+        whole.release()
+        mapped.close()
+
+
 def _open_for_selector(url: str, size: int, n: int, fd: int) -> list[tuple[object, int, int]]:
     """Every ranged GET sent and its headers read; the sockets non-blocking, with the next
     byte each is to write and its end (what http.client read past the headers is written)."""
@@ -248,6 +281,7 @@ CANDIDATES: dict[str, Callable[[str, int, int, int], None]] = {
     "httpx": run_httpx,
     "http.client+threads": run_threads,
     "http.client+splice": run_splice,
+    "http.client+mmap": run_mmap,
     "http.client+selectors": run_selectors,
     "http.client+selectors/2": run_selectors2,
     "http.client+selectors/4": run_selectors4,
