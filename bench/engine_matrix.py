@@ -121,6 +121,7 @@ class Measure:
     served: int = 0
     ok: bool = False
     note: str = ""
+    stderr: list[str] = field(default_factory=list)
 
 
 def _children() -> dict[int, list[int]]:
@@ -204,7 +205,28 @@ def measure(tool: str, cmd: list[str], env: dict[str, str], timeout_s: float) ->
     run.ok = proc.returncode == 0
     tail = [line for line in tail if not line.startswith("Command exited with")]
     run.note = "" if run.ok else f"exit {proc.returncode}: " + (tail or ["?"])[-1][:100]
+    run.stderr = tail[-40:]
     return run
+
+
+def failure_report(
+    work: Path, scenario: str, tool: str, cmd: list[str], run: Measure, job: Job, out: Path
+) -> Path:
+    """Write what a failed run left: its command, its stderr, the files it wrote and their
+    sizes against the expected ones (``<work>/failures/``)."""
+    folder = work / "failures"
+    folder.mkdir(parents=True, exist_ok=True)
+    report = folder / f"{scenario}-{tool.replace(' ', '_')}-{time.strftime('%H%M%S')}.txt"
+    lines = [" ".join(cmd), f"wall {run.wall_s:.2f} s, {run.note}", "", "stderr (tail):"]
+    lines += run.stderr or ["(empty)"]
+    lines += ["", "files written:"]
+    lines += [
+        f"  {p.relative_to(out)}  {p.stat().st_size}" for p in sorted(out.rglob("*")) if p.is_file()
+    ] or ["  (none)"]
+    lines += ["", "expected:"]
+    lines += [f"  {path}  {src.stat().st_size}" for path, src in job.files.items()][:20]
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return report
 
 
 def served_bytes(emu: bench.Emulator, t0: float, t1: float) -> int:
@@ -332,6 +354,9 @@ def run_scenario(
                 run.ok = run.ok and complete(job, out)
                 if not run.ok and not run.note:
                     run.note = "files missing or of the wrong size"
+                if not run.ok:
+                    report = failure_report(work, scenario.name, tool, cmd, run, job, out)
+                    run.note += f" ({report.name})"
                 runs.append(run)
                 print(f"  {scenario.name:12} {tool:14} {run.wall_s:8.2f} s  {run.note}", flush=True)
                 shutil.rmtree(out, ignore_errors=True)
@@ -351,7 +376,8 @@ def median_of(runs: list[Measure]) -> Measure:
 
     walls = " ".join(f"{r.wall_s:.2f}" for r in runs)
     failed = len(runs) - len(ok)
-    note = f"runs: {walls}" + (f"; {failed} failed ({runs[0].note or 'see log'})" if failed else "")
+    why = next((r.note for r in runs if not r.ok), "")
+    note = f"runs: {walls}" + (f"; {failed} failed: {why}" if failed else "")
     return Measure(
         runs[0].tool,
         med(lambda r: r.wall_s),

@@ -119,7 +119,6 @@ CONVERTED_CLI: tuple[str, ...] = (
     "app/queue/add_ops.py",
     "app/queue/liveness.py",
     "app/queue/manager.py",
-    "app/queue/outcome.py",
     "app/share.py",
     "app/sync/document.py",
     "app/sync/folder.py",

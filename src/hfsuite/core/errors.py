@@ -284,3 +284,28 @@ class OperationCancelled(HfSuiteError):
     """The user asked to stop. Not a failure: never presented as an error."""
 
     exit_code = 130
+
+
+def unexpected_error(
+    error: BaseException, kind: type[HfSuiteError] = HfSuiteError, *, about: str | None = None
+) -> HfSuiteError:
+    """An exception the suite did not raise on purpose (a bug), as an error to show: its type
+    and text, what it happened to, and where the traceback is (the log), never the traceback
+    itself.
+
+    Args:
+        error: What was raised that is not an :class:`HfSuiteError`.
+        kind: The error to make (a file's download: :class:`TransferError`).
+        about: What it happened to (a file's path), put before it.
+    """
+    text = str(error).strip()
+    what = type(error).__name__ + (f": {text}" if text else "")
+    if about:
+        what = f"{about}: {what}"
+    return kind(
+        tr("Unexpected error: {what}", what=what),
+        hint=tr(
+            "This is a bug in hfsuite; the log has the traceback (`-vv` shows it here). "
+            "Running the same download again resumes it."
+        ),
+    )

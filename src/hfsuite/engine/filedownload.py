@@ -23,6 +23,7 @@ import dataclasses
 import logging
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -32,6 +33,7 @@ from hfsuite.core.errors import (
     NetworkError,
     ServerError,
     TransferError,
+    unexpected_error,
 )
 from hfsuite.core.events import (
     FileProgress,
@@ -193,7 +195,8 @@ class FileDownload:
             )
             if flushing is not None:
                 flushing.wait()  # a failed flush is a failed write (OSError, as before)
-            background = self._write_back
+            with self._fd_lock:
+                background = self._write_back
             if background is not None:
                 background.wait()  # its error may be the only report of a failed write
             completed = True
@@ -360,8 +363,9 @@ class FileDownload:
             if running is not None and running.error is not None:
                 return  # the end of the download reports it
             self._written_back = done
-            self._write_back = _Flush(self._fd, name="hfsuite-write-back")
-            self._write_back.start()
+            flush = _Flush(self._fd, name="hfsuite-write-back")
+            flush.start()  # before anyone can see it: run() waits for what it finds here
+            self._write_back = flush
 
     def progress(self) -> FileProgress:
         """Current progress of this file."""
@@ -411,8 +415,8 @@ class FileDownload:
             )
             stop_hashing = threading.Event()
             hashing = threading.Thread(
-                target=hasher.run_behind,
-                args=(scheduler.prefix_end, stop_hashing),
+                target=self._hash_behind,
+                args=(hasher, scheduler.prefix_end, stop_hashing),
                 name="hfsuite-hash",
                 daemon=True,
             )
@@ -438,6 +442,17 @@ class FileDownload:
             self._single_stream()
         if self._errors:
             raise self._errors[0]
+
+    def _hash_behind(
+        self, hasher: PrefixHasher, prefix_end: Callable[[], int], stop: threading.Event
+    ) -> None:
+        """The hashing thread: follows the prefix; a failure fails the file (never a thread's
+        traceback on the terminal)."""
+        try:
+            hasher.run_behind(prefix_end, stop)
+        except Exception as exc:
+            log.error("%s: hashing failed unexpectedly", self.remote.path, exc_info=exc)
+            self._fail(unexpected_error(exc, TransferError, about=self.remote.path))
 
     def _most_connections(self) -> int:
         opts = self.ctx.options
@@ -483,6 +498,9 @@ class FileDownload:
             self._abort.set()
         except (HfSuiteError, RemoteChanged, OSError) as exc:
             self._fail(exc)
+        except Exception as exc:  # a bug: the file fails with a message, the log has the rest
+            log.error("%s: a connection failed unexpectedly", self.remote.path, exc_info=exc)
+            self._fail(unexpected_error(exc, TransferError, about=self.remote.path))
         finally:
             with self._lock:
                 self._workers -= 1

@@ -55,6 +55,7 @@ from hfsuite.core.errors import (
     OperationCancelled,
     SourceError,
     TransferError,
+    unexpected_error,
 )
 from hfsuite.core.events import (
     Event,
@@ -254,9 +255,14 @@ class Transfer:
                     return
                 except Halted:
                     return  # not an error of its own: the partial file is kept for a re-run
-                except (HfSuiteError, OSError) as exc:
+                except Exception as exc:
                     if isinstance(exc, OSError):
                         exc = disk_error(exc, self.layout.root, what=remote.path)
+                    elif not isinstance(exc, HfSuiteError):
+                        # A bug: the file fails with a message (the traceback goes to the log,
+                        # not to the terminal from a dying thread), the others go on.
+                        log.error("%s failed unexpectedly", remote.path, exc_info=exc)
+                        exc = unexpected_error(exc, TransferError, about=remote.path)
                     outcome.error = exc
                     self.emit(FileFailed(self.task_id, remote.path, str(exc)))
                     # An account problem applies to every file of the repo: stop early.
@@ -285,6 +291,14 @@ class Transfer:
         ticker.join()
         remove_listener()
         self._publish_progress()
+        if not cancelled and not self._halt.is_set():
+            for outcome in outcomes.values():
+                if outcome.error is None and outcome.local_path is None:
+                    # Never reported done without its file in place, whatever went wrong.
+                    outcome.error = TransferError(
+                        tr("{path}: download ended with bytes missing.", path=outcome.remote.path)
+                    )
+                    self.emit(FileFailed(self.task_id, outcome.remote.path, str(outcome.error)))
         failed_hard = [o for o in outcomes.values() if o.error is not None]
         if cancelled and not failed_hard:
             raise cancelled[0]
@@ -441,30 +455,37 @@ class Transfer:
         last_checkpoint = self.clock.monotonic()
         was_paused = False
         while not self._stop_ticker.wait(self.options.progress_interval_s):
-            if self.control.paused:
-                # Keep reporting (speed 0) so a view shows where the paused transfer stands.
-                if not was_paused:
-                    self.meter.reset()
-                    for download in self._active_downloads():
-                        download.meter.reset()
-                was_paused = True
-                self._publish_progress()
-                continue
-            if was_paused:
+            try:
+                last_checkpoint, was_paused = self._tick_once(last_checkpoint, was_paused)
+            except Exception:  # a bug: logged; progress and checkpoints go on
+                log.exception("a progress tick failed")
+
+    def _tick_once(self, last_checkpoint: float, was_paused: bool) -> tuple[float, bool]:
+        """One tick: progress events, write-backs, a checkpoint when one is due; returns the
+        time of the last checkpoint and whether the transfer was paused."""
+        if self.control.paused:
+            # Keep reporting (speed 0) so a view shows where the paused transfer stands.
+            if not was_paused:
                 self.meter.reset()
                 for download in self._active_downloads():
                     download.meter.reset()
-                was_paused = False
             self._publish_progress()
+            return last_checkpoint, True
+        if was_paused:
+            self.meter.reset()
             for download in self._active_downloads():
-                download.write_back()
-            now = self.clock.monotonic()
-            if now - last_checkpoint >= self.options.checkpoint_interval_s:
-                last_checkpoint = now
-                with self._active_lock:
-                    active = list(self._active.values())
-                for download in active:
-                    download.save_checkpoint()
+                download.meter.reset()
+        self._publish_progress()
+        for download in self._active_downloads():
+            download.write_back()
+        now = self.clock.monotonic()
+        if now - last_checkpoint >= self.options.checkpoint_interval_s:
+            last_checkpoint = now
+            with self._active_lock:
+                active = list(self._active.values())
+            for download in active:
+                download.save_checkpoint()
+        return last_checkpoint, False
 
     def _interrupt_reads(self) -> None:
         for download in self._active_downloads():

@@ -3,7 +3,6 @@
 ```
 ending_of(outcome, error)   completed | stopped (cancelled, or no outcome) | failed
 decide(row state, ending, mine, cancel_on_stop)  →  Decision(state to write, history outcome)
-unexpected_failure(error)   an exception raised by mistake, as an error a person can read
 ```
 
 The runner reads the row in the write transaction that records the end, calls :func:`decide`,
@@ -16,8 +15,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from hfsuite.core.errors import HfSuiteError, OperationCancelled
-from hfsuite.core.i18n import tr
+from hfsuite.core.errors import OperationCancelled
 from hfsuite.core.types import Outcome, TaskState
 
 
@@ -92,21 +90,3 @@ def decide(
     # Failed, but the row was claimed by another runner meanwhile (ours was taken for dead):
     # that runner owns the task now, its own ending decides.
     return Decision()
-
-
-def unexpected_failure(error: BaseException) -> HfSuiteError:
-    """An exception the suite did not raise on purpose (a bug), as an error to show: its type
-    and text, and where the traceback is (the log), never the traceback itself.
-
-    Args:
-        error: What a download raised that is not an :class:`HfSuiteError`.
-    """
-    text = str(error).strip()
-    what = type(error).__name__ + (f": {text}" if text else "")
-    return HfSuiteError(
-        tr("Unexpected error: {what}", what=what),
-        hint=tr(
-            "This is a bug in hfsuite; the log has the traceback (`-vv` shows it here). "
-            "Running the same download again resumes it."
-        ),
-    )

@@ -58,10 +58,15 @@ from hfsuite.app.queue.liveness import (
     new_claim_id,
     runner_gone,
 )
-from hfsuite.app.queue.outcome import Ending, decide, ending_of, unexpected_failure
+from hfsuite.app.queue.outcome import Ending, decide, ending_of
 from hfsuite.app.queue.runner_host import DownloadJob, RunnerHost, StartedDownload
 from hfsuite.app.queue.tasks import manifest_of, request_for, task_files_of
-from hfsuite.core.errors import HfSuiteError, OperationCancelled, RunnerBusyError
+from hfsuite.core.errors import (
+    HfSuiteError,
+    OperationCancelled,
+    RunnerBusyError,
+    unexpected_error,
+)
 from hfsuite.core.events import Event
 from hfsuite.core.types import Outcome, TaskState
 from hfsuite.storage import ProgressUpdate, TaskRecord
@@ -398,7 +403,7 @@ class QueueRunner:
                 continue
             except Exception as exc:
                 log.error("task %s cannot start", task.id, exc_info=exc)
-                self._fail_unstartable(task, unexpected_failure(exc))
+                self._fail_unstartable(task, unexpected_error(exc))
                 continue
             self._start(_Active(task, FreshDownload(self.suite, request)))
         if claimed:
@@ -574,7 +579,7 @@ class QueueRunner:
     def _failure_message(self, task_id: int, error: BaseException | None) -> str:
         if error is not None and not isinstance(error, HfSuiteError):
             log.error("task %s failed unexpectedly", task_id, exc_info=error)
-            error = unexpected_failure(error)
+            error = unexpected_error(error)
         return self.suite.redactor(str(error))
 
 
@@ -624,7 +629,7 @@ class DirectDownload:
         self._finished.wait()
         error = self._active.error
         if error is not None and not isinstance(error, HfSuiteError | KeyboardInterrupt):
-            raise unexpected_failure(error) from error  # its traceback is in the log
+            raise unexpected_error(error) from error  # its traceback is in the log
         if error is not None:
             raise error
         if self._active.outcome is None:
