@@ -30,7 +30,7 @@ from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import emit_json, print_error, print_warning
 from hfsuite.config.store import SETTINGS_FILE_NAME, default_config_dir
 from hfsuite.core import i18n
-from hfsuite.core.errors import HfSuiteError, OperationCancelled
+from hfsuite.core.errors import HfSuiteError, OperationCancelled, unexpected_error
 from hfsuite.core.i18n import N_, _
 
 COMMANDS: dict[str, tuple[str, bool]] = {
@@ -280,8 +280,33 @@ def exit_code(argv: list[str] | None = None) -> int:
         if state.json_output or _asks_json(sys.argv[1:] if argv is None else argv):
             emit_json(error_view(None, message=exc.format_message(), exit_code=code))  # type: ignore[attr-defined]
         return code
+    except Exception as exc:  # a bug: one line and where its traceback is, never the traceback
+        logging.getLogger(__name__).info("the command failed unexpectedly", exc_info=exc)
+        error = unexpected_error(exc, download=False)
+        if state.json_output:
+            emit_json(error_view(error))
+        print_error(error, verbose=state.verbose > 0)
+        return error.exit_code
     # Click returns an explicit ``ctx.exit(code)`` (e.g. ``--help``) as the result.
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
+
+
+def thread_failed(args: threading.ExceptHookArgs) -> None:
+    """``threading.excepthook`` of the command: an exception that ends a thread is a bug; it
+    goes to the log with its traceback and to the terminal as one line (the traceback there
+    only with ``-vv``), instead of Python's "Exception in thread" print-out."""
+    if args.exc_type is SystemExit:
+        return
+    name = args.thread.name if args.thread is not None else "?"
+    error = args.exc_value if args.exc_value is not None else args.exc_type()
+    text = str(error).strip()
+    logging.getLogger(__name__).error(
+        "Unexpected error in thread %s: %s%s (a bug in hfsuite; the log has the traceback)",
+        name,
+        args.exc_type.__name__,
+        f": {text}" if text else "",
+        exc_info=(args.exc_type, error, args.exc_traceback),
+    )
 
 
 def _install_language() -> None:
@@ -340,6 +365,7 @@ def entry() -> None:
     ends. The slow path stays when it matters: a window was open (Qt saves state in
     destructors) or a non-daemon thread is still running (Python would wait for it).
     """
+    threading.excepthook = thread_failed
     code = exit_code()
     if "PySide6" in sys.modules or any(
         t.is_alive() and not t.daemon

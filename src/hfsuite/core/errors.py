@@ -287,7 +287,11 @@ class OperationCancelled(HfSuiteError):
 
 
 def unexpected_error(
-    error: BaseException, kind: type[HfSuiteError] = HfSuiteError, *, about: str | None = None
+    error: BaseException,
+    kind: type[HfSuiteError] = HfSuiteError,
+    *,
+    about: str | None = None,
+    download: bool = True,
 ) -> HfSuiteError:
     """An exception the suite did not raise on purpose (a bug), as an error to show: its type
     and text, what it happened to, and where the traceback is (the log), never the traceback
@@ -297,15 +301,18 @@ def unexpected_error(
         error: What was raised that is not an :class:`HfSuiteError`.
         kind: The error to make (a file's download: :class:`TransferError`).
         about: What it happened to (a file's path), put before it.
+        download: It ended a download (the hint says that running it again resumes it).
     """
     text = str(error).strip()
     what = type(error).__name__ + (f": {text}" if text else "")
     if about:
         what = f"{about}: {what}"
-    return kind(
-        tr("Unexpected error: {what}", what=what),
-        hint=tr(
+    hint = (
+        tr(
             "This is a bug in hfsuite; the log has the traceback (`-vv` shows it here). "
             "Running the same download again resumes it."
-        ),
+        )
+        if download
+        else tr("This is a bug in hfsuite; the log has the traceback (`-vv` shows it here).")
     )
+    return kind(tr("Unexpected error: {what}", what=what), hint=hint)
