@@ -27,9 +27,7 @@ SMALL = "config.json"
 @pytest.fixture
 def hub(hub_factory):  # type: ignore[no-untyped-def]
     h = hub_factory(lfs_threshold=1 * MIB)
-    h.create_repo(
-        "acme/r", files={BIG: pattern_bytes(6 * MIB + 7, seed=3), SMALL: b'{"a": 1}'}
-    )
+    h.create_repo("acme/r", files={BIG: pattern_bytes(6 * MIB + 7, seed=3), SMALL: b'{"a": 1}'})
     return h
 
 

@@ -7,25 +7,14 @@ not bring in the scanner, the library service or the index's records.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 import hfsuite.app.library
-
-
-def _modules_after(code: str) -> set[str]:
-    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    return set(json.loads(proc.stdout.splitlines()[-1]))
+from import_probe import modules_after
 
 
 def test_the_queue_records_hashes_without_the_library_index() -> None:
-    loaded = _modules_after("import hfsuite.app.queue.manager")
+    loaded = modules_after("import hfsuite.app.queue.manager")
     assert "hfsuite.app.library.hashes" in loaded  # what a finished download records
     assert "hfsuite.storage.hash_records" in loaded
     for unused in (
@@ -47,4 +36,4 @@ def test_every_library_export_resolves_and_a_typo_is_an_attribute_error() -> Non
 
 def test_a_download_does_not_load_the_runner_lock() -> None:
     # Only a queue runner takes the lock file (filelock, with asyncio behind it).
-    assert "filelock" not in _modules_after("import hfsuite.app.queue.manager")
+    assert "filelock" not in modules_after("import hfsuite.app.queue.manager")

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import typer.main
 
 from hfsuite.cli.main import COMMANDS, app
-
-
-def _modules_after(code: str) -> set[str]:
-    """The modules loaded in a fresh interpreter after running ``code``."""
-    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    return set(json.loads(proc.stdout.splitlines()[-1]))
+from import_probe import modules_after
 
 
 def test_importing_the_cli_loads_no_command_module_and_nothing_heavy() -> None:
-    loaded = _modules_after("import hfsuite.cli.main")
+    loaded = modules_after("import hfsuite.cli.main")
     command_modules = {f"hfsuite.cli.{module}" for module, _ in COMMANDS.values()}
     assert not loaded & command_modules
     packages = {name.split(".")[0] for name in loaded}
@@ -31,7 +19,7 @@ def test_importing_the_cli_loads_no_command_module_and_nothing_heavy() -> None:
 
 
 def test_looking_up_one_command_loads_only_its_module() -> None:
-    loaded = _modules_after(
+    loaded = modules_after(
         "import typer.main\n"
         "from hfsuite.cli.main import app\n"
         "group = typer.main.get_command(app)\n"

@@ -6,9 +6,6 @@ create), so `library ls` must not pay for the queue's, history's or caches' modu
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -16,19 +13,12 @@ import pytest
 
 import hfsuite.storage
 import hfsuite.storage.repositories
-
-
-def _modules_after(code: str) -> set[str]:
-    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    return set(json.loads(proc.stdout.splitlines()[-1]))
+from import_probe import modules_after
 
 
 def test_a_library_query_loads_only_the_library_repositories(tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    loaded = _modules_after(
+    loaded = modules_after(
         "from hfsuite.storage import open_database, LibraryQuery\n"
         f"db = open_database('sqlite:///{db.as_posix()}')\n"
         "with db.read() as uow:\n"
