@@ -297,15 +297,14 @@ def thread_failed(args: threading.ExceptHookArgs) -> None:
     only with ``-vv``), instead of Python's "Exception in thread" print-out."""
     if args.exc_type is SystemExit:
         return
-    name = args.thread.name if args.thread is not None else "?"
-    error = args.exc_value if args.exc_value is not None else args.exc_type()
-    text = str(error).strip()
+    error = args.exc_value
+    text = str(error).strip() if error is not None else ""
     logging.getLogger(__name__).error(
         "Unexpected error in thread %s: %s%s (a bug in hfsuite; the log has the traceback)",
-        name,
+        args.thread.name if args.thread is not None else "?",
         args.exc_type.__name__,
         f": {text}" if text else "",
-        exc_info=(args.exc_type, error, args.exc_traceback),
+        exc_info=error,
     )
 
 

@@ -48,6 +48,7 @@ from hfsuite.core.speed import SpeedMeter
 from hfsuite.engine.changes import RemoteChanged
 from hfsuite.engine.connections import Connections
 from hfsuite.engine.context import FileContext
+from hfsuite.engine.fileio import BackgroundFlush, read_buffer
 from hfsuite.engine.http import Response, link_refused
 from hfsuite.engine.layouts import FileTarget
 from hfsuite.engine.ranges import RangeSet
@@ -63,23 +64,6 @@ log = logging.getLogger(__name__)
 
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 _REDIRECT_STATUS = {301, 302, 303, 307, 308}
-
-
-_buffers = threading.local()
-
-
-def read_buffer(size: int) -> memoryview:
-    """The calling thread's read buffer of ``size`` bytes, kept for its next segments and files.
-
-    A new ``bytearray`` per segment or small file had 1 MiB zeroed, page by page, with the
-    interpreter lock held: 1,000 small files (bench/engine_matrix.py ``small``, 5 interleaved
-    rounds, twice) took 4.61 and 4.63 s with it, 3.85 and 4.12 s without (0.4–0.8 CPU-s less).
-    """
-    view: memoryview | None = getattr(_buffers, "view", None)
-    if view is None or len(view) != size:
-        view = memoryview(bytearray(size))
-        _buffers.view = view
-    return view
 
 
 class RangeIgnored(Exception):
@@ -119,7 +103,7 @@ class FileDownload:
         # take that one for every chunk, and must not wait for a flush.
         self._fd_lock = threading.Lock()
         self._fd: int | None = None
-        self._write_back: _Flush | None = None  # the background flush (under _fd_lock)
+        self._write_back: BackgroundFlush | None = None  # the background flush (under _fd_lock)
         self._written_back = 0  # bytes written when it started
         self._errors: list[BaseException] = []
         self._range_ignored = threading.Event()
@@ -161,7 +145,7 @@ class FileDownload:
         self.hasher = PrefixHasher(self.expectation, self._fd)
         self.ctx.emit(FileStarted(self.ctx.task_id, self.remote.path, size, done.total))
         completed = False
-        flushing: _Flush | None = None
+        flushing: BackgroundFlush | None = None
         try:
             if size > 0 and not self.scheduler.complete:
                 self._run_workers()
@@ -169,7 +153,7 @@ class FileDownload:
                 # Durable before the rename makes it visible. The disk flush runs while the
                 # last bytes are hashed; small files skip it (a lost one is cheap to fetch
                 # again, and one flush each would dominate a repo of many files).
-                flushing = _Flush(self._fd)
+                flushing = BackgroundFlush(self._fd)
                 flushing.start()
             self.hasher.catch_up(self.scheduler.done.contiguous_prefix())
             if not self.scheduler.complete:
@@ -363,7 +347,7 @@ class FileDownload:
             if running is not None and running.error is not None:
                 return  # the end of the download reports it
             self._written_back = done
-            flush = _Flush(self._fd, name="hfsuite-write-back")
+            flush = BackgroundFlush(self._fd, name="hfsuite-write-back")
             flush.start()  # before anyone can see it: run() waits for what it finds here
             self._write_back = flush
 
@@ -451,8 +435,7 @@ class FileDownload:
         try:
             hasher.run_behind(prefix_end, stop)
         except Exception as exc:
-            log.error("%s: hashing failed unexpectedly", self.remote.path, exc_info=exc)
-            self._fail(unexpected_error(exc, TransferError, about=self.remote.path))
+            self._fail_unexpectedly(exc, "hashing")
 
     def _most_connections(self) -> int:
         opts = self.ctx.options
@@ -472,6 +455,11 @@ class FileDownload:
         with self._lock:
             self._errors.append(exc)
         self._abort.set()
+
+    def _fail_unexpectedly(self, exc: Exception, where: str) -> None:
+        """A bug in ``where``: the file fails with a message, the log has the traceback."""
+        log.error("%s: %s failed unexpectedly", self.remote.path, where, exc_info=exc)
+        self._fail(unexpected_error(exc, TransferError, about=self.remote.path))
 
     def _worker(self, conn: ConnectionState) -> None:
         assert self.scheduler is not None
@@ -498,9 +486,8 @@ class FileDownload:
             self._abort.set()
         except (HfSuiteError, RemoteChanged, OSError) as exc:
             self._fail(exc)
-        except Exception as exc:  # a bug: the file fails with a message, the log has the rest
-            log.error("%s: a connection failed unexpectedly", self.remote.path, exc_info=exc)
-            self._fail(unexpected_error(exc, TransferError, about=self.remote.path))
+        except Exception as exc:
+            self._fail_unexpectedly(exc, "a connection")
         finally:
             with self._lock:
                 self._workers -= 1
@@ -786,23 +773,3 @@ class FileDownload:
             on_retry=self._on_retry,
             done=self._stopping,
         )
-
-
-class _Flush(threading.Thread):
-    """``fsync`` of a file in the background; ``wait()`` re-raises its error."""
-
-    def __init__(self, fd: int, name: str = "hfsuite-flush"):
-        super().__init__(name=name, daemon=True)
-        self.fd = fd
-        self.error: OSError | None = None
-
-    def run(self) -> None:
-        try:
-            os.fsync(self.fd)
-        except OSError as exc:
-            self.error = exc
-
-    def wait(self) -> None:
-        self.join()
-        if self.error is not None:
-            raise self.error

@@ -463,19 +463,14 @@ class Transfer:
     def _tick_once(self, last_checkpoint: float, was_paused: bool) -> tuple[float, bool]:
         """One tick: progress events, write-backs, a checkpoint when one is due; returns the
         time of the last checkpoint and whether the transfer was paused."""
-        if self.control.paused:
-            # Keep reporting (speed 0) so a view shows where the paused transfer stands.
-            if not was_paused:
-                self.meter.reset()
-                for download in self._active_downloads():
-                    download.meter.reset()
-            self._publish_progress()
-            return last_checkpoint, True
-        if was_paused:
+        paused = self.control.paused
+        if paused != was_paused:  # speeds start afresh on pausing and on resuming
             self.meter.reset()
             for download in self._active_downloads():
                 download.meter.reset()
-        self._publish_progress()
+        self._publish_progress()  # paused too (speed 0): a view shows where it stands
+        if paused:
+            return last_checkpoint, True
         for download in self._active_downloads():
             download.write_back()
         now = self.clock.monotonic()

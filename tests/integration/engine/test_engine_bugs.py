@@ -17,7 +17,7 @@ from engine_helpers import MIB, pattern_bytes, run_transfer
 
 from hfsuite.core.errors import TransferError
 from hfsuite.core.events import Event, FileCompleted, FileFailed
-from hfsuite.engine import filedownload, transfer
+from hfsuite.engine import filedownload, fileio, transfer
 from hfsuite.engine.filedownload import FileDownload
 
 BIG = "big.safetensors"
@@ -110,9 +110,9 @@ def test_a_background_flush_is_started_before_anyone_can_wait_for_it(  # type: i
     # The race above, made certain: at the moment a write-back starts, the file's thread
     # must not be able to find it unstarted.
     seen_unstarted: list[bool] = []
-    real_start = filedownload._Flush.start
+    real_start = fileio.BackgroundFlush.start
 
-    def start(self: filedownload._Flush) -> None:
+    def start(self: fileio.BackgroundFlush) -> None:
         for download in list(FileDownload_instances):
             if download._write_back is self:
                 seen_unstarted.append(True)
@@ -125,7 +125,7 @@ def test_a_background_flush_is_started_before_anyone_can_wait_for_it(  # type: i
         real_init(self, *args, **kwargs)  # type: ignore[arg-type]
         FileDownload_instances.append(self)
 
-    monkeypatch.setattr(filedownload._Flush, "start", start)
+    monkeypatch.setattr(fileio.BackgroundFlush, "start", start)
     monkeypatch.setattr(FileDownload, "__init__", init)
     run_transfer(
         hub.url,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from hfsuite.engine.filedownload import read_buffer
+from hfsuite.engine.fileio import read_buffer
 
 
 def test_a_thread_gets_the_same_buffer_again() -> None:
