@@ -14,7 +14,6 @@ import logging
 import os
 import sys
 import threading
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -316,6 +315,8 @@ def _install_language() -> None:
     if not os.environ.get("HFSUITE_LANGUAGE"):
         try:
             with open(default_config_dir() / SETTINGS_FILE_NAME, "rb") as file:
+                import tomllib  # only when there is a settings file
+
                 value = tomllib.load(file).get("language")
         except (OSError, ValueError):  # no file, or not TOML (TOMLDecodeError)
             value = None

@@ -9,9 +9,9 @@ displays keep them and :meth:`FailedFiles.lines` tells, once it is known, only t
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn
 
 from hfsuite.cli.json_views import download_event_view
 from hfsuite.cli.output import emit_json
@@ -26,10 +26,19 @@ from hfsuite.core.events import (
 from hfsuite.core.i18n import _
 from hfsuite.core.units import format_duration, format_rate
 
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
 
 def transfer_progress(console: Console) -> Progress:
     """The Rich progress the download and queue displays share: description, bar, percent,
-    bytes, and our own speed and ETA (task fields ``speed`` and ``eta``)."""
+    bytes, and our own speed and ETA (task fields ``speed`` and ``eta``).
+
+    Rich's progress module is imported here, for a display on a terminal only: a download
+    with ``-q``, ``--json`` or its output redirected never loads it (everything ``hfsuite
+    download`` imports before its first byte delays that byte)."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
     return Progress(
         TextColumn("{task.description}", justify="left"),
         BarColumn(bar_width=None),

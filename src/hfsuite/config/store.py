@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import time
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +84,8 @@ class SettingsStore:
             return {}, []
         except (OSError, UnicodeDecodeError) as exc:
             return {}, [self._move_aside(True, exc)]
+        import tomllib  # only when there is a file: most commands of a fresh install have none
+
         try:
             return tomllib.loads(text), []
         except tomllib.TOMLDecodeError as exc:

@@ -23,7 +23,6 @@ import http.client
 import socket
 import ssl
 import threading
-import urllib.request
 from base64 import b64encode
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -219,6 +218,8 @@ class HttpClient:
         proxy = self.options.proxy
         if not proxy:
             return None
+        import urllib.request  # only with a proxy set
+
         if self.options.no_proxy and urllib.request.proxy_bypass_environment(  # type: ignore[attr-defined]
             host, {"no": self.options.no_proxy}
         ):

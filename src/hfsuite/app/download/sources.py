@@ -28,7 +28,6 @@ from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.engine.http import HttpClient
 from hfsuite.sources.direct import DirectUrlSource
 from hfsuite.sources.huggingface import HuggingFaceSource
-from hfsuite.sources.modelscope import ModelScopeSource
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -115,6 +114,8 @@ def _modelscope(suite: Suite, request: SourceRequest) -> Source:
     token = request.token or os.environ.get("MODELSCOPE_API_TOKEN") or None
     suite.redactor.add_secret(token)
     endpoint = request.endpoint or suite.settings.modelscope_endpoint
+    from hfsuite.sources.modelscope import ModelScopeSource  # a Hub download never needs it
+
     return ModelScopeSource(endpoint, _fetcher(suite), token)
 
 
