@@ -28,9 +28,18 @@ def read_buffer(size: int) -> memoryview:
     """
     view: memoryview | None = getattr(_buffers, "view", None)
     if view is None or len(view) != size:
-        view = memoryview(mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS))
+        view = memoryview(_anonymous_map(size))
         _buffers.view = view
     return view
+
+
+def _anonymous_map(size: int) -> mmap.mmap:
+    """``size`` bytes of anonymous memory whose pages the kernel supplies, zeroed, on first
+    write: private on POSIX; on Windows (no ``MAP_PRIVATE``) backed by the page file, pages
+    likewise committed when first touched."""
+    if hasattr(mmap, "MAP_PRIVATE"):
+        return mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | getattr(mmap, "MAP_ANONYMOUS", 0))
+    return mmap.mmap(-1, size)
 
 
 class BackgroundFlush(threading.Thread):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mmap
 import os
 import threading
 from pathlib import Path
@@ -60,3 +61,23 @@ def test_a_new_buffer_touches_no_page_until_read_into() -> None:
     grown, length = got[0]
     assert length == size
     assert grown < size // 4, grown
+
+
+def test_without_posix_mapping_flags_a_plain_anonymous_map_is_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Windows' mmap has neither MAP_PRIVATE nor MAP_ANONYMOUS.
+    monkeypatch.delattr(mmap, "MAP_PRIVATE")
+    monkeypatch.delattr(mmap, "MAP_ANONYMOUS")
+    got: list[memoryview] = []
+
+    def make() -> None:
+        view = read_buffer(1 << 16)
+        view[:5] = b"hello"
+        got.append(view)
+
+    thread = threading.Thread(target=make)
+    thread.start()
+    thread.join()
+    assert bytes(got[0][:5]) == b"hello"
+    assert len(got[0]) == 1 << 16
