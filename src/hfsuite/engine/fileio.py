@@ -36,10 +36,19 @@ def read_buffer(size: int) -> memoryview:
 def _anonymous_map(size: int) -> mmap.mmap:
     """``size`` bytes of anonymous memory whose pages the kernel supplies, zeroed, on first
     write: private on POSIX; on Windows (no ``MAP_PRIVATE``) backed by the page file, pages
-    likewise committed when first touched."""
-    if hasattr(mmap, "MAP_PRIVATE"):
-        return mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | getattr(mmap, "MAP_ANONYMOUS", 0))
-    return mmap.mmap(-1, size)
+    likewise committed when first touched.
+
+    Raises:
+        MemoryError: when the system has no memory for it (as a ``bytearray`` would), not an
+            ``OSError`` a download could take for a failed write.
+    """
+    try:
+        if hasattr(mmap, "MAP_PRIVATE"):
+            flags = mmap.MAP_PRIVATE | getattr(mmap, "MAP_ANONYMOUS", 0)
+            return mmap.mmap(-1, size, flags=flags)
+        return mmap.mmap(-1, size)
+    except OSError as exc:
+        raise MemoryError(f"no memory for a {size}-byte read buffer ({exc.strerror})") from exc
 
 
 class BackgroundFlush(threading.Thread):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
 import threading
@@ -81,3 +82,25 @@ def test_without_posix_mapping_flags_a_plain_anonymous_map_is_used(
     thread.join()
     assert bytes(got[0][:5]) == b"hello"
     assert len(got[0]) == 1 << 16
+
+
+def test_no_memory_for_a_buffer_is_a_memory_error_not_a_write_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> mmap.mmap:
+        raise OSError(errno.ENOMEM, "Cannot allocate memory")
+
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    errors: list[BaseException] = []
+
+    def make() -> None:
+        try:
+            read_buffer(1 << 16)
+        except BaseException as exc:  # handed to the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=make)
+    thread.start()
+    thread.join()
+    assert isinstance(errors[0], MemoryError)
+    assert "Cannot allocate memory" in str(errors[0])
