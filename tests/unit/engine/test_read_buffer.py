@@ -6,11 +6,34 @@ import errno
 import mmap
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from hfsuite.engine.fileio import read_buffer
+
+T = TypeVar("T")
+
+
+def in_fresh_thread(fn: Callable[[], T]) -> T:
+    """``fn()`` run in a new thread (which has no buffer yet); its result, or its exception."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(fn())
+        except BaseException as exc:  # handed to the calling thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def test_a_thread_gets_the_same_buffer_again() -> None:
@@ -30,11 +53,8 @@ def test_another_size_gets_a_new_buffer() -> None:
 
 def test_threads_never_share_a_buffer() -> None:
     mine = read_buffer(1 << 12)
-    theirs: list[memoryview] = []
-    thread = threading.Thread(target=lambda: theirs.append(read_buffer(1 << 12)))
-    thread.start()
-    thread.join()
-    assert theirs[0].obj is not mine.obj
+    theirs = in_fresh_thread(lambda: read_buffer(1 << 12))
+    assert theirs.obj is not mine.obj
 
 
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads Linux's /proc")
@@ -47,19 +67,15 @@ def test_a_new_buffer_touches_no_page_until_read_into() -> None:
         return int(Path("/proc/self/statm").read_text().split()[1]) * page
 
     size = 64 << 20
-    got: list[tuple[int, int]] = []
 
-    def make() -> None:
+    def make() -> tuple[int, int]:
         before = resident()
         view = read_buffer(size)
         after = resident()
         view[:4096] = b"x" * 4096  # as a first read would
-        got.append((after - before, len(view)))
+        return after - before, len(view)
 
-    thread = threading.Thread(target=make)  # a fresh thread: a fresh buffer
-    thread.start()
-    thread.join()
-    grown, length = got[0]
+    grown, length = in_fresh_thread(make)
     assert length == size
     assert grown < size // 4, grown
 
@@ -70,18 +86,15 @@ def test_without_posix_mapping_flags_a_plain_anonymous_map_is_used(
     # Windows' mmap has neither MAP_PRIVATE nor MAP_ANONYMOUS.
     monkeypatch.delattr(mmap, "MAP_PRIVATE")
     monkeypatch.delattr(mmap, "MAP_ANONYMOUS")
-    got: list[memoryview] = []
 
-    def make() -> None:
+    def make() -> memoryview:
         view = read_buffer(1 << 16)
         view[:5] = b"hello"
-        got.append(view)
+        return view
 
-    thread = threading.Thread(target=make)
-    thread.start()
-    thread.join()
-    assert bytes(got[0][:5]) == b"hello"
-    assert len(got[0]) == 1 << 16
+    view = in_fresh_thread(make)
+    assert bytes(view[:5]) == b"hello"
+    assert len(view) == 1 << 16
 
 
 def test_no_memory_for_a_buffer_is_a_memory_error_not_a_write_error(
@@ -91,16 +104,6 @@ def test_no_memory_for_a_buffer_is_a_memory_error_not_a_write_error(
         raise OSError(errno.ENOMEM, "Cannot allocate memory")
 
     monkeypatch.setattr(mmap, "mmap", refuse)
-    errors: list[BaseException] = []
-
-    def make() -> None:
-        try:
-            read_buffer(1 << 16)
-        except BaseException as exc:  # handed to the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=make)
-    thread.start()
-    thread.join()
-    assert isinstance(errors[0], MemoryError)
-    assert "Cannot allocate memory" in str(errors[0])
+    with pytest.raises(MemoryError) as raised:
+        in_fresh_thread(lambda: read_buffer(1 << 16))
+    assert "Cannot allocate memory" in str(raised.value)
