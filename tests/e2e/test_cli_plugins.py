@@ -465,7 +465,9 @@ from hfsuite.app.plugins import hookimpl
 @hookimpl
 def hfsuite_post_download(download):
     work = Path(os.environ["SLOW_PLUGIN_DIR"])
-    (work / "started").write_text(str(len(download.files)))
+    # written beside and renamed, so the test never reads a file created but not yet written
+    (work / "started.part").write_text(str(len(download.files)))
+    (work / "started.part").replace(work / "started")
     deadline = time.monotonic() + 60
     while not (work / "release").exists() and time.monotonic() < deadline:
         time.sleep(0.02)
