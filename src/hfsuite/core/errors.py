@@ -263,8 +263,8 @@ class DiskFullError(InsufficientSpaceError):
 
 
 class DestinationNotWritableError(TransferError):
-    """The destination refuses writes: no permission (EACCES, EPERM) or a read-only file
-    system (EROFS)."""
+    """The destination refuses writes: no permission (EACCES, EPERM), a read-only file
+    system (EROFS), or a file where one of its folders must be (ENOTDIR)."""
 
 
 class RunnerBusyError(HfSuiteError):

@@ -2,9 +2,10 @@
 
 Every write of the engine (data, resume state, metadata, ``refs/``, snapshot links, the final
 rename) ends up here when the operating system refuses it: a full volume or quota (ENOSPC,
-EDQUOT) is a :class:`DiskFullError` (exit 9), a refused write (EACCES, EPERM, EROFS) a
-:class:`DestinationNotWritableError`, a name too long for the file system (ENAMETOOLONG) a
-:class:`PathTooLongError`; any other error stays the generic "cannot write to disk".
+EDQUOT) is a :class:`DiskFullError` (exit 9), a refused write (EACCES, EPERM, EROFS) or a
+file where a folder must be (ENOTDIR) a :class:`DestinationNotWritableError`, a name too long
+for the file system (ENAMETOOLONG) a :class:`PathTooLongError`; any other error stays the
+generic "cannot write to disk".
 """
 
 from __future__ import annotations
@@ -33,6 +34,18 @@ def failed_path(exc: OSError, fallback: Path | str) -> Path:
     if isinstance(name, (str, os.PathLike)):
         return Path(name)
     return Path(fallback)
+
+
+def _file_in_the_way(path: Path) -> Path:
+    """The outermost part of ``path``'s folders that exists and is not a folder (ENOTDIR's
+    culprit), else the path's folder."""
+    for part in reversed(path.parents):
+        try:
+            if part.exists() and not part.is_dir():
+                return part
+        except OSError:
+            break
+    return path.parent
 
 
 def disk_error(
@@ -101,6 +114,21 @@ def disk_error(
                 "Choose a destination you can write to, or fix its permissions (or mount it "
                 "read-write). Data already written is kept: running the same download again "
                 "resumes."
+            ),
+            details=str(exc),
+        )
+    if exc.errno == errno.ENOTDIR:
+        blocker = _file_in_the_way(file)
+        return DestinationNotWritableError(
+            tr(
+                "Cannot write {what} ({file}): {blocker} is a file, not a folder.",
+                what=what,
+                file=file,
+                blocker=blocker,
+            ),
+            hint=tr(
+                "Choose another destination, or move that file out of the way; then run the "
+                "same download again."
             ),
             details=str(exc),
         )

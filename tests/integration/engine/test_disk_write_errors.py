@@ -274,3 +274,18 @@ def test_a_name_too_long_for_the_file_system_for_real(
     assert info.value.exit_code == 2 and name in info.value.message
     assert "is too long for the file system of" in info.value.message
     assert not _temp_files(dest)
+
+
+@pytest.mark.parametrize("local", [True, False], ids=["local-dir", "hf-cache"])
+def test_a_file_where_the_destination_folder_must_be_is_named(
+    hub: HubEmulator, tmp_path: Path, local: bool
+) -> None:
+    # No injection: the destination's parent is a file, so the system answers ENOTDIR.
+    blocker = tmp_path / "models"
+    blocker.write_text("not a folder")
+    with pytest.raises(DestinationNotWritableError) as info:
+        run_transfer(hub.url, REPO, blocker / "out", local_dir=local)
+    assert info.value.exit_code == 8
+    assert f"{blocker} is a file, not a folder" in info.value.message
+    assert "move that file out of the way" in (info.value.hint or "")
+    assert blocker.read_text() == "not a folder"  # left as it was
