@@ -6,7 +6,10 @@
 - the :class:`~hfsuite.engine.watchdog.Watchdog` names connections that went silent while others
   flowed; their responses are abandoned and their segments asked for again;
 - with adaptation on, the :class:`~hfsuite.engine.adapt.ConnectionPolicy` says how many
-  connections the measured rate deserves, and new ones are started while there is work left;
+  connections the measured rate deserves; new ones are started while there is work left, and
+  when it wants fewer (the bytes wait for this machine, not the other way round), the
+  connections furthest into the file stop at their next read and hand the rest of their
+  segments back;
 - :meth:`Connections.next_segment` hands out work; when nothing is left to hand out, an idle
   connection stays (the *endgame*) and takes over the rest of a connection that goes silent;
 - with a task's :class:`~hfsuite.engine.context.ConnectionBudget`, each connection holds one of
@@ -16,15 +19,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import threading
 from collections.abc import Callable
 
-from hfsuite.engine.adapt import AdaptSettings, ConnectionPolicy
+from hfsuite.engine.adapt import AdaptSettings, Backlog, ConnectionPolicy
 from hfsuite.engine.context import ConnectionBudget
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.watchdog import ConnectionState, StallPolicy, Watchdog
 
 _TICK_S = 0.05  # how often the connections are looked at
+
+log = logging.getLogger(__name__)
 
 
 class Connections:
@@ -41,6 +48,7 @@ class Connections:
         stopping: Whether the file's download is stopping (error, cancel, halt).
         abandon: Abandons a stalled connection's current response.
         budget: The task's connections shared by its files (None: only ``count`` limits).
+        backlog: How often the file's reads found bytes already waiting (None: not known here).
     """
 
     def __init__(
@@ -56,6 +64,7 @@ class Connections:
         stopping: Callable[[], bool],
         abandon: Callable[[ConnectionState], None],
         budget: ConnectionBudget | None = None,
+        backlog: Callable[[], Backlog] | None = None,
     ):
         self.scheduler = scheduler
         self.watchdog = Watchdog(stall, monotonic)
@@ -68,7 +77,10 @@ class Connections:
         self._abandon = abandon
         self._threads: list[threading.Thread] = []
         self._budget = budget
+        self._backlog = backlog
         self._running = 0  # connections started and not yet ended
+        self._retiring = 0  # of those, asked to stop (the file wants fewer)
+        self._live: list[ConnectionState] = []  # their states (guarded by _running_lock)
         self._running_lock = threading.Lock()
         self._idle = threading.Event()  # never set: a sleep that the stop check ends early
         self.peak = 0  # most connections started
@@ -77,11 +89,11 @@ class Connections:
         """Start the connections and look after them until every one has ended."""
         policy = None
         if self._adapt is not None and self._count > 1:
-            settings = AdaptSettings(
+            settings = dataclasses.replace(
+                self._adapt,
                 start=min(self._adapt.start, self._count),
                 ceiling=self._count,
-                min_window_s=self._adapt.min_window_s,
-                min_gain=self._adapt.min_gain,
+                floor=min(self._adapt.floor, self._count),
             )
             policy = ConnectionPolicy(settings, self._monotonic())
         try:
@@ -105,18 +117,41 @@ class Connections:
             if self._stopping():
                 continue
             wanted = policy.target if policy is not None else self._count
-            if policy is not None and not policy.settled and self._running >= wanted:
-                # Measured only on the count it asked for (a budget may have lent fewer).
+            if policy is not None and not policy.settled and self._running == wanted:
+                # Measured only on the count it asked for (a budget may have lent fewer; the
+                # ones asked to stop must have stopped).
                 wanted = policy.update(
                     self._monotonic(),
                     self._received(),
                     ready=watchdog.all_received(),
                     startup_s=watchdog.longest_start_s(),
+                    backlog=self._backlog() if self._backlog is not None else None,
                 )
+            if wanted < self._running - self._retiring:
+                log.debug(
+                    "bytes wait for this machine, not for the server: %d connections instead of %d",
+                    wanted,
+                    self._running - self._retiring,
+                )
+                self._retire(self._running - self._retiring - wanted)
             if wanted > self._running and self.scheduler.has_work():
                 self._grow(wanted)
             elif self._budget is not None:
                 self._budget.want(self, 0)
+
+    def _retire(self, n: int) -> None:
+        """Ask ``n`` connections to stop: those furthest into the file, so the ones that stay
+        go on where the written prefix (and the hashing behind it) waits for bytes."""
+
+        def offset(state: ConnectionState) -> int:
+            work = state.work
+            return work.pos if isinstance(work, Segment) else -1
+
+        with self._running_lock:
+            candidates = [s for s in self._live if not s.retiring]
+            for state in sorted(candidates, key=offset, reverse=True)[:n]:
+                state.retiring = True
+                self._retiring += 1
 
     def _grow(self, wanted: int, *, first: bool = False) -> bool:
         """Start connections up to ``wanted``, as many as the budget lends; False: not even
@@ -137,9 +172,10 @@ class Connections:
 
     def _start(self, n: int) -> None:
         for _ in range(n):
+            state = self.watchdog.register()
             with self._running_lock:
                 self._running += 1
-            state = self.watchdog.register()
+                self._live.append(state)
             thread = threading.Thread(
                 target=self._run_one,
                 args=(state,),
@@ -157,17 +193,23 @@ class Connections:
             self.watchdog.unregister(state)
             with self._running_lock:
                 self._running -= 1
+                self._live.remove(state)
+                if state.retiring:
+                    self._retiring -= 1
             if self._budget is not None:
                 self._budget.give_back()
 
-    def next_segment(self) -> Segment | None:
-        """Work for an idle connection; None when the file needs nothing more from it.
+    def next_segment(self, state: ConnectionState | None = None) -> Segment | None:
+        """Work for an idle connection; None when the file needs nothing more from it (or
+        wants fewer connections and ``state``, the asking connection's, was asked to stop).
 
         With nothing left to hand out, the connection stays while others work, and takes over
         the rest of one that goes silent (sooner than the watchdog would abandon it).
         """
         scheduler, watchdog = self.scheduler, self.watchdog
         while not self._stopping():
+            if state is not None and state.retiring:
+                return None
             seg = scheduler.next_segment()
             if seg is not None or scheduler.active_count == 0:
                 return seg

@@ -45,6 +45,7 @@ from hfsuite.core.events import (
 from hfsuite.core.i18n import tr
 from hfsuite.core.remote import is_sha256, normalize_etag
 from hfsuite.core.speed import SpeedMeter
+from hfsuite.engine.adapt import Backlog
 from hfsuite.engine.changes import RemoteChanged
 from hfsuite.engine.connections import Connections
 from hfsuite.engine.context import FileContext
@@ -97,6 +98,7 @@ class FileDownload:
         self.location: str | None = None  # resolved CDN URL, shared by the workers
         self.fetched_bytes = 0
         self.duplicate_bytes = 0  # received but dropped: a range another connection took over
+        self.backlog = Backlog()  # how often reads found bytes waiting (connection policy)
         self._lock = threading.Lock()  # counters, errors, open responses (held briefly)
         # The descriptor's lifetime vs the ticker's checkpoint, which flushes the file to disk
         # (up to a second of writes: tenths of a second). Never the lock above: connections
@@ -396,6 +398,7 @@ class FileDownload:
                 stopping=self._stopping,
                 abandon=self._abandon,
                 budget=self.ctx.budget,
+                backlog=lambda: self.backlog,
             )
             stop_hashing = threading.Event()
             hashing = threading.Thread(
@@ -469,7 +472,7 @@ class FileDownload:
         try:
             while not self._stopping():
                 seg = (
-                    connections.next_segment()
+                    connections.next_segment(conn)
                     if connections is not None
                     else self.scheduler.next_segment()
                 )
@@ -652,8 +655,10 @@ class FileDownload:
         throttle = ctx.throttle
         control = ctx.control
         monotonic = ctx.clock.monotonic
+        measure = self.connections is not None  # the adapting connections' backlog
+        quarter = len(view) // 4
         while seg.pos < seg.end:
-            if self._stopping():
+            if self._stopping() or conn.retiring:  # retiring: the rest goes back to the queue
                 return
             if control.paused and self._progress is not None:
                 control.checkpoint()
@@ -683,6 +688,7 @@ class FileDownload:
                 throttle.refund(want - got)
             if got == 0:
                 raise Retryable("the server closed the response early", short=True)
+            waiting = resp.waiting() if measure else None  # bytes that came meanwhile
             start = seg.pos
             n = self.scheduler.reserve(seg, got)
             if n == 0:
@@ -698,6 +704,9 @@ class FileDownload:
                 self.fetched_bytes += n
                 self.duplicate_bytes += got - n
                 fetched = self.fetched_bytes
+                if waiting is not None:
+                    before = self.backlog
+                    self.backlog = Backlog(before.reads + 1, before.waiting + (waiting >= quarter))
             if self._progress is not None:
                 self._check_floor(self._progress.observe(monotonic(), fetched), conn)
             if n < got:

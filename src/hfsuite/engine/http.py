@@ -22,6 +22,7 @@ import contextlib
 import http.client
 import socket
 import ssl
+import sys
 import threading
 from base64 import b64encode
 from collections.abc import Mapping
@@ -40,6 +41,14 @@ from hfsuite.engine.timeouts import (
     no_answer_error,
     retry_idempotent,
 )
+
+try:  # how many received bytes wait in a socket (POSIX); measured, never required
+    import fcntl
+    import termios
+
+    _FIONREAD: int | None = termios.FIONREAD
+except (ImportError, AttributeError):  # pragma: no cover - Windows
+    _FIONREAD = None
 
 USER_AGENT = "hfsuite/0.1"
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -78,6 +87,18 @@ class HttpOptions:
     user_agent: str = USER_AGENT
     extra_headers: dict[str, str] = field(default_factory=dict)
     metadata_retry: RetryPolicy = field(default_factory=metadata_retry_policy)
+
+
+def waiting_bytes(sock: socket.socket | None) -> int | None:
+    """Bytes received by the kernel for ``sock`` and not read yet (``FIONREAD``); None where
+    that cannot be asked (no socket, a closed one, no ``fcntl``)."""
+    if sock is None or _FIONREAD is None:
+        return None
+    try:
+        answer = fcntl.ioctl(sock.fileno(), _FIONREAD, b"\0\0\0\0")
+    except (OSError, ValueError):
+        return None
+    return int.from_bytes(answer, sys.byteorder)
 
 
 class Response:
@@ -148,6 +169,11 @@ class Response:
         except (OSError, http.client.HTTPException) as exc:
             self.close()
             raise self._client.read_failed(self.url, exc) from exc
+
+    def waiting(self) -> int | None:
+        """Bytes already in the kernel's receive queue for this response's socket, not read
+        yet (``FIONREAD``); None where that cannot be asked (no socket, no ``fcntl``)."""
+        return waiting_bytes(self._sock or getattr(self._conn, "sock", None))
 
     def read_all(self, limit: int = 1 << 20) -> bytes:
         """Read a small body completely (error pages, JSON)."""

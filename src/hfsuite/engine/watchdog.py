@@ -84,6 +84,8 @@ class ConnectionState:
         abort: Shuts the current response's socket down (None between responses).
         work: What the connection is fetching (the caller's segment), for a take-over.
         registered_at: When the watchdog started looking after it.
+        retiring: The file wants fewer connections: this one stops at its next read and
+            hands the rest of its segment back.
     """
 
     waiting_since: float | None = None
@@ -93,6 +95,7 @@ class ConnectionState:
     abort: Callable[[], None] | None = None
     work: object = None
     registered_at: float = 0.0
+    retiring: bool = False
 
     def received(self, now: float) -> None:
         """Bytes arrived at ``now`` (called by the connection's thread for each read)."""

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -68,3 +72,74 @@ def test_a_fixed_count_is_kept(hub, content, tmp_path):  # type: ignore[no-untyp
     dest = tmp_path / "out"
     run_transfer(hub.url, "acme/m", dest, local_dir=True, connections_per_file=3)
     assert _most_at_once(hub) <= 3
+
+
+def _most_at_once_after(hub, share: float) -> int:  # type: ignore[no-untyped-def]
+    """The most CDN responses in flight at once in the last ``share`` of the transfer."""
+    records = hub.log.filter(origin="cdn")
+    first = min(r.started for r in records)
+    last = max(r.started + r.duration_s for r in records)
+    since = last - share * (last - first)
+    edges = []
+    for r in records:
+        end = r.started + r.duration_s
+        if end > since:
+            edges += [(max(r.started, since), 1), (end, -1)]
+    most = now = 0
+    for _, step in sorted(edges, key=lambda e: (e[0], e[1])):
+        now += step
+        most = max(most, now)
+    return most
+
+
+def test_bytes_waiting_for_this_machine_drop_the_count(hub_factory, tmp_path, monkeypatch, caplog):  # type: ignore[no-untyped-def]
+    # A disk that takes one write at a time, slowly: the emulator sends faster than the file
+    # is written, so after each read the socket already holds more. 16 connections drop to 4
+    # (the rate does not depend on the count), and the file is still complete and verified.
+    content = pattern_bytes(96 * MIB + 5, seed=9)
+    hub = hub_factory(lfs_threshold=1 * MIB)
+    hub.create_repo("acme/m", files={BIG: content})
+    write = os.pwrite
+    disk = threading.Lock()
+
+    def slow_disk(fd: int, data, offset: int) -> int:  # type: ignore[no-untyped-def]
+        with disk:
+            time.sleep(0.003)
+            return write(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", slow_disk)
+    caplog.set_level(logging.DEBUG, logger="hfsuite.engine.connections")
+    dest = tmp_path / "out"
+    run_transfer(
+        hub.url,
+        "acme/m",
+        dest,
+        local_dir=True,
+        adapt=AdaptSettings(),  # 96 MiB: starts with 16
+        max_connections_per_file=32,
+        connections_per_host=32,
+        min_segment=4 * MIB,  # segments the size a big file's are (a read never empties one)
+    )
+    assert hashlib.sha256((dest / BIG).read_bytes()).digest() == hashlib.sha256(content).digest()
+    dropped = [r.getMessage() for r in caplog.records if "bytes wait for this" in r.getMessage()]
+    assert dropped == [
+        "bytes wait for this machine, not for the server: 4 connections instead of 16"
+    ]
+
+
+def test_a_server_that_caps_each_connection_keeps_its_connections(hub, content, tmp_path):  # type: ignore[no-untyped-def]
+    # The same file started with 16 against a per-connection cap: no backlog, no drop.
+    hub.throttle(per_connection_bps=2 * MIB)
+    dest = tmp_path / "out"
+    adapt = AdaptSettings(big_file_bytes=8 * MIB)
+    run_transfer(
+        hub.url,
+        "acme/m",
+        dest,
+        local_dir=True,
+        adapt=adapt,
+        max_connections_per_file=32,
+        connections_per_host=32,
+    )
+    assert hashlib.sha256((dest / BIG).read_bytes()).digest() == hashlib.sha256(content).digest()
+    assert _most_at_once_after(hub, 0.4) >= 12

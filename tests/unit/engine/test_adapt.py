@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hfsuite.engine.adapt import AdaptSettings, ConnectionPolicy
+from hfsuite.engine.adapt import AdaptSettings, Backlog, ConnectionPolicy
 
 
 def _simulate(
@@ -104,3 +104,71 @@ def test_a_distant_server_still_gets_a_long_window() -> None:
     assert policy.update(0.5, 0, ready=True, startup_s=0.4) == 4
     assert policy.update(1.0, 10_000_000, ready=True, startup_s=0.4) == 4  # 0.6 s not over
     assert policy.update(1.15, 13_000_000, ready=True, startup_s=0.4) == 8
+
+
+def _backlogged(reads: int, share: float) -> Backlog:
+    return Backlog(reads, int(reads * share))
+
+
+class _Feed:
+    """Feeds a policy on a manual timeline (each connection's own start took 1 ms)."""
+
+    def __init__(self, policy: ConnectionPolicy):
+        self.policy = policy
+        self.now = 0.0
+        self.total = 0.0
+        self.reads = 0
+
+    def run(self, seconds: float, rate: float, waiting_share: float | None) -> int:
+        """Move ``seconds`` on at ``rate`` in steps of 10 ms; the count at the end."""
+        for _ in range(round(seconds / 0.01)):
+            self.now += 0.01
+            self.total += rate * 0.01
+            self.reads += 10
+            backlog = None if waiting_share is None else _backlogged(self.reads, waiting_share)
+            self.policy.update(self.now, int(self.total), True, 0.001, backlog)
+        return self.policy.target
+
+
+def test_bytes_waiting_for_this_machine_drop_a_big_file_to_the_floor() -> None:
+    # Loopback on a small machine: 16 connections get no more than 4 (the CPU is the limit),
+    # and after most reads the kernel already holds the next bytes.
+    feed = _Feed(ConnectionPolicy(AdaptSettings(start=16, ceiling=32), 0.0))
+    assert feed.run(0.1, 900e6, 0.7) == 4
+    assert not feed.policy.settled
+    assert feed.run(0.3, 900e6, 0.7) == 4  # as fast with 4, over the longer window: kept
+    assert feed.policy.settled
+
+
+def test_a_drop_that_costs_bytes_is_undone_and_growth_goes_on() -> None:
+    # A server capping each connection whose bytes yet looked waiting (a bursty link): 4
+    # connections bring a quarter of 16's rate, so 16 come back and grow to 32 as usual.
+    feed = _Feed(ConnectionPolicy(AdaptSettings(start=16, ceiling=32), 0.0))
+    assert feed.run(0.1, 16 * 20e6, 0.9) == 4
+    assert feed.run(0.15, 4 * 20e6, 0.9) == 16
+    assert feed.run(0.2, 16 * 20e6, 0.9) == 32  # waiting as before, but no second drop
+    assert feed.policy.settled
+
+
+def test_a_server_that_caps_each_connection_leaves_no_backlog_and_gets_the_ceiling() -> None:
+    # Bytes trickle in at the cap and reads drain the socket: few find anything waiting.
+    feed = _Feed(ConnectionPolicy(AdaptSettings(start=16, ceiling=32), 0.0))
+    assert feed.run(0.1, 16 * 20e6, 0.1) == 32
+
+
+def test_a_window_of_few_reads_tells_nothing() -> None:
+    policy = ConnectionPolicy(AdaptSettings(start=16, ceiling=32, min_window_s=0.05), 0.0)
+    assert policy.update(0.1, 0, True, 0.001, Backlog(0, 0)) == 16
+    assert policy.update(0.16, 1_000_000, True, 0.001, Backlog(5, 5)) == 32  # 5 reads: grown
+
+
+def test_at_the_floor_bytes_waiting_stop_the_growth() -> None:
+    feed = _Feed(ConnectionPolicy(AdaptSettings(start=4, ceiling=32), 0.0))
+    assert feed.run(0.2, 900e6, 1.0) == 4
+    assert feed.policy.settled
+
+
+def test_without_a_measure_the_growth_is_as_before() -> None:
+    # Where FIONREAD cannot be asked (Windows), nothing is dropped.
+    feed = _Feed(ConnectionPolicy(AdaptSettings(start=16, ceiling=32), 0.0))
+    assert feed.run(0.1, 900e6, None) == 32
