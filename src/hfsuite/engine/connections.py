@@ -8,8 +8,7 @@
 - with adaptation on, the :class:`~hfsuite.engine.adapt.ConnectionPolicy` says how many
   connections the measured rate deserves; new ones are started while there is work left, and
   when it wants fewer (the bytes wait for this machine, not the other way round), the
-  connections furthest into the file stop at their next read and hand the rest of their
-  segments back;
+  connections furthest into the file end with their current segments;
 - :meth:`Connections.next_segment` hands out work; when nothing is left to hand out, an idle
   connection stays (the *endgame*) and takes over the rest of a connection that goes silent;
 - with a task's :class:`~hfsuite.engine.context.ConnectionBudget`, each connection holds one of
@@ -140,8 +139,9 @@ class Connections:
                 self._budget.want(self, 0)
 
     def _retire(self, n: int) -> None:
-        """Ask ``n`` connections to stop: those furthest into the file, so the ones that stay
-        go on where the written prefix (and the hashing behind it) waits for bytes."""
+        """Ask ``n`` connections to end with their current segments: those furthest into the
+        file, so the ones that stay go on where the written prefix (and the hashing behind it)
+        waits for bytes."""
 
         def offset(state: ConnectionState) -> int:
             work = state.work

@@ -658,7 +658,7 @@ class FileDownload:
         measure = self.connections is not None  # the adapting connections' backlog
         quarter = len(view) // 4
         while seg.pos < seg.end:
-            if self._stopping() or conn.retiring:  # retiring: the rest goes back to the queue
+            if self._stopping():
                 return
             if control.paused and self._progress is not None:
                 control.checkpoint()

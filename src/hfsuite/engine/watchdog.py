@@ -84,8 +84,8 @@ class ConnectionState:
         abort: Shuts the current response's socket down (None between responses).
         work: What the connection is fetching (the caller's segment), for a take-over.
         registered_at: When the watchdog started looking after it.
-        retiring: The file wants fewer connections: this one stops at its next read and
-            hands the rest of its segment back.
+        retiring: The file wants fewer connections: this one ends with its current segment
+            (stopping mid-way would waste the bytes already sent to it).
     """
 
     waiting_since: float | None = None
