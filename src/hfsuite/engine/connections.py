@@ -77,10 +77,9 @@ class Connections:
         self._threads: list[threading.Thread] = []
         self._budget = budget
         self._backlog = backlog
-        self._running = 0  # connections started and not yet ended
-        self._retiring = 0  # of those, asked to stop (the file wants fewer)
-        self._live: list[ConnectionState] = []  # their states (guarded by _running_lock)
+        self._live: list[ConnectionState] = []  # started and not yet ended (_running_lock)
         self._running_lock = threading.Lock()
+        self._policy: ConnectionPolicy | None = None
         self._idle = threading.Event()  # never set: a sleep that the stop check ends early
         self.peak = 0  # most connections started
 
@@ -95,6 +94,7 @@ class Connections:
                 floor=min(self._adapt.floor, self._count),
             )
             policy = ConnectionPolicy(settings, self._monotonic())
+        self._policy = policy
         try:
             self._run(policy)
         finally:
@@ -126,13 +126,14 @@ class Connections:
                     startup_s=watchdog.longest_start_s(),
                     backlog=self._backlog() if self._backlog is not None else None,
                 )
-            if wanted < self._running - self._retiring:
+            staying = self._running - self._retiring
+            if wanted < staying:
                 log.debug(
                     "bytes wait for this machine, not for the server: %d connections instead of %d",
                     wanted,
-                    self._running - self._retiring,
+                    staying,
                 )
-                self._retire(self._running - self._retiring - wanted)
+                self._retire(staying - wanted)
             if wanted > self._running and self.scheduler.has_work():
                 self._grow(wanted)
             elif self._budget is not None:
@@ -151,7 +152,24 @@ class Connections:
             candidates = [s for s in self._live if not s.retiring]
             for state in sorted(candidates, key=offset, reverse=True)[:n]:
                 state.retiring = True
-                self._retiring += 1
+
+    @property
+    def _running(self) -> int:
+        """Connections started and not yet ended."""
+        return len(self._live)
+
+    @property
+    def _retiring(self) -> int:
+        """Of those, the ones asked to end with their current segments."""
+        with self._running_lock:
+            return sum(state.retiring for state in self._live)
+
+    @property
+    def measuring(self) -> bool:
+        """Whether the count may still change with what the reads find waiting (the backlog
+        is worth measuring)."""
+        policy = self._policy
+        return policy is not None and not policy.settled
 
     def _grow(self, wanted: int, *, first: bool = False) -> bool:
         """Start connections up to ``wanted``, as many as the budget lends; False: not even
@@ -174,7 +192,6 @@ class Connections:
         for _ in range(n):
             state = self.watchdog.register()
             with self._running_lock:
-                self._running += 1
                 self._live.append(state)
             thread = threading.Thread(
                 target=self._run_one,
@@ -192,10 +209,7 @@ class Connections:
         finally:
             self.watchdog.unregister(state)
             with self._running_lock:
-                self._running -= 1
                 self._live.remove(state)
-                if state.retiring:
-                    self._retiring -= 1
             if self._budget is not None:
                 self._budget.give_back()
 

@@ -655,7 +655,7 @@ class FileDownload:
         throttle = ctx.throttle
         control = ctx.control
         monotonic = ctx.clock.monotonic
-        measure = self.connections is not None  # the adapting connections' backlog
+        connections = self.connections
         quarter = len(view) // 4
         while seg.pos < seg.end:
             if self._stopping():
@@ -688,7 +688,8 @@ class FileDownload:
                 throttle.refund(want - got)
             if got == 0:
                 raise Retryable("the server closed the response early", short=True)
-            waiting = resp.waiting() if measure else None  # bytes that came meanwhile
+            # bytes that came meanwhile, while the connection count may still change with them
+            waiting = resp.waiting() if connections is not None and connections.measuring else None
             start = seg.pos
             n = self.scheduler.reserve(seg, got)
             if n == 0:
