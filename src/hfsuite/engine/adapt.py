@@ -119,6 +119,14 @@ class ConnectionPolicy:
         self._dropped: tuple[int, float] | None = None  # count and rate before a drop to floor
         self._may_drop = True  # False once a drop cost bytes and was undone
 
+    def sized_for(self, ceiling: int) -> int:
+        """The connection count the file's next segments are sized for: ``ceiling`` while the
+        count may still grow (the new ones find work), the count itself once it has dropped or
+        settled (the connections that stay take longer segments)."""
+        if self.settled or self._dropped is not None:
+            return self.target
+        return ceiling
+
     def update(
         self,
         now: float,

@@ -8,7 +8,8 @@
 - with adaptation on, the :class:`~hfsuite.engine.adapt.ConnectionPolicy` says how many
   connections the measured rate deserves; new ones are started while there is work left, and
   when it wants fewer (the bytes wait for this machine, not the other way round), the
-  connections furthest into the file end with their current segments;
+  connections furthest into the file end with their current segments, and the ones that stay
+  get segments sized for their number (fewer, longer requests);
 - :meth:`Connections.next_segment` hands out work; when nothing is left to hand out, an idle
   connection stays (the *endgame*) and takes over the rest of a connection that goes silent;
 - with a task's :class:`~hfsuite.engine.context.ConnectionBudget`, each connection holds one of
@@ -82,6 +83,7 @@ class Connections:
         self._policy: ConnectionPolicy | None = None
         self._idle = threading.Event()  # never set: a sleep that the stop check ends early
         self.peak = 0  # most connections started
+        self._sized_for = scheduler.connections  # the count the segments were first sized for
 
     def run(self) -> None:
         """Start the connections and look after them until every one has ended."""
@@ -126,6 +128,7 @@ class Connections:
                     startup_s=watchdog.longest_start_s(),
                     backlog=self._backlog() if self._backlog is not None else None,
                 )
+                self.scheduler.share(policy.sized_for(self._sized_for))
             staying = self._running - self._retiring
             if wanted < staying:
                 log.debug(

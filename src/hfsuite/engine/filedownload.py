@@ -340,6 +340,8 @@ class FileDownload:
         if self.expectation.size <= opts.small_file_bytes:
             return
         done = sched.done.total
+        if done >= self.expectation.size:
+            return  # complete: the flush before the rename writes the rest, once
         if done - self._written_back < opts.write_back_bytes:
             return
         with self._fd_lock:

@@ -172,3 +172,32 @@ def test_without_a_measure_the_growth_is_as_before() -> None:
     # Where FIONREAD cannot be asked (Windows), nothing is dropped.
     feed = _Feed(ConnectionPolicy(AdaptSettings(start=16, ceiling=32), 0.0))
     assert feed.run(0.1, 900e6, None) == 32
+
+
+def test_segments_are_sized_for_the_count_once_it_dropped_or_settled() -> None:
+    # While the count may grow, segments are sized for the ceiling (new connections find
+    # work); after a drop to the floor, and once settled there, for the few that stay.
+    feed = _Feed(ConnectionPolicy(AdaptSettings(start=16, ceiling=32), 0.0))
+    assert feed.policy.sized_for(32) == 32
+    assert feed.run(0.1, 900e6, 0.7) == 4
+    assert feed.policy.sized_for(32) == 4
+    feed.run(0.3, 900e6, 0.7)
+    assert feed.policy.settled and feed.policy.sized_for(32) == 4
+
+
+def test_segments_are_sized_for_the_ceiling_again_when_a_drop_is_undone() -> None:
+    feed = _Feed(ConnectionPolicy(AdaptSettings(start=16, ceiling=32), 0.0))
+    assert feed.run(0.1, 16 * 20e6, 0.9) == 4
+    assert feed.run(0.15, 4 * 20e6, 0.9) == 16  # fewer moved fewer bytes: undone
+    assert feed.policy.sized_for(32) == 32
+
+
+def test_a_count_settled_below_the_ceiling_sizes_the_segments() -> None:
+    # 100 MB/s for the whole link: growth stops at 8 of 32.
+    policy = ConnectionPolicy(AdaptSettings(start=4, ceiling=32, min_window_s=0.1), 0.0)
+    now, total = 0.0, 0.0
+    while not policy.settled:
+        now += 0.01
+        total += min(policy.target * 20e6, 100e6) * 0.01
+        policy.update(now, int(total), True, 0.001)
+    assert policy.target == 8 and policy.sized_for(32) == 8

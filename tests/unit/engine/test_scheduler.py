@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -154,3 +155,21 @@ def test_written_bytes_never_run_far_ahead_of_the_prefix() -> None:
     assert max(lags) <= 520 * MIB
     # At the end (the last tenth of the rounds) little is left for the hash to read back.
     assert max(lags[-len(lags) // 10 :]) <= 160 * MIB
+
+
+def test_segments_follow_the_count_they_are_shared_by() -> None:
+    # Sized for 32, what is left of a 1 GiB file after the first wave goes out in 32nds; once
+    # 4 connections share it, in quarters: fewer, longer requests.
+    sched = SegmentScheduler(1024 * MIB, connections=32, max_segment=1024 * MIB)
+    for _ in range(32):  # the staggered first wave
+        assert sched.next_segment() is not None
+
+    def next_share() -> float:
+        left = sum(end - start for start, end in sched._gaps)
+        seg = sched.next_segment()
+        assert seg is not None
+        return (seg.end - seg.start) / left
+
+    assert next_share() == pytest.approx(1 / 32, rel=0.01)
+    sched.share(4)
+    assert next_share() == pytest.approx(1 / 4, rel=0.01)
