@@ -100,9 +100,9 @@ class FileDownload:
         self.duplicate_bytes = 0  # received but dropped: a range another connection took over
         self.backlog = Backlog()  # how often reads found bytes waiting (connection policy)
         self._lock = threading.Lock()  # counters, errors, open responses (held briefly)
-        # The descriptor's lifetime vs the ticker's checkpoint, which flushes the file to disk
-        # (up to a second of writes: tenths of a second). Never the lock above: connections
-        # take that one for every chunk, and must not wait for a flush.
+        # The descriptor's lifetime vs a checkpoint, which flushes the file to disk (about a
+        # second on a disk slower than the link). Never the lock above: connections take that
+        # one for every chunk, and must not wait for a flush; nor does the ticker (write_back).
         self._fd_lock = threading.Lock()
         self._fd: int | None = None
         self._write_back: BackgroundFlush | None = None  # the background flush (under _fd_lock)
@@ -344,7 +344,9 @@ class FileDownload:
             return  # complete: the flush before the rename writes the rest, once
         if done - self._written_back < opts.write_back_bytes:
             return
-        with self._fd_lock:
+        if not self._fd_lock.acquire(blocking=False):
+            return  # a checkpoint is flushing the file (that is a write-back too): never wait
+        try:
             running = self._write_back
             if self._fd is None or (running is not None and running.is_alive()):
                 return
@@ -354,6 +356,8 @@ class FileDownload:
             flush = BackgroundFlush(self._fd, name="hfsuite-write-back")
             flush.start()  # before anyone can see it: run() waits for what it finds here
             self._write_back = flush
+        finally:
+            self._fd_lock.release()
 
     def progress(self) -> FileProgress:
         """Current progress of this file."""
