@@ -8,8 +8,8 @@
 - with adaptation on, the :class:`~hfsuite.engine.adapt.ConnectionPolicy` says how many
   connections the measured rate deserves; new ones are started while there is work left, and
   when it wants fewer (the bytes wait for this machine, not the other way round), the
-  connections furthest into the file end with their current segments, and the ones that stay
-  get segments sized for their number (fewer, longer requests);
+  connections furthest into the file end with their current segments, and once the count has
+  settled, segments are sized for it (fewer, longer requests);
 - :meth:`Connections.next_segment` hands out work; when nothing is left to hand out, an idle
   connection stays (the *endgame*) and takes over the rest of a connection that goes silent;
 - with a task's :class:`~hfsuite.engine.context.ConnectionBudget`, each connection holds one of

@@ -79,9 +79,9 @@ class SegmentScheduler:
     def share(self, connections: int) -> None:
         """Size the segments handed out from now on for ``connections`` connections.
 
-        A file whose count dropped or settled below the one it was sized for gets longer
-        segments: fewer requests, each connection busy longer between two of them (a 1 GiB
-        file that dropped from 16 connections to 4 took 56 requests instead of 159).
+        A file whose count settled below the one it was sized for gets longer segments: fewer
+        requests, each connection busy longer between two of them (a 1 GiB file kept at 4
+        connections took 56-71 requests instead of 159).
         """
         with self._lock:
             self.connections = max(1, connections)
