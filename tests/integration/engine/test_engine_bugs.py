@@ -45,6 +45,20 @@ def _boom(*args: object, **kwargs: object) -> None:
     raise RuntimeError("boom")
 
 
+@pytest.fixture
+def file_downloads(monkeypatch) -> list[FileDownload]:  # type: ignore[no-untyped-def]
+    """Every FileDownload the test's transfers make, as they are made."""
+    made: list[FileDownload] = []
+    real_init = FileDownload.__init__
+
+    def init(self: FileDownload, *args: object, **kwargs: object) -> None:
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        made.append(self)
+
+    monkeypatch.setattr(FileDownload, "__init__", init)
+    return made
+
+
 def test_a_bug_in_one_file_fails_that_file_with_a_message(  # type: ignore[no-untyped-def]
     hub, tmp_path: Path, monkeypatch, thread_tracebacks
 ):
@@ -104,29 +118,8 @@ def test_a_bug_in_a_progress_tick_is_logged_and_the_download_goes_on(  # type: i
     assert not thread_tracebacks
 
 
-def test_a_background_flush_is_started_before_anyone_can_wait_for_it(  # type: ignore[no-untyped-def]
-    hub, tmp_path: Path, monkeypatch
-):
-    # The race above, made certain: at the moment a write-back starts, the file's thread
-    # must not be able to find it unstarted.
-    seen_unstarted: list[bool] = []
-    real_start = fileio.BackgroundFlush.start
-
-    def start(self: fileio.BackgroundFlush) -> None:
-        for download in list(FileDownload_instances):
-            if download._write_back is self:
-                seen_unstarted.append(True)
-        real_start(self)
-
-    FileDownload_instances: list[FileDownload] = []
-    real_init = FileDownload.__init__
-
-    def init(self: FileDownload, *args: object, **kwargs: object) -> None:
-        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
-        FileDownload_instances.append(self)
-
-    monkeypatch.setattr(fileio.BackgroundFlush, "start", start)
-    monkeypatch.setattr(FileDownload, "__init__", init)
+def _fetch_written_back(hub, tmp_path: Path, **options: object) -> None:  # type: ignore[no-untyped-def]
+    """The repo with a write-back each MiB of its big file and a tick each 5 ms."""
     run_transfer(
         hub.url,
         "acme/r",
@@ -135,27 +128,38 @@ def test_a_background_flush_is_started_before_anyone_can_wait_for_it(  # type: i
         write_back_bytes=1 * MIB,
         small_file_bytes=1 * MIB,
         progress_interval_s=0.005,
-        global_bps=8 * MIB,  # slow enough for the ticker to start write-backs
+        **options,
     )
-    write_backs = [d for d in FileDownload_instances if d._write_back is not None]
+
+
+def test_a_background_flush_is_started_before_anyone_can_wait_for_it(  # type: ignore[no-untyped-def]
+    hub, tmp_path: Path, monkeypatch, file_downloads
+):
+    # The race above, made certain: at the moment a write-back starts, the file's thread
+    # must not be able to find it unstarted.
+    seen_unstarted: list[bool] = []
+    real_start = fileio.BackgroundFlush.start
+
+    def start(self: fileio.BackgroundFlush) -> None:
+        for download in list(file_downloads):
+            if download._write_back is self:
+                seen_unstarted.append(True)
+        real_start(self)
+
+    monkeypatch.setattr(fileio.BackgroundFlush, "start", start)
+    _fetch_written_back(hub, tmp_path, global_bps=8 * MIB)  # slow: the ticker starts some
+    write_backs = [d for d in file_downloads if d._write_back is not None]
     assert write_backs, "the ticker started no write-back: the test proves nothing"
     assert not seen_unstarted
 
 
 def test_no_write_back_starts_once_a_file_s_bytes_are_complete(  # type: ignore[no-untyped-def]
-    hub, tmp_path: Path, monkeypatch
+    hub, tmp_path: Path, monkeypatch, file_downloads
 ):
     # The flush before the rename writes what is left; a write-back the ticker started beside
     # it was a second flush of the same file that the end of the file then waited for too
     # (measured: 0.16-0.48 s of a 1 GiB download on a disk slower than the loopback).
     import os
-
-    downloads: list[FileDownload] = []
-    real_init = FileDownload.__init__
-
-    def init(self: FileDownload, *args: object, **kwargs: object) -> None:
-        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
-        downloads.append(self)
 
     late: list[int] = []
     real_start = fileio.BackgroundFlush.start
@@ -164,7 +168,7 @@ def test_no_write_back_starts_once_a_file_s_bytes_are_complete(  # type: ignore[
         if self.name == "hfsuite-write-back":
             late.extend(
                 d.scheduler.done.total
-                for d in downloads
+                for d in file_downloads
                 if d._fd == self.fd and d.scheduler is not None and d.scheduler.complete
             )
         real_start(self)
@@ -178,18 +182,9 @@ def test_no_write_back_starts_once_a_file_s_bytes_are_complete(  # type: ignore[
             threading.Event().wait(0.3)  # a slow disk: the ticker keeps ticking meanwhile
         real_fsync(fd)
 
-    monkeypatch.setattr(FileDownload, "__init__", init)
     monkeypatch.setattr(fileio.BackgroundFlush, "start", start)
     monkeypatch.setattr(os, "fsync", fsync)
-    run_transfer(
-        hub.url,
-        "acme/r",
-        tmp_path / "out",
-        local_dir=True,
-        write_back_bytes=1 * MIB,
-        small_file_bytes=1 * MIB,
-        progress_interval_s=0.005,
-    )
+    _fetch_written_back(hub, tmp_path)
     assert final_flushes, "no flush before the rename: the test proves nothing"
     assert (tmp_path / "out" / BIG).stat().st_size == 6 * MIB + 7
     assert late == []

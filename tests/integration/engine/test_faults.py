@@ -320,6 +320,21 @@ def test_a_failed_flush_to_disk_fails_the_file_and_keeps_the_partial_data(  # ty
     assert partial and partial[0].stat().st_size == len(files[BIG])
 
 
+def _fetch_slowly(hub, tmp_path: Path, events: list, **kw) -> Path:  # type: ignore[no-untyped-def,type-arg]
+    """The file over 4 connections capped at 2 MiB/s each (a few checkpoints long)."""
+    hub.throttle(per_connection_bps=2 * MIB)
+    dest, _ = _fetch(
+        hub,
+        tmp_path,
+        events=events,
+        connections_per_file=4,
+        min_segment=MIB,
+        max_segment=2 * MIB,
+        **kw,
+    )
+    return dest  # type: ignore[no-any-return]
+
+
 def test_connections_never_wait_for_a_checkpoints_flush_to_disk(  # type: ignore[no-untyped-def]
     hub, files, tmp_path, monkeypatch
 ):
@@ -350,15 +365,7 @@ def test_connections_never_wait_for_a_checkpoints_flush_to_disk(  # type: ignore
             on_event(event)
             super().append(event)
 
-    hub.throttle(per_connection_bps=2 * MIB)
-    dest, _ = _fetch(
-        hub,
-        tmp_path,
-        events=Events(),
-        connections_per_file=4,
-        min_segment=MIB,
-        max_segment=2 * MIB,
-    )
+    dest = _fetch_slowly(hub, tmp_path, Events())
     assert read_tree(dest) == files
     assert held["released_by_verify"] is True, "the download stood still during the flush"
 
@@ -395,16 +402,7 @@ def test_progress_goes_on_while_a_checkpoint_flushes_to_disk(  # type: ignore[no
                     released.set()
             super().append(event)
 
-    hub.throttle(per_connection_bps=2 * MIB)
-    dest, _ = _fetch(
-        hub,
-        tmp_path,
-        events=Events(),
-        connections_per_file=4,
-        min_segment=MIB,
-        max_segment=2 * MIB,
-        write_back_bytes=MIB,  # the ticker looks at starting write-backs meanwhile too
-    )
+    dest = _fetch_slowly(hub, tmp_path, Events(), write_back_bytes=MIB)  # and write-backs
     assert read_tree(dest) == files
     assert held.is_set(), "no checkpoint was saved: the test proves nothing"
     assert len(during) >= 3, "no progress while a checkpoint flushed to disk"
