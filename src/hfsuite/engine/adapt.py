@@ -121,10 +121,10 @@ class ConnectionPolicy:
 
     def sized_for(self, ceiling: int) -> int:
         """The connection count the file's next segments are sized for: ``ceiling`` while the
-        count may still change, the count itself once it has settled (the connections there
-        are take longer segments). Not yet after a drop: if it is undone, the connections that
-        come back must find work left to take, not halves of the few long segments to steal
-        (each steal ends a response early and wastes the bytes already sent on it)."""
+        count may still change, the count itself once it has settled (fewer connections, longer
+        segments). Not yet after a drop: if it is undone, the connections that come back must
+        find work left to take, not halves of a few long segments to steal (each steal ends a
+        response early and wastes the bytes already sent on it)."""
         return self.target if self.settled else ceiling
 
     def update(
