@@ -127,6 +127,7 @@ class Connections:
                     ready=watchdog.all_received(),
                     startup_s=watchdog.longest_start_s(),
                     backlog=self._backlog() if self._backlog is not None else None,
+                    left_bytes=self.scheduler.left(),
                 )
                 self.scheduler.share(policy.sized_for(self._sized_for))
             staying = self._running - self._retiring

@@ -186,6 +186,12 @@ class SegmentScheduler:
                 return True
             return any(s.remaining >= 2 * self.min_segment for s in self._active)
 
+    def left(self) -> int:
+        """Bytes not yet reserved by a connection: the gaps and what the segments in flight
+        have still to take."""
+        with self._lock:
+            return sum(e - s for s, e in self._gaps) + sum(s.remaining for s in self._active)
+
     @property
     def active_count(self) -> int:
         """Segments currently held by connections."""

@@ -201,3 +201,45 @@ def test_a_count_settled_below_the_ceiling_sizes_the_segments() -> None:
         total += min(policy.target * 20e6, 100e6) * 0.01
         policy.update(now, int(total), True, 0.001)
     assert policy.target == 8 and policy.sized_for(32) == 8
+
+
+def _fetch_file(size: int, per_connection: float, settings: AdaptSettings) -> list[int]:
+    """A file at ``per_connection`` bytes/s per connection, the policy told what is left
+    every 10 ms (each connection's start took 20 ms); the counts it went through."""
+    policy = ConnectionPolicy(settings, 0.0)
+    now, got, counts = 0.0, 0.0, [policy.target]
+    while got < size:
+        now += 0.01
+        got = min(size, got + policy.target * per_connection * 0.01)
+        before = policy.target
+        policy.update(now, int(got), True, 0.02, left_bytes=size - int(got))
+        if policy.target != before:
+            counts.append(policy.target)
+    return counts
+
+
+def test_no_growth_for_the_last_moments_of_a_file() -> None:
+    # 200 MiB at 16 x 20 MB/s: 0.6 s left at the first measurement, less than 32 more
+    # connections would cost; they used to come for the last half second.
+    assert _fetch_file(200 << 20, 20e6, AdaptSettings(start=16)) == [16]
+
+
+def test_a_file_with_seconds_left_still_grows_to_the_ceiling() -> None:
+    assert _fetch_file(512 << 20, 20e6, AdaptSettings(start=16)) == [16, 32]
+    assert _fetch_file(2 << 30, 20e6, AdaptSettings(start=16)) == [16, 32]
+
+
+def test_a_few_connections_still_grow_on_a_mid_sized_file() -> None:
+    # 50 MiB from 4 connections (0.6 s left): doubling 4 costs little and pays.
+    counts = _fetch_file(50 << 20, 20e6, AdaptSettings(start=4))
+    assert counts[:2] == [4, 8]
+    assert counts[-1] < 32  # but not on to the ceiling for its last moments
+
+
+def test_doubling_pays_while_the_time_left_exceeds_start_up_and_its_cost() -> None:
+    policy = ConnectionPolicy(AdaptSettings(start=16, connection_cost_s=0.03), 0.0)
+    rate = 16 * 20e6
+    # 16 more cost 2 x 16 x 0.03 = 0.96 s of the time left, plus 0.1 s to start them.
+    assert policy.worth_growing(rate, int(rate * 1.1), startup_s=0.1)
+    assert not policy.worth_growing(rate, int(rate * 1.0), startup_s=0.1)
+    assert policy.worth_growing(rate, None, startup_s=0.1)  # what is left is not known

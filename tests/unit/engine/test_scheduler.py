@@ -173,3 +173,14 @@ def test_segments_follow_the_count_they_are_shared_by() -> None:
     assert next_share() == pytest.approx(1 / 32, rel=0.01)
     sched.share(4)
     assert next_share() == pytest.approx(1 / 4, rel=0.01)
+
+
+def test_left_counts_the_gaps_and_what_segments_in_flight_still_have_to_take() -> None:
+    sched = SegmentScheduler(10 * MIB, RangeSet([(0, 2 * MIB)]), connections=2)
+    assert sched.left() == 8 * MIB
+    seg = sched.next_segment()
+    assert seg is not None
+    assert sched.left() == 8 * MIB  # handed out, nothing received yet
+    got = sched.reserve(seg, MIB)
+    sched.written(seg.start, got)
+    assert sched.left() == 8 * MIB - got
