@@ -51,6 +51,31 @@ def test_an_adopted_download_is_a_task_with_its_events_plan_and_history(  # type
     assert big.read_bytes() == SLOW_FILES["model.safetensors"]
 
 
+def test_the_plugins_are_loaded_while_the_bytes_move(  # type: ignore[no-untyped-def]
+    make_suite, hub, options, monkeypatch
+):
+    # Reading every installed package's entry points (and importing the plugins) used to wait
+    # for the task's end, and the command's exit with it.
+    downloads: list[EarlyDownload] = []
+    read_while_moving: list[bool] = []
+
+    def entry_points() -> list:
+        read_while_moving.append(not downloads[0].wait(0))
+        return []
+
+    monkeypatch.setattr("hfsuite.app.plugins.manager.installed_entry_points", entry_points)
+    suite = make_suite()
+    hub.throttle(per_connection_bps=2 * 1024 * 1024)
+    request = DownloadRequest(RepoRef(SLOW_REPO), destination=options.destination)
+    downloads.append(EarlyDownload(suite, request).start())
+    assert downloads[0].wait_moving(30)
+    running = DownloadManager(suite).adopt(downloads[0])
+    assert running.wait(60)
+    running.result()
+    assert suite.plugins.wait_idle(10)
+    assert read_while_moving == [True]
+
+
 def test_a_download_that_failed_before_adoption_is_recorded_as_failed(  # type: ignore[no-untyped-def]
     make_suite, options
 ):

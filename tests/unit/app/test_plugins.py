@@ -309,6 +309,40 @@ def test_task_ended_runs_actions_off_the_callers_thread() -> None:
     plugins.close()
 
 
+def test_prepare_loads_the_plugins_in_the_background_before_a_task_ends() -> None:
+    readers: list[str] = []
+    rec = Recorder()
+
+    def entry_points() -> list[Any]:
+        readers.append(threading.current_thread().name)
+        return [FakeEntryPoint("rec", rec)]
+
+    plugins = Plugins(Settings(), PluginManager(entry_points=entry_points))
+    plugins.prepare()
+    plugins.prepare()  # a second task starting: nothing more to do
+    assert plugins.wait_idle(10)
+    assert plugins.manager.is_loaded and readers == ["hfsuite-plugins"]
+    assert rec.seen == []  # loaded, nothing called
+    plugins.task_ended(notice())
+    assert plugins.wait_idle(10)
+    assert rec.seen == [notice()] and len(readers) == 1
+    plugins.close()
+
+
+def test_prepare_does_nothing_without_plugins_or_after_close() -> None:
+    def entry_points() -> list[Any]:
+        raise AssertionError("entry points read")
+
+    manager = PluginManager(enabled=False, entry_points=entry_points)
+    off = Plugins(Settings(no_plugins=True), manager)
+    off.prepare()
+    assert off.wait_idle(1)
+    actions = ActionQueue(PluginManager(entry_points=entry_points))
+    actions.close(timeout_s=1)
+    actions.prepare()
+    assert actions.pending == 0
+
+
 def test_the_queue_is_bounded_and_close_does_not_wait_forever(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

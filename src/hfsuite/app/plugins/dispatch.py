@@ -30,6 +30,7 @@ DRAIN_TIMEOUT_S = 30.0
 """How long the end of the process waits for queued plugin calls."""
 
 _STOP = object()
+_LOAD = object()  # an item that only loads the plugins
 
 
 class ActionQueue:
@@ -55,6 +56,15 @@ class ActionQueue:
         with self._idle:
             return self._pending
 
+    def prepare(self) -> None:
+        """Load the plugins now, in the dispatcher thread, so the first call at a task's end
+        does not wait for it (reading every installed package's entry points, importing the
+        plugins: 20 ms here, more in a large environment). Returns at once."""
+        with self._idle:
+            if self._thread is None and not self._closed:
+                self._queue.put_nowait(_LOAD)  # the queue is empty: no thread took anything
+                self._queued()
+
     def submit(self, hook: str, kwargs: dict[str, Any]) -> bool:
         """Queue one hook call; False when it was dropped (closed, or too many waiting)."""
         with self._idle:
@@ -71,23 +81,26 @@ class ActionQueue:
                         hook,
                     )
                 return False
-            self._pending += 1
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._work, name="hfsuite-plugins", daemon=True
-                )
-                self._thread.start()
+            self._queued()
         return True
+
+    def _queued(self) -> None:
+        """Count an item just queued; start the dispatcher on the first (``_idle`` held)."""
+        self._pending += 1
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="hfsuite-plugins", daemon=True)
+            self._thread.start()
 
     def _work(self) -> None:
         while True:
             item = self._queue.get()
             if item is _STOP:
                 return
-            hook, kwargs = item
+            hook, kwargs = ("load", {}) if item is _LOAD else item
             try:
                 self.manager.load()
-                self.manager.call(hook, kwargs)
+                if item is not _LOAD:
+                    self.manager.call(hook, kwargs)
             except Exception:  # the manager isolates plugins; this is our own bug
                 log.exception("plugin call %s failed", hook)
             finally:

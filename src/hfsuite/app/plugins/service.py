@@ -84,6 +84,15 @@ class Plugins:
 
     # --- the end of a task -------------------------------------------------------------------
 
+    def prepare(self) -> None:
+        """Load the plugins in the background now (a task starts), not when it ends."""
+        if not self.enabled:
+            return
+        try:
+            self._queue().prepare()
+        except Exception:
+            log.exception("cannot load the plugins ahead of a task's end")
+
     def task_ended(
         self,
         notice: TaskNotice,

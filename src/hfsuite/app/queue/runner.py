@@ -422,6 +422,7 @@ class QueueRunner:
         task_id = active.task.id
         self._active[task_id] = active
         self.host.tracker.start(task_id)
+        self.suite.plugins.prepare()  # loaded while the bytes move, ready for the task's end
         active.thread = threading.Thread(
             target=self._work, args=(active,), name=f"hfsuite-task-{task_id}", daemon=True
         )
