@@ -49,7 +49,7 @@ from hfsuite.engine.adapt import Backlog
 from hfsuite.engine.changes import RemoteChanged
 from hfsuite.engine.connections import Connections
 from hfsuite.engine.context import FileContext
-from hfsuite.engine.fileio import BackgroundFlush, read_buffer
+from hfsuite.engine.fileio import BackgroundFlush, file_size, open_partial, read_buffer
 from hfsuite.engine.http import Response, link_refused
 from hfsuite.engine.layouts import FileTarget
 from hfsuite.engine.ranges import RangeSet
@@ -198,7 +198,7 @@ class FileDownload:
         self.ctx.folders.ensure(path.parent)
         state = load_state(self.target.state_path)
         done = RangeSet()
-        if state is not None and path.exists():
+        if state is not None and file_size(path) == size:  # not the writer lock's empty file
             if state.size == size and state.etag == self.remote.etag:
                 done = state.ranges
             else:
@@ -210,9 +210,8 @@ class FileDownload:
                         "starting it over",
                     )
                 )
-        if not done:
-            path.unlink(missing_ok=True)
-        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        # Nothing to resume: emptied in place, not replaced (the writer lock is on this file).
+        self._fd = open_partial(path, empty=not done)
         if os.fstat(self._fd).st_size != size:
             os.ftruncate(self._fd, size)
             if hasattr(os, "posix_fallocate") and size > self.ctx.options.small_file_bytes:
@@ -313,8 +312,10 @@ class FileDownload:
             resp.abort()
 
     def discard(self) -> None:
-        """Delete the partial file and its state (to start over)."""
-        self.target.partial_path.unlink(missing_ok=True)
+        """Empty the partial file and delete its state (to start over). Emptied, not deleted:
+        the writer lock is on it (and removes it on release if nothing fills it again)."""
+        if file_size(self.target.partial_path) is not None:
+            os.close(open_partial(self.target.partial_path, empty=True))
         self.target.state_path.unlink(missing_ok=True)
 
     def save_checkpoint(self) -> None:

@@ -1,4 +1,5 @@
-"""A download's low-level file I/O: each thread's read buffer, and ``fsync`` in the background.
+"""A download's low-level file I/O: opening its partial file, each thread's read buffer, and
+``fsync`` in the background.
 
 :class:`BackgroundFlush` serves both flushes of a big file (engine.filedownload): the
 write-back the ticker starts every ``write_back_bytes``, and the final one before the rename,
@@ -7,9 +8,35 @@ which runs while the last bytes are hashed.
 
 from __future__ import annotations
 
+import errno
 import mmap
 import os
 import threading
+from pathlib import Path
+
+_OPEN_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_partial(path: Path, *, empty: bool = False) -> int:
+    """Open (create) a partial file for writing without following a symlink at its path (one
+    planted there is removed, its target untouched); ``empty``: truncated to 0 bytes."""
+    flags = _OPEN_FLAGS | (os.O_TRUNC if empty else 0)
+    try:
+        return os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+    path.unlink()  # a symlink: the link goes, not what it points to
+    return os.open(path, flags, 0o644)
+
+
+def file_size(path: Path) -> int | None:
+    """The size of the file at ``path`` (a symlink's own), None when there is none."""
+    try:
+        return os.lstat(path).st_size
+    except FileNotFoundError:
+        return None
+
 
 _buffers = threading.local()
 

@@ -237,9 +237,13 @@ def check_disk_space(plan: DownloadPlan, headroom: Headroom | None = None) -> No
     """
     rule = headroom or Headroom()
     need: dict[int, tuple[Path, int]] = {}
+    volumes: dict[Path, tuple[Path, int]] = {}  # a folder's existing ancestor and its device
     for pf in plan.to_fetch:
-        folder = _existing_ancestor(pf.target.partial_path.parent)
-        dev = os.stat(folder).st_dev
+        parent = pf.target.partial_path.parent
+        if parent not in volumes:  # once per folder, not per file (a repo of many files)
+            ancestor = _existing_ancestor(parent)
+            volumes[parent] = (ancestor, os.stat(ancestor).st_dev)
+        folder, dev = volumes[parent]
         new_bytes = pf.remote.size - _allocated(pf.target.partial_path)
         path, total = need.get(dev, (folder, 0))
         need[dev] = (path, total + max(0, new_bytes))
