@@ -14,20 +14,25 @@ import os
 import threading
 from pathlib import Path
 
-_OPEN_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def open_partial(path: Path, *, empty: bool = False) -> int:
-    """Open (create) a partial file for writing without following a symlink at its path (one
-    planted there is removed, its target untouched); ``empty``: truncated to 0 bytes."""
-    flags = _OPEN_FLAGS | (os.O_TRUNC if empty else 0)
+def open_own(path: Path, flags: int, mode: int = 0o644) -> int:
+    """``os.open`` for a file of the download's own (partial file, metadata) that never follows
+    a symlink at its path: one planted there is removed, its target untouched."""
     try:
-        return os.open(path, flags, 0o644)
+        return os.open(path, flags | _NO_FOLLOW, mode)
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
     path.unlink()  # a symlink: the link goes, not what it points to
-    return os.open(path, flags, 0o644)
+    return os.open(path, flags | _NO_FOLLOW, mode)
+
+
+def open_partial(path: Path, *, empty: bool = False) -> int:
+    """Open (create) a partial file for writing (:func:`open_own`); ``empty``: truncated to
+    0 bytes."""
+    return open_own(path, os.O_RDWR | os.O_CREAT | (os.O_TRUNC if empty else 0))
 
 
 def file_size(path: Path) -> int | None:

@@ -39,6 +39,7 @@ from typing import Protocol
 from hfsuite.core.errors import UnsafePathError
 from hfsuite.core.remote import RemoteFile, RepoSnapshot, is_sha1
 from hfsuite.core.types import RepoType
+from hfsuite.engine.fileio import open_own
 from hfsuite.engine.paths import KnownFolders, PathGuard, check_remote_path
 from hfsuite.engine.tree_cache import tree_listing_json, tree_listing_path
 from hfsuite.engine.verify import Expectation, hash_file
@@ -129,6 +130,16 @@ def _atomic_write_text(path: Path, text: str, folders: KnownFolders | None = Non
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _write_in_place(path: Path, text: str) -> None:
+    fd = open_own(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        data = text.encode("utf-8")
+        while data:
+            data = data[os.write(fd, data) :]
+    finally:
+        os.close(fd)
 
 
 class HFCacheLayout:
@@ -373,11 +384,13 @@ class LocalDirLayout:
     def _write_metadata(self, target: FileTarget) -> None:
         self._ensure_markers()
         stamp = self._now()  # type: ignore[operator]
-        _atomic_write_text(
-            self._metadata_path(target),
-            f"{self.commit}\n{target.remote.etag or ''}\n{stamp}\n",
-            self._folders,
-        )
+        # Written in place, as huggingface_hub does (under the writer lock), not through a
+        # temporary file and a rename: one rename less for each file of a many-file download
+        # (0.3 s of 1,000 files here). A reader finding it cut short takes it for missing and
+        # checks the file's content instead (is_complete), which also rewrites it.
+        path = self._metadata_path(target)
+        self._folders.ensure(path.parent)
+        _write_in_place(path, f"{self.commit}\n{target.remote.etag or ''}\n{stamp}\n")
 
     def _ensure_markers(self) -> None:
         if self._markers_written:

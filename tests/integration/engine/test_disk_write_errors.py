@@ -46,7 +46,8 @@ POINTS: dict[str, tuple[bool, str, Callable[[str, str | None], bool]]] = {
     "snapshot-link": (False, "symlink", lambda src, dst: "/snapshots/" in str(dst)),
     "refs": (False, "replace", lambda src, dst: "/refs/" in str(dst)),
     "trees": (False, "replace", lambda src, dst: "/trees/" in str(dst)),
-    "metadata": (True, "replace", lambda src, dst: str(dst).endswith(".metadata")),
+    # Written in place (huggingface_hub's way): refused when it is created.
+    "metadata": (True, "open", lambda src, dst: src.endswith(".metadata")),
 }
 
 
@@ -75,6 +76,12 @@ def refusing(point: str, code: int) -> Iterator[list[str]]:
                 refused.append("<data>")
                 raise OSError(code, os.strerror(code))
             written[0] += len(args[1])
+            return real(*args, **kwargs)
+        if name == "open":
+            path = str(args[0])
+            if matches(path, None):
+                refused.append(path)
+                raise OSError(code, os.strerror(code), path)
             return real(*args, **kwargs)
         src, dst = str(args[0]), str(args[1])
         if matches(src, dst):

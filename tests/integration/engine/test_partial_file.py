@@ -1,6 +1,6 @@
 """The partial file carries the writer's lock: a resume state whose partial file is gone starts
-afresh (the lock's new, empty file is never taken for the bytes the state lists), and nothing
-but the partial file and its state is created for a file while it downloads."""
+afresh (the lock's new, empty file is never taken for the bytes the state lists), and a file
+creates its partial file and its metadata, nothing else."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_a_state_without_its_partial_file_starts_afresh(hub: HubEmulator, tmp_pa
     assert sorted(p.name for p in meta.iterdir()) == ["config.json.metadata", f"{BIG}.metadata"]
 
 
-def test_no_file_but_the_partial_one_is_created_while_a_file_downloads(
+def test_a_file_creates_its_partial_file_and_its_metadata_and_nothing_else(
     hub: HubEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     created: list[str] = []
@@ -62,6 +62,9 @@ def test_no_file_but_the_partial_one_is_created_while_a_file_downloads(
 
     monkeypatch.setattr(os, "open", spying_open)
     run_transfer(hub.url, REPO, tmp_path / "local", local_dir=True)
-    data = [n for n in created if not n.startswith(".") and not n.endswith((".tmp", ".json"))]
-    # One partial file per file (placed by a rename), no lock file beside it.
-    assert sorted(data) == sorted(f"{name}.hfsuite.incomplete" for name in FILES)
+    # Per file: its partial file (placed by a rename) and its metadata; no lock file, no
+    # temporary file. (Once per download, .gitignore and CACHEDIR.TAG, written atomically.)
+    per_file = [n for n in created if not n.startswith(".") and n != "CACHEDIR.TAG"]
+    assert sorted(per_file) == sorted(
+        [f"{name}.hfsuite.incomplete" for name in FILES] + [f"{name}.metadata" for name in FILES]
+    )

@@ -83,6 +83,37 @@ def test_local_dir_accepts_matching_file_without_metadata_and_rejects_changed(
     assert plan.files[0].action == "download"
 
 
+@pytest.mark.parametrize("cut", [b"", COMMIT.encode()])  # empty, or cut after its first line
+def test_a_metadata_file_cut_short_is_taken_for_missing_and_rewritten(
+    tmp_path: Path, cut: bytes
+) -> None:
+    content = b"hello"
+    f = _file("h.txt", content)
+    (tmp_path / "h.txt").write_bytes(content)
+    meta = tmp_path / ".cache/huggingface/download/h.txt.metadata"
+    meta.parent.mkdir(parents=True)
+    meta.write_bytes(cut)  # written in place: a crash may leave it so
+    layout = LocalDirLayout(tmp_path, COMMIT)
+    plan = plan_download(RepoSnapshot(RepoRef("a/b"), COMMIT, (f,)), layout)
+    assert plan.files[0].action == "skip"  # the content checked out
+    assert meta.read_text().splitlines()[:2] == [COMMIT, f.etag]
+
+
+def test_a_symlink_at_the_metadata_path_is_replaced_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me")
+    dest = tmp_path / "dest"
+    content = b"hello"
+    (dest / ".cache/huggingface/download").mkdir(parents=True)
+    (dest / "h.txt").write_bytes(content)
+    meta = dest / ".cache/huggingface/download/h.txt.metadata"
+    meta.symlink_to(outside)
+    layout = LocalDirLayout(dest, COMMIT)
+    plan_download(RepoSnapshot(RepoRef("a/b"), COMMIT, (_file("h.txt", content),)), layout)
+    assert not meta.is_symlink() and meta.read_text().startswith(COMMIT)
+    assert outside.read_text() == "keep me"
+
+
 def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     content = b"hello"
     (tmp_path / "h.txt").write_bytes(content)
