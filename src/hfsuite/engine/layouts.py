@@ -116,15 +116,7 @@ def _atomic_write_text(path: Path, text: str, folders: KnownFolders | None = Non
     # Unique per process and thread: two writers never share a temp file.
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     try:
-        # os-level calls: a text-mode open() asks whether the file is a terminal and where it
-        # stands (three more system calls for each file of a many-file repo).
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        try:
-            data = text.encode("utf-8")
-            while data:
-                data = data[os.write(fd, data) :]
-        finally:
-            os.close(fd)
+        _write_in_place(tmp, text)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -133,6 +125,10 @@ def _atomic_write_text(path: Path, text: str, folders: KnownFolders | None = Non
 
 
 def _write_in_place(path: Path, text: str) -> None:
+    """Write a small text file over what it held (a symlink at ``path`` is replaced).
+
+    os-level calls: a text-mode open() asks whether the file is a terminal and where it stands
+    (three more system calls for each file of a many-file repo)."""
     fd = open_own(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
     try:
         data = text.encode("utf-8")
