@@ -20,6 +20,8 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 def open_own(path: Path, flags: int, mode: int = 0o644) -> int:
     """``os.open`` for a file of the download's own (partial file, metadata) that never follows
     a symlink at its path: one planted there is removed, its target untouched."""
+    if not hasattr(os, "O_NOFOLLOW") and os.path.islink(path):  # Windows: asked beforehand
+        path.unlink()
     try:
         return os.open(path, flags | _NO_FOLLOW, mode)
     except OSError as exc:
