@@ -34,7 +34,6 @@ from hfsuite.cli.hf_flags import (
 from hfsuite.cli.json_views import download_cancelled_view, download_done_view, plan_view
 from hfsuite.cli.output import err, json_option, out, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
-from hfsuite.cli.tables import FoldingTable
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError, NotFoundError, OperationCancelled, UsageError
 from hfsuite.core.i18n import N_, _, joined, ngettext, tr
@@ -43,6 +42,7 @@ from hfsuite.core.units import format_bytes, format_duration, format_rate, parse
 
 if TYPE_CHECKING:
     from hfsuite.app.download.offline import CachedFiles
+    from hfsuite.app.queue.early import EarlyDownload
     from hfsuite.app.queue.manager import DownloadManager
 
 HELP = _(
@@ -206,20 +206,19 @@ def download_command(
         preflight(source, request, the_plan, suite.settings)  # as the real run checks them
         return
 
-    display: JsonLinesDisplay | RichProgressDisplay | QuietDisplay
-    if as_json:
-        display = JsonLinesDisplay()
-    elif sys.stderr.isatty() and not state.quiet:
-        display = RichProgressDisplay(err)
-    else:
-        display = QuietDisplay()
     from hfsuite.app.queue.early import EarlyDownload
 
+    # Bytes start moving first; the display (Rich's, on a terminal) and the queue's database
+    # (SQLAlchemy and the storage layer to import, the task to add) are made while they do, and
+    # the task adopts the running download, its events so far replayed to the display. It is
+    # in the queue and ends in history like any other; it runs now, here.
+    early = EarlyDownload(suite, request).start()
+    try:
+        display = _display(as_json, state.quiet)
+    except BaseException as exc:
+        _stop(early, exc, as_json)
+        raise
     with display:
-        # Bytes start moving first; the queue's database (SQLAlchemy and the storage layer to
-        # import, the task to add) is opened while they do, and the task adopts the running
-        # download. It is in the queue and ends in history like any other; it runs now, here.
-        early = EarlyDownload(suite, request).start()
         try:
             early.wait_moving(_EARLY_WAIT_S)
             if early.wait(0) and _nothing_to_keep(early.error):
@@ -230,9 +229,7 @@ def download_command(
                 manager = DownloadManager(suite)
                 running = manager.adopt(early, on_event=display)
         except BaseException as exc:
-            early.cancel_and_wait()  # partial data and resume state stay on disk
-            if isinstance(exc, KeyboardInterrupt):
-                raise _cancelled(as_json) from None
+            _stop(early, exc, as_json)
             raise
         try:
             while not running.wait(0.2):
@@ -250,6 +247,23 @@ def download_command(
         _after_failure(manager, running.task_id, exc)
         raise
     _print_summary(outcome, as_json, state.quiet)
+
+
+def _display(as_json: bool, quiet: bool) -> JsonLinesDisplay | RichProgressDisplay | QuietDisplay:
+    """JSON lines, Rich's progress on a terminal, or nothing."""
+    if as_json:
+        return JsonLinesDisplay()
+    if sys.stderr.isatty() and not quiet:
+        return RichProgressDisplay(err)
+    return QuietDisplay()
+
+
+def _stop(early: EarlyDownload, exc: BaseException, as_json: bool) -> None:
+    """Cancel a download no task has taken over (its partial data and resume state stay on
+    disk) because of ``exc``; a Ctrl-C raises :func:`_cancelled`'s error instead."""
+    early.cancel_and_wait()
+    if isinstance(exc, KeyboardInterrupt):
+        raise _cancelled(as_json) from None
 
 
 def _cancelled(as_json: bool) -> OperationCancelled:
@@ -319,6 +333,8 @@ def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
     if as_json:
         print_json(plan_view(the_plan))
         return
+    from hfsuite.cli.tables import FoldingTable  # Rich's tables: a dry run's only
+
     table = FoldingTable(
         title=f"{the_plan.snapshot.ref.repo_id} @ {the_plan.snapshot.commit[:12]}",
         title_justify="left",

@@ -2,22 +2,53 @@
 
 Errors are shown here and nowhere else in the CLI (docs/architecture.md): a red line with the
 message, then the hint, and the technical detail only with ``-v``.
+
+The two consoles are made when first used, not when this module is imported: Rich's console
+costs about 35 ms of imports, and ``hfsuite -q download`` prints nothing before its bytes move
+(docs/benchmarks.md, "First byte").
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any, cast
 
 import typer
-from rich.console import Console
 
 from hfsuite.core.errors import HfSuiteError
 from hfsuite.core.i18n import _
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _LazyConsole:
+    """A :class:`rich.console.Console` made at its first use; every attribute is the
+    console's own."""
+
+    def __init__(self, **options: Any):
+        self._options = options
+        self._console: Console | None = None
+        self._lock = threading.Lock()
+
+    def _made(self) -> Console:
+        if self._console is not None:
+            return self._console
+        with self._lock:  # a display's first event may come from an engine thread
+            if self._console is None:
+                from rich.console import Console
+
+                self._console = Console(**self._options)
+            return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+
+out = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
+err = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
 
 
 def json_option(help_text: str | None = None) -> Any:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from rich.console import Console
-
 from hfsuite.cli.json_views import download_event_view
 from hfsuite.cli.output import emit_json
 from hfsuite.core.events import (
@@ -27,6 +25,7 @@ from hfsuite.core.i18n import _
 from hfsuite.core.units import format_duration, format_rate
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress, TaskID
 
 

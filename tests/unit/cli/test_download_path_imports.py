@@ -1,9 +1,10 @@
 """What ``hfsuite download`` imports before its first byte moves.
 
 Everything imported there is spent before the first ranged request is sent (docs/benchmarks.md,
-Round 6): Rich's progress bars (a terminal display only), the TOML parser (only when a settings
-file exists), ``urllib.request`` (only with a proxy) and the ModelScope source (only for
-``ms:`` repositories) are imported where they are used.
+Round 6): Rich (its consoles are made when first used, its progress bars after the bytes
+start moving), the TOML parser (only when a settings file exists), ``urllib.request`` (only
+with a proxy), the ModelScope source (only for ``ms:`` repositories) and the Xet path (only
+for a file that takes it) are imported where they are used.
 """
 
 from __future__ import annotations
@@ -31,11 +32,19 @@ _BEFORE_THE_FIRST_BYTE = (
 )
 
 
-def test_a_download_loads_no_progress_bars_toml_parser_proxy_code_or_modelscope() -> None:
+def test_a_download_loads_no_rich_toml_parser_proxy_code_modelscope_or_xet_path() -> None:
     loaded = modules_after(_BEFORE_THE_FIRST_BYTE)
     assert "hfsuite.engine.filedownload" in loaded  # the probe did reach the engine
-    for unused in ("rich.progress", "tomllib", "urllib.request", "hfsuite.sources.modelscope"):
-        assert unused not in loaded, unused
+    unused = (
+        "rich",
+        "tomllib",
+        "urllib.request",
+        "hfsuite.sources.modelscope",
+        "hfsuite.engine.xet.fetch",
+        "lz4",
+    )
+    for name in unused:
+        assert name not in loaded, name
 
 
 def test_a_terminal_display_still_draws_its_bars() -> None:
