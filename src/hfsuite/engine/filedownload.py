@@ -25,6 +25,7 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from hfsuite.core.errors import (
@@ -58,11 +59,16 @@ from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment, SegmentScheduler
 from hfsuite.engine.verify import Expectation, HashKind, PrefixHasher, mismatch_error
 from hfsuite.engine.watchdog import ConnectionState, ProgressWatch
+from hfsuite.engine.xet import may_take_xet
 from hfsuite.engine.xet.chunk_index import ChunkIndex
-from hfsuite.engine.xet.fetch import XetFetcher, choose
+
+if TYPE_CHECKING:
+    from hfsuite.engine.xet.fetch import XetFetcher
+    from hfsuite.engine.xet.lookup import XetRecordLookup
 
 log = logging.getLogger(__name__)
 
+_XET_LOOKUP_WAIT_S = 5.0  # how long a finished file waits for its Xet facts (engine.xet.lookup)
 _RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
 _REDIRECT_STATUS = {301, 302, 303, 307, 308}
 
@@ -122,6 +128,7 @@ class FileDownload:
         self._xet_index = xet_index
         self.xet: XetFetcher | None = None  # the Xet path, when this file takes it
         self._xet_record: XetFetcher | None = None  # writes the chunk record after placing
+        self._xet_lookup: XetRecordLookup | None = None  # finds that fetcher beside the bytes
 
     # --- lifecycle ---------------------------------------------------------------------------
     def run(self) -> None:
@@ -224,13 +231,25 @@ class FileDownload:
     def _start_xet(self, done: RangeSet) -> RangeSet:
         """Take the Xet path when the transfer's ``xet`` option says so; copy the chunks the
         destination already has. Returns the bytes on disk."""
+        size = self.expectation.size
+        index = self._xet_index
+        if self.ctx.options.xet == "auto" and (index is None or index.is_empty()):
+            # Nothing on disk to reuse: auto takes the resolve redirect at once, and the Xet
+            # facts for the file's chunk record are asked beside its bytes (engine.xet.lookup).
+            if index is not None and may_take_xet(self.ctx, self.remote, size):
+                from hfsuite.engine.xet.lookup import XetRecordLookup
+
+                self._xet_lookup = XetRecordLookup(self.ctx, self.remote, size, index).start()
+            return done
+        from hfsuite.engine.xet.fetch import XetFetcher, choose
+
         try:
-            plan = choose(self.ctx, self.remote, self.expectation.size)
+            plan = choose(self.ctx, self.remote, size)
             if plan is None:
                 return done
             fetcher = XetFetcher(self.ctx, self.remote, plan, self._xet_index)
             assert self._fd is not None
-            prepared = fetcher.prepare(self._fd, self.expectation.size, done)
+            prepared = fetcher.prepare(self._fd, size, done)
             self.fetched_bytes += fetcher.anchor_bytes
             self._xet_record = fetcher  # the record for later updates, whichever path
             if prepared is None:
@@ -256,6 +275,8 @@ class FileDownload:
 
     def record_xet(self, local_path: Path) -> None:
         """After the file is in place: record its Xet chunks for later updates."""
+        if self._xet_lookup is not None:
+            self._xet_record = self._xet_lookup.fetcher(_XET_LOOKUP_WAIT_S)
         if self._xet_record is not None:
             self._xet_record.record(local_path)
 

@@ -228,6 +228,36 @@ def test_auto_fetches_a_fresh_file_through_the_redirect_and_records_its_chunks(
     assert len(records) == 1 and model_id in records[0].read_text()
 
 
+def test_auto_moves_a_fresh_file_s_bytes_before_its_xet_lookup_ends(
+    xet_hub: HubEmulator, tmp_path: Path
+) -> None:
+    # Nothing on disk to reuse: the probe, the token and the reconstruction (slowed to 1 s
+    # here) are asked beside the bytes, not before them, and still give the chunk record.
+    xet_hub.add_fault("/v*/reconstructions/*", origin="cas", latency_s=1.0)
+    run_engine(xet_hub.url, "acme/tiny", tmp_path / "out", xet="auto")
+    assert (tmp_path / "out" / "model.bin").read_bytes() == WEIGHTS
+    (recon,) = [r for r in xet_hub.log.filter(origin="cas") if "/reconstructions/" in r.path]
+    cdn = [r for r in xet_hub.log.filter(origin="cdn") if r.path.endswith("/model.bin")]
+    first_bytes = min(r.started for r in cdn)
+    assert first_bytes < recon.started + recon.duration_s - 0.5
+    records = list((tmp_path / "out" / ".cache" / "huggingface" / "hfsuite-xet").glob("*.json"))
+    assert len(records) == 1
+
+
+def test_a_xet_lookup_that_does_not_answer_costs_the_record_not_the_download(
+    xet_hub: HubEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hfsuite.engine import filedownload
+
+    monkeypatch.setattr(filedownload, "_XET_LOOKUP_WAIT_S", 0.2)
+    xet_hub.add_fault("/v*/reconstructions/*", origin="cas", latency_s=3.0)
+    started = time.monotonic()
+    run_engine(xet_hub.url, "acme/tiny", tmp_path / "out", xet="auto")
+    assert time.monotonic() - started < 2.5
+    assert (tmp_path / "out" / "model.bin").read_bytes() == WEIGHTS
+    assert not list((tmp_path / "out" / ".cache" / "huggingface").glob("hfsuite-xet/*.json"))
+
+
 def test_off_never_asks_the_cas(xet_hub: HubEmulator, tmp_path: Path) -> None:
     run_engine(xet_hub.url, "acme/tiny", tmp_path / "out", xet="off")
     assert (tmp_path / "out" / "model.bin").read_bytes() == WEIGHTS

@@ -172,6 +172,14 @@ class ChunkIndex:
         digest = hashlib.sha256(local_path.encode("utf-8", "surrogateescape")).hexdigest()
         return self.folder / f"{digest[:32]}.json"
 
+    def is_empty(self) -> bool:
+        """Whether there is no record at all (a new file has nothing on disk to reuse)."""
+        try:
+            with os.scandir(self.folder) as entries:
+                return not any(entry.name.endswith(".json") for entry in entries)
+        except OSError:
+            return True
+
     def records(self) -> list[Record]:
         """Valid records, newest first; stale ones are deleted."""
         try:

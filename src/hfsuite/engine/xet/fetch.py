@@ -33,6 +33,7 @@ from hfsuite.engine.ranges import RangeSet
 from hfsuite.engine.retry import Retryable, parse_retry_after, run_with_retries
 from hfsuite.engine.scheduler import Segment
 from hfsuite.engine.watchdog import ConnectionState
+from hfsuite.engine.xet import may_take_xet
 from hfsuite.engine.xet.cas import RangePastEnd, Reconstruction, XetAccess, XetTerm
 from hfsuite.engine.xet.chunk_index import ChunkIndex, Copy, RecordedTerm, Unplaced, copy_range
 from hfsuite.engine.xet.decode import (
@@ -145,7 +146,7 @@ def choose(ctx: FileContext, remote: RemoteFile, size: int) -> XetPlan | None:
         TransferError: ``on`` without the ``lz4`` package.
     """
     mode = ctx.options.xet
-    if mode == "off" or not remote.lfs or size == 0:
+    if not may_take_xet(ctx, remote, size):
         return None
     if not lz4_available():
         if mode == "on":
@@ -157,8 +158,6 @@ def choose(ctx: FileContext, remote: RemoteFile, size: int) -> XetPlan | None:
                 ),
             )
         log.info("%s: lz4 is not installed; downloading through the resolve redirect", remote.path)
-        return None
-    if mode == "auto" and size <= ctx.options.small_file_bytes:
         return None
     return discover(ctx, remote)
 
@@ -198,6 +197,22 @@ class XetFetcher:
         self._seen = _Seen()
 
     # -- before the first segment -----------------------------------------------------------
+    def read_reconstruction(self, size: int) -> Reconstruction:
+        """Ask the CAS for the file's whole reconstruction (kept as :attr:`full`, which
+        :meth:`record` writes down).
+
+        Raises:
+            RemoteChanged: it describes another size than ``size``.
+            NetworkError, ServerError: the CAS cannot be asked.
+        """
+        full = self._run_retrying(lambda: self.access.reconstruction())
+        if full.length != size:
+            raise RemoteChanged(
+                f"the Xet reconstruction describes {full.length} bytes, expected {size}"
+            )
+        self.full = full
+        return full
+
     def prepare(self, fd: int, size: int, done: RangeSet) -> RangeSet | None:
         """Read the whole reconstruction; copy what the chunk index has on disk into ``fd``.
 
@@ -206,12 +221,7 @@ class XetFetcher:
             for the Xet path to pay (the file then takes the resolve redirect, and this
             fetcher only writes its record afterwards).
         """
-        full = self._run_retrying(lambda: self.access.reconstruction())
-        if full.length != size:
-            raise RemoteChanged(
-                f"the Xet reconstruction describes {full.length} bytes, expected {size}"
-            )
-        self.full = full
+        full = self.read_reconstruction(size)
         copies: list[Copy] = []
         unplaced: list[Unplaced] = []
         if self.index is not None:
