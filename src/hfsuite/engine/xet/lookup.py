@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from hfsuite.core.errors import HfSuiteError
-from hfsuite.core.remote import RemoteFile
 from hfsuite.engine.changes import RemoteChanged
-from hfsuite.engine.context import FileContext
-from hfsuite.engine.xet.chunk_index import ChunkIndex
-from hfsuite.engine.xet.fetch import XetFetcher, choose
+
+if TYPE_CHECKING:
+    from hfsuite.core.remote import RemoteFile
+    from hfsuite.engine.context import FileContext
+    from hfsuite.engine.xet.chunk_index import ChunkIndex
+    from hfsuite.engine.xet.fetch import XetFetcher
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,8 @@ class XetRecordLookup:
         return self._fetcher
 
     def _run(self) -> None:
+        from hfsuite.engine.xet.fetch import XetFetcher, choose  # in this thread, not the file's
+
         path = self._remote.path
         try:
             plan = choose(self._ctx, self._remote, self._size)
