@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.markup import escape
 
 from hfsuite.app.accounts import (
     AccessReport,
@@ -96,7 +97,7 @@ def login_command(
         stored = _("Token stored in the {place}: {location}")
         out.print(stored.format(place=_(result.stored_in.value), location=result.location))
     if result.warning:
-        warning = _("[yellow]Warning:[/] {text}").format(text=result.warning)
+        warning = _("[yellow]Warning:[/] {text}").format(text=escape(result.warning))
         err.print(warning, markup=True, highlight=False)
 
 
@@ -121,7 +122,7 @@ def logout_command(ctx: typer.Context, as_json: bool = json_option()) -> None:
         where = result.still_active.location or result.still_active.origin.value
         out.print(
             _("[yellow]Note:[/] a token is still in effect from {origin} ({where}).").format(
-                origin=_(result.still_active.origin.value), where=where
+                origin=_(result.still_active.origin.value), where=escape(where)
             ),
             markup=True,
             highlight=False,
@@ -210,10 +211,10 @@ def check_command(
     if as_json:
         print_json(access_view(report))
     elif report.readable:
-        ok = _("[green]OK:[/] {message}").format(message=report.message)
+        ok = _("[green]OK:[/] {message}").format(message=escape(report.message))
         out.print(ok, markup=True, highlight=False)
         if report.hint:
-            note = _("[yellow]Note:[/] {note}").format(note=report.hint)
+            note = _("[yellow]Note:[/] {note}").format(note=escape(report.hint))
             out.print(note, markup=True, highlight=False)
     if not report.readable:
         raise _refusal(report)

@@ -122,7 +122,8 @@ def refs_command(
             file=escape(file.name),
             format=found.source_format,
             what=what,
-        )
+        ),
+        markup=True,
     )
 
 
@@ -142,12 +143,7 @@ def _table(refs: list[ModelRef]) -> FoldingTable:
             )
         )
         table.add_row(
-            escape(node),
-            escape(ref.node_type or "-"),
-            escape(ref.input or "-"),
-            escape(ref.folder or "?"),
-            escape(ref.value),
-            escape(state),
+            node, ref.node_type or "-", ref.input or "-", ref.folder or "?", ref.value, state
         )
     return table
 
@@ -290,9 +286,7 @@ def _print_report(report: MissingReport, show_all: bool = True) -> None:
         else:
             detail = item.reason or ""
         status = _(item.status)
-        table.add_row(
-            escape(item.ref.folder or "?"), escape(item.ref.value), status, escape(detail)
-        )
+        table.add_row(item.ref.folder or "?", item.ref.value, status, detail)
     if report.items:
         out.print(table)
     counts = report.counts()
@@ -308,7 +302,8 @@ def _print_report(report: MissingReport, show_all: bool = True) -> None:
             tool=escape(report.tool.name),
             root=escape(str(root)),
         )
-        + (_(": {parts}.").format(parts=_(", ").join(parts)) if parts else _("."))
+        + (_(": {parts}.").format(parts=_(", ").join(parts)) if parts else _(".")),
+        markup=True,
     )
 
 
@@ -414,9 +409,7 @@ def _print_plan(steps: list[FetchStep]) -> None:
         table.add_column(name)
     for step in steps:
         c = step.candidate
-        table.add_row(
-            escape(str(step.destination)), escape(_where(c)), f"{c.source} ({c.confidence})"
-        )
+        table.add_row(str(step.destination), _where(c), f"{c.source} ({c.confidence})")
     out.print(table)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich.markup import escape
 
 from hfsuite.app.compare import Change, ComparisonResult, Side, SideKind, compare
 from hfsuite.cli.output import err, json_option, out, print_json
@@ -119,7 +120,9 @@ def _delta(value: int) -> str:
 def _print(result: ComparisonResult, all_files: bool) -> None:
     a, b = result.a, result.b
     for note in result.notes:
-        err.print(_("[yellow]Note:[/] {note}").format(note=note), markup=True, highlight=False)
+        err.print(
+            _("[yellow]Note:[/] {note}").format(note=escape(note)), markup=True, highlight=False
+        )
     head = FoldingTable(box=None, pad_edge=False, show_header=True)
     head.add_column("")
     head.add_column("A", overflow="fold")
@@ -139,8 +142,8 @@ def _print(result: ComparisonResult, all_files: bool) -> None:
         head.add_row(_(label), *values)
     out.print(head)
     if result.tags_added or result.tags_removed:
-        tags = [f"[green]+{t}[/]" for t in result.tags_added]
-        tags += [f"[red]-{t}[/]" for t in result.tags_removed]
+        tags = [f"[green]+{escape(t)}[/]" for t in result.tags_added]
+        tags += [f"[red]-{escape(t)}[/]" for t in result.tags_removed]
         out.print(_("tags: {tags}").format(tags=" ".join(tags)), markup=True)
     shown = result.files if all_files else result.differences
     summary = _(

@@ -133,7 +133,8 @@ def set_(
         out.print(
             _(
                 "[yellow]Note:[/] {variable} is set in the environment and overrides this value."
-            ).format(variable=origin[4:])
+            ).format(variable=origin[4:]),
+            markup=True,
         )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 
 from hfsuite.cli.gui_cmd import require_desktop
 from hfsuite.cli.output import out
@@ -99,7 +100,8 @@ def demo_command(
                 )
                 + "\n"
                 + _("Sandbox: {path}").format(path=sandbox.root)
-                + "\n"
+                + "\n",
+                markup=True,
             )
             _run_steps(sandbox, env)
             _summary(sandbox)
@@ -125,14 +127,16 @@ def _desktop_app(sandbox: DemoSandbox, env: Mapping[str, str]) -> None:
     if env.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
         picture = sandbox.root / "desktop-app.png"
         out.print(
-            _("[bold]The desktop app[/], offscreen (QT_QPA_PLATFORM): a picture of its window.")
+            _("[bold]The desktop app[/], offscreen (QT_QPA_PLATFORM): a picture of its window."),
+            markup=True,
         )
         code = _run(("gui", "--screenshot", str(picture)), env)
         if not code and sandbox.temporary:
             out.print("  " + _("It goes with the sandbox; keep both with --home DIR."))
     else:
         out.print(
-            _("[bold]The desktop app[/], on the same Hub and data: close it to end the demo.")
+            _("[bold]The desktop app[/], on the same Hub and data: close it to end the demo."),
+            markup=True,
         )
         code = _run(("gui",), env)
     if code:
@@ -154,8 +158,10 @@ def _run_steps(sandbox: DemoSandbox, env: Mapping[str, str]) -> None:
 
     steps = demo_steps(sandbox)
     for number, step in enumerate(steps, start=1):
-        out.print(f"[bold cyan]{number}/{len(steps)}[/] [bold]{_(step.title)}[/]")
-        out.print(f"[dim]$ hfsuite {shlex.join(_shown(step.args, sandbox))}[/]")
+        out.print(f"[bold cyan]{number}/{len(steps)}[/] [bold]{_(step.title)}[/]", markup=True)
+        out.print(
+            f"[dim]$ hfsuite {escape(shlex.join(_shown(step.args, sandbox)))}[/]", markup=True
+        )
         code = _run(step.args, env)
         if code == 130:
             raise OperationCancelled(tr(_INTERRUPTED))
@@ -203,7 +209,7 @@ def _run(args: Sequence[str], env: Mapping[str, str]) -> int:
 def _summary(sandbox: DemoSandbox) -> None:
     from hfsuite.app.demo import demo_files, workflow_check
 
-    out.print(_("[bold]Where the files went[/]"))
+    out.print(_("[bold]Where the files went[/]"), markup=True)
     folder = None
     for item in demo_files(sandbox):
         if item.folder != folder:
@@ -215,7 +221,8 @@ def _summary(sandbox: DemoSandbox) -> None:
     if missing:
         out.print(
             _("[yellow]ComfyUI would not find:[/] ")
-            + ", ".join(f"models/{kind}/{name}" for kind, name in missing)
+            + ", ".join(f"models/{kind}/{name}" for kind, name in missing),
+            markup=True,
         )
     elif missing is not None:
         out.print("  " + _("The ComfyUI workflow finds the checkpoint and the LoRA it loads."))

@@ -16,6 +16,7 @@ from hfsuite.app.download.operation import (
     plan,
     preflight,
 )
+from hfsuite.cli import output  # output.out / output.err: Rich, made at first use
 from hfsuite.cli.destination_flags import (
     chosen_destination,
     profile_option,
@@ -32,7 +33,7 @@ from hfsuite.cli.hf_flags import (
     wants_json,
 )
 from hfsuite.cli.json_views import download_cancelled_view, download_done_view, plan_view
-from hfsuite.cli.output import err, json_option, out, print_json
+from hfsuite.cli.output import json_option, print_json
 from hfsuite.cli.progress import JsonLinesDisplay, QuietDisplay, RichProgressDisplay, emit_json
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import HfSuiteError, NotFoundError, OperationCancelled, UsageError
@@ -243,7 +244,7 @@ def download_command(
         raise _cancelled(as_json) from None
     except HfSuiteError as exc:
         for line in display.lines(exc):
-            err.print(f"hfsuite: {line}", highlight=False, markup=False, soft_wrap=True)
+            output.err.print(f"hfsuite: {line}", highlight=False, markup=False, soft_wrap=True)
         _after_failure(manager, running.task_id, exc)
         raise
     _print_summary(outcome, as_json, state.quiet)
@@ -254,7 +255,7 @@ def _display(as_json: bool, quiet: bool) -> JsonLinesDisplay | RichProgressDispl
     if as_json:
         return JsonLinesDisplay()
     if sys.stderr.isatty() and not quiet:
-        return RichProgressDisplay(err)
+        return RichProgressDisplay(output.err)
     return QuietDisplay()
 
 
@@ -325,8 +326,8 @@ def _print_summary(outcome: DownloadOutcome, as_json: bool, quiet: bool) -> None
         if skipped:
             text += _("; {n} already complete").format(n=skipped)
         text += f" — {the_plan.snapshot.ref.repo_id}@{the_plan.snapshot.commit[:8]}"
-        err.print(text, highlight=False)
-    out.print(dest, highlight=False, soft_wrap=True)
+        output.err.print(text, highlight=False)
+    output.out.print(dest, highlight=False, soft_wrap=True)
 
 
 def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
@@ -355,7 +356,7 @@ def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:
         format_bytes(the_plan.missing_bytes),
         style="bold",
     )
-    out.print(table)
+    output.out.print(table)
 
 
 def _print_cached(cached: CachedFiles, as_json: bool, dry_run: bool, quiet: bool) -> None:
@@ -382,7 +383,7 @@ def _print_cached(cached: CachedFiles, as_json: bool, dry_run: bool, quiet: bool
     if not quiet:
         at = f"@{commit[:8]}" if commit else ""
         count = len(cached.files)
-        err.print(
+        output.err.print(
             _(
                 "Offline mode: {files} of {repo} already on disk ({size}); nothing to download."
             ).format(
@@ -392,4 +393,4 @@ def _print_cached(cached: CachedFiles, as_json: bool, dry_run: bool, quiet: bool
             ),
             highlight=False,
         )
-    out.print(path, highlight=False, soft_wrap=True)
+    output.out.print(path, highlight=False, soft_wrap=True)

@@ -154,9 +154,7 @@ def list_command(
 
 def _print_groups(result: DupesResult) -> None:
     for path, message in result.problems:
-        print_warning(
-            _("Not hashed: {path}: {message}").format(path=escape(path), message=escape(message))
-        )
+        print_warning(_("Not hashed: {path}: {message}").format(path=path, message=message))
     if result.gone:
         n = len(result.gone)
         print_warning(
@@ -180,7 +178,8 @@ def _print_groups(result: DupesResult) -> None:
         wasted = _("([yellow]{size} wasted[/])").format(size=format_bytes(group.wasted_bytes))
         out.print(
             f"[bold]{group.sha256[:16]}[/]  {format_bytes(group.size)} x {len(group.copies)}"
-            f"  {wasted}"
+            f"  {wasted}",
+            markup=True,
         )
         for copy in group.copies:
             notes = []
@@ -197,7 +196,7 @@ def _print_groups(result: DupesResult) -> None:
                     ngettext("{n} symlink to it", "{n} symlinks to it", links).format(n=links)
                 )
             tail = f"  [dim]({', '.join(notes)})[/]" if notes else ""
-            out.print(f"  {escape(copy.path)}{tail}")
+            out.print(f"  {escape(copy.path)}{tail}", markup=True)
     extra = sum(len(g.copies) - 1 for g in result.groups)
     groups = ngettext("{n} group", "{n} groups", len(result.groups)).format(n=len(result.groups))
     copies = ngettext("{n} extra copy", "{n} extra copies", extra).format(n=extra)
@@ -206,7 +205,8 @@ def _print_groups(result: DupesResult) -> None:
             "{groups}, {copies}: [bold]{size}[/] wasted. "
             "`hfsuite dupes reclaim --hardlink|--symlink|--delete --dry-run` shows what "
             "reclaiming would do."
-        ).format(groups=groups, copies=copies, size=format_bytes(result.wasted_bytes))
+        ).format(groups=groups, copies=copies, size=format_bytes(result.wasted_bytes)),
+        markup=True,
     )
 
 
@@ -255,7 +255,8 @@ def _print_plan(plan: ReclaimPlan, console: Console = out) -> None:
         console.print(
             _("  [dim]leave[/] {path}: {reason}").format(
                 path=escape(refusal.path), reason=escape(refusal.reason)
-            )
+            ),
+            markup=True,
         )
     if not plan.actions:
         return
@@ -265,10 +266,11 @@ def _print_plan(plan: ReclaimPlan, console: Console = out) -> None:
             actions=_actions(len(plan.actions)),
             size=format_bytes(plan.bytes_to_free),
             bytes=plan.bytes_to_free,
-        )
+        ),
+        markup=True,
     )
     for action in plan.actions:
-        console.print(f"  {escape(action.describe())}")
+        console.print(f"  {escape(action.describe())}", markup=True)
 
 
 def _actions(n: int) -> str:
@@ -282,7 +284,9 @@ def _print_entry(entry: ReclaimLogEntry) -> None:
         return
     colour = {"done": "green", "skipped": "yellow", "failed": "red"}[entry.outcome.value]
     why = f": {escape(entry.reason)}" if entry.reason else ""
-    out.print(f"  [{colour}]{_(entry.outcome.value)}[/] {escape(entry.action.path)}{why}")
+    out.print(
+        f"  [{colour}]{_(entry.outcome.value)}[/] {escape(entry.action.path)}{why}", markup=True
+    )
 
 
 def _confirm(plan: ReclaimPlan, yes: bool) -> None:
@@ -399,7 +403,7 @@ def reclaim_command(
             print_warning(
                 _(
                     "The library index was not updated ({reason}); `hfsuite scan` updates it."
-                ).format(reason=escape(exc.message))
+                ).format(reason=exc.message)
             )
     if as_json:
         print_json(reclaim_view(plan, run, dry_run))
@@ -416,7 +420,7 @@ def _print_report(run: ReclaimResult) -> None:
             if run.dry_run
             else _("Leftovers of an interrupted reclaim (removed): {paths}")
         )
-        out.print(text.format(paths=", ".join(escape(p) for p in run.stale_temps)))
+        out.print(text.format(paths=", ".join(escape(p) for p in run.stale_temps)), markup=True)
     if run.dry_run:
         out.print(_("Dry run: nothing was changed."))
         return
@@ -431,5 +435,6 @@ def _print_report(run: ReclaimResult) -> None:
             done=r.done,
             skipped=r.skipped,
             failed=r.failed,
-        )
+        ),
+        markup=True,
     )

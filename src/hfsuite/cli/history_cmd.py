@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 
 from hfsuite.app.display_names import shown_name
 from hfsuite.app.download.operation import parse_repo_arg
@@ -201,9 +202,13 @@ def show_command(
         lines.append((_("error"), r.error))
     width = max(12, *(_display_width(key) for key, _value in lines))
     for key, value in lines:
-        out.print(f"[bold]{_pad(key, width)}[/]  {value}", highlight=False)
+        out.print(
+            f"[bold]{_pad(key, width)}[/]  {escape(str(value))}", highlight=False, markup=True
+        )
     if r.files:
-        out.print(f"[bold]{_pad(_('files'), width)}[/]  {len(r.files)}", highlight=False)
+        out.print(
+            f"[bold]{_pad(_('files'), width)}[/]  {len(r.files)}", highlight=False, markup=True
+        )
         for f in r.files:
             out.print(f"{'':>14}{f.path}  {format_bytes(f.size_bytes)}", highlight=False)
 

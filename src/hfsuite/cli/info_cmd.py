@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from hfsuite.app.accounts import hf_target
 from hfsuite.app.hub.catalog import info
@@ -45,7 +46,7 @@ def path_note(path: str, what: str) -> str:
             "[yellow]Note:[/] the URL names {path} inside the repository; the whole "
             "repository is shown."
         )
-    return text.format(path=repr(path))
+    return text.format(path=escape(repr(path)))
 
 
 def register(app: typer.Typer) -> None:
@@ -71,7 +72,7 @@ def info_command(
         print_json(details_view(d))
         return
     if d.freshness.note:
-        note = _("[yellow]Note:[/] {note}").format(note=d.freshness.note)
+        note = _("[yellow]Note:[/] {note}").format(note=escape(d.freshness.note))
         err.print(note, markup=True, highlight=False)
     if path:
         err.print(path_note(path, "shown"), markup=True, highlight=False)

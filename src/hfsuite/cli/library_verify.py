@@ -99,7 +99,7 @@ def verify_command(
             why = f": {escape(f.reason)}" if f.reason else ""
             label = _(f.status.value)
             label += " " * max(0, 10 - cell_len(label))
-            out.print(f"[{colours[f.status]}]{label}[/] {escape(f.path)}{why}")
+            out.print(f"[{colours[f.status]}]{label}[/] {escape(f.path)}{why}", markup=True)
         counts = _(", ").join(f"{n} {_(s)}" for s, n in result.counts.items() if n)
         out.print(
             (
@@ -115,7 +115,8 @@ def verify_command(
                 _(
                     "[dim]{files} without a recorded hash not verified "
                     "(`hfsuite scan --hash` records them).[/]"
-                ).format(files=_files(result.not_hashed))
+                ).format(files=_files(result.not_hashed)),
+                markup=True,
             )
     if not result.ok:
         bad = sum(n for s, n in result.counts.items() if s in ("corrupt", "missing", "unreadable"))
@@ -124,6 +125,7 @@ def verify_command(
                 files=_files(bad)
             ),
             highlight=False,
+            markup=True,
         )
         raise typer.Exit(EXIT_FAILED)
 

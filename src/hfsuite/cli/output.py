@@ -6,6 +6,13 @@ message, then the hint, and the technical detail only with ``-v``.
 The two consoles are made when first used, not when this module is imported: Rich's console
 costs about 35 ms of imports, and ``hfsuite -q download`` prints nothing before its bytes move
 (docs/benchmarks.md, "First byte").
+
+**Text is text.** Both consoles print without Rich markup unless a call asks for it
+(``markup=True``), and a call that does escapes what it did not write itself
+(:func:`rich.markup.escape`): paths, file names, repository ids and servers' messages may hold
+brackets, and markup took ``[v1]`` in a folder's name for a style (the path printed without
+it) and ``[/]`` for a closing tag (a traceback). ``tests/unit/cli/test_markup.py`` holds every
+command module to it.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -24,31 +31,31 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
-class _LazyConsole:
-    """A :class:`rich.console.Console` made at its first use; every attribute is the
-    console's own."""
+out: Console  # results, on stdout; made at first use (__getattr__ below)
+err: Console  # messages and progress, on stderr; made at first use
 
-    def __init__(self, **options: Any):
-        self._options = options
-        self._console: Console | None = None
-        self._lock = threading.Lock()
-
-    def _made(self) -> Console:
-        if self._console is not None:
-            return self._console
-        with self._lock:  # a display's first event may come from an engine thread
-            if self._console is None:
-                from rich.console import Console
-
-                self._console = Console(**self._options)
-            return self._console
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._made(), name)
+_CONSOLES: dict[str, dict[str, Any]] = {"out": {}, "err": {"stderr": True}}
+_lock = threading.Lock()
 
 
-out = cast("Console", _LazyConsole(highlight=False, soft_wrap=True))
-err = cast("Console", _LazyConsole(stderr=True, highlight=False, soft_wrap=True))
+def __getattr__(name: str) -> Console:
+    """``out`` and ``err``, made at their first use (PEP 562)."""
+    if name not in _CONSOLES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _console(name)
+
+
+def _console(name: str) -> Console:
+    """The console ``out`` or ``err``, made now if it is not yet: a real Rich console that
+    prints text as text unless a call asks for markup."""
+    with _lock:  # a display's first event may come from an engine thread
+        made = globals().get(name)
+        if made is None:
+            from rich.console import Console
+
+            made = Console(highlight=False, soft_wrap=True, markup=False, **_CONSOLES[name])
+            globals()[name] = made  # later lookups find it without __getattr__
+        return made
 
 
 def json_option(help_text: str | None = None) -> Any:
@@ -75,23 +82,33 @@ def print_json(data: Any) -> None:
 
 
 def print_error(error: HfSuiteError, *, verbose: bool = False) -> None:
-    """Show an error a person can act on."""
+    """Show an error a person can act on (its message and hint as they are: a path or a
+    server's answer with brackets in it is text, not Rich markup)."""
+    from rich.markup import escape
+
+    err = _console("err")
     err.print(
-        _("[bold red]Error:[/] {message}").format(message=error.message),
+        _("[bold red]Error:[/] {message}").format(message=escape(error.message)),
         markup=True,
         highlight=False,
     )
     if error.hint:
         err.print(
-            _("[yellow]Hint:[/] {hint}").format(hint=error.hint), markup=True, highlight=False
+            _("[yellow]Hint:[/] {hint}").format(hint=escape(error.hint)),
+            markup=True,
+            highlight=False,
         )
     if verbose and error.details:
         err.print(error.details, markup=False)
 
 
 def print_warning(text: str) -> None:
-    """Show a warning line on stderr."""
-    err.print(_("[yellow]Warning:[/] {text}").format(text=text), markup=True, highlight=False)
+    """Show a warning line on stderr (``text`` as it is, not Rich markup)."""
+    from rich.markup import escape
+
+    _console("err").print(
+        _("[yellow]Warning:[/] {text}").format(text=escape(text)), markup=True, highlight=False
+    )
 
 
 def emit_json(data: dict[str, Any]) -> None:

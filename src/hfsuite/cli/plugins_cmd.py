@@ -74,18 +74,25 @@ def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
     plugins_text = ngettext("{n} plugin", "{n} plugins", len(found)).format(n=len(found))
     out.print("\n" + _("{plugins}, {loaded} loaded").format(plugins=plugins_text, loaded=loaded))
     if any(p.state == "failed-to-load" for p in found) and not ctx.find_root().obj.verbose:
-        out.print(_("[dim]Why a plugin failed, with its traceback: hfsuite -v plugins ls[/]"))
+        out.print(
+            _("[dim]Why a plugin failed, with its traceback: hfsuite -v plugins ls[/]"), markup=True
+        )
 
 
 def _print_plugin(info: PluginInfo) -> None:
     style = _STATE_STYLE.get(info.state, "")
     dist = f"{info.distribution} {info.version or ''}".strip() if info.distribution else "-"
-    out.print(f"[bold]{escape(info.name)}[/]  [{style}]{escape(info.state)}[/]  {escape(dist)}")
-    out.print(f"  {_label(_('entry point'))}{escape(info.name)} = {escape(info.value)}")
-    out.print(f"  {_label(_('module'))}{escape(info.module_file or '-')}")
-    out.print(f"  {_label(_('hooks'))}{escape(', '.join(info.hooks) or '-')}")
+    out.print(
+        f"[bold]{escape(info.name)}[/]  [{style}]{escape(info.state)}[/]  {escape(dist)}",
+        markup=True,
+    )
+    out.print(
+        f"  {_label(_('entry point'))}{escape(info.name)} = {escape(info.value)}", markup=True
+    )
+    out.print(f"  {_label(_('module'))}{escape(info.module_file or '-')}", markup=True)
+    out.print(f"  {_label(_('hooks'))}{escape(', '.join(info.hooks) or '-')}", markup=True)
     if info.error:
-        out.print(f"  [{style}]{_label(_('why'))}{escape(info.error)}[/]")
+        out.print(f"  [{style}]{_label(_('why'))}{escape(info.error)}[/]", markup=True)
 
 
 def _label(text: str) -> str:

@@ -98,7 +98,7 @@ def ls(ctx: typer.Context, as_json: bool = json_option()) -> None:
         return
     width = max(len(p.name) for p in profiles)
     for profile in profiles:
-        out.print(_line(profile, width))
+        out.print(_line(profile, width), markup=True)
 
 
 @app.command(
@@ -124,7 +124,7 @@ def show(
 
 def _print_profile(profile: Profile) -> None:
     data = profile.to_json()
-    out.print(f"[bold]{escape(profile.name)}[/]")
+    out.print(f"[bold]{escape(profile.name)}[/]", markup=True)
     rows = [
         (_("goes to"), profile.where()),
         (_("files"), {"by-name": _("by name"), "repo-paths": _("at their repository paths")}.get(
@@ -137,7 +137,7 @@ def _print_profile(profile: Profile) -> None:
     for label, value in rows:
         if value is not None:
             padded = label + " " * (width - cell_len(label))
-            out.print(f"  [cyan]{padded}[/]  {escape(str(value))}")
+            out.print(f"  [cyan]{padded}[/]  {escape(str(value))}", markup=True)
     if not data["exists"] and profile.target is not None:
         print_warning(
             _("{root} does not exist now: hfsuite profiles detect finds the tools again.").format(
@@ -202,7 +202,7 @@ def add(
         print_json(document("profile-change", {"action": action, "profile": stored.to_json()}))
         return
     done = _("Replaced {name}: {where}") if replaced else _("Added {name}: {where}")
-    out.print(done.format(name=escape(stored.name), where=escape(stored.where())))
+    out.print(done.format(name=escape(stored.name), where=escape(stored.where())), markup=True)
 
 
 @app.command(
@@ -227,7 +227,8 @@ def rm(
     out.print(
         _("Removed {name} ({where}).").format(
             name=escape(removed.name), where=escape(removed.where())
-        )
+        ),
+        markup=True,
     )
 
 
@@ -279,7 +280,7 @@ def detect(ctx: typer.Context, as_json: bool = json_option()) -> None:
         note = _("  [dim](yours, left alone)[/]") if status == "kept" else ""
         shown = _status_text(status)
         shown += " " * max(0, 9 - cell_len(shown))
-        out.print(f"{shown} {_line(profile, width)}{note}")
+        out.print(f"{shown} {_line(profile, width)}{note}", markup=True)
     for name in outcome.stale:
         print_warning(
             _("{name}: its tool was not found this time (kept; hfsuite profiles rm {name})").format(

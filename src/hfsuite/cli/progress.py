@@ -39,7 +39,7 @@ def transfer_progress(console: Console) -> Progress:
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     return Progress(
-        TextColumn("{task.description}", justify="left"),
+        TextColumn("{task.description}", justify="left"),  # markup: names are escaped
         BarColumn(bar_width=None),
         TextColumn("{task.percentage:>5.1f}%"),
         DownloadColumn(binary_units=True),
@@ -105,17 +105,19 @@ class RichProgressDisplay(FailedFiles):
             if task is not None:
                 self.progress.remove_task(task)
         elif isinstance(event, FileRestarted):
-            self.progress.console.print(f"[yellow]{named_once(event.path, event.reason)}[/]")
+            self.progress.console.print(
+                named_once(event.path, event.reason), style="yellow", markup=False
+            )
         elif isinstance(event, TransferRetrying) and event.attempt >= 3:
             self.progress.console.print(
-                "[dim]"
-                + _("{path}: retry {attempt} in {delay}s ({reason})").format(
+                _("{path}: retry {attempt} in {delay}s ({reason})").format(
                     path=event.path,
                     attempt=event.attempt,
                     delay=f"{event.delay_s:.1f}",
                     reason=event.reason,
-                )
-                + "[/]"
+                ),
+                style="dim",
+                markup=False,
             )
         elif isinstance(event, FileFailed):
             self.keep(event)
@@ -124,6 +126,8 @@ class RichProgressDisplay(FailedFiles):
                 self.progress.remove_task(task)
 
     def _on_progress(self, event: TransferProgressed) -> None:
+        from rich.markup import escape  # a terminal display only: Rich is imported already
+
         speed, eta = format_rate(event.speed_bps), format_duration(event.eta_s)
         if self._overall is None:
             self._overall = self.progress.add_task(
@@ -140,7 +144,7 @@ class RichProgressDisplay(FailedFiles):
             name = f.path if len(f.path) <= 40 else "…" + f.path[-39:]
             if task is None:
                 self._files[f.path] = self.progress.add_task(
-                    f"  {name}", total=f.size, speed=fspeed, eta=feta
+                    f"  {escape(name)}", total=f.size, speed=fspeed, eta=feta
                 )
             else:
                 self.progress.update(task, completed=f.done_bytes, speed=fspeed, eta=feta)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import TaskID
 
 from hfsuite.app.events import (
@@ -106,7 +107,7 @@ class RichQueueDisplay:
                     label = self._labels.get(p.task_id, f"#{p.task_id}")
                     name = label if len(label) <= 40 else label[:39] + "…"
                     self._bars[p.task_id] = self.progress.add_task(
-                        name, total=p.total_bytes or None, completed=p.done_bytes, **fields
+                        escape(name), total=p.total_bytes or None, completed=p.done_bytes, **fields
                     )
                 else:
                     self.progress.update(
@@ -118,7 +119,9 @@ class RichQueueDisplay:
                 self.progress.remove_task(bar)
             if event.previous is TaskState.RUNNING:
                 style = "red" if isinstance(event, TaskFailed) else "green"
-                self.progress.console.print(f"[{style}]{end_line(event)}[/]", highlight=False)
+                self.progress.console.print(
+                    end_line(event), style=style, highlight=False, markup=False
+                )
         elif isinstance(event, TaskRemoved):
             bar = self._bars.pop(event.task_id or 0, None)
             if bar is not None:

@@ -71,7 +71,10 @@ def scan_command(
     failure: list[BaseException] = []
     show_progress = not as_json and not state.quiet and err.is_terminal
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True
+        SpinnerColumn(),
+        TextColumn("{task.description}", markup=False),  # paths
+        console=err,
+        transient=True,
     )
     task = progress.add_task(_("Scanning…"), total=None)
 
@@ -180,7 +183,8 @@ def _print_summary(s: ScanSummary, added: list[str], hashed: bool) -> None:
                 "[yellow]{n} path could not be read in full:[/]",
                 "[yellow]{n} paths could not be read in full:[/]",
                 n,
-            ).format(n=n)
+            ).format(n=n),
+            markup=True,
         )
         for issue in s.issues[:ISSUES_SHOWN]:
             err.print(f"  {issue.path}: {issue.kind}: {issue.message}", markup=False)

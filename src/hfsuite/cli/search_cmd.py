@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import typer
+from rich.markup import escape
 
 from hfsuite.app.hub.catalog import SORT_KEYS, search
 from hfsuite.cli.json_views import search_view
@@ -96,7 +97,7 @@ def search_command(
         print_json(search_view(page))
         return
     if fresh.note:
-        note = _("[yellow]Note:[/] {note}").format(note=fresh.note)
+        note = _("[yellow]Note:[/] {note}").format(note=escape(fresh.note))
         err.print(note, markup=True, highlight=False)
     if not page.hits:
         out.print(_("No repositories found."))

@@ -103,12 +103,13 @@ def _share_yaml(plan: YamlPlan, *, dry_run: bool, yes: bool, now: float) -> None
     from hfsuite.app.share import apply_yaml
 
     for note in plan.skipped:
-        out.print(_("[dim]left out: {note}[/]").format(note=escape(note)))
+        out.print(_("[dim]left out: {note}[/]").format(note=escape(note)), markup=True)
     if not plan.changed:
         out.print(
             _("{path} already has section {section} as it should be; nothing to change.").format(
                 path=escape(str(plan.path)), section=escape(plan.section)
-            )
+            ),
+            markup=True,
         )
         return
     sys.stdout.write(plan.diff())
@@ -123,7 +124,8 @@ def _share_yaml(plan: YamlPlan, *, dry_run: bool, yes: bool, now: float) -> None
     out.print(
         _("Wrote section {section} to {path}{kept}. Restart ComfyUI to see the models.").format(
             section=escape(plan.section), path=escape(str(plan.path)), kept=kept
-        )
+        ),
+        markup=True,
     )
 
 
@@ -132,12 +134,14 @@ def _share_links(plan: LinkPlan, *, dry_run: bool, yes: bool) -> None:
 
     verb = "hard-link" if plan.mode.value == "hardlink" else "symlink"
     for note in plan.skipped_kinds:
-        out.print(_("[dim]left out: {note}[/]").format(note=escape(note)))
+        out.print(_("[dim]left out: {note}[/]").format(note=escape(note)), markup=True)
     to_link = plan.of(LinkOutcome.LINK)
     present = plan.of(LinkOutcome.PRESENT)
     conflicts = plan.of(LinkOutcome.CONFLICT)
     for action in to_link:
-        out.print(f"{verb} {escape(str(action.target))} -> {escape(str(action.source))}")
+        out.print(
+            f"{verb} {escape(str(action.target))} -> {escape(str(action.source))}", markup=True
+        )
     for action in conflicts:
         print_warning(
             _("conflict: {path}: {reason}; left alone.").format(
@@ -175,7 +179,8 @@ def _share_links(plan: LinkPlan, *, dry_run: bool, yes: bool) -> None:
             files=_files(report.linked),
             tool=escape(plan.target.name),
             size=format_bytes(report.shared_bytes),
-        )
+        ),
+        markup=True,
     )
     if report.failed:
         raise HfSuiteError(

@@ -62,7 +62,10 @@ def export_command(
     counts = _(", ").join(
         _section_count(section, len(items)) for section, items in document.sections.items()
     )
-    out.print(_("Wrote {path}: {counts}.").format(path=escape(str(file)), counts=escape(counts)))
+    out.print(
+        _("Wrote {path}: {counts}.").format(path=escape(str(file)), counts=escape(counts)),
+        markup=True,
+    )
 
 
 def _section_count(section: str, count: int) -> str:
@@ -128,7 +131,8 @@ def import_command(
     out.print(
         _("Applied {changes} from {path}.").format(
             changes=_changes(len(plan.changes)), path=escape(str(file))
-        )
+        ),
+        markup=True,
     )
 
 
@@ -145,7 +149,8 @@ def _show_plan(plan: ImportPlan) -> None:
             machine=escape(document.machine_name),
             id=escape(document.machine_id),
             date=escape(_iso(document.exported_at)),
-        )
+        ),
+        markup=True,
     )
     for section in SECTIONS:
         changes = plan.of(section)
@@ -160,22 +165,24 @@ def _show_plan(plan: ImportPlan) -> None:
             + _("{added} added, {changed} changed, {removed} removed").format(
                 added=added, changed=changed, removed=removed
             )
-            + (_(", {n} skipped").format(n=len(skipped)) if skipped else "")
+            + (_(", {n} skipped").format(n=len(skipped)) if skipped else ""),
+            markup=True,
         )
         for change in changes:
             key = escape(change.key)
             if change.action == "added":
-                out.print(f"  [green]+ {key}[/]: {escape(_short(change.new))}")
+                out.print(f"  [green]+ {key}[/]: {escape(_short(change.new))}", markup=True)
             elif change.action == "removed":
-                out.print(f"  [red]- {key}[/]: {escape(_short(change.old))}")
+                out.print(f"  [red]- {key}[/]: {escape(_short(change.old))}", markup=True)
             else:
                 out.print(
                     f"  [yellow]~ {key}[/]: {escape(_short(change.old))} -> "
-                    f"{escape(_short(change.new))}"
+                    f"{escape(_short(change.new))}",
+                    markup=True,
                 )
         for key, why in skipped:
             skipped_line = _("[dim]skipped {key}: {reason}[/]")
-            out.print("  " + skipped_line.format(key=escape(key), reason=escape(why)))
+            out.print("  " + skipped_line.format(key=escape(key), reason=escape(why)), markup=True)
 
 
 def _iso(ts: float) -> str:
@@ -241,14 +248,17 @@ def _show_round(report: RoundReport) -> None:
     out.print(
         _("Synced through {folder} (other machines: {machines}).").format(
             folder=escape(str(report.folder)), machines=escape(others)
-        )
+        ),
+        markup=True,
     )
     if report.applied:
         out.print(
             _("{changes} taken from other machines:").format(changes=_changes(len(report.applied)))
         )
         for change in report.applied:
-            out.print(f"  {change.action} {escape(change.section)} {escape(change.key)}")
+            out.print(
+                f"  {change.action} {escape(change.section)} {escape(change.key)}", markup=True
+            )
     else:
         out.print(_("Nothing changed here."))
     if report.conflicts:
@@ -257,5 +267,6 @@ def _show_round(report: RoundReport) -> None:
             _("{conflicts}: the newest kept; the others are in {path}.").format(
                 conflicts=ngettext("{n} conflict", "{n} conflicts", count).format(n=count),
                 path=escape(str(report.folder / f"conflicts-{report.machine_id}.log")),
-            )
+            ),
+            markup=True,
         )

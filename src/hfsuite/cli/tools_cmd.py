@@ -109,7 +109,10 @@ def detect(ctx: typer.Context, as_json: bool = json_option()) -> None:
             if tool.notes
             else ""
         )
-        out.print(f"{escape(tool.name.ljust(width))}  {escape(_summary(tool, origin))}{noted}")
+        out.print(
+            f"{escape(tool.name.ljust(width))}  {escape(_summary(tool, origin))}{noted}",
+            markup=True,
+        )
     n = len(detection.tools)
     out.print(
         ngettext(
@@ -155,18 +158,18 @@ def _summary(tool: DetectedTool, origin: str) -> str:
 
 def _print_tool(tool: DetectedTool, *, added: bool) -> None:
     summary = _summary(tool, pgettext("tool origin", "added") if added else _("found"))
-    out.print(f"[bold]{escape(tool.name)}[/]  {escape(summary)}")
+    out.print(f"[bold]{escape(tool.name)}[/]  {escape(summary)}", markup=True)
     width = max((len(kind) for kind in tool.folders), default=0)
     for kind, paths in tool.folders.items():
         default = tool.default_folder.get(kind)
         for i, path in enumerate(paths):
             label = kind.ljust(width) if i == 0 else " " * width
             mark = _("  (downloads go here)") if path == default and len(paths) > 1 else ""
-            out.print(f"  [cyan]{escape(label)}[/]  {escape(str(path))}{mark}")
+            out.print(f"  [cyan]{escape(label)}[/]  {escape(str(path))}{mark}", markup=True)
     for path in tool.config_files:
-        out.print(_("  [dim]config: {path}[/]").format(path=escape(str(path))))
+        out.print(_("  [dim]config: {path}[/]").format(path=escape(str(path))), markup=True)
     for note in tool.notes:
-        out.print(_("  [dim]note: {note}[/]").format(note=escape(note)))
+        out.print(_("  [dim]note: {note}[/]").format(note=escape(note)), markup=True)
 
 
 @app.command(
@@ -202,13 +205,15 @@ def add(
         out.print(
             _("Added {name}: {what} at {path}").format(
                 name=escape(change.name), what=escape(what), path=escape(str(change.path))
-            )
+            ),
+            markup=True,
         )
     else:
         out.print(
             _("Already added as {name}: {path}").format(
                 name=escape(change.name), path=escape(str(change.path))
-            )
+            ),
+            markup=True,
         )
     if tool is not None:
         _print_tool(tool, added=True)
@@ -238,5 +243,6 @@ def rm(
     out.print(
         _("Removed {name} ({path}).").format(
             name=escape(change.name), path=escape(str(change.path))
-        )
+        ),
+        markup=True,
     )

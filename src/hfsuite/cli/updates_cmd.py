@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
+from rich.text import Text
 
 from hfsuite.cli.json_views import updates_view
 from hfsuite.cli.output import err, json_option, out, print_json, print_warning
@@ -84,7 +85,8 @@ def updates_command(
                 f"-{u.count(ChangeKind.REMOVED)}[/] ({format_bytes(u.download_bytes)})"
             )
         name = v.repo_id if v.repo_type.value == "model" else f"{v.repo_type.value}s/{v.repo_id}"
-        table.add_row(name, v.destination, v.commit[:10], (u.current_commit or "?")[:10], status)
+        now = (u.current_commit or "?")[:10]
+        table.add_row(name, v.destination, v.commit[:10], now, Text.from_markup(status))
     out.print(table)
     for u in updates:
         for c in u.changes:
@@ -126,7 +128,9 @@ def _tell_unreachable(updates: list[RepoUpdate]) -> None:
     if nothing_checked(updates):
         for why in down.values():
             err.print(
-                _("[bold red]Error:[/] {message}").format(message=escape(why)), highlight=False
+                _("[bold red]Error:[/] {message}").format(message=escape(why)),
+                highlight=False,
+                markup=True,
             )
         raise typer.Exit(5)
     for source, why in down.items():
@@ -134,7 +138,7 @@ def _tell_unreachable(updates: list[RepoUpdate]) -> None:
         not_checked = ngettext(
             "{why} Not checked: {n} repository.", "{why} Not checked: {n} repositories.", missed
         )
-        print_warning(not_checked.format(why=escape(why), n=missed))
+        print_warning(not_checked.format(why=why, n=missed))
 
 
 def _next_steps(
