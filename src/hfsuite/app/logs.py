@@ -100,7 +100,12 @@ def configure_logging(
     try:
         log_dir.mkdir(parents=True, exist_ok=True)
         file_handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=_MAX_BYTES, backupCount=_BACKUPS, encoding="utf-8", delay=True
+            path,
+            maxBytes=_MAX_BYTES,
+            backupCount=_BACKUPS,
+            encoding="utf-8",
+            errors="backslashreplace",  # a path that is not UTF-8 is logged, not an error
+            delay=True,
         )
     except OSError as exc:
         logging.getLogger(__name__).warning("Cannot write the log file %s: %s", path, exc)

@@ -29,8 +29,8 @@ from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import emit_json, print_error, print_warning
 from hfsuite.config.store import SETTINGS_FILE_NAME, default_config_dir
 from hfsuite.core import i18n
-from hfsuite.core.errors import HfSuiteError, OperationCancelled, unexpected_error
-from hfsuite.core.i18n import N_, _
+from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError, unexpected_error
+from hfsuite.core.i18n import N_, _, tr
 
 COMMANDS: dict[str, tuple[str, bool]] = {
     "search": ("search_cmd", False),
@@ -248,6 +248,7 @@ def exit_code(argv: list[str] | None = None) -> int:
     _install_language()
     state = CliState()
     try:
+        _check_text(sys.argv[1:] if argv is None else argv)
         result = app(args=argv, standalone_mode=False, obj=state)
     except HfSuiteError as exc:
         if isinstance(exc, OperationCancelled):
@@ -288,6 +289,27 @@ def exit_code(argv: list[str] | None = None) -> int:
         return error.exit_code
     # Click returns an explicit ``ctx.exit(code)`` (e.g. ``--help``) as the result.
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
+
+
+def _check_text(args: list[str]) -> None:
+    """Refuse an argument that is not UTF-8 (a name in another system's encoding, which Python
+    keeps as surrogates): the queue, the history and the library keep names and paths as text.
+
+    Raises:
+        UsageError: naming the argument, its odd bytes written as ``\\xff``.
+    """
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(arg).decode("utf-8", "backslashreplace")
+            raise UsageError(
+                tr("The argument {arg} is not valid UTF-8 text.", arg=shown),
+                hint=tr(
+                    "hfsuite keeps names and paths as text (queue, history, library): rename "
+                    "the file or folder to a UTF-8 name."
+                ),
+            ) from None
 
 
 def thread_failed(args: threading.ExceptHookArgs) -> None:

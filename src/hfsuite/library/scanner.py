@@ -43,6 +43,38 @@ def _scandir(path: str) -> list[os.DirEntry[str]]:
 _entry_name = operator.attrgetter("name")  # a sort key without a Python call per entry
 
 
+def shown_path(path: str) -> str:
+    """``path`` as text that can be printed and stored: bytes that are not UTF-8 (a name from
+    another system's encoding, kept by Python as surrogates) written as ``\\xff``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _named(
+    entries: Iterable[os.DirEntry[str]], problems: list[ScanProblem]
+) -> list[os.DirEntry[str]]:
+    """``entries`` sorted by name, without those whose name is not UTF-8: the index keeps
+    paths as text, so such a file is a problem of the scan (rename it to index it), not the
+    end of it."""
+    kept = sorted(entries, key=_entry_name)
+    if all(name.isascii() for name in map(_entry_name, kept)):
+        return kept  # the common case: nothing to encode
+    named = []
+    for entry in kept:
+        try:
+            entry.name.encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append(
+                ScanProblem(
+                    shown_path(entry.path),
+                    ProblemKind.ERROR,
+                    "the name is not valid UTF-8; rename it to have it indexed",
+                )
+            )
+            continue
+        named.append(entry)
+    return named
+
+
 class RootKind(enum.Enum):
     """What a scan root is."""
 
@@ -231,7 +263,7 @@ class Scanner:
             if is_set is not None and is_set():
                 return
             try:
-                entries = sorted(self._scandir(folder), key=_entry_name)
+                entries = _named(self._scandir(folder), problems)
             except OSError as exc:
                 problems.append(ScanProblem(folder, _problem_kind(exc), str(exc)))
                 continue
@@ -297,7 +329,7 @@ class Scanner:
         self, top: str, problems: list[ScanProblem], cancel: threading.Event | None
     ) -> Iterator[ScannedFile]:
         try:
-            repo_entries = sorted(self._scandir(top), key=_entry_name)
+            repo_entries = _named(self._scandir(top), problems)
         except OSError as exc:
             problems.append(ScanProblem(top, _problem_kind(exc), str(exc)))
             return
@@ -367,7 +399,7 @@ class Scanner:
 
     def _list(self, folder: str, problems: list[ScanProblem]) -> list[os.DirEntry[str]]:
         try:
-            return sorted(self._scandir(folder), key=_entry_name)
+            return _named(self._scandir(folder), problems)
         except FileNotFoundError:
             return []
         except OSError as exc:

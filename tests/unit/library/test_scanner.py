@@ -74,6 +74,24 @@ def test_user_folder_lists_every_regular_file(tmp_path: Path) -> None:
     assert not result.problems and not result.cancelled
 
 
+def test_a_name_that_is_not_utf8_is_a_problem_and_the_scan_goes_on(tmp_path: Path) -> None:
+    # A file and a folder named in another system's encoding (Python keeps the odd bytes as
+    # surrogates, which the index, text, cannot store): a crash of the whole scan before.
+    _tree(tmp_path, {"good.safetensors": b"1", "sub/é.ckpt": b"22"})
+    base = os.fsencode(tmp_path)
+    with open(os.path.join(base, b"bad\xff.safetensors"), "wb") as f:
+        f.write(b"333")
+    os.makedirs(os.path.join(base, b"odd\xfe", b"deep"))
+    result = Scanner().scan([ScanRoot(str(tmp_path))])
+    rel = {os.path.relpath(p, tmp_path) for p in result.files}
+    assert rel == {"good.safetensors", os.path.join("sub", "é.ckpt")}
+    shown = sorted(p.path for p in result.problems)
+    assert shown == [f"{tmp_path}/bad\\xff.safetensors", f"{tmp_path}/odd\\xfe"]
+    assert all(p.kind is ProblemKind.ERROR and "UTF-8" in p.message for p in result.problems)
+    for problem in result.problems:
+        problem.path.encode("utf-8")  # printable and storable
+
+
 def test_overlapping_roots_report_a_file_once(tmp_path: Path) -> None:
     _tree(tmp_path, {"sub/x": b"x"})
     result = Scanner().scan([ScanRoot(str(tmp_path)), ScanRoot(str(tmp_path / "sub"))])
