@@ -1,4 +1,5 @@
-"""Brackets in what the CLI prints are text, not Rich markup (the installed command).
+"""Brackets in what the CLI prints are text, not Rich markup (the installed command), and
+``:name:`` is text, not an emoji code.
 
 A folder named ``out [v1]`` was printed as ``out `` (``[v1]`` taken for a style), so a script
 reading the printed path got the wrong one; a repository argument with ``[/]`` in it ended in a
@@ -22,8 +23,9 @@ def hub(hub_factory):  # type: ignore[no-untyped-def]
     return hub
 
 
-def test_a_folder_with_brackets_is_printed_as_it_is(hfsuite_cmd, hub, tmp_path):  # type: ignore[no-untyped-def]
-    dest = tmp_path / "out [v1] [/b]"
+@pytest.mark.parametrize("folder", ["out [v1] [/b]", "a:cat:b"])  # ":cat:" was an emoji
+def test_a_folder_with_brackets_is_printed_as_it_is(hfsuite_cmd, hub, tmp_path, folder):  # type: ignore[no-untyped-def]
+    dest = tmp_path / folder
     result = hfsuite_cmd(
         "download", "acme/brackets", "--endpoint", hub.url, "--local-dir", str(dest)
     )

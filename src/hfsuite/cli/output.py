@@ -47,13 +47,16 @@ def __getattr__(name: str) -> Console:
 
 def _console(name: str) -> Console:
     """The console ``out`` or ``err``, made now if it is not yet: a real Rich console that
-    prints text as text unless a call asks for markup."""
+    prints text as text unless a call asks for markup, and never turns ``:name:`` into an emoji
+    (Rich's default did: a folder ``a:cat:b`` printed as ``a🐱b``)."""
     with _lock:  # a display's first event may come from an engine thread
         made = globals().get(name)
         if made is None:
             from rich.console import Console
 
-            made = Console(highlight=False, soft_wrap=True, markup=False, **_CONSOLES[name])
+            made = Console(
+                highlight=False, soft_wrap=True, markup=False, emoji=False, **_CONSOLES[name]
+            )
             globals()[name] = made  # later lookups find it without __getattr__
         return made
 

@@ -26,7 +26,7 @@ from hfsuite.core.units import format_duration, format_rate
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.progress import Progress, TaskID
+    from rich.progress import Progress, Task, TaskID
 
 
 def transfer_progress(console: Console) -> Progress:
@@ -37,9 +37,18 @@ def transfer_progress(console: Console) -> Progress:
     with ``-q``, ``--json`` or its output redirected never loads it (everything ``hfsuite
     download`` imports before its first byte delays that byte)."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+    from rich.text import Text
+
+    class NameColumn(TextColumn):
+        """The description: markup (names are escaped), and ``:name:`` stays as it is (Rich's
+        own column turns it into an emoji: a file ``a:cat:b`` showed as ``a🐱b``)."""
+
+        def render(self, task: Task) -> Text:
+            text = self.text_format.format(task=task)
+            return Text.from_markup(text, style=self.style, justify=self.justify, emoji=False)
 
     return Progress(
-        TextColumn("{task.description}", justify="left"),  # markup: names are escaped
+        NameColumn("{task.description}", justify="left"),
         BarColumn(bar_width=None),
         TextColumn("{task.percentage:>5.1f}%"),
         DownloadColumn(binary_units=True),

@@ -86,7 +86,9 @@ def updates_command(
             )
         name = v.repo_id if v.repo_type.value == "model" else f"{v.repo_type.value}s/{v.repo_id}"
         now = (u.current_commit or "?")[:10]
-        table.add_row(name, v.destination, v.commit[:10], now, Text.from_markup(status))
+        table.add_row(
+            name, v.destination, v.commit[:10], now, Text.from_markup(status, emoji=False)
+        )
     out.print(table)
     for u in updates:
         for c in u.changes:

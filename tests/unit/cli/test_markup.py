@@ -89,3 +89,40 @@ def test_the_download_display_draws_on_the_cli_console_and_shows_reasons_whole(
         display(FileRestarted(1, name, "the server sent [/] instead"))
     err = capsys.readouterr().err
     assert "the server sent [/] instead" in err, err
+
+
+def test_emoji_codes_in_names_print_as_they_are(capsys: pytest.CaptureFixture[str]) -> None:
+    # Rich replaced ":cat:" with an emoji by default: a folder "a:cat:b" printed as "a🐱b".
+    from rich.markup import escape
+
+    from hfsuite.cli.progress import RichProgressDisplay
+    from hfsuite.core.events import FileProgress, TransferProgressed
+
+    name = "a:cat:b/x:thumbs_up:.safetensors"
+    output.out.print(name)
+    output.err.print(f"[bold]{escape(name)}[/bold]", markup=True)
+    with RichProgressDisplay(output.err) as display:
+        display(
+            TransferProgressed(
+                1,
+                done_bytes=1,
+                total_bytes=2,
+                speed_bps=1.0,
+                eta_s=1.0,
+                files=(FileProgress(name, 2, 1, 1.0, 1),),
+            )
+        )
+    captured = capsys.readouterr()
+    assert captured.out == name + "\n"
+    assert captured.err.count(name) >= 2, captured.err
+    assert "🐱" not in captured.err + captured.out and "👍" not in captured.err + captured.out
+
+
+def test_markup_made_into_text_keeps_emoji_codes() -> None:
+    wrong = []
+    for module, line, call, _source in _calls("from_markup"):
+        keywords = {k.arg: k.value for k in call.keywords}
+        emoji = keywords.get("emoji")
+        if not (isinstance(emoji, ast.Constant) and emoji.value is False):
+            wrong.append(f"{module}:{line}")
+    assert not wrong, f"Text.from_markup without emoji=False: {wrong}"
