@@ -191,10 +191,20 @@ def default_postgres_url(
     clean_postgres_databases.release_later(name)
 
 
+def _new_postgres_database(cluster: PostgresCluster) -> Iterator[str]:
+    name = f"hfsuite_test_{os.getpid()}_{next(_PG_NAMES)}"
+    url = cluster.create_database(name)
+    yield url
+    cluster.drop_database(name)
+
+
 @pytest.fixture
 def postgres_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
     """URL of a new, empty PostgreSQL database, dropped after the test."""
-    name = f"hfsuite_test_{os.getpid()}_{next(_PG_NAMES)}"
-    url = postgres_cluster.create_database(name)
-    yield url
-    postgres_cluster.drop_database(name)
+    yield from _new_postgres_database(postgres_cluster)
+
+
+@pytest.fixture
+def postgres_url_2(postgres_cluster: PostgresCluster) -> Iterator[str]:
+    """URL of a second new, empty PostgreSQL database (a test comparing two)."""
+    yield from _new_postgres_database(postgres_cluster)

@@ -647,7 +647,9 @@ def open_database(url: str, *, clock: Clock | None = None) -> Database:
     try:
         with engine.connect() as conn:
             current = migrate.current_revisions(conn)
-        if current != (migrate.HEAD_REVISION,):  # up to date: no need for Alembic at all
+        # A new database gets the newest schema at once; one up to date needs no Alembic.
+        created = current == () and migrate.create_new(database.write_engine, where)
+        if not created and current != (migrate.HEAD_REVISION,):
             migrate.check_known(current, where)
             migrate.upgrade(database.write_engine, where)
     except MigrationError:

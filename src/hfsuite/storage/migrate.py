@@ -3,10 +3,16 @@
 The migration scripts ship inside the package (``migrations/``); no ``alembic.ini`` is needed at
 run time. Rules:
 
-- a new or older database is upgraded in place, inside one ``BEGIN IMMEDIATE`` transaction
+- a new database (no tables at all) gets the schema of :mod:`hfsuite.storage.schema` at once,
+  with the rows the migrations leave (:data:`~hfsuite.storage.schema.INITIAL_ROWS`), stamped
+  with the head revision (:func:`create_new`): what Alembic's documentation advises for a
+  database built from scratch, and 0.02 s where importing Alembic and running every migration
+  took 0.3 s of the first command a user runs (a test checks the two give the same tables,
+  columns, keys, indices and rows);
+- an older database is upgraded in place, inside one ``BEGIN IMMEDIATE`` transaction
   (on PostgreSQL: one transaction holding an advisory lock), so two processes opening it at once
   migrate it exactly once and a failed migration leaves the old schema untouched (DDL is
-  transactional on both);
+  transactional on both; so is the creation of a new one);
 - a database stamped with a revision this program does not know was written by a newer version
   of the program: it is refused with a :class:`~hfsuite.core.errors.MigrationError` rather than
   being "upgraded" into something neither version understands.
@@ -24,6 +30,7 @@ from sqlalchemy import Connection, Engine
 
 from hfsuite.core.errors import MigrationError
 from hfsuite.core.i18n import tr
+from hfsuite.storage.schema import INITIAL_ROWS, metadata
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -39,6 +46,14 @@ _PG_LOCK = 0x6866_7375_6974_65
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
 """Folder holding ``env.py`` and ``versions/``."""
+
+_VERSION_TABLE = sa.Table(
+    "alembic_version",
+    sa.MetaData(),
+    sa.Column("version_num", sa.String(32), nullable=False),
+    sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+"""Alembic's stamp table, as Alembic creates it."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -111,6 +126,41 @@ def check_known(revisions: Iterable[str], where: str) -> None:
             ),
             hint=tr("Upgrade HF Download Suite, or point it at another database file."),
         )
+
+
+def create_new(engine: Engine, where: str) -> bool:
+    """Give a new, empty database the newest schema in one transaction on ``engine``.
+
+    Args:
+        engine: The write engine (``BEGIN IMMEDIATE`` on SQLite), as for :func:`upgrade`.
+        where: The database's path or URL, for messages.
+
+    Returns:
+        True when the schema was created; False when the database is not empty (another
+        process created it meanwhile, or it holds tables without a stamp): :func:`upgrade`
+        then decides, as for any existing database.
+
+    Raises:
+        MigrationError: when creating the schema fails (nothing is left of it).
+    """
+    try:
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+            if sa.inspect(connection).get_table_names():
+                return False
+            metadata.create_all(connection)
+            for table, rows in INITIAL_ROWS:
+                connection.execute(table.insert(), list(rows))
+            _VERSION_TABLE.create(connection)
+            connection.execute(_VERSION_TABLE.insert(), {"version_num": HEAD_REVISION})
+    except Exception as exc:
+        raise MigrationError(
+            tr("Could not create the database at {where}: {reason}", where=where, reason=exc),
+            hint=tr("Nothing was written. Check the location, or report this."),
+            details=repr(exc),
+        ) from exc
+    return True
 
 
 def upgrade(engine: Engine, where: str, target: str = "head") -> None:

@@ -128,6 +128,12 @@ SEQUENCES = sa.Table(
 )
 """Named monotonic counters (``tasks``: the queue's change cursor)."""
 
+INITIAL_ROWS: tuple[tuple[sa.Table, tuple[dict[str, object], ...]], ...] = (
+    (SEQUENCES, ({"name": "tasks", "value": 1},)),
+)
+"""The rows a new database starts with: those the migrations insert (``0002``: the change
+cursor starts at 1). A test checks that a database built by the migrations has the same."""
+
 
 WORKERS = sa.Table(
     "workers",

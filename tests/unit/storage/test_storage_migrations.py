@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from hfsuite.core.errors import MigrationError, StorageError
 from hfsuite.core.types import RepoRef, SourceKind, TaskState
@@ -205,3 +208,89 @@ def test_head_revision_constant_matches_the_migration_scripts() -> None:
     from hfsuite.storage import migrate
 
     assert migrate.head_revision() == migrate.HEAD_REVISION
+
+
+def _shape(engine: Engine) -> dict[str, object]:
+    """Every table's columns (type, nullability, default), keys, indices and rows."""
+    inspector = sa.inspect(engine)
+    shape: dict[str, object] = {}
+    with engine.connect() as conn:
+        for name in sorted(inspector.get_table_names()):
+            columns = [
+                (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                for c in inspector.get_columns(name)
+            ]
+            table = sa.Table(name, sa.MetaData(), autoload_with=conn)
+            shape[name] = {
+                "columns": columns,
+                "primary key": inspector.get_pk_constraint(name),
+                "foreign keys": sorted(map(repr, inspector.get_foreign_keys(name))),
+                "indices": sorted(map(repr, inspector.get_indexes(name))),
+                "unique": sorted(map(repr, inspector.get_unique_constraints(name))),
+                "checks": sorted(map(repr, inspector.get_check_constraints(name))),
+                "rows": sorted(map(repr, conn.execute(sa.select(table)).all())),
+            }
+    return shape
+
+
+def test_a_new_database_is_the_one_the_migrations_build(
+    db_url: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    # open_database gives a new database the schema at once (no Alembic); every migration run
+    # on an empty database must give the same tables, keys, indices and rows.
+    created = open_database(db_url)
+    created.close()
+    if db_url.startswith("sqlite"):
+        migrated_url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    else:
+        migrated_url = str(request.getfixturevalue("postgres_url_2"))
+    migrated = create_engine_for(migrated_url)
+    created_engine = create_engine_for(db_url)
+    try:
+        migrate.upgrade(migrated, "migrated")
+        assert _shape(created_engine) == _shape(migrated)
+        assert "sequences" in _shape(created_engine)  # the comparison saw the tables
+    finally:
+        migrated.dispose()
+        created_engine.dispose()
+
+
+def test_a_new_database_does_not_import_alembic(tmp_path: Path) -> None:
+    code = (
+        "import sys; from hfsuite.storage import open_database; "
+        f"open_database('sqlite:///{tmp_path / 'new.db'}').close(); "
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
+
+
+def test_a_database_created_meanwhile_is_not_created_twice(db_url: str) -> None:
+    db = open_database(db_url)
+    try:
+        assert not migrate.create_new(db.write_engine, "again")  # not empty: left as it is
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM sequences")).scalar() == 1
+            assert migrate.current_revisions(conn) == (migrate.HEAD_REVISION,)
+    finally:
+        db.close()
+
+
+@pytest.mark.sqlite_only
+def test_tables_without_a_stamp_are_left_to_the_migrations(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'odd.db'}"
+    engine = create_engine_for(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY)"))
+    try:
+        assert not migrate.create_new(engine, "odd")
+    finally:
+        engine.dispose()
+    db = open_database(url)  # the migrations run, beside the table that was there
+    try:
+        with db.engine.connect() as conn:
+            assert migrate.current_revisions(conn) == (migrate.HEAD_REVISION,)
+            assert conn.execute(text("SELECT COUNT(*) FROM notes")).scalar() == 0
+    finally:
+        db.close()
