@@ -326,8 +326,8 @@ def _print_summary(outcome: DownloadOutcome, as_json: bool, quiet: bool) -> None
         if skipped:
             text += _("; {n} already complete").format(n=skipped)
         text += f" — {the_plan.snapshot.ref.repo_id}@{the_plan.snapshot.commit[:8]}"
-        output.err.print(text, highlight=False)
-    output.out.print(dest, highlight=False, soft_wrap=True)
+        output.line(text, err=True)
+    output.line(dest)  # a plain line: no Rich to import for it after the last byte (-q)
 
 
 def _print_plan(the_plan: DownloadPlan, as_json: bool) -> None:

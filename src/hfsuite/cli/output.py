@@ -37,6 +37,10 @@ err: Console  # messages and progress, on stderr; made at first use
 _CONSOLES: dict[str, dict[str, Any]] = {"out": {}, "err": {"stderr": True}}
 _lock = threading.Lock()
 
+# What Rich's Text drops from a string (bell, backspace, vertical tab, form feed, carriage
+# return): :func:`line` drops the same.
+_RICH_DROPS = dict.fromkeys((7, 8, 11, 12, 13))
+
 
 def __getattr__(name: str) -> Console:
     """``out`` and ``err``, made at their first use (PEP 562)."""
@@ -59,6 +63,20 @@ def _console(name: str) -> Console:
             )
             globals()[name] = made  # later lookups find it without __getattr__
         return made
+
+
+def line(text: str, *, err: bool = False) -> None:
+    """Print ``text`` as one plain line on stdout (stderr with ``err``), without Rich.
+
+    For a line a script reads (the folder ``hfsuite download`` prints): written as it is, tabs
+    and all, with the control codes Rich drops dropped too (a name cannot move the cursor).
+    Making a Rich console only for it cost 20-28 ms of imports after the last byte of
+    ``hfsuite -q download`` (docs/benchmarks.md, "Round 12"). Not while a live display draws
+    on the same stream.
+    """
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text.translate(_RICH_DROPS) + "\n")
+    stream.flush()
 
 
 def json_option(help_text: str | None = None) -> Any:

@@ -16,8 +16,9 @@ it: the server caps each connection), and stops for good when it did not, or at 
 **Near a file's end more connections only cost.** A doubling pays back only if enough of the
 file is left for the new connections to bring more than they cost: a thread, a connection and
 its requests, a share of the interpreter lock (:meth:`ConnectionPolicy.worth_growing`, about
-``connection_cost_s`` = 30 ms per connection on two cores). A capped 200 MiB file at 16
-connections has 0.6 s left when first measured and stays at 16; 512 MiB goes on to 32.
+``connection_cost_s`` = 10 ms per connection on two cores: 16 more made the rest of the
+process 0.1-0.15 s slower). A capped 200 MiB file at 16 connections has 0.55 s left when first
+measured and goes on to 32 (its last byte 0.25 s sooner); 64 MiB stays at 16.
 
 **This machine can be the limit too.** On a loopback or a fast LAN the bytes come faster than
 a small machine takes them (every byte is also hashed, in order, by one thread); extra
@@ -80,7 +81,7 @@ class AdaptSettings:
     floor: int = 4
     max_loss: float = 0.5
     judge_window_s: float = 0.15
-    connection_cost_s: float = 0.03
+    connection_cost_s: float = 0.01
 
     def start_for(self, missing: int) -> int:
         """Connections at first for a file with ``missing`` bytes still to fetch."""
@@ -215,9 +216,10 @@ class ConnectionPolicy:
         deliver after ``startup_s`` (connect, request, first byte) and end it at
         ``T / 2 + startup_s / 2``: half of ``T - startup_s`` gained, against ``n`` times
         ``connection_cost_s``. So the count grows while ``T > startup_s + 2 n cost``: near the
-        end of a file more connections only cost (a capped 200 MiB file went to 32
-        connections for its last half second, which on two cores made the run slower: last
-        byte 0.1 s sooner, the rest of the process 0.2 s later).
+        end of a file more connections only cost. (The cost was 30 ms while a new database
+        was built by running every migration beside the first download's bytes; with that
+        gone, 16 more connections cost the rest of the process 0.1-0.15 s: docs/benchmarks.md,
+        Round 12.)
         """
         if left_bytes is None or rate <= 0:
             return True

@@ -126,3 +126,15 @@ def test_markup_made_into_text_keeps_emoji_codes() -> None:
         if not (isinstance(emoji, ast.Constant) and emoji.value is False):
             wrong.append(f"{module}:{line}")
     assert not wrong, f"Text.from_markup without emoji=False: {wrong}"
+
+
+def test_a_line_is_written_as_it_is_without_a_console(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delitem(vars(output), "out", raising=False)  # no console made yet
+    output.line("a:cat:b [v1]\rx\x07y\tz")
+    output.line("e [/]", err=True)
+    captured = capsys.readouterr()
+    assert captured.out == "a:cat:b [v1]xy\tz\n"  # Rich's dropped codes dropped, the tab kept
+    assert captured.err == "e [/]\n"
+    assert "out" not in vars(output)  # no console was made for it
