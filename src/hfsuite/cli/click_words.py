@@ -15,7 +15,7 @@ and applied here, at start, when the language is not English:
   line, ``Try '…' for help.`` and ``Error: …``, the message matched against Click's English
   templates (:data:`MESSAGES`); a message no template matches is shown as Click wrote it.
 
-``python scripts/i18n.py check`` (and ``tests/unit/test_i18n_click.py``) also reads the
+``python scripts/i18n.py check`` (and ``tests/unit/test_i18n_cli.py``) also reads the
 installed Click and Typer sources and fails when one of these English texts is no longer there,
 so an upgrade that rewords Click shows up. Docs: docs/translation.md.
 """

@@ -25,6 +25,7 @@ from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
 from hfsuite.cli.gc_pause import end_startup
+from hfsuite.cli.help_text import unwrap_helps
 from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import emit_json, print_error, print_warning
 from hfsuite.config.store import SETTINGS_FILE_NAME, default_config_dir
@@ -77,7 +78,8 @@ def load_command(name: str) -> Any:
     else:
         module.register(holder)
     holder.callback()(lambda: None)  # a group, even with one command
-    return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+    command = typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+    return unwrap_helps(command)  # paragraphs that Rich wraps to the terminal's width
 
 
 class LazyGroup(TyperGroup):

@@ -235,7 +235,7 @@ def _progress_text(task: TaskRecord) -> str:
         "List tasks in queue order (priority, then manual order).\n\n"
         "A task shows as interrupted when its row says running but the process "
         "that ran it is gone\n"
-        "(killed, crashed): the next ``hfsuite queue run`` resumes it where it "
+        "(killed, crashed): the next `hfsuite queue run` resumes it where it "
         "stopped.\n\n"
         "Examples:\n\n"
         "  hfsuite queue ls\n\n"
