@@ -115,6 +115,7 @@ def test_a_settings_allowed_values_and_origin_in_chinese(
 
     unknown = _run(hfsuite_cmd, "config", "set", "nope", "1", language="zh_CN", env=env)
     assert unknown.returncode == 3
+    assert "没有名为“nope”的设置。" in unknown.stderr
     assert "允许的值：已知的设置：endpoint," in unknown.stderr
     as_json = _run(hfsuite_cmd, "config", "set", "nope", "1", "--json", language="zh_CN", env=env)
     hint = document(as_json.stdout, "error")["error"]["hint"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from hfsuite.config import LoadedSettings, SettingsStore, allowed_text, env_names, setting_names
 from hfsuite.config.settings import setting_field
-from hfsuite.core.errors import HfSuiteError, SettingsValueError
+from hfsuite.core.errors import HfSuiteError, SettingsValueError, UnknownSettingError
 from hfsuite.core.i18n import _, tr
 from hfsuite.core.redact import redact
 from hfsuite.core.units import format_rate
@@ -86,7 +86,7 @@ def get_setting(loaded: LoadedSettings, key: str) -> SettingRow:
     for row in describe_settings(loaded):
         if row.key == key:
             return row
-    raise SettingsValueError(key, tr("a known setting: {names}", names=", ".join(setting_names())))
+    raise UnknownSettingError(key, setting_names())
 
 
 class UnusableProxyError(SettingsValueError):

@@ -29,7 +29,7 @@ import platformdirs
 from pydantic import ValidationError
 
 from hfsuite.config.settings import APP_NAME, Settings, allowed_text, env_names, setting_names
-from hfsuite.core.errors import SettingsFileError, SettingsValueError
+from hfsuite.core.errors import SettingsFileError, SettingsValueError, UnknownSettingError
 from hfsuite.core.i18n import N_, tr
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ class SettingsStore:
             SettingsValueError: unknown key or a value it does not accept.
         """
         if key not in setting_names():
-            raise SettingsValueError(key, _known_setting())
+            raise UnknownSettingError(key, setting_names())
         probe = Settings.model_construct()
         try:
             setattr(probe, key, raw)
@@ -246,7 +246,7 @@ class SettingsStore:
     def reset(self, key: str | None = None) -> None:
         """Forget one setting (back to its default) or, with no key, all of them."""
         if key is not None and key not in setting_names():
-            raise SettingsValueError(key, _known_setting())
+            raise UnknownSettingError(key, setting_names())
         with self._locked():
             values, _ = self.read_file()
             if key is None:
@@ -306,8 +306,3 @@ def _to_toml_value(value: Any) -> Any:
     if isinstance(value, Path):
         return str(value)
     return str(value)
-
-
-def _known_setting() -> str:
-    """The ``Allowed:`` of an unknown setting's name."""
-    return tr("a known setting: {names}", names=", ".join(setting_names()))

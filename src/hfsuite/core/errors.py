@@ -12,6 +12,7 @@ HfSuiteError                         exit 1   anything we did not classify furth
 │   └── WorkflowError                exit 2   a workflow or image that cannot be read
 ├── ConfigError                      exit 3   settings problems
 │   ├── SettingsValueError           exit 3   a value a key does not accept
+│   │   └── UnknownSettingError      exit 3   a setting's name that does not exist (a typo)
 │   └── SettingsFileError            exit 3   the settings file cannot be read or written
 ├── StorageError                     exit 4   the database
 │   └── MigrationError               exit 4   the schema cannot be brought up to date
@@ -37,6 +38,8 @@ HfSuiteError                         exit 1   anything we did not classify furth
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from typing import ClassVar
 
 from hfsuite.core.i18n import joined, tr
@@ -109,6 +112,26 @@ class SettingsValueError(ConfigError):
         )
         self.key = key
         self.allowed = allowed
+
+
+class UnknownSettingError(SettingsValueError):
+    """A setting's name that does not exist: the hint names the closest known one.
+
+    Args:
+        key: The name given.
+        known: Every setting's name.
+    """
+
+    def __init__(self, key: str, known: Sequence[str]):
+        allowed = tr("a known setting: {names}", names=", ".join(known))
+        super().__init__(key, allowed)
+        self.message = tr("There is no setting '{key}'.", key=key)
+        close = difflib.get_close_matches(key.strip().lower().replace("-", "_"), known, n=1)
+        if close:
+            self.hint = tr(
+                "Did you mean '{name}'? `hfsuite config show` lists every setting.",
+                name=close[0],
+            )
 
 
 class SettingsFileError(ConfigError):

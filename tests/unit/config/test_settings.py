@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from hfsuite.config import SettingsStore, setting_names
-from hfsuite.core.errors import SettingsValueError
+from hfsuite.core.errors import SettingsValueError, UnknownSettingError
 from hfsuite.core.types import Layout
 
 
@@ -69,6 +69,26 @@ def test_invalid_value_refused_naming_key_and_allowed(
 def test_unknown_key_refused(store: SettingsStore) -> None:
     with pytest.raises(SettingsValueError, match="known setting"):
         store.set("colour", "blue")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("connection_per_file", "connections_per_file"),
+        ("Connections-Per-File", "connections_per_file"),
+        ("endpointt", "endpoint"),
+    ],
+)
+def test_a_misspelt_setting_names_the_one_meant(
+    store: SettingsStore, typed: str, meant: str
+) -> None:
+    for act in (lambda: store.set(typed, "4"), lambda: store.reset(typed)):
+        with pytest.raises(UnknownSettingError) as info:
+            act()
+        assert info.value.message == f"There is no setting '{typed}'."
+        assert info.value.hint is not None and f"Did you mean '{meant}'?" in info.value.hint
+        assert info.value.exit_code == 3
+    assert not store.path.exists()
 
 
 def test_env_overrides_file_and_hf_names_are_honoured(store: SettingsStore, tmp_path: Path) -> None:
