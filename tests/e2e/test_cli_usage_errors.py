@@ -89,3 +89,21 @@ def test_a_dash_v_that_is_only_an_argument_is_not_verbose(
     assert cli_main.exit_code(["info", "--", "-v"]) == 1
     err = capsys.readouterr().err
     assert "it broke" in err and "DETAIL-LINE" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "typed", "suggestion"),
+    [
+        (("queue", "remove", "3"), "remove", "Did you mean 'rm', 'move', 'resume'?"),
+        (("queue", "delete", "3"), "delete", "Did you mean 'rm'?"),
+        (("history", "list"), "list", "Did you mean 'ls'?"),
+        (("library", "roots", "remove", "/x"), "remove", "Did you mean 'rm'?"),
+        (("queue", "info", "3"), "info", "Did you mean 'show'?"),
+    ],
+)
+def test_another_word_for_a_command_names_the_command(hfsuite_cmd, args, typed, suggestion):  # type: ignore[no-untyped-def]
+    # Typer suggests close spellings only: "remove" got 'move' and 'resume', never 'rm'.
+    result = hfsuite_cmd(*args)
+    assert result.returncode == 2, result.stderr
+    assert f"Error: No such command '{typed}'. {suggestion}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr

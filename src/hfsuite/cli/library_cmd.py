@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from hfsuite.cli.groups import SubcommandGroup
 from hfsuite.cli.library_views import (
     FAST_ROWS,
     aligned_lines,
@@ -64,7 +65,7 @@ roots_app = typer.Typer(
     ),
     no_args_is_help=True,
 )
-app.add_typer(roots_app, name="roots")
+app.add_typer(roots_app, name="roots", cls=SubcommandGroup)
 
 
 class Sort(StrEnum):

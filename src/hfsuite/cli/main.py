@@ -25,6 +25,7 @@ from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
 from hfsuite.cli.gc_pause import end_startup
+from hfsuite.cli.groups import SubcommandGroup
 from hfsuite.cli.help_text import unwrap_helps
 from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import emit_json, print_error, print_warning
@@ -74,7 +75,7 @@ def load_command(name: str) -> Any:
     module: Any = importlib.import_module(f"hfsuite.cli.{module_name}")
     holder = typer.Typer(rich_markup_mode="rich")
     if is_group:
-        holder.add_typer(module.app, name=name)
+        holder.add_typer(module.app, name=name, cls=SubcommandGroup)
     else:
         module.register(holder)
     holder.callback()(lambda: None)  # a group, even with one command

@@ -1,0 +1,45 @@
+"""Groups of sub-commands (``hfsuite queue``, ``library``, ...): a usage error for a word that
+is another name for one of their commands names it (``queue remove``: did you mean ``rm``?).
+Typer suggests only close spellings (``lst``: ``ls``), not other words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "rm": ("remove", "delete", "del"),
+    "ls": ("list",),
+    "show": ("info", "get"),
+}
+"""Other words for a sub-command: typed instead of it, the usage error names the command (the
+spelling stays one: ``queue remove`` is not run as ``queue rm``)."""
+
+
+class SubcommandGroup(TyperGroup):
+    """A group of sub-commands whose "No such command" also answers synonyms (``remove``:
+    did you mean ``rm``?), which Typer's close-match suggestion does not find."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """As Typer's, with the command a synonym stands for added to the suggestion."""
+        try:
+            return super().resolve_command(ctx, args)
+        except _usage_error_type() as exc:
+            typed = args[0].lower() if args else ""
+            meant = [name for name, words in SYNONYMS.items() if typed in words]
+            meant = [name for name in meant if name in self.commands]
+            message = str(getattr(exc, "message", ""))
+            if meant and message:
+                head, _, close = message.partition(" Did you mean ")
+                names = [repr(meant[0]), *(n for n in close.rstrip("?").split(", ") if n)]
+                names = list(dict.fromkeys(names))  # the synonym's command first, once
+                exc.message = f"{head} Did you mean {', '.join(names)}?"  # type: ignore[attr-defined]
+            raise
+
+
+def _usage_error_type() -> type[Exception]:
+    """Click's ``UsageError``, found through Typer's classes (Typer may ship its own copy of
+    Click; see :func:`hfsuite.cli.main._click_exception_types`)."""
+    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "UsageError")
