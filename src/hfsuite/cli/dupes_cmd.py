@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from typer.core import TyperGroup
 
+from hfsuite.cli.groups import SubcommandGroup
 from hfsuite.cli.json_views import document
 from hfsuite.cli.output import err, json_option, out, print_json, print_warning
 from hfsuite.core.errors import HfSuiteError, OperationCancelled, UsageError
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
 
 
-class _DupesGroup(TyperGroup):
+class _DupesGroup(SubcommandGroup):
     """``hfsuite dupes [PATH...]`` lists; ``hfsuite dupes reclaim …`` reclaims.
 
     Anything that is not a sub-command's name goes to ``ls`` (paths and options alike).

@@ -75,7 +75,10 @@ def load_command(name: str) -> Any:
     module: Any = importlib.import_module(f"hfsuite.cli.{module_name}")
     holder = typer.Typer(rich_markup_mode="rich")
     if is_group:
-        holder.add_typer(module.app, name=name, cls=SubcommandGroup)
+        own = module.app.info.cls  # a group with a class of its own (dupes) keeps it
+        holder.add_typer(
+            module.app, name=name, cls=own if isinstance(own, type) else SubcommandGroup
+        )
     else:
         module.register(holder)
     holder.callback()(lambda: None)  # a group, even with one command

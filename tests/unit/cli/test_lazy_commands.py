@@ -40,3 +40,19 @@ def test_every_command_is_listed_in_order_and_found() -> None:
         command = group.get_command(ctx, name)  # type: ignore[attr-defined]
         assert command is not None and command.name == name
         assert command.help, name
+
+
+def test_every_group_of_sub_commands_answers_synonyms() -> None:
+    # A group's own class (dupes: anything else is `ls`) is kept; it must still be one of ours.
+    from hfsuite.cli.groups import SubcommandGroup
+    from hfsuite.cli.main import load_command
+
+    groups = []
+    todo = [load_command(name) for name, (_, is_group) in COMMANDS.items() if is_group]
+    while todo:
+        group = todo.pop()
+        groups.append(group)
+        todo += [c for c in group.commands.values() if hasattr(c, "commands")]
+    assert len(groups) > len([g for g in COMMANDS.values() if g[1]])  # library roots too
+    wrong = [g.name for g in groups if not isinstance(g, SubcommandGroup)]
+    assert not wrong, wrong
