@@ -151,3 +151,29 @@ def test_stability_matrix_library_dir_in_its_settings(tmp_path: Path) -> None:
     )
     kinds = {t.kind: t.root for t in detect_all(host(home)).tools}
     assert kinds["stability-matrix"] == library
+
+
+def test_a_folder_with_only_models_is_no_lm_studio_unless_the_type_says_so(tmp_path: Path) -> None:
+    # A ComfyUI base folder (models/, custom_nodes/, no code) was added as LM Studio.
+    base = tmp_path / "ComfyUI"
+    (base / "models" / "loras").mkdir(parents=True)
+    (base / "custom_nodes").mkdir()
+    assert detect_at(base, host(tmp_path)) is None
+    tool = detect_at(base, host(tmp_path), "lmstudio")
+    assert tool is not None and tool.kind == "lmstudio"
+
+
+@pytest.mark.parametrize("layout", ["settings", "named", "inside"])
+def test_an_lm_studio_home_is_found_without_its_type(tmp_path: Path, layout: str) -> None:
+    if layout == "settings":
+        home = tmp_path / "lms"
+        (home / "models").mkdir(parents=True)
+        touch(home / "settings.json", "{}")
+    elif layout == "named":
+        home = tmp_path / ".lmstudio"
+        (home / "models").mkdir(parents=True)
+    else:
+        home = tmp_path / "me"
+        (home / ".lmstudio" / "models").mkdir(parents=True)
+    tool = detect_at(home, host(tmp_path))
+    assert tool is not None and tool.kind == "lmstudio"

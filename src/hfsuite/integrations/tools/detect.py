@@ -24,7 +24,8 @@ MARKERS: dict[str, str] = {
     "sdnext": "webui.py, installer.py and modules/",
     "invokeai": "invokeai.yaml",
     "fooocus": "fooocus_version.py and entry_with_update.py (or a Fooocus/ folder holding them)",
-    "lmstudio": "models/ or settings.json (an LM Studio home such as ~/.lmstudio)",
+    "lmstudio": "settings.json, or models/ with --type lmstudio (an LM Studio home such as "
+    "~/.lmstudio)",
     "ollama": "manifests/ or blobs/ (an Ollama models folder such as ~/.ollama/models)",
     "stability-matrix": "settings.json with Packages/ or Models/, .sm-portable, or Data/ "
     "holding them",
@@ -125,6 +126,8 @@ def detect_at(path: Path, host: Host, kind: str | None = None) -> DetectedTool |
     if not is_dir(path):
         return None
     for name, detector in DETECTORS.items():
+        if kind is None and name == "lmstudio" and not llm.looks_like_lmstudio_home(path):
+            continue  # a models/ folder alone is anyone's (a ComfyUI base folder has one)
         if kind is None or name == kind:
             found = detector(path, host, name)
             if found is not None:

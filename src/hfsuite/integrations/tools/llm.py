@@ -37,6 +37,16 @@ def is_lmstudio(path: Path) -> bool:
     return is_dir(path / "models") or is_file(path / "settings.json")
 
 
+def looks_like_lmstudio_home(path: Path) -> bool:
+    """Whether ``path`` shows it is LM Studio's, not only a folder with a ``models`` in it:
+    its ``settings.json``, its usual name, or a ``.lmstudio`` inside. A folder of unknown type
+    is taken for LM Studio only then (``models/`` alone: a ComfyUI base folder, a web UI and
+    many others have one too); with the type given, ``models/`` is enough."""
+    if path.name in (".lmstudio", "lm-studio"):
+        return is_lmstudio(path)
+    return is_file(path / "settings.json") or is_lmstudio(path / ".lmstudio")
+
+
 def detect_lmstudio(home: Path, host: Host, name: str = "lmstudio") -> DetectedTool:
     """LM Studio whose home is ``home``, and its models folder."""
     notes = Notes()
