@@ -107,3 +107,21 @@ def test_another_word_for_a_command_names_the_command(hfsuite_cmd, args, typed, 
     assert result.returncode == 2, result.stderr
     assert f"Error: No such command '{typed}'. {suggestion}" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("download", "acme/x", "--local-dir", ""),
+        ("download", "acme/x", "--local-dir="),
+        ("queue", "add", "acme/x", "--cache-dir", "  "),
+        ("script", "acme/x", "--local-dir", ""),
+    ],
+)
+def test_an_empty_folder_is_refused_not_taken_for_the_current_one(hfsuite_cmd, tmp_path, args):  # type: ignore[no-untyped-def]
+    # `--local-dir "$OUT"` with OUT unset downloaded into the folder the command ran in.
+    result = hfsuite_cmd(*args)
+    assert result.returncode == 2, result.stderr
+    option = next(a for a in args if a.startswith("--")).rstrip("=")
+    assert f"Error: {option} is empty." in result.stderr, result.stderr
+    assert "Hint: Give a folder; . is the current one." in result.stderr

@@ -255,6 +255,7 @@ def exit_code(argv: list[str] | None = None) -> int:
     state = CliState()
     try:
         _check_text(sys.argv[1:] if argv is None else argv)
+        _check_folders(sys.argv[1:] if argv is None else argv)
         result = app(args=argv, standalone_mode=False, obj=state)
     except HfSuiteError as exc:
         if isinstance(exc, OperationCancelled):
@@ -316,6 +317,34 @@ def _check_text(args: list[str]) -> None:
                     "the file or folder to a UTF-8 name."
                 ),
             ) from None
+
+
+FOLDER_OPTIONS = ("--local-dir", "--cache-dir")
+"""Options whose value is a folder: an empty one is refused, not taken for the current folder
+(``--local-dir "$OUT"`` with ``OUT`` unset put a whole repository where the command ran)."""
+
+
+def _check_folders(args: list[str]) -> None:
+    """Refuse an empty value of a folder option (Click turns ``""`` into ``.``).
+
+    Raises:
+        UsageError: naming the option.
+    """
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return
+        option, equals, value = arg.partition("=")
+        if option not in FOLDER_OPTIONS:
+            continue
+        if not equals:
+            if i + 1 >= len(args):
+                return  # Click says the value is missing
+            value = args[i + 1]
+        if not value.strip():
+            raise UsageError(
+                tr("{option} is empty.", option=option),
+                hint=tr("Give a folder; . is the current one."),
+            )
 
 
 def thread_failed(args: threading.ExceptHookArgs) -> None:
