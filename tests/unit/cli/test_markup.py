@@ -17,6 +17,7 @@ import pytest
 import hfsuite.cli
 from hfsuite.cli import output
 from hfsuite.core.errors import HfSuiteError
+from hfsuite.core.events import FileProgress, TransferProgressed
 
 CLI = Path(hfsuite.cli.__file__).parent
 _TAG = re.compile(
@@ -68,24 +69,27 @@ def test_errors_and_warnings_print_brackets_as_they_are(
     assert f"plain {text}" in err, err
 
 
+def _progress_of(name: str) -> TransferProgressed:
+    """A progress event with one file, ``name``, half done."""
+    return TransferProgressed(
+        1,
+        done_bytes=1,
+        total_bytes=2,
+        speed_bps=1.0,
+        eta_s=1.0,
+        files=(FileProgress(name, 2, 1, 1.0, 1),),
+    )
+
+
 def test_the_download_display_draws_on_the_cli_console_and_shows_reasons_whole(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from hfsuite.cli.progress import RichProgressDisplay
-    from hfsuite.core.events import FileProgress, FileRestarted, TransferProgressed
+    from hfsuite.core.events import FileRestarted
 
     name = "lora [fp16] [/].safetensors"
     with RichProgressDisplay(output.err) as display:  # the console the command hands it
-        display(
-            TransferProgressed(
-                1,
-                done_bytes=1,
-                total_bytes=2,
-                speed_bps=1.0,
-                eta_s=1.0,
-                files=(FileProgress(name, 2, 1, 1.0, 1),),
-            )
-        )
+        display(_progress_of(name))
         display(FileRestarted(1, name, "the server sent [/] instead"))
     err = capsys.readouterr().err
     assert "the server sent [/] instead" in err, err
@@ -96,22 +100,12 @@ def test_emoji_codes_in_names_print_as_they_are(capsys: pytest.CaptureFixture[st
     from rich.markup import escape
 
     from hfsuite.cli.progress import RichProgressDisplay
-    from hfsuite.core.events import FileProgress, TransferProgressed
 
     name = "a:cat:b/x:thumbs_up:.safetensors"
     output.out.print(name)
     output.err.print(f"[bold]{escape(name)}[/bold]", markup=True)
     with RichProgressDisplay(output.err) as display:
-        display(
-            TransferProgressed(
-                1,
-                done_bytes=1,
-                total_bytes=2,
-                speed_bps=1.0,
-                eta_s=1.0,
-                files=(FileProgress(name, 2, 1, 1.0, 1),),
-            )
-        )
+        display(_progress_of(name))
     captured = capsys.readouterr()
     assert captured.out == name + "\n"
     assert captured.err.count(name) >= 2, captured.err
