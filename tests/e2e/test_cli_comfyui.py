@@ -52,6 +52,27 @@ def test_refs_table_of_a_png(hfsuite_cmd: Any, tmp_path: Path) -> None:
     )
 
 
+def test_refs_table_keeps_names_readable_on_80_columns(hfsuite_cmd: Any, tmp_path: Path) -> None:
+    # The name column was folded into 18-character pieces beside an empty state column.
+    name = "wan_loras/wan2.2_i2v_lightx2v_4steps_lora_v1_low.safetensors"
+    workflow = {
+        "1": {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": name}},
+        "2": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "sd15.ckpt"}},
+    }
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(workflow), encoding="utf-8")
+    done = hfsuite_cmd("comfyui", "refs", str(path), env={"COLUMNS": "80"})
+    assert done.returncode == 0, done.stderr
+    header = done.stdout.splitlines()[0].split()
+    assert header == ["node", "type", "input", "folder", "name"]  # no state is said: no column
+    assert name[:40] in done.stdout  # the name's first line holds 40 characters of it
+    # With a state to say, the column is there.
+    bad = {"class_type": "LoraLoaderModelOnly", "inputs": {"lora_name": "../../x.safetensors"}}
+    path.write_text(json.dumps(workflow | {"3": bad}), encoding="utf-8")  # refused: a state
+    muted = hfsuite_cmd("comfyui", "refs", str(path), env={"COLUMNS": "80"})
+    assert muted.stdout.splitlines()[0].split()[-1] == "state", muted.stdout
+
+
 def test_refs_json_of_an_a1111_jpeg(hfsuite_cmd: Any, tmp_path: Path) -> None:
     done = hfsuite_cmd("comfyui", "refs", str(a1111_jpeg(tmp_path / "a.jpg")), "--json")
     assert done.returncode == 0, done.stderr

@@ -127,24 +127,28 @@ def refs_command(
     )
 
 
+def _state(ref: ModelRef) -> str:
+    if ref.refused:
+        return _("refused: {reason}").format(reason=ref.refused)
+    if not ref.active:
+        return _("inactive")
+    return _("declared") if ref.origin == "declared" else ""
+
+
 def _table(refs: list[ModelRef]) -> FoldingTable:
+    states = [_state(ref) for ref in refs]
     table = FoldingTable(box=None, pad_edge=False)
-    for name in (_("node"), _("type"), _("input"), _("folder"), _("name"), _("state")):
+    for name in (_("node"), _("type"), _("input"), _("folder")):
         table.add_column(name)
-    for ref in refs:
-        node = ref.node_id or "-"
-        state = (
-            _("refused: {reason}").format(reason=ref.refused)
-            if ref.refused
-            else (
-                _("inactive")
-                if not ref.active
-                else (_("declared") if ref.origin == "declared" else "")
-            )
-        )
-        table.add_row(
-            node, ref.node_type or "-", ref.input or "-", ref.folder or "?", ref.value, state
-        )
+    # The file's name is what a user looks for: the other columns fold before it does (on 80
+    # columns it was cut into 18-character pieces), and a state column only when one is said.
+    longest = max((len(ref.value) for ref in refs), default=0)
+    table.add_column(_("name"), min_width=min(longest, 40))
+    if any(states):
+        table.add_column(_("state"))
+    for ref, state in zip(refs, states, strict=True):
+        cells = [ref.node_id or "-", ref.node_type or "-", ref.input or "-", ref.folder or "?"]
+        table.add_row(*cells, ref.value, *([state] if any(states) else []))
     return table
 
 
