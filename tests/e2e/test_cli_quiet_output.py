@@ -1,4 +1,5 @@
-"""What ``hfsuite -q download`` prints: the destination, one plain line, and nothing of Rich.
+"""What `hfsuite download` prints at its end: the destination, one plain line (nothing of Rich
+with -q), and a summary that says when there was nothing to fetch.
 
 Rich's console cost 20-28 ms of imports after the last byte only to print that path; the line
 is now written as it is (with the control codes Rich drops dropped too).
@@ -47,3 +48,14 @@ def test_the_summary_and_the_folder_are_plain_lines(hfsuite_cmd, hub, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{dest}\n"
     assert "Downloaded 2 files" in result.stderr and "acme/quiet@" in result.stderr
+
+
+def test_a_download_with_nothing_left_to_fetch_says_so(hfsuite_cmd, hub, tmp_path):  # type: ignore[no-untyped-def]
+    dest = tmp_path / "out"
+    args = ("download", "acme/quiet", "--endpoint", hub.url, "--local-dir", str(dest))
+    assert hfsuite_cmd(*args).returncode == 0
+    again = hfsuite_cmd(*args)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == f"{dest}\n"
+    assert "Nothing to download: 2 files already complete — acme/quiet@" in again.stderr
+    assert "Downloaded 0 files" not in again.stderr

@@ -317,14 +317,21 @@ def _print_summary(outcome: DownloadOutcome, as_json: bool, quiet: bool) -> None
         return
     if not quiet:
         count = len(the_plan.files) - skipped
-        text = _("Downloaded {files}, {size} in {duration} ({rate})").format(
-            files=ngettext("{n} file", "{n} files", count).format(n=count),
-            size=format_bytes(fetched),
-            duration=format_duration(outcome.elapsed_s),
-            rate=format_rate(speed),
-        )
-        if skipped:
-            text += _("; {n} already complete").format(n=skipped)
+        if count == 0 and skipped:  # not "Downloaded 0 files, 0 B in 0s (0 B/s)"
+            text = ngettext(
+                "Nothing to download: {n} file already complete",
+                "Nothing to download: {n} files already complete",
+                skipped,
+            ).format(n=skipped)
+        else:
+            text = _("Downloaded {files}, {size} in {duration} ({rate})").format(
+                files=ngettext("{n} file", "{n} files", count).format(n=count),
+                size=format_bytes(fetched),
+                duration=format_duration(outcome.elapsed_s),
+                rate=format_rate(speed),
+            )
+            if skipped:
+                text += _("; {n} already complete").format(n=skipped)
         text += f" — {the_plan.snapshot.ref.repo_id}@{the_plan.snapshot.commit[:8]}"
         output.line(text, err=True)
     output.line(dest)  # a plain line: no Rich to import for it after the last byte (-q)
