@@ -28,6 +28,7 @@ from typing import Any
 
 import typer
 
+from hfsuite.cli.groups import click_class
 from hfsuite.core import i18n
 from hfsuite.core.i18n import N_, _
 
@@ -139,7 +140,7 @@ def translate_message(message: str) -> str:
 
 def _click_module() -> Any:
     """The Click package this Typer uses (``typer._click``, or ``click`` for older Typers)."""
-    base = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+    base = click_class("ClickException")
     return sys.modules[base.__module__.rsplit(".", 1)[0]]
 
 

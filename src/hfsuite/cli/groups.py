@@ -26,7 +26,7 @@ class SubcommandGroup(TyperGroup):
         """As Typer's, with the command a synonym stands for added to the suggestion."""
         try:
             return super().resolve_command(ctx, args)
-        except _usage_error_type() as exc:
+        except click_class("UsageError") as exc:
             typed = args[0].lower() if args else ""
             meant = [name for name, words in SYNONYMS.items() if typed in words]
             meant = [name for name in meant if name in self.commands]
@@ -35,11 +35,14 @@ class SubcommandGroup(TyperGroup):
                 head, _, close = message.partition(" Did you mean ")
                 names = [repr(meant[0]), *(n for n in close.rstrip("?").split(", ") if n)]
                 names = list(dict.fromkeys(names))  # the synonym's command first, once
-                exc.message = f"{head} Did you mean {', '.join(names)}?"  # type: ignore[attr-defined]
+                exc.message = f"{head} Did you mean {', '.join(names)}?"
             raise
 
 
-def _usage_error_type() -> type[Exception]:
-    """Click's ``UsageError``, found through Typer's classes (Typer may ship its own copy of
-    Click; see :func:`hfsuite.cli.main._click_exception_types`)."""
-    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "UsageError")
+def click_class(name: str) -> Any:
+    """The exception class ``name`` (``ClickException``, ``UsageError``…) of the Click this
+    Typer uses: Typer up to 0.2x re-exported the ``click`` package, newer releases ship their
+    own copy as ``typer._click``. Both are found through ``typer.BadParameter``'s bases, never
+    by importing ``click`` (a ``click`` installed beside a Typer with its own copy holds other
+    classes, which would catch nothing)."""
+    return next(cls for cls in typer.BadParameter.__mro__ if cls.__name__ == name)

@@ -25,7 +25,7 @@ from hfsuite import __version__
 from hfsuite.app.logs import configure_logging
 from hfsuite.app.suite import Suite
 from hfsuite.cli.gc_pause import end_startup
-from hfsuite.cli.groups import SubcommandGroup
+from hfsuite.cli.groups import SubcommandGroup, click_class
 from hfsuite.cli.help_text import unwrap_helps
 from hfsuite.cli.json_views import error_view
 from hfsuite.cli.output import emit_json, print_error, print_warning
@@ -198,16 +198,9 @@ def _version(value: bool) -> None:
 
 
 def _click_exception_types() -> tuple[type[Exception], type[BaseException], type[BaseException]]:
-    """Click's usage-error base, exit and abort classes, wherever this Typer keeps Click.
-
-    Typer up to 0.2x re-exported the separate ``click`` package; newer releases ship their own
-    copy as ``typer._click``. Both hand the classes out through ``typer.BadParameter``'s bases,
-    so that is where they are looked up, never by importing ``click`` (a ``click`` installed
-    beside a Typer with its own copy is another class, and would catch nothing).
-    """
-    click_exception = next(
-        cls for cls in typer.BadParameter.__mro__ if cls.__name__ == "ClickException"
-    )
+    """Click's usage-error base, exit and abort classes, wherever this Typer keeps Click
+    (:func:`hfsuite.cli.groups.click_class`)."""
+    click_exception: type[Exception] = click_class("ClickException")
     module = sys.modules[click_exception.__module__]
     exit_type: type[BaseException] = getattr(module, "Exit", typer.Exit)
     abort_type: type[BaseException] = getattr(module, "Abort", typer.Abort)
@@ -254,8 +247,9 @@ def exit_code(argv: list[str] | None = None) -> int:
     _install_language()
     state = CliState()
     try:
-        _check_text(sys.argv[1:] if argv is None else argv)
-        _check_folders(sys.argv[1:] if argv is None else argv)
+        args = sys.argv[1:] if argv is None else argv
+        _check_text(args)
+        _check_folders(args)
         result = app(args=argv, standalone_mode=False, obj=state)
     except HfSuiteError as exc:
         if isinstance(exc, OperationCancelled):

@@ -128,6 +128,13 @@ def check_known(revisions: Iterable[str], where: str) -> None:
         )
 
 
+def _lock_for_schema(connection: Connection) -> None:
+    """On PostgreSQL, which has no ``BEGIN IMMEDIATE``: a transaction-scoped advisory lock, so
+    processes that open a new database at once create or migrate it one after the other."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+
+
 def create_new(engine: Engine, where: str) -> bool:
     """Give a new, empty database the newest schema in one transaction on ``engine``.
 
@@ -145,8 +152,7 @@ def create_new(engine: Engine, where: str) -> bool:
     """
     try:
         with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+            _lock_for_schema(connection)
             if sa.inspect(connection).get_table_names():
                 return False
             metadata.create_all(connection)
@@ -180,10 +186,7 @@ def upgrade(engine: Engine, where: str, target: str = "head") -> None:
     """
     try:
         with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
-                # PostgreSQL has no BEGIN IMMEDIATE: a transaction-scoped advisory lock makes
-                # processes that open a new database at once migrate it one after the other.
-                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+            _lock_for_schema(connection)
             current = current_revisions(connection)
             check_known(current, where)
             wanted = head_revision() if target == "head" else target
