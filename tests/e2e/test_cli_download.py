@@ -169,16 +169,11 @@ def test_a_database_that_cannot_be_opened_stops_the_download_and_keeps_its_bytes
 ):
     """Bytes start moving before the database is opened; when it then cannot be (here: one
     written by a newer hfsuite), the download stops with that error and its partial data stays
-    for a later run."""
-    import sqlite3
-
+    for a later run. (Slow enough to need its task: seconds more to go after the first one.)"""
     hub, _ = served
     db = tmp_path / "newer.db"
-    env = {"HFSUITE_DB_URL": f"sqlite:///{db}"}
-    assert hfsuite_cmd("queue", "ls", env=env).returncode == 0  # creates it
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
-    hub.throttle(per_connection_bps=1 * MIB)
+    env = _newer_database(hfsuite_cmd, db)
+    hub.throttle(per_connection_bps=MIB // 4)
     dest = tmp_path / "d"
     result = hfsuite_cmd(
         "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest), env=env
@@ -188,3 +183,35 @@ def test_a_database_that_cannot_be_opened_stops_the_download_and_keeps_its_bytes
     assert not (dest / "model.safetensors").exists()
     partial = dest / ".cache/huggingface/download/model.safetensors.hfsuite.incomplete"
     assert partial.exists(), "the bytes fetched so far are kept for a later run"
+
+
+def test_a_quick_download_with_a_database_that_cannot_be_opened_keeps_its_record(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, served, tmp_path
+):
+    """A download that ends within its first seconds never opens the database: it completes,
+    and its record waits in the journal of finished downloads (not lost) until an hfsuite that
+    can open the database does; every command that needs it still says why it cannot."""
+    hub, content = served
+    db = tmp_path / "newer.db"
+    env = _newer_database(hfsuite_cmd, db)
+    dest = tmp_path / "d"
+    result = hfsuite_cmd(
+        "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest), env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert (dest / "model.safetensors").read_bytes() == content
+    journal = list(Path(os.environ["XDG_DATA_HOME"], "hfsuite", "finished").glob("*/*.json"))
+    listed = hfsuite_cmd("queue", "ls", env=env)
+    assert listed.returncode == 4 and "newer version" in listed.stderr
+    assert len(journal) == 1 and journal[0].exists(), "kept for a version that can apply it"
+
+
+def _newer_database(hfsuite_cmd, db):  # type: ignore[no-untyped-def]
+    """A database at ``db`` as a newer hfsuite would leave it; the env naming it."""
+    import sqlite3
+
+    env = {"HFSUITE_DB_URL": f"sqlite:///{db}"}
+    assert hfsuite_cmd("queue", "ls", env=env).returncode == 0  # creates it
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    return env

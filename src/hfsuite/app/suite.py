@@ -77,9 +77,13 @@ class Suite:
     def database(self) -> Database:
         """The database, opened (and migrated) on first use."""
         if self._database is None:
+            from hfsuite.app.queue.journal import apply_finished
             from hfsuite.storage import open_database
 
-            self._database = open_database(self.settings.db_url)
+            database = open_database(self.settings.db_url)
+            # Direct downloads that ended without opening it (app.queue.journal).
+            apply_finished(database, self.settings, self.clock.now())
+            self._database = database
         return self._database
 
     @property

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from hfsuite.app.download.offline import CachedFiles
     from hfsuite.app.queue.early import EarlyDownload
     from hfsuite.app.queue.manager import DownloadManager
+    from hfsuite.app.suite import Suite
 
 HELP = _(
     """Download a repository from the Hub, or some of its files.
@@ -88,6 +89,13 @@ _INTERRUPTED = N_(
 )
 """English in the JSON stream, translated in the message, ``_(_INTERRUPTED)``."""
 _EARLY_WAIT_S = 5.0  # longest wait for the first bytes before the database is opened anyway
+# The task of a direct download is made once its bytes have moved for _ADOPT_AFTER_S with
+# _ADOPT_IF_LEFT_S or more to go, or after _ADOPT_BY_S; one ending sooner goes to the journal.
+_ADOPT_AFTER_S = 1.0
+_ADOPT_IF_LEFT_S = 2.0
+_ADOPT_BY_S = 8.0
+_POLL_S = 0.05
+_TASK_END_HOOKS = ("hfsuite_post_download", "hfsuite_notify")
 
 
 def register(app: typer.Typer) -> None:
@@ -209,45 +217,104 @@ def download_command(
 
     from hfsuite.app.queue.early import EarlyDownload
 
-    # Bytes start moving first; the display (Rich's, on a terminal) and the queue's database
-    # (SQLAlchemy and the storage layer to import, the task to add) are made while they do, and
-    # the task adopts the running download, its events so far replayed to the display. It is
-    # in the queue and ends in history like any other; it runs now, here.
+    # Bytes start moving first; the display (Rich's, on a terminal) is made while they do and
+    # watches the download itself. The queue's database (SQLAlchemy and the storage layer to
+    # import, the task to add) is opened only once the download has moved for a while and is
+    # not about to end: the task then adopts the running download, its events so far
+    # replayed, and it is in the queue and ends in history like any other. A download that
+    # ends first is recorded in the journal of finished downloads, which the next opening of
+    # the database applies (app.queue.finished): the same task, history and hashes, without
+    # the import competing with the transfer for the machine's cores.
     early = EarlyDownload(suite, request).start()
     try:
         display = _display(as_json, state.quiet)
+        early.watch(display)
     except BaseException as exc:
         _stop(early, exc, as_json)
         raise
     with display:
         try:
             early.wait_moving(_EARLY_WAIT_S)
-            if early.wait(0) and _nothing_to_keep(early.error):
+            # The plugins told of each task's end get its id: such a download needs its task.
+            needs_task = _plugins_watch_ends(suite)
+            ended = early.wait(0) if needs_task else _ends_soon(early, suite)
+            if ended and _nothing_to_keep(early.error):
                 raise early.error  # a typo or a missing repo: no queue task to leave behind
-            with imports_paused():  # SQLAlchemy and the storage layer, while bytes move
-                from hfsuite.app.queue.manager import DownloadManager
+            if ended and not needs_task and early.error is None and _journaled(suite, early):
+                outcome = early.result()
+                running = None
+            else:
+                with imports_paused():  # SQLAlchemy and the storage layer, while bytes move
+                    from hfsuite.app.queue.manager import DownloadManager
 
-                manager = DownloadManager(suite)
-                running = manager.adopt(early, on_event=display)
+                    manager = DownloadManager(suite)
+                    running = manager.adopt(early)
         except BaseException as exc:
             _stop(early, exc, as_json)
             raise
+        if running is not None:
+            try:
+                while not running.wait(0.2):
+                    pass
+            except KeyboardInterrupt:
+                running.cancel()
+                running.wait()
+    if running is not None:
         try:
-            while not running.wait(0.2):
-                pass
-        except KeyboardInterrupt:
-            running.cancel()
-            running.wait()
-    try:
-        outcome = running.result()
-    except OperationCancelled:
-        raise _cancelled(as_json) from None
-    except HfSuiteError as exc:
-        for line in display.lines(exc):
-            output.err.print(f"hfsuite: {line}", highlight=False, markup=False, soft_wrap=True)
-        _after_failure(manager, running.task_id, exc)
-        raise
+            outcome = running.result()
+        except OperationCancelled:
+            raise _cancelled(as_json) from None
+        except HfSuiteError as exc:
+            for line in display.lines(exc):
+                output.err.print(f"hfsuite: {line}", highlight=False, markup=False, soft_wrap=True)
+            _after_failure(manager, running.task_id, exc)
+            raise
     _print_summary(outcome, as_json, state.quiet)
+
+
+def _ends_soon(early: EarlyDownload, suite: Suite) -> bool:
+    """Wait while the download looks like ending soon; returns whether it ended.
+
+    It does not once it has moved for ``_ADOPT_AFTER_S`` with ``_ADOPT_IF_LEFT_S`` or more
+    still to go (or no estimate), nor after ``_ADOPT_BY_S`` whatever its estimate, nor when
+    its bytes never started moving: its task is then made while it runs.
+    """
+    clock = suite.clock
+    while not early.wait(_POLL_S):
+        since = early.moving_since
+        if since is None:
+            return False
+        moving_s = clock.monotonic() - since
+        if moving_s >= _ADOPT_BY_S:
+            return False
+        eta = early.eta_s
+        if moving_s >= _ADOPT_AFTER_S and (eta is None or eta >= _ADOPT_IF_LEFT_S):
+            return False
+    return True
+
+
+def _plugins_watch_ends(suite: Suite) -> bool:
+    """Whether a plugin is told of each task's end (read while the bytes move: the installed
+    packages' entry points, and the plugins' modules)."""
+    plugins = suite.plugins
+    return plugins.enabled and any(plugins.manager.active(h) for h in _TASK_END_HOOKS)
+
+
+def _journaled(suite: Suite, early: EarlyDownload) -> bool:
+    """Record a completed download that no task adopted in the journal of finished downloads;
+    False when it must be recorded in the database now (the journal cannot be written, or is
+    full: app.queue.finished)."""
+    from hfsuite.app.queue.finished import journal_finished
+
+    clock = suite.clock
+    return journal_finished(
+        suite.settings,
+        early.request,
+        early.result(),
+        started_at=early.started_at,
+        duration_s=max(0.0, clock.monotonic() - early.started_mono),
+        finished_at=clock.now(),
+    )
 
 
 def _display(as_json: bool, quiet: bool) -> JsonLinesDisplay | RichProgressDisplay | QuietDisplay:

@@ -201,14 +201,17 @@ def test_an_adopted_downloads_events_reach_the_task_from_several_threads_at_once
 
 
 def test_an_adopted_downloads_events_take_no_lock(make_suite, options):  # type: ignore[no-untyped-def]
-    """After the hand-over, a file thread's event goes straight to the task: with the
-    hand-over's lock held elsewhere, it is still delivered (it used to wait for the lock)."""
+    """After the hand-over (to the task and the display), a file thread's event goes straight
+    to both: with the hand-over's lock held elsewhere, it is still delivered (it used to wait
+    for the lock)."""
     from hfsuite.core.events import FileStarted
 
     suite = make_suite()
     early = EarlyDownload(suite, DownloadRequest(RepoRef(SLOW_REPO), options.destination))
     early._event(FileStarted(None, "held.bin", 1, 0))
     seen: list = []
+    watched: list = []
+    early.watch(watched.append)
     early.adopt(9, seen.append, lambda plan: None)
     with early._lock:  # nothing may need it now
         thread = threading.Thread(target=early._event, args=(FileStarted(None, "a.bin", 1, 0),))
@@ -217,3 +220,51 @@ def test_an_adopted_downloads_events_take_no_lock(make_suite, options):  # type:
         assert not thread.is_alive()
     assert [e.path for e in seen] == ["held.bin", "a.bin"]
     assert all(e.task_id == 9 for e in seen)
+    assert [e.path for e in watched] == ["held.bin", "a.bin"]
+
+
+@pytest.mark.parametrize("watch_first", [True, False])
+def test_a_watcher_sees_every_event_once_whether_watching_before_or_after_the_task(  # type: ignore[no-untyped-def]
+    make_suite, options, watch_first
+):
+    """The display watches the download itself: it gets every event once, in order, unstamped,
+    whether it starts watching before the task adopts the download or after (or with no task
+    at all: a download recorded in the journal of finished downloads)."""
+    suite = make_suite()
+    early = EarlyDownload(suite, DownloadRequest(RepoRef(SLOW_REPO), options.destination))
+    watched: list = []
+    handled: list = []
+    early._event(FileStarted(None, "a.bin", 1, 0))
+    if watch_first:
+        early.watch(watched.append)
+        early._event(FileStarted(None, "b.bin", 1, 0))
+        early.adopt(3, handled.append, lambda plan: None)
+    else:
+        early.adopt(3, handled.append, lambda plan: None)
+        early._event(FileStarted(None, "b.bin", 1, 0))
+        early.watch(watched.append)
+    early._event(FileStarted(None, "c.bin", 1, 0))
+    assert [e.path for e in watched] == ["a.bin", "b.bin", "c.bin"]
+    assert all(e.task_id is None for e in watched)
+    assert [e.path for e in handled] == ["a.bin", "b.bin", "c.bin"]
+    assert all(e.task_id == 3 for e in handled)
+    assert early._held == [], "nothing kept once both have them"
+
+
+def test_a_watched_download_with_no_task_reports_its_progress(make_suite, hub, options):  # type: ignore[no-untyped-def]
+    """What ``hfsuite download`` waits on before deciding whether to make the task: when the
+    bytes began and the transfer's estimate of the time left."""
+    suite = make_suite()
+    hub.throttle(per_connection_bps=1024 * 1024)
+    request = DownloadRequest(RepoRef(SLOW_REPO), destination=options.destination)
+    early = EarlyDownload(suite, request)
+    watched: list = []
+    early.start()
+    early.watch(watched.append)
+    assert early.wait_moving(30)
+    assert early.moving_since is not None
+    assert early.wait(60)
+    early.result()
+    assert any(isinstance(e, TransferProgressed) for e in watched)
+    assert early.eta_s is not None
+    assert sum(isinstance(e, FileVerified) for e in watched) == len(SLOW_FILES)

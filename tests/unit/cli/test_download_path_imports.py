@@ -66,3 +66,12 @@ def test_a_terminal_display_still_draws_its_bars() -> None:
     assert "total" in drawn
     assert "50.0%" in drawn
     assert "model.safetensors" in drawn
+
+
+def test_a_quick_download_records_its_end_without_the_database_layer() -> None:
+    """A download that ends within its first seconds writes the journal of finished downloads
+    (app.queue.finished) and never imports SQLAlchemy or the storage layer."""
+    loaded = modules_after(_BEFORE_THE_FIRST_BYTE + "import hfsuite.app.queue.finished\n")
+    assert "hfsuite.app.queue.finished" in loaded
+    for name in ("sqlalchemy", "hfsuite.storage", "hfsuite.app.queue.manager"):
+        assert name not in loaded, name

@@ -12,6 +12,11 @@ task row, history). To the runner it is a
 :class:`~hfsuite.app.queue.runner_host.DownloadJob` like a fresh download:
 :meth:`EarlyDownload.run` takes it over and waits for its end.
 
+A download that ends soon after it began never opens the database at all: its caller records
+it in the journal of finished downloads (:mod:`hfsuite.app.queue.finished`) instead, which the
+next opening of the database applies. A display :meth:`watches <EarlyDownload.watch>` the
+download itself, so it is live whether a task adopts the download or not.
+
 If the database cannot be opened, the caller cancels the early download; its partial data and
 resume state stay on disk like after any interruption.
 """
@@ -26,7 +31,7 @@ from typing import TYPE_CHECKING
 from hfsuite.app.download.operation import DownloadOutcome, DownloadPlan, DownloadRequest, download
 from hfsuite.app.queue.runner_host import StartedDownload
 from hfsuite.core.errors import OperationCancelled
-from hfsuite.core.events import Event
+from hfsuite.core.events import Event, TransferProgressed
 
 if TYPE_CHECKING:
     from hfsuite.app.suite import Suite
@@ -46,9 +51,14 @@ class EarlyDownload(StartedDownload):
         self.outcome: DownloadOutcome | None = None
         self.error: BaseException | None = None
         self._lock = threading.Lock()
-        self._held: list[Event] = []
+        self._held: list[Event] = []  # until both the watcher and a task have them
         self._task_id: int | None = None
         self._on_event: Callable[[Event], None] | None = None
+        self._watcher: Callable[[Event], None] | None = None
+        self.moving_since: float | None = None
+        """When the transfer began (the clock's monotonic time of its first event)."""
+        self.eta_s: float | None = None
+        """The time left the transfer's last progress report estimated (None: not known)."""
         self._on_plan: Callable[[DownloadPlan], None] | None = None
         self._moving = threading.Event()
         self._done = threading.Event()
@@ -62,6 +72,17 @@ class EarlyDownload(StartedDownload):
     def wait_moving(self, timeout_s: float) -> bool:
         """Wait until the transfer has begun (its first event) or the download ended."""
         return self._moving.wait(timeout_s)
+
+    def watch(self, watcher: Callable[[Event], None]) -> None:
+        """Give every event, as the download emits it, to ``watcher`` too (a display); the
+        events so far are delivered now. Unlike a task's handler, the events are not stamped
+        with a task id, and the watcher sees them whether a task adopts the download or not."""
+        with self._lock:
+            for event in self._held:
+                watcher(event)
+            self._watcher = watcher
+            if self._on_event is not None:
+                self._held.clear()
 
     def adopt(
         self,
@@ -77,7 +98,8 @@ class EarlyDownload(StartedDownload):
                 on_plan(self.plan)
             for event in self._held:
                 on_event(self._stamp(event))
-            self._held.clear()
+            if self._watcher is not None:
+                self._held.clear()
             self._on_event, self._on_plan = on_event, on_plan
 
     def run(
@@ -141,22 +163,28 @@ class EarlyDownload(StartedDownload):
 
     def _event(self, event: Event) -> None:
         if not self._moving.is_set():  # set() takes the flag's lock even when it is set: every
+            self.moving_since = self.suite.clock.monotonic()
             self._moving.set()  # event of every file thread queued on it (26 % of their time)
-        # Once adopted, no lock at all: adopt() sets the handler last, after every held event
-        # is out, and never again. (With the lock taken for each event, 1,000 small files'
-        # threads spent 17 % of their samples waiting for it, each holder briefly, but often
-        # while it waited for the interpreter.) Before that, the lock: events emitted during
-        # the hand-over wait for it and come after the held ones.
-        handler = self._on_event
-        if handler is None:
+        if isinstance(event, TransferProgressed):
+            self.eta_s = event.eta_s
+        # Once watched and adopted, no lock at all: watch() and adopt() set their handler last,
+        # after every held event is out, and never again. (With the lock taken for each event,
+        # 1,000 small files' threads spent 17 % of their samples waiting for it, each holder
+        # briefly, but often while it waited for the interpreter.) Before that, the lock:
+        # events emitted during a hand-over wait for it and come after the held ones; an event
+        # is held for the one not there yet and given to the other after the lock.
+        watcher, handler = self._watcher, self._on_event
+        if watcher is None or handler is None:
             with self._lock:
-                handler = self._on_event
-                if handler is None:
+                watcher, handler = self._watcher, self._on_event
+                if watcher is None or handler is None:
                     self._held.append(event)
-                    return
-        # Outside the lock: the file threads emit at once (a task's handler is thread-safe, as
-        # for any download).
-        handler(self._stamp(event))
+        # Outside the lock: the file threads emit at once (a task's handler and a display are
+        # thread-safe, as for any download).
+        if watcher is not None:
+            watcher(event)
+        if handler is not None:
+            handler(self._stamp(event))
 
     def _plan(self, plan: DownloadPlan) -> None:
         with self._lock:

@@ -26,6 +26,7 @@ import os
 import socket
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -139,6 +140,16 @@ def lock_path(where: str) -> Path | None:
     """The runner lock file of a database (None when it has no folder: an in-memory database)."""
     path = Path(where)
     return path.with_name(path.name + ".runner.lock") if path.parent.is_dir() else None
+
+
+def interrupted_ids(running: Sequence[TaskRecord], *, where: str, now: float) -> set[int]:
+    """The ids of those RUNNING tasks whose runner is gone (:func:`runner_gone`, with whether a
+    queue runner holds the lock of the database at ``where`` and heartbeats older than
+    :data:`STALE_AFTER_S` before ``now``)."""
+    if not running:
+        return set()
+    alive, old = queue_runner_alive(where), now - STALE_AFTER_S
+    return {t.id for t in running if runner_gone(t, queue_runner_alive=alive, stale_before=old)}
 
 
 def queue_runner_alive(where: str) -> bool | None:

@@ -40,13 +40,12 @@ from hfsuite.app.events import (
     state_event,
 )
 from hfsuite.app.history_ops import TaskEnd, get_history, record_end, redownload_spec
+from hfsuite.app.queue.journal import apply_finished
 from hfsuite.app.queue.liveness import (
-    STALE_AFTER_S,
     Claim,
     ClaimKind,
+    interrupted_ids,
     new_claim_id,
-    queue_runner_alive,
-    runner_gone,
 )
 from hfsuite.app.queue.progress import ProgressTracker
 from hfsuite.app.queue.runner import (
@@ -61,10 +60,10 @@ from hfsuite.app.queue.tasks import (
     TaskOptions,
     partial_files,
     request_for,
-    same_download,
     spec_for,
     spec_for_request,
 )
+from hfsuite.app.queue.twins import TAKEABLE, twin_to_take_over
 from hfsuite.core.errors import UsageError
 from hfsuite.core.events import Event
 from hfsuite.core.i18n import tr
@@ -98,7 +97,6 @@ __all__ = [
 _UNFINISHED = (TaskState.QUEUED, TaskState.PAUSED)
 # What a direct download of the same files takes over: an interrupted task (its row says
 # RUNNING), or one that waits, is paused, failed or was cancelled.
-_TAKEABLE = (TaskState.RUNNING, *_UNFINISHED, TaskState.FAILED, TaskState.CANCELLED)
 
 
 class DownloadManager:
@@ -143,6 +141,8 @@ class DownloadManager:
             The changes seen (empty on the first call).
         """
         with self._sync_lock:
+            # Direct downloads another process finished without opening the database.
+            apply_finished(self.db, self.suite.settings, self.suite.clock.now())
             with self.db.read() as uow:
                 if self._cursor is None:
                     self._cursor = uow.tasks.current_cursor()
@@ -279,10 +279,7 @@ class DownloadManager:
             return self._gone(uow.tasks.list_queue([TaskState.RUNNING]))
 
     def _gone(self, running: Sequence[TaskRecord]) -> set[int]:
-        if not running:
-            return set()
-        alive, old = queue_runner_alive(self.db.where), self.suite.clock.now() - STALE_AFTER_S
-        return {t.id for t in running if runner_gone(t, queue_runner_alive=alive, stale_before=old)}
+        return interrupted_ids(running, where=self.db.where, now=self.suite.clock.now())
 
     # --- workers ------------------------------------------------------------------------
 
@@ -561,9 +558,9 @@ class DownloadManager:
         with self.db.write() as uow:
             # Run the same command again (after a kill, a failure, Ctrl-C): the task that no
             # runner runs is taken over, with its progress, rather than left beside a twin.
-            idle = [t for t in uow.tasks.list_queue(_TAKEABLE) if same_download(t, spec)]
-            gone = self._gone([t for t in idle if t.state is TaskState.RUNNING])
-            task_id = next((t.id for t in idle if t.state in _TAKEABLE[1:] or t.id in gone), 0)
+            takeable, now = uow.tasks.list_queue(TAKEABLE), self.suite.clock.now()
+            twin = twin_to_take_over(takeable, spec, where=self.db.where, now=now)
+            task_id = twin.id if twin is not None else 0
             if task_id:
                 uow.tasks.set_state([task_id], TaskState.PAUSED)  # leaves RUNNING, keeps data
             else:

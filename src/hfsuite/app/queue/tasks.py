@@ -9,101 +9,30 @@ default). This module converts both ways and finds a task's partial data on disk
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from hfsuite.app.download.destinations import destination_for, layout_for
-from hfsuite.app.download.operation import DownloadPlan, DownloadRequest, request_destination
+from hfsuite.app.download.destinations import layout_for
+from hfsuite.app.download.operation import DownloadPlan, DownloadRequest
+from hfsuite.app.queue.task_fields import TaskOptions, request_options, task_fields
 from hfsuite.config import Settings
 from hfsuite.core.destination import Destination
 from hfsuite.core.errors import UsageError
 from hfsuite.core.i18n import tr
 from hfsuite.core.remote import RemoteFile, RepoSnapshot
-from hfsuite.core.types import Priority, RepoRef, SourceKind, TaskState
+from hfsuite.core.types import RepoRef, SourceKind
 from hfsuite.engine.layouts import FileTarget
 from hfsuite.storage import ManifestEntry, TaskFileRecord, TaskFileSpec, TaskRecord, TaskSpec
 
 
-@dataclass(frozen=True)
-class TaskOptions:
-    """How to download the repositories added in one go (``hfsuite queue add`` options).
-
-    Attributes:
-        paths: Explicit files or folders (empty: all).
-        include: Glob patterns to keep.
-        exclude: Glob patterns to drop.
-        destination: Where the files go (None: the default, see
-            :func:`~hfsuite.app.download.destinations.default_destination`).
-        priority: Queue priority.
-        paused: Add the tasks paused.
-        limit_bps: Per-task bandwidth limit (None: the ``task_limit_bps`` setting).
-        connections: Connections per file (None: the setting).
-        expected_sha256: For a plain URL: the SHA-256 the file must have.
-    """
-
-    paths: Sequence[str] = ()
-    include: Sequence[str] = ()
-    exclude: Sequence[str] = ()
-    destination: Destination | None = None
-    priority: Priority = Priority.NORMAL
-    paused: bool = False
-    limit_bps: int | None = None
-    connections: int | None = None
-    expected_sha256: str | None = None
-
-
 def spec_for(ref: RepoRef, options: TaskOptions, settings: Settings) -> TaskSpec:
-    """The task for one repository, its destination resolved from options and settings.
-
-    Several repositories added with one folder share it (like ``hf download`` would); with
-    the local-dir layout as the default each goes to ``<download_dir>/<name>``.
-    """
-    is_url = ref.source is SourceKind.URL
-    layout, destination = destination_for(settings, ref, options.destination).absolute().stored()
-    return TaskSpec(
-        source=ref.source,
-        destination=destination,
-        repo_id=None if is_url else ref.repo_id,
-        url=ref.repo_id if is_url else None,
-        expected_sha256=options.expected_sha256,
-        repo_type=ref.repo_type,
-        revision=ref.revision,
-        include=tuple(options.include),
-        exclude=tuple(options.exclude),
-        files=tuple(options.paths) or None,
-        layout=layout,
-        priority=options.priority,
-        state=TaskState.PAUSED if options.paused else TaskState.QUEUED,
-        bandwidth_limit_bps=options.limit_bps,
-        connections=options.connections,
-    )
+    """The task for one repository, its destination resolved from options and settings
+    (:func:`~hfsuite.app.queue.task_fields.task_fields`)."""
+    return TaskSpec(**task_fields(ref, options, settings))
 
 
 def spec_for_request(request: DownloadRequest, settings: Settings) -> TaskSpec:
     """The task recording a direct download (``hfsuite download``); nothing secret is kept."""
-    options = TaskOptions(
-        paths=tuple(request.paths),
-        include=tuple(request.include or ()),
-        exclude=tuple(request.exclude or ()),
-        destination=request_destination(settings, request),
-        limit_bps=request.limit_bps,
-        connections=request.connections,
-        paused=True,  # held back from any queue runner until this process claims it
-        expected_sha256=request.expected_sha256,
-    )
-    return spec_for(request.ref, options, settings)
-
-
-def same_download(task: TaskRecord, spec: TaskSpec) -> bool:
-    """Whether a task downloads what ``spec`` asks for: the same repository or URL, revision,
-    selection and destination (priority and limits aside)."""
-
-    def key(t: TaskRecord | TaskSpec) -> tuple[object, ...]:
-        files = None if t.files is None else tuple(t.files)
-        return (t.source, t.repo_id, t.url, t.repo_type, t.revision, tuple(t.include),
-                tuple(t.exclude), files, t.layout, t.destination, t.expected_sha256)  # fmt: skip
-
-    return key(task) == key(spec)
+    return spec_for(request.ref, request_options(request, settings), settings)
 
 
 def request_for(task: TaskRecord) -> DownloadRequest:
