@@ -91,8 +91,8 @@ _INTERRUPTED = N_(
 _EARLY_WAIT_S = 5.0  # longest wait for the first bytes before the database is opened anyway
 # The task of a direct download is made once its bytes have moved for _ADOPT_AFTER_S with
 # _ADOPT_IF_LEFT_S or more to go, or after _ADOPT_BY_S; one ending sooner goes to the journal.
-_ADOPT_AFTER_S = 1.0
-_ADOPT_IF_LEFT_S = 2.0
+_ADOPT_AFTER_S = 1.5
+_ADOPT_IF_LEFT_S = 3.0
 _ADOPT_BY_S = 8.0
 _POLL_S = 0.05
 _TASK_END_HOOKS = ("hfsuite_post_download", "hfsuite_notify")
