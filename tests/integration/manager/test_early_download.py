@@ -227,9 +227,10 @@ def test_an_adopted_downloads_events_take_no_lock(make_suite, options):  # type:
 def test_a_watcher_sees_every_event_once_whether_watching_before_or_after_the_task(  # type: ignore[no-untyped-def]
     make_suite, options, watch_first
 ):
-    """The display watches the download itself: it gets every event once, in order, unstamped,
-    whether it starts watching before the task adopts the download or after (or with no task
-    at all: a download recorded in the journal of finished downloads)."""
+    """The display watches the download itself: it gets every event once, in order, whether it
+    starts watching before the task adopts the download or after (or with no task at all: a
+    download recorded in the journal of finished downloads); those emitted once the task
+    exists carry its id, as the task's own do."""
     suite = make_suite()
     early = EarlyDownload(suite, DownloadRequest(RepoRef(SLOW_REPO), options.destination))
     watched: list = []
@@ -245,7 +246,8 @@ def test_a_watcher_sees_every_event_once_whether_watching_before_or_after_the_ta
         early.watch(watched.append)
     early._event(FileStarted(None, "c.bin", 1, 0))
     assert [e.path for e in watched] == ["a.bin", "b.bin", "c.bin"]
-    assert all(e.task_id is None for e in watched)
+    # The watcher saw a.bin and b.bin before it and the task both had them; c.bin after.
+    assert [e.task_id for e in watched] == [None, None, 3]
     assert [e.path for e in handled] == ["a.bin", "b.bin", "c.bin"]
     assert all(e.task_id == 3 for e in handled)
     assert early._held == [], "nothing kept once both have them"

@@ -75,8 +75,8 @@ class EarlyDownload(StartedDownload):
 
     def watch(self, watcher: Callable[[Event], None]) -> None:
         """Give every event, as the download emits it, to ``watcher`` too (a display); the
-        events so far are delivered now. Unlike a task's handler, the events are not stamped
-        with a task id, and the watcher sees them whether a task adopts the download or not."""
+        events so far are delivered now. The watcher sees them whether a task adopts the
+        download or not; those emitted once a task has adopted it carry its id."""
         with self._lock:
             for event in self._held:
                 watcher(event)
@@ -182,7 +182,7 @@ class EarlyDownload(StartedDownload):
         # Outside the lock: the file threads emit at once (a task's handler and a display are
         # thread-safe, as for any download).
         if watcher is not None:
-            watcher(event)
+            watcher(self._stamp(event))
         if handler is not None:
             handler(self._stamp(event))
 
