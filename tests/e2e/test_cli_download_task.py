@@ -129,3 +129,38 @@ def test_download_summary_counts_files_in_words(served, hfsuite_cmd, tmp_path) -
     assert "1 file " in plan.stdout and "1 files" not in plan.stdout
     info = hfsuite_cmd("info", "acme/one", "--files", env={**env, "COLUMNS": "200"})
     assert "1 file " in info.stdout and "1 files" not in info.stdout
+
+
+def test_ctrl_c_once_the_task_runs_cancels_the_task_and_keeps_its_bytes(  # type: ignore[no-untyped-def]
+    served, hfsuite_cmd, hfsuite_exe, tmp_path
+):
+    """A download long enough to get its task (seconds more to go after its first second and a
+    half) is in the queue while it runs; a Ctrl-C then stops it as a cancelled task, its
+    partial data kept for the same command to resume."""
+    import signal
+    import subprocess
+    import threading
+
+    hub, _ = served
+    hub.throttle(per_connection_bps=MIB // 8)
+    dest = tmp_path / "d"
+    env = dict(os.environ, HF_ENDPOINT=hub.url)
+    cmd = [hfsuite_exe, "download", "acme/big", "--local-dir", str(dest)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        tick = threading.Event()
+        for _ in range(200):  # up to 20 s
+            if [t["state"] for t in _tasks(hfsuite_cmd, {"HF_ENDPOINT": hub.url})] == ["running"]:
+                break
+            tick.wait(0.1)
+        else:
+            raise AssertionError("the download never got its task")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "run the same command again to resume" in err
+    (task,) = _tasks(hfsuite_cmd, {"HF_ENDPOINT": hub.url})
+    assert task["state"] == "cancelled"
+    assert list(dest.rglob("*.hfsuite.incomplete")), "its partial data is kept"

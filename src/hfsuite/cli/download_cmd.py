@@ -253,12 +253,7 @@ def download_command(
             _stop(early, exc, as_json)
             raise
         if running is not None:
-            try:
-                while not running.wait(0.2):
-                    pass
-            except KeyboardInterrupt:
-                running.cancel()
-                running.wait()
+            running.wait_to_end()
     if running is not None:
         try:
             outcome = running.result()

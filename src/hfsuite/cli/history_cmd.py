@@ -300,12 +300,7 @@ def redownload_command(
         err.print(queued, highlight=False)
         return
     running = manager.start_task_now(task_id)
-    try:
-        while not running.wait(0.2):
-            pass
-    except KeyboardInterrupt:
-        running.cancel()
-        running.wait()
+    running.wait_to_end()
     outcome = running.result()
     err.print(
         _("Task {id}: {size} downloaded in {duration}.").format(

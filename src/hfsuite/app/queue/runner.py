@@ -615,6 +615,17 @@ class DirectDownload:
         """
         return self._finished.wait(timeout_s)
 
+    def wait_to_end(self) -> None:
+        """Wait for the end in the command's main thread: a Ctrl-C meanwhile cancels the
+        download and waits until it has stopped (:meth:`result` then says it was cancelled).
+        Short waits, so that the interrupt reaches the thread at once."""
+        try:
+            while not self.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            self.cancel()
+            self.wait()
+
     def cancel(self) -> None:
         """Stop for good: the task is cancelled (partial data kept for a later run)."""
         self._runner._cancel_on_stop = True
