@@ -173,7 +173,7 @@ def test_a_database_that_cannot_be_opened_stops_the_download_and_keeps_its_bytes
     hub, _ = served
     db = tmp_path / "newer.db"
     env = _newer_database(hfsuite_cmd, db)
-    hub.throttle(per_connection_bps=MIB // 4)
+    hub.throttle(per_connection_bps=MIB // 16)
     dest = tmp_path / "d"
     result = hfsuite_cmd(
         "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(dest), env=env

@@ -90,12 +90,12 @@ def test_a_quick_download_is_recorded_as_one_that_needed_its_task(  # type: igno
     (task,) = json.loads(listed.stdout)["tasks"]
     assert (task["repo_id"], task["state"]) == ("acme/big", "completed")
 
-    # The same download, slow enough (a quarter MiB/s per connection) to be adopted by its task
+    # The same download, slow enough (64 KiB/s per connection) to be adopted by its task
     # while it runs, into the same folder (emptied) so that every path is the same.
     for f in dest.rglob("*"):
         if f.is_file():
             f.unlink()
-    hub.throttle(per_connection_bps=MIB // 4)
+    hub.throttle(per_connection_bps=MIB // 16)
     done = hfsuite_cmd("download", "acme/big", "--local-dir", str(dest), env=slow)
     assert done.returncode == 0, done.stderr
     assert _journal(slow_home) == [], "slow: its task adopted it while it ran"

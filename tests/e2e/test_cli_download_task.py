@@ -142,7 +142,7 @@ def test_ctrl_c_once_the_task_runs_cancels_the_task_and_keeps_its_bytes(  # type
     import threading
 
     hub, _ = served
-    hub.throttle(per_connection_bps=MIB // 8)
+    hub.throttle(per_connection_bps=MIB // 16)
     dest = tmp_path / "d"
     env = dict(os.environ, HF_ENDPOINT=hub.url)
     cmd = [hfsuite_exe, "download", "acme/big", "--local-dir", str(dest)]

@@ -55,7 +55,8 @@ def journal_finished(
     folder = journal_folder(settings)
     if folder is None or len(pending(folder)) >= MAX_PENDING:
         return False
-    entry = _entry(settings, request, outcome, started_at, duration_s, finished_at)
+    times = {"started_at": started_at, "duration_s": duration_s, "finished_at": finished_at}
+    entry = {**_entry(settings, request, outcome), **times}
     name = f"{time.time_ns()}-{uuid.uuid4().hex}.json"
     tmp = folder / f".{name}.tmp"
     try:
@@ -70,13 +71,9 @@ def journal_finished(
 
 
 def _entry(
-    settings: Settings,
-    request: DownloadRequest,
-    outcome: DownloadOutcome,
-    started_at: float,
-    duration_s: float,
-    finished_at: float,
+    settings: Settings, request: DownloadRequest, outcome: DownloadOutcome
 ) -> dict[str, Any]:
+    """The entry of a completed download, but for its times."""
     plan = outcome.plan
     ended = {f.remote.path: f for f in (outcome.result.files if outcome.result else [])}
     files = []
@@ -107,7 +104,4 @@ def _entry(
         "total_bytes": plan.total_bytes,
         "downloaded_bytes": outcome.downloaded_bytes,
         "files": files,
-        "started_at": started_at,
-        "duration_s": duration_s,
-        "finished_at": finished_at,
     }
