@@ -44,3 +44,27 @@ def test_the_next_sync_applies_a_finished_download_and_announces_its_task(  # ty
     assert {f.path for f in window.files(task.id)} == set(SLOW_FILES)
     (entry,) = find_history(window.db)
     assert (entry.task_id, entry.outcome, entry.finished_at) == (task.id, Outcome.COMPLETED, 2.0)
+
+
+def test_an_entry_applied_before_a_crash_is_not_applied_twice(make_suite, options):  # type: ignore[no-untyped-def]
+    """A crash between the commit that applied an entry and the removal of its file leaves the
+    file: the next opening finds the history entry there and removes the file only."""
+    suite = make_suite()
+    request = DownloadRequest(RepoRef(SLOW_REPO), destination=options.destination)
+    early = EarlyDownload(suite, request).start()
+    assert early.wait(60)
+    assert journal_finished(
+        suite.settings, request, early.result(), started_at=1.0, duration_s=0.5, finished_at=2.0
+    )
+    folder = journal_folder(suite.settings)
+    assert folder is not None
+    (entry,) = pending(folder)
+    kept = entry.read_bytes()
+
+    manager = DownloadManager(suite)
+    manager.sync()  # applies it
+    entry.write_bytes(kept)  # as if the process died before removing it
+    manager.sync()
+    assert pending(folder) == []
+    assert len(find_history(manager.db)) == 1
+    assert sum(manager.counts().values()) == 1

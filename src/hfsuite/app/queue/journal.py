@@ -21,10 +21,10 @@ the history entry, the day's statistics, the model version and the verified hash
 ```
 
 A download's bytes are on disk before its entry is; an entry is removed only after the
-transaction that applies it is committed (a crash between the two would record it twice). A
-file's verified hash is recorded only if the file is still the one downloaded (its device,
-inode, size and modification time unchanged). Nothing here imports the storage layer until an
-entry is applied.
+transaction that applies it is committed, and an entry whose history entry is there already (a
+crash came between the two) is removed without being applied again. A file's verified hash is
+recorded only if the file is still the one downloaded (its device, inode, size and modification
+time unchanged). Nothing here imports the storage layer until an entry is applied.
 """
 
 from __future__ import annotations
@@ -247,6 +247,8 @@ def _record(uow: UnitOfWork, finished: _Finished, *, where: str, now: float) -> 
     from hfsuite.storage import FileState, ManifestEntry, TaskFileSpec
 
     spec = finished.task
+    if _recorded_before(uow, finished):
+        return  # a crash came between that commit and the entry's removal
     # As the command itself would have: a task no runner runs (a failed or interrupted earlier
     # try of this download) is taken over rather than left beside a completed twin.
     twin = twin_to_take_over(uow.tasks.list_queue(TAKEABLE), spec, where=where, now=now)
@@ -282,6 +284,19 @@ def _record(uow: UnitOfWork, finished: _Finished, *, where: str, now: float) -> 
         finished.started_at,
     )
     record_end(uow, task, end, finished.finished_at)
+
+
+def _recorded_before(uow: UnitOfWork, finished: _Finished) -> bool:
+    """Whether this entry's history entry is there already: the same repository or URL,
+    destination, and start and end times (to the stored float)."""
+    from hfsuite.storage import HistoryQuery
+
+    spec, end = finished.task, finished.finished_at
+    return any(
+        (h.repo_id, h.url, h.destination, h.started_at)
+        == (spec.repo_id, spec.url, spec.destination, finished.started_at)
+        for h in uow.history.find(HistoryQuery(since=end, until=end + 0.001))
+    )
 
 
 def _unchanged(files: Sequence[_File]) -> list[tuple[str | None, str | None]]:
