@@ -276,9 +276,7 @@ class DownloadManager:
         queue runner's lock is probed once (see :mod:`hfsuite.app.queue.liveness`).
         """
         with self.db.read() as uow:
-            return self._gone(uow.tasks.list_queue([TaskState.RUNNING]))
-
-    def _gone(self, running: Sequence[TaskRecord]) -> set[int]:
+            running = uow.tasks.list_queue([TaskState.RUNNING])
         return interrupted_ids(running, where=self.db.where, now=self.suite.clock.now())
 
     # --- workers ------------------------------------------------------------------------
