@@ -269,6 +269,7 @@ def task_detail_view(
             "exclude": list(task.exclude),
             "limit_bps": task.bandwidth_limit_bps,
             "connections": task.connections,
+            "endpoint": task.endpoint,
             "created_at": _iso_utc(task.created_at),
             "started_at": _iso_utc(task.started_at),
             "finished_at": _iso_utc(task.finished_at),

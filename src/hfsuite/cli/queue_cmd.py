@@ -166,12 +166,19 @@ def add_command(
     connections: int = typer.Option(
         None, "--connections", "-c", min=1, max=64, help=_("Connections per file.")
     ),
+    endpoint: str = typer.Option(
+        None,
+        "--endpoint",
+        help=_("Hub URL or mirror, kept with the tasks (default: the setting when they run)."),
+    ),
     as_json: bool = json_option(_("Print the new ids as JSON (docs/json.md).")),
 ) -> None:
     from hfsuite.app.download.operation import parse_target
     from hfsuite.app.queue.add_ops import AddTarget, check_subfolders, queue_targets, read_names
     from hfsuite.app.queue.tasks import TaskOptions
 
+    if endpoint:  # checked as the setting is (a URL), and used to resolve the names
+        ctx.find_root().obj.overrides["endpoint"] = endpoint
     suite = _suite(ctx)
     targets = []
     for name in names or ():
@@ -192,6 +199,7 @@ def add_command(
         paused=paused,
         limit_bps=_rate(limit_rate),
         connections=connections,
+        endpoint=endpoint or None,
     )
     if profile is not None or to is not None or subfolder is not None:
         from hfsuite.app.download_targets import queue_with_target

@@ -100,6 +100,8 @@ def _summary(task: TaskRecord, interrupted: set[int]) -> FoldingTable:
         rows.append((_("limit"), format_rate(task.bandwidth_limit_bps)))
     if task.connections:
         rows.append((_("connections"), str(task.connections)))
+    if task.endpoint:
+        rows.append((_("endpoint"), task.endpoint))
     if task.expected_sha256:
         rows.append(("sha256", task.expected_sha256))
     rows += [(_("added"), _when(task.created_at)), (_("started"), _when(task.started_at))]

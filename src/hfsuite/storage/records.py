@@ -97,6 +97,8 @@ class TaskSpec:
         bandwidth_limit_bps: Per-task limit in bytes per second; ``None`` means no own limit.
         connections: Per-task connection count override; ``None`` uses the global setting.
         expected_sha256: Expected hash of a plain URL download, if the user gave one.
+        endpoint: The Hub (or ModelScope) URL the task was added with (``--endpoint``);
+            ``None`` means the setting's, read when the task runs.
     """
 
     source: SourceKind
@@ -115,6 +117,7 @@ class TaskSpec:
     bandwidth_limit_bps: int | None = None
     connections: int | None = None
     expected_sha256: str | None = None
+    endpoint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,7 @@ class TaskRecord:
     change_seq: int
     claimed_by: str | None
     heartbeat_at: float | None
+    endpoint: str | None = None
 
     @property
     def display_name(self) -> str:

@@ -80,6 +80,7 @@ TASKS = sa.Table(
     sa.Column("claimed_by", sa.String(200), nullable=True),
     sa.Column("heartbeat_at", sa.Float, nullable=True),
     sa.Column("change_seq", BIG_INT, server_default=sa.text("0"), index=True, nullable=False),
+    sa.Column("endpoint", sa.Text, nullable=True),
     # Never reuse the id of a deleted task (tombstones and history refer to task ids).
     sqlite_autoincrement=True,
 )

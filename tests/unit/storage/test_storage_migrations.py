@@ -42,7 +42,7 @@ def test_new_database_is_created_at_head_with_its_folder(db_url: str, backend: s
         if backend == "sqlite":
             assert _file(db_url).is_file()
         assert db.schema_revision() == migrate.head_revision()
-        assert migrate.known_revisions() == {"0001", "0002", "0003", "0004", "0005"}
+        assert migrate.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006"}
     finally:
         db.close()
 
@@ -125,16 +125,24 @@ def test_database_at_first_revision_is_upgraded_in_place_keeping_rows(db_url: st
             10,
         )
         assert task.change_seq == 1 and cursor == 1
+        assert task.endpoint is None  # 0006: a task of before runs with the setting's endpoint
         assert [h.repo_id for h in history] == ["org/done"]
         assert history[0].files[0].size_bytes == 3
         # The new tables work on the upgraded file.
         with db.write() as uow:
             uow.tasks.add(
-                TaskSpec(source=SourceKind.HUGGINGFACE, repo_id="org/new", destination="/m")
+                TaskSpec(
+                    source=SourceKind.HUGGINGFACE,
+                    repo_id="org/new",
+                    destination="/m",
+                    endpoint="http://mirror.example",
+                )
             )
             uow.history.add_favorite(RepoRef("org/done"))
         with db.read() as uow:
-            assert [t.repo_id for t in uow.tasks.list_queue()] == ["org/old", "org/new"]
+            tasks = uow.tasks.list_queue()
+            assert [t.repo_id for t in tasks] == ["org/old", "org/new"]
+            assert tasks[1].endpoint == "http://mirror.example"
             assert uow.history.find()[0].is_favorite
     finally:
         db.close()

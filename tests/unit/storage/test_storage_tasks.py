@@ -59,8 +59,10 @@ def test_add_stores_every_field(db: Database, clock: ManualClock) -> None:
                 state=TaskState.PAUSED,
                 bandwidth_limit_bps=1_000_000,
                 connections=4,
+                endpoint="https://mirror.example",
             )
         )
+    assert task.endpoint == "https://mirror.example"
     assert task.repo_type is RepoType.DATASET and task.revision == "refs/pr/1"
     assert task.include == ("*.json", "data/*") and task.exclude == ("*.bin",)
     assert task.files == ("a.json",) and task.layout is Layout.HF_CACHE
@@ -247,9 +249,11 @@ def test_progress_updates_and_limits(db: Database, abc: list[int], clock: Manual
         uow.tasks.update_progress(a, 100, files_done=1)
         uow.tasks.update_progress_many([ProgressUpdate(a, 250), ProgressUpdate(b, 7, 2)])
         uow.tasks.set_limits(c, bandwidth_limit_bps=500, connections=2)
+        uow.tasks.set_endpoint(c, "http://mirror.example")
     with db.read() as uow:
         ta, tb, tc = (uow.tasks.get(i) for i in (a, b, c))
     assert ta and tb and tc
+    assert (ta.endpoint, tc.endpoint) == (None, "http://mirror.example")
     assert (ta.bytes_done, ta.files_done, ta.heartbeat_at) == (250, 1, clock.now())
     assert (tb.bytes_done, tb.files_done) == (7, 2)
     assert (tc.bandwidth_limit_bps, tc.connections) == (500, 2)

@@ -253,6 +253,8 @@ def _record(uow: UnitOfWork, finished: _Finished, *, where: str, now: float) -> 
     # try of this download) is taken over rather than left beside a completed twin.
     twin = twin_to_take_over(uow.tasks.list_queue(TAKEABLE), spec, where=where, now=now)
     (task_id,) = (twin.id,) if twin is not None else uow.tasks.add_many([spec])
+    if twin is not None and twin.endpoint != spec.endpoint:
+        uow.tasks.set_endpoint(task_id, spec.endpoint)  # the one this download used
     uow.tasks.set_plan(
         task_id,
         [

@@ -559,8 +559,10 @@ class DownloadManager:
             takeable, now = uow.tasks.list_queue(TAKEABLE), self.suite.clock.now()
             twin = twin_to_take_over(takeable, spec, where=self.db.where, now=now)
             task_id = twin.id if twin is not None else 0
-            if task_id:
+            if twin is not None:
                 uow.tasks.set_state([task_id], TaskState.PAUSED)  # leaves RUNNING, keeps data
+                if twin.endpoint != spec.endpoint:  # the one this run uses, for any later run
+                    uow.tasks.set_endpoint(task_id, spec.endpoint)
             else:
                 (task_id,) = uow.tasks.add_many([spec])
             uow.tasks.set_state([task_id], TaskState.RUNNING, claimed_by=claim)

@@ -37,6 +37,8 @@ class TaskOptions:
         limit_bps: Per-task bandwidth limit (None: the ``task_limit_bps`` setting).
         connections: Connections per file (None: the setting).
         expected_sha256: For a plain URL: the SHA-256 the file must have.
+        endpoint: The Hub (or ModelScope) URL to download from, stored with the task so that
+            it is the one used whenever the task runs (None: the setting's at that time).
     """
 
     paths: Sequence[str] = ()
@@ -48,6 +50,7 @@ class TaskOptions:
     limit_bps: int | None = None
     connections: int | None = None
     expected_sha256: str | None = None
+    endpoint: str | None = None
 
 
 def task_fields(ref: RepoRef, options: TaskOptions, settings: Settings) -> dict[str, Any]:
@@ -75,6 +78,7 @@ def task_fields(ref: RepoRef, options: TaskOptions, settings: Settings) -> dict[
         "state": TaskState.PAUSED if options.paused else TaskState.QUEUED,
         "bandwidth_limit_bps": options.limit_bps,
         "connections": options.connections,
+        "endpoint": None if is_url else options.endpoint,
     }
 
 
@@ -90,4 +94,5 @@ def request_options(request: DownloadRequest, settings: Settings) -> TaskOptions
         connections=request.connections,
         paused=True,  # held back from any queue runner until this process claims it
         expected_sha256=request.expected_sha256,
+        endpoint=request.endpoint,
     )

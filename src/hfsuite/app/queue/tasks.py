@@ -2,8 +2,9 @@
 
 A queue task (:class:`~hfsuite.storage.TaskSpec` in, :class:`~hfsuite.storage.TaskRecord` out)
 is a :class:`~hfsuite.app.download.operation.DownloadRequest` without the parts that must never be
-stored (the token) or that come from the settings when the task runs (endpoint, connections
-default). This module converts both ways and finds a task's partial data on disk.
+stored (the token) or that come from the settings when the task runs (the endpoint unless one
+was given, the connections default). This module converts both ways and finds a task's partial
+data on disk.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def spec_for_request(request: DownloadRequest, settings: Settings) -> TaskSpec:
 
 
 def request_for(task: TaskRecord) -> DownloadRequest:
-    """The download a queued task asks for (endpoint and token come from the settings).
+    """The download a queued task asks for (the token, and the endpoint unless the task has its
+    own, come from the settings).
 
     Raises:
         UsageError: for a source this version cannot download from the queue yet.
@@ -55,6 +57,7 @@ def request_for(task: TaskRecord) -> DownloadRequest:
         destination=Destination.from_stored(task.layout, task.destination),
         connections=task.connections,
         limit_bps=task.bandwidth_limit_bps,
+        endpoint=task.endpoint,
     )
 
 

@@ -45,6 +45,7 @@ def task_record(row: sa.RowMapping) -> TaskRecord:
         change_seq=row["change_seq"],
         claimed_by=row["claimed_by"],
         heartbeat_at=row["heartbeat_at"],
+        endpoint=row["endpoint"],
     )
 
 
@@ -77,6 +78,7 @@ def task_row(spec: TaskSpec, rank: float, now: float, seq: int) -> dict[str, Any
         "bandwidth_limit_bps": spec.bandwidth_limit_bps,
         "connections": spec.connections,
         "expected_sha256": spec.expected_sha256,
+        "endpoint": spec.endpoint,
         "bytes_total": None,
         "bytes_done": 0,
         "files_total": None,

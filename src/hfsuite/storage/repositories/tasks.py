@@ -441,6 +441,10 @@ class TaskRepository(Repository):
             },
         )
 
+    def set_endpoint(self, task_id: int, endpoint: str | None) -> None:
+        """Set the endpoint a task downloads from (``None``: the setting's when it runs)."""
+        self._update([task_id], {"endpoint": endpoint, "updated_at": self._now()})
+
     # --- progress ----------------------------------------------------------------------
 
     def update_progress(

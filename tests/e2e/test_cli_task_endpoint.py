@@ -1,0 +1,95 @@
+"""A mirror given with ``--endpoint`` stays the task's: through the installed command, with the
+settings' endpoint pointing at a server that refuses every connection."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+
+import pytest
+from json_documents import document
+
+from hfsuite.testing import HubEmulator
+
+NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing listens
+MIB = 1 << 20
+BIG = os.urandom(6 * MIB)
+CONTENT = {"config.json": b'{"m": 1}', "model.safetensors": os.urandom(300_000)}
+
+
+@pytest.fixture
+def env(hub: HubEmulator) -> dict[str, str]:
+    hub.create_repo("acme/mirrored", files=CONTENT)
+    return {"HF_ENDPOINT": NOWHERE}
+
+
+def test_queue_add_keeps_the_endpoint_for_queue_run(hfsuite_cmd, hub, env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "d"
+    added = hfsuite_cmd(
+        "queue", "add", "acme/mirrored", "--endpoint", hub.url, "--local-dir", str(folder), env=env
+    )
+    assert added.returncode == 0, added.stderr
+
+    run = hfsuite_cmd("queue", "run", env=env)
+
+    assert run.returncode == 0, run.stderr
+    for path, content in CONTENT.items():
+        assert (folder / path).read_bytes() == content
+    shown = document(hfsuite_cmd("queue", "show", "1", "--json", env=env).stdout, "task-detail")
+    assert shown["state"] == "completed" and shown["endpoint"] == hub.url
+    text = " ".join(hfsuite_cmd("queue", "show", "1", env=env).stdout.split())
+    assert f"endpoint {hub.url}" in text
+
+
+def test_a_cancelled_download_resumes_from_its_endpoint(  # type: ignore[no-untyped-def]
+    hfsuite_cmd, hfsuite_exe, hub, env, tmp_path
+):
+    """The journey of a mirror's user: `download --endpoint` long enough to get its task,
+    Ctrl-C, then `queue retry` and `queue run`, which resume it from the same mirror."""
+    hub.create_repo("acme/big", files={"model.safetensors": BIG})
+    hub.throttle(per_connection_bps=MIB // 16)
+    folder = tmp_path / "d"
+    cmd = [hfsuite_exe, "download", "acme/big", "--endpoint", hub.url, "--local-dir", str(folder)]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env}
+    )
+    try:
+        tick = threading.Event()
+        for _ in range(200):  # up to 20 s
+            if [t["state"] for t in _tasks(hfsuite_cmd, env)] == ["running"]:
+                break
+            tick.wait(0.1)
+        else:
+            raise AssertionError("the download never got its task")
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    hub.throttle(per_connection_bps=None)
+
+    assert hfsuite_cmd("queue", "retry", "1", env=env).returncode == 0
+    run = hfsuite_cmd("queue", "run", env=env)  # the settings still name a dead server
+
+    assert run.returncode == 0, run.stderr
+    assert (folder / "model.safetensors").read_bytes() == BIG
+    shown = document(hfsuite_cmd("queue", "show", "1", "--json", env=env).stdout, "task-detail")
+    assert shown["state"] == "completed" and shown["endpoint"] == hub.url
+
+
+def _tasks(hfsuite_cmd, env):  # type: ignore[no-untyped-def]
+    listed = hfsuite_cmd("queue", "ls", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    return document(listed.stdout, "task-list")["tasks"]
+
+
+def test_a_bad_endpoint_is_refused_before_anything_is_added(hfsuite_cmd, env) -> None:  # type: ignore[no-untyped-def]
+    bad = hfsuite_cmd("queue", "add", "acme/mirrored", "--endpoint", "ftp://mirror", env=env)
+
+    assert bad.returncode == 3, bad.stderr  # a setting's value refused (docs/errors.md)
+    assert "Invalid value 'ftp://mirror' for setting 'endpoint'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    listed = hfsuite_cmd("queue", "ls", "--json", env=env)
+    assert listed.returncode == 0 and document(listed.stdout, "task-list")["tasks"] == []
