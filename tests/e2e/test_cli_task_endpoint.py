@@ -78,6 +78,21 @@ def test_a_cancelled_download_resumes_from_its_endpoint(  # type: ignore[no-unty
     shown = document(hfsuite_cmd("queue", "show", "1", "--json", env=env).stdout, "task-detail")
     assert shown["state"] == "completed" and shown["endpoint"] == hub.url
 
+    # History keeps it as well: redone from there, the download asks the mirror again.
+    listed = hfsuite_cmd("history", "ls", "--json", env=env)
+    entries = document(listed.stdout, "history-list")["entries"]
+    assert [(e["outcome"], e["endpoint"]) for e in entries] == [
+        ("completed", hub.url),
+        ("cancelled", hub.url),
+    ]
+    (folder / "model.safetensors").unlink()
+    again = hfsuite_cmd("history", "redownload", str(entries[0]["id"]), "--now", env=env)
+    assert again.returncode == 0, again.stderr
+    assert (folder / "model.safetensors").read_bytes() == BIG
+    script = hfsuite_cmd("script", "--history", str(entries[0]["id"]), "--shell", "python", env=env)
+    assert script.returncode == 0, script.stderr  # planned against the mirror
+    assert f"DEFAULT_ENDPOINT = '{hub.url}'" in script.stdout
+
 
 def _tasks(hfsuite_cmd, env):  # type: ignore[no-untyped-def]
     listed = hfsuite_cmd("queue", "ls", "--json", env=env)

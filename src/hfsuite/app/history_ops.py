@@ -136,6 +136,7 @@ def record_end(uow: UnitOfWork, task: TaskRecord, end: TaskEnd, finished_at: flo
             error=end.error,
             task_id=task.id,
             started_at=end.started_at,
+            endpoint=task.endpoint,
         )
     )
     uow.stats.record(
@@ -254,6 +255,7 @@ def redownload_spec(
         layout=layout,
         priority=priority,
         state=TaskState.QUEUED,
+        endpoint=record.endpoint,  # the mirror it came from, if it had its own
     )
 
 

@@ -271,6 +271,7 @@ class HistorySpec:
         task_id: The queue task it came from, if any (not a foreign key: tasks get deleted).
         started_at: When the transfer started.
         finished_at: When it ended.
+        endpoint: The task's own endpoint (``--endpoint``), if it had one.
     """
 
     source: SourceKind
@@ -289,6 +290,7 @@ class HistorySpec:
     error: str | None = None
     task_id: int | None = None
     started_at: float | None = None
+    endpoint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +316,7 @@ class HistoryRecord:
     started_at: float | None
     finished_at: float
     is_favorite: bool
+    endpoint: str | None = None
 
     def to_export_dict(self) -> dict[str, Any]:
         """A flat, JSON-ready dict for CSV/JSON export (ISO-8601 UTC times, no secrets).
@@ -341,6 +344,7 @@ class HistoryRecord:
             "started_at": iso_utc(self.started_at),
             "finished_at": iso_utc(self.finished_at),
             "favorite": self.is_favorite,
+            "endpoint": self.endpoint,
         }
 
 

@@ -175,6 +175,7 @@ HISTORY = sa.Table(
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("started_at", sa.Float, nullable=True),
     sa.Column("finished_at", sa.Float, index=True, nullable=False),
+    sa.Column("endpoint", sa.Text, nullable=True),
     sa.Index("ix_history_repo", "source", "repo_type", "repo_id"),
 )
 """A finished, failed or cancelled download."""

@@ -210,7 +210,9 @@ def plan_for_history(
     assert record.repo_id is not None
     pinned = record.commit if is_sha1(record.commit) else None
     ref = RepoRef(record.repo_id, record.repo_type, pinned or record.revision, record.source)
-    request = DownloadRequest(ref=ref, destination=destination or _stored_destination(record))
+    request = DownloadRequest(
+        ref=ref, destination=destination or _stored_destination(record), endpoint=record.endpoint
+    )
     wanted = [f.path for f in record.files]
     for path in wanted:
         check_remote_path(path)

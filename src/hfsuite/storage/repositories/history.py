@@ -62,6 +62,7 @@ def _history_record(row: sa.RowMapping) -> HistoryRecord:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         is_favorite=bool(row["is_favorite"]),
+        endpoint=row["endpoint"],
     )
 
 
@@ -108,6 +109,7 @@ class HistoryRepository(Repository):
                 error=entry.error,
                 started_at=entry.started_at,
                 finished_at=entry.finished_at,
+                endpoint=entry.endpoint,
             )
             .returning(_H.c.id)
         )
