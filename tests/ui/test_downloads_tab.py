@@ -267,3 +267,22 @@ def test_default_layout_from_settings(qtbot: Any, main_window: MainWindow) -> No
     assert expected is Layout.HF_CACHE
     assert dialog.path_edit.text() == str(main_window.ctx.suite.settings.hub_cache)
     dialog.reject()
+
+
+def test_a_task_with_its_own_endpoint_names_its_host(
+    qtbot: Any, main_window: MainWindow, ctx: UiContext, repos: HubEmulator, tmp_path: Path
+) -> None:
+    tab = _tab(main_window, qtbot)
+    folder = Destination.folder(tmp_path / "m")
+    (own,) = ctx.manager.add_repos(
+        ["acme/alpha"], TaskOptions(destination=folder, paused=True, endpoint=repos.url)
+    )
+    (plain,) = ctx.manager.add_repos(["acme/slow"], TaskOptions(destination=folder, paused=True))
+    qtbot.waitUntil(lambda: tab.model.row_of(plain) is not None, timeout=5000)
+    host = repos.url.split("//", 1)[1]
+    tab.select_ids([own])
+    qtbot.waitUntil(lambda: tab.details.subtitle.text().endswith(f" · {host}"), timeout=5000)
+    assert tab.details.subtitle.toolTip() == repos.url
+    tab.select_ids([plain])
+    qtbot.waitUntil(lambda: tab.details.subtitle.text().startswith("Paused"), timeout=5000)
+    assert host not in tab.details.subtitle.text() and tab.details.subtitle.toolTip() == ""

@@ -14,6 +14,7 @@ bytes from the engine bridge.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -198,6 +199,7 @@ class TaskDetails(QWidget):
             self.subtitle.setText(
                 translate("TaskDetails", "Select a download to see its files and speed.")
             )
+            self.subtitle.setToolTip("")
             for label in self.facts.values():
                 label.setText("—")
             self.destination.setText("")
@@ -230,7 +232,11 @@ class TaskDetails(QWidget):
         self.title.setText(
             record.display_name + (f" @{record.revision}" if record.revision else "")
         )
-        self.subtitle.setText(f"{state_label(record.state)} · {source_text(record)}")
+        subtitle = f"{state_label(record.state)} · {source_text(record)}"
+        if record.endpoint:  # its own mirror (--endpoint): the host it downloads from
+            subtitle += f" · {urlsplit(record.endpoint).netloc or record.endpoint}"
+        self.subtitle.setText(subtitle)
+        self.subtitle.setToolTip(record.endpoint or "")
         self.facts["Size"].setText(format_bytes(total) if total else "—")
         self.facts["Done"].setText(format_bytes(done) if total else "—")
         self.facts["Speed"].setText(format_rate(live.speed_bps) if running and live else "—")
