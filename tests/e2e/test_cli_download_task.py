@@ -6,10 +6,10 @@ retry, a second run after a kill takes the interrupted task over, and unknown id
 
 from __future__ import annotations
 
-import json
 import os
 
 import pytest
+from queue_tasks import ctrl_c_once_running, listed_tasks
 from test_cli_queue_interrupted import _kill_once_bytes_are_on_disk
 
 MIB = 1 << 20
@@ -24,19 +24,13 @@ def served(hub_factory):  # type: ignore[no-untyped-def]
     return hub, content
 
 
-def _tasks(hfsuite_cmd, env):  # type: ignore[no-untyped-def]
-    listed = hfsuite_cmd("queue", "ls", "--json", env=env)
-    assert listed.returncode == 0, listed.stderr
-    return json.loads(listed.stdout)["tasks"]
-
-
 def test_a_typo_leaves_no_queue_task(served, hfsuite_cmd, tmp_path) -> None:  # type: ignore[no-untyped-def]
     hub, _ = served
     env = {"HF_ENDPOINT": hub.url}
     typo = hfsuite_cmd("download", "acme/bgi", "--local-dir", str(tmp_path / "d"), env=env)
     assert typo.returncode == 7, typo.stderr
     assert "acme/bgi was not found" in typo.stderr
-    assert _tasks(hfsuite_cmd, env) == []
+    assert listed_tasks(hfsuite_cmd, env) == []
 
 
 def test_a_failed_download_names_its_task_to_retry(served, hfsuite_cmd, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -46,7 +40,7 @@ def test_a_failed_download_names_its_task_to_retry(served, hfsuite_cmd, tmp_path
     hub.add_fault("*model.safetensors", methods=["GET"], status=403)
     failed = hfsuite_cmd("download", "acme/big", "--local-dir", str(tmp_path / "d"), env=env)
     assert failed.returncode != 0
-    (task,) = [t for t in _tasks(hfsuite_cmd, env) if t["repo_id"] == "acme/big"]
+    (task,) = [t for t in listed_tasks(hfsuite_cmd, env) if t["repo_id"] == "acme/big"]
     assert task["state"] == "failed"
     assert f"hfsuite queue retry {task['id']}" in failed.stderr, failed.stderr
     assert "--all" not in failed.stderr
@@ -55,7 +49,7 @@ def test_a_failed_download_names_its_task_to_retry(served, hfsuite_cmd, tmp_path
     again = hfsuite_cmd("download", "acme/big", "--local-dir", str(tmp_path / "d"), env=env)
     assert again.returncode == 0, again.stderr
     # The same command again takes the failed task over rather than adding a twin.
-    assert [(t["id"], t["state"]) for t in _tasks(hfsuite_cmd, env)] == [
+    assert [(t["id"], t["state"]) for t in listed_tasks(hfsuite_cmd, env)] == [
         (1, "paused"),
         (task["id"], "completed"),
     ]
@@ -82,13 +76,13 @@ def test_running_download_again_after_a_kill_takes_the_interrupted_task_over(  #
     env = {"HF_ENDPOINT": hub.url}
     cmd = [hfsuite_exe, "download", "acme/big", "--local-dir", str(dest), "-c", "2"]
     _kill_once_bytes_are_on_disk(cmd, dest, dict(os.environ, **env))
-    (before,) = _tasks(hfsuite_cmd, env)
+    (before,) = listed_tasks(hfsuite_cmd, env)
     assert before["state"] == "interrupted"
 
     hub.clear_faults()
     again = hfsuite_cmd("download", "acme/big", "--local-dir", str(dest), "-c", "2", env=env)
     assert again.returncode == 0, again.stderr
-    (after,) = _tasks(hfsuite_cmd, env)
+    (after,) = listed_tasks(hfsuite_cmd, env)
     assert (after["id"], after["state"]) == (before["id"], "completed")
     assert (dest / "model.safetensors").read_bytes() == content
 
@@ -113,7 +107,7 @@ def test_unknown_task_ids_are_refused(served, hfsuite_cmd, args) -> None:  # typ
     assert result.returncode == 2, result.stderr
     assert "There is no task 99" in result.stderr
     assert "0 tasks" not in result.stderr
-    (task,) = _tasks(hfsuite_cmd, env)
+    (task,) = listed_tasks(hfsuite_cmd, env)
     assert task["state"] == "queued"  # nothing changed, not even task 1
 
 
@@ -137,9 +131,7 @@ def test_ctrl_c_once_the_task_runs_cancels_the_task_and_keeps_its_bytes(  # type
     """A download long enough to get its task (seconds more to go after its first second and a
     half) is in the queue while it runs; a Ctrl-C then stops it as a cancelled task, its
     partial data kept for the same command to resume."""
-    import signal
     import subprocess
-    import threading
 
     hub, _ = served
     hub.throttle(per_connection_bps=MIB // 16)
@@ -147,20 +139,9 @@ def test_ctrl_c_once_the_task_runs_cancels_the_task_and_keeps_its_bytes(  # type
     env = dict(os.environ, HF_ENDPOINT=hub.url)
     cmd = [hfsuite_exe, "download", "acme/big", "--local-dir", str(dest)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        tick = threading.Event()
-        for _ in range(200):  # up to 20 s
-            if [t["state"] for t in _tasks(hfsuite_cmd, {"HF_ENDPOINT": hub.url})] == ["running"]:
-                break
-            tick.wait(0.1)
-        else:
-            raise AssertionError("the download never got its task")
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        proc.kill()
+    err = ctrl_c_once_running(proc, hfsuite_cmd, {"HF_ENDPOINT": hub.url})
     assert proc.returncode == 130, err
     assert "run the same command again to resume" in err
-    (task,) = _tasks(hfsuite_cmd, {"HF_ENDPOINT": hub.url})
+    (task,) = listed_tasks(hfsuite_cmd, {"HF_ENDPOINT": hub.url})
     assert task["state"] == "cancelled"
     assert list(dest.rglob("*.hfsuite.incomplete")), "its partial data is kept"

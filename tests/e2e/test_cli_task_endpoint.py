@@ -4,12 +4,11 @@ settings' endpoint pointing at a server that refuses every connection."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import threading
 
 import pytest
 from json_documents import document
+from queue_tasks import ctrl_c_once_running, listed_tasks
 
 from hfsuite.testing import HubEmulator
 
@@ -55,18 +54,7 @@ def test_a_cancelled_download_resumes_from_its_endpoint(  # type: ignore[no-unty
     proc = subprocess.Popen(
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **env}
     )
-    try:
-        tick = threading.Event()
-        for _ in range(200):  # up to 20 s
-            if [t["state"] for t in _tasks(hfsuite_cmd, env)] == ["running"]:
-                break
-            tick.wait(0.1)
-        else:
-            raise AssertionError("the download never got its task")
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
-    finally:
-        proc.kill()
+    err = ctrl_c_once_running(proc, hfsuite_cmd, env)
     assert proc.returncode == 130, err
     hub.throttle(per_connection_bps=None)
 
@@ -94,17 +82,10 @@ def test_a_cancelled_download_resumes_from_its_endpoint(  # type: ignore[no-unty
     assert f"DEFAULT_ENDPOINT = '{hub.url}'" in script.stdout
 
 
-def _tasks(hfsuite_cmd, env):  # type: ignore[no-untyped-def]
-    listed = hfsuite_cmd("queue", "ls", "--json", env=env)
-    assert listed.returncode == 0, listed.stderr
-    return document(listed.stdout, "task-list")["tasks"]
-
-
 def test_a_bad_endpoint_is_refused_before_anything_is_added(hfsuite_cmd, env) -> None:  # type: ignore[no-untyped-def]
     bad = hfsuite_cmd("queue", "add", "acme/mirrored", "--endpoint", "ftp://mirror", env=env)
 
     assert bad.returncode == 3, bad.stderr  # a setting's value refused (docs/errors.md)
     assert "Invalid value 'ftp://mirror' for setting 'endpoint'" in bad.stderr
     assert "Traceback" not in bad.stderr
-    listed = hfsuite_cmd("queue", "ls", "--json", env=env)
-    assert listed.returncode == 0 and document(listed.stdout, "task-list")["tasks"] == []
+    assert listed_tasks(hfsuite_cmd, env) == []
