@@ -89,3 +89,30 @@ def test_a_bad_endpoint_is_refused_before_anything_is_added(hfsuite_cmd, env) ->
     assert "Invalid value 'ftp://mirror' for setting 'endpoint'" in bad.stderr
     assert "Traceback" not in bad.stderr
     assert listed_tasks(hfsuite_cmd, env) == []
+
+
+def test_updates_ask_the_mirror_a_model_came_from(hfsuite_cmd, hub, env, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """download --endpoint MIRROR, a change upstream, then `updates` and `updates --apply`
+    with the settings naming a dead server: checked, queued and fetched from the mirror."""
+    repo = hub.create_repo("acme/tracked", files={"a.txt": b"one", "b.txt": b"two"})
+    folder = tmp_path / "t"
+    got = hfsuite_cmd(
+        "download", "acme/tracked", "--endpoint", hub.url, "--local-dir", str(folder), env=env
+    )
+    assert got.returncode == 0, got.stderr
+    repo.commit({"a.txt": b"ONE, changed"})
+
+    checked = hfsuite_cmd("updates", "--json", env=env)
+
+    assert checked.returncode == 0, checked.stderr
+    (entry,) = document(checked.stdout, "updates")["repos"]
+    assert entry["update_available"] is True and entry["current_commit"] == repo.sha
+    applied = document(hfsuite_cmd("updates", "--apply", "--json", env=env).stdout, "updates")
+    (task_id,) = applied["queued_task_ids"]
+    shown = hfsuite_cmd("queue", "show", str(task_id), "--json", env=env)
+    assert document(shown.stdout, "task-detail")["endpoint"] == hub.url
+    run = hfsuite_cmd("queue", "run", env=env)
+    assert run.returncode == 0, run.stderr
+    assert (folder / "a.txt").read_bytes() == b"ONE, changed"
+    (after,) = document(hfsuite_cmd("updates", "--json", env=env).stdout, "updates")["repos"]
+    assert after["downloaded_commit"] == repo.sha and after["update_available"] is False

@@ -159,6 +159,7 @@ def record_end(uow: UnitOfWork, task: TaskRecord, end: TaskEnd, finished_at: flo
                 layout=task.layout,
                 manifest=(manifest := _merged_manifest(uow, task, end.files)),
                 selections=_merged_selections(uow, task, manifest),
+                endpoint=task.endpoint,
             )
         )
     return history_id

@@ -199,6 +199,9 @@ class ModelVersionSpec:
     selections: Sequence[FileSelection] | None = None
     """What the downloads into this destination asked for (any of them selects a file);
     None when unknown (rows written before selections were recorded)."""
+    endpoint: str | None = None
+    """The endpoint its last download used when it had its own (``--endpoint``: a mirror),
+    where its update checks ask; None: the setting's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +212,7 @@ class ModelVersionRecord:
         upstream_commit: The commit the revision pointed to at the last check.
         checked_at: When the last check ran.
         selections: As :attr:`ModelVersionSpec.selections`.
+        endpoint: As :attr:`ModelVersionSpec.endpoint`.
     """
 
     id: int
@@ -224,6 +228,7 @@ class ModelVersionRecord:
     upstream_commit: str | None
     checked_at: float | None
     selections: tuple[FileSelection, ...] | None = None
+    endpoint: str | None = None
 
     @property
     def update_available(self) -> bool:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 #: The newest revision in ``migrations/versions``. Opening an up-to-date database only compares
 #: its stamp with this, so Alembic is imported only to migrate (a test keeps it equal to
 #: Alembic's own head).
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 _PG_LOCK = 0x6866_7375_6974_65
 """The advisory lock key migrations hold on PostgreSQL ("hfsuite")."""

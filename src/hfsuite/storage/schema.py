@@ -328,6 +328,7 @@ MODEL_VERSIONS = sa.Table(
     sa.Column("upstream_commit", sa.String(64), nullable=True),
     sa.Column("checked_at", sa.Float, nullable=True),
     sa.Column("selections", sa.JSON, nullable=True),
+    sa.Column("endpoint", sa.Text, nullable=True),
     sa.UniqueConstraint(
         "source", "repo_type", "repo_id", "destination", name="uq_model_versions_target"
     ),

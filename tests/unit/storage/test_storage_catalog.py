@@ -85,6 +85,7 @@ def test_model_versions_upsert_list_and_check(db: Database) -> None:
         destination="/models/m",
         downloaded_at=10.0,
         manifest=manifest,
+        endpoint="http://mirror.example",
     )
     with db.write() as uow:
         rec = uow.model_versions.upsert(first)
@@ -101,6 +102,7 @@ def test_model_versions_upsert_list_and_check(db: Database) -> None:
     with db.read() as uow:
         checked = uow.model_versions.get(rec.id)
         assert checked is not None and checked.update_available
+        assert checked.endpoint == "http://mirror.example"
         assert checked.manifest == tuple(manifest)
         assert len(uow.model_versions.list_all()) == 2
         assert [v.source for v in uow.model_versions.list_all(SourceKind.MODELSCOPE)] == [
@@ -119,6 +121,7 @@ def test_model_versions_upsert_list_and_check(db: Database) -> None:
             )
         )
     assert again.id == rec.id and again.commit == "2" * 40 and not again.update_available
+    assert again.endpoint is None  # downloaded again from the setting's endpoint
     with db.write() as uow:
         assert [v.commit for v in uow.model_versions.find(RepoRef("org/m"))] == ["2" * 40]
         assert uow.model_versions.delete(rec.id)

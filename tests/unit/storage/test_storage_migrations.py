@@ -42,7 +42,7 @@ def test_new_database_is_created_at_head_with_its_folder(db_url: str, backend: s
         if backend == "sqlite":
             assert _file(db_url).is_file()
         assert db.schema_revision() == migrate.head_revision()
-        assert migrate.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006"}
+        assert migrate.known_revisions() == {"0001", "0002", "0003", "0004", "0005", "0006", "0007"}
     finally:
         db.close()
 

@@ -254,9 +254,10 @@ def _listed_at(version: ModelVersionRecord, commit: str, snapshot_of: Snapshotte
     return {f.path for f in old.files}
 
 
-def snapshotter(suite: Suite) -> Snapshotter:
+def snapshotter(suite: Suite, endpoint: str | None = None) -> Snapshotter:
     """Resolve repositories on the source each one came from (one source per kind, built on
-    first use from the registry of :mod:`hfsuite.app.download.sources`)."""
+    first use from the registry of :mod:`hfsuite.app.download.sources`), at ``endpoint`` when
+    given (a mirror; None: the settings' endpoints)."""
     from hfsuite.app.download.sources import SourceSpec, make_source
 
     sources: dict[SourceKind, Source] = {}
@@ -264,7 +265,7 @@ def snapshotter(suite: Suite) -> Snapshotter:
     def snapshot_of(ref: RepoRef) -> RepoSnapshot:
         source = sources.get(ref.source)
         if source is None:
-            source = sources[ref.source] = make_source(suite, SourceSpec(ref))
+            source = sources[ref.source] = make_source(suite, SourceSpec(ref, endpoint=endpoint))
         return source.snapshot(ref)
 
     return snapshot_of
@@ -280,16 +281,23 @@ def check_updates(
 
     Args:
         suite: The application.
-        snapshot_of: How to resolve a repository (default: its source, via :func:`snapshotter`).
+        snapshot_of: How to resolve a repository (default: its source at the endpoint it was
+            downloaded from, via :func:`snapshotter`).
         on_checked: Called after each repository (for progress in the GUI).
     """
     db = suite.database
     with db.read() as uow:
         versions = [v for v in uow.model_versions.list_all() if v.source is not SourceKind.URL]
-    snapshot_of = _asking_each_source_once(snapshot_of or snapshotter(suite))
+    given = None if snapshot_of is None else _asking_each_source_once(snapshot_of)
+    at: dict[str | None, Snapshotter] = {}  # one per endpoint: a mirror down is not the Hub
     results = []
     for version in versions:
-        update = check_version(version, snapshot_of)
+        ask = given or at.get(version.endpoint)
+        if ask is None:
+            ask = at[version.endpoint] = _asking_each_source_once(
+                snapshotter(suite, version.endpoint)
+            )
+        update = check_version(version, ask)
         if update.current_commit is not None:
             with db.write() as uow:
                 uow.model_versions.mark_checked(
@@ -357,6 +365,7 @@ def update_specs(updates: Iterable[RepoUpdate], *, include_added: bool = False) 
                 revision=v.revision,
                 files=paths,
                 layout=v.layout,
+                endpoint=v.endpoint,  # where it came from, as its update check asked
             )
         )
     return specs

@@ -30,6 +30,7 @@ def _record(row: sa.RowMapping) -> ModelVersionRecord:
         selections=None
         if row["selections"] is None
         else tuple(FileSelection.from_json(s) for s in row["selections"]),
+        endpoint=row["endpoint"],
     )
 
 
@@ -54,6 +55,7 @@ class ModelVersionRepository(Repository):
             upstream_commit=None,
             checked_at=None,
             selections=None if spec.selections is None else [s.to_json() for s in spec.selections],
+            endpoint=spec.endpoint,
         )
         upsert = stmt.on_conflict_do_update(
             index_elements=[_MV.c.source, _MV.c.repo_type, _MV.c.repo_id, _MV.c.destination],
@@ -68,6 +70,7 @@ class ModelVersionRepository(Repository):
                     "upstream_commit",
                     "checked_at",
                     "selections",
+                    "endpoint",
                 )
             },
         ).returning(_MV.c.id)
