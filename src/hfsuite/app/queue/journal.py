@@ -243,7 +243,7 @@ def _record(uow: UnitOfWork, finished: _Finished, *, where: str, now: float) -> 
     from hfsuite.app.history_ops import TaskEnd, record_end
     from hfsuite.app.library.hashes import record_downloaded_hashes
     from hfsuite.app.queue.outcome import Ending, decide
-    from hfsuite.app.queue.twins import TAKEABLE, twin_to_take_over
+    from hfsuite.app.queue.twins import take_over_or_add
     from hfsuite.storage import FileState, ManifestEntry, TaskFileSpec
 
     spec = finished.task
@@ -251,10 +251,7 @@ def _record(uow: UnitOfWork, finished: _Finished, *, where: str, now: float) -> 
         return  # a crash came between that commit and the entry's removal
     # As the command itself would have: a task no runner runs (a failed or interrupted earlier
     # try of this download) is taken over rather than left beside a completed twin.
-    twin = twin_to_take_over(uow.tasks.list_queue(TAKEABLE), spec, where=where, now=now)
-    (task_id,) = (twin.id,) if twin is not None else uow.tasks.add_many([spec])
-    if twin is not None and twin.endpoint != spec.endpoint:
-        uow.tasks.set_endpoint(task_id, spec.endpoint)  # the one this download used
+    task_id, _twin = take_over_or_add(uow, spec, where=where, now=now)
     uow.tasks.set_plan(
         task_id,
         [

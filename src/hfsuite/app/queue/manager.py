@@ -63,7 +63,7 @@ from hfsuite.app.queue.tasks import (
     spec_for,
     spec_for_request,
 )
-from hfsuite.app.queue.twins import TAKEABLE, twin_to_take_over
+from hfsuite.app.queue.twins import take_over_or_add
 from hfsuite.core.errors import UsageError
 from hfsuite.core.events import Event
 from hfsuite.core.i18n import tr
@@ -556,15 +556,10 @@ class DownloadManager:
         with self.db.write() as uow:
             # Run the same command again (after a kill, a failure, Ctrl-C): the task that no
             # runner runs is taken over, with its progress, rather than left beside a twin.
-            takeable, now = uow.tasks.list_queue(TAKEABLE), self.suite.clock.now()
-            twin = twin_to_take_over(takeable, spec, where=self.db.where, now=now)
-            task_id = twin.id if twin is not None else 0
+            now = self.suite.clock.now()
+            task_id, twin = take_over_or_add(uow, spec, where=self.db.where, now=now)
             if twin is not None:
                 uow.tasks.set_state([task_id], TaskState.PAUSED)  # leaves RUNNING, keeps data
-                if twin.endpoint != spec.endpoint:  # the one this run uses, for any later run
-                    uow.tasks.set_endpoint(task_id, spec.endpoint)
-            else:
-                (task_id,) = uow.tasks.add_many([spec])
             uow.tasks.set_state([task_id], TaskState.RUNNING, claimed_by=claim)
             task = uow.tasks.get(task_id)
         assert task is not None

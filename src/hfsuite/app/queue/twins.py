@@ -9,9 +9,9 @@ from hfsuite.app.queue.liveness import interrupted_ids
 from hfsuite.core.types import TaskState
 
 if TYPE_CHECKING:
-    from hfsuite.storage import TaskRecord, TaskSpec
+    from hfsuite.storage import TaskRecord, TaskSpec, UnitOfWork
 
-__all__ = ["TAKEABLE", "same_download", "twin_to_take_over"]
+__all__ = ["TAKEABLE", "same_download", "take_over_or_add", "twin_to_take_over"]
 
 TAKEABLE = (
     TaskState.RUNNING,
@@ -47,3 +47,18 @@ def twin_to_take_over(
     running = [t for t in twins if t.state is TaskState.RUNNING]
     gone = interrupted_ids(running, where=where, now=now)
     return next((t for t in twins if t.state is not TaskState.RUNNING or t.id in gone), None)
+
+
+def take_over_or_add(
+    uow: UnitOfWork, spec: TaskSpec, *, where: str, now: float
+) -> tuple[int, TaskRecord | None]:
+    """The task a direct download of ``spec`` is recorded on, in ``uow``'s transaction: the
+    twin :func:`twin_to_take_over` finds (given the endpoint this download uses, for any later
+    run of it), else a new task. Returns its id, and the twin as it was (None: added)."""
+    twin = twin_to_take_over(uow.tasks.list_queue(TAKEABLE), spec, where=where, now=now)
+    if twin is None:
+        (task_id,) = uow.tasks.add_many([spec])
+        return task_id, None
+    if twin.endpoint != spec.endpoint:
+        uow.tasks.set_endpoint(twin.id, spec.endpoint)
+    return twin.id, twin
